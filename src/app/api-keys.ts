@@ -1,0 +1,73 @@
+// API keys: 32 random bytes, shown once, stored as a sha256 hash (a fast hash is
+// enough for a high-entropy key and lets us find the key by its hash). The prefix
+// (mode + first characters) is what lists show.
+import crypto from 'node:crypto';
+import { newId, newSecretToken } from '../domain/ids.ts';
+import { domainError } from '../domain/errors.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import type { Tx } from '../store/db.ts';
+import * as repo from '../store/merchants.repository.ts';
+import type { ApiKeyRow } from '../store/merchants.repository.ts';
+import type { AppContext, Mode } from './context.ts';
+
+export const hashApiKey = (key: string): string => crypto.createHash('sha256').update(key).digest('hex');
+
+export function mintApiKey(mode: Mode): { key: string; prefix: string; hash: string } {
+  const key = `cc_${mode === 'live' ? 'live' : 'test'}_${newSecretToken(32)}`;
+  return { key, prefix: key.slice(0, 16), hash: hashApiKey(key) };
+}
+
+export async function createApiKey(ctx: AppContext, tx: Tx, merchantId: string, name: string | null): Promise<{ row: ApiKeyRow; key: string }> {
+  const minted = mintApiKey(ctx.mode);
+  const row = await repo.insertApiKey(tx, {
+    id: newId('key'),
+    merchantId,
+    name,
+    prefix: minted.prefix,
+    keyHash: minted.hash,
+    now: ctx.clock.now(),
+  });
+  return { row, key: minted.key };
+}
+
+/**
+ * Rotation: a new key now; the old one stops working at once, or after `graceSeconds`
+ * so that deployments can switch over without downtime.
+ */
+export async function rotateApiKey(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  keyId: string,
+  graceSeconds: number,
+): Promise<Result<{ row: ApiKeyRow; key: string; old: ApiKeyRow }>> {
+  const existing = await repo.getApiKey(tx, merchantId, keyId);
+  if (!existing || existing.revoked_at) return err(domainError('not_found', `No live API key ${keyId}`));
+  const now = ctx.clock.now();
+  const old =
+    graceSeconds > 0
+      ? await repo.endApiKey(tx, merchantId, keyId, { expiresAt: new Date(now.getTime() + graceSeconds * 1000) })
+      : await repo.endApiKey(tx, merchantId, keyId, { revokedAt: now });
+  const created = await createApiKey(ctx, tx, merchantId, existing.name);
+  return ok({ ...created, old: old! });
+}
+
+export async function revokeApiKey(ctx: AppContext, tx: Tx, merchantId: string, keyId: string): Promise<Result<ApiKeyRow>> {
+  const row = await repo.endApiKey(tx, merchantId, keyId, { revokedAt: ctx.clock.now() });
+  return row ? ok(row) : err(domainError('not_found', `No live API key ${keyId}`));
+}
+
+export interface Authenticated {
+  merchantId: string;
+  keyId: string;
+}
+
+export async function authenticate(ctx: AppContext, presented: string): Promise<Authenticated | null> {
+  if (!/^cc_(test|live)_[A-Za-z0-9_-]{43}$/.test(presented)) return null;
+  const now = ctx.clock.now();
+  const row = await repo.findLiveKeyByHash(ctx.db, hashApiKey(presented), now);
+  if (!row) return null;
+  // Best effort and throttled in SQL: last_used_at is for humans, not for security.
+  repo.touchApiKey(ctx.db, row.id, now).catch(() => {});
+  return { merchantId: row.merchant_id, keyId: row.id };
+}

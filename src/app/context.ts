@@ -1,0 +1,31 @@
+// What every use case gets: the store, the clock, and the few settings that change
+// behaviour. Built once in main.ts (or by tests with a manual clock).
+import type { Logger } from 'pino';
+import type { Db, Tx } from '../store/db.ts';
+import type { Clock, SecretBox } from './ports.ts';
+
+export type Mode = 'sandbox' | 'live';
+
+export interface AppContext {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  secrets: SecretBox;
+  mode: Mode;
+  publicUrl: string;
+  /** Called after a transaction that enqueued jobs commits: wakes local workers early. */
+  jobsEnqueued: () => void;
+}
+
+/** Who did something, as written to the event log. */
+export interface Actor {
+  source: 'api' | 'whatsapp' | 'provider' | 'job' | 'cli';
+  id: string | null;
+}
+
+/** Runs fn in a transaction and wakes the workers once it has committed. */
+export async function inTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await ctx.db.transaction(fn);
+  ctx.jobsEnqueued();
+  return result;
+}

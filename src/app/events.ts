@@ -1,0 +1,24 @@
+import { newId } from '../domain/ids.ts';
+import type { Tx } from '../store/db.ts';
+import { appendEvent, type EventRow } from '../store/events.repository.ts';
+import type { Actor, AppContext } from './context.ts';
+
+/** Appends to the event log inside the caller's transaction: the change and its record commit together. */
+export function recordEvent(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  e: { merchantId: string; orderId?: string | null; type: string; data: Record<string, unknown>; previous?: Record<string, unknown> | null },
+): Promise<EventRow> {
+  return appendEvent(tx, {
+    id: newId('evt'),
+    merchantId: e.merchantId,
+    orderId: e.orderId ?? null,
+    type: e.type,
+    source: actor.source,
+    actor: actor.id,
+    data: e.data,
+    previous: e.previous ?? null,
+    now: ctx.clock.now(),
+  });
+}

@@ -1,0 +1,21 @@
+import { newId } from '../domain/ids.ts';
+import type { Tx } from '../store/db.ts';
+import * as repo from '../store/merchants.repository.ts';
+import { createApiKey } from './api-keys.ts';
+import type { AppContext } from './context.ts';
+
+export interface MerchantSettings {
+  default_payment?: { method: string; provider: string };
+  [k: string]: unknown;
+}
+
+export function defaultSettings(ctx: AppContext): MerchantSettings {
+  return ctx.mode === 'sandbox' ? { default_payment: { method: 'payment_link', provider: 'sandbox' } } : {};
+}
+
+/** Creates a merchant with its first API key; the key is returned once and stored only as a hash. */
+export async function createMerchant(ctx: AppContext, tx: Tx, name: string) {
+  const merchant = await repo.insertMerchant(tx, { id: newId('mer'), name, settings: defaultSettings(ctx), now: ctx.clock.now() });
+  const { row, key } = await createApiKey(ctx, tx, merchant.id, 'default');
+  return { merchant, apiKey: key, apiKeyRow: row };
+}

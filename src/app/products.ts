@@ -1,0 +1,51 @@
+import { domainError } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import { isCurrency } from '../domain/money.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { isUniqueViolation, type Tx } from '../store/db.ts';
+import * as repo from '../store/products.repository.ts';
+import type { AppContext } from './context.ts';
+
+export interface ProductInput {
+  retailer_id: string;
+  name: string;
+  price: number;
+  currency: string;
+  description?: string | undefined;
+  image_url?: string | undefined;
+  active?: boolean | undefined;
+}
+
+export async function createProduct(ctx: AppContext, tx: Tx, merchantId: string, input: ProductInput): Promise<Result<repo.ProductRow>> {
+  if (!isCurrency(input.currency)) return err(domainError('validation_error', `currency: ${input.currency} is not an ISO 4217 currency`, { path: 'currency' }));
+  // A savepoint-free duplicate check: the unique index is the real guard, this gives a clear message.
+  const dupe = await repo.getProductsByRetailerIds(tx, merchantId, [input.retailer_id]);
+  if (dupe.length) return err(domainError('conflict', `A product with retailer_id ${input.retailer_id} already exists`, { product_id: dupe[0]!.id }));
+  try {
+    return ok(
+      await repo.insertProduct(tx, {
+        id: newId('prd'),
+        merchant_id: merchantId,
+        retailer_id: input.retailer_id,
+        name: input.name,
+        description: input.description ?? null,
+        price: input.price,
+        currency: input.currency,
+        image_url: input.image_url ?? null,
+        active: input.active ?? true,
+        now: ctx.clock.now(),
+      }),
+    );
+  } catch (e) {
+    if (isUniqueViolation(e)) return err(domainError('conflict', `A product with retailer_id ${input.retailer_id} already exists`));
+    throw e;
+  }
+}
+
+export async function updateProduct(ctx: AppContext, tx: Tx, merchantId: string, id: string, patch: repo.ProductPatch): Promise<Result<repo.ProductRow>> {
+  if (patch.currency !== undefined && !isCurrency(patch.currency)) {
+    return err(domainError('validation_error', `currency: ${patch.currency} is not an ISO 4217 currency`, { path: 'currency' }));
+  }
+  const row = await repo.updateProduct(tx, merchantId, id, patch, ctx.clock.now());
+  return row ? ok(row) : err(domainError('not_found', `No product ${id}`));
+}

@@ -1,0 +1,41 @@
+import { createApiKey, revokeApiKey, rotateApiKey } from '../../app/api-keys.ts';
+import type { Config } from '../../config.ts';
+import { getMerchant, listApiKeys } from '../../store/merchants.repository.ts';
+import { presentApiKey } from '../../http/presenters.ts';
+import { flags, required, UsageError } from '../args.ts';
+import { openCliContext } from '../context.ts';
+
+export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
+  const { values, positionals } = flags(argv, { merchant: { type: 'string' }, key: { type: 'string' }, grace: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } });
+  const sub = positionals[0];
+  if (!['create', 'list', 'rotate', 'revoke'].includes(sub ?? '')) throw new UsageError('usage: chatcart keys create|list|rotate|revoke --merchant ID [--key KEY_ID] [--grace SECONDS]');
+  const merchantId = required(values.merchant, 'merchant');
+  const grace = values.grace === undefined ? 0 : Number(values.grace);
+  if (!Number.isInteger(grace) || grace < 0) throw new UsageError('--grace must be a whole number of seconds');
+  const ctx = await openCliContext(cfg);
+  const print = (v: unknown, human: string) => process.stdout.write(values.json ? `${JSON.stringify(v)}\n` : `${human}\n`);
+  try {
+    if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
+    if (sub === 'list') {
+      const rows = (await listApiKeys(ctx.db, merchantId)).map((k) => presentApiKey(k));
+      print(rows, rows.map((k) => `${k.id}  ${k.prefix}…  ${k.revoked_at ? 'revoked' : k.expires_at ? `expires ${k.expires_at}` : 'live'}`).join('\n'));
+    } else if (sub === 'create') {
+      const { row, key } = await ctx.db.transaction((tx) => createApiKey(ctx, tx, merchantId, values.name ?? null));
+      print(presentApiKey(row, key), `Created ${row.id}. API key (shown only once): ${key}`);
+    } else {
+      const keyId = required(values.key, 'key');
+      if (sub === 'rotate') {
+        const r = await ctx.db.transaction((tx) => rotateApiKey(ctx, tx, merchantId, keyId, grace));
+        if (!r.ok) throw new UsageError(r.error.message);
+        print({ ...presentApiKey(r.value.row, r.value.key), replaced: presentApiKey(r.value.old) }, `Rotated ${keyId}. New API key ${r.value.row.id} (shown only once): ${r.value.key}`);
+      } else {
+        const r = await ctx.db.transaction((tx) => revokeApiKey(ctx, tx, merchantId, keyId));
+        if (!r.ok) throw new UsageError(r.error.message);
+        print(presentApiKey(r.value), `Revoked ${keyId}`);
+      }
+    }
+  } finally {
+    await ctx.close();
+  }
+  return 0;
+}

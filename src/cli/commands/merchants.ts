@@ -1,0 +1,32 @@
+import { createMerchant } from '../../app/merchants.ts';
+import type { Config } from '../../config.ts';
+import { listMerchants } from '../../store/merchants.repository.ts';
+import { flags, required, UsageError } from '../args.ts';
+import { openCliContext } from '../context.ts';
+
+export async function runMerchants(cfg: Config, argv: string[]): Promise<number> {
+  const { values, positionals } = flags(argv, { name: { type: 'string' }, json: { type: 'boolean' } });
+  const sub = positionals[0];
+  if (sub !== 'create' && sub !== 'list') throw new UsageError('usage: chatcart merchants create --name NAME [--json] | merchants list [--json]');
+  const name = sub === 'create' ? required(values.name, 'name').trim() : '';
+  if (sub === 'create' && (name.length === 0 || name.length > 200)) throw new UsageError('--name must be 1 to 200 characters');
+  const ctx = await openCliContext(cfg);
+  try {
+    if (sub === 'create') {
+      const { merchant, apiKey } = await ctx.db.transaction((tx) => createMerchant(ctx, tx, name));
+      const out = { id: merchant.id, name: merchant.name, api_key: apiKey, mode: ctx.mode, created_at: merchant.created_at.toISOString() };
+      process.stdout.write(
+        values.json
+          ? `${JSON.stringify(out)}\n`
+          : `Created merchant ${out.id} (${out.name}).\nAPI key (shown only once, store it now): ${apiKey}\n`,
+      );
+    } else {
+      const rows = await listMerchants(ctx.db);
+      const data = rows.map((m) => ({ id: m.id, name: m.name, created_at: m.created_at.toISOString() }));
+      process.stdout.write(values.json ? `${JSON.stringify(data)}\n` : data.map((m) => `${m.id}  ${m.name}`).join('\n') + '\n');
+    }
+  } finally {
+    await ctx.close();
+  }
+  return 0;
+}

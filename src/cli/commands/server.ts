@@ -1,0 +1,69 @@
+import type { Config } from '../../config.ts';
+import { jobHandlers, scheduleMaintenance } from '../../jobs/handlers.ts';
+import { JobRunner } from '../../jobs/runner.ts';
+import { startServer } from '../../main.ts';
+import { openCliContext } from '../context.ts';
+
+function onSignals(stop: () => Promise<void>) {
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+export async function runStart(cfg: Config): Promise<number> {
+  const s = await startServer(cfg);
+  const lines = [`chatcart ${cfg.CHATCART_MODE} mode, listening on ${s.url} (${s.ctx.db.describe})`];
+  if (s.demo) {
+    lines.push(
+      '',
+      'Created a demo merchant with a small catalog. Its API key is shown only this once:',
+      '',
+      `  merchant: ${s.demo.merchantId}`,
+      `  api key:  ${s.demo.apiKey}`,
+      '',
+      'Try it:',
+      `  curl -s ${s.url}/v1/products -H "Authorization: Bearer ${s.demo.apiKey}"`,
+      `  open ${s.url}/ for what is running and where to go next`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  onSignals(() => s.close());
+  return -1;
+}
+
+export async function runWorker(cfg: Config): Promise<number> {
+  const ctx = await openCliContext(cfg);
+  const runner = new JobRunner({
+    db: ctx.db,
+    clock: ctx.clock,
+    log: ctx.log,
+    handlers: jobHandlers(ctx),
+    concurrency: cfg.CHATCART_WORKER_CONCURRENCY,
+    leaseMs: cfg.CHATCART_JOB_LEASE_SECONDS * 1000,
+    pollMs: cfg.CHATCART_POLL_MS,
+  });
+  await scheduleMaintenance(ctx, ctx.clock.now());
+  runner.start();
+  process.stderr.write(`chatcart worker ${runner.workerId} running on ${ctx.db.describe}\n`);
+  onSignals(async () => {
+    await runner.stop();
+    await ctx.close();
+  });
+  return -1;
+}
+
+export async function runMigrate(cfg: Config): Promise<number> {
+  // Opening the store applies pending migrations.
+  const ctx = await openCliContext(cfg);
+  process.stdout.write(`migrated ${ctx.db.describe}\n`);
+  await ctx.close();
+  return 0;
+}

@@ -1,0 +1,23 @@
+import { systemClock } from '../adapters/clock/clock.ts';
+import type { AppContext } from '../app/context.ts';
+import type { Config } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { openDbFromConfig, secretBoxFor } from '../main.ts';
+
+/** An AppContext for one CLI command; close() releases the database (and its lock). */
+export async function openCliContext(cfg: Config): Promise<AppContext & { close(): Promise<void> }> {
+  const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL);
+  const db = await openDbFromConfig(cfg, log);
+  return {
+    db,
+    clock: systemClock,
+    log,
+    secrets: await secretBoxFor(cfg, db),
+    mode: cfg.CHATCART_MODE,
+    publicUrl: cfg.publicUrl,
+    jobsEnqueued: () => {},
+    close: () => db.close(),
+  };
+}
+
+export const cliActor = { source: 'cli' as const, id: process.env.USER ?? 'cli' };

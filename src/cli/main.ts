@@ -1,0 +1,67 @@
+// The `chatcart` command. Commands call the same app/ use cases as HTTP. With the
+// embedded database, commands that open it need the server stopped (the folder is
+// locked); with PostgreSQL they run beside it.
+import fs from 'node:fs';
+import { ConfigError, loadConfig } from '../config.ts';
+import { DataDirInUseError } from '../store/open.ts';
+import { UsageError } from './args.ts';
+import { runDb } from './commands/db.ts';
+import { runDocs } from './commands/docs.ts';
+import { runKeys } from './commands/keys.ts';
+import { runMerchants } from './commands/merchants.ts';
+import { runMigrate, runStart, runWorker } from './commands/server.ts';
+
+const USAGE = `usage: chatcart <command>
+
+  start                               HTTP server and job workers (npm start)
+  worker                              job workers only (scale out on PostgreSQL)
+  migrate                             apply database migrations
+  merchants create --name NAME [--json]
+  merchants list [--json]
+  keys create|list --merchant ID [--json]
+  keys rotate|revoke --merchant ID --key KEY_ID [--grace SECONDS] [--json]
+  db copy --to postgres://…           copy the embedded database into PostgreSQL
+  docs transitions                    write docs/state-machines.md from the code
+
+Configuration is read from the environment: see README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === 'docs') return runDocs(rest);
+  const cfg = loadConfig();
+  switch (cmd) {
+    case 'start':
+      return runStart(cfg);
+    case 'worker':
+      return runWorker(cfg);
+    case 'migrate':
+      return runMigrate(cfg);
+    case 'merchants':
+      return runMerchants(cfg, rest);
+    case 'keys':
+      return runKeys(cfg, rest);
+    case 'db':
+      return runDb(cfg, rest);
+    default:
+      throw new UsageError(`unknown command ${cmd}\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (e: unknown) => {
+    // One clear line for the errors a person can fix; a stack only for bugs.
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof DataDirInUseError) {
+      fs.writeSync(2, `chatcart: ${e.message}\n`);
+      process.exit(e instanceof UsageError ? 2 : 1);
+    }
+    fs.writeSync(2, `chatcart: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

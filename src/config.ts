@@ -1,0 +1,104 @@
+// Typed, validated environment. A bad or missing value stops the process with one
+// clear line naming the variable (see ConfigError); secrets have no defaults.
+import { z } from 'zod';
+
+const base64Key = z
+  .string()
+  .refine((s) => Buffer.from(s, 'base64').length === 32 && /^[A-Za-z0-9+/=_-]+$/.test(s), {
+    message: 'must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+  });
+
+const intFrom = (min: number, max: number, def: number) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s === '') return def;
+      if (!/^\d+$/.test(s)) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      const n = Number(s);
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s === '' ? undefined : s));
+
+const envSchema = z.object({
+  CHATCART_MODE: z
+    .enum(['sandbox', 'live'], { message: 'must be one of sandbox, live' })
+    .optional()
+    .transform((m) => m ?? 'sandbox'),
+  PORT: intFrom(0, 65535, 3000),
+  HOST: optionalString.transform((h) => h ?? '127.0.0.1'),
+  PUBLIC_URL: optionalString.pipe(z.url({ message: 'must be an absolute http(s) URL' }).optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+      .optional(),
+  ),
+  CHATCART_DATA_DIR: optionalString.transform((d) => d ?? './.chatcart'),
+  CHATCART_ENCRYPTION_KEY: optionalString.pipe(base64Key.optional()),
+  CHATCART_ENCRYPTION_KEYS_PREVIOUS: optionalString.pipe(
+    z
+      .string()
+      .refine((s) => s.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32), {
+        message: 'must be a comma-separated list of 32-byte base64 keys',
+      })
+      .optional(),
+  ),
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().transform((l) => l ?? 'info'),
+  RATE_LIMIT_PER_SECOND: intFrom(1, 100_000, 100),
+  RATE_LIMIT_BURST: intFrom(1, 1_000_000, 200),
+  BODY_LIMIT_BYTES: intFrom(1024, 64 * 1024 * 1024, 1024 * 1024),
+  CHATCART_JOBS: z.enum(['on', 'off'], { message: 'must be on or off' }).optional().transform((v) => v ?? 'on'),
+  CHATCART_WORKER_CONCURRENCY: intFrom(1, 64, 4),
+  CHATCART_JOB_LEASE_SECONDS: intFrom(5, 3600, 60),
+  CHATCART_POLL_MS: intFrom(10, 60_000, 500),
+});
+
+export type Config = z.output<typeof envSchema> & { publicUrl: string };
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`config: ${variable} ${detail}`);
+  }
+}
+
+/** Live mode refuses to start without these: they protect webhooks and secrets at rest. */
+export const LIVE_REQUIRED = ['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'CHATCART_ENCRYPTION_KEY'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const got = env[variable];
+    throw new ConfigError(variable, `${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(redactValue(variable, got))})`}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.CHATCART_MODE === 'live') {
+    for (const name of LIVE_REQUIRED) {
+      if (!cfg[name]) throw new ConfigError(name, 'is required when CHATCART_MODE=live');
+    }
+  }
+  if (cfg.RATE_LIMIT_BURST < cfg.RATE_LIMIT_PER_SECOND) {
+    throw new ConfigError('RATE_LIMIT_BURST', 'must be at least RATE_LIMIT_PER_SECOND');
+  }
+  const publicUrl = (cfg.PUBLIC_URL ?? `http://${cfg.HOST.includes(':') ? `[${cfg.HOST}]` : cfg.HOST}:${cfg.PORT}`).replace(/\/+$/, '');
+  return { ...cfg, publicUrl };
+}
+
+function redactValue(variable: string, value: string): string {
+  return /SECRET|KEY|TOKEN|PASSWORD|DATABASE_URL/.test(variable) ? '[redacted]' : value;
+}

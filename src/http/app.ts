@@ -1,0 +1,125 @@
+// Builds the fastify app: zod validation and OpenAPI from the same schemas, the
+// error envelope, request ids, raw bodies for signature checks, auth and per-key
+// rate limits on /v1, and the routes (one file each under routes/).
+import swagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { authenticate } from '../app/api-keys.ts';
+import type { AppContext } from '../app/context.ts';
+import { domainError } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import { sendError } from './errors.ts';
+import type { Metrics } from './metrics.ts';
+import { TokenBuckets } from './rate-limit.ts';
+import { registerRoutes } from './routes/index.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+    merchantId: string;
+    keyId: string;
+  }
+}
+
+export interface HttpOptions {
+  ctx: AppContext;
+  log: Logger;
+  bodyLimit: number;
+  rateLimit: { perSecond: number; burst: number };
+  metrics: Metrics;
+}
+
+export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
+
+export async function buildHttpApp(o: HttpOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: o.log,
+    bodyLimit: o.bodyLimit,
+    genReqId: () => newId('req'),
+    // Per-request access logs halve throughput; metrics and error logs cover it.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Keep the exact bytes: webhook signatures are computed over them, not over re-serialized JSON.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
+    req.rawBody = body;
+    if (body.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch {
+      done(Object.assign(new Error('The request body is not valid JSON'), { statusCode: 400, code: 'CHATCART_MALFORMED_JSON' }), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    o.metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'chatcart merchant API', version: '1' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    hideUntagged: false,
+  });
+
+  app.setErrorHandler((error: any, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const details = error.validation.map((v: any) => ({
+        path: [error.validationContext, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+        message: v.message,
+      }));
+      const first = details[0];
+      return sendError(req, reply, domainError('validation_error', first ? `${first.path}: ${first.message}` : 'Invalid request', details));
+    }
+    const code = error?.code as string | undefined;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(req, reply, domainError('payload_too_large', `The request body is larger than ${o.bodyLimit} bytes`));
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(req, reply, domainError('unsupported_media_type', 'Send the body as application/json'));
+    if (code === 'CHATCART_MALFORMED_JSON' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      return sendError(req, reply, domainError('validation_error', error.message));
+    }
+    const status = typeof error?.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) return sendError(req, reply, domainError(status === 404 ? 'not_found' : 'validation_error', error.message));
+    req.log.error({ err: error }, 'unhandled error');
+    return sendError(req, reply, domainError('internal_error', 'Something went wrong on our side; it has been logged'));
+  });
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, domainError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`)));
+
+  const buckets = new TokenBuckets(o.rateLimit.perSecond, o.rateLimit.burst);
+  app.decorateRequest('merchantId', '');
+  app.decorateRequest('keyId', '');
+  const authHook = async (req: FastifyRequest, reply: any) => {
+    const h = req.headers.authorization;
+    const m = typeof h === 'string' ? /^Bearer (\S+)$/i.exec(h) : null;
+    if (!m) return sendError(req, reply, domainError('unauthorized', 'Send your API key as Authorization: Bearer <key>'));
+    const auth = await authenticate(o.ctx, m[1]!);
+    if (!auth) return sendError(req, reply, domainError('unauthorized', 'The API key is not valid (wrong, revoked or rotated out)'));
+    const wait = buckets.take(auth.keyId);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil(wait))));
+      return sendError(req, reply, domainError('rate_limited', 'Too many requests for this API key; slow down and retry'));
+    }
+    req.merchantId = auth.merchantId;
+    req.keyId = auth.keyId;
+  };
+
+  await registerRoutes(app, { ctx: o.ctx, authHook, metrics: o.metrics });
+  return app;
+}

@@ -1,0 +1,83 @@
+// Runs one state-changing request: the use case in a transaction, with the
+// Idempotency-Key semantics of the API contract. The key is reserved first (so a
+// concurrent retry gets 409 at once), and its response is written inside the
+// effect's transaction, so the record exists exactly when the effect does. A
+// request refused by validation or by the use case releases the key: nothing stays.
+import crypto from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app/context.ts';
+import { inTransaction } from '../app/context.ts';
+import { domainError } from '../domain/errors.ts';
+import type { Result } from '../domain/result.ts';
+import type { Tx } from '../store/db.ts';
+import { completeKey, releaseKey, reserveKey } from '../store/idempotency.repository.ts';
+import { RollbackWith, sendError } from './errors.ts';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** How long a reservation blocks retries before a crashed request's key can be taken over. */
+const RESERVATION_MS = 60_000;
+
+/** Canonical JSON (sorted keys) so that key order and whitespace do not change the fingerprint. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+export function fingerprint(method: string, url: string, body: unknown): string {
+  return crypto.createHash('sha256').update(`${method}\n${url}\n${canonical(body ?? null)}`).digest('hex');
+}
+
+export interface MutationOptions<T> {
+  status: number;
+  run: (tx: Tx) => Promise<Result<T>>;
+  /** Builds the response body inside the transaction (it may read with tx). */
+  present: (value: T, tx: Tx) => Promise<unknown> | unknown;
+  requireKey?: boolean;
+}
+
+export async function mutate<T>(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, merchantId: string, o: MutationOptions<T>) {
+  const raw = req.headers['idempotency-key'];
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (key === undefined && o.requireKey) {
+    return sendError(req, reply, domainError('validation_error', 'The Idempotency-Key header is required on this request', { header: 'Idempotency-Key' }));
+  }
+  if (key !== undefined && !KEY_PATTERN.test(key)) {
+    return sendError(req, reply, domainError('validation_error', 'Idempotency-Key must be 1 to 255 printable ASCII characters', { header: 'Idempotency-Key' }));
+  }
+
+  if (key !== undefined) {
+    const fp = fingerprint(req.method, req.url, req.body);
+    const r = await reserveKey(ctx.db, { merchantId, key, fingerprint: fp, now: ctx.clock.now(), lockMs: RESERVATION_MS });
+    if (r.kind === 'existing') {
+      if (r.row.fingerprint !== fp) {
+        return sendError(req, reply, domainError('idempotency_key_mismatch', 'This Idempotency-Key was used with a different method, path or body'));
+      }
+      if (r.row.state === 'running') {
+        return sendError(req, reply, domainError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry later'));
+      }
+      return reply.code(r.row.response_status ?? 200).header('idempotent-replayed', 'true').send(r.row.response_body);
+    }
+  }
+
+  try {
+    const body = await inTransaction(ctx, async (tx) => {
+      const result = await o.run(tx);
+      if (!result.ok) throw new RollbackWith(result.error);
+      const presented = await o.present(result.value, tx);
+      if (key !== undefined) await completeKey(tx, merchantId, key, o.status, presented);
+      return presented;
+    });
+    return reply.code(o.status).send(body);
+  } catch (e) {
+    if (key !== undefined) await releaseKey(ctx.db, merchantId, key).catch(() => {});
+    if (e instanceof RollbackWith) return sendError(req, reply, e.domain);
+    throw e;
+  }
+}

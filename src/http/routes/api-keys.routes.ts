@@ -1,0 +1,47 @@
+// API keys: create (shown once), list (prefix only), rotate (old key ends now or
+// after a grace period), revoke. Small enough to share one file.
+import { z } from 'zod';
+import { createApiKey, revokeApiKey, rotateApiKey } from '../../app/api-keys.ts';
+import { ok } from '../../domain/result.ts';
+import { listApiKeys } from '../../store/merchants.repository.ts';
+import type { App } from '../app.ts';
+import { mutate } from '../mutation.ts';
+import { presentApiKey } from '../presenters.ts';
+import { idParam } from '../schemas.ts';
+import type { RouteDeps } from './deps.ts';
+
+const tags = ['api_keys'];
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.post('/v1/api-keys', { schema: { tags, summary: 'Create an API key (the key is shown only in this response)', body: z.strictObject({ name: z.string().min(1).max(100).optional() }).optional() } }, (req, reply) =>
+    mutate(ctx, req, reply, req.merchantId, {
+      status: 201,
+      run: async (tx) => ok(await createApiKey(ctx, tx, req.merchantId, req.body?.name ?? null)),
+      present: ({ row, key }) => presentApiKey(row, key),
+    }),
+  );
+
+  app.get('/v1/api-keys', { schema: { tags, summary: 'List API keys (prefixes only)' } }, async (req, reply) => {
+    const rows = await listApiKeys(ctx.db, req.merchantId);
+    return reply.send({ object: 'list', data: rows.map((r) => presentApiKey(r)), has_more: false });
+  });
+
+  app.post(
+    '/v1/api-keys/:id/rotate',
+    { schema: { tags, summary: 'Replace a key: the old one stops at once or after grace_seconds', params: idParam('key'), body: z.strictObject({ grace_seconds: z.number().int().min(0).max(7 * 86_400).optional() }).optional() } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 201,
+        run: (tx) => rotateApiKey(ctx, tx, req.merchantId, req.params.id, req.body?.grace_seconds ?? 0),
+        present: ({ row, key, old }) => ({ ...presentApiKey(row, key), replaced: presentApiKey(old) }),
+      }),
+  );
+
+  app.post('/v1/api-keys/:id/revoke', { schema: { tags, summary: 'Revoke a key now', params: idParam('key') } }, (req, reply) =>
+    mutate(ctx, req, reply, req.merchantId, {
+      status: 200,
+      run: (tx) => revokeApiKey(ctx, tx, req.merchantId, req.params.id),
+      present: (row) => presentApiKey(row),
+    }),
+  );
+}

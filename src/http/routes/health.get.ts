@@ -1,0 +1,13 @@
+import type { App } from '../app.ts';
+import type { RouteDeps } from './deps.ts';
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ctx.db.query('select 1');
+      return reply.send({ status: 'ok' });
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', reason: 'database' });
+    }
+  });
+}

@@ -1,0 +1,33 @@
+import type { App } from '../app.ts';
+import type { RouteDeps } from './deps.ts';
+import * as apiKeys from './api-keys.routes.ts';
+import * as eventsList from './events.list.ts';
+import * as health from './health.get.ts';
+import * as home from './home.get.ts';
+import * as metrics from './metrics.get.ts';
+import * as openapi from './openapi.get.ts';
+import * as ordersCancel from './orders.cancel.ts';
+import * as ordersCreate from './orders.create.ts';
+import * as ordersEvents from './orders.events.ts';
+import * as ordersGet from './orders.get.ts';
+import * as ordersList from './orders.list.ts';
+import * as ordersPayments from './orders.payments.ts';
+import * as ordersStatus from './orders.status.ts';
+import * as productsCreate from './products.create.ts';
+import * as productsGet from './products.get.ts';
+import * as productsList from './products.list.ts';
+import * as productsUpdate from './products.update.ts';
+
+const v1 = [
+  productsCreate, productsList, productsGet, productsUpdate,
+  ordersCreate, ordersList, ordersGet, ordersPayments, ordersEvents, ordersStatus, ordersCancel,
+  eventsList, apiKeys,
+];
+
+export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
+  for (const r of [health, metrics, openapi, home]) r.register(app, deps);
+  await app.register(async (scoped) => {
+    scoped.addHook('onRequest', deps.authHook);
+    for (const r of v1) r.register(scoped as App, deps);
+  });
+}

@@ -1,0 +1,21 @@
+import { domainError } from '../../domain/errors.ts';
+import { listEvents } from '../../store/events.repository.ts';
+import { getOrder } from '../../store/orders.repository.ts';
+import type { App } from '../app.ts';
+import { sendError } from '../errors.ts';
+import { page, presentEvent } from '../presenters.ts';
+import { idParam, listQuery } from '../schemas.ts';
+import type { RouteDeps } from './deps.ts';
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.get(
+    '/v1/orders/:id/events',
+    { schema: { tags: ['events'], summary: "An order's timeline, oldest first (by seq)", params: idParam('ord'), querystring: listQuery.extend({ limit: listQuery.shape.limit.default(100) }) } },
+    async (req, reply) => {
+      const o = await getOrder(ctx.db, req.merchantId, req.params.id);
+      if (!o) return sendError(req, reply, domainError('not_found', `No order ${req.params.id}`));
+      const rows = await listEvents(ctx.db, req.merchantId, { orderId: o.id }, { limit: req.query.limit, startingAfter: req.query.starting_after, ascending: true });
+      return reply.send(page(rows, req.query.limit, presentEvent));
+    },
+  );
+}

@@ -1,0 +1,14 @@
+import { domainError } from '../../domain/errors.ts';
+import { getOrder } from '../../store/orders.repository.ts';
+import type { App } from '../app.ts';
+import { sendError } from '../errors.ts';
+import { idParam } from '../schemas.ts';
+import type { RouteDeps } from './deps.ts';
+import { presentOrderRow } from './orders.present.ts';
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.get('/v1/orders/:id', { schema: { tags: ['orders'], summary: 'Get an order', params: idParam('ord') } }, async (req, reply) => {
+    const o = await getOrder(ctx.db, req.merchantId, req.params.id);
+    return o ? reply.send(await presentOrderRow(ctx, ctx.db, o)) : sendError(req, reply, domainError('not_found', `No order ${req.params.id}`));
+  });
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { createProduct } from '../../app/products.ts';
+import type { App } from '../app.ts';
+import { mutate } from '../mutation.ts';
+import { presentProduct } from '../presenters.ts';
+import { currencyCode, positiveAmount } from '../schemas.ts';
+import type { RouteDeps } from './deps.ts';
+
+export const productBody = z.strictObject({
+  retailer_id: z.string().min(1).max(100),
+  name: z.string().min(1).max(200),
+  price: positiveAmount,
+  currency: currencyCode,
+  description: z.string().max(2000).optional(),
+  image_url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  active: z.boolean().optional(),
+});
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.post('/v1/products', { schema: { tags: ['products'], summary: 'Create a product', body: productBody } }, (req, reply) =>
+    mutate(ctx, req, reply, req.merchantId, {
+      status: 201,
+      run: (tx) => createProduct(ctx, tx, req.merchantId, req.body),
+      present: presentProduct,
+    }),
+  );
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { listProducts } from '../../store/products.repository.ts';
+import type { App } from '../app.ts';
+import { page, presentProduct } from '../presenters.ts';
+import { listQuery } from '../schemas.ts';
+import type { RouteDeps } from './deps.ts';
+
+const query = listQuery.extend({ active: z.enum(['true', 'false']).optional() });
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.get('/v1/products', { schema: { tags: ['products'], summary: 'List products', querystring: query } }, async (req, reply) => {
+    const q = req.query;
+    const rows = await listProducts(ctx.db, req.merchantId, { limit: q.limit, startingAfter: q.starting_after, active: q.active === undefined ? undefined : q.active === 'true' });
+    return reply.send(page(rows, q.limit, presentProduct));
+  });
+}

@@ -1,0 +1,22 @@
+import { updateProduct } from '../../app/products.ts';
+import type { App } from '../app.ts';
+import { mutate } from '../mutation.ts';
+import { presentProduct } from '../presenters.ts';
+import { idParam } from '../schemas.ts';
+import type { RouteDeps } from './deps.ts';
+import { productBody } from './products.create.ts';
+
+const patchBody = productBody.omit({ retailer_id: true }).partial().extend({ description: productBody.shape.description.nullable(), image_url: productBody.shape.image_url.nullable() });
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.patch(
+    '/v1/products/:id',
+    { schema: { tags: ['products'], summary: 'Update a product', params: idParam('prd'), body: patchBody } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 200,
+        run: (tx) => updateProduct(ctx, tx, req.merchantId, req.params.id, req.body),
+        present: presentProduct,
+      }),
+  );
+}

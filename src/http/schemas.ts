@@ -1,0 +1,28 @@
+// Request schemas shared by routes. Objects are strict (unknown fields are a 400),
+// and the same schemas generate /openapi.json.
+import { z } from 'zod';
+import { MAX_MINOR } from '../domain/money.ts';
+
+export const minorAmount = z
+  .number({ message: 'must be an integer amount in minor units' })
+  .int({ message: 'must be an integer amount in minor units' })
+  .min(0, { message: 'must not be negative' })
+  .max(MAX_MINOR, { message: `must be at most ${MAX_MINOR}` });
+
+export const positiveAmount = minorAmount.min(1, { message: 'must be greater than zero' });
+
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as INR' });
+
+export const waId = z.string().regex(/^\d{6,20}$/, { message: 'must be the customer WhatsApp number in international digits, e.g. 919876543210' });
+
+export const idParam = (prefix: string) =>
+  z.strictObject({ id: z.string().min(1).max(64).regex(/^[a-z]+_[0-9a-z]+$/, { message: `must be an id such as ${prefix}_…` }) });
+
+export const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: z.string().max(64).optional(),
+});
+
+export const metadata = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((m) => Object.keys(m).length <= 50, { message: 'at most 50 keys' });

@@ -1,0 +1,116 @@
+// One database handle over PostgreSQL (pg) and embedded PGlite. Everything above
+// store/ sees only `Db` and `Tx`, so the same SQL runs on both.
+//
+// PGlite has exactly one connection: a query on the root handle from inside a
+// transaction callback deadlocks. Always pass `tx` down.
+import pg from 'pg';
+
+export type DbKind = 'pglite' | 'postgres';
+
+export interface Queryable {
+  readonly kind: DbKind;
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Multi-statement SQL without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export type Tx = Queryable & { readonly inTransaction: true };
+
+export interface Db extends Queryable {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** Where the data lives, for messages (never contains a password). */
+  readonly describe: string;
+}
+
+// int8 arrives as a string from pg and as a number from PGlite. Amounts are bounded
+// to 2^53 − 1, so a number is exact; anything larger is a bug we want to hear about.
+function parseInt8(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${v} exceeds the safe integer range`);
+  return n;
+}
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return parseInt8;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: pgTypes });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const query = async <T>(sql: string, params?: readonly unknown[]) =>
+    (await pool.query(sql, params as unknown[] | undefined)).rows as T[];
+  const describe = redactUrl(url);
+  return {
+    kind: 'postgres',
+    describe,
+    query,
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const tx: Tx = {
+          kind: 'postgres',
+          inTransaction: true,
+          query: async <T>(sql: string, params?: readonly unknown[]) =>
+            (await client.query(sql, params as unknown[] | undefined)).rows as T[],
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+        };
+        const result = await fn(tx);
+        await client.query('commit');
+        return result;
+      } catch (e) {
+        await client.query('rollback').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const lite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  type Lite = Pick<typeof lite, 'query' | 'exec'>;
+  const wrap = <K extends boolean>(h: Lite, inTx: K) => ({
+    kind: 'pglite' as const,
+    inTransaction: inTx,
+    query: async <T>(sql: string, params?: readonly unknown[]) =>
+      (await h.query<T>(sql, params as unknown[] | undefined)).rows,
+    exec: async (sql: string) => {
+      await h.exec(sql);
+    },
+  });
+  return {
+    ...wrap(lite, false),
+    describe: dataDir ? `embedded PGlite at ${dataDir}` : 'embedded PGlite (in memory)',
+    transaction: (fn) => lite.transaction((t) => fn(wrap(t, true) as Tx)),
+    close: () => lite.close(),
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}
+
+/** True for errors that mean "a unique constraint said no", on both drivers. */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  const err = e as { code?: string; constraint?: string };
+  return err?.code === '23505' && (constraint === undefined || err.constraint === constraint);
+}

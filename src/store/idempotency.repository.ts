@@ -1,0 +1,54 @@
+// Idempotency keys. A key is reserved (state 'running', with a lock deadline) in its
+// own short transaction; the effect's transaction then turns it 'done' with the
+// response, so the record commits with the effect or not at all. A reservation whose
+// process died is taken over once its lock deadline passes.
+import type { Queryable } from './db.ts';
+
+export interface IdempotencyRow {
+  merchant_id: string;
+  key: string;
+  fingerprint: string;
+  state: 'running' | 'done';
+  locked_until: Date | null;
+  response_status: number | null;
+  response_body: unknown;
+  created_at: Date;
+}
+
+export type Reservation = { kind: 'reserved' } | { kind: 'existing'; row: IdempotencyRow };
+
+export async function reserveKey(q: Queryable, r: { merchantId: string; key: string; fingerprint: string; now: Date; lockMs: number }): Promise<Reservation> {
+  const until = new Date(r.now.getTime() + r.lockMs);
+  const inserted = await q.query(
+    `insert into idempotency_keys (merchant_id, key, fingerprint, state, locked_until, created_at)
+     values ($1, $2, $3, 'running', $4, $5) on conflict (merchant_id, key) do nothing returning key`,
+    [r.merchantId, r.key, r.fingerprint, until, r.now],
+  );
+  if (inserted.length) return { kind: 'reserved' };
+  // Take over an abandoned reservation with the same fingerprint.
+  const taken = await q.query(
+    `update idempotency_keys set locked_until = $4 where merchant_id = $1 and key = $2 and fingerprint = $3
+        and state = 'running' and locked_until < $5 returning key`,
+    [r.merchantId, r.key, r.fingerprint, until, r.now],
+  );
+  if (taken.length) return { kind: 'reserved' };
+  const row = (await q.query<IdempotencyRow>(`select * from idempotency_keys where merchant_id = $1 and key = $2`, [r.merchantId, r.key]))[0];
+  if (!row) return reserveKey(q, r); // released between our insert and select: try again
+  return { kind: 'existing', row };
+}
+
+export async function completeKey(q: Queryable, merchantId: string, key: string, status: number, body: unknown): Promise<void> {
+  await q.query(
+    `update idempotency_keys set state = 'done', locked_until = null, response_status = $3, response_body = $4
+      where merchant_id = $1 and key = $2`,
+    [merchantId, key, status, JSON.stringify(body)],
+  );
+}
+
+export async function releaseKey(q: Queryable, merchantId: string, key: string): Promise<void> {
+  await q.query(`delete from idempotency_keys where merchant_id = $1 and key = $2 and state = 'running'`, [merchantId, key]);
+}
+
+export async function purgeKeysBefore(q: Queryable, before: Date): Promise<number> {
+  return (await q.query(`delete from idempotency_keys where created_at < $1 and state = 'done' returning key`, [before])).length;
+}

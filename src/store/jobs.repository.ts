@@ -1,0 +1,122 @@
+// All SQL of the job queue. Claims take rows with FOR UPDATE SKIP LOCKED inside one
+// short statement and hand them out under a lease (locked_until + lease_token): no
+// row lock is held while a handler calls the outside world. A lease that runs out
+// makes the job claimable again; completing needs the token, so a worker whose
+// lease was taken over cannot overwrite the new holder's result.
+import { newId } from '../domain/ids.ts';
+import type { Queryable } from './db.ts';
+
+export interface JobRow {
+  id: string;
+  merchant_id: string | null;
+  kind: string;
+  payload: Record<string, unknown>;
+  status: 'queued' | 'running' | 'done' | 'dead';
+  run_at: Date;
+  attempts: number;
+  max_attempts: number;
+  locked_until: Date | null;
+  lease_token: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: Date;
+}
+
+export interface EnqueueInput {
+  kind: string;
+  payload?: Record<string, unknown>;
+  merchantId?: string | null;
+  runAt: Date;
+  maxAttempts?: number;
+  /** A job with the same dedupe key is enqueued once (ON CONFLICT DO NOTHING). */
+  dedupeKey?: string;
+}
+
+export async function enqueueJob(q: Queryable, job: EnqueueInput): Promise<string | null> {
+  const id = newId('job');
+  const rows = await q.query<{ id: string }>(
+    `insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $5, $5)
+     on conflict (dedupe_key) do nothing returning id`,
+    [id, job.merchantId ?? null, job.kind, JSON.stringify(job.payload ?? {}), job.runAt, job.maxAttempts ?? 10, job.dedupeKey ?? null],
+  );
+  return rows[0]?.id ?? null;
+}
+
+export async function claimJobs(
+  q: Queryable,
+  opts: { now: Date; limit: number; leaseMs: number; leaseToken: string; workerId: string; kinds?: string[] },
+): Promise<JobRow[]> {
+  const until = new Date(opts.now.getTime() + opts.leaseMs);
+  return q.query<JobRow>(
+    `update jobs set status = 'running', locked_until = $2, lease_token = $3, locked_by = $4,
+            attempts = attempts + 1, updated_at = $1
+      where id in (
+        select id from jobs
+         where ((status = 'queued' and run_at <= $1) or (status = 'running' and locked_until < $1))
+           and ($6::text[] is null or kind = any($6::text[]))
+         order by run_at, id
+         limit $5
+         for update skip locked)
+      returning *`,
+    [opts.now, until, opts.leaseToken, opts.workerId, opts.limit, opts.kinds ?? null],
+  );
+}
+
+export async function completeJob(q: Queryable, id: string, leaseToken: string, now: Date): Promise<boolean> {
+  const rows = await q.query(
+    `update jobs set status = 'done', done_at = $3, updated_at = $3, locked_until = null, lease_token = null, last_error = null
+      where id = $1 and lease_token = $2 and status = 'running' returning id`,
+    [id, leaseToken, now],
+  );
+  return rows.length === 1;
+}
+
+export async function failJob(
+  q: Queryable,
+  id: string,
+  leaseToken: string,
+  opts: { now: Date; error: string; retryAt: Date | null },
+): Promise<boolean> {
+  const rows = await q.query(
+    `update jobs set status = case when $4::timestamptz is null then 'dead' else 'queued' end,
+            run_at = coalesce($4::timestamptz, run_at), last_error = $3, updated_at = $5,
+            locked_until = null, lease_token = null
+      where id = $1 and lease_token = $2 and status = 'running' returning id`,
+    [id, leaseToken, opts.error.slice(0, 2000), opts.retryAt, opts.now],
+  );
+  return rows.length === 1;
+}
+
+/** Extends a lease for a handler that is still working (heartbeat). */
+export async function extendLease(q: Queryable, id: string, leaseToken: string, until: Date): Promise<boolean> {
+  const rows = await q.query(
+    `update jobs set locked_until = $3 where id = $1 and lease_token = $2 and status = 'running' returning id`,
+    [id, leaseToken, until],
+  );
+  return rows.length === 1;
+}
+
+export async function queueStats(q: Queryable, now: Date): Promise<{ status: string; count: number; oldest_seconds: number }[]> {
+  const rows = await q.query<{ status: string; count: number; oldest: Date | null }>(
+    `select status, count(*)::int as count, min(run_at) as oldest from jobs
+      where status in ('queued', 'running', 'dead') group by status`,
+  );
+  return rows.map((r) => ({
+    status: r.status,
+    count: r.count,
+    oldest_seconds: r.oldest && r.status !== 'dead' ? Math.max(0, (now.getTime() - new Date(r.oldest).getTime()) / 1000) : 0,
+  }));
+}
+
+export async function getJob(q: Queryable, id: string): Promise<JobRow | undefined> {
+  return (await q.query<JobRow>(`select * from jobs where id = $1`, [id]))[0];
+}
+
+export async function listJobs(q: Queryable, filter: { kind?: string; status?: string } = {}): Promise<JobRow[]> {
+  return q.query<JobRow>(
+    `select * from jobs where ($1::text is null or kind = $1) and ($2::text is null or status = $2) order by id`,
+    [filter.kind ?? null, filter.status ?? null],
+  );
+}

@@ -1,0 +1,97 @@
+import type { Queryable } from './db.ts';
+
+export interface MerchantRow {
+  id: string;
+  name: string;
+  settings: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  merchant_id: string;
+  name: string | null;
+  prefix: string;
+  key_hash: string;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export async function insertMerchant(q: Queryable, m: { id: string; name: string; settings?: Record<string, unknown>; now: Date }): Promise<MerchantRow> {
+  const rows = await q.query<MerchantRow>(
+    `insert into merchants (id, name, settings, created_at, updated_at) values ($1, $2, $3, $4, $4) returning *`,
+    [m.id, m.name, JSON.stringify(m.settings ?? {}), m.now],
+  );
+  return rows[0]!;
+}
+
+export async function getMerchant(q: Queryable, id: string): Promise<MerchantRow | undefined> {
+  return (await q.query<MerchantRow>(`select * from merchants where id = $1`, [id]))[0];
+}
+
+export async function countMerchants(q: Queryable): Promise<number> {
+  return (await q.query<{ n: number }>(`select count(*)::int as n from merchants`))[0]!.n;
+}
+
+export async function listMerchants(q: Queryable): Promise<MerchantRow[]> {
+  return q.query<MerchantRow>(`select * from merchants order by id`);
+}
+
+export async function insertApiKey(
+  q: Queryable,
+  k: { id: string; merchantId: string; name: string | null; prefix: string; keyHash: string; now: Date; expiresAt?: Date | null },
+): Promise<ApiKeyRow> {
+  const rows = await q.query<ApiKeyRow>(
+    `insert into api_keys (id, merchant_id, name, prefix, key_hash, created_at, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+    [k.id, k.merchantId, k.name, k.prefix, k.keyHash, k.now, k.expiresAt ?? null],
+  );
+  return rows[0]!;
+}
+
+/** The key and its merchant, if the key is live at `now`. */
+export async function findLiveKeyByHash(q: Queryable, keyHash: string, now: Date): Promise<ApiKeyRow | undefined> {
+  return (
+    await q.query<ApiKeyRow>(
+      `select * from api_keys where key_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`,
+      [keyHash, now],
+    )
+  )[0];
+}
+
+export async function touchApiKey(q: Queryable, id: string, now: Date): Promise<void> {
+  await q.query(`update api_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2 - interval '60 seconds')`, [id, now]);
+}
+
+export async function listApiKeys(q: Queryable, merchantId: string): Promise<ApiKeyRow[]> {
+  return q.query<ApiKeyRow>(`select * from api_keys where merchant_id = $1 order by id`, [merchantId]);
+}
+
+export async function getApiKey(q: Queryable, merchantId: string, id: string): Promise<ApiKeyRow | undefined> {
+  return (await q.query<ApiKeyRow>(`select * from api_keys where merchant_id = $1 and id = $2`, [merchantId, id]))[0];
+}
+
+/** Revokes now, or schedules the end of a key's life (rotation grace period). */
+export async function endApiKey(q: Queryable, merchantId: string, id: string, at: { revokedAt?: Date; expiresAt?: Date }): Promise<ApiKeyRow | undefined> {
+  return (
+    await q.query<ApiKeyRow>(
+      `update api_keys set revoked_at = coalesce($3, revoked_at),
+              expires_at = case when $4::timestamptz is null then expires_at else least(coalesce(expires_at, $4), $4) end
+        where merchant_id = $1 and id = $2 and revoked_at is null returning *`,
+      [merchantId, id, at.revokedAt ?? null, at.expiresAt ?? null],
+    )
+  )[0];
+}
+
+export async function getSystemSetting<T>(q: Queryable, key: string): Promise<T | undefined> {
+  return (await q.query<{ value: T }>(`select value from system_settings where key = $1`, [key]))[0]?.value;
+}
+
+/** Sets a value only if none exists, and returns whichever value won. */
+export async function initSystemSetting<T>(q: Queryable, key: string, value: T): Promise<T> {
+  await q.query(`insert into system_settings (key, value) values ($1, $2) on conflict (key) do nothing`, [key, JSON.stringify(value)]);
+  return (await getSystemSetting<T>(q, key))!;
+}

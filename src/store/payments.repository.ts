@@ -1,0 +1,59 @@
+import type { Queryable } from './db.ts';
+
+export interface PaymentRow {
+  id: string;
+  merchant_id: string;
+  order_id: string;
+  reference_id: string;
+  method: string;
+  provider: string;
+  status: string;
+  amount: number;
+  currency: string;
+  pay_token: string | null;
+  provider_object_id: string | null;
+  provider_payment_id: string | null;
+  counted: boolean;
+  flags: Record<string, unknown>;
+  expires_at: Date;
+  captured_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type PaymentInsert = Pick<PaymentRow, 'id' | 'merchant_id' | 'order_id' | 'reference_id' | 'method' | 'provider' | 'status' | 'amount' | 'currency' | 'pay_token' | 'expires_at'> & { now: Date };
+
+export async function insertPayment(q: Queryable, p: PaymentInsert): Promise<PaymentRow> {
+  return (
+    await q.query<PaymentRow>(
+      `insert into payments (id, merchant_id, order_id, reference_id, method, provider, status, amount, currency, pay_token, expires_at, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) returning *`,
+      [p.id, p.merchant_id, p.order_id, p.reference_id, p.method, p.provider, p.status, p.amount, p.currency, p.pay_token, p.expires_at, p.now],
+    )
+  )[0]!;
+}
+
+export async function listPaymentsForOrder(q: Queryable, merchantId: string, orderId: string): Promise<PaymentRow[]> {
+  return q.query<PaymentRow>(`select * from payments where merchant_id = $1 and order_id = $2 order by id`, [merchantId, orderId]);
+}
+
+export async function getPayment(q: Queryable, merchantId: string, id: string): Promise<PaymentRow | undefined> {
+  return (await q.query<PaymentRow>(`select * from payments where merchant_id = $1 and id = $2`, [merchantId, id]))[0];
+}
+
+export async function referenceIdTaken(q: Queryable, merchantId: string, referenceId: string): Promise<boolean> {
+  return (await q.query(`select 1 from payments where merchant_id = $1 and reference_id = $2`, [merchantId, referenceId])).length > 0;
+}
+
+export async function setPaymentStatus(q: Queryable, merchantId: string, id: string, status: string, now: Date): Promise<PaymentRow> {
+  const rows = await q.query<PaymentRow>(
+    `update payments set status = $3, updated_at = $4 where merchant_id = $1 and id = $2 returning *`,
+    [merchantId, id, status, now],
+  );
+  return rows[0]!;
+}
+
+export async function getPaymentsByIds(q: Queryable, merchantId: string, ids: string[]): Promise<PaymentRow[]> {
+  if (ids.length === 0) return [];
+  return q.query<PaymentRow>(`select * from payments where merchant_id = $1 and id = any($2::text[])`, [merchantId, ids]);
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Four projects: pure unit tables beside the code, integration tests on the store
+// (PGlite by default, PostgreSQL when TEST_DATABASE_URL is set), HTTP end-to-end
+// tests, and browser tests (Debian chromium; run with `npm run test:browser`).
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
+      { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false } },
+    ],
+  },
+});
