@@ -38,7 +38,7 @@ const envSchema = z.object({
     .transform((m) => m ?? 'sandbox'),
   PORT: intFrom(0, 65535, 3000),
   HOST: optionalString.transform((h) => h ?? '127.0.0.1'),
-  PUBLIC_URL: optionalString.pipe(z.url({ message: 'must be an absolute http(s) URL' }).optional()),
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
   DATABASE_URL: optionalString.pipe(
     z
       .string()

@@ -28,6 +28,16 @@ export const REDACT_PATHS = [
   'customer.wa_id',
   'wa_id',
   'phone',
+  // `*.x` matches one level down only: the same names at the top level of a log object.
+  'authorization',
+  'api_key',
+  'apiKey',
+  'access_token',
+  'token',
+  'secret',
+  'password',
+  'customer_wa_id',
+  'phone_number',
 ];
 
 export function createLogger(level: string, dest: pino.DestinationStream = pino.destination(2)): Logger {

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock } from './adapters/clock/clock.ts';
+import { paymentProviders } from './adapters/providers/registry.ts';
 import { createSecretBox } from './adapters/secrets/secret-box.ts';
 import type { AppContext } from './app/context.ts';
 import type { Clock, SecretBox } from './app/ports.ts';
@@ -70,6 +71,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     publicUrl: cfg.publicUrl,
     jobsEnqueued: () => runner?.wake(),
   };
+  ctx.providers = paymentProviders(ctx);
   const metrics = createMetrics(ctx);
   runner = new JobRunner({
     db,

@@ -2,6 +2,7 @@
 // behaviour. Built once in main.ts (or by tests with a manual clock).
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../store/db.ts';
+import type { PaymentProviderAdapter } from './payment-provider.port.ts';
 import type { Clock, SecretBox } from './ports.ts';
 
 export type Mode = 'sandbox' | 'live';
@@ -13,6 +14,8 @@ export interface AppContext {
   secrets: SecretBox;
   mode: Mode;
   publicUrl: string;
+  /** Payment provider adapters by name (sandbox, razorpay, stripe, …). */
+  providers?: ReadonlyMap<string, PaymentProviderAdapter>;
   /** Called after a transaction that enqueued jobs commits: wakes local workers early. */
   jobsEnqueued: () => void;
 }

@@ -75,13 +75,26 @@ export async function cancelOrder(ctx: AppContext, tx: Tx, actor: Actor, merchan
   return closeOrder(ctx, tx, actor, order, { kind: 'canceled', reason });
 }
 
-/** The expiry job: an unpaid order whose time is up expires; anything else is left alone (idempotent). */
-export async function expireOrder(ctx: AppContext, tx: Tx, merchantId: string, orderId: string): Promise<Result<{ expired: boolean; retryAt?: Date }>> {
+/**
+ * The expiry job: an unpaid order whose time is up expires; anything else is left
+ * alone (idempotent). A payment still pending at the provider holds expiry back until
+ * `graceUntil`; after that the order expires anyway, and money that lands later takes
+ * the late-payment path (manual_review).
+ */
+export async function expireOrder(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  orderId: string,
+  opts: { graceUntil?: Date } = {},
+): Promise<Result<{ expired: boolean; retryAt?: Date }>> {
   const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
   if (!order) return notFound(orderId);
   const now = ctx.clock.now();
-  if (order.status !== 'pending' || !['unpaid', 'failed'].includes(order.payment_status)) return ok({ expired: false });
+  if (order.status !== 'pending' || !['unpaid', 'failed', 'pending'].includes(order.payment_status)) return ok({ expired: false });
   if (order.expires_at.getTime() > now.getTime()) return ok({ expired: false, retryAt: order.expires_at });
+  const graceUntil = opts.graceUntil ?? order.expires_at;
+  if (order.payment_status === 'pending' && graceUntil.getTime() > now.getTime()) return ok({ expired: false, retryAt: graceUntil });
   const r = await closeOrder(ctx, tx, { source: 'job', id: 'expiry' }, order, { kind: 'expired' });
   return r.ok ? ok({ expired: true }) : r;
 }
@@ -93,14 +106,19 @@ async function closeOrder(
   order: OrderRow,
   how: { kind: 'canceled' | 'expired'; reason?: string | undefined },
 ): Promise<Result<OrderRow>> {
-  const check = canTransitionOrder(order.status as OrderStatus, 'canceled', { paymentStatus: order.payment_status as PaymentStatus });
+  // Expiry past the grace period closes a still-pending attempt first, so the order is
+  // checked as unpaid; a cancel is checked as it stands (refused while a payment is pending).
+  const asPaymentStatus = how.kind === 'expired' && order.payment_status === 'pending' ? 'unpaid' : (order.payment_status as PaymentStatus);
+  const check = canTransitionOrder(order.status as OrderStatus, 'canceled', { paymentStatus: asPaymentStatus });
   if (!check.ok) return check;
   if (check.value === 'unchanged') return ok(order);
   const now = ctx.clock.now();
   const attempts = await listPaymentsForOrder(tx, order.merchant_id, order.id);
   const closedAttempts: string[] = [];
   for (const a of attempts) {
-    if (!OPEN_ATTEMPTS.includes(a.status as AttemptStatus)) continue;
+    // Expiry also closes an attempt still pending after the grace period; cancel never
+    // gets here with one (a pending payment blocks cancel).
+    if (!OPEN_ATTEMPTS.includes(a.status as AttemptStatus) && !(how.kind === 'expired' && a.status === 'pending')) continue;
     const to: AttemptStatus = how.kind === 'expired' ? 'expired' : 'canceled';
     const t = transitionAttempt(a.status as AttemptStatus, to);
     if (!t.ok) return t;

@@ -1,4 +1,5 @@
 import { systemClock } from '../adapters/clock/clock.ts';
+import { paymentProviders } from '../adapters/providers/registry.ts';
 import type { AppContext } from '../app/context.ts';
 import type { Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
@@ -8,7 +9,7 @@ import { openDbFromConfig, secretBoxFor } from '../main.ts';
 export async function openCliContext(cfg: Config): Promise<AppContext & { close(): Promise<void> }> {
   const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL);
   const db = await openDbFromConfig(cfg, log);
-  return {
+  const ctx: AppContext & { close(): Promise<void> } = {
     db,
     clock: systemClock,
     log,
@@ -18,6 +19,8 @@ export async function openCliContext(cfg: Config): Promise<AppContext & { close(
     jobsEnqueued: () => {},
     close: () => db.close(),
   };
+  ctx.providers = paymentProviders(ctx);
+  return ctx;
 }
 
 export const cliActor = { source: 'cli' as const, id: process.env.USER ?? 'cli' };

@@ -47,11 +47,18 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  // Fastify hands a missing body to the validator as null; map it back to undefined so an
+  // optional body (`{reason?}` on cancel, rotate, create key) accepts a POST without one.
+  app.setValidatorCompiler((route) => {
+    const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
+    return route.httpPart === 'body' ? (data: unknown) => validate(data === null ? undefined : data) : validate;
+  });
   app.setSerializerCompiler(serializerCompiler);
 
   // Keep the exact bytes: webhook signatures are computed over them, not over re-serialized JSON.
   app.removeContentTypeParser('application/json');
+  // The API takes JSON only: a text/plain body is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
     req.rawBody = body;
     if (body.length === 0) return done(null, undefined);
@@ -82,10 +89,13 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
 
   app.setErrorHandler((error: any, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((v: any) => ({
-        path: [error.validationContext, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
-        message: v.message,
-      }));
+      const pathOf = (v: any, extra: string[] = []) => [error.validationContext, ...String(v.instancePath ?? '').split('/').filter(Boolean), ...extra].join('.');
+      // An unknown field is reported at its own path (body.customer.foo), not only at its parent's.
+      const details = error.validation.flatMap((v: any) =>
+        v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) && v.params.keys.length
+          ? v.params.keys.map((k: unknown) => ({ path: pathOf(v, [String(k)]), message: 'Unrecognized key (unknown fields are not allowed)' }))
+          : [{ path: pathOf(v), message: v.message }],
+      );
       const first = details[0];
       return sendError(req, reply, domainError('validation_error', first ? `${first.path}: ${first.message}` : 'Invalid request', details));
     }

@@ -22,25 +22,35 @@ export function createMetrics(ctx: Pick<AppContext, 'db' | 'clock'>): Metrics {
     registers: [registry],
   });
   const jobs = new client.Counter({ name: 'chatcart_jobs_total', help: 'Jobs run, by kind and outcome', labelNames: ['kind', 'outcome'], registers: [registry] });
-  const depth = new client.Gauge({ name: 'chatcart_jobs_queue_depth', help: 'Jobs by status (queued, running, dead)', labelNames: ['status'], registers: [registry] });
-  const age = new client.Gauge({ name: 'chatcart_jobs_oldest_age_seconds', help: 'Age of the oldest due job, by status', labelNames: ['status'], registers: [registry] });
-  // Read the queue at scrape time, so every process reports the shared queue's state.
+  // The queue is read once per scrape, at scrape time, so every process reports the shared
+  // queue's state. All three gauges wait for the same read: prom-client serializes gauges
+  // concurrently, so values set from another gauge's collect would show one scrape late.
+  let reading: Promise<boolean> | undefined;
+  const readQueue = () =>
+    (reading ??= (async () => {
+      try {
+        const stats = await queueStats(ctx.db, ctx.clock.now());
+        depth.reset();
+        age.reset();
+        for (const s of stats) {
+          depth.set({ status: s.status }, s.count);
+          age.set({ status: s.status }, s.oldest_seconds);
+        }
+        return true;
+      } catch {
+        return false;
+      } finally {
+        reading = undefined;
+      }
+    })());
+  const depth = new client.Gauge({ name: 'chatcart_jobs_queue_depth', help: 'Jobs by status (queued, running, dead)', labelNames: ['status'], registers: [registry], async collect() { await readQueue(); } });
+  const age = new client.Gauge({ name: 'chatcart_jobs_oldest_age_seconds', help: 'Age of the oldest due job, by status', labelNames: ['status'], registers: [registry], async collect() { await readQueue(); } });
   new client.Gauge({
     name: 'chatcart_jobs_scrape_ok',
     help: '1 when the queue could be read for this scrape',
     registers: [registry],
     async collect() {
-      try {
-        depth.reset();
-        age.reset();
-        for (const s of await queueStats(ctx.db, ctx.clock.now())) {
-          depth.set({ status: s.status }, s.count);
-          age.set({ status: s.status }, s.oldest_seconds);
-        }
-        this.set(1);
-      } catch {
-        this.set(0);
-      }
+      this.set((await readQueue()) ? 1 : 0);
     },
   });
   return {

@@ -80,7 +80,9 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
 
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const lite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  // Same int8 rule as pg: a number, or an error beyond 2^53 − 1 (PGlite would return a BigInt).
+  const options = { parsers: { 20: parseInt8 } };
+  const lite = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
   type Lite = Pick<typeof lite, 'query' | 'exec'>;
   const wrap = <K extends boolean>(h: Lite, inTx: K) => ({
     kind: 'pglite' as const,

@@ -37,8 +37,11 @@ export async function openStore(opts: OpenStoreOptions): Promise<Db> {
         lockfilePath: path.join(dir, 'chatcart.lock'),
         realpath: false,
         retries: 0,
-        stale: 15_000,
-        update: 5_000,
+        // Creating a fresh PGlite folder blocks the event loop for seconds (much longer on a
+        // loaded or small machine), so the lock cannot be refreshed meanwhile; a short stale
+        // threshold let a second process take the lock over and the holder then crash.
+        stale: 60_000,
+        update: 10_000,
         onCompromised: opts.onLockCompromised ?? ((e) => {
           throw e;
         }),

@@ -15,6 +15,8 @@ export interface PaymentRow {
   provider_payment_id: string | null;
   counted: boolean;
   flags: Record<string, unknown>;
+  checkout_url: string | null;
+  upi_intent: string | null;
   expires_at: Date;
   captured_at: Date | null;
   created_at: Date;
@@ -56,4 +58,42 @@ export async function setPaymentStatus(q: Queryable, merchantId: string, id: str
 export async function getPaymentsByIds(q: Queryable, merchantId: string, ids: string[]): Promise<PaymentRow[]> {
   if (ids.length === 0) return [];
   return q.query<PaymentRow>(`select * from payments where merchant_id = $1 and id = any($2::text[])`, [merchantId, ids]);
+}
+
+export async function getPaymentByToken(q: Queryable, token: string): Promise<PaymentRow | undefined> {
+  return (await q.query<PaymentRow>(`select * from payments where pay_token = $1`, [token]))[0];
+}
+
+export async function findPaymentByReference(q: Queryable, merchantId: string, referenceId: string): Promise<PaymentRow | undefined> {
+  return (await q.query<PaymentRow>(`select * from payments where merchant_id = $1 and reference_id = $2`, [merchantId, referenceId]))[0];
+}
+
+export async function findPaymentByProviderObject(q: Queryable, merchantId: string, provider: string, objectId: string): Promise<PaymentRow | undefined> {
+  return (await q.query<PaymentRow>(`select * from payments where merchant_id = $1 and provider = $2 and provider_object_id = $3`, [merchantId, provider, objectId]))[0];
+}
+
+export type PaymentPatch = Partial<Pick<PaymentRow, 'status' | 'provider_object_id' | 'provider_payment_id' | 'counted' | 'flags' | 'captured_at' | 'checkout_url' | 'upi_intent'>>;
+
+export async function updatePayment(q: Queryable, merchantId: string, id: string, patch: PaymentPatch, now: Date): Promise<PaymentRow> {
+  const sets: string[] = [];
+  const params: unknown[] = [merchantId, id, now];
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    params.push(k === 'flags' ? JSON.stringify(v) : v);
+    sets.push(`${k} = $${params.length}`);
+  }
+  return (await q.query<PaymentRow>(`update payments set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params))[0]!;
+}
+
+/** Open attempts with a provider object, for the poller. */
+export async function listOpenProviderAttempts(q: Queryable, limit: number): Promise<PaymentRow[]> {
+  return q.query<PaymentRow>(
+    `select * from payments where provider_object_id is not null and status in ('created', 'pending', 'failed') order by updated_at limit $1`,
+    [limit],
+  );
+}
+
+/** Locks the attempt if it has no provider object yet; false when one was already recorded. */
+export async function lockAttemptWithoutObject(q: Queryable, id: string): Promise<boolean> {
+  return (await q.query(`select id from payments where id = $1 and provider_object_id is null for update`, [id])).length === 1;
 }

@@ -6,26 +6,34 @@ import * as health from './health.get.ts';
 import * as home from './home.get.ts';
 import * as metrics from './metrics.get.ts';
 import * as openapi from './openapi.get.ts';
+import * as ordersBill from './orders.bill.ts';
 import * as ordersCancel from './orders.cancel.ts';
 import * as ordersCreate from './orders.create.ts';
 import * as ordersEvents from './orders.events.ts';
 import * as ordersGet from './orders.get.ts';
 import * as ordersList from './orders.list.ts';
 import * as ordersPayments from './orders.payments.ts';
+import * as ordersRefunds from './orders.refunds.ts';
+import * as ordersReview from './orders.review.ts';
 import * as ordersStatus from './orders.status.ts';
+import * as payPage from './pay.page.ts';
 import * as productsCreate from './products.create.ts';
 import * as productsGet from './products.get.ts';
 import * as productsList from './products.list.ts';
 import * as productsUpdate from './products.update.ts';
+import * as settingsProviders from './settings.providers.ts';
+import * as webhooksProviders from './webhooks.providers.ts';
 
 const v1 = [
   productsCreate, productsList, productsGet, productsUpdate,
   ordersCreate, ordersList, ordersGet, ordersPayments, ordersEvents, ordersStatus, ordersCancel,
-  eventsList, apiKeys,
+  ordersBill, ordersReview, ordersRefunds,
+  eventsList, apiKeys, settingsProviders,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
-  for (const r of [health, metrics, openapi, home]) r.register(app, deps);
+  for (const r of [health, metrics, openapi, home, payPage, webhooksProviders]) r.register(app, deps);
+  if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/psp/psp.routes.ts')).registerSandboxPsp(app, deps.ctx);
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', deps.authHook);
     for (const r of v1) r.register(scoped as App, deps);

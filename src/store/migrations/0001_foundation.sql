@@ -105,8 +105,6 @@ create table payments (
   unique (merchant_id, reference_id)
 );
 create index payments_order on payments (order_id, id);
-create unique index payments_provider_payment on payments (provider, provider_payment_id)
-  where provider_payment_id is not null;
 
 create table refunds (
   id text primary key,

@@ -1,0 +1,154 @@
+// The sandbox provider adapter: talks to the sandbox PSP double over real HTTP, the
+// same way the Razorpay and Stripe adapters talk to theirs.
+import type {
+  CheckoutObject,
+  CheckoutRequest,
+  LookupResult,
+  NormalizedEvent,
+  PaymentProviderAdapter,
+  ProviderCredentials,
+  RefundRequest,
+  RefundResult,
+  WebhookCheck,
+} from '../../../app/payment-provider.port.ts';
+import { ProviderRejectedError, ProviderUnavailableError } from '../../../app/payment-provider.port.ts';
+import type { Queryable } from '../../../store/db.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifySandboxSignature } from '../../../sandbox/psp/psp.signature.ts';
+import { ensureSandboxPspAccount } from '../../../sandbox/psp/psp.store.ts';
+import { SANDBOX_PAYMENT_STATUSES, sandboxEventKind } from './sandbox.mapping.ts';
+
+const header = (h: Record<string, string | string[] | undefined>, name: string) => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export function createSandboxAdapter(opts: { baseUrl: () => string; fetch?: typeof fetch }): PaymentProviderAdapter & {
+  provisionAccount(q: Queryable, merchantId: string): Promise<{ credentials: ProviderCredentials; webhookSecret: string }>;
+} {
+  const f = opts.fetch ?? fetch;
+  async function call<T>(creds: ProviderCredentials, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+    let res: Response;
+    try {
+      res = await f(`${opts.baseUrl()}/sandbox/psp/v1${path}`, {
+        method,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${creds['key_id']}:${creds['key_secret']}`).toString('base64')}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (e) {
+      throw new ProviderUnavailableError(`sandbox PSP unreachable: ${(e as Error).message}`);
+    }
+    const text = await res.text();
+    if (res.status >= 500 || res.status === 429) throw new ProviderUnavailableError(`sandbox PSP ${res.status}: ${text.slice(0, 200)}`);
+    if (!res.ok) throw new ProviderRejectedError(`sandbox PSP ${res.status}: ${text.slice(0, 300)}`, res.status);
+    return JSON.parse(text) as T;
+  }
+
+  interface Checkout {
+    id: string;
+    status: LookupResult['objectStatus'];
+    url: string;
+    upi_intent: string | null;
+    reference_id: string;
+    expires_at: number | string;
+    payments: { id: string; status: string; amount: number; currency: string; reference_id?: string }[];
+  }
+
+  return {
+    name: 'sandbox',
+    async provisionAccount(q, merchantId) {
+      const a = await ensureSandboxPspAccount(q, merchantId);
+      return { credentials: { key_id: a.keyId, key_secret: a.keySecret }, webhookSecret: a.webhookSecret };
+    },
+    verifyWebhook(rawBody, headers, secrets, now): WebhookCheck {
+      const sig = verifySandboxSignature(rawBody, header(headers, SIGNATURE_HEADER), secrets, now);
+      if (sig === 'malformed') return { ok: false, status: 400, reason: 'malformed X-Sandbox-Signature header' };
+      if (sig !== 'ok') return { ok: false, status: 401, reason: sig === 'stale' ? 'signature timestamp outside the tolerance' : 'signature does not match' };
+      let e: { id?: string; type?: string; created?: number; data?: Record<string, any> };
+      try {
+        e = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        return { ok: false, status: 400, reason: 'body is not JSON' };
+      }
+      const eventId = e.id ?? header(headers, EVENT_ID_HEADER);
+      if (typeof eventId !== 'string' || typeof e.type !== 'string') return { ok: false, status: 400, reason: 'event without id or type' };
+      const d = e.data ?? {};
+      const payment = d['payment'];
+      const checkout = d['checkout'];
+      const refund = d['refund'];
+      const dispute = d['dispute'];
+      const ev: NormalizedEvent = {
+        eventId,
+        providerType: e.type,
+        kind: sandboxEventKind(e.type),
+        occurredAt: typeof e.created === 'number' ? new Date(e.created * 1000) : now,
+        providerObjectId: payment?.checkout_id ?? checkout?.id,
+        providerPaymentId: payment?.id ?? refund?.payment_id ?? dispute?.payment_id,
+        referenceId: payment?.reference_id ?? checkout?.reference_id,
+        amount: payment?.amount ?? refund?.amount ?? dispute?.amount,
+        currency: payment?.currency ?? refund?.currency ?? dispute?.currency,
+        providerRefundId: refund?.id,
+        refundId: refund?.idempotency_key,
+        providerDisputeId: dispute?.id,
+        reason: dispute?.reason ?? undefined,
+      };
+      return { ok: true, events: [ev] };
+    },
+    async createCheckout(creds, req: CheckoutRequest): Promise<CheckoutObject> {
+      const c = await call<Checkout>(
+        creds,
+        'POST',
+        '/checkouts',
+        {
+          amount: req.amount,
+          currency: req.currency,
+          reference_id: req.referenceId,
+          description: req.description.slice(0, 2000),
+          expires_at: Math.floor(req.expiresAt.getTime() / 1000),
+          return_url: req.returnUrl,
+          upi: req.upi ?? false,
+          customer: { name: req.customer.name ?? undefined, contact: req.customer.wa_id },
+        },
+        req.paymentId,
+      );
+      const tr = c.upi_intent ? new URL(c.upi_intent.replace('upi://', 'http://x/')).searchParams.get('tr') : null;
+      return {
+        providerObjectId: c.id,
+        url: c.url,
+        ...(c.upi_intent && tr ? { upiIntent: { url: c.upi_intent, tr } } : {}),
+        expiresAt: typeof c.expires_at === 'number' ? new Date(c.expires_at * 1000) : new Date(c.expires_at),
+      };
+    },
+    async lookup(creds, providerObjectId): Promise<LookupResult> {
+      const c = await call<Checkout>(creds, 'GET', `/checkouts/${encodeURIComponent(providerObjectId)}`);
+      return {
+        objectStatus: c.status,
+        payments: c.payments.map((p) => ({
+          providerPaymentId: p.id,
+          status: SANDBOX_PAYMENT_STATUSES[p.status] ?? 'pending',
+          amount: p.amount,
+          currency: p.currency,
+          referenceId: p.reference_id ?? c.reference_id,
+        })),
+      };
+    },
+    async refund(creds, req: RefundRequest): Promise<RefundResult> {
+      const r = await call<{ id: string; status: string }>(creds, 'POST', '/refunds', { payment_id: req.providerPaymentId, amount: req.amount, reason: req.reason }, req.refundId);
+      return { providerRefundId: r.id, status: r.status === 'succeeded' ? 'succeeded' : r.status === 'failed' ? 'failed' : 'pending' };
+    },
+    async cancel(creds, providerObjectId) {
+      try {
+        const c = await call<Checkout>(creds, 'POST', `/checkouts/${encodeURIComponent(providerObjectId)}/cancel`);
+        return { objectStatus: c.status };
+      } catch (e) {
+        // Already paid, expired or canceled: the lookup that follows tells which.
+        if (e instanceof ProviderRejectedError && e.status === 400) return { objectStatus: (await this.lookup(creds, providerObjectId, '')).objectStatus };
+        throw e;
+      }
+    },
+  };
+}

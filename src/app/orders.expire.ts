@@ -1,0 +1,26 @@
+// Expiry without races: before an order expires, each open bill's checkout object
+// is closed at its provider and looked up one last time, so a payment made in the
+// last seconds is counted, and one still pending holds expiry back for a grace period.
+import { getOrder } from '../store/orders.repository.ts';
+import { listPaymentsForOrder } from '../store/payments.repository.ts';
+import type { AppContext } from './context.ts';
+import { inTransaction } from './context.ts';
+import { expireOrder } from './orders.change.ts';
+import { LATE_GRACE_MS, lookupAttempt } from './payments.lookup.ts';
+import { accountFor } from './provider-accounts.ts';
+import type { Result } from '../domain/result.ts';
+
+export async function expireWithProvider(ctx: AppContext, merchantId: string, orderId: string): Promise<Result<{ expired: boolean; retryAt?: Date }>> {
+  const order = await getOrder(ctx.db, merchantId, orderId);
+  const now = ctx.clock.now();
+  if (order && order.status === 'pending' && ['unpaid', 'failed', 'pending'].includes(order.payment_status) && order.expires_at.getTime() <= now.getTime()) {
+    for (const a of await listPaymentsForOrder(ctx.db, merchantId, orderId)) {
+      if (!a.provider_object_id || !['created', 'pending', 'failed'].includes(a.status)) continue;
+      const acc = await accountFor(ctx, merchantId, a.provider);
+      if (!acc.ok) continue;
+      await acc.value.adapter.cancel(acc.value.account.credentials, a.provider_object_id);
+      await lookupAttempt(ctx, merchantId, a.id);
+    }
+  }
+  return inTransaction(ctx, (tx) => expireOrder(ctx, tx, merchantId, orderId, { graceUntil: order ? new Date(order.expires_at.getTime() + LATE_GRACE_MS) : undefined }));
+}

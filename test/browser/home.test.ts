@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let s: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  s = await startTestServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+describe('start page', () => {
+  it('shows the mode and where to go next, with a strict CSP', async () => {
+    const page = await browser.newPage();
+    const res = await page.goto(`${s.base}/`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res?.headers()['x-content-type-options']).toBe('nosniff');
+    await expect(page.getByTestId('mode').textContent()).resolves.toBe('sandbox');
+    await expect(page.locator('#status').textContent()).resolves.toContain('/healthz');
+    await page.getByRole('link', { name: '/openapi.json' }).click();
+    await page.waitForURL(/openapi\.json$/);
+    expect(await page.content()).toContain('/v1/orders');
+    const file = screenshotPath('home');
+    await page.goto(`${s.base}/`);
+    await page.screenshot({ path: file, fullPage: true });
+    expect(fs.statSync(file).size).toBeGreaterThan(1000);
+  });
+});

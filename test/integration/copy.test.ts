@@ -1,0 +1,144 @@
+// copyDatabase: an in-memory PGlite full of data into the test database, compared
+// row by row and table by table.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/app/context.ts';
+import { createMerchant } from '../../src/app/merchants.ts';
+import { cancelOrder } from '../../src/app/orders.change.ts';
+import { createOrder } from '../../src/app/orders.create.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { copyDatabase, TABLES_IN_ORDER } from '../../src/store/copy.ts';
+import { openPglite, type Db } from '../../src/store/db.ts';
+import { appendEvent } from '../../src/store/events.repository.ts';
+import { reserveKey, completeKey } from '../../src/store/idempotency.repository.ts';
+import { enqueueJob } from '../../src/store/jobs.repository.ts';
+import { initSystemSetting } from '../../src/store/merchants.repository.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import type { OrderRow } from '../../src/store/orders.repository.ts';
+import { insertProduct } from '../../src/store/products.repository.ts';
+import { testContext } from '../support/context.ts';
+import { openTestDb, type TestDb } from '../support/db.ts';
+
+let source: Db;
+let target: TestDb;
+let counts: Record<string, number>;
+const reported: [string, number][] = [];
+
+const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string> = {
+  system_settings: 'key',
+  merchants: 'id',
+  api_keys: 'id',
+  products: 'id',
+  orders: 'id',
+  payments: 'id',
+  refunds: 'id',
+  events: 'id',
+  idempotency_keys: 'merchant_id, key',
+  jobs: 'id',
+};
+const all = (db: Db, table: keyof typeof KEYS) => db.query<Record<string, unknown>>(`select * from ${table} order by ${KEYS[table]}`);
+
+async function fill(db: Db): Promise<void> {
+  const ctx = testContext(db);
+  await initSystemSetting(db, 'sandbox_encryption_key', 'c2VjcmV0');
+  await initSystemSetting(db, 'feature', { on: true, list: [1, 2] });
+  for (const name of ['Alpha', 'Beta']) {
+    const { merchant } = await db.transaction((tx) => createMerchant(ctx, tx, name));
+    ctx.clock.advance(1234);
+    await insertProduct(db, { id: newId('prd'), merchant_id: merchant.id, retailer_id: `sku-${name}`, name: `${name} tea`, description: 'Strong "quoted" ✓', price: 9007199254740991, currency: 'INR', image_url: null, active: false, now: ctx.clock.now() });
+    await insertProduct(db, { id: newId('prd'), merchant_id: merchant.id, retailer_id: `sku2-${name}`, name: 'Cheap', description: null, price: 1, currency: 'INR', image_url: 'https://example.com/a.png', active: true, now: ctx.clock.now() });
+    const orders: OrderRow[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await db.transaction((tx) =>
+        createOrder(ctx, tx, { source: 'api', id: 'key_x' }, merchant.id, {
+          customer: { wa_id: `91980000000${i}`, name: i === 0 ? 'Ünïcode Näme' : undefined },
+          currency: 'INR',
+          items: [{ retailer_id: `sku2-${name}`, quantity: 2 + i }, { name: 'Gift wrap', amount: 1500, quantity: 1 }],
+          shipping: { amount: 500, description: 'Courier' },
+          payment: { method: 'payment_link' },
+          expires_in: 600 + i,
+          metadata: { n: String(i) },
+        }),
+      );
+      if (!r.ok) throw new Error(r.error.message);
+      orders.push(r.value.order);
+      ctx.clock.advance(17);
+    }
+    await inTransaction(ctx, (tx) => cancelOrder(ctx, tx, { source: 'cli', id: 'me' }, merchant.id, orders[0]!.id, 'test'));
+    await appendEvent(db, { id: newId('evt'), merchantId: merchant.id, type: 'merchant.note', source: 'cli', actor: null, data: { nested: { a: [1, null, 'x'] } }, now: ctx.clock.now() });
+    await db.query(
+      `insert into refunds (id, merchant_id, order_id, payment_id, amount, currency, status, reason, created_at, updated_at)
+       values ($1, $2, $3, $4, 100, 'INR', 'pending', null, $5, $5)`,
+      [newId('rfd'), merchant.id, orders[1]!.id, orders[1]!.current_payment_id, ctx.clock.now()],
+    );
+    await reserveKey(db, { merchantId: merchant.id, key: 'idem-1', fingerprint: 'fp', now: ctx.clock.now(), lockMs: 30_000 });
+    await completeKey(db, merchant.id, 'idem-1', 201, { id: orders[2]!.id, ok: true });
+    await reserveKey(db, { merchantId: merchant.id, key: 'idem-2', fingerprint: 'fp', now: ctx.clock.now(), lockMs: 30_000 });
+  }
+  await enqueueJob(db, { kind: 'maintenance', runAt: ctx.clock.now(), dedupeKey: 'maintenance:1', maxAttempts: 3, payload: { deep: { x: 1 } } });
+  await db.query(`update jobs set status = 'dead', attempts = 3, last_error = 'boom' where kind = 'maintenance'`);
+}
+
+beforeAll(async () => {
+  source = await openPglite(undefined);
+  await migrate(source);
+  await fill(source);
+  target = await openTestDb();
+  counts = await copyDatabase(source, target, { onTable: (t, n) => reported.push([t, n]) });
+});
+afterAll(async () => {
+  await source?.close();
+  await target?.close();
+});
+
+describe('copyDatabase', () => {
+  it('reports every table, in dependency order, with its row count', async () => {
+    expect(reported.map(([t]) => t)).toEqual([...TABLES_IN_ORDER]);
+    for (const [t, n] of reported) expect(counts[t]).toBe(n);
+    expect(counts).toMatchObject({ merchants: 2, api_keys: 2, products: 4, orders: 6, payments: 6, refunds: 2, idempotency_keys: 4, system_settings: 2 });
+    expect(counts.events).toBeGreaterThan(6);
+    expect(counts.jobs).toBeGreaterThan(6);
+  });
+
+  it.each([...TABLES_IN_ORDER])('copies %s row for row, with every value intact', async (table) => {
+    const want = await all(source, table);
+    const got = await all(target, table);
+    expect(got).toHaveLength(want.length);
+    expect(want.length).toBeGreaterThan(0);
+    expect(got).toEqual(want);
+  });
+
+  it('keeps types: numbers, Dates, JSON', async () => {
+    const [p] = await target.query<{ price: unknown; created_at: unknown }>(`select price, created_at from products where price > 1 limit 1`);
+    expect(p!.price).toBe(9007199254740991);
+    expect(p!.created_at).toBeInstanceOf(Date);
+    const [s] = await target.query<{ value: unknown }>(`select value from system_settings where key = 'sandbox_encryption_key'`);
+    expect(s!.value).toBe('c2VjcmV0');
+  });
+
+  it('leaves the per-order event sequence able to continue', async () => {
+    const [o] = await target.query<{ id: string; merchant_id: string; event_seq: number }>(`select id, merchant_id, event_seq from orders order by id limit 1`);
+    const e = await appendEvent(target, { id: newId('evt'), merchantId: o!.merchant_id, orderId: o!.id, type: 'test.after_copy', source: 'cli', actor: null, data: {}, now: new Date() });
+    expect(e.seq).toBe(o!.event_seq + 1);
+  });
+
+  it('refuses to copy into a database that already has merchants, changing nothing', async () => {
+    const before = await Promise.all(TABLES_IN_ORDER.map((t) => target.query(`select count(*)::int as n from ${t}`)));
+    await expect(copyDatabase(source, target)).rejects.toThrow(/already has merchants/);
+    const after = await Promise.all(TABLES_IN_ORDER.map((t) => target.query(`select count(*)::int as n from ${t}`)));
+    expect(after).toEqual(before);
+  });
+
+  it('copies an empty source into an empty target', async () => {
+    const empty = await openPglite(undefined);
+    const dest = await openPglite(undefined);
+    try {
+      await migrate(empty); // a source is always a chatcart database; the target is migrated by the copy
+      const c = await copyDatabase(empty, dest);
+      expect(Object.values(c).every((n) => n === 0)).toBe(true);
+      expect((await dest.query<{ n: number }>(`select count(*)::int as n from chatcart_migrations`))[0]!.n).toBeGreaterThan(0);
+    } finally {
+      await empty.close();
+      await dest.close();
+    }
+  });
+});
