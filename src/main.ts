@@ -69,9 +69,11 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     secrets: await secretBoxFor(cfg, db),
     mode: cfg.CHATCART_MODE,
     publicUrl: cfg.publicUrl,
+    appSecret: cfg.WHATSAPP_APP_SECRET,
+    verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
     jobsEnqueued: () => runner?.wake(),
   };
-  ctx.providers = paymentProviders(ctx);
+  ctx.providers = paymentProviders(ctx, { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL });
   const metrics = createMetrics(ctx);
   runner = new JobRunner({
     db,

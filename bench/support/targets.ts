@@ -76,7 +76,7 @@ export const pgliteTarget: Target = {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatcart-bench-'));
     const cleanup = track(async () => fs.rmSync(dir, { recursive: true, force: true }));
     try {
-      return await serve({ CHATCART_DATA_DIR: dir }, `embedded PGlite in ${dir}`, fn);
+      return await serve({ CHATCART_DATA_DIR: dir }, `embedded PGlite in a temp dir (${dir}, removed afterwards)`, fn);
     } finally {
       await cleanup();
     }
@@ -94,7 +94,8 @@ export const postgresTarget: Target = {
     const schema = await createSchema(url);
     const cleanup = track(() => schema.drop());
     try {
-      return await serve({ DATABASE_URL: schema.url }, `PostgreSQL ${shown}, fresh schema`, fn);
+      const name = new URL(schema.url).searchParams.get('options')?.split('=')[1] ?? '?';
+      return await serve({ DATABASE_URL: schema.url }, `PostgreSQL ${shown}, fresh schema ${name} (dropped afterwards)`, fn);
     } finally {
       await cleanup();
     }

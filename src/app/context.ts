@@ -14,6 +14,9 @@ export interface AppContext {
   secrets: SecretBox;
   mode: Mode;
   publicUrl: string;
+  /** WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN when set (required in live mode). */
+  appSecret?: string | undefined;
+  verifyToken?: string | undefined;
   /** Payment provider adapters by name (sandbox, razorpay, stripe, …). */
   providers?: ReadonlyMap<string, PaymentProviderAdapter>;
   /** Called after a transaction that enqueued jobs commits: wakes local workers early. */

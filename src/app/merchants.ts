@@ -2,6 +2,7 @@ import { newId } from '../domain/ids.ts';
 import type { Tx } from '../store/db.ts';
 import * as repo from '../store/merchants.repository.ts';
 import { createApiKey } from './api-keys.ts';
+import { ensureSandboxNumber } from './whatsapp-numbers.ts';
 import type { AppContext } from './context.ts';
 
 export interface MerchantSettings {
@@ -17,5 +18,7 @@ export function defaultSettings(ctx: AppContext): MerchantSettings {
 export async function createMerchant(ctx: AppContext, tx: Tx, name: string) {
   const merchant = await repo.insertMerchant(tx, { id: newId('mer'), name, settings: defaultSettings(ctx), now: ctx.clock.now() });
   const { row, key } = await createApiKey(ctx, tx, merchant.id, 'default');
+  // In sandbox mode a merchant can message its simulated customers at once.
+  if (ctx.mode === 'sandbox') await ensureSandboxNumber(ctx, tx, merchant.id);
   return { merchant, apiKey: key, apiKeyRow: row };
 }

@@ -16,10 +16,12 @@ export async function openCliContext(cfg: Config): Promise<AppContext & { close(
     secrets: await secretBoxFor(cfg, db),
     mode: cfg.CHATCART_MODE,
     publicUrl: cfg.publicUrl,
+    appSecret: cfg.WHATSAPP_APP_SECRET,
+    verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
     jobsEnqueued: () => {},
     close: () => db.close(),
   };
-  ctx.providers = paymentProviders(ctx);
+  ctx.providers = paymentProviders(ctx, { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL });
   return ctx;
 }
 

@@ -1,24 +1,52 @@
 // Copies every chatcart table from one database into another (the embedded PGlite
-// folder into PostgreSQL, for the day a shop goes live). Rows travel as JSON and are
+// folder into PostgreSQL, for the day a shop goes live). The tables come from the
+// catalog, parents before children by their foreign keys, so a new migration's
+// tables are copied without touching this file. Rows travel as JSON and are
 // rebuilt with json_populate_recordset, so every column keeps its type. The target
 // must be migrated and empty; the copy is one transaction: all or nothing.
-import type { Db } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 import { migrate } from './migrate.ts';
 
-/** Parents before children, so foreign keys hold at every insert. */
-export const TABLES_IN_ORDER = ['system_settings', 'merchants', 'api_keys', 'products', 'orders', 'payments', 'refunds', 'events', 'idempotency_keys', 'jobs'] as const;
-
 const BATCH = 500;
+/** Bookkeeping of the migrator itself: the target has its own. */
+const SKIP = new Set(['chatcart_migrations']);
+
+/** The tables of the current schema, each after the tables it references. */
+export async function tablesInDependencyOrder(q: Queryable): Promise<string[]> {
+  const tables = (await q.query<{ t: string }>(`select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`))
+    .map((r) => r.t)
+    .filter((t) => !SKIP.has(t));
+  const deps = await q.query<{ child: string; parent: string }>(
+    `select tc.table_name as child, ccu.table_name as parent
+       from information_schema.table_constraints tc
+       join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name and ccu.constraint_schema = tc.constraint_schema
+      where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = current_schema()`,
+  );
+  const parents = new Map<string, Set<string>>(tables.map((t) => [t, new Set()]));
+  for (const d of deps) if (d.child !== d.parent) parents.get(d.child)?.add(d.parent);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (t: string) => {
+    if (seen.has(t)) return;
+    seen.add(t);
+    for (const p of parents.get(t) ?? []) visit(p);
+    out.push(t);
+  };
+  tables.forEach(visit);
+  return out;
+}
 
 export async function copyDatabase(from: Db, to: Db, opts: { onTable?: (table: string, rows: number) => void } = {}): Promise<Record<string, number>> {
   await migrate(to);
   const counts: Record<string, number> = {};
+  const tables = await tablesInDependencyOrder(from);
   await to.transaction(async (tx) => {
     const existing = await tx.query<{ n: number }>(`select count(*)::int as n from merchants`);
     if (existing[0]!.n > 0) throw new Error('the target database already has merchants; copy only into an empty chatcart database');
     await tx.query(`delete from system_settings`);
-    for (const table of TABLES_IN_ORDER) {
-      const rows = await from.query<Record<string, unknown>>(`select * from ${table}`);
+    for (const table of tables) {
+      // Deliveries of the sandbox doubles mean nothing outside the sandbox that made them.
+      const rows = await from.query<Record<string, unknown>>(table === 'jobs' ? `select * from jobs where kind not like 'sandbox\\_%'` : `select * from ${table}`);
       for (let i = 0; i < rows.length; i += BATCH) {
         await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(rows.slice(i, i + BATCH))]);
       }

@@ -111,6 +111,11 @@ describe('authentication', () => {
     expect((await app.inject({ url: '/sandbox/psp/pay/scs_01jz0000000000000000000000' })).statusCode).toBe(404);
     await app.close();
   });
+
+  it('stays out of chatcart’s OpenAPI document', async () => {
+    const doc = await s.api('/openapi.json', { key: null });
+    expect(Object.keys(doc.body.paths).filter((p) => p.startsWith('/sandbox'))).toEqual([]);
+  });
 });
 
 describe('checkouts', () => {

@@ -5,14 +5,18 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { authenticate } from '../../src/app/api-keys.ts';
 import { createOrder } from '../../src/app/orders.create.ts';
-import { copyDatabase, TABLES_IN_ORDER } from '../../src/store/copy.ts';
+import { copyDatabase, tablesInDependencyOrder } from '../../src/store/copy.ts';
 import { openPostgres, type Db } from '../../src/store/db.ts';
 import { openStore } from '../../src/store/open.ts';
 import { cleanEnv, testContext } from '../support/context.ts';
 import { createSchema, pgUrl, postgresReachable } from '../support/db.ts';
+
+// Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
+// generous time. Nothing here asserts on speed.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const copyTargetBase = pgUrl ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgForCopy = await postgresReachable(copyTargetBase);
@@ -197,7 +201,7 @@ describe('chatcart db copy', () => {
     const from = await openStore({ dataDir });
     const to = await openPostgres(schema.url, { max: 2 });
     try {
-      for (const table of TABLES_IN_ORDER) {
+      for (const table of await tablesInDependencyOrder(from)) {
         const count = async (db: Db) => (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n;
         expect(await count(to), table).toBe(await count(from));
       }

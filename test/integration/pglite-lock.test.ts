@@ -4,12 +4,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
 import type { Db } from '../../src/store/db.ts';
 import { getMerchant, insertMerchant } from '../../src/store/merchants.repository.ts';
 import { DataDirInUseError, openStore } from '../../src/store/open.ts';
 import { cleanEnv } from '../support/context.ts';
+
+// Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
+// generous time. Nothing here asserts on speed.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const dirs: string[] = [];
 const open: Db[] = [];

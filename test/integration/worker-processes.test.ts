@@ -2,13 +2,17 @@
 // and a job held by a worker that dies is taken over once its lease runs out.
 // Needs a real PostgreSQL (PGlite is one process by nature); skipped when none answers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres, type Db } from '../../src/store/db.ts';
 import { getJob } from '../../src/store/jobs.repository.ts';
 import { enqueueJob } from '../../src/store/jobs.repository.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { cleanEnv } from '../support/context.ts';
 import { createSchema, postgresReachable } from '../support/db.ts';
+
+// Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
+// generous time. Nothing here asserts on speed.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const baseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const reachable = await postgresReachable(baseUrl);
@@ -53,7 +57,7 @@ function spawnWorker(url: string, name: string): Promise<Worker> {
   });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -24,7 +24,7 @@ function page(title: string, body: string, opts: { refresh?: boolean } = {}) {
 ${opts.refresh ? '<meta http-equiv="refresh" content="5">' : ''}<meta name="robots" content="noindex">
 <title>${esc(title)}</title>
 <style>body{font:16px/1.45 system-ui,sans-serif;background:#f0f2f5;margin:0;color:#111}main{max-width:30rem;margin:1.5rem auto;background:#fff;border-radius:12px;padding:1.25rem 1.25rem 1.5rem;box-shadow:0 1px 3px #0002}
-h1{font-size:1.2rem;margin:.2rem 0 1rem}table{width:100%;border-collapse:collapse}td{padding:.3rem 0;vertical-align:top}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+h1{font-size:1.2rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}table{width:100%;border-collapse:collapse}td{padding:.3rem 0;vertical-align:top}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.total td{border-top:1px solid #ddd;font-weight:700;padding-top:.6rem}.muted{color:#555;font-size:.9rem}.state{padding:.75rem;border-radius:8px;background:#e7f7ee;margin:1rem 0}
 .state.bad{background:#fdecec}button{width:100%;padding:.9rem;font-size:1.05rem;border:0;border-radius:999px;background:#008069;color:#fff;cursor:pointer;margin-top:1rem}</style>
 </head><body><main>${body}</main></body></html>`;

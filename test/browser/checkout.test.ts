@@ -1,0 +1,51 @@
+// The hosted checkout in a real browser: our page, the hand-over to the sandbox
+// payment provider, paying there, and the page showing the verified result.
+import fs from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { runUntilIdle } from '../support/pay.ts';
+import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
+
+let s: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  s = await startTestServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+describe('hosted checkout', () => {
+  it('shows the bill, hands over to the provider, and shows paid after the verified webhook', async () => {
+    const order = (await s.api('/v1/orders', { body: sampleOrder({ customer: { wa_id: '919876543210', name: '<b>Asha</b>' } }) })).body;
+    const page = await browser.newPage({ viewport: { width: 420, height: 860 } });
+    const res = await page.goto(order.payment.url);
+    expect(res?.status()).toBe(200);
+    const csp = res?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res?.headers()['x-content-type-options']).toBe('nosniff');
+    await expect(page.getByTestId('total').textContent()).resolves.toBe('INR 558.00');
+    await expect(page.locator('body').textContent()).resolves.toContain('Masala chai');
+    await page.screenshot({ path: screenshotPath('checkout-open'), fullPage: true });
+
+    await page.getByTestId('pay').click();
+    await page.waitForURL(/\/sandbox\/psp\/pay\//);
+    await expect(page.locator('body').textContent()).resolves.toContain('558.00');
+    await page.getByTestId('pay-success').click();
+    await page.waitForURL(new RegExp(`/pay/${order.payment.url.split('/pay/')[1]}$`));
+
+    // Paid only once the signed webhook has been processed: never from the redirect.
+    const before = (await s.api(`/v1/orders/${order.id}`)).body;
+    expect(before.payment_status).not.toBe('paid');
+    await runUntilIdle(s);
+    expect((await s.api(`/v1/orders/${order.id}`)).body.payment_status).toBe('paid');
+    await page.reload();
+    await expect(page.getByTestId('state').getAttribute('data-state')).resolves.toBe('paid');
+    const file = screenshotPath('checkout-paid');
+    await page.screenshot({ path: file, fullPage: true });
+    expect(fs.statSync(file).size).toBeGreaterThan(1000);
+  });
+});
