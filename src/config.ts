@@ -65,6 +65,8 @@ const envSchema = z.object({
   CHATCART_WORKER_CONCURRENCY: intFrom(1, 64, 4),
   CHATCART_JOB_LEASE_SECONDS: intFrom(5, 3600, 60),
   CHATCART_POLL_MS: intFrom(10, 60_000, 500),
+  WHATSAPP_GRAPH_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
+  WHATSAPP_GRAPH_VERSION: optionalString.pipe(z.string().regex(/^v\d{1,3}\.\d$/, { message: 'must look like v24.0' }).optional()),
   STRIPE_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
   RAZORPAY_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
 });

@@ -17,6 +17,8 @@ export interface AppContext {
   /** WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN when set (required in live mode). */
   appSecret?: string | undefined;
   verifyToken?: string | undefined;
+  /** Graph API base URL and version for live numbers (sandbox numbers use our /sandbox/graph). */
+  graph?: { url?: string | undefined; version: string };
   /** Payment provider adapters by name (sandbox, razorpay, stripe, …). */
   providers?: ReadonlyMap<string, PaymentProviderAdapter>;
   /** Called after a transaction that enqueued jobs commits: wakes local workers early. */

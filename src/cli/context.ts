@@ -18,6 +18,7 @@ export async function openCliContext(cfg: Config): Promise<AppContext & { close(
     publicUrl: cfg.publicUrl,
     appSecret: cfg.WHATSAPP_APP_SECRET,
     verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
+    graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? 'v24.0' },
     jobsEnqueued: () => {},
     close: () => db.close(),
   };

@@ -7,6 +7,7 @@ import { enqueueJob } from '../store/jobs.repository.ts';
 import { listExpiredOpenOrders } from '../store/orders.repository.ts';
 import { paymentJobHandlers } from './payment-handlers.ts';
 import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
+import { sandboxWhatsAppJobHandlers } from '../sandbox/whatsapp/wa.jobs.ts';
 import type { JobHandler } from './runner.ts';
 
 /** Idempotency keys are kept at least this long (the contract promises 24 h). */
@@ -25,6 +26,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
   return {
     ...paymentJobHandlers(ctx),
     ...sandboxPspJobHandlers(ctx),
+    ...sandboxWhatsAppJobHandlers(ctx),
     maintenance: async () => {
       const now = ctx.clock.now();
       await purgeKeysBefore(ctx.db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));

@@ -6,13 +6,24 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../app/ports.ts';
 import type { Db } from '../store/db.ts';
-import { claimJobs, completeJob, extendLease, failJob, type JobRow } from '../store/jobs.repository.ts';
+import { claimJobs, completeJob, deferJob, extendLease, failJob, type JobRow } from '../store/jobs.repository.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts';
 
 export type JobHandler = (job: JobRow) => Promise<void>;
 
 /** Thrown by a handler for a failure that retrying cannot fix: the job goes dead now. */
 export class PermanentJobError extends Error {}
+
+/**
+ * Thrown by a handler that cannot run yet for a reason outside the job (a paused
+ * WhatsApp number, a rate limit): the job waits until `runAt` and the attempt is
+ * not counted, so waiting never uses up its retries.
+ */
+export class DeferJob extends Error {
+  constructor(readonly runAt: Date, reason: string) {
+    super(reason);
+  }
+}
 
 export interface RunnerOptions {
   db: Db;
@@ -24,7 +35,7 @@ export interface RunnerOptions {
   pollMs: number;
   workerId?: string;
   backoff?: BackoffPolicy;
-  onOutcome?: (kind: string, outcome: 'done' | 'retry' | 'dead' | 'lost') => void;
+  onOutcome?: (kind: string, outcome: 'done' | 'retry' | 'dead' | 'lost' | 'deferred') => void;
 }
 
 export class JobRunner {
@@ -105,6 +116,13 @@ export class JobRunner {
       this.o.onOutcome?.(job.kind, ok ? 'done' : 'lost');
       if (!ok) this.o.log.warn({ job: job.id, kind: job.kind }, 'job lease was lost before completion');
     } catch (e) {
+      if (e instanceof DeferJob) {
+        await deferJob(this.o.db, job.id, leaseToken, { now: this.o.clock.now(), runAt: e.runAt, reason: e.message }).catch((err) =>
+          this.o.log.error({ err, job: job.id }, 'could not defer job'),
+        );
+        this.o.onOutcome?.(job.kind, 'deferred');
+        return;
+      }
       const message = e instanceof Error ? e.message : String(e);
       const permanent = e instanceof PermanentJobError || job.attempts >= job.max_attempts;
       const now = this.o.clock.now();

@@ -89,6 +89,24 @@ export async function failJob(
   return rows.length === 1;
 }
 
+/** Puts a job back to wait until runAt without counting the attempt it just used. */
+export async function deferJob(q: Queryable, id: string, leaseToken: string, opts: { now: Date; runAt: Date; reason: string }): Promise<boolean> {
+  const rows = await q.query(
+    `update jobs set status = 'queued', run_at = $3, attempts = greatest(attempts - 1, 0), last_error = $4, updated_at = $5,
+            locked_until = null, lease_token = null
+      where id = $1 and lease_token = $2 and status = 'running' returning id`,
+    [id, leaseToken, opts.runAt, `deferred: ${opts.reason}`.slice(0, 2000), opts.now],
+  );
+  return rows.length === 1;
+}
+
+/** Wakes deferred jobs early (e.g. a paused number's sends once its token is updated). */
+export async function runJobsNow(q: Queryable, filter: { kind: string; merchantId: string }, now: Date): Promise<number> {
+  return (
+    await q.query(`update jobs set run_at = $3 where kind = $1 and merchant_id = $2 and status = 'queued' and run_at > $3 returning id`, [filter.kind, filter.merchantId, now])
+  ).length;
+}
+
 /** Extends a lease for a handler that is still working (heartbeat). */
 export async function extendLease(q: Queryable, id: string, leaseToken: string, until: Date): Promise<boolean> {
   const rows = await q.query(
@@ -118,5 +136,21 @@ export async function listJobs(q: Queryable, filter: { kind?: string; status?: s
   return q.query<JobRow>(
     `select * from jobs where ($1::text is null or kind = $1) and ($2::text is null or status = $2) order by id`,
     [filter.kind ?? null, filter.status ?? null],
+  );
+}
+
+/** Many jobs in one statement (the webhook intake enqueues one per stored body). */
+export async function enqueueJobs(q: Queryable, jobs: EnqueueInput[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const params: unknown[] = [];
+  const rows = jobs.map((j) => {
+    params.push(newId('job'), j.merchantId ?? null, j.kind, JSON.stringify(j.payload ?? {}), j.runAt, j.maxAttempts ?? 10, j.dedupeKey ?? null);
+    const b = params.length - 7;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 5}, $${b + 5})`;
+  });
+  await q.query(
+    `insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, created_at, updated_at)
+     values ${rows.join(', ')} on conflict (dedupe_key) do nothing`,
+    params,
   );
 }

@@ -95,3 +95,8 @@ export async function initSystemSetting<T>(q: Queryable, key: string, value: T):
   await q.query(`insert into system_settings (key, value) values ($1, $2) on conflict (key) do nothing`, [key, JSON.stringify(value)]);
   return (await getSystemSetting<T>(q, key))!;
 }
+
+/** Merges keys into the merchant's settings document. */
+export async function updateMerchantSettings(q: Queryable, merchantId: string, patch: Record<string, unknown>, now: Date): Promise<void> {
+  await q.query(`update merchants set settings = settings || $2::jsonb, updated_at = $3 where id = $1`, [merchantId, JSON.stringify(patch), now]);
+}

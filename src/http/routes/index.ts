@@ -21,19 +21,23 @@ import * as productsCreate from './products.create.ts';
 import * as productsGet from './products.get.ts';
 import * as productsList from './products.list.ts';
 import * as productsUpdate from './products.update.ts';
+import * as settingsPayments from './settings.payments.ts';
 import * as settingsProviders from './settings.providers.ts';
+import * as settingsWhatsApp from './settings.whatsapp.ts';
 import * as webhooksProviders from './webhooks.providers.ts';
+import * as webhooksWhatsApp from './webhooks.whatsapp.ts';
 
 const v1 = [
   productsCreate, productsList, productsGet, productsUpdate,
   ordersCreate, ordersList, ordersGet, ordersPayments, ordersEvents, ordersStatus, ordersCancel,
   ordersBill, ordersReview, ordersRefunds,
-  eventsList, apiKeys, settingsProviders,
+  eventsList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
-  for (const r of [health, metrics, openapi, home, payPage, webhooksProviders]) r.register(app, deps);
+  for (const r of [health, metrics, openapi, home, payPage, webhooksProviders, webhooksWhatsApp]) r.register(app, deps);
   if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/psp/psp.routes.ts')).registerSandboxPsp(app, deps.ctx);
+  if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/whatsapp/wa.routes.ts')).registerSandboxWhatsApp(app, deps.ctx);
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', deps.authHook);
     for (const r of v1) r.register(scoped as App, deps);

@@ -1,6 +1,7 @@
 // The Stripe adapter: hosted Checkout Sessions through the official SDK, a client
 // per call with the merchant's secret key. STRIPE_API_URL (host, port, protocol:
 // the SDK's own options) points it at a local double in tests.
+import crypto from 'node:crypto';
 import Stripe from 'stripe';
 import type {
   CheckoutObject,
@@ -94,31 +95,40 @@ export function createStripeAdapter(opts: StripeAdapterOptions = {}): PaymentPro
       const stripe = client(creds);
       const expiresAt = clampExpiresAt(req.expiresAt, now());
       const metadata = { chatcart_payment_id: req.paymentId, chatcart_reference_id: req.referenceId, chatcart_merchant_id: req.merchantId };
-      const session = await call(() =>
-        stripe.checkout.sessions.create(
-          {
-            mode: 'payment',
-            line_items: [{ quantity: 1, price_data: { currency: req.currency.toLowerCase(), unit_amount: req.amount, product_data: { name: req.description.slice(0, 250) } } }],
-            client_reference_id: req.referenceId,
-            metadata,
-            payment_intent_data: { metadata },
-            success_url: req.returnUrl,
-            cancel_url: req.returnUrl,
-            expires_at: Math.floor(expiresAt.getTime() / 1000),
-          },
-          { idempotencyKey: `chatcart-${req.paymentId}` },
-        ),
-      );
+      const params: Stripe.Checkout.SessionCreateParams = {
+        mode: 'payment',
+        line_items: [{ quantity: 1, price_data: { currency: req.currency.toLowerCase(), unit_amount: req.amount, product_data: { name: req.description.slice(0, 250) } } }],
+        client_reference_id: req.referenceId,
+        metadata,
+        payment_intent_data: { metadata },
+        success_url: req.returnUrl,
+        cancel_url: req.returnUrl,
+        expires_at: Math.floor(expiresAt.getTime() / 1000),
+      };
+      let session: Stripe.Checkout.Session;
+      try {
+        session = await stripe.checkout.sessions.create(params, { idempotencyKey: `chatcart-${req.paymentId}` });
+      } catch (e) {
+        if (!(e instanceof Stripe.errors.StripeIdempotencyError)) throw providerError(e);
+        // The key was first used with other parameters (a clamped expiry that moved on
+        // between a lost response and this retry): the first session's answer is
+        // lost to us, so make one keyed by these exact parameters instead.
+        const digest = crypto.createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 16);
+        session = await call(() => stripe.checkout.sessions.create(params, { idempotencyKey: `chatcart-${req.paymentId}-${digest}` }));
+      }
       if (!session.url) throw new ProviderRejectedError(`stripe: checkout session ${session.id} has no url`);
       return { providerObjectId: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
     },
     lookup: (creds, providerObjectId) => lookup(creds, providerObjectId),
     async refund(creds, req: RefundRequest): Promise<RefundResult> {
       const stripe = client(creds);
-      const r = await call(() =>
+      const created = await call(() =>
         stripe.refunds.create({ payment_intent: req.providerPaymentId, amount: req.amount, metadata: { chatcart_refund_id: req.refundId } }, { idempotencyKey: req.refundId }),
       );
-      return { providerRefundId: r.id, status: STRIPE_REFUND_STATUSES[String(r.status)] ?? 'pending' };
+      // A repeat with the same key replays the first answer (pending then): read the refund as it is now.
+      let status = STRIPE_REFUND_STATUSES[String(created.status)] ?? 'pending';
+      if (status === 'pending') status = STRIPE_REFUND_STATUSES[String((await call(() => stripe.refunds.retrieve(created.id))).status)] ?? 'pending';
+      return { providerRefundId: created.id, status };
     },
     async cancel(creds, providerObjectId) {
       const stripe = client(creds);

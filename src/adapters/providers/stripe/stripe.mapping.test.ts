@@ -165,19 +165,37 @@ describe('lookup statuses', () => {
   });
 });
 
-describe('clampExpiresAt: Stripe takes 30 min to 24 h from creation (kept a minute inside)', () => {
+describe('clampExpiresAt: Stripe takes 30 min to 24 h from creation', () => {
+  // `now` is on a whole hour: clamped values round to whole hours inside the bounds.
   const at = (s: number) => new Date(now.getTime() + s * 1000);
   it.each([
-    ['already past', -3600, 31 * 60],
-    ['10 minutes', 600, 31 * 60],
-    ['exactly 30 minutes', 1800, 31 * 60],
-    ['31 minutes', 31 * 60, 31 * 60],
+    ['already past', -3600, 3600],
+    ['10 minutes', 600, 3600],
+    ['exactly 30 minutes', 1800, 3600],
+    ['31 minutes (the minimum plus the margin)', 31 * 60, 31 * 60],
     ['2 hours', 7200, 7200],
+    ['2 hours and a bit', 7200 + 17, 7200 + 17],
     ['23 hours 59 minutes', 86400 - 60, 86400 - 60],
-    ['exactly 24 hours', 86400, 86400 - 60],
-    ['30 days', 30 * 86400, 86400 - 60],
+    ['23 hours 59 minutes 1 second', 86400 - 59, 86400 - 3600],
+    ['exactly 24 hours', 86400, 86400 - 3600],
+    ['30 days', 30 * 86400, 86400 - 3600],
   ])('%s', (_label, inS, outS) => {
     expect(clampExpiresAt(at(inS), now)).toEqual(at(outS));
+  });
+
+  it('always lands within [now + 30 min, now + 24 h], and a retry moments later sends the same value', () => {
+    for (let offset = 0; offset < 86400; offset += 97) {
+      const t = new Date(now.getTime() + offset * 1000);
+      for (const want of [-600, 0, 900, 1800, 1900, 40_000, 86_400, 90_000, 3_000_000]) {
+        const v = clampExpiresAt(new Date(t.getTime() + want * 1000), t).getTime();
+        expect(v).toBeGreaterThanOrEqual(t.getTime() + 1800_000);
+        expect(v).toBeLessThanOrEqual(t.getTime() + 86_400_000);
+        expect(v % 1000).toBe(0);
+      }
+    }
+    const expiresAt = at(30 * 86400);
+    expect(clampExpiresAt(expiresAt, at(600))).toEqual(clampExpiresAt(expiresAt, at(660)));
+    expect(clampExpiresAt(at(900), at(600))).toEqual(clampExpiresAt(at(900), at(660)));
   });
 
   it('rounds down to whole seconds', () => {

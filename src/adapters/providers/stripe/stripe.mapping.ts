@@ -84,6 +84,12 @@ export const STRIPE_EXPIRY_MIN_S = 30 * 60;
 export const STRIPE_EXPIRY_MAX_S = 24 * 3600;
 /** Kept inside the bounds so clock skew and the request's own latency never cross them. */
 export const STRIPE_EXPIRY_MARGIN_S = 60;
+/**
+ * A clamped expiry is rounded to whole hours (up from the minimum, down from the
+ * maximum): a retry of the same create moments later then sends the same
+ * `expires_at`, which Stripe's idempotency requires (same key, same parameters).
+ */
+export const STRIPE_EXPIRY_STEP_S = 3600;
 
 /** The attempt's expiry clamped to what Stripe accepts, in whole seconds. */
 export function clampExpiresAt(expiresAt: Date, now: Date): Date {
@@ -91,7 +97,10 @@ export function clampExpiresAt(expiresAt: Date, now: Date): Date {
   const lo = nowS + STRIPE_EXPIRY_MIN_S + STRIPE_EXPIRY_MARGIN_S;
   const hi = nowS + STRIPE_EXPIRY_MAX_S - STRIPE_EXPIRY_MARGIN_S;
   const want = Math.floor(expiresAt.getTime() / 1000);
-  return new Date(Math.min(hi, Math.max(lo, want)) * 1000);
+  const step = STRIPE_EXPIRY_STEP_S;
+  if (want < lo) return new Date(Math.ceil(lo / step) * step * 1000);
+  if (want > hi) return new Date(Math.floor(hi / step) * step * 1000);
+  return new Date(want * 1000);
 }
 
 export const idOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as StripeObject)['id'] === 'string' ? (v as StripeObject)['id'] : undefined);

@@ -13,12 +13,12 @@ const header = (h: Record<string, string | string[] | undefined>, name: string) 
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** The header parses as Stripe's does: a numeric `t` and at least one hex `v1`. */
+/** The header parses as the SDK parses it (no trimming): a numeric `t` and at least one hex `v1`. */
 export function signatureHeaderWellFormed(value: string | undefined): value is string {
   if (!value) return false;
   const pairs = value.split(',').map((p) => {
     const i = p.indexOf('=');
-    return i < 0 ? [p.trim(), ''] : [p.slice(0, i).trim(), p.slice(i + 1).trim()];
+    return i < 0 ? [p, ''] : [p.slice(0, i), p.slice(i + 1)];
   });
   const t = pairs.find(([k]) => k === 't')?.[1];
   return !!t && /^\d{1,12}$/.test(t) && pairs.some(([k, v]) => k === 'v1' && /^[0-9a-f]{64}$/i.test(v ?? ''));

@@ -1,0 +1,199 @@
+// A thin WhatsApp Cloud API (Graph API) client: fetch + zod, configurable base URL so the
+// same code talks to graph.facebook.com or our sandbox (`${publicUrl}/sandbox/graph`).
+// It never throws for HTTP or network failures: every outcome is a value the outbox worker
+// can act on (retry, delay the recipient, pause the number, give up).
+import type { z } from 'zod';
+import { REFERENCE_ID_PATTERN } from '../../domain/ids.ts';
+import { clientError, graphErrorFromBody, networkError, type GraphError } from './graph.errors.ts';
+import {
+  paymentLookupResponse,
+  refundResponse,
+  sendMessageResponse,
+  successResponse,
+  type PaymentLookup,
+  type RefundResponse,
+} from './graph.responses.ts';
+
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
+export const DEFAULT_GRAPH_TIMEOUT_MS = 15_000;
+
+export type GraphResult<T> = { ok: true; value: T } | { ok: false; error: GraphError };
+export type SendResult = { ok: true; wamid: string; waId?: string } | { ok: false; error: GraphError };
+export type MarkReadResult = { ok: true } | { ok: false; error: GraphError };
+
+export interface GraphClientOptions {
+  baseUrl?: string;
+  version: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export interface RefundInput {
+  referenceId: string;
+  paymentConfigId: string;
+  amount: { value: number; offset: number; currency: string };
+  speed: 'normal' | 'instant';
+}
+
+export interface GraphClient {
+  readonly baseUrl: string;
+  readonly version: string;
+  sendMessage(phoneNumberId: string, token: string, body: Record<string, unknown>): Promise<SendResult>;
+  markRead(phoneNumberId: string, token: string, wamid: string, opts?: { typingIndicator?: boolean }): Promise<MarkReadResult>;
+  lookupPayment(phoneNumberId: string, token: string, paymentConfiguration: string, referenceId: string): Promise<GraphResult<PaymentLookup>>;
+  refundPayment(phoneNumberId: string, token: string, input: RefundInput): Promise<GraphResult<RefundResponse>>;
+}
+
+const PHONE_NUMBER_ID = /^\d{1,32}$/;
+const VERSION = /^v\d{1,3}\.\d{1,3}$/;
+// Payment configuration names are free text set in WhatsApp Manager (≤ 60 chars, spaces
+// allowed); they are percent-encoded, so only separators and control characters are refused.
+const CONFIG_NAME = /^[^/\\?#%\p{Cc}]{1,60}$/u;
+// Bearer tokens are opaque but never contain whitespace or control characters; refusing
+// them keeps a pasted newline from reaching the Authorization header.
+const TOKEN = /^[\x21-\x7e]{1,4096}$/;
+const MAX_RESPONSE_CHARS = 1_000_000;
+
+// "." and ".." pass REFERENCE_ID_PATTERN but would be path traversal once in a URL.
+const isDotSegment = (s: string) => s === '.' || s === '..';
+
+function pathSegment(kind: 'phone_number_id' | 'reference_id' | 'configuration', value: unknown): string | GraphError {
+  const ok =
+    typeof value === 'string' &&
+    !isDotSegment(value) &&
+    (kind === 'phone_number_id' ? PHONE_NUMBER_ID : kind === 'reference_id' ? REFERENCE_ID_PATTERN : CONFIG_NAME).test(value);
+  return ok ? encodeURIComponent(value) : clientError(`invalid ${kind} for the URL path`);
+}
+
+function normalizeBaseUrl(raw: string): string {
+  const url = new URL(raw); // throws on garbage: a misconfiguration is a bug, caught at startup
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`graph baseUrl must be http(s): ${raw}`);
+  if (url.search !== '' || url.hash !== '') throw new TypeError('graph baseUrl must not have a query or fragment');
+  return url.toString().replace(/\/+$/, '');
+}
+
+export function createGraphClient(opts: GraphClientOptions): GraphClient {
+  const baseUrl = normalizeBaseUrl(opts.baseUrl ?? DEFAULT_GRAPH_BASE_URL);
+  if (!VERSION.test(opts.version)) throw new TypeError(`graph version must look like v24.0: ${opts.version}`);
+  const version = opts.version;
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError('timeoutMs must be positive');
+
+  async function call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    segments: (string | GraphError)[],
+    token: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<GraphResult<z.infer<S>>> {
+    for (const s of segments) if (typeof s !== 'string') return { ok: false, error: s };
+    if (typeof token !== 'string' || !TOKEN.test(token)) return { ok: false, error: clientError('access token is empty or malformed') };
+    const url = `${baseUrl}/${version}/${(segments as string[]).join('/')}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const init: RequestInit = { method, headers, signal: controller.signal };
+      if (body !== undefined) init.body = JSON.stringify(body);
+      const res = await doFetch(url, init);
+      status = res.status;
+      // Reading the body stays under the same deadline: a stalled stream is a timeout too.
+      text = await res.text();
+    } catch (e) {
+      if (controller.signal.aborted) {
+        return { ok: false, error: networkError(`no complete response within ${timeoutMs} ms`, 'Timeout') };
+      }
+      return { ok: false, error: networkError(e instanceof Error ? e.message : String(e)) };
+    } finally {
+      clearTimeout(timer);
+    }
+
+    let json: unknown;
+    try {
+      json = text.length > MAX_RESPONSE_CHARS ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (status < 200 || status >= 300) return { ok: false, error: graphErrorFromBody(json, status) };
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      // A 2xx we cannot read: the request may or may not have taken effect. Retrying is the
+      // lesser harm (Meta refuses a duplicate order_details reference_id anyway).
+      return {
+        ok: false,
+        error: { code: -1, title: 'Unexpected response', message: `HTTP ${status} with a body we could not parse`, httpStatus: status, class: 'transient' },
+      };
+    }
+    return { ok: true, value: parsed.data };
+  }
+
+  return {
+    baseUrl,
+    version,
+
+    async sendMessage(phoneNumberId, token, body) {
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return { ok: false, error: clientError('message body must be an object') };
+      }
+      const r = await call('POST', [pathSegment('phone_number_id', phoneNumberId), 'messages'], token, sendMessageResponse, body);
+      if (!r.ok) return r;
+      const wamid = r.value.messages[0]?.id ?? '';
+      const waId = r.value.contacts?.[0]?.wa_id;
+      return waId === undefined ? { ok: true, wamid } : { ok: true, wamid, waId };
+    },
+
+    async markRead(phoneNumberId, token, wamid, o = {}) {
+      if (typeof wamid !== 'string' || wamid.length === 0 || wamid.length > 512) {
+        return { ok: false, error: clientError('message id is empty or too long') };
+      }
+      const body: Record<string, unknown> = { messaging_product: 'whatsapp', status: 'read', message_id: wamid };
+      if (o.typingIndicator === true) body.typing_indicator = { type: 'text' };
+      const r = await call('POST', [pathSegment('phone_number_id', phoneNumberId), 'messages'], token, successResponse, body);
+      return r.ok ? { ok: true } : r;
+    },
+
+    async lookupPayment(phoneNumberId, token, paymentConfiguration, referenceId) {
+      return call(
+        'GET',
+        [
+          pathSegment('phone_number_id', phoneNumberId),
+          'payments',
+          pathSegment('configuration', paymentConfiguration),
+          pathSegment('reference_id', referenceId),
+        ],
+        token,
+        paymentLookupResponse,
+      );
+    },
+
+    async refundPayment(phoneNumberId, token, input) {
+      const a = input?.amount;
+      if (typeof input !== 'object' || input === null || typeof a !== 'object' || a === null) {
+        return { ok: false, error: clientError('refund input is missing') };
+      }
+      if (typeof input.referenceId !== 'string' || !REFERENCE_ID_PATTERN.test(input.referenceId)) {
+        return { ok: false, error: clientError('invalid reference_id') };
+      }
+      if (typeof input.paymentConfigId !== 'string' || !CONFIG_NAME.test(input.paymentConfigId)) {
+        return { ok: false, error: clientError('invalid payment_config_id') };
+      }
+      if (input.speed !== 'normal' && input.speed !== 'instant') return { ok: false, error: clientError('speed must be normal or instant') };
+      if (!Number.isSafeInteger(a.value) || a.value <= 0) return { ok: false, error: clientError('refund amount must be a positive integer value') };
+      if (!Number.isSafeInteger(a.offset) || !/^10*$/.test(String(a.offset))) return { ok: false, error: clientError('offset must be a power of 10') };
+      if (typeof a.currency !== 'string' || !/^[A-Z]{3}$/.test(a.currency)) return { ok: false, error: clientError('invalid currency') };
+      // Meta's example sends value and offset as strings; we follow it byte for byte.
+      const body = {
+        reference_id: input.referenceId,
+        speed: input.speed,
+        payment_config_id: input.paymentConfigId,
+        amount: { currency: a.currency, value: String(a.value), offset: String(a.offset) },
+      };
+      return call('POST', [pathSegment('phone_number_id', phoneNumberId), 'payments_refund'], token, refundResponse, body);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// GET|PATCH /v1/settings/whatsapp: the merchant's number, catalog, payment
+// configurations, templates and default payment. The access token is write-only and
+// sealed at rest; updating it resumes a queue paused by an invalid token (190).
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.ts';
+import { PAYMENT_METHODS, PROVIDERS } from '../../app/payment-methods.ts';
+import { domainError } from '../../domain/errors.ts';
+import { err, ok } from '../../domain/result.ts';
+import { isUniqueViolation } from '../../store/db.ts';
+import { runJobsNow } from '../../store/jobs.repository.ts';
+import { getMerchant, updateMerchantSettings } from '../../store/merchants.repository.ts';
+import { getNumberByMerchant, insertNumber, updateNumber, type WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
+import type { App } from '../app.ts';
+import { mutate } from '../mutation.ts';
+import type { RouteDeps } from './deps.ts';
+
+const templateRef = z.strictObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) });
+const body = z.strictObject({
+  phone_number_id: z.string().regex(/^\d{1,32}$/, { message: 'must be the numeric phone number id from WhatsApp Manager' }).optional(),
+  display_phone_number: z.string().max(32).optional(),
+  waba_id: z.string().regex(/^\d{1,32}$/).optional(),
+  catalog_id: z.string().regex(/^\d{1,32}$/).nullable().optional(),
+  access_token: z.string().min(10).max(4096).optional(),
+  payment_configurations: z.array(z.strictObject({ name: z.string().min(1).max(60), provider: z.string().max(40).optional(), type: z.enum(['payment_gateway', 'upi']).optional() })).max(20).optional(),
+  templates: z.strictObject({ bill: templateRef.optional(), order_update: templateRef.optional() }).optional(),
+  opt_out_words: z.array(z.string().min(1).max(40)).max(20).optional(),
+  keywords: z.record(z.string().min(1).max(40), z.string().max(200)).optional(),
+  throughput_per_second: z.number().int().min(1).max(1000).optional(),
+  default_payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.enum(PROVIDERS) }).optional(),
+});
+
+export async function presentWhatsAppSettings(ctx: AppContext, merchantId: string, n: WhatsAppNumberRow | undefined) {
+  const m = await getMerchant(ctx.db, merchantId);
+  return {
+    object: 'whatsapp_settings',
+    phone_number_id: n?.phone_number_id ?? null,
+    display_phone_number: n?.display_phone_number ?? null,
+    waba_id: n?.waba_id ?? null,
+    catalog_id: n?.catalog_id ?? null,
+    access_token_set: !!n?.access_token,
+    token_status: n?.token_status ?? null,
+    payment_configurations: n?.payment_configurations ?? [],
+    templates: n?.templates ?? {},
+    opt_out_words: n?.opt_out_words ?? [],
+    keywords: n?.keywords ?? {},
+    throughput_per_second: n?.throughput_per_second ?? 80,
+    default_payment: (m?.settings['default_payment'] as unknown) ?? null,
+    sandbox: n?.sandbox ?? ctx.mode === 'sandbox',
+    ...(n?.sandbox ? { sandbox_access_token: n.sandbox_access_token } : {}),
+  };
+}
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.get('/v1/settings/whatsapp', { schema: { tags: ['settings'], summary: 'WhatsApp settings (the access token is never returned)' } }, async (req, reply) =>
+    reply.send(await presentWhatsAppSettings(ctx, req.merchantId, await getNumberByMerchant(ctx.db, req.merchantId))),
+  );
+
+  app.patch('/v1/settings/whatsapp', { schema: { tags: ['settings'], summary: 'Update WhatsApp settings', body } }, (req, reply) =>
+    mutate(ctx, req, reply, req.merchantId, {
+      status: 200,
+      run: async (tx) => {
+        const now = ctx.clock.now();
+        const { default_payment, access_token, phone_number_id, ...rest } = req.body;
+        let number = await getNumberByMerchant(tx, req.merchantId);
+        if (phone_number_id && phone_number_id !== number?.phone_number_id) {
+          if (number?.sandbox && ctx.mode === 'sandbox') return err(domainError('validation_error', 'A sandbox merchant keeps its sandbox number', { path: 'body.phone_number_id' }));
+          if (number) return err(domainError('conflict', 'This merchant already has a number; changing it is not supported yet'));
+          try {
+            number = await insertNumber(tx, { phone_number_id, merchant_id: req.merchantId, display_phone_number: rest.display_phone_number ?? null, waba_id: rest.waba_id ?? null, catalog_id: rest.catalog_id ?? null, sandbox: false, sandbox_access_token: null, now });
+          } catch (e) {
+            if (isUniqueViolation(e)) return err(domainError('conflict', 'This phone_number_id belongs to another merchant'));
+            throw e;
+          }
+        }
+        if (!number && (access_token || Object.keys(rest).length)) return err(domainError('validation_error', 'Set phone_number_id first', { path: 'body.phone_number_id' }));
+        if (number) {
+          number = (await updateNumber(tx, req.merchantId, { ...rest, ...(access_token ? { access_token: ctx.secrets.seal(access_token), token_status: 'ok' as const } : {}) }, now))!;
+          // A new token resumes a paused queue now, not at the next recheck.
+          if (access_token) await runJobsNow(tx, { kind: 'whatsapp.send', merchantId: req.merchantId }, now);
+        }
+        if (default_payment) await updateMerchantSettings(tx, req.merchantId, { default_payment }, now);
+        return ok(number);
+      },
+      present: (n) => presentWhatsAppSettings(ctx, req.merchantId, n),
+    }),
+  );
+}

@@ -1,0 +1,143 @@
+// The simulated customer: sends messages to a sandbox number (Cloud API inbound shapes,
+// checked lightly), which opens the 24-hour window and reaches our webhook signed,
+// like a real customer's; and reads what the business sent (blue ticks, `read` statuses).
+import { inTransaction, type AppContext } from '../../app/context.ts';
+import { currencyExponent } from '../../domain/money.ts';
+import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
+import { first, intLike, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
+import { bad, fail, okv, unknownObject, type Checked, type GraphFailure } from './wa.errors.ts';
+import { applyStatus } from './wa.statuses.ts';
+import { getCustomer, getMessage, getSandboxNumber, insertMessage, listCatalog, listUnread, touchCustomerInbound } from './wa.store.ts';
+import { newWamid, unixSeconds } from './wa.types.ts';
+import { changeValue, emitChange } from './wa.webhooks.ts';
+
+export const INBOUND_TYPES = ['text', 'interactive', 'button', 'order', 'location', 'reaction'];
+const WA_ID = /^[1-9]\d{6,14}$/;
+
+/** The number the customer writes to, or Graph's "no such object". */
+export async function numberFor(ctx: AppContext, phoneNumberId: unknown, method = 'post'): Promise<Checked<WhatsAppNumberRow>> {
+  if (typeof phoneNumberId !== 'string' || phoneNumberId === '') return { ok: false, error: fail(100, 'The parameter phone_number_id is required.') };
+  const n = await getSandboxNumber(ctx.db, phoneNumberId);
+  return n ? okv(n) : { ok: false, error: { ...unknownObject(method, phoneNumberId), status: 404 } };
+}
+
+export function checkWaId(wa: string): GraphFailure | undefined {
+  return WA_ID.test(wa) ? undefined : fail(100, 'wa_id must be the customer\'s number as digits only, e.g. 919876543210');
+}
+
+function interactiveReply(i: Obj): Checked<Obj> {
+  const t = i['type'];
+  if (t === 'button_reply' || t === 'list_reply') {
+    const r = i[t];
+    const f = first(() => object(`interactive.${t}`, r), () => text(`interactive.${t}.id`, r['id'], 256), () => text(`interactive.${t}.title`, r['title'], 72));
+    return f ? { ok: false, error: f } : okv({ type: t, [t]: r });
+  }
+  if (t === 'nfm_reply') {
+    const r = i['nfm_reply'];
+    if (!isObj(r)) return { ok: false, error: object('interactive.nfm_reply', r) ?? missing('interactive.nfm_reply') };
+    const json = typeof r['response_json'] === 'string' ? r['response_json'] : JSON.stringify(r['response_json'] ?? {});
+    return okv({ type: t, nfm_reply: { response_json: json, body: r['body'] ?? 'Sent', name: r['name'] ?? 'flow' } });
+  }
+  return bad(100, 'interactive.type must be button_reply, list_reply or nfm_reply');
+}
+
+/** A cart as WhatsApp sends it: major-unit item_price and currency filled from the catalog when left out. */
+async function orderPayload(ctx: AppContext, number: WhatsAppNumberRow, o: Obj): Promise<Checked<Obj>> {
+  const items = o['product_items'];
+  if (!Array.isArray(items) || items.length === 0) return { ok: false, error: missing('order.product_items') };
+  if (o['catalog_id'] !== undefined && o['catalog_id'] !== number.catalog_id) return bad(131009, 'order.catalog_id is not this number\'s catalog');
+  const catalog = new Map((await listCatalog(ctx.db, number.merchant_id)).map((p) => [p.retailer_id, p]));
+  const out: Obj[] = [];
+  for (const [i, it] of items.entries()) {
+    const path = `order.product_items[${i}]`;
+    const qty = isObj(it) ? intLike(it['quantity']) : undefined;
+    const p = isObj(it) ? catalog.get(it['product_retailer_id']) : undefined;
+    if (!isObj(it) || !p) return bad(131009, `${path}.product_retailer_id is not a product of this number's catalog`);
+    if (qty === undefined || qty <= 0) return bad(131009, `${path}.quantity must be a positive integer`);
+    const price = typeof it['item_price'] === 'number' ? it['item_price'] : p.price / 10 ** (currencyExponent(p.currency) ?? 2);
+    out.push({ product_retailer_id: p.retailer_id, quantity: qty, item_price: price, currency: typeof it['currency'] === 'string' ? it['currency'] : p.currency });
+  }
+  return okv({ catalog_id: number.catalog_id ?? '', text: typeof o['text'] === 'string' ? o['text'] : '', product_items: out });
+}
+
+async function payloadOf(ctx: AppContext, number: WhatsAppNumberRow, type: string, v: Obj): Promise<Checked<Obj>> {
+  switch (type) {
+    case 'text': {
+      const f = text('text.body', v['body'], 4096);
+      return f ? { ok: false, error: f } : okv({ body: v['body'] });
+    }
+    case 'interactive':
+      return interactiveReply(v);
+    case 'button': {
+      const f = first(() => text('button.text', v['text'], 256), () => text('button.payload', v['payload'] ?? v['text'], 1000));
+      return f ? { ok: false, error: f } : okv({ payload: v['payload'] ?? v['text'], text: v['text'] });
+    }
+    case 'order':
+      return orderPayload(ctx, number, v);
+    case 'location': {
+      const ok = ['latitude', 'longitude'].every((k) => typeof v[k] === 'number');
+      return ok ? okv(v) : { ok: false, error: invalid('location', 'needs numeric latitude and longitude') };
+    }
+    default: {
+      const f = first(() => text('reaction.message_id', v['message_id'], 512), () => text('reaction.emoji', v['emoji'], 16, false));
+      return f ? { ok: false, error: f } : okv({ message_id: v['message_id'], emoji: v['emoji'] ?? '' });
+    }
+  }
+}
+
+/** POST /sandbox/customers/{wa_id}/messages: the customer writes; 201 {id: wamid}. */
+export async function customerSends(ctx: AppContext, wa: string, body: unknown): Promise<Checked<{ id: string }>> {
+  const bad1 = checkWaId(wa);
+  if (bad1) return { ok: false, error: bad1 };
+  const b: Obj = isObj(body) ? body : {};
+  const number = await numberFor(ctx, b['phone_number_id']);
+  if (!number.ok) return number;
+  const n = number.value;
+  if (wa === n.display_phone_number) return bad(131021, 'The customer cannot be the business phone number');
+  const type = b['type'] ?? 'text';
+  if (!INBOUND_TYPES.includes(type)) return bad(100, `type must be one of ${INBOUND_TYPES.join(', ')}`);
+  if (!isObj(b[type])) return { ok: false, error: missing(type) };
+  const nameBad = text('name', b['name'], 100, false);
+  if (nameBad) return { ok: false, error: nameBad };
+  const payload = await payloadOf(ctx, n, type, b[type]);
+  if (!payload.ok) return payload;
+  const ctxIn = b['context'];
+  const quoted = isObj(ctxIn) ? (ctxIn['id'] ?? ctxIn['message_id']) : undefined;
+  if (ctxIn !== undefined) {
+    const q = typeof quoted === 'string' ? await getMessage(ctx.db, quoted) : undefined;
+    if (!q || q.phone_number_id !== n.phone_number_id || q.wa_id !== wa) return bad(100, 'context.id must be the wamid of a message in this conversation');
+  }
+  return inTransaction(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    const known = await getCustomer(tx, n.phone_number_id, wa);
+    const name = (b['name'] as string | undefined) ?? known?.name ?? `Customer ${wa.slice(-4)}`;
+    await touchCustomerInbound(tx, n.phone_number_id, wa, name, now);
+    const wamid = newWamid(wa, 'inbound');
+    const message: Obj = {
+      ...(quoted ? { context: { from: n.display_phone_number ?? '', id: quoted } } : {}),
+      from: wa,
+      id: wamid,
+      timestamp: String(unixSeconds(now)),
+      type,
+      [type]: payload.value,
+    };
+    await insertMessage(tx, { wamid, phone_number_id: n.phone_number_id, wa_id: wa, direction: 'inbound', type, body: message, status: 'sent', error: null, reference_id: null, pricing: null, created_at: now });
+    const value = changeValue(n, { contacts: [{ profile: { name }, wa_id: wa }], messages: [message] });
+    await emitChange(ctx, tx, n, value, { inboundWamid: wamid });
+    return okv({ id: wamid });
+  });
+}
+
+/** The customer opens the chat: everything received so far becomes `read` (with its webhook). */
+export async function customerReads(ctx: AppContext, wa: string, phoneNumberId: unknown): Promise<Checked<{ read: string[] }>> {
+  const bad1 = checkWaId(wa);
+  if (bad1) return { ok: false, error: bad1 };
+  const number = await numberFor(ctx, phoneNumberId);
+  if (!number.ok) return number;
+  const unread = await listUnread(ctx.db, number.value.phone_number_id, wa);
+  const read: string[] = [];
+  await inTransaction(ctx, async (tx) => {
+    for (const m of unread) if (await applyStatus(ctx, tx, number.value, m.wamid, 'read')) read.push(m.wamid);
+  });
+  return okv({ read });
+}

@@ -1,0 +1,83 @@
+// The local WhatsApp Cloud API double, registered in sandbox mode only and kept out of
+// chatcart's OpenAPI. Meta's paths under /sandbox/graph/{version}/…, so the WhatsApp
+// adapter talks to it exactly as to graph.facebook.com; the simulated customer under
+// /sandbox/customers/{wa_id}/…; the phone page's number card under /sandbox/whatsapp.
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.ts';
+import type { App } from '../../http/app.ts';
+import { conversation } from './wa.conversation.ts';
+import { registerControls, registerNumberCard } from './wa.controls.ts';
+import { customerReads, customerSends } from './wa.customer.ts';
+import { graphErrorHandler, graphNotFound } from './wa.errors.ts';
+import { answer, authorize } from './wa.http.ts';
+import { customerPays, lookupPayment, requestRefund } from './wa.payments.ts';
+import { sendMessage } from './wa.send.ts';
+
+const hide = { hide: true } as const;
+type NumberParams = { version: string; phone_number_id: string };
+
+function registerGraph(app: App, ctx: AppContext) {
+  app.post<{ Params: NumberParams; Body: unknown }>('/:version/:phone_number_id/messages', { schema: hide }, async (req, reply) => {
+    const n = await authorize(ctx, req, reply, req.params.phone_number_id, req.params.version);
+    if (!n) return reply;
+    return answer(reply, await sendMessage(ctx, n, req.body));
+  });
+
+  app.get<{ Params: NumberParams & { configuration: string; reference_id: string } }>(
+    '/:version/:phone_number_id/payments/:configuration/:reference_id',
+    { schema: hide },
+    async (req, reply) => {
+      const n = await authorize(ctx, req, reply, req.params.phone_number_id, req.params.version);
+      if (!n) return reply;
+      return answer(reply, await lookupPayment(ctx, n, req.params.configuration, req.params.reference_id));
+    },
+  );
+
+  app.post<{ Params: NumberParams; Body: unknown }>('/:version/:phone_number_id/payments_refund', { schema: hide }, async (req, reply) => {
+    const n = await authorize(ctx, req, reply, req.params.phone_number_id, req.params.version);
+    if (!n) return reply;
+    return answer(reply, await requestRefund(ctx, n, req.body));
+  });
+
+  registerControls(app, ctx);
+}
+
+const waParams = z.strictObject({ wa_id: z.string().min(1).max(20) });
+const pnidBody = z.looseObject({ phone_number_id: z.string().min(1).max(64) });
+const payBody = z.strictObject({
+  phone_number_id: z.string().min(1).max(64),
+  reference_id: z.string().min(1).max(60),
+  outcome: z.enum(['success', 'failure', 'pending']),
+  method: z.enum(['upi', 'card', 'wallet', 'netbanking']).optional(),
+});
+
+function registerCustomer(app: App, ctx: AppContext) {
+  app.post<{ Params: { wa_id: string }; Body: unknown }>('/:wa_id/messages', { schema: hide }, async (req, reply) =>
+    answer(reply, await customerSends(ctx, req.params.wa_id, req.body), 201),
+  );
+
+  app.get('/:wa_id/messages', { schema: { ...hide, params: waParams, querystring: z.looseObject({ phone_number_id: z.string().max(64).optional() }) } }, async (req, reply) =>
+    answer(reply, await conversation(ctx, req.params.wa_id, req.query.phone_number_id)),
+  );
+
+  app.post('/:wa_id/read', { schema: { ...hide, params: waParams, body: pnidBody } }, async (req, reply) =>
+    answer(reply, await customerReads(ctx, req.params.wa_id, req.body.phone_number_id)),
+  );
+
+  app.post('/:wa_id/payments', { schema: { ...hide, params: waParams, body: payBody } }, async (req, reply) =>
+    answer(reply, await customerPays(ctx, req.params.wa_id, req.body), 201),
+  );
+}
+
+/** Mounts the Cloud API double, the simulated customer and the number card. Refuses to exist in live mode. */
+export async function registerSandboxWhatsApp(app: App, ctx: AppContext): Promise<void> {
+  if (ctx.mode !== 'sandbox') return;
+  const scoped = (register: (a: App, c: AppContext) => void, notFound: boolean) => async (api: App) => {
+    api.setErrorHandler(graphErrorHandler);
+    if (notFound) api.setNotFoundHandler(graphNotFound);
+    register(api, ctx);
+  };
+  await app.register(scoped(registerGraph, true) as any, { prefix: '/sandbox/graph' });
+  await app.register(scoped(registerCustomer, false) as any, { prefix: '/sandbox/customers' });
+  await app.register(scoped(registerNumberCard, false) as any, { prefix: '/sandbox/whatsapp' });
+}

@@ -1,0 +1,117 @@
+// The message templates the sandbox "has approved": a small built-in set, plus any
+// name the merchant lists in whatsapp_numbers.templates (its parameter count is then
+// not checked). Anything else is 132001, like an unapproved template on Meta.
+import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
+import { bad, okv, type Checked } from './wa.errors.ts';
+import { invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
+import { checkOrderParameters, type OrderCtx, type OrderDraft } from './wa.validate-order.ts';
+
+export interface TemplateSpec {
+  name: string;
+  /** Empty: any language. */
+  languages: string[];
+  category: 'utility' | 'marketing' | 'authentication';
+  body: string;
+  /** Number of body parameters ({{1}}, {{2}}, …); undefined: not checked. */
+  bodyParams: number | undefined;
+  /** A button that needs a parameter (sub_type), if any. */
+  button?: 'order_details' | 'flow' | 'url';
+}
+
+const LANGS = ['en_US', 'en', 'en_GB'];
+
+/** The built-in approved templates. Exported so adapters and tests can build valid sends. */
+export const SANDBOX_TEMPLATES: readonly TemplateSpec[] = [
+  { name: 'hello_world', languages: ['en_US'], category: 'utility', body: 'Hello World', bodyParams: 0 },
+  { name: 'order_update', languages: LANGS, category: 'utility', body: 'Update on your order {{1}}: {{2}}', bodyParams: 2 },
+  { name: 'order_details_checkout', languages: LANGS, category: 'utility', body: 'Your order {{1}} is ready. Tap below to review and pay.', bodyParams: 1, button: 'order_details' },
+  { name: 'payment_link', languages: LANGS, category: 'utility', body: 'Your order {{1}} comes to {{2}}. Pay here: {{3}}', bodyParams: 3 },
+  { name: 'payment_reminder', languages: LANGS, category: 'utility', body: 'A reminder: your order {{1}} is waiting for payment.', bodyParams: 1 },
+  { name: 'flow_checkout', languages: LANGS, category: 'utility', body: 'Continue your order {{1}} here.', bodyParams: 1, button: 'flow' },
+];
+
+function merchantTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, name: string): TemplateSpec | undefined {
+  for (const v of Object.values(number.templates ?? {})) {
+    const n = typeof v === 'string' ? v : isObj(v) && typeof v['name'] === 'string' ? v['name'] : undefined;
+    if (n !== name) continue;
+    const o: Obj = isObj(v) ? v : {};
+    const langs = typeof o['language'] === 'string' ? [o['language']] : [];
+    const params = typeof o['body_params'] === 'number' ? o['body_params'] : undefined;
+    return { name, languages: langs, category: o['category'] === 'marketing' ? 'marketing' : 'utility', body: '', bodyParams: params };
+  }
+  return undefined;
+}
+
+export function findTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, name: string): TemplateSpec | undefined {
+  return SANDBOX_TEMPLATES.find((t) => t.name === name) ?? merchantTemplate(number, name);
+}
+
+export interface TemplateResult {
+  spec: TemplateSpec;
+  /** The body text with its parameters filled in (what the customer's phone shows). */
+  rendered: string;
+  order?: OrderDraft;
+}
+
+function paramText(p: Obj): string {
+  if (p['type'] === 'text') return String(p['text'] ?? '');
+  if (p['type'] === 'currency') return String(p['currency']?.['fallback_value'] ?? '');
+  if (p['type'] === 'date_time') return String(p['date_time']?.['fallback_value'] ?? '');
+  return String(p[p['type']] ?? '');
+}
+
+function render(spec: TemplateSpec | undefined, params: Obj[]): string {
+  if (!spec?.body) return params.map(paramText).join(' · ');
+  return spec.body.replace(/\{\{(\d+)\}\}/g, (_m, n: string) => (params[Number(n) - 1] ? paramText(params[Number(n) - 1]!) : `{{${n}}}`));
+}
+
+/** What the customer's phone shows for a template message that was accepted. */
+export function renderTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, t: unknown): string {
+  if (!isObj(t)) return '';
+  const components: unknown[] = Array.isArray(t['components']) ? t['components'] : [];
+  const params = components
+    .filter((c): c is Obj => isObj(c) && String(c['type']).toLowerCase() === 'body')
+    .flatMap((c) => (Array.isArray(c['parameters']) ? (c['parameters'] as unknown[]).filter(isObj) : []));
+  return render(findTemplate(number, String(t['name'] ?? '')), params);
+}
+
+export function checkTemplate(t: unknown, ctx: OrderCtx & { number: Pick<WhatsAppNumberRow, 'templates'> }): Checked<TemplateResult> {
+  if (!isObj(t)) return { ok: false, error: object('template', t) ?? missing('template') };
+  const nameBad = text('template.name', t['name'], 512);
+  if (nameBad) return { ok: false, error: nameBad };
+  const lang = t['language'];
+  if (!isObj(lang)) return { ok: false, error: object('template.language', lang) ?? missing('template.language') };
+  const code = lang['code'];
+  if (typeof code !== 'string' || code === '') return { ok: false, error: missing('template.language.code') };
+  const spec = findTemplate(ctx.number, t['name']);
+  if (!spec || (spec.languages.length > 0 && !spec.languages.includes(code))) {
+    return bad(132001, `template name (${t['name']}) does not exist in ${code}`);
+  }
+  const components = t['components'] ?? [];
+  if (!Array.isArray(components)) return { ok: false, error: invalid('template.components', 'must be an array') };
+  const bodyParams: Obj[] = [];
+  let buttonParams: Obj | undefined;
+  for (const [i, c] of components.entries()) {
+    const path = `template.components[${i}]`;
+    if (!isObj(c)) return { ok: false, error: invalid(path, 'must be an object') };
+    const type = String(c['type'] ?? '').toLowerCase();
+    if (!['header', 'body', 'footer', 'button'].includes(type)) return { ok: false, error: invalid(`${path}.type`, 'must be header, body, footer or button') };
+    const params = c['parameters'] ?? [];
+    if (!Array.isArray(params) || params.some((p) => !isObj(p) || typeof p['type'] !== 'string')) {
+      return { ok: false, error: invalid(`${path}.parameters`, 'must be an array of objects with a type') };
+    }
+    if (type === 'body') bodyParams.push(...params);
+    if (type === 'button' && String(c['sub_type'] ?? '').toLowerCase() === spec.button) buttonParams = params[0];
+  }
+  if (spec.bodyParams !== undefined && bodyParams.length !== spec.bodyParams) {
+    return bad(132000, `body: number of localizable_params (${bodyParams.length}) does not match the expected number of params (${spec.bodyParams})`);
+  }
+  const rendered = render(spec, bodyParams);
+  if (!spec.button) return okv({ spec, rendered });
+  if (!buttonParams) return bad(132000, `buttons: number of params (0) does not match the expected number of params (1) for the ${spec.button} button`);
+  if (spec.button !== 'order_details') return okv({ spec, rendered });
+  const details = isObj(buttonParams['action']) ? buttonParams['action']['order_details'] : undefined;
+  if (!isObj(details)) return { ok: false, error: missing('template.components[button].parameters[0].action.order_details') };
+  const order = checkOrderParameters(details, ctx);
+  return order.ok ? okv({ spec, rendered, order: order.value }) : order;
+}
