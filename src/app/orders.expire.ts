@@ -8,6 +8,7 @@ import { inTransaction } from './context.ts';
 import { expireOrder } from './orders.change.ts';
 import { LATE_GRACE_MS, lookupAttempt } from './payments.lookup.ts';
 import { accountFor } from './provider-accounts.ts';
+import { usesMetaPayments } from './whatsapp.pay.ts';
 import type { Result } from '../domain/result.ts';
 
 export async function expireWithProvider(ctx: AppContext, merchantId: string, orderId: string): Promise<Result<{ expired: boolean; retryAt?: Date }>> {
@@ -15,7 +16,13 @@ export async function expireWithProvider(ctx: AppContext, merchantId: string, or
   const now = ctx.clock.now();
   if (order && order.status === 'pending' && ['unpaid', 'failed', 'pending'].includes(order.payment_status) && order.expires_at.getTime() <= now.getTime()) {
     for (const a of await listPaymentsForOrder(ctx.db, merchantId, orderId)) {
-      if (!a.provider_object_id || !['created', 'pending', 'failed'].includes(a.status)) continue;
+      if (!['created', 'pending', 'failed'].includes(a.status)) continue;
+      if (usesMetaPayments(a)) {
+        // No checkout object to close: the bubble's pay button ends at the bill's expiration.
+        await lookupAttempt(ctx, merchantId, a.id);
+        continue;
+      }
+      if (!a.provider_object_id) continue;
       const acc = await accountFor(ctx, merchantId, a.provider);
       if (!acc.ok) continue;
       await acc.value.adapter.cancel(acc.value.account.credentials, a.provider_object_id);

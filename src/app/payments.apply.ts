@@ -9,8 +9,8 @@ import { transitionAttempt, type AttemptStatus, type PaymentStatus } from '../do
 import type { Tx } from '../store/db.ts';
 import { enqueueJob } from '../store/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from '../store/orders.repository.ts';
-import { findPaymentByProviderObject, findPaymentByReference, listPaymentsForOrder, updatePayment, type PaymentRow } from '../store/payments.repository.ts';
-import { listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from '../store/provider-payments.repository.ts';
+import { findPaymentByProviderObject, findPaymentByReference, getPayment, listPaymentsForOrder, updatePayment, type PaymentRow } from '../store/payments.repository.ts';
+import { getProviderPaymentByProviderId, listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from '../store/provider-payments.repository.ts';
 import type { Actor, AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { getMerchantPolicies } from './merchant-policies.ts';
@@ -30,11 +30,19 @@ export interface PaymentFact {
   verifiedBy: 'webhook' | 'lookup';
 }
 
-export async function locateAttempt(tx: Tx, merchantId: string, provider: string, f: { providerObjectId?: string | undefined; referenceId?: string | undefined }): Promise<PaymentRow | undefined> {
+/** The attempt an event is about: by checkout object, by reference, or by a provider payment seen before. */
+export async function locateAttempt(
+  tx: Tx,
+  merchantId: string,
+  provider: string,
+  f: { providerObjectId?: string | undefined; referenceId?: string | undefined; providerPaymentId?: string | undefined },
+): Promise<PaymentRow | undefined> {
   const byObject = f.providerObjectId ? await findPaymentByProviderObject(tx, merchantId, provider, f.providerObjectId) : undefined;
   if (byObject) return byObject;
   const byRef = f.referenceId ? await findPaymentByReference(tx, merchantId, f.referenceId) : undefined;
-  return byRef && byRef.provider === provider ? byRef : undefined;
+  if (byRef && byRef.provider === provider) return byRef;
+  const seen = f.providerPaymentId ? await getProviderPaymentByProviderId(tx, merchantId, provider, f.providerPaymentId) : undefined;
+  return seen?.payment_id ? getPayment(tx, merchantId, seen.payment_id) : undefined;
 }
 
 async function notify(ctx: AppContext, tx: Tx, order: OrderRow, update: string, extra: Record<string, unknown> = {}) {
@@ -49,9 +57,11 @@ async function notify(ctx: AppContext, tx: Tx, order: OrderRow, update: string, 
 
 /** A verified capture: counts it, flags it as extra, or sends the order to manual review. */
 export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: PaymentFact): Promise<ApplyOutcome> {
-  const attempt = await locateAttempt(tx, fact.merchantId, fact.provider, fact);
-  if (!attempt) return 'unmatched';
-  const order = (await getOrder(tx, fact.merchantId, attempt.order_id, { forUpdate: true }))!;
+  const located = await locateAttempt(tx, fact.merchantId, fact.provider, fact);
+  if (!located) return 'unmatched';
+  const order = (await getOrder(tx, fact.merchantId, located.order_id, { forUpdate: true }))!;
+  // Read again under the order's lock: a concurrent capture or report may have changed it while we waited.
+  const attempt = (await getPayment(tx, fact.merchantId, located.id))!;
   const now = ctx.clock.now();
   const { row: pp } = await upsertProviderPayment(tx, {
     id: newId('ppy'),
@@ -159,9 +169,11 @@ export async function applyInFlight(
   actor: Actor,
   f: Omit<PaymentFact, 'amount' | 'currency' | 'verifiedBy'> & { amount?: number | undefined; currency?: string | undefined; status: 'pending' | 'authorized' | 'failed'; reason?: string | undefined },
 ): Promise<ApplyOutcome> {
-  const attempt = await locateAttempt(tx, f.merchantId, f.provider, f);
-  if (!attempt) return 'unmatched';
-  const order = (await getOrder(tx, f.merchantId, attempt.order_id, { forUpdate: true }))!;
+  const located = await locateAttempt(tx, f.merchantId, f.provider, f);
+  if (!located) return 'unmatched';
+  const order = (await getOrder(tx, f.merchantId, located.order_id, { forUpdate: true }))!;
+  // Read again under the order's lock (see applyCapture): never write back a status seen before it.
+  const attempt = (await getPayment(tx, f.merchantId, located.id))!;
   const now = ctx.clock.now();
   const { row: pp, created } = await upsertProviderPayment(tx, {
     id: newId('ppy'),

@@ -6,11 +6,12 @@ import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { getMerchant } from '../store/merchants.repository.ts';
 import { getOrder, type OrderRow } from '../store/orders.repository.ts';
-import { getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from '../store/payments.repository.ts';
+import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from '../store/payments.repository.ts';
 import type { AppContext } from './context.ts';
 import { inTransaction } from './context.ts';
 import { recordEvent } from './events.ts';
 import { schedulePoll } from './payments.lookup.ts';
+import { ProviderRejectedError, ProviderUnavailableError } from './payment-provider.port.ts';
 import { accountFor } from './provider-accounts.ts';
 
 export type CheckoutState = 'open' | 'processing' | 'paid' | 'expired' | 'canceled' | 'refunded' | 'review';
@@ -50,31 +51,62 @@ export async function proceedToCheckout(ctx: AppContext, token: string): Promise
   const { attempt, order } = view;
   if (view.state !== 'open' && view.state !== 'processing') return err(domainError('conflict', `This bill is ${view.state}`, { state: view.state }));
   if (attempt.checkout_url) return ok({ url: attempt.checkout_url });
+  return ensureCheckoutObject(ctx, attempt, order, view.merchantName);
+}
+
+/**
+ * The provider's checkout object for an attempt, created once: our payment id is the
+ * idempotency key, so racing or retried calls get the same object, and the first
+ * stored one wins. For UPI bills it also carries the intent (its `tr` is our reference).
+ */
+export async function ensureCheckoutObject(ctx: AppContext, attempt: PaymentRow, order: OrderRow, merchantName: string, opts: { upi?: boolean } = {}): Promise<Result<{ url: string; upiIntent: string | null }>> {
+  if (attempt.provider_object_id && attempt.checkout_url) return ok({ url: attempt.checkout_url, upiIntent: attempt.upi_intent });
   const acc = await accountFor(ctx, attempt.merchant_id, attempt.provider);
   if (!acc.ok) return acc;
-  const object = await acc.value.adapter.createCheckout(acc.value.account.credentials, {
-    paymentId: attempt.id,
-    referenceId: attempt.reference_id,
-    amount: attempt.amount,
-    currency: attempt.currency,
-    description: `${view.merchantName}: order ${order.id}`,
-    customer: { wa_id: order.customer_wa_id, name: order.customer_name },
-    expiresAt: attempt.expires_at,
-    returnUrl: `${ctx.publicUrl}/pay/${token}`,
-    merchantId: attempt.merchant_id,
-  });
-  await inTransaction(ctx, async (tx) => {
-    // Two proceeds racing get the same object (same idempotency key); the first write wins.
-    if (!(await lockAttemptWithoutObject(tx, attempt.id))) return;
-    const now = ctx.clock.now();
-    await updatePayment(tx, attempt.merchant_id, attempt.id, { provider_object_id: object.providerObjectId, checkout_url: object.url, upi_intent: object.upiIntent?.url ?? null }, now);
-    await recordEvent(ctx, tx, { source: 'api', id: 'checkout' }, {
+  let object: Awaited<ReturnType<typeof acc.value.adapter.createCheckout>>;
+  try {
+    object = await acc.value.adapter.createCheckout(acc.value.account.credentials, {
+      paymentId: attempt.id,
+      referenceId: attempt.reference_id,
+      amount: attempt.amount,
+      currency: attempt.currency,
+      description: `${merchantName}: order ${order.id}`,
+      customer: { wa_id: order.customer_wa_id, name: order.customer_name },
+      expiresAt: attempt.expires_at,
+      returnUrl: attempt.pay_token ? `${ctx.publicUrl}/pay/${attempt.pay_token}` : ctx.publicUrl,
       merchantId: attempt.merchant_id,
-      orderId: order.id,
-      type: 'payment.checkout_created',
-      data: { payment_id: attempt.id, provider: attempt.provider, provider_object_id: object.providerObjectId },
+      ...(opts.upi ? { upi: true } : {}),
     });
-    await schedulePoll(ctx, tx, attempt.merchant_id, attempt.id, 0, now);
-  });
-  return ok({ url: object.url });
+  } catch (e) {
+    // The customer sees a page, not a stack: a refusal is the shop's configuration, an outage is temporary.
+    if (e instanceof ProviderRejectedError) {
+      ctx.log.error({ err: e, payment: attempt.id }, 'provider refused to create the checkout');
+      return err(domainError('unprocessable', 'The payment provider refused this payment. Please contact the shop.'));
+    }
+    if (e instanceof ProviderUnavailableError) return err(domainError('service_unavailable', 'The payment provider is not answering right now. Please try again in a minute.'));
+    throw e;
+  }
+  return ok(
+    await inTransaction(ctx, async (tx) => {
+      // The order's row first, like every other writer of its attempts (else a deadlock with a
+      // concurrent rebill or capture, which lock the order and then update the attempt).
+      await getOrder(tx, attempt.merchant_id, attempt.order_id, { forUpdate: true });
+      // Two calls racing get the same object (same idempotency key); the first write wins,
+      // and the loser uses the stored one.
+      if (!(await lockAttemptWithoutObject(tx, attempt.id))) {
+        const stored = await getPayment(tx, attempt.merchant_id, attempt.id);
+        return { url: stored?.checkout_url ?? object.url, upiIntent: stored?.upi_intent ?? null };
+      }
+      const now = ctx.clock.now();
+      await updatePayment(tx, attempt.merchant_id, attempt.id, { provider_object_id: object.providerObjectId, checkout_url: object.url, upi_intent: object.upiIntent?.url ?? null }, now);
+      await recordEvent(ctx, tx, { source: 'job', id: 'checkout' }, {
+        merchantId: attempt.merchant_id,
+        orderId: order.id,
+        type: 'payment.checkout_created',
+        data: { payment_id: attempt.id, provider: attempt.provider, provider_object_id: object.providerObjectId },
+      });
+      await schedulePoll(ctx, tx, attempt.merchant_id, attempt.id, 0, now);
+      return { url: object.url, upiIntent: object.upiIntent?.url ?? null };
+    }),
+  );
 }

@@ -9,6 +9,7 @@ import { inTransaction } from './context.ts';
 import type { LookupResult } from './payment-provider.port.ts';
 import { applyCapture, applyInFlight, type ApplyOutcome } from './payments.apply.ts';
 import { accountFor } from './provider-accounts.ts';
+import { lookupWhatsAppPayment, usesMetaPayments } from './whatsapp.pay.ts';
 
 /** How long after expiry we keep looking for a late authorisation. */
 export const LATE_GRACE_MS = 15 * 60_000;
@@ -29,8 +30,13 @@ export async function applyLookup(ctx: AppContext, tx: Tx, actor: Actor, attempt
 }
 
 /** Looks an attempt up at its provider and applies what it finds. */
-export async function lookupAttempt(ctx: AppContext, merchantId: string, paymentId: string): Promise<{ attempt: PaymentRow; result: LookupResult } | null> {
+export async function lookupAttempt(ctx: AppContext, merchantId: string, paymentId: string): Promise<{ attempt: PaymentRow; result: LookupResult | null } | null> {
   const attempt = await getPayment(ctx.db, merchantId, paymentId);
+  // WhatsApp Pay bills are looked up at Meta, by reference.
+  if (attempt && usesMetaPayments(attempt)) {
+    await lookupWhatsAppPayment(ctx, merchantId, paymentId);
+    return { attempt, result: null };
+  }
   if (!attempt?.provider_object_id) return null;
   const acc = await accountFor(ctx, merchantId, attempt.provider);
   if (!acc.ok) throw new Error(acc.error.message);

@@ -89,7 +89,7 @@ export async function processProviderEvent(ctx: AppContext, providerEventId: str
 }
 
 async function applyOne(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, provider: string, ev: NormalizedEvent, lookups: { merchantId: string; paymentId: string }[]): Promise<ApplyOutcome> {
-  const at = { providerObjectId: ev.providerObjectId, referenceId: ev.referenceId };
+  const at = { providerObjectId: ev.providerObjectId, referenceId: ev.referenceId, providerPaymentId: ev.providerPaymentId };
   switch (ev.kind) {
     case 'payment.captured': {
       if (complete(ev)) {
@@ -129,7 +129,7 @@ async function applyOne(ctx: AppContext, tx: Tx, actor: Actor, merchantId: strin
   }
 }
 
-async function scheduleLookup(tx: Tx, merchantId: string, provider: string, at: { providerObjectId?: string | undefined; referenceId?: string | undefined }, lookups: { merchantId: string; paymentId: string }[]): Promise<ApplyOutcome> {
+async function scheduleLookup(tx: Tx, merchantId: string, provider: string, at: { providerObjectId?: string | undefined; referenceId?: string | undefined; providerPaymentId?: string | undefined }, lookups: { merchantId: string; paymentId: string }[]): Promise<ApplyOutcome> {
   const attempt = await locateAttempt(tx, merchantId, provider, at);
   if (!attempt) return 'unmatched';
   lookups.push({ merchantId, paymentId: attempt.id });

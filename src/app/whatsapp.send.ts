@@ -10,6 +10,7 @@ import { getNumber, updateNumber, type WhatsAppNumberRow } from '../store/whatsa
 import type { AppContext } from './context.ts';
 import { inTransaction } from './context.ts';
 import { recordEvent } from './events.ts';
+import { schedulePoll } from './payments.lookup.ts';
 import type { SendBudget } from './whatsapp.budget.ts';
 
 export const WINDOW_MS = 24 * 3600_000;
@@ -86,6 +87,10 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
           type: 'order.bill_sent',
           data: { message_id: m.id, wamid: r.wamid, payment_id: m.payment_id, as: type },
         });
+        // WhatsApp Pay bills have no checkout object: poll Meta's lookup from now on.
+        if (m.payment_id && (m.payload['body'] as Record<string, any>)?.['interactive']?.['type'] === 'order_details') {
+          await schedulePoll(ctx, tx, m.merchant_id, m.payment_id, 0, sentAt);
+        }
       }
     });
     return;

@@ -1,11 +1,11 @@
-// Job kinds handled by this build. Jobs of kinds without a handler here (bill.send,
-// customer.order_update: the WhatsApp channel) stay queued, untouched, until a build that handles them runs: the
-// outbox never drops work.
+// Job kinds handled by this build. A job of a kind without a handler stays queued,
+// untouched, until a build that handles it runs: the outbox never drops work.
 import type { AppContext } from '../app/context.ts';
 import { purgeKeysBefore } from '../store/idempotency.repository.ts';
 import { enqueueJob } from '../store/jobs.repository.ts';
 import { listExpiredOpenOrders } from '../store/orders.repository.ts';
 import { paymentJobHandlers } from './payment-handlers.ts';
+import { whatsappJobHandlers } from './whatsapp-handlers.ts';
 import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
 import { sandboxWhatsAppJobHandlers } from '../sandbox/whatsapp/wa.jobs.ts';
 import type { JobHandler } from './runner.ts';
@@ -25,6 +25,7 @@ export async function scheduleMaintenance(ctx: AppContext, at: Date): Promise<vo
 export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
   return {
     ...paymentJobHandlers(ctx),
+    ...whatsappJobHandlers(ctx),
     ...sandboxPspJobHandlers(ctx),
     ...sandboxWhatsAppJobHandlers(ctx),
     maintenance: async () => {

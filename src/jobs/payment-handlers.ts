@@ -3,7 +3,8 @@
 import type { AppContext } from '../app/context.ts';
 import { inTransaction } from '../app/context.ts';
 import { expireWithProvider } from '../app/orders.expire.ts';
-import { ProviderRejectedError } from '../app/payment-provider.port.ts';
+import { ProviderRejectedError, type RefundResult } from '../app/payment-provider.port.ts';
+import { lookupWhatsAppPayment, refundWhatsAppPayment, usesMetaPayments } from '../app/whatsapp.pay.ts';
 import { lookupAttempt, pollAttempt } from '../app/payments.lookup.ts';
 import { processProviderEvent } from '../app/payments.webhooks.ts';
 import { accountFor } from '../app/provider-accounts.ts';
@@ -54,12 +55,25 @@ export function paymentJobHandlers(ctx: AppContext): Record<string, JobHandler> 
       const refund = await getRefund(ctx.db, job.merchant_id!, refundId);
       if (!refund || refund.status !== 'pending') return;
       if (!refund.provider || !refund.provider_payment_id) throw new PermanentJobError(`refund ${refundId} has no provider payment`);
-      const acc = await accountFor(ctx, refund.merchant_id, refund.provider);
-      if (!acc.ok) throw new PermanentJobError(acc.error.message);
       const actor = { source: 'job' as const, id: 'refund' };
+      const attempt = await getPayment(ctx.db, refund.merchant_id, refund.payment_id);
       try {
-        // Idempotent at the provider (our rfd_ id is the key): asking again is also how we check on it.
-        const r = await acc.value.adapter.refund(acc.value.account.credentials, { refundId, providerPaymentId: refund.provider_payment_id, amount: refund.amount, currency: refund.currency, reason: refund.reason ?? undefined });
+        let r: RefundResult;
+        if (attempt && usesMetaPayments(attempt)) {
+          // Meta's refund API takes no idempotency key: ask once, then follow it through lookups.
+          if (refund.provider_refund_id) {
+            await lookupWhatsAppPayment(ctx, refund.merchant_id, attempt.id);
+            const now = await getRefund(ctx.db, refund.merchant_id, refundId);
+            r = { providerRefundId: refund.provider_refund_id, status: now?.status ?? 'pending' };
+          } else {
+            r = await refundWhatsAppPayment(ctx, attempt, refund.amount);
+          }
+        } else {
+          const acc = await accountFor(ctx, refund.merchant_id, refund.provider);
+          if (!acc.ok) throw new PermanentJobError(acc.error.message);
+          // Idempotent at the provider (our rfd_ id is the key): asking again is also how we check on it.
+          r = await acc.value.adapter.refund(acc.value.account.credentials, { refundId, providerPaymentId: refund.provider_payment_id, amount: refund.amount, currency: refund.currency, reason: refund.reason ?? undefined });
+        }
         await inTransaction(ctx, (tx) => applyRefundOutcome(ctx, tx, actor, refund.merchant_id, refundId, { status: r.status, providerRefundId: r.providerRefundId }));
         if (r.status === 'pending' && n < REFUND_CHECKS) {
           await enqueueJob(ctx.db, { kind: 'refund.execute', merchantId: refund.merchant_id, payload: { refund_id: refundId, n: n + 1 }, runAt: new Date(ctx.clock.now().getTime() + 60_000 * 2 ** n), dedupeKey: `refund.execute:${refundId}:${n + 1}` });

@@ -43,7 +43,7 @@ export async function getMessageByWamid(q: Queryable, phoneNumberId: string, wam
   return (await q.query<MessageRow>(`select * from whatsapp_messages where phone_number_id = $1 and wamid = $2${opts.forUpdate ? ' for update' : ''}`, [phoneNumberId, wamid]))[0];
 }
 
-export async function updateMessage(q: Queryable, id: string, patch: Partial<Pick<MessageRow, 'status' | 'wamid' | 'error' | 'sent_at' | 'payload' | 'type'>>, now: Date): Promise<MessageRow> {
+export async function updateMessage(q: Queryable, id: string, patch: Partial<Pick<MessageRow, 'status' | 'wamid' | 'error' | 'sent_at' | 'payload' | 'type' | 'order_id'>>, now: Date): Promise<MessageRow> {
   const sets: string[] = [];
   const params: unknown[] = [id, now];
   for (const [k, v] of Object.entries(patch)) {

@@ -53,3 +53,7 @@ export async function updateNumber(q: Queryable, merchantId: string, patch: Numb
   }
   return (await q.query<WhatsAppNumberRow>(`update whatsapp_numbers set ${[...sets, 'updated_at = $2'].join(', ')} where merchant_id = $1 returning *`, params))[0];
 }
+
+export async function listNumbersByWaba(q: Queryable, wabaId: string): Promise<WhatsAppNumberRow[]> {
+  return q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where waba_id = $1`, [wabaId]);
+}

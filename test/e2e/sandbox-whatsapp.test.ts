@@ -2,7 +2,10 @@
 // merchant's test suite) uses it: Bearer auth, Meta's error envelope and codes, the
 // status webhooks of a send (signed over the raw bytes, in Meta's envelope), the
 // 24-hour window, throughput and pair limits, the simulated customer, and chaos.
+import Fastify from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/http/app.ts';
+import { registerSandboxWhatsApp } from '../../src/sandbox/whatsapp/wa.routes.ts';
 import { updateNumber } from '../../src/store/whatsapp-numbers.repository.ts';
 import { otherMerchant } from '../support/e2e.ts';
 import { hmac, newCustomer, startWaHarness, type WaHarness } from '../support/wa-sandbox.ts';
@@ -50,6 +53,17 @@ describe('Graph API: auth and envelope', () => {
     // Any recent-looking version is served; garbage is not a path.
     expect((await h.graph(`/v99.9/${pnid}`, {})).body).toMatchObject({ id: pnid, throughput: { level: 'STANDARD' } });
     expectGraphError(await h.graph(`/latest/${pnid}/messages`, { body }), 400, 2500);
+  });
+
+  it('does not exist in live mode; webhooks go to /webhooks/whatsapp unless overridden', async () => {
+    const app = Fastify();
+    await registerSandboxWhatsApp(app as unknown as App, { ...h.s.ctx, mode: 'live' });
+    expect((await app.inject({ method: 'POST', url: `/sandbox/graph/v24.0/${pnid}/messages` })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/sandbox/whatsapp/numbers/${pnid}` })).statusCode).toBe(404);
+    await app.close();
+    const reset = await h.graph(`/webhook/${pnid}`, { method: 'PUT', body: { url: null } });
+    expect(reset.body).toMatchObject({ webhook_url: null, webhook_target: `${h.s.ctx.publicUrl}/webhooks/whatsapp` });
+    expect((await h.graph(`/webhook/${pnid}`, { method: 'PUT', body: { url: h.receiver.url } })).body.webhook_target).toBe(h.receiver.url);
   });
 
   it('refuses bad envelopes with Meta’s codes, synchronously', async () => {

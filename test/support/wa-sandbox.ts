@@ -120,7 +120,6 @@ export async function startWaHarness(): Promise<WaHarness> {
 export function orderDetails(referenceId: string, over: { parameters?: Record<string, unknown>; order?: Record<string, unknown>; expiresAt?: number } = {}) {
   const order: Record<string, unknown> = {
     status: 'pending',
-    catalog_id: undefined,
     expiration: { timestamp: String(over.expiresAt ?? Math.floor(Date.now() / 1000) + 3600), description: 'Pay within an hour' },
     items: [
       { retailer_id: 'masala-chai', name: 'Masala chai', amount: { value: 24_900, offset: 100 }, quantity: 1, country_of_origin: 'India', importer_name: 'Demo Shop', importer_address: { address_line1: '1 MG Road', city: 'Bengaluru', zone_code: 'KA', postal_code: '560001', country_code: 'IN' } },
@@ -130,7 +129,6 @@ export function orderDetails(referenceId: string, over: { parameters?: Record<st
     tax: { value: 1_000, offset: 100, description: 'GST' },
     ...over.order,
   };
-  delete order['catalog_id'];
   return {
     type: 'order_details',
     body: { text: 'Your order' },

@@ -25,6 +25,8 @@ describe('assessCapture', () => {
     ['another reference → review', w({ capture: { referenceId: 'CC-2' } }), { kind: 'review', reason: 'reference_mismatch' }],
     ['a second capture on a paid order is extra', w({ order: { paymentStatus: 'paid', status: 'processing' }, attempt: { status: 'captured' }, counted: true }), { kind: 'extra' }],
     ['a capture during an open review is extra', w({ order: { paymentStatus: 'manual_review', status: 'canceled' } }), { kind: 'extra' }],
+    ['a capture after a reviewed capture was refunded is extra (refunded is final)', w({ order: { paymentStatus: 'refunded' }, attempt: { status: 'captured' } }), { kind: 'extra' }],
+    ['a mismatching capture after a reviewed late capture was refunded is extra', w({ order: { paymentStatus: 'refunded', status: 'canceled' }, attempt: { status: 'captured' }, capture: { amount: 1 } }), { kind: 'extra' }],
     ['any capture on a paid order is extra, even a mismatching one', w({ order: { paymentStatus: 'paid' }, capture: { amount: 1 }, counted: true }), { kind: 'extra' }],
     ['paid after the order expired → review', w({ order: { paymentStatus: 'expired', status: 'canceled' }, attempt: { status: 'expired' } }), { kind: 'review', reason: 'paid_after_expiry' }],
     ['paid on an expired attempt of an open order → review', w({ attempt: { status: 'expired' } }), { kind: 'review', reason: 'paid_after_expiry' }],

@@ -17,9 +17,10 @@ export interface CaptureFacts {
 }
 
 export function assessCapture(f: CaptureFacts): CaptureDisposition {
-  // The order is already paid (or under review for another capture): any more money
-  // is extra, whatever its amount, and is given back.
-  if (f.orderHasCountedCapture || f.order.paymentStatus === 'manual_review') return { kind: 'extra' };
+  // The order is already paid (or under review for another capture, or that reviewed
+  // capture was refunded: `refunded` is final): any more money is extra, whatever its
+  // amount, and is given back.
+  if (f.orderHasCountedCapture || f.order.paymentStatus === 'manual_review' || f.order.paymentStatus === 'refunded') return { kind: 'extra' };
   // Mismatches next: money that does not match is never counted silently.
   if (f.capture.currency !== f.attempt.currency) return { kind: 'review', reason: 'currency_mismatch' };
   if (f.capture.amount !== f.attempt.amount) return { kind: 'review', reason: 'amount_mismatch' };

@@ -4,6 +4,7 @@ import * as apiKeys from './api-keys.routes.ts';
 import * as eventsList from './events.list.ts';
 import * as health from './health.get.ts';
 import * as home from './home.get.ts';
+import * as messagesList from './messages.list.ts';
 import * as metrics from './metrics.get.ts';
 import * as openapi from './openapi.get.ts';
 import * as ordersBill from './orders.bill.ts';
@@ -31,7 +32,7 @@ const v1 = [
   productsCreate, productsList, productsGet, productsUpdate,
   ordersCreate, ordersList, ordersGet, ordersPayments, ordersEvents, ordersStatus, ordersCancel,
   ordersBill, ordersReview, ordersRefunds,
-  eventsList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
+  eventsList, messagesList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {

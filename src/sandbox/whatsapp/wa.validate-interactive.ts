@@ -148,14 +148,15 @@ export function checkInteractive(i: unknown, ctx: OrderCtx): Checked<Interactive
       );
     case 'flow':
       return done(flow(a));
-    case 'catalog_message':
-      return done(
-        first(
-          () => (a['name'] === 'catalog_message' ? undefined : invalid('interactive.action.name', 'must be catalog_message')),
-          () => object('interactive.action.parameters', a['parameters']),
-          () => text('interactive.action.parameters.thumbnail_product_retailer_id', a['parameters']['thumbnail_product_retailer_id'], 100),
-        ),
+    case 'catalog_message': {
+      const f = first(
+        () => (a['name'] === 'catalog_message' ? undefined : invalid('interactive.action.name', 'must be catalog_message')),
+        () => object('interactive.action.parameters', a['parameters']),
+        () => text('interactive.action.parameters.thumbnail_product_retailer_id', a['parameters']['thumbnail_product_retailer_id'], 100),
       );
+      if (f) return { ok: false, error: f };
+      return okv({ products: { catalogId: ctx.number.catalog_id ?? '', retailerIds: [a['parameters']['thumbnail_product_retailer_id']] } });
+    }
     case 'product':
     case 'product_list': {
       const f = first(

@@ -1,0 +1,32 @@
+// Jobs of the WhatsApp channel: processing stored webhooks, turning order changes
+// into customer messages, and sending them (paced by the shared per-number budget).
+import type { AppContext } from '../app/context.ts';
+import { SendBudget } from '../app/whatsapp.budget.ts';
+import { processInbox } from '../app/whatsapp.inbound.ts';
+import { sendBill, sendOrderUpdate } from '../app/whatsapp.notify.ts';
+import { sendQueuedMessage } from '../app/whatsapp.send.ts';
+import type { JobRow } from '../store/jobs.repository.ts';
+import type { JobHandler } from './runner.ts';
+import { PermanentJobError } from './runner.ts';
+
+const str = (job: JobRow, key: string): string => {
+  const v = job.payload[key];
+  if (typeof v !== 'string' || !v) throw new PermanentJobError(`${job.kind} needs ${key}`);
+  return v;
+};
+
+export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler> {
+  const budget = new SendBudget(() => ctx.clock.now());
+  return {
+    'whatsapp.inbox.process': (job) => processInbox(ctx, str(job, 'inbox_id'), job.attempts),
+    'whatsapp.send': (job) => sendQueuedMessage(ctx, budget, str(job, 'message_id')),
+    'bill.send': (job) => sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id')),
+    'customer.order_update': (job) =>
+      sendOrderUpdate(ctx, job.merchant_id!, str(job, 'order_id'), {
+        update: str(job, 'update'),
+        status: (job.payload['status'] as string | undefined) ?? null,
+        description: (job.payload['description'] as string | undefined) ?? null,
+        ...(typeof job.payload['amount'] === 'number' ? { amount: job.payload['amount'] } : {}),
+      }),
+  };
+}
