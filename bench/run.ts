@@ -4,12 +4,14 @@
 //
 // Settings: BENCH_SECONDS (measured, default 10), BENCH_WARMUP_SECONDS (default 2),
 // BENCH_CONCURRENCY (workers, default 16), BENCH_DATABASE_URL (PostgreSQL; default
-// postgres://postgres@127.0.0.1:5432/test, skipped with a note when unreachable).
+// postgres://postgres@127.0.0.1:5432/test, skipped with a note when unreachable), BENCH_PAYMENTS
+// (webhooks in the payments benchmark, default 500).
 import os from 'node:os';
 import { ordersBench } from './orders.bench.ts';
+import { paymentsBench } from './payments.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
-const BENCHES: Bench[] = [ordersBench];
+const BENCHES: Bench[] = [ordersBench, paymentsBench];
 
 function positive(name: string, def: number): number {
   const raw = process.env[name];

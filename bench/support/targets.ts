@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AppContext } from '../../src/app/context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/main.ts';
 import { createSchema, postgresReachable } from '../../test/support/db.ts';
@@ -16,6 +17,8 @@ export interface BenchServer {
   merchantId: string;
   /** Where the data lives, for the report. */
   describe: string;
+  /** The server's context (its database, clock): for benchmarks that set up state or wait on it directly. */
+  ctx: AppContext;
 }
 
 export interface Target {
@@ -64,7 +67,7 @@ async function serve<T>(env: Record<string, string>, describe: string, fn: (s: B
   const running = await startServer(loadConfig(benchEnv(env)));
   try {
     if (!running.demo) throw new Error('no demo merchant was created: the database was not fresh');
-    return await fn({ url: running.url, apiKey: running.demo.apiKey, merchantId: running.demo.merchantId, describe });
+    return await fn({ url: running.url, apiKey: running.demo.apiKey, merchantId: running.demo.merchantId, describe, ctx: running.ctx });
   } finally {
     await running.close();
   }

@@ -19,6 +19,10 @@ const itemsLine = (o: OrderRow) =>
     .map((i) => `${i.quantity} × ${i.name}`)
     .join(', ') + (o.items.length > 8 ? ` and ${o.items.length - 8} more` : '');
 
+const GATEWAYS: readonly string[] = ['razorpay', 'payu', 'billdesk', 'zaakpay'];
+/** The gateway WhatsApp Manager links; the sandbox provider stands in for Razorpay. */
+const gatewayType = (provider: string): PaymentGatewayType => (GATEWAYS.includes(provider) ? (provider as PaymentGatewayType) : 'razorpay');
+
 export const isWhatsAppNative = (method: string) => method === 'whatsapp_gateway' || method === 'whatsapp_upi';
 
 interface TemplateRef {
@@ -42,7 +46,7 @@ export function composeBill(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, pa
   const payment =
     p.method === 'whatsapp_upi'
       ? ({ mode: 'upi_intent', configurationName: config?.name ?? '' } as const)
-      : ({ mode: 'whatsapp_gateway', gateway: (p.provider as PaymentGatewayType) ?? 'razorpay', configurationName: config?.name ?? '', ...(p.provider === 'razorpay' ? { razorpay: { receipt: p.reference_id, notes: { order_id: o.id } } } : {}) } as const);
+      : ({ mode: 'whatsapp_gateway', gateway: gatewayType(p.provider), configurationName: config?.name ?? '', ...(p.provider === 'razorpay' ? { razorpay: { receipt: p.reference_id, notes: { order_id: o.id } } } : {}) } as const);
   const details = {
     referenceId: p.reference_id,
     goodsType: o.goods_type as 'digital-goods' | 'physical-goods',

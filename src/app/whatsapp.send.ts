@@ -78,7 +78,10 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
   if (r.ok) {
     await inTransaction(ctx, async (tx) => {
       const sentAt = ctx.clock.now();
-      await updateMessage(tx, m.id, { status: 'sent', wamid: r.wamid, sent_at: sentAt }, sentAt);
+      // A status webhook may have overtaken this commit (matched by biz_opaque_callback_data): never move it back.
+      const cur = await getMessage(tx, m.id, { forUpdate: true });
+      const keep = cur && !['queued', 'sending'].includes(cur.status);
+      await updateMessage(tx, m.id, { ...(keep ? {} : { status: 'sent' as const }), wamid: r.wamid, sent_at: sentAt }, sentAt);
       const purpose = m.payload['purpose'];
       if (purpose === 'bill' && m.order_id) {
         await recordEvent(ctx, tx, { source: 'whatsapp', id: number.phone_number_id }, {
@@ -98,14 +101,23 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
   const e = r.error;
   const error = { code: e.code, title: e.title, message: e.message, ...(e.details ? { details: e.details } : {}) };
   switch (e.class) {
-    case 'token':
+    case 'token': {
       // Pause the number: every queued send waits (uncounted) until the token is updated.
-      await inTransaction(ctx, async (tx) => {
+      // Unless the token was updated while this send was in flight: then retry with the new one.
+      const paused = await inTransaction(ctx, async (tx) => {
+        const current = await getNumber(tx, number.phone_number_id, { forUpdate: true });
+        if (current && (current.access_token !== number.access_token || current.sandbox_access_token !== number.sandbox_access_token)) {
+          await updateMessage(tx, m.id, { status: 'queued', error }, ctx.clock.now());
+          return false;
+        }
         await updateNumber(tx, number.merchant_id, { token_status: 'invalid' }, ctx.clock.now());
         await updateMessage(tx, m.id, { status: 'queued', error }, ctx.clock.now());
         await recordEvent(ctx, tx, { source: 'whatsapp', id: number.phone_number_id }, { merchantId: number.merchant_id, type: 'whatsapp.token_invalid', data: { phone_number_id: number.phone_number_id, error } });
+        return true;
       });
+      if (!paused) throw new DeferJob(ctx.clock.now(), 'access token rejected (190), but it was updated meanwhile: retrying with the new one');
       throw new DeferJob(new Date(ctx.clock.now().getTime() + PAUSE_RECHECK_MS), 'access token rejected (190): paused');
+    }
     case 'permanent':
       return fail(ctx, m, error);
     default:

@@ -3,7 +3,10 @@
 //
 // PGlite has exactly one connection: a query on the root handle from inside a
 // transaction callback deadlocks. Always pass `tx` down.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+
+const insidePgliteTransaction = new AsyncLocalStorage<object>();
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -84,19 +87,32 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
   const options = { parsers: { 20: parseInt8 } };
   const lite = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
   type Lite = Pick<typeof lite, 'query' | 'exec'>;
+  // PGlite has one connection: the root handle used from inside a transaction's
+  // callback waits for that transaction forever. Fail loudly instead of hanging.
+  const guard = (inTx: boolean) => {
+    if (!inTx && insidePgliteTransaction.getStore() === lite) {
+      throw new Error('query on the root database handle inside a transaction (it would deadlock on PGlite): pass the transaction handle down');
+    }
+  };
   const wrap = <K extends boolean>(h: Lite, inTx: K) => ({
     kind: 'pglite' as const,
     inTransaction: inTx,
-    query: async <T>(sql: string, params?: readonly unknown[]) =>
-      (await h.query<T>(sql, params as unknown[] | undefined)).rows,
+    query: async <T>(sql: string, params?: readonly unknown[]) => {
+      guard(inTx);
+      return (await h.query<T>(sql, params as unknown[] | undefined)).rows;
+    },
     exec: async (sql: string) => {
+      guard(inTx);
       await h.exec(sql);
     },
   });
   return {
     ...wrap(lite, false),
     describe: dataDir ? `embedded PGlite at ${dataDir}` : 'embedded PGlite (in memory)',
-    transaction: (fn) => lite.transaction((t) => fn(wrap(t, true) as Tx)),
+    transaction: (fn) => {
+      guard(false);
+      return lite.transaction((t) => insidePgliteTransaction.run(lite, () => fn(wrap(t, true) as Tx)));
+    },
     close: () => lite.close(),
   };
 }

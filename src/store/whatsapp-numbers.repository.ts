@@ -32,8 +32,8 @@ export async function insertNumber(
   )[0]!;
 }
 
-export async function getNumber(q: Queryable, phoneNumberId: string): Promise<WhatsAppNumberRow | undefined> {
-  return (await q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where phone_number_id = $1`, [phoneNumberId]))[0];
+export async function getNumber(q: Queryable, phoneNumberId: string, opts: { forUpdate?: boolean } = {}): Promise<WhatsAppNumberRow | undefined> {
+  return (await q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where phone_number_id = $1${opts.forUpdate ? ' for update' : ''}`, [phoneNumberId]))[0];
 }
 
 export async function getNumberByMerchant(q: Queryable, merchantId: string): Promise<WhatsAppNumberRow | undefined> {

@@ -23,6 +23,7 @@ const input = (over: Partial<CreateOrderInput> = {}): CreateOrderInput => ({
   items: [{ name: 'Masala chai', amount: 4500, quantity: 2 }],
   payment: { method: 'payment_link' },
   expires_in: 600,
+  send: false,
   ...over,
 });
 
@@ -97,13 +98,14 @@ describe('order expiry', () => {
     expect(byKind('order.expire').map((j) => j.status)).toEqual(['done']);
     const updates = byKind('customer.order_update');
     expect(updates).toHaveLength(1);
-    expect(updates[0]!.status).toBe('queued');
+    // Queued in the expiry's transaction (the runner may already have run it).
+    expect(['queued', 'done']).toContain(updates[0]!.status);
     expect(updates[0]!.payload).toMatchObject({ order_id: order.id, update: 'expired', seq: 3 });
-    // The WhatsApp side is not handled in this build: those jobs wait, untouched.
-    expect(byKind('bill.send').map((j) => j.status)).toEqual(['queued']);
+    expect(byKind('bill.send')).toHaveLength(0); // created with send: false
     expect(byKind('payment.close_at_provider')).toHaveLength(0); // payload carries payment_id, not order_id
     const close = (await listJobs(db, { kind: 'payment.close_at_provider' })).filter((j) => j.payload['payment_id'] === payment.id);
-    expect(close.map((j) => j.status)).toEqual(['queued']);
+    expect(close).toHaveLength(1);
+    expect(['queued', 'done']).toContain(close[0]!.status);
   });
 
   it('running the expiry again changes nothing', async () => {

@@ -6,7 +6,7 @@ import type { AppContext } from '../../app/context.ts';
 import { PAYMENT_METHODS, PROVIDERS } from '../../app/payment-methods.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok } from '../../domain/result.ts';
-import { isUniqueViolation } from '../../store/db.ts';
+import { isUniqueViolation, type Queryable } from '../../store/db.ts';
 import { runJobsNow } from '../../store/jobs.repository.ts';
 import { getMerchant, updateMerchantSettings } from '../../store/merchants.repository.ts';
 import { getNumberByMerchant, insertNumber, updateNumber, type WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
@@ -29,8 +29,8 @@ const body = z.strictObject({
   default_payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.enum(PROVIDERS) }).optional(),
 });
 
-export async function presentWhatsAppSettings(ctx: AppContext, merchantId: string, n: WhatsAppNumberRow | undefined) {
-  const m = await getMerchant(ctx.db, merchantId);
+export async function presentWhatsAppSettings(ctx: AppContext, q: Queryable, merchantId: string, n: WhatsAppNumberRow | undefined) {
+  const m = await getMerchant(q, merchantId);
   return {
     object: 'whatsapp_settings',
     phone_number_id: n?.phone_number_id ?? null,
@@ -52,7 +52,7 @@ export async function presentWhatsAppSettings(ctx: AppContext, merchantId: strin
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get('/v1/settings/whatsapp', { schema: { tags: ['settings'], summary: 'WhatsApp settings (the access token is never returned)' } }, async (req, reply) =>
-    reply.send(await presentWhatsAppSettings(ctx, req.merchantId, await getNumberByMerchant(ctx.db, req.merchantId))),
+    reply.send(await presentWhatsAppSettings(ctx, ctx.db, req.merchantId, await getNumberByMerchant(ctx.db, req.merchantId))),
   );
 
   app.patch('/v1/settings/whatsapp', { schema: { tags: ['settings'], summary: 'Update WhatsApp settings', body } }, (req, reply) =>
@@ -81,7 +81,8 @@ export function register(app: App, { ctx }: RouteDeps) {
         if (default_payment) await updateMerchantSettings(tx, req.merchantId, { default_payment }, now);
         return ok(number);
       },
-      present: (n) => presentWhatsAppSettings(ctx, req.merchantId, n),
+      // Inside the transaction: on PGlite a query on the root handle here would deadlock.
+      present: (n, tx) => presentWhatsAppSettings(ctx, tx, req.merchantId, n),
     }),
   );
 }

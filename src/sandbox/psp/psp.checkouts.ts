@@ -59,7 +59,9 @@ export async function createCheckout(ctx: AppContext, account: PspAccount, idemp
     const again = replay(await findCheckoutBy(tx, account.id, { idempotencyKey }), hash);
     if (again) return again;
     const duplicate = pspErr<PspCheckout>('duplicate_reference', `A checkout with reference_id ${input.reference_id} already exists`);
-    if (await findCheckoutBy(tx, account.id, { referenceId: input.reference_id })) return duplicate;
+    // A twin with the same key may have committed since the look-up above: that is a replay, not a duplicate.
+    const byRef = await findCheckoutBy(tx, account.id, { referenceId: input.reference_id });
+    if (byRef) return byRef.idempotency_key === idempotencyKey ? replay(byRef, hash)! : duplicate;
     if (!isCurrency(input.currency)) return pspErr('bad_request', `currency ${input.currency} is not an ISO 4217 currency`);
     if (input.upi && input.currency !== 'INR') return pspErr('bad_request', 'UPI checkouts take INR only');
     const now = ctx.clock.now();

@@ -37,6 +37,9 @@ export async function createRefund(ctx: AppContext, account: PspAccount, idempot
     // Locking the payment serialises refunds of it, so two cannot both fit the same remainder.
     const p = await getPayment(tx, account.id, input.payment_id, true);
     if (!p) return pspErr('not_found', `No payment ${input.payment_id}`);
+    // A twin with the same key may have committed while we waited for the lock: answer it as a replay.
+    const twin = replay(await findRefundByKey(tx, account.id, idempotencyKey));
+    if (twin) return twin;
     if (p.status !== 'captured' && p.status !== 'refunded') return pspErr('invalid_state', `The payment is ${p.status}; only a captured payment can be refunded`);
     const left = p.amount - (await refundedOrPending(tx, p.id));
     const amount = input.amount ?? left;

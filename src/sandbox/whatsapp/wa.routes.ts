@@ -72,12 +72,16 @@ function registerCustomer(app: App, ctx: AppContext) {
 /** Mounts the Cloud API double, the simulated customer and the number card. Refuses to exist in live mode. */
 export async function registerSandboxWhatsApp(app: App, ctx: AppContext): Promise<void> {
   if (ctx.mode !== 'sandbox') return;
-  const scoped = (register: (a: App, c: AppContext) => void, notFound: boolean) => async (api: App) => {
-    api.setErrorHandler(graphErrorHandler);
-    if (notFound) api.setNotFoundHandler(graphNotFound);
-    register(api, ctx);
-  };
-  await app.register(scoped(registerGraph, true) as any, { prefix: '/sandbox/graph' });
-  await app.register(scoped(registerCustomer, false) as any, { prefix: '/sandbox/customers' });
-  await app.register(scoped(registerNumberCard, false) as any, { prefix: '/sandbox/whatsapp' });
+  const mount = (register: (a: App, c: AppContext) => void, prefix: string, notFound: boolean) =>
+    app.register(
+      async (api) => {
+        api.setErrorHandler(graphErrorHandler);
+        if (notFound) api.setNotFoundHandler(graphNotFound);
+        register(api as App, ctx);
+      },
+      { prefix },
+    );
+  await mount(registerGraph, '/sandbox/graph', true);
+  await mount(registerCustomer, '/sandbox/customers', false);
+  await mount(registerNumberCard, '/sandbox/whatsapp', false);
 }

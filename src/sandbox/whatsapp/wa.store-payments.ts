@@ -26,11 +26,6 @@ export async function getOrder(q: Queryable, phoneNumberId: string, referenceId:
   )[0];
 }
 
-export async function listOrdersByWamid(q: Queryable, wamids: string[]): Promise<WaOrder[]> {
-  if (wamids.length === 0) return [];
-  return q.query<WaOrder>(`select * from sandbox_wa_orders where wamid = any($1::text[])`, [wamids]);
-}
-
 export async function listOrdersByReference(q: Queryable, phoneNumberId: string, refs: string[]): Promise<WaOrder[]> {
   if (refs.length === 0) return [];
   return q.query<WaOrder>(`select * from sandbox_wa_orders where phone_number_id = $1 and reference_id = any($2::text[])`, [phoneNumberId, refs]);

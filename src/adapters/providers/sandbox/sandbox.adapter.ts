@@ -108,7 +108,8 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; fetch?: type
           currency: req.currency,
           reference_id: req.referenceId,
           description: req.description.slice(0, 2000),
-          expires_at: Math.floor(req.expiresAt.getTime() / 1000),
+          // Rounded up: the PSP wants ≥ 60 s ahead, and our page hands over with ≥ 60 000 ms left.
+          expires_at: Math.ceil(req.expiresAt.getTime() / 1000),
           return_url: req.returnUrl,
           upi: req.upi ?? false,
           customer: { name: req.customer.name ?? undefined, contact: req.customer.wa_id },
