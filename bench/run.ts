@@ -8,10 +8,11 @@
 // (webhooks in the payments benchmark, default 500).
 import os from 'node:os';
 import { ordersBench } from './orders.bench.ts';
+import { webhooksBench } from './webhooks.bench.ts';
 import { paymentsBench } from './payments.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
-const BENCHES: Bench[] = [ordersBench, paymentsBench];
+const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench];
 
 function positive(name: string, def: number): number {
   const raw = process.env[name];
