@@ -5,7 +5,7 @@
 // and the 24-hour window decides between free-form and template.
 import { createGraphClient, type GraphClient } from '../adapters/whatsapp/graph.client.ts';
 import { DeferJob, PermanentJobError } from '../jobs/runner.ts';
-import { getContact, getMessage, updateMessage, type MessageRow } from '../store/whatsapp-messages.repository.ts';
+import { getContact, getMessage, takePairToken, updateMessage, type MessageRow } from '../store/whatsapp-messages.repository.ts';
 import { getNumber, updateNumber, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
 import type { AppContext } from './context.ts';
 import { inTransaction } from './context.ts';
@@ -14,6 +14,8 @@ import { schedulePoll } from './payments.lookup.ts';
 import type { SendBudget } from './whatsapp.budget.ts';
 
 export const WINDOW_MS = 24 * 3600_000;
+/** About one message per 6 s to the same customer, with a small burst (Meta's pair limit). */
+export const PAIR_PACING = { burst: 8, perSecond: 1 / 6 };
 /** How long a paused number's sends wait before looking again (a token update wakes them at once). */
 export const PAUSE_RECHECK_MS = 10 * 60_000;
 
@@ -68,7 +70,10 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
     type = 'template';
   }
 
-  // Pace by the number's shared budget: a short wait holds this job's lease.
+  // Pace per recipient (Meta's pair rate limit), then by the number's shared budget.
+  const pairWait = await takePairToken(ctx.db, m.merchant_id, m.wa_id, { ...PAIR_PACING, now });
+  if (pairWait > 0) throw new DeferJob(new Date(now.getTime() + pairWait), 'pacing messages to this customer');
+  // A short wait for the number's budget holds this job's lease.
   for (let wait = await budget.take(ctx.db, number.phone_number_id, number.throughput_per_second); wait > 0; wait = await budget.take(ctx.db, number.phone_number_id, number.throughput_per_second)) {
     await sleep(wait);
   }

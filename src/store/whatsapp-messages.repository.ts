@@ -110,3 +110,26 @@ export async function leaseSendTokens(q: Queryable, phoneNumberId: string, o: { 
   );
   return Number(rows[0]?.granted ?? 0);
 }
+
+/**
+ * Takes one token of a customer's pair-rate bucket (Meta limits messages to the same
+ * recipient). Returns 0 when taken, else the milliseconds until one is available.
+ */
+export async function takePairToken(q: Queryable, merchantId: string, waId: string, o: { burst: number; perSecond: number; now: Date }): Promise<number> {
+  await q.query(
+    `insert into whatsapp_contacts (merchant_id, wa_id, pair_tokens, pair_refilled_at, created_at, updated_at) values ($1, $2, $3, $4, $4, $4)
+     on conflict (merchant_id, wa_id) do nothing`,
+    [merchantId, waId, o.burst, o.now],
+  );
+  const rows = await q.query<{ avail: number }>(
+    `with cur as (
+       select least($3::float8, coalesce(pair_tokens, $3::float8) + greatest(0, extract(epoch from ($5::timestamptz - coalesce(pair_refilled_at, $5::timestamptz)))) * $4::float8) as avail
+         from whatsapp_contacts where merchant_id = $1 and wa_id = $2 for update)
+     update whatsapp_contacts c set pair_tokens = case when cur.avail >= 1 then cur.avail - 1 else cur.avail end, pair_refilled_at = $5
+       from cur where c.merchant_id = $1 and c.wa_id = $2
+     returning cur.avail as avail`,
+    [merchantId, waId, o.burst, o.perSecond, o.now],
+  );
+  const avail = Number(rows[0]?.avail ?? o.burst);
+  return avail >= 1 ? 0 : Math.ceil(((1 - avail) / o.perSecond) * 1000);
+}

@@ -77,6 +77,9 @@ create table whatsapp_contacts (
   name text,
   last_inbound_at timestamptz,
   opted_out_at timestamptz,
+  -- per-recipient pacing (Meta's pair rate limit): a small token bucket per customer
+  pair_tokens double precision,
+  pair_refilled_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   primary key (merchant_id, wa_id)
