@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import { setList } from './sql.ts';
 
 export interface OrderItem {
   retailer_id: string | null;
@@ -92,13 +93,8 @@ export async function listOrders(q: Queryable, merchantId: string, f: OrderFilte
 export type OrderPatch = Partial<Pick<OrderRow, 'status' | 'payment_status' | 'current_payment_id' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason' | 'expires_at'>>;
 
 export async function updateOrder(q: Queryable, merchantId: string, id: string, patch: OrderPatch, now: Date): Promise<OrderRow> {
-  const sets: string[] = [];
   const params: unknown[] = [merchantId, id, now];
-  for (const [col, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    params.push(enc(col, v));
-    sets.push(`${col} = $${params.length}`);
-  }
+  const sets = setList(patch, params, JSON_COLS);
   const rows = await q.query<OrderRow>(
     `update orders set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`,
     params,

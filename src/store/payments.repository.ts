@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import { setList } from './sql.ts';
 
 export interface PaymentRow {
   id: string;
@@ -75,13 +76,8 @@ export async function findPaymentByProviderObject(q: Queryable, merchantId: stri
 export type PaymentPatch = Partial<Pick<PaymentRow, 'status' | 'provider_object_id' | 'provider_payment_id' | 'counted' | 'flags' | 'captured_at' | 'checkout_url' | 'upi_intent'>>;
 
 export async function updatePayment(q: Queryable, merchantId: string, id: string, patch: PaymentPatch, now: Date): Promise<PaymentRow> {
-  const sets: string[] = [];
   const params: unknown[] = [merchantId, id, now];
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    params.push(k === 'flags' ? JSON.stringify(v) : v);
-    sets.push(`${k} = $${params.length}`);
-  }
+  const sets = setList(patch, params, new Set(['flags']));
   return (await q.query<PaymentRow>(`update payments set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params))[0]!;
 }
 

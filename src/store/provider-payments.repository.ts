@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import { setList } from './sql.ts';
 
 export interface ProviderPaymentRow {
   id: string;
@@ -43,13 +44,8 @@ export async function updateProviderPayment(
   patch: Partial<Pick<ProviderPaymentRow, 'status' | 'disposition' | 'review_reason' | 'verified_by' | 'captured_at' | 'amount' | 'currency' | 'payment_id' | 'order_id'>>,
   now: Date,
 ): Promise<ProviderPaymentRow> {
-  const sets: string[] = [];
   const params: unknown[] = [id, now];
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    params.push(v);
-    sets.push(`${k} = $${params.length}`);
-  }
+  const sets = setList(patch, params);
   return (await q.query<ProviderPaymentRow>(`update provider_payments set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1 returning *`, params))[0]!;
 }
 

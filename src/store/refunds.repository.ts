@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import { setList } from './sql.ts';
 
 export interface RefundRow {
   id: string;
@@ -44,12 +45,7 @@ export async function listRefundsForOrder(q: Queryable, merchantId: string, orde
 }
 
 export async function updateRefund(q: Queryable, id: string, patch: Partial<Pick<RefundRow, 'status' | 'provider_refund_id' | 'failure_reason'>>, now: Date): Promise<RefundRow> {
-  const sets: string[] = [];
   const params: unknown[] = [id, now];
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    params.push(v);
-    sets.push(`${k} = $${params.length}`);
-  }
+  const sets = setList(patch, params);
   return (await q.query<RefundRow>(`update refunds set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1 returning *`, params))[0]!;
 }

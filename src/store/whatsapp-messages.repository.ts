@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import { setList } from './sql.ts';
 
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received' | 'skipped';
 
@@ -44,13 +45,8 @@ export async function getMessageByWamid(q: Queryable, phoneNumberId: string, wam
 }
 
 export async function updateMessage(q: Queryable, id: string, patch: Partial<Pick<MessageRow, 'status' | 'wamid' | 'error' | 'sent_at' | 'payload' | 'type' | 'order_id'>>, now: Date): Promise<MessageRow> {
-  const sets: string[] = [];
   const params: unknown[] = [id, now];
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    params.push(k === 'error' || k === 'payload' ? (v === null ? null : JSON.stringify(v)) : v);
-    sets.push(`${k} = $${params.length}`);
-  }
+  const sets = setList(patch, params, new Set(['error', 'payload']));
   return (await q.query<MessageRow>(`update whatsapp_messages set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1 returning *`, params))[0]!;
 }
 

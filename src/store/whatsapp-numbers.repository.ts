@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import { setList } from './sql.ts';
 
 export interface WhatsAppNumberRow {
   phone_number_id: string;
@@ -44,13 +45,8 @@ const JSON_COLS = new Set(['payment_configurations', 'templates', 'opt_out_words
 export type NumberPatch = Partial<Omit<WhatsAppNumberRow, 'merchant_id' | 'created_at' | 'updated_at'>>;
 
 export async function updateNumber(q: Queryable, merchantId: string, patch: NumberPatch, now: Date): Promise<WhatsAppNumberRow | undefined> {
-  const sets: string[] = [];
   const params: unknown[] = [merchantId, now];
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    params.push(JSON_COLS.has(k) ? JSON.stringify(v) : v);
-    sets.push(`${k} = $${params.length}`);
-  }
+  const sets = setList(patch, params, JSON_COLS);
   return (await q.query<WhatsAppNumberRow>(`update whatsapp_numbers set ${[...sets, 'updated_at = $2'].join(', ')} where merchant_id = $1 returning *`, params))[0];
 }
 

@@ -252,6 +252,7 @@ describe('refusals and limits', () => {
     await drain();
     let rows = await messages(ids);
     const held = rows.filter((m) => m.status === 'queued');
+    console.log('DBG', JSON.stringify(rows.map((m) => [m.status, m.error])), JSON.stringify((await sendJobs(ids)).map((j) => [j.status, j.attempts, j.last_error, j.run_at])));
     expect(held.length).toBeGreaterThan(0);
     for (const m of held) expect(m.error).toMatchObject({ code: 131056 });
     const jobs = await sendJobs(held.map((m) => m.id));
@@ -276,7 +277,7 @@ describe('refusals and limits', () => {
           headers: { authorization: `Bearer ${sandboxToken}`, 'content-type': 'application/json' },
           body: JSON.stringify({ messaging_product: 'whatsapp', to, type: 'text', text: { body: 'campaign' } }),
         });
-        expect(r.status).toBe(200);
+        expect(r.status, await r.clone().text()).toBe(200);
       }
       const id = await queueText(wa, 'Your receipt');
       await s.runner.runOnce(100);
