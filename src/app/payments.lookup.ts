@@ -9,8 +9,12 @@ import { inTransaction } from './context.ts';
 import type { LookupResult } from './payment-provider.port.ts';
 import { applyCapture, applyInFlight, type ApplyOutcome } from './payments.apply.ts';
 import { accountFor } from './provider-accounts.ts';
+import { DeferJob } from './job-errors.ts';
+import { leaseTokens } from '../store/rate-buckets.repository.ts';
 import { lookupWhatsAppPayment, usesMetaPayments } from './whatsapp.pay.ts';
 
+/** Lookups per second per provider account (with a small burst). */
+export const LOOKUP_RATE = { rate: 5, capacity: 10 };
 /** How long after expiry we keep looking for a late authorisation. */
 export const LATE_GRACE_MS = 15 * 60_000;
 const POLL_FIRST_MS = 30_000;
@@ -38,6 +42,10 @@ export async function lookupAttempt(ctx: AppContext, merchantId: string, payment
     return { attempt, result: null };
   }
   if (!attempt?.provider_object_id) return null;
+  // Lookups are throttled per provider account, shared by every process: a backlog of
+  // open attempts (or several processes starting at once) never bursts at a provider.
+  const granted = await leaseTokens(ctx.db, `provider.lookup:${merchantId}:${attempt.provider}`, { want: 1, ...LOOKUP_RATE, now: new Date() });
+  if (granted === 0) throw new DeferJob(new Date(ctx.clock.now().getTime() + 250 + Math.random() * 750), 'provider lookup rate for this account reached');
   const acc = await accountFor(ctx, merchantId, attempt.provider);
   if (!acc.ok) throw new Error(acc.error.message);
   const result = await acc.value.adapter.lookup(acc.value.account.credentials, attempt.provider_object_id, attempt.reference_id);

@@ -7,7 +7,7 @@
 // any one-second window at most 0.1·L + 0.7·L·(1 + LEASE_TTL) ≈ 0.975·L messages go
 // out, even with a lease used at the end of its life.
 import type { Queryable } from '../store/db.ts';
-import { leaseSendTokens } from '../store/whatsapp-messages.repository.ts';
+import { leaseTokens } from '../store/rate-buckets.repository.ts';
 
 export const LEASE_TTL_MS = 250;
 
@@ -29,7 +29,7 @@ export class SendBudget {
       return 0;
     }
     const b = bucketFor(limitPerSecond);
-    const granted = await leaseSendTokens(q, phoneNumberId, { want: b.batch, rate: b.rate, capacity: b.capacity, now: new Date(t) });
+    const granted = await leaseTokens(q, `whatsapp.send:${phoneNumberId}`, { want: b.batch, rate: b.rate, capacity: b.capacity, now: new Date(t) });
     if (granted === 0) return Math.ceil(1000 / b.rate);
     this.local.set(phoneNumberId, { tokens: granted - 1, until: t + LEASE_TTL_MS });
     return 0;

@@ -4,7 +4,7 @@
 // budget, a revoked token (190) pauses the number's queue without losing anything,
 // and the 24-hour window decides between free-form and template.
 import { createGraphClient, type GraphClient } from '../adapters/whatsapp/graph.client.ts';
-import { DeferJob, PermanentJobError } from '../jobs/runner.ts';
+import { DeferJob, PermanentJobError } from './job-errors.ts';
 import { getContact, getMessage, takePairToken, updateMessage, type MessageRow } from '../store/whatsapp-messages.repository.ts';
 import { getNumber, updateNumber, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
 import type { AppContext } from './context.ts';

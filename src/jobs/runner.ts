@@ -11,19 +11,9 @@ import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts'
 
 export type JobHandler = (job: JobRow) => Promise<void>;
 
-/** Thrown by a handler for a failure that retrying cannot fix: the job goes dead now. */
-export class PermanentJobError extends Error {}
+import { DeferJob, PermanentJobError } from '../app/job-errors.ts';
 
-/**
- * Thrown by a handler that cannot run yet for a reason outside the job (a paused
- * WhatsApp number, a rate limit): the job waits until `runAt` and the attempt is
- * not counted, so waiting never uses up its retries.
- */
-export class DeferJob extends Error {
-  constructor(readonly runAt: Date, reason: string) {
-    super(reason);
-  }
-}
+export { DeferJob, PermanentJobError };
 
 export interface RunnerOptions {
   db: Db;

@@ -87,25 +87,6 @@ export async function setOptOut(q: Queryable, merchantId: string, waId: string, 
   );
 }
 
-/**
- * Leases up to `want` send tokens of a number's shared bucket in one statement. The
- * bucket refills at `rate` per second up to `capacity`; every process leases from
- * the same row, so the limit holds across processes.
- */
-export async function leaseSendTokens(q: Queryable, phoneNumberId: string, o: { want: number; rate: number; capacity: number; now: Date }): Promise<number> {
-  await q.query(`insert into whatsapp_send_budget (phone_number_id, tokens, refilled_at) values ($1, $2, $3) on conflict (phone_number_id) do nothing`, [phoneNumberId, o.capacity, o.now]);
-  const rows = await q.query<{ granted: number }>(
-    `with cur as (
-       select least($3::float8, tokens + greatest(0, extract(epoch from ($5::timestamptz - refilled_at))) * $4::float8) as avail, refilled_at
-         from whatsapp_send_budget where phone_number_id = $1 for update)
-     update whatsapp_send_budget b
-        set tokens = cur.avail - least($2::int, floor(cur.avail)::int), refilled_at = greatest(cur.refilled_at, $5::timestamptz)
-       from cur where b.phone_number_id = $1
-     returning least($2::int, floor(cur.avail)::int) as granted`,
-    [phoneNumberId, o.want, o.capacity, o.rate, o.now],
-  );
-  return Number(rows[0]?.granted ?? 0);
-}
 
 /**
  * Takes one token of a customer's pair-rate bucket (Meta limits messages to the same

@@ -1,5 +1,5 @@
 // Two chatcart processes sending for one phone number on one PostgreSQL schema: the
-// shared send budget (whatsapp_send_budget) keeps them, together, within the number's
+// shared send budget (rate_buckets) keeps them, together, within the number's
 // throughput limit in every one-second window, as Meta counts it (at arrival), and no
 // message is sent twice. The Graph API is a tiny recording double on 127.0.0.1:0 that
 // notes when each request arrived and whose message it was (biz_opaque_callback_data).

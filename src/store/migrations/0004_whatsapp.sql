@@ -85,10 +85,10 @@ create table whatsapp_contacts (
   primary key (merchant_id, wa_id)
 );
 
--- The send budget of a number, shared by every process: a token bucket leased in
--- batches (one short UPDATE per batch, not a lock per message).
-create table whatsapp_send_budget (
-  phone_number_id text primary key,
+-- Shared rate buckets (a number's send budget, a provider account's lookups): token
+-- buckets leased in batches, one short UPDATE per batch, the same for every process.
+create table rate_buckets (
+  key text primary key,
   tokens double precision not null,
   refilled_at timestamptz not null
 );
