@@ -10,6 +10,7 @@ import { runDocs } from './commands/docs.ts';
 import { runKeys } from './commands/keys.ts';
 import { runMerchants } from './commands/merchants.ts';
 import { runMigrate, runStart, runWorker } from './commands/server.ts';
+import { runWhatsApp } from './commands/whatsapp.ts';
 
 const USAGE = `usage: chatcart <command>
 
@@ -20,6 +21,7 @@ const USAGE = `usage: chatcart <command>
   merchants list [--json]
   keys create|list --merchant ID [--json]
   keys rotate|revoke --merchant ID --key KEY_ID [--grace SECONDS] [--json]
+  whatsapp show|set --merchant ID [--phone-number-id N] [--access-token T] [--waba-id N] [--catalog-id N] [--throughput N]
   db copy --to postgres://…           copy the embedded database into PostgreSQL
   docs transitions                    write docs/state-machines.md from the code
 
@@ -46,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return runKeys(cfg, rest);
     case 'db':
       return runDb(cfg, rest);
+    case 'whatsapp':
+      return runWhatsApp(cfg, rest);
     default:
       throw new UsageError(`unknown command ${cmd}\n\n${USAGE}`);
   }

@@ -397,6 +397,15 @@ describe('batches and redelivery', () => {
     // Every copy is kept (stored before the 200) and processed.
     const copies = await s.ctx.db.query<{ status: string }>(`select status from whatsapp_inbox where body = $1`, [body]);
     expect(copies.map((c) => c.status)).toEqual(['processed', 'processed', 'processed']);
+
+    // The same item twice inside one body (one change repeating it, another change too).
+    const m3 = message(wa, 'text', { text: { body: 'twice in one body' } });
+    const out3 = await outbound(wa);
+    const r4 = await postOk(envelope([[{ value: messagesValue(wa, [m3, m3]) }, { value: statusesValue([status(out3.wamid, 'read', wa), status(out3.wamid, 'read', wa)]) }], [{ value: messagesValue(wa, [m3]) }]]));
+    await runWebhookJobs();
+    expect((await inboxRowOf(r4.raw)).status).toBe('processed');
+    expect(await countMessages(m3.id)).toBe(1);
+    expect((await messageByWamid(out3.wamid)).status).toBe('read');
   });
 });
 

@@ -11,7 +11,7 @@ import { createOrder } from '../../src/app/orders.create.ts';
 import { copyDatabase, tablesInDependencyOrder } from '../../src/store/copy.ts';
 import { openPostgres, type Db } from '../../src/store/db.ts';
 import { openStore } from '../../src/store/open.ts';
-import { cleanEnv, testContext } from '../support/context.ts';
+import { cleanEnv, PROJECT_ROOT, testContext } from '../support/context.ts';
 import { createSchema, pgUrl, postgresReachable } from '../support/db.ts';
 
 // Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
@@ -41,7 +41,7 @@ interface CliResult {
 }
 function cli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/chatcart.js', ...args], { cwd: '/work/main', env: cleanEnv(env) });
+    const p = spawn(process.execPath, ['bin/chatcart.js', ...args], { cwd: PROJECT_ROOT, env: cleanEnv(env) });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -224,5 +224,22 @@ describe('chatcart db copy', () => {
     const again = await cli(['db', 'copy', '--to', schema.url], { CHATCART_DATA_DIR: dataDir });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already has merchants');
+  });
+});
+
+describe('chatcart whatsapp', () => {
+  it('shows the sandbox number and sets throughput and the (write-only) access token', async () => {
+    const dir = tmpDir();
+    const m = oneJsonLine(await cli(['merchants', 'create', '--name', 'Chai', '--json'], { CHATCART_DATA_DIR: dir }));
+    const shown = oneJsonLine(await cli(['whatsapp', 'show', '--merchant', m.id, '--json'], { CHATCART_DATA_DIR: dir }));
+    expect(shown).toMatchObject({ sandbox: true, access_token_set: false, throughput_per_second: 80 });
+    expect(shown.phone_number_id).toMatch(/^\d{15}$/);
+    const set = oneJsonLine(await cli(['whatsapp', 'set', '--merchant', m.id, '--throughput', '200', '--access-token', 'EAAG-secret-token-123', '--json'], { CHATCART_DATA_DIR: dir }));
+    expect(set).toMatchObject({ access_token_set: true, throughput_per_second: 200, token_status: 'ok' });
+    expect(JSON.stringify(set)).not.toContain('EAAG-secret-token-123');
+    const bad = await cli(['whatsapp', 'set', '--merchant', m.id, '--throughput', '5000'], { CHATCART_DATA_DIR: dir });
+    expect(bad.code).toBe(2);
+    expect(lines(bad.stderr)).toHaveLength(1);
+    expect(bad.stderr).toContain('--throughput');
   });
 });

@@ -9,7 +9,7 @@ import { newId } from '../../src/domain/ids.ts';
 import type { Db } from '../../src/store/db.ts';
 import { getMerchant, insertMerchant } from '../../src/store/merchants.repository.ts';
 import { DataDirInUseError, openStore } from '../../src/store/open.ts';
-import { cleanEnv } from '../support/context.ts';
+import { cleanEnv, PROJECT_ROOT } from '../support/context.ts';
 
 // Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
 // generous time. Nothing here asserts on speed.
@@ -39,7 +39,7 @@ afterAll(async () => {
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/chatcart.js', ...args], { cwd: '/work/main', env: cleanEnv(env) });
+    const p = spawn(process.execPath, ['bin/chatcart.js', ...args], { cwd: PROJECT_ROOT, env: cleanEnv(env) });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

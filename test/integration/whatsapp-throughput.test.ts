@@ -20,7 +20,7 @@ import { queueMessage } from '../../src/app/whatsapp.outbox.ts';
 import { openPostgres, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { insertNumber, updateNumber } from '../../src/store/whatsapp-numbers.repository.ts';
-import { cleanEnv } from '../support/context.ts';
+import { cleanEnv, PROJECT_ROOT } from '../support/context.ts';
 import { createSchema, postgresReachable } from '../support/db.ts';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
@@ -87,7 +87,7 @@ function startGraphDouble(): Promise<string> {
 
 function spawnWorker(url: string, name: string, graphUrl: string): Promise<Worker> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/send-worker.ts', url, name, graphUrl, key.toString('base64')], {
-    cwd: '/work/main',
+    cwd: PROJECT_ROOT,
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

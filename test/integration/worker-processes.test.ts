@@ -7,7 +7,7 @@ import { openPostgres, type Db } from '../../src/store/db.ts';
 import { getJob } from '../../src/store/jobs.repository.ts';
 import { enqueueJob } from '../../src/store/jobs.repository.ts';
 import { migrate } from '../../src/store/migrate.ts';
-import { cleanEnv } from '../support/context.ts';
+import { cleanEnv, PROJECT_ROOT } from '../support/context.ts';
 import { createSchema, postgresReachable } from '../support/db.ts';
 
 // Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
@@ -38,7 +38,7 @@ const workers: Worker[] = [];
 
 function spawnWorker(url: string, name: string): Promise<Worker> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/worker-process.ts', url, name], {
-    cwd: '/work/main',
+    cwd: PROJECT_ROOT,
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

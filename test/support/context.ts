@@ -39,3 +39,6 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }
+
+/** The project's root folder, wherever the checkout is (CI clones it elsewhere). */
+export const PROJECT_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');

@@ -25,6 +25,7 @@ code{background:#f2f2f2;padding:.1rem .3rem;border-radius:4px}.mode{display:inli
 <li>Merchant API: <code>${base}/v1</code> with <code>Authorization: Bearer &lt;api key&gt;</code></li>
 <li>API description: <a href="/openapi.json">/openapi.json</a></li>
 <li>Metrics: <a href="/metrics">/metrics</a></li>
+${ctx.mode === 'sandbox' ? '<li>Simulated customer phone: <a href="/sandbox/phone" data-testid="phone-link">/sandbox/phone</a></li>' : ''}
 </ul>
 ${ctx.mode === 'sandbox' ? '<p>Sandbox mode: the demo merchant\'s API key was printed once when the server first started. Create another with <code>npx chatcart merchants create --name "My shop"</code> while the server is stopped.</p>' : ''}
 </body></html>`);

@@ -39,6 +39,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   for (const r of [health, metrics, openapi, home, payPage, webhooksProviders, webhooksWhatsApp]) r.register(app, deps);
   if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/psp/psp.routes.ts')).registerSandboxPsp(app, deps.ctx);
   if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/whatsapp/wa.routes.ts')).registerSandboxWhatsApp(app, deps.ctx);
+  if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/phone/phone.routes.ts')).registerSandboxPhone(app, deps.ctx);
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', deps.authHook);
     for (const r of v1) r.register(scoped as App, deps);

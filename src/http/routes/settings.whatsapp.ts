@@ -4,13 +4,11 @@
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { PAYMENT_METHODS, PROVIDERS } from '../../app/payment-methods.ts';
-import { domainError } from '../../domain/errors.ts';
-import { err, ok } from '../../domain/result.ts';
-import { isUniqueViolation, type Queryable } from '../../store/db.ts';
-import { runJobsNow } from '../../store/jobs.repository.ts';
-import { getMerchant, updateMerchantSettings } from '../../store/merchants.repository.ts';
-import { getNumberByMerchant, insertNumber, updateNumber, type WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
+import type { Queryable } from '../../store/db.ts';
+import { getMerchant } from '../../store/merchants.repository.ts';
+import { getNumberByMerchant, type WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import type { App } from '../app.ts';
+import { updateWhatsAppSettings } from '../../app/whatsapp-settings.ts';
 import { mutate } from '../mutation.ts';
 import type { RouteDeps } from './deps.ts';
 
@@ -58,29 +56,7 @@ export function register(app: App, { ctx }: RouteDeps) {
   app.patch('/v1/settings/whatsapp', { schema: { tags: ['settings'], summary: 'Update WhatsApp settings', body } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {
       status: 200,
-      run: async (tx) => {
-        const now = ctx.clock.now();
-        const { default_payment, access_token, phone_number_id, ...rest } = req.body;
-        let number = await getNumberByMerchant(tx, req.merchantId);
-        if (phone_number_id && phone_number_id !== number?.phone_number_id) {
-          if (number?.sandbox && ctx.mode === 'sandbox') return err(domainError('validation_error', 'A sandbox merchant keeps its sandbox number', { path: 'body.phone_number_id' }));
-          if (number) return err(domainError('conflict', 'This merchant already has a number; changing it is not supported yet'));
-          try {
-            number = await insertNumber(tx, { phone_number_id, merchant_id: req.merchantId, display_phone_number: rest.display_phone_number ?? null, waba_id: rest.waba_id ?? null, catalog_id: rest.catalog_id ?? null, sandbox: false, sandbox_access_token: null, now });
-          } catch (e) {
-            if (isUniqueViolation(e)) return err(domainError('conflict', 'This phone_number_id belongs to another merchant'));
-            throw e;
-          }
-        }
-        if (!number && (access_token || Object.keys(rest).length)) return err(domainError('validation_error', 'Set phone_number_id first', { path: 'body.phone_number_id' }));
-        if (number) {
-          number = (await updateNumber(tx, req.merchantId, { ...rest, ...(access_token ? { access_token: ctx.secrets.seal(access_token), token_status: 'ok' as const } : {}) }, now))!;
-          // A new token resumes a paused queue now, not at the next recheck.
-          if (access_token) await runJobsNow(tx, { kind: 'whatsapp.send', merchantId: req.merchantId }, now);
-        }
-        if (default_payment) await updateMerchantSettings(tx, req.merchantId, { default_payment }, now);
-        return ok(number);
-      },
+      run: (tx) => updateWhatsAppSettings(ctx, tx, req.merchantId, req.body),
       // Inside the transaction: on PGlite a query on the root handle here would deadlock.
       present: (n, tx) => presentWhatsAppSettings(ctx, tx, req.merchantId, n),
     }),

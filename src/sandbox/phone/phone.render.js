@@ -33,9 +33,11 @@
   const OPEN = 'M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14V3zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z';
   const CART = 'M7 18a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm10 0a2 2 0 1 0 0 4 2 2 0 0 0 0-4zM5.2 4H2V2h4.6l.9 2H21l-3.5 8H8.4l-1 2H19v2H4.2l2.4-4.6L5.2 4z';
 
+  /** An absolute http(s) URL, or null: nothing else becomes a link or an image. */
   const safeUrl = (u) => {
+    if (typeof u !== 'string' || u === '') return null;
     try {
-      const url = new URL(String(u), location.href);
+      const url = new URL(u);
       return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
     } catch {
       return null;
