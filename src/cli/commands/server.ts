@@ -30,6 +30,7 @@ export async function runStart(cfg: Config): Promise<number> {
       `  api key:  ${s.demo.apiKey}`,
       '',
       'Try it:',
+      `  open ${s.url}/sandbox/phone to chat with the shop as a customer: send a cart, pay the bill, watch the updates`,
       `  curl -s ${s.url}/v1/products -H "Authorization: Bearer ${s.demo.apiKey}"`,
       `  open ${s.url}/ for what is running and where to go next`,
     );
