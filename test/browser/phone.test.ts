@@ -32,7 +32,8 @@ function watch(page: Page) {
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`http ${r.status()} ${r.url()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    // Our checkout and the PSP page have no favicon; nothing else may fail or be blocked.
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`console: ${m.text()} (${m.location().url})`);
   });
   page.on('dialog', (d) => {
     problems.push(`dialog: ${d.message()}`);
@@ -118,6 +119,68 @@ describe('sandbox phone', () => {
     // A reload (or coming back from another page) keeps the chat chosen.
     await page.reload();
     await chat(page).getByText('is on its way').waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a WhatsApp Pay bill as an order card and pays it in the chat', async () => {
+    const buyer = '919800011122';
+    const patched = await s.api('/v1/settings/whatsapp', { method: 'PATCH', body: { payment_configurations: [{ name: 'chatcart-sandbox', type: 'payment_gateway', provider: 'razorpay' }] } });
+    expect(patched.status).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 400, height: 860 } });
+    watch(page);
+    await page.goto(`${s.base}/sandbox/phone?wa_id=${buyer}&phone_number_id=${pnid}`);
+    await expect.poll(() => page.getByTestId('wa-id').inputValue()).toBe(buyer);
+    await page.getByTestId('open-catalog').click();
+    await page.getByTestId('plus-filter-coffee').click();
+    await page.screenshot({ path: screenshotPath('phone-catalog') });
+    await page.getByTestId('close-catalog').click();
+    await page.getByTestId('text').fill('hello');
+    await page.getByTestId('text').press('Enter');
+    await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'hello' }).waitFor();
+
+    const created = await s.api('/v1/orders', {
+      body: { customer: { wa_id: buyer }, currency: 'INR', items: [{ retailer_id: 'filter-coffee', quantity: 1 }], tax: { amount: 1000, description: 'GST' }, payment: { method: 'whatsapp_gateway', provider: 'sandbox' } },
+    });
+    expect(created.status).toBe(201);
+    const card = chat(page).getByTestId('order-card');
+    await card.waitFor({ timeout: 20_000 });
+    await expect(card.getByTestId('order-total').textContent()).resolves.toBe('INR 459.00');
+    await expect(card.getByTestId('order-subtotal').textContent()).resolves.toBe('INR 449.00');
+    expect(await card.textContent()).toContain(created.body.reference_id);
+    expect(await card.textContent()).toContain('GST');
+    await expect(card.getByTestId('order-payment').textContent()).resolves.toBe('Not paid yet');
+    await card.getByTestId('review-pay').click();
+    await expect.poll(() => card.getByTestId('order-payment').textContent(), { timeout: 20_000 }).toBe('Paid');
+    await card.getByTestId('order-update').filter({ hasText: 'Processing' }).waitFor({ timeout: 20_000 });
+    await chat(page).locator('[data-testid=order-status][data-status=processing]').waitFor();
+    await expect(card.getByTestId('review-pay').count()).resolves.toBe(0);
+    await expect.poll(async () => (await s.api(`/v1/orders/${created.body.id}`)).body.payment_status).toBe('paid');
+    await page.screenshot({ path: screenshotPath('phone-order') });
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a message the shop could not deliver as failed', async () => {
+    const buyer = '919800033344';
+    const token = (await s.api('/v1/settings/whatsapp')).body.sandbox_access_token;
+    const chaos = (body: unknown) => fetch(`${s.base}/sandbox/graph/chaos/${pnid}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const page = await browser.newPage({ viewport: { width: 400, height: 860 } });
+    watch(page);
+    await page.goto(`${s.base}/sandbox/phone?wa_id=${buyer}&phone_number_id=${pnid}`);
+    await page.getByTestId('text').fill('<b>bold?</b>');
+    await page.getByTestId('send').click();
+    await chat(page).getByText('<b>bold?</b>').waitFor();
+    expect(await chat(page).locator('b').count()).toBe(0);
+    expect((await chaos({ undeliverable: 1 })).status).toBe(200);
+    try {
+      expect((await s.api('/v1/orders', { body: { customer: { wa_id: buyer }, currency: 'INR', items: [{ retailer_id: 'masala-chai', quantity: 1 }], payment: { method: 'payment_link' } } })).status).toBe(201);
+      const failed = chat(page).locator('[data-testid=message][data-status=failed]');
+      await failed.waitFor({ timeout: 20_000 });
+      expect(await failed.getByTestId('failed').textContent()).toMatch(/^Not delivered \(131026\)/);
+      await expect(failed.getByTestId('ticks').getAttribute('data-status')).resolves.toBe('failed');
+      await page.screenshot({ path: screenshotPath('phone-failed') });
+    } finally {
+      await chaos({});
+    }
     expect(problems).toEqual([]);
   });
 

@@ -131,7 +131,7 @@
     const rows = [];
     if (conv?.has_more) rows.push(el('div', { class: 'chip' }, 'Older messages are not shown'));
     rows.push(el('div', { class: 'chip notice', 'data-testid': 'window' }, conv?.window_expires_at
-      ? `The shop can message you freely until ${R.clock(conv.window_expires_at)} (24-hour window).`
+      ? `24-hour window open: the shop can message you freely until ${R.clock(conv.window_expires_at)}.`
       : 'Say hi, or open the catalog to send a cart: that opens the 24-hour window.'));
     for (const m of messages) rows.push(R.message(m, ctx));
     chat.replaceChildren(...rows);

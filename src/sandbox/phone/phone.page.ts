@@ -36,7 +36,7 @@ button{font:inherit;cursor:pointer}button:disabled{cursor:default;opacity:.55}
 .hdr{font-weight:600;margin:0 0 .2rem}.foot{color:#667781;font-size:.78rem;margin:.2rem 0 0}
 .cta{display:flex;justify-content:center;align-items:center;gap:.35rem;margin:.45rem -.5rem -.3rem;padding:.55rem;border-top:1px solid #e9edef;color:#027eb5;font-weight:500;text-decoration:none;background:none;border-left:0;border-right:0;border-bottom:0;width:calc(100% + 1rem)}
 .cta svg{width:16px;height:16px;fill:currentColor}.cta+.cta{margin-top:.3rem}
-.card{min-width:15rem}.card .band{display:flex;align-items:center;gap:.5rem;margin:-.35rem -.5rem .4rem;padding:.55rem .6rem;background:#f0f2f5;border-radius:8px 8px 0 0}
+.card{min-width:15rem}.card .band{display:flex;align-items:center;gap:.5rem;margin:-.35rem -.5rem .4rem;padding:.55rem .6rem;background:#0b141a0d;border-radius:8px 8px 0 0}
 .band svg{width:26px;height:26px;fill:#54656f}.band b{display:block}.band span{font-size:.75rem;color:#667781}
 table.lines{width:100%;border-collapse:collapse;font-size:.85rem;margin:.2rem 0}table.lines td{padding:.12rem 0;vertical-align:top}
 table.lines td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums;padding-left:.6rem}
@@ -73,7 +73,7 @@ const ICON = {
 export function phonePage(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>chatcart sandbox phone</title>
+<meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>chatcart sandbox phone</title>
 <style>${CSS}</style>
 <script src="/sandbox/phone/render.js" defer></script>
 <script src="/sandbox/phone/app.js" defer></script>
@@ -97,7 +97,7 @@ export function phonePage(): string {
 <button type="submit" class="icon send" id="send" data-testid="send" aria-label="Send">${ICON.send}</button>
 </form>
 <section class="sheet" id="catalog" data-testid="catalog" hidden>
-<header><button type="button" class="icon" id="close-catalog" aria-label="Close catalog">${ICON.close}</button><h2 id="catalog-title">Catalog</h2></header>
+<header><button type="button" class="icon" id="close-catalog" data-testid="close-catalog" aria-label="Close catalog">${ICON.close}</button><h2 id="catalog-title">Catalog</h2></header>
 <ul class="products" id="products"></ul>
 <footer><button type="button" class="primary" id="send-cart" data-testid="send-cart" disabled>Send cart</button></footer>
 </section>

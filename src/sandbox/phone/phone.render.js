@@ -1,6 +1,6 @@
 // The sandbox phone's message rendering (served as /sandbox/phone/render.js). Builds DOM
 // nodes from the conversation the sandbox returns; text only ever goes in through
-// text nodes (never innerHTML), and links only to http(s) URLs.
+// text nodes, never parsed as markup, and links only to http(s) URLs.
 'use strict';
 (function () {
   const SVG = 'http://www.w3.org/2000/svg';
@@ -69,9 +69,12 @@
   const expOfOffset = (offset) => (/^10*$/.test(String(offset)) ? String(offset).length - 1 : 2);
   const fmtAmount = (currency, a, times) => `${currency} ${fmtMinor(Number(a?.value ?? 0) * (times ?? 1), expOfOffset(a?.offset ?? 100))}`;
 
+  /** The time of day; with the weekday when it is not today (a window or an expiry tomorrow). */
   function clock(ts) {
     const d = new Date(Number(ts) * 1000);
-    return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    if (Number.isNaN(d.getTime())) return '';
+    const today = d.toDateString() === new Date().toDateString();
+    return d.toLocaleString([], today ? { hour: '2-digit', minute: '2-digit' } : { weekday: 'short', hour: '2-digit', minute: '2-digit' });
   }
 
   function ticks(status) {
