@@ -7,12 +7,13 @@
 // postgres://postgres@127.0.0.1:5432/test, skipped with a note when unreachable), BENCH_PAYMENTS
 // (webhooks in the payments benchmark, default 500).
 import os from 'node:os';
+import { flowsBench } from './flows.bench.ts';
 import { ordersBench } from './orders.bench.ts';
 import { webhooksBench } from './webhooks.bench.ts';
 import { paymentsBench } from './payments.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
-const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench];
+const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench];
 
 function positive(name: string, def: number): number {
   const raw = process.env[name];

@@ -2,6 +2,7 @@ import { newId } from '../domain/ids.ts';
 import type { Tx } from '../store/db.ts';
 import { appendEvent, type EventRow } from '../store/events.repository.ts';
 import type { Actor, AppContext } from './context.ts';
+import { enqueueWebhookFanout } from './webhooks.fanout.ts';
 
 /** Appends to the event log inside the caller's transaction: the change and its record commit together. */
 export function recordEvent(
@@ -20,5 +21,5 @@ export function recordEvent(
     data: e.data,
     previous: e.previous ?? null,
     now: ctx.clock.now(),
-  });
+  }).then((row) => enqueueWebhookFanout(tx, row)); // outgoing webhooks: a fan-out job in this same transaction, only if someone listens
 }

@@ -7,6 +7,8 @@ import { DataDirInUseError } from '../store/open.ts';
 import { UsageError } from './args.ts';
 import { runDb } from './commands/db.ts';
 import { runDocs } from './commands/docs.ts';
+import { runEvents } from './commands/events.ts';
+import { runFlows } from './commands/flows.ts';
 import { runKeys } from './commands/keys.ts';
 import { runMerchants } from './commands/merchants.ts';
 import { runMigrate, runStart, runWorker } from './commands/server.ts';
@@ -21,8 +23,11 @@ const USAGE = `usage: chatcart <command>
   merchants list [--json]
   keys create|list --merchant ID [--json]
   keys rotate|revoke --merchant ID --key KEY_ID [--grace SECONDS] [--json]
+  flows keygen --merchant ID [--rotate] [--json]   WhatsApp Flows key pair: prints the public key
+  flows pubkey --merchant ID [--json]
   whatsapp show|set --merchant ID [--phone-number-id N] [--access-token T] [--waba-id N] [--catalog-id N] [--throughput N]
   db copy --to postgres://…           copy the embedded database into PostgreSQL
+  events replay --merchant ID --endpoint whe_… (--event evt_… | --from ISO --to ISO)
   docs transitions                    write docs/state-machines.md from the code
 
 Configuration is read from the environment: see README.md.`;
@@ -46,8 +51,12 @@ async function main(argv: string[]): Promise<number> {
       return runMerchants(cfg, rest);
     case 'keys':
       return runKeys(cfg, rest);
+    case 'flows':
+      return runFlows(cfg, rest);
     case 'db':
       return runDb(cfg, rest);
+    case 'events':
+      return runEvents(cfg, rest);
     case 'whatsapp':
       return runWhatsApp(cfg, rest);
     default:

@@ -6,6 +6,7 @@ import { enqueueJob } from '../store/jobs.repository.ts';
 import { listExpiredOpenOrders } from '../store/orders.repository.ts';
 import { paymentJobHandlers } from './payment-handlers.ts';
 import { whatsappJobHandlers } from './whatsapp-handlers.ts';
+import { webhookJobHandlers } from './webhook-handlers.ts';
 import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
 import { sandboxWhatsAppJobHandlers } from '../sandbox/whatsapp/wa.jobs.ts';
 import type { JobHandler } from './runner.ts';
@@ -28,6 +29,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
     ...whatsappJobHandlers(ctx),
     ...sandboxPspJobHandlers(ctx),
     ...sandboxWhatsAppJobHandlers(ctx),
+    ...webhookJobHandlers(ctx),
     maintenance: async () => {
       const now = ctx.clock.now();
       await purgeKeysBefore(ctx.db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));

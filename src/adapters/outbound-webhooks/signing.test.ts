@@ -26,8 +26,8 @@ describe('Standard Webhooks signing', () => {
   it('during a rotation carries both signatures, and each secret verifies alone', () => {
     const [next, old] = [newWebhookSecret(), newWebhookSecret()];
     const headers = webhookHeaders({ id: 'evt_02', timestamp: now(), body, secrets: [next, old] });
-    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
-    expect(headers['webhook-signature'].split(' ').every((s) => s.startsWith('v1,'))).toBe(true);
+    expect(headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    expect(headers['webhook-signature']!.split(' ').every((s) => s.startsWith('v1,'))).toBe(true);
     expect(new Webhook(next).verify(body, headers)).toBeTruthy();
     expect(new Webhook(old).verify(body, headers)).toBeTruthy();
   });

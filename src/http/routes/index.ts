@@ -2,6 +2,8 @@ import type { App } from '../app.ts';
 import type { RouteDeps } from './deps.ts';
 import * as apiKeys from './api-keys.routes.ts';
 import * as eventsList from './events.list.ts';
+import * as flowsEndpoint from './flows.endpoint.ts';
+import * as flows from './flows.routes.ts';
 import * as health from './health.get.ts';
 import * as home from './home.get.ts';
 import * as messagesList from './messages.list.ts';
@@ -25,6 +27,13 @@ import * as productsUpdate from './products.update.ts';
 import * as settingsPayments from './settings.payments.ts';
 import * as settingsProviders from './settings.providers.ts';
 import * as settingsWhatsApp from './settings.whatsapp.ts';
+import * as webhookEndpointsAttempts from './webhook-endpoints.attempts.ts';
+import * as webhookEndpointsCreate from './webhook-endpoints.create.ts';
+import * as webhookEndpointsList from './webhook-endpoints.list.ts';
+import * as webhookEndpointsReplay from './webhook-endpoints.replay.ts';
+import * as webhookEndpointsRotate from './webhook-endpoints.rotate.ts';
+import * as webhookEndpointsSendTest from './webhook-endpoints.send-test.ts';
+import * as webhookEndpointsUpdate from './webhook-endpoints.update.ts';
 import * as webhooksProviders from './webhooks.providers.ts';
 import * as webhooksWhatsApp from './webhooks.whatsapp.ts';
 
@@ -33,12 +42,15 @@ const v1 = [
   ordersCreate, ordersList, ordersGet, ordersPayments, ordersEvents, ordersStatus, ordersCancel,
   ordersBill, ordersReview, ordersRefunds,
   eventsList, messagesList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
+  flows,
+  webhookEndpointsCreate, webhookEndpointsList, webhookEndpointsUpdate, webhookEndpointsRotate, webhookEndpointsSendTest, webhookEndpointsAttempts, webhookEndpointsReplay,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
-  for (const r of [health, metrics, openapi, home, payPage, webhooksProviders, webhooksWhatsApp]) r.register(app, deps);
+  for (const r of [health, metrics, openapi, home, payPage, webhooksProviders, webhooksWhatsApp, flowsEndpoint]) r.register(app, deps);
   if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/psp/psp.routes.ts')).registerSandboxPsp(app, deps.ctx);
   if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/whatsapp/wa.routes.ts')).registerSandboxWhatsApp(app, deps.ctx);
+  if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/whatsapp/wa.encryption.ts')).registerSandboxEncryption(app, deps.ctx);
   if (deps.ctx.mode === 'sandbox') await (await import('../../sandbox/phone/phone.routes.ts')).registerSandboxPhone(app, deps.ctx);
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', deps.authHook);

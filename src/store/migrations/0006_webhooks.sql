@@ -70,3 +70,6 @@ create table webhook_attempts (
 );
 create index webhook_attempts_endpoint on webhook_attempts (endpoint_id, id);
 create index webhook_attempts_delivery on webhook_attempts (delivery_id, id);
+
+-- Replays select a time range of the log.
+create index events_merchant_created on events (merchant_id, created_at);

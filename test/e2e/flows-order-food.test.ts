@@ -1,0 +1,200 @@
+// The order-food flow end to end in sandbox mode: POST /v1/flows/send queues the flow
+// message, then the client's encrypted requests walk MENU → ITEMS → CART → ADDRESS →
+// CONFIRM (with BACK), every answer checked against flows/order-food.flow.json. Totals
+// come from the catalog whatever the phone sends; the final data_exchange creates the
+// order exactly once and the bill goes out.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/adapters/clock/clock.ts';
+import { getFlowToken } from '../../src/store/flows.repository.ts';
+import { expectMatchesFlowJson, flowClient } from '../support/flows.ts';
+import { runUntilIdle } from '../support/pay.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let s: TestServer;
+let client: Awaited<ReturnType<typeof flowClient>>;
+const clock = new ManualClock(new Date());
+const customer = '919811122233';
+const FILE = 'order-food.flow.json';
+const address = { name: 'Asha Rao', address_line1: '12 MG Road', address_line2: '', city: 'Bengaluru', postal_code: '560001', country_code: 'in' };
+
+async function newToken(): Promise<string> {
+  const r = await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'order_food' } });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  expect(r.body.flow_token).toMatch(/^flt_[A-Za-z0-9_-]{32}$/);
+  return r.body.flow_token;
+}
+
+/** One step, checked against the Flow JSON (screen, routing from `from`, data model). */
+async function step(token: string, action: 'INIT' | 'BACK' | 'data_exchange', screen?: string, data: Record<string, unknown> = {}) {
+  const a = await client.step(token, action, screen, data);
+  if (a.screen !== 'SUCCESS') expectMatchesFlowJson(FILE, a, action === 'data_exchange' ? screen : undefined);
+  return a;
+}
+
+async function drain() {
+  for (let i = 0; i < 4; i++) {
+    await runUntilIdle(s, 100);
+    clock.advance(3_000);
+  }
+}
+
+const ordersOf = async (token: string) => s.ctx.db.query<{ id: string; total: number }>(`select id, total from orders where flow_token = $1`, [token]);
+
+/** MENU → ITEMS (Drinks) → CART with 2 masala chai; returns the category id. */
+async function fillCart(token: string): Promise<string> {
+  const menu = await step(token, 'INIT');
+  const drinks = menu.data.categories.find((c: any) => c.title === 'Drinks');
+  await step(token, 'data_exchange', 'MENU', { category: drinks.id });
+  await step(token, 'data_exchange', 'ITEMS', { item: 'masala-chai', quantity: '2' });
+  return drinks.id;
+}
+
+beforeAll(async () => {
+  s = await startTestServer({ clock });
+  const keys = await s.api('/v1/flows/keys', { body: {} });
+  client = await flowClient(s, s.merchantId, keys.body.public_key);
+  await s.ctx.db.query(`update products set category = 'Drinks' where merchant_id = $1 and retailer_id in ('masala-chai', 'filter-coffee')`, [s.merchantId]);
+  // The customer writes first, as in life ("menu?"): the 24-hour window is open for the flow and the bill.
+  const { phone_number_id } = (await s.api('/v1/settings/whatsapp')).body;
+  const hi = await fetch(`${s.base}/sandbox/customers/${customer}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id, type: 'text', text: { body: 'Menu please' } }) });
+  expect(hi.status, await hi.text()).toBe(201);
+  await drain();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+describe('order food flow', () => {
+  it('queues an interactive flow message in data_exchange mode', async () => {
+    const token = await newToken();
+    const msgs = (await s.api(`/v1/messages?wa_id=${customer}`)).body.data;
+    const m = msgs.find((x: any) => x.purpose === 'flow:order_food');
+    expect(m).toBeTruthy();
+    const p = (await s.ctx.db.query<{ payload: any }>(`select payload from whatsapp_messages where id = $1`, [m.id]))[0]!.payload.body;
+    expect(p.type).toBe('interactive');
+    expect(p.interactive.type).toBe('flow');
+    expect(p.interactive.action.parameters).toMatchObject({ flow_message_version: '3', flow_token: token, flow_name: 'chatcart_order_food', flow_action: 'data_exchange' });
+    expect(p.interactive.action.parameters.flow_action_payload).toBeUndefined();
+    await drain();
+    const sent = (await s.api(`/v1/messages?wa_id=${customer}`)).body.data.find((x: any) => x.id === m.id);
+    expect(['sent', 'delivered', 'read'], JSON.stringify(sent)).toContain(sent.status);
+    const row = (await getFlowToken(s.ctx.db, token))!;
+    expect({ merchant: row.merchant_id, wa_id: row.wa_id, flow: row.flow_name, status: row.status }).toEqual({ merchant: s.merchantId, wa_id: customer, flow: 'order_food', status: 'active' });
+  });
+
+  it('walks menu, cart, address and confirm with BACK; totals come from the catalog', async () => {
+    const token = await newToken();
+    const menu = await step(token, 'INIT');
+    expect(menu.screen).toBe('MENU');
+    expect(menu.data.categories.map((c: any) => c.title)).toEqual(['Drinks', 'Menu']);
+    expect(menu.data.cart_summary).toBe('Your cart is empty.');
+
+    // A screen this token was never shown is not accepted: the answer is the current one.
+    const skip = await client.step(token, 'data_exchange', 'CONFIRM', { confirm: true });
+    expect(skip.screen).toBe('MENU');
+    expect(skip.data.error_message).toMatch(/continue from this screen/);
+
+    const drinks = menu.data.categories.find((c: any) => c.title === 'Drinks');
+    const items = await step(token, 'data_exchange', 'MENU', { category: drinks.id });
+    expect(items.screen).toBe('ITEMS');
+    expect(items.data.items.map((i: any) => i.id)).toEqual(['filter-coffee', 'masala-chai']);
+    expect(items.data.items[1].description).toContain('INR 249.00');
+
+    // Prices, totals and unknown dishes sent by the phone change nothing.
+    const nope = await step(token, 'data_exchange', 'ITEMS', { item: 'caviar', quantity: '1', price: 1 });
+    expect(nope.screen).toBe('ITEMS');
+    expect(nope.data.error_message).toMatch(/no longer available/);
+    const cart = await step(token, 'data_exchange', 'ITEMS', { item: 'masala-chai', quantity: '2', price: 1, total: 1 });
+    expect(cart.screen).toBe('CART');
+    expect(cart.data.total_text).toBe('Total: INR 498.00');
+    expect(cart.data.lines).toEqual([{ id: 'masala-chai', title: '2 × Masala chai (250 g)', description: 'INR 498.00' }]);
+
+    // Back to the dishes (refresh_on_back), add coffee, see the live total.
+    expect((await step(token, 'BACK', 'CART')).screen).toBe('ITEMS');
+    const cart2 = await step(token, 'data_exchange', 'ITEMS', { item: 'filter-coffee', quantity: '1' });
+    expect(cart2.data.total_text).toBe('Total: INR 947.00');
+    const removed = await step(token, 'data_exchange', 'CART', { remove: ['filter-coffee'] });
+    expect(removed.screen).toBe('CART');
+    expect(removed.data.total_text).toBe('Total: INR 498.00');
+
+    const addr = await step(token, 'data_exchange', 'CART', { remove: [] });
+    expect(addr.screen).toBe('ADDRESS');
+    expect(addr.data.country_code).toBe('IN');
+    const badAddr = await step(token, 'data_exchange', 'ADDRESS', { ...address, postal_code: '' });
+    expect(badAddr.screen).toBe('ADDRESS');
+    expect(badAddr.data.error_message).toMatch(/postal code/);
+    expect(badAddr.data.address_line1).toBe('12 MG Road');
+
+    const confirm = await step(token, 'data_exchange', 'ADDRESS', address);
+    expect(confirm.screen).toBe('CONFIRM');
+    expect(confirm.data.total_text).toBe('Total: INR 498.00');
+    expect(confirm.data.address_text).toContain('Bengaluru 560001');
+    expect(await ordersOf(token)).toEqual([]);
+
+    // The price of record moves before the tap: the new total is shown, nothing is ordered.
+    await s.ctx.db.query(`update products set price = 25900 where merchant_id = $1 and retailer_id = 'masala-chai'`, [s.merchantId]);
+    const moved = await step(token, 'data_exchange', 'CONFIRM', { confirm: true });
+    expect(moved.screen).toBe('CONFIRM');
+    expect(moved.data.error_message).toBe('Prices have changed. Your new total is INR 518.00.');
+    expect(moved.data.total_text).toBe('Total: INR 518.00');
+    expect(await ordersOf(token)).toEqual([]);
+
+    const done = await step(token, 'data_exchange', 'CONFIRM', { confirm: true, total: 1 });
+    expect(done.screen).toBe('SUCCESS');
+    const params = done.data.extension_message_response.params;
+    expect(params.flow_token).toBe(token);
+    const orders = await ordersOf(token);
+    expect(orders).toHaveLength(1);
+    expect(params.order_id).toBe(orders[0]!.id);
+    expect(orders[0]!.total).toBe(51_800);
+    expect((await getFlowToken(s.ctx.db, token))!.status).toBe('completed');
+
+    const order = (await s.api(`/v1/orders/${params.order_id}`)).body;
+    expect(order.customer).toMatchObject({ wa_id: customer, name: 'Asha Rao' });
+    expect(order.items).toMatchObject([{ retailer_id: 'masala-chai', quantity: 2, amount: 25_900 }]);
+    expect(order.shipping_address).toMatchObject({ name: 'Asha Rao', city: 'Bengaluru', postal_code: '560001', country_code: 'IN' });
+    expect(order.metadata).toMatchObject({ source: 'whatsapp_flow', flow: 'order_food' });
+
+    // A second completion with the same token: 427, still one order.
+    const again = await client.send({ version: '3.0', action: 'data_exchange', screen: 'CONFIRM', flow_token: token, data: { confirm: true } });
+    expect(again.status).toBe(427);
+    expect(again.json.error_msg).toMatch(/already been submitted/);
+    expect(await ordersOf(token)).toHaveLength(1);
+
+    // The bill goes out in the chat.
+    await drain();
+    const bill = (await s.api(`/v1/messages?wa_id=${customer}`)).body.data.find((m: any) => m.purpose === 'bill' && m.order_id === params.order_id);
+    expect(bill).toBeTruthy();
+    expect(['sent', 'delivered', 'read'], JSON.stringify(bill)).toContain(bill.status);
+    await s.ctx.db.query(`update products set price = 24900 where merchant_id = $1 and retailer_id = 'masala-chai'`, [s.merchantId]);
+  });
+
+  it('two completions racing with one token make exactly one order', async () => {
+    const token = await newToken();
+    await fillCart(token);
+    await step(token, 'data_exchange', 'CART', {});
+    await step(token, 'data_exchange', 'ADDRESS', address);
+    const confirm = { version: '3.0', action: 'data_exchange', screen: 'CONFIRM', flow_token: token, data: { confirm: true } };
+    const replies = await Promise.all(Array.from({ length: 6 }, () => client.send(confirm)));
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 427, 427, 427, 427, 427]);
+    expect(await ordersOf(token)).toHaveLength(1);
+  });
+
+  it('a dish that disappears is removed from the cart before ordering', async () => {
+    const token = await newToken();
+    await fillCart(token);
+    await step(token, 'BACK', 'CART');
+    await step(token, 'data_exchange', 'ITEMS', { item: 'filter-coffee', quantity: '1' });
+    await step(token, 'data_exchange', 'CART', {});
+    await step(token, 'data_exchange', 'ADDRESS', address);
+    await s.ctx.db.query(`update products set active = false where merchant_id = $1 and retailer_id = 'filter-coffee'`, [s.merchantId]);
+    const r = await step(token, 'data_exchange', 'CONFIRM', { confirm: true });
+    expect(r.screen).toBe('CONFIRM');
+    expect(r.data.error_message).toMatch(/No longer available and removed: Filter coffee \(500 g\)\. Your new total is INR 498\.00\./);
+    expect(await ordersOf(token)).toEqual([]);
+    const done = await step(token, 'data_exchange', 'CONFIRM', { confirm: true });
+    expect(done.screen).toBe('SUCCESS');
+    expect((await ordersOf(token))[0]!.total).toBe(49_800);
+    await s.ctx.db.query(`update products set active = true where merchant_id = $1 and retailer_id = 'filter-coffee'`, [s.merchantId]);
+  });
+});
