@@ -4,7 +4,7 @@
 // one: group commit keeps the latency of one commit while the throughput grows with
 // concurrency, which matters most on PGlite's single connection.
 import { newId } from '../domain/ids.ts';
-import { enqueueJobs } from '../store/jobs.repository.ts';
+import { enqueueJob } from '../store/jobs.repository.ts';
 import { insertInboxRows } from '../store/whatsapp-inbox.repository.ts';
 import type { AppContext } from './context.ts';
 import { inTransaction } from './context.ts';
@@ -42,10 +42,9 @@ export class InboxWriter {
         try {
           await inTransaction(this.ctx, async (tx) => {
             await insertInboxRows(tx, rows);
-            await enqueueJobs(
-              tx,
-              rows.map((r) => ({ kind: 'whatsapp.inbox.process', payload: { inbox_id: r.id }, runAt: now, dedupeKey: `whatsapp.inbox.process:${r.id}`, maxAttempts: 12 })),
-            );
+            // One job per commit, not per body: fewer rows on the hot path; the job
+            // processes each body on its own and skips the ones already done.
+            await enqueueJob(tx, { kind: 'whatsapp.inbox.process', payload: { inbox_ids: rows.map((r) => r.id) }, runAt: now, dedupeKey: `whatsapp.inbox.process:${rows[0]!.id}`, maxAttempts: 12 });
           });
           batch.forEach((w, i) => w.resolve(rows[i]!.id));
         } catch (e) {

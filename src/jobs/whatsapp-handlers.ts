@@ -19,7 +19,13 @@ export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler>
   // Throughput is about wall-clock seconds at Meta, whatever clock the app runs on.
   const budget = new SendBudget(() => new Date());
   return {
-    'whatsapp.inbox.process': (job) => processInbox(ctx, str(job, 'inbox_id'), job.attempts),
+    'whatsapp.inbox.process': async (job) => {
+      const ids = Array.isArray(job.payload['inbox_ids']) ? (job.payload['inbox_ids'] as string[]) : [str(job, 'inbox_id')];
+      // Every body is tried even if one waits; the job is retried for the ones that did not finish.
+      const errors: string[] = [];
+      for (const id of ids) await processInbox(ctx, id, job.attempts).catch((e: Error) => errors.push(e.message));
+      if (errors.length) throw new Error(errors.join('; '));
+    },
     'whatsapp.send': (job) => sendQueuedMessage(ctx, budget, str(job, 'message_id')),
     'bill.send': (job) => sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id')),
     'customer.order_update': (job) =>

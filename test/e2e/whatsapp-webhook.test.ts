@@ -176,7 +176,7 @@ describe('signature gate', () => {
     expect(row).toBeDefined();
     expect(row.status).toBe('received');
     expect(await inboxCount()).toBe(before + 1);
-    const job = await one<{ status: string }>(`select status from jobs where kind = 'whatsapp.inbox.process' and payload->>'inbox_id' = $1`, [row.id]);
+    const job = await one<{ status: string }>(`select status from jobs where kind = 'whatsapp.inbox.process' and payload->'inbox_ids' @> jsonb_build_array($1::text)`, [row.id]);
     expect(job?.status).toBe('queued');
     // Any signed JSON is kept, whatever its shape (nothing is dropped).
     const odd = await postOk({ hello: 'world' });
@@ -441,7 +441,7 @@ describe('statuses', () => {
     const row = await inboxRowOf(r.raw);
     expect(row.status).toBe('received');
     expect((await item(`st:${w}:delivered`)).status).toBe('received');
-    const job = await one<any>(`select * from jobs where kind = 'whatsapp.inbox.process' and payload->>'inbox_id' = $1`, [row.id]);
+    const job = await one<any>(`select * from jobs where kind = 'whatsapp.inbox.process' and payload->'inbox_ids' @> jsonb_build_array($1::text)`, [row.id]);
     expect(job.status).toBe('queued');
     expect(job.attempts).toBe(1);
     expect(job.last_error).toMatch(/wait for their message/);
@@ -490,7 +490,7 @@ describe('statuses', () => {
     const it = await item(`st:${w}:read`);
     expect(it.status).toBe('unroutable');
     expect(it.note).toMatch(/no message with wamid/);
-    const job = await one<any>(`select * from jobs where kind = 'whatsapp.inbox.process' and payload->>'inbox_id' = $1`, [inboxId]);
+    const job = await one<any>(`select * from jobs where kind = 'whatsapp.inbox.process' and payload->'inbox_ids' @> jsonb_build_array($1::text)`, [inboxId]);
     expect(job.status).toBe('done');
     expect(job.attempts).toBe(STATUS_WAIT_ATTEMPTS);
     expect((await inboxRowOf(r.raw)).status).toBe('processed');
