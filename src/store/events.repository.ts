@@ -55,13 +55,15 @@ export async function listEvents(
   f: { type?: string | undefined; orderId?: string | undefined },
   page: { limit: number; startingAfter?: string | undefined; ascending?: boolean },
 ): Promise<EventRow[]> {
-  if (f.orderId && page.ascending) {
-    // An order's timeline is ordered by its sequence number: ids are minted before the
+  if (f.orderId) {
+    // An order's events are ordered by its sequence number: ids are minted before the
     // order row is locked, so two concurrent changes can commit in the other order.
+    const dir = page.ascending ? 'asc' : 'desc';
+    const cmp = page.ascending ? '>' : '<';
     return q.query<EventRow>(
       `select * from events where merchant_id = $1 and order_id = $2 and ($3::text is null or type = $3)
-         and ($4::text is null or seq > (select seq from events where id = $4 and merchant_id = $1))
-       order by seq asc limit $5`,
+         and ($4::text is null or seq ${cmp} (select seq from events where id = $4 and merchant_id = $1))
+       order by seq ${dir} limit $5`,
       [merchantId, f.orderId, f.type ?? null, page.startingAfter ?? null, page.limit + 1],
     );
   }
