@@ -1,7 +1,6 @@
 // The `chatcart` command as a person runs it: separate processes, real exit codes,
 // stdout for results and one stderr line for mistakes. On a fresh embedded folder,
 // and (with TEST_DATABASE_URL) also on a fresh PostgreSQL schema.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,8 +10,9 @@ import { createOrder } from '../../src/app/orders.create.ts';
 import { copyDatabase, tablesInDependencyOrder } from '../../src/store/copy.ts';
 import { openPostgres, type Db } from '../../src/store/db.ts';
 import { openStore } from '../../src/store/open.ts';
-import { cleanEnv, PROJECT_ROOT, testContext } from '../support/context.ts';
+import { testContext } from '../support/context.ts';
 import { createSchema, pgUrl, postgresReachable } from '../support/db.ts';
+import { runCli, type CliResult } from '../support/cli.ts';
 
 // Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
 // generous time. Nothing here asserts on speed.
@@ -34,21 +34,7 @@ const tmpDir = () => {
   return d;
 };
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-function cli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/chatcart.js', ...args], { cwd: PROJECT_ROOT, env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 const lines = (s: string) => s.split('\n').filter((l) => l.trim() !== '');
 function oneJsonLine(r: CliResult): any {
   expect(r.code, r.stderr).toBe(0);

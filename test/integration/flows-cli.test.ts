@@ -2,7 +2,6 @@
 // codes), on a fresh embedded folder and, with TEST_DATABASE_URL, a fresh PostgreSQL
 // schema: the public key on stdout as SPKI PEM, the private key sealed at rest and
 // matching it, an existing pair kept unless --rotate.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,8 +11,8 @@ import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
 import { openPostgres, type Db } from '../../src/store/db.ts';
 import { getSystemSetting } from '../../src/store/merchants.repository.ts';
 import { openStore } from '../../src/store/open.ts';
-import { cleanEnv } from '../support/context.ts';
 import { createSchema, pgUrl } from '../support/db.ts';
+import { runCli } from '../support/cli.ts';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
@@ -22,16 +21,7 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/chatcart.js', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 const targets: { name: string; env(): Promise<Record<string, string>>; open(env: Record<string, string>): Promise<Db> }[] = [
   {

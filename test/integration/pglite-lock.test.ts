@@ -1,6 +1,5 @@
 // Only one process may open an embedded database folder. These tests use their own
 // temporary folders, so they run the same whatever TEST_DATABASE_URL says.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +8,7 @@ import { newId } from '../../src/domain/ids.ts';
 import type { Db } from '../../src/store/db.ts';
 import { getMerchant, insertMerchant } from '../../src/store/merchants.repository.ts';
 import { DataDirInUseError, openStore } from '../../src/store/open.ts';
-import { cleanEnv, PROJECT_ROOT } from '../support/context.ts';
+import { runCli } from '../support/cli.ts';
 
 // Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
 // generous time. Nothing here asserts on speed.
@@ -37,16 +36,6 @@ afterAll(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/chatcart.js', ...args], { cwd: PROJECT_ROOT, env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the embedded database lock', () => {
   it('refuses a second open of the same folder, allows it after close, and keeps the data', async () => {

@@ -1,7 +1,6 @@
 // `chatcart events replay` as an operator runs it: a separate process on the database
 // (the embedded folder, and PostgreSQL when TEST_DATABASE_URL is set). It queues the
 // deliveries; workers (here: this process, afterwards) send them with the same webhook-id.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,10 +12,11 @@ import { createMerchant } from '../../src/app/merchants.ts';
 import { createEndpoint } from '../../src/app/webhooks.endpoints.ts';
 import { openPostgres, type Db } from '../../src/store/db.ts';
 import { openStore } from '../../src/store/open.ts';
-import { cleanEnv, testContext } from '../support/context.ts';
+import { testContext } from '../support/context.ts';
 import { createSchema, pgUrl } from '../support/db.ts';
 import { startReceiver, verifyAt } from '../support/webhook-receiver.ts';
 import { webhookRunner } from '../support/webhook-runner.ts';
+import { runCli } from '../support/cli.ts';
 
 // Each CLI run boots tsx (and PGlite) in a child process: slow on a loaded machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -26,16 +26,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/chatcart.js', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 const key = crypto.randomBytes(32);
 const targets: { name: string; env(): Promise<Record<string, string>>; open(env: Record<string, string>): Promise<Db> }[] = [
