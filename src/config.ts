@@ -69,7 +69,7 @@ const envSchema = z.object({
   WHATSAPP_GRAPH_VERSION: optionalString.pipe(z.string().regex(/^v\d{1,3}\.\d$/, { message: 'must look like v24.0' }).optional()),
   STRIPE_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
   RAZORPAY_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
-  WEBHOOK_ALLOW_PRIVATE: optionalString.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()), // outgoing webhooks may target private networks (read by app/webhooks.policy.ts)
+  WEBHOOK_ALLOW_PRIVATE: optionalString.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()), // server-side fetches of merchant URLs may target private networks (AppContext.webhookAllowPrivate)
 });
 
 export type Config = z.output<typeof envSchema> & { publicUrl: string };

@@ -21,6 +21,8 @@ export interface AppContext {
   graph?: { url?: string | undefined; version: string };
   /** Payment provider adapters by name (sandbox, razorpay, stripe, …). */
   providers?: ReadonlyMap<string, PaymentProviderAdapter>;
+  /** WEBHOOK_ALLOW_PRIVATE: server-side fetches of merchant-given URLs may reach private networks (read once by config). */
+  webhookAllowPrivate?: boolean | undefined;
   /** Called after a transaction that enqueued jobs commits: wakes local workers early. */
   jobsEnqueued: () => void;
 }

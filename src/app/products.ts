@@ -5,6 +5,19 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { isUniqueViolation, type Tx } from '../store/db.ts';
 import * as repo from '../store/products.repository.ts';
 import type { AppContext } from './context.ts';
+import { checkTargetUrl } from '../adapters/outbound-webhooks/ssrf.ts';
+import { webhookNetworkPolicy } from './webhooks.policy.ts';
+
+/**
+ * Image URLs are fetched by others (Meta's catalog, browsers) and may be fetched by us
+ * later, so they pass the same SSRF registration check as webhook endpoints: http(s)
+ * only and no refused address named literally.
+ */
+function checkImageUrl(ctx: AppContext, url: string | null | undefined): Result<void> {
+  if (url === undefined || url === null) return ok(undefined);
+  const check = checkTargetUrl(url, webhookNetworkPolicy(ctx));
+  return check.ok ? ok(undefined) : err(domainError('validation_error', `image_url: ${check.reason}`, { path: 'image_url' }));
+}
 
 export interface ProductInput {
   retailer_id: string;
@@ -18,6 +31,8 @@ export interface ProductInput {
 
 export async function createProduct(ctx: AppContext, tx: Tx, merchantId: string, input: ProductInput): Promise<Result<repo.ProductRow>> {
   if (!isCurrency(input.currency)) return err(domainError('validation_error', `currency: ${input.currency} is not an ISO 4217 currency`, { path: 'currency' }));
+  const image = checkImageUrl(ctx, input.image_url);
+  if (!image.ok) return err(image.error);
   // A savepoint-free duplicate check: the unique index is the real guard, this gives a clear message.
   const dupe = await repo.getProductsByRetailerIds(tx, merchantId, [input.retailer_id]);
   if (dupe.length) return err(domainError('conflict', `A product with retailer_id ${input.retailer_id} already exists`, { product_id: dupe[0]!.id }));
@@ -46,6 +61,8 @@ export async function updateProduct(ctx: AppContext, tx: Tx, merchantId: string,
   if (patch.currency !== undefined && !isCurrency(patch.currency)) {
     return err(domainError('validation_error', `currency: ${patch.currency} is not an ISO 4217 currency`, { path: 'currency' }));
   }
+  const image = checkImageUrl(ctx, patch.image_url);
+  if (!image.ok) return err(image.error);
   const row = await repo.updateProduct(tx, merchantId, id, patch, ctx.clock.now());
   return row ? ok(row) : err(domainError('not_found', `No product ${id}`));
 }

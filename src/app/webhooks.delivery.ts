@@ -60,7 +60,7 @@ export async function attemptDelivery(ctx: AppContext, merchantId: string, job: 
   }
   const sentAt = ctx.clock.now();
   const headers = webhookHeaders({ id: d.event_id, timestamp: Math.floor(sentAt.getTime() / 1000), body, secrets: signingSecrets(ctx, ep, sentAt) });
-  const result = await postWebhook({ url: ep.url, body, headers, timeoutMs: o.policy.timeoutMs, excerptBytes: o.policy.excerptBytes, policy: webhookNetworkPolicy(ctx.mode), resolve: o.resolve });
+  const result = await postWebhook({ url: ep.url, body, headers, timeoutMs: o.policy.timeoutMs, excerptBytes: o.policy.excerptBytes, policy: webhookNetworkPolicy(ctx), resolve: o.resolve });
   return inTransaction(ctx, (tx) => recordOutcome(ctx, tx, merchantId, ep, job, result, { ...o, isTest }));
 }
 

@@ -42,7 +42,7 @@ export interface EndpointInput {
 function validate(ctx: AppContext, input: EndpointInput): Result<{ url?: string }> {
   let url: string | undefined;
   if (input.url !== undefined) {
-    const check = checkTargetUrl(input.url, webhookNetworkPolicy(ctx.mode));
+    const check = checkTargetUrl(input.url, webhookNetworkPolicy(ctx));
     if (!check.ok) return err(domainError('validation_error', `url: ${check.reason}`, { path: 'url' }));
     url = check.url.href;
   }

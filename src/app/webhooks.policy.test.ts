@@ -51,9 +51,9 @@ describe('network policy', () => {
   it.each([
     ['live', undefined, { allowLoopback: false, allowPrivate: false }],
     ['sandbox', undefined, { allowLoopback: true, allowPrivate: false }],
-    ['live', 'true', { allowLoopback: false, allowPrivate: true }],
-    ['live', 'false', { allowLoopback: false, allowPrivate: false }],
-  ] as const)('%s mode with WEBHOOK_ALLOW_PRIVATE=%s', (mode, allow, expected) => {
-    expect(webhookNetworkPolicy(mode, allow === undefined ? {} : { WEBHOOK_ALLOW_PRIVATE: allow })).toEqual(expected);
+    ['live', true, { allowLoopback: false, allowPrivate: true }],
+    ['live', false, { allowLoopback: false, allowPrivate: false }],
+  ] as const)('%s mode with webhookAllowPrivate=%s', (mode, allow, expected) => {
+    expect(webhookNetworkPolicy({ mode, webhookAllowPrivate: allow })).toEqual(expected);
   });
 });

@@ -59,9 +59,9 @@ export function shouldDisable(policy: DeliveryPolicy, e: { failing_since: Date |
 }
 
 /**
- * The SSRF policy. WEBHOOK_ALLOW_PRIVATE is validated by config.ts at start; it is read
- * from the environment here because AppContext carries no webhook settings yet.
+ * The SSRF policy for every server-side fetch of a merchant-given URL (webhook endpoints,
+ * product images). WEBHOOK_ALLOW_PRIVATE is read once by config.ts into the AppContext.
  */
-export function webhookNetworkPolicy(mode: Mode, env: NodeJS.ProcessEnv = process.env): NetworkPolicy {
-  return networkPolicyFor(mode, env['WEBHOOK_ALLOW_PRIVATE'] === 'true');
+export function webhookNetworkPolicy(ctx: { mode: Mode; webhookAllowPrivate?: boolean | undefined }): NetworkPolicy {
+  return networkPolicyFor(ctx.mode, ctx.webhookAllowPrivate === true);
 }

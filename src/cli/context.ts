@@ -19,6 +19,7 @@ export async function openCliContext(cfg: Config): Promise<AppContext & { close(
     appSecret: cfg.WHATSAPP_APP_SECRET,
     verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
     graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? 'v24.0' },
+    webhookAllowPrivate: cfg.WEBHOOK_ALLOW_PRIVATE === 'true',
     jobsEnqueued: () => {},
     close: () => db.close(),
   };

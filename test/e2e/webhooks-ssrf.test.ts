@@ -123,8 +123,9 @@ describe('SSRF guard at connect time (live mode)', () => {
   });
 
   it('WEBHOOK_ALLOW_PRIVATE=true lets an operator target private networks, never metadata', async () => {
-    const before = process.env.WEBHOOK_ALLOW_PRIVATE;
-    process.env.WEBHOOK_ALLOW_PRIVATE = 'true';
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).WEBHOOK_ALLOW_PRIVATE).toBe('true');
+    expect(live.ctx.webhookAllowPrivate).toBe(false); // read once from the config the server started with
+    live.ctx.webhookAllowPrivate = true;
     try {
       const internal = await api('/v1/webhook-endpoints', { url: 'http://10.0.0.1/hooks' });
       expect(internal.status).toBe(201);
@@ -135,8 +136,7 @@ describe('SSRF guard at connect time (live mode)', () => {
       await webhookRunner(live, clock).drain();
       expect(receiver.received.map((r) => r.json.type)).toEqual(['webhook.test']);
     } finally {
-      if (before === undefined) delete process.env.WEBHOOK_ALLOW_PRIVATE;
-      else process.env.WEBHOOK_ALLOW_PRIVATE = before;
+      live.ctx.webhookAllowPrivate = false;
     }
   });
 });
