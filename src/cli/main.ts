@@ -23,6 +23,7 @@ const USAGE = `usage: chatcart <command>
   merchants list [--json]
   keys create|list --merchant ID [--json]
   keys rotate|revoke --merchant ID --key KEY_ID [--grace SECONDS] [--json]
+  keys reencrypt [--dry-run] [--json]
   flows keygen --merchant ID [--rotate] [--json]   WhatsApp Flows key pair: prints the public key
   flows pubkey --merchant ID [--json]
   whatsapp show|set --merchant ID [--phone-number-id N] [--access-token T] [--waba-id N] [--catalog-id N] [--throughput N]

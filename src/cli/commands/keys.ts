@@ -4,11 +4,13 @@ import { getMerchant, listApiKeys } from '../../store/merchants.repository.ts';
 import { presentApiKey } from '../../http/presenters.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
+import { reencryptSecrets } from '../../app/secrets.reencrypt.ts';
 
 export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
-  const { values, positionals } = flags(argv, { merchant: { type: 'string' }, key: { type: 'string' }, grace: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = flags(argv, { merchant: { type: 'string' }, key: { type: 'string' }, grace: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } });
   const sub = positionals[0];
-  if (!['create', 'list', 'rotate', 'revoke'].includes(sub ?? '')) throw new UsageError('usage: chatcart keys create|list|rotate|revoke --merchant ID [--key KEY_ID] [--grace SECONDS]');
+  if (sub === 'reencrypt') return runReencrypt(cfg, values['dry-run'] === true, values.json === true);
+  if (!['create', 'list', 'rotate', 'revoke'].includes(sub ?? '')) throw new UsageError('usage: chatcart keys create|list|rotate|revoke --merchant ID [--key KEY_ID] [--grace SECONDS] | chatcart keys reencrypt [--dry-run]');
   const merchantId = required(values.merchant, 'merchant');
   const grace = values.grace === undefined ? 0 : Number(values.grace);
   if (!Number.isInteger(grace) || grace < 0) throw new UsageError('--grace must be a whole number of seconds');
@@ -34,6 +36,23 @@ export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
         print(presentApiKey(r.value), `Revoked ${keyId}`);
       }
     }
+  } finally {
+    await ctx.close();
+  }
+  return 0;
+}
+
+/** Seals every stored secret again with the current CHATCART_ENCRYPTION_KEY (see docs/operations.md). */
+async function runReencrypt(cfg: Config, dryRun: boolean, json: boolean): Promise<number> {
+  const ctx = await openCliContext(cfg);
+  try {
+    const r = await reencryptSecrets(ctx, { dryRun });
+    if (!r.ok) throw new UsageError(r.error.message);
+    const human = r.value.columns
+      .map((c) => `${`${c.table}.${c.column}`.padEnd(34)} ${String(c.reencrypted).padStart(6)} re-sealed   before: ${Object.entries(c.by_key_before).map(([k, n]) => `${k}=${n}`).join(' ') || 'none'}`)
+      .concat(`${dryRun ? 'Dry run: nothing changed' : `Re-sealed ${r.value.total} value(s)`}; current key id ${r.value.key_id}`)
+      .join('\n');
+    process.stdout.write(json ? `${JSON.stringify(r.value)}\n` : `${human}\n`);
   } finally {
     await ctx.close();
   }
