@@ -7,6 +7,7 @@ import { listExpiredOpenOrders } from '../store/orders.repository.ts';
 import { paymentJobHandlers } from './payment-handlers.ts';
 import { whatsappJobHandlers } from './whatsapp-handlers.ts';
 import { webhookJobHandlers } from './webhook-handlers.ts';
+import { scheduleWebhookSweep } from '../app/webhooks.sweep.ts';
 import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
 import { sandboxWhatsAppJobHandlers } from '../sandbox/whatsapp/wa.jobs.ts';
 import type { JobHandler } from './runner.ts';
@@ -37,6 +38,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
       for (const o of await listExpiredOpenOrders(ctx.db, now, 500)) {
         await enqueueJob(ctx.db, { kind: 'order.expire', merchantId: o.merchant_id, payload: { order_id: o.id }, runAt: now, dedupeKey: `order.expire:${o.id}:sweep:${maintenanceDedupeKey(now)}` });
       }
+      await scheduleWebhookSweep(ctx, now);
       await scheduleMaintenance(ctx, new Date(now.getTime() + MAINTENANCE_EVERY_MS));
     },
   };

@@ -5,6 +5,7 @@ import type { AppContext } from '../app/context.ts';
 import { attemptDelivery, type DeliverOptions } from '../app/webhooks.delivery.ts';
 import { fanOutEvent } from '../app/webhooks.fanout.ts';
 import { DEFAULT_DELIVERY_POLICY } from '../app/webhooks.policy.ts';
+import { scheduleWebhookSweep, sweepStrandedDeliveries } from '../app/webhooks.sweep.ts';
 import type { JobRow } from '../store/jobs.repository.ts';
 import { PermanentJobError, type JobHandler } from './runner.ts';
 
@@ -28,6 +29,11 @@ export function webhookJobHandlers(ctx: AppContext, o: Partial<DeliverOptions> =
     },
     'webhooks.deliver': async (job) => {
       await attemptDelivery(ctx, job.merchant_id!, { deliveryId: need(job, 'delivery_id'), round: int(job, 'round'), attempt: int(job, 'attempt') }, options);
+    },
+    // Every 5 minutes (chained; maintenance restarts the chain if it ever breaks).
+    'webhooks.sweep': async () => {
+      await sweepStrandedDeliveries(ctx);
+      await scheduleWebhookSweep(ctx, ctx.clock.now());
     },
   };
 }
