@@ -13,6 +13,7 @@ import { getNumber, listNumbersByWaba, updateNumber } from '../store/whatsapp-nu
 import type { AppContext } from './context.ts';
 import { inTransaction } from './context.ts';
 import { recordEvent } from './events.ts';
+import { completeFlowFromReply } from './flows.complete.ts';
 import { cartToOrder } from './whatsapp.cart.ts';
 import { textMessage } from '../adapters/whatsapp/message.builders.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
@@ -118,6 +119,11 @@ async function applyMessage(ctx: AppContext, tx: Tx, merchantId: string, phoneNu
       await setOptOut(tx, merchantId, waId, false, now);
       return { status: 'processed', note: 'opted in' };
     }
+  }
+  if (msg.type === 'nfm_reply') {
+    const r = await completeFlowFromReply(ctx, tx, { merchantId, phoneNumberId, waId, wamid: msg.id, responseJson: msg.nfm.responseJson, flowToken: msg.nfm.flowToken });
+    if (r.reply) await reply(ctx, tx, merchantId, waId, r.reply);
+    return { status: 'processed', note: r.note };
   }
   if (msg.type === 'order') {
     const r = await cartToOrder(ctx, tx, { merchantId, number, waId, name: item.contact?.name ?? null, message: msg, messageRowId: stored.id });

@@ -63,7 +63,19 @@ export interface FlowDefinition<S> {
   state: z.ZodType<S>;
   initialState(): S;
   screens: Record<string, FlowScreen<S, any>>;
+  /**
+   * The nfm_reply completion webhook for one of this flow's tokens (the token row locked,
+   * in the inbox transaction). Must be idempotent: it may run after the final
+   * data_exchange already created the result. Build from server state only; `response`
+   * (the customer's response_json) is input, never a price or an item list to trust.
+   */
+  onCompleted?(call: FlowCall<S>, response: Record<string, unknown>): Promise<FlowCompletion>;
 }
+
+/** What onCompleted did: created the result now, found it made already, or could not make it. */
+export type FlowCompletion =
+  | { status: 'created' | 'exists'; ref: string }
+  | { status: 'refused'; note: string; reply?: string };
 
 /** Keeps each screen's input type tied to its submit while the screens sit in one record. */
 export function screen<S, I>(def: FlowScreen<S, I>): FlowScreen<S, I> {

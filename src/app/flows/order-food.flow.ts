@@ -7,12 +7,12 @@
 // checked against the catalog; prices and totals are recomputed on every screen; the
 // total the customer confirms is compared with a fresh one before the order is made.
 import { z } from 'zod';
-import { setOrderFlowToken } from '../../store/flows.repository.ts';
+import { getOrderIdByFlowToken, setOrderFlowToken } from '../../store/flows.repository.ts';
 import { getMerchant } from '../../store/merchants.repository.ts';
 import type { MerchantSettings } from '../merchants.ts';
 import { createOrder } from '../orders.create.ts';
 import type { PaymentMethod } from '../payment-methods.ts';
-import { screen, type FlowCall, type FlowDefinition, type FlowStep } from './flow.types.ts';
+import { screen, type FlowCall, type FlowCompletion, type FlowDefinition, type FlowStep } from './flow.types.ts';
 import { cartSummary, cartText, clip, countryFor, dishNames, loadMenu, MAX_OPTIONS, money, priceCart, type Menu } from './order-food.menu.ts';
 
 /** Per line and per cart: a food order, not a wholesale one. */
@@ -122,6 +122,21 @@ async function placeOrder(call: FlowCall<OrderFoodState>): Promise<FlowStep<Orde
   return { kind: 'complete', state: s, params: { order_id: r.value.order.id, reference_id: r.value.payment.reference_id, total: money(r.value.order.total, r.value.order.currency) } };
 }
 
+// The nfm_reply webhook: normally the order exists already (CONFIRM's data_exchange made
+// it). If not (the webhook came first, or that request failed after the customer saw
+// SUCCESS), the same placeOrder runs on the stored cart, address and quoted total:
+// response_json is never read for items or prices.
+async function completeFromWebhook(call: FlowCall<OrderFoodState>): Promise<FlowCompletion> {
+  const existing = await getOrderIdByFlowToken(call.tx, call.merchantId, call.token);
+  if (existing) return { status: 'exists', ref: existing };
+  const s = call.state;
+  if (s.quoted_total === null || !s.address || s.cart.length === 0) return { status: 'refused', note: 'the flow never reached CONFIRM: nothing to order' };
+  const step = await placeOrder(call);
+  if (step.kind === 'complete') return { status: 'created', ref: String(step.params['order_id']) };
+  const why = step.error ?? 'the order could not be placed';
+  return { status: 'refused', note: why, reply: clip(`We could not place your order: ${why} Open the menu again to order.`, 1000) };
+}
+
 export const orderFood: FlowDefinition<OrderFoodState> = {
   name: 'order_food',
   metaFlowName: 'chatcart_order_food',
@@ -130,6 +145,7 @@ export const orderFood: FlowDefinition<OrderFoodState> = {
   message: { cta: 'Order now', body: 'Browse our menu and order in a few taps.', header: 'Order food' },
   state: stateSchema,
   initialState: () => ({ category: null, cart: [], address: null, quoted_total: null }),
+  onCompleted: completeFromWebhook,
   screens: {
     MENU: screen({
       async render({ tx, merchantId, state }) {
