@@ -2,6 +2,7 @@
 // embedded PGlite in CHATCART_DATA_DIR guarded by an exclusive lock, because two
 // processes writing one PGlite folder silently lose rows.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { openPglite, openPostgres, type Db } from './db.ts';
@@ -31,25 +32,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Db> {
   } else {
     const dir = path.resolve(opts.dataDir);
     fs.mkdirSync(dir, { recursive: true });
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(dir, {
-        lockfilePath: path.join(dir, 'chatcart.lock'),
-        realpath: false,
-        retries: 0,
-        // Creating a fresh PGlite folder blocks the event loop for seconds (much longer on a
-        // loaded or small machine), so the lock cannot be refreshed meanwhile; a short stale
-        // threshold let a second process take the lock over and the holder then crash.
-        stale: 60_000,
-        update: 10_000,
-        onCompromised: opts.onLockCompromised ?? ((e) => {
-          throw e;
-        }),
-      });
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ELOCKED') throw new DataDirInUseError(dir);
-      throw e;
-    }
+    const release = await lockDataDir(dir, opts.onLockCompromised);
     try {
       const inner = await openPglite(path.join(dir, 'pgdata'));
       db = { ...inner, close: async () => { await inner.close(); await release(); } };
@@ -65,4 +48,73 @@ export async function openStore(opts: OpenStoreOptions): Promise<Db> {
     throw e;
   }
   return db;
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+}
+
+function ownerFile(dir: string): string {
+  return path.join(dir, 'chatcart.lock.owner');
+}
+
+function readOwner(dir: string): LockOwner | undefined {
+  try {
+    const o = JSON.parse(fs.readFileSync(ownerFile(dir), 'utf8')) as Partial<LockOwner>;
+    return typeof o.pid === 'number' && typeof o.host === 'string' ? { pid: o.pid, host: o.host } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True only when the holder is known dead: it ran on this host and its pid is gone. */
+function ownerIsDead(o: LockOwner | undefined): boolean {
+  if (!o || o.host !== os.hostname()) return false;
+  try {
+    process.kill(o.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+async function lockDataDir(dir: string, onCompromised: ((e: Error) => void) | undefined): Promise<() => Promise<void>> {
+  const lockfilePath = path.join(dir, 'chatcart.lock');
+  const take = () =>
+    lockfile.lock(dir, {
+      lockfilePath,
+      realpath: false,
+      retries: 0,
+      // Creating a fresh PGlite folder blocks the event loop for seconds (much longer on a
+      // loaded or small machine), so the lock cannot be refreshed meanwhile; a short stale
+      // threshold let a second process take the lock over and the holder then crash.
+      stale: 60_000,
+      update: 10_000,
+      onCompromised: onCompromised ?? ((e) => {
+        throw e;
+      }),
+    });
+  // Every opener passes through a short-lived gate, so "take the lock, or take over a dead
+  // holder's lock, and record the owner" is one step: two processes starting after a crash
+  // cannot both remove the old lock and both hold a new one.
+  const gate = await lockfile.lock(path.join(dir, 'chatcart.gate'), { lockfilePath: path.join(dir, 'chatcart.lock.gate'), realpath: false, stale: 10_000, retries: { retries: 40, minTimeout: 50, maxTimeout: 250 } });
+  try {
+    let release: () => Promise<void>;
+    try {
+      release = await take();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ELOCKED') throw e;
+      // A holder killed with -9 leaves its lock behind until it goes stale (60 s). Its pid,
+      // recorded beside the lock, says at once whether it is gone; a pid reused by another
+      // process only means waiting for staleness as before.
+      if (!ownerIsDead(readOwner(dir))) throw new DataDirInUseError(dir);
+      fs.rmSync(lockfilePath, { recursive: true, force: true });
+      release = await take();
+    }
+    fs.writeFileSync(ownerFile(dir), JSON.stringify({ pid: process.pid, host: os.hostname() } satisfies LockOwner));
+    return release;
+  } finally {
+    await gate();
+  }
 }

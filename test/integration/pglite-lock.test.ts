@@ -1,5 +1,6 @@
 // Only one process may open an embedded database folder. These tests use their own
 // temporary folders, so they run the same whatever TEST_DATABASE_URL says.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import type { Db } from '../../src/store/db.ts';
 import { getMerchant, insertMerchant } from '../../src/store/merchants.repository.ts';
 import { DataDirInUseError, openStore } from '../../src/store/open.ts';
 import { runCli } from '../support/cli.ts';
+import { PROJECT_ROOT } from '../support/context.ts';
 
 // Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
 // generous time. Nothing here asserts on speed.
@@ -87,5 +89,27 @@ describe('the embedded database lock', () => {
     const ok = await runCli(['migrate'], { CHATCART_DATA_DIR: dir });
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`migrated embedded PGlite at ${dir}`);
+  });
+
+  it('after its holder is killed with -9, the folder opens at once (the dead pid frees the lock) and keeps what was committed', async () => {
+    const dir = tmpDir();
+    const id = newId('mer');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/hold-data-dir.ts', dir, id], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));
+    });
+    // While it lives, the folder is refused.
+    await expect(openStore({ dataDir: dir })).rejects.toBeInstanceOf(DataDirInUseError);
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    expect(fs.existsSync(path.join(dir, 'chatcart.lock'))).toBe(true);
+
+    const db = await openTracked(dir);
+    expect((await getMerchant(db, id))?.name).toBe('Written before the crash');
+    // And the new holder is protected in turn.
+    await expect(openStore({ dataDir: dir })).rejects.toBeInstanceOf(DataDirInUseError);
+    await closeTracked(db);
   });
 });
