@@ -117,7 +117,8 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
         }
         await updateNumber(tx, number.merchant_id, { token_status: 'invalid' }, ctx.clock.now());
         await updateMessage(tx, m.id, { status: 'queued', error }, ctx.clock.now());
-        await recordEvent(ctx, tx, { source: 'whatsapp', id: number.phone_number_id }, { merchantId: number.merchant_id, type: 'whatsapp.token_invalid', data: { phone_number_id: number.phone_number_id, error } });
+        // One event per pause: the row lock orders in-flight sends, and only the first finds it still ok.
+        if (current?.token_status !== 'invalid') await recordEvent(ctx, tx, { source: 'whatsapp', id: number.phone_number_id }, { merchantId: number.merchant_id, type: 'whatsapp.token_invalid', data: { phone_number_id: number.phone_number_id, error } });
         return true;
       });
       if (!paused) throw new DeferJob(ctx.clock.now(), 'access token rejected (190), but it was updated meanwhile: retrying with the new one');
