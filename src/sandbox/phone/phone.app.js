@@ -126,6 +126,7 @@
     const ctx = {
       byId: S.byId, exps: exps(), names: names(), updates: R.orderUpdates(messages), openLists: S.openLists,
       pay, reply: (m, interactive) => send({ type: 'interactive', interactive, context: { id: m.id } }),
+      openFlow: (m) => { const gen = S.gen; window.PhoneFlow.open(m.id, S.wa, () => { if (gen === S.gen) poll(gen); }); },
       toggleList: (id) => { if (!S.openLists.delete(id)) S.openLists.add(id); render(S.data, true); },
     };
     const rows = [];

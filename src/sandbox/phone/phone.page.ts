@@ -61,12 +61,19 @@ table.lines tr.sum td{color:#667781}table.lines tr.total td{border-top:1px solid
 .qty span{min-width:1.3rem;text-align:center;font-variant-numeric:tabular-nums}
 .sheet footer{padding:.6rem .8rem;border-top:1px solid #e9edef}
 .primary{width:100%;padding:.75rem;border:0;border-radius:999px;background:#008069;color:#fff;font-weight:600}
+.flowwrap{flex:1;overflow-y:auto;margin:0}.flowbody{padding:.7rem .9rem;display:flex;flex-direction:column;gap:.6rem}
+.fh{font-size:1.2rem;margin:0}.fsh{font-size:1rem;margin:0}.fb{margin:0;white-space:pre-wrap}.fc{margin:0;font-size:.8rem;color:#667781;white-space:pre-wrap}
+.ffield{display:flex;flex-direction:column;gap:.2rem;border:0;margin:0;padding:0}.flabel{font-size:.8rem;color:#54656f}.fhelp{font-size:.72rem;color:#667781}
+.ffield input,.ffield select,.ffield textarea{font:inherit;padding:.55rem .6rem;border:1px solid #c8cfd3;border-radius:6px;background:#fff;min-width:0}
+.fgroup{display:flex;flex-direction:column;gap:.15rem}.fopt{display:flex;gap:.5rem;align-items:flex-start;padding:.35rem .1rem;border-bottom:1px solid #f0f2f5}.fopt small{display:block;color:#667781}
+.flink{align-self:flex-start;border:0;background:none;color:#027eb5;padding:0;text-decoration:underline}
 `;
 
 const ICON = {
   menu: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm0 2a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z"/></svg>',
   shop: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16l1 5a3 3 0 0 1-2 2.8V20H5v-8.2A3 3 0 0 1 3 9l1-5zm3 9v5h10v-5H7z"/></svg>',
   send: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M2 21l21-9L2 3v7l15 2-15 2z"/></svg>',
+  back: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z"/></svg>',
   close: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M19 6.4L17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z"/></svg>',
 };
 
@@ -76,6 +83,7 @@ export function phonePage(): string {
 <meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>chatcart sandbox phone</title>
 <style>${CSS}</style>
 <script src="/sandbox/phone/render.js" defer></script>
+<script src="/sandbox/phone/flow.js" defer></script>
 <script src="/sandbox/phone/app.js" defer></script>
 </head><body>
 <div class="phone">
@@ -100,6 +108,12 @@ export function phonePage(): string {
 <header><button type="button" class="icon" id="close-catalog" data-testid="close-catalog" aria-label="Close catalog">${ICON.close}</button><h2 id="catalog-title">Catalog</h2></header>
 <ul class="products" id="products"></ul>
 <footer><button type="button" class="primary" id="send-cart" data-testid="send-cart" disabled>Send cart</button></footer>
+</section>
+<section class="sheet" id="flow" data-testid="flow" hidden>
+<header><button type="button" class="icon" id="flow-close" data-testid="flow-close" aria-label="Close form">${ICON.close}</button><button type="button" class="icon" id="flow-back" data-testid="flow-back" aria-label="Back" hidden>${ICON.back}</button><h2 id="flow-title" data-testid="flow-title">Form</h2></header>
+<form class="flowwrap" id="flow-form" novalidate><div class="flowbody" id="flow-body" data-testid="flow-body"></div></form>
+<p class="error" id="flow-error" data-testid="flow-error" role="alert" hidden></p>
+<footer id="flow-footer"></footer>
 </section>
 </div>
 </body></html>`;

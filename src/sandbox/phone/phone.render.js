@@ -148,6 +148,12 @@
       return el('div', {}, header, body, footer, el('button', { type: 'button', class: 'cta', onclick: () => ctx.toggleList(m.id) }, v.action?.button ?? 'Choose'),
         open ? el('ul', { class: 'list-rows' }, rows.map((r) => el('li', {}, el('button', { type: 'button', onclick: () => ctx.reply(m, { type: 'list_reply', list_reply: { id: r.id, title: r.title, description: r.description } }) }, r.title ?? '', r.description ? el('small', {}, r.description) : null)))) : null);
     }
+    if (t === 'flow') {
+      // The CTA opens the Flow view (phone.flow.js); the sandbox plays WhatsApp's client.
+      const p = v.action?.parameters ?? {};
+      return el('div', { 'data-testid': 'flow-message' }, header, body, footer,
+        el('button', { type: 'button', class: 'cta', 'data-testid': 'flow-open', onclick: () => ctx.openFlow(m) }, p.flow_cta ?? 'Open'));
+    }
     const reply = v[t] ?? {};
     if (t === 'button_reply' || t === 'list_reply') return el('div', {}, linkify(reply.title ?? ''), reply.description ? el('p', { class: 'foot' }, reply.description) : null);
     if (t === 'nfm_reply') return el('div', {}, el('span', { class: 'tag' }, 'Form sent'), linkify(reply.body ?? 'Sent'));

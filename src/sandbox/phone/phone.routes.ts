@@ -8,10 +8,22 @@ import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { currencyExponent } from '../../domain/money.ts';
 import type { App } from '../../http/app.ts';
+import { z } from 'zod';
+import { completeFlow, exchangeFlow, openFlow, type FlowFailure } from './phone.flows.ts';
 import { PHONE_CSP, phonePage } from './phone.page.ts';
 
 const hide = { schema: { hide: true } } as const;
-const SCRIPTS = ['app.js', 'render.js'] as const;
+const SCRIPTS = ['app.js', 'render.js', 'flow.js'] as const;
+
+const flowParams = z.strictObject({ wamid: z.string().min(1).max(512) });
+const flowQuery = z.strictObject({ wa_id: z.string().regex(/^[1-9]\d{6,14}$/) });
+const exchangeBody = z.strictObject({
+  wa_id: z.string().regex(/^[1-9]\d{6,14}$/),
+  action: z.enum(['INIT', 'BACK', 'data_exchange']),
+  screen: z.string().min(1).max(200).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+const completeBody = z.strictObject({ wa_id: z.string().regex(/^[1-9]\d{6,14}$/), payload: z.record(z.string(), z.unknown()).optional() });
 
 interface NumberListRow {
   phone_number_id: string;
@@ -60,6 +72,19 @@ export async function registerSandboxPhone(app: App, ctx: AppContext): Promise<v
       for (const [name, source] of scripts) {
         phone.get(`/${name}`, hide, async (_req, reply) => secured(reply, 'text/javascript; charset=utf-8', 'no-cache').send(source));
       }
+      // Flows: the page names the flow message and the action; the sandbox does the crypto.
+      type FlowParams = { wamid: string };
+      const answer = (reply: FastifyReply, r: { ok: true; value: unknown } | { ok: false; error: FlowFailure }) =>
+        r.ok ? reply.header('cache-control', 'no-store').send(r.value) : reply.code(r.error.status).send({ error: { type: 'sandbox_error', message: r.error.message } });
+      phone.get<{ Params: FlowParams; Querystring: { wa_id: string } }>('/flows/:wamid', { schema: { hide: true, params: flowParams, querystring: flowQuery } }, async (req, reply) =>
+        answer(reply, await openFlow(ctx, req.params.wamid, req.query.wa_id)),
+      );
+      phone.post<{ Params: FlowParams; Body: z.infer<typeof exchangeBody> }>('/flows/:wamid/exchange', { schema: { hide: true, params: flowParams, body: exchangeBody } }, async (req, reply) =>
+        answer(reply, await exchangeFlow(ctx, req.params.wamid, req.body.wa_id, req.body)),
+      );
+      phone.post<{ Params: FlowParams; Body: z.infer<typeof completeBody> }>('/flows/:wamid/complete', { schema: { hide: true, params: flowParams, body: completeBody } }, async (req, reply) =>
+        answer(reply, await completeFlow(ctx, req.params.wamid, req.body.wa_id, req.body.payload ?? {})),
+      );
       phone.get('/numbers', hide, async (_req, reply) => reply.header('cache-control', 'no-store').send({ object: 'list', data: await listPhoneNumbers(ctx) }));
     },
     { prefix: '/sandbox/phone' },

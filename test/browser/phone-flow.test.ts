@@ -1,0 +1,132 @@
+// A WhatsApp Flow in the simulated phone, in a real browser with background workers on
+// the real clock: the flow message arrives, its button opens the Flow view, each screen
+// of flows/order-food.flow.json is rendered from our endpoint's answers (the sandbox
+// encrypts, signs and decrypts as WhatsApp does), and placing the order sends the
+// nfm_reply and brings the bill into the chat.
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/adapters/clock/clock.ts';
+import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let s: TestServer;
+let browser: Browser;
+let pnid: string;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  s = await startTestServer({ jobs: true, clock: systemClock, env: { CHATCART_POLL_MS: '50' } });
+  pnid = (await s.api('/v1/settings/whatsapp')).body.phone_number_id;
+  expect((await s.api('/v1/flows/keys', { body: {} })).status).toBe(201);
+  await s.ctx.db.query(`update products set category = 'Drinks' where merchant_id = $1 and retailer_id in ('masala-chai', 'filter-coffee')`, [s.merchantId]);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+function watch(page: Page) {
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`http ${r.status()} ${r.url()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+}
+
+const chat = (page: Page) => page.getByTestId('chat');
+
+async function openChat(customer: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 400, height: 860 } });
+  watch(page);
+  await page.goto(`${s.base}/sandbox/phone?wa_id=${customer}&phone_number_id=${pnid}`);
+  await expect.poll(() => page.getByTestId('shop-name').textContent()).toBe('Demo Shop');
+  return page;
+}
+
+/** The screen the Flow view shows, once it settles on `id`. */
+async function onScreen(page: Page, id: string) {
+  await expect.poll(() => page.getByTestId('flow').getAttribute('data-screen'), { timeout: 15_000 }).toBe(id);
+}
+
+describe('flows in the sandbox phone', () => {
+  it('orders food through the flow and gets the bill', async () => {
+    const customer = '919811100011';
+    const page = await openChat(customer);
+    await page.getByTestId('text').fill('hi');
+    await page.getByTestId('send').click();
+    await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'hi' }).waitFor();
+
+    const sent = await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'order_food' } });
+    expect(sent.status).toBe(201);
+    const flowMsg = chat(page).getByTestId('flow-message');
+    await flowMsg.waitFor({ timeout: 20_000 });
+    expect(await flowMsg.textContent()).toContain('Browse our menu');
+    await flowMsg.getByTestId('flow-open').click();
+
+    // MENU: categories from the catalog in a dropdown.
+    const flow = page.getByTestId('flow');
+    await onScreen(page, 'MENU');
+    await expect(page.getByTestId('flow-title').textContent()).resolves.toBe('Menu');
+    const drinks = page.getByTestId('flow-field-category').locator('option', { hasText: 'Drinks' });
+    await page.getByTestId('flow-field-category').selectOption(await drinks.getAttribute('value') as string);
+    await page.getByTestId('flow-footer').click();
+
+    // ITEMS: a dish and a quantity; a price typed by nobody, read from the catalog.
+    await onScreen(page, 'ITEMS');
+    expect(await flow.textContent()).toContain('INR 249.00');
+    await page.getByTestId('flow-field-item').selectOption('masala-chai');
+    await page.getByTestId('flow-field-quantity').selectOption('2');
+    await page.getByTestId('flow-footer').click();
+
+    // CART: the live total; back to add a coffee, then remove it again.
+    await onScreen(page, 'CART');
+    expect(await flow.textContent()).toContain('Total: INR 498.00');
+    await page.getByTestId('flow-back').click();
+    await onScreen(page, 'ITEMS');
+    await page.getByTestId('flow-field-item').selectOption('filter-coffee');
+    await page.getByTestId('flow-footer').click();
+    await onScreen(page, 'CART');
+    expect(await flow.textContent()).toContain('Total: INR 947.00');
+    await page.getByTestId('flow-field-remove').locator('input[value=filter-coffee]').check();
+    await page.getByTestId('flow-footer').click();
+    await expect.poll(() => flow.textContent()).toContain('Total: INR 498.00');
+    await expect(page.getByTestId('flow-error').textContent()).resolves.toBe('Removed 1 dish.');
+    await page.getByTestId('flow-footer').click();
+
+    // ADDRESS: a required field left empty is refused in the page; then filled.
+    await onScreen(page, 'ADDRESS');
+    await expect(page.getByTestId('flow-field-country_code').inputValue()).resolves.toBe('IN');
+    await page.getByTestId('flow-field-name').fill('Asha Rao');
+    await page.getByTestId('flow-footer').click();
+    await onScreen(page, 'ADDRESS');
+    await page.getByTestId('flow-field-address_line1').fill('12 MG Road');
+    await page.getByTestId('flow-field-city').fill('Bengaluru');
+    await page.getByTestId('flow-field-postal_code').fill('560001');
+    await page.getByTestId('flow-footer').click();
+
+    await onScreen(page, 'CONFIRM');
+    expect(await flow.textContent()).toContain('Bengaluru 560001');
+    expect(await flow.textContent()).toContain('Total: INR 498.00');
+    await page.screenshot({ path: screenshotPath('phone-flow-confirm') });
+    await page.getByTestId('flow-footer').click();
+
+    // Done: the view closes, the "Sent" reply shows, the bill arrives.
+    await flow.waitFor({ state: 'hidden', timeout: 15_000 });
+    await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'Form sent' }).waitFor({ timeout: 15_000 });
+    const bill = chat(page).getByTestId('bill');
+    await bill.waitFor({ timeout: 20_000 });
+    expect(await bill.textContent()).toContain('Total INR 498.00');
+    const file = screenshotPath('phone-flow-bill');
+    await page.screenshot({ path: file });
+    expect(fs.statSync(file).size).toBeGreaterThan(1000);
+
+    const orders = await s.ctx.db.query<{ total: number; flow_token: string }>(`select total, flow_token from orders where flow_token = $1`, [sent.body.flow_token]);
+    expect(orders).toEqual([{ total: 49_800, flow_token: sent.body.flow_token }]);
+
+    // Opening the finished flow again: WhatsApp's "no longer available".
+    await flowMsg.getByTestId('flow-open').click();
+    await expect(page.getByTestId('flow-closed').textContent()).resolves.toBe('This form has already been submitted.');
+    await page.getByTestId('flow-close').click();
+    expect(problems).toEqual([]);
+  });
+});
