@@ -12,6 +12,7 @@ import { runFlows } from './commands/flows.ts';
 import { runKeys } from './commands/keys.ts';
 import { runMerchants } from './commands/merchants.ts';
 import { runMigrate, runStart, runWorker } from './commands/server.ts';
+import { runReconcile } from './commands/reconcile.ts';
 import { runWhatsApp } from './commands/whatsapp.ts';
 
 const USAGE = `usage: chatcart <command>
@@ -29,6 +30,8 @@ const USAGE = `usage: chatcart <command>
   whatsapp show|set --merchant ID [--phone-number-id N] [--access-token T] [--waba-id N] [--catalog-id N] [--throughput N]
   db copy --to postgres://…           copy the embedded database into PostgreSQL
   events replay --merchant ID --endpoint whe_… (--event evt_… | --from ISO --to ISO)
+  reconcile FILE --merchant ID --format razorpay|stripe|generic [--provider P] [--map Col=field,…] [--amount-unit minor|major] [--from ISO --to ISO] [--json]
+                                      match a settlement report; exit 3 when there are mismatches
   docs transitions                    write docs/state-machines.md from the code
 
 Configuration is read from the environment: see README.md.`;
@@ -58,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       return runDb(cfg, rest);
     case 'events':
       return runEvents(cfg, rest);
+    case 'reconcile':
+      return runReconcile(cfg, rest);
     case 'whatsapp':
       return runWhatsApp(cfg, rest);
     default:

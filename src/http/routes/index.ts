@@ -24,6 +24,9 @@ import * as productsCreate from './products.create.ts';
 import * as productsGet from './products.get.ts';
 import * as productsList from './products.list.ts';
 import * as productsUpdate from './products.update.ts';
+import * as reconciliationsCreate from './reconciliations.create.ts';
+import * as reconciliationsGet from './reconciliations.get.ts';
+import * as reconciliationsRerun from './reconciliations.rerun.ts';
 import * as settingsPayments from './settings.payments.ts';
 import * as settingsProviders from './settings.providers.ts';
 import * as settingsWhatsApp from './settings.whatsapp.ts';
@@ -44,6 +47,7 @@ const v1 = [
   eventsList, messagesList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
   flows,
   webhookEndpointsCreate, webhookEndpointsList, webhookEndpointsUpdate, webhookEndpointsRotate, webhookEndpointsSendTest, webhookEndpointsAttempts, webhookEndpointsReplay,
+  reconciliationsCreate, reconciliationsGet, reconciliationsRerun,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {

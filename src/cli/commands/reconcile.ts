@@ -1,0 +1,88 @@
+// `chatcart reconcile FILE`: the same import as POST /v1/reconciliations. Prints the run
+// id and a table (category, count, amount per currency). Exit codes: 0 the report
+// reconciles (only matched and informational rows), 3 there are mismatches, 1 the file
+// was refused (the message names the line), 2 usage.
+import fs from 'node:fs';
+import path from 'node:path';
+import { importReport } from '../../app/reconciliation.ts';
+import type { Config } from '../../config.ts';
+import { formatMinor } from '../../domain/money.ts';
+import { parseMappingSpec } from '../../domain/reconciliation/format.generic.ts';
+import { AMOUNT_UNITS, CATEGORIES, REPORT_FORMATS, type AmountUnit, type ReportFormat } from '../../domain/reconciliation/report.ts';
+import { getMerchant } from '../../store/merchants.repository.ts';
+import { flags, required, UsageError } from '../args.ts';
+import { openCliContext } from '../context.ts';
+
+export const EXIT_MISMATCHES = 3;
+
+const USAGE = `usage: chatcart reconcile FILE --merchant ID --format razorpay|stripe|generic [--provider P] [--map "Column=field,…"] [--amount-unit minor|major] [--from ISO --to ISO] [--json]`;
+
+function isoDate(v: string, name: string): Date {
+  const d = new Date(v);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be an ISO 8601 time such as 2026-03-01T00:00:00Z`);
+  return d;
+}
+
+export async function runReconcile(cfg: Config, argv: string[]): Promise<number> {
+  const { values, positionals } = flags(argv, {
+    merchant: { type: 'string' },
+    format: { type: 'string' },
+    provider: { type: 'string' },
+    map: { type: 'string' },
+    'amount-unit': { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError(USAGE);
+  const merchantId = required(values.merchant, 'merchant');
+  const format = required(values.format, 'format') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+  const unit = values['amount-unit'] as AmountUnit | undefined;
+  if (unit !== undefined && !AMOUNT_UNITS.includes(unit)) throw new UsageError(`--amount-unit must be minor or major`);
+  let mapping;
+  if (values.map !== undefined) {
+    const m = parseMappingSpec(values.map);
+    if (!m.ok) throw new UsageError(`--map: ${m.message}`);
+    mapping = m.mapping;
+  }
+  if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('give both --from and --to, or neither');
+  const period = values.from && values.to ? { from: isoDate(values.from, 'from'), to: isoDate(values.to, 'to') } : undefined;
+  let csv: string;
+  try {
+    csv = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const ctx = await openCliContext(cfg);
+  try {
+    if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
+    const r = await importReport(ctx, merchantId, { format, provider: values.provider, amountUnit: unit, mapping, period, fileName: path.basename(file), csv });
+    if (!r.ok) {
+      process.stderr.write(`chatcart: ${file}: ${r.error.message}\n`);
+      return 1;
+    }
+    const { run, created } = r.value;
+    if (values.json) {
+      const out = { id: run.id, version: run.version, created, status: run.status, format: run.format, provider: run.provider, row_count: run.row_count, period: { from: run.period_start && new Date(run.period_start).toISOString(), to: run.period_end && new Date(run.period_end).toISOString() }, totals: run.totals };
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    } else {
+      const rows = CATEGORIES.map((c) => {
+        const t = run.totals[c];
+        const amounts = Object.entries(t.amounts).map(([cur, n]) => `${formatMinor(n, cur)} ${cur}`).join(', ');
+        return [c, String(t.count), amounts || '-'];
+      });
+      const w = [0, 1, 2].map((i) => Math.max(...[['category', 'count', 'amount'], ...rows].map((r) => r[i]!.length)));
+      const line = (r: string[]) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padStart(w[1]!)}  ${r[2]}`;
+      process.stdout.write(
+        `${created ? 'Reconciled' : 'Already reconciled (same file and settings)'}: run ${run.id} (version ${run.version}), ${run.row_count} rows, ${run.status}\n` +
+          [line(['category', 'count', 'amount']), ...rows.map(line)].join('\n') +
+          '\n',
+      );
+    }
+    return run.status === 'clean' ? 0 : EXIT_MISMATCHES;
+  } finally {
+    await ctx.close();
+  }
+}

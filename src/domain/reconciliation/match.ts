@@ -1,0 +1,152 @@
+// A full outer join of a settlement report with our records: report payments and
+// refunds are looked up among ours by provider id (payments fall back to the reference
+// id); what is left on our side, inside the report's period, is what the provider does
+// not know about. Every row and every leftover record becomes exactly one item.
+import { CATEGORIES, MISMATCH_CATEGORIES, type MatchItem, type OurPayment, type OurRefund, type Period, type ReportRow, type Totals } from './report.ts';
+
+export interface MatchInput {
+  rows: readonly ReportRow[];
+  payments: readonly OurPayment[];
+  refunds: readonly OurRefund[];
+  /** Fees our ledger holds per provider payment id; null when there is no ledger to compare with. */
+  fees: ReadonlyMap<string, number> | null;
+  /** The span the report covers; our records outside it are not expected in it. */
+  period: Period | null;
+}
+
+export interface MatchResult {
+  items: MatchItem[];
+  totals: Totals;
+  clean: boolean;
+}
+
+const CAPTURED = new Set(['captured', 'refunded']);
+
+/** The report's covered period: from its earliest to its latest dated row. */
+export function inferPeriod(rows: readonly ReportRow[]): Period | null {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const r of rows) {
+    const t = r.occurredAt?.getTime();
+    if (t === undefined) continue;
+    if (t < from) from = t;
+    if (t > to) to = t;
+  }
+  return from === Infinity ? null : { from: new Date(from), to: new Date(to) };
+}
+
+function item(base: Partial<MatchItem> & Pick<MatchItem, 'category' | 'kind' | 'currency' | 'amount'>): MatchItem {
+  return {
+    line: null,
+    providerPaymentId: null,
+    providerRefundId: null,
+    referenceId: null,
+    orderId: null,
+    paymentId: null,
+    refundId: null,
+    expectedAmount: null,
+    actualAmount: null,
+    expectedFee: null,
+    actualFee: null,
+    note: null,
+    ...base,
+  };
+}
+
+const fromRow = (r: ReportRow) => ({ kind: r.kind, line: r.line, providerPaymentId: r.providerPaymentId, providerRefundId: r.providerRefundId, referenceId: r.referenceId, currency: r.currency, actualAmount: r.gross, actualFee: r.fee });
+const ofPayment = (p: OurPayment) => ({ providerPaymentId: p.providerPaymentId, paymentId: p.paymentId, orderId: p.orderId, referenceId: p.referenceId, expectedAmount: p.amount });
+
+export function matchReport(input: MatchInput): MatchResult {
+  const byId = new Map<string, OurPayment>();
+  const byRef = new Map<string, OurPayment>();
+  for (const p of input.payments) {
+    byId.set(p.providerPaymentId, p);
+    if (p.referenceId && CAPTURED.has(p.status)) byRef.set(p.referenceId, p);
+  }
+  const refundsById = new Map<string, OurRefund>();
+  for (const r of input.refunds) if (r.providerRefundId) refundsById.set(r.providerRefundId, r);
+
+  const items: MatchItem[] = [];
+  const seen = new Map<string, number>(); // provider payment id → the line that matched it
+  const orderCapture = new Map<string, string>(); // order → the provider payment counted for it
+  const failedAtProvider = new Map<string, number>();
+  const seenRefunds = new Set<string>();
+
+  for (const row of input.rows) {
+    const base = fromRow(row);
+    if (row.kind === 'payment') {
+      const ours = (row.providerPaymentId ? byId.get(row.providerPaymentId) : undefined) ?? (row.referenceId ? byRef.get(row.referenceId) : undefined);
+      if (row.failed) {
+        if (ours) failedAtProvider.set(ours.providerPaymentId, row.line);
+        items.push(item({ ...base, ...(ours ? ofPayment(ours) : {}), category: 'other', amount: row.gross, note: 'failed at the provider' }));
+        continue;
+      }
+      if (!ours || !CAPTURED.has(ours.status)) {
+        const note = ours ? `paid at the provider; ours is ${ours.status}` : 'paid at the provider; we have no capture for it';
+        items.push(item({ ...base, ...(ours ? ofPayment(ours) : {}), category: 'missing_here', amount: row.gross, note }));
+        continue;
+      }
+      const with_ = { ...base, ...ofPayment(ours), providerPaymentId: ours.providerPaymentId };
+      const firstLine = seen.get(ours.providerPaymentId);
+      if (firstLine !== undefined) {
+        items.push(item({ ...with_, category: 'duplicate_capture', amount: row.gross, note: `the same payment is reported again (first on line ${firstLine})` }));
+        continue;
+      }
+      seen.set(ours.providerPaymentId, row.line);
+      const other = ours.orderId ? orderCapture.get(ours.orderId) : undefined;
+      if (ours.orderId && other === undefined) orderCapture.set(ours.orderId, ours.providerPaymentId);
+      if (row.currency !== ours.currency) {
+        items.push(item({ ...with_, category: 'currency_mismatch', amount: row.gross, note: `the report says ${row.currency}; ours is ${ours.currency}` }));
+      } else if (row.gross !== ours.amount) {
+        items.push(item({ ...with_, category: 'amount_mismatch', amount: row.gross - ours.amount, note: `the report says ${row.gross}; ours is ${ours.amount}` }));
+      } else if (other !== undefined) {
+        items.push(item({ ...with_, category: 'duplicate_capture', amount: row.gross, note: `a second capture on order ${ours.orderId} (the first is ${other})` }));
+      } else if (input.fees?.has(ours.providerPaymentId) && input.fees.get(ours.providerPaymentId) !== row.fee) {
+        const expectedFee = input.fees.get(ours.providerPaymentId)!;
+        items.push(item({ ...with_, category: 'fee_mismatch', expectedFee, amount: row.fee - expectedFee, note: `the report's fee is ${row.fee}; our ledger has ${expectedFee}` }));
+      } else {
+        items.push(item({ ...with_, category: 'matched', amount: row.gross, expectedFee: input.fees?.get(ours.providerPaymentId) ?? null }));
+      }
+    } else if (row.kind === 'refund') {
+      const ours = row.providerRefundId ? refundsById.get(row.providerRefundId) : undefined;
+      if (row.providerRefundId) seenRefunds.add(row.providerRefundId);
+      if (!ours || ours.status !== 'succeeded') {
+        const note = ours ? `refunded at the provider; ours is ${ours.status}` : 'refunded at the provider; we have no record of this refund';
+        items.push(item({ ...base, ...(ours ? { refundId: ours.refundId, orderId: ours.orderId, paymentId: ours.paymentId, expectedAmount: ours.amount } : {}), category: 'refund_not_reflected', amount: row.gross, note }));
+        continue;
+      }
+      const with_ = { ...base, refundId: ours.refundId, orderId: ours.orderId, paymentId: ours.paymentId, expectedAmount: ours.amount, providerPaymentId: row.providerPaymentId ?? ours.providerPaymentId };
+      if (row.currency !== ours.currency) items.push(item({ ...with_, category: 'currency_mismatch', amount: row.gross, note: `the report says ${row.currency}; ours is ${ours.currency}` }));
+      else if (row.gross !== ours.amount) items.push(item({ ...with_, category: 'amount_mismatch', amount: row.gross - ours.amount, note: `the refund is ${row.gross} in the report; ours is ${ours.amount}` }));
+      else items.push(item({ ...with_, category: 'matched', amount: row.gross }));
+    } else {
+      items.push(item({ ...base, category: 'other', amount: row.gross }));
+    }
+  }
+
+  const inPeriod = (d: Date | null) => d !== null && input.period !== null && d >= input.period.from && d <= input.period.to;
+  for (const p of input.payments) {
+    if (!CAPTURED.has(p.status) || seen.has(p.providerPaymentId) || !inPeriod(p.capturedAt)) continue;
+    const failedLine = failedAtProvider.get(p.providerPaymentId);
+    const note = failedLine !== undefined ? `captured here; failed at the provider (line ${failedLine})` : 'captured here; absent from the report';
+    items.push(item({ ...ofPayment(p), kind: 'payment', currency: p.currency, category: 'missing_at_provider', amount: p.amount, note }));
+  }
+  for (const r of input.refunds) {
+    if (r.status !== 'succeeded' || !r.providerRefundId || seenRefunds.has(r.providerRefundId) || !inPeriod(r.updatedAt)) continue;
+    items.push(
+      item({ kind: 'refund', providerRefundId: r.providerRefundId, providerPaymentId: r.providerPaymentId, refundId: r.refundId, orderId: r.orderId, paymentId: r.paymentId, currency: r.currency, expectedAmount: r.amount, category: 'refund_not_reflected', amount: r.amount, note: 'succeeded here; absent from the report' }),
+    );
+  }
+  const totals = totalsOf(items);
+  return { items, totals, clean: [...MISMATCH_CATEGORIES].every((c) => totals[c].count === 0) };
+}
+
+export function totalsOf(items: readonly MatchItem[]): Totals {
+  const totals = Object.fromEntries(CATEGORIES.map((c) => [c, { count: 0, amounts: {} as Record<string, number> }])) as Totals;
+  for (const i of items) {
+    const t = totals[i.category];
+    t.count++;
+    t.amounts[i.currency] = (t.amounts[i.currency] ?? 0) + i.amount;
+  }
+  return totals;
+}

@@ -1,0 +1,109 @@
+// The shapes reconciliation works on: a provider's settlement report normalised to
+// rows, our own records of the same money, and what matching them produced. Pure data.
+
+export const REPORT_FORMATS = ['razorpay', 'stripe', 'generic'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Whether report amounts are integers in minor units (paise, cents) or decimals in major units ("10.00"). */
+export const AMOUNT_UNITS = ['minor', 'major'] as const;
+export type AmountUnit = (typeof AMOUNT_UNITS)[number];
+
+export const ROW_KINDS = ['payment', 'refund', 'fee', 'payout', 'adjustment', 'dispute'] as const;
+export type RowKind = (typeof ROW_KINDS)[number];
+
+/** One report line after normalisation. Amounts are non-negative minor units; the kind gives the direction. */
+export interface ReportRow {
+  /** Line of the file the record ends on (the header is line 1). */
+  line: number;
+  provider: string;
+  kind: RowKind;
+  providerPaymentId: string | null;
+  providerRefundId: string | null;
+  referenceId: string | null;
+  gross: number;
+  /** The provider's fee including its tax (Razorpay's `fee` already includes `tax`). */
+  fee: number;
+  tax: number;
+  net: number;
+  currency: string;
+  occurredAt: Date | null;
+  settlementId: string | null;
+  /** The provider reports this payment as failed (generic reports with a status column). */
+  failed: boolean;
+}
+
+/** A capture we know about (provider_payments joined to our attempt). */
+export interface OurPayment {
+  providerPaymentId: string;
+  paymentId: string | null;
+  orderId: string | null;
+  referenceId: string | null;
+  status: string;
+  amount: number;
+  currency: string;
+  capturedAt: Date | null;
+}
+
+export interface OurRefund {
+  refundId: string;
+  providerRefundId: string | null;
+  providerPaymentId: string | null;
+  paymentId: string;
+  orderId: string;
+  amount: number;
+  currency: string;
+  status: string;
+  updatedAt: Date;
+}
+
+export const CATEGORIES = [
+  'matched',
+  'missing_here',
+  'missing_at_provider',
+  'amount_mismatch',
+  'currency_mismatch',
+  'duplicate_capture',
+  'refund_not_reflected',
+  'fee_mismatch',
+  'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Categories that make a run "mismatches" (matched rows and informational rows do not). */
+export const MISMATCH_CATEGORIES: ReadonlySet<Category> = new Set(CATEGORIES.filter((c) => c !== 'matched' && c !== 'other'));
+
+/** One result line: a report row, one of our records, or both. */
+export interface MatchItem {
+  category: Category;
+  kind: RowKind;
+  /** The report line, or null for our records the report lacks. */
+  line: number | null;
+  providerPaymentId: string | null;
+  providerRefundId: string | null;
+  referenceId: string | null;
+  orderId: string | null;
+  paymentId: string | null;
+  refundId: string | null;
+  currency: string;
+  /** What we hold (amount or fee, depending on the category) and what the report says. */
+  expectedAmount: number | null;
+  actualAmount: number | null;
+  expectedFee: number | null;
+  actualFee: number | null;
+  /** The amount this item adds to its category's total (see docs/reconciliation.md). */
+  amount: number;
+  note: string | null;
+}
+
+export interface CategoryTotal {
+  count: number;
+  /** Sum of the items' `amount` per currency, in minor units. */
+  amounts: Record<string, number>;
+}
+
+export type Totals = Record<Category, CategoryTotal>;
+
+export interface Period {
+  from: Date;
+  to: Date;
+}
