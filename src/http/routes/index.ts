@@ -2,6 +2,7 @@ import type { App } from '../app.ts';
 import type { RouteDeps } from './deps.ts';
 import * as apiKeys from './api-keys.routes.ts';
 import * as eventsList from './events.list.ts';
+import * as exportsCsv from './exports.csv.ts';
 import * as flowsEndpoint from './flows.endpoint.ts';
 import * as flows from './flows.routes.ts';
 import * as health from './health.get.ts';
@@ -44,7 +45,7 @@ const v1 = [
   productsCreate, productsList, productsGet, productsUpdate,
   ordersCreate, ordersList, ordersGet, ordersPayments, ordersEvents, ordersStatus, ordersCancel,
   ordersBill, ordersReview, ordersRefunds,
-  eventsList, messagesList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
+  eventsList, exportsCsv, messagesList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
   flows,
   webhookEndpointsCreate, webhookEndpointsList, webhookEndpointsUpdate, webhookEndpointsRotate, webhookEndpointsSendTest, webhookEndpointsAttempts, webhookEndpointsReplay,
   reconciliationsCreate, reconciliationsGet, reconciliationsRerun,

@@ -18,3 +18,8 @@ create index if not exists flow_tokens_redactable on flow_tokens (created_at) wh
 
 -- The sweep for webhook deliveries whose job died looks for pending deliveries that are due.
 create index if not exists webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending';
+
+-- CSV exports (src/app/exports.ts) walk one merchant's rows by (created_at, id).
+create index if not exists orders_merchant_created on orders (merchant_id, created_at, id);
+create index if not exists payments_merchant_created on payments (merchant_id, created_at, id);
+create index if not exists refunds_merchant_created on refunds (merchant_id, created_at, id);
