@@ -2,6 +2,7 @@
 // order's payment (a canceled order goes back to processing: the one exit from
 // canceled); `refund` gives it back. Either way the decision is in the event log.
 import { domainError } from '../domain/errors.ts';
+import { reviewAccepted } from '../domain/ledger/postings.ts';
 import { canTransitionOrder, type OrderStatus } from '../domain/order/order.machine.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tx } from '../store/db.ts';
@@ -12,6 +13,7 @@ import { getProviderPaymentByProviderId, updateProviderPayment } from '../store/
 import { listRefundsForOrder } from '../store/refunds.repository.ts';
 import type { Actor, AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
+import { postAndProject } from './ledger.ts';
 import { checkPaymentStatusChange, type ReviewState } from './payment-status.ts';
 import { createSystemRefund } from './refunds.ts';
 
@@ -50,10 +52,14 @@ export async function resolveReview(
   const pp = await getProviderPaymentByProviderId(tx, merchantId, review.provider, review.provider_payment_id);
   if (pp) await updateProviderPayment(tx, pp.id, { disposition: 'counted' }, now);
   await updatePayment(tx, merchantId, attempt.id, { counted: true }, now);
+  // The suspense booked at capture becomes the order's revenue; amount_paid is projected from it.
+  const posted = await postAndProject(tx, merchantId, reviewAccepted({
+    provider: review.provider, providerPaymentId: review.provider_payment_id, orderId, amount: review.amount, currency: review.currency, eventAt: now, orderTotal: order.total, orderTax: order.tax,
+  }), now);
+  const amountPaid = posted.order?.amount_paid ?? order.amount_paid;
   await updateOrder(tx, merchantId, orderId, {
     review: { ...review, state: 'accepted', resolved_at: now.toISOString(), note: input.note ?? null },
     payment_status: 'paid',
-    amount_paid: review.amount,
     status,
     current_payment_id: attempt.id,
     cancel_reason: null,
@@ -62,7 +68,7 @@ export async function resolveReview(
     merchantId,
     orderId,
     type: 'order.review_resolved',
-    data: { action: 'accept', note: input.note ?? null, reason: review.reason, payment_status: 'paid', status, amount_paid: review.amount },
+    data: { action: 'accept', note: input.note ?? null, reason: review.reason, payment_status: 'paid', status, amount_paid: amountPaid },
     previous: { payment_status: order.payment_status, status: order.status },
   });
   const fresh = (await getOrder(tx, merchantId, orderId))!;

@@ -4,6 +4,7 @@
 // and the provider payment's unique key turns redeliveries into no-ops.
 import { newId } from '../domain/ids.ts';
 import { canTransitionOrder, type OrderStatus } from '../domain/order/order.machine.ts';
+import { captureApplied, captureUnapplied } from '../domain/ledger/postings.ts';
 import { assessCapture, type ReviewReason } from '../domain/payment/capture.ts';
 import { transitionAttempt, type AttemptStatus, type PaymentStatus } from '../domain/payment/payment.machine.ts';
 import type { Tx } from '../store/db.ts';
@@ -13,6 +14,7 @@ import { findPaymentByProviderObject, findPaymentByReference, getPayment, listPa
 import { getProviderPaymentByProviderId, listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from '../store/provider-payments.repository.ts';
 import type { Actor, AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
+import { postAndProject, recordProviderFee } from './ledger.ts';
 import { getMerchantPolicies } from './merchant-policies.ts';
 import { checkPaymentStatusChange, derivedPaymentStatus } from './payment-status.ts';
 import { createSystemRefund } from './refunds.ts';
@@ -28,6 +30,11 @@ export interface PaymentFact {
   amount: number;
   currency: string;
   verifiedBy: 'webhook' | 'lookup';
+  /** When the provider says it happened (the ledger's event_at); now when unknown. */
+  occurredAt?: Date | undefined;
+  /** What the provider kept of it, when it says (Razorpay's payment entity: fee incl. tax, and that tax). */
+  fee?: number | undefined;
+  feeTax?: number | undefined;
 }
 
 /** The attempt an event is about: by checkout object, by reference, or by a provider payment seen before. */
@@ -76,8 +83,15 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
     referenceId: fact.referenceId ?? null,
     now,
   });
+  const eventAt = fact.occurredAt && !Number.isNaN(fact.occurredAt.getTime()) ? fact.occurredAt : now;
+  if (fact.fee !== undefined && fact.fee > 0) {
+    // Keyed by the provider payment: a fee reported again (or by reconciliation) books nothing.
+    const fee = await recordProviderFee(tx, { merchantId: fact.merchantId, provider: fact.provider, providerPaymentId: fact.providerPaymentId, orderId: order.id, fee: fact.fee, ...(fact.feeTax !== undefined ? { tax: fact.feeTax } : {}), currency: fact.currency, eventAt, source: fact.verifiedBy });
+    if (!fee.ok) ctx.log.warn({ provider: fact.provider, provider_payment_id: fact.providerPaymentId, err: fee.error.message }, 'provider fee not booked');
+  }
   // The same capture seen before (another event type, a redelivery, a lookup): no second effect.
   if (pp.disposition !== null) return 'duplicate';
+  const ledgerBase = { provider: fact.provider, providerPaymentId: fact.providerPaymentId, orderId: order.id, amount: fact.amount, currency: fact.currency, eventAt };
 
   const others = await listProviderPaymentsForOrder(tx, fact.merchantId, order.id);
   const disposition = assessCapture({
@@ -90,6 +104,7 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
 
   if (disposition.kind === 'extra') {
     await updateProviderPayment(tx, pp.id, { status: 'captured', disposition: 'extra', verified_by: fact.verifiedBy, captured_at: now, amount: fact.amount, currency: fact.currency }, now);
+    await postAndProject(tx, fact.merchantId, captureUnapplied({ ...ledgerBase, reason: 'extra' }), now);
     const extras = [...((attempt.flags['extra_captures'] as string[] | undefined) ?? []), fact.providerPaymentId];
     await updatePayment(tx, fact.merchantId, attempt.id, { flags: { ...attempt.flags, extra_captures: extras } }, now);
     await recordEvent(ctx, tx, actor, { merchantId: order.merchant_id, orderId: order.id, type: 'payment.extra_captured', data: base });
@@ -102,6 +117,7 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
   const captured = transitionAttempt(attempt.status as AttemptStatus, 'captured');
   if (!captured.ok) throw new Error(`attempt ${attempt.id}: ${captured.error.message}`);
   if (disposition.kind === 'review') {
+    await postAndProject(tx, fact.merchantId, captureUnapplied({ ...ledgerBase, reason: 'review' }), now);
     await openReview(ctx, tx, actor, order, attempt, fact, disposition.reason, pp.id);
     return 'review';
   }
@@ -113,13 +129,15 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
   if (!check.ok) throw new Error(`order ${order.id}: ${check.error.message}`);
   // A verified payment moves a pending order to processing (WhatsApp's order_status).
   const nextStatus: OrderStatus = order.status === 'pending' && canTransitionOrder('pending', 'processing', { paymentStatus }).ok ? 'processing' : (order.status as OrderStatus);
-  await updateOrder(tx, order.merchant_id, order.id, { payment_status: paymentStatus, amount_paid: fact.amount, status: nextStatus, current_payment_id: attempt.id }, now);
+  const posted = await postAndProject(tx, fact.merchantId, captureApplied({ ...ledgerBase, orderTotal: order.total, orderTax: order.tax }), now);
+  const amountPaid = posted.order?.amount_paid ?? order.amount_paid;
+  await updateOrder(tx, order.merchant_id, order.id, { payment_status: paymentStatus, status: nextStatus, current_payment_id: attempt.id }, now);
   await recordEvent(ctx, tx, actor, { merchantId: order.merchant_id, orderId: order.id, type: 'payment.captured', data: base, previous: { status: attempt.status } });
   await recordEvent(ctx, tx, actor, {
     merchantId: order.merchant_id,
     orderId: order.id,
     type: 'order.paid',
-    data: { ...base, amount_paid: fact.amount, payment_status: paymentStatus, status: nextStatus },
+    data: { ...base, amount_paid: amountPaid, payment_status: paymentStatus, status: nextStatus },
     previous: { payment_status: order.payment_status, status: order.status },
   });
   const updated = (await getOrder(tx, order.merchant_id, order.id))!;

@@ -6,17 +6,15 @@
 import { newId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tx } from '../store/db.ts';
-import { getDispute, upsertDispute } from '../store/disputes.repository.ts';
-import { getProviderPaymentByProviderId } from '../store/provider-payments.repository.ts';
 import { enqueueJob } from '../store/jobs.repository.ts';
 import { getMerchant } from '../store/merchants.repository.ts';
 import { getProviderEvent, insertProviderEvent, markProviderEvent } from '../store/provider-events.repository.ts';
 import { findRefundByProviderId, getRefund } from '../store/refunds.repository.ts';
 import type { Actor, AppContext } from './context.ts';
 import { inTransaction } from './context.ts';
-import { recordEvent } from './events.ts';
 import type { NormalizedEvent } from './payment-provider.port.ts';
 import { applyCapture, applyInFlight, locateAttempt, type ApplyOutcome } from './payments.apply.ts';
+import { applyDispute } from './disputes.ts';
 import { adapterFor, openProviderAccount } from './provider-accounts.ts';
 import { applyRefundOutcome } from './refunds.ts';
 
@@ -93,7 +91,7 @@ async function applyOne(ctx: AppContext, tx: Tx, actor: Actor, merchantId: strin
   switch (ev.kind) {
     case 'payment.captured': {
       if (complete(ev)) {
-        return applyCapture(ctx, tx, actor, { merchantId, provider, providerPaymentId: ev.providerPaymentId!, providerObjectId: ev.providerObjectId, referenceId: ev.referenceId, amount: ev.amount!, currency: ev.currency!, verifiedBy: 'webhook' });
+        return applyCapture(ctx, tx, actor, { merchantId, provider, providerPaymentId: ev.providerPaymentId!, providerObjectId: ev.providerObjectId, referenceId: ev.referenceId, amount: ev.amount!, currency: ev.currency!, verifiedBy: 'webhook', occurredAt: ev.occurredAt });
       }
       // Lacking amount, currency or reference: only a lookup may verify it.
       return scheduleLookup(tx, merchantId, provider, at, lookups);
@@ -134,35 +132,4 @@ async function scheduleLookup(tx: Tx, merchantId: string, provider: string, at: 
   if (!attempt) return 'unmatched';
   lookups.push({ merchantId, paymentId: attempt.id });
   return 'recorded';
-}
-
-async function applyDispute(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, provider: string, ev: NormalizedEvent): Promise<ApplyOutcome> {
-  if (!ev.providerDisputeId) return 'unmatched';
-  const status = ev.kind === 'dispute.won' ? 'won' : ev.kind === 'dispute.lost' ? 'lost' : 'open';
-  const existing = await getDispute(tx, merchantId, provider, ev.providerDisputeId);
-  // A final dispute state never reopens; a repeat of the same state is a no-op.
-  if (existing && (existing.status === status || existing.status !== 'open')) return 'stale';
-  const pp = ev.providerPaymentId ? await getProviderPaymentByProviderId(tx, merchantId, provider, ev.providerPaymentId) : undefined;
-  const { row, previous } = await upsertDispute(tx, {
-    id: newId('dsp'),
-    merchant_id: merchantId,
-    order_id: pp?.order_id ?? null,
-    payment_id: pp?.payment_id ?? null,
-    provider,
-    provider_dispute_id: ev.providerDisputeId,
-    provider_payment_id: ev.providerPaymentId ?? null,
-    amount: ev.amount ?? null,
-    currency: ev.currency ?? null,
-    status,
-    reason: ev.reason ?? null,
-    now: ctx.clock.now(),
-  });
-  await recordEvent(ctx, tx, actor, {
-    merchantId,
-    orderId: row.order_id,
-    type: `dispute.${status === 'open' ? (previous ? 'updated' : 'opened') : status}`,
-    data: { dispute_id: row.id, provider, provider_dispute_id: row.provider_dispute_id, provider_payment_id: row.provider_payment_id, amount: row.amount, currency: row.currency, reason: row.reason, status },
-    previous: previous ? { status: previous.status } : null,
-  });
-  return row.order_id ? 'recorded' : 'unmatched';
 }

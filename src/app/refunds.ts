@@ -4,6 +4,7 @@
 // arrives from that call or from the provider's webhook, whichever is first.
 import { domainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
+import { refundSucceeded } from '../domain/ledger/postings.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tx } from '../store/db.ts';
 import { enqueueJob } from '../store/jobs.repository.ts';
@@ -13,6 +14,7 @@ import { getProviderPaymentByProviderId, updateProviderPayment } from '../store/
 import { getRefund, insertRefund, listRefundsForOrder, updateRefund, type RefundRow } from '../store/refunds.repository.ts';
 import type { Actor, AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
+import { postAndProject } from './ledger.ts';
 import { checkPaymentStatusChange, derivedPaymentStatus, type ReviewState } from './payment-status.ts';
 
 const REFUNDABLE_STATUSES = ['paid', 'partially_refunded'];
@@ -117,15 +119,20 @@ export async function applyRefundOutcome(
     await recordEvent(ctx, tx, actor, { merchantId, orderId: order.id, type: 'refund.failed', data: { ...refundView(updated), reason: outcome.reason ?? null }, previous: { status: 'pending' } });
     return 'changed';
   }
+  // The ledger first: amount_refunded is projected from it (merchant refunds only; a refund of
+  // an extra or reviewed capture gives back money that never paid the order).
+  const posted = await postAndProject(tx, merchantId, refundSucceeded({
+    provider: refund.provider ?? 'unknown', providerPaymentId: refund.provider_payment_id, orderId: order.id, refundId: refund.id, amount: refund.amount, currency: refund.currency, refundKind: refund.kind as 'merchant' | 'extra_capture' | 'review', eventAt: now,
+  }), now);
+  const amountRefunded = posted.order?.amount_refunded ?? order.amount_refunded;
   const patch: Parameters<typeof updateOrder>[3] = {};
-  if (refund.kind === 'merchant') patch.amount_refunded = order.amount_refunded + refund.amount;
   if (refund.kind === 'review') patch.review = { ...(order.review as ReviewState), state: 'refunded', resolved_at: now.toISOString() };
   if (refund.provider && refund.provider_payment_id) {
     const pp = await getProviderPaymentByProviderId(tx, merchantId, refund.provider, refund.provider_payment_id);
     const refundedOfPayment = (await listRefundsForOrder(tx, merchantId, order.id)).filter((r) => r.provider_payment_id === refund.provider_payment_id && (r.status === 'succeeded' || r.id === refund.id)).reduce((s, r) => s + r.amount, 0);
     if (pp && refundedOfPayment >= pp.amount) await updateProviderPayment(tx, pp.id, { status: 'refunded' }, now);
   }
-  const staged = { ...order, ...patch } as OrderRow;
+  const staged = { ...order, ...patch, amount_refunded: amountRefunded } as OrderRow;
   const paymentStatus = await derivedPaymentStatus(tx, staged);
   const check = checkPaymentStatusChange(order.payment_status, paymentStatus);
   if (!check.ok) throw new Error(`order ${order.id}: ${check.error.message}`);
@@ -134,7 +141,7 @@ export async function applyRefundOutcome(
     merchantId,
     orderId: order.id,
     type: 'refund.succeeded',
-    data: { ...refundView(updated), payment_status: paymentStatus, amount_refunded: patch.amount_refunded ?? order.amount_refunded },
+    data: { ...refundView(updated), payment_status: paymentStatus, amount_refunded: amountRefunded },
     previous: { status: 'pending', payment_status: order.payment_status },
   });
   if (refund.kind !== 'extra_capture') {

@@ -4,7 +4,7 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulidx';
 
-export const ID_PREFIXES = ['mer', 'key', 'prd', 'ord', 'pay', 'rfd', 'evt', 'msg', 'whe', 'job', 'req', 'dsp', 'pev', 'ppy', 'flw', 'bkg', 'win', 'whd', 'wha', 'svc', 'rec'] as const;
+export const ID_PREFIXES = ['mer', 'key', 'prd', 'ord', 'pay', 'rfd', 'evt', 'msg', 'whe', 'job', 'req', 'dsp', 'pev', 'ppy', 'flw', 'bkg', 'win', 'whd', 'wha', 'svc', 'ltx', 'rec'] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
 export type RandomBytes = (size: number) => Uint8Array;

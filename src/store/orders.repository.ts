@@ -90,7 +90,9 @@ export async function listOrders(q: Queryable, merchantId: string, f: OrderFilte
   );
 }
 
-export type OrderPatch = Partial<Pick<OrderRow, 'status' | 'payment_status' | 'current_payment_id' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason' | 'expires_at'>>;
+// amount_paid and amount_refunded are not here: they are a projection of the ledger, written only by
+// projectOrderAmounts (store/ledger.repository.ts) through app/ledger.ts postAndProject.
+export type OrderPatch = Partial<Pick<OrderRow, 'status' | 'payment_status' | 'current_payment_id' | 'review' | 'cancel_reason' | 'expires_at'>>;
 
 export async function updateOrder(q: Queryable, merchantId: string, id: string, patch: OrderPatch, now: Date): Promise<OrderRow> {
   const params: unknown[] = [merchantId, id, now];

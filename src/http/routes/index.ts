@@ -6,6 +6,8 @@ import * as exportsCsv from './exports.csv.ts';
 import * as flowsEndpoint from './flows.endpoint.ts';
 import * as flows from './flows.routes.ts';
 import * as health from './health.get.ts';
+import * as ledgerBalances from './ledger.balances.ts';
+import * as ledgerTransactions from './ledger.transactions.ts';
 import * as home from './home.get.ts';
 import * as messagesList from './messages.list.ts';
 import * as metrics from './metrics.get.ts';
@@ -15,6 +17,7 @@ import * as ordersCancel from './orders.cancel.ts';
 import * as ordersCreate from './orders.create.ts';
 import * as ordersEvents from './orders.events.ts';
 import * as ordersGet from './orders.get.ts';
+import * as ordersLedger from './orders.ledger.ts';
 import * as ordersList from './orders.list.ts';
 import * as ordersPayments from './orders.payments.ts';
 import * as ordersRefunds from './orders.refunds.ts';
@@ -45,6 +48,7 @@ const v1 = [
   productsCreate, productsList, productsGet, productsUpdate,
   ordersCreate, ordersList, ordersGet, ordersPayments, ordersEvents, ordersStatus, ordersCancel,
   ordersBill, ordersReview, ordersRefunds,
+  ledgerBalances, ledgerTransactions, ordersLedger,
   eventsList, exportsCsv, messagesList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
   flows,
   webhookEndpointsCreate, webhookEndpointsList, webhookEndpointsUpdate, webhookEndpointsRotate, webhookEndpointsSendTest, webhookEndpointsAttempts, webhookEndpointsReplay,
