@@ -14,6 +14,7 @@ import type { AppContext } from './context.ts';
 import { inTransaction } from './context.ts';
 import { recordEvent } from './events.ts';
 import { completeFlowFromReply } from './flows.complete.ts';
+import { answerKeyword } from './flows.keywords.ts';
 import { cartToOrder } from './whatsapp.cart.ts';
 import { textMessage } from '../adapters/whatsapp/message.builders.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
@@ -119,6 +120,8 @@ async function applyMessage(ctx: AppContext, tx: Tx, merchantId: string, phoneNu
       await setOptOut(tx, merchantId, waId, false, now);
       return { status: 'processed', note: 'opted in' };
     }
+    const flowNote = await answerKeyword(ctx, tx, merchantId, waId, msg.text);
+    if (flowNote) return { status: 'processed', note: flowNote };
   }
   if (msg.type === 'nfm_reply') {
     const r = await completeFlowFromReply(ctx, tx, { merchantId, phoneNumberId, waId, wamid: msg.id, responseJson: msg.nfm.responseJson, flowToken: msg.nfm.flowToken });

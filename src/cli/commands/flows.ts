@@ -9,10 +9,12 @@ import { getFlowKey } from '../../store/flows.repository.ts';
 import { getMerchant } from '../../store/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
+import { runFlowKeywords } from './flows-keywords.ts';
 
 const USAGE = 'usage: chatcart flows keygen --merchant ID [--rotate] [--json] | chatcart flows pubkey --merchant ID [--json]';
 
 export async function runFlows(cfg: Config, argv: string[]): Promise<number> {
+  if (argv[0] === 'keywords') return runFlowKeywords(cfg, argv.slice(1));
   const { values, positionals } = flags(argv, { merchant: { type: 'string' }, rotate: { type: 'boolean' }, json: { type: 'boolean' } });
   const sub = positionals[0];
   if (sub !== 'keygen' && sub !== 'pubkey') throw new UsageError(USAGE);

@@ -5,6 +5,7 @@ import * as eventsList from './events.list.ts';
 import * as exportsCsv from './exports.csv.ts';
 import * as flowsEndpoint from './flows.endpoint.ts';
 import * as flows from './flows.routes.ts';
+import * as flowsKeywords from './flows.keywords.ts';
 import * as health from './health.get.ts';
 import * as ledgerBalances from './ledger.balances.ts';
 import * as ledgerTransactions from './ledger.transactions.ts';
@@ -50,7 +51,7 @@ const v1 = [
   ordersBill, ordersReview, ordersRefunds,
   ledgerBalances, ledgerTransactions, ordersLedger,
   eventsList, exportsCsv, messagesList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
-  flows,
+  flows, flowsKeywords,
   webhookEndpointsCreate, webhookEndpointsList, webhookEndpointsUpdate, webhookEndpointsRotate, webhookEndpointsSendTest, webhookEndpointsAttempts, webhookEndpointsReplay,
   reconciliationsCreate, reconciliationsGet, reconciliationsRerun,
 ];
