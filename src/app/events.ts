@@ -2,6 +2,7 @@ import { newId } from '../domain/ids.ts';
 import type { Tx } from '../store/db.ts';
 import { appendEvent, type EventRow } from '../store/events.repository.ts';
 import type { Actor, AppContext } from './context.ts';
+import { followOrderEvent } from './bookings.lifecycle.ts';
 import { enqueueWebhookFanout } from './webhooks.fanout.ts';
 
 /** Appends to the event log inside the caller's transaction: the change and its record commit together. */
@@ -21,5 +22,10 @@ export function recordEvent(
     data: e.data,
     previous: e.previous ?? null,
     now: ctx.clock.now(),
-  }).then((row) => enqueueWebhookFanout(tx, row)); // outgoing webhooks: a fan-out job in this same transaction, only if someone listens
+  })
+    .then((row) => enqueueWebhookFanout(tx, row)) // outgoing webhooks: a fan-out job in this same transaction, only if someone listens
+    .then(async (row) => {
+      await followOrderEvent(ctx, tx, row); // a deposit order paid, expired or canceled moves its booking in this same transaction
+      return row;
+    });
 }
