@@ -1,6 +1,13 @@
 import type { App } from '../app.ts';
 import type { RouteDeps } from './deps.ts';
 import * as apiKeys from './api-keys.routes.ts';
+import * as bookingServicesCreate from './booking-services.create.ts';
+import * as bookingServicesGet from './booking-services.get.ts';
+import * as bookingServicesList from './booking-services.list.ts';
+import * as bookingServicesUpdate from './booking-services.update.ts';
+import * as bookingsCancel from './bookings.cancel.ts';
+import * as bookingsGet from './bookings.get.ts';
+import * as bookingsList from './bookings.list.ts';
 import * as eventsList from './events.list.ts';
 import * as exportsCsv from './exports.csv.ts';
 import * as flowsEndpoint from './flows.endpoint.ts';
@@ -32,6 +39,7 @@ import * as productsUpdate from './products.update.ts';
 import * as reconciliationsCreate from './reconciliations.create.ts';
 import * as reconciliationsGet from './reconciliations.get.ts';
 import * as reconciliationsRerun from './reconciliations.rerun.ts';
+import * as settingsBooking from './settings.booking.ts';
 import * as settingsPayments from './settings.payments.ts';
 import * as settingsProviders from './settings.providers.ts';
 import * as settingsWhatsApp from './settings.whatsapp.ts';
@@ -52,6 +60,7 @@ const v1 = [
   ledgerBalances, ledgerTransactions, ordersLedger,
   eventsList, exportsCsv, messagesList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
   flows, flowsKeywords,
+  bookingServicesCreate, bookingServicesList, bookingServicesGet, bookingServicesUpdate, bookingsList, bookingsGet, bookingsCancel, settingsBooking,
   webhookEndpointsCreate, webhookEndpointsList, webhookEndpointsUpdate, webhookEndpointsRotate, webhookEndpointsSendTest, webhookEndpointsAttempts, webhookEndpointsReplay,
   reconciliationsCreate, reconciliationsGet, reconciliationsRerun,
 ];
