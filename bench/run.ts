@@ -7,6 +7,7 @@
 // postgres://postgres@127.0.0.1:5432/test, skipped with a note when unreachable), BENCH_PAYMENTS
 // (webhooks in the payments benchmark, default 500).
 import os from 'node:os';
+import { exportsBench } from './exports.bench.ts';
 import { flowsBench } from './flows.bench.ts';
 import { ordersBench } from './orders.bench.ts';
 import { outboundWebhooksBench } from './outbound-webhooks.bench.ts';
@@ -14,7 +15,7 @@ import { webhooksBench } from './webhooks.bench.ts';
 import { paymentsBench } from './payments.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
-const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench, outboundWebhooksBench];
+const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench, outboundWebhooksBench, exportsBench];
 
 function positive(name: string, def: number): number {
   const raw = process.env[name];

@@ -26,6 +26,21 @@ const intFrom = (min: number, max: number, def: number) =>
       return n;
     });
 
+/** Days to keep personal data; 0 or `off` keeps it forever (null). */
+const retentionDays = (def: number) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s === '') return def;
+      if (s === 'off' || s === '0') return null;
+      if (!/^\d+$/.test(s) || Number(s) > 36_500) {
+        ctx.addIssue({ code: 'custom', message: 'must be a number of days from 1 to 36500, or 0 / off to keep forever' });
+        return z.NEVER;
+      }
+      return Number(s);
+    });
+
 const optionalString = z
   .string()
   .optional()
@@ -69,6 +84,9 @@ const envSchema = z.object({
   WHATSAPP_GRAPH_VERSION: optionalString.pipe(z.string().regex(/^v\d{1,3}\.\d$/, { message: 'must look like v24.0' }).optional()),
   STRIPE_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
   RAZORPAY_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
+  // Data retention (docs/operations.md): raw webhook bodies, and conversation content.
+  RETENTION_DAYS_WEBHOOK_BODIES: retentionDays(30),
+  RETENTION_DAYS_CONVERSATIONS: retentionDays(365),
   WEBHOOK_ALLOW_PRIVATE: optionalString.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()), // server-side fetches of merchant URLs may target private networks (AppContext.webhookAllowPrivate)
 });
 

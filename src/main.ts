@@ -73,6 +73,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
     graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? 'v24.0' },
     webhookAllowPrivate: cfg.WEBHOOK_ALLOW_PRIVATE === 'true',
+    retention: { webhookBodiesDays: cfg.RETENTION_DAYS_WEBHOOK_BODIES, conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS },
     jobsEnqueued: () => runner?.wake(),
   };
   ctx.providers = paymentProviders(ctx, { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL });

@@ -23,6 +23,8 @@ export interface AppContext {
   providers?: ReadonlyMap<string, PaymentProviderAdapter>;
   /** WEBHOOK_ALLOW_PRIVATE: server-side fetches of merchant-given URLs may reach private networks (read once by config). */
   webhookAllowPrivate?: boolean | undefined;
+  /** How long personal data is kept, in days (null: forever); unset means DEFAULT_RETENTION (app/retention.ts). */
+  retention?: { webhookBodiesDays: number | null; conversationsDays: number | null } | undefined;
   /** Called after a transaction that enqueued jobs commits: wakes local workers early. */
   jobsEnqueued: () => void;
 }

@@ -20,6 +20,7 @@ export async function openCliContext(cfg: Config): Promise<AppContext & { close(
     verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
     graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? 'v24.0' },
     webhookAllowPrivate: cfg.WEBHOOK_ALLOW_PRIVATE === 'true',
+    retention: { webhookBodiesDays: cfg.RETENTION_DAYS_WEBHOOK_BODIES, conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS },
     jobsEnqueued: () => {},
     close: () => db.close(),
   };

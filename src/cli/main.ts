@@ -8,6 +8,8 @@ import { UsageError } from './args.ts';
 import { runDb } from './commands/db.ts';
 import { runDocs } from './commands/docs.ts';
 import { runEvents } from './commands/events.ts';
+import { runExport } from './commands/export.ts';
+import { runPurge } from './commands/purge.ts';
 import { runFlows } from './commands/flows.ts';
 import { runKeys } from './commands/keys.ts';
 import { runMerchants } from './commands/merchants.ts';
@@ -31,6 +33,8 @@ const USAGE = `usage: chatcart <command>
   whatsapp show|set --merchant ID [--phone-number-id N] [--access-token T] [--waba-id N] [--catalog-id N] [--throughput N]
   db copy --to postgres://…           copy the embedded database into PostgreSQL
   events replay --merchant ID --endpoint whe_… (--event evt_… | --from ISO --to ISO)
+  export orders|payments|refunds --merchant ID --from ISO --to ISO [--out FILE]   CSV (to stdout without --out)
+  purge [--dry-run] [--json]          redact personal data past its retention (RETENTION_DAYS_*)
   reconcile FILE --merchant ID --format razorpay|stripe|generic [--provider P] [--map Col=field,…] [--amount-unit minor|major] [--from ISO --to ISO] [--json]
                                       match a settlement report; exit 3 when there are mismatches
   docs transitions                    write docs/state-machines.md from the code
@@ -62,6 +66,10 @@ async function main(argv: string[]): Promise<number> {
       return runDb(cfg, rest);
     case 'events':
       return runEvents(cfg, rest);
+    case 'export':
+      return runExport(cfg, rest);
+    case 'purge':
+      return runPurge(cfg, rest);
     case 'reconcile':
       return runReconcile(cfg, rest);
     case 'whatsapp':

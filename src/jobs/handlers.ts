@@ -8,6 +8,8 @@ import { paymentJobHandlers } from './payment-handlers.ts';
 import { whatsappJobHandlers } from './whatsapp-handlers.ts';
 import { webhookJobHandlers } from './webhook-handlers.ts';
 import { scheduleWebhookSweep } from '../app/webhooks.sweep.ts';
+import { scheduleRetentionPurge } from '../app/retention.ts';
+import { retentionJobHandlers } from './retention-handlers.ts';
 import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
 import { sandboxWhatsAppJobHandlers } from '../sandbox/whatsapp/wa.jobs.ts';
 import type { JobHandler } from './runner.ts';
@@ -31,6 +33,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
     ...sandboxPspJobHandlers(ctx),
     ...sandboxWhatsAppJobHandlers(ctx),
     ...webhookJobHandlers(ctx),
+    ...retentionJobHandlers(ctx),
     maintenance: async () => {
       const now = ctx.clock.now();
       await purgeKeysBefore(ctx.db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));
@@ -39,6 +42,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
         await enqueueJob(ctx.db, { kind: 'order.expire', merchantId: o.merchant_id, payload: { order_id: o.id }, runAt: now, dedupeKey: `order.expire:${o.id}:sweep:${maintenanceDedupeKey(now)}` });
       }
       await scheduleWebhookSweep(ctx, now);
+      await scheduleRetentionPurge(ctx, now, maintenanceDedupeKey(now));
       await scheduleMaintenance(ctx, new Date(now.getTime() + MAINTENANCE_EVERY_MS));
     },
   };
