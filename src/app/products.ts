@@ -26,13 +26,26 @@ export interface ProductInput {
   currency: string;
   description?: string | undefined;
   image_url?: string | undefined;
+  category?: string | null | undefined;
   active?: boolean | undefined;
+}
+
+export const MAX_CATEGORY_LENGTH = 100;
+
+/** Trimmed; blank means no category (null). Undefined stays undefined (a patch that leaves it). */
+function checkCategory(c: string | null | undefined): Result<string | null | undefined> {
+  if (c === undefined || c === null) return ok(c);
+  const t = c.trim();
+  if (t.length > MAX_CATEGORY_LENGTH) return err(domainError('validation_error', `category: at most ${MAX_CATEGORY_LENGTH} characters`, { path: 'category' }));
+  return ok(t === '' ? null : t);
 }
 
 export async function createProduct(ctx: AppContext, tx: Tx, merchantId: string, input: ProductInput): Promise<Result<repo.ProductRow>> {
   if (!isCurrency(input.currency)) return err(domainError('validation_error', `currency: ${input.currency} is not an ISO 4217 currency`, { path: 'currency' }));
   const image = checkImageUrl(ctx, input.image_url);
   if (!image.ok) return err(image.error);
+  const category = checkCategory(input.category);
+  if (!category.ok) return err(category.error);
   // A savepoint-free duplicate check: the unique index is the real guard, this gives a clear message.
   const dupe = await repo.getProductsByRetailerIds(tx, merchantId, [input.retailer_id]);
   if (dupe.length) return err(domainError('conflict', `A product with retailer_id ${input.retailer_id} already exists`, { product_id: dupe[0]!.id }));
@@ -47,6 +60,7 @@ export async function createProduct(ctx: AppContext, tx: Tx, merchantId: string,
         price: input.price,
         currency: input.currency,
         image_url: input.image_url ?? null,
+        category: category.value ?? null,
         active: input.active ?? true,
         now: ctx.clock.now(),
       }),
@@ -63,6 +77,8 @@ export async function updateProduct(ctx: AppContext, tx: Tx, merchantId: string,
   }
   const image = checkImageUrl(ctx, patch.image_url);
   if (!image.ok) return err(image.error);
-  const row = await repo.updateProduct(tx, merchantId, id, patch, ctx.clock.now());
+  const category = checkCategory(patch.category);
+  if (!category.ok) return err(category.error);
+  const row = await repo.updateProduct(tx, merchantId, id, { ...patch, ...(category.value !== undefined ? { category: category.value } : {}) }, ctx.clock.now());
   return row ? ok(row) : err(domainError('not_found', `No product ${id}`));
 }

@@ -17,6 +17,7 @@ export function presentProduct(p: ProductRow) {
     price: p.price,
     currency: p.currency,
     image_url: p.image_url,
+    category: p.category,
     active: p.active,
     created_at: iso(p.created_at),
     updated_at: iso(p.updated_at),

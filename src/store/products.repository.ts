@@ -9,6 +9,8 @@ export interface ProductRow {
   price: number;
   currency: string;
   image_url: string | null;
+  /** Groups the menu of the order-food flow; null: the default group. */
+  category: string | null;
   active: boolean;
   created_at: Date;
   updated_at: Date;
@@ -19,9 +21,9 @@ export type ProductInsert = Omit<ProductRow, 'created_at' | 'updated_at'> & { no
 export async function insertProduct(q: Queryable, p: ProductInsert): Promise<ProductRow> {
   return (
     await q.query<ProductRow>(
-      `insert into products (id, merchant_id, retailer_id, name, description, price, currency, image_url, active, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning *`,
-      [p.id, p.merchant_id, p.retailer_id, p.name, p.description, p.price, p.currency, p.image_url, p.active, p.now],
+      `insert into products (id, merchant_id, retailer_id, name, description, price, currency, image_url, active, created_at, updated_at, category)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) returning *`,
+      [p.id, p.merchant_id, p.retailer_id, p.name, p.description, p.price, p.currency, p.image_url, p.active, p.now, p.category],
     )
   )[0]!;
 }
@@ -38,16 +40,17 @@ export async function getProductsByRetailerIds(q: Queryable, merchantId: string,
 export async function listProducts(
   q: Queryable,
   merchantId: string,
-  page: { limit: number; startingAfter?: string | undefined; active?: boolean | undefined },
+  page: { limit: number; startingAfter?: string | undefined; active?: boolean | undefined; category?: string | undefined },
 ): Promise<ProductRow[]> {
   return q.query<ProductRow>(
     `select * from products where merchant_id = $1 and ($2::text is null or id < $2) and ($3::boolean is null or active = $3)
+        and ($5::text is null or category = $5)
       order by id desc limit $4`,
-    [merchantId, page.startingAfter ?? null, page.active ?? null, page.limit + 1],
+    [merchantId, page.startingAfter ?? null, page.active ?? null, page.limit + 1, page.category ?? null],
   );
 }
 
-const PATCHABLE = ['name', 'description', 'price', 'currency', 'image_url', 'active'] as const;
+const PATCHABLE = ['name', 'description', 'price', 'currency', 'image_url', 'category', 'active'] as const;
 export type ProductPatch = Partial<Pick<ProductRow, (typeof PATCHABLE)[number]>>;
 
 export async function updateProduct(q: Queryable, merchantId: string, id: string, patch: ProductPatch, now: Date): Promise<ProductRow | undefined> {

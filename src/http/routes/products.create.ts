@@ -13,6 +13,7 @@ export const productBody = z.strictObject({
   currency: currencyCode,
   description: z.string().max(2000).optional(),
   image_url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  category: z.string().trim().max(100).nullable().optional(),
   active: z.boolean().optional(),
 });
 

@@ -5,12 +5,12 @@ import { page, presentProduct } from '../presenters.ts';
 import { listQuery } from '../schemas.ts';
 import type { RouteDeps } from './deps.ts';
 
-const query = listQuery.extend({ active: z.enum(['true', 'false']).optional() });
+const query = listQuery.extend({ active: z.enum(['true', 'false']).optional(), category: z.string().trim().min(1).max(100).optional() });
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get('/v1/products', { schema: { tags: ['products'], summary: 'List products', querystring: query } }, async (req, reply) => {
     const q = req.query;
-    const rows = await listProducts(ctx.db, req.merchantId, { limit: q.limit, startingAfter: q.starting_after, active: q.active === undefined ? undefined : q.active === 'true' });
+    const rows = await listProducts(ctx.db, req.merchantId, { limit: q.limit, startingAfter: q.starting_after, active: q.active === undefined ? undefined : q.active === 'true', category: q.category });
     return reply.send(page(rows, q.limit, presentProduct));
   });
 }
