@@ -2,12 +2,12 @@
 // message, then the client's encrypted requests walk MENU → ITEMS → CART → ADDRESS →
 // CONFIRM (with BACK), every answer checked against flows/order-food.flow.json. Totals
 // come from the catalog whatever the phone sends; the final data_exchange creates the
-// order exactly once and the bill goes out.
+// order exactly once, the bill goes out, and the customer pays it through the sandbox PSP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { getFlowToken } from '../../src/store/flows.repository.ts';
 import { expectMatchesFlowJson, flowClient } from '../support/flows.ts';
-import { runUntilIdle } from '../support/pay.ts';
+import { payOrder, runUntilIdle } from '../support/pay.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -166,6 +166,11 @@ describe('order food flow', () => {
     const bill = (await s.api(`/v1/messages?wa_id=${customer}`)).body.data.find((m: any) => m.purpose === 'bill' && m.order_id === params.order_id);
     expect(bill).toBeTruthy();
     expect(['sent', 'delivered', 'read'], JSON.stringify(bill)).toContain(bill.status);
+
+    // The customer pays the bill through the sandbox PSP: the flow's order ends paid.
+    await payOrder(s, order.payment.url, 'success');
+    await drain();
+    expect((await s.api(`/v1/orders/${params.order_id}`)).body).toMatchObject({ payment_status: 'paid', status: 'processing', amount_paid: 51_800 });
     await s.ctx.db.query(`update products set price = 24900 where merchant_id = $1 and retailer_id = 'masala-chai'`, [s.merchantId]);
   });
 
