@@ -49,6 +49,7 @@ describe('which log types are business events', () => {
     ['webhook_endpoint.created', false, false],
     ['message.failed', false, false],
     ['whatsapp.token_invalid', false, false],
+    ['booking.confirmed', true, true],
     ['orders.paid', false, false],
   ])('%s: business %s, fans out %s', (type, business, fanout) => {
     expect(isBusinessEventType(type)).toBe(business);
@@ -61,6 +62,7 @@ describe('event filters', () => {
     ['*', true],
     ['order.*', true],
     ['dispute.*', true],
+    ['booking.*', true],
     ['webhook_endpoint.*', true],
     ['order.paid', true],
     ['refund.succeeded', true],

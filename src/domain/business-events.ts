@@ -12,7 +12,8 @@
 // `seq` it has seen and drops lower ones always keeps state at least that new.
 
 /** Log namespaces that are delivered to merchant endpoints. Other log entries (message.*, whatsapp.*) stay internal. */
-export const BUSINESS_NAMESPACES = ['order', 'payment', 'refund', 'dispute'] as const;
+/** booking.* (held, confirmed, expired, cancelled) ride on the deposit order's timeline, so they carry its snapshot. */
+export const BUSINESS_NAMESPACES = ['order', 'payment', 'refund', 'dispute', 'booking'] as const;
 /** Operational events also delivered: the merchant is told an endpoint was disabled. */
 export const OPERATIONAL_TYPES = ['webhook_endpoint.disabled'] as const;
 /** Sent only to the endpoint that asked for it (POST /v1/webhook-endpoints/{id}/test). */
