@@ -9,13 +9,14 @@
 import os from 'node:os';
 import { exportsBench } from './exports.bench.ts';
 import { flowsBench } from './flows.bench.ts';
+import { ledgerBench } from './ledger.bench.ts';
 import { ordersBench } from './orders.bench.ts';
 import { outboundWebhooksBench } from './outbound-webhooks.bench.ts';
 import { webhooksBench } from './webhooks.bench.ts';
 import { paymentsBench } from './payments.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
-const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench, outboundWebhooksBench, exportsBench];
+const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench, outboundWebhooksBench, exportsBench, ledgerBench];
 
 function positive(name: string, def: number): number {
   const raw = process.env[name];

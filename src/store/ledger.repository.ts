@@ -35,36 +35,36 @@ export interface LedgerPostingRow {
  * before (then the existing transaction is returned with created = false).
  */
 export async function insertLedgerTransaction(q: Queryable, merchantId: string, id: string, e: LedgerEntry, now: Date): Promise<{ row: LedgerTransactionRow; created: boolean }> {
+  // One statement, one round trip: the transaction row and all its lines (no lines when the key existed).
   const inserted = await q.query<LedgerTransactionRow>(
-    `insert into ledger_transactions (id, merchant_id, kind, external_key, order_id, provider, provider_payment_id, currency, event_at, created_at, metadata)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     on conflict (merchant_id, external_key) do nothing returning *`,
-    [id, merchantId, e.kind, e.externalKey, e.orderId, e.provider, e.providerPaymentId, e.currency, e.eventAt, now, JSON.stringify(e.metadata)],
+    `with t as (
+       insert into ledger_transactions (id, merchant_id, kind, external_key, order_id, provider, provider_payment_id, currency, event_at, created_at, metadata)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       on conflict (merchant_id, external_key) do nothing returning *
+     ), p as (
+       insert into ledger_postings (transaction_id, line, merchant_id, account, order_id, currency, amount)
+       select t.id, l.n, t.merchant_id, l.account, t.order_id, t.currency, l.amount
+         from t, unnest($12::text[], $13::bigint[]) with ordinality as l(account, amount, n)
+     )
+     select * from t`,
+    [id, merchantId, e.kind, e.externalKey, e.orderId, e.provider, e.providerPaymentId, e.currency, e.eventAt, now, JSON.stringify(e.metadata), e.lines.map((l) => l.account), e.lines.map((l) => String(l.amount))],
   );
-  if (!inserted[0]) {
-    const existing = await getLedgerTransactionByKey(q, merchantId, e.externalKey);
-    if (!existing) throw new Error(`ledger transaction ${e.externalKey} conflicted but cannot be read`);
-    return { row: existing, created: false };
-  }
-  // All lines in one statement: one round trip whatever the number of lines.
-  await q.query(
-    `insert into ledger_postings (transaction_id, line, merchant_id, account, order_id, currency, amount)
-     select $1, l.n, $2, l.account, $3, $4, l.amount
-       from unnest($5::text[], $6::bigint[]) with ordinality as l(account, amount, n)`,
-    [id, merchantId, e.orderId, e.currency, e.lines.map((l) => l.account), e.lines.map((l) => String(l.amount))],
-  );
-  return { row: inserted[0], created: true };
+  if (inserted[0]) return { row: inserted[0], created: true };
+  const existing = await getLedgerTransactionByKey(q, merchantId, e.externalKey);
+  if (!existing) throw new Error(`ledger transaction ${e.externalKey} conflicted but cannot be read`);
+  return { row: existing, created: false };
 }
 
 export async function getLedgerTransactionByKey(q: Queryable, merchantId: string, externalKey: string): Promise<LedgerTransactionRow | undefined> {
   return (await q.query<LedgerTransactionRow>(`select * from ledger_transactions where merchant_id = $1 and external_key = $2`, [merchantId, externalKey]))[0];
 }
 
-/** Sets orders.amount_paid and amount_refunded from the order's postings in its currency. Returns the updated row. */
+/**
+ * Sets orders.amount_paid and amount_refunded from the order's postings in its currency. The
+ * caller holds the order's row lock (lockOrderRow) from before its ledger insert: under READ
+ * COMMITTED this statement's snapshot then sees every posting committed by earlier holders.
+ */
 export async function projectOrderAmounts(q: Queryable, merchantId: string, orderId: string, now: Date): Promise<OrderRow> {
-  // Lock first, then sum in a new statement: under READ COMMITTED the sums then see every
-  // posting committed by whoever held the lock before us (one UPDATE would keep its old snapshot).
-  await lockOrderRow(q, merchantId, orderId);
   const rows = await q.query<OrderRow>(
     `update orders o set
         amount_paid = coalesce((select -sum(p.amount) from ledger_postings p
