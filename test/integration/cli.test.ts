@@ -12,7 +12,7 @@ import { openPostgres, type Db } from '../../src/store/db.ts';
 import { openStore } from '../../src/store/open.ts';
 import { testContext } from '../support/context.ts';
 import { createSchema, pgUrl, postgresReachable } from '../support/db.ts';
-import { runCli, type CliResult } from '../support/cli.ts';
+import { cliTargets, runCli, type CliResult } from '../support/cli.ts';
 
 // Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
 // generous time. Nothing here asserts on speed.
@@ -43,32 +43,8 @@ function oneJsonLine(r: CliResult): any {
   return JSON.parse(r.stdout);
 }
 
-interface Target {
-  name: string;
-  env(): Promise<Record<string, string>>;
-  /** Opens the same database in this process (after the CLI has exited). */
-  open(env: Record<string, string>): Promise<Db>;
-}
-const targets: Target[] = [
-  {
-    name: 'embedded PGlite',
-    env: async () => ({ CHATCART_DATA_DIR: tmpDir() }),
-    open: (env) => openStore({ dataDir: env.CHATCART_DATA_DIR! }),
-  },
-];
-if (pgUrl) {
-  const url = pgUrl;
-  targets.push({
-    name: 'PostgreSQL',
-    env: async () => {
-      const s = await createSchema(url);
-      schemas.push(s);
-      // The data dir must stay untouched when DATABASE_URL is set.
-      return { DATABASE_URL: s.url, CHATCART_DATA_DIR: path.join(tmpDir(), 'unused') };
-    },
-    open: (env) => openPostgres(env.DATABASE_URL!, { max: 2 }),
-  });
-}
+const { targets, cleanup: cleanupTargets } = cliTargets();
+afterAll(() => cleanupTargets());
 
 describe.each(targets)('chatcart merchants and keys on $name', (target) => {
   it('creates a merchant, lists its keys by prefix only, and rotates a key', async () => {

@@ -3,16 +3,10 @@
 // schema: the public key on stdout as SPKI PEM, the private key sealed at rest and
 // matching it, an existing pair kept unless --rotate.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
-import { openPostgres, type Db } from '../../src/store/db.ts';
 import { getSystemSetting } from '../../src/store/merchants.repository.ts';
-import { openStore } from '../../src/store/open.ts';
-import { createSchema, pgUrl } from '../support/db.ts';
-import { runCli } from '../support/cli.ts';
+import { cliTargets, runCli } from '../support/cli.ts';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
@@ -23,29 +17,8 @@ afterAll(async () => {
 
 const cli = runCli;
 
-const targets: { name: string; env(): Promise<Record<string, string>>; open(env: Record<string, string>): Promise<Db> }[] = [
-  {
-    name: 'embedded PGlite',
-    env: async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatcart-flows-cli-'));
-      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-      return { CHATCART_DATA_DIR: dir };
-    },
-    open: (env) => openStore({ dataDir: env.CHATCART_DATA_DIR! }),
-  },
-];
-if (pgUrl) {
-  const url = pgUrl;
-  targets.push({
-    name: 'PostgreSQL',
-    env: async () => {
-      const s = await createSchema(url);
-      cleanups.push(() => s.drop());
-      return { DATABASE_URL: s.url };
-    },
-    open: (env) => openPostgres(env.DATABASE_URL!, { max: 2 }),
-  });
-}
+const { targets, cleanup: cleanupTargets } = cliTargets('chatcart-flows-cli-');
+cleanups.push(cleanupTargets);
 
 describe.each(targets)('chatcart flows on $name', (target) => {
   it('keygen prints an SPKI public key, seals the private key, and keeps a pair unless --rotate', async () => {

@@ -2,21 +2,15 @@
 // (the embedded folder, and PostgreSQL when TEST_DATABASE_URL is set). It queues the
 // deliveries; workers (here: this process, afterwards) send them with the same webhook-id.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
 import { recordEvent } from '../../src/app/events.ts';
 import { createMerchant } from '../../src/app/merchants.ts';
 import { createEndpoint } from '../../src/app/webhooks.endpoints.ts';
-import { openPostgres, type Db } from '../../src/store/db.ts';
-import { openStore } from '../../src/store/open.ts';
 import { testContext } from '../support/context.ts';
-import { createSchema, pgUrl } from '../support/db.ts';
 import { startReceiver, verifyAt } from '../support/webhook-receiver.ts';
 import { webhookRunner } from '../support/webhook-runner.ts';
-import { runCli } from '../support/cli.ts';
+import { cliTargets, runCli } from '../support/cli.ts';
 
 // Each CLI run boots tsx (and PGlite) in a child process: slow on a loaded machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -29,29 +23,8 @@ afterAll(async () => {
 const cli = runCli;
 
 const key = crypto.randomBytes(32);
-const targets: { name: string; env(): Promise<Record<string, string>>; open(env: Record<string, string>): Promise<Db> }[] = [
-  {
-    name: 'embedded PGlite',
-    env: async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatcart-events-'));
-      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-      return { CHATCART_DATA_DIR: dir };
-    },
-    open: (env) => openStore({ dataDir: env.CHATCART_DATA_DIR! }),
-  },
-];
-if (pgUrl) {
-  const url = pgUrl;
-  targets.push({
-    name: 'PostgreSQL',
-    env: async () => {
-      const s = await createSchema(url);
-      cleanups.push(() => s.drop());
-      return { DATABASE_URL: s.url };
-    },
-    open: async (env) => openStore({ databaseUrl: env.DATABASE_URL!, dataDir: 'unused' }),
-  });
-}
+const { targets, cleanup: cleanupTargets } = cliTargets('chatcart-events-');
+cleanups.push(cleanupTargets);
 
 describe.each(targets)('chatcart events replay on $name', (target) => {
   it('replays one event and a time range, and says what is wrong with one line', async () => {
