@@ -118,6 +118,22 @@ describe('bookings', () => {
     expect(types.filter((t: string) => t.startsWith('booking.'))).toEqual(expect.arrayContaining(['booking.held', 'booking.cancelled']));
   });
 
+  it('a service whose slots overlap: concurrent holds of overlapping times take turns, one wins', async () => {
+    const svc = (await s.api('/v1/booking-services', { body: { ...service, name: 'Long', duration_minutes: 60, slot_minutes: 30 } })).body;
+    const tryHold = async (token: string, slot: string) => {
+      await s.ctx.db.query(`insert into flow_tokens (token, merchant_id, wa_id, flow_name, status, expires_at) values ($1, $2, '919800011122', 'book_appointment', 'active', now() + interval '1 day')`, [token, s.merchantId]);
+      const r = await inTransaction(s.ctx, (tx) => createBookingFromToken(s.ctx, tx, { merchantId: s.merchantId, waId: '919800011122', token, serviceId: svc.id, date: '2026-03-30', slotId: slot, customerName: 'Asha', note: null }));
+      return r.ok ? r.value.kind : 'error';
+    };
+    // 09:00–10:00 and 09:30–10:30 overlap though they start at different times.
+    const kinds = await Promise.all([tryHold('flt_ovl_a', '2026-03-30T03:30:00.000Z'), tryHold('flt_ovl_b', '2026-03-30T04:00:00.000Z')]);
+    expect(kinds.sort()).toEqual(['created', 'taken']);
+    const live = await s.ctx.db.query(`select id from bookings where service_id = $1 and status = 'held'`, [svc.id]);
+    expect(live).toHaveLength(1);
+    const orders = await s.ctx.db.query(`select id from orders where metadata->>'service_id' = $1`, [svc.id]);
+    expect(orders).toHaveLength(1);
+  });
+
   it('a late payment after the hold expired goes to review; the booking stays expired', async () => {
     const svc = (await s.api('/v1/booking-services', { body: { ...service, name: 'Late' } })).body;
     const h = await hold(svc.id, '2026-03-30T06:00:00.000Z', 'flt_api_late'); // 11:30 local
