@@ -1,8 +1,8 @@
 // A WhatsApp Flow in the simulated phone, in a real browser with background workers on
-// the real clock: the flow message arrives, its button opens the Flow view, each screen
-// of flows/order-food.flow.json is rendered from our endpoint's answers (the sandbox
-// encrypts, signs and decrypts as WhatsApp does), and placing the order sends the
-// nfm_reply and brings the bill into the chat.
+// the real clock: the customer types the merchant's keyword, the flow message arrives,
+// its button opens the Flow view, each screen of flows/order-food.flow.json is rendered
+// from our endpoint's answers (the sandbox encrypts, signs and decrypts as WhatsApp
+// does), and placing the order sends the nfm_reply and brings the bill into the chat.
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,12 +52,11 @@ describe('flows in the sandbox phone', () => {
   it('orders food through the flow and gets the bill', async () => {
     const customer = '919811100011';
     const page = await openChat(customer);
-    await page.getByTestId('text').fill('hi');
+    // The merchant's keyword: the customer types it, the flow message comes back.
+    expect((await s.api('/v1/flows/keywords/menu', { method: 'PUT', body: { flow: 'order_food' } })).status).toBe(200);
+    await page.getByTestId('text').fill('Menu');
     await page.getByTestId('send').click();
-    await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'hi' }).waitFor();
-
-    const sent = await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'order_food' } });
-    expect(sent.status).toBe(201);
+    await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'Menu' }).waitFor();
     const flowMsg = chat(page).getByTestId('flow-message');
     await flowMsg.waitFor({ timeout: 20_000 });
     expect(await flowMsg.textContent()).toContain('Browse our menu');
@@ -120,8 +119,10 @@ describe('flows in the sandbox phone', () => {
     await page.screenshot({ path: file });
     expect(fs.statSync(file).size).toBeGreaterThan(1000);
 
-    const orders = await s.ctx.db.query<{ total: number; flow_token: string }>(`select total, flow_token from orders where flow_token = $1`, [sent.body.flow_token]);
-    expect(orders).toEqual([{ total: 49_800, flow_token: sent.body.flow_token }]);
+    const tokens = await s.ctx.db.query<{ token: string; status: string }>(`select token, status from flow_tokens where wa_id = $1`, [customer]);
+    expect(tokens).toEqual([{ token: expect.stringMatching(/^flt_/), status: 'completed' }]);
+    const orders = await s.ctx.db.query<{ total: number }>(`select total from orders where flow_token = $1`, [tokens[0]!.token]);
+    expect(orders).toEqual([{ total: 49_800 }]);
 
     // Opening the finished flow again: WhatsApp's "no longer available".
     await flowMsg.getByTestId('flow-open').click();
