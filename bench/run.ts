@@ -5,8 +5,10 @@
 // Settings: BENCH_SECONDS (measured, default 10), BENCH_WARMUP_SECONDS (default 2),
 // BENCH_CONCURRENCY (workers, default 16), BENCH_DATABASE_URL (PostgreSQL; default
 // postgres://postgres@127.0.0.1:5432/test, skipped with a note when unreachable), BENCH_PAYMENTS
-// (webhooks in the payments benchmark, default 500).
+// (webhooks in the payments benchmark, default 500), BENCH_RECON_ROWS (report rows in the reconcile
+// benchmark, default 100000).
 import os from 'node:os';
+import { bookingBench } from './booking.bench.ts';
 import { exportsBench } from './exports.bench.ts';
 import { flowsBench } from './flows.bench.ts';
 import { ledgerBench } from './ledger.bench.ts';
@@ -14,9 +16,10 @@ import { ordersBench } from './orders.bench.ts';
 import { outboundWebhooksBench } from './outbound-webhooks.bench.ts';
 import { webhooksBench } from './webhooks.bench.ts';
 import { paymentsBench } from './payments.bench.ts';
+import { reconcileBench } from './reconcile.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
-const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench, outboundWebhooksBench, exportsBench, ledgerBench];
+const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench, outboundWebhooksBench, reconcileBench, ledgerBench, exportsBench, bookingBench];
 
 function positive(name: string, def: number): number {
   const raw = process.env[name];

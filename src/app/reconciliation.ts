@@ -122,14 +122,17 @@ async function matchAndStore(
   const s = r.settings;
   const period: Period | null = s.period ? { from: new Date(s.period.from), to: new Date(s.period.to) } : inferPeriod(r.rows);
   const ids = new Set<string>();
-  const refs = new Set<string>();
   const refundIds = new Set<string>();
   for (const row of r.rows) {
     if (row.providerPaymentId) ids.add(row.providerPaymentId);
-    if (row.referenceId) refs.add(row.referenceId);
     if (row.providerRefundId) refundIds.add(row.providerRefundId);
   }
-  const payments = await loadOurPayments(tx, merchantId, s.provider, [...ids], [...refs], period);
+  const payments = await loadOurPayments(tx, merchantId, s.provider, [...ids], [], period);
+  // The reference id is the fallback: asked only for payment rows whose provider id we do not know.
+  const known = new Set(payments.map((p) => p.providerPaymentId));
+  const refs = new Set<string>();
+  for (const row of r.rows) if (row.kind === 'payment' && row.referenceId && !(row.providerPaymentId && known.has(row.providerPaymentId))) refs.add(row.referenceId);
+  if (refs.size) for (const p of await loadOurPayments(tx, merchantId, s.provider, [], [...refs], null)) if (!known.has(p.providerPaymentId)) payments.push(p);
   const refunds = await loadOurRefunds(tx, merchantId, s.provider, [...refundIds], period);
   const fees = await ledgerFees(tx, merchantId, s.provider, payments.map((p) => p.providerPaymentId));
   const result = matchReport({ rows: r.rows, payments, refunds, fees, period });

@@ -78,7 +78,7 @@ export async function insertRun(q: Queryable, r: Omit<RunRow, 'created_at'> & { 
   )[0];
 }
 
-const BATCH = 5000;
+const BATCH = 10_000;
 
 export async function insertItems(q: Queryable, runId: string, merchantId: string, items: readonly MatchItem[]): Promise<void> {
   for (let start = 0; start < items.length; start += BATCH) {
@@ -130,9 +130,11 @@ export async function listRuns(q: Queryable, merchantId: string, page: { limit: 
 
 /** A run's items in report order (our records the report lacks come last). */
 export async function listItems(q: Queryable, merchantId: string, runId: string, f: { category?: string | undefined }, page: { limit: number; afterSeq?: number | undefined }): Promise<ItemRow[]> {
+  // The extra `category <> 'matched'` lets the planner use the partial index of exceptions.
+  const filter = f.category === undefined ? '' : f.category === 'matched' ? `and category = 'matched'` : `and category = $5 and category <> 'matched'`;
   return q.query<ItemRow>(
-    `select * from reconciliation_items where run_id = $1 and merchant_id = $2 and ($3::text is null or category = $3) and seq > $4 order by seq limit $5`,
-    [runId, merchantId, f.category ?? null, page.afterSeq ?? 0, page.limit + 1],
+    `select * from reconciliation_items where run_id = $1 and merchant_id = $2 ${filter} and seq > $3 order by seq limit $4`,
+    [runId, merchantId, page.afterSeq ?? 0, page.limit + 1, ...(filter.includes('$5') ? [f.category] : [])],
   );
 }
 
@@ -142,13 +144,17 @@ export async function listItems(q: Queryable, merchantId: string, runId: string,
  */
 export async function loadOurPayments(q: Queryable, merchantId: string, provider: string, ids: string[], refs: string[], period: Period | null): Promise<OurPayment[]> {
   const rows = await q.query<{ provider_payment_id: string; payment_id: string | null; order_id: string | null; reference_id: string | null; status: string; amount: number; currency: string; captured_at: Date | null }>(
+    // Joins with unnest() rather than `= any(array)`: the planner can hash them, where any()
+    // over an unindexed column is a comparison per pair (quadratic on a 100,000-row report).
     `with named as (
-       select pp.id from provider_payments pp where pp.merchant_id = $1 and pp.provider = $2 and pp.provider_payment_id = any($3::text[])
+       select pp.id from provider_payments pp join unnest($3::text[]) x(v) on pp.provider_payment_id = x.v
+        where pp.merchant_id = $1 and pp.provider = $2
        union
-       select pp.id from provider_payments pp join payments p on p.id = pp.payment_id
-        where pp.merchant_id = $1 and pp.provider = $2 and p.merchant_id = $1 and p.reference_id = any($4::text[])
+       select pp.id from payments p join unnest($4::text[]) x(v) on p.reference_id = x.v join provider_payments pp on pp.payment_id = p.id
+        where p.merchant_id = $1 and pp.merchant_id = $1 and pp.provider = $2
        union
-       select pp.id from provider_payments pp where pp.merchant_id = $1 and pp.provider = $2 and pp.reference_id = any($4::text[])
+       select pp.id from provider_payments pp join unnest($4::text[]) x(v) on pp.reference_id = x.v
+        where pp.merchant_id = $1 and pp.provider = $2
        union
        select pp.id from provider_payments pp where pp.merchant_id = $1 and pp.provider = $2 and pp.captured_at between $5 and $6
      )
@@ -165,7 +171,9 @@ export async function loadOurRefunds(q: Queryable, merchantId: string, provider:
     `select r.id, r.provider_refund_id, coalesce(r.provider_payment_id, p.provider_payment_id) as provider_payment_id, r.payment_id, r.order_id, r.amount, r.currency, r.status, r.updated_at
        from refunds r join payments p on p.id = r.payment_id
       where r.merchant_id = $1 and coalesce(r.provider, p.provider) = $2
-        and (r.provider_refund_id = any($3::text[]) or (r.status = 'succeeded' and r.updated_at between $4 and $5))`,
+        and r.id in (select r2.id from refunds r2 join unnest($3::text[]) x(v) on r2.provider_refund_id = x.v where r2.merchant_id = $1
+                     union
+                     select r3.id from refunds r3 where r3.merchant_id = $1 and r3.status = 'succeeded' and r3.updated_at between $4 and $5)`,
     [merchantId, provider, refundIds, period?.from ?? null, period?.to ?? null],
   );
   return rows.map((r) => ({ refundId: r.id, providerRefundId: r.provider_refund_id, providerPaymentId: r.provider_payment_id, paymentId: r.payment_id, orderId: r.order_id, amount: r.amount, currency: r.currency, status: r.status, updatedAt: new Date(r.updated_at) }));
@@ -180,8 +188,8 @@ export async function ledgerFees(q: Queryable, merchantId: string, provider: str
   if (!t?.t) return null;
   const rows = await q.query<{ provider_payment_id: string; fee: number }>(
     `select lt.provider_payment_id, sum(lp.amount)::bigint as fee
-       from ledger_transactions lt join ledger_postings lp on lp.transaction_id = lt.id
-      where lt.merchant_id = $1 and lt.provider = $2 and lt.provider_payment_id = any($3::text[]) and lp.account in ('provider_fees', 'provider_fee_tax')
+       from ledger_transactions lt join unnest($3::text[]) x(v) on lt.provider_payment_id = x.v join ledger_postings lp on lp.transaction_id = lt.id
+      where lt.merchant_id = $1 and lt.provider = $2 and lp.account in ('provider_fees', 'provider_fee_tax')
       group by lt.provider_payment_id`,
     [merchantId, provider, ids],
   );

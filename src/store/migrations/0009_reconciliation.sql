@@ -58,4 +58,6 @@ create table reconciliation_items (
   note text,
   primary key (run_id, seq)
 );
-create index reconciliation_items_category on reconciliation_items (run_id, category, seq);
+-- Exceptions are found through this index; matched rows (most of a report) are not in it,
+-- which keeps a 100,000-row import cheap; listing them walks the primary key.
+create index reconciliation_items_exceptions on reconciliation_items (run_id, category, seq) where category <> 'matched';
