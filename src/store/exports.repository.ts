@@ -36,21 +36,23 @@ export interface Customer {
   customer_name: string | null;
 }
 
-const keyset = (alias: string) =>
+// Two shapes rather than `$4 is null or (…) > (…)`: with the OR the row comparison is a
+// filter, and every page would rescan from `from`; alone it is an index range start.
+const keyset = (alias: string, p: ExportPage) =>
   `${alias}.merchant_id = $1 and ${alias}.created_at >= $2 and ${alias}.created_at < $3
-   and ($4::timestamptz is null or (${alias}.created_at, ${alias}.id) > ($4::timestamptz, $5::text))
-   order by ${alias}.created_at, ${alias}.id limit $6`;
+   ${p.after ? `and (${alias}.created_at, ${alias}.id) > ($5::timestamptz, $6::text)` : ''}
+   order by ${alias}.created_at, ${alias}.id limit $4`;
 
-const params = (p: ExportPage) => [p.merchantId, p.from, p.to, p.after?.ts ?? null, p.after?.id ?? null, p.limit];
+const params = (p: ExportPage) => [p.merchantId, p.from, p.to, p.limit, ...(p.after ? [p.after.ts, p.after.id] : [])];
 
 export async function exportOrdersPage(q: Queryable, p: ExportPage): Promise<(OrderRow & Cursored)[]> {
-  return q.query(`select o.*, o.created_at::text as export_cursor from orders o where ${keyset('o')}`, params(p));
+  return q.query(`select o.*, o.created_at::text as export_cursor from orders o where ${keyset('o', p)}`, params(p));
 }
 
 export async function exportPaymentsPage(q: Queryable, p: ExportPage): Promise<(PaymentRow & Customer & Cursored)[]> {
   return q.query(
     `select p.*, p.created_at::text as export_cursor, o.customer_wa_id, o.customer_name from payments p join orders o on o.id = p.order_id and o.merchant_id = p.merchant_id
-      where ${keyset('p')}`,
+      where ${keyset('p', p)}`,
     params(p),
   );
 }
@@ -58,7 +60,7 @@ export async function exportPaymentsPage(q: Queryable, p: ExportPage): Promise<(
 export async function exportRefundsPage(q: Queryable, p: ExportPage): Promise<(RefundRow & Customer & Cursored)[]> {
   return q.query(
     `select r.*, r.created_at::text as export_cursor, o.customer_wa_id, o.customer_name from refunds r join orders o on o.id = r.order_id and o.merchant_id = r.merchant_id
-      where ${keyset('r')}`,
+      where ${keyset('r', p)}`,
     params(p),
   );
 }
