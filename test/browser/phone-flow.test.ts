@@ -4,6 +4,7 @@
 // from our endpoint's answers (the sandbox encrypts, signs and decrypts as WhatsApp
 // does), and placing the order sends the nfm_reply and brings the bill into the chat.
 import fs from 'node:fs';
+import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/adapters/clock/clock.ts';
@@ -128,6 +129,67 @@ describe('flows in the sandbox phone', () => {
     await flowMsg.getByTestId('flow-open').click();
     await expect(page.getByTestId('flow-closed').textContent()).resolves.toBe('This form has already been submitted.');
     await page.getByTestId('flow-close').click();
+    expect(problems).toEqual([]);
+  });
+
+  it('books an appointment: service, a date picker with closed days, details, a time, the deposit bill', async () => {
+    const customer = '919811100022';
+    const zone = 'Asia/Kolkata';
+    expect((await s.api('/v1/settings/booking', { method: 'PATCH', body: { time_zone: zone } })).status).toBe(200);
+    const weekdays = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => [d, [['10:00', '13:00']]]));
+    const svc = await s.api('/v1/booking-services', { body: { name: 'Haircut', duration_minutes: 60, deposit: 20_000, currency: 'INR', weekly_hours: weekdays } });
+    expect(svc.status, JSON.stringify(svc.body)).toBe(201);
+    const page = await openChat(customer);
+    await page.getByTestId('text').fill('Can I book a haircut?');
+    await page.getByTestId('send').click();
+    await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'haircut' }).waitFor();
+    expect((await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'book_appointment' } })).status).toBe(201);
+    const flowMsg = chat(page).getByTestId('flow-message');
+    await flowMsg.waitFor({ timeout: 20_000 });
+    await flowMsg.getByTestId('flow-open').click();
+
+    await onScreen(page, 'SERVICE');
+    await page.getByTestId('flow-field-service').selectOption(svc.body.id);
+    await page.getByTestId('flow-footer').click();
+
+    // DATE: a plain <input type=date> bounded by min/max; a closed day (Sunday) is refused in the page.
+    await onScreen(page, 'DATE');
+    const date = page.getByTestId('flow-field-date');
+    const today = DateTime.now().setZone(zone);
+    await expect(date.getAttribute('min')).resolves.toBe(today.toISODate());
+    await expect(date.getAttribute('max')).resolves.toBe(today.plus({ days: 13 }).toISODate());
+    const sunday = Array.from({ length: 13 }, (_, i) => today.plus({ days: i + 1 })).find((d) => d.weekday === 7)!.toISODate()!;
+    await date.fill(sunday);
+    await page.getByTestId('flow-footer').click();
+    await expect(date.evaluate((n: HTMLInputElement) => n.validationMessage)).resolves.toBe('This date is not available.');
+    await page.screenshot({ path: screenshotPath('phone-flow-booking-date') });
+    const open = Array.from({ length: 13 }, (_, i) => today.plus({ days: i + 1 })).find((d) => d.weekday !== 7)!;
+    await date.fill(open.toISODate()!);
+    await page.getByTestId('flow-footer').click();
+
+    await onScreen(page, 'DETAILS');
+    expect(await page.getByTestId('flow').textContent()).toContain('Haircut');
+    await page.getByTestId('flow-field-name').fill('Asha Rao');
+    await page.getByTestId('flow-field-note').fill('Short on the sides');
+    await page.getByTestId('flow-footer').click();
+
+    await onScreen(page, 'SLOT');
+    const times = await page.getByTestId('flow-field-slot').locator('option:not([disabled])').allTextContents();
+    expect(times.map((t) => t.split(' · ')[0])).toEqual(['10:00', '11:00', '12:00']);
+    expect(await page.getByTestId('flow').textContent()).toContain('INR 200.00');
+    await page.getByTestId('flow-field-slot').selectOption({ index: 2 });
+    await page.screenshot({ path: screenshotPath('phone-flow-booking-slot') });
+    await page.getByTestId('flow-footer').click();
+
+    await page.getByTestId('flow').waitFor({ state: 'hidden', timeout: 15_000 });
+    const bill = chat(page).getByTestId('bill');
+    await bill.waitFor({ timeout: 20_000 });
+    expect(await bill.textContent()).toContain('INR 200.00');
+    await page.screenshot({ path: screenshotPath('phone-flow-booking-bill') });
+    const bookings = await s.ctx.db.query<{ status: string; starts_at: Date }>(`select status, starts_at from bookings where service_id = $1`, [svc.body.id]);
+    expect(bookings).toHaveLength(1);
+    expect(bookings[0]!.status).toBe('held');
+    expect(DateTime.fromJSDate(bookings[0]!.starts_at, { zone }).toFormat('yyyy-MM-dd HH:mm')).toBe(`${open.toISODate()} 11:00`);
     expect(problems).toEqual([]);
   });
 });
