@@ -1,5 +1,5 @@
 -- Keywords that answer with a flow (issue 6, docs/flows.md §3): a customer's text equal to
--- a merchant's keyword (normalized: case, accents' width and runs of spaces folded) gets
+-- a merchant's keyword (normalized: case, character width and runs of spaces folded) gets
 -- that flow's message. One flow per keyword per merchant.
 create table flow_keywords (
   merchant_id text not null references merchants(id),
