@@ -112,4 +112,22 @@ describe('keyword messages', () => {
     expect(await sentFlows(wa)).toHaveLength(1);
     expect((await s.ctx.db.query(`select 1 from flow_tokens where wa_id = $1`, [wa])).length).toBe(1);
   });
+
+  it('a keyword while the merchant has no Flows keys: noted, nothing sent, no crash', async () => {
+    const wa = '919833344477';
+    await customerSays(wa, 'hi');
+    await drain();
+    await s.ctx.db.query(`delete from flow_keys where merchant_id = $1`, [s.merchantId]);
+    try {
+      const wamid = await customerSays(wa, 'menu');
+      await drain();
+      const item = (await s.ctx.db.query<{ status: string; note: string }>(`select status, note from whatsapp_items where dedupe_key = $1`, [`msg:${wamid}`]))[0]!;
+      expect(item.status).toBe('processed');
+      expect(item.note).toMatch(/^keyword "menu": flow order_food not sent: This merchant has no Flows key pair/);
+      expect(await sentFlows(wa)).toEqual([]);
+      expect(await s.ctx.db.query(`select 1 from flow_tokens where wa_id = $1`, [wa])).toEqual([]);
+    } finally {
+      expect((await s.api('/v1/flows/keys', { body: {} })).status).toBe(201);
+    }
+  });
 });
