@@ -10,9 +10,9 @@ import { newId } from '../domain/ids.ts';
 import type { GenericMapping } from '../domain/reconciliation/format.generic.ts';
 import { inferPeriod, matchReport } from '../domain/reconciliation/match.ts';
 import { DEFAULT_PROVIDER, parseReport } from '../domain/reconciliation/parse.ts';
-import type { AmountUnit, Period, ReportFormat, ReportRow } from '../domain/reconciliation/report.ts';
+import type { AmountUnit, MatchItem, Period, ReportFormat, ReportRow } from '../domain/reconciliation/report.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Queryable, Tx } from '../store/db.ts';
+import type { Tx } from '../store/db.ts';
 import {
   findLatestRun,
   getReportFile,
@@ -27,6 +27,7 @@ import {
   type RunRow,
 } from '../store/reconciliation.repository.ts';
 import type { AppContext } from './context.ts';
+import { recordProviderFee } from './ledger.ts';
 
 export interface ReportInput {
   format: ReportFormat;
@@ -36,6 +37,8 @@ export interface ReportInput {
   /** The span the report covers; by default from its earliest to its latest dated row. */
   period?: { from: Date; to: Date } | undefined;
   fileName?: string | undefined;
+  /** Book the report's fees the ledger does not hold yet (recordProviderFee, idempotent per payment). */
+  applyFees?: boolean | undefined;
   csv: string;
 }
 
@@ -45,6 +48,7 @@ interface Settings {
   amount_unit: AmountUnit | null;
   mapping: GenericMapping | null;
   period: { from: string; to: string } | null;
+  apply_fees?: boolean;
 }
 
 const PROVIDER_NAME = /^[a-z0-9_-]{1,32}$/;
@@ -70,6 +74,8 @@ function settingsOf(input: Omit<ReportInput, 'csv' | 'fileName'>): Result<Settin
     amount_unit: input.amountUnit ?? null,
     mapping: input.mapping ?? null,
     period: p ? { from: p.from.toISOString(), to: p.to.toISOString() } : null,
+    // Only when set, so that the settings (and their hash) of plain runs stay as they were.
+    ...(input.applyFees ? { apply_fees: true } : {}),
   });
 }
 
@@ -115,7 +121,7 @@ export async function rerunReport(ctx: AppContext, tx: Tx, merchantId: string, r
 
 async function matchAndStore(
   ctx: AppContext,
-  tx: Queryable,
+  tx: Tx,
   merchantId: string,
   r: { fileHash: string; settingsHash: string; settings: Settings; rows: ReportRow[]; version: number; rerunOf: string | null; fileName: string | null },
 ): Promise<RunRow | undefined> {
@@ -136,6 +142,7 @@ async function matchAndStore(
   const refunds = await loadOurRefunds(tx, merchantId, s.provider, [...refundIds], period);
   const fees = await ledgerFees(tx, merchantId, s.provider, payments.map((p) => p.providerPaymentId));
   const result = matchReport({ rows: r.rows, payments, refunds, fees, period });
+  if (s.apply_fees) await bookUnknownFees(ctx, tx, merchantId, s.provider, r.rows, result.items);
   const run = await insertRun(tx, {
     id: newId('rec'),
     merchant_id: merchantId,
@@ -156,4 +163,22 @@ async function matchAndStore(
   });
   if (run) await insertItems(tx, run.id, merchantId, result.items);
   return run;
+}
+
+/**
+ * For matched payments whose fee the ledger does not hold, books the report's fee (and its
+ * tax, when stated) with the report row's time. A fee the ledger already holds is never
+ * changed here: a different one is a fee_mismatch to look at, not to overwrite.
+ */
+async function bookUnknownFees(ctx: AppContext, tx: Tx, merchantId: string, provider: string, rows: readonly ReportRow[], items: MatchItem[]): Promise<void> {
+  const byLine = new Map(rows.map((r) => [r.line, r]));
+  for (const item of items) {
+    if (item.category !== 'matched' || item.kind !== 'payment' || item.expectedFee !== null || !item.actualFee || !item.providerPaymentId || item.line === null) continue;
+    const row = byLine.get(item.line)!;
+    if (!row.feeStated) continue;
+    const tax = row.tax > 0 && row.tax <= row.fee ? { tax: row.tax } : {};
+    const booked = await recordProviderFee(tx, { merchantId, provider, providerPaymentId: item.providerPaymentId, orderId: item.orderId, fee: row.fee, ...tax, currency: row.currency, eventAt: row.occurredAt ?? ctx.clock.now(), source: 'reconciliation' });
+    item.note = booked.ok ? `fee ${row.fee} booked to the ledger` : `fee not booked: ${booked.error.message}`;
+    if (booked.ok) item.expectedFee = row.fee;
+  }
 }

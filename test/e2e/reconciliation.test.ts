@@ -3,9 +3,9 @@
 // every mismatch category; the run names each with the right ids and totals. Then:
 // the same file again is the same run, a rerun after a missing payment is recorded
 // matches it, another merchant sees nothing, and bad files are 400s with the line.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
+import { recordProviderFee } from '../../src/app/ledger.ts';
 import { expectError, expectNo5xx, otherMerchant } from '../support/e2e.ts';
 import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
@@ -25,7 +25,6 @@ interface Paid {
 const paid: Record<string, Paid> = {};
 let refund: { id: string; providerRefundId: string; amount: number };
 let late: Paid; // paid at the PSP, but its webhook not processed yet when the report is imported
-const ledgerPresent = fs.existsSync(new URL('../../src/app/ledger.ts', import.meta.url));
 
 const secs = (d: Date) => String(Math.floor(d.getTime() / 1000));
 function rzpRow(o: { id: string; type?: string; amount: number; currency?: string; fee?: number; paymentId?: string; receipt?: string; at?: Date }): string {
@@ -66,14 +65,10 @@ beforeAll(async () => {
   const rf = (await s.api(`/v1/orders/${paid.matched!.orderId}/refunds`)).body.data[0];
   expect(rf.status).toBe('succeeded');
   refund = { id: rf.id, providerRefundId: rf.provider_refund_id, amount: rf.amount };
-  if (ledgerPresent) {
-    // Our ledger already holds a fee for this payment (as a provider's payment entity would have told us).
-    // Imported by URL: the ledger is another module's, and this test runs with or without it.
-    const { recordProviderFee } = await import(new URL('../../src/app/ledger.ts', import.meta.url).href);
-    const f = paid.fee!;
-    const booked: any = await s.ctx.db.transaction((tx) => recordProviderFee(tx, { merchantId: s.merchantId, provider: 'sandbox', providerPaymentId: f.ppid, orderId: f.orderId, fee: 2000, currency: 'INR', eventAt: clock.now(), source: 'test' }));
-    expect(booked.ok).toBe(true);
-  }
+  // Our ledger already holds a fee for this payment (as a provider's payment entity would have told us).
+  const f = paid.fee!;
+  const booked = await s.ctx.db.transaction((tx) => recordProviderFee(tx, { merchantId: s.merchantId, provider: 'sandbox', providerPaymentId: f.ppid, orderId: f.orderId, fee: 2000, currency: 'INR', eventAt: clock.now(), source: 'test' }));
+  expect(booked.ok).toBe(true);
   late = await payNew('success', false);
   periodQuery = period();
   const p = paid;
@@ -114,8 +109,7 @@ describe('reconciliation: a report with every category', () => {
     expect(r.body).toMatchObject({ object: 'reconciliation', version: 1, format: 'razorpay', provider: 'sandbox', file_name: 'recon.csv', status: 'mismatches', row_count: 11 });
     const p = paid;
     const t = r.body.totals;
-    const feeMismatch = ledgerPresent ? 1 : 0;
-    expect(t.matched.count).toBe(3 - feeMismatch + 1); // matched, duplicate (first), refund, and fee when there is no ledger
+    expect(t.matched.count).toBe(3); // matched, the duplicate's first row, the refund
     expect(t.amount_mismatch).toEqual({ count: 1, amounts: { INR: -100 } });
     expect(t.currency_mismatch).toEqual({ count: 1, amounts: { USD: p.currency!.amount } });
     expect(t.duplicate_capture).toEqual({ count: 1, amounts: { INR: p.duplicate!.amount } });
@@ -123,7 +117,7 @@ describe('reconciliation: a report with every category', () => {
     expect(t.missing_at_provider).toEqual({ count: 1, amounts: { INR: p.missingAtProvider!.amount } });
     expect(t.refund_not_reflected).toEqual({ count: 1, amounts: { INR: 700 } });
     expect(t.other).toEqual({ count: 1, amounts: { INR: 50 } });
-    if (ledgerPresent) expect(t.fee_mismatch).toEqual({ count: 1, amounts: { INR: 500 } });
+    expect(t.fee_mismatch).toEqual({ count: 1, amounts: { INR: 500 } });
 
     const byCat = async (c: string) => (await items(runId, c)).map((i) => [i.line, i.provider_payment_id ?? i.provider_refund_id, i.order_id]);
     expect(await byCat('amount_mismatch')).toEqual([[3, p.amount!.ppid, p.amount!.orderId]]);
@@ -136,7 +130,7 @@ describe('reconciliation: a report with every category', () => {
     expect(matched.find((i) => i.kind === 'refund')).toMatchObject({ line: 10, refund_id: refund.id, provider_refund_id: refund.providerRefundId, order_id: p.matched!.orderId, amount: refund.amount });
     const amount = (await items(runId, 'amount_mismatch'))[0];
     expect(amount).toMatchObject({ expected_amount: p.amount!.amount, actual_amount: p.amount!.amount - 100, payment_id: p.amount!.paymentId, reference_id: p.amount!.ref });
-    if (ledgerPresent) expect((await items(runId, 'fee_mismatch'))[0]).toMatchObject({ line: 7, provider_payment_id: p.fee!.ppid, expected_fee: 2000, actual_fee: 2500, amount: 500 });
+    expect((await items(runId, 'fee_mismatch'))[0]).toMatchObject({ line: 7, provider_payment_id: p.fee!.ppid, expected_fee: 2000, actual_fee: 2500, amount: 500 });
     const got = await s.api(`/v1/reconciliations/${runId}`);
     expect(got.body.totals).toEqual(t);
   });
@@ -212,6 +206,19 @@ describe('reconciliation: isolation and bad input', () => {
     expectError(await upload(report, 'format=razorpay&period_from=2026-03-01T00:00:00Z'), 400, 'validation_error');
     expectError(await s.api('/v1/reconciliations/rec_nope'), 404, 'not_found');
     await expectNo5xx(s);
+  });
+
+  it('apply_fees books the fees the ledger does not hold; a later report with another fee is a fee_mismatch', async () => {
+    const m = paid.matched!;
+    const mapping = 'format=generic&provider=sandbox&map=' + encodeURIComponent('Txn=provider_payment_id,Gross=amount,Fee=fee,Cur=currency');
+    const applied = await upload(`Txn,Gross,Fee,Cur\n${m.ppid},${m.amount},300,INR\n`, `${mapping}&apply_fees=true`);
+    expect(applied.status).toBe(201);
+    expect(applied.body.apply_fees).toBe(true);
+    const item = (await items(applied.body.id, 'matched'))[0];
+    expect(item).toMatchObject({ provider_payment_id: m.ppid, expected_fee: 300, actual_fee: 300, note: 'fee 300 booked to the ledger' });
+    const later = await upload(`Txn,Gross,Fee,Cur\n${m.ppid},${m.amount},350,INR\n`, mapping);
+    expect(later.body.totals.fee_mismatch).toEqual({ count: 1, amounts: { INR: 50 } });
+    expect((await items(later.body.id, 'fee_mismatch'))[0]).toMatchObject({ expected_fee: 300, actual_fee: 350 });
   });
 
   it('reads a generic report through a column mapping', async () => {

@@ -15,7 +15,7 @@ import { openCliContext } from '../context.ts';
 
 export const EXIT_MISMATCHES = 3;
 
-const USAGE = `usage: chatcart reconcile FILE --merchant ID --format razorpay|stripe|generic [--provider P] [--map "Column=field,…"] [--amount-unit minor|major] [--from ISO --to ISO] [--json]`;
+const USAGE = `usage: chatcart reconcile FILE --merchant ID --format razorpay|stripe|generic [--provider P] [--map "Column=field,…"] [--amount-unit minor|major] [--from ISO --to ISO] [--apply-fees] [--json]`;
 
 function isoDate(v: string, name: string): Date {
   const d = new Date(v);
@@ -32,6 +32,7 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
     'amount-unit': { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    'apply-fees': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   const file = positionals[0];
@@ -58,7 +59,7 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
   const ctx = await openCliContext(cfg);
   try {
     if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
-    const r = await importReport(ctx, merchantId, { format, provider: values.provider, amountUnit: unit, mapping, period, fileName: path.basename(file), csv });
+    const r = await importReport(ctx, merchantId, { format, provider: values.provider, amountUnit: unit, mapping, period, fileName: path.basename(file), applyFees: values['apply-fees'] === true, csv });
     if (!r.ok) {
       process.stderr.write(`chatcart: ${file}: ${r.error.message}\n`);
       return 1;

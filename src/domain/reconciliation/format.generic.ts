@@ -52,6 +52,7 @@ export function genericFormat(mapping: GenericMapping): FormatSpec | undefined {
         referenceId: get(r, 'reference_id') ?? null,
         gross,
         fee,
+        feeStated: get(r, 'fee') !== undefined,
         tax: opt('tax'),
         net: col('net') && get(r, 'net') !== undefined ? opt('net') : Math.max(0, gross - fee),
         currency,

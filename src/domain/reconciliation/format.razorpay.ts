@@ -41,6 +41,7 @@ export const razorpayFormat: FormatSpec = {
       referenceId: r.get('order_receipt') ?? null,
       gross,
       fee,
+      feeStated: r.get('fee') !== undefined,
       tax: money.amount(r, 'tax', currency, { optional: true }),
       net: r.get('credit') !== undefined || r.get('debit') !== undefined ? Math.abs(credit - debit) : Math.max(0, gross - fee),
       currency,

@@ -56,6 +56,7 @@ export const stripeFormat: FormatSpec = {
       referenceId: first(r, 'payment_metadata[chatcart_reference_id]', 'chatcart_reference_id (metadata)', 'client_reference_id') ?? null,
       gross,
       fee,
+      feeStated: r.get('fee') !== undefined,
       tax: 0,
       net: r.get('net') !== undefined ? money.amount(r, 'net', currency) : Math.max(0, gross - fee),
       currency,

@@ -7,7 +7,7 @@ const at = (min: number) => new Date(T0.getTime() + min * 60_000);
 
 const row = (over: Partial<ReportRow>): ReportRow => ({
   line: 2, provider: 'razorpay', kind: 'payment', providerPaymentId: null, providerRefundId: null, referenceId: null,
-  gross: 1000, fee: 20, tax: 3, net: 980, currency: 'INR', occurredAt: at(0), settlementId: 'setl_1', failed: false, ...over,
+  gross: 1000, fee: 20, feeStated: true, tax: 3, net: 980, currency: 'INR', occurredAt: at(0), settlementId: 'setl_1', failed: false, ...over,
 });
 const pay = (id: string, over: Partial<OurPayment> = {}): OurPayment => ({
   providerPaymentId: id, paymentId: `pay_${id}`, orderId: `ord_${id}`, referenceId: `REF-${id}`, status: 'captured', amount: 1000, currency: 'INR', capturedAt: at(5), ...over,
@@ -34,6 +34,7 @@ describe('matchReport: one row, one category', () => {
     ['the same payment twice in the report', [row({ providerPaymentId: 'p1' }), row({ line: 3, providerPaymentId: 'p1' })], [pay('p1')], {}, [['matched', 2, 'p1', 1000], ['duplicate_capture', 3, 'p1', 1000]]],
     ['two captures on one order', [row({ providerPaymentId: 'p1' }), row({ line: 3, providerPaymentId: 'p2' })], [pay('p1'), pay('p2', { orderId: 'ord_p1' })], {}, [['matched', 2, 'p1', 1000], ['duplicate_capture', 3, 'p2', 1000]]],
     ['fee differs from the ledger', [row({ providerPaymentId: 'p1', fee: 25 })], [pay('p1')], { fees: new Map([['p1', 20]]) }, [['fee_mismatch', 2, 'p1', 5]]],
+    ['no fee in the report: nothing to compare', [row({ providerPaymentId: 'p1', fee: 0, feeStated: false })], [pay('p1')], { fees: new Map([['p1', 20]]) }, [['matched', 2, 'p1', 1000]]],
     ['fee unknown to the ledger is not a mismatch', [row({ providerPaymentId: 'p1', fee: 25 })], [pay('p1')], { fees: new Map() }, [['matched', 2, 'p1', 1000]]],
     ['refund matched', [row({ kind: 'refund', providerRefundId: 'r1', providerPaymentId: 'p1', gross: 300 })], [], { refunds: [refund('r1')] }, [['matched', 2, 'p1', 300]]],
     ['refund at the provider, not here', [row({ kind: 'refund', providerRefundId: 'r9', gross: 300 })], [], {}, [['refund_not_reflected', 2, 'r9', 300]]],

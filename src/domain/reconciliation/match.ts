@@ -101,7 +101,7 @@ export function matchReport(input: MatchInput): MatchResult {
         items.push(item({ ...with_, category: 'amount_mismatch', amount: row.gross - ours.amount, note: `the report says ${row.gross}; ours is ${ours.amount}` }));
       } else if (other !== undefined) {
         items.push(item({ ...with_, category: 'duplicate_capture', amount: row.gross, note: `a second capture on order ${ours.orderId} (the first is ${other})` }));
-      } else if (input.fees?.has(ours.providerPaymentId) && input.fees.get(ours.providerPaymentId) !== row.fee) {
+      } else if (row.feeStated && input.fees?.has(ours.providerPaymentId) && input.fees.get(ours.providerPaymentId) !== row.fee) {
         const expectedFee = input.fees.get(ours.providerPaymentId)!;
         items.push(item({ ...with_, category: 'fee_mismatch', expectedFee, amount: row.fee - expectedFee, note: `the report's fee is ${row.fee}; our ledger has ${expectedFee}` }));
       } else {

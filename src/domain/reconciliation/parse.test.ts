@@ -11,8 +11,8 @@ describe('parseReport: Razorpay settlement recon', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.rows).toEqual([
-      { line: 2, provider: 'razorpay', kind: 'payment', providerPaymentId: 'pay_1', providerRefundId: null, referenceId: 'REF-1', gross: 100000, fee: 2900, tax: 442, net: 97100, currency: 'INR', occurredAt: new Date(1700000000000), settlementId: 'setl_1', failed: false },
-      { line: 3, provider: 'razorpay', kind: 'refund', providerPaymentId: 'pay_1', providerRefundId: 'rfnd_1', referenceId: null, gross: 5000, fee: 0, tax: 0, net: 5000, currency: 'INR', occurredAt: new Date(1700000500000), settlementId: 'setl_1', failed: false },
+      { line: 2, provider: 'razorpay', kind: 'payment', providerPaymentId: 'pay_1', providerRefundId: null, referenceId: 'REF-1', gross: 100000, fee: 2900, feeStated: true, tax: 442, net: 97100, currency: 'INR', occurredAt: new Date(1700000000000), settlementId: 'setl_1', failed: false },
+      { line: 3, provider: 'razorpay', kind: 'refund', providerPaymentId: 'pay_1', providerRefundId: 'rfnd_1', referenceId: null, gross: 5000, fee: 0, feeStated: true, tax: 0, net: 5000, currency: 'INR', occurredAt: new Date(1700000500000), settlementId: 'setl_1', failed: false },
     ]);
   });
 

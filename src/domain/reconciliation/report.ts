@@ -23,6 +23,8 @@ export interface ReportRow {
   gross: number;
   /** The provider's fee including its tax (Razorpay's `fee` already includes `tax`). */
   fee: number;
+  /** False when the report has no fee for the row (no column, or an empty cell): nothing to compare. */
+  feeStated: boolean;
   tax: number;
   net: number;
   currency: string;

@@ -5,7 +5,7 @@ export const tags = ['reconciliations'];
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 export function presentRun(r: RunRow) {
-  const s = r.settings as { amount_unit?: string | null; mapping?: unknown; period?: unknown };
+  const s = r.settings as { amount_unit?: string | null; mapping?: unknown; apply_fees?: boolean };
   return {
     id: r.id,
     object: 'reconciliation',
@@ -17,6 +17,7 @@ export function presentRun(r: RunRow) {
     file_sha256: r.file_sha256,
     amount_unit: s.amount_unit ?? null,
     mapping: s.mapping ?? null,
+    apply_fees: s.apply_fees ?? false,
     period: { from: iso(r.period_start), to: iso(r.period_end) },
     status: r.status,
     row_count: r.row_count,
