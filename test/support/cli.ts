@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openPostgres, type Db } from '../../src/store/db.ts';
+import type { Db } from '../../src/store/db.ts';
 import { openStore } from '../../src/store/open.ts';
 import { createSchema, pgUrl } from './db.ts';
 import { cleanEnv, PROJECT_ROOT } from './context.ts';
@@ -63,7 +63,8 @@ export function cliTargets(prefix = 'chatcart-cli-'): { targets: CliTarget[]; cl
         cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
         return { DATABASE_URL: s.url, CHATCART_DATA_DIR: path.join(dir, 'unused') };
       },
-      open: (env) => openPostgres(env.DATABASE_URL!, { max: 2 }),
+      // Migrates too, so a test may write through `open` before the first command runs.
+      open: (env) => openStore({ databaseUrl: env.DATABASE_URL!, dataDir: env.CHATCART_DATA_DIR!, poolSize: 2 }),
     });
   }
   return {
