@@ -97,6 +97,13 @@ describe('GET /v1/ledger/transactions', () => {
   });
 });
 
+describe('openapi', () => {
+  it('documents the ledger routes', async () => {
+    const doc = (await s.api('/openapi.json', { key: null })).body;
+    for (const p of ['/v1/ledger/balances', '/v1/ledger/transactions', '/v1/orders/{id}/ledger']) expect(doc.paths[p]?.get).toBeDefined();
+  });
+});
+
 describe('merchant isolation', () => {
   it("another merchant sees no transactions, no balances and not this order's ledger", async () => {
     const other = await otherMerchant(s);
