@@ -8,47 +8,18 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { createMerchant } from '../../src/app/merchants.ts';
-import { openPostgres, type Db } from '../../src/store/db.ts';
-import { openStore } from '../../src/store/open.ts';
-import { runCli } from '../support/cli.ts';
+import { cliTargets, runCli } from '../support/cli.ts';
 import { testContext } from '../support/context.ts';
-import { createSchema, pgUrl } from '../support/db.ts';
 
 // Each CLI run boots tsx (and PGlite) in a child process: slow on a loaded machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const { targets, cleanup } = cliTargets('chatcart-export-');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chatcart-export-out-'));
 afterAll(async () => {
-  for (const c of cleanups.reverse()) await c();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  await cleanup();
 });
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chatcart-export-'));
-cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-const targets: { name: string; env(): Promise<Record<string, string>>; open(env: Record<string, string>): Promise<Db> }[] = [
-  {
-    name: 'embedded PGlite',
-    env: async () => ({ CHATCART_DATA_DIR: fs.mkdtempSync(path.join(tmp, 'data-')) }),
-    open: (env) => openStore({ dataDir: env.CHATCART_DATA_DIR! }),
-  },
-];
-if (pgUrl) {
-  const url = pgUrl;
-  targets.push({
-    name: 'PostgreSQL',
-    env: async () => {
-      const s = await createSchema(url);
-      cleanups.push(() => s.drop());
-      return { DATABASE_URL: s.url };
-    },
-    open: async (env) => {
-      const db = await openPostgres(env.DATABASE_URL!);
-      const { migrate } = await import('../../src/store/migrate.ts');
-      await migrate(db);
-      return db;
-    },
-  });
-}
 
 const KEY = crypto.randomBytes(32).toString('base64');
 
