@@ -20,6 +20,8 @@ export interface MessageRow {
   created_at: Date;
   updated_at: Date;
   sent_at: Date | null;
+  /** Set when retention removed the content (the row stays for audit and deduplication). */
+  redacted_at?: Date | null;
 }
 
 export async function insertMessage(

@@ -11,6 +11,8 @@ import { retentionJobHandlers } from '../../src/jobs/retention-handlers.ts';
 import type { JobRow } from '../../src/store/jobs.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
+import { presentMessage } from '../../src/http/routes/messages.list.ts';
+import type { MessageRow } from '../../src/store/whatsapp-messages.repository.ts';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
@@ -122,6 +124,9 @@ describe('retention purge', () => {
       msg_recent: { purpose: 'order_status', body: { text: { body: 'Hi Asha, 12 MG Road' } } },
     });
     expect(msgs.map((x) => x.status)).toEqual(['received', 'queued', 'read', 'read']);
+    // The conversation API says a message was redacted instead of showing the stub.
+    const shown = (await db.query<MessageRow>(`select * from whatsapp_messages order by id`)).map(presentMessage);
+    expect(shown.map((m) => [m.id, m.redacted, m.content === null])).toEqual([['msg_old_in', true, true], ['msg_old_queued', false, false], ['msg_old_sent', true, true], ['msg_recent', false, false]]);
     const tokens = await db.query<{ token: string; state: unknown }>(`select token, state from flow_tokens order by token`);
     expect(tokens).toEqual([
       { token: 'ft_old_active', state: { address: '12 MG Road' } },

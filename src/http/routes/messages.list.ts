@@ -16,7 +16,9 @@ export const presentMessage = (m: MessageRow) => ({
   status: m.status,
   error: m.error,
   purpose: (m.payload['purpose'] as string | undefined) ?? null,
-  content: m.direction === 'in' ? m.payload : (m.payload['body'] ?? null),
+  // After the retention period the content is gone: say so instead of showing a stub payload.
+  content: m.redacted_at ? null : m.direction === 'in' ? m.payload : (m.payload['body'] ?? null),
+  redacted: Boolean(m.redacted_at),
   order_id: m.order_id,
   payment_id: m.payment_id,
   created_at: m.created_at.toISOString(),
