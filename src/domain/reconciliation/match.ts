@@ -53,6 +53,31 @@ function item(base: Partial<MatchItem> & Pick<MatchItem, 'category' | 'kind' | '
   };
 }
 
+/**
+ * An item for a report row, with our capture when there is one. Written out field by field:
+ * spreading objects here cost microseconds per row, seconds on a 100,000-row report.
+ */
+function rowItem(category: MatchItem['category'], row: ReportRow, ours: OurPayment | undefined, amount: number, note: string | null, expectedFee: number | null = null): MatchItem {
+  return {
+    category,
+    kind: row.kind,
+    line: row.line,
+    providerPaymentId: ours ? ours.providerPaymentId : row.providerPaymentId,
+    providerRefundId: row.providerRefundId,
+    referenceId: ours ? ours.referenceId : row.referenceId,
+    orderId: ours ? ours.orderId : null,
+    paymentId: ours ? ours.paymentId : null,
+    refundId: null,
+    currency: row.currency,
+    expectedAmount: ours ? ours.amount : null,
+    actualAmount: row.gross,
+    expectedFee,
+    actualFee: row.fee,
+    amount,
+    note,
+  };
+}
+
 const fromRow = (r: ReportRow) => ({ kind: r.kind, line: r.line, providerPaymentId: r.providerPaymentId, providerRefundId: r.providerRefundId, referenceId: r.referenceId, currency: r.currency, actualAmount: r.gross, actualFee: r.fee });
 const ofPayment = (p: OurPayment) => ({ providerPaymentId: p.providerPaymentId, paymentId: p.paymentId, orderId: p.orderId, referenceId: p.referenceId, expectedAmount: p.amount });
 
@@ -73,41 +98,40 @@ export function matchReport(input: MatchInput): MatchResult {
   const seenRefunds = new Set<string>();
 
   for (const row of input.rows) {
-    const base = fromRow(row);
     if (row.kind === 'payment') {
       const ours = (row.providerPaymentId ? byId.get(row.providerPaymentId) : undefined) ?? (row.referenceId ? byRef.get(row.referenceId) : undefined);
       if (row.failed) {
         if (ours) failedAtProvider.set(ours.providerPaymentId, row.line);
-        items.push(item({ ...base, ...(ours ? ofPayment(ours) : {}), category: 'other', amount: row.gross, note: 'failed at the provider' }));
+        items.push(rowItem('other', row, ours, row.gross, 'failed at the provider'));
         continue;
       }
       if (!ours || !CAPTURED.has(ours.status)) {
         const note = ours ? `paid at the provider; ours is ${ours.status}` : 'paid at the provider; we have no capture for it';
-        items.push(item({ ...base, ...(ours ? ofPayment(ours) : {}), category: 'missing_here', amount: row.gross, note }));
+        items.push(rowItem('missing_here', row, ours, row.gross, note));
         continue;
       }
-      const with_ = { ...base, ...ofPayment(ours), providerPaymentId: ours.providerPaymentId };
       const firstLine = seen.get(ours.providerPaymentId);
       if (firstLine !== undefined) {
-        items.push(item({ ...with_, category: 'duplicate_capture', amount: row.gross, note: `the same payment is reported again (first on line ${firstLine})` }));
+        items.push(rowItem('duplicate_capture', row, ours, row.gross, `the same payment is reported again (first on line ${firstLine})`));
         continue;
       }
       seen.set(ours.providerPaymentId, row.line);
       const other = ours.orderId ? orderCapture.get(ours.orderId) : undefined;
       if (ours.orderId && other === undefined) orderCapture.set(ours.orderId, ours.providerPaymentId);
       if (row.currency !== ours.currency) {
-        items.push(item({ ...with_, category: 'currency_mismatch', amount: row.gross, note: `the report says ${row.currency}; ours is ${ours.currency}` }));
+        items.push(rowItem('currency_mismatch', row, ours, row.gross, `the report says ${row.currency}; ours is ${ours.currency}`));
       } else if (row.gross !== ours.amount) {
-        items.push(item({ ...with_, category: 'amount_mismatch', amount: row.gross - ours.amount, note: `the report says ${row.gross}; ours is ${ours.amount}` }));
+        items.push(rowItem('amount_mismatch', row, ours, row.gross - ours.amount, `the report says ${row.gross}; ours is ${ours.amount}`));
       } else if (other !== undefined) {
-        items.push(item({ ...with_, category: 'duplicate_capture', amount: row.gross, note: `a second capture on order ${ours.orderId} (the first is ${other})` }));
+        items.push(rowItem('duplicate_capture', row, ours, row.gross, `a second capture on order ${ours.orderId} (the first is ${other})`));
       } else if (row.feeStated && input.fees?.has(ours.providerPaymentId) && input.fees.get(ours.providerPaymentId) !== row.fee) {
         const expectedFee = input.fees.get(ours.providerPaymentId)!;
-        items.push(item({ ...with_, category: 'fee_mismatch', expectedFee, amount: row.fee - expectedFee, note: `the report's fee is ${row.fee}; our ledger has ${expectedFee}` }));
+        items.push(rowItem('fee_mismatch', row, ours, row.fee - expectedFee, `the report's fee is ${row.fee}; our ledger has ${expectedFee}`, expectedFee));
       } else {
-        items.push(item({ ...with_, category: 'matched', amount: row.gross, expectedFee: input.fees?.get(ours.providerPaymentId) ?? null }));
+        items.push(rowItem('matched', row, ours, row.gross, null, input.fees?.get(ours.providerPaymentId) ?? null));
       }
     } else if (row.kind === 'refund') {
+      const base = fromRow(row);
       const ours = row.providerRefundId ? refundsById.get(row.providerRefundId) : undefined;
       if (row.providerRefundId) seenRefunds.add(row.providerRefundId);
       if (!ours || ours.status !== 'succeeded') {
@@ -120,7 +144,7 @@ export function matchReport(input: MatchInput): MatchResult {
       else if (row.gross !== ours.amount) items.push(item({ ...with_, category: 'amount_mismatch', amount: row.gross - ours.amount, note: `the refund is ${row.gross} in the report; ours is ${ours.amount}` }));
       else items.push(item({ ...with_, category: 'matched', amount: row.gross }));
     } else {
-      items.push(item({ ...base, category: 'other', amount: row.gross }));
+      items.push(rowItem('other', row, undefined, row.gross, null));
     }
   }
 

@@ -83,17 +83,21 @@ export function parseReport(text: string, o: ParseOptions): Result<ParsedReport>
   const unit = o.amountUnit ?? spec.defaultUnit;
   const money = moneyReader(unit);
   const rows: ReportRow[] = [];
+  // One accessor, pointed at each record in turn (toRow is synchronous): no closure per row.
+  let cells: string[] = [];
+  const rec: Record_ = {
+    line: 0,
+    get: (c) => {
+      const at = index.get(c);
+      const v = at === undefined ? undefined : cells[at];
+      return v === '' ? undefined : v;
+    },
+  };
   try {
     for (let i = 1; i < records.length; i++) {
       const { record, info } = records[i]!;
-      const rec: Record_ = {
-        line: info.lines,
-        get: (c) => {
-          const at = index.get(c);
-          const v = at === undefined ? undefined : record[at];
-          return v === '' ? undefined : v;
-        },
-      };
+      cells = record;
+      rec.line = info.lines;
       const row = spec.toRow(rec, money, o.provider);
       if (row) rows.push(row);
     }
