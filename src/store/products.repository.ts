@@ -16,14 +16,14 @@ export interface ProductRow {
   updated_at: Date;
 }
 
-export type ProductInsert = Omit<ProductRow, 'created_at' | 'updated_at'> & { now: Date };
+export type ProductInsert = Omit<ProductRow, 'created_at' | 'updated_at' | 'category'> & { category?: string | null | undefined; now: Date };
 
 export async function insertProduct(q: Queryable, p: ProductInsert): Promise<ProductRow> {
   return (
     await q.query<ProductRow>(
       `insert into products (id, merchant_id, retailer_id, name, description, price, currency, image_url, active, created_at, updated_at, category)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) returning *`,
-      [p.id, p.merchant_id, p.retailer_id, p.name, p.description, p.price, p.currency, p.image_url, p.active, p.now, p.category],
+      [p.id, p.merchant_id, p.retailer_id, p.name, p.description, p.price, p.currency, p.image_url, p.active, p.now, p.category ?? null],
     )
   )[0]!;
 }
