@@ -104,17 +104,30 @@ export function slotsOfDay(rules: SlotRules, zone: string, date: string): Slot[]
   const day = DateTime.fromISO(date, { zone }).startOf('day');
   if (!day.isValid) return [];
   const hours = rules.weekly_hours[WEEKDAYS[day.weekday - 1]!] ?? [];
+  if (!hours.length) return [];
+  // Most days have one UTC offset from midnight to midnight: then a wall-clock minute maps to
+  // an instant by arithmetic (luxon per slot is slow for days of 5-minute slots). A day with
+  // a transition (or a midnight the zone skips) resolves each time through luxon.
+  const next = day.plus({ days: 1 }).startOf('day');
+  const uniform = day.hour === 0 && day.minute === 0 && day.offset === next.offset ? day.offset : null;
+  const midnightUtc = Date.UTC(day.year, day.month - 1, day.day);
+  const instant = (minutes: number): number | null => {
+    if (uniform !== null) return midnightUtc + (minutes - uniform) * 60_000;
+    return wallClock(day, minutes)?.toMillis() ?? null;
+  };
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   const out: Slot[] = [];
+  const seen = new Set<number>();
   for (const [open, close] of hours) {
     // A closing time the zone skips that day is read forward (01:30 in a 01:00→02:00 gap closes at 02:30).
-    const closeAt = wallClock(day, minutesOf(close)) ?? day.set({ hour: Math.floor(minutesOf(close) / 60), minute: minutesOf(close) % 60 });
+    const closeAt = instant(minutesOf(close)) ?? day.set({ hour: Math.floor(minutesOf(close) / 60), minute: minutesOf(close) % 60 }).toMillis();
     for (let m = minutesOf(open); m < minutesOf(close); m += rules.slot_minutes) {
-      const start = wallClock(day, m);
-      if (!start) continue;
-      const end = start.plus({ minutes: rules.duration_minutes });
-      if (end.toMillis() > closeAt.toMillis()) continue;
-      if (out.some((s) => s.starts_at.getTime() === start.toMillis())) continue;
-      out.push({ id: start.toUTC().toISO()!, time: start.toFormat('HH:mm'), starts_at: start.toJSDate(), ends_at: end.toJSDate() });
+      const start = instant(m);
+      if (start === null || seen.has(start)) continue;
+      const end = start + rules.duration_minutes * 60_000;
+      if (end > closeAt) continue;
+      seen.add(start);
+      out.push({ id: new Date(start).toISOString(), time: hhmm(m), starts_at: new Date(start), ends_at: new Date(end) });
     }
   }
   return out.sort((a, b) => a.starts_at.getTime() - b.starts_at.getTime());
