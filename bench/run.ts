@@ -9,7 +9,6 @@
 // benchmark, default 100000).
 import os from 'node:os';
 import { bookingBench } from './booking.bench.ts';
-import { bookingBench } from './booking.bench.ts';
 import { exportsBench } from './exports.bench.ts';
 import { flowsBench } from './flows.bench.ts';
 import { ledgerBench } from './ledger.bench.ts';
@@ -20,7 +19,7 @@ import { paymentsBench } from './payments.bench.ts';
 import { reconcileBench } from './reconcile.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
-const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench, outboundWebhooksBench, reconcileBench, ledgerBench, exportsBench, bookingBench, bookingBench];
+const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench, outboundWebhooksBench, reconcileBench, ledgerBench, exportsBench, bookingBench];
 
 function positive(name: string, def: number): number {
   const raw = process.env[name];
