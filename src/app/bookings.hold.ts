@@ -10,21 +10,20 @@
 //      cannot be made, the hold is deleted again: no orphan booking, no orphan order.
 // Services whose slots overlap (slot_minutes < duration_minutes) lock the service row
 // first, so overlap checks of concurrent holds take turns; the index covers equal starts.
-import { datesOffered, freeSlots, periodOf, type AvailabilityInput, type DatesOffered, type Slot } from '../domain/booking/availability.ts';
-import { newId } from '../domain/ids.ts';
-import { ok, err, type Result } from '../domain/result.ts';
+import { datesOffered, describeStart, freeSlots, periodOf, type AvailabilityInput, type DatesOffered, type Slot } from '../domain/booking/availability.ts';
 import { domainError } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import { err, ok, type Result } from '../domain/result.ts';
 import { deleteUncommittedHold, getBookingByFlowToken, getBookingService, insertHeldBooking, listLiveBookings, updateBooking, type BookingRow, type BookingServiceRow } from '../store/bookings.repository.ts';
 import type { Queryable, Tx } from '../store/db.ts';
+import { getMerchant } from '../store/merchants.repository.ts';
 import { getOrder, type OrderRow } from '../store/orders.repository.ts';
-import { describeStart } from '../domain/booking/availability.ts';
+import { recordBookingEvent } from './bookings.lifecycle.ts';
 import { getBookingSettings, type BookingSettings } from './bookings.ts';
 import type { AppContext } from './context.ts';
-import { recordBookingEvent } from './bookings.lifecycle.ts';
 import type { MerchantSettings } from './merchants.ts';
 import { createOrder } from './orders.create.ts';
 import type { PaymentMethod } from './payment-methods.ts';
-import { getMerchant } from '../store/merchants.repository.ts';
 
 async function availabilityInput(q: Queryable, service: BookingServiceRow, settings: BookingSettings, now: Date, from: string, days: number): Promise<AvailabilityInput> {
   const period = periodOf(settings.time_zone, from, days);
