@@ -117,6 +117,12 @@ describe('book appointment flow', () => {
     expect(slot.data.slots[0]).toEqual({ id: atLocal(open, '10:00'), title: '10:00', description: 'until 11:00' });
     expect(slot.data.deposit_text).toContain('INR 200.00');
 
+    // BACK from SLOT shows DETAILS with what the customer typed (refresh_on_back).
+    const back = await step(token, 'BACK');
+    expect(back.screen).toBe('DETAILS');
+    expect(back.data).toMatchObject({ name: 'Asha Rao', note: 'Short on the sides' });
+    expect((await step(token, 'data_exchange', 'DETAILS', { name: 'Asha Rao', note: 'Short on the sides' })).screen).toBe('SLOT');
+
     // A time that is not offered (made up by the phone) is refused like a taken one.
     const fake = await step(token, 'data_exchange', 'SLOT', { slot: atLocal(open, '10:30') });
     expect(fake.screen).toBe('SLOT');
@@ -132,6 +138,7 @@ describe('book appointment flow', () => {
     expect(booking).toMatchObject({ object: 'booking', status: 'held', service_id: haircut.id, customer: { wa_id: customer, name: 'Asha Rao' }, note: 'Short on the sides', time_zone: ZONE, order_id: params.order_id });
     expect(booking.starts_at).toBe(atLocal(open, '11:00'));
     expect(booking.ends_at).toBe(atLocal(open, '12:00'));
+    expect(booking.starts_at_local).toBe(`${open}T11:00:00.000+05:30`);
     const order = (await s.api(`/v1/orders/${params.order_id}`)).body;
     expect(order).toMatchObject({ total: 20_000, currency: 'INR', status: 'pending', payment_status: 'unpaid', metadata: { flow: 'book_appointment', booking_id: booking.id } });
     expect(booking.hold_expires_at).toBe(order.expires_at);

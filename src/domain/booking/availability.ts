@@ -182,3 +182,8 @@ export function describeDate(date: string): string {
 export function localTime(at: Date, zone: string): string {
   return DateTime.fromJSDate(at, { zone }).toFormat('HH:mm');
 }
+
+/** An instant as ISO 8601 with the zone's offset: "2026-03-30T09:00:00.000+05:30". */
+export function localIso(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toISO()!;
+}

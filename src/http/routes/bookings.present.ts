@@ -1,5 +1,6 @@
 // Booking services and bookings as API objects. Times are ISO 8601 UTC; a booking also
 // carries the time zone it was offered in, so clients can show the local time.
+import { localIso } from '../../domain/booking/availability.ts';
 import type { BookingRow, BookingServiceRow } from '../../store/bookings.repository.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -31,6 +32,8 @@ export function presentBooking(b: BookingRow) {
     starts_at: iso(b.starts_at),
     ends_at: iso(b.ends_at),
     time_zone: b.time_zone,
+    /** The start as the customer was offered it: local time with the zone's offset. */
+    starts_at_local: localIso(b.starts_at, b.time_zone),
     hold_expires_at: iso(b.hold_expires_at),
     order_id: b.order_id,
     created_at: iso(b.created_at),
