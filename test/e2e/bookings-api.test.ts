@@ -11,6 +11,8 @@ import { applyCapture } from '../../src/app/payments.apply.ts';
 import { expectError, expectNo5xx, expectValidation, otherMerchant, walk } from '../support/e2e.ts';
 import { runUntilIdle } from '../support/pay.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { startReceiver } from '../support/webhook-receiver.ts';
+import { webhookRunner } from '../support/webhook-runner.ts';
 
 let s: TestServer;
 let other: Awaited<ReturnType<typeof otherMerchant>>;
@@ -157,5 +159,24 @@ describe('bookings', () => {
     expect((await s.api(`/v1/bookings/${h.booking.id}`)).body.status).toBe('expired');
     expect((await s.api(`/v1/bookings/${next.booking.id}`)).body.status).toBe('held');
     expectError(await s.api(`/v1/bookings/${h.booking.id}/cancel`, { body: {} }), 409, 'invalid_transition');
+  });
+
+  it('booking.* events reach a webhook endpoint subscribed to them, with the deposit order', async () => {
+    const r = await startReceiver();
+    try {
+      const ep = await s.api('/v1/webhook-endpoints', { body: { url: r.url, events: ['booking.*'] } });
+      expect(ep.status, JSON.stringify(ep.body)).toBe(201);
+      const svc = (await s.api('/v1/booking-services', { body: { ...service, name: 'Hooked', weekly_hours: { mon: [['16:00', '18:00']] } } })).body;
+      const h = await hold(svc.id, '2026-03-30T10:30:00.000Z', 'flt_api_hook'); // 16:00 local
+      expect((await s.api(`/v1/bookings/${h.booking.id}/cancel`, { body: {} })).status).toBe(200);
+      await webhookRunner(s, clock).drain();
+      const got = r.received.map((x) => x.json);
+      expect(got.map((e) => e.type)).toEqual(['booking.held', 'booking.cancelled']);
+      expect(got[0].data).toMatchObject({ order_id: h.order.id, details: { booking_id: h.booking.id, status: 'held', starts_at: '2026-03-30T10:30:00.000Z', time_zone: 'Asia/Kolkata' } });
+      expect(got[1].data.details).toMatchObject({ booking_id: h.booking.id, status: 'cancelled' });
+      expect(got[1].data.previous).toEqual({ status: 'held' });
+    } finally {
+      await r.close();
+    }
   });
 });
