@@ -3,17 +3,20 @@
 // refund, fee and dispute takes), for BENCH_SECONDS after BENCH_WARMUP_SECONDS. Three kinds:
 //   - order: a capture of 3 lines on one of 64 orders, with the order-amount projection (row lock + sums);
 //   - payout: 2 lines, no order;
-//   - replay: an external key booked before (the idempotent no-op).
+//   - replay: an external key booked before (the idempotent no-op);
+//   - batch: BENCH_LEDGER_BATCH (default 100) fees on the 64 orders per database transaction through
+//     postManyAndProject (how a provider report's rows are booked), latency per batch.
 // Each row reports transactions (transfers) and postings per second and latency per booking.
 import { inTransaction } from '../src/app/context.ts';
-import { postAndProject } from '../src/app/ledger.ts';
+import { postAndProject, postManyAndProject } from '../src/app/ledger.ts';
 import { createOrder } from '../src/app/orders.create.ts';
-import { captureApplied, payout, type LedgerEntry } from '../src/domain/ledger/postings.ts';
+import { captureApplied, payout, providerFee, type LedgerEntry } from '../src/domain/ledger/postings.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';
 
 const ORDERS = 64;
-type Kind = 'order' | 'payout' | 'replay';
+type Kind = 'order' | 'payout' | 'replay' | 'batch';
+const BATCH = Number(process.env.BENCH_LEDGER_BATCH ?? 100) || 100;
 
 const pct = (xs: number[], p: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]! : 0);
 
@@ -28,6 +31,11 @@ async function measure(s: BenchServer, settings: BenchSettings, kind: Kind, orde
     const ppid = kind === 'replay' ? `replay_${o.id}` : `bench_${w}_${i}`;
     return captureApplied({ provider: 'sandbox', providerPaymentId: ppid, orderId: o.id, amount: o.total, currency: 'INR', eventAt: at, orderTotal: o.total, orderTax: o.tax });
   };
+  const feeEntry = (w: number): LedgerEntry => {
+    const i = seq++;
+    const o = orders[(w * 7 + i) % orders.length]!;
+    return providerFee({ provider: 'sandbox', providerPaymentId: `fee_${w}_${i}`, orderId: o.id, fee: 236, tax: 36, currency: 'INR', eventAt: at, source: 'bench' });
+  };
   if (kind === 'replay') for (let w = 0; w < orders.length; w++) await inTransaction(s.ctx, (tx) => postAndProject(tx, s.merchantId, entry(w)));
   const lat: number[] = [];
   let done = 0;
@@ -39,18 +47,18 @@ async function measure(s: BenchServer, settings: BenchSettings, kind: Kind, orde
   await Promise.all(
     Array.from({ length: settings.concurrency }, async (_, w) => {
       while (performance.now() < end) {
-        const e = entry(w);
+        const es = kind === 'batch' ? Array.from({ length: BATCH }, () => feeEntry(w)) : [entry(w)];
         const t0 = performance.now();
         try {
-          await inTransaction(s.ctx, (tx) => postAndProject(tx, s.merchantId, e));
+          await inTransaction(s.ctx, (tx) => (kind === 'batch' ? postManyAndProject(tx, s.merchantId, es) : postAndProject(tx, s.merchantId, es[0]!).then((p) => [p])));
         } catch {
           errors++;
           continue;
         }
         const t1 = performance.now();
         if (t0 >= measureFrom && t1 <= end) {
-          done++;
-          lines += e.lines.length;
+          done += es.length;
+          lines += es.reduce((n, e) => n + e.lines.length, 0);
           lat.push(t1 - t0);
         }
       }
@@ -66,7 +74,7 @@ export const ledgerBench: Bench = {
       title: `ledger: bookings through postAndProject, ${settings.concurrency} workers, one booking per database transaction`,
       columns: ['database', 'kind', 'transfers/s', 'postings/s', 'p50 ms', 'p99 ms', 'booked', 'errors'],
       rows: [],
-      notes: ['order = capture of 3 lines on one of 64 orders + amount projection; payout = 2 lines; replay = an existing key (no-op)'],
+      notes: [`order = capture of 3 lines on one of 64 orders + amount projection; payout = 2 lines; replay = an existing key (no-op); batch = ${BATCH} fees (3 lines) per database transaction (latency per batch)`],
     };
     for (const target of TARGETS) {
       const out = await target.withServer(async (s) => {
@@ -79,7 +87,7 @@ export const ledgerBench: Bench = {
           orders.push({ id: r.value.order.id, total: r.value.order.total, tax: r.value.order.tax });
         }
         // Orders last: the 64 orders' checkout jobs have finished by then and do not compete.
-        for (const kind of ['payout', 'replay', 'order'] as const) {
+        for (const kind of ['payout', 'replay', 'order', 'batch'] as const) {
           const m = await measure(s, settings, kind, orders);
           table.rows.push([target.name, kind, Math.round(m.perSec), Math.round(m.postingsPerSec), m.p50.toFixed(1), m.p99.toFixed(1), m.done, m.errors]);
         }

@@ -4,19 +4,30 @@
 // database transaction: the order amounts are a projection of the ledger and no path can
 // change one without the other.
 import { domainError } from '../domain/errors.ts';
+import { PAID_ACCOUNTS, REFUNDED_ACCOUNT } from '../domain/ledger/chart.ts';
 import { newId } from '../domain/ids.ts';
 import { checkBalanced, disputeReinstated, disputeWithdrawn, payout, providerFee, type LedgerEntry } from '../domain/ledger/postings.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tx } from '../store/db.ts';
-import { getLedgerTransactionByKey, insertLedgerTransaction, lockOrderRow, projectOrderAmounts, type LedgerTransactionRow } from '../store/ledger.repository.ts';
+import { getLedgerTransactionByKey, getLedgerTransactionsByKeys, insertLedgerTransaction, insertLedgerTransactions, lockOrderRow, lockOrderRows, projectOrderAmounts, projectOrdersAmounts, type LedgerTransactionRow } from '../store/ledger.repository.ts';
 import type { OrderRow } from '../store/orders.repository.ts';
 
 export interface Posted {
   transaction: LedgerTransactionRow;
   /** False when the external key was booked before: nothing was written. */
   created: boolean;
-  /** The order after the projection (when the entry is about an order). */
+  /** The order after the projection (when the entry was booked now and changes the order's amounts). */
   order?: OrderRow | undefined;
+}
+
+/**
+ * The order whose projected amounts an entry changes: one with a line on revenue, tax_payable
+ * or refunds. Fees, disputes and payouts on an order leave its amounts alone, so they need
+ * neither the order's lock nor a projection.
+ */
+function movesOrderAmounts(e: LedgerEntry): string | null {
+  if (!e.orderId) return null;
+  return e.lines.some((l) => (PAID_ACCOUNTS as readonly string[]).includes(l.account) || l.account === REFUNDED_ACCOUNT) ? e.orderId : null;
 }
 
 /**
@@ -26,10 +37,41 @@ export interface Posted {
 export async function postAndProject(tx: Tx, merchantId: string, entry: LedgerEntry, now: Date = new Date()): Promise<Posted> {
   const check = checkBalanced(entry);
   if (!check.ok) throw new Error(check.error.message);
-  if (entry.orderId) await lockOrderRow(tx, merchantId, entry.orderId);
+  const project = movesOrderAmounts(entry);
+  if (project) await lockOrderRow(tx, merchantId, project);
   const { row, created } = await insertLedgerTransaction(tx, merchantId, newId('ltx'), entry, now);
-  const order = created && entry.orderId ? await projectOrderAmounts(tx, merchantId, entry.orderId, now) : undefined;
+  const order = created && project ? await projectOrderAmounts(tx, merchantId, project, now) : undefined;
   return { transaction: row, created, order };
+}
+
+/**
+ * Books many transactions at once (a provider report's fees, a day of payouts): one statement
+ * for all of them, one projection for every order touched. Idempotent per external key, also
+ * within the batch (the first of two entries with one key wins). Returns one Posted per entry.
+ */
+export async function postManyAndProject(tx: Tx, merchantId: string, entries: LedgerEntry[], now: Date = new Date()): Promise<Posted[]> {
+  for (const e of entries) {
+    const check = checkBalanced(e);
+    if (!check.ok) throw new Error(check.error.message);
+  }
+  const firstOfKey = new Map<string, { id: string; entry: LedgerEntry }>();
+  for (const entry of entries) if (!firstOfKey.has(entry.externalKey)) firstOfKey.set(entry.externalKey, { id: newId('ltx'), entry });
+  const orderIds = [...new Set(entries.map(movesOrderAmounts).filter((x): x is string => x !== null))].sort();
+  await lockOrderRows(tx, merchantId, orderIds);
+  const inserted = new Map((await insertLedgerTransactions(tx, merchantId, [...firstOfKey.values()], now)).map((r) => [r.external_key, r]));
+  const missing = [...firstOfKey.keys()].filter((k) => !inserted.has(k));
+  const existing = new Map((await getLedgerTransactionsByKeys(tx, merchantId, missing)).map((r) => [r.external_key, r]));
+  const touched = [...new Set([...firstOfKey.values()].filter((x) => inserted.has(x.entry.externalKey)).map((x) => movesOrderAmounts(x.entry)).filter((x): x is string => x !== null))];
+  const orders = new Map((await projectOrdersAmounts(tx, merchantId, touched, now)).map((o) => [o.id, o]));
+  const seen = new Set<string>();
+  return entries.map((e) => {
+    const row = inserted.get(e.externalKey);
+    const created = !!row && !seen.has(e.externalKey);
+    seen.add(e.externalKey);
+    const transaction = row ?? existing.get(e.externalKey);
+    if (!transaction) throw new Error(`ledger transaction ${e.externalKey} conflicted but cannot be read`);
+    return { transaction, created, order: e.orderId ? orders.get(e.orderId) : undefined };
+  });
 }
 
 const validAmount = (n: unknown, zeroOk = false): n is number => typeof n === 'number' && Number.isSafeInteger(n) && (zeroOk ? n >= 0 : n > 0);

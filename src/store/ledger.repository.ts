@@ -55,6 +55,74 @@ export async function insertLedgerTransaction(q: Queryable, merchantId: string, 
   return { row: existing, created: false };
 }
 
+/**
+ * Many transactions in one statement (each with its own id and lines); keys booked before
+ * insert nothing. Returns the rows inserted; the caller reads the others by key.
+ */
+export async function insertLedgerTransactions(q: Queryable, merchantId: string, items: { id: string; entry: LedgerEntry }[], now: Date): Promise<LedgerTransactionRow[]> {
+  if (items.length === 0) return [];
+  const col = <T>(f: (x: { id: string; entry: LedgerEntry }) => T) => items.map(f);
+  const lineTx: string[] = [];
+  const lineNo: number[] = [];
+  const accounts: string[] = [];
+  const amounts: string[] = [];
+  for (const { id, entry } of items) {
+    entry.lines.forEach((l, i) => {
+      lineTx.push(id);
+      lineNo.push(i + 1);
+      accounts.push(l.account);
+      amounts.push(String(l.amount));
+    });
+  }
+  return q.query<LedgerTransactionRow>(
+    `with t as (
+       insert into ledger_transactions (id, merchant_id, kind, external_key, order_id, provider, provider_payment_id, currency, event_at, created_at, metadata)
+       select i.id, $1, i.kind, i.external_key, i.order_id, i.provider, i.provider_payment_id, i.currency, i.event_at, $2, i.metadata::jsonb
+         from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[])
+              as i(id, kind, external_key, order_id, provider, provider_payment_id, currency, event_at, metadata)
+       on conflict (merchant_id, external_key) do nothing returning *
+     ), p as (
+       insert into ledger_postings (transaction_id, line, merchant_id, account, order_id, currency, amount)
+       select t.id, l.n, t.merchant_id, l.account, t.order_id, t.currency, l.amount
+         from unnest($12::text[], $13::int[], $14::text[], $15::bigint[]) as l(tx, n, account, amount)
+         join t on t.id = l.tx
+     )
+     select * from t`,
+    [
+      merchantId, now,
+      col((x) => x.id), col((x) => x.entry.kind), col((x) => x.entry.externalKey), col((x) => x.entry.orderId), col((x) => x.entry.provider), col((x) => x.entry.providerPaymentId),
+      col((x) => x.entry.currency), col((x) => x.entry.eventAt), col((x) => JSON.stringify(x.entry.metadata)),
+      lineTx, lineNo, accounts, amounts,
+    ],
+  );
+}
+
+export async function getLedgerTransactionsByKeys(q: Queryable, merchantId: string, keys: string[]): Promise<LedgerTransactionRow[]> {
+  if (keys.length === 0) return [];
+  return q.query<LedgerTransactionRow>(`select * from ledger_transactions where merchant_id = $1 and external_key = any($2::text[])`, [merchantId, keys]);
+}
+
+/** Row locks on several orders, always in id order (so two batches never deadlock). */
+export async function lockOrderRows(q: Queryable, merchantId: string, orderIds: string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await q.query(`select id from orders where merchant_id = $1 and id = any($2::text[]) order by id for update`, [merchantId, orderIds]);
+}
+
+/** projectOrderAmounts for several orders in one statement (the caller holds their locks). */
+export async function projectOrdersAmounts(q: Queryable, merchantId: string, orderIds: string[], now: Date): Promise<OrderRow[]> {
+  if (orderIds.length === 0) return [];
+  return q.query<OrderRow>(
+    `update orders o set
+        amount_paid = coalesce((select -sum(p.amount) from ledger_postings p
+                                 where p.merchant_id = o.merchant_id and p.order_id = o.id and p.currency = o.currency and p.account = any($3::text[])), 0),
+        amount_refunded = coalesce((select sum(p.amount) from ledger_postings p
+                                 where p.merchant_id = o.merchant_id and p.order_id = o.id and p.currency = o.currency and p.account = $4), 0),
+        updated_at = $5
+      where o.merchant_id = $1 and o.id = any($2::text[]) returning *`,
+    [merchantId, orderIds, [...PAID_ACCOUNTS], REFUNDED_ACCOUNT, now],
+  );
+}
+
 export async function getLedgerTransactionByKey(q: Queryable, merchantId: string, externalKey: string): Promise<LedgerTransactionRow | undefined> {
   return (await q.query<LedgerTransactionRow>(`select * from ledger_transactions where merchant_id = $1 and external_key = $2`, [merchantId, externalKey]))[0];
 }

@@ -2,10 +2,10 @@
 // merchant isolation, and migration 0008 on a database that already has paid orders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant } from '../../src/app/merchants.ts';
-import { postAndProject, recordPayout, recordProviderFee } from '../../src/app/ledger.ts';
+import { postAndProject, postManyAndProject, recordPayout, recordProviderFee } from '../../src/app/ledger.ts';
 import { orderLedger } from '../../src/app/ledger.queries.ts';
 import { createOrder } from '../../src/app/orders.create.ts';
-import { captureApplied } from '../../src/domain/ledger/postings.ts';
+import { captureApplied, providerFee } from '../../src/domain/ledger/postings.ts';
 import { openPglite } from '../../src/store/db.ts';
 import { ledgerBalances, listLedgerTransactions, unbalancedLedgerTransactions } from '../../src/store/ledger.repository.ts';
 import { listMigrations, migrate } from '../../src/store/migrate.ts';
@@ -51,6 +51,25 @@ describe('ledger store', () => {
     const l = (await orderLedger(db, m1, order.id))!;
     expect(l.transactions).toHaveLength(1);
     expect(l.transactions[0]!.postings.map((p) => [p.account, p.amount])).toEqual([['provider_clearing:sandbox', 11800], ['revenue', -10000], ['tax_payable', -1800]]);
+    expect(await unbalancedLedgerTransactions(db)).toEqual([]);
+  });
+
+  it('books a batch in one go: duplicates within it and keys booked before insert nothing, orders are projected', async () => {
+    const a = await newOrder(m1);
+    const b = await newOrder(m1, 1800);
+    const cap = (o: typeof a, id: string) => captureApplied({ provider: 'sandbox', providerPaymentId: id, orderId: o.id, amount: o.total, currency: 'INR', eventAt: at, orderTotal: o.total, orderTax: o.tax });
+    const fee = (o: typeof a, id: string, f: number) => providerFee({ provider: 'sandbox', providerPaymentId: id, orderId: o.id, fee: f, currency: 'INR', eventAt: at, source: 'batch' });
+    await db.transaction((tx) => postAndProject(tx, m1, cap(a, 'psp_b1'), at));
+    const out = await db.transaction((tx) => postManyAndProject(tx, m1, [cap(a, 'psp_b1'), cap(b, 'psp_b2'), fee(a, 'psp_b1', 30), fee(a, 'psp_b1', 99), fee(b, 'psp_b2', 40)], at));
+    expect(out.map((p) => p.created)).toEqual([false, true, true, false, true]);
+    expect(out[3]!.transaction.id).toBe(out[2]!.transaction.id);
+    expect(out[1]!.order).toMatchObject({ id: b.id, amount_paid: 11800 });
+    const fees = await ledgerBalances(db, m1, { account: 'provider_fees' });
+    expect(fees[0]!.balance).toBeGreaterThanOrEqual(70);
+    const la = (await orderLedger(db, m1, a.id))!;
+    expect(la.order.amount_paid).toBe(a.total);
+    expect(la.transactions.map((t) => t.kind)).toEqual(['capture', 'fee']);
+    expect(la.transactions[1]!.postings.map((p) => p.amount)).toEqual([30, -30]);
     expect(await unbalancedLedgerTransactions(db)).toEqual([]);
   });
 
