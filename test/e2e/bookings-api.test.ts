@@ -170,7 +170,7 @@ describe('bookings', () => {
       const h = await hold(svc.id, '2026-03-30T10:30:00.000Z', 'flt_api_hook'); // 16:00 local
       expect((await s.api(`/v1/bookings/${h.booking.id}/cancel`, { body: {} })).status).toBe(200);
       await webhookRunner(s, clock).drain();
-      const got = r.received.map((x) => x.json);
+      const got = r.received.map((x) => x.json).sort((a, b) => a.data.seq - b.data.seq); // deliveries may arrive in any order; seq orders them
       expect(got.map((e) => e.type)).toEqual(['booking.held', 'booking.cancelled']);
       expect(got[0].data).toMatchObject({ order_id: h.order.id, details: { booking_id: h.booking.id, status: 'held', starts_at: '2026-03-30T10:30:00.000Z', time_zone: 'Asia/Kolkata' } });
       expect(got[1].data.details).toMatchObject({ booking_id: h.booking.id, status: 'cancelled' });
