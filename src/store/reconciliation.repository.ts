@@ -138,36 +138,49 @@ export async function listItems(q: Queryable, merchantId: string, runId: string,
   );
 }
 
+type PaymentTuple = [string, string | null, string | null, string | null, string, number, string, string | null];
+
+/**
+ * Captures by provider payment id and by our reference id, as one JSON array: on PGlite,
+ * 100,000 result rows cost seconds of protocol decoding, one JSON value a fraction of that.
+ * Joins with unnest() (hash or index nested loop), never `= any(array)` over many values.
+ */
+async function paymentsWhere(q: Queryable, merchantId: string, provider: string, ids: string[], refs: string[]): Promise<PaymentTuple[]> {
+  const cols = `pp.provider_payment_id, pp.payment_id, pp.order_id, coalesce(p.reference_id, pp.reference_id) as reference_id, pp.status, pp.amount, pp.currency, pp.captured_at`;
+  const [r] = await q.query<{ j: PaymentTuple[] }>(
+    `select coalesce(json_agg(json_build_array(t.provider_payment_id, t.payment_id, t.order_id, t.reference_id, t.status, t.amount, t.currency, t.captured_at)), '[]') as j from (
+       select ${cols}
+         from unnest($3::text[]) x(v) join provider_payments pp on pp.merchant_id = $1 and pp.provider = $2 and pp.provider_payment_id = x.v
+         left join payments p on p.id = pp.payment_id
+       union all
+       select ${cols}
+         from unnest($4::text[]) x(v) join payments p on p.merchant_id = $1 and p.reference_id = x.v
+         join provider_payments pp on pp.payment_id = p.id and pp.merchant_id = $1 and pp.provider = $2) t`,
+    [merchantId, provider, ids, refs],
+  );
+  return r!.j;
+}
+
 /**
  * The captures a report is matched against: those it names (by provider payment id or
- * reference id) and those captured inside its period, which it should name.
+ * reference id) and those captured inside its period, which it should name. The period's
+ * ids come back alone (one narrow JSON array) and only the ones the report does not name
+ * are fetched in full.
  */
 export async function loadOurPayments(q: Queryable, merchantId: string, provider: string, ids: string[], refs: string[], period: Period | null): Promise<OurPayment[]> {
-  const cols = `pp.provider_payment_id, pp.payment_id, pp.order_id, coalesce(p.reference_id, pp.reference_id) as reference_id, pp.status, pp.amount, pp.currency, pp.captured_at`;
-  // Joins with unnest() rather than `= any(array)`: the planner hashes them, where any()
-  // over many ids is a comparison per pair (quadratic on a 100,000-row report). Each branch
-  // returns rows the ones before it did not, so no union has to de-duplicate wide rows.
-  // The rows come back as one JSON array: on PGlite, 100,000 result rows cost seconds of
-  // protocol decoding, one JSON value a fraction of that.
-  const [r] = await q.query<{ j: [string, string | null, string | null, string | null, string, number, string, string | null][] }>(
-    `select coalesce(json_agg(json_build_array(t.provider_payment_id, t.payment_id, t.order_id, t.reference_id, t.status, t.amount, t.currency, t.captured_at)), '[]') as j from (
-     select ${cols}
-       from provider_payments pp join unnest($3::text[]) x(v) on pp.provider_payment_id = x.v left join payments p on p.id = pp.payment_id
-      where pp.merchant_id = $1 and pp.provider = $2
-     union all
-     select ${cols}
-       from provider_payments pp left join payments p on p.id = pp.payment_id
-      where pp.merchant_id = $1 and pp.provider = $2 and pp.captured_at between $5 and $6
-        and not exists (select 1 from unnest($3::text[]) x(v) where x.v = pp.provider_payment_id)
-     union all
-     select ${cols}
-       from payments p join unnest($4::text[]) x(v) on p.reference_id = x.v join provider_payments pp on pp.payment_id = p.id
-      where p.merchant_id = $1 and pp.merchant_id = $1 and pp.provider = $2) t`,
-    [merchantId, provider, ids, refs, period?.from ?? null, period?.to ?? null],
-  );
+  const rows = ids.length || refs.length ? await paymentsWhere(q, merchantId, provider, ids, refs) : [];
+  if (period) {
+    const [p] = await q.query<{ j: string[] }>(
+      `select coalesce(json_agg(provider_payment_id), '[]') as j from provider_payments where merchant_id = $1 and provider = $2 and captured_at between $3 and $4`,
+      [merchantId, provider, period.from, period.to],
+    );
+    const named = new Set(rows.map((r) => r[0]));
+    const unnamed = p!.j.filter((id) => !named.has(id));
+    if (unnamed.length) rows.push(...(await paymentsWhere(q, merchantId, provider, unnamed, [])));
+  }
   const seen = new Set<string>();
   const out: OurPayment[] = [];
-  for (const [providerPaymentId, paymentId, orderId, referenceId, status, amount, currency, capturedAt] of r!.j) {
+  for (const [providerPaymentId, paymentId, orderId, referenceId, status, amount, currency, capturedAt] of rows) {
     if (seen.has(providerPaymentId)) continue;
     seen.add(providerPaymentId);
     out.push({ providerPaymentId, paymentId, orderId, referenceId, status, amount: Number(amount), currency, capturedAt: capturedAt === null ? null : new Date(capturedAt) });
