@@ -1,7 +1,9 @@
 // Sending a flow: issue a token bound to (merchant, customer, flow) and queue an
-// interactive `flow` message in data_exchange mode, so opening it calls our endpoint with
-// INIT and every screen comes from server state. Both in the caller's transaction: a
-// token exists exactly when its message is queued.
+// interactive `flow` message. In data_exchange mode (the default) opening it calls our
+// endpoint with INIT; in navigate mode the first screen is rendered now, from the same
+// server state, and travels in the message (it opens without a round trip; the screens
+// after it still come from our endpoint). Both in the caller's transaction: a token
+// exists exactly when its message is queued.
 import { flowMessage } from '../adapters/whatsapp/message.builders.ts';
 import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -11,7 +13,9 @@ import type { MessageRow } from '../store/whatsapp-messages.repository.ts';
 import { getNumberByMerchant } from '../store/whatsapp-numbers.repository.ts';
 import type { AppContext } from './context.ts';
 import { issueFlowToken } from './flows.tokens.ts';
+import { runFlowRequest } from './flows/flow.engine.ts';
 import { getFlowDefinition } from './flows/flow.registry.ts';
+import { updateFlowToken } from '../store/flows.repository.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
 
 export interface SendFlowInput {
@@ -28,6 +32,8 @@ export interface SendFlowInput {
   expires_in?: number | undefined;
   /** A reply the customer asked for (a keyword) is essential; an unprompted flow is not, so opt-outs hold. */
   essential?: boolean | undefined;
+  /** data_exchange (default): the first screen comes from INIT. navigate: it is rendered now and sent in the message. */
+  flow_action?: 'navigate' | 'data_exchange' | undefined;
 }
 
 export async function sendFlow(ctx: AppContext, tx: Tx, merchantId: string, input: SendFlowInput): Promise<Result<{ token: FlowTokenRow; message: MessageRow }>> {
@@ -37,14 +43,25 @@ export async function sendFlow(ctx: AppContext, tx: Tx, merchantId: string, inpu
     return err(domainError('conflict', 'This merchant has no Flows key pair yet: create one (POST /v1/flows/keys or chatcart flows keygen) and register it with Meta'));
   }
   if (!(await getNumberByMerchant(tx, merchantId))) return err(domainError('conflict', 'This merchant has no WhatsApp number'));
-  const token = await issueFlowToken(ctx, tx, { merchantId, waId: input.wa_id, def, ttlSeconds: input.expires_in });
+  let token = await issueFlowToken(ctx, tx, { merchantId, waId: input.wa_id, def, ttlSeconds: input.expires_in });
+  const action = input.flow_action ?? 'data_exchange';
+  let first: { screen: string; data: Record<string, unknown> } | undefined;
+  if (action === 'navigate') {
+    // The same INIT the endpoint would run, so the screen is shown (visited) and its submit is accepted later.
+    const now = ctx.clock.now();
+    const outcome = await runFlowRequest(def, { ctx, tx, merchantId, waId: input.wa_id, token: token.token, now }, token.state, { action: 'INIT', data: {} });
+    const state = outcome.stored as unknown as Record<string, unknown>;
+    await updateFlowToken(tx, token.token, { state }, now);
+    token = { ...token, state };
+    first = outcome.response;
+  }
   const built = flowMessage({
     to: input.wa_id,
     ...(input.flow_id ? { flowId: input.flow_id } : { flowName: input.flow_name ?? def.metaFlowName }),
     flowToken: token.token,
     flowCta: input.cta ?? def.message.cta,
     ...(input.mode ? { mode: input.mode } : {}),
-    flowAction: 'data_exchange',
+    ...(first ? { flowAction: 'navigate' as const, screen: first.screen, ...(Object.keys(first.data).length ? { data: first.data } : {}) } : { flowAction: 'data_exchange' as const }),
     ...(input.header ?? def.message.header ? { header: input.header ?? def.message.header } : {}),
     body: input.body ?? def.message.body,
   });

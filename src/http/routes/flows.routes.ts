@@ -26,6 +26,7 @@ const sendBody = z.strictObject({
   cta: z.string().min(1).max(20).optional(),
   expires_in: z.number().int().min(300).max(30 * 86_400).optional(),
   essential: z.boolean().optional(),
+  flow_action: z.enum(['data_exchange', 'navigate']).optional(),
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
@@ -49,7 +50,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     return reply.send(presentFlowKeys(ctx, row));
   });
 
-  app.post('/v1/flows/send', { schema: { tags, summary: 'Send a flow message (data_exchange mode) to a customer', body: sendBody } }, (req, reply) =>
+  app.post('/v1/flows/send', { schema: { tags, summary: 'Send a flow message to a customer (data_exchange by default; navigate carries the first screen)', body: sendBody } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {
       status: 201,
       run: (tx) => sendFlow(ctx, tx, req.merchantId, req.body),
