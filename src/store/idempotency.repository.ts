@@ -1,7 +1,9 @@
-// Idempotency keys. A key is reserved (state 'running', with a lock deadline) in its
-// own short transaction; the effect's transaction then turns it 'done' with the
-// response, so the record commits with the effect or not at all. A reservation whose
-// process died is taken over once its lock deadline passes.
+// Idempotency keys. A key is claimed inside the effect's own transaction: a
+// transaction-scoped advisory lock on (merchant, key) answers a concurrent duplicate at
+// once, the row is inserted 'running' and turned 'done' with the response before the
+// commit, so the record commits with the effect or not at all, and a refused or crashed
+// request leaves nothing behind. (Rows 'running' with a lock deadline come from the
+// earlier two-transaction scheme; a dead one is taken over once its deadline passes.)
 import type { Queryable } from './db.ts';
 
 export interface IdempotencyRow {
@@ -35,6 +37,12 @@ export async function reserveKey(q: Queryable, r: { merchantId: string; key: str
   const row = (await q.query<IdempotencyRow>(`select * from idempotency_keys where merchant_id = $1 and key = $2`, [r.merchantId, r.key]))[0];
   if (!row) return reserveKey(q, r); // released between our insert and select: try again
   return { kind: 'existing', row };
+}
+
+/** False when another transaction holds this key right now (it is still running). */
+export async function tryLockKey(q: Queryable, merchantId: string, key: string): Promise<boolean> {
+  const [r] = await q.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtextextended($1, 727274002)) as locked`, [`${merchantId}\n${key}`]);
+  return r?.locked === true;
 }
 
 export async function completeKey(q: Queryable, merchantId: string, key: string, status: number, body: unknown): Promise<void> {
