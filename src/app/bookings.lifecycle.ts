@@ -10,25 +10,25 @@
 // produce order.paid: the payment rules send the order to manual_review (and, by the
 // default policy, refund it), and the booking stays expired, because its slot may
 // already belong to someone else. The same holds for a review accepted later.
+import { BOOKING_EVENTS, transitionBooking, type BookingEvent, type BookingStatus } from '../domain/booking/booking.machine.ts';
 import type { Tx } from '../store/db.ts';
-import { getBookingByOrder, updateBooking, type BookingRow, type BookingStatus } from '../store/bookings.repository.ts';
+import { getBookingByOrder, updateBooking, type BookingRow } from '../store/bookings.repository.ts';
 import type { EventRow } from '../store/events.repository.ts';
 import type { Actor, AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 
-const FOLLOWS: Record<string, { to: BookingStatus; type: string }> = {
-  'order.paid': { to: 'confirmed', type: 'booking.confirmed' },
-  'order.expired': { to: 'expired', type: 'booking.expired' },
-  'order.canceled': { to: 'cancelled', type: 'booking.cancelled' },
-};
+// Only the deposit order's events are followed here; merchant_cancel is bookings.ts's.
+const isOrderEvent = (type: string): type is BookingEvent => type.startsWith('order.') && (BOOKING_EVENTS as readonly string[]).includes(type);
 
 export async function followOrderEvent(ctx: AppContext, tx: Tx, ev: EventRow): Promise<void> {
-  const f = FOLLOWS[ev.type];
-  if (!f || !ev.order_id) return;
+  if (!isOrderEvent(ev.type) || !ev.order_id) return;
   const b = await getBookingByOrder(tx, ev.merchant_id, ev.order_id);
-  if (!b || b.status !== 'held') return;
-  const row = await updateBooking(tx, b.merchant_id, b.id, { status: f.to }, ctx.clock.now());
-  await recordBookingEvent(ctx, tx, { source: ev.source, id: ev.actor }, row, f.type, b.status, typeof ev.data['reason'] === 'string' ? ev.data['reason'] : undefined);
+  if (!b) return;
+  // The machine decides (booking.machine.ts): only a held booking moves; order events are never refused.
+  const t = transitionBooking(b.status, ev.type);
+  if (!t.ok || t.value.kind === 'unchanged') return;
+  const row = await updateBooking(tx, b.merchant_id, b.id, { status: t.value.to }, ctx.clock.now());
+  await recordBookingEvent(ctx, tx, { source: ev.source, id: ev.actor }, row, t.value.records, b.status, typeof ev.data['reason'] === 'string' ? ev.data['reason'] : undefined);
 }
 
 /** booking.* in the deposit order's timeline (so it carries the order's sequence number and snapshot). */

@@ -3,6 +3,7 @@
 // a booking. Holding a slot from the flow is in bookings.hold.ts; what a deposit order's
 // payment or expiry does to its booking is in bookings.lifecycle.ts.
 import { checkWeeklyHours, isTimeZone } from '../domain/booking/availability.ts';
+import { transitionBooking } from '../domain/booking/booking.machine.ts';
 import { domainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { isCurrency } from '../domain/money.ts';
@@ -104,8 +105,10 @@ export async function updateBookingService(
 export async function cancelBooking(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, id: string, reason?: string): Promise<Result<repo.BookingRow>> {
   const b = await repo.getBooking(tx, merchantId, id);
   if (!b) return err(domainError('not_found', `No booking ${id}`));
-  if (b.status === 'cancelled') return ok(b);
-  if (b.status === 'expired') return err(domainError('invalid_transition', `Booking ${id} has expired and its slot is already free`));
+  // Already cancelled → unchanged (a replayed cancel answers the booking); expired → 409.
+  const first = transitionBooking(b.status, 'merchant_cancel');
+  if (!first.ok) return first;
+  if (first.value.kind === 'unchanged') return ok(b);
   if (b.order_id) {
     const order = await getOrder(tx, merchantId, b.order_id);
     if (order && order.status === 'pending' && ['unpaid', 'failed'].includes(order.payment_status)) {
@@ -115,10 +118,23 @@ export async function cancelBooking(ctx: AppContext, tx: Tx, actor: Actor, merch
     }
   }
   const locked = (await repo.getBooking(tx, merchantId, id, { forUpdate: true }))!;
-  if (locked.status === 'held' || locked.status === 'confirmed') {
-    const row = await repo.updateBooking(tx, merchantId, id, { status: 'cancelled' }, ctx.clock.now());
-    await recordBookingEvent(ctx, tx, actor, row, 'booking.cancelled', locked.status, reason);
-    return ok(row);
-  }
-  return ok(locked);
+  const t = transitionBooking(locked.status, 'merchant_cancel');
+  if (!t.ok) return t;
+  if (t.value.kind === 'unchanged') return ok(locked);
+  const row = await repo.updateBooking(tx, merchantId, id, { status: t.value.to }, ctx.clock.now());
+  await recordBookingEvent(ctx, tx, actor, row, t.value.records, locked.status, reason);
+  return ok(row);
+}
+
+export interface BookingFilter {
+  status?: repo.BookingStatus | undefined;
+  serviceId?: string | undefined;
+  /** Bookings starting at or after `from` and before `to`. */
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+/** A merchant's bookings, newest first (limit + 1 rows, so callers can tell there are more). */
+export function listBookings(q: Queryable, merchantId: string, f: BookingFilter, page: { limit: number; startingAfter?: string | undefined }): Promise<repo.BookingRow[]> {
+  return repo.listBookings(q, merchantId, f, page);
 }

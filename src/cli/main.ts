@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.ts';
 import { DataDirInUseError } from '../store/open.ts';
 import { UsageError } from './args.ts';
+import { runBookings } from './commands/bookings.ts';
 import { runDb } from './commands/db.ts';
 import { runDocs } from './commands/docs.ts';
 import { runEvents } from './commands/events.ts';
@@ -30,6 +31,8 @@ const USAGE = `usage: chatcart <command>
   flows keygen --merchant ID [--rotate] [--json]   WhatsApp Flows key pair: prints the public key
   flows pubkey --merchant ID [--json]
   flows keywords set KEYWORD --flow NAME [--flow-id ID] --merchant ID | list | delete KEYWORD   keywords that answer with a flow
+  bookings list --merchant ID [--status S] [--from ISO --to ISO] [--json]
+  bookings cancel --merchant ID --booking bkg_… [--reason TEXT] [--json]   frees the slot (as POST /v1/bookings/{id}/cancel)
   whatsapp show|set --merchant ID [--phone-number-id N] [--access-token T] [--waba-id N] [--catalog-id N] [--throughput N]
   db copy --to postgres://…           copy the embedded database into PostgreSQL
   events replay --merchant ID --endpoint whe_… (--event evt_… | --from ISO --to ISO)
@@ -74,6 +77,8 @@ async function main(argv: string[]): Promise<number> {
       return runReconcile(cfg, rest);
     case 'whatsapp':
       return runWhatsApp(cfg, rest);
+    case 'bookings':
+      return runBookings(cfg, rest);
     default:
       throw new UsageError(`unknown command ${cmd}\n\n${USAGE}`);
   }

@@ -2,6 +2,7 @@
 // by merchant. A live booking (held or confirmed) takes its slot: the partial unique
 // index bookings_live_slot makes two live bookings of one service's start impossible,
 // and insertHeldBooking uses it to decide a race without aborting the transaction.
+import type { BookingStatus } from '../domain/booking/booking.machine.ts';
 import type { Queryable } from './db.ts';
 import { setList } from './sql.ts';
 
@@ -19,7 +20,7 @@ export interface BookingServiceRow {
   updated_at: Date;
 }
 
-export type BookingStatus = 'held' | 'confirmed' | 'cancelled' | 'expired';
+export type { BookingStatus };
 
 export interface BookingRow {
   id: string;
