@@ -42,6 +42,9 @@ export interface NormalizedEvent {
   providerDisputeId?: string | undefined;
   reason?: string | undefined;
   occurredAt: Date;
+  /** On a capture: what the provider kept, tax included, and that tax (minor units), when it says. */
+  fee?: number | undefined;
+  feeTax?: number | undefined;
 }
 
 /** Merchant credentials for one provider, decrypted only for the call. */
@@ -79,6 +82,9 @@ export interface LookedUpPayment {
   amount: number;
   currency: string;
   referenceId?: string | undefined;
+  /** What the provider kept of a capture, tax included, and that tax, when it says. */
+  fee?: number | undefined;
+  feeTax?: number | undefined;
 }
 
 export interface LookupResult {

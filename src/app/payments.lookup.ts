@@ -25,7 +25,7 @@ export async function applyLookup(ctx: AppContext, tx: Tx, actor: Actor, attempt
   for (const p of result.payments) {
     const base = { merchantId: attempt.merchant_id, provider: attempt.provider, providerPaymentId: p.providerPaymentId, providerObjectId: attempt.provider_object_id ?? undefined, referenceId: p.referenceId ?? attempt.reference_id };
     if (p.status === 'captured' || p.status === 'refunded') {
-      outcomes.push(await applyCapture(ctx, tx, actor, { ...base, amount: p.amount, currency: p.currency, verifiedBy: 'lookup' }));
+      outcomes.push(await applyCapture(ctx, tx, actor, { ...base, amount: p.amount, currency: p.currency, verifiedBy: 'lookup', fee: p.fee, feeTax: p.feeTax }));
     } else {
       outcomes.push(await applyInFlight(ctx, tx, actor, { ...base, amount: p.amount, currency: p.currency, status: p.status }));
     }

@@ -91,7 +91,7 @@ async function applyOne(ctx: AppContext, tx: Tx, actor: Actor, merchantId: strin
   switch (ev.kind) {
     case 'payment.captured': {
       if (complete(ev)) {
-        return applyCapture(ctx, tx, actor, { merchantId, provider, providerPaymentId: ev.providerPaymentId!, providerObjectId: ev.providerObjectId, referenceId: ev.referenceId, amount: ev.amount!, currency: ev.currency!, verifiedBy: 'webhook', occurredAt: ev.occurredAt });
+        return applyCapture(ctx, tx, actor, { merchantId, provider, providerPaymentId: ev.providerPaymentId!, providerObjectId: ev.providerObjectId, referenceId: ev.referenceId, amount: ev.amount!, currency: ev.currency!, verifiedBy: 'webhook', occurredAt: ev.occurredAt, fee: ev.fee, feeTax: ev.feeTax });
       }
       // Lacking amount, currency or reference: only a lookup may verify it.
       return scheduleLookup(tx, merchantId, provider, at, lookups);

@@ -9,6 +9,7 @@ import { domainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import type { GenericMapping } from '../domain/reconciliation/format.generic.ts';
 import { inferPeriod, matchReport } from '../domain/reconciliation/match.ts';
+import { payoutsOf } from '../domain/reconciliation/payouts.ts';
 import { DEFAULT_PROVIDER, parseReport } from '../domain/reconciliation/parse.ts';
 import type { AmountUnit, MatchItem, Period, ReportFormat, ReportRow } from '../domain/reconciliation/report.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -20,6 +21,7 @@ import {
   insertItems,
   insertRun,
   ledgerFees,
+  loadOurDisputes,
   loadOurPayments,
   loadOurRefunds,
   nextRunVersion,
@@ -27,7 +29,7 @@ import {
   type RunRow,
 } from '../store/reconciliation.repository.ts';
 import type { AppContext } from './context.ts';
-import { recordProviderFee } from './ledger.ts';
+import { recordPayout, recordProviderFee } from './ledger.ts';
 
 export interface ReportInput {
   format: ReportFormat;
@@ -39,6 +41,10 @@ export interface ReportInput {
   fileName?: string | undefined;
   /** Book the report's fees the ledger does not hold yet (recordProviderFee, idempotent per payment). */
   applyFees?: boolean | undefined;
+  /** Book fees (as applyFees) and the report's payouts (recordPayout, idempotent per settlement). */
+  apply?: boolean | undefined;
+  /** A capture older than this many days the provider still holds back is `unsettled` (default 3). */
+  settlementDays?: number | undefined;
   csv: string;
 }
 
@@ -49,7 +55,12 @@ interface Settings {
   mapping: GenericMapping | null;
   period: { from: string; to: string } | null;
   apply_fees?: boolean;
+  apply?: boolean;
+  settlement_days?: number;
 }
+
+export const DEFAULT_SETTLEMENT_DAYS = 3;
+const DAY_MS = 24 * 3600_000;
 
 const PROVIDER_NAME = /^[a-z0-9_-]{1,32}$/;
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
@@ -67,6 +78,8 @@ function settingsOf(input: Omit<ReportInput, 'csv' | 'fileName'>): Result<Settin
   if (!PROVIDER_NAME.test(provider)) return err(domainError('validation_error', 'provider must be 1 to 32 of a-z 0-9 _ -', { path: 'provider' }));
   if (input.format !== 'generic' && input.mapping) return err(domainError('validation_error', 'a mapping is only for format=generic', { path: 'mapping' }));
   const p = input.period;
+  const days = input.settlementDays;
+  if (days !== undefined && !(Number.isSafeInteger(days) && days >= 0 && days <= 365)) return err(domainError('validation_error', 'settlement_days must be a whole number of days from 0 to 365', { path: 'settlement_days' }));
   if (p && !(p.from <= p.to)) return err(domainError('validation_error', 'period_from must not be after period_to', { path: 'period_from' }));
   return ok({
     format: input.format,
@@ -76,6 +89,8 @@ function settingsOf(input: Omit<ReportInput, 'csv' | 'fileName'>): Result<Settin
     period: p ? { from: p.from.toISOString(), to: p.to.toISOString() } : null,
     // Only when set, so that the settings (and their hash) of plain runs stay as they were.
     ...(input.applyFees ? { apply_fees: true } : {}),
+    ...(input.apply ? { apply: true } : {}),
+    ...(days !== undefined && days !== DEFAULT_SETTLEMENT_DAYS ? { settlement_days: days } : {}),
   });
 }
 
@@ -129,9 +144,15 @@ async function matchAndStore(
   const period: Period | null = s.period ? { from: new Date(s.period.from), to: new Date(s.period.to) } : inferPeriod(r.rows);
   const ids = new Set<string>();
   const refundIds = new Set<string>();
+  const disputeIds = new Set<string>();
+  const disputedPayments = new Set<string>();
   for (const row of r.rows) {
     if (row.providerPaymentId) ids.add(row.providerPaymentId);
     if (row.providerRefundId) refundIds.add(row.providerRefundId);
+    if (row.kind === 'dispute') {
+      if (row.disputeId) disputeIds.add(row.disputeId);
+      if (row.providerPaymentId) disputedPayments.add(row.providerPaymentId);
+    }
   }
   const payments = await loadOurPayments(tx, merchantId, s.provider, [...ids], [], period);
   // The reference id is the fallback: asked only for payment rows whose provider id we do not know.
@@ -141,8 +162,11 @@ async function matchAndStore(
   if (refs.size) for (const p of await loadOurPayments(tx, merchantId, s.provider, [], [...refs], null)) if (!known.has(p.providerPaymentId)) payments.push(p);
   const refunds = await loadOurRefunds(tx, merchantId, s.provider, [...refundIds], period);
   const fees = await ledgerFees(tx, merchantId, s.provider, payments.map((p) => p.providerPaymentId));
-  const result = matchReport({ rows: r.rows, payments, refunds, fees, period });
-  if (s.apply_fees) await bookUnknownFees(ctx, tx, merchantId, s.provider, r.rows, result.items);
+  const disputes = await loadOurDisputes(tx, merchantId, s.provider, [...disputeIds], [...disputedPayments]);
+  const unsettledBefore = new Date(ctx.clock.now().getTime() - (s.settlement_days ?? DEFAULT_SETTLEMENT_DAYS) * DAY_MS);
+  const result = matchReport({ rows: r.rows, payments, refunds, fees, period, disputes, unsettledBefore });
+  if (s.apply_fees || s.apply) await bookUnknownFees(ctx, tx, merchantId, s.provider, r.rows, result.items);
+  if (s.apply) await bookPayouts(ctx, tx, merchantId, s.provider, s.format, r.rows, result.items);
   const run = await insertRun(tx, {
     id: newId('rec'),
     merchant_id: merchantId,
@@ -180,5 +204,27 @@ async function bookUnknownFees(ctx: AppContext, tx: Tx, merchantId: string, prov
     const booked = await recordProviderFee(tx, { merchantId, provider, providerPaymentId: item.providerPaymentId, orderId: item.orderId, fee: row.fee, ...tax, currency: row.currency, eventAt: row.occurredAt ?? ctx.clock.now(), source: 'reconciliation' });
     item.note = booked.ok ? `fee ${row.fee} booked to the ledger` : `fee not booked: ${booked.error.message}`;
     if (booked.ok) item.expectedFee = row.fee;
+  }
+}
+
+/**
+ * Books the report's payouts (recordPayout, idempotent per settlement id): Razorpay's from
+ * its settled rows grouped by settlement_id, other formats' from their payout rows. Each
+ * payout's note goes on the item of the line that states (or closes) it.
+ */
+async function bookPayouts(ctx: AppContext, tx: Tx, merchantId: string, provider: string, format: ReportFormat, rows: readonly ReportRow[], items: MatchItem[]): Promise<void> {
+  const byLine = new Map<number, MatchItem>();
+  for (const i of items) if (i.line !== null) byLine.set(i.line, i);
+  for (const p of payoutsOf(rows, format)) {
+    const target = byLine.get(p.line);
+    const note = (text: string) => {
+      if (target) target.note = target.note ? `${target.note}; ${text}` : text;
+    };
+    if (p.amount <= 0) {
+      note(`settlement ${p.settlementId} nets ${p.amount}: no payout booked`);
+      continue;
+    }
+    const booked = await recordPayout(tx, { merchantId, provider, settlementId: p.settlementId, amount: p.amount, currency: p.currency, eventAt: p.eventAt ?? ctx.clock.now(), ...(p.reference ? { reference: p.reference } : {}) });
+    note(!booked.ok ? `payout ${p.settlementId} not booked: ${booked.error.message}` : booked.value.created ? `payout ${p.settlementId} of ${p.amount} booked to the ledger` : `payout ${p.settlementId} already in the ledger`);
   }
 }

@@ -100,7 +100,8 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
       return sendError(req, reply, domainError('validation_error', first ? `${first.path}: ${first.message}` : 'Invalid request', details));
     }
     const code = error?.code as string | undefined;
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(req, reply, domainError('payload_too_large', `The request body is larger than ${o.bodyLimit} bytes`));
+    // The route's own limit when it has one (reconciliation uploads allow 50 MB), else the app's.
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(req, reply, domainError('payload_too_large', `The request body is larger than ${req.routeOptions?.bodyLimit ?? o.bodyLimit} bytes`));
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(req, reply, domainError('unsupported_media_type', 'Send the body as application/json'));
     if (code === 'CHATCART_MALFORMED_JSON' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       return sendError(req, reply, domainError('validation_error', error.message));

@@ -1,7 +1,7 @@
 // Reconciliation runs, their items and stored report files; and the reads of our own
 // payments, refunds and ledger fees a report is matched against. Items are written in
 // batches through unnest() so a 100,000-row report is a few statements, not 100,000.
-import type { Category, MatchItem, OurPayment, OurRefund, Period, Totals } from '../domain/reconciliation/report.ts';
+import type { Category, MatchItem, OurDispute, OurPayment, OurRefund, Period, Totals } from '../domain/reconciliation/report.ts';
 import type { Queryable } from './db.ts';
 
 export interface RunRow {
@@ -217,4 +217,16 @@ export async function ledgerFees(q: Queryable, merchantId: string, provider: str
     [merchantId, provider, ids],
   );
   return new Map(rows.map((r) => [r.provider_payment_id, Number(r.fee)]));
+}
+
+/** Our disputes a report's dispute rows name, by provider dispute id or by provider payment id. */
+export async function loadOurDisputes(q: Queryable, merchantId: string, provider: string, disputeIds: string[], paymentIds: string[]): Promise<OurDispute[]> {
+  if (!disputeIds.length && !paymentIds.length) return [];
+  const rows = await q.query<{ provider_dispute_id: string; provider_payment_id: string | null; order_id: string | null; payment_id: string | null; amount: number | null; currency: string | null; status: string }>(
+    `select provider_dispute_id, provider_payment_id, order_id, payment_id, amount, currency, status from disputes
+      where merchant_id = $1 and provider = $2 and (provider_dispute_id = any($3::text[]) or provider_payment_id = any($4::text[]))
+      order by id`,
+    [merchantId, provider, disputeIds, paymentIds],
+  );
+  return rows.map((r) => ({ providerDisputeId: r.provider_dispute_id, providerPaymentId: r.provider_payment_id, orderId: r.order_id, paymentId: r.payment_id, amount: r.amount === null ? null : Number(r.amount), currency: r.currency, status: r.status }));
 }

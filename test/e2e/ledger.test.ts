@@ -3,9 +3,10 @@
 // and another merchant seeing none of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
+import { accountFor } from '../../src/app/provider-accounts.ts';
 import { recordPayout } from '../../src/app/ledger.ts';
 import { expectError, expectNo5xx, expectValidation, otherMerchant, walk } from '../support/e2e.ts';
-import { payOrder, runUntilIdle } from '../support/pay.ts';
+import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -17,6 +18,10 @@ beforeAll(async () => {
   s = await startTestServer({ clock });
   const order = (await s.api('/v1/orders', { body: sampleOrder() })).body;
   orderId = order.id;
+  // These books are about captures, refunds and payouts: the sandbox PSP charges no fee here.
+  await accountFor(s.ctx, s.merchantId, 'sandbox'); // opens the merchant's sandbox PSP account
+  const noFee = await fetch(`${s.base}/sandbox/psp/v1/account/chaos`, { method: 'PUT', headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' }, body: JSON.stringify({ fee_rate: 0 }) });
+  expect(noFee.status).toBe(200);
   await payOrder(s, order.payment.url, 'success');
   await runUntilIdle(s);
   paid = (await s.api(`/v1/orders/${orderId}`)).body;

@@ -51,6 +51,14 @@ describe('payment loop (sandbox provider)', () => {
     expect(paid.payment_status).toBe('paid');
     expect(paid.status).toBe('processing');
     expect(paid.amount_paid).toBe(order.total);
+    // The PSP's fee (2% + 18% tax on it by default, stated on its payment) is booked once, apart from amount_paid.
+    const base = Math.round(order.total * 0.02);
+    const feeTax = Math.round(base * 0.18);
+    const ledger = (await s.api(`/v1/orders/${order.id}/ledger`)).body;
+    expect(ledger.transactions.map((t: any) => t.kind).sort()).toEqual(['capture', 'fee']);
+    expect(ledger.amount_paid).toBe(order.total);
+    const bal = Object.fromEntries(ledger.balances.map((b: any) => [b.account, b.balance]));
+    expect(bal).toMatchObject({ provider_fees: base, provider_fee_tax: feeTax, 'provider_clearing:sandbox': order.total - base - feeTax });
     const types = (await s.api(`/v1/orders/${order.id}/events`)).body.data.map((e: any) => e.type);
     expect(types.filter((t: string) => t === 'order.paid')).toHaveLength(1);
     expect(types).toContain('payment.checkout_created');

@@ -79,6 +79,15 @@ describe('Razorpay payment loop', () => {
     const o = await getOrder(order.id);
     expect(o).toMatchObject({ payment_status: 'paid', status: 'processing', amount_paid: order.total });
     expect(o.payment.status).toBe('captured');
+    // The payment entity's fee (tax included) and tax are booked once, and leave amount_paid alone.
+    const fee = d.payment(p.id).fee as number;
+    const feeTax = d.payment(p.id).tax as number;
+    expect(fee).toBeGreaterThan(0);
+    const ledger = (await s.api(`/v1/orders/${order.id}/ledger`)).body;
+    expect(ledger.transactions.map((t: any) => t.kind).sort()).toEqual(['capture', 'fee']);
+    expect(ledger.amount_paid).toBe(order.total);
+    const bal = Object.fromEntries(ledger.balances.map((b: any) => [b.account, b.balance]));
+    expect(bal).toMatchObject({ provider_fees: fee - feeTax, provider_fee_tax: feeTax, 'provider_clearing:razorpay': order.total - fee });
     const types = await eventTypes(order.id);
     expect(types.filter((t) => t === 'order.paid')).toHaveLength(1);
     expect(types.filter((t) => t === 'payment.captured')).toHaveLength(1);

@@ -5,6 +5,7 @@
 // matches it, another merchant sees nothing, and bad files are 400s with the line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
+import { accountFor } from '../../src/app/provider-accounts.ts';
 import { recordProviderFee } from '../../src/app/ledger.ts';
 import { expectError, expectNo5xx, otherMerchant } from '../support/e2e.ts';
 import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';
@@ -55,6 +56,10 @@ let periodQuery: string;
 
 beforeAll(async () => {
   s = await startTestServer({ clock });
+  // The fee cases below book their own fees: the sandbox PSP charges no fee here.
+  await accountFor(s.ctx, s.merchantId, 'sandbox'); // opens the merchant's sandbox PSP account
+  const noFee = await fetch(`${s.base}/sandbox/psp/v1/account/chaos`, { method: 'PUT', headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' }, body: JSON.stringify({ fee_rate: 0 }) });
+  expect(noFee.status).toBe(200);
   for (const name of ['matched', 'amount', 'currency', 'duplicate', 'missingAtProvider', 'fee']) paid[name] = await payNew();
   const r = await s.api(`/v1/orders/${paid.matched!.orderId}/refunds`, { body: { amount: 1000, reason: 'damaged' }, headers: { 'idempotency-key': 'rec-refund-1' } });
   expect(r.status).toBe(201);

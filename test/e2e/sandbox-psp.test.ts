@@ -157,7 +157,7 @@ describe('paying and webhooks', () => {
     expect(res.headers.get('location')).toBe('http://shop.example/pay/tok');
     const after = (await psp(`/checkouts/${c.id}`)).body;
     expect(after.status).toBe('paid');
-    expect(after.payments).toEqual([{ id: expect.stringMatching(/^spay_/), object: 'payment', status: 'captured', amount: 49_800, amount_refunded: 0, currency: 'INR', checkout_id: c.id, reference_id: c.reference_id, created_at: expect.any(Number) }]);
+    expect(after.payments).toEqual([{ id: expect.stringMatching(/^spay_/), object: 'payment', status: 'captured', amount: 49_800, amount_refunded: 0, currency: 'INR', fee: 1175, tax: 179, checkout_id: c.id, reference_id: c.reference_id, created_at: expect.any(Number) }]);
     await drain();
     expect(receiver.hits).toHaveLength(2);
     for (const h of receiver.hits) {
@@ -168,7 +168,7 @@ describe('paying and webhooks', () => {
       expect(h.body).toMatchObject({ id: expect.stringMatching(/^sev_/), created: expect.any(Number), account: acct.accountId });
     }
     const payment = after.payments[0];
-    expect(ofType('payment.captured')[0]!.body.data).toEqual({ payment: { id: payment.id, checkout_id: c.id, reference_id: c.reference_id, amount: 49_800, currency: 'INR', status: 'captured' } });
+    expect(ofType('payment.captured')[0]!.body.data).toEqual({ payment: { id: payment.id, checkout_id: c.id, reference_id: c.reference_id, amount: 49_800, currency: 'INR', status: 'captured', fee: 1175, tax: 179 } });
     expect(ofType('checkout.paid')[0]!.body.data).toEqual({ checkout: { id: c.id, reference_id: c.reference_id } });
     // Paying again is refused: the page says so with a 409.
     expect((await payForm(c.id, 'success')).status).toBe(409);
@@ -267,7 +267,7 @@ describe('refunds and disputes', () => {
 
 describe('chaos', () => {
   it('duplicate: the same event arrives twice, with the same event id', async () => {
-    expect((await psp('/account/chaos', { method: 'PUT', body: { duplicate: 1 } })).body).toEqual({ duplicate: 1, reorder: false, delay_ms: 0, drop: 0, fail_refunds: 0 });
+    expect((await psp('/account/chaos', { method: 'PUT', body: { duplicate: 1 } })).body).toEqual({ duplicate: 1, reorder: false, delay_ms: 0, drop: 0, fail_refunds: 0, fee_rate: 0.02, fee_tax_rate: 0.18 });
     try {
       const c = await newCheckout();
       await psp(`/checkouts/${c.id}/cancel`, { method: 'POST' });

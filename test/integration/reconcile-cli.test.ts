@@ -67,6 +67,14 @@ describe.each(targets)('chatcart reconcile on $name', (target) => {
     expect(json).toMatchObject({ id: runId, created: false, status: 'mismatches', row_count: 2, provider: 'stripe' });
     expect(json.totals.missing_here).toEqual({ count: 1, amounts: { USD: 1000 } });
 
+    // --apply is another setting: a new run of the same file (it books the payout po_1).
+    const applied = await runCli(['reconcile', report, '--merchant', merchant, '--format', 'stripe', '--apply', '--settlement-days', '5', '--json'], env);
+    expect(applied.code, applied.stderr).toBe(3);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ created: true, status: 'mismatches' });
+    expect(JSON.parse(applied.stdout).id).not.toBe(runId);
+    const badDays = await runCli(['reconcile', report, '--merchant', merchant, '--format', 'stripe', '--settlement-days', 'soon'], env);
+    expect(badDays.code).toBe(2);
+
     // Only informational rows (a payout): clean, exit 0. A generic file through a mapping.
     const clean = file('generic.csv', 'Kind,Ref,Gross,Cur\npayout,P-1,500,INR\n');
     const ok = await runCli(['reconcile', clean, '--merchant', merchant, '--format', 'generic', '--provider', 'sandbox', '--map', 'Kind=type,Ref=reference_id,Gross=amount,Cur=currency'], env);

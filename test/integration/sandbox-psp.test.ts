@@ -21,7 +21,7 @@ import {
   listPayments,
   setAccountChaos,
 } from '../../src/sandbox/psp/psp.store.ts';
-import { JOB_DELIVER, JOB_EXPIRE, JOB_SETTLE_REFUND, NO_CHAOS, type PspAccount, type PspChaos } from '../../src/sandbox/psp/psp.types.ts';
+import { JOB_DELIVER, JOB_EXPIRE, JOB_SETTLE_REFUND, NO_CHAOS, pspFee, type PspAccount, type PspChaos } from '../../src/sandbox/psp/psp.types.ts';
 import { envelopeOf, serializeEnvelope } from '../../src/sandbox/psp/psp.webhooks.ts';
 import { listJobs } from '../../src/store/jobs.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
@@ -112,9 +112,9 @@ describe('checkouts', () => {
 
   it('builds the UPI intent with the reference as tr and the amount in major units', async () => {
     const c = await checkout(await account(), { upi: true, amount: 28_500, reference_id: 'CC-ABC.1' });
-    expect(presentCheckout(c, [], ctx.clock.now(), 'http://shop.test').upi_intent).toBe('upi://pay?pa=chatcart.sandbox@psp&pn=Sandbox&tr=CC-ABC.1&am=285.00&cu=INR');
+    expect(presentCheckout(c, [], ctx.clock.now(), 'http://shop.test', NO_CHAOS).upi_intent).toBe('upi://pay?pa=chatcart.sandbox@psp&pn=Sandbox&tr=CC-ABC.1&am=285.00&cu=INR');
     expect(upiIntent({ reference_id: 'r', amount: 5, currency: 'JPY' })).toContain('&am=5&cu=JPY');
-    expect(presentCheckout(c, [], ctx.clock.now(), 'http://shop.test/').url).toBe(`http://shop.test/sandbox/psp/pay/${c.id}`);
+    expect(presentCheckout(c, [], ctx.clock.now(), 'http://shop.test/', NO_CHAOS).url).toBe(`http://shop.test/sandbox/psp/pay/${c.id}`);
   });
 
   it('reads as expired once its time passed, and the expiry job marks it and says so', async () => {
@@ -141,7 +141,7 @@ describe('payments', () => {
     expect(paid.status).toBe('paid');
     const events = (await listEvents(db, a.id, { limit: 10 })).reverse();
     expect(events.map((e) => [e.type, e.payload])).toEqual([
-      ['payment.captured', { payment: { id: payment.id, checkout_id: c.id, reference_id: c.reference_id, amount: c.amount, currency: 'INR', status: 'captured' } }],
+      ['payment.captured', { payment: { id: payment.id, checkout_id: c.id, reference_id: c.reference_id, amount: c.amount, currency: 'INR', status: 'captured', ...pspFee(c.amount, NO_CHAOS) } }],
       ['checkout.paid', { checkout: { id: c.id, reference_id: c.reference_id } }],
     ]);
     expect((await deliverJobs(a)).map((j) => j.payload['event_id'])).toEqual(events.map((e) => e.id));
@@ -180,7 +180,7 @@ describe('payments', () => {
     const c = await checkout(a);
     const { payment } = unwrap(await payCheckout(ctx, a.id, c.id, 'success', 100));
     expect(payment.amount).toBe(100);
-    expect(presentCheckout((await getCheckout(db, a.id, c.id))!, await listPayments(db, c.id), ctx.clock.now(), '').amount_paid).toBe(100);
+    expect(presentCheckout((await getCheckout(db, a.id, c.id))!, await listPayments(db, c.id), ctx.clock.now(), '', NO_CHAOS).amount_paid).toBe(100);
   });
 
   it('cancels an open checkout once (a repeat answers it unchanged) and not a paid one', async () => {

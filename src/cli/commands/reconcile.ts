@@ -15,7 +15,7 @@ import { openCliContext } from '../context.ts';
 
 export const EXIT_MISMATCHES = 3;
 
-const USAGE = `usage: chatcart reconcile FILE --merchant ID --format razorpay|stripe|generic [--provider P] [--map "Column=field,…"] [--amount-unit minor|major] [--from ISO --to ISO] [--apply-fees] [--json]`;
+const USAGE = `usage: chatcart reconcile FILE --merchant ID --format razorpay|stripe|generic [--provider P] [--map "Column=field,…"] [--amount-unit minor|major] [--from ISO --to ISO] [--apply-fees | --apply] [--settlement-days N] [--json]`;
 
 function isoDate(v: string, name: string): Date {
   const d = new Date(v);
@@ -33,6 +33,8 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
     from: { type: 'string' },
     to: { type: 'string' },
     'apply-fees': { type: 'boolean' },
+    apply: { type: 'boolean' },
+    'settlement-days': { type: 'string' },
     json: { type: 'boolean' },
   });
   const file = positionals[0];
@@ -50,6 +52,8 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
   }
   if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('give both --from and --to, or neither');
   const period = values.from && values.to ? { from: isoDate(values.from, 'from'), to: isoDate(values.to, 'to') } : undefined;
+  const days = values['settlement-days'];
+  if (days !== undefined && !/^\d{1,3}$/.test(days)) throw new UsageError('--settlement-days must be a whole number of days');
   let csv: string;
   try {
     csv = fs.readFileSync(file, 'utf8');
@@ -59,7 +63,7 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
   const ctx = await openCliContext(cfg);
   try {
     if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
-    const r = await importReport(ctx, merchantId, { format, provider: values.provider, amountUnit: unit, mapping, period, fileName: path.basename(file), applyFees: values['apply-fees'] === true, csv });
+    const r = await importReport(ctx, merchantId, { format, provider: values.provider, amountUnit: unit, mapping, period, fileName: path.basename(file), applyFees: values['apply-fees'] === true, apply: values.apply === true, settlementDays: days === undefined ? undefined : Number(days), csv });
     if (!r.ok) {
       process.stderr.write(`chatcart: ${file}: ${r.error.message}\n`);
       return 1;
@@ -70,7 +74,7 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
       process.stdout.write(`${JSON.stringify(out)}\n`);
     } else {
       const rows = CATEGORIES.map((c) => {
-        const t = run.totals[c];
+        const t = run.totals[c] ?? { count: 0, amounts: {} };
         const amounts = Object.entries(t.amounts).map(([cur, n]) => `${formatMinor(n, cur)} ${cur}`).join(', ');
         return [c, String(t.count), amounts || '-'];
       });

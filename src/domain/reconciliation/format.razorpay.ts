@@ -4,7 +4,8 @@
 // settled_at, settlement_id, settlement_utr, posted_at, credit_type, description, notes,
 // payment_id, order_id, order_receipt, method, … For a payment credit = amount − fee
 // (fee includes tax). The API's amounts are paise (amount_unit=minor, the default); the
-// dashboard export shows rupees: send amount_unit=major for it.
+// dashboard export shows rupees: send amount_unit=major for it. A settlement's payout is
+// the sum of its rows' credit − debit; a dispute debit is an adjustment with dispute_id.
 import { RowError, type FormatSpec } from './parse.ts';
 import type { RowKind } from './report.ts';
 
@@ -24,7 +25,9 @@ export const razorpayFormat: FormatSpec = {
   required: [['entity_id'], ['type'], ['amount'], ['currency'], ['fee']],
   toRow(r, money, provider) {
     const type = r.get('type')?.toLowerCase() ?? '';
-    const kind = KINDS[type];
+    const disputeId = r.get('dispute_id') ?? null;
+    // A dispute's debit comes as an adjustment naming the dispute.
+    const kind = type === 'adjustment' && disputeId ? 'dispute' : KINDS[type];
     if (!kind) throw new RowError(`type "${type}" is not one of ${Object.keys(KINDS).join(', ')}`, r.line);
     const currency = money.currency(r, 'currency');
     const entity = r.get('entity_id') ?? null;
@@ -32,6 +35,8 @@ export const razorpayFormat: FormatSpec = {
     const fee = money.amount(r, 'fee', currency, { optional: true });
     const credit = money.amount(r, 'credit', currency, { optional: true });
     const debit = money.amount(r, 'debit', currency, { optional: true });
+    const stated = r.get('credit') !== undefined || r.get('debit') !== undefined;
+    const flag = (c: string) => r.get(c)?.toLowerCase();
     return {
       line: r.line,
       provider,
@@ -43,11 +48,17 @@ export const razorpayFormat: FormatSpec = {
       fee,
       feeStated: r.get('fee') !== undefined,
       tax: money.amount(r, 'tax', currency, { optional: true }),
-      net: r.get('credit') !== undefined || r.get('debit') !== undefined ? Math.abs(credit - debit) : Math.max(0, gross - fee),
+      net: stated ? Math.abs(credit - debit) : Math.max(0, gross - fee),
       currency,
       occurredAt: money.time(r, 'created_at'),
       settlementId: r.get('settlement_id') ?? null,
       failed: false,
+      settlementRef: r.get('settlement_utr') ?? null,
+      settledAt: money.time(r, 'settled_at'),
+      // Without credit/debit: a payment adds its amount less the fee, a refund takes its amount.
+      settlementNet: stated ? credit - debit : kind === 'payment' ? gross - fee : kind === 'refund' ? -gross : undefined,
+      unsettled: flag('on_hold') === 'true' || flag('on_hold') === '1' || flag('settled') === 'false' || flag('settled') === '0',
+      disputeId,
     };
   },
 };

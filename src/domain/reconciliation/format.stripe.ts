@@ -18,7 +18,8 @@ const KINDS: Record<string, RowKind> = {
   dispute_reversal: 'dispute',
   adjustment: 'adjustment',
   payout: 'payout',
-  payout_reversal: 'payout',
+  // Money coming back from the bank: informational, never booked as a payout.
+  payout_reversal: 'adjustment',
   stripe_fee: 'fee',
   fee: 'fee',
   application_fee: 'fee',
@@ -40,12 +41,14 @@ export const stripeFormat: FormatSpec = {
   toRow(r, money, provider) {
     const category = (first(r, 'reporting_category', 'type') ?? '').toLowerCase();
     // Stripe adds categories over time: anything unknown is kept as an informational adjustment.
-    const kind = KINDS[category] ?? 'adjustment';
+    const source = first(r, 'source_id', 'source');
+    // The older export books a chargeback as type adjustment whose source is the dispute (dp_/du_).
+    const disputeSource = source && /^(dp|du)_/.test(source) ? source : undefined;
+    const kind = (KINDS[category] ?? 'adjustment') === 'adjustment' && disputeSource ? 'dispute' : (KINDS[category] ?? 'adjustment');
     const currency = money.currency(r, 'currency');
     const grossCol = r.get('gross') !== undefined ? 'gross' : 'amount';
     const gross = money.amount(r, grossCol, currency);
     const fee = money.amount(r, 'fee', currency, { optional: true });
-    const source = first(r, 'source_id', 'source');
     const paymentId = first(r, 'payment_intent_id', 'payment_intent') ?? (source?.startsWith('pi_') ? source : undefined) ?? first(r, 'charge_id') ?? (kind === 'payment' ? source : undefined);
     return {
       line: r.line,
@@ -61,8 +64,10 @@ export const stripeFormat: FormatSpec = {
       net: r.get('net') !== undefined ? money.amount(r, 'net', currency) : Math.max(0, gross - fee),
       currency,
       occurredAt: money.time(r, r.get('created_utc') !== undefined ? 'created_utc' : r.get('created (utc)') !== undefined ? 'created (utc)' : 'created'),
-      settlementId: first(r, 'automatic_payout_id', 'transfer') ?? null,
+      // A payout row's own id (po_…) is its source; other rows name the payout that carried them.
+      settlementId: (kind === 'payout' ? source : undefined) ?? first(r, 'automatic_payout_id', 'transfer') ?? null,
       failed: false,
+      disputeId: kind === 'dispute' ? (disputeSource ?? first(r, 'dispute_id') ?? null) : null,
     };
   },
 };

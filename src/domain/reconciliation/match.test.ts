@@ -66,3 +66,27 @@ describe('matchReport: totals', () => {
     expect(inferPeriod([row({ occurredAt: null })])).toBeNull();
   });
 });
+
+describe('matchReport: disputes and unsettled captures', () => {
+  const dispute = { providerDisputeId: 'd1', providerPaymentId: 'p1', orderId: 'ord_p1', paymentId: 'pay_p1', amount: 400, currency: 'INR', status: 'open' };
+  const run = (rows: ReportRow[], o: { disputes?: (typeof dispute)[]; unsettledBefore?: Date } = {}) =>
+    matchReport({ rows, payments: [pay('p1')], refunds: [], fees: null, period: null, ...o }).items.map((i) => [i.category, i.line, i.amount]);
+
+  it('a dispute row is matched by dispute id or payment id, compared by amount, and unknown here is dispute_not_reflected', () => {
+    expect(run([row({ kind: 'dispute', disputeId: 'd1', gross: 400 })], { disputes: [dispute] })).toEqual([['matched', 2, 400]]);
+    expect(run([row({ kind: 'dispute', providerPaymentId: 'p1', gross: 400 })], { disputes: [dispute] })).toEqual([['matched', 2, 400]]);
+    expect(run([row({ kind: 'dispute', disputeId: 'd1', gross: 300 })], { disputes: [dispute] })).toEqual([['amount_mismatch', 2, -100]]);
+    expect(run([row({ kind: 'dispute', disputeId: 'd9', gross: 300 })], { disputes: [dispute] })).toEqual([['dispute_not_reflected', 2, 300]]);
+    const r = matchReport({ rows: [row({ kind: 'dispute', disputeId: 'd9' })], payments: [], refunds: [], fees: null, period: null });
+    expect(r.clean).toBe(false);
+    expect(r.totals.dispute_not_reflected).toEqual({ count: 1, amounts: { INR: 1000 } });
+  });
+
+  it('a capture the provider holds back is unsettled only when older than the window, and the run is not clean', () => {
+    const held = row({ providerPaymentId: 'p1', unsettled: true, fee: 0, feeStated: false });
+    expect(run([held], { unsettledBefore: at(10) })).toEqual([['unsettled', 2, 1000]]);
+    expect(run([held], { unsettledBefore: at(-10) })).toEqual([['matched', 2, 1000]]);
+    expect(run([{ ...held, unsettled: false }], { unsettledBefore: at(10) })).toEqual([['matched', 2, 1000]]);
+    expect(matchReport({ rows: [held], payments: [pay('p1')], refunds: [], fees: null, period: null, unsettledBefore: at(10) }).clean).toBe(false);
+  });
+});

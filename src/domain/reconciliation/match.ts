@@ -2,7 +2,7 @@
 // refunds are looked up among ours by provider id (payments fall back to the reference
 // id); what is left on our side, inside the report's period, is what the provider does
 // not know about. Every row and every leftover record becomes exactly one item.
-import { CATEGORIES, MISMATCH_CATEGORIES, type MatchItem, type OurPayment, type OurRefund, type Period, type ReportRow, type Totals } from './report.ts';
+import { CATEGORIES, MISMATCH_CATEGORIES, type MatchItem, type OurDispute, type OurPayment, type OurRefund, type Period, type ReportRow, type Totals } from './report.ts';
 
 export interface MatchInput {
   rows: readonly ReportRow[];
@@ -12,6 +12,10 @@ export interface MatchInput {
   fees: ReadonlyMap<string, number> | null;
   /** The span the report covers; our records outside it are not expected in it. */
   period: Period | null;
+  /** Our disputes for the report's dispute rows (by provider dispute id or payment id). */
+  disputes?: readonly OurDispute[] | undefined;
+  /** A capture dated before this that the provider still holds back (on hold / not settled) is `unsettled`. */
+  unsettledBefore?: Date | null | undefined;
 }
 
 export interface MatchResult {
@@ -96,6 +100,13 @@ export function matchReport(input: MatchInput): MatchResult {
   const orderCapture = new Map<string, string>(); // order → the provider payment counted for it
   const failedAtProvider = new Map<string, number>();
   const seenRefunds = new Set<string>();
+  const disputesById = new Map<string, OurDispute>();
+  const disputesByPayment = new Map<string, OurDispute>();
+  for (const d of input.disputes ?? []) {
+    disputesById.set(d.providerDisputeId, d);
+    if (d.providerPaymentId && !disputesByPayment.has(d.providerPaymentId)) disputesByPayment.set(d.providerPaymentId, d);
+  }
+  const late = input.unsettledBefore ?? null;
 
   for (const row of input.rows) {
     if (row.kind === 'payment') {
@@ -127,6 +138,8 @@ export function matchReport(input: MatchInput): MatchResult {
       } else if (row.feeStated && input.fees?.has(ours.providerPaymentId) && input.fees.get(ours.providerPaymentId) !== row.fee) {
         const expectedFee = input.fees.get(ours.providerPaymentId)!;
         items.push(rowItem('fee_mismatch', row, ours, row.fee - expectedFee, `the report's fee is ${row.fee}; our ledger has ${expectedFee}`, expectedFee));
+      } else if (row.unsettled && late && row.occurredAt && row.occurredAt < late) {
+        items.push(rowItem('unsettled', row, ours, row.gross, `captured ${row.occurredAt.toISOString()}; the provider still holds it (on hold or not settled)`, input.fees?.get(ours.providerPaymentId) ?? null));
       } else {
         items.push(rowItem('matched', row, ours, row.gross, null, input.fees?.get(ours.providerPaymentId) ?? null));
       }
@@ -143,6 +156,8 @@ export function matchReport(input: MatchInput): MatchResult {
       if (row.currency !== ours.currency) items.push(item({ ...with_, category: 'currency_mismatch', amount: row.gross, note: `the report says ${row.currency}; ours is ${ours.currency}` }));
       else if (row.gross !== ours.amount) items.push(item({ ...with_, category: 'amount_mismatch', amount: row.gross - ours.amount, note: `the refund is ${row.gross} in the report; ours is ${ours.amount}` }));
       else items.push(item({ ...with_, category: 'matched', amount: row.gross }));
+    } else if (row.kind === 'dispute') {
+      items.push(disputeItem(row, (row.disputeId ? disputesById.get(row.disputeId) : undefined) ?? (row.providerPaymentId ? disputesByPayment.get(row.providerPaymentId) : undefined)));
     } else {
       items.push(rowItem('other', row, undefined, row.gross, null));
     }
@@ -163,6 +178,16 @@ export function matchReport(input: MatchInput): MatchResult {
   }
   const totals = totalsOf(items);
   return { items, totals, clean: [...MISMATCH_CATEGORIES].every((c) => totals[c].count === 0) };
+}
+
+/** A report's dispute row against the dispute we hold: unknown here, or its amount compared. */
+function disputeItem(row: ReportRow, ours: OurDispute | undefined): MatchItem {
+  const base = { ...fromRow(row), note: row.disputeId ? `dispute ${row.disputeId}` : null };
+  if (!ours) return item({ ...base, category: 'dispute_not_reflected', amount: row.gross, note: `a dispute at the provider${row.disputeId ? ` (${row.disputeId})` : ''} we have no record of` });
+  const with_ = { ...base, providerPaymentId: row.providerPaymentId ?? ours.providerPaymentId, orderId: ours.orderId, paymentId: ours.paymentId, expectedAmount: ours.amount };
+  if (ours.currency && ours.currency !== row.currency) return item({ ...with_, category: 'currency_mismatch', amount: row.gross, note: `the dispute is in ${row.currency} in the report; ours is ${ours.currency}` });
+  if (ours.amount !== null && ours.amount !== row.gross) return item({ ...with_, category: 'amount_mismatch', amount: row.gross - ours.amount, note: `the dispute is ${row.gross} in the report; ours is ${ours.amount}` });
+  return item({ ...with_, category: 'matched', amount: row.gross, note: `dispute ${ours.providerDisputeId} (${ours.status} here)` });
 }
 
 export function totalsOf(items: readonly MatchItem[]): Totals {

@@ -11,8 +11,18 @@ describe('parseReport: Razorpay settlement recon', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.rows).toEqual([
-      { line: 2, provider: 'razorpay', kind: 'payment', providerPaymentId: 'pay_1', providerRefundId: null, referenceId: 'REF-1', gross: 100000, fee: 2900, feeStated: true, tax: 442, net: 97100, currency: 'INR', occurredAt: new Date(1700000000000), settlementId: 'setl_1', failed: false },
-      { line: 3, provider: 'razorpay', kind: 'refund', providerPaymentId: 'pay_1', providerRefundId: 'rfnd_1', referenceId: null, gross: 5000, fee: 0, feeStated: true, tax: 0, net: 5000, currency: 'INR', occurredAt: new Date(1700000500000), settlementId: 'setl_1', failed: false },
+      { line: 2, provider: 'razorpay', kind: 'payment', providerPaymentId: 'pay_1', providerRefundId: null, referenceId: 'REF-1', gross: 100000, fee: 2900, feeStated: true, tax: 442, net: 97100, currency: 'INR', occurredAt: new Date(1700000000000), settlementId: 'setl_1', failed: false, settlementRef: 'utr1', settledAt: new Date(1700100000000), settlementNet: 97100, unsettled: false, disputeId: null },
+      { line: 3, provider: 'razorpay', kind: 'refund', providerPaymentId: 'pay_1', providerRefundId: 'rfnd_1', referenceId: null, gross: 5000, fee: 0, feeStated: true, tax: 0, net: 5000, currency: 'INR', occurredAt: new Date(1700000500000), settlementId: 'setl_1', failed: false, settlementRef: 'utr1', settledAt: null, settlementNet: -5000, unsettled: false, disputeId: null },
+    ]);
+  });
+
+  it('reads on_hold / settled, and an adjustment naming a dispute as a dispute row', () => {
+    const csv = `entity_id,type,debit,credit,amount,currency,fee,on_hold,settled,created_at,settlement_id,dispute_id,payment_id\npay_1,payment,0,1000,1000,INR,0,true,false,1700000000,,,\nadj_1,adjustment,700,0,700,INR,0,false,true,1700000000,setl_2,disp_1,pay_1\nadj_2,adjustment,0,5,5,INR,0,false,true,1700000000,setl_2,,\n`;
+    const r = parseReport(csv, { format: 'razorpay', provider: 'razorpay' });
+    expect(r.ok && r.value.rows.map((x) => [x.kind, x.unsettled, x.disputeId, x.providerPaymentId, x.settlementNet])).toEqual([
+      ['payment', true, null, 'pay_1', 1000],
+      ['dispute', false, 'disp_1', 'pay_1', -700],
+      ['adjustment', false, null, null, 5],
     ]);
   });
 
@@ -46,6 +56,16 @@ describe('parseReport: Stripe balance transactions', () => {
     const csv = 'id,Type,Source,Amount,Fee,Net,Currency,Created (UTC)\ntxn_1,charge,pi_9,5.00,0.45,4.55,eur,2026-03-01 10:00\n';
     const r = parseReport(csv, { format: 'stripe', provider: 'stripe' });
     expect(r.ok && r.value.rows[0]).toMatchObject({ kind: 'payment', providerPaymentId: 'pi_9', gross: 500, fee: 45, currency: 'EUR' });
+  });
+
+  it('a payout row carries its own id; a chargeback adjustment with a dp_ source is a dispute; a payout reversal is not a payout', () => {
+    const csv = 'id,Type,Source,Amount,Fee,Net,Currency,Created (UTC)\ntxn_1,payout,po_7,-50.00,0,-50.00,usd,2026-03-01 10:00\ntxn_2,adjustment,dp_3,-20.00,15.00,-35.00,usd,2026-03-01 10:00\ntxn_3,payout_reversal,po_7,50.00,0,50.00,usd,2026-03-01 10:00\n';
+    const r = parseReport(csv, { format: 'stripe', provider: 'stripe' });
+    expect(r.ok && r.value.rows.map((x) => [x.kind, x.settlementId, x.disputeId, x.gross])).toEqual([
+      ['payout', 'po_7', null, 5000],
+      ['dispute', null, 'dp_3', 2000],
+      ['adjustment', null, null, 5000],
+    ]);
   });
 });
 

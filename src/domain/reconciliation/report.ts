@@ -32,6 +32,27 @@ export interface ReportRow {
   settlementId: string | null;
   /** The provider reports this payment as failed (generic reports with a status column). */
   failed: boolean;
+  /** The settlement's bank reference (Razorpay's settlement_utr), when the report has one. */
+  settlementRef?: string | null | undefined;
+  /** What the row adds to its settlement's payout, signed (Razorpay: credit − debit); undefined when the report does not say. */
+  settlementNet?: number | undefined;
+  /** When the row's settlement was paid out (Razorpay's settled_at). */
+  settledAt?: Date | null | undefined;
+  /** The provider holds the money back: Razorpay's on_hold=true or settled=false. */
+  unsettled?: boolean | undefined;
+  /** The provider's dispute id on a dispute row (Razorpay's dispute_id, Stripe's dp_/du_ source). */
+  disputeId?: string | null | undefined;
+}
+
+/** A dispute we know about (our disputes table). */
+export interface OurDispute {
+  providerDisputeId: string;
+  providerPaymentId: string | null;
+  orderId: string | null;
+  paymentId: string | null;
+  amount: number | null;
+  currency: string | null;
+  status: string;
 }
 
 /** A capture we know about (provider_payments joined to our attempt). */
@@ -67,6 +88,8 @@ export const CATEGORIES = [
   'duplicate_capture',
   'refund_not_reflected',
   'fee_mismatch',
+  'dispute_not_reflected',
+  'unsettled',
   'other',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];

@@ -1,11 +1,16 @@
 // Reconciliation runs and items as API objects (amounts in minor units, times ISO 8601 UTC).
+import { DEFAULT_SETTLEMENT_DAYS } from '../../app/reconciliation.ts';
+import { CATEGORIES, type Totals } from '../../domain/reconciliation/report.ts';
 import type { ItemRow, RunRow } from '../../store/reconciliation.repository.ts';
 
 export const tags = ['reconciliations'];
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
+/** Runs stored before a category existed have no total for it: zero, not absent. */
+export const withAllCategories = (t: Totals): Totals => Object.fromEntries(CATEGORIES.map((c) => [c, t[c] ?? { count: 0, amounts: {} }])) as Totals;
+
 export function presentRun(r: RunRow) {
-  const s = r.settings as { amount_unit?: string | null; mapping?: unknown; apply_fees?: boolean };
+  const s = r.settings as { amount_unit?: string | null; mapping?: unknown; apply_fees?: boolean; apply?: boolean; settlement_days?: number };
   return {
     id: r.id,
     object: 'reconciliation',
@@ -17,11 +22,13 @@ export function presentRun(r: RunRow) {
     file_sha256: r.file_sha256,
     amount_unit: s.amount_unit ?? null,
     mapping: s.mapping ?? null,
-    apply_fees: s.apply_fees ?? false,
+    apply_fees: s.apply_fees ?? s.apply ?? false,
+    apply: s.apply ?? false,
+    settlement_days: s.settlement_days ?? DEFAULT_SETTLEMENT_DAYS,
     period: { from: iso(r.period_start), to: iso(r.period_end) },
     status: r.status,
     row_count: r.row_count,
-    totals: r.totals,
+    totals: withAllCategories(r.totals),
     created_at: iso(r.created_at),
   };
 }

@@ -11,6 +11,7 @@ import { checkoutPaidData, checkoutStatusData, effectiveStatus, paymentEventData
 import { findCheckoutBy, getAccount, getCheckout, getPayment, insertCheckout, insertPayment, setCheckoutStatus, updatePayment } from './psp.store.ts';
 import { emitEvent } from './psp.webhooks.ts';
 import {
+  chaosOf,
   JOB_EXPIRE,
   MAX_EXPIRY_SECONDS,
   MIN_EXPIRY_SECONDS,
@@ -98,7 +99,7 @@ export async function createCheckout(ctx: AppContext, account: PspAccount, idemp
  * extra payment: recorded and announced, but the checkout was already paid.
  */
 async function announceCapture(ctx: AppContext, tx: Queryable, account: PspAccount, c: PspCheckout, p: PspPayment): Promise<PspCheckout> {
-  await emitEvent(ctx, tx, account, 'payment.captured', paymentEventData(p, c));
+  await emitEvent(ctx, tx, account, 'payment.captured', paymentEventData(p, c, chaosOf(account)));
   if (c.status === 'paid' || c.status === 'canceled') return c;
   await setCheckoutStatus(tx, c.id, 'paid', ctx.clock.now());
   const paid = { ...c, status: 'paid' as const };
@@ -135,7 +136,7 @@ export async function payCheckout(
       created_at: now,
     });
     if (outcome === 'success') return pspOk({ checkout: await announceCapture(ctx, tx, account, c, payment), payment });
-    await emitEvent(ctx, tx, account, outcome === 'pending' ? 'payment.pending' : 'payment.failed', paymentEventData(payment, c));
+    await emitEvent(ctx, tx, account, outcome === 'pending' ? 'payment.pending' : 'payment.failed', paymentEventData(payment, c, chaosOf(account)));
     return pspOk({ checkout: c, payment });
   });
 }
@@ -155,7 +156,7 @@ export async function settlePendingPayment(
     if (p.status !== 'pending') return pspErr('invalid_state', `The payment is ${p.status}; only a pending payment can be ${to}`);
     const payment = await updatePayment(tx, p.id, { status: to }, ctx.clock.now());
     if (to === 'captured') return pspOk({ checkout: await announceCapture(ctx, tx, account, c, payment), payment });
-    await emitEvent(ctx, tx, account, 'payment.failed', paymentEventData(payment, c));
+    await emitEvent(ctx, tx, account, 'payment.failed', paymentEventData(payment, c, chaosOf(account)));
     return pspOk({ checkout: c, payment });
   });
 }

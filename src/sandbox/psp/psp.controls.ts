@@ -19,6 +19,8 @@ const chaosBody = z.strictObject({
   delay_ms: z.number().int().min(0).max(24 * 3600_000).optional(),
   drop: probability.optional(),
   fail_refunds: probability.optional(),
+  fee_rate: z.number().min(0).max(0.2).optional(),
+  fee_tax_rate: z.number().min(0).max(1).optional(),
 });
 
 const payBody = z.strictObject({
@@ -47,18 +49,18 @@ function presentAccount(ctx: AppContext, a: PspAccount) {
 }
 
 export function registerPspControls(app: App, ctx: AppContext) {
-  const paymentResult = (v: { checkout: { reference_id: string }; payment: Parameters<typeof presentPayment>[0] }) => presentPayment(v.payment, v.checkout);
+  const paymentResult = (a: PspAccount) => (v: { checkout: { reference_id: string }; payment: Parameters<typeof presentPayment>[0] }) => presentPayment(v.payment, v.checkout, chaosOf(a));
 
   app.post('/checkouts/:id/pay', { schema: { ...hide, params: idParams, body: payBody } }, async (req, reply) =>
-    answer(reply, await payCheckout(ctx, accountOf(req).id, req.params.id, req.body.outcome, req.body.amount), paymentResult),
+    answer(reply, await payCheckout(ctx, accountOf(req).id, req.params.id, req.body.outcome, req.body.amount), paymentResult(accountOf(req))),
   );
 
   app.post('/payments/:id/capture', { schema: { ...hide, params: idParams } }, async (req, reply) =>
-    answer(reply, await settlePendingPayment(ctx, accountOf(req), req.params.id, 'captured'), paymentResult),
+    answer(reply, await settlePendingPayment(ctx, accountOf(req), req.params.id, 'captured'), paymentResult(accountOf(req))),
   );
 
   app.post('/payments/:id/fail', { schema: { ...hide, params: idParams } }, async (req, reply) =>
-    answer(reply, await settlePendingPayment(ctx, accountOf(req), req.params.id, 'failed'), paymentResult),
+    answer(reply, await settlePendingPayment(ctx, accountOf(req), req.params.id, 'failed'), paymentResult(accountOf(req))),
   );
 
   app.post('/disputes', { schema: { ...hide, body: disputeBody } }, async (req, reply) =>

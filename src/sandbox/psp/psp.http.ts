@@ -8,8 +8,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import type { Queryable } from '../../store/db.ts';
 import { presentCheckout } from './psp.present.ts';
-import { findAccountByKeyId, listPayments } from './psp.store.ts';
-import { PSP_ERROR_STATUS, type PspAccount, type PspCheckout, type PspErrorCode, type PspResult } from './psp.types.ts';
+import { findAccountByKeyId, getAccount, listPayments } from './psp.store.ts';
+import { chaosOf, PSP_ERROR_STATUS, type PspAccount, type PspCheckout, type PspErrorCode, type PspResult } from './psp.types.ts';
 
 export function sendPspError(reply: FastifyReply, code: PspErrorCode, message: string) {
   return reply.code(PSP_ERROR_STATUS[code]).type('application/json').send({ error: { code, message } });
@@ -79,5 +79,6 @@ export function idempotencyKeyOf(req: FastifyRequest): { ok: true; key: string }
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export async function checkoutView(ctx: AppContext, q: Queryable, c: PspCheckout) {
-  return presentCheckout(c, await listPayments(q, c.id), ctx.clock.now(), ctx.publicUrl);
+  const account = await getAccount(q, c.account_id);
+  return presentCheckout(c, await listPayments(q, c.id), ctx.clock.now(), ctx.publicUrl, chaosOf(account ?? { chaos: {} }));
 }

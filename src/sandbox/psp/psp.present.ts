@@ -2,9 +2,11 @@
 // Times are unix seconds and amounts minor units, as Razorpay does.
 import { formatMinor } from '../../domain/money.ts';
 import {
+  pspFee,
   sandboxPspPayUrl,
   unixSeconds,
   type CheckoutStatus,
+  type PspChaos,
   type PspCheckout,
   type PspDispute,
   type PspPayment,
@@ -23,7 +25,13 @@ export function upiIntent(c: Pick<PspCheckout, 'reference_id' | 'amount' | 'curr
   return `upi://pay?pa=${UPI_PAYEE}&pn=Sandbox&tr=${encodeURIComponent(c.reference_id)}&am=${formatMinor(c.amount, c.currency)}&cu=${c.currency}`;
 }
 
-export function presentPayment(p: PspPayment, c: Pick<PspCheckout, 'reference_id'>) {
+/** The fee and its tax once the payment is captured; null before, as Razorpay's payment entity. */
+export function feeFields(p: Pick<PspPayment, 'status' | 'amount'>, rates: PspChaos): { fee: number | null; tax: number | null } {
+  if (p.status !== 'captured' && p.status !== 'refunded') return { fee: null, tax: null };
+  return pspFee(p.amount, rates);
+}
+
+export function presentPayment(p: PspPayment, c: Pick<PspCheckout, 'reference_id'>, rates: PspChaos) {
   return {
     id: p.id,
     object: 'payment' as const,
@@ -31,13 +39,14 @@ export function presentPayment(p: PspPayment, c: Pick<PspCheckout, 'reference_id
     amount: p.amount,
     amount_refunded: p.amount_refunded,
     currency: p.currency,
+    ...feeFields(p, rates),
     checkout_id: p.checkout_id,
     reference_id: c.reference_id,
     created_at: unixSeconds(p.created_at),
   };
 }
 
-export function presentCheckout(c: PspCheckout, payments: PspPayment[], now: Date, publicUrl: string) {
+export function presentCheckout(c: PspCheckout, payments: PspPayment[], now: Date, publicUrl: string, rates: PspChaos) {
   return {
     id: c.id,
     object: 'checkout' as const,
@@ -53,7 +62,7 @@ export function presentCheckout(c: PspCheckout, payments: PspPayment[], now: Dat
     return_url: c.return_url,
     expires_at: unixSeconds(c.expires_at),
     created_at: unixSeconds(c.created_at),
-    payments: payments.map((p) => presentPayment(p, c)),
+    payments: payments.map((p) => presentPayment(p, c, rates)),
   };
 }
 
@@ -85,8 +94,8 @@ export function presentDispute(d: PspDispute) {
 
 // ---- event payloads (`data` of the envelope)
 
-export const paymentEventData = (p: PspPayment, c: Pick<PspCheckout, 'reference_id'>) => ({
-  payment: { id: p.id, checkout_id: p.checkout_id, reference_id: c.reference_id, amount: p.amount, currency: p.currency, status: p.status },
+export const paymentEventData = (p: PspPayment, c: Pick<PspCheckout, 'reference_id'>, rates: PspChaos) => ({
+  payment: { id: p.id, checkout_id: p.checkout_id, reference_id: c.reference_id, amount: p.amount, currency: p.currency, status: p.status, ...feeFields(p, rates) },
 });
 
 /** Thin on purpose: no amount, so a receiver has to look the checkout up. */

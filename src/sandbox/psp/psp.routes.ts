@@ -12,6 +12,7 @@ import { registerPspPage } from './psp.page.ts';
 import { presentPayment, presentRefund } from './psp.present.ts';
 import { createRefund } from './psp.refunds.ts';
 import { findCheckoutBy, getCheckout, getPayment, getRefund } from './psp.store.ts';
+import { chaosOf } from './psp.types.ts';
 
 const minor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -61,7 +62,7 @@ function registerPspApi(app: App, ctx: AppContext) {
     const p = await getPayment(ctx.db, account.id, req.params.id);
     const c = p && (await getCheckout(ctx.db, account.id, p.checkout_id));
     if (!p || !c) return sendPspError(reply, 'not_found', `No payment ${req.params.id}`);
-    return presentPayment(p, c);
+    return presentPayment(p, c, chaosOf(account));
   });
 
   app.post('/refunds', { schema: { ...hide, body: refundBody } }, async (req, reply) => {

@@ -120,9 +120,20 @@ export interface PspChaos {
   drop: number;
   /** Probability (0..1) that a refund settles as failed instead of succeeded. */
   fail_refunds: number;
+  /** Not chaos but the account's price: the fee on a capture as a fraction of it (Razorpay's standard 2%). */
+  fee_rate: number;
+  /** Tax on that fee (India's 18% GST); like Razorpay, the payment's `fee` includes it and `tax` states it. */
+  fee_tax_rate: number;
 }
 
-export const NO_CHAOS: PspChaos = { duplicate: 0, reorder: false, delay_ms: 0, drop: 0, fail_refunds: 0 };
+export const NO_CHAOS: PspChaos = { duplicate: 0, reorder: false, delay_ms: 0, drop: 0, fail_refunds: 0, fee_rate: 0.02, fee_tax_rate: 0.18 };
+
+/** What the PSP keeps of a capture: { fee (tax included), tax } in minor units, as Razorpay states them. */
+export function pspFee(amount: number, c: Pick<PspChaos, 'fee_rate' | 'fee_tax_rate'>): { fee: number; tax: number } {
+  const base = Math.round(amount * c.fee_rate);
+  const tax = Math.round(base * c.fee_tax_rate);
+  return { fee: base + tax, tax };
+}
 
 export function chaosOf(a: Pick<PspAccount, 'chaos'>): PspChaos {
   return { ...NO_CHAOS, ...(a.chaos ?? {}) };

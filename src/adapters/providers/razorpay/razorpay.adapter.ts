@@ -15,7 +15,7 @@ import type {
 } from '../../../app/payment-provider.port.ts';
 import { ProviderRejectedError } from '../../../app/payment-provider.port.ts';
 import { createRazorpayClient, RAZORPAY_API_URL, RazorpayRejectedError, type PaymentLink, type RazorpayErrorBody } from './razorpay.client.ts';
-import { NOTE_REFUND_ID, normalizeRazorpayEvent, paymentLinkBody, RAZORPAY_LINK_STATUSES, RAZORPAY_PAYMENT_STATUSES, RAZORPAY_REFUND_STATUSES } from './razorpay.mapping.ts';
+import { feeOf, NOTE_REFUND_ID, normalizeRazorpayEvent, paymentLinkBody, RAZORPAY_LINK_STATUSES, RAZORPAY_PAYMENT_STATUSES, RAZORPAY_REFUND_STATUSES } from './razorpay.mapping.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyRazorpaySignature } from './razorpay.signature.ts';
 
 const header = (h: Record<string, string | string[] | undefined>, name: string) => {
@@ -66,6 +66,7 @@ export function createRazorpayAdapter(opts: RazorpayAdapterOptions = {}): Paymen
         amount: pay.amount,
         currency: pay.currency.toUpperCase(),
         referenceId: link.reference_id ?? undefined,
+        ...(pay.status === 'captured' || pay.status === 'refunded' ? feeOf(pay as unknown as Record<string, unknown>) : {}),
       });
     }
     return { objectStatus: objectStatus(link), payments };

@@ -65,6 +65,18 @@ describe('razorpay event table', () => {
     expect(razorpayEventKind('payment.pending')).toBe('ignored');
   });
 
+  it("carries a captured payment's fee (tax included) and tax; nothing before capture or for a zero fee", () => {
+    const captured = norm(env('payment.captured', { payment: payment({ fee: 1176, tax: 179 }) }));
+    expect([captured.fee, captured.feeTax]).toEqual([1176, 179]);
+    const linkPaid = norm(env('payment_link.paid', { payment_link: link(), payment: payment({ fee: 1176, tax: 179 }) }));
+    expect([linkPaid.fee, linkPaid.feeTax]).toEqual([1176, 179]);
+    const authorized = norm(env('payment.authorized', { payment: payment({ status: 'authorized', fee: null, tax: null }) }));
+    expect([authorized.fee, authorized.feeTax]).toEqual([undefined, undefined]);
+    expect(norm(env('payment.captured', { payment: payment({ fee: 0, tax: 0 }) })).fee).toBeUndefined();
+    // A tax above the fee is not believed: the fee alone is booked.
+    expect([norm(env('payment.captured', { payment: payment({ fee: 100, tax: 500 }) })).feeTax]).toEqual([undefined]);
+  });
+
   it('authorized is never captured', () => {
     expect(RAZORPAY_EVENT_KINDS['payment.authorized']).toBe('payment.authorized');
     expect(norm(env('payment.authorized', { payment: payment({ status: 'authorized' }) })).kind).not.toBe('payment.captured');

@@ -75,6 +75,14 @@ const entity = (payload: Obj | undefined, name: string): Obj | undefined => obj(
 /** Razorpay (PHP) sends empty notes as `[]`: treat anything but an object as none. */
 const notes = (e: Obj | undefined): Obj => obj(e?.['notes']) ?? {};
 
+/** Razorpay's `fee` (tax included) and `tax` on a payment entity; both absent until it is captured. */
+export function feeOf(payment: Obj | undefined): { fee?: number; feeTax?: number } {
+  const fee = int(payment?.['fee']);
+  if (fee === undefined || fee <= 0) return {};
+  const tax = int(payment?.['tax']);
+  return tax !== undefined && tax >= 0 && tax <= fee ? { fee, feeTax: tax } : { fee };
+}
+
 /**
  * One verified webhook envelope `{entity:'event', event, payload:{…}, created_at}` as a
  * NormalizedEvent. Fields the payload does not carry stay undefined, so the app looks
@@ -124,6 +132,8 @@ export function normalizeRazorpayEvent(envelope: unknown, eventId: string, now: 
     // The payment's own amount: for a first part payment it equals the link's amount_paid.
     ev.amount = int(payment['amount']);
     ev.currency = upper(payment['currency']);
+    // A captured payment entity carries what Razorpay kept: fee (paise, tax included) and tax.
+    if (kind === 'payment.captured') Object.assign(ev, feeOf(payment));
     if (kind === 'payment.failed') ev.reason = str(payment['error_description']) ?? str(payment['error_code']);
   }
   return ev;

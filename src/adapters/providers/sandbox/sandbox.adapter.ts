@@ -15,7 +15,7 @@ import { ProviderRejectedError, ProviderUnavailableError } from '../../../app/pa
 import type { Queryable } from '../../../store/db.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifySandboxSignature } from '../../../sandbox/psp/psp.signature.ts';
 import { ensureSandboxPspAccount } from '../../../sandbox/psp/psp.store.ts';
-import { SANDBOX_PAYMENT_STATUSES, sandboxEventKind } from './sandbox.mapping.ts';
+import { SANDBOX_PAYMENT_STATUSES, sandboxEventKind, sandboxFee } from './sandbox.mapping.ts';
 
 const header = (h: Record<string, string | string[] | undefined>, name: string) => {
   const v = h[name];
@@ -55,7 +55,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; fetch?: type
     upi_intent: string | null;
     reference_id: string;
     expires_at: number | string;
-    payments: { id: string; status: string; amount: number; currency: string; reference_id?: string }[];
+    payments: { id: string; status: string; amount: number; currency: string; reference_id?: string; fee?: number | null; tax?: number | null }[];
   }
 
   return {
@@ -95,6 +95,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; fetch?: type
         refundId: refund?.idempotency_key,
         providerDisputeId: dispute?.id,
         reason: dispute?.reason ?? undefined,
+        ...(sandboxEventKind(e.type) === 'payment.captured' ? sandboxFee(payment) : {}),
       };
       return { ok: true, events: [ev] };
     },
@@ -134,6 +135,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; fetch?: type
           amount: p.amount,
           currency: p.currency,
           referenceId: p.reference_id ?? c.reference_id,
+          ...sandboxFee(p),
         })),
       };
     },

@@ -24,4 +24,12 @@ export const SANDBOX_PAYMENT_STATUSES: Record<string, LookedUpPayment['status']>
   refunded: 'refunded',
 };
 
+/** The PSP's `fee` (tax included) and `tax` on a captured payment, as our fee and feeTax. */
+export function sandboxFee(p: { fee?: number | null; tax?: number | null } | undefined): { fee?: number; feeTax?: number } {
+  const fee = p?.fee;
+  if (typeof fee !== 'number' || !Number.isSafeInteger(fee) || fee <= 0) return {};
+  const tax = p?.tax;
+  return typeof tax === 'number' && Number.isSafeInteger(tax) && tax >= 0 && tax <= fee ? { fee, feeTax: tax } : { fee };
+}
+
 export const sandboxEventKind = (type: string): ProviderEventKind => SANDBOX_EVENT_KINDS[type] ?? 'ignored';
