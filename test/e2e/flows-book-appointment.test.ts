@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
 import { getFlowToken } from '../../src/store/flows.repository.ts';
-import { expectMatchesFlowJson, flowClient } from '../support/flows.ts';
-import { payOrder, runUntilIdle } from '../support/pay.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { flowHarness, type FlowClient } from '../support/flows.ts';
+import { payOrder } from '../support/pay.ts';
+import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
-let client: Awaited<ReturnType<typeof flowClient>>;
+let client: FlowClient;
 const clock = new ManualClock(new Date());
 const ZONE = 'Asia/Kolkata';
 const customer = '919822233344';
@@ -27,24 +27,8 @@ let lastSlot: any; // one 10:00–11:00 slot a day, every day
 const tomorrow = () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).plus({ days: 1 }).toISODate()!;
 const atLocal = (date: string, hhmm: string) => DateTime.fromISO(`${date}T${hhmm}`, { zone: ZONE }).toUTC().toISO()!;
 
-async function newToken(wa = customer): Promise<string> {
-  const r = await s.api('/v1/flows/send', { body: { wa_id: wa, flow: 'book_appointment' } });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.flow_token;
-}
-
-async function step(token: string, action: 'INIT' | 'BACK' | 'data_exchange', screen?: string, data: Record<string, unknown> = {}) {
-  const a = await client.step(token, action, screen, data);
-  if (a.screen !== 'SUCCESS') expectMatchesFlowJson(FILE, a, action === 'data_exchange' ? screen : undefined);
-  return a;
-}
-
-async function drain() {
-  for (let i = 0; i < 4; i++) {
-    await runUntilIdle(s, 100);
-    clock.advance(3_000);
-  }
-}
+const h = flowHarness({ file: FILE, flow: 'book_appointment', clock, customer });
+const { newToken, step, drain } = h;
 
 /** SERVICE → DATE → DETAILS → SLOT for a service and date; returns the SLOT answer. */
 async function toSlot(token: string, serviceId: string, date: string, name = 'Asha Rao') {
@@ -57,20 +41,15 @@ async function toSlot(token: string, serviceId: string, date: string, name = 'As
 const bookingsOf = (serviceId: string) => s.ctx.db.query<{ id: string; status: string; order_id: string; flow_token: string }>(`select id, status, order_id, flow_token from bookings where service_id = $1 order by created_at`, [serviceId]);
 
 beforeAll(async () => {
-  s = await startTestServer({ clock });
-  const keys = await s.api('/v1/flows/keys', { body: {} });
-  client = await flowClient(s, s.merchantId, keys.body.public_key);
-  expect((await s.api('/v1/settings/booking', { method: 'PATCH', body: { time_zone: ZONE } })).status).toBe(200);
-  const days = { mon: [['10:00', '13:00']], tue: [['10:00', '13:00']], wed: [['10:00', '13:00']], thu: [['10:00', '13:00']], fri: [['10:00', '13:00']], sat: [['10:00', '13:00']] };
-  haircut = (await s.api('/v1/booking-services', { body: { name: 'Haircut', duration_minutes: 60, deposit: 20_000, currency: 'INR', weekly_hours: days } })).body;
-  const every = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['10:00', '11:00']]]));
-  lastSlot = (await s.api('/v1/booking-services', { body: { name: 'Massage', duration_minutes: 60, deposit: 50_000, currency: 'INR', weekly_hours: every } })).body;
-  expect(lastSlot.id).toMatch(/^svc_/);
-  // The customer writes first: the 24-hour window is open for the flow message and the bill.
-  const { phone_number_id } = (await s.api('/v1/settings/whatsapp')).body;
-  const hi = await fetch(`${s.base}/sandbox/customers/${customer}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id, type: 'text', text: { body: 'Can I book a haircut?' } }) });
-  expect(hi.status, await hi.text()).toBe(201);
-  await drain();
+  ({ s, client } = await h.start('Can I book a haircut?', async (server) => {
+    s = server;
+    expect((await s.api('/v1/settings/booking', { method: 'PATCH', body: { time_zone: ZONE } })).status).toBe(200);
+    const days = { mon: [['10:00', '13:00']], tue: [['10:00', '13:00']], wed: [['10:00', '13:00']], thu: [['10:00', '13:00']], fri: [['10:00', '13:00']], sat: [['10:00', '13:00']] };
+    haircut = (await s.api('/v1/booking-services', { body: { name: 'Haircut', duration_minutes: 60, deposit: 20_000, currency: 'INR', weekly_hours: days } })).body;
+    const every = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['10:00', '11:00']]]));
+    lastSlot = (await s.api('/v1/booking-services', { body: { name: 'Massage', duration_minutes: 60, deposit: 50_000, currency: 'INR', weekly_hours: every } })).body;
+    expect(lastSlot.id).toMatch(/^svc_/);
+  }));
 });
 afterAll(async () => {
   await s?.close();

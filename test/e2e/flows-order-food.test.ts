@@ -6,36 +6,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { getFlowToken } from '../../src/store/flows.repository.ts';
-import { expectMatchesFlowJson, flowClient } from '../support/flows.ts';
-import { payOrder, runUntilIdle } from '../support/pay.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { flowHarness, type FlowClient } from '../support/flows.ts';
+import { payOrder } from '../support/pay.ts';
+import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
-let client: Awaited<ReturnType<typeof flowClient>>;
+let client: FlowClient;
 const clock = new ManualClock(new Date());
 const customer = '919811122233';
 const FILE = 'order-food.flow.json';
 const address = { name: 'Asha Rao', address_line1: '12 MG Road', address_line2: '', city: 'Bengaluru', postal_code: '560001', country_code: 'in' };
 
+const h = flowHarness({ file: FILE, flow: 'order_food', clock, customer });
+const { step, drain } = h;
+
 async function newToken(): Promise<string> {
-  const r = await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'order_food' } });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  expect(r.body.flow_token).toMatch(/^flt_[A-Za-z0-9_-]{32}$/);
-  return r.body.flow_token;
-}
-
-/** One step, checked against the Flow JSON (screen, routing from `from`, data model). */
-async function step(token: string, action: 'INIT' | 'BACK' | 'data_exchange', screen?: string, data: Record<string, unknown> = {}) {
-  const a = await client.step(token, action, screen, data);
-  if (a.screen !== 'SUCCESS') expectMatchesFlowJson(FILE, a, action === 'data_exchange' ? screen : undefined);
-  return a;
-}
-
-async function drain() {
-  for (let i = 0; i < 4; i++) {
-    await runUntilIdle(s, 100);
-    clock.advance(3_000);
-  }
+  const token = await h.newToken();
+  expect(token).toMatch(/^flt_[A-Za-z0-9_-]{32}$/);
+  return token;
 }
 
 const ordersOf = async (token: string) => s.ctx.db.query<{ id: string; total: number }>(`select id, total from orders where flow_token = $1`, [token]);
@@ -50,15 +38,10 @@ async function fillCart(token: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  s = await startTestServer({ clock });
-  const keys = await s.api('/v1/flows/keys', { body: {} });
-  client = await flowClient(s, s.merchantId, keys.body.public_key);
-  await s.ctx.db.query(`update products set category = 'Drinks' where merchant_id = $1 and retailer_id in ('masala-chai', 'filter-coffee')`, [s.merchantId]);
-  // The customer writes first, as in life ("menu?"): the 24-hour window is open for the flow and the bill.
-  const { phone_number_id } = (await s.api('/v1/settings/whatsapp')).body;
-  const hi = await fetch(`${s.base}/sandbox/customers/${customer}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id, type: 'text', text: { body: 'Menu please' } }) });
-  expect(hi.status, await hi.text()).toBe(201);
-  await drain();
+  // The customer writes first, as in life ("menu?").
+  ({ s, client } = await h.start('Menu please', async (server) => {
+    await server.ctx.db.query(`update products set category = 'Drinks' where merchant_id = $1 and retailer_id in ('masala-chai', 'filter-coffee')`, [server.merchantId]);
+  }));
 });
 afterAll(async () => {
   await s?.close();

@@ -1,18 +1,15 @@
 // Idempotency-Key on POST and PATCH: replays, mismatches, keys per merchant, refused
 // requests that store nothing, and 20 concurrent retries creating exactly one order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, expectNo5xx, otherMerchant } from '../support/e2e.ts';
-import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError, expectNo5xx, useServerWithOther, type otherMerchant } from '../support/e2e.ts';
+import { sampleOrder, type TestServer } from '../support/server.ts';
 
 let s: TestServer;
 let other: Awaited<ReturnType<typeof otherMerchant>>;
 
-beforeAll(async () => {
-  s = await startTestServer();
-  other = await otherMerchant(s);
-});
-afterAll(async () => {
-  await s?.close();
+const h = useServerWithOther();
+beforeAll(() => {
+  ({ s, other } = h);
 });
 
 const post = (path: string, body: unknown, key: string, apiKey?: string) =>

@@ -1,19 +1,16 @@
 // Products: create, get, update, list with cursor pagination, validation, and
 // isolation between merchants.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_MINOR } from '../../src/domain/money.ts';
-import { expectError, expectNo5xx, expectValidation, otherMerchant, walk } from '../support/e2e.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { expectError, expectNo5xx, expectValidation, useServerWithOther, walk, type otherMerchant } from '../support/e2e.ts';
+import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
 let other: Awaited<ReturnType<typeof otherMerchant>>;
 
-beforeAll(async () => {
-  s = await startTestServer();
-  other = await otherMerchant(s);
-});
-afterAll(async () => {
-  await s?.close();
+const h = useServerWithOther();
+beforeAll(() => {
+  ({ s, other } = h);
 });
 
 const product = (over: Record<string, unknown> = {}) => ({ retailer_id: 'sku-1', name: 'Cardamom (100 g)', price: 12_500, currency: 'INR', ...over });

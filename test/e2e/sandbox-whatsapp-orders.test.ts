@@ -2,24 +2,16 @@
 // reuse, the arithmetic, expiry, importer and shipping fields), order_status transitions
 // (2046/2047 as failed status webhooks), WhatsApp Pay payment status webhooks, the
 // payment lookup and refunds.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hmac, newCustomer, orderDetails, startWaHarness, type WaHarness } from '../support/wa-sandbox.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hmac, newCustomer, orderDetails, useWaHarness, type WaHarness } from '../support/wa-sandbox.ts';
 
 let h: WaHarness;
 let pnid: string;
 let n = 0;
 
-beforeAll(async () => {
-  h = await startWaHarness();
-  pnid = h.number.phone_number_id;
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  await h.setChaos({});
-  await h.settle(5_000);
-  h.receiver.hits = [];
+const wa = useWaHarness();
+beforeAll(() => {
+  ({ h, pnid } = wa);
 });
 
 const nowS = () => Math.floor(h.clock.now().getTime() / 1000);

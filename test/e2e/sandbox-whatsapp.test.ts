@@ -3,28 +3,19 @@
 // status webhooks of a send (signed over the raw bytes, in Meta's envelope), the
 // 24-hour window, throughput and pair limits, the simulated customer, and chaos.
 import Fastify from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/http/app.ts';
 import { registerSandboxWhatsApp } from '../../src/sandbox/whatsapp/wa.routes.ts';
 import { updateNumber } from '../../src/store/whatsapp-numbers.repository.ts';
 import { otherMerchant } from '../support/e2e.ts';
-import { hmac, newCustomer, startWaHarness, type WaHarness } from '../support/wa-sandbox.ts';
+import { hmac, newCustomer, useWaHarness, type WaHarness } from '../support/wa-sandbox.ts';
 
 let h: WaHarness;
 let pnid: string;
 
-beforeAll(async () => {
-  h = await startWaHarness();
-  pnid = h.number.phone_number_id;
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  await h.setChaos({});
-  await h.settle(5_000);
-  h.receiver.hits = [];
-  h.receiver.answers = [];
+const wa = useWaHarness();
+beforeAll(() => {
+  ({ h, pnid } = wa);
 });
 
 const text = (to: string, body = 'Hello', extra: Record<string, unknown> = {}) => h.send({ to, type: 'text', text: { body }, ...extra });

@@ -2,41 +2,21 @@
 // reach a local endpoint signed per Standard Webhooks (checked by the npm reference
 // library), survive failures and timeouts through the retry schedule, and every
 // attempt is listed by the API.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
-import { startReceiver, verifyAt, type Receiver } from '../support/webhook-receiver.ts';
-import { TEST_TIMEOUT_MS, webhookRunner } from '../support/webhook-runner.ts';
+import { sampleOrder, type TestServer } from '../support/server.ts';
+import { verifyAt } from '../support/webhook-receiver.ts';
+import { TEST_TIMEOUT_MS, useWebhookServer, type WebhookRunner } from '../support/webhook-runner.ts';
 
 let s: TestServer;
 const clock = new ManualClock(new Date());
-let w: ReturnType<typeof webhookRunner>;
-const receivers: Receiver[] = [];
+let w: WebhookRunner;
 
-beforeAll(async () => {
-  s = await startTestServer({ clock });
-  w = webhookRunner(s, clock);
+const h = useWebhookServer(clock);
+const { receiver, endpoint } = h;
+beforeAll(() => {
+  ({ s, w } = h);
 });
-afterEach(async () => {
-  // Each test's endpoints go, so later tests' events do not reach them.
-  for (const e of (await s.api('/v1/webhook-endpoints?limit=100')).body.data) await s.api(`/v1/webhook-endpoints/${e.id}`, { method: 'DELETE' });
-  await w.drain();
-  for (const r of receivers.splice(0)) await r.close();
-});
-afterAll(async () => {
-  await s?.close();
-});
-
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-}
-async function endpoint(url: string, over: Record<string, unknown> = {}) {
-  const res = await s.api('/v1/webhook-endpoints', { body: { url, ...over } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; secret: string; url: string };
-}
 // Orders live 30 days, so stepping the clock through the retry schedule expires none.
 const order = async (over: Record<string, unknown> = {}) => (await s.api('/v1/orders', { body: sampleOrder({ send: false, metadata: { crm_id: '42' }, expires_in: 30 * 86_400, ...over }) })).body;
 

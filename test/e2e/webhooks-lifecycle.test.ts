@@ -1,42 +1,23 @@
 // The life of a webhook endpoint: disabled by 410 or by failing too long or too often
 // (and the merchant told), test sends, secret rotation with two signatures, and
 // manual replay of one event or a time range with the same webhook-id.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
-import { startReceiver, verifyAt, type Receiver } from '../support/webhook-receiver.ts';
-import { webhookRunner } from '../support/webhook-runner.ts';
+import { sampleOrder, type TestServer } from '../support/server.ts';
+import { verifyAt } from '../support/webhook-receiver.ts';
+import { useWebhookServer, type WebhookRunner } from '../support/webhook-runner.ts';
 
 let s: TestServer;
 const clock = new ManualClock(new Date());
-let w: ReturnType<typeof webhookRunner>;
-const receivers: Receiver[] = [];
+let w: WebhookRunner;
 const DAY = 86_400_000;
 
-beforeAll(async () => {
-  s = await startTestServer({ clock });
-  // Three exhausted deliveries disable an endpoint here (10 by default), to keep the test short.
-  w = webhookRunner(s, clock, { policy: { disableAfterExhausted: 3 } });
+// Three exhausted deliveries disable an endpoint here (10 by default), to keep the test short.
+const h = useWebhookServer(clock, { policy: { disableAfterExhausted: 3 } });
+const { receiver, endpoint } = h;
+beforeAll(() => {
+  ({ s, w } = h);
 });
-afterEach(async () => {
-  for (const e of (await s.api('/v1/webhook-endpoints?limit=100')).body.data) await s.api(`/v1/webhook-endpoints/${e.id}`, { method: 'DELETE' });
-  await w.drain();
-  for (const r of receivers.splice(0)) await r.close();
-});
-afterAll(async () => {
-  await s?.close();
-});
-
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-}
-async function endpoint(url: string, over: Record<string, unknown> = {}) {
-  const res = await s.api('/v1/webhook-endpoints', { body: { url, ...over } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; secret: string };
-}
 const order = async () => (await s.api('/v1/orders', { body: sampleOrder({ send: false, expires_in: 30 * 86_400 }) })).body;
 const getEp = async (id: string) => (await s.api(`/v1/webhook-endpoints/${id}`)).body;
 /** Steps the clock through every retry of the pending deliveries. */

@@ -4,7 +4,6 @@
 // message is sent twice. The Graph API is a tiny recording double on 127.0.0.1:0 that
 // notes when each request arrived and whose message it was (biz_opaque_callback_data).
 // Needs a real PostgreSQL (PGlite is one process by nature); skipped when none answers.
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,8 +19,8 @@ import { queueMessage } from '../../src/app/whatsapp.outbox.ts';
 import { openPostgres, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { insertNumber, updateNumber } from '../../src/store/whatsapp-numbers.repository.ts';
-import { cleanEnv, PROJECT_ROOT } from '../support/context.ts';
 import { createSchema, postgresReachable } from '../support/db.ts';
+import { spawnReadyWorker, waitFor as waitUntil, type WorkerProcess } from '../support/processes.ts';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
 
@@ -40,18 +39,11 @@ interface Arrival {
   wamid: string;
 }
 
-interface Worker {
-  name: string;
-  proc: ChildProcess;
-  exited: Promise<number | null>;
-  stderr: string[];
-}
-
 let schema: { url: string; drop(): Promise<void> } | undefined;
 let db: Db | undefined;
 let graph: http.Server | undefined;
 const arrivals: Arrival[] = [];
-const workers: Worker[] = [];
+const workers: WorkerProcess[] = [];
 const key = crypto.randomBytes(32);
 
 function startGraphDouble(): Promise<string> {
@@ -85,36 +77,10 @@ function startGraphDouble(): Promise<string> {
   return new Promise((resolve) => graph!.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(graph!.address() as AddressInfo).port}`)));
 }
 
-function spawnWorker(url: string, name: string, graphUrl: string): Promise<Worker> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/send-worker.ts', url, name, graphUrl, key.toString('base64')], {
-    cwd: PROJECT_ROOT,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stderr: string[] = [];
-  proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const w: Worker = { name, proc, exited, stderr };
-  workers.push(w);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(`ready ${name}`)) resolve(w);
-    });
-    exited.then((code) => reject(new Error(`worker ${name} exited (${code}) before it was ready: ${stderr.join('')}`)));
-  });
-}
+const spawnWorker = (url: string, name: string, graphUrl: string) =>
+  spawnReadyWorker(workers, 'test/fixtures/send-worker.ts', name, [url, name, graphUrl, key.toString('base64')]);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 150_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 150_000) => waitUntil(what, probe, timeoutMs, 100);
 
 /** The most arrivals inside any window [t, t + 1000 ms), and where it starts. */
 function busiestSecond(times: number[]): { count: number; startsAt: number } {

@@ -1,14 +1,13 @@
 // Several worker processes on one PostgreSQL: each job runs in one worker at a time,
 // and a job held by a worker that dies is taken over once its lease runs out.
 // Needs a real PostgreSQL (PGlite is one process by nature); skipped when none answers.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres, type Db } from '../../src/store/db.ts';
 import { getJob } from '../../src/store/jobs.repository.ts';
 import { enqueueJob } from '../../src/store/jobs.repository.ts';
 import { migrate } from '../../src/store/migrate.ts';
-import { cleanEnv, PROJECT_ROOT } from '../support/context.ts';
 import { createSchema, postgresReachable } from '../support/db.ts';
+import { spawnReadyWorker, waitFor as waitUntil, type WorkerProcess } from '../support/processes.ts';
 
 // Child processes boot tsx (and PGlite) each time: slow on a loaded machine, so allow
 // generous time. Nothing here asserts on speed.
@@ -25,47 +24,13 @@ interface Run {
   at: Date;
 }
 
-interface Worker {
-  name: string;
-  proc: ChildProcess;
-  exited: Promise<number | null>;
-  stderr: string[];
-}
-
 let schema: { url: string; drop(): Promise<void> } | undefined;
 let db: Db | undefined;
-const workers: Worker[] = [];
+const workers: WorkerProcess[] = [];
 
-function spawnWorker(url: string, name: string): Promise<Worker> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/worker-process.ts', url, name], {
-    cwd: PROJECT_ROOT,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stderr: string[] = [];
-  proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const w: Worker = { name, proc, exited, stderr };
-  workers.push(w);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(`ready ${name}`)) resolve(w);
-    });
-    exited.then((code) => reject(new Error(`worker ${name} exited (${code}) before it was ready: ${stderr.join('')}`)));
-  });
-}
+const spawnWorker = (url: string, name: string) => spawnReadyWorker(workers, 'test/fixtures/worker-process.ts', name, [url, name]);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000) => waitUntil(what, probe, timeoutMs, 50);
 
 const runsOf = async (jobId?: string) =>
   db!.query<Run>(`select job_id, worker, phase, at from worker_runs where ($1::text is null or job_id = $1) order by at, phase`, [jobId ?? null]);

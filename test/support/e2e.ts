@@ -1,8 +1,8 @@
 // Helpers shared by the HTTP end-to-end tests (test/e2e): the error envelope check,
 // a second merchant, and the "never a 500" check read from /metrics.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createMerchant } from '../../src/app/merchants.ts';
-import type { TestServer } from './server.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 type Res = Awaited<ReturnType<TestServer['api']>>;
 
@@ -79,4 +79,21 @@ export async function expectNo5xx(s: TestServer): Promise<void> {
     .filter((l) => l.startsWith('chatcart_http_requests_total{'));
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.filter((l) => /status="5\d\d"/.test(l))).toEqual([]);
+}
+
+/**
+ * The set-up many e2e tests share: one sandbox server for the file and a second merchant in
+ * it (for isolation checks), closed after all. Read `s` and `other` from the returned object
+ * (set in beforeAll).
+ */
+export function useServerWithOther(opts: Parameters<typeof startTestServer>[0] = {}) {
+  const h = { s: undefined as unknown as TestServer, other: undefined as unknown as Awaited<ReturnType<typeof otherMerchant>> };
+  beforeAll(async () => {
+    h.s = await startTestServer(opts);
+    h.other = await otherMerchant(h.s);
+  });
+  afterAll(async () => {
+    await h.s?.close();
+  });
+  return h;
 }

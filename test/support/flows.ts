@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import { expect } from 'vitest';
 import { encryptFlowRequest, type FlowEnvelope } from '../../src/adapters/flows/flow-crypto.ts';
 import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
-import type { TestServer } from './server.ts';
+import type { ManualClock } from '../../src/adapters/clock/clock.ts';
+import { runUntilIdle } from './pay.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 export interface FlowReply {
   status: number;
@@ -86,3 +88,49 @@ export function expectMatchesFlowJson(file: string, answer: { screen: string; da
     else expect(typeof v, k).toBe(d.type);
   }
 }
+
+/**
+ * The set-up the flow e2e tests share (order-food, book-appointment): a sandbox server on a
+ * manual clock, the merchant's Flows keys and an encrypting client, and the customer's first
+ * message, so the 24-hour window is open for the flow message and the bill. `prepare` runs
+ * before that message (catalog or booking settings). Call start() in beforeAll.
+ */
+export function flowHarness(o: { file: string; flow: string; clock: ManualClock; customer: string }) {
+  const h = {
+    s: undefined as unknown as TestServer,
+    client: undefined as unknown as FlowClient,
+    async start(hello: string, prepare: (s: TestServer) => Promise<void> = async () => {}): Promise<{ s: TestServer; client: FlowClient }> {
+      const s = (h.s = await startTestServer({ clock: o.clock }));
+      const keys = await s.api('/v1/flows/keys', { body: {} });
+      h.client = await flowClient(s, s.merchantId, keys.body.public_key);
+      await prepare(s);
+      const { phone_number_id } = (await s.api('/v1/settings/whatsapp')).body;
+      const hi = await fetch(`${s.base}/sandbox/customers/${o.customer}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id, type: 'text', text: { body: hello } }) });
+      expect(hi.status, await hi.text()).toBe(201);
+      await h.drain();
+      return { s, client: h.client };
+    },
+    /** POST /v1/flows/send for this flow; expects 201 and returns the token. */
+    async newToken(wa = o.customer): Promise<string> {
+      const r = await h.s.api('/v1/flows/send', { body: { wa_id: wa, flow: o.flow } });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.flow_token;
+    },
+    /** One step, checked against the Flow JSON (screen, routing from `from`, data model). */
+    async step(token: string, action: 'INIT' | 'BACK' | 'data_exchange', screen?: string, data: Record<string, unknown> = {}): Promise<any> {
+      const a = await h.client.step(token, action, screen, data);
+      if (a.screen !== 'SUCCESS') expectMatchesFlowJson(o.file, a, action === 'data_exchange' ? screen : undefined);
+      return a;
+    },
+    /** Runs the jobs, moving the clock past the retry backoffs. */
+    async drain(): Promise<void> {
+      for (let i = 0; i < 4; i++) {
+        await runUntilIdle(h.s, 100);
+        o.clock.advance(3_000);
+      }
+    },
+  };
+  return h;
+}
+
+export type FlowClient = Awaited<ReturnType<typeof flowClient>>;

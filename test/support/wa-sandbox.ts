@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from '../../src/store/whatsapp-numbers.repository.ts';
@@ -145,4 +146,27 @@ export function orderDetails(referenceId: string, over: { parameters?: Record<st
       },
     },
   };
+}
+
+/**
+ * The set-up the Cloud API double's e2e tests share: one harness for the file, and before
+ * each test chaos off, the previous test's statuses settled, and the receiver's hits and
+ * scripted answers cleared. Read `h` and `pnid` from the returned object (set in beforeAll).
+ */
+export function useWaHarness() {
+  const w = { h: undefined as unknown as WaHarness, pnid: '' };
+  beforeAll(async () => {
+    w.h = await startWaHarness();
+    w.pnid = w.h.number.phone_number_id;
+  });
+  afterAll(async () => {
+    await w.h?.close();
+  });
+  beforeEach(async () => {
+    await w.h.setChaos({});
+    await w.h.settle(5_000);
+    w.h.receiver.hits = [];
+    w.h.receiver.answers = [];
+  });
+  return w;
 }
