@@ -2,20 +2,16 @@
 // payment provider, paying there, and the page showing the verified result.
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshotPath, useBrowserServer } from '../support/browser.ts';
 import { runUntilIdle } from '../support/pay.ts';
-import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
+import { sampleOrder, type TestServer } from '../support/server.ts';
 
 let s: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  s = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
+const h = useBrowserServer();
+beforeAll(() => {
+  ({ s, browser } = h);
 });
 
 describe('hosted checkout', () => {

@@ -1,18 +1,14 @@
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshotPath, useBrowserServer } from '../support/browser.ts';
+import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  s = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
+const h = useBrowserServer();
+beforeAll(() => {
+  ({ s, browser } = h);
 });
 
 describe('start page', () => {

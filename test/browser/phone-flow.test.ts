@@ -6,26 +6,23 @@
 import fs from 'node:fs';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/adapters/clock/clock.ts';
-import { launchBrowser, screenshotPath } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_SERVER, screenshotPath, useBrowserServer } from '../support/browser.ts';
+import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
 let browser: Browser;
 let pnid: string;
 const problems: string[] = [];
 
-beforeAll(async () => {
-  s = await startTestServer({ jobs: true, clock: systemClock, env: { CHATCART_POLL_MS: '50' } });
+const h = useBrowserServer(LIVE_SERVER, async (server) => {
+  s = server;
   pnid = (await s.api('/v1/settings/whatsapp')).body.phone_number_id;
   expect((await s.api('/v1/flows/keys', { body: {} })).status).toBe(201);
   await s.ctx.db.query(`update products set category = 'Drinks' where merchant_id = $1 and retailer_id in ('masala-chai', 'filter-coffee')`, [s.merchantId]);
-  browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
+beforeAll(() => {
+  browser = h.browser;
 });
 
 function watch(page: Page) {

@@ -4,10 +4,9 @@
 // checkout and the sandbox PSP, and the updates arriving in the chat.
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/adapters/clock/clock.ts';
-import { launchBrowser, screenshotPath } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_SERVER, screenshotPath, useBrowserServer } from '../support/browser.ts';
+import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
 let browser: Browser;
@@ -15,17 +14,15 @@ let pnid: string;
 const customer = '919876543210';
 const problems: string[] = [];
 
-beforeAll(async () => {
-  s = await startTestServer({ jobs: true, clock: systemClock, env: { CHATCART_POLL_MS: '50' } });
+const h = useBrowserServer(LIVE_SERVER, async (server) => {
+  s = server;
   pnid = (await s.api('/v1/settings/whatsapp')).body.phone_number_id;
   // A product whose name is markup: it must show as text, never as HTML.
   const evil = await s.api('/v1/products', { body: { retailer_id: 'zz-evil', name: '<img src=x onerror=alert(1)> Tea', price: 10_000, currency: 'INR' } });
   expect(evil.status).toBe(201);
-  browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
+beforeAll(() => {
+  browser = h.browser;
 });
 
 function watch(page: Page) {

@@ -3,6 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { systemClock } from '../../src/adapters/clock/clock.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -21,4 +24,26 @@ export function screenshotPath(name: string): string {
   const dir = path.resolve('test-results/screenshots');
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.png`);
+}
+
+/** Background workers on the real clock, polling fast: the server as a person using the phone meets it. */
+export const LIVE_SERVER: Parameters<typeof startTestServer>[0] = { jobs: true, clock: systemClock, env: { CHATCART_POLL_MS: '50' } };
+
+/**
+ * The set-up the browser tests share: a test server (with `opts`), then `prepare` (data the
+ * test needs, and whatever it reads from the server), then Chromium; both closed after all.
+ * Read `s` and `browser` from the returned object (set in beforeAll).
+ */
+export function useBrowserServer(opts: Parameters<typeof startTestServer>[0] = {}, prepare: (s: TestServer) => Promise<void> = async () => {}) {
+  const h = { s: undefined as unknown as TestServer, browser: undefined as unknown as Browser };
+  beforeAll(async () => {
+    h.s = await startTestServer(opts);
+    await prepare(h.s);
+    h.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await h.browser?.close();
+    await h.s?.close();
+  });
+  return h;
 }
