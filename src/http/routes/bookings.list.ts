@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listBookings } from '../../store/bookings.repository.ts';
+import { listBookings } from '../../app/bookings.ts';
 import type { App } from '../app.ts';
 import { page } from '../presenters.ts';
 import { idParam, listQuery } from '../schemas.ts';
