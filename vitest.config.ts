@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Four projects: pure unit tables beside the code, integration tests on the store
@@ -5,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 // tests, and browser tests (Debian chromium; run with `npm run test:browser`).
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core CI
+    // machine, idle while a test waits on PostgreSQL or a child process. Two at least.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },

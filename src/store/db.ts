@@ -81,10 +81,15 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   };
 }
 
-export async function openPglite(dataDir: string | undefined): Promise<Db> {
+export interface PgliteDb extends Db {
+  /** The whole database as a tarball, which `openPglite(undefined, { loadDataDir })` starts from. */
+  dumpDataDir(): Promise<Blob>;
+}
+
+export async function openPglite(dataDir: string | undefined, opts: { loadDataDir?: Blob } = {}): Promise<PgliteDb> {
   const { PGlite } = await import('@electric-sql/pglite');
   // Same int8 rule as pg: a number, or an error beyond 2^53 − 1 (PGlite would return a BigInt).
-  const options = { parsers: { 20: parseInt8 } };
+  const options = { parsers: { 20: parseInt8 }, ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) };
   const lite = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
   type Lite = Pick<typeof lite, 'query' | 'exec'>;
   // PGlite has one connection: the root handle used from inside a transaction's
@@ -114,6 +119,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
       return lite.transaction((t) => insidePgliteTransaction.run(lite, () => fn(wrap(t, true) as Tx)));
     },
     close: () => lite.close(),
+    dumpDataDir: () => lite.dumpDataDir('none'),
   };
 }
 

@@ -39,7 +39,8 @@ afterAll(async () => {
 });
 
 
-describe('the embedded database lock', () => {
+// The same whatever TEST_DATABASE_URL says: runs once, in the embedded run.
+describe.skipIf(process.env.TEST_DATABASE_URL)('the embedded database lock', () => {
   it('refuses a second open of the same folder, allows it after close, and keeps the data', async () => {
     const dir = tmpDir();
     const first = await openTracked(dir);

@@ -5,8 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../support/cli.ts';
-import { createSchema, pgUrl } from '../support/db.ts';
+import { cliTargets, runCli } from '../support/cli.ts';
 
 // Each CLI run boots tsx (and PGlite) in a child process: slow on a loaded machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -23,23 +22,8 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-const targets: { name: string; env(): Promise<Record<string, string>> }[] = [
-  {
-    name: 'embedded PGlite',
-    env: async () => ({ CHATCART_DATA_DIR: fs.mkdtempSync(path.join(dir, 'data-')) }),
-  },
-];
-if (pgUrl) {
-  const url = pgUrl;
-  targets.push({
-    name: 'PostgreSQL',
-    env: async () => {
-      const s = await createSchema(url);
-      cleanups.push(() => s.drop());
-      return { DATABASE_URL: s.url };
-    },
-  });
-}
+const { targets, cleanup: cleanupTargets } = cliTargets('chatcart-reconcile-cli-');
+cleanups.push(cleanupTargets);
 
 const STRIPE = 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id,payment_intent_id\n';
 
