@@ -102,6 +102,19 @@ describe('order expiry', () => {
     expect(r.body.data.map((o: any) => o.id).sort()).toEqual([soon.id, later.id].sort());
   });
 
+  it('a WhatsApp Pay bill whose last lookup is refused (payments not configured) still expires, once', async () => {
+    const r = await s.api('/v1/orders', { body: sampleOrder({ expires_in: 600, send: false, payment: { method: 'whatsapp_gateway', provider: 'sandbox' } }) });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    // The merchant removed its payment configuration after billing: Meta's lookup cannot be made.
+    await s.db.query(`update whatsapp_numbers set payment_configurations = '[]'::jsonb where merchant_id = $1`, [s.merchantId]);
+    clock.advance(601_000);
+    await runJobs();
+    expect(await get(r.body.id)).toMatchObject({ status: 'canceled', payment_status: 'expired' });
+    expect((await events(r.body.id)).filter((e) => e.type === 'order.expired')).toHaveLength(1);
+    const jobs = await s.db.query<{ status: string }>(`select status from jobs where dedupe_key = $1`, [`order.expire:${r.body.id}`]);
+    expect(jobs.map((j) => j.status)).not.toContain('queued');
+  });
+
   it('never answered 5xx', async () => {
     await expectNo5xx(s);
   });
