@@ -7,12 +7,11 @@
 import crypto from 'node:crypto';
 import { decryptFlowResponse, encryptFlowRequest } from '../src/adapters/flows/flow-crypto.ts';
 import { whatsappAppSecret } from '../src/app/whatsapp-numbers.ts';
-import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
+import { fmt, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { percentile } from './support/load.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';
 
 const RACERS = 20;
-const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 async function api(s: BenchServer, path: string, body: unknown, method = 'POST'): Promise<any> {
   const res = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -6,18 +6,8 @@
 //
 // Set-up (not measured): orders bulk-inserted with generate_series, one second apart,
 // every tenth customer name formula-like (=HYPERLINK…) and every seventh with a comma and quotes.
-import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
+import { fmt, count, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';
-
-const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
-
-function count(name: string, def: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(raw)})`);
-  return n;
-}
 
 async function seed(s: BenchServer, n: number): Promise<void> {
   const at = `(timestamptz '2026-01-01T00:00:00Z' + make_interval(secs => i))`;

@@ -13,12 +13,11 @@
 import crypto from 'node:crypto';
 import { decryptFlowRequest, decryptFlowResponse, encryptFlowRequest, encryptFlowResponse, generateFlowKeyPair } from '../src/adapters/flows/flow-crypto.ts';
 import { whatsappAppSecret } from '../src/app/whatsapp-numbers.ts';
-import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
+import { fmt, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { percentile, runLoad } from './support/load.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';
 
 const POOL = 200;
-const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 interface Prepared {
   body: string;

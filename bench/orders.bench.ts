@@ -2,7 +2,7 @@
 // Each request is a POST /v1/orders with a distinct Idempotency-Key and 2 items (one from the
 // demo catalog, one ad hoc), so every request does the full create path: idempotency record,
 // catalog lookup, order, payment attempt, event, expiry and bill jobs, one transaction.
-import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
+import { fmt, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { runLoad } from './support/load.ts';
 import { TARGETS } from './support/targets.ts';
 
@@ -16,8 +16,6 @@ const ORDER_BODY = JSON.stringify({
   tax: { amount: 1000, description: 'GST' },
   payment: { method: 'payment_link' },
 });
-
-const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 export const ordersBench: Bench = {
   name: 'orders',

@@ -17,19 +17,9 @@ import { accountFor } from '../src/app/provider-accounts.ts';
 import { SIGNATURE_HEADER, EVENT_ID_HEADER, signSandboxPayload } from '../src/sandbox/psp/psp.signature.ts';
 import { ensureSandboxPspAccount, listEvents } from '../src/sandbox/psp/psp.store.ts';
 import { envelopeOf, serializeEnvelope } from '../src/sandbox/psp/psp.webhooks.ts';
-import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
+import { fmt, count, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { percentile } from './support/load.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';
-
-const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
-
-function count(name: string, def: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(raw)})`);
-  return n;
-}
 
 /** Runs fn over items with at most `concurrency` in flight. */
 async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {

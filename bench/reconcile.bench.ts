@@ -8,18 +8,8 @@
 // report then holds matched rows (the most), amount mismatches, payments unknown here,
 // a duplicate of each hundredth row, refunds we do not know and adjustments; and 0.5 % of
 // our captures are left out of it (missing at the provider).
-import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
+import { fmt, count, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';
-
-const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
-
-function count(name: string, def: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(raw)})`);
-  return n;
-}
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 

@@ -24,7 +24,7 @@ import { WHATSAPP_BODY_LIMIT } from '../src/http/routes/webhooks.whatsapp.ts';
 import { startServer, type Running } from '../src/main.ts';
 import { getNumberByMerchant } from '../src/store/whatsapp-numbers.repository.ts';
 import { createSchema, postgresReachable } from '../test/support/db.ts';
-import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
+import { fmt, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import type { ChildResult, ChildSpec } from './support/load-child.ts';
 import { benchEnv, DEFAULT_PG_URL } from './support/targets.ts';
 
@@ -34,8 +34,6 @@ const TARGET_RATIO = 0.4;
 const MESSAGES = 8_000;
 const JOBS = process.env.BENCH_WEBHOOK_JOBS === 'off' ? 'off' : 'on';
 const CHILD = fileURLToPath(new URL('./support/load-child.ts', import.meta.url));
-
-const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 interface Prepared {
   secret: string;

@@ -22,3 +22,15 @@ export interface Bench {
   name: string;
   run(settings: BenchSettings): Promise<BenchTable>;
 }
+
+/** A number for a table cell, or '-' when there is none. */
+export const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/** A positive whole number from the environment (BENCH_…), or the default. */
+export function count(name: string, def: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(raw)})`);
+  return n;
+}
