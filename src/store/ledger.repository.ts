@@ -133,18 +133,9 @@ export async function getLedgerTransactionByKey(q: Queryable, merchantId: string
  * COMMITTED this statement's snapshot then sees every posting committed by earlier holders.
  */
 export async function projectOrderAmounts(q: Queryable, merchantId: string, orderId: string, now: Date): Promise<OrderRow> {
-  const rows = await q.query<OrderRow>(
-    `update orders o set
-        amount_paid = coalesce((select -sum(p.amount) from ledger_postings p
-                                 where p.merchant_id = o.merchant_id and p.order_id = o.id and p.currency = o.currency and p.account = any($3::text[])), 0),
-        amount_refunded = coalesce((select sum(p.amount) from ledger_postings p
-                                 where p.merchant_id = o.merchant_id and p.order_id = o.id and p.currency = o.currency and p.account = $4), 0),
-        updated_at = $5
-      where o.merchant_id = $1 and o.id = $2 returning *`,
-    [merchantId, orderId, [...PAID_ACCOUNTS], REFUNDED_ACCOUNT, now],
-  );
-  if (!rows[0]) throw new Error(`order ${orderId} vanished during the ledger projection`);
-  return rows[0];
+  const [row] = await projectOrdersAmounts(q, merchantId, [orderId], now);
+  if (!row) throw new Error(`order ${orderId} vanished during the ledger projection`);
+  return row;
 }
 
 /** The order's row lock: every booking about an order takes it before its ledger insert (one lock order, no deadlock). */
