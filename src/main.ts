@@ -22,6 +22,7 @@ export async function openDbFromConfig(cfg: Config, log?: Logger): Promise<Db> {
   return openStore({
     databaseUrl: cfg.DATABASE_URL,
     dataDir: cfg.CHATCART_DATA_DIR,
+    warn: (msg, err) => log?.warn({ err }, msg),
     onLockCompromised: (e) => {
       log?.fatal({ err: e }, 'lost the lock on the embedded database folder; stopping to avoid a second writer');
       process.exit(1);

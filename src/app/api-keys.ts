@@ -68,6 +68,6 @@ export async function authenticate(ctx: AppContext, presented: string): Promise<
   const row = await repo.findLiveKeyByHash(ctx.db, hashApiKey(presented), now);
   if (!row) return null;
   // Best effort and throttled in SQL: last_used_at is for humans, not for security.
-  repo.touchApiKey(ctx.db, row.id, now).catch(() => {});
+  repo.touchApiKey(ctx.db, row.id, now).catch((e) => ctx.log.warn({ err: e, key: row.id }, 'could not record when an API key was last used'));
   return { merchantId: row.merchant_id, keyId: row.id };
 }

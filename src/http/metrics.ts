@@ -10,7 +10,7 @@ export interface Metrics {
   jobOutcome(kind: string, outcome: string): void;
 }
 
-export function createMetrics(ctx: Pick<AppContext, 'db' | 'clock'>): Metrics {
+export function createMetrics(ctx: Pick<AppContext, 'db' | 'clock' | 'log'>): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'chatcart_process_' });
   const requests = new client.Counter({ name: 'chatcart_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
@@ -37,7 +37,8 @@ export function createMetrics(ctx: Pick<AppContext, 'db' | 'clock'>): Metrics {
           age.set({ status: s.status }, s.oldest_seconds);
         }
         return true;
-      } catch {
+      } catch (e) {
+        ctx.log.warn({ err: e }, 'metrics: could not read the job queue');
         return false;
       } finally {
         reading = undefined;

@@ -98,7 +98,7 @@ export class JobRunner {
     // Keep the lease alive while a slow handler works, so no second worker takes it.
     const heartbeat = setInterval(() => {
       const until = new Date(this.o.clock.now().getTime() + this.o.leaseMs);
-      extendLease(this.o.db, job.id, leaseToken, until).catch(() => {});
+      extendLease(this.o.db, job.id, leaseToken, until).catch((e) => this.o.log.warn({ err: e, job: job.id, kind: job.kind }, 'could not extend a job lease'));
     }, Math.max(1000, this.o.leaseMs / 3));
     try {
       await handler(job);

@@ -19,9 +19,24 @@ export interface Queryable {
 
 export type Tx = Queryable & { readonly inTransaction: true };
 
+/** What the handle has done since it was opened: the cost of an operation, measured. */
+export interface DbStats {
+  /** Server sessions opened (PGlite: its one connection). */
+  connectionsOpened: number;
+  /** Statements sent, each one round trip (begin and commit included). */
+  statements: number;
+  /** Transactions committed. */
+  commits: number;
+}
+
+/** Told when the handle swallows an error it cannot hand to a caller (an idle client's failure). */
+export type DbWarn = (msg: string, err: unknown) => void;
+
 export interface Db extends Queryable {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** A snapshot of the counters (a copy: later work does not change it). */
+  stats(): DbStats;
   /** Where the data lives, for messages (never contains a password). */
   readonly describe: string;
 }
@@ -40,44 +55,69 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
+export async function openPostgres(url: string, opts: { max?: number; warn?: DbWarn } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: pgTypes });
+  const stats: DbStats = { connectionsOpened: 0, statements: 0, commits: 0 };
+  const warn: DbWarn = opts.warn ?? (() => {});
+  pool.on('connect', () => {
+    stats.connectionsOpened++;
+  });
   // An idle client that errors (server restart) must not crash the process.
-  pool.on('error', () => {});
-  const query = async <T>(sql: string, params?: readonly unknown[]) =>
-    (await pool.query(sql, params as unknown[] | undefined)).rows as T[];
+  pool.on('error', (e) => warn('an idle PostgreSQL connection failed', e));
+  // A statement that the server refused (syntax, constraint, type) leaves its session
+  // healthy: give the client back. Only a broken connection is destroyed. (pg's
+  // pool.query would destroy the client on any error: one bad statement per request
+  // was one new PostgreSQL session per request.)
+  const broken = new WeakMap<pg.PoolClient, Error>();
+  const run = async (client: pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+    stats.statements++;
+    try {
+      return await client.query(sql, params as unknown[] | undefined);
+    } catch (e) {
+      if (!(e instanceof pg.DatabaseError)) broken.set(client, e as Error);
+      throw e;
+    }
+  };
+  const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release(broken.get(client));
+    }
+  };
   const describe = redactUrl(url);
   return {
     kind: 'postgres',
     describe,
-    query,
-    exec: async (sql) => {
-      await pool.query(sql);
-    },
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        const tx: Tx = {
-          kind: 'postgres',
-          inTransaction: true,
-          query: async <T>(sql: string, params?: readonly unknown[]) =>
-            (await client.query(sql, params as unknown[] | undefined)).rows as T[],
-          exec: async (sql) => {
-            await client.query(sql);
-          },
-        };
-        const result = await fn(tx);
-        await client.query('commit');
-        return result;
-      } catch (e) {
-        await client.query('rollback').catch(() => {});
-        throw e;
-      } finally {
-        client.release();
-      }
-    },
+    query: <T>(sql: string, params?: readonly unknown[]) => withClient(async (c) => (await run(c, sql, params)).rows as T[]),
+    exec: (sql) =>
+      withClient(async (c) => {
+        await run(c, sql);
+      }),
+    transaction: (fn) =>
+      withClient(async (client) => {
+        await run(client, 'begin');
+        try {
+          const tx: Tx = {
+            kind: 'postgres',
+            inTransaction: true,
+            query: async <T>(sql: string, params?: readonly unknown[]) => (await run(client, sql, params)).rows as T[],
+            exec: async (sql) => {
+              await run(client, sql);
+            },
+          };
+          const result = await fn(tx);
+          await run(client, 'commit');
+          stats.commits++;
+          return result;
+        } catch (e) {
+          await run(client, 'rollback').catch((rollbackError) => warn('rollback failed', rollbackError));
+          throw e;
+        }
+      }),
     close: () => pool.end(),
+    stats: () => ({ ...stats }),
   };
 }
 
@@ -99,15 +139,18 @@ export async function openPglite(dataDir: string | undefined, opts: { loadDataDi
       throw new Error('query on the root database handle inside a transaction (it would deadlock on PGlite): pass the transaction handle down');
     }
   };
+  const stats: DbStats = { connectionsOpened: 1, statements: 0, commits: 0 };
   const wrap = <K extends boolean>(h: Lite, inTx: K) => ({
     kind: 'pglite' as const,
     inTransaction: inTx,
     query: async <T>(sql: string, params?: readonly unknown[]) => {
       guard(inTx);
+      stats.statements++;
       return (await h.query<T>(sql, params as unknown[] | undefined)).rows;
     },
     exec: async (sql: string) => {
       guard(inTx);
+      stats.statements++;
       await h.exec(sql);
     },
   });
@@ -116,9 +159,19 @@ export async function openPglite(dataDir: string | undefined, opts: { loadDataDi
     describe: dataDir ? `embedded PGlite at ${dataDir}` : 'embedded PGlite (in memory)',
     transaction: (fn) => {
       guard(false);
-      return lite.transaction((t) => insidePgliteTransaction.run(lite, () => fn(wrap(t, true) as Tx)));
+      return lite
+        .transaction((t) => {
+          stats.statements++; // begin
+          return insidePgliteTransaction.run(lite, () => fn(wrap(t, true) as Tx));
+        })
+        .then((result) => {
+          stats.statements++;
+          stats.commits++;
+          return result;
+        });
     },
     close: () => lite.close(),
+    stats: () => ({ ...stats }),
     dumpDataDir: () => lite.dumpDataDir('none'),
   };
 }

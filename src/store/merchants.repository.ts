@@ -63,7 +63,7 @@ export async function findLiveKeyByHash(q: Queryable, keyHash: string, now: Date
 }
 
 export async function touchApiKey(q: Queryable, id: string, now: Date): Promise<void> {
-  await q.query(`update api_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2 - interval '60 seconds')`, [id, now]);
+  await q.query(`update api_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - interval '60 seconds')`, [id, now]);
 }
 
 export async function listApiKeys(q: Queryable, merchantId: string): Promise<ApiKeyRow[]> {

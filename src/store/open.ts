@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { openPglite, openPostgres, type Db } from './db.ts';
+import { openPglite, openPostgres, type Db, type DbWarn } from './db.ts';
 import { migrate } from './migrate.ts';
 
 export class DataDirInUseError extends Error {
@@ -23,12 +23,14 @@ export interface OpenStoreOptions {
   /** Called if the PGlite lock is lost while running (clock jump, folder removed). */
   onLockCompromised?: (e: Error) => void;
   poolSize?: number;
+  /** Errors the handle swallows (an idle connection that failed) are told here. */
+  warn?: DbWarn;
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<Db> {
   let db: Db;
   if (opts.databaseUrl) {
-    db = await openPostgres(opts.databaseUrl, { max: opts.poolSize ?? 10 });
+    db = await openPostgres(opts.databaseUrl, { max: opts.poolSize ?? 10, ...(opts.warn ? { warn: opts.warn } : {}) });
   } else {
     const dir = path.resolve(opts.dataDir);
     fs.mkdirSync(dir, { recursive: true });

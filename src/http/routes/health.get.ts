@@ -6,7 +6,8 @@ export function register(app: App, { ctx }: RouteDeps) {
     try {
       await ctx.db.query('select 1');
       return reply.send({ status: 'ok' });
-    } catch {
+    } catch (e) {
+      ctx.log.warn({ err: e }, 'health check: the database did not answer');
       return reply.code(503).send({ status: 'unavailable', reason: 'database' });
     }
   });
