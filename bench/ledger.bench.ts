@@ -7,7 +7,7 @@
 //   - batch: BENCH_LEDGER_BATCH (default 100) fees on the 64 orders per database transaction through
 //     postManyAndProject (how a provider report's rows are booked), latency per batch.
 // Each row reports transactions (transfers) and postings per second and latency per booking.
-import { inTransaction } from '../src/app/context.ts';
+import { inTransaction } from '../src/platform/context.ts';
 import { postAndProject, postManyAndProject } from '../src/app/ledger.ts';
 import { createOrder } from '../src/app/orders.create.ts';
 import { captureApplied, payout, providerFee, type LedgerEntry } from '../src/domain/ledger/postings.ts';

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { recordEvent } from '../src/app/events.ts';
-import { inTransaction } from '../src/app/context.ts';
+import { inTransaction } from '../src/platform/context.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 import { TARGETS } from './support/targets.ts';
 

@@ -5,18 +5,18 @@ import type { Logger } from 'pino';
 import { systemClock } from './adapters/clock/clock.ts';
 import { paymentProviders } from './adapters/providers/registry.ts';
 import { createSecretBox } from './adapters/secrets/secret-box.ts';
-import type { AppContext } from './app/context.ts';
-import type { Clock, SecretBox } from './app/ports.ts';
+import type { AppContext } from './platform/context.ts';
+import type { Clock, SecretBox } from './platform/ports.ts';
 import { bootstrapSandbox } from './app/sandbox-bootstrap.ts';
 import type { Config } from './config.ts';
-import { buildHttpApp, type App } from './http/app.ts';
+import { buildHttpApp, type App } from './platform/http/app.ts';
 import { createMetrics } from './http/metrics.ts';
 import { jobHandlers, scheduleMaintenance } from './jobs/handlers.ts';
-import { JobRunner } from './jobs/runner.ts';
-import { createLogger } from './logger.ts';
-import type { Db } from './store/db.ts';
+import { JobRunner } from './platform/jobs/runner.ts';
+import { createLogger } from './platform/logger.ts';
+import type { Db } from './platform/store/db.ts';
 import { initSystemSetting } from './store/merchants.repository.ts';
-import { openStore } from './store/open.ts';
+import { openStore } from './platform/store/open.ts';
 
 export async function openDbFromConfig(cfg: Config, log?: Logger): Promise<Db> {
   return openStore({

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AppContext } from '../../src/app/context.ts';
+import type { AppContext } from '../../src/platform/context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/main.ts';
 import { createSchema, postgresReachable } from '../../test/support/db.ts';

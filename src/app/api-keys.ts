@@ -5,10 +5,10 @@ import crypto from 'node:crypto';
 import { newId, newSecretToken } from '../domain/ids.ts';
 import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import * as repo from '../store/merchants.repository.ts';
 import type { ApiKeyRow } from '../store/merchants.repository.ts';
-import type { AppContext, Mode } from './context.ts';
+import type { AppContext, Mode } from '../platform/context.ts';
 
 export const hashApiKey = (key: string): string => crypto.createHash('sha256').update(key).digest('hex');
 

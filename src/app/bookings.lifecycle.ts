@@ -11,10 +11,10 @@
 // default policy, refund it), and the booking stays expired, because its slot may
 // already belong to someone else. The same holds for a review accepted later.
 import { BOOKING_EVENTS, transitionBooking, type BookingEvent, type BookingStatus } from '../domain/booking/booking.machine.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { getBookingByOrder, updateBooking, type BookingRow } from '../store/bookings.repository.ts';
 import type { EventRow } from '../store/events.repository.ts';
-import type { Actor, AppContext } from './context.ts';
+import type { Actor, AppContext } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 
 // Only the deposit order's events are followed here; merchant_cancel is bookings.ts's.

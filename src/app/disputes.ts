@@ -2,13 +2,13 @@
 // its money in the ledger (recordDisputeMoney: withdrawn when it opens or is lost, given
 // back when won). A final state never reopens; a repeat of the same state is a no-op.
 import { newId } from '../domain/ids.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { getDispute, upsertDispute } from '../store/disputes.repository.ts';
 import { getProviderPaymentByProviderId } from '../store/provider-payments.repository.ts';
-import type { Actor, AppContext } from './context.ts';
+import type { Actor, AppContext } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 import { recordDisputeMoney } from './ledger.ts';
-import type { NormalizedEvent } from './payment-provider.port.ts';
+import type { NormalizedEvent } from '../platform/payment-provider.port.ts';
 import type { ApplyOutcome } from './payments.apply.ts';
 
 export async function applyDispute(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, provider: string, ev: NormalizedEvent): Promise<ApplyOutcome> {

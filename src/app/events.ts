@@ -1,7 +1,7 @@
 import { newId } from '../domain/ids.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { appendEvent, type EventRow } from '../store/events.repository.ts';
-import type { Actor, AppContext } from './context.ts';
+import type { Actor, AppContext } from '../platform/context.ts';
 import { followOrderEvent } from './bookings.lifecycle.ts';
 import { enqueueWebhookFanout } from './webhooks.fanout.ts';
 

@@ -7,7 +7,7 @@ import { csvHeader, csvRow, type CsvColumn } from '../domain/csv.ts';
 import { domainError } from '../domain/errors.ts';
 import { formatMinor } from '../domain/money.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Queryable } from '../store/db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 import { exportOrdersPage, exportPaymentsPage, exportRefundsPage, type Cursored, type ExportCursor, type ExportPage } from '../store/exports.repository.ts';
 import type { OrderRow } from '../store/orders.repository.ts';
 

@@ -4,9 +4,9 @@
 // The token must be ours for this merchant and this customer; then the flow's own
 // onCompleted makes sure its result exists, keyed by the token (orders.flow_token is
 // unique), and the token is marked completed. Nothing in response_json is taken as fact.
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { getFlowToken, updateFlowToken } from '../store/flows.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 import { readStoredState } from './flows/flow.engine.ts';
 import { getFlowDefinition } from './flows/flow.registry.ts';

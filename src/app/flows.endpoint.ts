@@ -13,9 +13,9 @@
 import { z } from 'zod';
 import { decryptFlowRequest, encryptFlowResponse, parseFlowEnvelope } from '../adapters/flows/flow-crypto.ts';
 import { verifyWebhookSignature } from '../adapters/whatsapp/signature.ts';
-import { isUniqueViolation } from '../store/db.ts';
+import { isUniqueViolation } from '../platform/store/db.ts';
 import { updateFlowToken } from '../store/flows.repository.ts';
-import { inTransaction, type AppContext } from './context.ts';
+import { inTransaction, type AppContext } from '../platform/context.ts';
 import { FlowKeyCache } from './flows.keys.ts';
 import { claimFlowToken, FLOW_TOKEN_MESSAGES, type FlowTokenRefusal } from './flows.tokens.ts';
 import { runFlowRequest } from './flows/flow.engine.ts';

@@ -4,9 +4,9 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Queryable, Tx } from '../store/db.ts';
+import type { Queryable, Tx } from '../platform/store/db.ts';
 import { getFlowKey, putFlowKey, type FlowKeyRow } from '../store/flows.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 
 /** Stores a freshly generated pair (generate it before the transaction: it takes tens of ms). */
 export async function storeFlowKeys(

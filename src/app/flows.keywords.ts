@@ -4,10 +4,10 @@
 // inbound message is stored under its wamid first, and a duplicate stops there.
 import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { countFlowKeywords, deleteFlowKeyword, getFlowKeyword, putFlowKeyword, type FlowKeywordRow } from '../store/flow-keywords.repository.ts';
 import { getNumberByMerchant } from '../store/whatsapp-numbers.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { sendFlow } from './flows.send.ts';
 import { getFlowDefinition } from './flows/flow.registry.ts';
 

@@ -7,11 +7,11 @@
 import { flowMessage } from '../adapters/whatsapp/message.builders.ts';
 import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { getFlowKey, type FlowTokenRow } from '../store/flows.repository.ts';
 import type { MessageRow } from '../store/whatsapp-messages.repository.ts';
 import { getNumberByMerchant } from '../store/whatsapp-numbers.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { issueFlowToken } from './flows.tokens.ts';
 import { runFlowRequest } from './flows/flow.engine.ts';
 import { getFlowDefinition } from './flows/flow.registry.ts';

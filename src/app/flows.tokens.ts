@@ -3,9 +3,9 @@
 // Format `flt_` + 192 random bits (base64url): unguessable, and recognisable in logs.
 // The token is the key of the session's server-side state and of what the flow creates.
 import { newSecretToken } from '../domain/ids.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { getFlowToken, insertFlowToken, updateFlowToken, type FlowTokenRow } from '../store/flows.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { initialStoredState } from './flows/flow.engine.ts';
 import type { FlowDefinition } from './flows/flow.types.ts';
 

@@ -1,6 +1,6 @@
 // Reading the ledger: transactions with their postings, balances per account, and one
 // order's books. Every query is keyed by the merchant.
-import type { Queryable } from '../store/db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 import { ledgerBalances, listLedgerTransactions, listPostingsOf, type BalanceRow, type LedgerFilter, type LedgerPostingRow, type LedgerTransactionRow } from '../store/ledger.repository.ts';
 import { getOrder, type OrderRow } from '../store/orders.repository.ts';
 

@@ -8,7 +8,7 @@ import { PAID_ACCOUNTS, REFUNDED_ACCOUNT } from '../domain/ledger/chart.ts';
 import { newId } from '../domain/ids.ts';
 import { checkBalanced, disputeReinstated, disputeWithdrawn, payout, providerFee, type LedgerEntry } from '../domain/ledger/postings.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { getLedgerTransactionByKey, getLedgerTransactionsByKeys, insertLedgerTransaction, insertLedgerTransactions, lockOrderRow, lockOrderRows, projectOrderAmounts, projectOrdersAmounts, type LedgerTransactionRow } from '../store/ledger.repository.ts';
 import type { OrderRow } from '../store/orders.repository.ts';
 

@@ -1,6 +1,6 @@
 // What to do with money that should not be kept. Both default to giving it back:
 // a merchant who wants to look first sets `review` / `keep` in its settings.
-import type { Queryable } from '../store/db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 import { getMerchant } from '../store/merchants.repository.ts';
 
 export interface MerchantPolicies {

@@ -4,11 +4,11 @@
 import { domainError } from '../domain/errors.ts';
 import { newId, newSecretToken } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
-import { enqueueJob } from '../store/jobs.repository.ts';
+import type { Tx } from '../platform/store/db.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from '../store/orders.repository.ts';
 import { insertPayment, listPaymentsForOrder, updatePayment } from '../store/payments.repository.ts';
-import type { Actor, AppContext } from './context.ts';
+import type { Actor, AppContext } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 import { DEFAULT_EXPIRES_IN, freshReferenceId } from './orders.create.ts';
 

@@ -5,11 +5,11 @@ import { domainError } from '../domain/errors.ts';
 import { canTransitionOrder, type OrderStatus } from '../domain/order/order.machine.ts';
 import { derivePaymentStatus, transitionAttempt, transitionPaymentStatus, type AttemptStatus, type PaymentStatus } from '../domain/payment/payment.machine.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
-import { enqueueJob } from '../store/jobs.repository.ts';
+import type { Tx } from '../platform/store/db.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from '../store/orders.repository.ts';
 import { listPaymentsForOrder, setPaymentStatus, type PaymentRow } from '../store/payments.repository.ts';
-import type { Actor, AppContext } from './context.ts';
+import type { Actor, AppContext } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 
 const notFound = (id: string) => err(domainError('not_found', `No order ${id}`));

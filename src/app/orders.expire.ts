@@ -6,14 +6,14 @@
 // lands later still takes the late-payment path (manual_review). Outages are retried.
 import { getOrder } from '../store/orders.repository.ts';
 import { listPaymentsForOrder } from '../store/payments.repository.ts';
-import type { AppContext } from './context.ts';
-import { inTransaction } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
 import { expireOrder } from './orders.change.ts';
 import { LATE_GRACE_MS, lookupAttempt } from './payments.lookup.ts';
 import { accountFor } from './provider-accounts.ts';
 import { usesMetaPayments } from './whatsapp.pay.ts';
 import type { Result } from '../domain/result.ts';
-import { ProviderRejectedError } from './payment-provider.port.ts';
+import { ProviderRejectedError } from '../platform/payment-provider.port.ts';
 
 export async function expireWithProvider(ctx: AppContext, merchantId: string, orderId: string): Promise<Result<{ expired: boolean; retryAt?: Date }>> {
   const order = await getOrder(ctx.db, merchantId, orderId);

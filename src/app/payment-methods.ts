@@ -2,7 +2,7 @@
 // bill, and where. Enforced when an order or bill is created.
 import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Mode } from './context.ts';
+import type { Mode } from '../platform/context.ts';
 
 export const PAYMENT_METHODS = ['payment_link', 'whatsapp_gateway', 'whatsapp_upi'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];

@@ -3,7 +3,7 @@
 // every change is checked against the published transition table.
 import { derivePaymentStatus, transitionPaymentStatus, type AttemptStatus, type PaymentStatus } from '../domain/payment/payment.machine.ts';
 import type { Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import type { OrderRow } from '../store/orders.repository.ts';
 import { listPaymentsForOrder } from '../store/payments.repository.ts';
 import { listRefundsForOrder } from '../store/refunds.repository.ts';

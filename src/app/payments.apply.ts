@@ -7,12 +7,12 @@ import { canTransitionOrder, type OrderStatus } from '../domain/order/order.mach
 import { captureApplied, captureUnapplied } from '../domain/ledger/postings.ts';
 import { assessCapture, type ReviewReason } from '../domain/payment/capture.ts';
 import { transitionAttempt, type AttemptStatus, type PaymentStatus } from '../domain/payment/payment.machine.ts';
-import type { Tx } from '../store/db.ts';
-import { enqueueJob } from '../store/jobs.repository.ts';
+import type { Tx } from '../platform/store/db.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from '../store/orders.repository.ts';
 import { findPaymentByProviderObject, findPaymentByReference, getPayment, listPaymentsForOrder, updatePayment, type PaymentRow } from '../store/payments.repository.ts';
 import { getProviderPaymentByProviderId, listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from '../store/provider-payments.repository.ts';
-import type { Actor, AppContext } from './context.ts';
+import type { Actor, AppContext } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 import { postAndProject, recordProviderFee } from './ledger.ts';
 import { getMerchantPolicies } from './merchant-policies.ts';

@@ -7,11 +7,11 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { getMerchant } from '../store/merchants.repository.ts';
 import { getOrder, type OrderRow } from '../store/orders.repository.ts';
 import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from '../store/payments.repository.ts';
-import type { AppContext } from './context.ts';
-import { inTransaction } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 import { schedulePoll } from './payments.lookup.ts';
-import { ProviderRejectedError, ProviderUnavailableError } from './payment-provider.port.ts';
+import { ProviderRejectedError, ProviderUnavailableError } from '../platform/payment-provider.port.ts';
 import { accountFor } from './provider-accounts.ts';
 
 export type CheckoutState = 'open' | 'processing' | 'paid' | 'expired' | 'canceled' | 'refunded' | 'review';

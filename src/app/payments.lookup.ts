@@ -1,16 +1,16 @@
 // Webhooks are not enough: a lookup at the provider verifies what a thin or missing
 // webhook could not, and the poller runs it for every open attempt until its expiry
 // plus a grace period for late authorisation.
-import type { Tx } from '../store/db.ts';
-import { enqueueJob } from '../store/jobs.repository.ts';
+import type { Tx } from '../platform/store/db.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { getPayment, type PaymentRow } from '../store/payments.repository.ts';
-import type { Actor, AppContext } from './context.ts';
-import { inTransaction } from './context.ts';
-import type { LookupResult } from './payment-provider.port.ts';
+import type { Actor, AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
+import type { LookupResult } from '../platform/payment-provider.port.ts';
 import { applyCapture, applyInFlight, type ApplyOutcome } from './payments.apply.ts';
 import { accountFor } from './provider-accounts.ts';
-import { DeferJob } from './job-errors.ts';
-import { leaseTokens } from '../store/rate-buckets.repository.ts';
+import { DeferJob } from '../platform/jobs/job-errors.ts';
+import { leaseTokens } from '../platform/store/rate-buckets.repository.ts';
 import { lookupWhatsAppPayment, usesMetaPayments } from './whatsapp.pay.ts';
 
 /** Lookups per second per provider account (with a small burst). */

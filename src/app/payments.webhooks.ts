@@ -5,14 +5,14 @@
 // 'unmatched' for review, and the provider still gets its 2xx.
 import { newId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
-import { enqueueJob } from '../store/jobs.repository.ts';
+import type { Tx } from '../platform/store/db.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { getMerchant } from '../store/merchants.repository.ts';
 import { getProviderEvent, insertProviderEvent, markProviderEvent } from '../store/provider-events.repository.ts';
 import { findRefundByProviderId, getRefund } from '../store/refunds.repository.ts';
-import type { Actor, AppContext } from './context.ts';
-import { inTransaction } from './context.ts';
-import type { NormalizedEvent } from './payment-provider.port.ts';
+import type { Actor, AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
+import type { NormalizedEvent } from '../platform/payment-provider.port.ts';
 import { applyCapture, applyInFlight, locateAttempt, type ApplyOutcome } from './payments.apply.ts';
 import { applyDispute } from './disputes.ts';
 import { adapterFor, openProviderAccount } from './provider-accounts.ts';

@@ -2,9 +2,9 @@ import { domainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { isCurrency } from '../domain/money.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { isUniqueViolation, type Tx } from '../store/db.ts';
+import { isUniqueViolation, type Tx } from '../platform/store/db.ts';
 import * as repo from '../store/products.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { checkTargetUrl } from '../adapters/outbound-webhooks/ssrf.ts';
 import { webhookNetworkPolicy } from './webhooks.policy.ts';
 

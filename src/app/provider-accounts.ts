@@ -3,10 +3,10 @@
 // old one valid for a grace period, so deliveries signed before the switch still pass.
 import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Queryable, Tx } from '../store/db.ts';
+import type { Queryable, Tx } from '../platform/store/db.ts';
 import { getProviderAccount, listProviderAccounts, upsertProviderAccount } from '../store/provider-accounts.repository.ts';
-import type { AppContext } from './context.ts';
-import type { PaymentProviderAdapter, ProviderCredentials } from './payment-provider.port.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { PaymentProviderAdapter, ProviderCredentials } from '../platform/payment-provider.port.ts';
 
 export const WEBHOOK_SECRET_GRACE_MS = 24 * 3600_000;
 

@@ -13,7 +13,7 @@ import { payoutsOf } from '../domain/reconciliation/payouts.ts';
 import { DEFAULT_PROVIDER, parseReport } from '../domain/reconciliation/parse.ts';
 import type { AmountUnit, MatchItem, Period, ReportFormat, ReportRow } from '../domain/reconciliation/report.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import {
   findLatestRun,
   getReportFile,
@@ -28,7 +28,7 @@ import {
   saveReportFile,
   type RunRow,
 } from '../store/reconciliation.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { recordPayout, recordProviderFee } from './ledger.ts';
 
 export interface ReportInput {

@@ -6,9 +6,9 @@
 // batches (one short transaction each) and is idempotent; what the money audit needs
 // (orders, payments, refunds, events, ledger) is never touched, nor is anything still
 // waiting to be processed or sent.
-import { enqueueJob } from '../store/jobs.repository.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { countPurgeable, PURGE_TARGETS, purgeBatch, type PurgeTargetName } from '../store/retention.repository.ts';
-import { inTransaction, type AppContext } from './context.ts';
+import { inTransaction, type AppContext } from '../platform/context.ts';
 
 export interface RetentionPolicy {
   /** Days; null keeps forever. */

@@ -1,8 +1,8 @@
 // The first start in sandbox mode creates a demo merchant with a small catalog, so
 // a new user has something to try within a minute. Its API key is returned once.
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { countMerchants } from '../store/merchants.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { createMerchant } from './merchants.ts';
 import { createProduct } from './products.ts';
 

@@ -5,7 +5,7 @@
 // value that changed since it was read is left to the writer that changed it.
 import { sealedKeyId } from '../adapters/secrets/secret-box.ts';
 import { countSealedByKey, listSealedNotUnder, replaceSealed, SEALED_COLUMNS } from '../store/sealed-secrets.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 
 export interface ReencryptReport {

@@ -7,11 +7,11 @@ import { isValidFilterEntry, TEST_EVENT_TYPE } from '../domain/business-events.t
 import { domainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { upsertDeliveries, type DeliveryRow } from '../store/webhook-deliveries.repository.ts';
 import * as repo from '../store/webhook-endpoints.repository.ts';
 import type { EndpointRow } from '../store/webhook-endpoints.repository.ts';
-import type { Actor, AppContext } from './context.ts';
+import type { Actor, AppContext } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 import { enqueueDeliveryJobs } from './webhooks.fanout.ts';
 import { businessEventBody } from './webhooks.payload.ts';

@@ -5,12 +5,12 @@
 // workers, so the first attempt starts right after the commit.
 import { fansOut, matchesEventFilter } from '../domain/business-events.ts';
 import { newId } from '../domain/ids.ts';
-import type { Queryable, Tx } from '../store/db.ts';
+import type { Queryable, Tx } from '../platform/store/db.ts';
 import type { EventRow } from '../store/events.repository.ts';
-import { enqueueJobs } from '../store/jobs.repository.ts';
+import { enqueueJobs } from '../platform/jobs/jobs.repository.ts';
 import { getEventById, upsertDeliveries, type DeliveryRow } from '../store/webhook-deliveries.repository.ts';
 import { enqueueFanoutIfSubscribed, listEnabledEndpoints } from '../store/webhook-endpoints.repository.ts';
-import { inTransaction, type AppContext } from './context.ts';
+import { inTransaction, type AppContext } from '../platform/context.ts';
 import { businessEventBody } from './webhooks.payload.ts';
 
 /** Called by recordEvent inside the event's transaction; returns the row unchanged. */

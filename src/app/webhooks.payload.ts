@@ -2,7 +2,7 @@
 // read once (at fan-out, or at the first attempt of a replayed event) and then frozen
 // in the delivery. See src/domain/business-events.ts for why a snapshot.
 import { paymentIdFor, toBusinessEvent } from '../domain/business-events.ts';
-import type { Queryable } from '../store/db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 import type { EventRow } from '../store/events.repository.ts';
 import { getOrder } from '../store/orders.repository.ts';
 import { getPayment } from '../store/payments.repository.ts';

@@ -1,7 +1,7 @@
 // How outgoing webhooks are retried, timed out and given up on: data, so the schedule
 // can be read, changed and tested as a table (Svix's schedule, src: docs.svix.com/retries).
 import { networkPolicyFor, type NetworkPolicy } from '../adapters/outbound-webhooks/ssrf.ts';
-import type { Mode } from './context.ts';
+import type { Mode } from '../platform/context.ts';
 
 export interface DeliveryPolicy {
   /** The wait before retry n (n = 1…): the first attempt runs at once; 8 attempts in all by default. */

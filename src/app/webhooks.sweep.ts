@@ -5,10 +5,10 @@
 // unique job key (reviving the dead row, or inserting it when missing), so running it
 // twice, or on two processes, queues one job. A job that keeps dying is not revived
 // forever: after MAX_SWEEPS revivals the delivery fails with a clear last_error.
-import { enqueueJob } from '../store/jobs.repository.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { updateDelivery } from '../store/webhook-deliveries.repository.ts';
 import { listStrandedDeliveries, reviveJob } from '../store/webhook-sweep.repository.ts';
-import { inTransaction, type AppContext } from './context.ts';
+import { inTransaction, type AppContext } from '../platform/context.ts';
 import { enqueueDeliveryJobs } from './webhooks.fanout.ts';
 
 export const SWEEP_EVERY_MS = 5 * 60_000;

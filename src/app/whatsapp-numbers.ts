@@ -2,10 +2,10 @@
 // number at once, served by the local Cloud API double. The app secret signs and
 // verifies webhooks: one Meta app serves every merchant.
 import crypto from 'node:crypto';
-import type { Queryable, Tx } from '../store/db.ts';
+import type { Queryable, Tx } from '../platform/store/db.ts';
 import { initSystemSetting } from '../store/merchants.repository.ts';
 import { getNumberByMerchant, insertNumber, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 
 /** WHATSAPP_APP_SECRET when set; in sandbox mode without it, one generated once and kept in the database. */
 export async function whatsappAppSecret(ctx: Pick<AppContext, 'mode'> & { appSecret?: string | undefined }, q: Queryable): Promise<string> {

@@ -3,11 +3,11 @@
 // token resumes a queue paused by an invalid one (190) at once.
 import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { isUniqueViolation, type Tx } from '../store/db.ts';
-import { runJobsNow } from '../store/jobs.repository.ts';
+import { isUniqueViolation, type Tx } from '../platform/store/db.ts';
+import { runJobsNow } from '../platform/jobs/jobs.repository.ts';
 import { updateMerchantSettings } from '../store/merchants.repository.ts';
 import { getNumberByMerchant, insertNumber, updateNumber, type NumberPatch, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 
 export interface WhatsAppSettingsInput extends Omit<NumberPatch, 'access_token' | 'token_status' | 'sandbox' | 'sandbox_access_token' | 'phone_number_id'> {
   phone_number_id?: string | undefined;

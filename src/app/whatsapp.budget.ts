@@ -6,8 +6,8 @@
 // Safety margin: the bucket refills at 70% of the limit with a burst of 10%, so in
 // any one-second window at most 0.1·L + 0.7·L·(1 + LEASE_TTL) ≈ 0.975·L messages go
 // out, even with a lease used at the end of its life.
-import type { Queryable } from '../store/db.ts';
-import { leaseTokens } from '../store/rate-buckets.repository.ts';
+import type { Queryable } from '../platform/store/db.ts';
+import { leaseTokens } from '../platform/store/rate-buckets.repository.ts';
 
 export const LEASE_TTL_MS = 250;
 

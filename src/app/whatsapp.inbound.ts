@@ -4,14 +4,14 @@
 // committed yet waits for a retry of this job.
 import { extractItems, type WebhookItem } from '../adapters/whatsapp/webhook.schema.ts';
 import { newId } from '../domain/ids.ts';
-import { enqueueJob } from '../store/jobs.repository.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { findPaymentByReference } from '../store/payments.repository.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { getMessage, getMessageByWamid, insertMessage, setOptOut, touchContact, updateMessage, type MessageRow } from '../store/whatsapp-messages.repository.ts';
 import { getInboxRow, insertItems, lockItem, markInboxRow, markItem, pendingItems } from '../store/whatsapp-inbox.repository.ts';
 import { getNumber, listNumbersByWaba, updateNumber } from '../store/whatsapp-numbers.repository.ts';
-import type { AppContext } from './context.ts';
-import { inTransaction } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 import { completeFlowFromReply } from './flows.complete.ts';
 import { answerKeyword } from './flows.keywords.ts';

@@ -4,10 +4,10 @@
 // one: group commit keeps the latency of one commit while the throughput grows with
 // concurrency, which matters most on PGlite's single connection.
 import { newId } from '../domain/ids.ts';
-import { enqueueJob } from '../store/jobs.repository.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { insertInboxRows } from '../store/whatsapp-inbox.repository.ts';
-import type { AppContext } from './context.ts';
-import { inTransaction } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
 
 interface Waiting {
   body: string;

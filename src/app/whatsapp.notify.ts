@@ -3,15 +3,15 @@
 // transaction, and the send job delivers it. A message our builders refuse (a rule
 // Meta would enforce) is recorded as failed with the reason, never sent broken.
 import { newId } from '../domain/ids.ts';
-import type { Tx } from '../store/db.ts';
+import type { Tx } from '../platform/store/db.ts';
 import { getMerchant } from '../store/merchants.repository.ts';
 import { getOrder } from '../store/orders.repository.ts';
 import { ensureCheckoutObject } from './payments.checkout.ts';
 import { getPayment } from '../store/payments.repository.ts';
 import { insertMessage, updateMessage } from '../store/whatsapp-messages.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
-import type { AppContext } from './context.ts';
-import { inTransaction } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 import { composeBill, composeUpdate, type OrderUpdate } from './whatsapp.compose.ts';
 import { queueMessage } from './whatsapp.outbox.ts';

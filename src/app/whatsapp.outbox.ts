@@ -2,11 +2,11 @@
 // same transaction as the change that causes it, so a rolled-back change never
 // messages anyone and a committed one always does. Sending happens in the job.
 import { newId } from '../domain/ids.ts';
-import type { Tx } from '../store/db.ts';
-import { enqueueJob } from '../store/jobs.repository.ts';
+import type { Tx } from '../platform/store/db.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { insertMessage, type MessageRow } from '../store/whatsapp-messages.repository.ts';
 import { getNumberByMerchant } from '../store/whatsapp-numbers.repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 
 export interface OutgoingMessage {
   merchantId: string;

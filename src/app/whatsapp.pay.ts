@@ -5,10 +5,10 @@
 import { toWhatsAppAmount, fromWhatsAppAmount } from '../domain/money.ts';
 import { getPayment, type PaymentRow } from '../store/payments.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
-import type { AppContext } from './context.ts';
-import { inTransaction } from './context.ts';
-import type { RefundResult } from './payment-provider.port.ts';
-import { ProviderRejectedError, ProviderUnavailableError } from './payment-provider.port.ts';
+import type { AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
+import type { RefundResult } from '../platform/payment-provider.port.ts';
+import { ProviderRejectedError, ProviderUnavailableError } from '../platform/payment-provider.port.ts';
 import { applyCapture, applyInFlight, type ApplyOutcome } from './payments.apply.ts';
 import { applyRefundOutcome } from './refunds.ts';
 import { findRefundByProviderId } from '../store/refunds.repository.ts';

@@ -4,11 +4,11 @@
 // budget, a revoked token (190) pauses the number's queue without losing anything,
 // and the 24-hour window decides between free-form and template.
 import { createGraphClient, type GraphClient } from '../adapters/whatsapp/graph.client.ts';
-import { DeferJob, PermanentJobError } from './job-errors.ts';
+import { DeferJob, PermanentJobError } from '../platform/jobs/job-errors.ts';
 import { getContact, getMessage, takePairToken, updateMessage, type MessageRow } from '../store/whatsapp-messages.repository.ts';
 import { getNumber, updateNumber, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
-import type { AppContext } from './context.ts';
-import { inTransaction } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
 import { schedulePoll } from './payments.lookup.ts';
 import type { SendBudget } from './whatsapp.budget.ts';

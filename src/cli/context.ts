@@ -1,8 +1,8 @@
 import { systemClock } from '../adapters/clock/clock.ts';
 import { paymentProviders } from '../adapters/providers/registry.ts';
-import type { AppContext } from '../app/context.ts';
+import type { AppContext } from '../platform/context.ts';
 import type { Config } from '../config.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger } from '../platform/logger.ts';
 import { openDbFromConfig, secretBoxFor } from '../main.ts';
 
 /** An AppContext for one CLI command; close() releases the database (and its lock). */

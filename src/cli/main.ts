@@ -3,7 +3,7 @@
 // locked); with PostgreSQL they run beside it.
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.ts';
-import { DataDirInUseError } from '../store/open.ts';
+import { DataDirInUseError } from '../platform/store/open.ts';
 import { UsageError } from './args.ts';
 import { runBookings } from './commands/bookings.ts';
 import { runDb } from './commands/db.ts';

@@ -1,8 +1,8 @@
 // Job kinds handled by this build. A job of a kind without a handler stays queued,
 // untouched, until a build that handles it runs: the outbox never drops work.
-import type { AppContext } from '../app/context.ts';
-import { purgeKeysBefore } from '../store/idempotency.repository.ts';
-import { enqueueJob } from '../store/jobs.repository.ts';
+import type { AppContext } from '../platform/context.ts';
+import { purgeKeysBefore } from '../platform/http/idempotency.repository.ts';
+import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { listExpiredOpenOrders } from '../store/orders.repository.ts';
 import { paymentJobHandlers } from './payment-handlers.ts';
 import { whatsappJobHandlers } from './whatsapp-handlers.ts';
@@ -12,7 +12,7 @@ import { scheduleRetentionPurge } from '../app/retention.ts';
 import { retentionJobHandlers } from './retention-handlers.ts';
 import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
 import { sandboxWhatsAppJobHandlers } from '../sandbox/whatsapp/wa.jobs.ts';
-import type { JobHandler } from './runner.ts';
+import type { JobHandler } from '../platform/jobs/runner.ts';
 
 /** Idempotency keys are kept at least this long (the contract promises 24 h). */
 export const IDEMPOTENCY_RETENTION_MS = 48 * 3600_000;

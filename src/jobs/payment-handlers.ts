@@ -1,19 +1,19 @@
 // Jobs of the payments flow: processing stored provider webhooks, lookups and the
 // poller, refunds at the provider, closing superseded checkout objects, and expiry.
-import type { AppContext } from '../app/context.ts';
-import { inTransaction } from '../app/context.ts';
+import type { AppContext } from '../platform/context.ts';
+import { inTransaction } from '../platform/context.ts';
 import { expireWithProvider } from '../app/orders.expire.ts';
-import { ProviderRejectedError, type RefundResult } from '../app/payment-provider.port.ts';
+import { ProviderRejectedError, type RefundResult } from '../platform/payment-provider.port.ts';
 import { lookupWhatsAppPayment, refundWhatsAppPayment, usesMetaPayments } from '../app/whatsapp.pay.ts';
 import { lookupAttempt, pollAttempt } from '../app/payments.lookup.ts';
 import { processProviderEvent } from '../app/payments.webhooks.ts';
 import { accountFor } from '../app/provider-accounts.ts';
 import { applyRefundOutcome } from '../app/refunds.ts';
-import { enqueueJob, type JobRow } from '../store/jobs.repository.ts';
+import { enqueueJob, type JobRow } from '../platform/jobs/jobs.repository.ts';
 import { getPayment } from '../store/payments.repository.ts';
 import { getRefund } from '../store/refunds.repository.ts';
-import type { JobHandler } from './runner.ts';
-import { PermanentJobError } from './runner.ts';
+import type { JobHandler } from '../platform/jobs/runner.ts';
+import { PermanentJobError } from '../platform/jobs/runner.ts';
 
 const need = (job: JobRow, key: string): string => {
   const v = job.payload[key];

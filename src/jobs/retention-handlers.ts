@@ -1,9 +1,9 @@
 // The retention purge as a job: bounded batches per run; when a run leaves work (a
 // backlog after enabling retention on a large database), it queues a follow-up run
 // right away rather than waiting for the next hour.
-import type { AppContext } from '../app/context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { purgePersonalData, scheduleRetentionPurge } from '../app/retention.ts';
-import type { JobHandler } from './runner.ts';
+import type { JobHandler } from '../platform/jobs/runner.ts';
 
 export function retentionJobHandlers(ctx: AppContext, o: { batchSize?: number; maxBatches?: number } = {}): Record<string, JobHandler> {
   return {

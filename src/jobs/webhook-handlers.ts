@@ -1,13 +1,13 @@
 // Jobs of outgoing webhooks: fan an event out to the subscribed endpoints, and make one
 // delivery attempt. Retries are new jobs the attempt schedules itself (the schedule is
 // data in app/webhooks.policy.ts), so the runner's own backoff only covers crashes.
-import type { AppContext } from '../app/context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { attemptDelivery, type DeliverOptions } from '../app/webhooks.delivery.ts';
 import { fanOutEvent } from '../app/webhooks.fanout.ts';
 import { DEFAULT_DELIVERY_POLICY } from '../app/webhooks.policy.ts';
 import { scheduleWebhookSweep, sweepStrandedDeliveries } from '../app/webhooks.sweep.ts';
-import type { JobRow } from '../store/jobs.repository.ts';
-import { PermanentJobError, type JobHandler } from './runner.ts';
+import type { JobRow } from '../platform/jobs/jobs.repository.ts';
+import { PermanentJobError, type JobHandler } from '../platform/jobs/runner.ts';
 
 function need(job: JobRow, key: string): string {
   const v = job.payload[key];

@@ -1,13 +1,13 @@
 // Jobs of the WhatsApp channel: processing stored webhooks, turning order changes
 // into customer messages, and sending them (paced by the shared per-number budget).
-import type { AppContext } from '../app/context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { SendBudget } from '../app/whatsapp.budget.ts';
 import { processInbox } from '../app/whatsapp.inbound.ts';
 import { sendBill, sendOrderUpdate } from '../app/whatsapp.notify.ts';
 import { sendQueuedMessage } from '../app/whatsapp.send.ts';
-import type { JobRow } from '../store/jobs.repository.ts';
-import type { JobHandler } from './runner.ts';
-import { PermanentJobError } from './runner.ts';
+import type { JobRow } from '../platform/jobs/jobs.repository.ts';
+import type { JobHandler } from '../platform/jobs/runner.ts';
+import { PermanentJobError } from '../platform/jobs/runner.ts';
 
 const str = (job: JobRow, key: string): string => {
   const v = job.payload[key];

@@ -3,8 +3,8 @@
 // index bookings_live_slot makes two live bookings of one service's start impossible,
 // and insertHeldBooking uses it to decide a race without aborting the transaction.
 import type { BookingStatus } from '../domain/booking/booking.machine.ts';
-import type { Queryable } from './db.ts';
-import { setList } from './sql.ts';
+import type { Queryable } from '../platform/store/db.ts';
+import { setList } from '../platform/store/sql.ts';
 
 export interface BookingServiceRow {
   id: string;

@@ -1,7 +1,7 @@
 // The append-only event log. An order's events carry a gap-free per-order sequence
 // number taken from orders.event_seq in the same transaction, so receivers can
 // order them and drop stale deliveries.
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 
 export type EventSource = 'api' | 'whatsapp' | 'provider' | 'job' | 'cli';
 

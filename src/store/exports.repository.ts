@@ -2,7 +2,7 @@
 // [from, to), ordered by (created_at, id) and continued after the last row of the
 // previous page (keyset pagination), so a 100k-row export is many small indexed
 // queries and never one result held in memory.
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 import type { OrderRow } from './orders.repository.ts';
 import type { PaymentRow } from './payments.repository.ts';
 import type { RefundRow } from './refunds.repository.ts';

@@ -1,5 +1,5 @@
 // flow_keywords (0012): a merchant's keyword → flow table, read on every inbound text.
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 
 export interface FlowKeywordRow {
   merchant_id: string;

@@ -1,6 +1,6 @@
 // WhatsApp Flows tables (0007_flows.sql): merchants' key pairs, the flow tokens we
 // issue with their server-side state, and the few catalog and order reads flows need.
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 
 export interface FlowKeyRow {
   merchant_id: string;

@@ -3,7 +3,7 @@
 // written here as well, so the projection's SQL sits next to the postings it reads.
 import type { LedgerEntry } from '../domain/ledger/postings.ts';
 import { PAID_ACCOUNTS, REFUNDED_ACCOUNT } from '../domain/ledger/chart.ts';
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 import type { OrderRow } from './orders.repository.ts';
 
 export interface LedgerTransactionRow {

@@ -1,6 +1,6 @@
 // The inbox of provider webhooks: stored (deduplicated by the provider's event id)
 // before we answer 2xx, processed by a job.
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 
 export interface ProviderEventRow {
   id: string;

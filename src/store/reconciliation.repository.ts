@@ -2,7 +2,7 @@
 // payments, refunds and ledger fees a report is matched against. Items are written in
 // batches through unnest() so a 100,000-row report is a few statements, not 100,000.
 import type { Category, MatchItem, OurDispute, OurPayment, OurRefund, Period, Totals } from '../domain/reconciliation/report.ts';
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 
 export interface RunRow {
   id: string;

@@ -4,7 +4,7 @@
 // are kept (ids, statuses, timestamps, amounts) for audit and deduplication; rows still
 // waiting to be processed or sent are never touched. Money tables (orders, payments,
 // refunds, events, ledger) are not here at all.
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 
 export interface PurgeTarget {
   /** Which retention setting governs it. */

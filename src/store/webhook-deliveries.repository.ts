@@ -1,6 +1,6 @@
 // Deliveries (one per event × endpoint) and their attempts, plus the reads of the
 // event log the webhook jobs need.
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 import type { EventRow } from './events.repository.ts';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped';

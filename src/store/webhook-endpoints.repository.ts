@@ -1,7 +1,7 @@
 // Merchant webhook endpoints. Secrets are stored sealed (the caller seals and opens);
 // the health columns (failing_since, exhausted_count) feed the auto-disable rule.
 import { newId } from '../domain/ids.ts';
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 import type { EventRow } from './events.repository.ts';
 
 export interface EndpointRow {

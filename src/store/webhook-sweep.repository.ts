@@ -3,7 +3,7 @@
 // A delivery's attempt job has a unique dedupe key (webhooks.deliver:<id>:<round>.<attempt>),
 // so "is there a live job" is one indexed lookup, and reviving that same row keeps one
 // job per attempt however many sweeps run at once.
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 import type { DeliveryRow } from './webhook-deliveries.repository.ts';
 
 export interface StrandedDelivery extends DeliveryRow {

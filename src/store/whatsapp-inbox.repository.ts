@@ -1,5 +1,5 @@
 // The raw WhatsApp webhook inbox and the items split out of each body.
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../platform/store/db.ts';
 
 export interface InboxRow {
   id: string;

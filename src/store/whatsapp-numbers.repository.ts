@@ -1,5 +1,5 @@
-import type { Queryable } from './db.ts';
-import { setList } from './sql.ts';
+import type { Queryable } from '../platform/store/db.ts';
+import { setList } from '../platform/store/sql.ts';
 
 export interface WhatsAppNumberRow {
   phone_number_id: string;

@@ -19,7 +19,7 @@ import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { ERROR_CODES } from '../../src/domain/errors.ts';
 import { ORDER_REVIEW_ACCEPT_EXIT, ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus } from '../../src/domain/order/order.machine.ts';
 import { ATTEMPT_STATUSES, ATTEMPT_TRANSITIONS, PAYMENT_STATUSES, PAYMENT_STATUS_TRANSITIONS, type AttemptStatus, type PaymentStatus } from '../../src/domain/payment/payment.machine.ts';
-import { STATUS_OF } from '../../src/http/errors.ts';
+import { STATUS_OF } from '../../src/platform/http/errors.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;

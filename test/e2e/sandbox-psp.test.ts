@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/adapters/clock/clock.ts';
-import type { App } from '../../src/http/app.ts';
+import type { App } from '../../src/platform/http/app.ts';
 import { registerSandboxPsp } from '../../src/sandbox/psp/psp.routes.ts';
 import { verifySandboxSignature } from '../../src/sandbox/psp/psp.signature.ts';
 import { ensureSandboxPspAccount, type SandboxPspCredentials } from '../../src/sandbox/psp/psp.store.ts';

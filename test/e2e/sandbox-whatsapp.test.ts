@@ -4,7 +4,7 @@
 // 24-hour window, throughput and pair limits, the simulated customer, and chaos.
 import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/http/app.ts';
+import type { App } from '../../src/platform/http/app.ts';
 import { registerSandboxWhatsApp } from '../../src/sandbox/whatsapp/wa.routes.ts';
 import { updateNumber } from '../../src/store/whatsapp-numbers.repository.ts';
 import { otherMerchant } from '../support/e2e.ts';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { textMessage } from '../../src/adapters/whatsapp/message.builders.ts';
 import { signWebhook } from '../../src/adapters/whatsapp/signature.ts';
-import { inTransaction } from '../../src/app/context.ts';
+import { inTransaction } from '../../src/platform/context.ts';
 import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
 import { processInbox } from '../../src/app/whatsapp.inbound.ts';
 import { queueMessage } from '../../src/app/whatsapp.outbox.ts';

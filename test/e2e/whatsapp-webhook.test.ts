@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { signWebhook } from '../../src/adapters/whatsapp/signature.ts';
 import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
 import { STATUS_WAIT_ATTEMPTS } from '../../src/app/whatsapp.inbound.ts';
-import { JobRunner } from '../../src/jobs/runner.ts';
+import { JobRunner } from '../../src/platform/jobs/runner.ts';
 import { whatsappJobHandlers } from '../../src/jobs/whatsapp-handlers.ts';
 import { getSystemSetting } from '../../src/store/merchants.repository.ts';
 import { expectError } from '../support/e2e.ts';

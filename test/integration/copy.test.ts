@@ -1,18 +1,18 @@
 // copyDatabase: an in-memory PGlite full of data into the test database, compared
 // row by row and table by table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction } from '../../src/app/context.ts';
+import { inTransaction } from '../../src/platform/context.ts';
 import { createMerchant } from '../../src/app/merchants.ts';
 import { cancelOrder } from '../../src/app/orders.change.ts';
 import { createOrder } from '../../src/app/orders.create.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { copyDatabase, tablesInDependencyOrder } from '../../src/store/copy.ts';
-import { openPglite, type Db } from '../../src/store/db.ts';
+import { copyDatabase, tablesInDependencyOrder } from '../../src/platform/store/copy.ts';
+import { openPglite, type Db } from '../../src/platform/store/db.ts';
 import { appendEvent } from '../../src/store/events.repository.ts';
-import { reserveKey, completeKey } from '../../src/store/idempotency.repository.ts';
-import { enqueueJob } from '../../src/store/jobs.repository.ts';
+import { reserveKey, completeKey } from '../../src/platform/http/idempotency.repository.ts';
+import { enqueueJob } from '../../src/platform/jobs/jobs.repository.ts';
 import { initSystemSetting } from '../../src/store/merchants.repository.ts';
-import { migrate } from '../../src/store/migrate.ts';
+import { migrate } from '../../src/platform/store/migrate.ts';
 import type { OrderRow } from '../../src/store/orders.repository.ts';
 import { insertProduct } from '../../src/store/products.repository.ts';
 import { testContext } from '../support/context.ts';

@@ -1,12 +1,12 @@
 // Order expiry end to end through the job queue, with a clock the test moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction } from '../../src/app/context.ts';
+import { inTransaction } from '../../src/platform/context.ts';
 import { createMerchant } from '../../src/app/merchants.ts';
 import { cancelOrder } from '../../src/app/orders.change.ts';
 import { createOrder, type CreateOrderInput } from '../../src/app/orders.create.ts';
 import { jobHandlers } from '../../src/jobs/handlers.ts';
-import { JobRunner } from '../../src/jobs/runner.ts';
-import { listJobs, type JobRow } from '../../src/store/jobs.repository.ts';
+import { JobRunner } from '../../src/platform/jobs/runner.ts';
+import { listJobs, type JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { getOrder } from '../../src/store/orders.repository.ts';
 import { listPaymentsForOrder } from '../../src/store/payments.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';

@@ -9,7 +9,7 @@ import { orderFood } from '../../src/app/flows/order-food.flow.ts';
 import { createMerchant } from '../../src/app/merchants.ts';
 import { createOrder } from '../../src/app/orders.create.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { isUniqueViolation } from '../../src/store/db.ts';
+import { isUniqueViolation } from '../../src/platform/store/db.ts';
 import { getFlowToken, setOrderFlowToken } from '../../src/store/flows.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';

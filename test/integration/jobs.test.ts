@@ -3,9 +3,9 @@
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { DEFAULT_BACKOFF } from '../../src/jobs/backoff.ts';
-import { JobRunner, PermanentJobError, type JobHandler } from '../../src/jobs/runner.ts';
-import { claimJobs, completeJob, enqueueJob, failJob, getJob, listJobs, type JobRow } from '../../src/store/jobs.repository.ts';
+import { DEFAULT_BACKOFF } from '../../src/platform/jobs/backoff.ts';
+import { JobRunner, PermanentJobError, type JobHandler } from '../../src/platform/jobs/runner.ts';
+import { claimJobs, completeJob, enqueueJob, failJob, getJob, listJobs, type JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 
 let db: TestDb;

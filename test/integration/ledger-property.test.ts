@@ -20,7 +20,7 @@ import { createOrder } from '../../src/app/orders.create.ts';
 import { resolveReview } from '../../src/app/orders.review.ts';
 import { applyCapture } from '../../src/app/payments.apply.ts';
 import { applyRefundOutcome, createRefund } from '../../src/app/refunds.ts';
-import type { Tx } from '../../src/store/db.ts';
+import type { Tx } from '../../src/platform/store/db.ts';
 import { ledgerBalances, unbalancedLedgerTransactions } from '../../src/store/ledger.repository.ts';
 import { getOrder, type OrderRow } from '../../src/store/orders.repository.ts';
 import { listPaymentsForOrder } from '../../src/store/payments.repository.ts';

@@ -6,9 +6,9 @@ import { postAndProject, postManyAndProject, recordPayout, recordProviderFee } f
 import { orderLedger } from '../../src/app/ledger.queries.ts';
 import { createOrder } from '../../src/app/orders.create.ts';
 import { captureApplied, providerFee } from '../../src/domain/ledger/postings.ts';
-import { openPglite } from '../../src/store/db.ts';
+import { openPglite } from '../../src/platform/store/db.ts';
 import { ledgerBalances, listLedgerTransactions, unbalancedLedgerTransactions } from '../../src/store/ledger.repository.ts';
-import { listMigrations, migrate } from '../../src/store/migrate.ts';
+import { listMigrations, migrate } from '../../src/platform/store/migrate.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 

@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
-import type { Db } from '../../src/store/db.ts';
+import type { Db } from '../../src/platform/store/db.ts';
 import { getMerchant, insertMerchant } from '../../src/store/merchants.repository.ts';
-import { DataDirInUseError, openStore } from '../../src/store/open.ts';
+import { DataDirInUseError, openStore } from '../../src/platform/store/open.ts';
 import { runCli } from '../support/cli.ts';
 import { PROJECT_ROOT } from '../support/context.ts';
 

@@ -3,7 +3,7 @@
 // idempotent refunds, cancel, and how errors are classified.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRazorpayAdapter } from '../../src/adapters/providers/razorpay/razorpay.adapter.ts';
-import { ProviderRejectedError, ProviderUnavailableError, type CheckoutRequest, type PaymentProviderAdapter } from '../../src/app/payment-provider.port.ts';
+import { ProviderRejectedError, ProviderUnavailableError, type CheckoutRequest, type PaymentProviderAdapter } from '../../src/platform/payment-provider.port.ts';
 import { startRazorpayDouble, type RazorpayDouble } from '../fixtures/razorpay-double.ts';
 
 const creds = { key_id: 'rzp_test_adapter01', key_secret: 'secret_adapter_01' };

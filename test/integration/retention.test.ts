@@ -8,7 +8,7 @@ import { createMerchant } from '../../src/app/merchants.ts';
 import { purgePersonalData } from '../../src/app/retention.ts';
 import { jobHandlers, maintenanceDedupeKey } from '../../src/jobs/handlers.ts';
 import { retentionJobHandlers } from '../../src/jobs/retention-handlers.ts';
-import type { JobRow } from '../../src/store/jobs.repository.ts';
+import type { JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { presentMessage } from '../../src/http/routes/messages.list.ts';

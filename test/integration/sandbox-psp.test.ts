@@ -4,7 +4,7 @@
 // refunds, disputes and the expiry and settlement jobs, all on a manual clock.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobRunner } from '../../src/jobs/runner.ts';
+import { JobRunner } from '../../src/platform/jobs/runner.ts';
 import { cancelCheckout, createCheckout, payCheckout, settlePendingPayment, type CheckoutInput } from '../../src/sandbox/psp/psp.checkouts.ts';
 import { sandboxPspJobHandlers } from '../../src/sandbox/psp/psp.jobs.ts';
 import { effectiveStatus, presentCheckout, upiIntent } from '../../src/sandbox/psp/psp.present.ts';
@@ -23,7 +23,7 @@ import {
 } from '../../src/sandbox/psp/psp.store.ts';
 import { JOB_DELIVER, JOB_EXPIRE, JOB_SETTLE_REFUND, NO_CHAOS, pspFee, type PspAccount, type PspChaos } from '../../src/sandbox/psp/psp.types.ts';
 import { envelopeOf, serializeEnvelope } from '../../src/sandbox/psp/psp.webhooks.ts';
-import { listJobs } from '../../src/store/jobs.repository.ts';
+import { listJobs } from '../../src/platform/jobs/jobs.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 

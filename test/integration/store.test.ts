@@ -2,11 +2,11 @@
 // idempotency reservations and how values come back (numbers, JSON, dates).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
-import { isUniqueViolation } from '../../src/store/db.ts';
+import { isUniqueViolation } from '../../src/platform/store/db.ts';
 import { appendEvent, listEvents } from '../../src/store/events.repository.ts';
-import { completeKey, releaseKey, reserveKey } from '../../src/store/idempotency.repository.ts';
+import { completeKey, releaseKey, reserveKey } from '../../src/platform/http/idempotency.repository.ts';
 import { insertMerchant } from '../../src/store/merchants.repository.ts';
-import { listMigrations, migrate } from '../../src/store/migrate.ts';
+import { listMigrations, migrate } from '../../src/platform/store/migrate.ts';
 import { getOrder, insertOrder, type OrderRow } from '../../src/store/orders.repository.ts';
 import { insertPayment } from '../../src/store/payments.repository.ts';
 import { getProduct, insertProduct } from '../../src/store/products.repository.ts';

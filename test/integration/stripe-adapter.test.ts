@@ -1,7 +1,7 @@
 // The Stripe adapter (official SDK) against the local Stripe double over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeAdapter } from '../../src/adapters/providers/stripe/stripe.adapter.ts';
-import { ProviderRejectedError, ProviderUnavailableError, type CheckoutRequest } from '../../src/app/payment-provider.port.ts';
+import { ProviderRejectedError, ProviderUnavailableError, type CheckoutRequest } from '../../src/platform/payment-provider.port.ts';
 import { startStripeDouble, type StripeDouble } from '../fixtures/stripe-double.ts';
 
 let d: StripeDouble;

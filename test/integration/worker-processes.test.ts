@@ -2,10 +2,10 @@
 // and a job held by a worker that dies is taken over once its lease runs out.
 // Needs a real PostgreSQL (PGlite is one process by nature); skipped when none answers.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openPostgres, type Db } from '../../src/store/db.ts';
-import { getJob } from '../../src/store/jobs.repository.ts';
-import { enqueueJob } from '../../src/store/jobs.repository.ts';
-import { migrate } from '../../src/store/migrate.ts';
+import { openPostgres, type Db } from '../../src/platform/store/db.ts';
+import { getJob } from '../../src/platform/jobs/jobs.repository.ts';
+import { enqueueJob } from '../../src/platform/jobs/jobs.repository.ts';
+import { migrate } from '../../src/platform/store/migrate.ts';
 import { createSchema, postgresReachable } from '../support/db.ts';
 import { spawnReadyWorker, waitFor as waitUntil, type WorkerProcess } from '../support/processes.ts';
 

@@ -5,9 +5,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Db } from '../../src/store/db.ts';
-import { listMigrations } from '../../src/store/migrate.ts';
-import { openStore } from '../../src/store/open.ts';
+import type { Db } from '../../src/platform/store/db.ts';
+import { listMigrations } from '../../src/platform/store/migrate.ts';
+import { openStore } from '../../src/platform/store/open.ts';
 import { createSchema, pgUrl } from './db.ts';
 import { cleanEnv, PROJECT_ROOT } from './context.ts';
 

@@ -4,8 +4,8 @@ import crypto from 'node:crypto';
 import pino from 'pino';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
-import type { AppContext, Mode } from '../../src/app/context.ts';
-import type { Db } from '../../src/store/db.ts';
+import type { AppContext, Mode } from '../../src/platform/context.ts';
+import type { Db } from '../../src/platform/store/db.ts';
 
 export interface TestContext extends AppContext {
   clock: ManualClock;

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { openPglite, openPostgres, type Db } from '../../src/store/db.ts';
-import { listMigrations, migrate } from '../../src/store/migrate.ts';
+import { openPglite, openPostgres, type Db } from '../../src/platform/store/db.ts';
+import { listMigrations, migrate } from '../../src/platform/store/migrate.ts';
 
 export const pgUrl = process.env.TEST_DATABASE_URL;
 export const dbKind = pgUrl ? 'postgres' : 'pglite';

@@ -1,7 +1,7 @@
 // A real chatcart server on a loopback port for end-to-end tests, on the test database.
 import pino from 'pino';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import type { Clock } from '../../src/app/ports.ts';
+import type { Clock } from '../../src/platform/ports.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type Running } from '../../src/main.ts';
 import { openTestDb, type TestDb } from './db.ts';

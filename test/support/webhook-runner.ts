@@ -7,9 +7,9 @@ import type { ManualClock } from '../../src/adapters/clock/clock.ts';
 import type { Resolver } from '../../src/adapters/outbound-webhooks/ssrf.ts';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../../src/app/webhooks.policy.ts';
 import { jobHandlers } from '../../src/jobs/handlers.ts';
-import { JobRunner } from '../../src/jobs/runner.ts';
+import { JobRunner } from '../../src/platform/jobs/runner.ts';
 import { webhookJobHandlers } from '../../src/jobs/webhook-handlers.ts';
-import type { AppContext } from '../../src/app/context.ts';
+import type { AppContext } from '../../src/platform/context.ts';
 import { startTestServer, type TestServer } from './server.ts';
 import { startReceiver, type Receiver } from './webhook-receiver.ts';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../app/ports.ts';
+import type { Clock } from '../../platform/ports.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 

@@ -2,8 +2,8 @@
 // only in sandbox mode; it reaches its double through our own public URL. Stripe is
 // offered in both modes (STRIPE_API_URL may point it at a local double), and so is
 // Razorpay (RAZORPAY_API_URL; https://api.razorpay.com when unset).
-import type { AppContext } from '../../app/context.ts';
-import type { PaymentProviderAdapter } from '../../app/payment-provider.port.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { PaymentProviderAdapter } from '../../platform/payment-provider.port.ts';
 import { createRazorpayAdapter } from './razorpay/razorpay.adapter.ts';
 import { createSandboxAdapter } from './sandbox/sandbox.adapter.ts';
 import { createStripeAdapter } from './stripe/stripe.adapter.ts';

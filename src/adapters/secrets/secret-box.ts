@@ -3,7 +3,7 @@
 // CHATCART_ENCRYPTION_KEY rotates (keep the old key in CHATCART_ENCRYPTION_KEYS_PREVIOUS)
 // and `chatcart keys reencrypt` can move them to the new key.
 import crypto from 'node:crypto';
-import type { SecretBox } from '../../app/ports.ts';
+import type { SecretBox } from '../../platform/ports.ts';
 
 export function keyId(key: Buffer): string {
   return crypto.createHash('sha256').update(key).digest('hex').slice(0, 8);

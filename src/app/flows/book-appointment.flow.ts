@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { describeDate, isLocalDate, localTime } from '../../domain/booking/availability.ts';
 import { getBookingByFlowToken, getBookingService, listBookingServices, type BookingServiceRow } from '../../store/bookings.repository.ts';
-import type { Tx } from '../../store/db.ts';
+import type { Tx } from '../../platform/store/db.ts';
 import { createBookingFromToken, offeredDates, openSlots } from '../bookings.hold.ts';
 import { getBookingSettings } from '../bookings.ts';
 import { screen, type FlowCall, type FlowCompletion, type FlowDefinition, type FlowStep } from './flow.types.ts';

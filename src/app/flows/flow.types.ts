@@ -4,8 +4,8 @@
 // (flow.engine.ts) keeps the current screen and the screens visited; a flow keeps its own
 // state `S` (cart, address…), stored on the flow token row and validated with `state`.
 import type { z } from 'zod';
-import type { Tx } from '../../store/db.ts';
-import type { AppContext } from '../context.ts';
+import type { Tx } from '../../platform/store/db.ts';
+import type { AppContext } from '../../platform/context.ts';
 
 /** The data a screen shows: the keys its Flow JSON `data` declares. */
 export type ScreenData = Record<string, unknown>;

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { formatMinor } from '../../domain/money.ts';
 import { computeTotals } from '../../domain/order/order.totals.ts';
-import type { Tx } from '../../store/db.ts';
+import type { Tx } from '../../platform/store/db.ts';
 import { listMenuProducts, type MenuProductRow } from '../../store/flows.repository.ts';
 import { getProductsByRetailerIds } from '../../store/products.repository.ts';
 

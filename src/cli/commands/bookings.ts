@@ -3,7 +3,7 @@
 // also cancels an unpaid deposit order queues its messages; running workers send them
 // (with the embedded database, at the next `chatcart start`).
 import { cancelBooking, listBookings, type BookingFilter } from '../../app/bookings.ts';
-import { inTransaction } from '../../app/context.ts';
+import { inTransaction } from '../../platform/context.ts';
 import { BOOKING_STATUSES, type BookingStatus } from '../../domain/booking/booking.machine.ts';
 import type { DomainError } from '../../domain/errors.ts';
 import type { Config } from '../../config.ts';

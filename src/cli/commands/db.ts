@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Config } from '../../config.ts';
-import { copyDatabase } from '../../store/copy.ts';
-import { openPostgres, redactUrl } from '../../store/db.ts';
-import { openStore } from '../../store/open.ts';
+import { copyDatabase } from '../../platform/store/copy.ts';
+import { openPostgres, redactUrl } from '../../platform/store/db.ts';
+import { openStore } from '../../platform/store/open.ts';
 import { flags, required, UsageError } from '../args.ts';
 
 export async function runDb(cfg: Config, argv: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.ts';
 import { jobHandlers, scheduleMaintenance } from '../../jobs/handlers.ts';
-import { JobRunner } from '../../jobs/runner.ts';
+import { JobRunner } from '../../platform/jobs/runner.ts';
 import { startServer } from '../../main.ts';
 import { openCliContext } from '../context.ts';
 

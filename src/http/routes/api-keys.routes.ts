@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { createApiKey, revokeApiKey, rotateApiKey } from '../../app/api-keys.ts';
 import { ok } from '../../domain/result.ts';
 import { listApiKeys } from '../../store/merchants.repository.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import { presentApiKey } from '../presenters.ts';
-import { idParam } from '../schemas.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 
 const tags = ['api_keys'];

@@ -1,9 +1,9 @@
 // POST /v1/booking-services: a bookable service with weekly hours in the merchant's time zone.
 import { z } from 'zod';
 import { createBookingService } from '../../app/bookings.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
-import { currencyCode, positiveAmount } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { currencyCode, positiveAmount } from '../../platform/http/schemas.ts';
 import { presentBookingService } from './bookings.present.ts';
 import type { RouteDeps } from './deps.ts';
 

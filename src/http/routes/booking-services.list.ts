@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { listBookingServices } from '../../store/bookings.repository.ts';
-import type { App } from '../app.ts';
+import type { App } from '../../platform/http/app.ts';
 import { page } from '../presenters.ts';
-import { listQuery } from '../schemas.ts';
+import { listQuery } from '../../platform/http/schemas.ts';
 import { presentBookingService } from './bookings.present.ts';
 import type { RouteDeps } from './deps.ts';
 

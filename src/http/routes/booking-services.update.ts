@@ -1,8 +1,8 @@
 // PATCH /v1/booking-services/{id}: changes apply to times offered from now on; bookings keep theirs.
 import { updateBookingService } from '../../app/bookings.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import { bookingServiceBody } from './booking-services.create.ts';
 import { presentBookingService } from './bookings.present.ts';
 import type { RouteDeps } from './deps.ts';

@@ -1,9 +1,9 @@
 // POST /v1/bookings/{id}/cancel: frees the slot; an unpaid deposit order is cancelled with it.
 import { z } from 'zod';
 import { cancelBooking } from '../../app/bookings.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import { presentBooking } from './bookings.present.ts';
 import { apiActor, type RouteDeps } from './deps.ts';
 

@@ -1,8 +1,8 @@
 import { domainError } from '../../domain/errors.ts';
 import { getBooking } from '../../store/bookings.repository.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import { presentBooking } from './bookings.present.ts';
 import type { RouteDeps } from './deps.ts';
 

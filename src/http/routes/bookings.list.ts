@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { listBookings } from '../../app/bookings.ts';
-import type { App } from '../app.ts';
+import type { App } from '../../platform/http/app.ts';
 import { page } from '../presenters.ts';
-import { idParam, listQuery } from '../schemas.ts';
+import { idParam, listQuery } from '../../platform/http/schemas.ts';
 import { presentBooking } from './bookings.present.ts';
 import type { RouteDeps } from './deps.ts';
 

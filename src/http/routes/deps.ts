@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app/context.ts';
-import type { Actor } from '../../app/context.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { Actor } from '../../platform/context.ts';
 import type { Metrics } from '../metrics.ts';
 
 export interface RouteDeps {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { listEvents } from '../../store/events.repository.ts';
-import type { App } from '../app.ts';
+import type { App } from '../../platform/http/app.ts';
 import { page, presentEvent } from '../presenters.ts';
-import { listQuery } from '../schemas.ts';
+import { listQuery } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 
 const query = listQuery.extend({ type: z.string().max(100).optional(), order_id: z.string().max(64).optional() });

@@ -3,8 +3,8 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { EXPORT_KINDS, exportCsv, exportFilename, parseExportRange, type ExportKind } from '../../app/exports.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
 import type { RouteDeps } from './deps.ts';
 
 // Strings here, checked by parseExportRange, so every range mistake gets the same clear message.

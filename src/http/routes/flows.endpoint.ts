@@ -5,8 +5,8 @@
 import { FlowEndpoint, FLOW_STATUS } from '../../app/flows.endpoint.ts';
 import { SIGNATURE_HEADER } from '../../adapters/whatsapp/signature.ts';
 import { domainError } from '../../domain/errors.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
 import type { RouteDeps } from './deps.ts';
 
 /** A Flow request carries one screen's form: kilobytes. */

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { MAX_KEYWORDS, presentFlowKeyword, removeFlowKeyword, setFlowKeyword } from '../../app/flows.keywords.ts';
 import { FLOW_NAMES } from '../../app/flows/flow.registry.ts';
 import { listFlowKeywords } from '../../store/flow-keywords.repository.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import type { RouteDeps } from './deps.ts';
 
 const tags = ['flows'];

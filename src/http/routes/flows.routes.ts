@@ -7,10 +7,10 @@ import { sendFlow } from '../../app/flows.send.ts';
 import { FLOW_NAMES } from '../../app/flows/flow.registry.ts';
 import { domainError } from '../../domain/errors.ts';
 import { getFlowKey } from '../../store/flows.repository.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
-import { mutate } from '../mutation.ts';
-import { waId } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { waId } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 
 const tags = ['flows'];

@@ -1,4 +1,4 @@
-import type { App } from '../app.ts';
+import type { App } from '../../platform/http/app.ts';
 import type { RouteDeps } from './deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {

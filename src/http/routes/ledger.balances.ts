@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { balances } from '../../app/ledger.queries.ts';
 import { isAccount } from '../../domain/ledger/chart.ts';
-import type { App } from '../app.ts';
-import { currencyCode } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { currencyCode } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 import { presentBalance } from './ledger.present.ts';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { listTransactions } from '../../app/ledger.queries.ts';
 import { LEDGER_KINDS } from '../../domain/ledger/postings.ts';
-import type { App } from '../app.ts';
-import { listQuery } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { listQuery } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 import { presentLedgerTransaction } from './ledger.present.ts';
 

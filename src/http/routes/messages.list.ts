@@ -1,9 +1,9 @@
 // GET /v1/messages?wa_id=: a conversation, both directions, newest first, each
 // message with its wamid, type, delivery status and Meta's error if it failed.
 import { listConversation, type MessageRow } from '../../store/whatsapp-messages.repository.ts';
-import type { App } from '../app.ts';
+import type { App } from '../../platform/http/app.ts';
 import { page } from '../presenters.ts';
-import { listQuery, waId } from '../schemas.ts';
+import { listQuery, waId } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 
 export const presentMessage = (m: MessageRow) => ({

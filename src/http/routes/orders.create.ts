@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { createOrder } from '../../app/orders.create.ts';
 import { PAYMENT_METHODS } from '../../app/payment-methods.ts';
 import { MAX_ITEMS, MAX_QUANTITY } from '../../domain/order/order.totals.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import { presentOrder } from '../presenters.ts';
-import { currencyCode, metadata, minorAmount, positiveAmount, waId } from '../schemas.ts';
+import { currencyCode, metadata, minorAmount, positiveAmount, waId } from '../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from './deps.ts';
 
 const adjustment = z.strictObject({ amount: minorAmount, description: z.string().max(60).optional() });

@@ -1,10 +1,10 @@
 import { domainError } from '../../domain/errors.ts';
 import { listEvents } from '../../store/events.repository.ts';
 import { getOrder } from '../../store/orders.repository.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
 import { page, presentEvent } from '../presenters.ts';
-import { idParam, listQuery } from '../schemas.ts';
+import { idParam, listQuery } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {

@@ -1,8 +1,8 @@
 import { orderLedger } from '../../app/ledger.queries.ts';
 import { domainError } from '../../domain/errors.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 import { presentBalance, presentLedgerTransaction } from './ledger.present.ts';
 

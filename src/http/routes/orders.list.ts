@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ORDER_STATUSES } from '../../domain/order/order.machine.ts';
 import { PAYMENT_STATUSES } from '../../domain/payment/payment.machine.ts';
 import { listOrders } from '../../store/orders.repository.ts';
-import type { App } from '../app.ts';
-import { listQuery, waId } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { listQuery, waId } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 import { presentOrderRows } from './orders.present.ts';
 

@@ -1,10 +1,10 @@
 import { domainError } from '../../domain/errors.ts';
 import { getOrder } from '../../store/orders.repository.ts';
 import { listPaymentsForOrder } from '../../store/payments.repository.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
 import { presentPayment } from '../presenters.ts';
-import { idParam } from '../schemas.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {

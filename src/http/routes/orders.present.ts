@@ -1,6 +1,6 @@
 // Reads an order with its current payment attempt, for every route that answers with an order.
-import type { AppContext } from '../../app/context.ts';
-import type { Queryable } from '../../store/db.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { Queryable } from '../../platform/store/db.ts';
 import type { OrderRow } from '../../store/orders.repository.ts';
 import { getPayment, getPaymentsByIds } from '../../store/payments.repository.ts';
 import { presentOrder } from '../presenters.ts';

@@ -3,10 +3,10 @@ import { createRefund } from '../../app/refunds.ts';
 import { domainError } from '../../domain/errors.ts';
 import { getOrder } from '../../store/orders.repository.ts';
 import { listRefundsForOrder, type RefundRow } from '../../store/refunds.repository.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
-import { mutate } from '../mutation.ts';
-import { idParam, positiveAmount } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { idParam, positiveAmount } from '../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from './deps.ts';
 
 export const presentRefund = (r: RefundRow) => ({

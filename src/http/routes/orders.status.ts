@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { changeOrderStatus } from '../../app/orders.change.ts';
 import { ORDER_STATUSES } from '../../domain/order/order.machine.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from './deps.ts';
 import { presentOrderRow } from './orders.present.ts';
 

@@ -3,7 +3,7 @@
 // creates the provider's checkout object (idempotently) and hands over with a 303.
 import { proceedToCheckout, viewCheckout, type CheckoutView } from '../../app/payments.checkout.ts';
 import { formatMinor } from '../../domain/money.ts';
-import type { App } from '../app.ts';
+import type { App } from '../../platform/http/app.ts';
 import type { RouteDeps } from './deps.ts';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

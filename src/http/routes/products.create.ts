@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { createProduct } from '../../app/products.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import { presentProduct } from '../presenters.ts';
-import { currencyCode, positiveAmount } from '../schemas.ts';
+import { currencyCode, positiveAmount } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 
 export const productBody = z.strictObject({

@@ -1,9 +1,9 @@
 import { domainError } from '../../domain/errors.ts';
 import { getProduct } from '../../store/products.repository.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
 import { presentProduct } from '../presenters.ts';
-import { idParam } from '../schemas.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {

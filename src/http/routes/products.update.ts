@@ -1,8 +1,8 @@
 import { updateProduct } from '../../app/products.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import { presentProduct } from '../presenters.ts';
-import { idParam } from '../schemas.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 import { productBody } from './products.create.ts';
 

@@ -11,8 +11,8 @@ import { importReport, type ReportInput } from '../../app/reconciliation.ts';
 import { domainError } from '../../domain/errors.ts';
 import { GENERIC_FIELDS, parseMappingSpec } from '../../domain/reconciliation/format.generic.ts';
 import { AMOUNT_UNITS, REPORT_FORMATS } from '../../domain/reconciliation/report.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
 import type { RouteDeps } from './deps.ts';
 import { presentRun, tags } from './reconciliations.present.ts';
 

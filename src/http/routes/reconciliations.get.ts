@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { domainError } from '../../domain/errors.ts';
 import { CATEGORIES } from '../../domain/reconciliation/report.ts';
 import { getRun, listItems, listRuns } from '../../store/reconciliation.repository.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
 import { page } from '../presenters.ts';
-import { idParam, listQuery } from '../schemas.ts';
+import { idParam, listQuery } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 import { presentItem, presentRun, seqOf, tags } from './reconciliations.present.ts';
 

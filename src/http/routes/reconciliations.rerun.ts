@@ -2,9 +2,9 @@
 // data. Each rerun is a new run (the next version, rerun_of = id); earlier runs stay as
 // they were, so a fix can be seen as a mismatch that disappeared.
 import { rerunReport } from '../../app/reconciliation.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import type { RouteDeps } from './deps.ts';
 import { presentRun, tags } from './reconciliations.present.ts';
 

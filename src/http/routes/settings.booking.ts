@@ -2,8 +2,8 @@
 // and how the booking flow offers times.
 import { z } from 'zod';
 import { getBookingSettings, updateBookingSettings } from '../../app/bookings.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import type { RouteDeps } from './deps.ts';
 
 const body = z.strictObject({

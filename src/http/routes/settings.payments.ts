@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { getMerchantPolicies } from '../../app/merchant-policies.ts';
 import { ok } from '../../domain/result.ts';
 import { updateMerchantSettings } from '../../store/merchants.repository.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import type { RouteDeps } from './deps.ts';
 
 const body = z.strictObject({ review: z.enum(['refund', 'review']).optional(), extra_capture: z.enum(['refund', 'keep']).optional() });

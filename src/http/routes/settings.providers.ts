@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { listConfiguredProviders, setProviderAccount } from '../../app/provider-accounts.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok } from '../../domain/result.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import type { RouteDeps } from './deps.ts';
 
 const secret = z.string().min(8).max(500);

@@ -2,14 +2,14 @@
 // configurations, templates and default payment. The access token is write-only and
 // sealed at rest; updating it resumes a queue paused by an invalid token (190).
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { PAYMENT_METHODS, PROVIDERS } from '../../app/payment-methods.ts';
-import type { Queryable } from '../../store/db.ts';
+import type { Queryable } from '../../platform/store/db.ts';
 import { getMerchant } from '../../store/merchants.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
-import type { App } from '../app.ts';
+import type { App } from '../../platform/http/app.ts';
 import { updateWhatsAppSettings } from '../../app/whatsapp-settings.ts';
-import { mutate } from '../mutation.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import type { RouteDeps } from './deps.ts';
 
 const templateRef = z.strictObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) });

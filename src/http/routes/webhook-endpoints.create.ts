@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createEndpoint } from '../../app/webhooks.endpoints.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
 import { apiActor, type RouteDeps } from './deps.ts';
 import { endpointFields, presentEndpoint, tags } from './webhook-endpoints.present.ts';
 

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { replayEvents } from '../../app/webhooks.replay.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err } from '../../domain/result.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from './deps.ts';
 import { tags } from './webhook-endpoints.present.ts';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { rotateEndpointSecret } from '../../app/webhooks.endpoints.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from './deps.ts';
 import { presentEndpoint, tags } from './webhook-endpoints.present.ts';
 

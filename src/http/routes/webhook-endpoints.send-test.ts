@@ -1,7 +1,7 @@
 import { sendTestEvent } from '../../app/webhooks.endpoints.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from './deps.ts';
 import { presentDelivery, tags } from './webhook-endpoints.present.ts';
 

@@ -2,9 +2,9 @@
 // endpoint starts its health record afresh; what it missed is sent again by a replay.
 import { z } from 'zod';
 import { deleteEndpointById, updateEndpointSettings } from '../../app/webhooks.endpoints.ts';
-import type { App } from '../app.ts';
-import { mutate } from '../mutation.ts';
-import { idParam } from '../schemas.ts';
+import type { App } from '../../platform/http/app.ts';
+import { mutate } from '../../platform/http/mutation.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from './deps.ts';
 import { endpointFields, presentEndpoint, tags } from './webhook-endpoints.present.ts';
 

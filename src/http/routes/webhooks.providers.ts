@@ -3,8 +3,8 @@
 // a correctly signed event we cannot match is kept for review and still answered 2xx.
 import { receiveProviderWebhook } from '../../app/payments.webhooks.ts';
 import { domainError } from '../../domain/errors.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
 import type { RouteDeps } from './deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {

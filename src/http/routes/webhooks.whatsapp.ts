@@ -8,8 +8,8 @@ import { whatsappAppSecret } from '../../app/whatsapp-numbers.ts';
 import { verifyWebhookSignature } from '../../adapters/whatsapp/signature.ts';
 import { domainError } from '../../domain/errors.ts';
 import { initSystemSetting } from '../../store/merchants.repository.ts';
-import type { App } from '../app.ts';
-import { sendError } from '../errors.ts';
+import type { App } from '../../platform/http/app.ts';
+import { sendError } from '../../platform/http/errors.ts';
 import type { RouteDeps } from './deps.ts';
 
 /** Meta batches up to 1,000 updates in one POST; a status is well under 1 KB. */

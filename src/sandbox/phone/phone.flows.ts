@@ -15,7 +15,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { decryptFlowResponse, encryptFlowRequest } from '../../adapters/flows/flow-crypto.ts';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { flowEndpointUrl } from '../../app/flows.keys.ts';
 import { FLOWS } from '../../app/flows/flow.registry.ts';
 import { whatsappAppSecret } from '../../app/whatsapp-numbers.ts';

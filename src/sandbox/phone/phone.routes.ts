@@ -5,9 +5,9 @@
 // (/sandbox/whatsapp/numbers/{id}), like any other client of the sandbox.
 import fs from 'node:fs';
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { currencyExponent } from '../../domain/money.ts';
-import type { App } from '../../http/app.ts';
+import type { App } from '../../platform/http/app.ts';
 import { z } from 'zod';
 import { completeFlow, exchangeFlow, openFlow, type FlowFailure } from './phone.flows.ts';
 import { PHONE_CSP, phonePage } from './phone.page.ts';

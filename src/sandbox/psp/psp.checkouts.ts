@@ -3,10 +3,10 @@
 // Locks are taken checkout first, then payment, everywhere, so two operations on the
 // same checkout cannot deadlock on PostgreSQL.
 import crypto from 'node:crypto';
-import { inTransaction, type AppContext } from '../../app/context.ts';
+import { inTransaction, type AppContext } from '../../platform/context.ts';
 import { isCurrency } from '../../domain/money.ts';
-import type { Queryable } from '../../store/db.ts';
-import { enqueueJob } from '../../store/jobs.repository.ts';
+import type { Queryable } from '../../platform/store/db.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { checkoutPaidData, checkoutStatusData, effectiveStatus, paymentEventData } from './psp.present.ts';
 import { findCheckoutBy, getAccount, getCheckout, getPayment, insertCheckout, insertPayment, setCheckoutStatus, updatePayment } from './psp.store.ts';
 import { emitEvent } from './psp.webhooks.ts';

@@ -2,8 +2,8 @@
 // and the PSP's bad days (late authorisation, under/over-payment, disputes, duplicate,
 // reordered, delayed or lost webhooks), plus the account's settings and event log.
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import type { App } from '../../http/app.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { App } from '../../platform/http/app.ts';
 import { payCheckout, settlePendingPayment } from './psp.checkouts.ts';
 import { accountOf, answer, idParams, sendPspError } from './psp.http.ts';
 import { presentDispute, presentPayment } from './psp.present.ts';

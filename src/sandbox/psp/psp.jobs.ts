@@ -1,9 +1,9 @@
 // The sandbox PSP's background work, run by chatcart's own job queue: webhook
 // delivery, checkout expiry and refund settlement. None of it exists in live mode.
-import type { AppContext } from '../../app/context.ts';
-import type { JobHandler } from '../../jobs/runner.ts';
-import { PermanentJobError } from '../../jobs/runner.ts';
-import { enqueueJob } from '../../store/jobs.repository.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { JobHandler } from '../../platform/jobs/runner.ts';
+import { PermanentJobError } from '../../platform/jobs/runner.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { expireCheckout } from './psp.checkouts.ts';
 import { settlePendingRefund } from './psp.refunds.ts';
 import { JOB_DELIVER, JOB_EXPIRE, JOB_SETTLE_REFUND } from './psp.types.ts';

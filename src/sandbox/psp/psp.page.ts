@@ -4,9 +4,9 @@
 // preview crawler opens every link); paying is a form POST, answered with 303 to the
 // merchant's return_url. Everything shown is escaped and the page runs no script.
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { formatMinor } from '../../domain/money.ts';
-import type { App } from '../../http/app.ts';
+import type { App } from '../../platform/http/app.ts';
 import { payCheckout, type PayOutcome } from './psp.checkouts.ts';
 import { effectiveStatus } from './psp.present.ts';
 import { getCheckout, listPayments } from './psp.store.ts';

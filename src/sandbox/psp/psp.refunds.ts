@@ -1,7 +1,7 @@
 // Refunds and disputes at the sandbox PSP. A refund is accepted as pending and settled
 // by a job shortly after, like a real PSP's (Razorpay's refund.processed comes later).
-import { inTransaction, type AppContext } from '../../app/context.ts';
-import { enqueueJob } from '../../store/jobs.repository.ts';
+import { inTransaction, type AppContext } from '../../platform/context.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { requestHash } from './psp.checkouts.ts';
 import { disputeEventData, refundEventData } from './psp.present.ts';
 import {

@@ -3,8 +3,8 @@
 // the adapter that talks to it is exercised exactly as it would talk to Razorpay.
 // Registered in sandbox mode only; its routes are kept out of chatcart's OpenAPI.
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import type { App } from '../../http/app.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { App } from '../../platform/http/app.ts';
 import { cancelCheckout, createCheckout } from './psp.checkouts.ts';
 import { registerPspControls } from './psp.controls.ts';
 import { accountOf, answer, checkoutView, idempotencyKeyOf, idParams, pspAuthHook, pspErrorHandler, sendPspError } from './psp.http.ts';

@@ -1,7 +1,7 @@
 // All SQL of the sandbox PSP double. Every read past the account is scoped by
 // account_id, so one account can never see another's objects (a 404, like a real PSP).
 import crypto from 'node:crypto';
-import type { Queryable } from '../../store/db.ts';
+import type { Queryable } from '../../platform/store/db.ts';
 import {
   pspId,
   type CheckoutStatus,

@@ -4,11 +4,11 @@
 // 24 h, and, when the merchant asks for chaos, duplicated, reordered, delayed or
 // dropped. The JSON's whitespace and escaping vary between deliveries so a receiver
 // that verifies a re-serialised body instead of the raw bytes fails early.
-import type { AppContext } from '../../app/context.ts';
-import type { JobHandler } from '../../jobs/runner.ts';
-import { PermanentJobError } from '../../jobs/runner.ts';
-import type { Queryable } from '../../store/db.ts';
-import { enqueueJob, type JobRow } from '../../store/jobs.repository.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { JobHandler } from '../../platform/jobs/runner.ts';
+import { PermanentJobError } from '../../platform/jobs/runner.ts';
+import type { Queryable } from '../../platform/store/db.ts';
+import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from './psp.signature.ts';
 import { getAccount, getEvent, insertDelivery, insertEvent } from './psp.store.ts';
 import {

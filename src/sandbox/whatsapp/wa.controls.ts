@@ -2,8 +2,8 @@
 // a webhook target override, the delivery log; and the public number card the phone
 // page reads (display number, catalog, templates; never the token).
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import type { App } from '../../http/app.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { App } from '../../platform/http/app.ts';
 import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import { numberFor } from './wa.customer.ts';
 import { answer, authorize } from './wa.http.ts';

@@ -2,7 +2,7 @@
 // phone shows it, oldest first. direction is the customer's view ('out' = written by the
 // customer); bills carry their current order and payment state so a phone can show
 // the order bubble and its pay button.
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import { isObj, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';

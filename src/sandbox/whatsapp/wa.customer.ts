@@ -1,7 +1,7 @@
 // The simulated customer: sends messages to a sandbox number (Cloud API inbound shapes,
 // checked lightly), which opens the 24-hour window and reaches our webhook signed,
 // like a real customer's; and reads what the business sent (blue ticks, `read` statuses).
-import { inTransaction, type AppContext } from '../../app/context.ts';
+import { inTransaction, type AppContext } from '../../platform/context.ts';
 import { currencyExponent } from '../../domain/money.ts';
 import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import { first, intLike, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';

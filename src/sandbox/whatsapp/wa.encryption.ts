@@ -4,9 +4,9 @@
 // docs/flows.md's registration step is tried end to end without Meta. The simulated
 // phone encrypts its Flow requests with the key registered here.
 import crypto from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import type { App } from '../../http/app.ts';
-import type { Queryable } from '../../store/db.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { App } from '../../platform/http/app.ts';
+import type { Queryable } from '../../platform/store/db.ts';
 import { graphErrorHandler, sendGraphError, fail } from './wa.errors.ts';
 import { authorize } from './wa.http.ts';
 

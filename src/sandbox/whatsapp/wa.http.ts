@@ -2,7 +2,7 @@
 // sandbox_access_token (Graph's 190 when it is wrong, 100/33 when the token is fine but
 // the number is not its own or does not exist) and answering Checked results.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import { invalidToken, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
 import { findSandboxNumberByToken } from './wa.store.ts';

@@ -1,8 +1,8 @@
 // The Cloud API double's background work, run by chatcart's own job queue: the status
 // sequence of sent messages, webhook delivery and refund settlement. None of it exists
 // in live mode.
-import type { AppContext } from '../../app/context.ts';
-import type { JobHandler } from '../../jobs/runner.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { JobHandler } from '../../platform/jobs/runner.ts';
 import { settleRefundJobHandler } from './wa.payments.ts';
 import { statusJobHandler } from './wa.statuses.ts';
 import { JOB_DELIVER, JOB_SETTLE_REFUND, JOB_STATUS } from './wa.types.ts';

@@ -2,11 +2,11 @@
 // order_details bill (pending, captured or failed, each announced by a payment status
 // webhook), the business looks the payment up and refunds it through Meta's API; a
 // refund settles a little later and is announced with refunds[] on the payment.
-import { inTransaction, type AppContext } from '../../app/context.ts';
-import type { JobHandler } from '../../jobs/runner.ts';
-import { PermanentJobError } from '../../jobs/runner.ts';
-import type { Queryable } from '../../store/db.ts';
-import { enqueueJob } from '../../store/jobs.repository.ts';
+import { inTransaction, type AppContext } from '../../platform/context.ts';
+import type { JobHandler } from '../../platform/jobs/runner.ts';
+import { PermanentJobError } from '../../platform/jobs/runner.ts';
+import type { Queryable } from '../../platform/store/db.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import { isObj, money, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';

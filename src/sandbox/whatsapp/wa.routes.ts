@@ -3,8 +3,8 @@
 // adapter talks to it exactly as to graph.facebook.com; the simulated customer under
 // /sandbox/customers/{wa_id}/…; the phone page's number card under /sandbox/whatsapp.
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import type { App } from '../../http/app.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { App } from '../../platform/http/app.ts';
 import { conversation } from './wa.conversation.ts';
 import { registerControls, registerNumberCard } from './wa.controls.ts';
 import { customerReads, customerSends } from './wa.customer.ts';

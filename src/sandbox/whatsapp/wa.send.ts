@@ -3,8 +3,8 @@
 // message and plan its statuses. Like Meta, some refusals are synchronous (the Graph
 // error) and some arrive later as a `failed` status webhook after a 200 with a wamid:
 // 131047 (24-hour window), 2046/2047 (order_status), 131026 (chaos).
-import { inTransaction, type AppContext } from '../../app/context.ts';
-import type { Tx } from '../../store/db.ts';
+import { inTransaction, type AppContext } from '../../platform/context.ts';
+import type { Tx } from '../../platform/store/db.ts';
 import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import { bad, okv, type Checked } from './wa.errors.ts';
 import { checkPair, checkThroughput, pairTokens, windowOpen } from './wa.limits.ts';

@@ -4,11 +4,11 @@
 // Each step is a job at its own time; a step changes the message only forward and
 // announces itself with a status webhook (read implies delivered: when both happen
 // together only `read` is sent, as Meta does).
-import { inTransaction, type AppContext } from '../../app/context.ts';
-import type { JobHandler } from '../../jobs/runner.ts';
-import { PermanentJobError } from '../../jobs/runner.ts';
-import type { Queryable } from '../../store/db.ts';
-import { enqueueJob } from '../../store/jobs.repository.ts';
+import { inTransaction, type AppContext } from '../../platform/context.ts';
+import type { JobHandler } from '../../platform/jobs/runner.ts';
+import { PermanentJobError } from '../../platform/jobs/runner.ts';
+import type { Queryable } from '../../platform/store/db.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import { statusError, type DETAILS } from './wa.errors.ts';
 import { advanceMessage, getMessage, getSandboxNumber } from './wa.store.ts';

@@ -1,6 +1,6 @@
 // SQL of the double's bills and WhatsApp Pay: order_details orders by reference_id,
 // the customer's payment transactions and the refunds made through Meta's API.
-import type { Queryable } from '../../store/db.ts';
+import type { Queryable } from '../../platform/store/db.ts';
 import type { OrderStatus, WaOrder, WaRefund, WaTransaction } from './wa.types.ts';
 
 const lock = (forUpdate?: boolean) => (forUpdate ? ' for update' : '');

@@ -5,12 +5,12 @@
 // backoff for up to 7 days, and, when the number asks for chaos, duplicated, reordered
 // or batched (several entries/changes in one POST).
 import crypto from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { whatsappAppSecret } from '../../app/whatsapp-numbers.ts';
-import type { JobHandler } from '../../jobs/runner.ts';
-import { PermanentJobError } from '../../jobs/runner.ts';
-import type { Queryable } from '../../store/db.ts';
-import { enqueueJob, type JobRow } from '../../store/jobs.repository.ts';
+import type { JobHandler } from '../../platform/jobs/runner.ts';
+import { PermanentJobError } from '../../platform/jobs/runner.ts';
+import type { Queryable } from '../../platform/store/db.ts';
+import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
 import type { WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import { getEvents, getSandboxNumber, getSettings, insertDelivery, insertEvent, markInboundDelivered } from './wa.store.ts';
 import {

@@ -12,8 +12,8 @@ import type {
   RefundRequest,
   RefundResult,
   WebhookCheck,
-} from '../../../app/payment-provider.port.ts';
-import { ProviderRejectedError } from '../../../app/payment-provider.port.ts';
+} from '../../../platform/payment-provider.port.ts';
+import { ProviderRejectedError } from '../../../platform/payment-provider.port.ts';
 import { createRazorpayClient, RAZORPAY_API_URL, RazorpayRejectedError, type PaymentLink, type RazorpayErrorBody } from './razorpay.client.ts';
 import { feeOf, NOTE_REFUND_ID, normalizeRazorpayEvent, paymentLinkBody, RAZORPAY_LINK_STATUSES, RAZORPAY_PAYMENT_STATUSES, RAZORPAY_REFUND_STATUSES } from './razorpay.mapping.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyRazorpaySignature } from './razorpay.signature.ts';

@@ -9,7 +9,7 @@
 // it" (network, 5xx, 429) and "the provider refused" (4xx). The SDK stays a
 // dependency as the test oracle: its Razorpay.validateWebhookSignature checks ours.
 import { z } from 'zod';
-import { ProviderRejectedError, ProviderUnavailableError, type ProviderCredentials } from '../../../app/payment-provider.port.ts';
+import { ProviderRejectedError, ProviderUnavailableError, type ProviderCredentials } from '../../../platform/payment-provider.port.ts';
 import type { PaymentLinkBody } from './razorpay.mapping.ts';
 
 export const RAZORPAY_API_URL = 'https://api.razorpay.com';

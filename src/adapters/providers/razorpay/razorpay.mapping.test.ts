@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckoutRequest } from '../../../app/payment-provider.port.ts';
+import type { CheckoutRequest } from '../../../platform/payment-provider.port.ts';
 import {
   clampExpireBy,
   MAX_EXPIRE_AHEAD_S,

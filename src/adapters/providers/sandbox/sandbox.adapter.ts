@@ -10,9 +10,9 @@ import type {
   RefundRequest,
   RefundResult,
   WebhookCheck,
-} from '../../../app/payment-provider.port.ts';
-import { ProviderRejectedError, ProviderUnavailableError } from '../../../app/payment-provider.port.ts';
-import type { Queryable } from '../../../store/db.ts';
+} from '../../../platform/payment-provider.port.ts';
+import { ProviderRejectedError, ProviderUnavailableError } from '../../../platform/payment-provider.port.ts';
+import type { Queryable } from '../../../platform/store/db.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifySandboxSignature } from '../../../sandbox/psp/psp.signature.ts';
 import { ensureSandboxPspAccount } from '../../../sandbox/psp/psp.store.ts';
 import { SANDBOX_PAYMENT_STATUSES, sandboxEventKind, sandboxFee } from './sandbox.mapping.ts';

@@ -1,5 +1,5 @@
 // The sandbox PSP's event types and payment statuses in our words: the one table.
-import type { LookedUpPayment, ProviderEventKind } from '../../../app/payment-provider.port.ts';
+import type { LookedUpPayment, ProviderEventKind } from '../../../platform/payment-provider.port.ts';
 
 export const SANDBOX_EVENT_KINDS: Record<string, ProviderEventKind> = {
   'payment.pending': 'payment.pending',

@@ -12,8 +12,8 @@ import type {
   ProviderCredentials,
   RefundRequest,
   RefundResult,
-} from '../../../app/payment-provider.port.ts';
-import { ProviderRejectedError, ProviderUnavailableError } from '../../../app/payment-provider.port.ts';
+} from '../../../platform/payment-provider.port.ts';
+import { ProviderRejectedError, ProviderUnavailableError } from '../../../platform/payment-provider.port.ts';
 import { STRIPE_REFUND_STATUSES, clampExpiresAt, idOf, intentPaymentStatus, sessionObjectStatus, upperCurrency, type StripeObject } from './stripe.mapping.ts';
 import { verifyStripeWebhook } from './stripe.webhook.ts';
 

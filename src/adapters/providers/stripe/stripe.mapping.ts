@@ -2,7 +2,7 @@
 // helpers around it (event normalization, the Checkout Session expiry clamp).
 // Stripe amounts are in the currency's smallest unit, as ours are (zero-decimal
 // currencies such as JPY are already whole units); its currency codes are lowercase.
-import type { LookedUpPayment, LookupResult, NormalizedEvent, ProviderEventKind, RefundResult } from '../../../app/payment-provider.port.ts';
+import type { LookedUpPayment, LookupResult, NormalizedEvent, ProviderEventKind, RefundResult } from '../../../platform/payment-provider.port.ts';
 
 /** A Stripe API object as it arrives in an event or a response: read defensively. */
 export type StripeObject = Record<string, any>;

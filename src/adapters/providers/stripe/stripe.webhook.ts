@@ -2,7 +2,7 @@
 // `${t}.${rawBody}`, 300 s tolerance), against each of the merchant's secrets in
 // turn so a rotation keeps deliveries signed with the previous secret valid.
 import Stripe from 'stripe';
-import type { WebhookCheck } from '../../../app/payment-provider.port.ts';
+import type { WebhookCheck } from '../../../platform/payment-provider.port.ts';
 import { normalizeStripeEvent, type StripeObject } from './stripe.mapping.ts';
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';

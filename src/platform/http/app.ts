@@ -11,14 +11,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { authenticate } from '../app/api-keys.ts';
-import type { AppContext } from '../app/context.ts';
-import { domainError } from '../domain/errors.ts';
-import { newId } from '../domain/ids.ts';
+import { authenticate } from '../../app/api-keys.ts';
+import type { AppContext } from '../context.ts';
+import { domainError } from '../../domain/errors.ts';
+import { newId } from '../../domain/ids.ts';
 import { sendError } from './errors.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../../http/metrics.ts';
 import { TokenBuckets } from './rate-limit.ts';
-import { registerRoutes } from './routes/index.ts';
+import { registerRoutes } from '../../http/routes/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

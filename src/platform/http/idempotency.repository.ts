@@ -4,7 +4,7 @@
 // commit, so the record commits with the effect or not at all, and a refused or crashed
 // request leaves nothing behind. (Rows 'running' with a lock deadline come from the
 // earlier two-transaction scheme; a dead one is taken over once its deadline passes.)
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../store/db.ts';
 
 export interface IdempotencyRow {
   merchant_id: string;

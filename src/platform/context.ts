@@ -1,7 +1,7 @@
 // What every use case gets: the store, the clock, and the few settings that change
 // behaviour. Built once in main.ts (or by tests with a manual clock).
 import type { Logger } from 'pino';
-import type { Db, Tx } from '../store/db.ts';
+import type { Db, Tx } from './store/db.ts';
 import type { PaymentProviderAdapter } from './payment-provider.port.ts';
 import type { Clock, SecretBox } from './ports.ts';
 

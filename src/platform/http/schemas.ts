@@ -1,7 +1,7 @@
 // Request schemas shared by routes. Objects are strict (unknown fields are a 400),
 // and the same schemas generate /openapi.json.
 import { z } from 'zod';
-import { MAX_MINOR } from '../domain/money.ts';
+import { MAX_MINOR } from '../../domain/money.ts';
 
 export const minorAmount = z
   .number({ message: 'must be an integer amount in minor units' })

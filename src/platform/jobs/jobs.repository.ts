@@ -3,8 +3,8 @@
 // row lock is held while a handler calls the outside world. A lease that runs out
 // makes the job claimable again; completing needs the token, so a worker whose
 // lease was taken over cannot overwrite the new holder's result.
-import { newId } from '../domain/ids.ts';
-import type { Queryable } from './db.ts';
+import { newId } from '../../domain/ids.ts';
+import type { Queryable } from '../store/db.ts';
 
 export interface JobRow {
   id: string;

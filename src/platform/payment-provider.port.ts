@@ -119,7 +119,7 @@ export interface PaymentProviderAdapter {
   /** Cancels or expires the checkout object so no new payment can start on it. */
   cancel(creds: ProviderCredentials, providerObjectId: string): Promise<{ objectStatus: LookupResult['objectStatus'] }>;
   /** Sandbox providers only: opens a test account for a merchant on first use. */
-  provisionAccount?(q: import('../store/db.ts').Queryable, merchantId: string): Promise<{ credentials: ProviderCredentials; webhookSecret: string }>;
+  provisionAccount?(q: import('./store/db.ts').Queryable, merchantId: string): Promise<{ credentials: ProviderCredentials; webhookSecret: string }>;
 }
 
 /** A provider call that failed in a way a retry may fix (network, 5xx, 429). */

@@ -4,14 +4,14 @@
 // must be idempotent.
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Clock } from '../app/ports.ts';
+import type { Clock } from '../ports.ts';
 import type { Db } from '../store/db.ts';
-import { claimJobs, completeJob, deferJob, extendLease, failJob, type JobRow } from '../store/jobs.repository.ts';
+import { claimJobs, completeJob, deferJob, extendLease, failJob, type JobRow } from './jobs.repository.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts';
 
 export type JobHandler = (job: JobRow) => Promise<void>;
 
-import { DeferJob, PermanentJobError } from '../app/job-errors.ts';
+import { DeferJob, PermanentJobError } from './job-errors.ts';
 
 export { DeferJob, PermanentJobError };
 

@@ -1,7 +1,7 @@
 // The one place where error codes become HTTP statuses, and the envelope every
 // error response uses: {"error":{"code","message","details"?,"request_id"}}.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { DomainError, ErrorCode } from '../domain/errors.ts';
+import type { DomainError, ErrorCode } from '../../domain/errors.ts';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   validation_error: 400,

@@ -6,12 +6,12 @@
 // One transaction, not a reservation plus the effect: a commit (an fsync) less per request.
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../app/context.ts';
-import { inTransaction } from '../app/context.ts';
-import { domainError } from '../domain/errors.ts';
-import type { Result } from '../domain/result.ts';
+import type { AppContext } from '../context.ts';
+import { inTransaction } from '../context.ts';
+import { domainError } from '../../domain/errors.ts';
+import type { Result } from '../../domain/result.ts';
 import type { Tx } from '../store/db.ts';
-import { completeKey, reserveKey, tryLockKey, type IdempotencyRow } from '../store/idempotency.repository.ts';
+import { completeKey, reserveKey, tryLockKey, type IdempotencyRow } from './idempotency.repository.ts';
 import { RollbackWith, sendError } from './errors.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
