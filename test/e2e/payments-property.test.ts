@@ -31,7 +31,7 @@ import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { DeferJob } from '../../src/platform/jobs/job-errors.ts';
 import { lookupAttempt } from '../../src/app/payments.lookup.ts';
 import { accountFor } from '../../src/app/provider-accounts.ts';
-import { jobHandlers } from '../../src/jobs/handlers.ts';
+import { jobHandlers } from '../../src/composition/job-handlers.ts';
 import { enqueueJob } from '../../src/platform/jobs/jobs.repository.ts';
 import { DEFAULT_TOLERANCE_SEC, EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from '../../src/sandbox/psp/psp.signature.ts';
 import { ensureSandboxPspAccount } from '../../src/sandbox/psp/psp.store.ts';

@@ -4,7 +4,7 @@ import { inTransaction } from '../../src/platform/context.ts';
 import { createMerchant } from '../../src/app/merchants.ts';
 import { cancelOrder } from '../../src/app/orders.change.ts';
 import { createOrder, type CreateOrderInput } from '../../src/app/orders.create.ts';
-import { jobHandlers } from '../../src/jobs/handlers.ts';
+import { jobHandlers } from '../../src/composition/job-handlers.ts';
 import { JobRunner } from '../../src/platform/jobs/runner.ts';
 import { listJobs, type JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { getOrder } from '../../src/store/orders.repository.ts';

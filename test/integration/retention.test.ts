@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { createMerchant } from '../../src/app/merchants.ts';
 import { purgePersonalData } from '../../src/app/retention.ts';
-import { jobHandlers, maintenanceDedupeKey } from '../../src/jobs/handlers.ts';
+import { jobHandlers, maintenanceDedupeKey } from '../../src/composition/job-handlers.ts';
 import { retentionJobHandlers } from '../../src/jobs/retention-handlers.ts';
 import type { JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';

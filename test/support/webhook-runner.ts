@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ManualClock } from '../../src/adapters/clock/clock.ts';
 import type { Resolver } from '../../src/adapters/outbound-webhooks/ssrf.ts';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../../src/app/webhooks.policy.ts';
-import { jobHandlers } from '../../src/jobs/handlers.ts';
+import { jobHandlers } from '../../src/composition/job-handlers.ts';
 import { JobRunner } from '../../src/platform/jobs/runner.ts';
 import { webhookJobHandlers } from '../../src/jobs/webhook-handlers.ts';
 import type { AppContext } from '../../src/platform/context.ts';

@@ -1,7 +1,7 @@
 import { createApiKey, revokeApiKey, rotateApiKey } from '../../app/api-keys.ts';
 import type { Config } from '../../config.ts';
 import { getMerchant, listApiKeys } from '../../store/merchants.repository.ts';
-import { presentApiKey } from '../../http/presenters.ts';
+import { presentApiKey } from '../../platform/http/presenters.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 import { reencryptSecrets } from '../../app/secrets.reencrypt.ts';

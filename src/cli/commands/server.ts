@@ -1,5 +1,5 @@
 import type { Config } from '../../config.ts';
-import { jobHandlers, scheduleMaintenance } from '../../jobs/handlers.ts';
+import { jobHandlers, scheduleMaintenance } from '../../composition/job-handlers.ts';
 import { JobRunner } from '../../platform/jobs/runner.ts';
 import { startServer } from '../../main.ts';
 import { openCliContext } from '../context.ts';

@@ -6,9 +6,9 @@ import { ok } from '../../domain/result.ts';
 import { listApiKeys } from '../../store/merchants.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
-import { presentApiKey } from '../presenters.ts';
+import { presentApiKey } from '../../platform/http/presenters.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const tags = ['api_keys'];
 

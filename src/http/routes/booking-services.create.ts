@@ -5,7 +5,7 @@ import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
 import { currencyCode, positiveAmount } from '../../platform/http/schemas.ts';
 import { presentBookingService } from './bookings.present.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const minutes = z.number().int('must be a whole number of minutes').min(5, 'at least 5 minutes').max(1440, 'at most 1440 minutes (a day)');
 /** {"mon": [["09:00", "13:00"], …], …}; the use case checks days, times and overlaps. */

@@ -4,7 +4,7 @@ import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { presentBookingService } from './bookings.present.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get('/v1/booking-services/:id', { schema: { tags: ['bookings'], summary: 'Get a bookable service', params: idParam('svc') } }, async (req, reply) => {

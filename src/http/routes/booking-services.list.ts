@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { listBookingServices } from '../../store/bookings.repository.ts';
 import type { App } from '../../platform/http/app.ts';
-import { page } from '../presenters.ts';
+import { page } from '../../platform/http/presenters.ts';
 import { listQuery } from '../../platform/http/schemas.ts';
 import { presentBookingService } from './bookings.present.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const query = listQuery.extend({ active: z.enum(['true', 'false']).optional() });
 

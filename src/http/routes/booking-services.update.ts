@@ -5,7 +5,7 @@ import { mutate } from '../../platform/http/mutation.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { bookingServiceBody } from './booking-services.create.ts';
 import { presentBookingService } from './bookings.present.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const patchBody = bookingServiceBody.partial();
 

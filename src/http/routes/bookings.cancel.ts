@@ -5,7 +5,7 @@ import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { presentBooking } from './bookings.present.ts';
-import { apiActor, type RouteDeps } from './deps.ts';
+import { apiActor, type RouteDeps } from '../../platform/http/route-deps.ts';
 
 const body = z.strictObject({ reason: z.string().max(500).optional() }).optional();
 

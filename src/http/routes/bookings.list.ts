@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { listBookings } from '../../app/bookings.ts';
 import type { App } from '../../platform/http/app.ts';
-import { page } from '../presenters.ts';
+import { page } from '../../platform/http/presenters.ts';
 import { idParam, listQuery } from '../../platform/http/schemas.ts';
 import { presentBooking } from './bookings.present.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const query = listQuery.extend({
   status: z.enum(['held', 'confirmed', 'cancelled', 'expired']).optional(),

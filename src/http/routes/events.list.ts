@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { listEvents } from '../../store/events.repository.ts';
 import type { App } from '../../platform/http/app.ts';
-import { page, presentEvent } from '../presenters.ts';
+import { page, presentEvent } from '../../platform/http/presenters.ts';
 import { listQuery } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const query = listQuery.extend({ type: z.string().max(100).optional(), order_id: z.string().max(64).optional() });
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { EXPORT_KINDS, exportCsv, exportFilename, parseExportRange, type ExportKind } from '../../app/exports.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 // Strings here, checked by parseExportRange, so every range mistake gets the same clear message.
 const query = z.strictObject({

@@ -7,7 +7,7 @@ import { SIGNATURE_HEADER } from '../../adapters/whatsapp/signature.ts';
 import { domainError } from '../../domain/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 /** A Flow request carries one screen's form: kilobytes. */
 export const FLOW_BODY_LIMIT = 1024 * 1024;

@@ -7,7 +7,7 @@ import { FLOW_NAMES } from '../../app/flows/flow.registry.ts';
 import { listFlowKeywords } from '../../store/flow-keywords.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const tags = ['flows'];
 const keywordParams = z.strictObject({ keyword: z.string().min(1).max(200) });

@@ -11,7 +11,7 @@ import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
 import { mutate } from '../../platform/http/mutation.ts';
 import { waId } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const tags = ['flows'];
 

@@ -1,5 +1,5 @@
 import type { App } from '../../platform/http/app.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {

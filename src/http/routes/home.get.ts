@@ -1,7 +1,7 @@
 // A small start page: what is running and where to go next. Used by a new user's
 // first visit to http://127.0.0.1:3000/ and by the browser smoke test.
 import type { App } from '../../platform/http/app.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

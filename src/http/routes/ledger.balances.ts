@@ -3,7 +3,7 @@ import { balances } from '../../app/ledger.queries.ts';
 import { isAccount } from '../../domain/ledger/chart.ts';
 import type { App } from '../../platform/http/app.ts';
 import { currencyCode } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentBalance } from './ledger.present.ts';
 
 const query = z.strictObject({

@@ -3,7 +3,7 @@ import { listTransactions } from '../../app/ledger.queries.ts';
 import { LEDGER_KINDS } from '../../domain/ledger/postings.ts';
 import type { App } from '../../platform/http/app.ts';
 import { listQuery } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentLedgerTransaction } from './ledger.present.ts';
 
 const query = listQuery.extend({

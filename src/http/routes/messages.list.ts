@@ -2,9 +2,9 @@
 // message with its wamid, type, delivery status and Meta's error if it failed.
 import { listConversation, type MessageRow } from '../../store/whatsapp-messages.repository.ts';
 import type { App } from '../../platform/http/app.ts';
-import { page } from '../presenters.ts';
+import { page } from '../../platform/http/presenters.ts';
 import { listQuery, waId } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 export const presentMessage = (m: MessageRow) => ({
   id: m.id,

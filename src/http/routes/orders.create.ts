@@ -4,9 +4,9 @@ import { PAYMENT_METHODS } from '../../app/payment-methods.ts';
 import { MAX_ITEMS, MAX_QUANTITY } from '../../domain/order/order.totals.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
-import { presentOrder } from '../presenters.ts';
+import { presentOrder } from '../../platform/http/presenters.ts';
 import { currencyCode, metadata, minorAmount, positiveAmount, waId } from '../../platform/http/schemas.ts';
-import { apiActor, type RouteDeps } from './deps.ts';
+import { apiActor, type RouteDeps } from '../../platform/http/route-deps.ts';
 
 const adjustment = z.strictObject({ amount: minorAmount, description: z.string().max(60).optional() });
 

@@ -3,9 +3,9 @@ import { listEvents } from '../../store/events.repository.ts';
 import { getOrder } from '../../store/orders.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import { page, presentEvent } from '../presenters.ts';
+import { page, presentEvent } from '../../platform/http/presenters.ts';
 import { idParam, listQuery } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get(

@@ -3,7 +3,7 @@ import { domainError } from '../../domain/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentBalance, presentLedgerTransaction } from './ledger.present.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {

@@ -4,7 +4,7 @@ import { PAYMENT_STATUSES } from '../../domain/payment/payment.machine.ts';
 import { listOrders } from '../../store/orders.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { listQuery, waId } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentOrderRows } from './orders.present.ts';
 
 const query = listQuery.extend({

@@ -3,9 +3,9 @@ import { getOrder } from '../../store/orders.repository.ts';
 import { listPaymentsForOrder } from '../../store/payments.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import { presentPayment } from '../presenters.ts';
+import { presentPayment } from '../../platform/http/presenters.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get('/v1/orders/:id/payments', { schema: { tags: ['orders'], summary: "An order's payment attempts, oldest first", params: idParam('ord') } }, async (req, reply) => {

@@ -3,7 +3,7 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import type { OrderRow } from '../../store/orders.repository.ts';
 import { getPayment, getPaymentsByIds } from '../../store/payments.repository.ts';
-import { presentOrder } from '../presenters.ts';
+import { presentOrder } from '../../platform/http/presenters.ts';
 
 export async function presentOrderRow(ctx: AppContext, q: Queryable, order: OrderRow) {
   const current = order.current_payment_id ? await getPayment(q, order.merchant_id, order.current_payment_id) : undefined;

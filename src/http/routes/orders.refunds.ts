@@ -7,7 +7,7 @@ import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
 import { mutate } from '../../platform/http/mutation.ts';
 import { idParam, positiveAmount } from '../../platform/http/schemas.ts';
-import { apiActor, type RouteDeps } from './deps.ts';
+import { apiActor, type RouteDeps } from '../../platform/http/route-deps.ts';
 
 export const presentRefund = (r: RefundRow) => ({
   id: r.id,

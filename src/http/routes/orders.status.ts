@@ -4,7 +4,7 @@ import { ORDER_STATUSES } from '../../domain/order/order.machine.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { apiActor, type RouteDeps } from './deps.ts';
+import { apiActor, type RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentOrderRow } from './orders.present.ts';
 
 const body = z.strictObject({ status: z.enum(ORDER_STATUSES), description: z.string().max(120).optional() });

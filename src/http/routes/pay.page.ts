@@ -4,7 +4,7 @@
 import { proceedToCheckout, viewCheckout, type CheckoutView } from '../../app/payments.checkout.ts';
 import { formatMinor } from '../../domain/money.ts';
 import type { App } from '../../platform/http/app.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;

@@ -2,9 +2,9 @@ import { domainError } from '../../domain/errors.ts';
 import { getProduct } from '../../store/products.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import { presentProduct } from '../presenters.ts';
+import { presentProduct } from '../../platform/http/presenters.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get('/v1/products/:id', { schema: { tags: ['products'], summary: 'Get a product', params: idParam('prd') } }, async (req, reply) => {

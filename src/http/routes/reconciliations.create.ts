@@ -13,7 +13,7 @@ import { GENERIC_FIELDS, parseMappingSpec } from '../../domain/reconciliation/fo
 import { AMOUNT_UNITS, REPORT_FORMATS } from '../../domain/reconciliation/report.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentRun, tags } from './reconciliations.present.ts';
 
 export const REPORT_BODY_LIMIT = 50 * 1024 * 1024;

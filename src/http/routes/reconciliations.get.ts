@@ -6,9 +6,9 @@ import { CATEGORIES } from '../../domain/reconciliation/report.ts';
 import { getRun, listItems, listRuns } from '../../store/reconciliation.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import { page } from '../presenters.ts';
+import { page } from '../../platform/http/presenters.ts';
 import { idParam, listQuery } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentItem, presentRun, seqOf, tags } from './reconciliations.present.ts';
 
 const itemsQuery = listQuery.extend({ category: z.enum(CATEGORIES).optional(), starting_after: z.string().max(64).regex(/^[a-z]+_[0-9a-z]+:\d+$/, { message: 'must be an item id such as rec_…:12' }).optional() });

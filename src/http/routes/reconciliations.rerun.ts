@@ -5,7 +5,7 @@ import { rerunReport } from '../../app/reconciliation.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentRun, tags } from './reconciliations.present.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getBookingSettings, updateBookingSettings } from '../../app/bookings.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const body = z.strictObject({
   time_zone: z.string().min(1).max(64).optional(),

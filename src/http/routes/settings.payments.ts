@@ -5,7 +5,7 @@ import { ok } from '../../domain/result.ts';
 import { updateMerchantSettings } from '../../store/merchants.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const body = z.strictObject({ review: z.enum(['refund', 'review']).optional(), extra_capture: z.enum(['refund', 'keep']).optional() });
 

@@ -5,7 +5,7 @@ import { domainError } from '../../domain/errors.ts';
 import { err, ok } from '../../domain/result.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const secret = z.string().min(8).max(500);
 export const PROVIDER_SETTINGS = {

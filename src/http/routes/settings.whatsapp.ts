@@ -10,7 +10,7 @@ import { getNumberByMerchant, type WhatsAppNumberRow } from '../../store/whatsap
 import type { App } from '../../platform/http/app.ts';
 import { updateWhatsAppSettings } from '../../app/whatsapp-settings.ts';
 import { mutate } from '../../platform/http/mutation.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 const templateRef = z.strictObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) });
 const body = z.strictObject({

@@ -6,9 +6,9 @@ import { listAttempts, listDeliveries } from '../../store/webhook-deliveries.rep
 import { getEndpoint } from '../../store/webhook-endpoints.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import { page } from '../presenters.ts';
+import { page } from '../../platform/http/presenters.ts';
 import { idParam, listQuery } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentAttempt, presentDelivery, tags } from './webhook-endpoints.present.ts';
 
 const attemptsQuery = listQuery.extend({ event_id: z.string().max(64).optional(), delivery_id: z.string().max(64).optional() });

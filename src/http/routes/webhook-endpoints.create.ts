@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createEndpoint } from '../../app/webhooks.endpoints.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
-import { apiActor, type RouteDeps } from './deps.ts';
+import { apiActor, type RouteDeps } from '../../platform/http/route-deps.ts';
 import { endpointFields, presentEndpoint, tags } from './webhook-endpoints.present.ts';
 
 const body = z.strictObject({

@@ -3,7 +3,7 @@ import { rotateEndpointSecret } from '../../app/webhooks.endpoints.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { apiActor, type RouteDeps } from './deps.ts';
+import { apiActor, type RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentEndpoint, tags } from './webhook-endpoints.present.ts';
 
 // 0 retires the old secret at once (it leaked); the default keeps it for 24 h.

@@ -2,7 +2,7 @@ import { sendTestEvent } from '../../app/webhooks.endpoints.ts';
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { apiActor, type RouteDeps } from './deps.ts';
+import { apiActor, type RouteDeps } from '../../platform/http/route-deps.ts';
 import { presentDelivery, tags } from './webhook-endpoints.present.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {

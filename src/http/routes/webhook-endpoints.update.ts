@@ -5,7 +5,7 @@ import { deleteEndpointById, updateEndpointSettings } from '../../app/webhooks.e
 import type { App } from '../../platform/http/app.ts';
 import { mutate } from '../../platform/http/mutation.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { apiActor, type RouteDeps } from './deps.ts';
+import { apiActor, type RouteDeps } from '../../platform/http/route-deps.ts';
 import { endpointFields, presentEndpoint, tags } from './webhook-endpoints.present.ts';
 
 const body = z.strictObject({

@@ -5,7 +5,7 @@ import { receiveProviderWebhook } from '../../app/payments.webhooks.ts';
 import { domainError } from '../../domain/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.register(async (scoped) => {

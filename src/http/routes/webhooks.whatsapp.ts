@@ -10,7 +10,7 @@ import { domainError } from '../../domain/errors.ts';
 import { initSystemSetting } from '../../store/merchants.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../../platform/http/route-deps.ts';
 
 /** Meta batches up to 1,000 updates in one POST; a status is well under 1 KB. */
 export const WHATSAPP_BODY_LIMIT = 8 * 1024 * 1024;

@@ -16,9 +16,9 @@ import type { AppContext } from '../context.ts';
 import { domainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { sendError } from './errors.ts';
-import type { Metrics } from '../../http/metrics.ts';
+import type { Metrics } from './metrics.ts';
 import { TokenBuckets } from './rate-limit.ts';
-import { registerRoutes } from '../../http/routes/index.ts';
+import { registerRoutes } from '../../composition/routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

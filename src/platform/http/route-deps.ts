@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../platform/context.ts';
-import type { Actor } from '../../platform/context.ts';
-import type { Metrics } from '../metrics.ts';
+import type { AppContext } from '../context.ts';
+import type { Actor } from '../context.ts';
+import type { Metrics } from './metrics.ts';
 
 export interface RouteDeps {
   ctx: AppContext;

@@ -1,8 +1,8 @@
 // Prometheus metrics. One registry per process (not prom-client's global one), so
 // tests can build many apps side by side.
 import client from 'prom-client';
-import type { AppContext } from '../platform/context.ts';
-import { queueStats } from '../platform/jobs/jobs.repository.ts';
+import type { AppContext } from '../context.ts';
+import { queueStats } from '../jobs/jobs.repository.ts';
 
 export interface Metrics {
   registry: client.Registry;

@@ -1,0 +1,78 @@
+import type { App } from '../platform/http/app.ts';
+import type { RouteDeps } from '../platform/http/route-deps.ts';
+import * as apiKeys from '../http/routes/api-keys.routes.ts';
+import * as bookingServicesCreate from '../http/routes/booking-services.create.ts';
+import * as bookingServicesGet from '../http/routes/booking-services.get.ts';
+import * as bookingServicesList from '../http/routes/booking-services.list.ts';
+import * as bookingServicesUpdate from '../http/routes/booking-services.update.ts';
+import * as bookingsCancel from '../http/routes/bookings.cancel.ts';
+import * as bookingsGet from '../http/routes/bookings.get.ts';
+import * as bookingsList from '../http/routes/bookings.list.ts';
+import * as eventsList from '../http/routes/events.list.ts';
+import * as exportsCsv from '../http/routes/exports.csv.ts';
+import * as flowsEndpoint from '../http/routes/flows.endpoint.ts';
+import * as flows from '../http/routes/flows.routes.ts';
+import * as flowsKeywords from '../http/routes/flows.keywords.ts';
+import * as health from '../http/routes/health.get.ts';
+import * as ledgerBalances from '../http/routes/ledger.balances.ts';
+import * as ledgerTransactions from '../http/routes/ledger.transactions.ts';
+import * as home from '../http/routes/home.get.ts';
+import * as messagesList from '../http/routes/messages.list.ts';
+import * as metrics from '../http/routes/metrics.get.ts';
+import * as openapi from '../platform/http/openapi.get.ts';
+import * as ordersBill from '../http/routes/orders.bill.ts';
+import * as ordersCancel from '../http/routes/orders.cancel.ts';
+import * as ordersCreate from '../http/routes/orders.create.ts';
+import * as ordersEvents from '../http/routes/orders.events.ts';
+import * as ordersGet from '../http/routes/orders.get.ts';
+import * as ordersLedger from '../http/routes/orders.ledger.ts';
+import * as ordersList from '../http/routes/orders.list.ts';
+import * as ordersPayments from '../http/routes/orders.payments.ts';
+import * as ordersRefunds from '../http/routes/orders.refunds.ts';
+import * as ordersReview from '../http/routes/orders.review.ts';
+import * as ordersStatus from '../http/routes/orders.status.ts';
+import * as payPage from '../http/routes/pay.page.ts';
+import * as productsCreate from '../http/routes/products.create.ts';
+import * as productsGet from '../http/routes/products.get.ts';
+import * as productsList from '../http/routes/products.list.ts';
+import * as productsUpdate from '../http/routes/products.update.ts';
+import * as reconciliationsCreate from '../http/routes/reconciliations.create.ts';
+import * as reconciliationsGet from '../http/routes/reconciliations.get.ts';
+import * as reconciliationsRerun from '../http/routes/reconciliations.rerun.ts';
+import * as settingsBooking from '../http/routes/settings.booking.ts';
+import * as settingsPayments from '../http/routes/settings.payments.ts';
+import * as settingsProviders from '../http/routes/settings.providers.ts';
+import * as settingsWhatsApp from '../http/routes/settings.whatsapp.ts';
+import * as webhookEndpointsAttempts from '../http/routes/webhook-endpoints.attempts.ts';
+import * as webhookEndpointsCreate from '../http/routes/webhook-endpoints.create.ts';
+import * as webhookEndpointsList from '../http/routes/webhook-endpoints.list.ts';
+import * as webhookEndpointsReplay from '../http/routes/webhook-endpoints.replay.ts';
+import * as webhookEndpointsRotate from '../http/routes/webhook-endpoints.rotate.ts';
+import * as webhookEndpointsSendTest from '../http/routes/webhook-endpoints.send-test.ts';
+import * as webhookEndpointsUpdate from '../http/routes/webhook-endpoints.update.ts';
+import * as webhooksProviders from '../http/routes/webhooks.providers.ts';
+import * as webhooksWhatsApp from '../http/routes/webhooks.whatsapp.ts';
+
+const v1 = [
+  productsCreate, productsList, productsGet, productsUpdate,
+  ordersCreate, ordersList, ordersGet, ordersPayments, ordersEvents, ordersStatus, ordersCancel,
+  ordersBill, ordersReview, ordersRefunds,
+  ledgerBalances, ledgerTransactions, ordersLedger,
+  eventsList, exportsCsv, messagesList, apiKeys, settingsProviders, settingsPayments, settingsWhatsApp,
+  flows, flowsKeywords,
+  bookingServicesCreate, bookingServicesList, bookingServicesGet, bookingServicesUpdate, bookingsList, bookingsGet, bookingsCancel, settingsBooking,
+  webhookEndpointsCreate, webhookEndpointsList, webhookEndpointsUpdate, webhookEndpointsRotate, webhookEndpointsSendTest, webhookEndpointsAttempts, webhookEndpointsReplay,
+  reconciliationsCreate, reconciliationsGet, reconciliationsRerun,
+];
+
+export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
+  for (const r of [health, metrics, openapi, home, payPage, webhooksProviders, webhooksWhatsApp, flowsEndpoint]) r.register(app, deps);
+  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/psp/psp.routes.ts')).registerSandboxPsp(app, deps.ctx);
+  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/whatsapp/wa.routes.ts')).registerSandboxWhatsApp(app, deps.ctx);
+  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/whatsapp/wa.encryption.ts')).registerSandboxEncryption(app, deps.ctx);
+  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/phone/phone.routes.ts')).registerSandboxPhone(app, deps.ctx);
+  await app.register(async (scoped) => {
+    scoped.addHook('onRequest', deps.authHook);
+    for (const r of v1) r.register(scoped as App, deps);
+  });
+}
