@@ -7,7 +7,7 @@ import { paymentProviders } from './adapters/providers/registry.ts';
 import { createSecretBox } from './adapters/secrets/secret-box.ts';
 import type { AppContext } from './platform/context.ts';
 import type { Clock, SecretBox } from './platform/ports.ts';
-import { bootstrapSandbox } from './app/sandbox-bootstrap.ts';
+import { bootstrapSandbox } from './modules/merchants/merchants.sandbox-bootstrap.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp, type App } from './platform/http/app.ts';
 import { createMetrics } from './platform/http/metrics.ts';
@@ -15,7 +15,7 @@ import { jobHandlers, scheduleMaintenance } from './composition/job-handlers.ts'
 import { JobRunner } from './platform/jobs/runner.ts';
 import { createLogger } from './platform/logger.ts';
 import type { Db } from './platform/store/db.ts';
-import { initSystemSetting } from './store/merchants.repository.ts';
+import { initSystemSetting } from './modules/merchants/merchants.repository.ts';
 import { openStore } from './platform/store/open.ts';
 
 export async function openDbFromConfig(cfg: Config, log?: Logger): Promise<Db> {

@@ -10,7 +10,7 @@ import { isCurrency } from '../domain/money.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import * as repo from '../store/bookings.repository.ts';
 import type { Queryable, Tx } from '../platform/store/db.ts';
-import { getMerchant, updateMerchantSettings } from '../store/merchants.repository.ts';
+import { getMerchant, updateMerchantSettings } from '../modules/merchants/merchants.repository.ts';
 import { getOrder } from '../store/orders.repository.ts';
 import type { Actor, AppContext } from '../platform/context.ts';
 import { recordBookingEvent } from './bookings.lifecycle.ts';

@@ -8,13 +8,13 @@ import { computeTotals, type LineInput } from '../domain/order/order.totals.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tx } from '../platform/store/db.ts';
 import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
-import { getMerchant } from '../store/merchants.repository.ts';
+import { getMerchant } from '../modules/merchants/merchants.repository.ts';
 import { insertOrder, updateOrder, type OrderItem, type OrderRow } from '../store/orders.repository.ts';
 import { insertPayment, referenceIdTaken, type PaymentRow } from '../store/payments.repository.ts';
-import { getProductsByRetailerIds } from '../store/products.repository.ts';
+import { getProductsByRetailerIds } from '../modules/catalog/products.repository.ts';
 import type { Actor, AppContext } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
-import type { MerchantSettings } from './merchants.ts';
+import type { MerchantSettings } from '../modules/merchants/merchants.create.ts';
 import { checkPaymentRoute, type PaymentMethod } from './payment-methods.ts';
 
 export interface CreateOrderInput {

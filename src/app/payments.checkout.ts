@@ -4,7 +4,7 @@
 // click or a retry never makes two.
 import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { getMerchant } from '../store/merchants.repository.ts';
+import { getMerchant } from '../modules/merchants/merchants.repository.ts';
 import { getOrder, type OrderRow } from '../store/orders.repository.ts';
 import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from '../store/payments.repository.ts';
 import type { AppContext } from '../platform/context.ts';

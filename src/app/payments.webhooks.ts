@@ -7,7 +7,7 @@ import { newId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tx } from '../platform/store/db.ts';
 import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
-import { getMerchant } from '../store/merchants.repository.ts';
+import { getMerchant } from '../modules/merchants/merchants.repository.ts';
 import { getProviderEvent, insertProviderEvent, markProviderEvent } from '../store/provider-events.repository.ts';
 import { findRefundByProviderId, getRefund } from '../store/refunds.repository.ts';
 import type { Actor, AppContext } from '../platform/context.ts';

@@ -5,7 +5,7 @@ import { domainError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { isUniqueViolation, type Tx } from '../platform/store/db.ts';
 import { runJobsNow } from '../platform/jobs/jobs.repository.ts';
-import { updateMerchantSettings } from '../store/merchants.repository.ts';
+import { updateMerchantSettings } from '../modules/merchants/merchants.repository.ts';
 import { getNumberByMerchant, insertNumber, updateNumber, type NumberPatch, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
 import type { AppContext } from '../platform/context.ts';
 

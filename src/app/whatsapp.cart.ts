@@ -6,12 +6,12 @@
 import type { InboundMessage } from '../adapters/whatsapp/webhook.schema.ts';
 import { formatMinor } from '../domain/money.ts';
 import type { Tx } from '../platform/store/db.ts';
-import { getMerchant } from '../store/merchants.repository.ts';
-import { getProductsByRetailerIds } from '../store/products.repository.ts';
+import { getMerchant } from '../modules/merchants/merchants.repository.ts';
+import { getProductsByRetailerIds } from '../modules/catalog/products.repository.ts';
 import { updateMessage } from '../store/whatsapp-messages.repository.ts';
 import type { WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
 import type { AppContext } from '../platform/context.ts';
-import type { MerchantSettings } from './merchants.ts';
+import type { MerchantSettings } from '../modules/merchants/merchants.create.ts';
 import { createOrder } from './orders.create.ts';
 import type { PaymentMethod } from './payment-methods.ts';
 import { reply } from './whatsapp.inbound.ts';

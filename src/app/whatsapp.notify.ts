@@ -4,7 +4,7 @@
 // Meta would enforce) is recorded as failed with the reason, never sent broken.
 import { newId } from '../domain/ids.ts';
 import type { Tx } from '../platform/store/db.ts';
-import { getMerchant } from '../store/merchants.repository.ts';
+import { getMerchant } from '../modules/merchants/merchants.repository.ts';
 import { getOrder } from '../store/orders.repository.ts';
 import { ensureCheckoutObject } from './payments.checkout.ts';
 import { getPayment } from '../store/payments.repository.ts';

@@ -4,7 +4,7 @@
 // once destroyed one pooled PostgreSQL client per request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { hashApiKey } from '../../src/app/api-keys.ts';
+import { hashApiKey } from '../../src/modules/merchants/merchants.api-keys.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let s: TestServer;

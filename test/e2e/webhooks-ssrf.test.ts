@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import type { Resolver } from '../../src/adapters/outbound-webhooks/ssrf.ts';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type Running } from '../../src/main.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';

@@ -11,7 +11,7 @@ import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
 import { STATUS_WAIT_ATTEMPTS } from '../../src/app/whatsapp.inbound.ts';
 import { JobRunner } from '../../src/platform/jobs/runner.ts';
 import { whatsappJobHandlers } from '../../src/jobs/whatsapp-handlers.ts';
-import { getSystemSetting } from '../../src/store/merchants.repository.ts';
+import { getSystemSetting } from '../../src/modules/merchants/merchants.repository.ts';
 import { expectError } from '../support/e2e.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
 

@@ -2,7 +2,7 @@
 // row by row and table by table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/platform/context.ts';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { cancelOrder } from '../../src/app/orders.change.ts';
 import { createOrder } from '../../src/app/orders.create.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -11,10 +11,10 @@ import { openPglite, type Db } from '../../src/platform/store/db.ts';
 import { appendEvent } from '../../src/store/events.repository.ts';
 import { reserveKey, completeKey } from '../../src/platform/http/idempotency.repository.ts';
 import { enqueueJob } from '../../src/platform/jobs/jobs.repository.ts';
-import { initSystemSetting } from '../../src/store/merchants.repository.ts';
+import { initSystemSetting } from '../../src/modules/merchants/merchants.repository.ts';
 import { migrate } from '../../src/platform/store/migrate.ts';
 import type { OrderRow } from '../../src/store/orders.repository.ts';
-import { insertProduct } from '../../src/store/products.repository.ts';
+import { insertProduct } from '../../src/modules/catalog/products.repository.ts';
 import { testContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 

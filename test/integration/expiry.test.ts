@@ -1,7 +1,7 @@
 // Order expiry end to end through the job queue, with a clock the test moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/platform/context.ts';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { cancelOrder } from '../../src/app/orders.change.ts';
 import { createOrder, type CreateOrderInput } from '../../src/app/orders.create.ts';
 import { jobHandlers } from '../../src/composition/job-handlers.ts';

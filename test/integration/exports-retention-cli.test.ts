@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { cliTargets, runCli } from '../support/cli.ts';
 import { testContext } from '../support/context.ts';
 

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
-import { getSystemSetting } from '../../src/store/merchants.repository.ts';
+import { getSystemSetting } from '../../src/modules/merchants/merchants.repository.ts';
 import { cliTargets, runCli } from '../support/cli.ts';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDispute } from '../../src/app/disputes.ts';
 import { recordPayout, recordProviderFee } from '../../src/app/ledger.ts';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { createOrder } from '../../src/app/orders.create.ts';
 import { resolveReview } from '../../src/app/orders.review.ts';
 import { applyCapture } from '../../src/app/payments.apply.ts';

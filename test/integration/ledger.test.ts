@@ -1,7 +1,7 @@
 // The ledger store: idempotent inserts, append-only tables, balances, the order projection,
 // merchant isolation, and migration 0008 on a database that already has paid orders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { postAndProject, postManyAndProject, recordPayout, recordProviderFee } from '../../src/app/ledger.ts';
 import { orderLedger } from '../../src/app/ledger.queries.ts';
 import { createOrder } from '../../src/app/orders.create.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
 import type { Db } from '../../src/platform/store/db.ts';
-import { getMerchant, insertMerchant } from '../../src/store/merchants.repository.ts';
+import { getMerchant, insertMerchant } from '../../src/modules/merchants/merchants.repository.ts';
 import { DataDirInUseError, openStore } from '../../src/platform/store/open.ts';
 import { runCli } from '../support/cli.ts';
 import { PROJECT_ROOT } from '../support/context.ts';

@@ -4,7 +4,7 @@
 // a no-op, and the job runs it in bounded batches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { purgePersonalData } from '../../src/app/retention.ts';
 import { jobHandlers, maintenanceDedupeKey } from '../../src/composition/job-handlers.ts';
 import { retentionJobHandlers } from '../../src/jobs/retention-handlers.ts';

@@ -3,7 +3,7 @@
 // pair limit, reference reuse), what a refused request leaves behind (nothing), and
 // the forward-only status steps with their webhook events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { sendMessage } from '../../src/sandbox/whatsapp/wa.send.ts';
 import { applyStatus } from '../../src/sandbox/whatsapp/wa.statuses.ts';
 import { getMessage, touchCustomerInbound } from '../../src/sandbox/whatsapp/wa.store.ts';

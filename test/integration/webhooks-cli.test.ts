@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
 import { recordEvent } from '../../src/app/events.ts';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { createEndpoint } from '../../src/app/webhooks.endpoints.ts';
 import { testContext } from '../support/context.ts';
 import { startReceiver, verifyAt } from '../support/webhook-receiver.ts';

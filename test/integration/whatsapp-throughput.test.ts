@@ -14,7 +14,7 @@ import { systemClock } from '../../src/adapters/clock/clock.ts';
 import { textMessage } from '../../src/adapters/whatsapp/message.builders.ts';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
 import type { AppContext } from '../../src/platform/context.ts';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { queueMessage } from '../../src/app/whatsapp.outbox.ts';
 import { openPostgres, type Db } from '../../src/platform/store/db.ts';
 import { migrate } from '../../src/platform/store/migrate.ts';

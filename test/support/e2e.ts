@@ -1,7 +1,7 @@
 // Helpers shared by the HTTP end-to-end tests (test/e2e): the error envelope check,
 // a second merchant, and the "never a 500" check read from /metrics.
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createMerchant } from '../../src/app/merchants.ts';
+import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 type Res = Awaited<ReturnType<TestServer['api']>>;

@@ -8,8 +8,8 @@
 // total the customer confirms is compared with a fresh one before the order is made.
 import { z } from 'zod';
 import { getOrderIdByFlowToken, setOrderFlowToken } from '../../store/flows.repository.ts';
-import { getMerchant } from '../../store/merchants.repository.ts';
-import type { MerchantSettings } from '../merchants.ts';
+import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
+import type { MerchantSettings } from '../../modules/merchants/merchants.create.ts';
 import { createOrder } from '../orders.create.ts';
 import type { PaymentMethod } from '../payment-methods.ts';
 import { screen, type FlowCall, type FlowCompletion, type FlowDefinition, type FlowStep } from './flow.types.ts';

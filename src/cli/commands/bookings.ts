@@ -9,7 +9,7 @@ import type { DomainError } from '../../domain/errors.ts';
 import type { Config } from '../../config.ts';
 import { presentBooking } from '../../http/routes/bookings.present.ts';
 import type { BookingRow } from '../../store/bookings.repository.ts';
-import { getMerchant } from '../../store/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { cliActor, openCliContext } from '../context.ts';
 

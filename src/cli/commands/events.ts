@@ -3,7 +3,7 @@
 // next `chatcart start`, since the server must be stopped to run this).
 import { replayEvents } from '../../app/webhooks.replay.ts';
 import type { Config } from '../../config.ts';
-import { getMerchant } from '../../store/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { cliActor, openCliContext } from '../context.ts';
 

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EXPORT_KINDS, exportCsv, parseExportRange, type ExportKind } from '../../app/exports.ts';
 import type { Config } from '../../config.ts';
-import { getMerchant } from '../../store/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 

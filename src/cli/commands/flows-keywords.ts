@@ -4,7 +4,7 @@
 import { presentFlowKeyword, removeFlowKeyword, setFlowKeyword, MAX_KEYWORDS } from '../../app/flows.keywords.ts';
 import type { Config } from '../../config.ts';
 import { listFlowKeywords } from '../../store/flow-keywords.repository.ts';
-import { getMerchant } from '../../store/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 

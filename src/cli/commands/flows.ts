@@ -6,7 +6,7 @@ import { generateFlowKeyPair } from '../../adapters/flows/flow-crypto.ts';
 import { flowEndpointUrl, storeFlowKeys } from '../../app/flows.keys.ts';
 import type { Config } from '../../config.ts';
 import { getFlowKey } from '../../store/flows.repository.ts';
-import { getMerchant } from '../../store/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 import { runFlowKeywords } from './flows-keywords.ts';

@@ -1,10 +1,10 @@
-import { createApiKey, revokeApiKey, rotateApiKey } from '../../app/api-keys.ts';
+import { createApiKey, revokeApiKey, rotateApiKey } from '../../modules/merchants/merchants.api-keys.ts';
 import type { Config } from '../../config.ts';
-import { getMerchant, listApiKeys } from '../../store/merchants.repository.ts';
+import { getMerchant, listApiKeys } from '../../modules/merchants/merchants.repository.ts';
 import { presentApiKey } from '../../platform/http/presenters.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
-import { reencryptSecrets } from '../../app/secrets.reencrypt.ts';
+import { reencryptSecrets } from '../../modules/merchants/merchants.secrets-reencrypt.ts';
 
 export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
   const { values, positionals } = flags(argv, { merchant: { type: 'string' }, key: { type: 'string' }, grace: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } });

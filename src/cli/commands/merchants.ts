@@ -1,6 +1,6 @@
-import { createMerchant } from '../../app/merchants.ts';
+import { createMerchant } from '../../modules/merchants/merchants.create.ts';
 import type { Config } from '../../config.ts';
-import { listMerchants } from '../../store/merchants.repository.ts';
+import { listMerchants } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 

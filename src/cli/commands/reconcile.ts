@@ -9,7 +9,7 @@ import type { Config } from '../../config.ts';
 import { formatMinor } from '../../domain/money.ts';
 import { parseMappingSpec } from '../../domain/reconciliation/format.generic.ts';
 import { AMOUNT_UNITS, CATEGORIES, REPORT_FORMATS, type AmountUnit, type ReportFormat } from '../../domain/reconciliation/report.ts';
-import { getMerchant } from '../../store/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 

@@ -2,7 +2,7 @@
 // through the same use case as PATCH /v1/settings/whatsapp.
 import { updateWhatsAppSettings, type WhatsAppSettingsInput } from '../../app/whatsapp-settings.ts';
 import type { Config } from '../../config.ts';
-import { getMerchant } from '../../store/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { getNumberByMerchant } from '../../store/whatsapp-numbers.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import { PAYMENT_METHODS, PROVIDERS } from '../../app/payment-methods.ts';
 import type { Queryable } from '../../platform/store/db.ts';
-import { getMerchant } from '../../store/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from '../../store/whatsapp-numbers.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { updateWhatsAppSettings } from '../../app/whatsapp-settings.ts';

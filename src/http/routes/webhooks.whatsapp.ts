@@ -7,7 +7,7 @@ import { InboxWriter } from '../../app/whatsapp.intake.ts';
 import { whatsappAppSecret } from '../../app/whatsapp-numbers.ts';
 import { verifyWebhookSignature } from '../../adapters/whatsapp/signature.ts';
 import { domainError } from '../../domain/errors.ts';
-import { initSystemSetting } from '../../store/merchants.repository.ts';
+import { initSystemSetting } from '../../modules/merchants/merchants.repository.ts';
 import type { App } from '../../platform/http/app.ts';
 import { sendError } from '../../platform/http/errors.ts';
 import type { RouteDeps } from '../../platform/http/route-deps.ts';

@@ -11,7 +11,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { authenticate } from '../../app/api-keys.ts';
+import { authenticate } from '../../modules/merchants/merchants.api-keys.ts';
 import type { AppContext } from '../context.ts';
 import { domainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';

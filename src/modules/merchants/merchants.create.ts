@@ -1,9 +1,9 @@
-import { newId } from '../domain/ids.ts';
-import type { Tx } from '../platform/store/db.ts';
-import * as repo from '../store/merchants.repository.ts';
-import { createApiKey } from './api-keys.ts';
-import { ensureSandboxNumber } from './whatsapp-numbers.ts';
-import type { AppContext } from '../platform/context.ts';
+import { newId } from '../../domain/ids.ts';
+import type { Tx } from '../../platform/store/db.ts';
+import * as repo from './merchants.repository.ts';
+import { createApiKey } from './merchants.api-keys.ts';
+import { ensureSandboxNumber } from '../../app/whatsapp-numbers.ts';
+import type { AppContext } from '../../platform/context.ts';
 
 export interface MerchantSettings {
   default_payment?: { method: string; provider: string };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { listProducts } from '../../store/products.repository.ts';
-import type { App } from '../../platform/http/app.ts';
-import { page, presentProduct } from '../../platform/http/presenters.ts';
-import { listQuery } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from '../../platform/http/route-deps.ts';
+import { listProducts } from '../products.repository.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { page, presentProduct } from '../../../platform/http/presenters.ts';
+import { listQuery } from '../../../platform/http/schemas.ts';
+import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
 const query = listQuery.extend({ active: z.enum(['true', 'false']).optional(), category: z.string().trim().min(1).max(100).optional() });
 

@@ -1,10 +1,10 @@
 // The first start in sandbox mode creates a demo merchant with a small catalog, so
 // a new user has something to try within a minute. Its API key is returned once.
-import type { Tx } from '../platform/store/db.ts';
-import { countMerchants } from '../store/merchants.repository.ts';
-import type { AppContext } from '../platform/context.ts';
-import { createMerchant } from './merchants.ts';
-import { createProduct } from './products.ts';
+import type { Tx } from '../../platform/store/db.ts';
+import { countMerchants } from './merchants.repository.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { createMerchant } from './merchants.create.ts';
+import { createProduct } from '../catalog/catalog.products.ts';
 
 export const DEMO_PRODUCTS = [
   { retailer_id: 'masala-chai', name: 'Masala chai (250 g)', price: 24_900, currency: 'INR', description: 'Assam tea with cardamom, ginger and clove' },

@@ -1,7 +1,7 @@
 // Every column that holds a SecretBox value (`v1.<kid>.<iv>.<ct>`), so a key rotation can
 // find them all. A new sealed column must be listed here, or `chatcart keys reencrypt`
 // would leave it on the old key (test/integration/secrets-reencrypt.test.ts seals every one).
-import type { Queryable } from '../platform/store/db.ts';
+import type { Queryable } from '../../platform/store/db.ts';
 
 export interface SealedColumn {
   table: string;

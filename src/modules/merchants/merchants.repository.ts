@@ -1,4 +1,4 @@
-import type { Queryable } from '../platform/store/db.ts';
+import type { Queryable } from '../../platform/store/db.ts';
 
 export interface MerchantRow {
   id: string;

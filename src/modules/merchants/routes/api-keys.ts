@@ -1,14 +1,14 @@
 // API keys: create (shown once), list (prefix only), rotate (old key ends now or
 // after a grace period), revoke. Small enough to share one file.
 import { z } from 'zod';
-import { createApiKey, revokeApiKey, rotateApiKey } from '../../app/api-keys.ts';
-import { ok } from '../../domain/result.ts';
-import { listApiKeys } from '../../store/merchants.repository.ts';
-import type { App } from '../../platform/http/app.ts';
-import { mutate } from '../../platform/http/mutation.ts';
-import { presentApiKey } from '../../platform/http/presenters.ts';
-import { idParam } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from '../../platform/http/route-deps.ts';
+import { createApiKey, revokeApiKey, rotateApiKey } from '../merchants.api-keys.ts';
+import { ok } from '../../../domain/result.ts';
+import { listApiKeys } from '../merchants.repository.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { mutate } from '../../../platform/http/mutation.ts';
+import { presentApiKey } from '../../../platform/http/presenters.ts';
+import { idParam } from '../../../platform/http/schemas.ts';
+import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
 const tags = ['api_keys'];
 

@@ -3,10 +3,10 @@
 // runs `chatcart keys reencrypt`, and can then drop the old key. Safe to run again and
 // beside running servers: each batch is one transaction with its rows locked, and a
 // value that changed since it was read is left to the writer that changed it.
-import { sealedKeyId } from '../adapters/secrets/secret-box.ts';
-import { countSealedByKey, listSealedNotUnder, replaceSealed, SEALED_COLUMNS } from '../store/sealed-secrets.repository.ts';
-import type { AppContext } from '../platform/context.ts';
-import { err, ok, type Result } from '../domain/result.ts';
+import { sealedKeyId } from '../../adapters/secrets/secret-box.ts';
+import { countSealedByKey, listSealedNotUnder, replaceSealed, SEALED_COLUMNS } from './sealed-secrets.repository.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
 
 export interface ReencryptReport {
   key_id: string;

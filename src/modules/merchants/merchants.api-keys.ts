@@ -2,13 +2,13 @@
 // enough for a high-entropy key and lets us find the key by its hash). The prefix
 // (mode + first characters) is what lists show.
 import crypto from 'node:crypto';
-import { newId, newSecretToken } from '../domain/ids.ts';
-import { domainError } from '../domain/errors.ts';
-import { err, ok, type Result } from '../domain/result.ts';
-import type { Tx } from '../platform/store/db.ts';
-import * as repo from '../store/merchants.repository.ts';
-import type { ApiKeyRow } from '../store/merchants.repository.ts';
-import type { AppContext, Mode } from '../platform/context.ts';
+import { newId, newSecretToken } from '../../domain/ids.ts';
+import { domainError } from '../../domain/errors.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import type { Tx } from '../../platform/store/db.ts';
+import * as repo from './merchants.repository.ts';
+import type { ApiKeyRow } from './merchants.repository.ts';
+import type { AppContext, Mode } from '../../platform/context.ts';
 
 export const hashApiKey = (key: string): string => crypto.createHash('sha256').update(key).digest('hex');
 

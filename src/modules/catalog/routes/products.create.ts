@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { createProduct } from '../../app/products.ts';
-import type { App } from '../../platform/http/app.ts';
-import { mutate } from '../../platform/http/mutation.ts';
-import { presentProduct } from '../../platform/http/presenters.ts';
-import { currencyCode, positiveAmount } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from '../../platform/http/route-deps.ts';
+import { createProduct } from '../catalog.products.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { mutate } from '../../../platform/http/mutation.ts';
+import { presentProduct } from '../../../platform/http/presenters.ts';
+import { currencyCode, positiveAmount } from '../../../platform/http/schemas.ts';
+import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
 export const productBody = z.strictObject({
   retailer_id: z.string().min(1).max(100),

@@ -1,12 +1,12 @@
-import { domainError } from '../domain/errors.ts';
-import { newId } from '../domain/ids.ts';
-import { isCurrency } from '../domain/money.ts';
-import { err, ok, type Result } from '../domain/result.ts';
-import { isUniqueViolation, type Tx } from '../platform/store/db.ts';
-import * as repo from '../store/products.repository.ts';
-import type { AppContext } from '../platform/context.ts';
-import { checkTargetUrl } from '../adapters/outbound-webhooks/ssrf.ts';
-import { webhookNetworkPolicy } from './webhooks.policy.ts';
+import { domainError } from '../../domain/errors.ts';
+import { newId } from '../../domain/ids.ts';
+import { isCurrency } from '../../domain/money.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { isUniqueViolation, type Tx } from '../../platform/store/db.ts';
+import * as repo from './products.repository.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { checkTargetUrl } from '../../adapters/outbound-webhooks/ssrf.ts';
+import { webhookNetworkPolicy } from '../../app/webhooks.policy.ts';
 
 /**
  * Image URLs are fetched by others (Meta's catalog, browsers) and may be fetched by us

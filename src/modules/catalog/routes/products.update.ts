@@ -1,9 +1,9 @@
-import { updateProduct } from '../../app/products.ts';
-import type { App } from '../../platform/http/app.ts';
-import { mutate } from '../../platform/http/mutation.ts';
-import { presentProduct } from '../../platform/http/presenters.ts';
-import { idParam } from '../../platform/http/schemas.ts';
-import type { RouteDeps } from '../../platform/http/route-deps.ts';
+import { updateProduct } from '../catalog.products.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { mutate } from '../../../platform/http/mutation.ts';
+import { presentProduct } from '../../../platform/http/presenters.ts';
+import { idParam } from '../../../platform/http/schemas.ts';
+import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { productBody } from './products.create.ts';
 
 const patchBody = productBody.omit({ retailer_id: true }).partial().extend({ description: productBody.shape.description.nullable(), image_url: productBody.shape.image_url.nullable() });
