@@ -9,7 +9,7 @@
 // Each row reports transactions (transfers) and postings per second and latency per booking.
 import { inTransaction } from '../src/platform/context.ts';
 import { postAndProject, postManyAndProject } from '../src/app/ledger.ts';
-import { createOrder } from '../src/app/orders.create.ts';
+import { createOrder } from '../src/modules/orders/orders.create.ts';
 import { captureApplied, payout, providerFee, type LedgerEntry } from '../src/domain/ledger/postings.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';

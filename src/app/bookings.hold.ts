@@ -17,13 +17,13 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { deleteUncommittedHold, getBookingByFlowToken, getBookingService, insertHeldBooking, listLiveBookings, updateBooking, type BookingRow, type BookingServiceRow } from '../store/bookings.repository.ts';
 import type { Queryable, Tx } from '../platform/store/db.ts';
 import { getMerchant } from '../modules/merchants/merchants.repository.ts';
-import { getOrder, type OrderRow } from '../store/orders.repository.ts';
+import { getOrder, type OrderRow } from '../modules/orders/orders.repository.ts';
 import { recordBookingEvent } from './bookings.lifecycle.ts';
 import { getBookingSettings, type BookingSettings } from './bookings.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { MerchantSettings } from '../modules/merchants/merchants.create.ts';
-import { createOrder } from './orders.create.ts';
-import type { PaymentMethod } from './payment-methods.ts';
+import { createOrder } from '../modules/orders/orders.create.ts';
+import type { PaymentMethod } from '../modules/payments/payments.methods.ts';
 
 async function availabilityInput(q: Queryable, service: BookingServiceRow, settings: BookingSettings, now: Date, from: string, days: number): Promise<AvailabilityInput> {
   const period = periodOf(settings.time_zone, from, days);

@@ -11,10 +11,10 @@ import { err, ok, type Result } from '../domain/result.ts';
 import * as repo from '../store/bookings.repository.ts';
 import type { Queryable, Tx } from '../platform/store/db.ts';
 import { getMerchant, updateMerchantSettings } from '../modules/merchants/merchants.repository.ts';
-import { getOrder } from '../store/orders.repository.ts';
+import { getOrder } from '../modules/orders/orders.repository.ts';
 import type { Actor, AppContext } from '../platform/context.ts';
 import { recordBookingEvent } from './bookings.lifecycle.ts';
-import { cancelOrder } from './orders.change.ts';
+import { cancelOrder } from '../modules/orders/orders.change.ts';
 
 export interface BookingSettings {
   /** IANA zone the weekly hours are read in (merchants.settings.time_zone). */

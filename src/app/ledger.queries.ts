@@ -2,7 +2,7 @@
 // order's books. Every query is keyed by the merchant.
 import type { Queryable } from '../platform/store/db.ts';
 import { ledgerBalances, listLedgerTransactions, listPostingsOf, type BalanceRow, type LedgerFilter, type LedgerPostingRow, type LedgerTransactionRow } from '../store/ledger.repository.ts';
-import { getOrder, type OrderRow } from '../store/orders.repository.ts';
+import { getOrder, type OrderRow } from '../modules/orders/orders.repository.ts';
 
 export type TransactionWithPostings = LedgerTransactionRow & { postings: LedgerPostingRow[] };
 

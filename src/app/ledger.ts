@@ -10,7 +10,7 @@ import { checkBalanced, disputeReinstated, disputeWithdrawn, payout, providerFee
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tx } from '../platform/store/db.ts';
 import { getLedgerTransactionByKey, getLedgerTransactionsByKeys, insertLedgerTransaction, insertLedgerTransactions, lockOrderRow, lockOrderRows, projectOrderAmounts, projectOrdersAmounts, type LedgerTransactionRow } from '../store/ledger.repository.ts';
-import type { OrderRow } from '../store/orders.repository.ts';
+import type { OrderRow } from '../modules/orders/orders.repository.ts';
 
 export interface Posted {
   transaction: LedgerTransactionRow;

@@ -4,8 +4,8 @@
 import { paymentIdFor, toBusinessEvent } from '../domain/business-events.ts';
 import type { Queryable } from '../platform/store/db.ts';
 import type { EventRow } from '../store/events.repository.ts';
-import { getOrder } from '../store/orders.repository.ts';
-import { getPayment } from '../store/payments.repository.ts';
+import { getOrder } from '../modules/orders/orders.repository.ts';
+import { getPayment } from '../modules/payments/payments.repository.ts';
 
 export async function businessEventBody(q: Queryable, ev: EventRow): Promise<string | null> {
   const order = ev.order_id ? await getOrder(q, ev.merchant_id, ev.order_id) : undefined;

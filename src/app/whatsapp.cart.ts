@@ -12,8 +12,8 @@ import { updateMessage } from '../store/whatsapp-messages.repository.ts';
 import type { WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { MerchantSettings } from '../modules/merchants/merchants.create.ts';
-import { createOrder } from './orders.create.ts';
-import type { PaymentMethod } from './payment-methods.ts';
+import { createOrder } from '../modules/orders/orders.create.ts';
+import type { PaymentMethod } from '../modules/payments/payments.methods.ts';
 import { reply } from './whatsapp.inbound.ts';
 
 type Cart = Extract<InboundMessage, { type: 'order' }>;

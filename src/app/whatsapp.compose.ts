@@ -7,8 +7,8 @@ import { ctaUrlMessage, orderDetailsMessage, orderStatusMessage, templateMessage
 import type { BeneficiaryInput, PaymentGatewayType } from '../adapters/whatsapp/order-details.parts.ts';
 import { formatMinor } from '../domain/money.ts';
 import type { Result } from '../domain/result.ts';
-import type { OrderRow } from '../store/orders.repository.ts';
-import type { PaymentRow } from '../store/payments.repository.ts';
+import type { OrderRow } from '../modules/orders/orders.repository.ts';
+import type { PaymentRow } from '../modules/payments/payments.repository.ts';
 import type { WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
 
 type Built = Result<Record<string, unknown>>;

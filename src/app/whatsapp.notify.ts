@@ -5,9 +5,9 @@
 import { newId } from '../domain/ids.ts';
 import type { Tx } from '../platform/store/db.ts';
 import { getMerchant } from '../modules/merchants/merchants.repository.ts';
-import { getOrder } from '../store/orders.repository.ts';
-import { ensureCheckoutObject } from './payments.checkout.ts';
-import { getPayment } from '../store/payments.repository.ts';
+import { getOrder } from '../modules/orders/orders.repository.ts';
+import { ensureCheckoutObject } from '../modules/payments/payments.checkout.ts';
+import { getPayment } from '../modules/payments/payments.repository.ts';
 import { insertMessage, updateMessage } from '../store/whatsapp-messages.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
 import type { AppContext } from '../platform/context.ts';

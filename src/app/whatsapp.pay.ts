@@ -3,15 +3,15 @@
 // only a trigger: the payment counts once Meta's lookup shows a successful
 // transaction whose amount, currency and reference match. Refunds go through Meta.
 import { toWhatsAppAmount, fromWhatsAppAmount } from '../domain/money.ts';
-import { getPayment, type PaymentRow } from '../store/payments.repository.ts';
+import { getPayment, type PaymentRow } from '../modules/payments/payments.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from '../store/whatsapp-numbers.repository.ts';
 import type { AppContext } from '../platform/context.ts';
 import { inTransaction } from '../platform/context.ts';
 import type { RefundResult } from '../platform/payment-provider.port.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from '../platform/payment-provider.port.ts';
-import { applyCapture, applyInFlight, type ApplyOutcome } from './payments.apply.ts';
-import { applyRefundOutcome } from './refunds.ts';
-import { findRefundByProviderId } from '../store/refunds.repository.ts';
+import { applyCapture, applyInFlight, type ApplyOutcome } from '../modules/payments/payments.apply.ts';
+import { applyRefundOutcome } from '../modules/payments/payments.refunds.ts';
+import { findRefundByProviderId } from '../modules/payments/refunds.repository.ts';
 import { graphFor, tokenFor } from './whatsapp.send.ts';
 
 export const usesMetaPayments = (p: Pick<PaymentRow, 'method'>) => p.method === 'whatsapp_gateway';

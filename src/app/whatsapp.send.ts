@@ -10,7 +10,7 @@ import { getNumber, updateNumber, type WhatsAppNumberRow } from '../store/whatsa
 import type { AppContext } from '../platform/context.ts';
 import { inTransaction } from '../platform/context.ts';
 import { recordEvent } from './events.ts';
-import { schedulePoll } from './payments.lookup.ts';
+import { schedulePoll } from '../modules/payments/payments.lookup.ts';
 import type { SendBudget } from './whatsapp.budget.ts';
 
 export const WINDOW_MS = 24 * 3600_000;

@@ -3,8 +3,8 @@
 import type { AppContext } from '../platform/context.ts';
 import { purgeKeysBefore } from '../platform/http/idempotency.repository.ts';
 import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
-import { listExpiredOpenOrders } from '../store/orders.repository.ts';
-import { paymentJobHandlers } from '../jobs/payment-handlers.ts';
+import { listExpiredOpenOrders } from '../modules/orders/orders.repository.ts';
+import { paymentJobHandlers } from '../modules/payments/payments.jobs.ts';
 import { whatsappJobHandlers } from '../jobs/whatsapp-handlers.ts';
 import { webhookJobHandlers } from '../jobs/webhook-handlers.ts';
 import { scheduleWebhookSweep } from '../app/webhooks.sweep.ts';

@@ -3,9 +3,9 @@
 // previous page (keyset pagination), so a 100k-row export is many small indexed
 // queries and never one result held in memory.
 import type { Queryable } from '../platform/store/db.ts';
-import type { OrderRow } from './orders.repository.ts';
-import type { PaymentRow } from './payments.repository.ts';
-import type { RefundRow } from './refunds.repository.ts';
+import type { OrderRow } from '../modules/orders/orders.repository.ts';
+import type { PaymentRow } from '../modules/payments/payments.repository.ts';
+import type { RefundRow } from '../modules/payments/refunds.repository.ts';
 
 export interface ExportPage {
   merchantId: string;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { createBookingFromToken } from '../../src/app/bookings.hold.ts';
 import { inTransaction } from '../../src/platform/context.ts';
-import { applyCapture } from '../../src/app/payments.apply.ts';
+import { applyCapture } from '../../src/modules/payments/payments.apply.ts';
 import { expectError, expectNo5xx, expectValidation, otherMerchant, walk } from '../support/e2e.ts';
 import { runUntilIdle } from '../support/pay.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';

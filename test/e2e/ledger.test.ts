@@ -3,7 +3,7 @@
 // and another merchant seeing none of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { accountFor } from '../../src/app/provider-accounts.ts';
+import { accountFor } from '../../src/modules/payments/payments.provider-accounts.ts';
 import { recordPayout } from '../../src/app/ledger.ts';
 import { expectError, expectNo5xx, expectValidation, otherMerchant, walk } from '../support/e2e.ts';
 import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';

@@ -5,7 +5,7 @@
 // matches it, another merchant sees nothing, and bad files are 400s with the line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { accountFor } from '../../src/app/provider-accounts.ts';
+import { accountFor } from '../../src/modules/payments/payments.provider-accounts.ts';
 import { recordProviderFee } from '../../src/app/ledger.ts';
 import { expectError, expectNo5xx, otherMerchant } from '../support/e2e.ts';
 import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';

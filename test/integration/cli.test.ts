@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { authenticate } from '../../src/modules/merchants/merchants.api-keys.ts';
-import { createOrder } from '../../src/app/orders.create.ts';
+import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { copyDatabase, tablesInDependencyOrder } from '../../src/platform/store/copy.ts';
 import { openPostgres, type Db } from '../../src/platform/store/db.ts';
 import { openStore } from '../../src/platform/store/open.ts';

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/platform/context.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
-import { cancelOrder } from '../../src/app/orders.change.ts';
-import { createOrder } from '../../src/app/orders.create.ts';
+import { cancelOrder } from '../../src/modules/orders/orders.change.ts';
+import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { copyDatabase, tablesInDependencyOrder } from '../../src/platform/store/copy.ts';
 import { openPglite, type Db } from '../../src/platform/store/db.ts';
@@ -13,7 +13,7 @@ import { reserveKey, completeKey } from '../../src/platform/http/idempotency.rep
 import { enqueueJob } from '../../src/platform/jobs/jobs.repository.ts';
 import { initSystemSetting } from '../../src/modules/merchants/merchants.repository.ts';
 import { migrate } from '../../src/platform/store/migrate.ts';
-import type { OrderRow } from '../../src/store/orders.repository.ts';
+import type { OrderRow } from '../../src/modules/orders/orders.repository.ts';
 import { insertProduct } from '../../src/modules/catalog/products.repository.ts';
 import { testContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';

@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/platform/context.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
-import { cancelOrder } from '../../src/app/orders.change.ts';
-import { createOrder, type CreateOrderInput } from '../../src/app/orders.create.ts';
+import { cancelOrder } from '../../src/modules/orders/orders.change.ts';
+import { createOrder, type CreateOrderInput } from '../../src/modules/orders/orders.create.ts';
 import { jobHandlers } from '../../src/composition/job-handlers.ts';
 import { JobRunner } from '../../src/platform/jobs/runner.ts';
 import { listJobs, type JobRow } from '../../src/platform/jobs/jobs.repository.ts';
-import { getOrder } from '../../src/store/orders.repository.ts';
-import { listPaymentsForOrder } from '../../src/store/payments.repository.ts';
+import { getOrder } from '../../src/modules/orders/orders.repository.ts';
+import { listPaymentsForOrder } from '../../src/modules/payments/payments.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 

@@ -7,7 +7,7 @@ import { storeFlowKeys } from '../../src/app/flows.keys.ts';
 import { claimFlowToken, issueFlowToken } from '../../src/app/flows.tokens.ts';
 import { orderFood } from '../../src/app/flows/order-food.flow.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
-import { createOrder } from '../../src/app/orders.create.ts';
+import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { isUniqueViolation } from '../../src/platform/store/db.ts';
 import { getFlowToken, setOrderFlowToken } from '../../src/store/flows.repository.ts';

@@ -13,19 +13,19 @@
 // Knobs: LEDGER_PROPERTY_RUNS (default 20), LEDGER_PROPERTY_SEED.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyDispute } from '../../src/app/disputes.ts';
+import { applyDispute } from '../../src/modules/payments/payments.disputes.ts';
 import { recordPayout, recordProviderFee } from '../../src/app/ledger.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
-import { createOrder } from '../../src/app/orders.create.ts';
-import { resolveReview } from '../../src/app/orders.review.ts';
-import { applyCapture } from '../../src/app/payments.apply.ts';
-import { applyRefundOutcome, createRefund } from '../../src/app/refunds.ts';
+import { createOrder } from '../../src/modules/orders/orders.create.ts';
+import { resolveReview } from '../../src/modules/payments/payments.review.ts';
+import { applyCapture } from '../../src/modules/payments/payments.apply.ts';
+import { applyRefundOutcome, createRefund } from '../../src/modules/payments/payments.refunds.ts';
 import type { Tx } from '../../src/platform/store/db.ts';
 import { ledgerBalances, unbalancedLedgerTransactions } from '../../src/store/ledger.repository.ts';
-import { getOrder, type OrderRow } from '../../src/store/orders.repository.ts';
-import { listPaymentsForOrder } from '../../src/store/payments.repository.ts';
-import { listProviderPaymentsForOrder } from '../../src/store/provider-payments.repository.ts';
-import { listRefundsForOrder } from '../../src/store/refunds.repository.ts';
+import { getOrder, type OrderRow } from '../../src/modules/orders/orders.repository.ts';
+import { listPaymentsForOrder } from '../../src/modules/payments/payments.repository.ts';
+import { listProviderPaymentsForOrder } from '../../src/modules/payments/provider-payments.repository.ts';
+import { listRefundsForOrder } from '../../src/modules/payments/refunds.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 

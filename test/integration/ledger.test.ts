@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { postAndProject, postManyAndProject, recordPayout, recordProviderFee } from '../../src/app/ledger.ts';
 import { orderLedger } from '../../src/app/ledger.queries.ts';
-import { createOrder } from '../../src/app/orders.create.ts';
+import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { captureApplied, providerFee } from '../../src/domain/ledger/postings.ts';
 import { openPglite } from '../../src/platform/store/db.ts';
 import { ledgerBalances, listLedgerTransactions, unbalancedLedgerTransactions } from '../../src/store/ledger.repository.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox, keyId, sealedKeyId } from '../../src/adapters/secrets/secret-box.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
-import { openProviderAccount, setProviderAccount } from '../../src/app/provider-accounts.ts';
+import { openProviderAccount, setProviderAccount } from '../../src/modules/payments/payments.provider-accounts.ts';
 import { reencryptSecrets } from '../../src/modules/merchants/merchants.secrets-reencrypt.ts';
 import { storeFlowKeys } from '../../src/app/flows.keys.ts';
 import { createEndpoint } from '../../src/app/webhooks.endpoints.ts';

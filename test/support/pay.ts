@@ -16,7 +16,7 @@ export async function payOrder(s: TestServer, payUrl: string, outcome: 'success'
 }
 
 export async function sandboxPspAuth(s: TestServer): Promise<string> {
-  const { openProviderAccount } = await import('../../src/app/provider-accounts.ts');
+  const { openProviderAccount } = await import('../../src/modules/payments/payments.provider-accounts.ts');
   const acc = (await openProviderAccount(s.ctx, s.ctx.db, s.merchantId, 'sandbox'))!;
   return `Basic ${Buffer.from(`${acc.credentials['key_id']}:${acc.credentials['key_secret']}`).toString('base64')}`;
 }

@@ -10,8 +10,8 @@ import { z } from 'zod';
 import { getOrderIdByFlowToken, setOrderFlowToken } from '../../store/flows.repository.ts';
 import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import type { MerchantSettings } from '../../modules/merchants/merchants.create.ts';
-import { createOrder } from '../orders.create.ts';
-import type { PaymentMethod } from '../payment-methods.ts';
+import { createOrder } from '../../modules/orders/orders.create.ts';
+import type { PaymentMethod } from '../../modules/payments/payments.methods.ts';
 import { screen, type FlowCall, type FlowCompletion, type FlowDefinition, type FlowStep } from './flow.types.ts';
 import { cartSummary, cartText, clip, countryFor, dishNames, loadMenu, MAX_OPTIONS, money, priceCart, type Menu } from './order-food.menu.ts';
 

@@ -1,8 +1,8 @@
 // Rows to API objects. Times are ISO 8601 UTC; amounts are integers in minor units.
 import type { EventRow } from '../../store/events.repository.ts';
 import type { ApiKeyRow } from '../../modules/merchants/merchants.repository.ts';
-import type { OrderRow } from '../../store/orders.repository.ts';
-import type { PaymentRow } from '../../store/payments.repository.ts';
+import type { OrderRow } from '../../modules/orders/orders.repository.ts';
+import type { PaymentRow } from '../../modules/payments/payments.repository.ts';
 import type { ProductRow } from '../../modules/catalog/products.repository.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());

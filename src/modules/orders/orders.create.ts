@@ -1,0 +1,154 @@
+// Creating an order: price it from the catalog (our products table is the price of
+// record), check the totals and the payment route, then write the order, its first
+// payment attempt, the event and the jobs (expiry, bill) in one transaction.
+import { domainError } from '../../domain/errors.ts';
+import { newId, newReferenceId, newSecretToken } from '../../domain/ids.ts';
+import { isCurrency } from '../../domain/money.ts';
+import { computeTotals, type LineInput } from '../../domain/order/order.totals.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import type { Tx } from '../../platform/store/db.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
+import { getMerchant } from '../merchants/merchants.repository.ts';
+import { insertOrder, updateOrder, type OrderItem, type OrderRow } from './orders.repository.ts';
+import { insertPayment, referenceIdTaken, type PaymentRow } from '../payments/payments.repository.ts';
+import { getProductsByRetailerIds } from '../catalog/products.repository.ts';
+import type { Actor, AppContext } from '../../platform/context.ts';
+import { recordEvent } from '../../app/events.ts';
+import type { MerchantSettings } from '../merchants/merchants.create.ts';
+import { checkPaymentRoute, type PaymentMethod } from '../payments/payments.methods.ts';
+
+export interface CreateOrderInput {
+  customer: { wa_id: string; name?: string | undefined };
+  currency: string;
+  items: { retailer_id?: string | undefined; name?: string | undefined; amount?: number | undefined; sale_amount?: number | undefined; quantity: number }[];
+  tax?: { amount: number; description?: string | undefined } | undefined;
+  shipping?: { amount: number; description?: string | undefined } | undefined;
+  discount?: { amount: number; description?: string | undefined } | undefined;
+  goods_type?: 'digital-goods' | 'physical-goods' | undefined;
+  shipping_address?: Record<string, string | undefined> | undefined;
+  payment: { method: PaymentMethod; provider?: string | undefined };
+  expires_in?: number | undefined;
+  send?: boolean | undefined;
+  metadata?: Record<string, string> | undefined;
+}
+
+export const DEFAULT_EXPIRES_IN = 86_400;
+
+const invalid = (message: string, path: string) => err(domainError('validation_error', message, { path }));
+
+async function priceItems(tx: Tx, merchantId: string, input: CreateOrderInput): Promise<Result<Omit<OrderItem, 'line_total'>[]>> {
+  const ids = [...new Set(input.items.map((i) => i.retailer_id).filter((x): x is string => !!x))];
+  const catalog = new Map((await getProductsByRetailerIds(tx, merchantId, ids)).map((p) => [p.retailer_id, p]));
+  const out: Omit<OrderItem, 'line_total'>[] = [];
+  for (const [i, item] of input.items.entries()) {
+    const product = item.retailer_id ? catalog.get(item.retailer_id) : undefined;
+    if (product) {
+      if (!product.active) return invalid(`items.${i}: product ${product.retailer_id} is not active`, `items.${i}.retailer_id`);
+      if (product.currency !== input.currency) {
+        return invalid(`items.${i}: product ${product.retailer_id} is priced in ${product.currency}, not ${input.currency}`, `items.${i}.retailer_id`);
+      }
+      if (item.amount !== undefined && item.amount !== product.price) {
+        return invalid(`items.${i}.amount: the catalog price of ${product.retailer_id} is ${product.price}; omit amount to use it`, `items.${i}.amount`);
+      }
+      out.push({ retailer_id: product.retailer_id, product_id: product.id, name: item.name ?? product.name, amount: product.price, sale_amount: item.sale_amount ?? null, quantity: item.quantity });
+    } else {
+      if (item.name === undefined || item.amount === undefined) {
+        return item.retailer_id
+          ? invalid(`items.${i}.retailer_id: no product ${item.retailer_id} in the catalog (give name and amount for an item outside it)`, `items.${i}.retailer_id`)
+          : invalid(`items.${i}: an item outside the catalog needs name and amount`, `items.${i}`);
+      }
+      out.push({ retailer_id: item.retailer_id ?? null, product_id: null, name: item.name, amount: item.amount, sale_amount: item.sale_amount ?? null, quantity: item.quantity });
+    }
+  }
+  return ok(out);
+}
+
+/** A reference id not yet used by this merchant (unique per merchant; collisions are astronomically rare). */
+export async function freshReferenceId(tx: Tx, merchantId: string): Promise<string> {
+  for (;;) {
+    const ref = newReferenceId();
+    if (!(await referenceIdTaken(tx, merchantId, ref))) return ref;
+  }
+}
+
+export async function createOrder(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, input: CreateOrderInput): Promise<Result<{ order: OrderRow; payment: PaymentRow }>> {
+  if (!isCurrency(input.currency)) return invalid(`currency: ${input.currency} is not an ISO 4217 currency`, 'currency');
+  const goodsType = input.goods_type ?? 'digital-goods';
+  if (goodsType === 'physical-goods' && input.payment.method !== 'payment_link' && !input.shipping_address) {
+    return invalid('shipping_address is required for physical-goods billed on WhatsApp', 'shipping_address');
+  }
+  const merchant = await getMerchant(tx, merchantId);
+  if (!merchant) return err(domainError('not_found', 'merchant not found'));
+  const settings = merchant.settings as MerchantSettings;
+  const provider = input.payment.provider ?? (settings.default_payment?.method === input.payment.method ? settings.default_payment.provider : undefined);
+  if (!provider) return invalid('payment.provider is required: this merchant has no default provider for this method', 'payment.provider');
+  const route = checkPaymentRoute(ctx.mode, input.payment.method, provider, input.currency);
+  if (!route.ok) return route;
+
+  const priced = await priceItems(tx, merchantId, input);
+  if (!priced.ok) return priced;
+  const totals = computeTotals({
+    items: priced.value.map((i): LineInput => ({ amount: i.amount, sale_amount: i.sale_amount, quantity: i.quantity })),
+    tax: input.tax?.amount ?? 0,
+    shipping: input.shipping?.amount ?? 0,
+    discount: input.discount?.amount ?? 0,
+  });
+  if (!totals.ok) return totals;
+
+  const now = ctx.clock.now();
+  const expiresAt = new Date(now.getTime() + (input.expires_in ?? DEFAULT_EXPIRES_IN) * 1000);
+  const orderId = newId('ord');
+  const paymentId = newId('pay');
+  const items: OrderItem[] = priced.value.map((i, n) => ({ ...i, line_total: totals.value.lines[n]!.line_total }));
+  let order = await insertOrder(tx, {
+    id: orderId,
+    merchant_id: merchantId,
+    status: 'pending',
+    payment_status: 'unpaid',
+    currency: input.currency,
+    items,
+    subtotal: totals.value.subtotal,
+    tax: totals.value.tax,
+    tax_description: input.tax?.description ?? null,
+    shipping: totals.value.shipping,
+    shipping_description: input.shipping?.description ?? null,
+    discount: totals.value.discount,
+    discount_description: input.discount?.description ?? null,
+    total: totals.value.total,
+    customer_wa_id: input.customer.wa_id,
+    customer_name: input.customer.name ?? null,
+    goods_type: goodsType,
+    shipping_address: (input.shipping_address as Record<string, unknown> | undefined) ?? null,
+    current_payment_id: null,
+    expires_at: expiresAt,
+    metadata: input.metadata ?? {},
+    now,
+  });
+  const payment = await insertPayment(tx, {
+    id: paymentId,
+    merchant_id: merchantId,
+    order_id: orderId,
+    reference_id: await freshReferenceId(tx, merchantId),
+    method: input.payment.method,
+    provider: route.value,
+    status: 'created',
+    amount: order.total,
+    currency: order.currency,
+    // Only payment links have our hosted page; WhatsApp-native bills are paid in the chat.
+    pay_token: input.payment.method === 'payment_link' ? newSecretToken(24) : null,
+    expires_at: expiresAt,
+    now,
+  });
+  order = await updateOrder(tx, merchantId, orderId, { current_payment_id: payment.id }, now);
+  await recordEvent(ctx, tx, actor, {
+    merchantId,
+    orderId,
+    type: 'order.created',
+    data: { total: order.total, currency: order.currency, payment_id: payment.id, reference_id: payment.reference_id, method: payment.method, provider: payment.provider },
+  });
+  await enqueueJob(tx, { kind: 'order.expire', merchantId, payload: { order_id: orderId }, runAt: expiresAt, dedupeKey: `order.expire:${orderId}` });
+  if (input.send ?? true) {
+    await enqueueJob(tx, { kind: 'bill.send', merchantId, payload: { order_id: orderId, payment_id: payment.id }, runAt: now, dedupeKey: `bill.send:${payment.id}` });
+  }
+  return ok({ order, payment });
+}

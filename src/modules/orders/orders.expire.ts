@@ -1,0 +1,46 @@
+// Expiry without races: before an order expires, each open bill's checkout object
+// is closed at its provider and looked up one last time, so a payment made in the
+// last seconds is counted, and one still pending holds expiry back for a grace period.
+// A provider that refuses the call (a 4xx, or a merchant whose WhatsApp payments are not
+// configured) does not hold expiry back forever: the order expires, and a payment that
+// lands later still takes the late-payment path (manual_review). Outages are retried.
+import { getOrder } from './orders.repository.ts';
+import { listPaymentsForOrder } from '../payments/payments.repository.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/context.ts';
+import { expireOrder } from './orders.change.ts';
+import { LATE_GRACE_MS, lookupAttempt } from '../payments/payments.lookup.ts';
+import { accountFor } from '../payments/payments.provider-accounts.ts';
+import { usesMetaPayments } from '../../app/whatsapp.pay.ts';
+import type { Result } from '../../domain/result.ts';
+import { ProviderRejectedError } from '../../platform/payment-provider.port.ts';
+
+export async function expireWithProvider(ctx: AppContext, merchantId: string, orderId: string): Promise<Result<{ expired: boolean; retryAt?: Date }>> {
+  const order = await getOrder(ctx.db, merchantId, orderId);
+  const now = ctx.clock.now();
+  if (order && order.status === 'pending' && ['unpaid', 'failed', 'pending'].includes(order.payment_status) && order.expires_at.getTime() <= now.getTime()) {
+    for (const a of await listPaymentsForOrder(ctx.db, merchantId, orderId)) {
+      if (!['created', 'pending', 'failed'].includes(a.status)) continue;
+      if (usesMetaPayments(a)) {
+        // No checkout object to close: the bubble's pay button ends at the bill's expiration.
+        await unlessRefused(ctx, a.id, () => lookupAttempt(ctx, merchantId, a.id));
+        continue;
+      }
+      if (!a.provider_object_id) continue;
+      const acc = await accountFor(ctx, merchantId, a.provider);
+      if (!acc.ok) continue;
+      await unlessRefused(ctx, a.id, () => acc.value.adapter.cancel(acc.value.account.credentials, a.provider_object_id!));
+      await unlessRefused(ctx, a.id, () => lookupAttempt(ctx, merchantId, a.id));
+    }
+  }
+  return inTransaction(ctx, (tx) => expireOrder(ctx, tx, merchantId, orderId, { graceUntil: order ? new Date(order.expires_at.getTime() + LATE_GRACE_MS) : undefined }));
+}
+
+async function unlessRefused(ctx: AppContext, paymentId: string, call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (e) {
+    if (!(e instanceof ProviderRejectedError)) throw e;
+    ctx.log.warn({ payment_id: paymentId, err: e.message }, 'provider refused the call at expiry: expiring without it');
+  }
+}

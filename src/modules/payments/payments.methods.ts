@@ -1,0 +1,32 @@
+// The method × provider table of the API contract: which providers can serve which
+// bill, and where. Enforced when an order or bill is created.
+import { domainError } from '../../domain/errors.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import type { Mode } from '../../platform/context.ts';
+
+export const PAYMENT_METHODS = ['payment_link', 'whatsapp_gateway', 'whatsapp_upi'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export const PROVIDERS = ['sandbox', 'razorpay', 'stripe', 'payu', 'billdesk', 'zaakpay'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const METHOD_TABLE: Record<PaymentMethod, { providers: readonly Provider[]; currencies?: readonly string[] }> = {
+  payment_link: { providers: ['sandbox', 'razorpay', 'stripe'] },
+  // In sandbox mode the Cloud API double plays the WhatsApp side of the gateway.
+  whatsapp_gateway: { providers: ['razorpay', 'payu', 'billdesk', 'zaakpay', 'sandbox'], currencies: ['INR'] },
+  whatsapp_upi: { providers: ['razorpay', 'sandbox'], currencies: ['INR'] },
+};
+
+export function checkPaymentRoute(mode: Mode, method: PaymentMethod, provider: string, currency: string): Result<Provider> {
+  const row = METHOD_TABLE[method];
+  if (!(row.providers as readonly string[]).includes(provider)) {
+    return err(domainError('validation_error', `payment.provider ${provider} cannot serve ${method}; use one of ${row.providers.join(', ')}`, { path: 'payment.provider' }));
+  }
+  if (provider === 'sandbox' && mode === 'live') {
+    return err(domainError('validation_error', 'the sandbox provider is not available in live mode', { path: 'payment.provider' }));
+  }
+  if (row.currencies && !row.currencies.includes(currency)) {
+    return err(domainError('validation_error', `${method} takes only ${row.currencies.join(', ')}`, { path: 'currency' }));
+  }
+  return ok(provider as Provider);
+}

@@ -1,0 +1,19 @@
+// What to do with money that should not be kept. Both default to giving it back:
+// a merchant who wants to look first sets `review` / `keep` in its settings.
+import type { Queryable } from '../../platform/store/db.ts';
+import { getMerchant } from '../merchants/merchants.repository.ts';
+
+export interface MerchantPolicies {
+  /** A late or mismatched payment (manual_review): refund it at once, or wait for POST /review. */
+  review: 'refund' | 'review';
+  /** A second capture for a paid order: refund it, or keep it (flagged). */
+  extra_capture: 'refund' | 'keep';
+}
+
+export const DEFAULT_POLICIES: MerchantPolicies = { review: 'refund', extra_capture: 'refund' };
+
+export async function getMerchantPolicies(q: Queryable, merchantId: string): Promise<MerchantPolicies> {
+  const m = await getMerchant(q, merchantId);
+  const p = (m?.settings['payment_policies'] ?? {}) as Partial<MerchantPolicies>;
+  return { ...DEFAULT_POLICIES, ...p };
+}
