@@ -6,7 +6,7 @@
 // one-winner rule (always 0, or the benchmark is reporting a bug).
 import crypto from 'node:crypto';
 import { decryptFlowResponse, encryptFlowRequest } from '../src/adapters/flows/flow-crypto.ts';
-import { whatsappAppSecret } from '../src/app/whatsapp-numbers.ts';
+import { whatsappAppSecret } from '../src/modules/whatsapp/whatsapp.numbers.ts';
 import { fmt, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { percentile } from './support/load.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';

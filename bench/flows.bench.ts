@@ -12,7 +12,7 @@
 // p99 well under 100 ms.
 import crypto from 'node:crypto';
 import { decryptFlowRequest, decryptFlowResponse, encryptFlowRequest, encryptFlowResponse, generateFlowKeyPair } from '../src/adapters/flows/flow-crypto.ts';
-import { whatsappAppSecret } from '../src/app/whatsapp-numbers.ts';
+import { whatsappAppSecret } from '../src/modules/whatsapp/whatsapp.numbers.ts';
 import { fmt, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { percentile, runLoad } from './support/load.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';

@@ -5,7 +5,7 @@ import { purgeKeysBefore } from '../platform/http/idempotency.repository.ts';
 import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { listExpiredOpenOrders } from '../modules/orders/orders.repository.ts';
 import { paymentJobHandlers } from '../modules/payments/payments.jobs.ts';
-import { whatsappJobHandlers } from '../jobs/whatsapp-handlers.ts';
+import { whatsappJobHandlers } from '../modules/whatsapp/whatsapp.jobs.ts';
 import { webhookJobHandlers } from '../jobs/webhook-handlers.ts';
 import { scheduleWebhookSweep } from '../app/webhooks.sweep.ts';
 import { scheduleRetentionPurge } from '../app/retention.ts';

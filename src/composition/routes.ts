@@ -10,14 +10,14 @@ import * as bookingsGet from '../http/routes/bookings.get.ts';
 import * as bookingsList from '../http/routes/bookings.list.ts';
 import * as eventsList from '../http/routes/events.list.ts';
 import * as exportsCsv from '../http/routes/exports.csv.ts';
-import * as flowsEndpoint from '../http/routes/flows.endpoint.ts';
-import * as flows from '../http/routes/flows.routes.ts';
-import * as flowsKeywords from '../http/routes/flows.keywords.ts';
+import * as flowsEndpoint from '../modules/flows/routes/flows.endpoint.ts';
+import * as flows from '../modules/flows/routes/flows.ts';
+import * as flowsKeywords from '../modules/flows/routes/flows.keywords.ts';
 import * as health from '../http/routes/health.get.ts';
 import * as ledgerBalances from '../http/routes/ledger.balances.ts';
 import * as ledgerTransactions from '../http/routes/ledger.transactions.ts';
 import * as home from '../http/routes/home.get.ts';
-import * as messagesList from '../http/routes/messages.list.ts';
+import * as messagesList from '../modules/whatsapp/routes/messages.list.ts';
 import * as metrics from '../http/routes/metrics.get.ts';
 import * as openapi from '../platform/http/openapi.get.ts';
 import * as ordersBill from '../modules/orders/routes/orders.bill.ts';
@@ -42,7 +42,7 @@ import * as reconciliationsRerun from '../http/routes/reconciliations.rerun.ts';
 import * as settingsBooking from '../http/routes/settings.booking.ts';
 import * as settingsPayments from '../modules/payments/routes/settings.payments.ts';
 import * as settingsProviders from '../modules/payments/routes/settings.providers.ts';
-import * as settingsWhatsApp from '../http/routes/settings.whatsapp.ts';
+import * as settingsWhatsApp from '../modules/whatsapp/routes/settings.whatsapp.ts';
 import * as webhookEndpointsAttempts from '../http/routes/webhook-endpoints.attempts.ts';
 import * as webhookEndpointsCreate from '../http/routes/webhook-endpoints.create.ts';
 import * as webhookEndpointsList from '../http/routes/webhook-endpoints.list.ts';
@@ -51,7 +51,7 @@ import * as webhookEndpointsRotate from '../http/routes/webhook-endpoints.rotate
 import * as webhookEndpointsSendTest from '../http/routes/webhook-endpoints.send-test.ts';
 import * as webhookEndpointsUpdate from '../http/routes/webhook-endpoints.update.ts';
 import * as webhooksProviders from '../modules/payments/routes/provider-webhooks.ts';
-import * as webhooksWhatsApp from '../http/routes/webhooks.whatsapp.ts';
+import * as webhooksWhatsApp from '../modules/whatsapp/routes/webhook.ts';
 
 const v1 = [
   productsCreate, productsList, productsGet, productsUpdate,

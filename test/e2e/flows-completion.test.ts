@@ -7,10 +7,10 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { issueFlowToken } from '../../src/app/flows.tokens.ts';
-import { orderFood } from '../../src/app/flows/order-food.flow.ts';
-import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
-import { getFlowToken } from '../../src/store/flows.repository.ts';
+import { issueFlowToken } from '../../src/modules/flows/flows.tokens.ts';
+import { orderFood } from '../../src/modules/flows/definitions/order-food.flow.ts';
+import { whatsappAppSecret } from '../../src/modules/whatsapp/whatsapp.numbers.ts';
+import { getFlowToken } from '../../src/modules/flows/flows.repository.ts';
 import { otherMerchant } from '../support/e2e.ts';
 import { flowClient } from '../support/flows.ts';
 import { runUntilIdle } from '../support/pay.ts';

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { getFlowToken } from '../../src/store/flows.repository.ts';
+import { getFlowToken } from '../../src/modules/flows/flows.repository.ts';
 import { flowClient } from '../support/flows.ts';
 import { expectError, otherMerchant } from '../support/e2e.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';

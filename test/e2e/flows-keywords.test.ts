@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
+import { whatsappAppSecret } from '../../src/modules/whatsapp/whatsapp.numbers.ts';
 import { expectError, expectValidation, otherMerchant } from '../support/e2e.ts';
 import { runUntilIdle } from '../support/pay.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';

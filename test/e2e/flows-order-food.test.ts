@@ -5,7 +5,7 @@
 // order exactly once, the bill goes out, and the customer pays it through the sandbox PSP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { getFlowToken } from '../../src/store/flows.repository.ts';
+import { getFlowToken } from '../../src/modules/flows/flows.repository.ts';
 import { flowHarness, type FlowClient } from '../support/flows.ts';
 import { payOrder } from '../support/pay.ts';
 import type { TestServer } from '../support/server.ts';

@@ -2,7 +2,7 @@
 // cleared with PATCH, shown in every product, filtered with ?category=, bounded — and
 // the order-food flow's menu groups by it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMenu } from '../../src/app/flows/order-food.menu.ts';
+import { loadMenu } from '../../src/modules/flows/definitions/order-food.menu.ts';
 import { expectValidation, otherMerchant } from '../support/e2e.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 

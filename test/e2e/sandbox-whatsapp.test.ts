@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/platform/http/app.ts';
 import { registerSandboxWhatsApp } from '../../src/sandbox/whatsapp/wa.routes.ts';
-import { updateNumber } from '../../src/store/whatsapp-numbers.repository.ts';
+import { updateNumber } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
 import { otherMerchant } from '../support/e2e.ts';
 import { hmac, newCustomer, useWaHarness, type WaHarness } from '../support/wa-sandbox.ts';
 
@@ -37,7 +37,7 @@ describe('Graph API: auth and envelope', () => {
     const unknown = expectGraphError(await h.graph('/v24.0/123456789012345/messages', { body }), 400, 100);
     expect(unknown).toMatchObject({ error_subcode: 33, message: expect.stringContaining("Object with ID '123456789012345' does not exist") });
     const other = await otherMerchant(h.s, 'Other WA');
-    const { getNumberByMerchant } = await import('../../src/store/whatsapp-numbers.repository.ts');
+    const { getNumberByMerchant } = await import('../../src/modules/whatsapp/whatsapp-numbers.repository.ts');
     const theirs = (await getNumberByMerchant(h.s.ctx.db, other.merchantId))!;
     expectGraphError(await h.graph(`/v24.0/${theirs.phone_number_id}/messages`, { body }), 400, 100);
     expectGraphError(await h.graph(`/v24.0/${pnid}/messages`, { body, token: theirs.sandbox_access_token }), 400, 100);

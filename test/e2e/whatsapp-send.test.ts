@@ -14,11 +14,11 @@ import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { textMessage } from '../../src/adapters/whatsapp/message.builders.ts';
 import { signWebhook } from '../../src/adapters/whatsapp/signature.ts';
 import { inTransaction } from '../../src/platform/context.ts';
-import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
-import { processInbox } from '../../src/app/whatsapp.inbound.ts';
-import { queueMessage } from '../../src/app/whatsapp.outbox.ts';
-import { PAUSE_RECHECK_MS } from '../../src/app/whatsapp.send.ts';
-import { getNumberByMerchant } from '../../src/store/whatsapp-numbers.repository.ts';
+import { whatsappAppSecret } from '../../src/modules/whatsapp/whatsapp.numbers.ts';
+import { processInbox } from '../../src/modules/whatsapp/whatsapp.inbound.ts';
+import { queueMessage } from '../../src/modules/whatsapp/whatsapp.outbox.ts';
+import { PAUSE_RECHECK_MS } from '../../src/modules/whatsapp/whatsapp.send.ts';
+import { getNumberByMerchant } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const clock = new ManualClock(new Date());

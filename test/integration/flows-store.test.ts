@@ -3,14 +3,14 @@
 // per slot (the data model of the booking flow).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFlowKeyPair } from '../../src/adapters/flows/flow-crypto.ts';
-import { storeFlowKeys } from '../../src/app/flows.keys.ts';
-import { claimFlowToken, issueFlowToken } from '../../src/app/flows.tokens.ts';
-import { orderFood } from '../../src/app/flows/order-food.flow.ts';
+import { storeFlowKeys } from '../../src/modules/flows/flows.keys.ts';
+import { claimFlowToken, issueFlowToken } from '../../src/modules/flows/flows.tokens.ts';
+import { orderFood } from '../../src/modules/flows/definitions/order-food.flow.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { isUniqueViolation } from '../../src/platform/store/db.ts';
-import { getFlowToken, setOrderFlowToken } from '../../src/store/flows.repository.ts';
+import { getFlowToken, setOrderFlowToken } from '../../src/modules/flows/flows.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 

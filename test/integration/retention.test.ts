@@ -11,8 +11,8 @@ import { retentionJobHandlers } from '../../src/jobs/retention-handlers.ts';
 import type { JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
-import { presentMessage } from '../../src/http/routes/messages.list.ts';
-import type { MessageRow } from '../../src/store/whatsapp-messages.repository.ts';
+import { presentMessage } from '../../src/modules/whatsapp/routes/messages.list.ts';
+import type { MessageRow } from '../../src/modules/whatsapp/whatsapp-messages.repository.ts';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);

@@ -9,7 +9,7 @@ import { applyStatus } from '../../src/sandbox/whatsapp/wa.statuses.ts';
 import { getMessage, touchCustomerInbound } from '../../src/sandbox/whatsapp/wa.store.ts';
 import { JOB_DELIVER, JOB_STATUS } from '../../src/sandbox/whatsapp/wa.types.ts';
 import { listJobs } from '../../src/platform/jobs/jobs.repository.ts';
-import { updateNumber, type WhatsAppNumberRow } from '../../src/store/whatsapp-numbers.repository.ts';
+import { updateNumber, type WhatsAppNumberRow } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { orderDetails } from '../support/wa-sandbox.ts';

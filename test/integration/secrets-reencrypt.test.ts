@@ -10,9 +10,9 @@ import { createSecretBox, keyId, sealedKeyId } from '../../src/adapters/secrets/
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { openProviderAccount, setProviderAccount } from '../../src/modules/payments/payments.provider-accounts.ts';
 import { reencryptSecrets } from '../../src/modules/merchants/merchants.secrets-reencrypt.ts';
-import { storeFlowKeys } from '../../src/app/flows.keys.ts';
+import { storeFlowKeys } from '../../src/modules/flows/flows.keys.ts';
 import { createEndpoint } from '../../src/app/webhooks.endpoints.ts';
-import { updateWhatsAppSettings } from '../../src/app/whatsapp-settings.ts';
+import { updateWhatsAppSettings } from '../../src/modules/whatsapp/whatsapp.settings.ts';
 import { countSealedByKey, SEALED_COLUMNS } from '../../src/modules/merchants/sealed-secrets.repository.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { testContext, type TestContext } from '../support/context.ts';

@@ -15,10 +15,10 @@ import { textMessage } from '../../src/adapters/whatsapp/message.builders.ts';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
 import type { AppContext } from '../../src/platform/context.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
-import { queueMessage } from '../../src/app/whatsapp.outbox.ts';
+import { queueMessage } from '../../src/modules/whatsapp/whatsapp.outbox.ts';
 import { openPostgres, type Db } from '../../src/platform/store/db.ts';
 import { migrate } from '../../src/platform/store/migrate.ts';
-import { insertNumber, updateNumber } from '../../src/store/whatsapp-numbers.repository.ts';
+import { insertNumber, updateNumber } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
 import { createSchema, postgresReachable } from '../support/db.ts';
 import { spawnReadyWorker, waitFor as waitUntil, type WorkerProcess } from '../support/processes.ts';
 

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { expect } from 'vitest';
 import { encryptFlowRequest, type FlowEnvelope } from '../../src/adapters/flows/flow-crypto.ts';
-import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
+import { whatsappAppSecret } from '../../src/modules/whatsapp/whatsapp.numbers.ts';
 import type { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { runUntilIdle } from './pay.ts';
 import { startTestServer, type TestServer } from './server.ts';

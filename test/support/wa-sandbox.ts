@@ -7,8 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { whatsappAppSecret } from '../../src/app/whatsapp-numbers.ts';
-import { getNumberByMerchant, type WhatsAppNumberRow } from '../../src/store/whatsapp-numbers.repository.ts';
+import { whatsappAppSecret } from '../../src/modules/whatsapp/whatsapp.numbers.ts';
+import { getNumberByMerchant, type WhatsAppNumberRow } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 export interface Hit {

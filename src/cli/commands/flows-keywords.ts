@@ -1,9 +1,9 @@
 // `chatcart flows keywords set|list|delete --merchant ID`: the keywords that answer a
 // customer's text with a flow message, through the same use cases as the API
 // (PUT/GET/DELETE /v1/flows/keywords). `set KEYWORD --flow NAME [--flow-id ID]`.
-import { presentFlowKeyword, removeFlowKeyword, setFlowKeyword, MAX_KEYWORDS } from '../../app/flows.keywords.ts';
+import { presentFlowKeyword, removeFlowKeyword, setFlowKeyword, MAX_KEYWORDS } from '../../modules/flows/flows.keywords.ts';
 import type { Config } from '../../config.ts';
-import { listFlowKeywords } from '../../store/flow-keywords.repository.ts';
+import { listFlowKeywords } from '../../modules/flows/flow-keywords.repository.ts';
 import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';

@@ -2,7 +2,7 @@ import { newId } from '../../domain/ids.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import * as repo from './merchants.repository.ts';
 import { createApiKey } from './merchants.api-keys.ts';
-import { ensureSandboxNumber } from '../../app/whatsapp-numbers.ts';
+import { ensureSandboxNumber } from '../whatsapp/whatsapp.numbers.ts';
 import type { AppContext } from '../../platform/context.ts';
 
 export interface MerchantSettings {

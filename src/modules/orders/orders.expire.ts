@@ -11,7 +11,7 @@ import { inTransaction } from '../../platform/context.ts';
 import { expireOrder } from './orders.change.ts';
 import { LATE_GRACE_MS, lookupAttempt } from '../payments/payments.lookup.ts';
 import { accountFor } from '../payments/payments.provider-accounts.ts';
-import { usesMetaPayments } from '../../app/whatsapp.pay.ts';
+import { usesMetaPayments } from '../whatsapp/whatsapp.pay.ts';
 import type { Result } from '../../domain/result.ts';
 import { ProviderRejectedError } from '../../platform/payment-provider.port.ts';
 

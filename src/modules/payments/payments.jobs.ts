@@ -4,7 +4,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { expireWithProvider } from '../orders/orders.expire.ts';
 import { ProviderRejectedError, type RefundResult } from '../../platform/payment-provider.port.ts';
-import { lookupWhatsAppPayment, refundWhatsAppPayment, usesMetaPayments } from '../../app/whatsapp.pay.ts';
+import { lookupWhatsAppPayment, refundWhatsAppPayment, usesMetaPayments } from '../whatsapp/whatsapp.pay.ts';
 import { lookupAttempt, pollAttempt } from './payments.lookup.ts';
 import { processProviderEvent } from './payments.provider-webhooks.ts';
 import { accountFor } from './payments.provider-accounts.ts';

@@ -11,7 +11,7 @@ import { applyCapture, applyInFlight, type ApplyOutcome } from './payments.apply
 import { accountFor } from './payments.provider-accounts.ts';
 import { DeferJob } from '../../platform/jobs/job-errors.ts';
 import { leaseTokens } from '../../platform/store/rate-buckets.repository.ts';
-import { lookupWhatsAppPayment, usesMetaPayments } from '../../app/whatsapp.pay.ts';
+import { lookupWhatsAppPayment, usesMetaPayments } from '../whatsapp/whatsapp.pay.ts';
 
 /** Lookups per second per provider account (with a small burst). */
 export const LOOKUP_RATE = { rate: 5, capacity: 10 };

@@ -1,0 +1,64 @@
+// GET|PATCH /v1/settings/whatsapp: the merchant's number, catalog, payment
+// configurations, templates and default payment. The access token is write-only and
+// sealed at rest; updating it resumes a queue paused by an invalid token (190).
+import { z } from 'zod';
+import type { AppContext } from '../../../platform/context.ts';
+import { PAYMENT_METHODS, PROVIDERS } from '../../payments/payments.methods.ts';
+import type { Queryable } from '../../../platform/store/db.ts';
+import { getMerchant } from '../../merchants/merchants.repository.ts';
+import { getNumberByMerchant, type WhatsAppNumberRow } from '../whatsapp-numbers.repository.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { updateWhatsAppSettings } from '../whatsapp.settings.ts';
+import { mutate } from '../../../platform/http/mutation.ts';
+import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+
+const templateRef = z.strictObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) });
+const body = z.strictObject({
+  phone_number_id: z.string().regex(/^\d{1,32}$/, { message: 'must be the numeric phone number id from WhatsApp Manager' }).optional(),
+  display_phone_number: z.string().max(32).optional(),
+  waba_id: z.string().regex(/^\d{1,32}$/).optional(),
+  catalog_id: z.string().regex(/^\d{1,32}$/).nullable().optional(),
+  access_token: z.string().min(10).max(4096).optional(),
+  payment_configurations: z.array(z.strictObject({ name: z.string().min(1).max(60), provider: z.string().max(40).optional(), type: z.enum(['payment_gateway', 'upi']).optional() })).max(20).optional(),
+  templates: z.strictObject({ bill: templateRef.optional(), order_update: templateRef.optional() }).optional(),
+  opt_out_words: z.array(z.string().min(1).max(40)).max(20).optional(),
+  keywords: z.record(z.string().min(1).max(40), z.string().max(200)).optional(),
+  throughput_per_second: z.number().int().min(1).max(1000).optional(),
+  default_payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.enum(PROVIDERS) }).optional(),
+});
+
+export async function presentWhatsAppSettings(ctx: AppContext, q: Queryable, merchantId: string, n: WhatsAppNumberRow | undefined) {
+  const m = await getMerchant(q, merchantId);
+  return {
+    object: 'whatsapp_settings',
+    phone_number_id: n?.phone_number_id ?? null,
+    display_phone_number: n?.display_phone_number ?? null,
+    waba_id: n?.waba_id ?? null,
+    catalog_id: n?.catalog_id ?? null,
+    access_token_set: !!n?.access_token,
+    token_status: n?.token_status ?? null,
+    payment_configurations: n?.payment_configurations ?? [],
+    templates: n?.templates ?? {},
+    opt_out_words: n?.opt_out_words ?? [],
+    keywords: n?.keywords ?? {},
+    throughput_per_second: n?.throughput_per_second ?? 80,
+    default_payment: (m?.settings['default_payment'] as unknown) ?? null,
+    sandbox: n?.sandbox ?? ctx.mode === 'sandbox',
+    ...(n?.sandbox ? { sandbox_access_token: n.sandbox_access_token } : {}),
+  };
+}
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.get('/v1/settings/whatsapp', { schema: { tags: ['settings'], summary: 'WhatsApp settings (the access token is never returned)' } }, async (req, reply) =>
+    reply.send(await presentWhatsAppSettings(ctx, ctx.db, req.merchantId, await getNumberByMerchant(ctx.db, req.merchantId))),
+  );
+
+  app.patch('/v1/settings/whatsapp', { schema: { tags: ['settings'], summary: 'Update WhatsApp settings', body } }, (req, reply) =>
+    mutate(ctx, req, reply, req.merchantId, {
+      status: 200,
+      run: (tx) => updateWhatsAppSettings(ctx, tx, req.merchantId, req.body),
+      // Inside the transaction: on PGlite a query on the root handle here would deadlock.
+      present: (n, tx) => presentWhatsAppSettings(ctx, tx, req.merchantId, n),
+    }),
+  );
+}

@@ -1,0 +1,55 @@
+// GET|POST /webhooks/whatsapp. One Meta app serves every merchant, so the app secret
+// is global; bodies are routed to merchants later by metadata.phone_number_id.
+// POST: the signature is checked on the raw bytes (wrong or missing: 401, nothing
+// stored); every signed JSON body is committed before the 200, whatever its shape.
+import crypto from 'node:crypto';
+import { InboxWriter } from '../whatsapp.intake.ts';
+import { whatsappAppSecret } from '../whatsapp.numbers.ts';
+import { verifyWebhookSignature } from '../../../adapters/whatsapp/signature.ts';
+import { domainError } from '../../../domain/errors.ts';
+import { initSystemSetting } from '../../merchants/merchants.repository.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { sendError } from '../../../platform/http/errors.ts';
+import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+
+/** Meta batches up to 1,000 updates in one POST; a status is well under 1 KB. */
+export const WHATSAPP_BODY_LIMIT = 8 * 1024 * 1024;
+
+export function register(app: App, { ctx }: RouteDeps) {
+  const writer = new InboxWriter(ctx);
+  let secret: Promise<string> | undefined;
+  const appSecret = () => (secret ??= whatsappAppSecret(ctx, ctx.db).catch((e) => {
+    secret = undefined;
+    throw e;
+  }));
+  const verifyToken = async () => ctx.verifyToken ?? (ctx.mode === 'sandbox' ? initSystemSetting(ctx.db, 'sandbox_whatsapp_verify_token', crypto.randomBytes(12).toString('hex')) : undefined);
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/webhooks/whatsapp', { schema: { hide: true } }, async (req, reply) => {
+    const q = req.query;
+    const expected = await verifyToken();
+    const given = q['hub.verify_token'] ?? '';
+    const ok = q['hub.mode'] === 'subscribe' && expected !== undefined && given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+    if (!ok) return sendError(req, reply, domainError('forbidden', 'hub.verify_token does not match'));
+    return reply.type('text/plain').send(q['hub.challenge'] ?? '');
+  });
+
+  app.register(async (scoped) => {
+    scoped.removeAllContentTypeParsers();
+    scoped.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WHATSAPP_BODY_LIMIT }, (_req, body, done) => done(null, body));
+    scoped.post('/webhooks/whatsapp', { schema: { hide: true }, bodyLimit: WHATSAPP_BODY_LIMIT }, async (req, reply) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const sig = req.headers['x-hub-signature-256'];
+      if (!verifyWebhookSignature(raw, Array.isArray(sig) ? sig[0] : sig, await appSecret())) {
+        return sendError(req, reply, domainError('unauthorized', 'X-Hub-Signature-256 is missing or does not match'));
+      }
+      const text = raw.toString('utf8');
+      try {
+        JSON.parse(text);
+      } catch {
+        return sendError(req, reply, domainError('validation_error', 'The body is not JSON'));
+      }
+      await writer.write(text);
+      return reply.code(200).send({ received: true });
+    });
+  });
+}

@@ -1,0 +1,77 @@
+// The raw WhatsApp webhook inbox and the items split out of each body.
+import type { Queryable } from '../../platform/store/db.ts';
+
+export interface InboxRow {
+  id: string;
+  body: string;
+  received_at: Date;
+  status: 'received' | 'processed' | 'failed';
+  note: string | null;
+  processed_at: Date | null;
+}
+
+export interface ItemRow {
+  dedupe_key: string;
+  inbox_id: string;
+  phone_number_id: string | null;
+  merchant_id: string | null;
+  kind: string;
+  item: Record<string, unknown>;
+  status: 'received' | 'processed' | 'unroutable' | 'ignored' | 'failed';
+  note: string | null;
+  created_at: Date;
+  processed_at: Date | null;
+}
+
+/** Many bodies in one statement: concurrent deliveries share one commit. */
+export async function insertInboxRows(q: Queryable, rows: { id: string; body: string; now: Date }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const params: unknown[] = [];
+  const values = rows.map((r) => {
+    params.push(r.id, r.body, r.now);
+    return `($${params.length - 2}, $${params.length - 1}, $${params.length})`;
+  });
+  await q.query(`insert into whatsapp_inbox (id, body, received_at) values ${values.join(', ')}`, params);
+}
+
+export async function getInboxRow(q: Queryable, id: string): Promise<InboxRow | undefined> {
+  return (await q.query<InboxRow>(`select * from whatsapp_inbox where id = $1`, [id]))[0];
+}
+
+export async function markInboxRow(q: Queryable, id: string, status: InboxRow['status'], note: string | null, now: Date): Promise<void> {
+  await q.query(`update whatsapp_inbox set status = $2, note = $3, processed_at = $4 where id = $1`, [id, status, note, now]);
+}
+
+/** Inserts the items that are new; a redelivered item (same dedupe key) is skipped. */
+export async function insertItems(
+  q: Queryable,
+  items: { dedupeKey: string; inboxId: string; phoneNumberId: string | null; merchantId: string | null; kind: string; item: unknown; now: Date }[],
+): Promise<void> {
+  const CHUNK = 200;
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const params: unknown[] = [];
+    const values = items.slice(i, i + CHUNK).map((it) => {
+      params.push(it.dedupeKey, it.inboxId, it.phoneNumberId, it.merchantId, it.kind, JSON.stringify(it.item), it.now);
+      const b = params.length - 7;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
+    });
+    await q.query(
+      `insert into whatsapp_items (dedupe_key, inbox_id, phone_number_id, merchant_id, kind, item, created_at)
+       values ${values.join(', ')} on conflict (dedupe_key) do nothing`,
+      params,
+    );
+  }
+}
+
+/** The items of a body still to process (new ones, and ones that waited for a retry). */
+export async function pendingItems(q: Queryable, inboxId: string): Promise<ItemRow[]> {
+  return q.query<ItemRow>(`select * from whatsapp_items where inbox_id = $1 and status = 'received' order by created_at, dedupe_key`, [inboxId]);
+}
+
+export async function lockItem(q: Queryable, dedupeKey: string): Promise<ItemRow | undefined> {
+  return (await q.query<ItemRow>(`select * from whatsapp_items where dedupe_key = $1 for update`, [dedupeKey]))[0];
+}
+
+export async function markItem(q: Queryable, dedupeKey: string, status: ItemRow['status'], note: string | null, now: Date): Promise<void> {
+  await q.query(`update whatsapp_items set status = $2, note = $3, processed_at = $4 where dedupe_key = $1`, [dedupeKey, status, note, now]);
+}

@@ -1,0 +1,138 @@
+// What the customer receives, by bill type (the method × provider table of the API
+// contract): payment links go out as a cta_url message with our /pay/{token} page,
+// and their updates as text; WhatsApp-native bills go out as order_details, and
+// their updates as order_status, Meta's bubble update. Outside the 24-hour window
+// the configured template is the fallback.
+import { ctaUrlMessage, orderDetailsMessage, orderStatusMessage, templateMessage, textMessage } from '../../adapters/whatsapp/message.builders.ts';
+import type { BeneficiaryInput, PaymentGatewayType } from '../../adapters/whatsapp/order-details.parts.ts';
+import { formatMinor } from '../../domain/money.ts';
+import type { Result } from '../../domain/result.ts';
+import type { OrderRow } from '../orders/orders.repository.ts';
+import type { PaymentRow } from '../payments/payments.repository.ts';
+import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
+
+type Built = Result<Record<string, unknown>>;
+const money = (o: OrderRow, n: number) => `${o.currency} ${formatMinor(n, o.currency)}`;
+const itemsLine = (o: OrderRow) =>
+  o.items
+    .slice(0, 8)
+    .map((i) => `${i.quantity} × ${i.name}`)
+    .join(', ') + (o.items.length > 8 ? ` and ${o.items.length - 8} more` : '');
+
+const GATEWAYS: readonly string[] = ['razorpay', 'payu', 'billdesk', 'zaakpay'];
+/** The gateway WhatsApp Manager links; the sandbox provider stands in for Razorpay. */
+const gatewayType = (provider: string): PaymentGatewayType => (GATEWAYS.includes(provider) ? (provider as PaymentGatewayType) : 'razorpay');
+
+export const isWhatsAppNative = (method: string) => method === 'whatsapp_gateway' || method === 'whatsapp_upi';
+
+interface TemplateRef {
+  name: string;
+  language: string;
+}
+const templateOf = (n: WhatsAppNumberRow, key: 'bill' | 'order_update') => (n.templates as Record<string, TemplateRef | undefined>)[key];
+
+export function composeBill(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, payUrl: string | null, now: Date): { main: Built; fallback: Built | null } {
+  const note = typeof o.metadata['bill_note'] === 'string' ? `\n${o.metadata['bill_note']}` : '';
+  const body = `Order ${o.id}: ${itemsLine(o)}.\nTotal ${money(o, o.total)}.${note}`.slice(0, 1024);
+  const tpl = templateOf(n, 'bill');
+  if (!isWhatsAppNative(p.method)) {
+    const main = ctaUrlMessage({ to: o.customer_wa_id, body, displayText: 'Pay now', url: payUrl ?? '', footer: `Reference #${p.reference_id}`.slice(0, 60) });
+    const fallback = tpl
+      ? templateMessage({ to: o.customer_wa_id, name: tpl.name, languageCode: tpl.language, body: [{ type: 'text', text: o.id }, { type: 'currency', amount: o.total, currency: o.currency, fallback: money(o, o.total) }], buttons: [{ subType: 'url', index: 0, text: payUrl?.split('/pay/')[1] ?? '' }] })
+      : null;
+    return { main, fallback };
+  }
+  const config = n.payment_configurations.find((c) => (p.method === 'whatsapp_upi' ? c.type === 'upi' : c.type !== 'upi')) ?? n.payment_configurations[0];
+  const payment =
+    p.method === 'whatsapp_upi'
+      ? ({ mode: 'upi_intent', configurationName: config?.name ?? '' } as const)
+      : ({ mode: 'whatsapp_gateway', gateway: gatewayType(p.provider), configurationName: config?.name ?? '', ...(p.provider === 'razorpay' ? { razorpay: { receipt: p.reference_id, notes: { order_id: o.id } } } : {}) } as const);
+  const details = {
+    referenceId: p.reference_id,
+    goodsType: o.goods_type as 'digital-goods' | 'physical-goods',
+    currency: o.currency,
+    payment,
+    ...(n.catalog_id ? { catalogId: n.catalog_id } : {}),
+    expiration: { timestamp: Math.floor(p.expires_at.getTime() / 1000), description: 'Pay before the bill expires' },
+    items: o.items.map((i) => ({
+      ...(i.retailer_id ? { retailerId: i.retailer_id } : {}),
+      name: i.name.slice(0, 60),
+      amount: i.amount,
+      ...(i.sale_amount ? { saleAmount: i.sale_amount } : {}),
+      quantity: i.quantity,
+    })),
+    tax: o.tax,
+    ...(o.tax_description ? { taxDescription: o.tax_description.slice(0, 60) } : {}),
+    ...(o.shipping ? { shipping: o.shipping } : {}),
+    ...(o.discount ? { discount: o.discount } : {}),
+    ...(o.goods_type === 'physical-goods' && o.shipping_address ? { beneficiaries: [beneficiary(o)] } : {}),
+  };
+  const main = orderDetailsMessage({ to: o.customer_wa_id, body, ...details }, { now });
+  const fallback = tpl ? templateMessage({ to: o.customer_wa_id, name: tpl.name, languageCode: tpl.language, buttons: [{ subType: 'order_details', index: 0, order: details }] }, { now }) : null;
+  return { main, fallback };
+}
+
+function beneficiary(o: OrderRow): BeneficiaryInput {
+  const a = o.shipping_address as Record<string, string | undefined>;
+  return {
+    name: a['name'] ?? o.customer_name ?? 'Customer',
+    addressLine1: a['address_line1'] ?? '',
+    ...(a['address_line2'] ? { addressLine2: a['address_line2'] } : {}),
+    city: a['city'] ?? '',
+    state: a['state'] ?? '',
+    country: 'India',
+    postalCode: a['postal_code'] ?? '',
+  };
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  processing: 'is being prepared',
+  partially_shipped: 'is partly on its way',
+  shipped: 'is on its way',
+  completed: 'is complete. Thank you!',
+  canceled: 'was canceled',
+};
+
+export interface OrderUpdate {
+  update: string;
+  status?: string | null;
+  description?: string | null;
+  amount?: number;
+}
+
+/** The update as text (payment links, refunds, and anything a bubble cannot show). */
+export function updateText(o: OrderRow, u: OrderUpdate, payUrl: string | null): string {
+  switch (u.update) {
+    case 'paid':
+      return `Payment of ${money(o, o.amount_paid)} received for order ${o.id}. Thank you! We are preparing it.`;
+    case 'payment_failed':
+      return `Your payment for order ${o.id} did not go through.${payUrl ? ` You can try again: ${payUrl}` : ''}`;
+    case 'expired':
+      return `The bill for order ${o.id} has expired. Reply here if you would like a new one.`;
+    case 'canceled':
+      return `Order ${o.id} was canceled.`;
+    case 'refunded':
+      return `We refunded ${money(o, u.amount ?? 0)} for order ${o.id}. It can take a few days to reach your account.`;
+    case 'late_payment_accepted':
+      return `We received your payment for order ${o.id} after its bill expired, and accepted it: your order ${STATUS_TEXT['processing']}.`;
+    default:
+      return `Order ${o.id} ${STATUS_TEXT[u.status ?? ''] ?? `is now ${u.status}`}.${u.description ? ` ${u.description}` : ''}`;
+  }
+}
+
+export function composeUpdate(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, u: OrderUpdate, payUrl: string | null): { main: Built; fallback: Built | null } | null {
+  const text = updateText(o, u, payUrl).slice(0, 1024);
+  const tpl = templateOf(n, 'order_update');
+  const fallback = tpl ? templateMessage({ to: o.customer_wa_id, name: tpl.name, languageCode: tpl.language, body: [{ type: 'text', text: o.id }, { type: 'text', text: text.slice(0, 900) }] }) : null;
+  // The order bubble of a WhatsApp-native bill shows order_status; everything else is text.
+  if (isWhatsAppNative(p.method) && ['paid', 'status', 'expired', 'canceled'].includes(u.update)) {
+    const status = u.update === 'paid' ? 'processing' : u.update === 'status' ? u.status : 'canceled';
+    // Meta refuses canceled while a payment is pending or captured (2047): say it in text instead.
+    const blocked = status === 'canceled' && ['pending', 'paid', 'partially_refunded', 'manual_review'].includes(o.payment_status);
+    if (status && !blocked) {
+      const main = orderStatusMessage({ to: o.customer_wa_id, referenceId: p.reference_id, status: status as never, ...(u.description ? { description: u.description.slice(0, 120) } : {}), body: text });
+      return { main, fallback };
+    }
+  }
+  return { main: textMessage({ to: o.customer_wa_id, body: text }), fallback };
+}

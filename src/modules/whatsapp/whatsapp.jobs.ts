@@ -1,0 +1,39 @@
+// Jobs of the WhatsApp channel: processing stored webhooks, turning order changes
+// into customer messages, and sending them (paced by the shared per-number budget).
+import type { AppContext } from '../../platform/context.ts';
+import { SendBudget } from './whatsapp.budget.ts';
+import { processInbox } from './whatsapp.inbound.ts';
+import { sendBill, sendOrderUpdate } from './whatsapp.notify.ts';
+import { sendQueuedMessage } from './whatsapp.send.ts';
+import type { JobRow } from '../../platform/jobs/jobs.repository.ts';
+import type { JobHandler } from '../../platform/jobs/runner.ts';
+import { PermanentJobError } from '../../platform/jobs/runner.ts';
+
+const str = (job: JobRow, key: string): string => {
+  const v = job.payload[key];
+  if (typeof v !== 'string' || !v) throw new PermanentJobError(`${job.kind} needs ${key}`);
+  return v;
+};
+
+export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler> {
+  // Throughput is about wall-clock seconds at Meta, whatever clock the app runs on.
+  const budget = new SendBudget(() => new Date());
+  return {
+    'whatsapp.inbox.process': async (job) => {
+      const ids = Array.isArray(job.payload['inbox_ids']) ? (job.payload['inbox_ids'] as string[]) : [str(job, 'inbox_id')];
+      // Every body is tried even if one waits; the job is retried for the ones that did not finish.
+      const errors: string[] = [];
+      for (const id of ids) await processInbox(ctx, id, job.attempts).catch((e: Error) => errors.push(e.message));
+      if (errors.length) throw new Error(errors.join('; '));
+    },
+    'whatsapp.send': (job) => sendQueuedMessage(ctx, budget, str(job, 'message_id')),
+    'bill.send': (job) => sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id')),
+    'customer.order_update': (job) =>
+      sendOrderUpdate(ctx, job.merchant_id!, str(job, 'order_id'), {
+        update: str(job, 'update'),
+        status: (job.payload['status'] as string | undefined) ?? null,
+        description: (job.payload['description'] as string | undefined) ?? null,
+        ...(typeof job.payload['amount'] === 'number' ? { amount: job.payload['amount'] } : {}),
+      }),
+  };
+}

@@ -1,0 +1,86 @@
+// Turning order changes into customer messages: the bill, and every later update
+// (paid, shipped, expired, refunded…). Each runs as a job, queues the message in a
+// transaction, and the send job delivers it. A message our builders refuse (a rule
+// Meta would enforce) is recorded as failed with the reason, never sent broken.
+import { newId } from '../../domain/ids.ts';
+import type { Tx } from '../../platform/store/db.ts';
+import { getMerchant } from '../merchants/merchants.repository.ts';
+import { getOrder } from '../orders/orders.repository.ts';
+import { ensureCheckoutObject } from '../payments/payments.checkout.ts';
+import { getPayment } from '../payments/payments.repository.ts';
+import { insertMessage, updateMessage } from './whatsapp-messages.repository.ts';
+import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/context.ts';
+import { recordEvent } from '../../app/events.ts';
+import { composeBill, composeUpdate, type OrderUpdate } from './whatsapp.compose.ts';
+import { queueMessage } from './whatsapp.outbox.ts';
+import type { Result } from '../../domain/result.ts';
+
+const payUrl = (ctx: AppContext, token: string | null) => (token ? `${ctx.publicUrl}/pay/${token}` : null);
+
+async function queueBuilt(
+  ctx: AppContext,
+  tx: Tx,
+  n: WhatsAppNumberRow,
+  m: { orderId: string; paymentId: string | null; waId: string; purpose: string; essential: boolean },
+  built: { main: Result<Record<string, unknown>>; fallback: Result<Record<string, unknown>> | null },
+) {
+  if (!built.main.ok) {
+    // Recorded, visible in the conversation and the order's timeline, and not sent.
+    const now = ctx.clock.now();
+    const row = await insertMessage(tx, {
+      id: newId('msg'), merchant_id: n.merchant_id, phone_number_id: n.phone_number_id, wa_id: m.waId, direction: 'out', wamid: null, type: 'interactive',
+      payload: { purpose: m.purpose }, status: 'failed', order_id: m.orderId, payment_id: m.paymentId, essential: m.essential, now,
+    });
+    const error = { code: 'refused', title: built.main.error.message, details: JSON.stringify(built.main.error.details ?? null) };
+    await updateMessage(tx, row!.id, { error }, now);
+    await recordEvent(ctx, tx, { source: 'job', id: 'whatsapp' }, { merchantId: n.merchant_id, orderId: m.orderId, type: 'message.failed', data: { message_id: row!.id, purpose: m.purpose, error } });
+    return;
+  }
+  const body = built.main.value;
+  await queueMessage(ctx, tx, {
+    merchantId: n.merchant_id,
+    waId: m.waId,
+    type: String(body['type']),
+    body,
+    fallback: built.fallback?.ok ? built.fallback.value : null,
+    orderId: m.orderId,
+    paymentId: m.paymentId,
+    essential: m.essential,
+    purpose: m.purpose,
+  });
+}
+
+export async function sendBill(ctx: AppContext, merchantId: string, orderId: string, paymentId: string): Promise<void> {
+  // A UPI-intent bill needs the provider's intent first: its `tr` is the bill's reference.
+  const first = await getPayment(ctx.db, merchantId, paymentId);
+  const order0 = await getOrder(ctx.db, merchantId, orderId);
+  if (first?.method === 'whatsapp_upi' && first.status === 'created' && order0) {
+    const merchant = (await getMerchant(ctx.db, merchantId))!;
+    const r = await ensureCheckoutObject(ctx, first, order0, merchant.name, { upi: true });
+    if (!r.ok) throw new Error(`UPI intent: ${r.error.message}`);
+  }
+  await inTransaction(ctx, async (tx) => {
+    const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
+    const payment = await getPayment(tx, merchantId, paymentId);
+    const number = await getNumberByMerchant(tx, merchantId);
+    // A superseded or already-settled bill is not sent; no number, no WhatsApp.
+    if (!order || !payment || !number || payment.status !== 'created' || order.current_payment_id !== payment.id) return;
+    const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now());
+    await queueBuilt(ctx, tx, number, { orderId, paymentId, waId: order.customer_wa_id, purpose: 'bill', essential: true }, built);
+  });
+}
+
+export async function sendOrderUpdate(ctx: AppContext, merchantId: string, orderId: string, u: OrderUpdate): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
+    const number = await getNumberByMerchant(tx, merchantId);
+    if (!order || !number) return;
+    const payment = order.current_payment_id ? await getPayment(tx, merchantId, order.current_payment_id) : undefined;
+    if (!payment) return;
+    const built = composeUpdate(order, payment, number, u, payUrl(ctx, payment.pay_token));
+    if (!built) return;
+    await queueBuilt(ctx, tx, number, { orderId, paymentId: payment.id, waId: order.customer_wa_id, purpose: `update:${u.update}`, essential: true }, built);
+  });
+}

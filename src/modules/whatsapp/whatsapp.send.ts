@@ -1,0 +1,134 @@
+// The send job. At least once: a message is sent twice only if the process dies
+// between Meta's answer and our commit, and such a duplicate is detectable since
+// biz_opaque_callback_data carries our message id. Throughput is paced by the shared
+// budget, a revoked token (190) pauses the number's queue without losing anything,
+// and the 24-hour window decides between free-form and template.
+import { createGraphClient, type GraphClient } from '../../adapters/whatsapp/graph.client.ts';
+import { DeferJob, PermanentJobError } from '../../platform/jobs/job-errors.ts';
+import { getContact, getMessage, takePairToken, updateMessage, type MessageRow } from './whatsapp-messages.repository.ts';
+import { getNumber, updateNumber, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/context.ts';
+import { recordEvent } from '../../app/events.ts';
+import { schedulePoll } from '../payments/payments.lookup.ts';
+import type { SendBudget } from './whatsapp.budget.ts';
+
+export const WINDOW_MS = 24 * 3600_000;
+/** About one message per 6 s to the same customer, with a small burst (Meta's pair limit). */
+export const PAIR_PACING = { burst: 8, perSecond: 1 / 6 };
+/** How long a paused number's sends wait before looking again (a token update wakes them at once). */
+export const PAUSE_RECHECK_MS = 10 * 60_000;
+
+export function graphFor(ctx: AppContext, number: Pick<WhatsAppNumberRow, 'sandbox'>): GraphClient {
+  const version = ctx.graph?.version ?? 'v24.0';
+  return createGraphClient(number.sandbox ? { baseUrl: `${ctx.publicUrl}/sandbox/graph`, version } : { baseUrl: ctx.graph?.url, version });
+}
+
+export function tokenFor(ctx: AppContext, number: WhatsAppNumberRow): string | undefined {
+  if (number.sandbox) return number.sandbox_access_token ?? undefined;
+  return number.access_token ? ctx.secrets.open(number.access_token) : undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function fail(ctx: AppContext, m: MessageRow, error: MessageRow['error']) {
+  await inTransaction(ctx, async (tx) => {
+    await updateMessage(tx, m.id, { status: 'failed', error }, ctx.clock.now());
+    await recordEvent(ctx, tx, { source: 'whatsapp', id: m.phone_number_id }, {
+      merchantId: m.merchant_id,
+      orderId: m.order_id,
+      type: 'message.failed',
+      data: { message_id: m.id, purpose: m.payload['purpose'] ?? null, error },
+    });
+  });
+}
+
+export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, messageId: string): Promise<void> {
+  const m = await getMessage(ctx.db, messageId);
+  if (!m || m.direction !== 'out' || !['queued', 'sending'].includes(m.status)) return;
+  const number = await getNumber(ctx.db, m.phone_number_id);
+  if (!number) throw new PermanentJobError(`number ${m.phone_number_id} is gone`);
+  const now = ctx.clock.now();
+  if (number.token_status === 'invalid') throw new DeferJob(new Date(now.getTime() + PAUSE_RECHECK_MS), 'the access token is invalid: sending is paused until it is updated');
+  const token = tokenFor(ctx, number);
+  if (!token) throw new DeferJob(new Date(now.getTime() + PAUSE_RECHECK_MS), 'no access token is set for this number');
+
+  const contact = await getContact(ctx.db, m.merchant_id, m.wa_id);
+  if (!m.essential && contact?.opted_out_at) {
+    await inTransaction(ctx, (tx) => updateMessage(tx, m.id, { status: 'skipped', error: { code: 'opted_out', title: 'The customer opted out of non-essential messages' } }, now));
+    return;
+  }
+  let body = m.payload['body'] as Record<string, unknown>;
+  let type = m.type;
+  const windowOpen = !!contact?.last_inbound_at && now.getTime() - contact.last_inbound_at.getTime() < WINDOW_MS;
+  if (type !== 'template' && !windowOpen) {
+    const fallback = m.payload['fallback'] as Record<string, unknown> | null;
+    if (!fallback) {
+      return fail(ctx, m, { code: 'window_closed', title: 'The 24-hour customer service window is closed and no template is configured for this message' });
+    }
+    body = fallback;
+    type = 'template';
+  }
+
+  // Pace per recipient (Meta's pair rate limit), then by the number's shared budget.
+  const pairWait = await takePairToken(ctx.db, m.merchant_id, m.wa_id, { ...PAIR_PACING, now });
+  if (pairWait > 0) throw new DeferJob(new Date(now.getTime() + pairWait), 'pacing messages to this customer');
+  // A short wait for the number's budget holds this job's lease.
+  for (let wait = await budget.take(ctx.db, number.phone_number_id, number.throughput_per_second); wait > 0; wait = await budget.take(ctx.db, number.phone_number_id, number.throughput_per_second)) {
+    await sleep(wait);
+  }
+  await inTransaction(ctx, (tx) => updateMessage(tx, m.id, { status: 'sending', type }, ctx.clock.now()));
+  const request = { messaging_product: 'whatsapp', recipient_type: 'individual', to: m.wa_id, type, ...body, biz_opaque_callback_data: m.id };
+  const r = await graphFor(ctx, number).sendMessage(number.phone_number_id, token, request);
+  if (r.ok) {
+    await inTransaction(ctx, async (tx) => {
+      const sentAt = ctx.clock.now();
+      // A status webhook may have overtaken this commit (matched by biz_opaque_callback_data): never move it back.
+      const cur = await getMessage(tx, m.id, { forUpdate: true });
+      const keep = cur && !['queued', 'sending'].includes(cur.status);
+      await updateMessage(tx, m.id, { ...(keep ? {} : { status: 'sent' as const }), wamid: r.wamid, sent_at: sentAt }, sentAt);
+      const purpose = m.payload['purpose'];
+      if (purpose === 'bill' && m.order_id) {
+        await recordEvent(ctx, tx, { source: 'whatsapp', id: number.phone_number_id }, {
+          merchantId: m.merchant_id,
+          orderId: m.order_id,
+          type: 'order.bill_sent',
+          data: { message_id: m.id, wamid: r.wamid, payment_id: m.payment_id, as: type },
+        });
+        // WhatsApp Pay bills have no checkout object: poll Meta's lookup from now on.
+        if (m.payment_id && (m.payload['body'] as Record<string, any>)?.['interactive']?.['type'] === 'order_details') {
+          await schedulePoll(ctx, tx, m.merchant_id, m.payment_id, 0, sentAt);
+        }
+      }
+    });
+    return;
+  }
+  const e = r.error;
+  const error = { code: e.code, title: e.title, message: e.message, ...(e.details ? { details: e.details } : {}) };
+  switch (e.class) {
+    case 'token': {
+      // Pause the number: every queued send waits (uncounted) until the token is updated.
+      // Unless the token was updated while this send was in flight: then retry with the new one.
+      const paused = await inTransaction(ctx, async (tx) => {
+        const current = await getNumber(tx, number.phone_number_id, { forUpdate: true });
+        if (current && (current.access_token !== number.access_token || current.sandbox_access_token !== number.sandbox_access_token)) {
+          await updateMessage(tx, m.id, { status: 'queued', error }, ctx.clock.now());
+          return false;
+        }
+        await updateNumber(tx, number.merchant_id, { token_status: 'invalid' }, ctx.clock.now());
+        await updateMessage(tx, m.id, { status: 'queued', error }, ctx.clock.now());
+        // One event per pause: the row lock orders in-flight sends, and only the first finds it still ok.
+        if (current?.token_status !== 'invalid') await recordEvent(ctx, tx, { source: 'whatsapp', id: number.phone_number_id }, { merchantId: number.merchant_id, type: 'whatsapp.token_invalid', data: { phone_number_id: number.phone_number_id, error } });
+        return true;
+      });
+      if (!paused) throw new DeferJob(ctx.clock.now(), 'access token rejected (190), but it was updated meanwhile: retrying with the new one');
+      throw new DeferJob(new Date(ctx.clock.now().getTime() + PAUSE_RECHECK_MS), 'access token rejected (190): paused');
+    }
+    case 'permanent':
+      return fail(ctx, m, error);
+    default:
+      // throttle, pair limit, maintenance, 5xx, network: the runner retries with backoff.
+      await inTransaction(ctx, (tx) => updateMessage(tx, m.id, { status: 'queued', error }, ctx.clock.now()));
+      throw new Error(`send failed (${e.code} ${e.title}): will retry`);
+  }
+}
