@@ -8,7 +8,7 @@
 //     postManyAndProject (how a provider report's rows are booked), latency per batch.
 // Each row reports transactions (transfers) and postings per second and latency per booking.
 import { inTransaction } from '../src/platform/context.ts';
-import { postAndProject, postManyAndProject } from '../src/app/ledger.ts';
+import { postAndProject, postManyAndProject } from '../src/modules/ledger/ledger.post.ts';
 import { createOrder } from '../src/modules/orders/orders.create.ts';
 import { captureApplied, payout, providerFee, type LedgerEntry } from '../src/domain/ledger/postings.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';

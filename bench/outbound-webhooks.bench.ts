@@ -7,7 +7,7 @@
 // arrive: the run reports any that did not.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { recordEvent } from '../src/app/events.ts';
+import { recordEvent } from '../src/modules/events/events.record.ts';
 import { inTransaction } from '../src/platform/context.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 import { TARGETS } from './support/targets.ts';

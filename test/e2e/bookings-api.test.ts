@@ -5,7 +5,7 @@
 // hold expired sends the order to review and leaves the booking expired.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { createBookingFromToken } from '../../src/app/bookings.hold.ts';
+import { createBookingFromToken } from '../../src/modules/bookings/bookings.hold.ts';
 import { inTransaction } from '../../src/platform/context.ts';
 import { applyCapture } from '../../src/modules/payments/payments.apply.ts';
 import { expectError, expectNo5xx, expectValidation, otherMerchant, walk } from '../support/e2e.ts';

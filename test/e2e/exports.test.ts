@@ -6,7 +6,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { exportColumns, exportCsv } from '../../src/app/exports.ts';
+import { exportColumns, exportCsv } from '../../src/modules/ops/ops.exports.ts';
 import { expectError, expectNo5xx, otherMerchant } from '../support/e2e.ts';
 import { payOrder } from '../support/pay.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';

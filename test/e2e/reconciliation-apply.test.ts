@@ -5,7 +5,7 @@
 // settlement window are `unsettled`; an upload over the route's limit names that limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { REPORT_BODY_LIMIT } from '../../src/http/routes/reconciliations.create.ts';
+import { REPORT_BODY_LIMIT } from '../../src/modules/reconciliation/routes/reconciliations.create.ts';
 import { NO_CHAOS, pspFee } from '../../src/sandbox/psp/psp.types.ts';
 import { expectError, expectNo5xx } from '../support/e2e.ts';
 import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';

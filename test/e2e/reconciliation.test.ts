@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { accountFor } from '../../src/modules/payments/payments.provider-accounts.ts';
-import { recordProviderFee } from '../../src/app/ledger.ts';
+import { recordProviderFee } from '../../src/modules/ledger/ledger.post.ts';
 import { expectError, expectNo5xx, otherMerchant } from '../support/e2e.ts';
 import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';

@@ -4,7 +4,7 @@
 // revived forever.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { MAX_SWEEPS, scheduleWebhookSweep, SWEEP_EVERY_MS, sweepStrandedDeliveries } from '../../src/app/webhooks.sweep.ts';
+import { MAX_SWEEPS, scheduleWebhookSweep, SWEEP_EVERY_MS, sweepStrandedDeliveries } from '../../src/modules/events/webhooks.sweep.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
 import { webhookRunner } from '../support/webhook-runner.ts';

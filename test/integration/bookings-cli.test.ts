@@ -3,7 +3,7 @@
 // bookings are written through the repository (no flow needed); the command goes through
 // the same use cases as GET /v1/bookings and POST /v1/bookings/{id}/cancel.
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { insertBookingService, insertHeldBooking, updateBooking, type BookingStatus } from '../../src/store/bookings.repository.ts';
+import { insertBookingService, insertHeldBooking, updateBooking, type BookingStatus } from '../../src/modules/bookings/bookings.repository.ts';
 import { cliTargets, runCli, type CliTarget } from '../support/cli.ts';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });

@@ -8,7 +8,7 @@ import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { copyDatabase, tablesInDependencyOrder } from '../../src/platform/store/copy.ts';
 import { openPglite, type Db } from '../../src/platform/store/db.ts';
-import { appendEvent } from '../../src/store/events.repository.ts';
+import { appendEvent } from '../../src/modules/events/events.repository.ts';
 import { reserveKey, completeKey } from '../../src/platform/http/idempotency.repository.ts';
 import { enqueueJob } from '../../src/platform/jobs/jobs.repository.ts';
 import { initSystemSetting } from '../../src/modules/merchants/merchants.repository.ts';

@@ -14,14 +14,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDispute } from '../../src/modules/payments/payments.disputes.ts';
-import { recordPayout, recordProviderFee } from '../../src/app/ledger.ts';
+import { recordPayout, recordProviderFee } from '../../src/modules/ledger/ledger.post.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { resolveReview } from '../../src/modules/payments/payments.review.ts';
 import { applyCapture } from '../../src/modules/payments/payments.apply.ts';
 import { applyRefundOutcome, createRefund } from '../../src/modules/payments/payments.refunds.ts';
 import type { Tx } from '../../src/platform/store/db.ts';
-import { ledgerBalances, unbalancedLedgerTransactions } from '../../src/store/ledger.repository.ts';
+import { ledgerBalances, unbalancedLedgerTransactions } from '../../src/modules/ledger/ledger.repository.ts';
 import { getOrder, type OrderRow } from '../../src/modules/orders/orders.repository.ts';
 import { listPaymentsForOrder } from '../../src/modules/payments/payments.repository.ts';
 import { listProviderPaymentsForOrder } from '../../src/modules/payments/provider-payments.repository.ts';

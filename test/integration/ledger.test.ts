@@ -2,12 +2,12 @@
 // merchant isolation, and migration 0008 on a database that already has paid orders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
-import { postAndProject, postManyAndProject, recordPayout, recordProviderFee } from '../../src/app/ledger.ts';
-import { orderLedger } from '../../src/app/ledger.queries.ts';
+import { postAndProject, postManyAndProject, recordPayout, recordProviderFee } from '../../src/modules/ledger/ledger.post.ts';
+import { orderLedger } from '../../src/modules/ledger/ledger.queries.ts';
 import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { captureApplied, providerFee } from '../../src/domain/ledger/postings.ts';
 import { openPglite } from '../../src/platform/store/db.ts';
-import { ledgerBalances, listLedgerTransactions, unbalancedLedgerTransactions } from '../../src/store/ledger.repository.ts';
+import { ledgerBalances, listLedgerTransactions, unbalancedLedgerTransactions } from '../../src/modules/ledger/ledger.repository.ts';
 import { listMigrations, migrate } from '../../src/platform/store/migrate.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';

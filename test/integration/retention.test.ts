@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
-import { purgePersonalData } from '../../src/app/retention.ts';
+import { purgePersonalData } from '../../src/modules/ops/ops.retention.ts';
 import { jobHandlers, maintenanceDedupeKey } from '../../src/composition/job-handlers.ts';
-import { retentionJobHandlers } from '../../src/jobs/retention-handlers.ts';
+import { retentionJobHandlers } from '../../src/modules/ops/ops.jobs.ts';
 import type { JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';

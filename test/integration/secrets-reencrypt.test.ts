@@ -11,7 +11,7 @@ import { createMerchant } from '../../src/modules/merchants/merchants.create.ts'
 import { openProviderAccount, setProviderAccount } from '../../src/modules/payments/payments.provider-accounts.ts';
 import { reencryptSecrets } from '../../src/modules/merchants/merchants.secrets-reencrypt.ts';
 import { storeFlowKeys } from '../../src/modules/flows/flows.keys.ts';
-import { createEndpoint } from '../../src/app/webhooks.endpoints.ts';
+import { createEndpoint } from '../../src/modules/events/webhooks.endpoints.ts';
 import { updateWhatsAppSettings } from '../../src/modules/whatsapp/whatsapp.settings.ts';
 import { countSealedByKey, SEALED_COLUMNS } from '../../src/modules/merchants/sealed-secrets.repository.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';

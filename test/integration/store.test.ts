@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
 import { isUniqueViolation } from '../../src/platform/store/db.ts';
-import { appendEvent, listEvents } from '../../src/store/events.repository.ts';
+import { appendEvent, listEvents } from '../../src/modules/events/events.repository.ts';
 import { completeKey, releaseKey, reserveKey } from '../../src/platform/http/idempotency.repository.ts';
 import { insertMerchant } from '../../src/modules/merchants/merchants.repository.ts';
 import { listMigrations, migrate } from '../../src/platform/store/migrate.ts';

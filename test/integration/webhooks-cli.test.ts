@@ -4,9 +4,9 @@
 import crypto from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
-import { recordEvent } from '../../src/app/events.ts';
+import { recordEvent } from '../../src/modules/events/events.record.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
-import { createEndpoint } from '../../src/app/webhooks.endpoints.ts';
+import { createEndpoint } from '../../src/modules/events/webhooks.endpoints.ts';
 import { testContext } from '../support/context.ts';
 import { startReceiver, verifyAt } from '../support/webhook-receiver.ts';
 import { webhookRunner } from '../support/webhook-runner.ts';

@@ -4,7 +4,7 @@
 // was refused (the message names the line), 2 usage.
 import fs from 'node:fs';
 import path from 'node:path';
-import { importReport } from '../../app/reconciliation.ts';
+import { importReport } from '../../modules/reconciliation/reconciliation.run.ts';
 import type { Config } from '../../config.ts';
 import { formatMinor } from '../../domain/money.ts';
 import { parseMappingSpec } from '../../domain/reconciliation/format.generic.ts';

@@ -9,7 +9,7 @@ import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from './orders.repository.ts';
 import { insertPayment, listPaymentsForOrder, updatePayment } from '../payments/payments.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../../app/events.ts';
+import { recordEvent } from '../events/events.record.ts';
 import { DEFAULT_EXPIRES_IN, freshReferenceId } from './orders.create.ts';
 
 export async function rebill(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, orderId: string, input: { expires_in?: number | undefined; send?: boolean | undefined }): Promise<Result<OrderRow>> {

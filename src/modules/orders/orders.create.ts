@@ -13,7 +13,7 @@ import { insertOrder, updateOrder, type OrderItem, type OrderRow } from './order
 import { insertPayment, referenceIdTaken, type PaymentRow } from '../payments/payments.repository.ts';
 import { getProductsByRetailerIds } from '../catalog/products.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../../app/events.ts';
+import { recordEvent } from '../events/events.record.ts';
 import type { MerchantSettings } from '../merchants/merchants.create.ts';
 import { checkPaymentRoute, type PaymentMethod } from '../payments/payments.methods.ts';
 

@@ -13,8 +13,8 @@ import { getOrder, updateOrder, type OrderRow } from '../orders/orders.repositor
 import { findPaymentByProviderObject, findPaymentByReference, getPayment, listPaymentsForOrder, updatePayment, type PaymentRow } from './payments.repository.ts';
 import { getProviderPaymentByProviderId, listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from './provider-payments.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../../app/events.ts';
-import { postAndProject, recordProviderFee } from '../../app/ledger.ts';
+import { recordEvent } from '../events/events.record.ts';
+import { postAndProject, recordProviderFee } from '../ledger/ledger.post.ts';
 import { getMerchantPolicies } from './payments.policies.ts';
 import { checkPaymentStatusChange, derivedPaymentStatus } from './payments.status.ts';
 import { createSystemRefund } from './payments.refunds.ts';

@@ -9,7 +9,7 @@ import { getOrder, type OrderRow } from '../orders/orders.repository.ts';
 import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from './payments.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { recordEvent } from '../../app/events.ts';
+import { recordEvent } from '../events/events.record.ts';
 import { schedulePoll } from './payments.lookup.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../platform/payment-provider.port.ts';
 import { accountFor } from './payments.provider-accounts.ts';

@@ -13,8 +13,8 @@ import { getPayment, type PaymentRow } from './payments.repository.ts';
 import { getProviderPaymentByProviderId, updateProviderPayment } from './provider-payments.repository.ts';
 import { getRefund, insertRefund, listRefundsForOrder, updateRefund, type RefundRow } from './refunds.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../../app/events.ts';
-import { postAndProject } from '../../app/ledger.ts';
+import { recordEvent } from '../events/events.record.ts';
+import { postAndProject } from '../ledger/ledger.post.ts';
 import { checkPaymentStatusChange, derivedPaymentStatus, type ReviewState } from './payments.status.ts';
 
 const REFUNDABLE_STATUSES = ['paid', 'partially_refunded'];

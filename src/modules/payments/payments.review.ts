@@ -12,8 +12,8 @@ import { getPayment, updatePayment } from './payments.repository.ts';
 import { getProviderPaymentByProviderId, updateProviderPayment } from './provider-payments.repository.ts';
 import { listRefundsForOrder } from './refunds.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../../app/events.ts';
-import { postAndProject } from '../../app/ledger.ts';
+import { recordEvent } from '../events/events.record.ts';
+import { postAndProject } from '../ledger/ledger.post.ts';
 import { checkPaymentStatusChange, type ReviewState } from './payments.status.ts';
 import { createSystemRefund } from './payments.refunds.ts';
 

@@ -12,7 +12,7 @@ import { getInboxRow, insertItems, lockItem, markInboxRow, markItem, pendingItem
 import { getNumber, listNumbersByWaba, updateNumber } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { recordEvent } from '../../app/events.ts';
+import { recordEvent } from '../events/events.record.ts';
 import { completeFlowFromReply } from '../flows/flows.complete.ts';
 import { answerKeyword } from '../flows/flows.keywords.ts';
 import { cartToOrder } from './whatsapp.cart.ts';

@@ -12,7 +12,7 @@ import { insertMessage, updateMessage } from './whatsapp-messages.repository.ts'
 import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { recordEvent } from '../../app/events.ts';
+import { recordEvent } from '../events/events.record.ts';
 import { composeBill, composeUpdate, type OrderUpdate } from './whatsapp.compose.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
 import type { Result } from '../../domain/result.ts';

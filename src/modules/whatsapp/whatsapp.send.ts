@@ -9,7 +9,7 @@ import { getContact, getMessage, takePairToken, updateMessage, type MessageRow }
 import { getNumber, updateNumber, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { recordEvent } from '../../app/events.ts';
+import { recordEvent } from '../events/events.record.ts';
 import { schedulePoll } from '../payments/payments.lookup.ts';
 import type { SendBudget } from './whatsapp.budget.ts';
 

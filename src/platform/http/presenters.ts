@@ -1,5 +1,5 @@
 // Rows to API objects. Times are ISO 8601 UTC; amounts are integers in minor units.
-import type { EventRow } from '../../store/events.repository.ts';
+import type { EventRow } from '../../modules/events/events.repository.ts';
 import type { ApiKeyRow } from '../../modules/merchants/merchants.repository.ts';
 import type { OrderRow } from '../../modules/orders/orders.repository.ts';
 import type { PaymentRow } from '../../modules/payments/payments.repository.ts';

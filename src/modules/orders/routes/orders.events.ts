@@ -1,5 +1,5 @@
 import { domainError } from '../../../domain/errors.ts';
-import { listEvents } from '../../../store/events.repository.ts';
+import { listEvents } from '../../events/events.repository.ts';
 import { getOrder } from '../orders.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';

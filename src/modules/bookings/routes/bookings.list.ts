@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { listBookings } from '../bookings.manage.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { page } from '../../../platform/http/presenters.ts';
+import { idParam, listQuery } from '../../../platform/http/schemas.ts';
+import { presentBooking } from '../bookings.present.ts';
+import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+
+const query = listQuery.extend({
+  status: z.enum(['held', 'confirmed', 'cancelled', 'expired']).optional(),
+  service_id: idParam('svc').shape.id.optional(),
+  /** Bookings starting at or after `from` and before `to`. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.get('/v1/bookings', { schema: { tags: ['bookings'], summary: 'List bookings, newest first', querystring: query } }, async (req, reply) => {
+    const q = req.query;
+    const rows = await listBookings(
+      ctx.db,
+      req.merchantId,
+      { status: q.status, serviceId: q.service_id, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined },
+      { limit: q.limit, startingAfter: q.starting_after },
+    );
+    return reply.send(page(rows, q.limit, presentBooking));
+  });
+}

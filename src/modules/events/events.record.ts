@@ -1,0 +1,31 @@
+import { newId } from '../../domain/ids.ts';
+import type { Tx } from '../../platform/store/db.ts';
+import { appendEvent, type EventRow } from './events.repository.ts';
+import type { Actor, AppContext } from '../../platform/context.ts';
+import { followOrderEvent } from '../bookings/bookings.lifecycle.ts';
+import { enqueueWebhookFanout } from './webhooks.fanout.ts';
+
+/** Appends to the event log inside the caller's transaction: the change and its record commit together. */
+export function recordEvent(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  e: { merchantId: string; orderId?: string | null; type: string; data: Record<string, unknown>; previous?: Record<string, unknown> | null },
+): Promise<EventRow> {
+  return appendEvent(tx, {
+    id: newId('evt'),
+    merchantId: e.merchantId,
+    orderId: e.orderId ?? null,
+    type: e.type,
+    source: actor.source,
+    actor: actor.id,
+    data: e.data,
+    previous: e.previous ?? null,
+    now: ctx.clock.now(),
+  })
+    .then((row) => enqueueWebhookFanout(tx, row)) // outgoing webhooks: a fan-out job in this same transaction, only if someone listens
+    .then(async (row) => {
+      await followOrderEvent(ctx, tx, row); // a deposit order paid, expired or canceled moves its booking in this same transaction
+      return row;
+    });
+}

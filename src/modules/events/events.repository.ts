@@ -1,0 +1,78 @@
+// The append-only event log. An order's events carry a gap-free per-order sequence
+// number taken from orders.event_seq in the same transaction, so receivers can
+// order them and drop stale deliveries.
+import type { Queryable } from '../../platform/store/db.ts';
+
+export type EventSource = 'api' | 'whatsapp' | 'provider' | 'job' | 'cli';
+
+export interface EventRow {
+  id: string;
+  merchant_id: string;
+  order_id: string | null;
+  seq: number | null;
+  type: string;
+  source: EventSource;
+  actor: string | null;
+  data: Record<string, unknown>;
+  previous: Record<string, unknown> | null;
+  created_at: Date;
+}
+
+export interface EventInsert {
+  id: string;
+  merchantId: string;
+  orderId?: string | null;
+  type: string;
+  source: EventSource;
+  actor: string | null;
+  data: Record<string, unknown>;
+  previous?: Record<string, unknown> | null;
+  now: Date;
+}
+
+export async function appendEvent(q: Queryable, e: EventInsert): Promise<EventRow> {
+  let seq: number | null = null;
+  if (e.orderId) {
+    const r = await q.query<{ event_seq: number }>(
+      `update orders set event_seq = event_seq + 1 where merchant_id = $1 and id = $2 returning event_seq`,
+      [e.merchantId, e.orderId],
+    );
+    if (!r[0]) throw new Error(`event for unknown order ${e.orderId}`);
+    seq = r[0].event_seq;
+  }
+  return (
+    await q.query<EventRow>(
+      `insert into events (id, merchant_id, order_id, seq, type, source, actor, data, previous, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
+      [e.id, e.merchantId, e.orderId ?? null, seq, e.type, e.source, e.actor, JSON.stringify(e.data), e.previous ? JSON.stringify(e.previous) : null, e.now],
+    )
+  )[0]!;
+}
+
+export async function listEvents(
+  q: Queryable,
+  merchantId: string,
+  f: { type?: string | undefined; orderId?: string | undefined },
+  page: { limit: number; startingAfter?: string | undefined; ascending?: boolean },
+): Promise<EventRow[]> {
+  if (f.orderId) {
+    // An order's events are ordered by its sequence number: ids are minted before the
+    // order row is locked, so two concurrent changes can commit in the other order.
+    const dir = page.ascending ? 'asc' : 'desc';
+    const cmp = page.ascending ? '>' : '<';
+    return q.query<EventRow>(
+      `select * from events where merchant_id = $1 and order_id = $2 and ($3::text is null or type = $3)
+         and ($4::text is null or seq ${cmp} (select seq from events where id = $4 and merchant_id = $1))
+       order by seq ${dir} limit $5`,
+      [merchantId, f.orderId, f.type ?? null, page.startingAfter ?? null, page.limit + 1],
+    );
+  }
+  const dir = page.ascending ? 'asc' : 'desc';
+  const cmp = page.ascending ? '>' : '<';
+  return q.query<EventRow>(
+    `select * from events where merchant_id = $1 and ($2::text is null or type = $2) and ($3::text is null or order_id = $3)
+       and ($4::text is null or id ${cmp} $4)
+     order by id ${dir} limit $5`,
+    [merchantId, f.type ?? null, f.orderId ?? null, page.startingAfter ?? null, page.limit + 1],
+  );
+}

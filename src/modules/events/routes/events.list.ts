@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { listEvents } from '../events.repository.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { page, presentEvent } from '../../../platform/http/presenters.ts';
+import { listQuery } from '../../../platform/http/schemas.ts';
+import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+
+const query = listQuery.extend({ type: z.string().max(100).optional(), order_id: z.string().max(64).optional() });
+
+export function register(app: App, { ctx }: RouteDeps) {
+  app.get('/v1/events', { schema: { tags: ['events'], summary: 'The event log, newest first', querystring: query } }, async (req, reply) => {
+    const q = req.query;
+    const rows = await listEvents(ctx.db, req.merchantId, { type: q.type, orderId: q.order_id }, { limit: q.limit, startingAfter: q.starting_after });
+    return reply.send(page(rows, q.limit, presentEvent));
+  });
+}

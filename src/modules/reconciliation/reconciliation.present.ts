@@ -1,0 +1,65 @@
+// Reconciliation runs and items as API objects (amounts in minor units, times ISO 8601 UTC).
+import { DEFAULT_SETTLEMENT_DAYS } from './reconciliation.run.ts';
+import { CATEGORIES, type Totals } from '../../domain/reconciliation/report.ts';
+import type { ItemRow, RunRow } from './reconciliation.repository.ts';
+
+export const tags = ['reconciliations'];
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** Runs stored before a category existed have no total for it: zero, not absent. */
+export const withAllCategories = (t: Totals): Totals => Object.fromEntries(CATEGORIES.map((c) => [c, t[c] ?? { count: 0, amounts: {} }])) as Totals;
+
+export function presentRun(r: RunRow) {
+  const s = r.settings as { amount_unit?: string | null; mapping?: unknown; apply_fees?: boolean; apply?: boolean; settlement_days?: number };
+  return {
+    id: r.id,
+    object: 'reconciliation',
+    version: r.version,
+    rerun_of: r.rerun_of,
+    format: r.format,
+    provider: r.provider,
+    file_name: r.file_name,
+    file_sha256: r.file_sha256,
+    amount_unit: s.amount_unit ?? null,
+    mapping: s.mapping ?? null,
+    apply_fees: s.apply_fees ?? s.apply ?? false,
+    apply: s.apply ?? false,
+    settlement_days: s.settlement_days ?? DEFAULT_SETTLEMENT_DAYS,
+    period: { from: iso(r.period_start), to: iso(r.period_end) },
+    status: r.status,
+    row_count: r.row_count,
+    totals: withAllCategories(r.totals),
+    created_at: iso(r.created_at),
+  };
+}
+
+/** Item ids are `<run id>:<seq>`; `starting_after` takes one. */
+export const itemId = (i: ItemRow) => `${i.run_id}:${i.seq}`;
+export const seqOf = (id: string | undefined): number | undefined => {
+  if (id === undefined) return undefined;
+  const n = Number(id.slice(id.lastIndexOf(':') + 1));
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+};
+
+export function presentItem(i: ItemRow) {
+  return {
+    id: itemId(i),
+    object: 'reconciliation_item',
+    category: i.category,
+    kind: i.kind,
+    line: i.line,
+    provider_payment_id: i.provider_payment_id,
+    provider_refund_id: i.provider_refund_id,
+    reference_id: i.reference_id,
+    order_id: i.order_id,
+    payment_id: i.payment_id,
+    refund_id: i.refund_id,
+    currency: i.currency,
+    expected_amount: i.expected_amount,
+    actual_amount: i.actual_amount,
+    expected_fee: i.expected_fee,
+    actual_fee: i.actual_fee,
+    amount: i.amount,
+    note: i.note,
+  };
+}
