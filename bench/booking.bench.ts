@@ -14,7 +14,11 @@ import { TARGETS, type BenchServer } from './support/targets.ts';
 const RACERS = 20;
 
 async function api(s: BenchServer, path: string, body: unknown, method = 'POST'): Promise<any> {
-  const res = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${s.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const j = await res.json();
   if (res.status >= 300) throw new Error(`${path}: HTTP ${res.status} ${JSON.stringify(j)}`);
   return j;
@@ -25,7 +29,11 @@ function client(s: BenchServer, publicKey: string, secret: string) {
     const { envelope, aesKey, iv } = encryptFlowRequest(payload, publicKey);
     const body = JSON.stringify(envelope);
     const signature = `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
-    const res = await fetch(`${s.url}/flows/endpoint/${s.merchantId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
+    const res = await fetch(`${s.url}/flows/endpoint/${s.merchantId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+      body,
+    });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`flow endpoint answered ${res.status}`);
     return decryptFlowResponse(text, aesKey, iv);
@@ -33,7 +41,9 @@ function client(s: BenchServer, publicKey: string, secret: string) {
 }
 
 async function race(s: BenchServer, rounds: number, racers: number, offset: number) {
-  const keys = (await fetch(`${s.url}/v1/flows/keys`, { headers: { authorization: `Bearer ${s.apiKey}` } }).then((r) => (r.status === 200 ? r.json() : null))) ?? (await api(s, '/v1/flows/keys', {}));
+  const keys =
+    (await fetch(`${s.url}/v1/flows/keys`, { headers: { authorization: `Bearer ${s.apiKey}` } }).then((r) => (r.status === 200 ? r.json() : null))) ??
+    (await api(s, '/v1/flows/keys', {}));
   const send = client(s, keys.public_key, await whatsappAppSecret(s.ctx, s.ctx.db));
   const every = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
   const svc = await api(s, '/v1/booking-services', { name: `Bench ${racers}`, duration_minutes: 5, deposit: 1000, currency: 'INR', weekly_hours: every });
@@ -46,7 +56,10 @@ async function race(s: BenchServer, rounds: number, racers: number, offset: numb
     const slot = `${date}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00.000Z`;
     const tokens: string[] = [];
     for (let i = 0; i < racers; i++) {
-      const { flow_token } = await api(s, '/v1/flows/send', { wa_id: `9197${String(r + offset).padStart(3, '0')}${String(i).padStart(5, '0')}`, flow: 'book_appointment' });
+      const { flow_token } = await api(s, '/v1/flows/send', {
+        wa_id: `9197${String(r + offset).padStart(3, '0')}${String(i).padStart(5, '0')}`,
+        flow: 'book_appointment',
+      });
       await send({ version: '3.0', action: 'INIT', flow_token });
       await send({ version: '3.0', action: 'data_exchange', screen: 'SERVICE', flow_token, data: { service: svc.id } });
       await send({ version: '3.0', action: 'data_exchange', screen: 'DATE', flow_token, data: { date } });
@@ -84,14 +97,29 @@ export const bookingBench: Bench = {
     };
     for (const target of TARGETS) {
       try {
-        const out = await target.withServer(async (s) => ({ solo: await race(s, rounds, 1, 0), crowd: await race(s, rounds, RACERS, rounds), describe: s.describe }));
+        const out = await target.withServer(async (s) => ({
+          solo: await race(s, rounds, 1, 0),
+          crowd: await race(s, rounds, RACERS, rounds),
+          describe: s.describe,
+        }));
         if ('skipped' in out) {
           table.rows.push([target.name, '-', '-', '-', '-', '-', '-']);
           table.notes.push(`${target.name}: skipped: ${out.skipped}`);
           continue;
         }
-        for (const [n, r] of [[1, out.solo], [RACERS, out.crowd]] as const) {
-          table.rows.push([target.name, n, fmt(percentile(r.rounds, 0.5), 1), fmt(percentile(r.rounds, 0.99), 1), fmt(percentile(r.requests, 0.5), 1), fmt(percentile(r.requests, 0.99), 1), r.broken]);
+        for (const [n, r] of [
+          [1, out.solo],
+          [RACERS, out.crowd],
+        ] as const) {
+          table.rows.push([
+            target.name,
+            n,
+            fmt(percentile(r.rounds, 0.5), 1),
+            fmt(percentile(r.rounds, 0.99), 1),
+            fmt(percentile(r.requests, 0.5), 1),
+            fmt(percentile(r.requests, 0.99), 1),
+            r.broken,
+          ]);
         }
         table.notes.push(`${target.name}: ${out.describe}`);
       } catch (e) {

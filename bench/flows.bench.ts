@@ -33,14 +33,22 @@ function prepare(payload: unknown, publicKey: string, secret: string): Prepared 
 }
 
 async function api(s: BenchServer, path: string, body: unknown): Promise<any> {
-  const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${s.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const j = await res.json();
   if (res.status !== 201) throw new Error(`${path}: HTTP ${res.status} ${JSON.stringify(j)}`);
   return j;
 }
 
 async function post(s: BenchServer, p: Prepared): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${s.url}/flows/endpoint/${s.merchantId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': p.signature }, body: p.body });
+  const res = await fetch(`${s.url}/flows/endpoint/${s.merchantId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': p.signature },
+    body: p.body,
+  });
   const text = await res.text();
   return { status: res.status, json: res.status === 200 ? decryptFlowResponse(text, p.aesKey, p.iv) : text };
 }
@@ -107,7 +115,10 @@ export const flowsBench: Bench = {
               expectStatus: 200,
               request: (w, i) => {
                 const p = pools[w]![i % POOL]!;
-                return { url: `${s.url}/flows/endpoint/${s.merchantId}`, init: { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': p.signature }, body: p.body } };
+                return {
+                  url: `${s.url}/flows/endpoint/${s.merchantId}`,
+                  init: { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': p.signature }, body: p.body },
+                };
               },
             });
           return { ping: await measure(pings), exchange: await measure(exchanges), describe: s.describe };
@@ -117,7 +128,10 @@ export const flowsBench: Bench = {
           table.notes.push(`${target.name}: skipped: ${out.skipped}`);
           continue;
         }
-        for (const [label, r] of [['ping', out.ping], ['data_exchange (MENU → ITEMS)', out.exchange]] as const) {
+        for (const [label, r] of [
+          ['ping', out.ping],
+          ['data_exchange (MENU → ITEMS)', out.exchange],
+        ] as const) {
           table.rows.push([target.name, label, fmt(r.perSecond, 1), fmt(r.p50, 2), fmt(r.p99, 2), r.errors]);
           for (const e of r.errorSamples) table.notes.push(`${target.name} ${label}: error sample: ${e}`);
         }

@@ -29,12 +29,30 @@ async function measure(s: BenchServer, settings: BenchSettings, kind: Kind, orde
     const o = orders[(w * 7 + i) % orders.length]!;
     // A replay books the same key every time (booked once before the clock starts).
     const ppid = kind === 'replay' ? `replay_${o.id}` : `bench_${w}_${i}`;
-    return captureApplied({ provider: 'sandbox', providerPaymentId: ppid, orderId: o.id, amount: o.total, currency: 'INR', eventAt: at, orderTotal: o.total, orderTax: o.tax });
+    return captureApplied({
+      provider: 'sandbox',
+      providerPaymentId: ppid,
+      orderId: o.id,
+      amount: o.total,
+      currency: 'INR',
+      eventAt: at,
+      orderTotal: o.total,
+      orderTax: o.tax,
+    });
   };
   const feeEntry = (w: number): LedgerEntry => {
     const i = seq++;
     const o = orders[(w * 7 + i) % orders.length]!;
-    return providerFee({ provider: 'sandbox', providerPaymentId: `fee_${w}_${i}`, orderId: o.id, fee: 236, tax: 36, currency: 'INR', eventAt: at, source: 'bench' });
+    return providerFee({
+      provider: 'sandbox',
+      providerPaymentId: `fee_${w}_${i}`,
+      orderId: o.id,
+      fee: 236,
+      tax: 36,
+      currency: 'INR',
+      eventAt: at,
+      source: 'bench',
+    });
   };
   if (kind === 'replay') for (let w = 0; w < orders.length; w++) await inTransaction(s.ctx, (tx) => postAndProject(tx, s.merchantId, entry(w)));
   const lat: number[] = [];
@@ -50,7 +68,9 @@ async function measure(s: BenchServer, settings: BenchSettings, kind: Kind, orde
         const es = kind === 'batch' ? Array.from({ length: BATCH }, () => feeEntry(w)) : [entry(w)];
         const t0 = performance.now();
         try {
-          await inTransaction(s.ctx, (tx) => (kind === 'batch' ? postManyAndProject(tx, s.merchantId, es) : postAndProject(tx, s.merchantId, es[0]!).then((p) => [p])));
+          await inTransaction(s.ctx, (tx) =>
+            kind === 'batch' ? postManyAndProject(tx, s.merchantId, es) : postAndProject(tx, s.merchantId, es[0]!).then((p) => [p]),
+          );
         } catch {
           errors++;
           continue;
@@ -74,14 +94,23 @@ export const ledgerBench: Bench = {
       title: `ledger: bookings through postAndProject, ${settings.concurrency} workers, one booking per database transaction`,
       columns: ['database', 'kind', 'transfers/s', 'postings/s', 'p50 ms', 'p99 ms', 'booked', 'errors'],
       rows: [],
-      notes: [`order = capture of 3 lines on one of 64 orders + amount projection; payout = 2 lines; replay = an existing key (no-op); batch = ${BATCH} fees (3 lines) per database transaction (latency per batch)`],
+      notes: [
+        `order = capture of 3 lines on one of 64 orders + amount projection; payout = 2 lines; replay = an existing key (no-op); batch = ${BATCH} fees (3 lines) per database transaction (latency per batch)`,
+      ],
     };
     for (const target of TARGETS) {
       const out = await target.withServer(async (s) => {
         const orders: { id: string; total: number; tax: number }[] = [];
         for (let i = 0; i < ORDERS; i++) {
           const r = await inTransaction(s.ctx, (tx) =>
-            createOrder(s.ctx, tx, { source: 'api', id: 'bench' }, s.merchantId, { customer: { wa_id: '919812345678' }, currency: 'INR', items: [{ name: 'Chai', amount: 4500, quantity: 2 }], tax: { amount: 900 }, payment: { method: 'payment_link' }, send: false }),
+            createOrder(s.ctx, tx, { source: 'api', id: 'bench' }, s.merchantId, {
+              customer: { wa_id: '919812345678' },
+              currency: 'INR',
+              items: [{ name: 'Chai', amount: 4500, quantity: 2 }],
+              tax: { amount: 900 },
+              payment: { method: 'payment_link' },
+              send: false,
+            }),
           );
           if (!r.ok) throw new Error(r.error.message);
           orders.push({ id: r.value.order.id, total: r.value.order.total, tax: r.value.order.tax });

@@ -45,14 +45,23 @@ export const outboundWebhooksBench: Bench = {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
       try {
         const out = await target.withServer(async (s) => {
-          const res = await fetch(`${s.url}/v1/webhook-endpoints`, { method: 'POST', headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ url, events: ['dispute.*'] }) });
+          const res = await fetch(`${s.url}/v1/webhook-endpoints`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ url, events: ['dispute.*'] }),
+          });
           if (res.status !== 201) throw new Error(`creating the endpoint answered ${res.status}: ${await res.text()}`);
           const started = performance.now();
           for (let i = 0; i < total; i += BATCH) {
             const ids = await inTransaction(s.ctx, async (tx) => {
               const out: string[] = [];
               for (let j = i; j < Math.min(total, i + BATCH); j++) {
-                const ev = await recordEvent(s.ctx, tx, { source: 'provider', id: null }, { merchantId: s.merchantId, type: 'dispute.opened', data: { provider_dispute_id: `dp_bench_${j}` } });
+                const ev = await recordEvent(
+                  s.ctx,
+                  tx,
+                  { source: 'provider', id: null },
+                  { merchantId: s.merchantId, type: 'dispute.opened', data: { provider_dispute_id: `dp_bench_${j}` } },
+                );
                 out.push(ev.id);
               }
               return out;

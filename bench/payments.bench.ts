@@ -87,19 +87,28 @@ async function pushPollsOut(s: BenchServer): Promise<void> {
 
 async function prepare(s: BenchServer, psp: Psp, n: number, tag: string, concurrency: number): Promise<Batch> {
   const orders: { id: string; payUrl: string; checkoutId?: string; paymentId?: string }[] = [];
-  await pool(Array.from({ length: n }, (_, i) => i), concurrency, async (i) => {
-    const res = await fetch(`${s.url}/v1/orders`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json', 'idempotency-key': `bench-pay-${tag}-${i}` },
-      body: ORDER_BODY,
-    });
-    const o = (await res.json()) as any;
-    if (res.status !== 201) throw new Error(`POST /v1/orders answered ${res.status}: ${JSON.stringify(o).slice(0, 200)}`);
-    const go = await fetch(`${o.payment.url}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
-    await go.text();
-    if (go.status !== 303) throw new Error(`hand-over answered ${go.status}`);
-    orders[i] = { id: o.id, payUrl: o.payment.url, checkoutId: go.headers.get('location')!.split('/').pop()! };
-  });
+  await pool(
+    Array.from({ length: n }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      const res = await fetch(`${s.url}/v1/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json', 'idempotency-key': `bench-pay-${tag}-${i}` },
+        body: ORDER_BODY,
+      });
+      const o = (await res.json()) as any;
+      if (res.status !== 201) throw new Error(`POST /v1/orders answered ${res.status}: ${JSON.stringify(o).slice(0, 200)}`);
+      const go = await fetch(`${o.payment.url}/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+        redirect: 'manual',
+      });
+      await go.text();
+      if (go.status !== 303) throw new Error(`hand-over answered ${go.status}`);
+      orders[i] = { id: o.id, payUrl: o.payment.url, checkoutId: go.headers.get('location')!.split('/').pop()! };
+    },
+  );
   await pushPollsOut(s);
   await pool(orders, concurrency, async (o) => {
     const p = await call(s, psp, 'POST', `/checkouts/${o.checkoutId}/pay`, { outcome: 'success' });
@@ -233,7 +242,10 @@ export const paymentsBench: Bench = {
         ]);
         table.notes.push(`${target.name}: ${out.describe}; set-up (orders, hand-overs, PSP payments, warm-up) took ${fmt(out.setupSeconds, 1)} s`);
         if (!complete) table.notes.push(`${target.name}: gave up after ${timeoutMs / 1000} s: ${m.paid} paid, ${m.updates} customer updates queued of ${m.n}`);
-        if (m.alreadyPaid > 0) table.notes.push(`${target.name}: ${m.alreadyPaid} orders were paid before their webhook was sent (a lookup got there first): the rate is overstated`);
+        if (m.alreadyPaid > 0)
+          table.notes.push(
+            `${target.name}: ${m.alreadyPaid} orders were paid before their webhook was sent (a lookup got there first): the rate is overstated`,
+          );
         for (const e of m.errorSamples) table.notes.push(`${target.name}: error sample: ${e}`);
       } catch (e) {
         table.rows.push([target.name, '-', '-', '-', '-', '-', '-', 'failed']);

@@ -40,13 +40,17 @@ async function seed(s: BenchServer, n: number): Promise<void> {
 
 /** The report: `rows` lines over the seeded payments (see the header comment for the mix). */
 function buildReport(rows: number): { csv: string; payments: number } {
-  const lines = ['entity_id,type,debit,credit,amount,currency,fee,tax,on_hold,settled,created_at,settled_at,settlement_id,settlement_utr,posted_at,credit_type,description,notes,payment_id,order_id,order_receipt,method'];
+  const lines = [
+    'entity_id,type,debit,credit,amount,currency,fee,tax,on_hold,settled,created_at,settled_at,settlement_id,settlement_utr,posted_at,credit_type,description,notes,payment_id,order_id,order_receipt,method',
+  ];
   let i = 0;
   let payments = 0;
   const push = (entity: string, type: string, amount: number, paymentId = '', receipt = '') => {
     const at = Math.floor((T0 + i * 1000) / 1000);
     const fee = type === 'payment' ? Math.floor(amount * 0.02) : 0;
-    lines.push(`${entity},${type},${type === 'refund' ? amount : 0},${type === 'refund' ? 0 : amount - fee},${amount},INR,${fee},${Math.floor(fee * 0.18)},false,true,${at},${at + 86400},setl_bench,utr_bench,,default,,{},${paymentId},,${receipt},upi`);
+    lines.push(
+      `${entity},${type},${type === 'refund' ? amount : 0},${type === 'refund' ? 0 : amount - fee},${amount},INR,${fee},${Math.floor(fee * 0.18)},false,true,${at},${at + 86400},setl_bench,utr_bench,,default,,{},${paymentId},,${receipt},upi`,
+    );
   };
   while (lines.length - 1 < rows) {
     i++;
@@ -66,7 +70,11 @@ function buildReport(rows: number): { csv: string; payments: number } {
 
 async function post(s: BenchServer, path: string, body: string | undefined, contentType: string): Promise<{ seconds: number; json: any }> {
   const started = performance.now();
-  const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${s.apiKey}`, ...(body !== undefined ? { 'content-type': contentType } : {}) }, body });
+  const res = await fetch(`${s.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.apiKey}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+    body,
+  });
   const json = await res.json();
   const seconds = (performance.now() - started) / 1000;
   if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
@@ -99,9 +107,14 @@ export const reconcileBench: Bench = {
           table.notes.push(`${target.name}: skipped: ${out.skipped}`);
           continue;
         }
-        for (const [step, r] of [['import', out.first], ['rerun', out.again]] as const) {
+        for (const [step, r] of [
+          ['import', out.first],
+          ['rerun', out.again],
+        ] as const) {
           const totals = r.json.totals as Record<string, { count: number }>;
-          const mismatches = Object.entries(totals).filter(([c]) => c !== 'matched' && c !== 'other').reduce((a, [, v]) => a + v.count, 0);
+          const mismatches = Object.entries(totals)
+            .filter(([c]) => c !== 'matched' && c !== 'other')
+            .reduce((a, [, v]) => a + v.count, 0);
           table.rows.push([target.name, step, fmt(n / r.seconds, 0), fmt(r.seconds, 2), totals['matched']!.count, mismatches]);
         }
         table.notes.push(`${target.name}: ${out.describe}; seeding ${payments} captured payments took ${fmt(out.seedSeconds, 1)} s (not measured)`);

@@ -19,7 +19,17 @@ import { paymentsBench } from './payments.bench.ts';
 import { reconcileBench } from './reconcile.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
-const BENCHES: Bench[] = [ordersBench, paymentsBench, webhooksBench, flowsBench, outboundWebhooksBench, reconcileBench, ledgerBench, exportsBench, bookingBench];
+const BENCHES: Bench[] = [
+  ordersBench,
+  paymentsBench,
+  webhooksBench,
+  flowsBench,
+  outboundWebhooksBench,
+  reconcileBench,
+  ledgerBench,
+  exportsBench,
+  bookingBench,
+];
 
 function positive(name: string, def: number): number {
   const raw = process.env[name];
@@ -56,7 +66,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`chatcart bench: node ${process.version}, ${os.cpus().length} × ${cpu}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `chatcart bench: node ${process.version}, ${os.cpus().length} × ${cpu}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const b of BENCHES) {
     if (only.length && !only.includes(b.name)) continue;
     printTable(await b.run(settings));

@@ -75,9 +75,22 @@ function statusBodies(secret: string, pnid: string, display: string, wabaId: str
       item['pricing'] = { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' };
       const body = JSON.stringify({
         object: 'whatsapp_business_account',
-        entry: [{ id: wabaId, changes: [{ value: { messaging_product: 'whatsapp', metadata: { display_phone_number: display, phone_number_id: pnid }, statuses: [item] }, field: 'messages' }] }],
+        entry: [
+          {
+            id: wabaId,
+            changes: [
+              {
+                value: { messaging_product: 'whatsapp', metadata: { display_phone_number: display, phone_number_id: pnid }, statuses: [item] },
+                field: 'messages',
+              },
+            ],
+          },
+        ],
       });
-      requests.push({ body, headers: { 'content-type': 'application/json', 'user-agent': 'facebookexternalua', 'x-hub-signature-256': signWebhook(secret, body) } });
+      requests.push({
+        body,
+        headers: { 'content-type': 'application/json', 'user-agent': 'facebookexternalua', 'x-hub-signature-256': signWebhook(secret, body) },
+      });
     }
   }
   return requests;
@@ -124,7 +137,11 @@ const TARGETS: Target[] = [
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatcart-bench-'));
       try {
         const running = await startServer(loadConfig(benchEnv({ CHATCART_DATA_DIR: dir, CHATCART_JOBS: JOBS })));
-        return { running, describe: `embedded PGlite in a temp dir (${dir}, removed afterwards)`, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+        return {
+          running,
+          describe: `embedded PGlite in a temp dir (${dir}, removed afterwards)`,
+          cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
+        };
       } catch (e) {
         fs.rmSync(dir, { recursive: true, force: true });
         throw e;
@@ -163,7 +180,14 @@ export const webhooksBench: Bench = {
       notes: [`target: p99 < ${TARGET_P99_MS} ms and ≥ ${TARGET_RATIO * 100}% of the bare handler's throughput, while committing every event`],
     };
     const load = (url: string, requests: ChildSpec['requests']) =>
-      loadFromChild({ url, requests, expectStatus: 200, concurrency: connections, warmupMs: settings.warmupSeconds * 1000, durationMs: settings.seconds * 1000 });
+      loadFromChild({
+        url,
+        requests,
+        expectStatus: 200,
+        concurrency: connections,
+        warmupMs: settings.warmupSeconds * 1000,
+        durationMs: settings.seconds * 1000,
+      });
 
     for (const target of TARGETS) {
       let opened: Awaited<ReturnType<Target['open']>> | undefined;
@@ -190,7 +214,11 @@ export const webhooksBench: Bench = {
         const db = running.ctx.db;
         const before = (await db.query<{ n: number }>(`select count(*)::int as n from whatsapp_inbox`))[0]!.n;
         const c = await load(`${running.url}/webhooks/whatsapp`, prep.requests);
-        const stored = (await db.query<{ n: number; processed: number }>(`select count(*)::int as n, count(*) filter (where status = 'processed')::int as processed from whatsapp_inbox`))[0]!;
+        const stored = (
+          await db.query<{ n: number; processed: number }>(
+            `select count(*)::int as n, count(*) filter (where status = 'processed')::int as processed from whatsapp_inbox`,
+          )
+        )[0]!;
         const ratio = c.perSecond / b.perSecond;
         table.rows.push(['chatcart', target.name, fmt(c.perSecond, 0), fmt(c.p50, 2), fmt(c.p99, 2), c.errors, `${fmt(ratio * 100, 0)}%`]);
 

@@ -17,6 +17,8 @@ describe('retention settings', () => {
 
   it.each(['-1', '1.5', 'forever', '36501'])('refuses %j with one clear line', (v) => {
     expect(() => loadConfig({ RETENTION_DAYS_CONVERSATIONS: v })).toThrow(ConfigError);
-    expect(() => loadConfig({ RETENTION_DAYS_CONVERSATIONS: v })).toThrow(/^config: RETENTION_DAYS_CONVERSATIONS must be a number of days from 1 to 36500, or 0 \/ off to keep forever/);
+    expect(() => loadConfig({ RETENTION_DAYS_CONVERSATIONS: v })).toThrow(
+      /^config: RETENTION_DAYS_CONVERSATIONS must be a number of days from 1 to 36500, or 0 \/ off to keep forever/,
+    );
   });
 });

@@ -2,11 +2,9 @@
 // clear line naming the variable (see ConfigError); secrets have no defaults.
 import { z } from 'zod';
 
-const base64Key = z
-  .string()
-  .refine((s) => Buffer.from(s, 'base64').length === 32 && /^[A-Za-z0-9+/=_-]+$/.test(s), {
-    message: 'must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
-  });
+const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 32 && /^[A-Za-z0-9+/=_-]+$/.test(s), {
+  message: 'must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+});
 
 const intFrom = (min: number, max: number, def: number) =>
   z
@@ -72,16 +70,27 @@ const envSchema = z.object({
   ),
   WHATSAPP_APP_SECRET: optionalString,
   WHATSAPP_VERIFY_TOKEN: optionalString,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().transform((l) => l ?? 'info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .transform((l) => l ?? 'info'),
   RATE_LIMIT_PER_SECOND: intFrom(1, 100_000, 100),
   RATE_LIMIT_BURST: intFrom(1, 1_000_000, 200),
   BODY_LIMIT_BYTES: intFrom(1024, 64 * 1024 * 1024, 1024 * 1024),
-  CHATCART_JOBS: z.enum(['on', 'off'], { message: 'must be on or off' }).optional().transform((v) => v ?? 'on'),
+  CHATCART_JOBS: z
+    .enum(['on', 'off'], { message: 'must be on or off' })
+    .optional()
+    .transform((v) => v ?? 'on'),
   CHATCART_WORKER_CONCURRENCY: intFrom(1, 64, 4),
   CHATCART_JOB_LEASE_SECONDS: intFrom(5, 3600, 60),
   CHATCART_POLL_MS: intFrom(10, 60_000, 500),
   WHATSAPP_GRAPH_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
-  WHATSAPP_GRAPH_VERSION: optionalString.pipe(z.string().regex(/^v\d{1,3}\.\d$/, { message: 'must look like v24.0' }).optional()),
+  WHATSAPP_GRAPH_VERSION: optionalString.pipe(
+    z
+      .string()
+      .regex(/^v\d{1,3}\.\d$/, { message: 'must look like v24.0' })
+      .optional(),
+  ),
   STRIPE_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
   RAZORPAY_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
   // Data retention (docs/operations.md): raw webhook bodies, and conversation content.
@@ -93,7 +102,10 @@ const envSchema = z.object({
 export type Config = z.output<typeof envSchema> & { publicUrl: string };
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`config: ${variable} ${detail}`);
   }
 }

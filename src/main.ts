@@ -36,7 +36,10 @@ export async function openDbFromConfig(cfg: Config, log?: Logger): Promise<Db> {
  * fine for demo data and never used in live mode.
  */
 export async function secretBoxFor(cfg: Config, db: Db): Promise<SecretBox> {
-  const previous = (cfg.CHATCART_ENCRYPTION_KEYS_PREVIOUS ?? '').split(',').filter(Boolean).map((k) => Buffer.from(k.trim(), 'base64'));
+  const previous = (cfg.CHATCART_ENCRYPTION_KEYS_PREVIOUS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((k) => Buffer.from(k.trim(), 'base64'));
   if (cfg.CHATCART_ENCRYPTION_KEY) return createSecretBox(Buffer.from(cfg.CHATCART_ENCRYPTION_KEY, 'base64'), previous);
   const stored = await initSystemSetting(db, 'sandbox_encryption_key', crypto.randomBytes(32).toString('base64'));
   return createSecretBox(Buffer.from(stored, 'base64'), previous);
@@ -90,7 +93,13 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     onOutcome: (kind, outcome) => metrics.jobOutcome(kind, outcome),
   });
   const demo = cfg.CHATCART_MODE === 'sandbox' ? await db.transaction((tx) => bootstrapSandbox(ctx, tx)) : null;
-  const app = await buildHttpApp({ ctx, log, bodyLimit: cfg.BODY_LIMIT_BYTES, rateLimit: { perSecond: cfg.RATE_LIMIT_PER_SECOND, burst: cfg.RATE_LIMIT_BURST }, metrics });
+  const app = await buildHttpApp({
+    ctx,
+    log,
+    bodyLimit: cfg.BODY_LIMIT_BYTES,
+    rateLimit: { perSecond: cfg.RATE_LIMIT_PER_SECOND, burst: cfg.RATE_LIMIT_BURST },
+    metrics,
+  });
   let url = cfg.publicUrl;
   if (opts.listen !== false) {
     url = await app.listen({ port: cfg.PORT, host: cfg.HOST });

@@ -54,6 +54,15 @@ const r = await runLoad({
     return { url: spec.url, init: { method: 'POST', headers: q.headers, body: q.body } };
   },
 });
-const out: ChildResult = { ok: r.ok, errors: r.errors, errorSamples: r.errorSamples, seconds: r.seconds, perSecond: r.perSecond, p50: r.p50, p99: r.p99, answered };
+const out: ChildResult = {
+  ok: r.ok,
+  errors: r.errors,
+  errorSamples: r.errorSamples,
+  seconds: r.seconds,
+  perSecond: r.perSecond,
+  p50: r.p50,
+  p99: r.p99,
+  answered,
+};
 process.stdout.write(`${JSON.stringify(out)}\n`);
 process.exit(0);

@@ -39,7 +39,13 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
       await purgeKeysBefore(ctx.db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));
       // Safety net for expiry jobs that were lost to a restore or a manual edit.
       for (const o of await listExpiredOpenOrders(ctx.db, now, 500)) {
-        await enqueueJob(ctx.db, { kind: 'order.expire', merchantId: o.merchant_id, payload: { order_id: o.id }, runAt: now, dedupeKey: `order.expire:${o.id}:sweep:${maintenanceDedupeKey(now)}` });
+        await enqueueJob(ctx.db, {
+          kind: 'order.expire',
+          merchantId: o.merchant_id,
+          payload: { order_id: o.id },
+          runAt: now,
+          dedupeKey: `order.expire:${o.id}:sweep:${maintenanceDedupeKey(now)}`,
+        });
       }
       await scheduleWebhookSweep(ctx, now);
       await scheduleRetentionPurge(ctx, now, maintenanceDedupeKey(now));

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { fansOut, isBusinessEventType, isValidFilterEntry, matchesEventFilter, paymentIdFor, toBusinessEvent, type LogEventInput, type OrderSnapshot, type PaymentSnapshot } from './business-events.ts';
+import {
+  fansOut,
+  isBusinessEventType,
+  isValidFilterEntry,
+  matchesEventFilter,
+  paymentIdFor,
+  toBusinessEvent,
+  type LogEventInput,
+  type OrderSnapshot,
+  type PaymentSnapshot,
+} from './business-events.ts';
 
 const order: OrderSnapshot = {
   id: 'ord_1',
@@ -14,7 +24,15 @@ const order: OrderSnapshot = {
   metadata: { crm_id: '42' },
   event_seq: 7,
 };
-const payment: PaymentSnapshot = { id: 'pay_1', reference_id: 'CC-ABC', method: 'payment_link', provider: 'razorpay', status: 'captured', provider_object_id: 'plink_9', provider_payment_id: 'pay_Rzp123' };
+const payment: PaymentSnapshot = {
+  id: 'pay_1',
+  reference_id: 'CC-ABC',
+  method: 'payment_link',
+  provider: 'razorpay',
+  status: 'captured',
+  provider_object_id: 'plink_9',
+  provider_payment_id: 'pay_Rzp123',
+};
 const ev = (type: string, over: Partial<LogEventInput> = {}): LogEventInput => ({
   id: 'evt_1',
   type,
@@ -106,7 +124,15 @@ describe('toBusinessEvent', () => {
         status: 'processing',
         payment_status: 'paid',
         amounts: { total: 29500, amount_paid: 29500, amount_refunded: 0, currency: 'INR', as_of_seq: 7 },
-        payment: { id: 'pay_1', reference_id: 'CC-ABC', method: 'payment_link', provider: 'razorpay', status: 'captured', provider_object_id: 'plink_9', provider_payment_id: 'pay_Rzp123' },
+        payment: {
+          id: 'pay_1',
+          reference_id: 'CC-ABC',
+          method: 'payment_link',
+          provider: 'razorpay',
+          status: 'captured',
+          provider_object_id: 'plink_9',
+          provider_payment_id: 'pay_Rzp123',
+        },
         metadata: { crm_id: '42' },
         source: 'provider',
         details: { payment_id: 'pay_1', amount: 29500 },
@@ -119,7 +145,16 @@ describe('toBusinessEvent', () => {
 
   it('maps an event without an order (an unmatched dispute, an operational event)', () => {
     const b = toBusinessEvent(ev('dispute.opened', { order_id: null, seq: null, data: { provider_dispute_id: 'dp_1' }, previous: null }))!;
-    expect(b.data).toMatchObject({ order_id: null, seq: null, reference_id: null, customer: null, amounts: null, payment: null, metadata: {}, details: { provider_dispute_id: 'dp_1' } });
+    expect(b.data).toMatchObject({
+      order_id: null,
+      seq: null,
+      reference_id: null,
+      customer: null,
+      amounts: null,
+      payment: null,
+      metadata: {},
+      details: { provider_dispute_id: 'dp_1' },
+    });
   });
 
   it('falls back to the payment reference and ignores non-business types', () => {

@@ -78,7 +78,11 @@ const namespaceOf = (type: string) => type.split('.')[0] ?? '';
 
 /** True for log types that become business events at all (including the test event). */
 export function isBusinessEventType(type: string): boolean {
-  return (BUSINESS_NAMESPACES as readonly string[]).includes(namespaceOf(type)) || (OPERATIONAL_TYPES as readonly string[]).includes(type) || type === TEST_EVENT_TYPE;
+  return (
+    (BUSINESS_NAMESPACES as readonly string[]).includes(namespaceOf(type)) ||
+    (OPERATIONAL_TYPES as readonly string[]).includes(type) ||
+    type === TEST_EVENT_TYPE
+  );
 }
 
 /** True for types sent to every subscribed endpoint when they are recorded (the test event is not). */
@@ -111,7 +115,10 @@ export function paymentIdFor(ev: LogEventInput, currentPaymentId: string | null)
   return typeof named === 'string' && named ? named : currentPaymentId;
 }
 
-export function toBusinessEvent(ev: LogEventInput, snap: { order?: OrderSnapshot | null; payment?: PaymentSnapshot | null; currentReferenceId?: string | null } = {}): BusinessEvent | null {
+export function toBusinessEvent(
+  ev: LogEventInput,
+  snap: { order?: OrderSnapshot | null; payment?: PaymentSnapshot | null; currentReferenceId?: string | null } = {},
+): BusinessEvent | null {
   if (!isBusinessEventType(ev.type)) return null;
   const o = snap.order ?? null;
   const p = snap.payment ?? null;
@@ -128,7 +135,15 @@ export function toBusinessEvent(ev: LogEventInput, snap: { order?: OrderSnapshot
       payment_status: o?.payment_status ?? null,
       amounts: o ? { total: o.total, amount_paid: o.amount_paid, amount_refunded: o.amount_refunded, currency: o.currency, as_of_seq: o.event_seq } : null,
       payment: p
-        ? { id: p.id, reference_id: p.reference_id, method: p.method, provider: p.provider, status: p.status, provider_object_id: p.provider_object_id, provider_payment_id: p.provider_payment_id }
+        ? {
+            id: p.id,
+            reference_id: p.reference_id,
+            method: p.method,
+            provider: p.provider,
+            status: p.status,
+            provider_object_id: p.provider_object_id,
+            provider_payment_id: p.provider_payment_id,
+          }
         : null,
       metadata: o?.metadata ?? {},
       source: ev.source,

@@ -1,16 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { decodeTime } from 'ulidx';
-import {
-  ID_PREFIXES,
-  MIN_SECRET_BYTES,
-  REFERENCE_ID_PATTERN,
-  isId,
-  isValidReferenceId,
-  newId,
-  newReferenceId,
-  newSecretToken,
-  type IdPrefix,
-} from './ids.ts';
+import { ID_PREFIXES, MIN_SECRET_BYTES, REFERENCE_ID_PATTERN, isId, isValidReferenceId, newId, newReferenceId, newSecretToken, type IdPrefix } from './ids.ts';
 
 const N = 10_000;
 const fixedBytes = (fill: number) => (size: number) => new Uint8Array(size).fill(fill);

@@ -4,7 +4,30 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulidx';
 
-export const ID_PREFIXES = ['mer', 'key', 'prd', 'ord', 'pay', 'rfd', 'evt', 'msg', 'whe', 'job', 'req', 'dsp', 'pev', 'ppy', 'flw', 'bkg', 'win', 'whd', 'wha', 'svc', 'ltx', 'rec'] as const;
+export const ID_PREFIXES = [
+  'mer',
+  'key',
+  'prd',
+  'ord',
+  'pay',
+  'rfd',
+  'evt',
+  'msg',
+  'whe',
+  'job',
+  'req',
+  'dsp',
+  'pev',
+  'ppy',
+  'flw',
+  'bkg',
+  'win',
+  'whd',
+  'wha',
+  'svc',
+  'ltx',
+  'rec',
+] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
 export type RandomBytes = (size: number) => Uint8Array;
@@ -23,12 +46,7 @@ export function newId(prefix: IdPrefix): string {
 }
 
 export function isId(prefix: IdPrefix, s: unknown): boolean {
-  return (
-    typeof s === 'string' &&
-    s.length === prefix.length + 27 &&
-    s.startsWith(`${prefix}_`) &&
-    ULID_BODY.test(s.slice(prefix.length + 1))
-  );
+  return typeof s === 'string' && s.length === prefix.length + 27 && s.startsWith(`${prefix}_`) && ULID_BODY.test(s.slice(prefix.length + 1));
 }
 
 // WhatsApp's order_details reference_id rule; ids we send must satisfy it.

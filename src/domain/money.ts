@@ -8,9 +8,7 @@ import { err, ok, type Result } from './result.ts';
 
 // currency-codes flattens ISO's "N.A." minor unit to 0, which would make gold, SDRs and
 // the test code look like zero-decimal currencies. Nobody pays for an order in these.
-const NON_CURRENCY_CODES: ReadonlySet<string> = new Set([
-  'XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX',
-]);
+const NON_CURRENCY_CODES: ReadonlySet<string> = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
 
 // Built once at load so lookups are cheap and the table cannot drift during a process.
 const EXPONENTS: ReadonlyMap<string, number> = new Map(
@@ -53,12 +51,7 @@ export function isCurrency(code: string): boolean {
 // Zero is refused by default because prices and payments must be positive; callers that
 // accept zero (tax, discount, shipping) opt in.
 export function isMinorAmount(n: unknown, opts: { allowZero?: boolean } = {}): n is number {
-  return (
-    typeof n === 'number' &&
-    Number.isSafeInteger(n) &&
-    n <= MAX_MINOR &&
-    (opts.allowZero === true ? n >= 0 : n > 0)
-  );
+  return typeof n === 'number' && Number.isSafeInteger(n) && n <= MAX_MINOR && (opts.allowZero === true ? n >= 0 : n > 0);
 }
 
 // Non-Result helpers throw: an unknown currency or fractional amount reaching them means

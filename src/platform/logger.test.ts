@@ -23,7 +23,12 @@ describe('createLogger redaction', () => {
   it('redacts api keys, access tokens and wa_ids one level down', () => {
     const c = capture();
     c.log.info(
-      { merchant: { id: 'mer_1', api_key: SECRETS[1] }, whatsapp: { access_token: SECRETS[2], phone_number_id: '123' }, customer: { wa_id: SECRETS[3], name: 'Asha' }, headers: { authorization: SECRETS[0] } },
+      {
+        merchant: { id: 'mer_1', api_key: SECRETS[1] },
+        whatsapp: { access_token: SECRETS[2], phone_number_id: '123' },
+        customer: { wa_id: SECRETS[3], name: 'Asha' },
+        headers: { authorization: SECRETS[0] },
+      },
       'nested',
     );
     const [r] = c.records();
@@ -38,7 +43,14 @@ describe('createLogger redaction', () => {
     const c = capture();
     c.log.info({ authorization: SECRETS[0], api_key: SECRETS[1], access_token: SECRETS[2], wa_id: SECRETS[3], order: 'ord_1' }, 'top level');
     const [r] = c.records();
-    expect(r).toMatchObject({ authorization: '[redacted]', api_key: '[redacted]', access_token: '[redacted]', wa_id: '[redacted]', order: 'ord_1', msg: 'top level' });
+    expect(r).toMatchObject({
+      authorization: '[redacted]',
+      api_key: '[redacted]',
+      access_token: '[redacted]',
+      wa_id: '[redacted]',
+      order: 'ord_1',
+      msg: 'top level',
+    });
     for (const s of SECRETS) expect(c.raw()).not.toContain(s);
   });
 

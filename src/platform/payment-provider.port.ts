@@ -105,9 +105,7 @@ export interface RefundResult {
   status: 'pending' | 'succeeded' | 'failed';
 }
 
-export type WebhookCheck =
-  | { ok: true; events: NormalizedEvent[] }
-  | { ok: false; status: 400 | 401; reason: string };
+export type WebhookCheck = { ok: true; events: NormalizedEvent[] } | { ok: false; status: 400 | 401; reason: string };
 
 export interface PaymentProviderAdapter {
   readonly name: string;
@@ -126,7 +124,10 @@ export interface PaymentProviderAdapter {
 export class ProviderUnavailableError extends Error {}
 /** A provider call the provider refused (bad request, auth): retrying will not help. */
 export class ProviderRejectedError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }

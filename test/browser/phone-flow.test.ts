@@ -26,9 +26,13 @@ beforeAll(() => {
 });
 
 function watch(page: Page) {
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`http ${r.status()} ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`http ${r.status()} ${r.url()}`);
+  });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
 }
 
 const chat = (page: Page) => page.getByTestId('chat');
@@ -65,7 +69,7 @@ describe('flows in the sandbox phone', () => {
     await onScreen(page, 'MENU');
     await expect(page.getByTestId('flow-title').textContent()).resolves.toBe('Menu');
     const drinks = page.getByTestId('flow-field-category').locator('option', { hasText: 'Drinks' });
-    await page.getByTestId('flow-field-category').selectOption(await drinks.getAttribute('value') as string);
+    await page.getByTestId('flow-field-category').selectOption((await drinks.getAttribute('value')) as string);
     await page.getByTestId('flow-footer').click();
 
     // ITEMS: a dish and a quantity; a price typed by nobody, read from the catalog.
@@ -134,7 +138,9 @@ describe('flows in the sandbox phone', () => {
     const zone = 'Asia/Kolkata';
     expect((await s.api('/v1/settings/booking', { method: 'PATCH', body: { time_zone: zone } })).status).toBe(200);
     const weekdays = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => [d, [['10:00', '13:00']]]));
-    const svc = await s.api('/v1/booking-services', { body: { name: 'Haircut', duration_minutes: 60, deposit: 20_000, currency: 'INR', weekly_hours: weekdays } });
+    const svc = await s.api('/v1/booking-services', {
+      body: { name: 'Haircut', duration_minutes: 60, deposit: 20_000, currency: 'INR', weekly_hours: weekdays },
+    });
     expect(svc.status, JSON.stringify(svc.body)).toBe(201);
     const page = await openChat(customer);
     await page.getByTestId('text').fill('Can I book a haircut?');
@@ -155,7 +161,9 @@ describe('flows in the sandbox phone', () => {
     const today = DateTime.now().setZone(zone);
     await expect(date.getAttribute('min')).resolves.toBe(today.toISODate());
     await expect(date.getAttribute('max')).resolves.toBe(today.plus({ days: 13 }).toISODate());
-    const sunday = Array.from({ length: 13 }, (_, i) => today.plus({ days: i + 1 })).find((d) => d.weekday === 7)!.toISODate()!;
+    const sunday = Array.from({ length: 13 }, (_, i) => today.plus({ days: i + 1 }))
+      .find((d) => d.weekday === 7)!
+      .toISODate()!;
     await date.fill(sunday);
     await page.getByTestId('flow-footer').click();
     await expect(date.evaluate((n: HTMLInputElement) => n.validationMessage)).resolves.toBe('This date is not available.');

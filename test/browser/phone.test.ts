@@ -26,7 +26,9 @@ beforeAll(() => {
 });
 
 function watch(page: Page) {
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`http ${r.status()} ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`http ${r.status()} ${r.url()}`);
+  });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     // Our checkout and the PSP page have no favicon; nothing else may fail or be blocked.
@@ -121,7 +123,10 @@ describe('sandbox phone', () => {
 
   it('shows a WhatsApp Pay bill as an order card and pays it in the chat', async () => {
     const buyer = '919800011122';
-    const patched = await s.api('/v1/settings/whatsapp', { method: 'PATCH', body: { payment_configurations: [{ name: 'chatcart-sandbox', type: 'payment_gateway', provider: 'razorpay' }] } });
+    const patched = await s.api('/v1/settings/whatsapp', {
+      method: 'PATCH',
+      body: { payment_configurations: [{ name: 'chatcart-sandbox', type: 'payment_gateway', provider: 'razorpay' }] },
+    });
     expect(patched.status).toBe(200);
     const page = await browser.newPage({ viewport: { width: 400, height: 860 } });
     watch(page);
@@ -136,7 +141,13 @@ describe('sandbox phone', () => {
     await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'hello' }).waitFor();
 
     const created = await s.api('/v1/orders', {
-      body: { customer: { wa_id: buyer }, currency: 'INR', items: [{ retailer_id: 'filter-coffee', quantity: 1 }], tax: { amount: 1000, description: 'GST' }, payment: { method: 'whatsapp_gateway', provider: 'sandbox' } },
+      body: {
+        customer: { wa_id: buyer },
+        currency: 'INR',
+        items: [{ retailer_id: 'filter-coffee', quantity: 1 }],
+        tax: { amount: 1000, description: 'GST' },
+        payment: { method: 'whatsapp_gateway', provider: 'sandbox' },
+      },
     });
     expect(created.status).toBe(201);
     const card = chat(page).getByTestId('order-card');
@@ -159,7 +170,12 @@ describe('sandbox phone', () => {
   it('shows a message the shop could not deliver as failed', async () => {
     const buyer = '919800033344';
     const token = (await s.api('/v1/settings/whatsapp')).body.sandbox_access_token;
-    const chaos = (body: unknown) => fetch(`${s.base}/sandbox/graph/chaos/${pnid}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const chaos = (body: unknown) =>
+      fetch(`${s.base}/sandbox/graph/chaos/${pnid}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const page = await browser.newPage({ viewport: { width: 400, height: 860 } });
     watch(page);
     await page.goto(`${s.base}/sandbox/phone?wa_id=${buyer}&phone_number_id=${pnid}`);
@@ -169,7 +185,13 @@ describe('sandbox phone', () => {
     expect(await chat(page).locator('b').count()).toBe(0);
     expect((await chaos({ undeliverable: 1 })).status).toBe(200);
     try {
-      expect((await s.api('/v1/orders', { body: { customer: { wa_id: buyer }, currency: 'INR', items: [{ retailer_id: 'masala-chai', quantity: 1 }], payment: { method: 'payment_link' } } })).status).toBe(201);
+      expect(
+        (
+          await s.api('/v1/orders', {
+            body: { customer: { wa_id: buyer }, currency: 'INR', items: [{ retailer_id: 'masala-chai', quantity: 1 }], payment: { method: 'payment_link' } },
+          })
+        ).status,
+      ).toBe(201);
       const failed = chat(page).locator('[data-testid=message][data-status=failed]');
       await failed.waitFor({ timeout: 20_000 });
       expect(await failed.getByTestId('failed').textContent()).toMatch(/^Not delivered \(131026\)/);

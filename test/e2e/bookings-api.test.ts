@@ -29,7 +29,13 @@ afterAll(async () => {
 
 describe('booking settings', () => {
   it('defaults to UTC and takes an IANA time zone', async () => {
-    expect((await s.api('/v1/settings/booking')).body).toEqual({ object: 'booking_settings', time_zone: 'UTC', min_lead_minutes: 60, days_ahead: 14, hold_minutes: 30 });
+    expect((await s.api('/v1/settings/booking')).body).toEqual({
+      object: 'booking_settings',
+      time_zone: 'UTC',
+      min_lead_minutes: 60,
+      days_ahead: 14,
+      hold_minutes: 30,
+    });
     expectValidation(await s.api('/v1/settings/booking', { method: 'PATCH', body: { time_zone: 'Mars/Olympus' } }), 'time_zone');
     expectValidation(await s.api('/v1/settings/booking', { method: 'PATCH', body: { days_ahead: 0 } }), 'days_ahead');
     expectValidation(await s.api('/v1/settings/booking', { method: 'PATCH', body: { surprise: 1 } }), 'surprise');
@@ -47,7 +53,16 @@ describe('booking services', () => {
   it('creates, lists, gets and patches; slot_minutes defaults to the duration', async () => {
     const r = await s.api('/v1/booking-services', { body: service, headers: { 'idempotency-key': 'svc-1' } });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body).toMatchObject({ object: 'booking_service', name: 'Haircut', duration_minutes: 30, slot_minutes: 30, deposit: 20_000, currency: 'INR', active: true, weekly_hours: { mon: [['09:00', '12:00']] } });
+    expect(r.body).toMatchObject({
+      object: 'booking_service',
+      name: 'Haircut',
+      duration_minutes: 30,
+      slot_minutes: 30,
+      deposit: 20_000,
+      currency: 'INR',
+      active: true,
+      weekly_hours: { mon: [['09:00', '12:00']] },
+    });
     const replay = await s.api('/v1/booking-services', { body: service, headers: { 'idempotency-key': 'svc-1' } });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.id).toBe(r.body.id);
@@ -56,7 +71,10 @@ describe('booking services', () => {
     expect(pages.ids).toHaveLength(4);
     expect((await s.api('/v1/booking-services?active=false')).body.data.map((x: any) => x.name)).toEqual(['Extra 0']);
     expect((await s.api(`/v1/booking-services/${r.body.id}`)).body.name).toBe('Haircut');
-    const p = await s.api(`/v1/booking-services/${r.body.id}`, { method: 'PATCH', body: { deposit: 25_000, weekly_hours: { mon: [['09:00', '12:00']], tue: [['14:00', '16:00']] } } });
+    const p = await s.api(`/v1/booking-services/${r.body.id}`, {
+      method: 'PATCH',
+      body: { deposit: 25_000, weekly_hours: { mon: [['09:00', '12:00']], tue: [['14:00', '16:00']] } },
+    });
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({ deposit: 25_000, weekly_hours: { tue: [['14:00', '16:00']] } });
   });
@@ -64,7 +82,20 @@ describe('booking services', () => {
   it('refuses bad input with a 4xx in the envelope', async () => {
     expectValidation(await s.api('/v1/booking-services', { body: { ...service, weekly_hours: { funday: [['09:00', '10:00']] } } }), 'weekly_hours');
     expectValidation(await s.api('/v1/booking-services', { body: { ...service, weekly_hours: { mon: [['12:00', '09:00']] } } }), 'weekly_hours');
-    expectValidation(await s.api('/v1/booking-services', { body: { ...service, weekly_hours: { mon: [['09:00', '11:00'], ['10:00', '12:00']] } } }), 'weekly_hours');
+    expectValidation(
+      await s.api('/v1/booking-services', {
+        body: {
+          ...service,
+          weekly_hours: {
+            mon: [
+              ['09:00', '11:00'],
+              ['10:00', '12:00'],
+            ],
+          },
+        },
+      }),
+      'weekly_hours',
+    );
     expectValidation(await s.api('/v1/booking-services', { body: { ...service, weekly_hours: { mon: [['9am', '5pm']] } } }), 'weekly_hours');
     expectValidation(await s.api('/v1/booking-services', { body: { ...service, deposit: 0 } }), 'deposit');
     expectValidation(await s.api('/v1/booking-services', { body: { ...service, deposit: 1.5 } }), 'deposit');
@@ -84,8 +115,22 @@ describe('booking services', () => {
 describe('bookings', () => {
   /** Holds a slot the way the flow does (createBookingFromToken in one transaction). */
   async function hold(serviceId: string, slot: string, token: string) {
-    await s.ctx.db.query(`insert into flow_tokens (token, merchant_id, wa_id, flow_name, status, expires_at) values ($1, $2, '919800011122', 'book_appointment', 'active', now() + interval '1 day')`, [token, s.merchantId]);
-    const r = await inTransaction(s.ctx, (tx) => createBookingFromToken(s.ctx, tx, { merchantId: s.merchantId, waId: '919800011122', token, serviceId, date: '2026-03-30', slotId: slot, customerName: 'Asha', note: null }));
+    await s.ctx.db.query(
+      `insert into flow_tokens (token, merchant_id, wa_id, flow_name, status, expires_at) values ($1, $2, '919800011122', 'book_appointment', 'active', now() + interval '1 day')`,
+      [token, s.merchantId],
+    );
+    const r = await inTransaction(s.ctx, (tx) =>
+      createBookingFromToken(s.ctx, tx, {
+        merchantId: s.merchantId,
+        waId: '919800011122',
+        token,
+        serviceId,
+        date: '2026-03-30',
+        slotId: slot,
+        customerName: 'Asha',
+        note: null,
+      }),
+    );
     if (!r.ok || (r.value.kind !== 'created' && r.value.kind !== 'existing')) throw new Error(JSON.stringify(r));
     return r.value;
   }
@@ -96,7 +141,18 @@ describe('bookings', () => {
     const b = await hold(svc.id, '2026-03-30T04:30:00.000Z', 'flt_api_b'); // 10:00 local
     expect(a.order.total).toBe(20_000);
     // The same token asking again, even for another time, gets its booking back (keyed by the token).
-    const again = await inTransaction(s.ctx, (tx) => createBookingFromToken(s.ctx, tx, { merchantId: s.merchantId, waId: '919800011122', token: 'flt_api_a', serviceId: svc.id, date: '2026-03-30', slotId: '2026-03-30T05:30:00.000Z', customerName: 'Asha', note: null }));
+    const again = await inTransaction(s.ctx, (tx) =>
+      createBookingFromToken(s.ctx, tx, {
+        merchantId: s.merchantId,
+        waId: '919800011122',
+        token: 'flt_api_a',
+        serviceId: svc.id,
+        date: '2026-03-30',
+        slotId: '2026-03-30T05:30:00.000Z',
+        customerName: 'Asha',
+        note: null,
+      }),
+    );
     expect(again.ok && again.value.kind === 'existing' && again.value.booking.id).toBe(a.booking.id);
 
     const all = (await s.api('/v1/bookings')).body.data.map((x: any) => x.id);
@@ -123,8 +179,22 @@ describe('bookings', () => {
   it('a service whose slots overlap: concurrent holds of overlapping times take turns, one wins', async () => {
     const svc = (await s.api('/v1/booking-services', { body: { ...service, name: 'Long', duration_minutes: 60, slot_minutes: 30 } })).body;
     const tryHold = async (token: string, slot: string) => {
-      await s.ctx.db.query(`insert into flow_tokens (token, merchant_id, wa_id, flow_name, status, expires_at) values ($1, $2, '919800011122', 'book_appointment', 'active', now() + interval '1 day')`, [token, s.merchantId]);
-      const r = await inTransaction(s.ctx, (tx) => createBookingFromToken(s.ctx, tx, { merchantId: s.merchantId, waId: '919800011122', token, serviceId: svc.id, date: '2026-03-30', slotId: slot, customerName: 'Asha', note: null }));
+      await s.ctx.db.query(
+        `insert into flow_tokens (token, merchant_id, wa_id, flow_name, status, expires_at) values ($1, $2, '919800011122', 'book_appointment', 'active', now() + interval '1 day')`,
+        [token, s.merchantId],
+      );
+      const r = await inTransaction(s.ctx, (tx) =>
+        createBookingFromToken(s.ctx, tx, {
+          merchantId: s.merchantId,
+          waId: '919800011122',
+          token,
+          serviceId: svc.id,
+          date: '2026-03-30',
+          slotId: slot,
+          customerName: 'Asha',
+          note: null,
+        }),
+      );
       return r.ok ? r.value.kind : 'error';
     };
     // 09:00–10:00 and 09:30–10:30 overlap though they start at different times.
@@ -152,7 +222,20 @@ describe('bookings', () => {
 
     const pay = (await s.api(`/v1/orders/${h.order.id}`)).body.payment;
     const outcome = await inTransaction(s.ctx, (tx) =>
-      applyCapture(s.ctx, tx, { source: 'provider', id: 'sandbox' }, { merchantId: s.merchantId, provider: 'sandbox', providerPaymentId: 'sbx_late_1', referenceId: pay.reference_id, amount: 25_000, currency: 'INR', verifiedBy: 'webhook' }),
+      applyCapture(
+        s.ctx,
+        tx,
+        { source: 'provider', id: 'sandbox' },
+        {
+          merchantId: s.merchantId,
+          provider: 'sandbox',
+          providerPaymentId: 'sbx_late_1',
+          referenceId: pay.reference_id,
+          amount: 25_000,
+          currency: 'INR',
+          verifiedBy: 'webhook',
+        },
+      ),
     );
     expect(outcome).toBe('review');
     expect((await s.api(`/v1/orders/${h.order.id}`)).body.payment_status).toBe('manual_review');
@@ -172,7 +255,10 @@ describe('bookings', () => {
       await webhookRunner(s, clock).drain();
       const got = r.received.map((x) => x.json).sort((a, b) => a.data.seq - b.data.seq); // deliveries may arrive in any order; seq orders them
       expect(got.map((e) => e.type)).toEqual(['booking.held', 'booking.cancelled']);
-      expect(got[0].data).toMatchObject({ order_id: h.order.id, details: { booking_id: h.booking.id, status: 'held', starts_at: '2026-03-30T10:30:00.000Z', time_zone: 'Asia/Kolkata' } });
+      expect(got[0].data).toMatchObject({
+        order_id: h.order.id,
+        details: { booking_id: h.booking.id, status: 'held', starts_at: '2026-03-30T10:30:00.000Z', time_zone: 'Asia/Kolkata' },
+      });
       expect(got[1].data.details).toMatchObject({ booking_id: h.booking.id, status: 'cancelled' });
       expect(got[1].data.previous).toEqual({ status: 'held' });
     } finally {

@@ -63,7 +63,12 @@ describe('GET /v1/events', () => {
     expect(r.body.data.map((e: any) => e.order_id).sort()).toEqual([...orders].sort());
     for (const e of r.body.data) {
       expect(e.seq).toBe(1);
-      expect(e.data).toMatchObject({ currency: 'INR', total: expect.any(Number), payment_id: expect.stringMatching(/^pay_/), reference_id: expect.any(String) });
+      expect(e.data).toMatchObject({
+        currency: 'INR',
+        total: expect.any(Number),
+        payment_id: expect.stringMatching(/^pay_/),
+        reference_id: expect.any(String),
+      });
     }
     expect((await s.api('/v1/events?type=order.status_changed')).body.data.map((e: any) => e.order_id)).toEqual([orders[0]]);
     expect((await s.api('/v1/events?type=no.such.type')).body.data).toEqual([]);

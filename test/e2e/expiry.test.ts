@@ -60,7 +60,12 @@ describe('order expiry', () => {
     const timeline = await events(soon.id);
     expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
     const expired = timeline.find((e) => e.type === 'order.expired');
-    expect(expired).toMatchObject({ source: 'job', order_id: soon.id, data: { status: 'canceled', payment_status: 'expired' }, previous: { status: 'pending', payment_status: 'unpaid' } });
+    expect(expired).toMatchObject({
+      source: 'job',
+      order_id: soon.id,
+      data: { status: 'canceled', payment_status: 'expired' },
+      previous: { status: 'pending', payment_status: 'unpaid' },
+    });
     expect(expired.actor).not.toMatch(/^key_/);
     // Nothing about the order's state follows the expiry (customer messages may).
     expect(timeline.filter((e) => e.seq > expired.seq && !e.type.startsWith('message.')).map((e) => e.type)).toEqual([]);

@@ -43,7 +43,10 @@ beforeAll(async () => {
   s = await startTestServer({ clock });
   other = await otherMerchant(s);
   const order = async (body: Record<string, unknown>, key?: string) => {
-    const r = await s.api('/v1/orders', { body: { payment: { method: 'payment_link' }, send: false, expires_in: 30 * 86_400, ...body }, ...(key ? { key } : {}) });
+    const r = await s.api('/v1/orders', {
+      body: { payment: { method: 'payment_link' }, send: false, expires_in: 30 * 86_400, ...body },
+      ...(key ? { key } : {}),
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body;
   };
@@ -65,15 +68,25 @@ beforeAll(async () => {
   }
   jpyOrder = await order({ customer: { wa_id: '919822222222', name: 'Yen' }, currency: 'JPY', items: [{ name: 'Matcha', amount: 1500, quantity: 1 }] });
   ids.push(jpyOrder.id);
-  refundedOrder = await order({ customer: { wa_id: '919833333333', name: '-Refunded' }, currency: 'INR', items: [{ name: 'Kettle', amount: 250_000, quantity: 1 }] });
+  refundedOrder = await order({
+    customer: { wa_id: '919833333333', name: '-Refunded' },
+    currency: 'INR',
+    items: [{ name: 'Kettle', amount: 250_000, quantity: 1 }],
+  });
   ids.push(refundedOrder.id);
   await payOrder(s, refundedOrder.payment.url, 'success');
   for (let i = 0; i < 20; i++) if ((await s.runner.runOnce(20)) === 0) break;
   for (const status of ['shipped', 'completed']) await s.api(`/v1/orders/${refundedOrder.id}/status`, { body: { status } });
-  const refund = await s.api(`/v1/orders/${refundedOrder.id}/refunds`, { body: { amount: 1001, reason: '=HYPERLINK("http://x")' }, headers: { 'idempotency-key': 'export-refund-1' } });
+  const refund = await s.api(`/v1/orders/${refundedOrder.id}/refunds`, {
+    body: { amount: 1001, reason: '=HYPERLINK("http://x")' },
+    headers: { 'idempotency-key': 'export-refund-1' },
+  });
   expect(refund.status, JSON.stringify(refund.body)).toBe(201);
   // Another merchant's order in the same range.
-  await order({ customer: { wa_id: '919844444444', name: 'OTHER MERCHANT' }, currency: 'INR', items: [{ name: 'Secret', amount: 999, quantity: 1 }] }, other.key);
+  await order(
+    { customer: { wa_id: '919844444444', name: 'OTHER MERCHANT' }, currency: 'INR', items: [{ name: 'Secret', amount: 999, quantity: 1 }] },
+    other.key,
+  );
   // Exactly at `to` (exclusive): excluded.
   clock.set('2026-03-02T00:00:00Z');
   await order({ customer: { wa_id: '919855555555', name: 'At to' }, currency: 'INR', items: [{ name: 'Tea', amount: 100, quantity: 1 }] });
@@ -118,7 +131,18 @@ describe('GET /v1/exports/orders.csv', () => {
   it('writes money as minor units and as a decimal in the currency exponent; negative-looking numbers are not mangled', async () => {
     const data = rows((await raw('/v1/exports/orders.csv?from=2026-03-01&to=2026-03-02')).text);
     const inr = data[0]!;
-    expect(inr).toMatchObject({ currency: 'INR', subtotal: '24690', subtotal_decimal: '246.90', tax: '150', tax_decimal: '1.50', total: '24840', total_decimal: '248.40', item_count: '2', amount_paid: '0', amount_paid_decimal: '0.00' });
+    expect(inr).toMatchObject({
+      currency: 'INR',
+      subtotal: '24690',
+      subtotal_decimal: '246.90',
+      tax: '150',
+      tax_decimal: '1.50',
+      total: '24840',
+      total_decimal: '248.40',
+      item_count: '2',
+      amount_paid: '0',
+      amount_paid_decimal: '0.00',
+    });
     const jpy = data.find((d) => d.order_id === jpyOrder.id)!;
     expect(jpy).toMatchObject({ currency: 'JPY', total: '1500', total_decimal: '1500' });
     const paid = data.find((d) => d.order_id === refundedOrder.id)!;
@@ -128,14 +152,26 @@ describe('GET /v1/exports/orders.csv', () => {
   it('pages through the store by (created_at, id): a tiny page size gives the same rows, even for rows of one instant', async () => {
     const http = (await raw('/v1/exports/orders.csv?from=2026-03-01&to=2026-03-02')).text;
     let paged = '';
-    for await (const chunk of exportCsv(s.ctx.db, s.merchantId, 'orders', { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-02T00:00:00Z') }, 2)) paged += chunk;
+    for await (const chunk of exportCsv(s.ctx.db, s.merchantId, 'orders', { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-02T00:00:00Z') }, 2))
+      paged += chunk;
     expect(paged).toBe(http);
     // Same-millisecond rows: the id breaks the tie, no row is repeated or skipped.
-    await s.db.query(`update orders set created_at = '2026-03-01T00:00:00.000001Z' where merchant_id = $1 and id = any($2::text[])`, [s.merchantId, ids.slice(0, 5)]);
+    await s.db.query(`update orders set created_at = '2026-03-01T00:00:00.000001Z' where merchant_id = $1 and id = any($2::text[])`, [
+      s.merchantId,
+      ids.slice(0, 5),
+    ]);
     let tied = '';
-    for await (const chunk of exportCsv(s.ctx.db, s.merchantId, 'orders', { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-02T00:00:00Z') }, 2)) tied += chunk;
-    expect(rows(tied).map((d) => d.order_id).sort()).toEqual([...ids].sort());
-    await s.db.query(`update orders set created_at = '2026-03-01T00:00:00Z'::timestamptz + (interval '1 minute' * (array_position($2::text[], id) - 1)) where merchant_id = $1 and id = any($2::text[])`, [s.merchantId, ids.slice(0, 5)]);
+    for await (const chunk of exportCsv(s.ctx.db, s.merchantId, 'orders', { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-02T00:00:00Z') }, 2))
+      tied += chunk;
+    expect(
+      rows(tied)
+        .map((d) => d.order_id)
+        .sort(),
+    ).toEqual([...ids].sort());
+    await s.db.query(
+      `update orders set created_at = '2026-03-01T00:00:00Z'::timestamptz + (interval '1 minute' * (array_position($2::text[], id) - 1)) where merchant_id = $1 and id = any($2::text[])`,
+      [s.merchantId, ids.slice(0, 5)],
+    );
   });
 
   it('is scoped to the merchant', async () => {
@@ -156,7 +192,14 @@ describe('payments.csv and refunds.csv', () => {
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="payments_2026-03-01_2026-03-02.csv"');
     const data = rows(r.text);
     expect(data.map((d) => d.order_id)).toEqual(ids);
-    expect(data[0]).toMatchObject({ customer_name: shown(NASTY[0]!), amount: '24840', amount_decimal: '248.40', currency: 'INR', method: 'payment_link', provider: 'sandbox' });
+    expect(data[0]).toMatchObject({
+      customer_name: shown(NASTY[0]!),
+      amount: '24840',
+      amount_decimal: '248.40',
+      currency: 'INR',
+      method: 'payment_link',
+      provider: 'sandbox',
+    });
     const paid = data.find((d) => d.order_id === refundedOrder.id)!;
     expect(paid.status).toBe('captured');
     expect(paid.captured_at).toMatch(/^2026-03-01T/);
@@ -165,7 +208,15 @@ describe('payments.csv and refunds.csv', () => {
   it('lists refunds with a neutralized reason', async () => {
     const data = rows((await raw('/v1/exports/refunds.csv?from=2026-03-01&to=2026-03-02')).text);
     expect(data).toHaveLength(1);
-    expect(data[0]).toMatchObject({ order_id: refundedOrder.id, reason: `'=HYPERLINK("http://x")`, amount: '1001', amount_decimal: '10.01', currency: 'INR', kind: 'merchant', customer_name: "'-Refunded" });
+    expect(data[0]).toMatchObject({
+      order_id: refundedOrder.id,
+      reason: `'=HYPERLINK("http://x")`,
+      amount: '1001',
+      amount_decimal: '10.01',
+      currency: 'INR',
+      kind: 'merchant',
+      customer_name: "'-Refunded",
+    });
   });
 
   it('an empty range is a header only', async () => {

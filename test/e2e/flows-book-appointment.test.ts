@@ -38,16 +38,29 @@ async function toSlot(token: string, serviceId: string, date: string, name = 'As
   return step(token, 'data_exchange', 'DETAILS', { name, note: '' });
 }
 
-const bookingsOf = (serviceId: string) => s.ctx.db.query<{ id: string; status: string; order_id: string; flow_token: string }>(`select id, status, order_id, flow_token from bookings where service_id = $1 order by created_at`, [serviceId]);
+const bookingsOf = (serviceId: string) =>
+  s.ctx.db.query<{ id: string; status: string; order_id: string; flow_token: string }>(
+    `select id, status, order_id, flow_token from bookings where service_id = $1 order by created_at`,
+    [serviceId],
+  );
 
 beforeAll(async () => {
   ({ s, client } = await h.start('Can I book a haircut?', async (server) => {
     s = server;
     expect((await s.api('/v1/settings/booking', { method: 'PATCH', body: { time_zone: ZONE } })).status).toBe(200);
-    const days = { mon: [['10:00', '13:00']], tue: [['10:00', '13:00']], wed: [['10:00', '13:00']], thu: [['10:00', '13:00']], fri: [['10:00', '13:00']], sat: [['10:00', '13:00']] };
-    haircut = (await s.api('/v1/booking-services', { body: { name: 'Haircut', duration_minutes: 60, deposit: 20_000, currency: 'INR', weekly_hours: days } })).body;
+    const days = {
+      mon: [['10:00', '13:00']],
+      tue: [['10:00', '13:00']],
+      wed: [['10:00', '13:00']],
+      thu: [['10:00', '13:00']],
+      fri: [['10:00', '13:00']],
+      sat: [['10:00', '13:00']],
+    };
+    haircut = (await s.api('/v1/booking-services', { body: { name: 'Haircut', duration_minutes: 60, deposit: 20_000, currency: 'INR', weekly_hours: days } }))
+      .body;
     const every = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['10:00', '11:00']]]));
-    lastSlot = (await s.api('/v1/booking-services', { body: { name: 'Massage', duration_minutes: 60, deposit: 50_000, currency: 'INR', weekly_hours: every } })).body;
+    lastSlot = (await s.api('/v1/booking-services', { body: { name: 'Massage', duration_minutes: 60, deposit: 50_000, currency: 'INR', weekly_hours: every } }))
+      .body;
     expect(lastSlot.id).toMatch(/^svc_/);
   }));
 });
@@ -74,14 +87,19 @@ describe('book appointment flow', () => {
     expect(date.data.min_date).toBe(today.toISODate());
     expect(date.data.max_date).toBe(today.plus({ days: 13 }).toISODate());
     // Sundays are closed: every Sunday in the window is unavailable.
-    const sundays = Array.from({ length: 14 }, (_, i) => today.plus({ days: i })).filter((d) => d.weekday === 7).map((d) => d.toISODate());
+    const sundays = Array.from({ length: 14 }, (_, i) => today.plus({ days: i }))
+      .filter((d) => d.weekday === 7)
+      .map((d) => d.toISODate());
     for (const d of sundays) expect(date.data.unavailable_dates).toContain(d);
     expect(date.data.date_note).toBe('Times are in Asia/Kolkata.');
 
     const bad = await step(token, 'data_exchange', 'DATE', { date: '2020-01-01' });
     expect(bad.screen).toBe('DATE');
     expect(bad.data.error_message).toMatch(/No free times/);
-    const open = [1, 2, 3].map((i) => today.plus({ days: i })).find((d) => d.weekday !== 7)!.toISODate()!;
+    const open = [1, 2, 3]
+      .map((i) => today.plus({ days: i }))
+      .find((d) => d.weekday !== 7)!
+      .toISODate()!;
     const details = await step(token, 'data_exchange', 'DATE', { date: open });
     expect(details.screen).toBe('DETAILS');
     expect(details.data.summary_text).toContain('Haircut');
@@ -114,12 +132,26 @@ describe('book appointment flow', () => {
     expect((await getFlowToken(s.ctx.db, token))!.status).toBe('completed');
 
     const booking = (await s.api(`/v1/bookings/${params.booking_id}`)).body;
-    expect(booking).toMatchObject({ object: 'booking', status: 'held', service_id: haircut.id, customer: { wa_id: customer, name: 'Asha Rao' }, note: 'Short on the sides', time_zone: ZONE, order_id: params.order_id });
+    expect(booking).toMatchObject({
+      object: 'booking',
+      status: 'held',
+      service_id: haircut.id,
+      customer: { wa_id: customer, name: 'Asha Rao' },
+      note: 'Short on the sides',
+      time_zone: ZONE,
+      order_id: params.order_id,
+    });
     expect(booking.starts_at).toBe(atLocal(open, '11:00'));
     expect(booking.ends_at).toBe(atLocal(open, '12:00'));
     expect(booking.starts_at_local).toBe(`${open}T11:00:00.000+05:30`);
     const order = (await s.api(`/v1/orders/${params.order_id}`)).body;
-    expect(order).toMatchObject({ total: 20_000, currency: 'INR', status: 'pending', payment_status: 'unpaid', metadata: { flow: 'book_appointment', booking_id: booking.id } });
+    expect(order).toMatchObject({
+      total: 20_000,
+      currency: 'INR',
+      status: 'pending',
+      payment_status: 'unpaid',
+      metadata: { flow: 'book_appointment', booking_id: booking.id },
+    });
     expect(booking.hold_expires_at).toBe(order.expires_at);
     expect(new Date(order.expires_at).getTime() - clock.now().getTime()).toBeLessThanOrEqual(30 * 60_000);
 
@@ -151,7 +183,9 @@ describe('book appointment flow', () => {
       const slot = await toSlot(t, lastSlot.id, day, `Customer ${i}`);
       expect(slot.data.slots.map((x: any) => x.id)).toEqual([slotId]);
     }
-    const replies = await Promise.all(tokens.map((t) => client.send({ version: '3.0', action: 'data_exchange', screen: 'SLOT', flow_token: t, data: { slot: slotId } })));
+    const replies = await Promise.all(
+      tokens.map((t) => client.send({ version: '3.0', action: 'data_exchange', screen: 'SLOT', flow_token: t, data: { slot: slotId } })),
+    );
     expect(replies.map((r) => r.status)).toEqual(tokens.map(() => 200));
     const won = replies.filter((r) => r.json.screen === 'SUCCESS');
     const lost = replies.filter((r) => r.json.screen === 'SLOT');
@@ -213,10 +247,19 @@ describe('book appointment flow', () => {
         type: 'interactive',
         interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: JSON.stringify(responseJson) } },
       };
-      const value = { messaging_product: 'whatsapp', metadata: { display_phone_number: settings.display_phone_number, phone_number_id: settings.phone_number_id }, contacts: [{ profile: { name: 'Asha' }, wa_id: customer }], messages: [message] };
+      const value = {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: settings.display_phone_number, phone_number_id: settings.phone_number_id },
+        contacts: [{ profile: { name: 'Asha' }, wa_id: customer }],
+        messages: [message],
+      };
       const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: settings.waba_id, changes: [{ value, field: 'messages' }] }] });
       const sig = `sha256=${crypto.createHmac('sha256', secret).update(raw).digest('hex')}`;
-      const res = await fetch(`${s.base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig }, body: raw });
+      const res = await fetch(`${s.base}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig },
+        body: raw,
+      });
       expect(res.status, await res.text()).toBe(200);
       await drain();
     };
@@ -240,6 +283,9 @@ describe('book appointment flow', () => {
     // Another customer's completion for the same time: refused, nothing made.
     await deliver({ flow_token: b, starts_at: startsAt });
     expect(await byToken(b)).toEqual([]);
-    expect((await s.ctx.db.query(`select id from bookings where service_id = $1 and starts_at = $2 and status in ('held', 'confirmed')`, [lastSlot.id, startsAt])).length).toBe(1);
+    expect(
+      (await s.ctx.db.query(`select id from bookings where service_id = $1 and starts_at = $2 and status in ('held', 'confirmed')`, [lastSlot.id, startsAt]))
+        .length,
+    ).toBe(1);
   });
 });

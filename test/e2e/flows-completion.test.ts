@@ -59,21 +59,33 @@ function nfmBody(wa: string, responseJson: string, wamid = `wamid.nfm${Date.now(
     type: 'interactive',
     interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: responseJson } },
   };
-  const value = { messaging_product: 'whatsapp', metadata: { display_phone_number: settings.display_phone_number, phone_number_id: settings.phone_number_id }, contacts: [{ profile: { name: 'Asha' }, wa_id: wa }], messages: [message] };
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: settings.display_phone_number, phone_number_id: settings.phone_number_id },
+    contacts: [{ profile: { name: 'Asha' }, wa_id: wa }],
+    messages: [message],
+  };
   return { wamid, raw: JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: settings.waba_id, changes: [{ value, field: 'messages' }] }] }) };
 }
 
 /** Posts it signed (HMAC-SHA256 of the exact bytes with the app secret) and processes it. */
 async function deliver(raw: string) {
   const sig = `sha256=${crypto.createHmac('sha256', secret).update(raw).digest('hex')}`;
-  const res = await fetch(`${s.base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig }, body: raw });
+  const res = await fetch(`${s.base}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig },
+    body: raw,
+  });
   expect(res.status, await res.text()).toBe(200);
   await drain();
 }
 
-const ordersOf = (token: string) => s.ctx.db.query<{ id: string; total: number; merchant_id: string }>(`select id, total, merchant_id from orders where flow_token = $1`, [token]);
-const itemOf = async (wamid: string) => (await s.ctx.db.query<{ status: string; note: string | null }>(`select status, note from whatsapp_items where dedupe_key = $1`, [`msg:${wamid}`]))[0];
-const storedIn = async (wamid: string) => (await s.ctx.db.query<{ n: number }>(`select count(*)::int as n from whatsapp_messages where wamid = $1 and direction = 'in'`, [wamid]))[0]!.n;
+const ordersOf = (token: string) =>
+  s.ctx.db.query<{ id: string; total: number; merchant_id: string }>(`select id, total, merchant_id from orders where flow_token = $1`, [token]);
+const itemOf = async (wamid: string) =>
+  (await s.ctx.db.query<{ status: string; note: string | null }>(`select status, note from whatsapp_items where dedupe_key = $1`, [`msg:${wamid}`]))[0];
+const storedIn = async (wamid: string) =>
+  (await s.ctx.db.query<{ n: number }>(`select count(*)::int as n from whatsapp_messages where wamid = $1 and direction = 'in'`, [wamid]))[0]!.n;
 
 beforeAll(async () => {
   s = await startTestServer({ clock });
@@ -83,7 +95,11 @@ beforeAll(async () => {
   client = await flowClient(s, s.merchantId, keys.body.public_key);
   await s.ctx.db.query(`update products set category = 'Drinks' where merchant_id = $1 and retailer_id in ('masala-chai', 'filter-coffee')`, [s.merchantId]);
   for (const wa of [customer, '919822233355']) {
-    const hi = await fetch(`${s.base}/sandbox/customers/${wa}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id: settings.phone_number_id, type: 'text', text: { body: 'hi' } }) });
+    const hi = await fetch(`${s.base}/sandbox/customers/${wa}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone_number_id: settings.phone_number_id, type: 'text', text: { body: 'hi' } }),
+    });
     expect(hi.status).toBe(201);
   }
   await drain();

@@ -66,11 +66,19 @@ describe('registering the public key with the sandbox Cloud API', () => {
     const got = await (await fetch(url, { headers: auth })).json();
     expect(got).toEqual({ data: [{ business_public_key: publicKey, business_public_key_signature_status: 'VALID' }] });
 
-    const small = crypto.generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const small = crypto.generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     const bad = await fetch(url, { method: 'POST', headers: form, body: new URLSearchParams({ business_public_key: small.publicKey }).toString() });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe(100);
-    const noToken = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ business_public_key: publicKey }) });
+    const noToken = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ business_public_key: publicKey }),
+    });
     expect(noToken.status).toBe(401);
   });
 });
@@ -86,7 +94,12 @@ describe('Flows data endpoint', () => {
 
   it('acknowledges a client error notification', async () => {
     const token = await newToken();
-    const r = await client.send({ version: '3.0', action: 'data_exchange', flow_token: token, data: { error: 'invalid-screen-transition', error_message: 'MENU → CONFIRM' } });
+    const r = await client.send({
+      version: '3.0',
+      action: 'data_exchange',
+      flow_token: token,
+      data: { error: 'invalid-screen-transition', error_message: 'MENU → CONFIRM' },
+    });
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ data: { acknowledged: true } });
   });
@@ -114,7 +127,11 @@ describe('Flows data endpoint', () => {
     const token = await newToken();
     const before = await getFlowToken(s.ctx.db, token);
     const init = { version: '3.0', action: 'INIT', flow_token: token };
-    const stranger = crypto.generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const stranger = crypto.generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     const flip = (at: 'first' | 'last') => (e: any) => {
       const b = Buffer.from(e.encrypted_flow_data, 'base64');
       b[at === 'first' ? 0 : b.length - 1]! ^= 0x80;

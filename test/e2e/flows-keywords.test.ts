@@ -22,7 +22,11 @@ async function drain() {
 }
 
 async function customerSays(wa: string, body: string) {
-  const r = await fetch(`${s.base}/sandbox/customers/${wa}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id: pnid, type: 'text', text: { body } }) });
+  const r = await fetch(`${s.base}/sandbox/customers/${wa}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone_number_id: pnid, type: 'text', text: { body } }),
+  });
   expect(r.status, await r.clone().text()).toBe(201);
   return ((await r.json()) as { id: string }).id;
 }
@@ -91,7 +95,10 @@ describe('keyword messages', () => {
     expect(onPhone).toHaveLength(1);
     const params = onPhone[0].payload.action.parameters;
     expect(params).toMatchObject({ flow_message_version: '3', flow_name: 'chatcart_order_food', flow_action: 'data_exchange', flow_cta: 'Order now' });
-    const tokens = await s.ctx.db.query<{ token: string; wa_id: string; flow_name: string; status: string }>(`select token, wa_id, flow_name, status from flow_tokens where merchant_id = $1 and wa_id = $2`, [s.merchantId, wa]);
+    const tokens = await s.ctx.db.query<{ token: string; wa_id: string; flow_name: string; status: string }>(
+      `select token, wa_id, flow_name, status from flow_tokens where merchant_id = $1 and wa_id = $2`,
+      [s.merchantId, wa],
+    );
     expect(tokens).toEqual([{ token: params.flow_token, wa_id: wa, flow_name: 'order_food', status: 'active' }]);
   });
 
@@ -100,12 +107,30 @@ describe('keyword messages', () => {
     await customerSays(wa, 'hi');
     await drain();
     const settings = (await s.api('/v1/settings/whatsapp')).body;
-    const message = { from: wa, id: `wamid.kw${Date.now().toString(36)}`, timestamp: String(Math.floor(clock.now().getTime() / 1000)), type: 'text', text: { body: 'Menu' } };
-    const value = { messaging_product: 'whatsapp', metadata: { display_phone_number: settings.display_phone_number, phone_number_id: pnid }, contacts: [{ profile: { name: 'Ravi' }, wa_id: wa }], messages: [message] };
+    const message = {
+      from: wa,
+      id: `wamid.kw${Date.now().toString(36)}`,
+      timestamp: String(Math.floor(clock.now().getTime() / 1000)),
+      type: 'text',
+      text: { body: 'Menu' },
+    };
+    const value = {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: settings.display_phone_number, phone_number_id: pnid },
+      contacts: [{ profile: { name: 'Ravi' }, wa_id: wa }],
+      messages: [message],
+    };
     const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: settings.waba_id, changes: [{ value, field: 'messages' }] }] });
-    const sig = `sha256=${crypto.createHmac('sha256', await whatsappAppSecret(s.ctx, s.ctx.db)).update(raw).digest('hex')}`;
+    const sig = `sha256=${crypto
+      .createHmac('sha256', await whatsappAppSecret(s.ctx, s.ctx.db))
+      .update(raw)
+      .digest('hex')}`;
     for (let i = 0; i < 3; i++) {
-      const r = await fetch(`${s.base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig }, body: raw });
+      const r = await fetch(`${s.base}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig },
+        body: raw,
+      });
       expect(r.status).toBe(200);
       await drain();
     }
@@ -121,7 +146,9 @@ describe('keyword messages', () => {
     try {
       const wamid = await customerSays(wa, 'menu');
       await drain();
-      const item = (await s.ctx.db.query<{ status: string; note: string }>(`select status, note from whatsapp_items where dedupe_key = $1`, [`msg:${wamid}`]))[0]!;
+      const item = (
+        await s.ctx.db.query<{ status: string; note: string }>(`select status, note from whatsapp_items where dedupe_key = $1`, [`msg:${wamid}`])
+      )[0]!;
       expect(item.status).toBe('processed');
       expect(item.note).toMatch(/^keyword "menu": flow order_food not sent: This merchant has no Flows key pair/);
       expect(await sentFlows(wa)).toEqual([]);

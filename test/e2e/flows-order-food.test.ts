@@ -40,7 +40,9 @@ async function fillCart(token: string): Promise<string> {
 beforeAll(async () => {
   // The customer writes first, as in life ("menu?").
   ({ s, client } = await h.start('Menu please', async (server) => {
-    await server.ctx.db.query(`update products set category = 'Drinks' where merchant_id = $1 and retailer_id in ('masala-chai', 'filter-coffee')`, [server.merchantId]);
+    await server.ctx.db.query(`update products set category = 'Drinks' where merchant_id = $1 and retailer_id in ('masala-chai', 'filter-coffee')`, [
+      server.merchantId,
+    ]);
   }));
 });
 afterAll(async () => {
@@ -56,13 +58,23 @@ describe('order food flow', () => {
     const p = (await s.ctx.db.query<{ payload: any }>(`select payload from whatsapp_messages where id = $1`, [m.id]))[0]!.payload.body;
     expect(p.type).toBe('interactive');
     expect(p.interactive.type).toBe('flow');
-    expect(p.interactive.action.parameters).toMatchObject({ flow_message_version: '3', flow_token: token, flow_name: 'chatcart_order_food', flow_action: 'data_exchange' });
+    expect(p.interactive.action.parameters).toMatchObject({
+      flow_message_version: '3',
+      flow_token: token,
+      flow_name: 'chatcart_order_food',
+      flow_action: 'data_exchange',
+    });
     expect(p.interactive.action.parameters.flow_action_payload).toBeUndefined();
     await drain();
     const sent = (await s.api(`/v1/messages?wa_id=${customer}`)).body.data.find((x: any) => x.id === m.id);
     expect(['sent', 'delivered', 'read'], JSON.stringify(sent)).toContain(sent.status);
     const row = (await getFlowToken(s.ctx.db, token))!;
-    expect({ merchant: row.merchant_id, wa_id: row.wa_id, flow: row.flow_name, status: row.status }).toEqual({ merchant: s.merchantId, wa_id: customer, flow: 'order_food', status: 'active' });
+    expect({ merchant: row.merchant_id, wa_id: row.wa_id, flow: row.flow_name, status: row.status }).toEqual({
+      merchant: s.merchantId,
+      wa_id: customer,
+      flow: 'order_food',
+      status: 'active',
+    });
   });
 
   it('walks menu, cart, address and confirm with BACK; totals come from the catalog', async () => {

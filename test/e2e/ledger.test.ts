@@ -20,7 +20,11 @@ beforeAll(async () => {
   orderId = order.id;
   // These books are about captures, refunds and payouts: the sandbox PSP charges no fee here.
   await accountFor(s.ctx, s.merchantId, 'sandbox'); // opens the merchant's sandbox PSP account
-  const noFee = await fetch(`${s.base}/sandbox/psp/v1/account/chaos`, { method: 'PUT', headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' }, body: JSON.stringify({ fee_rate: 0 }) });
+  const noFee = await fetch(`${s.base}/sandbox/psp/v1/account/chaos`, {
+    method: 'PUT',
+    headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' },
+    body: JSON.stringify({ fee_rate: 0 }),
+  });
   expect(noFee.status).toBe(200);
   await payOrder(s, order.payment.url, 'success');
   await runUntilIdle(s);
@@ -32,7 +36,9 @@ beforeAll(async () => {
   await runUntilIdle(s);
   clock.advance(120_000);
   await runUntilIdle(s);
-  await s.ctx.db.transaction((tx) => recordPayout(tx, { merchantId: s.merchantId, provider: 'sandbox', settlementId: 'setl_e2e', amount: 1000, currency: 'INR', eventAt: clock.now() }));
+  await s.ctx.db.transaction((tx) =>
+    recordPayout(tx, { merchantId: s.merchantId, provider: 'sandbox', settlementId: 'setl_e2e', amount: 1000, currency: 'INR', eventAt: clock.now() }),
+  );
 });
 afterAll(async () => {
   await s?.close();
@@ -51,7 +57,11 @@ describe('GET /v1/orders/{id}/ledger', () => {
     }
     const [capture] = r.body.transactions;
     expect(capture.external_key).toMatch(/^capture:sandbox:/);
-    expect(capture.postings.map((p: any) => [p.account, p.amount])).toEqual([['provider_clearing:sandbox', paid.total], ['revenue', -(paid.total - 1000)], ['tax_payable', -1000]]);
+    expect(capture.postings.map((p: any) => [p.account, p.amount])).toEqual([
+      ['provider_clearing:sandbox', paid.total],
+      ['revenue', -(paid.total - 1000)],
+      ['tax_payable', -1000],
+    ]);
     const bal = Object.fromEntries(r.body.balances.map((b: any) => [b.account, b.balance]));
     expect(bal).toEqual({ 'provider_clearing:sandbox': paid.total - 1500, refunds: 1500, revenue: -(paid.total - 1000), tax_payable: -1000 });
   });

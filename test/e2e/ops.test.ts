@@ -57,7 +57,18 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
     const paths = Object.keys(doc.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/{id}', '/v1/orders/{id}/status', '/v1/orders/{id}/cancel', '/v1/products', '/v1/products/{id}', '/v1/events', '/v1/api-keys']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/orders',
+        '/v1/orders/{id}',
+        '/v1/orders/{id}/status',
+        '/v1/orders/{id}/cancel',
+        '/v1/products',
+        '/v1/products/{id}',
+        '/v1/events',
+        '/v1/api-keys',
+      ]),
+    );
     for (const hidden of ['/healthz', '/metrics', '/openapi.json', '/']) expect(paths).not.toContain(hidden);
     expect(paths.every((p) => p.startsWith('/v1/'))).toBe(true);
   });

@@ -41,7 +41,13 @@ describe('POST /v1/orders/{id}/status', () => {
       expect(r.body).toMatchObject({ id: o.id, object: 'order', status: to, payment_status: 'unpaid', total: o.total });
       expect((await s.api(`/v1/orders/${o.id}`)).body.status).toBe(to);
       const last = (await timeline(o.id)).at(-1);
-      expect(last).toMatchObject({ type: 'order.status_changed', data: { status: to, description: `now ${to}` }, previous: { status: prev }, source: 'api', actor: demoKeyId });
+      expect(last).toMatchObject({
+        type: 'order.status_changed',
+        data: { status: to, description: `now ${to}` },
+        previous: { status: prev },
+        source: 'api',
+        actor: demoKeyId,
+      });
       prev = to;
     }
     const events = await timeline(o.id);
@@ -86,7 +92,7 @@ describe('POST /v1/orders/{id}/status', () => {
     expectValidation(await setStatus(o.id, 'processing', { notify: false }), 'notify');
     expectValidation(await setStatus(o.id, 'processing', { description: 'x'.repeat(121) }), 'description');
     expectError(await s.api(`/v1/orders/${o.id}/status`, { method: 'POST' }), 400, 'validation_error');
-    expect((await timeline(o.id))).toHaveLength(1);
+    expect(await timeline(o.id)).toHaveLength(1);
   });
 });
 

@@ -44,7 +44,9 @@ beforeAll(async () => {
   expect((await s.api(`/v1/orders/${ids.processing}/status`, { body: { status: 'processing' } })).status).toBe(200);
   // Another merchant's order for the same customer.
   const other = await otherMerchant(s);
-  expect((await s.api('/v1/orders', { body: sampleOrder({ customer: { wa_id: WA.a }, items: [{ name: 'x', amount: 1, quantity: 1 }] }), key: other.key })).status).toBe(201);
+  expect(
+    (await s.api('/v1/orders', { body: sampleOrder({ customer: { wa_id: WA.a }, items: [{ name: 'x', amount: 1, quantity: 1 }] }), key: other.key })).status,
+  ).toBe(201);
 });
 afterAll(async () => {
   await s?.close();

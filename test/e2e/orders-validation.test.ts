@@ -50,7 +50,13 @@ describe('amounts and quantities', () => {
   });
 
   it('refuses a subtotal or total that overflows 2^53 − 1', async () => {
-    const twoLines = { items: [{ name: 'A', amount: MAX, quantity: 1 }, { name: 'B', amount: 1, quantity: 1 }], tax: undefined };
+    const twoLines = {
+      items: [
+        { name: 'A', amount: MAX, quantity: 1 },
+        { name: 'B', amount: 1, quantity: 1 },
+      ],
+      tax: undefined,
+    };
     expectValidation(await s.api('/v1/orders', { body: sampleOrder(twoLines) }), 'items');
     const withTax = { ...item({ amount: MAX }), tax: { amount: 1 } };
     expectValidation(await s.api('/v1/orders', { body: sampleOrder(withTax) }), 'tax');
@@ -85,13 +91,23 @@ describe('currency and catalog', () => {
   it('refuses catalog items priced in another currency', async () => {
     const usd = await s.api('/v1/orders', { body: sampleOrder({ currency: 'USD', items: [{ retailer_id: 'masala-chai', quantity: 1 }] }) });
     expectValidation(usd, 'items.0.retailer_id');
-    const mixed = await s.api('/v1/orders', { body: sampleOrder({ items: [{ retailer_id: 'masala-chai', quantity: 1 }, { retailer_id: 'usd-mug', quantity: 1 }] }) });
+    const mixed = await s.api('/v1/orders', {
+      body: sampleOrder({
+        items: [
+          { retailer_id: 'masala-chai', quantity: 1 },
+          { retailer_id: 'usd-mug', quantity: 1 },
+        ],
+      }),
+    });
     expectValidation(mixed, 'items.1.retailer_id');
   });
 
   it('refuses an unknown retailer_id without name and amount', async () => {
     expectValidation(await s.api('/v1/orders', { body: sampleOrder({ items: [{ retailer_id: 'no-such-sku', quantity: 1 }] }) }), 'items.0.retailer_id');
-    expectValidation(await s.api('/v1/orders', { body: sampleOrder({ items: [{ retailer_id: 'no-such-sku', name: 'x', quantity: 1 }] }) }), 'items.0.retailer_id');
+    expectValidation(
+      await s.api('/v1/orders', { body: sampleOrder({ items: [{ retailer_id: 'no-such-sku', name: 'x', quantity: 1 }] }) }),
+      'items.0.retailer_id',
+    );
     // With name and amount it is an item outside the catalog.
     const ok = await s.api('/v1/orders', { body: sampleOrder({ items: [{ retailer_id: 'no-such-sku', name: 'Custom', amount: 700, quantity: 1 }] }) });
     expect(ok.status).toBe(201);
@@ -144,7 +160,10 @@ describe('customer, expiry and other fields', () => {
 
   it.each([
     ['goods_type', { goods_type: 'services' }],
-    ['shipping_address.country_code', { goods_type: 'physical-goods', shipping_address: { name: 'A', address_line1: 'x', city: 'y', postal_code: '1', country_code: 'india' } }],
+    [
+      'shipping_address.country_code',
+      { goods_type: 'physical-goods', shipping_address: { name: 'A', address_line1: 'x', city: 'y', postal_code: '1', country_code: 'india' } },
+    ],
     ['shipping_address.city', { shipping_address: { name: 'A', address_line1: 'x', postal_code: '1', country_code: 'IN' } }],
     ['send', { send: 'yes' }],
     ['metadata.crm_id', { metadata: { crm_id: 42 } }],

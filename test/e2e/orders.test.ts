@@ -52,7 +52,14 @@ describe('POST /v1/orders', () => {
       expires_at: '2026-03-02T10:00:00.000Z',
     });
     expect(o.items).toEqual([
-      expect.objectContaining({ retailer_id: 'masala-chai', product_id: expect.stringMatching(/^prd_/), name: 'Masala chai (250 g)', amount: 24_900, quantity: 2, line_total: 49_800 }),
+      expect.objectContaining({
+        retailer_id: 'masala-chai',
+        product_id: expect.stringMatching(/^prd_/),
+        name: 'Masala chai (250 g)',
+        amount: 24_900,
+        quantity: 2,
+        line_total: 49_800,
+      }),
       expect.objectContaining({ retailer_id: null, product_id: null, name: 'Gift wrap', amount: 5_000, quantity: 1, line_total: 5_000 }),
     ]);
     expect(o.reference_id).toMatch(REFERENCE);
@@ -120,16 +127,22 @@ describe('POST /v1/orders', () => {
   });
 
   it('prices JPY (0 decimals) and KWD (3 decimals) orders in their minor units', async () => {
-    const jpy = await create(sampleOrder({ currency: 'JPY', items: [{ name: 'Matcha', amount: 1_500, quantity: 3 }], tax: { amount: 450 }, shipping: { amount: 500 } }));
+    const jpy = await create(
+      sampleOrder({ currency: 'JPY', items: [{ name: 'Matcha', amount: 1_500, quantity: 3 }], tax: { amount: 450 }, shipping: { amount: 500 } }),
+    );
     expect(jpy).toMatchObject({ currency: 'JPY', subtotal: 4_500, tax: 450, shipping: 500, total: 5_450 });
-    const kwd = await create(sampleOrder({ currency: 'KWD', items: [{ name: 'Dates', amount: 1_250, quantity: 2 }], tax: { amount: 125 }, discount: { amount: 5 } }));
+    const kwd = await create(
+      sampleOrder({ currency: 'KWD', items: [{ name: 'Dates', amount: 1_250, quantity: 2 }], tax: { amount: 125 }, discount: { amount: 5 } }),
+    );
     expect(kwd).toMatchObject({ currency: 'KWD', subtotal: 2_500, tax: 125, discount: 5, total: 2_620 });
     const pay = await s.api(`/v1/orders/${kwd.id}/payments`);
     expect(pay.body.data[0]).toMatchObject({ amount: 2_620, currency: 'KWD' });
   });
 
   it('accepts a total of one minor unit (discount = gross − 1)', async () => {
-    const o = await create(sampleOrder({ items: [{ name: 'Sample', amount: 100, quantity: 1 }], tax: { amount: 10 }, shipping: { amount: 5 }, discount: { amount: 114 } }));
+    const o = await create(
+      sampleOrder({ items: [{ name: 'Sample', amount: 100, quantity: 1 }], tax: { amount: 10 }, shipping: { amount: 5 }, discount: { amount: 114 } }),
+    );
     expect(o.total).toBe(1);
   });
 
@@ -154,14 +167,29 @@ describe('payment method × provider', () => {
   });
 
   it('payment_link with an explicit provider', async () => {
-    const o = await create(sampleOrder({ currency: 'USD', items: [{ name: 'Tea', amount: 1_299, quantity: 1 }], tax: undefined, payment: { method: 'payment_link', provider: 'stripe' } }));
+    const o = await create(
+      sampleOrder({
+        currency: 'USD',
+        items: [{ name: 'Tea', amount: 1_299, quantity: 1 }],
+        tax: undefined,
+        payment: { method: 'payment_link', provider: 'stripe' },
+      }),
+    );
     expect(o.payment).toMatchObject({ method: 'payment_link', provider: 'stripe' });
     expect(o.payment.url.startsWith(`${s.base}/pay/`)).toBe(true);
   });
 
   it.each([
-    ['whatsapp_upi with USD', { currency: 'USD', items: [{ name: 'Tea', amount: 100, quantity: 1 }], payment: { method: 'whatsapp_upi', provider: 'sandbox' } }, 'currency'],
-    ['whatsapp_gateway with EUR', { currency: 'EUR', items: [{ name: 'Tea', amount: 100, quantity: 1 }], payment: { method: 'whatsapp_gateway', provider: 'razorpay' } }, 'currency'],
+    [
+      'whatsapp_upi with USD',
+      { currency: 'USD', items: [{ name: 'Tea', amount: 100, quantity: 1 }], payment: { method: 'whatsapp_upi', provider: 'sandbox' } },
+      'currency',
+    ],
+    [
+      'whatsapp_gateway with EUR',
+      { currency: 'EUR', items: [{ name: 'Tea', amount: 100, quantity: 1 }], payment: { method: 'whatsapp_gateway', provider: 'razorpay' } },
+      'currency',
+    ],
     ['stripe for whatsapp_upi', { payment: { method: 'whatsapp_upi', provider: 'stripe' } }, 'payment.provider'],
     ['payu for payment_link', { payment: { method: 'payment_link', provider: 'payu' } }, 'payment.provider'],
     ['an unknown provider', { payment: { method: 'payment_link', provider: 'paypal' } }, 'payment.provider'],
@@ -176,7 +204,9 @@ describe('payment method × provider', () => {
       const r = await s.api('/v1/orders', { body: sampleOrder({ goods_type: 'physical-goods', payment: { method, provider: 'razorpay' } }) });
       expectValidation(r, 'shipping_address');
     }
-    const withAddress = await create(sampleOrder({ goods_type: 'physical-goods', shipping_address: address, payment: { method: 'whatsapp_upi', provider: 'sandbox' } }));
+    const withAddress = await create(
+      sampleOrder({ goods_type: 'physical-goods', shipping_address: address, payment: { method: 'whatsapp_upi', provider: 'sandbox' } }),
+    );
     expect(withAddress).toMatchObject({ goods_type: 'physical-goods', shipping_address: address });
     const link = await create(sampleOrder({ goods_type: 'physical-goods' }));
     expect(link.goods_type).toBe('physical-goods');

@@ -15,11 +15,21 @@ async function runUntilIdle(max = 50) {
 async function payOnSandbox(payUrl: string, outcome: 'success' | 'failure' | 'pending') {
   const page = await fetch(payUrl);
   expect(page.status).toBe(200);
-  const go = await fetch(`${payUrl}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+  const go = await fetch(`${payUrl}/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+    redirect: 'manual',
+  });
   expect(go.status).toBe(303);
   const pspPage = go.headers.get('location')!;
   expect(pspPage).toContain('/sandbox/psp/pay/');
-  const paid = await fetch(pspPage, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `outcome=${outcome}`, redirect: 'manual' });
+  const paid = await fetch(pspPage, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `outcome=${outcome}`,
+    redirect: 'manual',
+  });
   expect([200, 303]).toContain(paid.status);
   return pspPage;
 }
@@ -69,7 +79,10 @@ describe('payment loop (sandbox provider)', () => {
 
     const noKey = await s.api(`/v1/orders/${order.id}/refunds`, { body: { amount: 1000 } });
     expect(noKey.status).toBe(400);
-    const refund = await s.api(`/v1/orders/${order.id}/refunds`, { body: { amount: 1000, reason: 'one item damaged' }, headers: { 'idempotency-key': 'refund-1' } });
+    const refund = await s.api(`/v1/orders/${order.id}/refunds`, {
+      body: { amount: 1000, reason: 'one item damaged' },
+      headers: { 'idempotency-key': 'refund-1' },
+    });
     expect(refund.status).toBe(201);
     expect(refund.body.status).toBe('pending');
     clock.advance(5_000);

@@ -73,7 +73,15 @@ type Item = { order: number; step: OrderStep } | { order: null; step: GlobalStep
 
 const amountArb = fc.constantFrom<Amount>('exact', 'exact', 'exact', 'under', 'over');
 const orderStepArb: fc.Arbitrary<OrderStep> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ k: fc.constant('pay' as const), outcome: fc.constantFrom('success' as const, 'success' as const, 'failure' as const, 'pending' as const, 'pending' as const), amount: amountArb, old: fc.boolean() }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      k: fc.constant('pay' as const),
+      outcome: fc.constantFrom('success' as const, 'success' as const, 'failure' as const, 'pending' as const, 'pending' as const),
+      amount: amountArb,
+      old: fc.boolean(),
+    }),
+  },
   { weight: 4, arbitrary: fc.constant({ k: 'capture' as const }) },
   { weight: 1, arbitrary: fc.constant({ k: 'fail' as const }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('extra' as const), amount: amountArb }) },
@@ -89,13 +97,28 @@ const globalStepArb: fc.Arbitrary<GlobalStep> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({
       g: fc.constant('advance' as const),
-      ms: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(2_000, 5_000, MIN) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 10 * MIN }) }, { weight: 1, arbitrary: fc.constantFrom(11 * MIN, 17 * MIN) }),
+      ms: fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(2_000, 5_000, MIN) },
+        { weight: 2, arbitrary: fc.integer({ min: 1, max: 10 * MIN }) },
+        { weight: 1, arbitrary: fc.constantFrom(11 * MIN, 17 * MIN) },
+      ),
     }),
   },
   { weight: 6, arbitrary: fc.record({ g: fc.constant('jobs' as const), k: fc.integer({ min: 1, max: 20 }), times: fc.integer({ min: 1, max: 3 }) }) },
   { weight: 2, arbitrary: fc.constant({ g: 'settle' as const }) },
-  { weight: 1, arbitrary: fc.record({ g: fc.constant('chaos' as const), duplicate: fc.constantFrom(0, 0.5, 1), reorder: fc.boolean(), delay_ms: fc.constantFrom(0, 0, 30_000, 20 * MIN) }) },
-  { weight: 1, arbitrary: fc.record({ g: fc.constant('proxy' as const), withhold: fc.constantFrom(0, 0.3, 0.7), fail: fc.constantFrom(0, 0, 0.3), twins: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      g: fc.constant('chaos' as const),
+      duplicate: fc.constantFrom(0, 0.5, 1),
+      reorder: fc.boolean(),
+      delay_ms: fc.constantFrom(0, 0, 30_000, 20 * MIN),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ g: fc.constant('proxy' as const), withhold: fc.constantFrom(0, 0.3, 0.7), fail: fc.constantFrom(0, 0, 0.3), twins: fc.boolean() }),
+  },
   { weight: 2, arbitrary: fc.record({ g: fc.constant('release' as const), n: fc.integer({ min: 1, max: 6 }), concurrent: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ g: fc.constant('replay' as const), n: fc.integer({ min: 1, max: 6 }), concurrent: fc.boolean(), stale: fc.boolean() }) },
 );
@@ -216,8 +239,10 @@ class RecordingProxy {
     } catch {
       /* an error page */
     }
-    if (expect === 'ok' && (res.status < 200 || res.status >= 300)) this.problems.push(`${why} of ${d.type} ${d.eventId} (#${d.n}) answered ${res.status}: ${text.slice(0, 300)}`);
-    if (expect === 'stale' && res.status !== 401) this.problems.push(`stale ${why} of ${d.type} ${d.eventId} answered ${res.status}, not 401: ${text.slice(0, 200)}`);
+    if (expect === 'ok' && (res.status < 200 || res.status >= 300))
+      this.problems.push(`${why} of ${d.type} ${d.eventId} (#${d.n}) answered ${res.status}: ${text.slice(0, 300)}`);
+    if (expect === 'stale' && res.status !== 401)
+      this.problems.push(`stale ${why} of ${d.type} ${d.eventId} answered ${res.status}, not 401: ${text.slice(0, 200)}`);
     if (stored > 0) this.stored.set(d.eventId, (this.stored.get(d.eventId) ?? 0) + stored);
     return { status: res.status, stored, duplicates, text };
   }
@@ -314,7 +339,13 @@ async function runUntilIdle(max = 200): Promise<void> {
 const tokenOf = (url: string) => url.split('/pay/')[1]!;
 
 async function createOrder(idx: number, expiresIn: number): Promise<OrderT> {
-  const r = await s.api('/v1/orders', { body: sampleOrder({ expires_in: expiresIn, send: false, customer: { wa_id: `91987650${String(runNo).padStart(2, '0')}${String(idx).padStart(2, '0')}`, name: 'Prop' } }) });
+  const r = await s.api('/v1/orders', {
+    body: sampleOrder({
+      expires_in: expiresIn,
+      send: false,
+      customer: { wa_id: `91987650${String(runNo).padStart(2, '0')}${String(idx).padStart(2, '0')}`, name: 'Prop' },
+    }),
+  });
   if (r.status !== 201) throw new Error(`order create answered ${r.status}: ${JSON.stringify(r.body)}`);
   const o: OrderT = {
     idx,
@@ -332,14 +363,24 @@ async function createOrder(idx: number, expiresIn: number): Promise<OrderT> {
 /** Our hosted page's hand-over (creates the PSP checkout once); undefined when the bill is not open. */
 async function checkoutOf(o: OrderT, a: Attempt): Promise<string | undefined> {
   if (a.checkoutId) return a.checkoutId;
-  const res = await fetch(`${s.base}/pay/${a.token}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+  const res = await fetch(`${s.base}/pay/${a.token}/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+    redirect: 'manual',
+  });
   const text = await res.text();
   if (res.status === 303) {
     a.checkoutId = res.headers.get('location')!.split('/').pop()!;
     note(o, `checkout ${a.checkoutId} for ${a.paymentId}`);
     return a.checkoutId;
   }
-  expectStatus(`hand-over of ${o.id} (${a.paymentId}, ${Math.round((o.expiresAt - clock.now().getTime()) / 1000)} s before expiry)`, res.status, [409], text.replace(/\s+/g, ' ').slice(0, 300));
+  expectStatus(
+    `hand-over of ${o.id} (${a.paymentId}, ${Math.round((o.expiresAt - clock.now().getTime()) / 1000)} s before expiry)`,
+    res.status,
+    [409],
+    text.replace(/\s+/g, ' ').slice(0, 300),
+  );
   note(o, `hand-over refused ${res.status}`);
   return undefined;
 }
@@ -419,7 +460,10 @@ async function runOrderStep(o: OrderT, st: OrderStep): Promise<void> {
       return;
     }
     case 'refund': {
-      const r = await s.api(`/v1/orders/${o.id}/refunds`, { body: st.full ? {} : { amount: Math.max(1, Math.floor(o.total / 3)) }, headers: { 'idempotency-key': `prop-${runNo}-${o.idx}-${++keyNo}` } });
+      const r = await s.api(`/v1/orders/${o.id}/refunds`, {
+        body: st.full ? {} : { amount: Math.max(1, Math.floor(o.total / 3)) },
+        headers: { 'idempotency-key': `prop-${runNo}-${o.idx}-${++keyNo}` },
+      });
       expectStatus(`refund of ${o.id}`, r.status, [201, 409, 400], r.body);
       note(o, `merchant refund ${st.full ? 'full' : 'part'}: ${r.status} ${r.status === 201 ? r.body.amount : r.body?.error?.code}`);
       return;
@@ -444,7 +488,13 @@ async function runOrderStep(o: OrderT, st: OrderStep): Promise<void> {
       const a = [...o.attempts].reverse().find((x) => x.checkoutId);
       if (!a) return note(o, 'lookup: no checkout yet');
       if (st.via === 'job') {
-        await enqueueJob(s.ctx.db, { kind: 'payment.lookup', merchantId: s.merchantId, payload: { payment_id: a.paymentId }, runAt: clock.now(), dedupeKey: `payment.lookup:${a.paymentId}:prop:${trace.length}` });
+        await enqueueJob(s.ctx.db, {
+          kind: 'payment.lookup',
+          merchantId: s.merchantId,
+          payload: { payment_id: a.paymentId },
+          runAt: clock.now(),
+          dedupeKey: `payment.lookup:${a.paymentId}:prop:${trace.length}`,
+        });
         return note(o, `lookup job queued for ${a.paymentId}`);
       }
       try {
@@ -477,7 +527,8 @@ function headersNow(d: Delivery): Record<string, string> {
   return { ...d.headers, [SIGNATURE_HEADER]: signSandboxPayload(webhookSecret, d.body, now) };
 }
 
-const isStale = (d: Delivery) => Math.floor(clock.now().getTime() / 1000) - Number(/t=(\d+)/.exec(d.headers[SIGNATURE_HEADER] ?? '')?.[1] ?? 0) > DEFAULT_TOLERANCE_SEC + 5;
+const isStale = (d: Delivery) =>
+  Math.floor(clock.now().getTime() / 1000) - Number(/t=(\d+)/.exec(d.headers[SIGNATURE_HEADER] ?? '')?.[1] ?? 0) > DEFAULT_TOLERANCE_SEC + 5;
 
 async function counts(): Promise<string> {
   const q = async (sql: string) => Number((await s.ctx.db.query<{ n: number }>(sql, [s.merchantId]))[0]!.n);
@@ -516,7 +567,11 @@ async function runGlobalStep(st: GlobalStep, rnd: () => number): Promise<void> {
       proxy.mode = { withhold: st.withhold, fail: st.fail, twins: st.twins };
       return note(null, `proxy ${JSON.stringify(proxy.mode)}`);
     case 'release': {
-      const held = pick(rnd, proxy.deliveries.filter((d) => d.state === 'withheld'), st.n);
+      const held = pick(
+        rnd,
+        proxy.deliveries.filter((d) => d.state === 'withheld'),
+        st.n,
+      );
       // A withheld delivery reaches chatcart for the first time, late and out of order.
       const one = async (d: Delivery) => {
         d.state = 'refused';
@@ -592,7 +647,11 @@ async function drain(rnd: () => number): Promise<void> {
   proxy.mode = { withhold: 0, fail: 0, twins: false };
   expectStatus('chaos off', (await psp('PUT', '/account/chaos', {})).status, [200], null);
   for (let round = 0; round < 8; round++) {
-    const held = pick(rnd, proxy.deliveries.filter((d) => d.state === 'withheld'), Infinity);
+    const held = pick(
+      rnd,
+      proxy.deliveries.filter((d) => d.state === 'withheld'),
+      Infinity,
+    );
     for (let i = 0; i < held.length; i += 4) {
       await Promise.all(
         held.slice(i, i + 4).map(async (d) => {
@@ -614,7 +673,10 @@ async function drain(rnd: () => number): Promise<void> {
 }
 
 async function deferredJobs(): Promise<number> {
-  const rows = await s.ctx.db.query<{ n: number }>(`select count(*)::int as n from jobs where status = 'queued' and last_error like 'deferred:%' and kind = any($1::text[])`, [handledKinds]);
+  const rows = await s.ctx.db.query<{ n: number }>(
+    `select count(*)::int as n from jobs where status = 'queued' and last_error like 'deferred:%' and kind = any($1::text[])`,
+    [handledKinds],
+  );
   return rows[0]!.n;
 }
 
@@ -629,7 +691,10 @@ async function checkOrder(o: OrderT): Promise<string[]> {
     `select * from provider_payments where order_id = $1 order by id`,
     [o.id],
   );
-  const refunds = await s.ctx.db.query<{ id: string; kind: string; status: string; amount: number; provider_payment_id: string }>(`select * from refunds where order_id = $1 order by id`, [o.id]);
+  const refunds = await s.ctx.db.query<{ id: string; kind: string; status: string; amount: number; provider_payment_id: string }>(
+    `select * from refunds where order_id = $1 order by id`,
+    [o.id],
+  );
   const events = await s.ctx.db.query<{ type: string; data: any }>(`select type, data from events where order_id = $1 order by seq`, [o.id]);
   const count = (t: string) => events.filter((e) => e.type === t).length;
 
@@ -649,7 +714,8 @@ async function checkOrder(o: OrderT): Promise<string[]> {
     else if (pp.amount !== p.amount) fail(`capture ${p.id}: amount ${pp.amount} recorded, ${p.amount} at the PSP`);
   }
   for (const pp of pps.filter((x) => x.disposition)) {
-    if (!captured.some((p) => p.id === pp.provider_payment_id)) fail(`${pp.provider_payment_id} has disposition ${pp.disposition} but was not captured at the PSP`);
+    if (!captured.some((p) => p.id === pp.provider_payment_id))
+      fail(`${pp.provider_payment_id} has disposition ${pp.disposition} but was not captured at the PSP`);
   }
 
   // Exactly one counted capture per paid order, and the events agree.
@@ -675,16 +741,22 @@ async function checkOrder(o: OrderT): Promise<string[]> {
     if (count('order.expired') + count('order.canceled') > 0) fail('a counted capture on an order that expired or was canceled');
     if (reviews.length > 0) fail(`counted capture and ${reviews.length} reviewed capture(s)`);
     const pspC = captured.find((p) => p.id === c.provider_payment_id);
-    if (pspC && pspC.amount_refunded !== order.amount_refunded) fail(`PSP refunded ${pspC.amount_refunded} of the counted capture, order says ${order.amount_refunded}`);
-    const update = await s.ctx.db.query(`select 1 from jobs where kind = 'customer.order_update' and payload->>'order_id' = $1 and payload->>'update' = 'paid'`, [o.id]);
+    if (pspC && pspC.amount_refunded !== order.amount_refunded)
+      fail(`PSP refunded ${pspC.amount_refunded} of the counted capture, order says ${order.amount_refunded}`);
+    const update = await s.ctx.db.query(
+      `select 1 from jobs where kind = 'customer.order_update' and payload->>'order_id' = $1 and payload->>'update' = 'paid'`,
+      [o.id],
+    );
     if (update.length !== 1) fail(`${update.length} customer.order_update (paid) jobs`);
   } else {
     if (order.amount_paid !== 0) fail(`amount_paid ${order.amount_paid} without a counted capture`);
     if (reviews.length > 1) fail(`${reviews.length} reviewed captures (the first sends the order to review; later ones are extra)`);
     if (reviews.length === 1) {
       const rv = reviews[0]!;
-      if (order.payment_status !== 'refunded') fail(`reviewed capture ${rv.provider_payment_id}: payment_status ${order.payment_status}, expected refunded (review policy refund)`);
-      if (order.review?.provider_payment_id !== rv.provider_payment_id || order.review?.state !== 'refunded') fail(`review ${JSON.stringify(order.review)} does not show ${rv.provider_payment_id} refunded`);
+      if (order.payment_status !== 'refunded')
+        fail(`reviewed capture ${rv.provider_payment_id}: payment_status ${order.payment_status}, expected refunded (review policy refund)`);
+      if (order.review?.provider_payment_id !== rv.provider_payment_id || order.review?.state !== 'refunded')
+        fail(`review ${JSON.stringify(order.review)} does not show ${rv.provider_payment_id} refunded`);
       if (count('payment.manual_review') !== 1) fail(`${count('payment.manual_review')} payment.manual_review events`);
       const expected = rv.amount !== order.total ? ['amount_mismatch'] : ['paid_after_expiry', 'paid_after_cancel'];
       if (!expected.includes(rv.review_reason ?? '')) fail(`review reason ${rv.review_reason} for a capture of ${rv.amount} (total ${order.total})`);
@@ -697,23 +769,28 @@ async function checkOrder(o: OrderT): Promise<string[]> {
   for (const pp of pps.filter((x) => x.disposition === 'extra' || x.disposition === 'review')) {
     const kind = pp.disposition === 'extra' ? 'extra_capture' : 'review';
     const rs = refunds.filter((r) => r.provider_payment_id === pp.provider_payment_id && r.kind === kind);
-    if (rs.length !== 1 || rs[0]!.status !== 'succeeded' || rs[0]!.amount !== pp.amount) fail(`${pp.disposition} capture ${pp.provider_payment_id} (${pp.amount}): refunds ${JSON.stringify(rs)}`);
+    if (rs.length !== 1 || rs[0]!.status !== 'succeeded' || rs[0]!.amount !== pp.amount)
+      fail(`${pp.disposition} capture ${pp.provider_payment_id} (${pp.amount}): refunds ${JSON.stringify(rs)}`);
     const p = captured.find((x) => x.id === pp.provider_payment_id);
-    if (p && (p.status !== 'refunded' || p.amount_refunded !== p.amount)) fail(`${pp.disposition} capture ${p.id} at the PSP: ${p.status}, refunded ${p.amount_refunded} of ${p.amount}`);
+    if (p && (p.status !== 'refunded' || p.amount_refunded !== p.amount))
+      fail(`${pp.disposition} capture ${p.id} at the PSP: ${p.status}, refunded ${p.amount_refunded} of ${p.amount}`);
     if (pp.disposition === 'extra') {
       const flagged = events.filter((e) => e.type === 'payment.extra_captured' && e.data.provider_payment_id === pp.provider_payment_id).length;
       if (flagged !== 1) fail(`extra capture ${pp.provider_payment_id}: ${flagged} payment.extra_captured events`);
     }
   }
   const extraEvents = count('payment.extra_captured');
-  if (extraEvents !== pps.filter((x) => x.disposition === 'extra').length) fail(`${extraEvents} payment.extra_captured events for ${pps.filter((x) => x.disposition === 'extra').length} extra captures`);
+  if (extraEvents !== pps.filter((x) => x.disposition === 'extra').length)
+    fail(`${extraEvents} payment.extra_captured events for ${pps.filter((x) => x.disposition === 'extra').length} extra captures`);
   return out;
 }
 
 async function checkRun(orders: OrderT[], deadBefore: Set<string>, firstDelivery: number): Promise<string[]> {
   const out: string[] = [];
   for (const o of orders) out.push(...(await checkOrder(o)));
-  const dead = await s.ctx.db.query<{ id: string; kind: string; payload: unknown; last_error: string }>(`select id, kind, payload, last_error from jobs where status = 'dead'`);
+  const dead = await s.ctx.db.query<{ id: string; kind: string; payload: unknown; last_error: string }>(
+    `select id, kind, payload, last_error from jobs where status = 'dead'`,
+  );
   for (const j of dead.filter((d) => !deadBefore.has(d.id))) out.push(`job ${j.kind} ${JSON.stringify(j.payload)} died: ${j.last_error}`);
   const due = await s.ctx.db.query<{ kind: string; payload: unknown; last_error: string | null }>(
     `select kind, payload, last_error from jobs where status in ('queued', 'running') and run_at <= $1 and kind = any($2::text[])`,
@@ -725,12 +802,15 @@ async function checkRun(orders: OrderT[], deadBefore: Set<string>, firstDelivery
     [handledKinds],
   );
   for (const j of failing) out.push(`job ${j.kind} ${JSON.stringify(j.payload)} is failing: ${j.last_error}`);
-  const unprocessed = await s.ctx.db.query<{ event_id: string }>(`select event_id from provider_events where merchant_id = $1 and status = 'received'`, [s.merchantId]);
+  const unprocessed = await s.ctx.db.query<{ event_id: string }>(`select event_id from provider_events where merchant_id = $1 and status = 'received'`, [
+    s.merchantId,
+  ]);
   for (const e of unprocessed) out.push(`provider event ${e.event_id} was never processed`);
   for (const [id, n] of proxy.stored) if (n > 1) out.push(`PSP event ${id} was stored ${n} times`);
   // Every delivery the receiver answered 2xx to was stored exactly once (by one of its deliveries).
   for (const d of proxy.deliveries.slice(firstDelivery)) {
-    if (d.state === 'forwarded' && proxy.stored.get(d.eventId) !== 1) out.push(`delivery #${d.n} ${d.type} ${d.eventId} was answered 2xx but stored ${proxy.stored.get(d.eventId) ?? 0} times`);
+    if (d.state === 'forwarded' && proxy.stored.get(d.eventId) !== 1)
+      out.push(`delivery #${d.n} ${d.type} ${d.eventId} was answered 2xx but stored ${proxy.stored.get(d.eventId) ?? 0} times`);
   }
   return out;
 }
@@ -738,85 +818,84 @@ async function checkRun(orders: OrderT[], deadBefore: Set<string>, firstDelivery
 // ---------------------------------------------------------------------------------------------
 
 describe('payment rules under random webhook interleavings (property)', () => {
-  it(
-    'every order ends with one counted capture at most, extras and mismatches refunded, amounts adding up',
-    async () => {
-      const started = Date.now();
-      const timing = { steps: 0, drain: 0, check: 0 };
-      const stats = { orders: 0, paid: 0, review: 0, extra: 0, expired: 0, canceled: 0, deliveries: 0, replays: 0 };
-      await fc.assert(
-        fc.asyncProperty(runArb, async (run) => {
-          runNo++;
-          trace = [];
-          problems = [];
-          const rnd = prng(run.seed);
-          proxy.rnd = rnd;
-          proxy.problems = [];
-          proxy.mode = { withhold: 0, fail: 0, twins: false };
-          await runUntilIdle();
-          const deadBefore = new Set((await s.ctx.db.query<{ id: string }>(`select id from jobs where status = 'dead'`)).map((r) => r.id));
-          const firstDelivery = proxy.deliveries.length;
-          expectStatus('chaos', (await psp('PUT', '/account/chaos', run.chaos)).status, [200], null);
+  it('every order ends with one counted capture at most, extras and mismatches refunded, amounts adding up', async () => {
+    const started = Date.now();
+    const timing = { steps: 0, drain: 0, check: 0 };
+    const stats = { orders: 0, paid: 0, review: 0, extra: 0, expired: 0, canceled: 0, deliveries: 0, replays: 0 };
+    await fc.assert(
+      fc.asyncProperty(runArb, async (run) => {
+        runNo++;
+        trace = [];
+        problems = [];
+        const rnd = prng(run.seed);
+        proxy.rnd = rnd;
+        proxy.problems = [];
+        proxy.mode = { withhold: 0, fail: 0, twins: false };
+        await runUntilIdle();
+        const deadBefore = new Set((await s.ctx.db.query<{ id: string }>(`select id from jobs where status = 'dead'`)).map((r) => r.id));
+        const firstDelivery = proxy.deliveries.length;
+        expectStatus('chaos', (await psp('PUT', '/account/chaos', run.chaos)).status, [200], null);
 
-          const orders: OrderT[] = [];
-          for (let i = 0; i < run.scripts.length; i++) orders.push(await createOrder(i, run.expiresIn[i]!));
-          const t0 = Date.now();
-          for (const batch of interleave(run, rnd)) {
-            await Promise.all(
-              batch.map(async (it) => {
-                if (it.order === null) await runGlobalStep(it.step, rnd);
-                else await runOrderStep(orders[it.order]!, it.step);
-              }),
-            );
-            if (rnd() < run.autoTick) await advance(1000 + Math.floor(rnd() * 4000));
-            if (rnd() < run.autoJobs) await runJobs(1 + Math.floor(rnd() * 10), 1 + Math.floor(rnd() * 2));
-          }
-          const t1 = Date.now();
-          await drain(rnd);
-          const t2 = Date.now();
-          timing.steps += t1 - t0;
-          timing.drain += t2 - t1;
+        const orders: OrderT[] = [];
+        for (let i = 0; i < run.scripts.length; i++) orders.push(await createOrder(i, run.expiresIn[i]!));
+        const t0 = Date.now();
+        for (const batch of interleave(run, rnd)) {
+          await Promise.all(
+            batch.map(async (it) => {
+              if (it.order === null) await runGlobalStep(it.step, rnd);
+              else await runOrderStep(orders[it.order]!, it.step);
+            }),
+          );
+          if (rnd() < run.autoTick) await advance(1000 + Math.floor(rnd() * 4000));
+          if (rnd() < run.autoJobs) await runJobs(1 + Math.floor(rnd() * 10), 1 + Math.floor(rnd() * 2));
+        }
+        const t1 = Date.now();
+        await drain(rnd);
+        const t2 = Date.now();
+        timing.steps += t1 - t0;
+        timing.drain += t2 - t1;
 
-          const broken = [...problems, ...proxy.problems, ...(await checkRun(orders, deadBefore, firstDelivery))];
-          stats.orders += orders.length;
-          stats.deliveries += proxy.deliveries.length - firstDelivery;
-          stats.replays += trace.filter((l) => l.includes(' replay ')).length;
-          for (const r of await s.ctx.db.query<{ disposition: string; n: number }>(
-            `select disposition, count(*)::int as n from provider_payments where order_id = any($1::text[]) and disposition is not null group by disposition`,
-            [orders.map((o) => o.id)],
-          )) {
-            if (r.disposition === 'counted') stats.paid += r.n;
-            if (r.disposition === 'review') stats.review += r.n;
-            if (r.disposition === 'extra') stats.extra += r.n;
-          }
-          for (const r of await s.ctx.db.query<{ payment_status: string; n: number }>(`select payment_status, count(*)::int as n from orders where id = any($1::text[]) group by payment_status`, [orders.map((o) => o.id)])) {
-            if (r.payment_status === 'expired') stats.expired += r.n;
-            if (r.payment_status === 'canceled') stats.canceled += r.n;
-          }
-          timing.check += Date.now() - t2;
-          if (broken.length > 0) {
-            const bad = orders.filter((o) => broken.some((b) => b.includes(o.id)));
-            throw new Error(
-              [
-                `${broken.length} rule(s) broken in run ${runNo}:`,
-                ...broken.slice(0, 25).map((b) => `  - ${b}`),
-                ...bad.slice(0, 3).flatMap((o) => [`trace of #${o.idx} ${o.id}:`, ...o.trace.map((l) => `    ${l}`)]),
-                'last steps of the run:',
-                ...trace.slice(-40).map((l) => `    ${l}`),
-              ].join('\n'),
-            );
-          }
-        }),
-        { numRuns: NUM_RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: !SHRINK, verbose: 1 },
-      );
-      await expectNo5xx(s);
-      console.log(`payments property: ${NUM_RUNS} runs, ${JSON.stringify(stats)}, ms ${JSON.stringify(timing)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      // The generators must actually reach the interesting paths.
-      expect(stats.paid).toBeGreaterThan(0);
-      expect(stats.extra).toBeGreaterThan(0);
-      expect(stats.review).toBeGreaterThan(0);
-      expect(stats.expired).toBeGreaterThan(0);
-    },
-    600_000,
-  );
+        const broken = [...problems, ...proxy.problems, ...(await checkRun(orders, deadBefore, firstDelivery))];
+        stats.orders += orders.length;
+        stats.deliveries += proxy.deliveries.length - firstDelivery;
+        stats.replays += trace.filter((l) => l.includes(' replay ')).length;
+        for (const r of await s.ctx.db.query<{ disposition: string; n: number }>(
+          `select disposition, count(*)::int as n from provider_payments where order_id = any($1::text[]) and disposition is not null group by disposition`,
+          [orders.map((o) => o.id)],
+        )) {
+          if (r.disposition === 'counted') stats.paid += r.n;
+          if (r.disposition === 'review') stats.review += r.n;
+          if (r.disposition === 'extra') stats.extra += r.n;
+        }
+        for (const r of await s.ctx.db.query<{ payment_status: string; n: number }>(
+          `select payment_status, count(*)::int as n from orders where id = any($1::text[]) group by payment_status`,
+          [orders.map((o) => o.id)],
+        )) {
+          if (r.payment_status === 'expired') stats.expired += r.n;
+          if (r.payment_status === 'canceled') stats.canceled += r.n;
+        }
+        timing.check += Date.now() - t2;
+        if (broken.length > 0) {
+          const bad = orders.filter((o) => broken.some((b) => b.includes(o.id)));
+          throw new Error(
+            [
+              `${broken.length} rule(s) broken in run ${runNo}:`,
+              ...broken.slice(0, 25).map((b) => `  - ${b}`),
+              ...bad.slice(0, 3).flatMap((o) => [`trace of #${o.idx} ${o.id}:`, ...o.trace.map((l) => `    ${l}`)]),
+              'last steps of the run:',
+              ...trace.slice(-40).map((l) => `    ${l}`),
+            ].join('\n'),
+          );
+        }
+      }),
+      { numRuns: NUM_RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: !SHRINK, verbose: 1 },
+    );
+    await expectNo5xx(s);
+    console.log(`payments property: ${NUM_RUNS} runs, ${JSON.stringify(stats)}, ms ${JSON.stringify(timing)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // The generators must actually reach the interesting paths.
+    expect(stats.paid).toBeGreaterThan(0);
+    expect(stats.extra).toBeGreaterThan(0);
+    expect(stats.review).toBeGreaterThan(0);
+    expect(stats.expired).toBeGreaterThan(0);
+  }, 600_000);
 });

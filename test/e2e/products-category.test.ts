@@ -14,7 +14,13 @@ afterAll(async () => {
   await s?.close();
 });
 
-const product = (retailer_id: string, extra: Record<string, unknown> = {}) => ({ retailer_id, name: `Dish ${retailer_id}`, price: 10_000, currency: 'INR', ...extra });
+const product = (retailer_id: string, extra: Record<string, unknown> = {}) => ({
+  retailer_id,
+  name: `Dish ${retailer_id}`,
+  price: 10_000,
+  currency: 'INR',
+  ...extra,
+});
 
 describe('product category', () => {
   it('is set, trimmed, changed, cleared and filtered', async () => {

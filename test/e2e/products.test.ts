@@ -83,9 +83,21 @@ describe('POST /v1/products', () => {
 describe('PATCH /v1/products/{id}', () => {
   it('updates fields, clears nullable ones, and moves updated_at', async () => {
     const c = await s.api('/v1/products', { body: product({ retailer_id: 'patch-1', description: 'old', image_url: 'https://example.com/a.png' }) });
-    const r = await s.api(`/v1/products/${c.body.id}`, { method: 'PATCH', body: { price: 13_000, name: 'Cardamom (120 g)', description: null, image_url: null, active: false } });
+    const r = await s.api(`/v1/products/${c.body.id}`, {
+      method: 'PATCH',
+      body: { price: 13_000, name: 'Cardamom (120 g)', description: null, image_url: null, active: false },
+    });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ id: c.body.id, retailer_id: 'patch-1', price: 13_000, name: 'Cardamom (120 g)', description: null, image_url: null, active: false, currency: 'INR' });
+    expect(r.body).toMatchObject({
+      id: c.body.id,
+      retailer_id: 'patch-1',
+      price: 13_000,
+      name: 'Cardamom (120 g)',
+      description: null,
+      image_url: null,
+      active: false,
+      currency: 'INR',
+    });
     expect(r.body.created_at).toBe(c.body.created_at);
     expect((await s.api(`/v1/products/${c.body.id}`)).body).toEqual(r.body);
     // An empty patch changes nothing but is valid.

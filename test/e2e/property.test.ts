@@ -18,7 +18,14 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { ERROR_CODES } from '../../src/domain/errors.ts';
 import { ORDER_REVIEW_ACCEPT_EXIT, ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus } from '../../src/domain/order/order.machine.ts';
-import { ATTEMPT_STATUSES, ATTEMPT_TRANSITIONS, PAYMENT_STATUSES, PAYMENT_STATUS_TRANSITIONS, type AttemptStatus, type PaymentStatus } from '../../src/domain/payment/payment.machine.ts';
+import {
+  ATTEMPT_STATUSES,
+  ATTEMPT_TRANSITIONS,
+  PAYMENT_STATUSES,
+  PAYMENT_STATUS_TRANSITIONS,
+  type AttemptStatus,
+  type PaymentStatus,
+} from '../../src/domain/payment/payment.machine.ts';
 import { STATUS_OF } from '../../src/platform/http/errors.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -98,7 +105,9 @@ function predictProduct(body: any): 201 | 400 | 409 {
   const valid =
     strLen(body.retailer_id, 1, 100) &&
     strLen(body.name, 1, 200) &&
-    isInt(body.price) && body.price >= 1 && body.price <= MAX &&
+    isInt(body.price) &&
+    body.price >= 1 &&
+    body.price <= MAX &&
     VALID_CURRENCIES.has(body.currency);
   if (!valid) return 400;
   return catalog.has(body.retailer_id) ? 409 : 201;
@@ -214,8 +223,14 @@ const nameArb = fc.oneof(w(12, fc.stringMatching(/^[A-Za-z][A-Za-z ]{0,19}$/)), 
 const productCmd: fc.Arbitrary<Cmd> = fc.record({
   t: fc.constant('product' as const),
   rid: fc.oneof(
-    w(3, fc.integer({ min: 0, max: 9 }).map((n) => `p-${n}`)),
-    w(6, fc.stringMatching(/^[a-z0-9_-]{1,12}$/).map((s) => `r-${s}`)),
+    w(
+      3,
+      fc.integer({ min: 0, max: 9 }).map((n) => `p-${n}`),
+    ),
+    w(
+      6,
+      fc.stringMatching(/^[a-z0-9_-]{1,12}$/).map((s) => `r-${s}`),
+    ),
     w(1, fc.constantFrom('', 'x'.repeat(101), 'masala-chai')),
   ),
   name: fc.oneof(w(12, nameArb), w(1, fc.constant('n'.repeat(201)))),
@@ -260,7 +275,10 @@ function itemArbFor(noisy: boolean): fc.Arbitrary<ItemSpec> {
           w(bad, fc.constantFrom('equal' as const, 'higher' as const)),
           w(bad, fc.constantFrom(0, -1, 2.5)),
         ),
-        rid: fc.option(fc.stringMatching(/^[a-z0-9]{1,8}$/).map((x) => `adhoc-${x}`), { freq: 4, nil: undefined }),
+        rid: fc.option(
+          fc.stringMatching(/^[a-z0-9]{1,8}$/).map((x) => `adhoc-${x}`),
+          { freq: 4, nil: undefined },
+        ),
       }),
     ),
   ] as fc.WeightedArbitrary<ItemSpec>[];
@@ -292,7 +310,15 @@ function orderArbFor(noisy: boolean): fc.Arbitrary<Cmd> {
       w(12, fc.constant({ method: 'payment_link' })),
       w(2, fc.constant({ method: 'payment_link', provider: 'sandbox' })),
       w(2, fc.constant({ method: 'whatsapp_upi', provider: 'sandbox' })),
-      w(bad, fc.constantFrom({ method: 'whatsapp_gateway' }, { method: 'payment_link', provider: 'payu' }, { method: 'bitcoin' }, { method: 'whatsapp_gateway', provider: 'sandbox' })),
+      w(
+        bad,
+        fc.constantFrom(
+          { method: 'whatsapp_gateway' },
+          { method: 'payment_link', provider: 'payu' },
+          { method: 'bitcoin' },
+          { method: 'whatsapp_gateway', provider: 'sandbox' },
+        ),
+      ),
     ),
     expiresIn: fc.oneof(w(4, fc.constant(undefined)), w(4, fc.constantFrom(600, 3600, 30 * 86_400)), w(bad, fc.constantFrom(599, 30 * 86_400 + 1, 1.5))),
     idem: fc.boolean(),
@@ -307,8 +333,23 @@ const orderIdx = fc.nat(1000);
 const commandArb: fc.Arbitrary<Cmd> = fc.oneof(
   w(2, productCmd),
   w(6, orderCmd),
-  w(6, fc.record({ t: fc.constant('status' as const), o: orderIdx, status: statusArb, description: fc.option(fc.constantFrom('on its way', 'd'.repeat(121)), { freq: 3, nil: undefined }) })),
-  w(2, fc.record({ t: fc.constant('cancel' as const), o: orderIdx, reason: fc.option(fc.constantFrom('customer asked', 'r'.repeat(501)), { freq: 3, nil: undefined }) })),
+  w(
+    6,
+    fc.record({
+      t: fc.constant('status' as const),
+      o: orderIdx,
+      status: statusArb,
+      description: fc.option(fc.constantFrom('on its way', 'd'.repeat(121)), { freq: 3, nil: undefined }),
+    }),
+  ),
+  w(
+    2,
+    fc.record({
+      t: fc.constant('cancel' as const),
+      o: orderIdx,
+      reason: fc.option(fc.constantFrom('customer asked', 'r'.repeat(501)), { freq: 3, nil: undefined }),
+    }),
+  ),
   w(2, fc.record({ t: fc.constant('race' as const), o: orderIdx, a: statusArb, b: statusArb })),
   w(1, fc.record({ t: fc.constant('get' as const), o: orderIdx })),
   w(1, fc.record({ t: fc.constant('events' as const), o: orderIdx, limit: fc.constantFrom(1, 20, 100, 0, 101) })),
@@ -324,7 +365,15 @@ const commandArb: fc.Arbitrary<Cmd> = fc.oneof(
   w(1, fc.record({ t: fc.constant('unknown' as const), what: fc.nat(15) })),
   w(1, fc.record({ t: fc.constant('pages' as const), limit: fc.constantFrom(7, 50, 100) })),
   w(2, fc.record({ t: fc.constant('tick' as const), ms: fc.constantFrom(60_000, 600_000, 3_600_000, 86_400_000 + 1000, 31 * 86_400_000) })),
-  w(1, fc.record({ t: fc.constant('raceTick' as const), o: orderIdx, status: fc.constantFrom(...ORDER_STATUSES), ms: fc.constantFrom(600_000, 3_600_000, 86_400_000 + 1000) })),
+  w(
+    1,
+    fc.record({
+      t: fc.constant('raceTick' as const),
+      o: orderIdx,
+      status: fc.constantFrom(...ORDER_STATUSES),
+      ms: fc.constantFrom(600_000, 3_600_000, 86_400_000 + 1000),
+    }),
+  ),
   w(1, fc.record({ t: fc.constant('dupCreate' as const), order: orderCmd as fc.Arbitrary<Extract<Cmd, { t: 'order' }>> })),
 );
 
@@ -363,7 +412,11 @@ async function call(path: string, init: Parameters<TestServer['api']>[1] = {}): 
     check((ERROR_CODES as readonly string[]).includes(e.code), `error code ${e.code} is not in the closed list`, r.body);
     check(typeof e.message === 'string' && e.message.length > 0, 'error without message', r.body);
     check(typeof e.request_id === 'string' && e.request_id.length > 0, 'error without request_id', r.body);
-    check(Object.keys(e).every((k) => ['code', 'message', 'details', 'request_id'].includes(k)), 'extra fields in the error envelope', r.body);
+    check(
+      Object.keys(e).every((k) => ['code', 'message', 'details', 'request_id'].includes(k)),
+      'extra fields in the error envelope',
+      r.body,
+    );
     check(STATUS_OF[e.code as keyof typeof STATUS_OF] === r.status, `HTTP ${r.status} does not match code ${e.code}`, r.body);
   }
   if (r.body && typeof r.body === 'object' && r.body.object === 'order') checkOrderBody(r.body);
@@ -410,8 +463,25 @@ function observe(m: OrderModel, body: any) {
   checkOrderBody(body);
   const prev = m.last;
   check(orderMoveAllowed(prev.status, body.status), `observed status ${prev.status} → ${body.status}, not in ORDER_TRANSITIONS`, body);
-  check(paymentMoveAllowed(prev.payment_status, body.payment_status), `observed payment_status ${prev.payment_status} → ${body.payment_status}, not in PAYMENT_STATUS_TRANSITIONS`, body);
-  for (const k of ['id', 'currency', 'items', 'subtotal', 'tax', 'shipping', 'discount', 'total', 'customer', 'created_at', 'expires_at', 'metadata'] as const) {
+  check(
+    paymentMoveAllowed(prev.payment_status, body.payment_status),
+    `observed payment_status ${prev.payment_status} → ${body.payment_status}, not in PAYMENT_STATUS_TRANSITIONS`,
+    body,
+  );
+  for (const k of [
+    'id',
+    'currency',
+    'items',
+    'subtotal',
+    'tax',
+    'shipping',
+    'discount',
+    'total',
+    'customer',
+    'created_at',
+    'expires_at',
+    'metadata',
+  ] as const) {
     check(isDeepStrictEqual(prev[k], body[k]), `order field ${k} changed after creation`, { before: prev[k], after: body[k] });
   }
   m.last = body;
@@ -441,25 +511,41 @@ function checkEvents(m: OrderModel, events: any[], order: any, history: string[]
   let payment = 'unpaid';
   events.forEach((e, i) => {
     check(e.order_id === m.id, 'an event of another order in the timeline', e);
-    check(e.seq === i + 1, `event seq is not gap-free: position ${i + 1} has seq ${e.seq}`, events.map((x) => [x.seq, x.type]));
+    check(
+      e.seq === i + 1,
+      `event seq is not gap-free: position ${i + 1} has seq ${e.seq}`,
+      events.map((x) => [x.seq, x.type]),
+    );
     const prev = e.previous ?? {};
     const data = e.data ?? {};
     if (typeof e.type === 'string' && e.type.startsWith('order.') && data.status !== undefined) {
       check(prev.status === status, `event ${e.type} says previous.status ${prev.status}, the chain is at ${status}`, events);
-      check(orderMoveAllowed(prev.status, data.status) && prev.status !== data.status, `event ${e.type}: ${prev.status} → ${data.status} is not an allowed change`, e);
+      check(
+        orderMoveAllowed(prev.status, data.status) && prev.status !== data.status,
+        `event ${e.type}: ${prev.status} → ${data.status} is not an allowed change`,
+        e,
+      );
       status = data.status;
     }
     if (data.payment_status !== undefined) {
       if (prev.payment_status !== undefined) {
         check(prev.payment_status === payment, `event ${e.type} says previous.payment_status ${prev.payment_status}, the chain is at ${payment}`, events);
-        check(paymentMoveAllowed(prev.payment_status, data.payment_status), `event ${e.type}: payment_status ${prev.payment_status} → ${data.payment_status} not allowed`, e);
+        check(
+          paymentMoveAllowed(prev.payment_status, data.payment_status),
+          `event ${e.type}: payment_status ${prev.payment_status} → ${data.payment_status} not allowed`,
+          e,
+        );
       }
       payment = data.payment_status;
     }
     if (typeof e.type === 'string' && e.type.startsWith('payment.')) {
       const to = e.type.slice('payment.'.length);
       if ((ATTEMPT_STATUSES as readonly string[]).includes(to) && prev.status !== undefined) {
-        check((ATTEMPT_TRANSITIONS[prev.status as AttemptStatus] ?? []).includes(to as AttemptStatus), `event ${e.type}: attempt ${prev.status} → ${to} not allowed`, e);
+        check(
+          (ATTEMPT_TRANSITIONS[prev.status as AttemptStatus] ?? []).includes(to as AttemptStatus),
+          `event ${e.type}: attempt ${prev.status} → ${to} not allowed`,
+          e,
+        );
       }
     }
   });
@@ -520,6 +606,8 @@ function buildOrderBody(cmd: Extract<Cmd, { t: 'order' }>): any {
         return { retailer_id: spec.rid, quantity: spec.qty };
       case 'noamount':
         return { name: spec.name, quantity: spec.qty };
+      default:
+        throw new Error(`unknown item spec ${JSON.stringify(spec)}`);
     }
   });
   const body: any = { customer: { wa_id: cmd.waId, name: 'Prop Test' }, currency: cmd.currency, items, payment: cmd.payment, send: false };
@@ -542,7 +630,8 @@ async function doProduct(cmd: Extract<Cmd, { t: 'product' }>) {
   if (cmd.active !== undefined) body.active = cmd.active;
   const expected = predictProduct(body);
   const r = await call('/v1/products', { body });
-  if (r.status === 201) catalog.set(r.body.retailer_id, { retailer_id: r.body.retailer_id, price: r.body.price, currency: r.body.currency, active: r.body.active });
+  if (r.status === 201)
+    catalog.set(r.body.retailer_id, { retailer_id: r.body.retailer_id, price: r.body.price, currency: r.body.currency, active: r.body.active });
   expectStatus(r, expected, 'POST /v1/products');
   if (r.status === 201) {
     check(r.body.price === body.price && r.body.currency === body.currency && r.body.active === (body.active ?? true), 'product echoes other values', r.body);
@@ -557,7 +646,15 @@ async function doOrder(cmd: Extract<Cmd, { t: 'order' }>, runOrders: string[]) {
   const createdAt = clock.now().getTime();
   const r = await call('/v1/orders', { body, headers });
   if (r.status === 201) {
-    const m: OrderModel = { id: r.body.id, status: 'pending', payment_status: 'unpaid', history: ['order.created'], expiresAt: Date.parse(r.body.expires_at), last: r.body, tainted: false };
+    const m: OrderModel = {
+      id: r.body.id,
+      status: 'pending',
+      payment_status: 'unpaid',
+      history: ['order.created'],
+      expiresAt: Date.parse(r.body.expires_at),
+      last: r.body,
+      tainted: false,
+    };
     orders.set(m.id, m);
     runOrders.push(m.id);
   }
@@ -566,14 +663,38 @@ async function doOrder(cmd: Extract<Cmd, { t: 'order' }>, runOrders: string[]) {
     const o = r.body;
     check(o.status === 'pending' && o.payment_status === 'unpaid', 'a new order is not pending/unpaid', o);
     check(
-      BigInt(o.subtotal) === predicted.subtotal && BigInt(o.tax) === predicted.tax && BigInt(o.shipping) === predicted.shipping &&
-        BigInt(o.discount) === predicted.discount && BigInt(o.total) === predicted.total,
+      BigInt(o.subtotal) === predicted.subtotal &&
+        BigInt(o.tax) === predicted.tax &&
+        BigInt(o.shipping) === predicted.shipping &&
+        BigInt(o.discount) === predicted.discount &&
+        BigInt(o.total) === predicted.total,
       'totals differ from the model',
-      { predicted: { ...predicted, lines: predicted.lines.map(String), subtotal: String(predicted.subtotal), total: String(predicted.total), tax: String(predicted.tax), shipping: String(predicted.shipping), discount: String(predicted.discount) }, got: o },
+      {
+        predicted: {
+          ...predicted,
+          lines: predicted.lines.map(String),
+          subtotal: String(predicted.subtotal),
+          total: String(predicted.total),
+          tax: String(predicted.tax),
+          shipping: String(predicted.shipping),
+          discount: String(predicted.discount),
+        },
+        got: o,
+      },
     );
-    check(isDeepStrictEqual(o.items.map((i: any) => BigInt(i.line_total)), predicted.lines), 'line totals differ from the model', o.items);
+    check(
+      isDeepStrictEqual(
+        o.items.map((i: any) => BigInt(i.line_total)),
+        predicted.lines,
+      ),
+      'line totals differ from the model',
+      o.items,
+    );
     check(o.currency === body.currency, 'currency not kept', o);
-    check(Date.parse(o.expires_at) === createdAt + (body.expires_in ?? 86_400) * 1000, 'expires_at ≠ now + expires_in', { now: new Date(createdAt), got: o.expires_at });
+    check(Date.parse(o.expires_at) === createdAt + (body.expires_in ?? 86_400) * 1000, 'expires_at ≠ now + expires_in', {
+      now: new Date(createdAt),
+      got: o.expires_at,
+    });
     check(o.payment && o.payment.status === 'created' && o.reference_id === o.payment.reference_id, 'a new order has no fresh payment attempt', o);
   }
   if (key) {
@@ -616,10 +737,18 @@ async function doAction(m: OrderModel, kind: 'status' | 'cancel', arg: { status?
   const after = await inspect(m);
   if (r.status !== 200 || !outcome.changed) {
     // Rejected, or a no-op re-post: the order and its log are exactly as before.
-    check(isDeepStrictEqual(after.order, before.order), `a ${r.status === 200 ? 'no-op' : 'rejected'} ${kind} changed the order`, { before: before.order, after: after.order });
-    check(after.events.length === before.events.length, `a ${r.status === 200 ? 'no-op' : 'rejected'} ${kind} added events`, after.events.slice(before.events.length));
+    check(isDeepStrictEqual(after.order, before.order), `a ${r.status === 200 ? 'no-op' : 'rejected'} ${kind} changed the order`, {
+      before: before.order,
+      after: after.order,
+    });
+    check(
+      after.events.length === before.events.length,
+      `a ${r.status === 200 ? 'no-op' : 'rejected'} ${kind} added events`,
+      after.events.slice(before.events.length),
+    );
   }
-  if (r.status === 200) check(isDeepStrictEqual(r.body, after.order), 'the action answered an order that differs from the next GET', { answered: r.body, get: after.order });
+  if (r.status === 200)
+    check(isDeepStrictEqual(r.body, after.order), 'the action answered an order that differs from the next GET', { answered: r.body, get: after.order });
 }
 
 /** Two status posts at once: the outcome must match one of the two serial orders of the model. */
@@ -642,7 +771,12 @@ async function doRace(m: OrderModel, a: string, b: string) {
   const events = await getEvents(m.id);
   const types = events.map((e) => e.type).filter((t) => STATUS_EVENT_TYPES.has(t));
   const fits = [ab, ba].filter(
-    (c) => c.codes[0] === ra.status && c.codes[1] === rb.status && c.next.status === order.status && c.next.payment_status === order.payment_status && isDeepStrictEqual(c.next.history, types),
+    (c) =>
+      c.codes[0] === ra.status &&
+      c.codes[1] === rb.status &&
+      c.next.status === order.status &&
+      c.next.payment_status === order.payment_status &&
+      isDeepStrictEqual(c.next.history, types),
   );
   check(fits.length > 0, `concurrent posts ${a} / ${b} from ${m.status}: no serial order explains HTTP ${ra.status}/${rb.status} ending at ${order.status}`, {
     ab,
@@ -652,7 +786,8 @@ async function doRace(m: OrderModel, a: string, b: string) {
   Object.assign(m, fits[0]!.next);
   observe(m, order);
   checkEvents(m, events, order);
-  if (ra.status !== 200 && rb.status !== 200) check(isDeepStrictEqual(order, before.order), 'two rejected posts changed the order', { before: before.order, after: order });
+  if (ra.status !== 200 && rb.status !== 200)
+    check(isDeepStrictEqual(order, before.order), 'two rejected posts changed the order', { before: before.order, after: order });
 }
 
 /** The expiry job, as the model sees it: an unpaid pending order past its expiry is canceled with payment_status expired. */
@@ -698,8 +833,14 @@ async function doRaceTick(m: OrderModel, to: string, ms: number) {
   const order = await getOrder(m);
   const events = await getEvents(m.id);
   const types = events.map((e) => e.type).filter((t) => STATUS_EVENT_TYPES.has(t));
-  const fits = cands.filter((c) => c.code === r.status && c.next.status === order.status && c.next.payment_status === order.payment_status && isDeepStrictEqual(c.next.history, types));
-  check(fits.length > 0, `${to} racing the expiry job from ${m.status}: no serial order explains HTTP ${r.status} ending at ${order.status}/${order.payment_status}`, { cands, got: { code: r.status, types } });
+  const fits = cands.filter(
+    (c) => c.code === r.status && c.next.status === order.status && c.next.payment_status === order.payment_status && isDeepStrictEqual(c.next.history, types),
+  );
+  check(
+    fits.length > 0,
+    `${to} racing the expiry job from ${m.status}: no serial order explains HTTP ${r.status} ending at ${order.status}/${order.payment_status}`,
+    { cands, got: { code: r.status, types } },
+  );
   Object.assign(m, fits[0]!.next);
   observe(m, order);
   checkEvents(m, events, order);
@@ -714,25 +855,59 @@ async function doDupCreate(cmd: Extract<Cmd, { t: 'order' }>, runOrders: string[
   const rs = await Promise.all([call('/v1/orders', { body, headers }), call('/v1/orders', { body, headers })]);
   const created = rs.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') !== 'true');
   for (const r of created) {
-    const m: OrderModel = { id: r.body.id, status: 'pending', payment_status: 'unpaid', history: ['order.created'], expiresAt: Date.parse(r.body.expires_at), last: r.body, tainted: false };
+    const m: OrderModel = {
+      id: r.body.id,
+      status: 'pending',
+      payment_status: 'unpaid',
+      history: ['order.created'],
+      expiresAt: Date.parse(r.body.expires_at),
+      last: r.body,
+      tainted: false,
+    };
     orders.set(m.id, m);
     runOrders.push(m.id);
   }
   const statuses = rs.map((r) => r.status).sort();
   if (predicted.ok) {
-    check(created.length === 1, `two concurrent requests with one Idempotency-Key created ${created.length} orders`, rs.map((r) => [r.status, r.body]));
+    check(
+      created.length === 1,
+      `two concurrent requests with one Idempotency-Key created ${created.length} orders`,
+      rs.map((r) => [r.status, r.body]),
+    );
     for (const r of rs) {
       if (r === created[0]) continue;
-      if (r.status === 201) check(isDeepStrictEqual(r.body, created[0]!.body), 'the concurrent replay answered another body', rs.map((x) => x.body));
-      else check(r.status === 409 && r.body.error.code === 'idempotency_key_in_use', 'the concurrent duplicate was neither replayed nor idempotency_key_in_use', r.body);
+      if (r.status === 201)
+        check(
+          isDeepStrictEqual(r.body, created[0]!.body),
+          'the concurrent replay answered another body',
+          rs.map((x) => x.body),
+        );
+      else
+        check(
+          r.status === 409 && r.body.error.code === 'idempotency_key_in_use',
+          'the concurrent duplicate was neither replayed nor idempotency_key_in_use',
+          r.body,
+        );
     }
     const again = await call('/v1/orders', { body, headers });
     expectStatus(again, 201, 'replay after the concurrent pair');
-    check(again.headers.get('idempotent-replayed') === 'true' && isDeepStrictEqual(again.body, created[0]!.body), 'the replay after the pair differs', again.body);
+    check(
+      again.headers.get('idempotent-replayed') === 'true' && isDeepStrictEqual(again.body, created[0]!.body),
+      'the replay after the pair differs',
+      again.body,
+    );
     await inspect(orders.get(created[0]!.body.id)!);
   } else {
-    check(created.length === 0, `an invalid order (${predicted.why}) was created`, rs.map((r) => r.body));
-    check(rs.every((r) => r.status === 400 || (r.status === 409 && r.body.error.code === 'idempotency_key_in_use')), `invalid duplicate pair answered ${statuses.join('/')}`, rs.map((r) => r.body));
+    check(
+      created.length === 0,
+      `an invalid order (${predicted.why}) was created`,
+      rs.map((r) => r.body),
+    );
+    check(
+      rs.every((r) => r.status === 400 || (r.status === 409 && r.body.error.code === 'idempotency_key_in_use')),
+      `invalid duplicate pair answered ${statuses.join('/')}`,
+      rs.map((r) => r.body),
+    );
   }
 }
 
@@ -840,9 +1015,20 @@ async function execute(cmd: Cmd, runOrders: string[]) {
       const r = await call(`/v1/events?order_id=${m.id}&limit=${cmd.limit}`);
       expectStatus(r, cmd.limit >= 1 && cmd.limit <= 100 ? 200 : 400, 'GET /v1/events');
       if (r.status === 200) {
-        check(r.body.data.every((e: any) => e.order_id === m.id), '/v1/events?order_id leaked other orders', r.body);
+        check(
+          r.body.data.every((e: any) => e.order_id === m.id),
+          '/v1/events?order_id leaked other orders',
+          r.body,
+        );
         const seqs = r.body.data.map((e: any) => e.seq);
-        check(isDeepStrictEqual(seqs, [...seqs].sort((x: number, y: number) => y - x)), '/v1/events is not newest first by seq', seqs);
+        check(
+          isDeepStrictEqual(
+            seqs,
+            [...seqs].sort((x: number, y: number) => y - x),
+          ),
+          '/v1/events is not newest first by seq',
+          seqs,
+        );
       }
       return;
     }
@@ -896,6 +1082,12 @@ describe('property: random API sequences keep the contract invariants', () => {
     check(runs > 0, 'no runs');
     // On a very loaded machine the time limit may cut the runs short: say so rather than hide it.
     if (runs < NUM_RUNS) console.warn(`property test: time limit reached after ${runs} of ${NUM_RUNS} runs`);
-    if (process.env.PROPERTY_STATS) console.log(`${runs} runs\n${[...stats].sort().map(([k, v]) => `${String(v).padStart(5)}  ${k}`).join('\n')}`);
+    if (process.env.PROPERTY_STATS)
+      console.log(
+        `${runs} runs\n${[...stats]
+          .sort()
+          .map(([k, v]) => `${String(v).padStart(5)}  ${k}`)
+          .join('\n')}`,
+      );
   }, 180_000);
 });

@@ -21,7 +21,10 @@ const NEXT_SECRET = 'rzp_whsec_second_9876543210';
 async function runUntilIdle(max = 50) {
   for (let i = 0; i < max; i++) if ((await s.runner.runOnce(20)) === 0) return;
 }
-const inbox = async () => (await s.db.query<{ event_id: string; event_type: string; status: string }>(`select event_id, event_type, status from provider_events where provider = 'razorpay' order by received_at, id`));
+const inbox = async () =>
+  await s.db.query<{ event_id: string; event_type: string; status: string }>(
+    `select event_id, event_type, status from provider_events where provider = 'razorpay' order by received_at, id`,
+  );
 const send = (env: Record<string, unknown> | string, o: { secret?: string; eventId?: string | null; signature?: string | null } = {}) =>
   d.deliver(razorpayWebhookUrl(s.base, s.merchantId), env, { secret: SECRET, ...o });
 const getOrder = async (id: string) => (await s.api(`/v1/orders/${id}`)).body;
@@ -32,7 +35,12 @@ async function orderWithLink(over: Record<string, unknown> = {}) {
   const created = await s.api('/v1/orders', { body: sampleOrder({ payment: { method: 'payment_link', provider: 'razorpay' }, send: false, ...over }) });
   expect(created.status).toBe(201);
   const order = created.body;
-  const go = await fetch(`${order.payment.url}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+  const go = await fetch(`${order.payment.url}/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+    redirect: 'manual',
+  });
   expect(go.status).toBe(303);
   const link = d.linkByReference(order.payment.reference_id)!;
   expect(link).toBeDefined();
@@ -67,7 +75,11 @@ describe('Razorpay payment loop', () => {
     const r1 = await send(linkPaid, { eventId: 'evt_e2e_linkpaid_1' });
     expect(r1).toMatchObject({ status: 200, body: { received: true, stored: 1, duplicates: 0 } });
     // Concurrent: the same delivery twice, and order.paid at once.
-    const burst = await Promise.all([send(orderPaid, { eventId: 'evt_e2e_orderpaid_1' }), send(linkPaid, { eventId: 'evt_e2e_linkpaid_1' }), send(orderPaid, { eventId: 'evt_e2e_orderpaid_1' })]);
+    const burst = await Promise.all([
+      send(orderPaid, { eventId: 'evt_e2e_orderpaid_1' }),
+      send(linkPaid, { eventId: 'evt_e2e_linkpaid_1' }),
+      send(orderPaid, { eventId: 'evt_e2e_orderpaid_1' }),
+    ]);
     expect(burst.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(burst.reduce((n, r) => n + r.body.stored, 0)).toBe(1);
     await runUntilIdle();
@@ -131,7 +143,10 @@ describe('Razorpay payment loop', () => {
 
   it('refunds reach Razorpay with X-Refund-Idempotency = our rfd_ id, and refund.processed settles them', async () => {
     d.state.refundStatus = 'pending';
-    const r = await s.api(`/v1/orders/${paidOrder.id}/refunds`, { body: { amount: 1000, reason: 'one item damaged' }, headers: { 'idempotency-key': 'rzp-refund-1' } });
+    const r = await s.api(`/v1/orders/${paidOrder.id}/refunds`, {
+      body: { amount: 1000, reason: 'one item damaged' },
+      headers: { 'idempotency-key': 'rzp-refund-1' },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ status: 'pending', amount: 1000 });
     const refundId: string = r.body.id;
@@ -191,7 +206,9 @@ describe('Razorpay payment loop', () => {
       body: JSON.stringify({ amount: 12_300, currency: 'INR', reference_id: 'NOT-A-CHATCART-BILL' }),
     }).then((r) => r.json());
     const p = d.pay(stray.id);
-    const r = await send(d.event('payment_link.paid', { payment_link: stray.id, order: d.link(stray.id).order_id, payment: p.id }), { eventId: 'evt_e2e_stray_1' });
+    const r = await send(d.event('payment_link.paid', { payment_link: stray.id, order: d.link(stray.id).order_id, payment: p.id }), {
+      eventId: 'evt_e2e_stray_1',
+    });
     expect(r).toMatchObject({ status: 200, body: { stored: 1 } });
     await runUntilIdle();
     expect((await inbox()).find((x) => x.event_id === 'evt_e2e_stray_1')!.status).toBe('unmatched');
@@ -243,7 +260,10 @@ describe('Razorpay webhook signatures', () => {
   });
 
   it('during a secret rotation both the old and the new secret are accepted', async () => {
-    const put = await s.api('/v1/settings/providers/razorpay', { method: 'PUT', body: { key_id: KEY.keyId, key_secret: KEY.keySecret, webhook_secret: NEXT_SECRET } });
+    const put = await s.api('/v1/settings/providers/razorpay', {
+      method: 'PUT',
+      body: { key_id: KEY.keyId, key_secret: KEY.keySecret, webhook_secret: NEXT_SECRET },
+    });
     expect(put.status).toBe(200);
     const { order, link } = await orderWithLink();
     const p = d.pay(link.id);

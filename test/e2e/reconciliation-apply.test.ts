@@ -13,7 +13,8 @@ import { sampleOrder, startTestServer, type TestServer } from '../support/server
 
 let s: TestServer;
 const clock = new ManualClock(new Date('2026-04-01T10:00:00Z'));
-const HEADER = 'entity_id,type,debit,credit,amount,currency,fee,tax,on_hold,settled,created_at,settled_at,settlement_id,settlement_utr,dispute_id,payment_id,order_receipt';
+const HEADER =
+  'entity_id,type,debit,credit,amount,currency,fee,tax,on_hold,settled,created_at,settled_at,settlement_id,settlement_utr,dispute_id,payment_id,order_receipt';
 const secs = (d: Date) => String(Math.floor(d.getTime() / 1000));
 
 interface Row {
@@ -35,7 +36,25 @@ function rzpRow(o: Row): string {
   const at = secs(o.at ?? clock.now());
   const [debit, credit] = type === 'payment' ? [0, o.amount - fee] : [o.amount, 0];
   const settled = o.settlement ? 'true' : 'false';
-  return [o.id, type, debit, credit, o.amount, 'INR', fee, o.tax ?? 0, o.onHold ? 'true' : 'false', settled, at, o.settlement ? secs(clock.now()) : '', o.settlement ?? '', o.utr ?? '', o.disputeId ?? '', o.paymentId ?? '', ''].join(',');
+  return [
+    o.id,
+    type,
+    debit,
+    credit,
+    o.amount,
+    'INR',
+    fee,
+    o.tax ?? 0,
+    o.onHold ? 'true' : 'false',
+    settled,
+    at,
+    o.settlement ? secs(clock.now()) : '',
+    o.settlement ?? '',
+    o.utr ?? '',
+    o.disputeId ?? '',
+    o.paymentId ?? '',
+    '',
+  ].join(',');
 }
 
 interface Paid {
@@ -53,7 +72,11 @@ async function payNew(): Promise<Paid> {
 }
 
 async function setChaos(body: Record<string, unknown>) {
-  const r = await fetch(`${s.base}/sandbox/psp/v1/account/chaos`, { method: 'PUT', headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`${s.base}/sandbox/psp/v1/account/chaos`, {
+    method: 'PUT',
+    headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(r.status).toBe(200);
 }
 const upload = (csv: string, query: string) => s.api(`/v1/reconciliations?${query}`, { rawBody: csv, headers: { 'content-type': 'text/csv' } });
@@ -135,9 +158,20 @@ describe('reconciliation apply=true: fees and payouts', () => {
   });
 
   it('refuses a bad settlement_days and a settlement that nets to nothing books no payout', async () => {
-    expectError(await upload(`${HEADER}\n${rzpRow({ id: 'pay_x', amount: 100 })}\n`, 'format=razorpay&provider=sandbox&settlement_days=-1'), 400, 'validation_error');
-    expectError(await upload(`${HEADER}\n${rzpRow({ id: 'pay_x', amount: 100 })}\n`, 'format=razorpay&provider=sandbox&settlement_days=999'), 400, 'validation_error');
-    const r = await upload([HEADER, rzpRow({ id: 'rfnd_only', type: 'refund', amount: 500, paymentId: 'pay_x', settlement: 'setl_NEG' })].join('\n'), 'format=razorpay&provider=sandbox&apply=true');
+    expectError(
+      await upload(`${HEADER}\n${rzpRow({ id: 'pay_x', amount: 100 })}\n`, 'format=razorpay&provider=sandbox&settlement_days=-1'),
+      400,
+      'validation_error',
+    );
+    expectError(
+      await upload(`${HEADER}\n${rzpRow({ id: 'pay_x', amount: 100 })}\n`, 'format=razorpay&provider=sandbox&settlement_days=999'),
+      400,
+      'validation_error',
+    );
+    const r = await upload(
+      [HEADER, rzpRow({ id: 'rfnd_only', type: 'refund', amount: 500, paymentId: 'pay_x', settlement: 'setl_NEG' })].join('\n'),
+      'format=razorpay&provider=sandbox&apply=true',
+    );
     expect(r.status).toBe(201);
     const item = (await s.api(`/v1/reconciliations/${r.body.id}/items?limit=10`)).body.data[0];
     expect(item.note).toMatch(/setl_NEG nets -500: no payout booked/);
@@ -149,7 +183,11 @@ describe('reconciliation: disputes and unsettled captures', () => {
   it('a dispute we know is matched with its amount; one we do not know is dispute_not_reflected', async () => {
     const d = await payNew();
     const other = await payNew();
-    const opened = await fetch(`${s.base}/sandbox/psp/v1/disputes`, { method: 'POST', headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' }, body: JSON.stringify({ payment_id: d.ppid, amount: 1500 }) });
+    const opened = await fetch(`${s.base}/sandbox/psp/v1/disputes`, {
+      method: 'POST',
+      headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' },
+      body: JSON.stringify({ payment_id: d.ppid, amount: 1500 }),
+    });
     expect(opened.status).toBeLessThan(300);
     const dispute = await opened.json();
     await runUntilIdle(s);
@@ -167,8 +205,19 @@ describe('reconciliation: disputes and unsettled captures', () => {
     expect(r.body.totals.other).toEqual({ count: 1, amounts: { INR: 10 } });
     const known = (await items(r.body.id, 'matched'))[0];
     expect(known).toMatchObject({ kind: 'dispute', line: 2, order_id: d.orderId, provider_payment_id: d.ppid, expected_amount: 1500, actual_amount: 1500 });
-    expect((await items(r.body.id, 'dispute_not_reflected'))[0]).toMatchObject({ kind: 'dispute', line: 3, provider_payment_id: other.ppid, actual_amount: 900 });
-    expect((await items(r.body.id, 'amount_mismatch'))[0]).toMatchObject({ kind: 'dispute', line: 4, expected_amount: 1500, actual_amount: 1400, amount: -100 });
+    expect((await items(r.body.id, 'dispute_not_reflected'))[0]).toMatchObject({
+      kind: 'dispute',
+      line: 3,
+      provider_payment_id: other.ppid,
+      actual_amount: 900,
+    });
+    expect((await items(r.body.id, 'amount_mismatch'))[0]).toMatchObject({
+      kind: 'dispute',
+      line: 4,
+      expected_amount: 1500,
+      actual_amount: 1400,
+      amount: -100,
+    });
   });
 
   it('a capture on hold past settlement_days is unsettled (not clean); a recent one, or a longer window, is matched', async () => {

@@ -14,7 +14,8 @@ import { sampleOrder, startTestServer, type TestServer } from '../support/server
 let s: TestServer;
 const clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
 const started = clock.now();
-const HEADER = 'entity_id,type,debit,credit,amount,currency,fee,tax,on_hold,settled,created_at,settled_at,settlement_id,settlement_utr,posted_at,credit_type,description,notes,payment_id,order_id,order_receipt,method';
+const HEADER =
+  'entity_id,type,debit,credit,amount,currency,fee,tax,on_hold,settled,created_at,settled_at,settlement_id,settlement_utr,posted_at,credit_type,description,notes,payment_id,order_id,order_receipt,method';
 
 interface Paid {
   orderId: string;
@@ -33,7 +34,30 @@ function rzpRow(o: { id: string; type?: string; amount: number; currency?: strin
   const type = o.type ?? 'payment';
   const at = secs(o.at ?? clock.now());
   const [debit, credit] = type === 'refund' ? [o.amount, 0] : [0, o.amount - fee];
-  return [o.id, type, debit, credit, o.amount, o.currency ?? 'INR', fee, 0, 'false', 'true', at, at, 'setl_1', 'utr_1', '', 'default', '"Order, chatcart"', '{}', o.paymentId ?? '', '', o.receipt ?? '', 'upi'].join(',');
+  return [
+    o.id,
+    type,
+    debit,
+    credit,
+    o.amount,
+    o.currency ?? 'INR',
+    fee,
+    0,
+    'false',
+    'true',
+    at,
+    at,
+    'setl_1',
+    'utr_1',
+    '',
+    'default',
+    '"Order, chatcart"',
+    '{}',
+    o.paymentId ?? '',
+    '',
+    o.receipt ?? '',
+    'upi',
+  ].join(',');
 }
 
 async function payNew(outcome: 'success' = 'success', process = true): Promise<Paid> {
@@ -43,7 +67,9 @@ async function payNew(outcome: 'success' = 'success', process = true): Promise<P
   const attempt = (await s.api(`/v1/orders/${order.id}/payments`)).body.data[0];
   let ppid: string = attempt.provider_payment_id;
   if (!ppid) {
-    const co = await (await fetch(`${s.base}/sandbox/psp/v1/checkouts/${attempt.provider_object_id}`, { headers: { authorization: await sandboxPspAuth(s) } })).json();
+    const co = await (
+      await fetch(`${s.base}/sandbox/psp/v1/checkouts/${attempt.provider_object_id}`, { headers: { authorization: await sandboxPspAuth(s) } })
+    ).json();
     ppid = co.payments[0].id;
   }
   clock.advance(60_000);
@@ -51,17 +77,25 @@ async function payNew(outcome: 'success' = 'success', process = true): Promise<P
 }
 
 let report: string;
-const period = () => `period_from=${encodeURIComponent(new Date(started.getTime() - 3600_000).toISOString())}&period_to=${encodeURIComponent(new Date(clock.now().getTime() + 3600_000).toISOString())}`;
+const period = () =>
+  `period_from=${encodeURIComponent(new Date(started.getTime() - 3600_000).toISOString())}&period_to=${encodeURIComponent(new Date(clock.now().getTime() + 3600_000).toISOString())}`;
 let periodQuery: string;
 
 beforeAll(async () => {
   s = await startTestServer({ clock });
   // The fee cases below book their own fees: the sandbox PSP charges no fee here.
   await accountFor(s.ctx, s.merchantId, 'sandbox'); // opens the merchant's sandbox PSP account
-  const noFee = await fetch(`${s.base}/sandbox/psp/v1/account/chaos`, { method: 'PUT', headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' }, body: JSON.stringify({ fee_rate: 0 }) });
+  const noFee = await fetch(`${s.base}/sandbox/psp/v1/account/chaos`, {
+    method: 'PUT',
+    headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' },
+    body: JSON.stringify({ fee_rate: 0 }),
+  });
   expect(noFee.status).toBe(200);
   for (const name of ['matched', 'amount', 'currency', 'duplicate', 'missingAtProvider', 'fee']) paid[name] = await payNew();
-  const r = await s.api(`/v1/orders/${paid.matched!.orderId}/refunds`, { body: { amount: 1000, reason: 'damaged' }, headers: { 'idempotency-key': 'rec-refund-1' } });
+  const r = await s.api(`/v1/orders/${paid.matched!.orderId}/refunds`, {
+    body: { amount: 1000, reason: 'damaged' },
+    headers: { 'idempotency-key': 'rec-refund-1' },
+  });
   expect(r.status).toBe(201);
   clock.advance(5_000);
   await runUntilIdle(s);
@@ -72,7 +106,18 @@ beforeAll(async () => {
   refund = { id: rf.id, providerRefundId: rf.provider_refund_id, amount: rf.amount };
   // Our ledger already holds a fee for this payment (as a provider's payment entity would have told us).
   const f = paid.fee!;
-  const booked = await s.ctx.db.transaction((tx) => recordProviderFee(tx, { merchantId: s.merchantId, provider: 'sandbox', providerPaymentId: f.ppid, orderId: f.orderId, fee: 2000, currency: 'INR', eventAt: clock.now(), source: 'test' }));
+  const booked = await s.ctx.db.transaction((tx) =>
+    recordProviderFee(tx, {
+      merchantId: s.merchantId,
+      provider: 'sandbox',
+      providerPaymentId: f.ppid,
+      orderId: f.orderId,
+      fee: 2000,
+      currency: 'INR',
+      eventAt: clock.now(),
+      source: 'test',
+    }),
+  );
   expect(booked.ok).toBe(true);
   late = await payNew('success', false);
   periodQuery = period();
@@ -96,7 +141,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-const upload = (csv: string, query: string, key?: string) => s.api(`/v1/reconciliations?${query}`, { rawBody: csv, headers: { 'content-type': 'text/csv' }, ...(key ? { key } : {}) });
+const upload = (csv: string, query: string, key?: string) =>
+  s.api(`/v1/reconciliations?${query}`, { rawBody: csv, headers: { 'content-type': 'text/csv' }, ...(key ? { key } : {}) });
 async function items(runId: string, category: string): Promise<any[]> {
   const r = await s.api(`/v1/reconciliations/${runId}/items?category=${category}&limit=100`);
   expect(r.status).toBe(200);
@@ -111,7 +157,15 @@ describe('reconciliation: a report with every category', () => {
     expect(r.status).toBe(201);
     runId = r.body.id;
     expect(runId).toMatch(/^rec_/);
-    expect(r.body).toMatchObject({ object: 'reconciliation', version: 1, format: 'razorpay', provider: 'sandbox', file_name: 'recon.csv', status: 'mismatches', row_count: 11 });
+    expect(r.body).toMatchObject({
+      object: 'reconciliation',
+      version: 1,
+      format: 'razorpay',
+      provider: 'sandbox',
+      file_name: 'recon.csv',
+      status: 'mismatches',
+      row_count: 11,
+    });
     const p = paid;
     const t = r.body.totals;
     expect(t.matched.count).toBe(3); // matched, the duplicate's first row, the refund
@@ -128,14 +182,34 @@ describe('reconciliation: a report with every category', () => {
     expect(await byCat('amount_mismatch')).toEqual([[3, p.amount!.ppid, p.amount!.orderId]]);
     expect(await byCat('currency_mismatch')).toEqual([[4, p.currency!.ppid, p.currency!.orderId]]);
     expect(await byCat('duplicate_capture')).toEqual([[6, p.duplicate!.ppid, p.duplicate!.orderId]]);
-    expect(await byCat('missing_here')).toEqual([[8, 'pay_unknown_at_chatcart', null], [9, late.ppid, null]]);
+    expect(await byCat('missing_here')).toEqual([
+      [8, 'pay_unknown_at_chatcart', null],
+      [9, late.ppid, null],
+    ]);
     expect(await byCat('missing_at_provider')).toEqual([[null, p.missingAtProvider!.ppid, p.missingAtProvider!.orderId]]);
     expect(await byCat('refund_not_reflected')).toEqual([[11, p.amount!.ppid, null]]);
     const matched = await items(runId, 'matched');
-    expect(matched.find((i) => i.kind === 'refund')).toMatchObject({ line: 10, refund_id: refund.id, provider_refund_id: refund.providerRefundId, order_id: p.matched!.orderId, amount: refund.amount });
+    expect(matched.find((i) => i.kind === 'refund')).toMatchObject({
+      line: 10,
+      refund_id: refund.id,
+      provider_refund_id: refund.providerRefundId,
+      order_id: p.matched!.orderId,
+      amount: refund.amount,
+    });
     const amount = (await items(runId, 'amount_mismatch'))[0];
-    expect(amount).toMatchObject({ expected_amount: p.amount!.amount, actual_amount: p.amount!.amount - 100, payment_id: p.amount!.paymentId, reference_id: p.amount!.ref });
-    expect((await items(runId, 'fee_mismatch'))[0]).toMatchObject({ line: 7, provider_payment_id: p.fee!.ppid, expected_fee: 2000, actual_fee: 2500, amount: 500 });
+    expect(amount).toMatchObject({
+      expected_amount: p.amount!.amount,
+      actual_amount: p.amount!.amount - 100,
+      payment_id: p.amount!.paymentId,
+      reference_id: p.amount!.ref,
+    });
+    expect((await items(runId, 'fee_mismatch'))[0]).toMatchObject({
+      line: 7,
+      provider_payment_id: p.fee!.ppid,
+      expected_fee: 2000,
+      actual_fee: 2500,
+      amount: 500,
+    });
     const got = await s.api(`/v1/reconciliations/${runId}`);
     expect(got.body.totals).toEqual(t);
   });
@@ -145,7 +219,9 @@ describe('reconciliation: a report with every category', () => {
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(runId);
     const q = new URLSearchParams(periodQuery);
-    const json = await s.api('/v1/reconciliations', { body: { format: 'razorpay', provider: 'sandbox', period_from: q.get('period_from'), period_to: q.get('period_to'), csv: report } });
+    const json = await s.api('/v1/reconciliations', {
+      body: { format: 'razorpay', provider: 'sandbox', period_from: q.get('period_from'), period_to: q.get('period_to'), csv: report },
+    });
     expect(json.status).toBe(200);
     expect(json.body.id).toBe(runId);
     const list = (await s.api('/v1/reconciliations')).body.data;
@@ -180,7 +256,7 @@ describe('reconciliation: a report with every category', () => {
 });
 
 describe('reconciliation: isolation and bad input', () => {
-  it("another merchant sees none of it, and the same file is a new run of its own", async () => {
+  it('another merchant sees none of it, and the same file is a new run of its own', async () => {
     const other = await otherMerchant(s, 'Recon other');
     expectError(await s.api(`/v1/reconciliations/${runId}`, { key: other.key }), 404, 'not_found');
     expectError(await s.api(`/v1/reconciliations/${runId}/items`, { key: other.key }), 404, 'not_found');
@@ -194,11 +270,23 @@ describe('reconciliation: isolation and bad input', () => {
   });
 
   it('refuses malformed and unknown files with the line, and bad settings', async () => {
-    const quote = expectError(await upload(`${HEADER}\r\n${rzpRow({ id: 'pay_1', amount: 100 })}\r\npay_2,"payment,100\r\n`, 'format=razorpay&provider=sandbox'), 400, 'validation_error');
+    const quote = expectError(
+      await upload(`${HEADER}\r\n${rzpRow({ id: 'pay_1', amount: 100 })}\r\npay_2,"payment,100\r\n`, 'format=razorpay&provider=sandbox'),
+      400,
+      'validation_error',
+    );
     expect(quote.details.line).toBe(3);
-    const stripeAsRzp = expectError(await upload('balance_transaction_id,reporting_category,gross,fee,currency\ntxn_1,charge,1.00,0,usd\n', 'format=razorpay'), 400, 'validation_error');
+    const stripeAsRzp = expectError(
+      await upload('balance_transaction_id,reporting_category,gross,fee,currency\ntxn_1,charge,1.00,0,usd\n', 'format=razorpay'),
+      400,
+      'validation_error',
+    );
     expect(stripeAsRzp.message).toMatch(/not a Razorpay settlement recon report/);
-    const rupees = expectError(await upload(`${HEADER}\n${rzpRow({ id: 'pay_1', amount: 100 }).replace(',100,INR,', ',1.00,INR,')}\n`, 'format=razorpay'), 400, 'validation_error');
+    const rupees = expectError(
+      await upload(`${HEADER}\n${rzpRow({ id: 'pay_1', amount: 100 }).replace(',100,INR,', ',1.00,INR,')}\n`, 'format=razorpay'),
+      400,
+      'validation_error',
+    );
     expect(rupees.message).toMatch(/line 2: .*amount_unit=major/);
     expectError(await upload(report, 'provider=sandbox'), 400, 'validation_error');
     expectError(await upload(report, 'format=generic&provider=sandbox'), 400, 'validation_error');
@@ -228,7 +316,10 @@ describe('reconciliation: isolation and bad input', () => {
 
   it('reads a generic report through a column mapping', async () => {
     const csv = `Txn,Gross,Cur,When\n${paid.matched!.ppid},${paid.matched!.amount},INR,${clock.now().toISOString()}\n`;
-    const r = await upload(csv, `format=generic&provider=sandbox&map=${encodeURIComponent('Txn=provider_payment_id,Gross=amount,Cur=currency,When=occurred_at')}`);
+    const r = await upload(
+      csv,
+      `format=generic&provider=sandbox&map=${encodeURIComponent('Txn=provider_payment_id,Gross=amount,Cur=currency,When=occurred_at')}`,
+    );
     expect(r.status).toBe(201);
     expect(r.body.totals.matched.count).toBe(1);
     expect(r.body.mapping).toEqual({ provider_payment_id: 'Txn', amount: 'Gross', currency: 'Cur', occurred_at: 'When' });

@@ -21,7 +21,10 @@ async function drain() {
 }
 
 const phone = async (path: string, body?: unknown) => {
-  const r = await fetch(`${s.base}/sandbox/phone/flows/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(
+    `${s.base}/sandbox/phone/flows/${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   const text = await r.text();
   return { status: r.status, text, body: JSON.parse(text) };
 };
@@ -47,7 +50,11 @@ beforeAll(async () => {
   wa = (await s.api('/v1/settings/whatsapp')).body;
   publicKey = (await s.api('/v1/flows/keys', { body: {} })).body.public_key;
   await s.ctx.db.query(`update products set category = 'Drinks' where merchant_id = $1 and retailer_id = 'masala-chai'`, [s.merchantId]);
-  const hi = await fetch(`${s.base}/sandbox/customers/${customer}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id: wa.phone_number_id, type: 'text', text: { body: 'hi' } }) });
+  const hi = await fetch(`${s.base}/sandbox/customers/${customer}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone_number_id: wa.phone_number_id, type: 'text', text: { body: 'hi' } }),
+  });
   expect(hi.status).toBe(201);
   await drain();
 });
@@ -86,20 +93,32 @@ describe('sandbox phone flows', () => {
 
   it('walks the flow to SUCCESS; the nfm_reply reaches our webhook and the order is made once', async () => {
     const id = await flowMessageId();
-    const go = (action: string, screen?: string, data?: Record<string, unknown>) => phone(`${encodeURIComponent(id)}/exchange`, { wa_id: customer, action, ...(screen ? { screen } : {}), ...(data ? { data } : {}) });
+    const go = (action: string, screen?: string, data?: Record<string, unknown>) =>
+      phone(`${encodeURIComponent(id)}/exchange`, { wa_id: customer, action, ...(screen ? { screen } : {}), ...(data ? { data } : {}) });
     const menu = (await go('INIT')).body;
     const drinks = menu.data.categories.find((c: any) => c.title === 'Drinks');
     expect((await go('data_exchange', 'MENU', { category: drinks.id })).body.screen).toBe('ITEMS');
     expect((await go('data_exchange', 'ITEMS', { item: 'masala-chai', quantity: '1' })).body.screen).toBe('CART');
     expect((await go('data_exchange', 'CART', { remove: [] })).body.screen).toBe('ADDRESS');
-    const confirm = (await go('data_exchange', 'ADDRESS', { name: 'Asha', address_line1: '1 Road', address_line2: '', city: 'Pune', postal_code: '411001', country_code: 'IN' })).body;
+    const confirm = (
+      await go('data_exchange', 'ADDRESS', {
+        name: 'Asha',
+        address_line1: '1 Road',
+        address_line2: '',
+        city: 'Pune',
+        postal_code: '411001',
+        country_code: 'IN',
+      })
+    ).body;
     expect(confirm.screen).toBe('CONFIRM');
     const done = (await go('data_exchange', 'CONFIRM', { confirm: true })).body;
     expect(done.kind).toBe('completed');
     expect(done.params).toMatchObject({ flow_token: expect.stringMatching(/^flt_/), total: 'INR 249.00' });
     expect(done.reply_message_id).toMatch(/^wamid\./);
     await drain();
-    const inbound = await s.ctx.db.query<{ payload: any }>(`select payload from whatsapp_messages where wamid = $1 and direction = 'in'`, [done.reply_message_id]);
+    const inbound = await s.ctx.db.query<{ payload: any }>(`select payload from whatsapp_messages where wamid = $1 and direction = 'in'`, [
+      done.reply_message_id,
+    ]);
     expect(inbound).toHaveLength(1);
     const nfm = inbound[0]!.payload.message?.interactive ?? inbound[0]!.payload.interactive;
     expect(nfm.nfm_reply).toMatchObject({ name: 'flow', body: 'Sent' });
@@ -109,7 +128,7 @@ describe('sandbox phone flows', () => {
     expect((await go('INIT')).body).toEqual({ kind: 'closed', status: 427, message: 'This form has already been submitted.' });
   });
 
-  it('a screen\'s complete action ends the flow with its payload and the token', async () => {
+  it("a screen's complete action ends the flow with its payload and the token", async () => {
     expect((await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'order_food' } })).status).toBe(201);
     await drain();
     const id = await flowMessageId();

@@ -8,7 +8,8 @@ import { startServer } from '../../src/main.ts';
 import { openTestDb } from '../support/db.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'";
 
 let s: TestServer;
 beforeAll(async () => {
@@ -68,8 +69,14 @@ describe('sandbox phone (live mode)', () => {
   it('does not exist', async () => {
     const db = await openTestDb();
     const cfg = loadConfig({
-      CHATCART_MODE: 'live', PORT: '0', HOST: '127.0.0.1', CHATCART_JOBS: 'off', LOG_LEVEL: 'silent',
-      WHATSAPP_APP_SECRET: 'live-app-secret', WHATSAPP_VERIFY_TOKEN: 'live-verify-token', CHATCART_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+      CHATCART_MODE: 'live',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CHATCART_JOBS: 'off',
+      LOG_LEVEL: 'silent',
+      WHATSAPP_APP_SECRET: 'live-app-secret',
+      WHATSAPP_VERIFY_TOKEN: 'live-verify-token',
+      CHATCART_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     });
     // startTestServer expects a demo merchant, which live mode never creates: start it directly.
     const live = await startServer(cfg, { db, log: pino({ level: 'silent' }) });

@@ -15,7 +15,11 @@ import { sandboxPspBaseUrl } from '../../src/sandbox/psp/psp.types.ts';
 import { otherMerchant } from '../support/e2e.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-interface Hit { headers: http.IncomingHttpHeaders; raw: Buffer; body: any }
+interface Hit {
+  headers: http.IncomingHttpHeaders;
+  raw: Buffer;
+  body: any;
+}
 const receiver = {
   hits: [] as Hit[],
   /** Statuses to answer with, in order; 200 once they run out. */
@@ -56,18 +60,32 @@ beforeEach(async () => {
   receiver.answers = [];
 });
 
-async function psp(path: string, init: { method?: string; body?: unknown; creds?: SandboxPspCredentials | null; auth?: string; headers?: Record<string, string> } = {}) {
+async function psp(
+  path: string,
+  init: { method?: string; body?: unknown; creds?: SandboxPspCredentials | null; auth?: string; headers?: Record<string, string> } = {},
+) {
   const c = init.creds === undefined ? acct : init.creds;
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   if (init.auth) headers.authorization = init.auth;
   else if (c) headers.authorization = `Basic ${Buffer.from(`${c.keyId}:${c.keySecret}`).toString('base64')}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(sandboxPspBaseUrl(s.base) + path, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const res = await fetch(sandboxPspBaseUrl(s.base) + path, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 const nowS = () => Math.floor(clock.now().getTime() / 1000);
-const checkoutBody = (over: Record<string, unknown> = {}) => ({ amount: 49_800, currency: 'INR', reference_id: `CC-E2E-${++n}`, expires_at: nowS() + 3600, return_url: 'http://shop.example/pay/tok', ...over });
+const checkoutBody = (over: Record<string, unknown> = {}) => ({
+  amount: 49_800,
+  currency: 'INR',
+  reference_id: `CC-E2E-${++n}`,
+  expires_at: nowS() + 3600,
+  return_url: 'http://shop.example/pay/tok',
+  ...over,
+});
 async function newCheckout(over: Record<string, unknown> = {}, creds?: SandboxPspCredentials) {
   const r = await psp('/checkouts', { body: checkoutBody(over), headers: { 'idempotency-key': `k-${++n}` }, ...(creds ? { creds } : {}) });
   expect(r.status).toBe(200);
@@ -79,7 +97,12 @@ async function drain() {
 }
 const ofType = (type: string) => receiver.hits.filter((h) => h.body.type === type);
 const payForm = (id: string, outcome: string) =>
-  fetch(`${s.base}/sandbox/psp/pay/${id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `outcome=${outcome}`, redirect: 'manual' });
+  fetch(`${s.base}/sandbox/psp/pay/${id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `outcome=${outcome}`,
+    redirect: 'manual',
+  });
 const expectErr = (r: { status: number; body: any }, status: number, code: string) => {
   expect({ status: r.status, body: r.body }).toEqual({ status, body: { error: { code, message: expect.any(String) } } });
 };
@@ -123,7 +146,16 @@ describe('checkouts', () => {
     const body = checkoutBody({ description: 'Two chai', customer: { name: 'Asha' }, upi: true });
     const a = await psp('/checkouts', { body, headers: { 'idempotency-key': 'same-key' } });
     expect(a.status).toBe(200);
-    expect(a.body).toMatchObject({ object: 'checkout', status: 'open', amount: 49_800, currency: 'INR', reference_id: body.reference_id, description: 'Two chai', expires_at: body.expires_at, payments: [] });
+    expect(a.body).toMatchObject({
+      object: 'checkout',
+      status: 'open',
+      amount: 49_800,
+      currency: 'INR',
+      reference_id: body.reference_id,
+      description: 'Two chai',
+      expires_at: body.expires_at,
+      payments: [],
+    });
     expect(a.body.id).toMatch(/^scs_/);
     expect(a.body.url).toBe(`${s.ctx.publicUrl}/sandbox/psp/pay/${a.body.id}`);
     expect(a.body.upi_intent).toBe(`upi://pay?pa=chatcart.sandbox@psp&pn=Sandbox&tr=${body.reference_id}&am=498.00&cu=INR`);
@@ -157,7 +189,21 @@ describe('paying and webhooks', () => {
     expect(res.headers.get('location')).toBe('http://shop.example/pay/tok');
     const after = (await psp(`/checkouts/${c.id}`)).body;
     expect(after.status).toBe('paid');
-    expect(after.payments).toEqual([{ id: expect.stringMatching(/^spay_/), object: 'payment', status: 'captured', amount: 49_800, amount_refunded: 0, currency: 'INR', fee: 1175, tax: 179, checkout_id: c.id, reference_id: c.reference_id, created_at: expect.any(Number) }]);
+    expect(after.payments).toEqual([
+      {
+        id: expect.stringMatching(/^spay_/),
+        object: 'payment',
+        status: 'captured',
+        amount: 49_800,
+        amount_refunded: 0,
+        currency: 'INR',
+        fee: 1175,
+        tax: 179,
+        checkout_id: c.id,
+        reference_id: c.reference_id,
+        created_at: expect.any(Number),
+      },
+    ]);
     await drain();
     expect(receiver.hits).toHaveLength(2);
     for (const h of receiver.hits) {
@@ -168,7 +214,9 @@ describe('paying and webhooks', () => {
       expect(h.body).toMatchObject({ id: expect.stringMatching(/^sev_/), created: expect.any(Number), account: acct.accountId });
     }
     const payment = after.payments[0];
-    expect(ofType('payment.captured')[0]!.body.data).toEqual({ payment: { id: payment.id, checkout_id: c.id, reference_id: c.reference_id, amount: 49_800, currency: 'INR', status: 'captured', fee: 1175, tax: 179 } });
+    expect(ofType('payment.captured')[0]!.body.data).toEqual({
+      payment: { id: payment.id, checkout_id: c.id, reference_id: c.reference_id, amount: 49_800, currency: 'INR', status: 'captured', fee: 1175, tax: 179 },
+    });
     expect(ofType('checkout.paid')[0]!.body.data).toEqual({ checkout: { id: c.id, reference_id: c.reference_id } });
     // Paying again is refused: the page says so with a 409.
     expect((await payForm(c.id, 'success')).status).toBe(409);
@@ -237,12 +285,22 @@ describe('refunds and disputes', () => {
     const c = await newCheckout();
     const pay = (await psp(`/checkouts/${c.id}/pay`, { body: { outcome: 'success' } })).body;
     expectErr(await psp('/refunds', { body: { payment_id: pay.id, amount: 100 } }), 400, 'bad_request');
-    expectErr(await psp('/refunds', { body: { payment_id: pay.id, amount: 49_801 }, headers: { 'idempotency-key': 'rfd_over' } }), 400, 'amount_exceeds_refundable');
+    expectErr(
+      await psp('/refunds', { body: { payment_id: pay.id, amount: 49_801 }, headers: { 'idempotency-key': 'rfd_over' } }),
+      400,
+      'amount_exceeds_refundable',
+    );
     const r = await psp('/refunds', { body: { payment_id: pay.id, amount: 49_800, reason: 'customer asked' }, headers: { 'idempotency-key': 'rfd_e2e_1' } });
     expect(r.body).toMatchObject({ id: expect.stringMatching(/^srf_/), status: 'pending', payment_id: pay.id, amount: 49_800, currency: 'INR' });
-    expect((await psp('/refunds', { body: { payment_id: pay.id, amount: 49_800, reason: 'customer asked' }, headers: { 'idempotency-key': 'rfd_e2e_1' } })).body.id).toBe(r.body.id);
+    expect(
+      (await psp('/refunds', { body: { payment_id: pay.id, amount: 49_800, reason: 'customer asked' }, headers: { 'idempotency-key': 'rfd_e2e_1' } })).body.id,
+    ).toBe(r.body.id);
     expectErr(await psp('/refunds', { body: { payment_id: pay.id, amount: 1 }, headers: { 'idempotency-key': 'rfd_e2e_1' } }), 400, 'idempotency_mismatch');
-    expectErr(await psp('/refunds', { body: { payment_id: pay.id, amount: 1 }, headers: { 'idempotency-key': 'rfd_e2e_2' } }), 400, 'amount_exceeds_refundable');
+    expectErr(
+      await psp('/refunds', { body: { payment_id: pay.id, amount: 1 }, headers: { 'idempotency-key': 'rfd_e2e_2' } }),
+      400,
+      'amount_exceeds_refundable',
+    );
     clock.advance(3_000);
     await drain();
     expect(ofType('refund.succeeded').map((h) => h.body.data)).toEqual([
@@ -260,14 +318,29 @@ describe('refunds and disputes', () => {
     expect(d.body).toMatchObject({ id: expect.stringMatching(/^sdp_/), status: 'open', amount: 49_800 });
     expect((await psp(`/disputes/${d.body.id}/close`, { body: { outcome: 'won' } })).body.status).toBe('won');
     await drain();
-    expect(ofType('dispute.opened')[0]!.body.data.dispute).toEqual({ id: d.body.id, payment_id: pay.id, amount: 49_800, currency: 'INR', reason: 'product_not_received', status: 'open' });
+    expect(ofType('dispute.opened')[0]!.body.data.dispute).toEqual({
+      id: d.body.id,
+      payment_id: pay.id,
+      amount: 49_800,
+      currency: 'INR',
+      reason: 'product_not_received',
+      status: 'open',
+    });
     expect(ofType('dispute.won')).toHaveLength(1);
   });
 });
 
 describe('chaos', () => {
   it('duplicate: the same event arrives twice, with the same event id', async () => {
-    expect((await psp('/account/chaos', { method: 'PUT', body: { duplicate: 1 } })).body).toEqual({ duplicate: 1, reorder: false, delay_ms: 0, drop: 0, fail_refunds: 0, fee_rate: 0.02, fee_tax_rate: 0.18 });
+    expect((await psp('/account/chaos', { method: 'PUT', body: { duplicate: 1 } })).body).toEqual({
+      duplicate: 1,
+      reorder: false,
+      delay_ms: 0,
+      drop: 0,
+      fail_refunds: 0,
+      fee_rate: 0.02,
+      fee_tax_rate: 0.18,
+    });
     try {
       const c = await newCheckout();
       await psp(`/checkouts/${c.id}/cancel`, { method: 'POST' });
@@ -306,7 +379,9 @@ describe('pay page', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://shop.example; frame-ancestors 'none'; base-uri 'none'");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://shop.example; frame-ancestors 'none'; base-uri 'none'",
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(html).not.toContain('<script');

@@ -27,7 +27,12 @@ const eventTypes = async (id: string): Promise<string[]> => (await s.api(`/v1/or
 async function checkout(over: Record<string, unknown> = {}) {
   const order = (await s.api('/v1/orders', { body: sampleOrder({ payment: { method: 'payment_link', provider: 'stripe' }, ...over }) })).body;
   expect(order.payment.provider).toBe('stripe');
-  const go = await fetch(`${order.payment.url}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+  const go = await fetch(`${order.payment.url}/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+    redirect: 'manual',
+  });
   expect(go.status).toBe(303);
   const location = go.headers.get('location')!;
   const sessionId = location.split('/').pop()!;
@@ -55,10 +60,19 @@ describe('payment loop (Stripe provider, against the Stripe double)', () => {
     expect(attempt.provider_object_id).toBe(sessionId);
     const create = d.requests.find((r) => r.path === '/v1/checkout/sessions' && r.body['client_reference_id'] === attempt.reference_id)!;
     expect(create.idempotencyKey).toBe(`chatcart-${attempt.id}`);
-    expect(create.body['metadata']).toEqual({ chatcart_payment_id: attempt.id, chatcart_reference_id: attempt.reference_id, chatcart_merchant_id: s.merchantId });
+    expect(create.body['metadata']).toEqual({
+      chatcart_payment_id: attempt.id,
+      chatcart_reference_id: attempt.reference_id,
+      chatcart_merchant_id: s.merchantId,
+    });
     expect(create.body['line_items'][0]['price_data']).toMatchObject({ currency: 'inr', unit_amount: String(order.total) });
     // A second Pay click reuses the session.
-    const again = await fetch(`${order.payment.url}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+    const again = await fetch(`${order.payment.url}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    });
     expect(again.headers.get('location')).toBe(`${d.url}/c/pay/${sessionId}`);
 
     const { session, intent } = d.complete(sessionId, 'paid');
@@ -86,7 +100,10 @@ describe('payment loop (Stripe provider, against the Stripe double)', () => {
   });
 
   it('refunds with our rfd_ id as the Idempotency-Key; the refund webhook settles it', async () => {
-    const r = await s.api(`/v1/orders/${paid.orderId}/refunds`, { body: { amount: 1000, reason: 'one item damaged' }, headers: { 'idempotency-key': 'stripe-refund-1' } });
+    const r = await s.api(`/v1/orders/${paid.orderId}/refunds`, {
+      body: { amount: 1000, reason: 'one item damaged' },
+      headers: { 'idempotency-key': 'stripe-refund-1' },
+    });
     expect(r.status).toBe(201);
     expect(r.body.status).toBe('pending');
     const refundId: string = r.body.id;
@@ -150,7 +167,17 @@ describe('payment loop (Stripe provider, against the Stripe double)', () => {
   });
 
   it('a signed event for an unknown session is answered 200 and kept as unmatched', async () => {
-    const stranger = { id: 'cs_test_not_ours', object: 'checkout.session', amount_total: 500, currency: 'inr', client_reference_id: 'not-a-ref', payment_intent: 'pi_test_not_ours', payment_status: 'paid', status: 'complete', metadata: {} };
+    const stranger = {
+      id: 'cs_test_not_ours',
+      object: 'checkout.session',
+      amount_total: 500,
+      currency: 'inr',
+      client_reference_id: 'not-a-ref',
+      payment_intent: 'pi_test_not_ours',
+      payment_status: 'paid',
+      status: 'complete',
+      metadata: {},
+    };
     const event = d.event('checkout.session.completed', stranger);
     expect(await deliver(event)).toMatchObject({ stored: 1 });
     await runUntilIdle();

@@ -28,7 +28,12 @@ beforeAll(async () => {
   expect(put.status).toBe(200);
   expect(put.body.webhook_url).toBe(`${s.base}/webhooks/providers/stripe/${s.merchantId}`);
   order = (await s.api('/v1/orders', { body: sampleOrder({ payment: { method: 'payment_link', provider: 'stripe' } }) })).body;
-  const go = await fetch(`${order.payment.url}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+  const go = await fetch(`${order.payment.url}/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+    redirect: 'manual',
+  });
   expect(go.status).toBe(303);
   const sessionId = go.headers.get('location')!.split('/').pop()!;
   const { session } = d.complete(sessionId, 'paid');
@@ -77,7 +82,11 @@ describe('Stripe webhook signatures', () => {
 
   it('an unknown merchant or an unconfigured one is 404', async () => {
     const payload = JSON.stringify(paidEvent);
-    const r = await fetch(`${s.base}/webhooks/providers/stripe/mer_doesnotexist`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signStripe(payload, SECRET, nowS()) }, body: payload });
+    const r = await fetch(`${s.base}/webhooks/providers/stripe/mer_doesnotexist`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signStripe(payload, SECRET, nowS()) },
+      body: payload,
+    });
     expect(r.status).toBe(404);
   });
 
@@ -85,13 +94,21 @@ describe('Stripe webhook signatures', () => {
     const put = await s.api('/v1/settings/providers/stripe', { method: 'PUT', body: { secret_key: 'sk_test_webhooks_1', webhook_secret: NEXT_SECRET } });
     expect(put.status).toBe(200);
     const n = await stored();
-    const oldSigned = await deliverStripeEvent(s.base, s.merchantId, d.event('customer.created', { id: 'cus_1', object: 'customer' }), { secret: SECRET, timestamp: nowS() });
-    const newSigned = await deliverStripeEvent(s.base, s.merchantId, d.event('customer.created', { id: 'cus_2', object: 'customer' }), { secret: NEXT_SECRET, timestamp: nowS() });
+    const oldSigned = await deliverStripeEvent(s.base, s.merchantId, d.event('customer.created', { id: 'cus_1', object: 'customer' }), {
+      secret: SECRET,
+      timestamp: nowS(),
+    });
+    const newSigned = await deliverStripeEvent(s.base, s.merchantId, d.event('customer.created', { id: 'cus_2', object: 'customer' }), {
+      secret: NEXT_SECRET,
+      timestamp: nowS(),
+    });
     expect([oldSigned.status, newSigned.status]).toEqual([200, 200]);
     // A header carrying both signatures (Stripe's own rotation) also passes.
     const both = d.event('customer.created', { id: 'cus_3', object: 'customer' });
     const payload = JSON.stringify(both);
-    const sigNew = signStripe(payload, NEXT_SECRET, nowS()).split(',').find((p) => p.startsWith('v1='));
+    const sigNew = signStripe(payload, NEXT_SECRET, nowS())
+      .split(',')
+      .find((p) => p.startsWith('v1='));
     const header = `${signStripe(payload, 'whsec_unrelated_secret_00', nowS())},${sigNew}`;
     const r = await deliverStripeEvent(s.base, s.merchantId, both, { secret: SECRET, signature: header, body: payload });
     expect(r.status).toBe(200);

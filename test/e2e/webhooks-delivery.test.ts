@@ -18,14 +18,21 @@ beforeAll(() => {
   ({ s, w } = h);
 });
 // Orders live 30 days, so stepping the clock through the retry schedule expires none.
-const order = async (over: Record<string, unknown> = {}) => (await s.api('/v1/orders', { body: sampleOrder({ send: false, metadata: { crm_id: '42' }, expires_in: 30 * 86_400, ...over }) })).body;
+const order = async (over: Record<string, unknown> = {}) =>
+  (await s.api('/v1/orders', { body: sampleOrder({ send: false, metadata: { crm_id: '42' }, expires_in: 30 * 86_400, ...over }) })).body;
 
 describe('webhook endpoints API', () => {
   it('creates (secret once), gets, lists, updates and deletes', async () => {
     const r = await receiver();
     const created = await s.api('/v1/webhook-endpoints', { body: { url: `${r.url}/hooks`, events: ['order.*', 'refund.succeeded'], description: 'CRM' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ object: 'webhook_endpoint', url: `${r.url}/hooks`, events: ['order.*', 'refund.succeeded'], enabled: true, description: 'CRM' });
+    expect(created.body).toMatchObject({
+      object: 'webhook_endpoint',
+      url: `${r.url}/hooks`,
+      events: ['order.*', 'refund.succeeded'],
+      enabled: true,
+      description: 'CRM',
+    });
     expect(created.body.id).toMatch(/^whe_[0-9a-z]{26}$/);
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     const got = await s.api(`/v1/webhook-endpoints/${created.body.id}`);
@@ -37,7 +44,10 @@ describe('webhook endpoints API', () => {
     const patched = await s.api(`/v1/webhook-endpoints/${created.body.id}`, { method: 'PATCH', body: { events: null, enabled: false } });
     expect(patched.body).toMatchObject({ events: null, enabled: false, disabled_reason: 'merchant' });
     expect((await s.api(`/v1/webhook-endpoints/${created.body.id}`, { method: 'PATCH', body: { events: ['orders.paid'] } })).status).toBe(400);
-    expect((await s.api(`/v1/webhook-endpoints/${created.body.id}`, { method: 'PATCH', body: { enabled: true } })).body).toMatchObject({ enabled: true, disabled_reason: null });
+    expect((await s.api(`/v1/webhook-endpoints/${created.body.id}`, { method: 'PATCH', body: { enabled: true } })).body).toMatchObject({
+      enabled: true,
+      disabled_reason: null,
+    });
     const del = await s.api(`/v1/webhook-endpoints/${created.body.id}`, { method: 'DELETE' });
     expect(del.body).toEqual({ id: created.body.id, object: 'webhook_endpoint', deleted: true });
     expect((await s.api(`/v1/webhook-endpoints/${created.body.id}`)).status).toBe(404);
@@ -89,7 +99,15 @@ describe('delivery', () => {
     expect(() => verifyAt(ep.secret, got!, clock.now().getTime() + 301_000)).toThrow(/too old/);
     const attempts = (await s.api(`/v1/webhook-endpoints/${ep.id}/attempts`)).body.data;
     expect(attempts).toHaveLength(1);
-    expect(attempts[0]).toMatchObject({ object: 'webhook_attempt', event_id: logged.id, status_code: 200, response_excerpt: 'ok', error: null, attempt: 1, round: 0 });
+    expect(attempts[0]).toMatchObject({
+      object: 'webhook_attempt',
+      event_id: logged.id,
+      status_code: 200,
+      response_excerpt: 'ok',
+      error: null,
+      attempt: 1,
+      round: 0,
+    });
     expect(attempts[0].latency_ms).toBeGreaterThanOrEqual(0);
     expect(attempts[0].id).toMatch(/^wha_/);
   });
@@ -106,14 +124,22 @@ describe('delivery', () => {
     expect(r.received.map((x) => x.answered)).toEqual([500, 500, 500]);
     clock.advance(5_500); // 5 s + 10 % jitter
     await w.drain();
-    expect(r.received.slice(3).map((x) => x.answered).sort()).toEqual([200, 'hang', 'hang'].sort());
+    expect(
+      r.received
+        .slice(3)
+        .map((x) => x.answered)
+        .sort(),
+    ).toEqual([200, 'hang', 'hang'].sort());
     clock.advance(330_000); // 5 min + 10 %
     await w.drain();
     expect(r.received).toHaveLength(8);
 
     for (const id of eventIds) {
       const copies = r.byId(id);
-      expect(copies.some((c) => c.answered === 200), `event ${id} was delivered`).toBe(true);
+      expect(
+        copies.some((c) => c.answered === 200),
+        `event ${id} was delivered`,
+      ).toBe(true);
       expect(new Set(copies.map((c) => c.body)).size).toBe(1); // the same bytes every time
       // Each copy checked as its receiver saw it, at the time it was sent.
       for (const c of copies) expect(verifyAt(ep.secret, c, Number(c.timestamp) * 1000)).toBeTruthy();
@@ -169,7 +195,10 @@ describe('delivery', () => {
 
   it('honours Retry-After on 429 and does not follow redirects', async () => {
     const r = await receiver();
-    r.script = [{ status: 429, headers: { 'retry-after': '120' } }, { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } }];
+    r.script = [
+      { status: 429, headers: { 'retry-after': '120' } },
+      { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } },
+    ];
     const ep = await endpoint(r.url);
     await order();
     await w.drain();

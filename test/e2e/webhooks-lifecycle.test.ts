@@ -63,12 +63,19 @@ describe('disabling', () => {
     expect((await s.api(`/v1/webhook-endpoints/${ep.id}/deliveries?status=failed`)).body.data).toHaveLength(3);
     // Enabling again starts afresh; a replay sends what was missed.
     down.fallback = { status: 204 };
-    expect((await s.api(`/v1/webhook-endpoints/${ep.id}`, { method: 'PATCH', body: { enabled: true } })).body).toMatchObject({ enabled: true, failing_since: null });
+    expect((await s.api(`/v1/webhook-endpoints/${ep.id}`, { method: 'PATCH', body: { enabled: true } })).body).toMatchObject({
+      enabled: true,
+      failing_since: null,
+    });
     const replay = await s.api(`/v1/webhook-endpoints/${ep.id}/replay`, { body: { from: from.toISOString(), to: clock.now().toISOString() } });
     expect(replay.status, JSON.stringify(replay.body)).toBe(200);
     expect(replay.body.replayed).toBe(3);
     await w.drain();
-    expect((await s.api(`/v1/webhook-endpoints/${ep.id}/deliveries`)).body.data.map((d: any) => [d.status, d.round])).toEqual([['delivered', 1], ['delivered', 1], ['delivered', 1]]);
+    expect((await s.api(`/v1/webhook-endpoints/${ep.id}/deliveries`)).body.data.map((d: any) => [d.status, d.round])).toEqual([
+      ['delivered', 1],
+      ['delivered', 1],
+      ['delivered', 1],
+    ]);
   });
 
   it('disables an endpoint that has failed for 5 days without a 2xx', async () => {
@@ -185,7 +192,10 @@ describe('replay', () => {
     expect(r.received[1]!.id).toBe(first!.id);
     expect(r.received[1]!.body).toBe(first!.body);
     const attempts = (await s.api(`/v1/webhook-endpoints/${ep.id}/attempts?event_id=${first!.id}`)).body.data;
-    expect(attempts.map((a: any) => [a.round, a.attempt])).toEqual([[1, 1], [0, 1]]);
+    expect(attempts.map((a: any) => [a.round, a.attempt])).toEqual([
+      [1, 1],
+      [0, 1],
+    ]);
 
     await s.api(`/v1/orders/${o.id}/cancel`, { body: {} });
     const canceled = (await s.api(`/v1/events?type=order.canceled&order_id=${o.id}`)).body.data[0];
@@ -193,7 +203,9 @@ describe('replay', () => {
     expect((await s.api(`/v1/webhook-endpoints/${ep.id}/replay`, { body: { event_id: 'evt_00000000000000000000000000' } })).status).toBe(404);
     expect((await s.api(`/v1/webhook-endpoints/${ep.id}/replay`, { body: {} })).status).toBe(400);
     expect((await s.api(`/v1/webhook-endpoints/${ep.id}/replay`, { body: { event_id: first!.id, from: clock.now().toISOString() } })).status).toBe(400);
-    expect((await s.api(`/v1/webhook-endpoints/${ep.id}/replay`, { body: { from: clock.now().toISOString(), to: clock.now().toISOString() } })).status).toBe(400);
+    expect((await s.api(`/v1/webhook-endpoints/${ep.id}/replay`, { body: { from: clock.now().toISOString(), to: clock.now().toISOString() } })).status).toBe(
+      400,
+    );
     await s.api(`/v1/webhook-endpoints/${ep.id}`, { method: 'PATCH', body: { enabled: false } });
     expect((await s.api(`/v1/webhook-endpoints/${ep.id}/replay`, { body: { event_id: first!.id } })).status).toBe(409);
   });

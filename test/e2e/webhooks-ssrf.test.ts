@@ -35,15 +35,25 @@ const resolver: Resolver = async (host) => {
 };
 
 async function api(path: string, body?: unknown) {
-  const res = await fetch(`${live.url}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${live.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
 beforeAll(async () => {
   db = await openTestDb();
   const cfg = loadConfig({
-    CHATCART_MODE: 'live', PORT: '0', HOST: '127.0.0.1', CHATCART_JOBS: 'off', LOG_LEVEL: 'silent',
-    WHATSAPP_APP_SECRET: 'live-app-secret', WHATSAPP_VERIFY_TOKEN: 'live-verify-token', CHATCART_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+    CHATCART_MODE: 'live',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CHATCART_JOBS: 'off',
+    LOG_LEVEL: 'silent',
+    WHATSAPP_APP_SECRET: 'live-app-secret',
+    WHATSAPP_VERIFY_TOKEN: 'live-verify-token',
+    CHATCART_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
   });
   // startTestServer expects a demo merchant, which live mode never creates: start it directly.
   live = await startServer(cfg, { db, clock, log: pino({ level: 'silent' }) });
@@ -90,7 +100,9 @@ describe('SSRF guard at registration (live mode)', () => {
       const res = await api('/v1/webhook-endpoints', { url });
       expect(res.status, url).toBe(201);
       // Gone at once: no later event may ever be sent to a real public address from a test.
-      expect((await fetch(`${live.url}/v1/webhook-endpoints/${res.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+      expect((await fetch(`${live.url}/v1/webhook-endpoints/${res.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status).toBe(
+        200,
+      );
     }
   });
 });

@@ -36,7 +36,9 @@ async function failedOnce(path: string) {
   r.script = [{ status: 500, body: 'down' }];
   const o = await order();
   await w.drain();
-  const [d] = (await s.db.query<{ id: string; attempts: number; status: string; round: number }>(`select * from webhook_deliveries where endpoint_id = $1`, [ep.id]));
+  const [d] = await s.db.query<{ id: string; attempts: number; status: string; round: number }>(`select * from webhook_deliveries where endpoint_id = $1`, [
+    ep.id,
+  ]);
   expect(d).toMatchObject({ attempts: 1, status: 'pending' });
   const key = `webhooks.deliver:${d!.id}:${d!.round}.2`;
   const [job] = await s.db.query<{ id: string; status: string }>(`select id, status from jobs where dedupe_key = $1`, [key]);
@@ -45,7 +47,10 @@ async function failedOnce(path: string) {
 }
 
 /** order.created of this order answered 200 by the receiver (the first, failed attempt is not counted). */
-const arrived = (_path: string, orderId: string) => r.received.filter((x) => x.json?.type === 'order.created' && JSON.stringify(x.json.data).includes(orderId) && x.answered !== 'hang' && x.answered >= 200 && x.answered < 300).length;
+const arrived = (_path: string, orderId: string) =>
+  r.received.filter(
+    (x) => x.json?.type === 'order.created' && JSON.stringify(x.json.data).includes(orderId) && x.answered !== 'hang' && x.answered >= 200 && x.answered < 300,
+  ).length;
 
 describe('webhook delivery sweep', () => {
   it('re-queues a delivery whose retry job was deleted; the event still arrives, once', async () => {
@@ -71,7 +76,9 @@ describe('webhook delivery sweep', () => {
     expect(arrived('dead', f.order.id)).toBe(0);
     const [a, b] = await Promise.all([sweepStrandedDeliveries(s.ctx), sweepStrandedDeliveries(s.ctx)]);
     expect(a.requeued + b.requeued).toBe(1);
-    const jobs = await s.db.query<{ id: string; status: string; last_error: string }>(`select id, status, last_error from jobs where dedupe_key like $1`, [`webhooks.deliver:${f.delivery.id}:%.2`]);
+    const jobs = await s.db.query<{ id: string; status: string; last_error: string }>(`select id, status, last_error from jobs where dedupe_key like $1`, [
+      `webhooks.deliver:${f.delivery.id}:%.2`,
+    ]);
     expect(jobs).toEqual([{ id: f.jobId, status: 'queued', last_error: 'revived by the delivery sweep: crashed 5 times' }]);
     await w.drain();
     expect(arrived('dead', f.order.id)).toBe(1);

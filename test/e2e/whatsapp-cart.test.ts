@@ -13,12 +13,16 @@ const clock = new ManualClock(new Date());
 const customer = '919812345678';
 
 const asCustomer = (body: Record<string, unknown>) =>
-  fetch(`${s.base}/sandbox/customers/${customer}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id: phoneNumberId, ...body }) });
+  fetch(`${s.base}/sandbox/customers/${customer}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone_number_id: phoneNumberId, ...body }),
+  });
 
 async function phone(): Promise<any[]> {
   const r = await fetch(`${s.base}/sandbox/customers/${customer}/messages?phone_number_id=${phoneNumberId}`);
   const j = await r.json();
-  return Array.isArray(j) ? j : j.data ?? j.messages;
+  return Array.isArray(j) ? j : (j.data ?? j.messages);
 }
 
 async function drain() {
@@ -46,7 +50,14 @@ describe('cart to bill on WhatsApp (sandbox)', () => {
     const seasonal = (await s.api('/v1/products', { body: { retailer_id: 'seasonal-tea', name: 'Seasonal tea', price: 15_000, currency: 'INR' } })).body;
     const cart = await asCustomer({
       type: 'order',
-      order: { catalog_id: catalogId, text: '', product_items: [{ product_retailer_id: 'masala-chai', quantity: 2, item_price: 249, currency: 'INR' }, { product_retailer_id: 'seasonal-tea', quantity: 1, item_price: 150, currency: 'INR' }] },
+      order: {
+        catalog_id: catalogId,
+        text: '',
+        product_items: [
+          { product_retailer_id: 'masala-chai', quantity: 2, item_price: 249, currency: 'INR' },
+          { product_retailer_id: 'seasonal-tea', quantity: 1, item_price: 150, currency: 'INR' },
+        ],
+      },
     });
     expect(cart.status, await cart.clone().text()).toBe(201);
     // Sold out between the customer's tap and our processing: reported, left out of the order.

@@ -20,10 +20,22 @@ async function drain() {
 
 beforeAll(async () => {
   s = await startTestServer({ clock });
-  const patched = await s.api('/v1/settings/whatsapp', { method: 'PATCH', body: { payment_configurations: [{ name: 'chatcart-sandbox', type: 'payment_gateway', provider: 'razorpay' }, { name: 'chatcart-upi', type: 'upi' }] } });
+  const patched = await s.api('/v1/settings/whatsapp', {
+    method: 'PATCH',
+    body: {
+      payment_configurations: [
+        { name: 'chatcart-sandbox', type: 'payment_gateway', provider: 'razorpay' },
+        { name: 'chatcart-upi', type: 'upi' },
+      ],
+    },
+  });
   expect(patched.status).toBe(200);
   phoneNumberId = patched.body.phone_number_id;
-  const hi = await fetch(`${s.base}/sandbox/customers/${customer}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id: phoneNumberId, type: 'text', text: { body: 'hello' } }) });
+  const hi = await fetch(`${s.base}/sandbox/customers/${customer}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone_number_id: phoneNumberId, type: 'text', text: { body: 'hello' } }),
+  });
   expect(hi.status).toBe(201);
   await drain();
 });
@@ -34,7 +46,13 @@ afterAll(async () => {
 describe('WhatsApp Pay (whatsapp_gateway)', () => {
   it('order_details bill → paid in chat → verified by lookup → order_status; refund through Meta', async () => {
     const created = await s.api('/v1/orders', {
-      body: { customer: { wa_id: customer }, currency: 'INR', items: [{ retailer_id: 'filter-coffee', quantity: 1 }], tax: { amount: 0 }, payment: { method: 'whatsapp_gateway', provider: 'sandbox' } },
+      body: {
+        customer: { wa_id: customer },
+        currency: 'INR',
+        items: [{ retailer_id: 'filter-coffee', quantity: 1 }],
+        tax: { amount: 0 },
+        payment: { method: 'whatsapp_gateway', provider: 'sandbox' },
+      },
     });
     expect(created.status).toBe(201);
     const order = created.body;
@@ -45,7 +63,11 @@ describe('WhatsApp Pay (whatsapp_gateway)', () => {
     expect(bill.content.interactive.type).toBe('order_details');
     expect(bill.content.interactive.action.parameters.reference_id).toBe(order.reference_id);
 
-    const pay = await fetch(`${s.base}/sandbox/customers/${customer}/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id: phoneNumberId, reference_id: order.reference_id, outcome: 'success' }) });
+    const pay = await fetch(`${s.base}/sandbox/customers/${customer}/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone_number_id: phoneNumberId, reference_id: order.reference_id, outcome: 'success' }),
+    });
     expect(pay.status, await pay.clone().text()).toBeLessThan(300);
     await drain();
     const paid = (await s.api(`/v1/orders/${order.id}`)).body;
@@ -66,9 +88,15 @@ describe('WhatsApp Pay (whatsapp_gateway)', () => {
     expect(['pending', 'succeeded']).toContain(after.status);
   });
 
-  it('UPI intent (whatsapp_upi): the reference is the intent\'s tr; the provider webhook verifies; order_status follows', async () => {
+  it("UPI intent (whatsapp_upi): the reference is the intent's tr; the provider webhook verifies; order_status follows", async () => {
     const created = await s.api('/v1/orders', {
-      body: { customer: { wa_id: customer }, currency: 'INR', items: [{ retailer_id: 'masala-chai', quantity: 1 }], tax: { amount: 0 }, payment: { method: 'whatsapp_upi', provider: 'sandbox' } },
+      body: {
+        customer: { wa_id: customer },
+        currency: 'INR',
+        items: [{ retailer_id: 'masala-chai', quantity: 1 }],
+        tax: { amount: 0 },
+        payment: { method: 'whatsapp_upi', provider: 'sandbox' },
+      },
     });
     expect(created.status).toBe(201);
     const order = created.body;
@@ -83,12 +111,21 @@ describe('WhatsApp Pay (whatsapp_gateway)', () => {
     expect(params.reference_id).toBe(order.reference_id);
 
     const auth = await sandboxPspAuth(s);
-    const paid = await fetch(`${s.base}/sandbox/psp/v1/checkouts/${attempt.provider_object_id}/pay`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'success' }) });
+    const paid = await fetch(`${s.base}/sandbox/psp/v1/checkouts/${attempt.provider_object_id}/pay`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'success' }),
+    });
     expect(paid.status, await paid.clone().text()).toBe(200);
     await drain();
     const o = (await s.api(`/v1/orders/${order.id}`)).body;
     expect(o.payment_status).toBe('paid');
     const conv = (await s.api(`/v1/messages?wa_id=${customer}`)).body.data;
-    expect(conv.some((m: any) => m.order_id === order.id && m.content?.interactive?.type === 'order_status' && m.content.interactive.action.parameters.order.status === 'processing')).toBe(true);
+    expect(
+      conv.some(
+        (m: any) =>
+          m.order_id === order.id && m.content?.interactive?.type === 'order_status' && m.content.interactive.action.parameters.order.status === 'processing',
+      ),
+    ).toBe(true);
   });
 });

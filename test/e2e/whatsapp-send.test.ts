@@ -32,8 +32,14 @@ type Intercept = (url: string, init: RequestInit | undefined, real: typeof fetch
 const realFetch = globalThis.fetch;
 let intercept: Intercept | undefined;
 const isOurSend = (url: string, init: RequestInit | undefined) =>
-  url === `${s.base}/sandbox/graph/v24.0/${pnid}/messages` && (init?.method ?? 'GET') === 'POST' && typeof init?.body === 'string' && init.body.includes('"biz_opaque_callback_data":"msg_');
-const withToken = (init: RequestInit | undefined, token: string): RequestInit => ({ ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+  url === `${s.base}/sandbox/graph/v24.0/${pnid}/messages` &&
+  (init?.method ?? 'GET') === 'POST' &&
+  typeof init?.body === 'string' &&
+  init.body.includes('"biz_opaque_callback_data":"msg_');
+const withToken = (init: RequestInit | undefined, token: string): RequestInit => ({
+  ...init,
+  headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${token}` },
+});
 
 beforeAll(async () => {
   s = await startTestServer({ clock });
@@ -70,17 +76,35 @@ async function settle(ms: number, step = 1_000) {
 
 /** The simulated customer writes (opens the 24-hour window); its webhook reaches us and is processed. */
 async function customerSays(wa: string, body = 'Hi') {
-  const r = await fetch(`${s.base}/sandbox/customers/${wa}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id: pnid, type: 'text', text: { body } }) });
+  const r = await fetch(`${s.base}/sandbox/customers/${wa}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone_number_id: pnid, type: 'text', text: { body } }),
+  });
   expect(r.status, await r.clone().text()).toBe(201);
   await drain();
-  const c = (await s.ctx.db.query<{ last_inbound_at: Date | null }>(`select last_inbound_at from whatsapp_contacts where merchant_id = $1 and wa_id = $2`, [s.merchantId, wa]))[0];
+  const c = (
+    await s.ctx.db.query<{ last_inbound_at: Date | null }>(`select last_inbound_at from whatsapp_contacts where merchant_id = $1 and wa_id = $2`, [
+      s.merchantId,
+      wa,
+    ])
+  )[0];
   expect(c?.last_inbound_at, 'the customer message reached us').toBeTruthy();
 }
 
 async function queueText(wa: string, text: string, o: { essential?: boolean; purpose?: string } = {}) {
   const built = textMessage({ to: wa, body: text });
   if (!built.ok) throw new Error(built.error.message);
-  const row = await inTransaction(s.ctx, (tx) => queueMessage(s.ctx, tx, { merchantId: s.merchantId, waId: wa, type: 'text', body: built.value, purpose: o.purpose ?? 'test', essential: o.essential ?? true }));
+  const row = await inTransaction(s.ctx, (tx) =>
+    queueMessage(s.ctx, tx, {
+      merchantId: s.merchantId,
+      waId: wa,
+      type: 'text',
+      body: built.value,
+      purpose: o.purpose ?? 'test',
+      essential: o.essential ?? true,
+    }),
+  );
   return row!.id;
 }
 
@@ -220,7 +244,10 @@ describe('refusals and limits', () => {
     expect((await acceptedByDouble([id])).size).toBe(0); // never sent to Meta
     const conv = (await s.api(`/v1/messages?wa_id=${wa}`)).body.data as any[];
     expect(conv.find((x) => x.id === id)).toMatchObject({ direction: 'outbound', status: 'failed', error: expect.objectContaining({ code: 'window_closed' }) });
-    const ev = await s.ctx.db.query<any>(`select * from events where merchant_id = $1 and type = 'message.failed' and data->>'message_id' = $2`, [s.merchantId, id]);
+    const ev = await s.ctx.db.query<any>(`select * from events where merchant_id = $1 and type = 'message.failed' and data->>'message_id' = $2`, [
+      s.merchantId,
+      id,
+    ]);
     expect(ev).toHaveLength(1);
     expect((await sendJobs([id]))[0].status).toBe('done');
   });
@@ -340,9 +367,29 @@ describe('statuses that overtake our commit', () => {
       // Meta's status webhook for this message arrives and is processed before our commit of the answer.
       const raw = JSON.stringify({
         object: 'whatsapp_business_account',
-        entry: [{ id: 'w', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: pnid }, statuses: [{ id: wamid, status: 'read', timestamp: String(Math.floor(clock.now().getTime() / 1000)), recipient_id: wa, biz_opaque_callback_data: id }] } }] }],
+        entry: [
+          {
+            id: 'w',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '1', phone_number_id: pnid },
+                  statuses: [
+                    { id: wamid, status: 'read', timestamp: String(Math.floor(clock.now().getTime() / 1000)), recipient_id: wa, biz_opaque_callback_data: id },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
       });
-      const hook = await realFetch(`${s.base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(secret, raw) }, body: raw });
+      const hook = await realFetch(`${s.base}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(secret, raw) },
+        body: raw,
+      });
       expect(hook.status).toBe(200);
       const inboxId = (await s.ctx.db.query<{ id: string }>(`select id from whatsapp_inbox where body = $1`, [raw]))[0]!.id;
       await processInbox(s.ctx, inboxId, 1);

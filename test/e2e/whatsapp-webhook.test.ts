@@ -111,8 +111,13 @@ async function postOk(body: unknown) {
 
 const one = async <T = any>(sql: string, params: unknown[] = []) => (await s.ctx.db.query<T>(sql, params))[0] as T;
 const inboxCount = async () => (await one<{ n: number }>(`select count(*)::int as n from whatsapp_inbox`)).n;
-const inboxRowOf = (raw: string) => one<{ id: string; status: string; note: string | null }>(`select id, status, note from whatsapp_inbox where body = $1`, [raw]);
-const item = (dedupeKey: string) => one<{ kind: string; status: string; note: string | null; inbox_id: string; merchant_id: string | null }>(`select * from whatsapp_items where dedupe_key = $1`, [dedupeKey]);
+const inboxRowOf = (raw: string) =>
+  one<{ id: string; status: string; note: string | null }>(`select id, status, note from whatsapp_inbox where body = $1`, [raw]);
+const item = (dedupeKey: string) =>
+  one<{ kind: string; status: string; note: string | null; inbox_id: string; merchant_id: string | null }>(
+    `select * from whatsapp_items where dedupe_key = $1`,
+    [dedupeKey],
+  );
 const messageByWamid = (w: string) => one<any>(`select * from whatsapp_messages where phone_number_id = $1 and wamid = $2`, [pnid, w]);
 const countMessages = async (w: string) => (await one<{ n: number }>(`select count(*)::int as n from whatsapp_messages where wamid = $1`, [w])).n;
 
@@ -176,14 +181,25 @@ describe('signature gate', () => {
     expect(row).toBeDefined();
     expect(row.status).toBe('received');
     expect(await inboxCount()).toBe(before + 1);
-    const job = await one<{ status: string }>(`select status from jobs where kind = 'whatsapp.inbox.process' and payload->'inbox_ids' @> jsonb_build_array($1::text)`, [row.id]);
+    const job = await one<{ status: string }>(
+      `select status from jobs where kind = 'whatsapp.inbox.process' and payload->'inbox_ids' @> jsonb_build_array($1::text)`,
+      [row.id],
+    );
     expect(job?.status).toBe('queued');
     // Any signed JSON is kept, whatever its shape (nothing is dropped).
     const odd = await postOk({ hello: 'world' });
     expect(await inboxRowOf(odd.raw)).toBeDefined();
     await runWebhookJobs();
     expect((await inboxRowOf(odd.raw)).status).toBe('processed');
-    expect((await item((await s.ctx.db.query<{ dedupe_key: string }>(`select dedupe_key from whatsapp_items where inbox_id = $1`, [(await inboxRowOf(odd.raw)).id]))[0]!.dedupe_key)).status).toBe('ignored');
+    expect(
+      (
+        await item(
+          (
+            await s.ctx.db.query<{ dedupe_key: string }>(`select dedupe_key from whatsapp_items where inbox_id = $1`, [(await inboxRowOf(odd.raw)).id])
+          )[0]!.dedupe_key,
+        )
+      ).status,
+    ).toBe('ignored');
   });
 });
 
@@ -215,27 +231,130 @@ describe('every inbound kind', () => {
     expect(order.reference_id, JSON.stringify(order)).toBeTruthy();
 
     const text = message(wa, 'text', { text: { body: 'Hello this is an answer' } });
-    const enquiry = message(wa, 'text', { text: { body: 'Does it come in another color?' } }, { context: { from: display, id: out.wamid, referred_product: { catalog_id: '194836987003835', product_retailer_id: 'masala-chai' } } });
-    const cart = message(wa, 'order', { order: { catalog_id: '194836987003835', text: '', product_items: [{ product_retailer_id: 'masala-chai', quantity: 2, item_price: 249, currency: 'INR' }] } }, { context: { from: display, id: out.wamid } });
-    const buttonReply = message(wa, 'interactive', { interactive: { type: 'button_reply', button_reply: { id: 'confirm', title: 'Confirm' } } }, { context: { from: display, id: out.wamid } });
-    const listReply = message(wa, 'interactive', { interactive: { type: 'list_reply', list_reply: { id: 'row-1', title: 'Masala chai', description: '250 g' } } });
-    const nfm = message(wa, 'interactive', { interactive: { type: 'nfm_reply', nfm_reply: { response_json: '{"flow_token":"AQAAAAACS5FpgQ_cAAAAAD0QI3s.","delivery_rating":"4"}', body: 'Sent', name: 'flow' } } }, { context: { from: display, id: out.wamid } });
+    const enquiry = message(
+      wa,
+      'text',
+      { text: { body: 'Does it come in another color?' } },
+      { context: { from: display, id: out.wamid, referred_product: { catalog_id: '194836987003835', product_retailer_id: 'masala-chai' } } },
+    );
+    const cart = message(
+      wa,
+      'order',
+      {
+        order: {
+          catalog_id: '194836987003835',
+          text: '',
+          product_items: [{ product_retailer_id: 'masala-chai', quantity: 2, item_price: 249, currency: 'INR' }],
+        },
+      },
+      { context: { from: display, id: out.wamid } },
+    );
+    const buttonReply = message(
+      wa,
+      'interactive',
+      { interactive: { type: 'button_reply', button_reply: { id: 'confirm', title: 'Confirm' } } },
+      { context: { from: display, id: out.wamid } },
+    );
+    const listReply = message(wa, 'interactive', {
+      interactive: { type: 'list_reply', list_reply: { id: 'row-1', title: 'Masala chai', description: '250 g' } },
+    });
+    const nfm = message(
+      wa,
+      'interactive',
+      {
+        interactive: {
+          type: 'nfm_reply',
+          nfm_reply: { response_json: '{"flow_token":"AQAAAAACS5FpgQ_cAAAAAD0QI3s.","delivery_rating":"4"}', body: 'Sent', name: 'flow' },
+        },
+      },
+      { context: { from: display, id: out.wamid } },
+    );
     const templateButton = message(wa, 'button', { button: { text: 'Track order', payload: 'track' } }, { context: { from: display, id: out.wamid } });
     const sticker = message(wa, 'sticker', { sticker: { id: '1234567890', mime_type: 'image/webp', animated: false } });
-    const unsupported = message(wa, 'unsupported', { errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }] });
+    const unsupported = message(wa, 'unsupported', {
+      errors: [
+        { code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } },
+      ],
+    });
     const inbound = [text, enquiry, cart, buttonReply, listReply, nfm, templateButton, sticker, unsupported];
 
     const bodies: unknown[] = [
       ...inbound.map((m) => single(messagesValue(wa, [m]))),
-      single(statusesValue([status(out.wamid, 'sent', wa, { biz_opaque_callback_data: out.id, conversation: { id: 'c1', expiration_timestamp: Number(unix()) + 86_400, origin: { type: 'service' } } })])),
+      single(
+        statusesValue([
+          status(out.wamid, 'sent', wa, {
+            biz_opaque_callback_data: out.id,
+            conversation: { id: 'c1', expiration_timestamp: Number(unix()) + 86_400, origin: { type: 'service' } },
+          }),
+        ]),
+      ),
       single(statusesValue([status(out.wamid, 'delivered', wa)])),
       single(statusesValue([status(out.wamid, 'read', wa)])),
-      single(statusesValue([status(failedOut.wamid, 'failed', wa, {
-        errors: [{ code: 130472, title: "User's number is part of an experiment", message: "User's number is part of an experiment", error_data: { details: "Failed to send message because this user's phone number is part of an experiment" }, href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/' }],
-      })])),
-      single(statusesValue([{ id: wamid('pay'), from: wa, type: 'payment', status: 'captured', payment: { reference_id: order.reference_id, amount: { value: order.total, offset: 100 }, currency: 'INR', transaction: { id: 'order_abc', pg_transaction_id: 'pay_abc', type: 'razorpay', status: 'success', created_timestamp: Number(unix()), updated_timestamp: Number(unix()), method: { type: 'upi' } } }, timestamp: unix() }])),
-      single(statusesValue([{ id: wamid('pay'), from: wa, type: 'payment', status: 'pending', payment: { reference_id: 'no-such-bill-1' }, timestamp: unix() }])),
-      { object: 'whatsapp_business_account', entry: [{ id: wabaId, time: Number(unix()), changes: [{ field: 'payment_configuration_update', value: { configuration_name: 'test-razorpay', provider_name: 'razorpay', provider_mid: 'mid_123', status: 'Active', created_timestamp: Number(unix()), updated_timestamp: Number(unix()) } }] }] },
+      single(
+        statusesValue([
+          status(failedOut.wamid, 'failed', wa, {
+            errors: [
+              {
+                code: 130472,
+                title: "User's number is part of an experiment",
+                message: "User's number is part of an experiment",
+                error_data: { details: "Failed to send message because this user's phone number is part of an experiment" },
+                href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
+              },
+            ],
+          }),
+        ]),
+      ),
+      single(
+        statusesValue([
+          {
+            id: wamid('pay'),
+            from: wa,
+            type: 'payment',
+            status: 'captured',
+            payment: {
+              reference_id: order.reference_id,
+              amount: { value: order.total, offset: 100 },
+              currency: 'INR',
+              transaction: {
+                id: 'order_abc',
+                pg_transaction_id: 'pay_abc',
+                type: 'razorpay',
+                status: 'success',
+                created_timestamp: Number(unix()),
+                updated_timestamp: Number(unix()),
+                method: { type: 'upi' },
+              },
+            },
+            timestamp: unix(),
+          },
+        ]),
+      ),
+      single(
+        statusesValue([{ id: wamid('pay'), from: wa, type: 'payment', status: 'pending', payment: { reference_id: 'no-such-bill-1' }, timestamp: unix() }]),
+      ),
+      {
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: wabaId,
+            time: Number(unix()),
+            changes: [
+              {
+                field: 'payment_configuration_update',
+                value: {
+                  configuration_name: 'test-razorpay',
+                  provider_name: 'razorpay',
+                  provider_mid: 'mid_123',
+                  status: 'Active',
+                  created_timestamp: Number(unix()),
+                  updated_timestamp: Number(unix()),
+                },
+              },
+            ],
+          },
+        ],
+      },
       envelope([[{ field: 'account_update', value: { phone_number: display, event: 'VERIFIED_ACCOUNT' } }]]),
     ];
     for (const b of bodies) await postOk(b);
@@ -279,7 +398,10 @@ describe('every inbound kind', () => {
     const failed = await messageByWamid(failedOut.wamid);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatchObject({ code: 130472, title: "User's number is part of an experiment", details: expect.stringContaining('experiment') });
-    const failedEvent = await one<any>(`select * from events where merchant_id = $1 and type = 'message.failed' and data->>'wamid' = $2`, [s.merchantId, failedOut.wamid]);
+    const failedEvent = await one<any>(`select * from events where merchant_id = $1 and type = 'message.failed' and data->>'wamid' = $2`, [
+      s.merchantId,
+      failedOut.wamid,
+    ]);
     expect(failedEvent?.data?.error?.code).toBe(130472);
 
     // Payment status: only a trigger for a lookup of the bill it names.
@@ -311,7 +433,11 @@ describe('every inbound kind', () => {
     const wamids = conv.map((m) => m.wamid);
     for (const m of inbound) expect(wamids).toContain(m.id);
     expect(conv.find((m) => m.wamid === out.wamid)).toMatchObject({ direction: 'outbound', status: 'read' });
-    expect(conv.find((m) => m.wamid === failedOut.wamid)).toMatchObject({ direction: 'outbound', status: 'failed', error: expect.objectContaining({ code: 130472 }) });
+    expect(conv.find((m) => m.wamid === failedOut.wamid)).toMatchObject({
+      direction: 'outbound',
+      status: 'failed',
+      error: expect.objectContaining({ code: 130472 }),
+    });
     expect(conv.find((m) => m.wamid === text.id)).toMatchObject({ direction: 'inbound', type: 'text', content: text });
     // The customer wrote: the 24-hour window is open and the name is known.
     const contact = await one<any>(`select * from whatsapp_contacts where merchant_id = $1 and wa_id = $2`, [s.merchantId, wa]);
@@ -357,8 +483,13 @@ describe('batches and redelivery', () => {
       `select status, count(*)::int as n from whatsapp_messages where wamid like $1 group by status order by status`,
       [`wamid.${tag}%`],
     );
-    expect(counts).toEqual([{ status: 'delivered', n: 500 }, { status: 'read', n: 500 }]);
-    const items = await one<{ n: number }>(`select count(*)::int as n from whatsapp_items where inbox_id = $1 and status = 'processed'`, [(await inboxRowOf(r.raw)).id]);
+    expect(counts).toEqual([
+      { status: 'delivered', n: 500 },
+      { status: 'read', n: 500 },
+    ]);
+    const items = await one<{ n: number }>(`select count(*)::int as n from whatsapp_items where inbox_id = $1 and status = 'processed'`, [
+      (await inboxRowOf(r.raw)).id,
+    ]);
     expect(items.n).toBe(1000);
   });
 
@@ -401,7 +532,12 @@ describe('batches and redelivery', () => {
     // The same item twice inside one body (one change repeating it, another change too).
     const m3 = message(wa, 'text', { text: { body: 'twice in one body' } });
     const out3 = await outbound(wa);
-    const r4 = await postOk(envelope([[{ value: messagesValue(wa, [m3, m3]) }, { value: statusesValue([status(out3.wamid, 'read', wa), status(out3.wamid, 'read', wa)]) }], [{ value: messagesValue(wa, [m3]) }]]));
+    const r4 = await postOk(
+      envelope([
+        [{ value: messagesValue(wa, [m3, m3]) }, { value: statusesValue([status(out3.wamid, 'read', wa), status(out3.wamid, 'read', wa)]) }],
+        [{ value: messagesValue(wa, [m3]) }],
+      ]),
+    );
     await runWebhookJobs();
     expect((await inboxRowOf(r4.raw)).status).toBe('processed');
     expect(await countMessages(m3.id)).toBe(1);
@@ -503,7 +639,9 @@ describe('routing', () => {
     const stranger = '100000000000999';
     const m = message(wa, 'text', { text: { body: 'wrong number' } });
     const w = wamid('stranger');
-    const r = await postOk(envelope([[{ value: messagesValue(wa, [m], { phoneNumberId: stranger }) }, { value: statusesValue([status(w, 'delivered', wa)], stranger) }]]));
+    const r = await postOk(
+      envelope([[{ value: messagesValue(wa, [m], { phoneNumberId: stranger }) }, { value: statusesValue([status(w, 'delivered', wa)], stranger) }]]),
+    );
     expect(await inboxRowOf(r.raw)).toBeDefined();
     await runWebhookJobs();
     for (const key of [`msg:${m.id}`, `st:${w}:delivered`]) {

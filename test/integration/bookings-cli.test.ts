@@ -23,16 +23,33 @@ async function seed(target: CliTarget, statuses: BookingStatus[]) {
   const ids: string[] = [];
   try {
     const svc = await insertBookingService(db, {
-      id: 'svc_cli1', merchant_id: merchantId, name: 'Haircut', duration_minutes: 30, slot_minutes: 30,
-      deposit: 20000, currency: 'INR', weekly_hours: { mon: [['09:00', '18:00']] }, active: true, now: NOW,
+      id: 'svc_cli1',
+      merchant_id: merchantId,
+      name: 'Haircut',
+      duration_minutes: 30,
+      slot_minutes: 30,
+      deposit: 20000,
+      currency: 'INR',
+      weekly_hours: { mon: [['09:00', '18:00']] },
+      active: true,
+      now: NOW,
     });
     for (const [i, status] of statuses.entries()) {
       const starts = new Date(Date.UTC(2026, 2, 2 + i, 4, 0));
       const id = `bkg_cli${i}`;
       await insertHeldBooking(db, {
-        id, merchant_id: merchantId, service_id: svc.id, customer_wa_id: `91980000000${i}`, customer_name: `Customer ${i}`,
-        note: null, starts_at: starts, ends_at: new Date(starts.getTime() + 30 * 60_000), time_zone: 'Asia/Kolkata',
-        hold_expires_at: null, flow_token: `tok_${i}`, now: NOW,
+        id,
+        merchant_id: merchantId,
+        service_id: svc.id,
+        customer_wa_id: `91980000000${i}`,
+        customer_name: `Customer ${i}`,
+        note: null,
+        starts_at: starts,
+        ends_at: new Date(starts.getTime() + 30 * 60_000),
+        time_zone: 'Asia/Kolkata',
+        hold_expires_at: null,
+        flow_token: `tok_${i}`,
+        now: NOW,
       });
       if (status !== 'held') await updateBooking(db, merchantId, id, { status }, NOW);
       ids.push(id);
@@ -50,12 +67,20 @@ describe.each(targets)('chatcart bookings on $name', (target) => {
     expect(all.code, all.stderr).toBe(0);
     const rows = JSON.parse(all.stdout) as { id: string; object: string; status: string; starts_at: string; starts_at_local: string }[];
     expect(rows.map((r) => r.id)).toEqual([...ids].reverse());
-    expect(rows[3]).toMatchObject({ object: 'booking', status: 'held', starts_at: '2026-03-02T04:00:00.000Z', starts_at_local: '2026-03-02T09:30:00.000+05:30' });
+    expect(rows[3]).toMatchObject({
+      object: 'booking',
+      status: 'held',
+      starts_at: '2026-03-02T04:00:00.000Z',
+      starts_at_local: '2026-03-02T09:30:00.000+05:30',
+    });
 
     const held = await runCli(['bookings', 'list', '--merchant', merchantId, '--status', 'held', '--json'], env);
     expect((JSON.parse(held.stdout) as { id: string }[]).map((r) => r.id)).toEqual([ids[3], ids[0]]);
 
-    const window = await runCli(['bookings', 'list', '--merchant', merchantId, '--from', '2026-03-03T00:00:00Z', '--to', '2026-03-05T00:00:00Z', '--json'], env);
+    const window = await runCli(
+      ['bookings', 'list', '--merchant', merchantId, '--from', '2026-03-03T00:00:00Z', '--to', '2026-03-05T00:00:00Z', '--json'],
+      env,
+    );
     expect((JSON.parse(window.stdout) as { id: string }[]).map((r) => r.id)).toEqual([ids[2], ids[1]]);
 
     const text = await runCli(['bookings', 'list', '--merchant', merchantId, '--status', 'confirmed'], env);

@@ -200,7 +200,11 @@ describe.skipIf(pgUrl)('chatcart whatsapp', () => {
     const shown = oneJsonLine(await cli(['whatsapp', 'show', '--merchant', m.id, '--json'], { CHATCART_DATA_DIR: dir }));
     expect(shown).toMatchObject({ sandbox: true, access_token_set: false, throughput_per_second: 80 });
     expect(shown.phone_number_id).toMatch(/^\d{15}$/);
-    const set = oneJsonLine(await cli(['whatsapp', 'set', '--merchant', m.id, '--throughput', '200', '--access-token', 'EAAG-secret-token-123', '--json'], { CHATCART_DATA_DIR: dir }));
+    const set = oneJsonLine(
+      await cli(['whatsapp', 'set', '--merchant', m.id, '--throughput', '200', '--access-token', 'EAAG-secret-token-123', '--json'], {
+        CHATCART_DATA_DIR: dir,
+      }),
+    );
     expect(set).toMatchObject({ access_token_set: true, throughput_per_second: 200, token_status: 'ok' });
     expect(JSON.stringify(set)).not.toContain('EAAG-secret-token-123');
     const bad = await cli(['whatsapp', 'set', '--merchant', m.id, '--throughput', '5000'], { CHATCART_DATA_DIR: dir });

@@ -24,7 +24,19 @@ let counts: Record<string, number>;
 const reported: [string, number][] = [];
 
 // The tables this test fills; every other table is checked for its count.
-const FILLED = ['system_settings', 'merchants', 'api_keys', 'products', 'orders', 'payments', 'refunds', 'events', 'idempotency_keys', 'jobs', 'whatsapp_numbers'] as const;
+const FILLED = [
+  'system_settings',
+  'merchants',
+  'api_keys',
+  'products',
+  'orders',
+  'payments',
+  'refunds',
+  'events',
+  'idempotency_keys',
+  'jobs',
+  'whatsapp_numbers',
+] as const;
 let TABLES: string[] = [];
 const all = async (db: Db, table: string) =>
   (await db.query<Record<string, unknown>>(`select * from ${table}`)).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
@@ -36,15 +48,40 @@ async function fill(db: Db): Promise<void> {
   for (const name of ['Alpha', 'Beta']) {
     const { merchant } = await db.transaction((tx) => createMerchant(ctx, tx, name));
     ctx.clock.advance(1234);
-    await insertProduct(db, { id: newId('prd'), merchant_id: merchant.id, retailer_id: `sku-${name}`, name: `${name} tea`, description: 'Strong "quoted" ✓', price: 9007199254740991, currency: 'INR', image_url: null, active: false, now: ctx.clock.now() });
-    await insertProduct(db, { id: newId('prd'), merchant_id: merchant.id, retailer_id: `sku2-${name}`, name: 'Cheap', description: null, price: 1, currency: 'INR', image_url: 'https://example.com/a.png', active: true, now: ctx.clock.now() });
+    await insertProduct(db, {
+      id: newId('prd'),
+      merchant_id: merchant.id,
+      retailer_id: `sku-${name}`,
+      name: `${name} tea`,
+      description: 'Strong "quoted" ✓',
+      price: 9007199254740991,
+      currency: 'INR',
+      image_url: null,
+      active: false,
+      now: ctx.clock.now(),
+    });
+    await insertProduct(db, {
+      id: newId('prd'),
+      merchant_id: merchant.id,
+      retailer_id: `sku2-${name}`,
+      name: 'Cheap',
+      description: null,
+      price: 1,
+      currency: 'INR',
+      image_url: 'https://example.com/a.png',
+      active: true,
+      now: ctx.clock.now(),
+    });
     const orders: OrderRow[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await db.transaction((tx) =>
         createOrder(ctx, tx, { source: 'api', id: 'key_x' }, merchant.id, {
           customer: { wa_id: `91980000000${i}`, name: i === 0 ? 'Ünïcode Näme' : undefined },
           currency: 'INR',
-          items: [{ retailer_id: `sku2-${name}`, quantity: 2 + i }, { name: 'Gift wrap', amount: 1500, quantity: 1 }],
+          items: [
+            { retailer_id: `sku2-${name}`, quantity: 2 + i },
+            { name: 'Gift wrap', amount: 1500, quantity: 1 },
+          ],
           shipping: { amount: 500, description: 'Courier' },
           payment: { method: 'payment_link' },
           expires_in: 600 + i,
@@ -56,7 +93,15 @@ async function fill(db: Db): Promise<void> {
       ctx.clock.advance(17);
     }
     await inTransaction(ctx, (tx) => cancelOrder(ctx, tx, { source: 'cli', id: 'me' }, merchant.id, orders[0]!.id, 'test'));
-    await appendEvent(db, { id: newId('evt'), merchantId: merchant.id, type: 'merchant.note', source: 'cli', actor: null, data: { nested: { a: [1, null, 'x'] } }, now: ctx.clock.now() });
+    await appendEvent(db, {
+      id: newId('evt'),
+      merchantId: merchant.id,
+      type: 'merchant.note',
+      source: 'cli',
+      actor: null,
+      data: { nested: { a: [1, null, 'x'] } },
+      now: ctx.clock.now(),
+    });
     await db.query(
       `insert into refunds (id, merchant_id, order_id, payment_id, amount, currency, status, reason, created_at, updated_at)
        values ($1, $2, $3, $4, 100, 'INR', 'pending', null, $5, $5)`,
@@ -88,7 +133,13 @@ describe('copyDatabase', () => {
     expect(reported.map(([t]) => t)).toEqual(TABLES);
     expect(TABLES).toEqual(expect.arrayContaining([...FILLED]));
     // Parents come before children.
-    for (const [child, parent] of [['api_keys', 'merchants'], ['orders', 'merchants'], ['payments', 'orders'], ['refunds', 'payments'], ['events', 'orders']] as const) {
+    for (const [child, parent] of [
+      ['api_keys', 'merchants'],
+      ['orders', 'merchants'],
+      ['payments', 'orders'],
+      ['refunds', 'payments'],
+      ['events', 'orders'],
+    ] as const) {
       expect(TABLES.indexOf(parent)).toBeLessThan(TABLES.indexOf(child));
     }
     for (const [t, n] of reported) expect(counts[t]).toBe(n);
@@ -115,7 +166,16 @@ describe('copyDatabase', () => {
 
   it('leaves the per-order event sequence able to continue', async () => {
     const [o] = await target.query<{ id: string; merchant_id: string; event_seq: number }>(`select id, merchant_id, event_seq from orders order by id limit 1`);
-    const e = await appendEvent(target, { id: newId('evt'), merchantId: o!.merchant_id, orderId: o!.id, type: 'test.after_copy', source: 'cli', actor: null, data: {}, now: new Date() });
+    const e = await appendEvent(target, {
+      id: newId('evt'),
+      merchantId: o!.merchant_id,
+      orderId: o!.id,
+      type: 'test.after_copy',
+      source: 'cli',
+      actor: null,
+      data: {},
+      now: new Date(),
+    });
     expect(e.seq).toBe(o!.event_seq + 1);
   });
 

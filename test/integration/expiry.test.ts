@@ -127,7 +127,9 @@ describe('order expiry', () => {
 
   it("a canceled order's expiry job is a no-op", async () => {
     const { order } = await newOrder();
-    const canceled = await inTransaction(ctx, (tx) => cancelOrder(ctx, tx, { source: 'api', id: 'key_test' }, merchantId, order.id, 'customer changed their mind'));
+    const canceled = await inTransaction(ctx, (tx) =>
+      cancelOrder(ctx, tx, { source: 'api', id: 'key_test' }, merchantId, order.id, 'customer changed their mind'),
+    );
     expect(canceled.ok).toBe(true);
     const before = await snapshot(order.id);
     expect(before.order!.status).toBe('canceled');

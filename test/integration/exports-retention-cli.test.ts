@@ -36,7 +36,10 @@ describe.each(targets)('chatcart export and purge on $name', (target) => {
          values ('ord_cli', $1, 'awaiting_payment', 'unpaid', 'INR', '[]', 4999, 4999, '919876543210', '=HYPERLINK("x"), "quoted"', 'physical-goods', $2, $2, $2)`,
         [merchantId, new Date('2026-03-01T10:00:00Z')],
       );
-      await db.query(`insert into whatsapp_inbox (id, body, received_at, status) values ('win_old', 'PII', $1, 'processed'), ('win_new', 'PII', now(), 'processed')`, [new Date(Date.now() - 40 * 86_400_000)]);
+      await db.query(
+        `insert into whatsapp_inbox (id, body, received_at, status) values ('win_old', 'PII', $1, 'processed'), ('win_new', 'PII', now(), 'processed')`,
+        [new Date(Date.now() - 40 * 86_400_000)],
+      );
     } finally {
       await db.close();
     }
@@ -53,7 +56,10 @@ describe.each(targets)('chatcart export and purge on $name', (target) => {
     expect(parse(stdout.stdout, { columns: true })).toEqual([]); // to is exclusive
 
     for (const [args, message] of [
-      [['export', 'customers', '--merchant', merchantId, '--from', '2026-03-01', '--to', '2026-03-02'], 'chatcart: usage: chatcart export orders|payments|refunds'],
+      [
+        ['export', 'customers', '--merchant', merchantId, '--from', '2026-03-01', '--to', '2026-03-02'],
+        'chatcart: usage: chatcart export orders|payments|refunds',
+      ],
       [['export', 'orders', '--merchant', merchantId, '--from', '2026-03-02', '--to', '2026-03-01'], 'chatcart: --to must be after from'],
       [['export', 'orders', '--merchant', merchantId, '--to', '2026-03-01'], 'chatcart: --from is required'],
       [['export', 'orders', '--merchant', 'mer_nope', '--from', '2026-03-01', '--to', '2026-03-02'], 'chatcart: no merchant mer_nope'],
@@ -76,7 +82,10 @@ describe.each(targets)('chatcart export and purge on $name', (target) => {
 
     const check = await target.open(env);
     try {
-      expect(await check.query(`select id, body from whatsapp_inbox order by id`)).toEqual([{ id: 'win_new', body: 'PII' }, { id: 'win_old', body: '' }]);
+      expect(await check.query(`select id, body from whatsapp_inbox order by id`)).toEqual([
+        { id: 'win_new', body: 'PII' },
+        { id: 'win_old', body: '' },
+      ]);
     } finally {
       await check.close();
     }

@@ -50,7 +50,10 @@ describe.each(targets)('chatcart flows on $name', (target) => {
     // At rest: sealed, and the opened private key is the pair of the printed public key.
     const db = await target.open(env);
     try {
-      const [row] = await db.query<{ public_key_pem: string; private_key: string }>(`select public_key_pem, private_key from flow_keys where merchant_id = $1`, [merchantId]);
+      const [row] = await db.query<{ public_key_pem: string; private_key: string }>(
+        `select public_key_pem, private_key from flow_keys where merchant_id = $1`,
+        [merchantId],
+      );
       expect(row!.public_key_pem).toBe(j.public_key);
       expect(row!.private_key).toMatch(/^v1\./);
       const box = createSecretBox(Buffer.from((await getSystemSetting<string>(db, 'sandbox_encryption_key'))!, 'base64'));

@@ -66,7 +66,12 @@ describe('flow tokens', () => {
     const token = (await db.transaction((tx) => issueFlowToken(ctx, tx, { merchantId, waId: '919800000002', def: orderFood }))).token;
     const order = () =>
       db.transaction(async (tx) => {
-        const r = await createOrder(ctx, tx, cli, merchantId, { customer: { wa_id: '919800000002' }, currency: 'INR', items: [{ name: 'Thali', amount: 25_000, quantity: 1 }], payment: { method: 'payment_link' } });
+        const r = await createOrder(ctx, tx, cli, merchantId, {
+          customer: { wa_id: '919800000002' },
+          currency: 'INR',
+          items: [{ name: 'Thali', amount: 25_000, quantity: 1 }],
+          payment: { method: 'payment_link' },
+        });
         if (!r.ok) throw new Error(r.error.message);
         await setOrderFlowToken(tx, merchantId, r.value.order.id, token);
         return r.value.order.id;

@@ -22,7 +22,14 @@ beforeEach(async () => {
 const T0 = new Date('2026-03-01T10:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const claim = (now: Date, token: string, extra: { limit?: number; leaseMs?: number; kinds?: string[] } = {}) =>
-  claimJobs(db, { now, limit: extra.limit ?? 10, leaseMs: extra.leaseMs ?? 1000, leaseToken: token, workerId: `w-${token}`, ...(extra.kinds ? { kinds: extra.kinds } : {}) });
+  claimJobs(db, {
+    now,
+    limit: extra.limit ?? 10,
+    leaseMs: extra.leaseMs ?? 1000,
+    leaseToken: token,
+    workerId: `w-${token}`,
+    ...(extra.kinds ? { kinds: extra.kinds } : {}),
+  });
 
 function runner(clock: ManualClock, handlers: Record<string, JobHandler>, extra: { workerId?: string; concurrency?: number; leaseMs?: number } = {}) {
   return new JobRunner({
@@ -222,10 +229,12 @@ describe('JobRunner', () => {
   it('two runners on one database run each of 200 jobs exactly once', async () => {
     const clock = new ManualClock(T0);
     const executions: { id: string; worker: string }[] = [];
-    const handler = (worker: string): JobHandler => async (job) => {
-      executions.push({ id: job.id, worker });
-      await new Promise((r) => setImmediate(r));
-    };
+    const handler =
+      (worker: string): JobHandler =>
+      async (job) => {
+        executions.push({ id: job.id, worker });
+        await new Promise((r) => setImmediate(r));
+      };
     const a = runner(clock, { 'test.many': handler('a') }, { workerId: 'a', concurrency: 7 });
     const b = runner(clock, { 'test.many': handler('b') }, { workerId: 'b', concurrency: 5 });
     const ids: string[] = [];

@@ -44,12 +44,42 @@ type Step =
   | { k: 'payout'; settlement: number; amount: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ k: fc.constant('capture' as const), amount: fc.constantFrom('exact' as const, 'exact' as const, 'under' as const, 'over' as const), replay: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant('refund' as const), fraction: fc.double({ min: 0.05, max: 1, noNaN: true }), outcome: fc.constantFrom('succeeded' as const, 'succeeded' as const, 'failed' as const), replay: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('settle' as const), outcome: fc.constantFrom('succeeded' as const, 'succeeded' as const, 'failed' as const) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant('capture' as const),
+      amount: fc.constantFrom('exact' as const, 'exact' as const, 'under' as const, 'over' as const),
+      replay: fc.boolean(),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant('refund' as const),
+      fraction: fc.double({ min: 0.05, max: 1, noNaN: true }),
+      outcome: fc.constantFrom('succeeded' as const, 'succeeded' as const, 'failed' as const),
+      replay: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('settle' as const), outcome: fc.constantFrom('succeeded' as const, 'succeeded' as const, 'failed' as const) }),
+  },
   { weight: 1, arbitrary: fc.constant({ k: 'accept' as const }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('fee' as const), pick: fc.nat(3), fee: fc.integer({ min: 1, max: 500 }), tax: fc.integer({ min: 0, max: 100 }) }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('dispute' as const), pick: fc.nat(3), id: fc.constantFrom(0, 0, 0, 1), status: fc.constantFrom('open' as const, 'won' as const, 'lost' as const), partial: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('fee' as const), pick: fc.nat(3), fee: fc.integer({ min: 1, max: 500 }), tax: fc.integer({ min: 0, max: 100 }) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('dispute' as const),
+      pick: fc.nat(3),
+      id: fc.constantFrom(0, 0, 0, 1),
+      status: fc.constantFrom('open' as const, 'won' as const, 'lost' as const),
+      partial: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('payout' as const), settlement: fc.nat(2), amount: fc.integer({ min: 1, max: 5000 }) }) },
 );
 const runArb = fc.record({
@@ -87,7 +117,17 @@ async function runStep(merchantId: string, order: OrderRow, step: Step, run: num
       const prior = step.replay ? pps[0] : undefined;
       const amount = prior ? prior.amount : step.amount === 'exact' ? attempt.amount : step.amount === 'under' ? attempt.amount - 1 : attempt.amount + 100;
       const ppid = prior?.provider_payment_id ?? `psp_${run}_${order.id.slice(-6)}_${pps.length}_${Math.random().toString(36).slice(2, 8)}`;
-      await tx((t) => applyCapture(ctx, t, actor, { merchantId, provider: attempt.provider, providerPaymentId: ppid, referenceId: attempt.reference_id, amount, currency: 'INR', verifiedBy: 'webhook' }));
+      await tx((t) =>
+        applyCapture(ctx, t, actor, {
+          merchantId,
+          provider: attempt.provider,
+          providerPaymentId: ppid,
+          referenceId: attempt.reference_id,
+          amount,
+          currency: 'INR',
+          verifiedBy: 'webhook',
+        }),
+      );
       return;
     }
     case 'refund': {
@@ -113,7 +153,19 @@ async function runStep(merchantId: string, order: OrderRow, step: Step, run: num
       const pp = pick(step.pick);
       if (!pp) return;
       const tax = Math.min(step.tax, step.fee);
-      const r = await tx((t) => recordProviderFee(t, { merchantId, provider: pp.provider, providerPaymentId: pp.provider_payment_id, orderId: order.id, fee: step.fee, tax, currency: 'INR', eventAt: ctx.clock.now(), source: 'property' }));
+      const r = await tx((t) =>
+        recordProviderFee(t, {
+          merchantId,
+          provider: pp.provider,
+          providerPaymentId: pp.provider_payment_id,
+          orderId: order.id,
+          fee: step.fee,
+          tax,
+          currency: 'INR',
+          eventAt: ctx.clock.now(),
+          source: 'property',
+        }),
+      );
       if (!r.ok) throw new Error(r.error.message);
       const key = `${pp.provider}:${pp.provider_payment_id}`;
       expect(r.value.created).toBe(!model.fees.has(key));
@@ -126,7 +178,18 @@ async function runStep(merchantId: string, order: OrderRow, step: Step, run: num
       const disputeId = `dp_${pp.provider_payment_id}_${step.id}`;
       const amount = step.partial ? Math.max(1, Math.floor(pp.amount / 3)) : pp.amount;
       const kind = step.status === 'open' ? 'dispute.opened' : step.status === 'won' ? 'dispute.won' : 'dispute.lost';
-      await tx((t) => applyDispute(ctx, t, actor, merchantId, pp.provider, { eventId: `ev_${disputeId}_${step.status}`, providerType: kind, kind, providerDisputeId: disputeId, providerPaymentId: pp.provider_payment_id, amount, currency: 'INR', occurredAt: ctx.clock.now() }));
+      await tx((t) =>
+        applyDispute(ctx, t, actor, merchantId, pp.provider, {
+          eventId: `ev_${disputeId}_${step.status}`,
+          providerType: kind,
+          kind,
+          providerDisputeId: disputeId,
+          providerPaymentId: pp.provider_payment_id,
+          amount,
+          currency: 'INR',
+          occurredAt: ctx.clock.now(),
+        }),
+      );
       // The model: the first open/lost withdraws its amount; won after a withdrawal gives it back; final states stick.
       const d = model.disputes.get(disputeId);
       if (d?.final) return;
@@ -138,14 +201,26 @@ async function runStep(merchantId: string, order: OrderRow, step: Step, run: num
       return;
     }
     case 'payout':
-      await tx((t) => recordPayout(t, { merchantId, provider: attempt.provider, settlementId: `setl_${run}_${step.settlement}`, amount: step.amount, currency: 'INR', eventAt: ctx.clock.now() }));
+      await tx((t) =>
+        recordPayout(t, {
+          merchantId,
+          provider: attempt.provider,
+          settlementId: `setl_${run}_${step.settlement}`,
+          amount: step.amount,
+          currency: 'INR',
+          eventAt: ctx.clock.now(),
+        }),
+      );
       return;
   }
 }
 
 async function check(merchantId: string, orders: OrderRow[], model: Model): Promise<void> {
   expect(await unbalancedLedgerTransactions(db, merchantId)).toEqual([]);
-  const total = await db.query<{ currency: string; s: number }>(`select currency, sum(amount)::int8 as s from ledger_postings where merchant_id = $1 group by currency`, [merchantId]);
+  const total = await db.query<{ currency: string; s: number }>(
+    `select currency, sum(amount)::int8 as s from ledger_postings where merchant_id = $1 group by currency`,
+    [merchantId],
+  );
   for (const t of total) expect(t.s).toBe(0);
   for (const o of orders) {
     const order = (await getOrder(db, merchantId, o.id))!;
@@ -168,7 +243,10 @@ async function check(merchantId: string, orders: OrderRow[], model: Model): Prom
     const provider = pps[0]?.provider ?? 'sandbox';
     expect(b(`provider_clearing:${provider}`)).toBe(sum(pps) - sum(succeeded) - fees - disputes);
     // Every capture booked exactly once, however often it was replayed.
-    const captures = await db.query<{ n: number }>(`select count(*)::int as n from ledger_transactions where merchant_id = $1 and order_id = $2 and external_key like 'capture:%'`, [merchantId, o.id]);
+    const captures = await db.query<{ n: number }>(
+      `select count(*)::int as n from ledger_transactions where merchant_id = $1 and order_id = $2 and external_key like 'capture:%'`,
+      [merchantId, o.id],
+    );
     expect(captures[0]!.n).toBe(pps.length);
   }
 }
@@ -179,12 +257,20 @@ describe('the ledger under random money movements (property)', () => {
       fc.asyncProperty(runArb, async (r) => {
         const run = ++runNo;
         const merchantId = (await db.transaction((t) => createMerchant(ctx, t, `Ledger ${run}`))).merchant.id;
-        await db.query(`update merchants set settings = jsonb_set(settings, '{payment_policies}', $2::jsonb) where id = $1`, [merchantId, JSON.stringify(r.policy)]);
+        await db.query(`update merchants set settings = jsonb_set(settings, '{payment_policies}', $2::jsonb) where id = $1`, [
+          merchantId,
+          JSON.stringify(r.policy),
+        ]);
         const orders: OrderRow[] = [];
         for (const tax of r.taxes) {
           const o = await db.transaction((t) =>
             createOrder(ctx, t, { source: 'api', id: 'key_prop' }, merchantId, {
-              customer: { wa_id: '919812345678' }, currency: 'INR', items: [{ name: 'Dosa', amount: 10000, quantity: 1 }], ...(tax ? { tax: { amount: tax } } : {}), payment: { method: 'payment_link' }, send: false,
+              customer: { wa_id: '919812345678' },
+              currency: 'INR',
+              items: [{ name: 'Dosa', amount: 10000, quantity: 1 }],
+              ...(tax ? { tax: { amount: tax } } : {}),
+              payment: { method: 'payment_link' },
+              send: false,
             }),
           );
           if (!o.ok) throw new Error(o.error.message);
@@ -194,16 +280,23 @@ describe('the ledger under random money movements (property)', () => {
         for (const batch of r.batches) {
           // Concurrent within a batch: the order's row lock must keep ledger and projection together.
           // Disputes go one at a time after it, so the model sees them in the order the database does.
-          await Promise.all(batch.filter((i) => i.step.k !== 'dispute' && i.step.k !== 'fee').map((item) => runStep(merchantId, orders[item.order]!, item.step, run, model)));
-          for (const item of batch.filter((i) => i.step.k === 'dispute' || i.step.k === 'fee')) await runStep(merchantId, orders[item.order]!, item.step, run, model);
+          await Promise.all(
+            batch.filter((i) => i.step.k !== 'dispute' && i.step.k !== 'fee').map((item) => runStep(merchantId, orders[item.order]!, item.step, run, model)),
+          );
+          for (const item of batch.filter((i) => i.step.k === 'dispute' || i.step.k === 'fee'))
+            await runStep(merchantId, orders[item.order]!, item.step, run, model);
         }
         await check(merchantId, orders, model);
       }),
       { numRuns: NUM_RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true },
     );
     // Not vacuous: across the runs every kind of booking happened.
-    const kinds = Object.fromEntries((await db.query<{ kind: string; n: number }>(`select kind, count(*)::int as n from ledger_transactions group by kind`)).map((k) => [k.kind, k.n]));
+    const kinds = Object.fromEntries(
+      (await db.query<{ kind: string; n: number }>(`select kind, count(*)::int as n from ledger_transactions group by kind`)).map((k) => [k.kind, k.n]),
+    );
     console.log(`ledger property: ${NUM_RUNS} runs, transactions by kind ${JSON.stringify(kinds)}`);
-    if (NUM_RUNS >= 10) for (const k of ['capture', 'capture_unapplied', 'refund', 'refund_unapplied', 'fee', 'dispute_withdrawal', 'payout']) expect(kinds[k] ?? 0).toBeGreaterThan(0);
+    if (NUM_RUNS >= 10)
+      for (const k of ['capture', 'capture_unapplied', 'refund', 'refund_unapplied', 'fee', 'dispute_withdrawal', 'payout'])
+        expect(kinds[k] ?? 0).toBeGreaterThan(0);
   });
 });

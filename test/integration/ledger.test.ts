@@ -21,7 +21,12 @@ const at = new Date('2026-03-01T10:00:00Z');
 async function newOrder(merchantId: string, tax = 0) {
   const r = await db.transaction((tx) =>
     createOrder(ctx, tx, { source: 'api', id: 'key_test' }, merchantId, {
-      customer: { wa_id: '919812345678' }, currency: 'INR', items: [{ name: 'Thali', amount: 10000, quantity: 1 }], ...(tax ? { tax: { amount: tax } } : {}), payment: { method: 'payment_link' }, send: false,
+      customer: { wa_id: '919812345678' },
+      currency: 'INR',
+      items: [{ name: 'Thali', amount: 10000, quantity: 1 }],
+      ...(tax ? { tax: { amount: tax } } : {}),
+      payment: { method: 'payment_link' },
+      send: false,
     }),
   );
   if (!r.ok) throw new Error(r.error.message);
@@ -41,7 +46,16 @@ afterAll(async () => {
 describe('ledger store', () => {
   it('books a capture once, projects the order amounts, and a replay inserts nothing', async () => {
     const order = await newOrder(m1, 1800);
-    const entry = captureApplied({ provider: 'sandbox', providerPaymentId: 'psp_1', orderId: order.id, amount: order.total, currency: 'INR', eventAt: at, orderTotal: order.total, orderTax: order.tax });
+    const entry = captureApplied({
+      provider: 'sandbox',
+      providerPaymentId: 'psp_1',
+      orderId: order.id,
+      amount: order.total,
+      currency: 'INR',
+      eventAt: at,
+      orderTotal: order.total,
+      orderTax: order.tax,
+    });
     const first = await db.transaction((tx) => postAndProject(tx, m1, entry, at));
     const again = await db.transaction((tx) => postAndProject(tx, m1, entry, at));
     expect(first.created).toBe(true);
@@ -50,17 +64,34 @@ describe('ledger store', () => {
     expect(first.order).toMatchObject({ amount_paid: 11800, amount_refunded: 0 });
     const l = (await orderLedger(db, m1, order.id))!;
     expect(l.transactions).toHaveLength(1);
-    expect(l.transactions[0]!.postings.map((p) => [p.account, p.amount])).toEqual([['provider_clearing:sandbox', 11800], ['revenue', -10000], ['tax_payable', -1800]]);
+    expect(l.transactions[0]!.postings.map((p) => [p.account, p.amount])).toEqual([
+      ['provider_clearing:sandbox', 11800],
+      ['revenue', -10000],
+      ['tax_payable', -1800],
+    ]);
     expect(await unbalancedLedgerTransactions(db)).toEqual([]);
   });
 
   it('books a batch in one go: duplicates within it and keys booked before insert nothing, orders are projected', async () => {
     const a = await newOrder(m1);
     const b = await newOrder(m1, 1800);
-    const cap = (o: typeof a, id: string) => captureApplied({ provider: 'sandbox', providerPaymentId: id, orderId: o.id, amount: o.total, currency: 'INR', eventAt: at, orderTotal: o.total, orderTax: o.tax });
-    const fee = (o: typeof a, id: string, f: number) => providerFee({ provider: 'sandbox', providerPaymentId: id, orderId: o.id, fee: f, currency: 'INR', eventAt: at, source: 'batch' });
+    const cap = (o: typeof a, id: string) =>
+      captureApplied({
+        provider: 'sandbox',
+        providerPaymentId: id,
+        orderId: o.id,
+        amount: o.total,
+        currency: 'INR',
+        eventAt: at,
+        orderTotal: o.total,
+        orderTax: o.tax,
+      });
+    const fee = (o: typeof a, id: string, f: number) =>
+      providerFee({ provider: 'sandbox', providerPaymentId: id, orderId: o.id, fee: f, currency: 'INR', eventAt: at, source: 'batch' });
     await db.transaction((tx) => postAndProject(tx, m1, cap(a, 'psp_b1'), at));
-    const out = await db.transaction((tx) => postManyAndProject(tx, m1, [cap(a, 'psp_b1'), cap(b, 'psp_b2'), fee(a, 'psp_b1', 30), fee(a, 'psp_b1', 99), fee(b, 'psp_b2', 40)], at));
+    const out = await db.transaction((tx) =>
+      postManyAndProject(tx, m1, [cap(a, 'psp_b1'), cap(b, 'psp_b2'), fee(a, 'psp_b1', 30), fee(a, 'psp_b1', 99), fee(b, 'psp_b2', 40)], at),
+    );
     expect(out.map((p) => p.created)).toEqual([false, true, true, false, true]);
     expect(out[3]!.transaction.id).toBe(out[2]!.transaction.id);
     expect(out[1]!.order).toMatchObject({ id: b.id, amount_paid: 11800 });
@@ -79,7 +110,17 @@ describe('ledger store', () => {
   });
 
   it('fees and payouts are idempotent per provider payment and per settlement, and validated', async () => {
-    const fee = { merchantId: m1, provider: 'razorpay', providerPaymentId: 'pay_fee1', orderId: null, fee: 2900, tax: 442, currency: 'INR', eventAt: at, source: 'test' };
+    const fee = {
+      merchantId: m1,
+      provider: 'razorpay',
+      providerPaymentId: 'pay_fee1',
+      orderId: null,
+      fee: 2900,
+      tax: 442,
+      currency: 'INR',
+      eventAt: at,
+      source: 'test',
+    };
     const a = await db.transaction((tx) => recordProviderFee(tx, fee));
     const b = await db.transaction((tx) => recordProviderFee(tx, { ...fee, fee: 9999 }));
     expect(a.ok && a.value.created).toBe(true);
@@ -124,7 +165,10 @@ describe('migration 0008 on a database with paid orders', () => {
     try {
       for (const m of listMigrations().filter((x) => x.name < '0008')) await lite.exec(m.sql);
       await lite.exec(`create table chatcart_migrations (name text primary key, applied_at timestamptz not null default now());
-        insert into chatcart_migrations (name) select unnest(array[${listMigrations().filter((x) => x.name < '0008').map((x) => `'${x.name}'`).join(',')}]);
+        insert into chatcart_migrations (name) select unnest(array[${listMigrations()
+          .filter((x) => x.name < '0008')
+          .map((x) => `'${x.name}'`)
+          .join(',')}]);
         insert into merchants (id, name) values ('mer_01kx0000000000000000000000', 'Old');
         insert into orders (id, merchant_id, status, payment_status, currency, items, subtotal, total, amount_paid, amount_refunded, customer_wa_id, goods_type, current_payment_id, expires_at)
           values ('ord_01kx0000000000000000000001', 'mer_01kx0000000000000000000000', 'processing', 'partially_refunded', 'INR', '[]', 5000, 5000, 5000, 1200, '919800000000', 'digital-goods', 'pay_01kx0000000000000000000001', now()),
@@ -134,11 +178,16 @@ describe('migration 0008 on a database with paid orders', () => {
         insert into provider_payments (id, merchant_id, provider, provider_payment_id, payment_id, order_id, status, amount, currency, disposition)
           values ('ppy_01kx0000000000000000000001', 'mer_01kx0000000000000000000000', 'razorpay', 'pay_x', 'pay_01kx0000000000000000000001', 'ord_01kx0000000000000000000001', 'captured', 300, 'INR', 'extra');`);
       expect(await migrate(lite)).toContain('0008_ledger.sql');
-      const postings = await lite.query<{ account: string; amount: number }>(`select account, amount from ledger_postings where order_id = 'ord_01kx0000000000000000000001' order by line`);
+      const postings = await lite.query<{ account: string; amount: number }>(
+        `select account, amount from ledger_postings where order_id = 'ord_01kx0000000000000000000001' order by line`,
+      );
       expect(postings).toEqual([
-        { account: 'provider_clearing:razorpay', amount: 5000 }, { account: 'revenue', amount: -5000 },
-        { account: 'refunds', amount: 1200 }, { account: 'provider_clearing:razorpay', amount: -1200 },
-        { account: 'provider_clearing:razorpay', amount: 300 }, { account: 'unapplied_receipts', amount: -300 },
+        { account: 'provider_clearing:razorpay', amount: 5000 },
+        { account: 'revenue', amount: -5000 },
+        { account: 'refunds', amount: 1200 },
+        { account: 'provider_clearing:razorpay', amount: -1200 },
+        { account: 'provider_clearing:razorpay', amount: 300 },
+        { account: 'unapplied_receipts', amount: -300 },
       ]);
       expect(await lite.query(`select count(*)::int as n from ledger_transactions`)).toEqual([{ n: 1 }]);
       expect(await unbalancedLedgerTransactions(lite)).toEqual([]);

@@ -33,7 +33,8 @@ afterAll(async () => {
 
 const sandbox = networkPolicyFor('sandbox', false);
 const live = networkPolicyFor('live', false);
-const send = (url: string, o: Partial<Parameters<typeof postWebhook>[0]> = {}) => postWebhook({ url, body: '{"a":1}', headers: { 'webhook-id': 'evt_1' }, timeoutMs: 1000, policy: sandbox, ...o });
+const send = (url: string, o: Partial<Parameters<typeof postWebhook>[0]> = {}) =>
+  postWebhook({ url, body: '{"a":1}', headers: { 'webhook-id': 'evt_1' }, timeoutMs: 1000, policy: sandbox, ...o });
 
 describe('postWebhook', () => {
   it('posts JSON with our headers and records status, latency, excerpt and Retry-After', async () => {
@@ -66,10 +67,17 @@ describe('postWebhook', () => {
   it('refuses without connecting: a refused literal, a name resolving to one, a non-http URL', async () => {
     const before = connections;
     const port = new URL(base).port;
-    expect(await send(`${base}/ok`, { policy: live })).toMatchObject({ refused: true, statusCode: null, error: 'refused: the URL names a refused address 127.0.0.1 (loopback)' });
+    expect(await send(`${base}/ok`, { policy: live })).toMatchObject({
+      refused: true,
+      statusCode: null,
+      error: 'refused: the URL names a refused address 127.0.0.1 (loopback)',
+    });
     expect(await send(`http://[::ffff:7f00:1]:${port}/`, { policy: live })).toMatchObject({ refused: true });
     const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
-    expect(await send(`http://crm.example.test:${port}/`, { policy: live, resolve })).toMatchObject({ refused: true, error: 'refused: crm.example.test resolves to a refused address 127.0.0.1 (loopback)' });
+    expect(await send(`http://crm.example.test:${port}/`, { policy: live, resolve })).toMatchObject({
+      refused: true,
+      error: 'refused: crm.example.test resolves to a refused address 127.0.0.1 (loopback)',
+    });
     expect(await send('file:///etc/passwd')).toMatchObject({ refused: true });
     expect(connections).toBe(before);
     // The same name is allowed where loopback is (sandbox), and then it connects.

@@ -38,7 +38,6 @@ afterAll(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-
 // The same whatever TEST_DATABASE_URL says: runs once, in the embedded run.
 describe.skipIf(process.env.TEST_DATABASE_URL)('the embedded database lock', () => {
   it('refuses a second open of the same folder, allows it after close, and keeps the data', async () => {
@@ -95,7 +94,10 @@ describe.skipIf(process.env.TEST_DATABASE_URL)('the embedded database lock', () 
   it('after its holder is killed with -9, the folder opens at once (the dead pid frees the lock) and keeps what was committed', async () => {
     const dir = tmpDir();
     const id = newId('mer');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/hold-data-dir.ts', dir, id], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/hold-data-dir.ts', dir, id], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       child.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));

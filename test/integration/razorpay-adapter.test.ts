@@ -3,7 +3,12 @@
 // idempotent refunds, cancel, and how errors are classified.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRazorpayAdapter } from '../../src/adapters/providers/razorpay/razorpay.adapter.ts';
-import { ProviderRejectedError, ProviderUnavailableError, type CheckoutRequest, type PaymentProviderAdapter } from '../../src/platform/payment-provider.port.ts';
+import {
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  type CheckoutRequest,
+  type PaymentProviderAdapter,
+} from '../../src/platform/payment-provider.port.ts';
 import { startRazorpayDouble, type RazorpayDouble } from '../fixtures/razorpay-double.ts';
 
 const creds = { key_id: 'rzp_test_adapter01', key_secret: 'secret_adapter_01' };
@@ -45,8 +50,16 @@ describe('razorpay adapter ↔ double', () => {
     expect(sent.path).toBe('/v1/payment_links');
     expect(sent.headers.authorization).toBe(`Basic ${Buffer.from(`${creds.key_id}:${creds.key_secret}`).toString('base64')}`);
     expect(sent.body).toMatchObject({
-      amount: 49_800, currency: 'INR', accept_partial: false, reference_id: r.referenceId, customer: { name: 'Asha', contact: '+919876543210' },
-      notify: { sms: false, email: false }, reminder_enable: false, callback_url: r.returnUrl, callback_method: 'get', upi_link: false,
+      amount: 49_800,
+      currency: 'INR',
+      accept_partial: false,
+      reference_id: r.referenceId,
+      customer: { name: 'Asha', contact: '+919876543210' },
+      notify: { sms: false, email: false },
+      reminder_enable: false,
+      callback_url: r.returnUrl,
+      callback_method: 'get',
+      upi_link: false,
       notes: { chatcart_payment_id: r.paymentId, chatcart_merchant_id: 'mer_test', chatcart_reference_id: r.referenceId },
     });
   });
@@ -72,8 +85,12 @@ describe('razorpay adapter ↔ double', () => {
   });
 
   it('classifies errors: refused (4xx, bad credentials) vs retryable (5xx, 429, network)', async () => {
-    await expect(a.createCheckout({ key_id: 'rzp_test_nobody', key_secret: 'nope' }, req())).rejects.toSatisfy((e) => e instanceof ProviderRejectedError && (e as ProviderRejectedError).status === 401);
-    await expect(a.createCheckout(creds, req({ amount: 50 }))).rejects.toSatisfy((e) => e instanceof ProviderRejectedError && /amount/.test((e as Error).message));
+    await expect(a.createCheckout({ key_id: 'rzp_test_nobody', key_secret: 'nope' }, req())).rejects.toSatisfy(
+      (e) => e instanceof ProviderRejectedError && (e as ProviderRejectedError).status === 401,
+    );
+    await expect(a.createCheckout(creds, req({ amount: 50 }))).rejects.toSatisfy(
+      (e) => e instanceof ProviderRejectedError && /amount/.test((e as Error).message),
+    );
     d.state.failNext.push(500);
     await expect(a.createCheckout(creds, req())).rejects.toBeInstanceOf(ProviderUnavailableError);
     d.state.failNext.push(429);

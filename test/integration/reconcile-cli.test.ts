@@ -35,7 +35,10 @@ describe.each(targets)('chatcart reconcile on $name', (target) => {
     const merchant = JSON.parse(created.stdout).id as string;
 
     // A payment Stripe took that we never recorded, and a payout: one mismatch.
-    const report = file('stripe.csv', `${STRIPE}txn_1,2026-03-01 10:00:00,usd,10.00,0.59,9.41,charge,ch_1,pi_missing\ntxn_2,2026-03-02 10:00:00,usd,-9.41,0.00,-9.41,payout,po_1,\n`);
+    const report = file(
+      'stripe.csv',
+      `${STRIPE}txn_1,2026-03-01 10:00:00,usd,10.00,0.59,9.41,charge,ch_1,pi_missing\ntxn_2,2026-03-02 10:00:00,usd,-9.41,0.00,-9.41,payout,po_1,\n`,
+    );
     const r = await runCli(['reconcile', report, '--merchant', merchant, '--format', 'stripe'], env);
     expect(r.code, r.stderr).toBe(3);
     const runId = /run (rec_[0-9a-z]+)/.exec(r.stdout)?.[1];
@@ -61,7 +64,21 @@ describe.each(targets)('chatcart reconcile on $name', (target) => {
 
     // Only informational rows (a payout): clean, exit 0. A generic file through a mapping.
     const clean = file('generic.csv', 'Kind,Ref,Gross,Cur\npayout,P-1,500,INR\n');
-    const ok = await runCli(['reconcile', clean, '--merchant', merchant, '--format', 'generic', '--provider', 'sandbox', '--map', 'Kind=type,Ref=reference_id,Gross=amount,Cur=currency'], env);
+    const ok = await runCli(
+      [
+        'reconcile',
+        clean,
+        '--merchant',
+        merchant,
+        '--format',
+        'generic',
+        '--provider',
+        'sandbox',
+        '--map',
+        'Kind=type,Ref=reference_id,Gross=amount,Cur=currency',
+      ],
+      env,
+    );
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/, clean\n/);
 

@@ -35,7 +35,15 @@ beforeAll(async () => {
   ctx = testContext(db);
   // Expiry and settlement only: deliveries are covered over HTTP in the e2e tests.
   const all = sandboxPspJobHandlers(ctx);
-  runner = new JobRunner({ db, clock: ctx.clock, log: pino({ level: 'silent' }), handlers: { [JOB_EXPIRE]: all[JOB_EXPIRE]!, [JOB_SETTLE_REFUND]: all[JOB_SETTLE_REFUND]! }, concurrency: 20, leaseMs: 60_000, pollMs: 50 });
+  runner = new JobRunner({
+    db,
+    clock: ctx.clock,
+    log: pino({ level: 'silent' }),
+    handlers: { [JOB_EXPIRE]: all[JOB_EXPIRE]!, [JOB_SETTLE_REFUND]: all[JOB_SETTLE_REFUND]! },
+    concurrency: 20,
+    leaseMs: 60_000,
+    pollMs: 50,
+  });
 });
 afterAll(async () => {
   await db?.close();
@@ -48,7 +56,13 @@ async function account(chaos?: Partial<PspChaos>): Promise<PspAccount> {
   return (await getAccount(db, creds.accountId))!;
 }
 const nowS = () => Math.floor(ctx.clock.now().getTime() / 1000);
-const input = (over: Partial<CheckoutInput> = {}): CheckoutInput => ({ amount: 49_800, currency: 'INR', reference_id: `ref-${++n}`, expires_at: nowS() + 3600, ...over });
+const input = (over: Partial<CheckoutInput> = {}): CheckoutInput => ({
+  amount: 49_800,
+  currency: 'INR',
+  reference_id: `ref-${++n}`,
+  expires_at: nowS() + 3600,
+  ...over,
+});
 async function checkout(a: PspAccount, over: Partial<CheckoutInput> = {}) {
   const r = await createCheckout(ctx, a, `idem-${++n}`, input(over));
   if (!r.ok) throw new Error(r.error.message);
@@ -112,7 +126,9 @@ describe('checkouts', () => {
 
   it('builds the UPI intent with the reference as tr and the amount in major units', async () => {
     const c = await checkout(await account(), { upi: true, amount: 28_500, reference_id: 'CC-ABC.1' });
-    expect(presentCheckout(c, [], ctx.clock.now(), 'http://shop.test', NO_CHAOS).upi_intent).toBe('upi://pay?pa=chatcart.sandbox@psp&pn=Sandbox&tr=CC-ABC.1&am=285.00&cu=INR');
+    expect(presentCheckout(c, [], ctx.clock.now(), 'http://shop.test', NO_CHAOS).upi_intent).toBe(
+      'upi://pay?pa=chatcart.sandbox@psp&pn=Sandbox&tr=CC-ABC.1&am=285.00&cu=INR',
+    );
     expect(upiIntent({ reference_id: 'r', amount: 5, currency: 'JPY' })).toContain('&am=5&cu=JPY');
     expect(presentCheckout(c, [], ctx.clock.now(), 'http://shop.test/', NO_CHAOS).url).toBe(`http://shop.test/sandbox/psp/pay/${c.id}`);
   });
@@ -141,7 +157,20 @@ describe('payments', () => {
     expect(paid.status).toBe('paid');
     const events = (await listEvents(db, a.id, { limit: 10 })).reverse();
     expect(events.map((e) => [e.type, e.payload])).toEqual([
-      ['payment.captured', { payment: { id: payment.id, checkout_id: c.id, reference_id: c.reference_id, amount: c.amount, currency: 'INR', status: 'captured', ...pspFee(c.amount, NO_CHAOS) } }],
+      [
+        'payment.captured',
+        {
+          payment: {
+            id: payment.id,
+            checkout_id: c.id,
+            reference_id: c.reference_id,
+            amount: c.amount,
+            currency: 'INR',
+            status: 'captured',
+            ...pspFee(c.amount, NO_CHAOS),
+          },
+        },
+      ],
       ['checkout.paid', { checkout: { id: c.id, reference_id: c.reference_id } }],
     ]);
     expect((await deliverJobs(a)).map((j) => j.payload['event_id'])).toEqual(events.map((e) => e.id));
@@ -205,10 +234,16 @@ describe('refunds and disputes', () => {
     expect(r1).toMatchObject({ status: 'pending', amount: 30_000, currency: 'INR' });
     expect(unwrap(await createRefund(ctx, a, 'rfd_1', { payment_id: payment.id, amount: 30_000 })).id).toBe(r1.id);
     expect(await createRefund(ctx, a, 'rfd_1', { payment_id: payment.id, amount: 1 })).toMatchObject({ ok: false, error: { code: 'idempotency_mismatch' } });
-    expect(await createRefund(ctx, a, 'rfd_2', { payment_id: payment.id, amount: 19_801 })).toMatchObject({ ok: false, error: { code: 'amount_exceeds_refundable' } });
+    expect(await createRefund(ctx, a, 'rfd_2', { payment_id: payment.id, amount: 19_801 })).toMatchObject({
+      ok: false,
+      error: { code: 'amount_exceeds_refundable' },
+    });
     const r2 = unwrap(await createRefund(ctx, a, 'rfd_3', { payment_id: payment.id }));
     expect(r2.amount).toBe(19_800);
-    expect(await createRefund(ctx, a, 'rfd_4', { payment_id: payment.id, amount: 1 })).toMatchObject({ ok: false, error: { code: 'amount_exceeds_refundable' } });
+    expect(await createRefund(ctx, a, 'rfd_4', { payment_id: payment.id, amount: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'amount_exceeds_refundable' },
+    });
     await runner.runOnce();
     expect((await getRefund(db, a.id, r1.id))!.status).toBe('pending'); // settles shortly after, not at once
     ctx.clock.advance(2_000);
@@ -260,7 +295,10 @@ describe('events and chaos', () => {
     const events = await listEvents(db, a.id, { limit: 10 });
     expect(events).toHaveLength(2);
     expect(await deliverJobs(a)).toEqual([]);
-    const notes = await listDeliveries(db, events.map((e) => e.id));
+    const notes = await listDeliveries(
+      db,
+      events.map((e) => e.id),
+    );
     expect(notes.map((d) => d.error)).toEqual([expect.stringContaining('dropped'), expect.stringContaining('dropped')]);
   });
 

@@ -121,7 +121,20 @@ describe('unique keys', () => {
   it('enforces unique (merchant_id, reference_id) on payments, recognised on both drivers', async () => {
     const order = await makeOrder();
     const pay = (id: string) =>
-      insertPayment(db, { id, merchant_id: merchantId, order_id: order.id, reference_id: 'CC-SAMEREF', method: 'payment_link', provider: 'sandbox', status: 'created', amount: 1000, currency: 'INR', pay_token: null, expires_at: order.expires_at, now });
+      insertPayment(db, {
+        id,
+        merchant_id: merchantId,
+        order_id: order.id,
+        reference_id: 'CC-SAMEREF',
+        method: 'payment_link',
+        provider: 'sandbox',
+        status: 'created',
+        amount: 1000,
+        currency: 'INR',
+        pay_token: null,
+        expires_at: order.expires_at,
+        now,
+      });
     await pay(newId('pay'));
     const e = await pay(newId('pay')).then(
       () => undefined,
@@ -138,16 +151,31 @@ describe('unique keys', () => {
     // The same reference under another merchant is fine.
     const other = await insertMerchant(db, { id: newId('mer'), name: 'Other', now });
     const otherOrder = await makeOrder({ merchant_id: other.id });
-    await insertPayment(db, { id: newId('pay'), merchant_id: other.id, order_id: otherOrder.id, reference_id: 'CC-SAMEREF', method: 'payment_link', provider: 'sandbox', status: 'created', amount: 1000, currency: 'INR', pay_token: null, expires_at: order.expires_at, now });
+    await insertPayment(db, {
+      id: newId('pay'),
+      merchant_id: other.id,
+      order_id: otherOrder.id,
+      reference_id: 'CC-SAMEREF',
+      method: 'payment_link',
+      provider: 'sandbox',
+      status: 'created',
+      amount: 1000,
+      currency: 'INR',
+      pay_token: null,
+      expires_at: order.expires_at,
+      now,
+    });
   });
 
   it('reports a unique violation raised inside a transaction too', async () => {
     const id = newId('mer');
     await insertMerchant(db, { id, name: 'Twice', now });
-    const e = await db.transaction((tx) => insertMerchant(tx, { id, name: 'Twice', now })).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+    const e = await db
+      .transaction((tx) => insertMerchant(tx, { id, name: 'Twice', now }))
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     expect(isUniqueViolation(e, 'merchants_pkey')).toBe(true);
   });
 });
@@ -192,7 +220,12 @@ describe('idempotency keys', () => {
     expect((await reserveKey(db, { merchantId, key, now: later(31_000), ...base, fingerprint: 'fp-different' })).kind).toBe('existing');
     expect(await reserveKey(db, { merchantId, key, now: later(31_000), ...base })).toEqual({ kind: 'reserved' });
     // The new holder's lock runs from the takeover.
-    const row = (await db.query<{ locked_until: Date; state: string }>(`select locked_until, state from idempotency_keys where merchant_id = $1 and key = $2`, [merchantId, key]))[0]!;
+    const row = (
+      await db.query<{ locked_until: Date; state: string }>(`select locked_until, state from idempotency_keys where merchant_id = $1 and key = $2`, [
+        merchantId,
+        key,
+      ])
+    )[0]!;
     expect(row.state).toBe('running');
     expect(row.locked_until).toEqual(later(61_000));
     expect((await reserveKey(db, { merchantId, key, now: later(32_000), ...base })).kind).toBe('existing');
@@ -208,7 +241,18 @@ describe('idempotency keys', () => {
 
 describe('values come back typed the same on both drivers', () => {
   it('int8 columns are JS numbers, up to 2^53 - 1', async () => {
-    const p = await insertProduct(db, { id: newId('prd'), merchant_id: merchantId, retailer_id: 'max', name: 'Max', description: null, price: 9007199254740991, currency: 'INR', image_url: null, active: true, now });
+    const p = await insertProduct(db, {
+      id: newId('prd'),
+      merchant_id: merchantId,
+      retailer_id: 'max',
+      name: 'Max',
+      description: null,
+      price: 9007199254740991,
+      currency: 'INR',
+      image_url: null,
+      active: true,
+      now,
+    });
     expect(p.price).toBe(9007199254740991);
     expect(typeof p.price).toBe('number');
     const read = (await getProduct(db, merchantId, p.id))!;
@@ -252,7 +296,18 @@ describe('values come back typed the same on both drivers', () => {
   });
 
   it('booleans and nullable columns', async () => {
-    const p = await insertProduct(db, { id: newId('prd'), merchant_id: merchantId, retailer_id: 'off', name: 'Off', description: null, price: 1, currency: 'INR', image_url: null, active: false, now });
+    const p = await insertProduct(db, {
+      id: newId('prd'),
+      merchant_id: merchantId,
+      retailer_id: 'off',
+      name: 'Off',
+      description: null,
+      price: 1,
+      currency: 'INR',
+      image_url: null,
+      active: false,
+      now,
+    });
     expect(p.active).toBe(false);
     expect(p.description).toBeNull();
   });

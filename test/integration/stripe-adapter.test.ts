@@ -139,7 +139,9 @@ describe('Stripe adapter against the double', () => {
   it('maps refusals and outages to the two error kinds', async () => {
     const a = stripe();
     await expect(a.lookup(creds, 'cs_test_missing', 'x')).rejects.toSatisfy((e) => e instanceof ProviderRejectedError && e.status === 404);
-    await expect(a.lookup({ secret_key: 'not-a-key' }, 'cs_test_missing', 'x')).rejects.toSatisfy((e) => e instanceof ProviderRejectedError && e.status === 401);
+    await expect(a.lookup({ secret_key: 'not-a-key' }, 'cs_test_missing', 'x')).rejects.toSatisfy(
+      (e) => e instanceof ProviderRejectedError && e.status === 401,
+    );
     await expect(a.lookup({}, 'cs_test_missing', 'x')).rejects.toBeInstanceOf(ProviderRejectedError);
     // Objects belong to the account that made them.
     const co = await a.createCheckout(creds, req());

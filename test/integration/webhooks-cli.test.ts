@@ -42,7 +42,15 @@ describe.each(targets)('chatcart events replay on $name', (target) => {
       const ep = await createEndpoint(ctx, tx, { source: 'cli', id: 'test' }, merchant.id, { url: `${receiver.url}/crm` });
       if (!ep.ok) throw new Error(ep.error.message);
       const events = [];
-      for (const n of [1, 2]) events.push(await recordEvent(ctx, tx, { source: 'provider', id: null }, { merchantId: merchant.id, type: 'dispute.opened', data: { provider_dispute_id: `dp_${n}` } }));
+      for (const n of [1, 2])
+        events.push(
+          await recordEvent(
+            ctx,
+            tx,
+            { source: 'provider', id: null },
+            { merchantId: merchant.id, type: 'dispute.opened', data: { provider_dispute_id: `dp_${n}` } },
+          ),
+        );
       return { merchantId: merchant.id, endpointId: ep.value.row.id, secret: ep.value.secret, events };
     });
     await webhookRunner({ ctx: { ...ctx, db } }, ctx.clock).drain();

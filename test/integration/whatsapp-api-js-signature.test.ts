@@ -30,7 +30,9 @@ describe('whatsapp-api-js accepts signWebhook output', () => {
   });
 
   it('for a body with non-ASCII text escaped as \\uXXXX', async () => {
-    const body = JSON.parse(TEXT_MESSAGE) as { entry: { changes: { value: { messages: { text: { body: string } }[]; contacts: { profile: { name: string } }[] } }[] }[] };
+    const body = JSON.parse(TEXT_MESSAGE) as {
+      entry: { changes: { value: { messages: { text: { body: string } }[]; contacts: { profile: { name: string } }[] } }[] }[];
+    };
     const value = body.entry[0]?.changes[0]?.value;
     if (!value?.messages[0] || !value.contacts[0]) throw new Error('fixture shape changed');
     value.messages[0].text.body = 'Olá! Quero 2× pão de queijo 🧀, é possível?';

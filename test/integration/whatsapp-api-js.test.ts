@@ -52,12 +52,25 @@ describe('whatsapp-api-js against the sandbox', () => {
 
     const sent = [
       await wa.sendMessage(pnid, to, new Text('Hello from whatsapp-api-js', true)),
-      await wa.sendMessage(pnid, to, new Interactive(new ActionButtons(new Button('confirm', 'Confirm'), new Button('cancel', 'Cancel')), new Body('Confirm your order of 2 × Masala chai?'), new Header('Your order'), new Footer('Demo Shop'))),
       await wa.sendMessage(
         pnid,
         to,
         new Interactive(
-          new ActionList('See teas', new ListSection('Teas', new Row('masala-chai', 'Masala chai', '250 g, Assam'), new Row('filter-coffee', 'Filter coffee', '500 g')), new ListSection('Gifts', new Row('brass-tumbler', 'Brass tumbler'))),
+          new ActionButtons(new Button('confirm', 'Confirm'), new Button('cancel', 'Cancel')),
+          new Body('Confirm your order of 2 × Masala chai?'),
+          new Header('Your order'),
+          new Footer('Demo Shop'),
+        ),
+      ),
+      await wa.sendMessage(
+        pnid,
+        to,
+        new Interactive(
+          new ActionList(
+            'See teas',
+            new ListSection('Teas', new Row('masala-chai', 'Masala chai', '250 g, Assam'), new Row('filter-coffee', 'Filter coffee', '500 g')),
+            new ListSection('Gifts', new Row('brass-tumbler', 'Brass tumbler')),
+          ),
           new Body('What would you like?'),
           new Header('Menu'),
         ),
@@ -66,24 +79,40 @@ describe('whatsapp-api-js against the sandbox', () => {
     ];
     expect(requested.every((r) => r.url === `https://graph.facebook.com/v24.0/${pnid}/messages`)).toBe(true);
     for (const r of sent) {
-      expect(r, JSON.stringify(r)).toMatchObject({ messaging_product: 'whatsapp', contacts: [{ wa_id: to }], messages: [{ id: expect.stringMatching(/^wamid\./) }] });
+      expect(r, JSON.stringify(r)).toMatchObject({
+        messaging_product: 'whatsapp',
+        contacts: [{ wa_id: to }],
+        messages: [{ id: expect.stringMatching(/^wamid\./) }],
+      });
     }
     const wamids = sent.map((r) => (r as { messages: { id: string }[] }).messages[0]!.id);
     expect(new Set(wamids).size).toBe(4);
 
     // What the double recorded is what the library sent.
-    const rows = await h.s.ctx.db.query<{ wamid: string; type: string; body: any }>(`select wamid, type, body from sandbox_wa_messages where wamid = any($1::text[]) order by seq`, [wamids]);
+    const rows = await h.s.ctx.db.query<{ wamid: string; type: string; body: any }>(
+      `select wamid, type, body from sandbox_wa_messages where wamid = any($1::text[]) order by seq`,
+      [wamids],
+    );
     expect(rows.map((r) => [r.type, r.body.interactive?.type ?? null])).toEqual([
       ['text', null],
       ['interactive', 'button'],
       ['interactive', 'list'],
       ['interactive', 'cta_url'],
     ]);
-    expect(rows[1]!.body.interactive.action.buttons).toEqual([{ type: 'reply', reply: { id: 'confirm', title: 'Confirm' } }, { type: 'reply', reply: { id: 'cancel', title: 'Cancel' } }]);
+    expect(rows[1]!.body.interactive.action.buttons).toEqual([
+      { type: 'reply', reply: { id: 'confirm', title: 'Confirm' } },
+      { type: 'reply', reply: { id: 'cancel', title: 'Cancel' } },
+    ]);
 
     // The statuses of those sends come back as signed webhooks.
     await h.settle(10_000);
-    for (const w of wamids) expect(h.statuses().filter((s) => s.id === w).map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
+    for (const w of wamids)
+      expect(
+        h
+          .statuses()
+          .filter((s) => s.id === w)
+          .map((s) => s.status),
+      ).toEqual(['sent', 'delivered', 'read']);
   });
 
   it('refuses what Meta refuses: a wrong token is 190, a list over 24 characters a 131009-style error', async () => {

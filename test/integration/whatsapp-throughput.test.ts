@@ -61,16 +61,22 @@ function startGraphDouble(): Promise<string> {
       }
       const auth = req.headers.authorization;
       if (auth !== 'Bearer EAAG-throughput-token') {
-        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: '(#190) Invalid OAuth access token', type: 'OAuthException', code: 190 } }));
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: '(#190) Invalid OAuth access token', type: 'OAuthException', code: 190 } }));
         return;
       }
       if (req.method !== 'POST' || req.url !== `/v24.0/${PNID}/messages` || !body) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } }));
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } }));
         return;
       }
       const wamid = `wamid.THROUGHPUT${String(++n).padStart(6, '0')}`;
       arrivals.push({ at, id: String(body.biz_opaque_callback_data), to: String(body.to), wamid });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] }));
     });
   });
   graph.keepAliveTimeout = 60_000;
@@ -102,13 +108,32 @@ beforeAll(async () => {
   db = await openPostgres(schema.url, { max: 4 });
   await migrate(db);
   const graphUrl = await startGraphDouble();
-  ctx = { db, clock: systemClock, log: pino({ level: 'silent' }), secrets: createSecretBox(key), mode: 'live', publicUrl: 'http://127.0.0.1:0', graph: { url: graphUrl, version: 'v24.0' }, jobsEnqueued: () => {} };
+  ctx = {
+    db,
+    clock: systemClock,
+    log: pino({ level: 'silent' }),
+    secrets: createSecretBox(key),
+    mode: 'live',
+    publicUrl: 'http://127.0.0.1:0',
+    graph: { url: graphUrl, version: 'v24.0' },
+    jobsEnqueued: () => {},
+  };
   const c = ctx;
   await db.transaction(async (tx) => {
     const m = await createMerchant(c, tx, 'Throughput Shop');
     merchantId = m.merchant.id;
     const now = new Date();
-    await insertNumber(tx, { phone_number_id: PNID, merchant_id: merchantId, display_phone_number: '15550783881', waba_id: '419561257915477', catalog_id: null, sandbox: false, sandbox_access_token: null, access_token: c.secrets.seal('EAAG-throughput-token'), now });
+    await insertNumber(tx, {
+      phone_number_id: PNID,
+      merchant_id: merchantId,
+      display_phone_number: '15550783881',
+      waba_id: '419561257915477',
+      catalog_id: null,
+      sandbox: false,
+      sandbox_access_token: null,
+      access_token: c.secrets.seal('EAAG-throughput-token'),
+      now,
+    });
     await updateNumber(tx, merchantId, { throughput_per_second: LIMIT }, now);
     // Every customer wrote a moment ago: the 24-hour windows are open.
     await tx.query(
@@ -170,7 +195,9 @@ describe('two processes, one number, one PostgreSQL', () => {
     // Never above the limit in any one-second window (Meta counts at arrival).
     const busiest = busiestSecond(arrivals.map((a) => a.at));
     const rate = MESSAGES / seconds;
-    console.log(`whatsapp-throughput: ${MESSAGES} sent in ${seconds.toFixed(1)} s (${rate.toFixed(1)}/s); busiest one-second window: ${busiest.count} (limit ${LIMIT})`);
+    console.log(
+      `whatsapp-throughput: ${MESSAGES} sent in ${seconds.toFixed(1)} s (${rate.toFixed(1)}/s); busiest one-second window: ${busiest.count} (limit ${LIMIT})`,
+    );
     expect(busiest.count).toBeLessThanOrEqual(LIMIT);
 
     // Both processes sent, and every job finished once.

@@ -84,7 +84,9 @@ describe('worker processes on one PostgreSQL', () => {
       // With leases far longer than these jobs, each ran exactly once.
       expect(rs.map((r) => r.phase)).toEqual(['start', 'finish']);
     }
-    const jobs = await db!.query<{ status: string; attempts: number; locked_by: string }>(`select status, attempts, locked_by from jobs where kind = 'test.record'`);
+    const jobs = await db!.query<{ status: string; attempts: number; locked_by: string }>(
+      `select status, attempts, locked_by from jobs where kind = 'test.record'`,
+    );
     expect(jobs.every((j) => j.status === 'done' && j.attempts === 1)).toBe(true);
     // Both processes took part.
     const workersSeen = new Set(runs.map((r) => r.worker));

@@ -68,8 +68,8 @@ export function cliTargets(prefix = 'chatcart-cli-', opts: { fresh?: boolean } =
   const targets: CliTarget[] = [];
   // The embedded target is the same whatever TEST_DATABASE_URL says: it runs in the embedded
   // run (CI runs the suite once per database), and the PostgreSQL run adds only its own target.
-  if (!pgUrl) targets.push(
-    {
+  if (!pgUrl)
+    targets.push({
       name: 'embedded PGlite',
       env: async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -80,8 +80,7 @@ export function cliTargets(prefix = 'chatcart-cli-', opts: { fresh?: boolean } =
         return { CHATCART_DATA_DIR: dir };
       },
       open: (env) => openStore({ dataDir: env.CHATCART_DATA_DIR! }),
-    },
-  );
+    });
   const url = pgUrl;
   if (url) {
     targets.push({

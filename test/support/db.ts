@@ -70,7 +70,14 @@ export async function openTestDb(): Promise<TestDb> {
   const s = await createSchema(pgUrl);
   const db = await openPostgres(s.url, { max: 10 });
   await migrate(db);
-  return { ...db, url: s.url, close: async () => { await db.close(); await s.drop(); } };
+  return {
+    ...db,
+    url: s.url,
+    close: async () => {
+      await db.close();
+      await s.drop();
+    },
+  };
 }
 
 /** True when a PostgreSQL server answers at the URL (for tests that need several processes). */

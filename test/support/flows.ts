@@ -105,7 +105,11 @@ export function flowHarness(o: { file: string; flow: string; clock: ManualClock;
       h.client = await flowClient(s, s.merchantId, keys.body.public_key);
       await prepare(s);
       const { phone_number_id } = (await s.api('/v1/settings/whatsapp')).body;
-      const hi = await fetch(`${s.base}/sandbox/customers/${o.customer}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id, type: 'text', text: { body: hello } }) });
+      const hi = await fetch(`${s.base}/sandbox/customers/${o.customer}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone_number_id, type: 'text', text: { body: hello } }),
+      });
       expect(hi.status, await hi.text()).toBe(201);
       await h.drain();
       return { s, client: h.client };

@@ -7,10 +7,20 @@ export async function runUntilIdle(s: TestServer, max = 50): Promise<void> {
 }
 
 export async function payOrder(s: TestServer, payUrl: string, outcome: 'success' | 'failure' | 'pending'): Promise<string> {
-  const go = await fetch(`${payUrl}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+  const go = await fetch(`${payUrl}/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+    redirect: 'manual',
+  });
   if (go.status !== 303) throw new Error(`checkout hand-over answered ${go.status}: ${await go.text()}`);
   const pspPage = go.headers.get('location')!;
-  const paid = await fetch(pspPage, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `outcome=${outcome}`, redirect: 'manual' });
+  const paid = await fetch(pspPage, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `outcome=${outcome}`,
+    redirect: 'manual',
+  });
   if (![200, 303].includes(paid.status)) throw new Error(`sandbox pay page answered ${paid.status}`);
   return pspPage;
 }

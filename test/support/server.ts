@@ -11,7 +11,10 @@ export interface TestServer extends Running {
   base: string;
   demoKey: string;
   merchantId: string;
-  api(path: string, init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    path: string,
+    init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string>; rawBody?: string },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
 export async function startTestServer(opts: { env?: Record<string, string>; clock?: Clock; jobs?: boolean } = {}): Promise<TestServer> {

@@ -71,11 +71,16 @@ export async function startWaHarness(): Promise<WaHarness> {
     const headers: Record<string, string> = {};
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(s.base + path, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    const res = await fetch(s.base + path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
-  const graph: WaHarness['graph'] = (path, init = {}) => request(`/sandbox/graph${path}`, { ...init, token: init.token === undefined ? number.sandbox_access_token : init.token });
+  const graph: WaHarness['graph'] = (path, init = {}) =>
+    request(`/sandbox/graph${path}`, { ...init, token: init.token === undefined ? number.sandbox_access_token : init.token });
   const drain = async () => {
     for (let i = 0; i < 50 && (await s.runner.runOnce(100)) > 0; i++);
   };
@@ -123,8 +128,24 @@ export function orderDetails(referenceId: string, over: { parameters?: Record<st
     status: 'pending',
     expiration: { timestamp: String(over.expiresAt ?? Math.floor(Date.now() / 1000) + 3600), description: 'Pay within an hour' },
     items: [
-      { retailer_id: 'masala-chai', name: 'Masala chai', amount: { value: 24_900, offset: 100 }, quantity: 1, country_of_origin: 'India', importer_name: 'Demo Shop', importer_address: { address_line1: '1 MG Road', city: 'Bengaluru', zone_code: 'KA', postal_code: '560001', country_code: 'IN' } },
-      { name: 'Gift wrap', amount: { value: 6_000, offset: 100 }, sale_amount: { value: 5_000, offset: 100 }, quantity: 2, country_of_origin: 'India', importer_name: 'Demo Shop', importer_address: { address_line1: '1 MG Road', city: 'Bengaluru', zone_code: 'KA', postal_code: '560001', country_code: 'IN' } },
+      {
+        retailer_id: 'masala-chai',
+        name: 'Masala chai',
+        amount: { value: 24_900, offset: 100 },
+        quantity: 1,
+        country_of_origin: 'India',
+        importer_name: 'Demo Shop',
+        importer_address: { address_line1: '1 MG Road', city: 'Bengaluru', zone_code: 'KA', postal_code: '560001', country_code: 'IN' },
+      },
+      {
+        name: 'Gift wrap',
+        amount: { value: 6_000, offset: 100 },
+        sale_amount: { value: 5_000, offset: 100 },
+        quantity: 2,
+        country_of_origin: 'India',
+        importer_name: 'Demo Shop',
+        importer_address: { address_line1: '1 MG Road', city: 'Bengaluru', zone_code: 'KA', postal_code: '560001', country_code: 'IN' },
+      },
     ],
     subtotal: { value: 34_900, offset: 100 },
     tax: { value: 1_000, offset: 100, description: 'GST' },
@@ -138,7 +159,12 @@ export function orderDetails(referenceId: string, over: { parameters?: Record<st
       parameters: {
         reference_id: referenceId,
         type: 'digital-goods',
-        payment_settings: [{ type: 'payment_gateway', payment_gateway: { type: 'razorpay', configuration_name: 'sandbox-razorpay', razorpay: { receipt: referenceId, notes: { shop: 'demo' } } } }],
+        payment_settings: [
+          {
+            type: 'payment_gateway',
+            payment_gateway: { type: 'razorpay', configuration_name: 'sandbox-razorpay', razorpay: { receipt: referenceId, notes: { shop: 'demo' } } },
+          },
+        ],
         currency: 'INR',
         total_amount: { value: 35_900, offset: 100 },
         order,

@@ -40,10 +40,11 @@ export async function startReceiver(fallback: Answer = { status: 200, body: 'ok'
     script: [],
     fallback,
     byId: (id) => r.received.filter((x) => x.id === id),
-    close: () => new Promise((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -57,7 +58,16 @@ export async function startReceiver(fallback: Answer = { status: 200, body: 'ok'
       } catch {
         /* not JSON */
       }
-      r.received.push({ id: String(req.headers['webhook-id']), timestamp: String(req.headers['webhook-timestamp']), signature: String(req.headers['webhook-signature']), body, json, headers: req.headers, answered: answer === 'hang' ? 'hang' : answer.status, at: Date.now() });
+      r.received.push({
+        id: String(req.headers['webhook-id']),
+        timestamp: String(req.headers['webhook-timestamp']),
+        signature: String(req.headers['webhook-signature']),
+        body,
+        json,
+        headers: req.headers,
+        answered: answer === 'hang' ? 'hang' : answer.status,
+        at: Date.now(),
+      });
       if (answer === 'hang') return; // never answers: the sender's timeout ends it
       res.writeHead(answer.status, { 'content-type': 'text/plain', ...(answer.headers ?? {}) });
       res.end(answer.body ?? '');

@@ -21,7 +21,10 @@ beforeAll(async () => {
 // Meta's reference endpoint (examples/endpoint/nodejs/basic/src/encryption.js), restated
 // independently so our code is checked against the algorithm, not against itself.
 function metaDecrypt(body: { encrypted_aes_key: string; encrypted_flow_data: string; initial_vector: string }, key: crypto.KeyObject) {
-  const aes = crypto.privateDecrypt({ key, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(body.encrypted_aes_key, 'base64'));
+  const aes = crypto.privateDecrypt(
+    { key, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+    Buffer.from(body.encrypted_aes_key, 'base64'),
+  );
   const data = Buffer.from(body.encrypted_flow_data, 'base64');
   const iv = Buffer.from(body.initial_vector, 'base64');
   const d = crypto.createDecipheriv('aes-128-gcm', aes, iv);
@@ -77,7 +80,9 @@ describe('flow crypto', () => {
     const notJson = encryptFlowRequest(null, pub, { plaintext: Buffer.from('{"action": ping') }).envelope;
     expect(decryptFlowRequest(notJson, priv)).toEqual({ ok: false, reason: 'not_json' });
 
-    const aes24 = crypto.publicEncrypt({ key: pub, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, crypto.randomBytes(24)).toString('base64');
+    const aes24 = crypto
+      .publicEncrypt({ key: pub, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, crypto.randomBytes(24))
+      .toString('base64');
     expect(decryptFlowRequest({ ...envelope, encrypted_aes_key: aes24 }, priv)).toEqual({ ok: false, reason: 'bad_key_length' });
     expect(decryptFlowRequest({ ...envelope, initial_vector: crypto.randomBytes(12).toString('base64') }, priv)).toEqual({ ok: false, reason: 'bad_iv' });
     expect(decryptFlowRequest({ ...envelope, initial_vector: 'not base64!' }, priv)).toEqual({ ok: false, reason: 'malformed_envelope' });

@@ -50,7 +50,14 @@ export function postWebhook(i: SendInput): Promise<SendResult> {
   const now = i.now ?? Date.now;
   const started = now();
   const max = i.excerptBytes ?? 1024;
-  const refuse = (reason: string): SendResult => ({ statusCode: null, latencyMs: 0, excerpt: null, error: `refused: ${reason}`, retryAfterMs: null, refused: true });
+  const refuse = (reason: string): SendResult => ({
+    statusCode: null,
+    latencyMs: 0,
+    excerpt: null,
+    error: `refused: ${reason}`,
+    retryAfterMs: null,
+    refused: true,
+  });
   const check = checkTargetUrl(i.url, i.policy);
   if (!check.ok) return Promise.resolve(refuse(`the URL ${check.reason}`));
   const url = check.url;
@@ -79,7 +86,12 @@ export function postWebhook(i: SendInput): Promise<SendResult> {
       const done = () => {
         const statusCode = res.statusCode ?? null;
         const retryAfter = res.headers['retry-after'];
-        finish({ statusCode, excerpt: excerptOf(Buffer.concat(chunks), max), error: null, retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()) });
+        finish({
+          statusCode,
+          excerpt: excerptOf(Buffer.concat(chunks), max),
+          error: null,
+          retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()),
+        });
         res.destroy();
       };
       res.on('data', (c: Buffer) => {
@@ -94,7 +106,13 @@ export function postWebhook(i: SendInput): Promise<SendResult> {
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
       const refused = e.code === 'ERR_SSRF_REFUSED';
-      finish({ statusCode: null, excerpt: null, error: refused ? `refused: ${e.message}` : e.message || e.code || 'request failed', retryAfterMs: null, refused });
+      finish({
+        statusCode: null,
+        excerpt: null,
+        error: refused ? `refused: ${e.message}` : e.message || e.code || 'request failed',
+        retryAfterMs: null,
+        refused,
+      });
     });
     req.end(i.body);
   });

@@ -159,7 +159,10 @@ describe('checkTargetUrl (registration)', () => {
 });
 
 describe('guardedLookup (connect time)', () => {
-  const resolver = (table: Record<string, string[]>): Resolver => async (h) => (table[h] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  const resolver =
+    (table: Record<string, string[]>): Resolver =>
+    async (h) =>
+      (table[h] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
   const lookup = (policy: NetworkPolicy, r: Resolver, host: string, options: { all?: boolean; family?: number } = {}) =>
     new Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number | undefined }>((resolve) =>
       guardedLookup(policy, r)(host, options as never, (err, address, family) => resolve({ err, address, family })),
@@ -179,11 +182,14 @@ describe('guardedLookup (connect time)', () => {
     expect((await lookup(live, table, 'crm.example.com', { all: true })).address).toHaveLength(2);
   });
 
-  it.each(['rebind.example.com', 'internal.example.com', 'metadata.example.com', 'mapped.example.com', 'localhost'])('refuses %s in live mode (any refused address refuses the name)', async (host) => {
-    const r = await lookup(live, table, host, { all: true });
-    expect(r.err?.code).toBe('ERR_SSRF_REFUSED');
-    expect(r.err?.message).toMatch(/resolves to a refused address/);
-  });
+  it.each(['rebind.example.com', 'internal.example.com', 'metadata.example.com', 'mapped.example.com', 'localhost'])(
+    'refuses %s in live mode (any refused address refuses the name)',
+    async (host) => {
+      const r = await lookup(live, table, host, { all: true });
+      expect(r.err?.code).toBe('ERR_SSRF_REFUSED');
+      expect(r.err?.message).toMatch(/resolves to a refused address/);
+    },
+  );
 
   it('allows localhost in sandbox mode and refuses a name without addresses', async () => {
     expect((await lookup(sandbox, table, 'localhost')).err).toBeNull();

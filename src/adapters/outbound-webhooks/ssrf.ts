@@ -79,7 +79,13 @@ function classifyV4(x: number[]): AddressClass {
   if (a === 169 && b === 254) return 'link_local';
   if (a >= 224 && a <= 239) return 'multicast';
   if (a >= 240) return 'reserved'; // includes 255.255.255.255
-  if ((a === 192 && b === 0 && (c === 0 || c === 2)) || (a === 198 && (b === 18 || b === 19)) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return 'reserved';
+  if (
+    (a === 192 && b === 0 && (c === 0 || c === 2)) ||
+    (a === 198 && (b === 18 || b === 19)) ||
+    (a === 198 && b === 51 && c === 100) ||
+    (a === 203 && b === 0 && c === 113)
+  )
+    return 'reserved';
   return 'public';
 }
 
@@ -165,7 +171,11 @@ export type Resolver = (hostname: string) => Promise<{ address: string; family: 
 export const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
 /** Resolves and checks every address before any is used; the socket connects only to a checked one. */
-export async function resolveChecked(hostname: string, policy: NetworkPolicy, resolve: Resolver = systemResolver): Promise<{ address: string; family: number }[]> {
+export async function resolveChecked(
+  hostname: string,
+  policy: NetworkPolicy,
+  resolve: Resolver = systemResolver,
+): Promise<{ address: string; family: number }[]> {
   const addrs = await resolve(hostname);
   if (addrs.length === 0) throw new Error(`${hostname} has no address`);
   for (const a of addrs) {

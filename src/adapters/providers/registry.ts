@@ -8,7 +8,10 @@ import { createRazorpayAdapter } from './razorpay/razorpay.adapter.ts';
 import { createSandboxAdapter } from './sandbox/sandbox.adapter.ts';
 import { createStripeAdapter } from './stripe/stripe.adapter.ts';
 
-export function paymentProviders(ctx: Pick<AppContext, 'mode' | 'publicUrl'>, opts: { stripeApiUrl?: string | undefined; razorpayApiUrl?: string | undefined } = {}): Map<string, PaymentProviderAdapter> {
+export function paymentProviders(
+  ctx: Pick<AppContext, 'mode' | 'publicUrl'>,
+  opts: { stripeApiUrl?: string | undefined; razorpayApiUrl?: string | undefined } = {},
+): Map<string, PaymentProviderAdapter> {
   const m = new Map<string, PaymentProviderAdapter>();
   if (ctx.mode === 'sandbox') m.set('sandbox', createSandboxAdapter({ baseUrl: () => ctx.publicUrl }));
   m.set('stripe', createStripeAdapter({ apiUrl: opts.stripeApiUrl }));

@@ -17,7 +17,12 @@ const metaError = (code: number, title: string, details: string) => ({
 
 // A tiny Graph double: the phone number id picks the scripted answer.
 const answers: Record<string, (res: http.ServerResponse) => void> = {
-  '100': (res) => json(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: '+1-631-555-5555', wa_id: '16315555555' }], messages: [{ id: 'wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA' }] }),
+  '100': (res) =>
+    json(res, 200, {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: '+1-631-555-5555', wa_id: '16315555555' }],
+      messages: [{ id: 'wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA' }],
+    }),
   '101': (res) => json(res, 400, metaError(130429, 'Rate limit hit', 'Cloud API message throughput has been reached.')),
   '102': (res) => json(res, 401, metaError(190, 'Access token has expired', 'Error validating access token')),
   '103': (res) => json(res, 400, metaError(131026, 'Message undeliverable', 'Unable to deliver message')),
@@ -46,14 +51,34 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
     req.on('end', () => {
       const url = req.url ?? '';
-      seen.push({ method: req.method ?? '', url, auth: req.headers.authorization, contentType: req.headers['content-type'], body: raw ? JSON.parse(raw) : undefined });
+      seen.push({
+        method: req.method ?? '',
+        url,
+        auth: req.headers.authorization,
+        contentType: req.headers['content-type'],
+        body: raw ? JSON.parse(raw) : undefined,
+      });
       const phone = url.split('/')[4] ?? ''; // /sandbox/graph/v24.0/{phone}/...
       if (url.includes('/payments/')) {
         return json(res, 200, {
           payments: [
             {
-              reference_id: 'BM345A-12', status: 'captured', currency: 'INR', total_amount: { value: 21000, offset: 100 },
-              transactions: [{ id: 'order_Px', type: 'razorpay', pg_transaction_id: 'pay_Px', status: 'success', created_timestamp: 1722445231, updated_timestamp: '1722445290', method: { type: 'upi' }, refunds: [] }],
+              reference_id: 'BM345A-12',
+              status: 'captured',
+              currency: 'INR',
+              total_amount: { value: 21000, offset: 100 },
+              transactions: [
+                {
+                  id: 'order_Px',
+                  type: 'razorpay',
+                  pg_transaction_id: 'pay_Px',
+                  status: 'success',
+                  created_timestamp: 1722445231,
+                  updated_timestamp: '1722445290',
+                  method: { type: 'upi' },
+                  refunds: [],
+                },
+              ],
             },
           ],
         });
@@ -92,7 +117,15 @@ describe('graph client against a local Graph double', () => {
     const r = await graph.sendMessage('101', 'tok', body);
     expect(r).toEqual({
       ok: false,
-      error: { code: 130429, title: 'Rate limit hit', message: '(#130429) Rate limit hit', details: 'Cloud API message throughput has been reached.', httpStatus: 400, fbtraceId: 'trace-130429', class: 'throttle' },
+      error: {
+        code: 130429,
+        title: 'Rate limit hit',
+        message: '(#130429) Rate limit hit',
+        details: 'Cloud API message throughput has been reached.',
+        httpStatus: 400,
+        fbtraceId: 'trace-130429',
+        class: 'throttle',
+      },
     });
   });
 
@@ -152,12 +185,22 @@ describe('graph client against a local Graph double', () => {
   });
 
   it('requests a refund with Meta’s string amounts', async () => {
-    const r = await graph.refundPayment('100', 'tok', { referenceId: 'BM345A-12', paymentConfigId: 'prod-razor-pay-config-05', amount: { value: 100, offset: 100, currency: 'INR' }, speed: 'normal' });
+    const r = await graph.refundPayment('100', 'tok', {
+      referenceId: 'BM345A-12',
+      paymentConfigId: 'prod-razor-pay-config-05',
+      amount: { value: 100, offset: 100, currency: 'INR' },
+      speed: 'normal',
+    });
     expect(r).toEqual({ ok: true, value: { id: 'rfnd_1', status: 'pending', speed_processed: 'normal' } });
     expect(seen[0]).toMatchObject({
       method: 'POST',
       url: '/sandbox/graph/v24.0/100/payments_refund',
-      body: { reference_id: 'BM345A-12', speed: 'normal', payment_config_id: 'prod-razor-pay-config-05', amount: { currency: 'INR', value: '100', offset: '100' } },
+      body: {
+        reference_id: 'BM345A-12',
+        speed: 'normal',
+        payment_config_id: 'prod-razor-pay-config-05',
+        amount: { currency: 'INR', value: '100', offset: '100' },
+      },
     });
   });
 
@@ -169,8 +212,20 @@ describe('graph client against a local Graph double', () => {
     ['a configuration name with a slash', () => graph.lookupPayment('100', 'tok', 'a/../b', 'REF1')],
     ['an empty token', () => graph.sendMessage('100', '', body)],
     ['a token with a newline', () => graph.sendMessage('100', 'tok\nX-Evil: 1', body)],
-    ['a refund of zero', () => graph.refundPayment('100', 'tok', { referenceId: 'R', paymentConfigId: 'c', amount: { value: 0, offset: 100, currency: 'INR' }, speed: 'normal' })],
-    ['a refund with a bad speed', () => graph.refundPayment('100', 'tok', { referenceId: 'R', paymentConfigId: 'c', amount: { value: 1, offset: 100, currency: 'INR' }, speed: 'fast' as never })],
+    [
+      'a refund of zero',
+      () => graph.refundPayment('100', 'tok', { referenceId: 'R', paymentConfigId: 'c', amount: { value: 0, offset: 100, currency: 'INR' }, speed: 'normal' }),
+    ],
+    [
+      'a refund with a bad speed',
+      () =>
+        graph.refundPayment('100', 'tok', {
+          referenceId: 'R',
+          paymentConfigId: 'c',
+          amount: { value: 1, offset: 100, currency: 'INR' },
+          speed: 'fast' as never,
+        }),
+    ],
   ])('refuses %s without sending anything', async (_n, call) => {
     const r = await call();
     expect(r).toMatchObject({ ok: false, error: { code: -2, class: 'permanent' } });

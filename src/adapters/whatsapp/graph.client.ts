@@ -5,14 +5,7 @@
 import type { z } from 'zod';
 import { REFERENCE_ID_PATTERN } from '../../domain/ids.ts';
 import { clientError, graphErrorFromBody, networkError, type GraphError } from './graph.errors.ts';
-import {
-  paymentLookupResponse,
-  refundResponse,
-  sendMessageResponse,
-  successResponse,
-  type PaymentLookup,
-  type RefundResponse,
-} from './graph.responses.ts';
+import { paymentLookupResponse, refundResponse, sendMessageResponse, successResponse, type PaymentLookup, type RefundResponse } from './graph.responses.ts';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_GRAPH_TIMEOUT_MS = 15_000;

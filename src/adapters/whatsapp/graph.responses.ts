@@ -3,7 +3,13 @@
 import { z } from 'zod';
 
 // Meta's examples show numbers in some places and numeric strings in others.
-const intLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const intLike = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 
 export const sendMessageResponse = z.looseObject({
   messaging_product: z.string().optional(),

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ctaUrlMessage,
-  flowMessage,
-  markReadBody,
-  productListMessage,
-  productMessage,
-  textMessage,
-} from './message.builders.ts';
+import { ctaUrlMessage, flowMessage, markReadBody, productListMessage, productMessage, textMessage } from './message.builders.ts';
 
 const head = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '16505551234' } as const;
 const to = '16505551234';
@@ -89,7 +82,12 @@ describe('productMessage', () => {
       value: {
         ...head,
         type: 'interactive',
-        interactive: { type: 'product', body: { text: 'Have a look' }, footer: { text: 'chatcart' }, action: { catalog_id: '194836987003835', product_retailer_id: 'di9ozbzfi4' } },
+        interactive: {
+          type: 'product',
+          body: { text: 'Have a look' },
+          footer: { text: 'chatcart' },
+          action: { catalog_id: '194836987003835', product_retailer_id: 'di9ozbzfi4' },
+        },
       },
     });
   });
@@ -109,7 +107,13 @@ describe('productListMessage', () => {
   const base = { to, header: 'Menu', body: 'Pick what you like', catalogId: '194836987003835' };
 
   it('builds a multi-product message', () => {
-    const r = productListMessage({ ...base, sections: [{ title: 'Burgers', productRetailerIds: ['B1', 'B2'] }, { title: 'Drinks', productRetailerIds: ['D1'] }] });
+    const r = productListMessage({
+      ...base,
+      sections: [
+        { title: 'Burgers', productRetailerIds: ['B1', 'B2'] },
+        { title: 'Drinks', productRetailerIds: ['D1'] },
+      ],
+    });
     expect(r).toEqual({
       ok: true,
       value: {
@@ -139,7 +143,16 @@ describe('productListMessage', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['11 sections', { sections: Array.from({ length: 11 }, (_, i) => ({ title: `S${i}`, productRetailerIds: ['x'] })) }, 'sections'],
-    ['31 products', { sections: [{ title: 'A', productRetailerIds: Array.from({ length: 16 }, (_, i) => `a${i}`) }, { title: 'B', productRetailerIds: Array.from({ length: 15 }, (_, i) => `b${i}`) }] }, 'sections'],
+    [
+      '31 products',
+      {
+        sections: [
+          { title: 'A', productRetailerIds: Array.from({ length: 16 }, (_, i) => `a${i}`) },
+          { title: 'B', productRetailerIds: Array.from({ length: 15 }, (_, i) => `b${i}`) },
+        ],
+      },
+      'sections',
+    ],
     ['an untitled section among two', { sections: [{ title: 'A', productRetailerIds: ['a'] }, { productRetailerIds: ['b'] }] }, 'sections.1.title'],
     ['an empty section', { sections: [{ title: 'A', productRetailerIds: [] }] }, 'sections.0.productRetailerIds'],
     ['no sections', { sections: [] }, 'sections'],
@@ -152,7 +165,18 @@ describe('productListMessage', () => {
 
 describe('flowMessage', () => {
   it('builds a navigate flow (whatsapp.md §4 shape)', () => {
-    const r = flowMessage({ to, header: 'Book', body: 'Pick a slot', footer: 'chatcart', flowId: '1234567890', flowToken: 'ftk_abc', flowCta: 'Book now', mode: 'draft', screen: 'FIRST_SCREEN', data: { k: 'v' } });
+    const r = flowMessage({
+      to,
+      header: 'Book',
+      body: 'Pick a slot',
+      footer: 'chatcart',
+      flowId: '1234567890',
+      flowToken: 'ftk_abc',
+      flowCta: 'Book now',
+      mode: 'draft',
+      screen: 'FIRST_SCREEN',
+      data: { k: 'v' },
+    });
     expect(r).toEqual({
       ok: true,
       value: {
@@ -166,8 +190,13 @@ describe('flowMessage', () => {
           action: {
             name: 'flow',
             parameters: {
-              flow_message_version: '3', flow_token: 'ftk_abc', flow_id: '1234567890', flow_cta: 'Book now', mode: 'draft',
-              flow_action: 'navigate', flow_action_payload: { screen: 'FIRST_SCREEN', data: { k: 'v' } },
+              flow_message_version: '3',
+              flow_token: 'ftk_abc',
+              flow_id: '1234567890',
+              flow_cta: 'Book now',
+              mode: 'draft',
+              flow_action: 'navigate',
+              flow_action_payload: { screen: 'FIRST_SCREEN', data: { k: 'v' } },
             },
           },
         },
@@ -180,7 +209,10 @@ describe('flowMessage', () => {
     expect(r.ok && r.value.interactive).toEqual({
       type: 'flow',
       body: { text: 'Checkout' },
-      action: { name: 'flow', parameters: { flow_message_version: '3', flow_token: 'ftk_1', flow_name: 'checkout', flow_cta: 'Start', flow_action: 'data_exchange' } },
+      action: {
+        name: 'flow',
+        parameters: { flow_message_version: '3', flow_token: 'ftk_1', flow_name: 'checkout', flow_cta: 'Start', flow_action: 'data_exchange' },
+      },
     });
   });
 

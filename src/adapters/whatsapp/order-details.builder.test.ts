@@ -84,7 +84,12 @@ describe('orderDetailsMessage', () => {
         referenceId: 'BM345A-12',
         goodsType: 'digital-goods',
         currency: 'INR',
-        payment: { mode: 'whatsapp_gateway', gateway: 'razorpay', configurationName: 'prod-razor-pay-config-05', razorpay: { receipt: 'rcpt-1', notes: { order: 'ord_1' } } },
+        payment: {
+          mode: 'whatsapp_gateway',
+          gateway: 'razorpay',
+          configurationName: 'prod-razor-pay-config-05',
+          razorpay: { receipt: 'rcpt-1', notes: { order: 'ord_1' } },
+        },
         quickPay: true,
         expiration: { timestamp: nowSec + 300, description: 'Pay within 5 minutes' },
         items: [
@@ -106,7 +111,10 @@ describe('orderDetailsMessage', () => {
       reference_id: 'BM345A-12',
       type: 'digital-goods',
       payment_settings: [
-        { type: 'payment_gateway', payment_gateway: { type: 'razorpay', configuration_name: 'prod-razor-pay-config-05', razorpay: { receipt: 'rcpt-1', notes: { order: 'ord_1' } } } },
+        {
+          type: 'payment_gateway',
+          payment_gateway: { type: 'razorpay', configuration_name: 'prod-razor-pay-config-05', razorpay: { receipt: 'rcpt-1', notes: { order: 'ord_1' } } },
+        },
       ],
       currency: 'INR',
       total_amount: { value: 21000, offset: 100 },
@@ -116,14 +124,35 @@ describe('orderDetailsMessage', () => {
         expiration: { timestamp: String(nowSec + 300), description: 'Pay within 5 minutes' },
         items: [
           {
-            retailer_id: '1234567', name: 'Bread', amount: { value: 10000, offset: 100 }, quantity: 1,
-            country_of_origin: 'India', importer_name: 'Lucky Shrub Imports and Exports',
-            importer_address: { address_line1: 'One BKC', address_line2: 'Bandra Kurla Complex', city: 'Mumbai', zone_code: 'MH', postal_code: '400051', country_code: 'IN' },
+            retailer_id: '1234567',
+            name: 'Bread',
+            amount: { value: 10000, offset: 100 },
+            quantity: 1,
+            country_of_origin: 'India',
+            importer_name: 'Lucky Shrub Imports and Exports',
+            importer_address: {
+              address_line1: 'One BKC',
+              address_line2: 'Bandra Kurla Complex',
+              city: 'Mumbai',
+              zone_code: 'MH',
+              postal_code: '400051',
+              country_code: 'IN',
+            },
           },
           {
-            name: 'Jam', amount: { value: 5000, offset: 100 }, quantity: 2,
-            country_of_origin: 'India', importer_name: 'Lucky Shrub Imports and Exports',
-            importer_address: { address_line1: 'One BKC', address_line2: 'Bandra Kurla Complex', city: 'Mumbai', zone_code: 'MH', postal_code: '400051', country_code: 'IN' },
+            name: 'Jam',
+            amount: { value: 5000, offset: 100 },
+            quantity: 2,
+            country_of_origin: 'India',
+            importer_name: 'Lucky Shrub Imports and Exports',
+            importer_address: {
+              address_line1: 'One BKC',
+              address_line2: 'Bandra Kurla Complex',
+              city: 'Mumbai',
+              zone_code: 'MH',
+              postal_code: '400051',
+              country_code: 'IN',
+            },
           },
         ],
         subtotal: { value: 20000, offset: 100 },
@@ -133,7 +162,14 @@ describe('orderDetailsMessage', () => {
   });
 
   it('adds beneficiaries for physical goods paid in INR', () => {
-    const beneficiary = { name: 'Nidhi Tripathi', addressLine1: 'B8/733 nand nagri', city: 'East Delhi', state: 'Delhi', country: 'India', postalCode: '110093' };
+    const beneficiary = {
+      name: 'Nidhi Tripathi',
+      addressLine1: 'B8/733 nand nagri',
+      city: 'East Delhi',
+      state: 'Delhi',
+      country: 'India',
+      postalCode: '110093',
+    };
     const r = orderDetailsMessage({ ...sample, goodsType: 'physical-goods', beneficiaries: [beneficiary] }, { now });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -146,7 +182,18 @@ describe('orderDetailsMessage', () => {
 
   it('converts JPY amounts with offset 1', () => {
     const r = orderDetailsMessage(
-      { ...sample, to: '819012345678', referenceId: 'JP-1', currency: 'JPY', items: [{ name: 'Tea', amount: 1200, quantity: 2 }], tax: 240, shipping: undefined, shippingDescription: undefined, discount: 50, total: 2590 },
+      {
+        ...sample,
+        to: '819012345678',
+        referenceId: 'JP-1',
+        currency: 'JPY',
+        items: [{ name: 'Tea', amount: 1200, quantity: 2 }],
+        tax: 240,
+        shipping: undefined,
+        shippingDescription: undefined,
+        discount: 50,
+        total: 2590,
+      },
       { now },
     );
     expect(r.ok).toBe(true);
@@ -162,7 +209,17 @@ describe('orderDetailsMessage', () => {
 
   it('converts KWD amounts with offset 1000', () => {
     const r = orderDetailsMessage(
-      { ...sample, referenceId: 'KW-1', currency: 'KWD', items: [{ name: 'Dates', amount: 1250, saleAmount: 1005, quantity: 3 }], tax: 0, shipping: 500, discount: undefined, discountDescription: undefined, discountProgramName: undefined },
+      {
+        ...sample,
+        referenceId: 'KW-1',
+        currency: 'KWD',
+        items: [{ name: 'Dates', amount: 1250, saleAmount: 1005, quantity: 3 }],
+        tax: 0,
+        shipping: 500,
+        discount: undefined,
+        discountDescription: undefined,
+        discountProgramName: undefined,
+      },
       { now },
     );
     expect(r.ok).toBe(true);
@@ -196,10 +253,21 @@ describe('orderDetailsMessage', () => {
     ['status other than pending', { status: 'processing' }, 'status'],
     ['unknown goods type', { goodsType: 'services' as never }, 'goodsType'],
     ['physical goods in INR without beneficiaries', { goodsType: 'physical-goods' }, 'beneficiaries'],
-    ['beneficiary with a 5-digit PIN', { goodsType: 'physical-goods', beneficiaries: [{ name: 'N', addressLine1: 'A', city: 'C', state: 'S', country: 'India', postalCode: '11009' }] }, 'beneficiaries.0.postalCode'],
+    [
+      'beneficiary with a 5-digit PIN',
+      { goodsType: 'physical-goods', beneficiaries: [{ name: 'N', addressLine1: 'A', city: 'C', state: 'S', country: 'India', postalCode: '11009' }] },
+      'beneficiaries.0.postalCode',
+    ],
     ['shippingInfo on the interactive message', { shippingInfo: { country: 'IN', addresses: [] } }, 'shippingInfo'],
     ['no catalog and no importer fields', { catalogId: undefined }, 'items.0.countryOfOrigin'],
-    ['importer address missing zone code', { catalogId: undefined, items: [{ name: 'bread', amount: 1000, quantity: 1, ...importer, importerAddress: { ...importer.importerAddress, zoneCode: '' } }] }, 'items.0.importerAddress.zoneCode'],
+    [
+      'importer address missing zone code',
+      {
+        catalogId: undefined,
+        items: [{ name: 'bread', amount: 1000, quantity: 1, ...importer, importerAddress: { ...importer.importerAddress, zoneCode: '' } }],
+      },
+      'items.0.importerAddress.zoneCode',
+    ],
     ['body over 1024', { body: 'b'.repeat(1025) }, 'body'],
     ['empty body', { body: '  ' }, 'body'],
     ['footer over 60', { footer: 'f'.repeat(61) }, 'footer'],
@@ -210,9 +278,28 @@ describe('orderDetailsMessage', () => {
     ['configuration name over 60', { payment: { mode: 'upi_intent', configurationName: 'c'.repeat(61) } }, 'payment.configurationName'],
     ['unknown payment mode', { payment: { mode: 'cash', configurationName: 'c' } as never }, 'payment.mode'],
     ['unknown gateway', { payment: { mode: 'whatsapp_gateway', gateway: 'stripe' as never, configurationName: 'c' } }, 'payment.gateway'],
-    ['payu fields on a razorpay gateway', { payment: { mode: 'whatsapp_gateway', gateway: 'razorpay', configurationName: 'c', payu: { udf1: 'x' } } }, 'payment.payu'],
-    ['razorpay receipt over 40', { payment: { mode: 'whatsapp_gateway', gateway: 'razorpay', configurationName: 'c', razorpay: { receipt: 'r'.repeat(41) } } }, 'payment.razorpay.receipt'],
-    ['razorpay notes with 16 keys', { payment: { mode: 'whatsapp_gateway', gateway: 'razorpay', configurationName: 'c', razorpay: { notes: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, 'v'])) } } }, 'payment.razorpay.notes'],
+    [
+      'payu fields on a razorpay gateway',
+      { payment: { mode: 'whatsapp_gateway', gateway: 'razorpay', configurationName: 'c', payu: { udf1: 'x' } } },
+      'payment.payu',
+    ],
+    [
+      'razorpay receipt over 40',
+      { payment: { mode: 'whatsapp_gateway', gateway: 'razorpay', configurationName: 'c', razorpay: { receipt: 'r'.repeat(41) } } },
+      'payment.razorpay.receipt',
+    ],
+    [
+      'razorpay notes with 16 keys',
+      {
+        payment: {
+          mode: 'whatsapp_gateway',
+          gateway: 'razorpay',
+          configurationName: 'c',
+          razorpay: { notes: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, 'v'])) },
+        },
+      },
+      'payment.razorpay.notes',
+    ],
     ['non-numeric catalog id', { catalogId: 'cat-1' }, 'catalogId'],
     ['bad recipient', { to: 'not-a-phone' }, 'to'],
     ['callback data over 512 bytes', { bizOpaqueCallbackData: 'é'.repeat(257) }, 'bizOpaqueCallbackData'],
@@ -222,7 +309,17 @@ describe('orderDetailsMessage', () => {
   });
 
   it('refuses a missing retailer id in Brazil', () => {
-    const r = orderDetailsMessage({ ...sample, currency: 'BRL', items: [{ name: 'Pão', amount: 1000, quantity: 1 }], discount: undefined, discountDescription: undefined, discountProgramName: undefined }, { now });
+    const r = orderDetailsMessage(
+      {
+        ...sample,
+        currency: 'BRL',
+        items: [{ name: 'Pão', amount: 1000, quantity: 1 }],
+        discount: undefined,
+        discountDescription: undefined,
+        discountProgramName: undefined,
+      },
+      { now },
+    );
     expect(refusalPath(r)).toBe('items.0.retailerId');
   });
 
@@ -261,7 +358,10 @@ describe('orderStatusMessage', () => {
       type: 'order_status',
       body: { text: 'Your order is on its way' },
       footer: { text: 'Obrigado' },
-      action: { name: 'review_order', parameters: { reference_id: 'unique-reference-id', order: { status: 'processing' }, payment: { status: 'captured', timestamp: 1722445231 } } },
+      action: {
+        name: 'review_order',
+        parameters: { reference_id: 'unique-reference-id', order: { status: 'processing' }, payment: { status: 'captured', timestamp: 1722445231 } },
+      },
     });
   });
 

@@ -237,7 +237,8 @@ export function orderDetailsParameters(input: OrderDetailsInput, now: Date, vari
   // total = subtotal + tax + shipping − discount, checked on the {value, offset} pairs.
   const parts = [subtotal.value, tax.value, shipping?.value, discount?.value].filter((a): a is WaAmount => a !== undefined);
   const fine = Math.max(...parts.map((a) => a.offset));
-  const expected = scaled(subtotal.value, fine) + scaled(tax.value, fine) + (shipping ? scaled(shipping.value, fine) : 0n) - (discount ? scaled(discount.value, fine) : 0n);
+  const expected =
+    scaled(subtotal.value, fine) + scaled(tax.value, fine) + (shipping ? scaled(shipping.value, fine) : 0n) - (discount ? scaled(discount.value, fine) : 0n);
   if (expected <= 0n) return refuse('discount', 'the discount leaves nothing to pay');
   const total = money('total', input.total ?? Number(expected / (BigInt(fine) / BigInt(subtotal.value.offset))), c, false);
   if (!total.ok) return total;

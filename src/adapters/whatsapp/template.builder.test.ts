@@ -84,7 +84,10 @@ describe('templateMessage', () => {
       name: 'item_back_in_stock_v2',
       languageCode: 'en_US',
       header: [{ type: 'image', id: '1558081531584829' }],
-      body: [{ type: 'text', text: 'Nidhi' }, { type: 'text', text: 'Blue Elf Aloe' }],
+      body: [
+        { type: 'text', text: 'Nidhi' },
+        { type: 'text', text: 'Blue Elf Aloe' },
+      ],
       buttons: [
         {
           subType: 'order_details',
@@ -96,12 +99,37 @@ describe('templateMessage', () => {
             payment: { mode: 'whatsapp_gateway', gateway: 'razorpay', configurationName: 'prod-razor-pay-config-05' },
             shippingInfo: {
               country: 'IN',
-              addresses: [{ name: 'Nidhi Tripathi', phoneNumber: '919000090000', address: 'Bandra Kurla Complex', city: 'Mumbai', state: 'Maharastra', inPinCode: '400051', houseNumber: '12', towerNumber: '5', buildingName: 'One BKC', landmarkArea: 'Near BKC Circle' }],
+              addresses: [
+                {
+                  name: 'Nidhi Tripathi',
+                  phoneNumber: '919000090000',
+                  address: 'Bandra Kurla Complex',
+                  city: 'Mumbai',
+                  state: 'Maharastra',
+                  inPinCode: '400051',
+                  houseNumber: '12',
+                  towerNumber: '5',
+                  buildingName: 'One BKC',
+                  landmarkArea: 'Near BKC Circle',
+                },
+              ],
             },
             items: [
               {
-                name: 'Blue Elf Aloe', amount: 200000, saleAmount: 150000, quantity: 1, countryOfOrigin: 'India', importerName: 'Lucky Shrub Imports and Exports',
-                importerAddress: { addressLine1: 'One BKC', addressLine2: 'Bandra Kurla Complex', city: 'Mumbai', zoneCode: 'MH', postalCode: '400051', countryCode: 'IN' },
+                name: 'Blue Elf Aloe',
+                amount: 200000,
+                saleAmount: 150000,
+                quantity: 1,
+                countryOfOrigin: 'India',
+                importerName: 'Lucky Shrub Imports and Exports',
+                importerAddress: {
+                  addressLine1: 'One BKC',
+                  addressLine2: 'Bandra Kurla Complex',
+                  city: 'Mumbai',
+                  zoneCode: 'MH',
+                  postalCode: '400051',
+                  countryCode: 'IN',
+                },
               },
             ],
             shipping: 20000,
@@ -126,7 +154,13 @@ describe('templateMessage', () => {
           language: { policy: 'deterministic', code: 'en_US' },
           components: [
             { type: 'header', parameters: [{ type: 'image', image: { id: '1558081531584829' } }] },
-            { type: 'body', parameters: [{ type: 'text', text: 'Nidhi' }, { type: 'text', text: 'Blue Elf Aloe' }] },
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'Nidhi' },
+                { type: 'text', text: 'Blue Elf Aloe' },
+              ],
+            },
             {
               type: 'button',
               sub_type: 'order_details',
@@ -142,14 +176,38 @@ describe('templateMessage', () => {
                       payment_settings: [{ type: 'payment_gateway', payment_gateway: { type: 'razorpay', configuration_name: 'prod-razor-pay-config-05' } }],
                       shipping_info: {
                         country: 'IN',
-                        addresses: [{ name: 'Nidhi Tripathi', phone_number: '919000090000', address: 'Bandra Kurla Complex', city: 'Mumbai', state: 'Maharastra', in_pin_code: '400051', house_number: '12', tower_number: '5', building_name: 'One BKC', landmark_area: 'Near BKC Circle' }],
+                        addresses: [
+                          {
+                            name: 'Nidhi Tripathi',
+                            phone_number: '919000090000',
+                            address: 'Bandra Kurla Complex',
+                            city: 'Mumbai',
+                            state: 'Maharastra',
+                            in_pin_code: '400051',
+                            house_number: '12',
+                            tower_number: '5',
+                            building_name: 'One BKC',
+                            landmark_area: 'Near BKC Circle',
+                          },
+                        ],
                       },
                       order: {
                         items: [
                           {
-                            amount: { offset: 100, value: 200000 }, sale_amount: { offset: 100, value: 150000 }, name: 'Blue Elf Aloe', quantity: 1,
-                            country_of_origin: 'India', importer_name: 'Lucky Shrub Imports and Exports',
-                            importer_address: { address_line1: 'One BKC', address_line2: 'Bandra Kurla Complex', city: 'Mumbai', zone_code: 'MH', postal_code: '400051', country_code: 'IN' },
+                            amount: { offset: 100, value: 200000 },
+                            sale_amount: { offset: 100, value: 150000 },
+                            name: 'Blue Elf Aloe',
+                            quantity: 1,
+                            country_of_origin: 'India',
+                            importer_name: 'Lucky Shrub Imports and Exports',
+                            importer_address: {
+                              address_line1: 'One BKC',
+                              address_line2: 'Bandra Kurla Complex',
+                              city: 'Mumbai',
+                              zone_code: 'MH',
+                              postal_code: '400051',
+                              country_code: 'IN',
+                            },
                           },
                         ],
                         subtotal: { offset: 100, value: 150000 },
@@ -173,7 +231,25 @@ describe('templateMessage', () => {
 
   it('prefixes order refusals inside a template button with the button path', () => {
     const r = templateMessage(
-      { to, name: 't', languageCode: 'en', buttons: [{ subType: 'order_details', index: 0, order: { referenceId: 'R1', goodsType: 'physical-goods', currency: 'INR', payment: { mode: 'upi_intent', configurationName: 'c' }, catalogId: '1', items: [{ name: 'x', amount: 100, quantity: 1 }] } }] },
+      {
+        to,
+        name: 't',
+        languageCode: 'en',
+        buttons: [
+          {
+            subType: 'order_details',
+            index: 0,
+            order: {
+              referenceId: 'R1',
+              goodsType: 'physical-goods',
+              currency: 'INR',
+              payment: { mode: 'upi_intent', configurationName: 'c' },
+              catalogId: '1',
+              items: [{ name: 'x', amount: 100, quantity: 1 }],
+            },
+          },
+        ],
+      },
       { now: new Date() },
     );
     expect(refusalPath(r)).toBe('buttons.0.order.shippingInfo');
@@ -186,11 +262,38 @@ describe('templateMessage', () => {
     ['a bad language', { languageCode: 'english' }, 'languageCode'],
     ['an empty body list', { body: [] }, 'body'],
     ['a bad parameter name', { body: [{ type: 'text', text: 'x', parameterName: 'First-Name' }] }, 'body.0.parameterName'],
-    ['mixed named and positional', { body: [{ type: 'text', text: 'x', parameterName: 'a' }, { type: 'text', text: 'y' }] }, 'body'],
+    [
+      'mixed named and positional',
+      {
+        body: [
+          { type: 'text', text: 'x', parameterName: 'a' },
+          { type: 'text', text: 'y' },
+        ],
+      },
+      'body',
+    ],
     ['a media parameter in the body', { body: [{ type: 'image', link: 'https://x.example/a.png' }] }, 'body.0.type'],
     ['a zero currency amount', { body: [{ type: 'currency', amount: 0, currency: 'USD', fallback: '$0' }] }, 'body.0.amount'],
-    ['two header parameters', { header: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }, 'header'],
-    ['a duplicate button index', { buttons: [{ subType: 'quick_reply', index: 0, payload: 'a' }, { subType: 'quick_reply', index: 0, payload: 'b' }] }, 'buttons.1.index'],
+    [
+      'two header parameters',
+      {
+        header: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      },
+      'header',
+    ],
+    [
+      'a duplicate button index',
+      {
+        buttons: [
+          { subType: 'quick_reply', index: 0, payload: 'a' },
+          { subType: 'quick_reply', index: 0, payload: 'b' },
+        ],
+      },
+      'buttons.1.index',
+    ],
     ['a button index of 10', { buttons: [{ subType: 'quick_reply', index: 10, payload: 'a' }] }, 'buttons.0.index'],
     ['an unknown button', { buttons: [{ subType: 'call', index: 0 }] }, 'buttons.0.subType'],
   ])('refuses %s', (_n, patch, path) => {

@@ -74,7 +74,8 @@ function parameter(path: string, p: TemplateParameterInput, allowMedia: boolean)
     case 'document': {
       if (!allowMedia) return refuse(`${path}.type`, `${p.type} parameters belong in the header`);
       if ((p.link === undefined) === (p.id === undefined)) return refuse(path, `${path} needs exactly one of link or id`);
-      if (p.link !== undefined && (typeof p.link !== 'string' || !/^https:\/\/\S+$/.test(p.link))) return refuse(`${path}.link`, `${path}.link must be an https URL`);
+      if (p.link !== undefined && (typeof p.link !== 'string' || !/^https:\/\/\S+$/.test(p.link)))
+        return refuse(`${path}.link`, `${path}.link must be an https URL`);
       if (p.id !== undefined && (typeof p.id !== 'string' || !MEDIA_ID.test(p.id))) return refuse(`${path}.id`, `${path}.id must be a media id`);
       const media: Record<string, unknown> = p.link !== undefined ? { link: p.link } : { id: p.id };
       if (p.filename !== undefined) {
@@ -100,8 +101,7 @@ function parameter(path: string, p: TemplateParameterInput, allowMedia: boolean)
 function button(path: string, b: TemplateButtonInput, now: Date | undefined): Result<Record<string, unknown>> {
   if (!isPlainObject(b)) return refuse(path, `${path} must be an object`);
   if (!Number.isInteger(b.index) || b.index < 0 || b.index > 9) return refuse(`${path}.index`, `${path}.index must be 0-9`);
-  const wrap = (subType: string, parameter: Record<string, unknown>) =>
-    ok({ type: 'button', sub_type: subType, index: b.index, parameters: [parameter] });
+  const wrap = (subType: string, parameter: Record<string, unknown>) => ok({ type: 'button', sub_type: subType, index: b.index, parameters: [parameter] });
   switch (b.subType) {
     case 'quick_reply': {
       const bad = checkText(`${path}.payload`, b.payload, 1000);

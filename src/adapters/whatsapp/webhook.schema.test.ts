@@ -29,12 +29,25 @@ function withStatus(status: unknown): unknown {
 function messagesBody(value: Record<string, unknown>, entryId = 'WABA1'): unknown {
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: entryId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, ...value } }] }],
+    entry: [
+      {
+        id: entryId,
+        changes: [
+          {
+            field: 'messages',
+            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, ...value },
+          },
+        ],
+      },
+    ],
   };
 }
 
 const inbound = (message: Record<string, unknown>) =>
-  messagesBody({ contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: '16505551234' }], messages: [{ from: '16505551234', id: 'wamid.IN', timestamp: '1750096325', ...message }] });
+  messagesBody({
+    contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: '16505551234' }],
+    messages: [{ from: '16505551234', id: 'wamid.IN', timestamp: '1750096325', ...message }],
+  });
 
 describe('extractItems on the reference payloads', () => {
   it('reads the §5.1 text message with its routing and contact', () => {
@@ -80,7 +93,9 @@ describe('extractItems on the reference payloads', () => {
     [-5, 'USD', null],
     [10, 'ZZZ', null],
   ])('converts item_price %j %s to %j minor units', (price, currency, minor) => {
-    const item = only(extractItems(inbound({ type: 'order', order: { product_items: [{ product_retailer_id: 'S', quantity: 1, item_price: price, currency }] } })));
+    const item = only(
+      extractItems(inbound({ type: 'order', order: { product_items: [{ product_retailer_id: 'S', quantity: 1, item_price: price, currency }] } })),
+    );
     expect(item.kind === 'message' && item.message.type === 'order' && item.message.order.items[0]?.itemPrice).toBe(minor);
   });
 
@@ -88,7 +103,12 @@ describe('extractItems on the reference payloads', () => {
     ['sent', parse(STATUS_SENT_STATUS), 'st:wamid.xyzxyz:sent'],
     ['read', parse(STATUS_READ_STATUS), 'st:wamid.xyzxyz:read'],
   ])('reads a %s status', (status, raw, key) => {
-    expect(only(extractItems(withStatus(raw)))).toMatchObject({ kind: 'status', phoneNumberId: '1122334455667', status: { id: 'wamid.xyzxyz', status, recipientId: '972987654321', errors: [] }, dedupeKey: key });
+    expect(only(extractItems(withStatus(raw)))).toMatchObject({
+      kind: 'status',
+      phoneNumberId: '1122334455667',
+      status: { id: 'wamid.xyzxyz', status, recipientId: '972987654321', errors: [] },
+      dedupeKey: key,
+    });
   });
 
   it('reads the §5.3 delivered status with conversation and pricing', () => {
@@ -96,7 +116,12 @@ describe('extractItems on the reference payloads', () => {
     expect(item).toMatchObject({
       kind: 'status',
       dedupeKey: 'st:wamid.xyzxyz:delivered',
-      status: { status: 'delivered', timestamp: '1698266945', conversation: { id: '7270432eae37498234f4444b35ffc5', origin: { type: 'service' } }, pricing: { billable: true, pricing_model: 'CBP', category: 'service' } },
+      status: {
+        status: 'delivered',
+        timestamp: '1698266945',
+        conversation: { id: '7270432eae37498234f4444b35ffc5', origin: { type: 'service' } },
+        pricing: { billable: true, pricing_model: 'CBP', category: 'service' },
+      },
     });
   });
 
@@ -135,11 +160,26 @@ describe('extractItems on the reference payloads', () => {
   });
 
   it('reads the richer payment status with amount and transaction', () => {
-    const status = { id: 'wamid.P1', recipient_id: '919876543210', type: 'payment', status: 'captured', timestamp: '1722445290', ...(parse(PAYMENT_OBJECT_RICHER) as object) };
+    const status = {
+      id: 'wamid.P1',
+      recipient_id: '919876543210',
+      type: 'payment',
+      status: 'captured',
+      timestamp: '1722445290',
+      ...(parse(PAYMENT_OBJECT_RICHER) as object),
+    };
     const item = only(extractItems(withStatus(status)));
     expect(item).toMatchObject({
       kind: 'payment_status',
-      payment: { status: 'captured', payment: { reference_id: 'ORDER_12345', amount: { value: 10000, offset: 100 }, currency: 'INR', transaction: { id: 'txn_xxx', type: 'upi', status: 'success' } } },
+      payment: {
+        status: 'captured',
+        payment: {
+          reference_id: 'ORDER_12345',
+          amount: { value: 10000, offset: 100 },
+          currency: 'INR',
+          transaction: { id: 'txn_xxx', type: 'upi', status: 'success' },
+        },
+      },
       dedupeKey: 'pay:ORDER_12345:captured:txn_xxx',
     });
   });
@@ -156,7 +196,14 @@ describe('extractItems on the reference payloads', () => {
           name: 'flow',
           body: 'Sent',
           flowToken: 'AQAAAAACS5FpgQ_cAAAAAD0QI3s.',
-          responseJson: { comment_text: 'Comment Text', delivery_rating: '4', flow_token: 'AQAAAAACS5FpgQ_cAAAAAD0QI3s.', purchase_rating: '2', recommend_radio: '0', cs_rating: '0' },
+          responseJson: {
+            comment_text: 'Comment Text',
+            delivery_rating: '4',
+            flow_token: 'AQAAAAACS5FpgQ_cAAAAAD0QI3s.',
+            purchase_rating: '2',
+            recommend_radio: '0',
+            cs_rating: '0',
+          },
         },
       },
       dedupeKey: 'msg:wamid.wegrchytvwcggt==',
@@ -168,16 +215,56 @@ describe('extractItems on other inbound types', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     [
       'a product enquiry (text with referred_product)',
-      { type: 'text', text: { body: 'Is this in stock?' }, context: { from: '15550783881', id: 'wamid.PRODUCT', referred_product: { catalog_id: '194836987003835', product_retailer_id: 'di9ozbzfi4' } } },
-      { type: 'text', text: 'Is this in stock?', context: { from: '15550783881', id: 'wamid.PRODUCT', referredProduct: { catalogId: '194836987003835', productRetailerId: 'di9ozbzfi4' } } },
+      {
+        type: 'text',
+        text: { body: 'Is this in stock?' },
+        context: { from: '15550783881', id: 'wamid.PRODUCT', referred_product: { catalog_id: '194836987003835', product_retailer_id: 'di9ozbzfi4' } },
+      },
+      {
+        type: 'text',
+        text: 'Is this in stock?',
+        context: { from: '15550783881', id: 'wamid.PRODUCT', referredProduct: { catalogId: '194836987003835', productRetailerId: 'di9ozbzfi4' } },
+      },
     ],
-    ['a button_reply', { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'pay', title: 'Pay now' } } }, { type: 'button_reply', reply: { id: 'pay', title: 'Pay now' } }],
-    ['a list_reply', { type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'r1', title: 'Row', description: 'Desc' } } }, { type: 'list_reply', reply: { id: 'r1', title: 'Row', description: 'Desc' } }],
-    ['a template button tap', { type: 'button', button: { text: 'Stop', payload: 'opt-out' } }, { type: 'button', button: { text: 'Stop', payload: 'opt-out' } }],
-    ['an unsupported message', { type: 'unsupported', errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }] }, { type: 'unsupported', errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', details: 'Message type is currently not supported.' }] }],
+    [
+      'a button_reply',
+      { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'pay', title: 'Pay now' } } },
+      { type: 'button_reply', reply: { id: 'pay', title: 'Pay now' } },
+    ],
+    [
+      'a list_reply',
+      { type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'r1', title: 'Row', description: 'Desc' } } },
+      { type: 'list_reply', reply: { id: 'r1', title: 'Row', description: 'Desc' } },
+    ],
+    [
+      'a template button tap',
+      { type: 'button', button: { text: 'Stop', payload: 'opt-out' } },
+      { type: 'button', button: { text: 'Stop', payload: 'opt-out' } },
+    ],
+    [
+      'an unsupported message',
+      {
+        type: 'unsupported',
+        errors: [
+          { code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } },
+        ],
+      },
+      {
+        type: 'unsupported',
+        errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', details: 'Message type is currently not supported.' }],
+      },
+    ],
     ['an image (kept as other)', { type: 'image', image: { id: '1', mime_type: 'image/jpeg' } }, { type: 'other', originalType: 'image' }],
-    ['an nfm_reply with broken JSON', { type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', response_json: '{not json' } } }, { type: 'nfm_reply', nfm: { name: 'flow', responseJson: null } }],
-    ['an unknown interactive type', { type: 'interactive', interactive: { type: 'call_permission_reply' } }, { type: 'other', originalType: 'interactive:call_permission_reply' }],
+    [
+      'an nfm_reply with broken JSON',
+      { type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', response_json: '{not json' } } },
+      { type: 'nfm_reply', nfm: { name: 'flow', responseJson: null } },
+    ],
+    [
+      'an unknown interactive type',
+      { type: 'interactive', interactive: { type: 'call_permission_reply' } },
+      { type: 'other', originalType: 'interactive:call_permission_reply' },
+    ],
   ])('reads %s', (_n, message, expected) => {
     const item = only(extractItems(inbound(message)));
     expect(item.kind).toBe('message');
@@ -192,13 +279,28 @@ describe('extractItems on other inbound types', () => {
   it('reads value.errors[] as error items', () => {
     const error = { code: 131000, title: 'Something went wrong', message: 'Something went wrong', error_data: { details: 'x' }, href: 'h' };
     const item = only(extractItems(messagesBody({ errors: [error] })));
-    expect(item).toMatchObject({ kind: 'error', phoneNumberId: '106540352242922', error: { code: 131000, title: 'Something went wrong', details: 'x', href: 'h' }, raw: error });
+    expect(item).toMatchObject({
+      kind: 'error',
+      phoneNumberId: '106540352242922',
+      error: { code: 131000, title: 'Something went wrong', details: 'x', href: 'h' },
+      raw: error,
+    });
     expect(item.dedupeKey).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('reads payment_configuration_update', () => {
-    const value = { configuration_name: 'prod-razor-pay-config-05', provider_name: 'razorpay', provider_mid: 'acc_1', status: 'Active', created_timestamp: 1722445231, updated_timestamp: 1722445290 };
-    const body = { object: 'whatsapp_business_account', entry: [{ id: 'WABA1', time: 1722445290, changes: [{ field: 'payment_configuration_update', value }] }] };
+    const value = {
+      configuration_name: 'prod-razor-pay-config-05',
+      provider_name: 'razorpay',
+      provider_mid: 'acc_1',
+      status: 'Active',
+      created_timestamp: 1722445231,
+      updated_timestamp: 1722445290,
+    };
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'WABA1', time: 1722445290, changes: [{ field: 'payment_configuration_update', value }] }],
+    };
     const item = only(extractItems(body));
     expect(item).toMatchObject({ kind: 'payment_configuration_update', entryId: 'WABA1', entryTime: 1722445290, update: value });
     expect(item.dedupeKey).toMatch(/^[0-9a-f]{64}$/);
@@ -207,14 +309,30 @@ describe('extractItems on other inbound types', () => {
   it('keeps unknown fields and bad envelopes whole, as other', () => {
     const value = { event: 'APPROVED', message_template_id: 1 };
     const body = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'message_template_status_update', value }] }] };
-    expect(only(extractItems(body))).toMatchObject({ kind: 'other', field: 'message_template_status_update', reason: 'field:message_template_status_update', value });
+    expect(only(extractItems(body))).toMatchObject({
+      kind: 'other',
+      field: 'message_template_status_update',
+      reason: 'field:message_template_status_update',
+      value,
+    });
     expect(only(extractItems({ hello: 'world' }))).toMatchObject({ kind: 'other', reason: 'invalid_envelope', value: { hello: 'world' } });
     expect(only(extractItems(null))).toMatchObject({ kind: 'other', reason: 'invalid_envelope' });
     expect(only(extractItems(messagesBody({})))).toMatchObject({ kind: 'other', reason: 'empty_messages_value' });
   });
 
   it('gives the same keys to a redelivered body and different keys to different other items', () => {
-    const body = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'flows', value: { a: 1 } }, { field: 'flows', value: { a: 2 } }] }] };
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'W',
+          changes: [
+            { field: 'flows', value: { a: 1 } },
+            { field: 'flows', value: { a: 2 } },
+          ],
+        },
+      ],
+    };
     const first = extractItems(body).map((i) => i.dedupeKey);
     expect(extractItems(JSON.parse(JSON.stringify(body))).map((i) => i.dedupeKey)).toEqual(first);
     expect(new Set(first).size).toBe(2);
@@ -227,7 +345,13 @@ describe('extractItems on batches', () => {
     const order = (parse(ORDER_MESSAGE) as { entry: { changes: unknown[] }[] }).entry[0]?.changes[0];
     const delivered = (parse(STATUS_DELIVERED) as { entry: { changes: unknown[] }[] }).entry[0]?.changes[0];
     const nfm = (parse(NFM_REPLY) as { entry: { changes: unknown[] }[] }).entry[0]?.changes[0];
-    const body = { object: 'whatsapp_business_account', entry: [{ id: 'E1', changes: [text, delivered] }, { id: 'E2', changes: [order, nfm] }] };
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        { id: 'E1', changes: [text, delivered] },
+        { id: 'E2', changes: [order, nfm] },
+      ],
+    };
     const items = extractItems(body);
     expect(items.map((i) => [i.entryId, i.kind, i.kind === 'message' ? i.message.type : i.kind === 'status' ? i.status.status : ''])).toEqual([
       ['E1', 'message', 'text'],
@@ -238,7 +362,12 @@ describe('extractItems on batches', () => {
   });
 
   it('reads a 1,000-status body (Meta batches up to 1,000 updates)', () => {
-    const statuses = Array.from({ length: 1000 }, (_, i) => ({ id: `wamid.S${i}`, status: i % 2 ? 'delivered' : 'read', timestamp: String(1698266945 + i), recipient_id: '972987654321' }));
+    const statuses = Array.from({ length: 1000 }, (_, i) => ({
+      id: `wamid.S${i}`,
+      status: i % 2 ? 'delivered' : 'read',
+      timestamp: String(1698266945 + i),
+      recipient_id: '972987654321',
+    }));
     const items = extractItems(messagesBody({ statuses }));
     expect(items).toHaveLength(1000);
     expect(items.every((i) => i.kind === 'status' && i.phoneNumberId === '106540352242922')).toBe(true);
@@ -250,7 +379,10 @@ describe('extractItems on batches', () => {
     const value = {
       contacts: [{ wa_id: '1' }, { wa_id: '2', profile: { name: 'Two' } }],
       messages: [{ from: '2', id: 'wamid.M2', timestamp: '1', type: 'text', text: { body: 'hi' } }],
-      statuses: [{ id: 'wamid.O', status: 'sent', timestamp: '1', recipient_id: '1' }, { id: 'x', type: 'payment', status: 'pending', payment: { reference_id: 'R1' } }],
+      statuses: [
+        { id: 'wamid.O', status: 'sent', timestamp: '1', recipient_id: '1' },
+        { id: 'x', type: 'payment', status: 'pending', payment: { reference_id: 'R1' } },
+      ],
       errors: [{ code: 131000, title: 't' }],
     };
     const items = extractItems(messagesBody(value));

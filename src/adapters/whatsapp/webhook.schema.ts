@@ -10,7 +10,13 @@ export type { InboundMessage, InboundOrderItem, MessageContext, WebhookError } f
 export { parseInboundMessage } from './webhook.messages.ts';
 
 const str = z.string();
-const intLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const intLike = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 
 export const webhookChange = z.looseObject({ field: str, value: z.unknown() });
 export const webhookEntry = z.looseObject({ id: str.optional(), time: z.number().optional(), changes: z.array(webhookChange) });
@@ -34,7 +40,9 @@ const statusSchema = z.looseObject({
   recipient_type: str.optional(),
   biz_opaque_callback_data: str.optional(),
   errors: z.array(z.unknown()).optional(),
-  conversation: z.looseObject({ id: str.optional(), expiration_timestamp: intLike.optional(), origin: z.looseObject({ type: str.optional() }).optional() }).optional(),
+  conversation: z
+    .looseObject({ id: str.optional(), expiration_timestamp: intLike.optional(), origin: z.looseObject({ type: str.optional() }).optional() })
+    .optional(),
   pricing: z.looseObject({ pricing_model: str.optional(), type: str.optional(), category: str.optional(), billable: z.boolean().optional() }).optional(),
 });
 
@@ -156,7 +164,11 @@ function messageItems(base: Omit<Base, 'dedupeKey'>, value: unknown, out: Webhoo
   for (const raw of v.data.statuses ?? []) {
     if ((raw as { type?: unknown } | null)?.type === 'payment') {
       const p = paymentStatusSchema.safeParse(raw);
-      out.push(keyed(p.success ? { ...routed, kind: 'payment_status', payment: p.data, raw } : { ...base, kind: 'other', reason: 'unreadable_payment_status', value: raw }));
+      out.push(
+        keyed(
+          p.success ? { ...routed, kind: 'payment_status', payment: p.data, raw } : { ...base, kind: 'other', reason: 'unreadable_payment_status', value: raw },
+        ),
+      );
       continue;
     }
     const s = statusSchema.safeParse(raw);
@@ -198,7 +210,13 @@ export function extractItems(body: unknown): WebhookItem[] {
         messageItems(base, change.value, out);
       } else if (change.field === 'payment_configuration_update') {
         const u = paymentConfigurationSchema.safeParse(change.value);
-        out.push(keyed(u.success ? { ...base, kind: 'payment_configuration_update', update: u.data, raw: change.value } : { ...base, kind: 'other', reason: 'unreadable_payment_configuration_update', value: change.value }));
+        out.push(
+          keyed(
+            u.success
+              ? { ...base, kind: 'payment_configuration_update', update: u.data, raw: change.value }
+              : { ...base, kind: 'other', reason: 'unreadable_payment_configuration_update', value: change.value },
+          ),
+        );
       } else {
         // Other fields (flows, account_update, message_template_status_update, ...) are kept whole.
         out.push(keyed({ ...base, kind: 'other', reason: `field:${change.field}`, value: change.value }));

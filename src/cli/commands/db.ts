@@ -16,7 +16,9 @@ export async function runDb(cfg: Config, argv: string[]): Promise<number> {
   try {
     const counts = await copyDatabase(source, target, { onTable: (t, n) => process.stderr.write(`  ${t}: ${n} rows\n`) });
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    process.stdout.write(`copied ${total} rows from ${path.resolve(cfg.CHATCART_DATA_DIR)} to ${redactUrl(to)}\nstart chatcart with DATABASE_URL set to that URL to use it\n`);
+    process.stdout.write(
+      `copied ${total} rows from ${path.resolve(cfg.CHATCART_DATA_DIR)} to ${redactUrl(to)}\nstart chatcart with DATABASE_URL set to that URL to use it\n`,
+    );
   } finally {
     await target.close();
     await source.close();

@@ -16,7 +16,14 @@ function isoDate(v: string, name: string): Date {
 }
 
 export async function runEvents(cfg: Config, argv: string[]): Promise<number> {
-  const { values, positionals } = flags(argv, { merchant: { type: 'string' }, endpoint: { type: 'string' }, event: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = flags(argv, {
+    merchant: { type: 'string' },
+    endpoint: { type: 'string' },
+    event: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   if (positionals[0] !== 'replay') throw new UsageError(USAGE);
   const merchantId = required(values.merchant, 'merchant');
   const endpointId = required(values.endpoint, 'endpoint');
@@ -29,7 +36,9 @@ export async function runEvents(cfg: Config, argv: string[]): Promise<number> {
     if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
     const r = await ctx.db.transaction((tx) => replayEvents(ctx, tx, cliActor, merchantId, endpointId, input));
     if (!r.ok) throw new UsageError(r.error.message);
-    process.stdout.write(values.json ? `${JSON.stringify(r.value)}\n` : `Queued ${r.value.replayed} event(s) for ${endpointId}; running workers deliver them.\n`);
+    process.stdout.write(
+      values.json ? `${JSON.stringify(r.value)}\n` : `Queued ${r.value.replayed} event(s) for ${endpointId}; running workers deliver them.\n`,
+    );
   } finally {
     await ctx.close();
   }

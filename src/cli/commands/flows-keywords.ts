@@ -8,10 +8,16 @@ import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 
-const USAGE = 'usage: chatcart flows keywords set KEYWORD --flow NAME [--flow-id ID] --merchant ID [--json] | chatcart flows keywords list --merchant ID [--json] | chatcart flows keywords delete KEYWORD --merchant ID';
+const USAGE =
+  'usage: chatcart flows keywords set KEYWORD --flow NAME [--flow-id ID] --merchant ID [--json] | chatcart flows keywords list --merchant ID [--json] | chatcart flows keywords delete KEYWORD --merchant ID';
 
 export async function runFlowKeywords(cfg: Config, argv: string[]): Promise<number> {
-  const { values, positionals } = flags(argv, { merchant: { type: 'string' }, flow: { type: 'string' }, 'flow-id': { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = flags(argv, {
+    merchant: { type: 'string' },
+    flow: { type: 'string' },
+    'flow-id': { type: 'string' },
+    json: { type: 'boolean' },
+  });
   const [sub, keyword, ...extra] = positionals;
   if ((sub !== 'set' && sub !== 'list' && sub !== 'delete') || extra.length > 0) throw new UsageError(USAGE);
   if (sub !== 'list' && !keyword) throw new UsageError(`the keyword is required: ${USAGE}`);
@@ -22,7 +28,10 @@ export async function runFlowKeywords(cfg: Config, argv: string[]): Promise<numb
     const out = (json: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
     if (sub === 'list') {
       const rows = (await listFlowKeywords(ctx.db, merchantId, MAX_KEYWORDS)).map(presentFlowKeyword);
-      out({ object: 'list', data: rows }, rows.length ? rows.map((r) => `${r.keyword}\t${r.flow}${r.flow_id ? `\t${r.flow_id}` : ''}`).join('\n') : 'No flow keywords.');
+      out(
+        { object: 'list', data: rows },
+        rows.length ? rows.map((r) => `${r.keyword}\t${r.flow}${r.flow_id ? `\t${r.flow_id}` : ''}`).join('\n') : 'No flow keywords.',
+      );
     } else if (sub === 'set') {
       const flow = required(values.flow, 'flow');
       const r = await ctx.db.transaction((tx) => setFlowKeyword(ctx, tx, merchantId, { keyword: keyword!, flow, flow_id: values['flow-id'] }));

@@ -24,7 +24,8 @@ export async function runFlows(cfg: Config, argv: string[]): Promise<number> {
     if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
     let row = await getFlowKey(ctx.db, merchantId);
     if (sub === 'keygen') {
-      if (row && !values.rotate) throw new UsageError(`merchant ${merchantId} already has a Flows key pair; pass --rotate to replace it (then register the new public key with Meta)`);
+      if (row && !values.rotate)
+        throw new UsageError(`merchant ${merchantId} already has a Flows key pair; pass --rotate to replace it (then register the new public key with Meta)`);
       const pair = await generateFlowKeyPair();
       const r = await ctx.db.transaction((tx) => storeFlowKeys(ctx, tx, merchantId, pair, { rotate: !!values.rotate }));
       if (!r.ok) throw new UsageError(r.error.message);
@@ -32,11 +33,16 @@ export async function runFlows(cfg: Config, argv: string[]): Promise<number> {
     }
     if (!row) throw new UsageError(`merchant ${merchantId} has no Flows key pair; run chatcart flows keygen --merchant ${merchantId}`);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ merchant_id: merchantId, public_key: row.public_key_pem, created_at: row.created_at.toISOString(), endpoint_url: flowEndpointUrl(ctx, merchantId) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ merchant_id: merchantId, public_key: row.public_key_pem, created_at: row.created_at.toISOString(), endpoint_url: flowEndpointUrl(ctx, merchantId) })}\n`,
+      );
     } else {
       // The PEM alone on stdout (pipe it to a file or to curl); the next step on stderr.
       process.stdout.write(row.public_key_pem.endsWith('\n') ? row.public_key_pem : `${row.public_key_pem}\n`);
-      if (sub === 'keygen') process.stderr.write(`Register it with Meta: POST /{phone_number_id}/whatsapp_business_encryption business_public_key=<this PEM>; endpoint URL ${flowEndpointUrl(ctx, merchantId)}\n`);
+      if (sub === 'keygen')
+        process.stderr.write(
+          `Register it with Meta: POST /{phone_number_id}/whatsapp_business_encryption business_public_key=<this PEM>; endpoint URL ${flowEndpointUrl(ctx, merchantId)}\n`,
+        );
     }
   } finally {
     await ctx.close();

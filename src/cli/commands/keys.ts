@@ -7,10 +7,18 @@ import { openCliContext } from '../context.ts';
 import { reencryptSecrets } from '../../modules/merchants/merchants.secrets-reencrypt.ts';
 
 export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
-  const { values, positionals } = flags(argv, { merchant: { type: 'string' }, key: { type: 'string' }, grace: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } });
+  const { values, positionals } = flags(argv, {
+    merchant: { type: 'string' },
+    key: { type: 'string' },
+    grace: { type: 'string' },
+    name: { type: 'string' },
+    json: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  });
   const sub = positionals[0];
   if (sub === 'reencrypt') return runReencrypt(cfg, values['dry-run'] === true, values.json === true);
-  if (!['create', 'list', 'rotate', 'revoke'].includes(sub ?? '')) throw new UsageError('usage: chatcart keys create|list|rotate|revoke --merchant ID [--key KEY_ID] [--grace SECONDS] | chatcart keys reencrypt [--dry-run]');
+  if (!['create', 'list', 'rotate', 'revoke'].includes(sub ?? ''))
+    throw new UsageError('usage: chatcart keys create|list|rotate|revoke --merchant ID [--key KEY_ID] [--grace SECONDS] | chatcart keys reencrypt [--dry-run]');
   const merchantId = required(values.merchant, 'merchant');
   const grace = values.grace === undefined ? 0 : Number(values.grace);
   if (!Number.isInteger(grace) || grace < 0) throw new UsageError('--grace must be a whole number of seconds');
@@ -29,7 +37,10 @@ export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
       if (sub === 'rotate') {
         const r = await ctx.db.transaction((tx) => rotateApiKey(ctx, tx, merchantId, keyId, grace));
         if (!r.ok) throw new UsageError(r.error.message);
-        print({ ...presentApiKey(r.value.row, r.value.key), replaced: presentApiKey(r.value.old) }, `Rotated ${keyId}. New API key ${r.value.row.id} (shown only once): ${r.value.key}`);
+        print(
+          { ...presentApiKey(r.value.row, r.value.key), replaced: presentApiKey(r.value.old) },
+          `Rotated ${keyId}. New API key ${r.value.row.id} (shown only once): ${r.value.key}`,
+        );
       } else {
         const r = await ctx.db.transaction((tx) => revokeApiKey(ctx, tx, merchantId, keyId));
         if (!r.ok) throw new UsageError(r.error.message);
@@ -49,7 +60,14 @@ async function runReencrypt(cfg: Config, dryRun: boolean, json: boolean): Promis
     const r = await reencryptSecrets(ctx, { dryRun });
     if (!r.ok) throw new UsageError(r.error.message);
     const human = r.value.columns
-      .map((c) => `${`${c.table}.${c.column}`.padEnd(34)} ${String(c.reencrypted).padStart(6)} re-sealed   before: ${Object.entries(c.by_key_before).map(([k, n]) => `${k}=${n}`).join(' ') || 'none'}`)
+      .map(
+        (c) =>
+          `${`${c.table}.${c.column}`.padEnd(34)} ${String(c.reencrypted).padStart(6)} re-sealed   before: ${
+            Object.entries(c.by_key_before)
+              .map(([k, n]) => `${k}=${n}`)
+              .join(' ') || 'none'
+          }`,
+      )
       .concat(`${dryRun ? 'Dry run: nothing changed' : `Re-sealed ${r.value.total} value(s)`}; current key id ${r.value.key_id}`)
       .join('\n');
     process.stdout.write(json ? `${JSON.stringify(r.value)}\n` : `${human}\n`);

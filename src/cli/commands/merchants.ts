@@ -16,9 +16,7 @@ export async function runMerchants(cfg: Config, argv: string[]): Promise<number>
       const { merchant, apiKey } = await ctx.db.transaction((tx) => createMerchant(ctx, tx, name));
       const out = { id: merchant.id, name: merchant.name, api_key: apiKey, mode: ctx.mode, created_at: merchant.created_at.toISOString() };
       process.stdout.write(
-        values.json
-          ? `${JSON.stringify(out)}\n`
-          : `Created merchant ${out.id} (${out.name}).\nAPI key (shown only once, store it now): ${apiKey}\n`,
+        values.json ? `${JSON.stringify(out)}\n` : `Created merchant ${out.id} (${out.name}).\nAPI key (shown only once, store it now): ${apiKey}\n`,
       );
     } else {
       const rows = await listMerchants(ctx.db);

@@ -44,12 +44,9 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
   if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
   const unit = values['amount-unit'] as AmountUnit | undefined;
   if (unit !== undefined && !AMOUNT_UNITS.includes(unit)) throw new UsageError(`--amount-unit must be minor or major`);
-  let mapping;
-  if (values.map !== undefined) {
-    const m = parseMappingSpec(values.map);
-    if (!m.ok) throw new UsageError(`--map: ${m.message}`);
-    mapping = m.mapping;
-  }
+  const parsedMap = values.map === undefined ? undefined : parseMappingSpec(values.map);
+  if (parsedMap && !parsedMap.ok) throw new UsageError(`--map: ${parsedMap.message}`);
+  const mapping = parsedMap?.ok ? parsedMap.mapping : undefined;
   if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('give both --from and --to, or neither');
   const period = values.from && values.to ? { from: isoDate(values.from, 'from'), to: isoDate(values.to, 'to') } : undefined;
   const days = values['settlement-days'];
@@ -63,19 +60,42 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
   const ctx = await openCliContext(cfg);
   try {
     if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
-    const r = await importReport(ctx, merchantId, { format, provider: values.provider, amountUnit: unit, mapping, period, fileName: path.basename(file), applyFees: values['apply-fees'] === true, apply: values.apply === true, settlementDays: days === undefined ? undefined : Number(days), csv });
+    const r = await importReport(ctx, merchantId, {
+      format,
+      provider: values.provider,
+      amountUnit: unit,
+      mapping,
+      period,
+      fileName: path.basename(file),
+      applyFees: values['apply-fees'] === true,
+      apply: values.apply === true,
+      settlementDays: days === undefined ? undefined : Number(days),
+      csv,
+    });
     if (!r.ok) {
       process.stderr.write(`chatcart: ${file}: ${r.error.message}\n`);
       return 1;
     }
     const { run, created } = r.value;
     if (values.json) {
-      const out = { id: run.id, version: run.version, created, status: run.status, format: run.format, provider: run.provider, row_count: run.row_count, period: { from: run.period_start && new Date(run.period_start).toISOString(), to: run.period_end && new Date(run.period_end).toISOString() }, totals: run.totals };
+      const out = {
+        id: run.id,
+        version: run.version,
+        created,
+        status: run.status,
+        format: run.format,
+        provider: run.provider,
+        row_count: run.row_count,
+        period: { from: run.period_start && new Date(run.period_start).toISOString(), to: run.period_end && new Date(run.period_end).toISOString() },
+        totals: run.totals,
+      };
       process.stdout.write(`${JSON.stringify(out)}\n`);
     } else {
       const rows = CATEGORIES.map((c) => {
         const t = run.totals[c] ?? { count: 0, amounts: {} };
-        const amounts = Object.entries(t.amounts).map(([cur, n]) => `${formatMinor(n, cur)} ${cur}`).join(', ');
+        const amounts = Object.entries(t.amounts)
+          .map(([cur, n]) => `${formatMinor(n, cur)} ${cur}`)
+          .join(', ');
         return [c, String(t.count), amounts || '-'];
       });
       const w = [0, 1, 2].map((i) => Math.max(...[['category', 'count', 'amount'], ...rows].map((r) => r[i]!.length)));

@@ -19,7 +19,10 @@ export async function runWhatsApp(cfg: Config, argv: string[]): Promise<number> 
     json: { type: 'boolean' },
   });
   const sub = positionals[0];
-  if (sub !== 'show' && sub !== 'set') throw new UsageError('usage: chatcart whatsapp show|set --merchant ID [--phone-number-id N] [--access-token T] [--waba-id N] [--catalog-id N] [--throughput N]');
+  if (sub !== 'show' && sub !== 'set')
+    throw new UsageError(
+      'usage: chatcart whatsapp show|set --merchant ID [--phone-number-id N] [--access-token T] [--waba-id N] [--catalog-id N] [--throughput N]',
+    );
   const merchantId = required(values.merchant, 'merchant');
   const input: WhatsAppSettingsInput = {};
   if (values['phone-number-id']) input.phone_number_id = values['phone-number-id'];
@@ -44,9 +47,28 @@ export async function runWhatsApp(cfg: Config, argv: string[]): Promise<number> 
     }
     const n = await getNumberByMerchant(ctx.db, merchantId);
     const out = n
-      ? { phone_number_id: n.phone_number_id, display_phone_number: n.display_phone_number, waba_id: n.waba_id, catalog_id: n.catalog_id, access_token_set: !!n.access_token, token_status: n.token_status, sandbox: n.sandbox, throughput_per_second: n.throughput_per_second }
+      ? {
+          phone_number_id: n.phone_number_id,
+          display_phone_number: n.display_phone_number,
+          waba_id: n.waba_id,
+          catalog_id: n.catalog_id,
+          access_token_set: !!n.access_token,
+          token_status: n.token_status,
+          sandbox: n.sandbox,
+          throughput_per_second: n.throughput_per_second,
+        }
       : null;
-    process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${out ? Object.entries(out).map(([k, v]) => `${k}: ${v}`).join('\n') : 'no WhatsApp number set'}\n`);
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(out)}\n`
+        : `${
+            out
+              ? Object.entries(out)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join('\n')
+              : 'no WhatsApp number set'
+          }\n`,
+    );
   } finally {
     await ctx.close();
   }

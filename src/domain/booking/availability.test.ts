@@ -16,22 +16,55 @@ describe('slots of a day', () => {
   });
 
   it('steps by slot_minutes and keeps only slots that end by closing time', () => {
-    const s = slotsOfDay(rules({ duration_minutes: 45, slot_minutes: 30, weekly_hours: { mon: [['09:00', '10:30'], ['14:00', '15:00']] } }), 'UTC', '2026-03-30');
+    const s = slotsOfDay(
+      rules({
+        duration_minutes: 45,
+        slot_minutes: 30,
+        weekly_hours: {
+          mon: [
+            ['09:00', '10:30'],
+            ['14:00', '15:00'],
+          ],
+        },
+      }),
+      'UTC',
+      '2026-03-30',
+    );
     expect(s.map((x) => x.time)).toEqual(['09:00', '09:30', '14:00']);
   });
 
   it('Europe/London spring forward (2026-03-29): the skipped hour is not offered, the offset moves', () => {
-    const r = rules({ weekly_hours: { sun: [['00:00', '04:00'], ['09:00', '11:00']] } });
+    const r = rules({
+      weekly_hours: {
+        sun: [
+          ['00:00', '04:00'],
+          ['09:00', '11:00'],
+        ],
+      },
+    });
     const s = slotsOfDay(r, 'Europe/London', '2026-03-29');
     // 01:00 local does not exist that day (clocks go 01:00 GMT → 02:00 BST).
     expect(s.map((x) => x.time)).toEqual(['00:00', '02:00', '03:00', '09:00', '10:00']);
-    expect(iso(s)).toEqual(['2026-03-29T00:00:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T02:00:00.000Z', '2026-03-29T08:00:00.000Z', '2026-03-29T09:00:00.000Z']);
+    expect(iso(s)).toEqual([
+      '2026-03-29T00:00:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-29T02:00:00.000Z',
+      '2026-03-29T08:00:00.000Z',
+      '2026-03-29T09:00:00.000Z',
+    ]);
     // The week before, 09:00 was 09:00Z (GMT).
     expect(iso(slotsOfDay(r, 'Europe/London', '2026-03-22')).slice(-2)).toEqual(['2026-03-22T09:00:00.000Z', '2026-03-22T10:00:00.000Z']);
   });
 
   it('America/New_York fall back (2026-11-01): the repeated hour is offered once, slots last real time', () => {
-    const r = rules({ weekly_hours: { sun: [['00:00', '03:00'], ['09:00', '10:00']] } });
+    const r = rules({
+      weekly_hours: {
+        sun: [
+          ['00:00', '03:00'],
+          ['09:00', '10:00'],
+        ],
+      },
+    });
     const s = slotsOfDay(r, 'America/New_York', '2026-11-01');
     expect(s.map((x) => x.time)).toEqual(['00:00', '01:00', '02:00', '09:00']);
     // 00:00 EDT = 04:00Z; 01:00 resolves once; 02:00 EST = 07:00Z and ends at 03:00 EST = 08:00Z; 09:00 EST = 14:00Z.
@@ -83,11 +116,33 @@ describe('checks', () => {
   });
 
   it('validates weekly hours', () => {
-    expect(checkWeeklyHours({ mon: [['14:00', '18:00'], ['09:00', '13:00']] })).toEqual({ ok: true, value: { mon: [['09:00', '13:00'], ['14:00', '18:00']] } });
+    expect(
+      checkWeeklyHours({
+        mon: [
+          ['14:00', '18:00'],
+          ['09:00', '13:00'],
+        ],
+      }),
+    ).toEqual({
+      ok: true,
+      value: {
+        mon: [
+          ['09:00', '13:00'],
+          ['14:00', '18:00'],
+        ],
+      },
+    });
     expect(checkWeeklyHours({ funday: [] })).toMatchObject({ ok: false, message: expect.stringContaining('funday') });
     expect(checkWeeklyHours({ mon: [['9:00', '13:00']] })).toMatchObject({ ok: false });
     expect(checkWeeklyHours({ mon: [['13:00', '09:00']] })).toMatchObject({ ok: false, message: expect.stringContaining('not before') });
-    expect(checkWeeklyHours({ mon: [['09:00', '13:00'], ['12:00', '14:00']] })).toMatchObject({ ok: false, message: expect.stringContaining('overlap') });
+    expect(
+      checkWeeklyHours({
+        mon: [
+          ['09:00', '13:00'],
+          ['12:00', '14:00'],
+        ],
+      }),
+    ).toMatchObject({ ok: false, message: expect.stringContaining('overlap') });
     expect(checkWeeklyHours({ mon: [['25:00', '26:00']] })).toMatchObject({ ok: false });
   });
 

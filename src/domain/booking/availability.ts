@@ -74,7 +74,8 @@ export function checkWeeklyHours(h: Record<string, unknown>): { ok: true; value:
     }
     pairs.sort((x, y) => minutesOf(x[0]) - minutesOf(y[0]));
     for (let i = 1; i < pairs.length; i++) {
-      if (minutesOf(pairs[i]![0]) < minutesOf(pairs[i - 1]![1])) return { ok: false, message: `weekly_hours.${day}: ${pairs[i - 1]!.join('–')} and ${pairs[i]!.join('–')} overlap` };
+      if (minutesOf(pairs[i]![0]) < minutesOf(pairs[i - 1]![1]))
+        return { ok: false, message: `weekly_hours.${day}: ${pairs[i - 1]!.join('–')} and ${pairs[i]!.join('–')} overlap` };
     }
     if (pairs.length) out[day as Weekday] = pairs;
   }

@@ -70,7 +70,11 @@ export function transitionBooking(from: BookingStatus, event: BookingEvent): Res
   }
   if (BOOKING_EVENT_REFUSED[event]?.includes(from)) {
     return err(
-      domainError('invalid_transition', `a booking that is ${from} cannot be cancelled: its slot is already free`, { from, to: target.to, allowed: BOOKING_TRANSITIONS[from] }),
+      domainError('invalid_transition', `a booking that is ${from} cannot be cancelled: its slot is already free`, {
+        from,
+        to: target.to,
+        allowed: BOOKING_TRANSITIONS[from],
+      }),
     );
   }
   return ok({ kind: 'unchanged', status: from });

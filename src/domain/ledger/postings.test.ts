@@ -1,7 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { accountType, isAccount } from './chart.ts';
-import { captureApplied, captureUnapplied, checkBalanced, disputeReinstated, disputeWithdrawn, payout, providerFee, refundSucceeded, reviewAccepted, taxPart, type LedgerEntry } from './postings.ts';
+import {
+  captureApplied,
+  captureUnapplied,
+  checkBalanced,
+  disputeReinstated,
+  disputeWithdrawn,
+  payout,
+  providerFee,
+  refundSucceeded,
+  reviewAccepted,
+  taxPart,
+  type LedgerEntry,
+} from './postings.ts';
 
 const at = new Date('2026-03-01T10:00:00Z');
 const sum = (e: LedgerEntry) => e.lines.reduce((s, l) => s + l.amount, 0);
@@ -58,7 +70,9 @@ describe('posting builders', () => {
     ]);
     const w = disputeWithdrawn({ ...base, providerDisputeId: 'disp_1', amount: 300 });
     const r = disputeReinstated({ ...base, providerDisputeId: 'disp_1', amount: 300 });
-    expect(w.lines.map((l) => ({ ...l, amount: -l.amount })).sort((a, b) => a.account.localeCompare(b.account))).toEqual([...r.lines].sort((a, b) => a.account.localeCompare(b.account)));
+    expect(w.lines.map((l) => ({ ...l, amount: -l.amount })).sort((a, b) => a.account.localeCompare(b.account))).toEqual(
+      [...r.lines].sort((a, b) => a.account.localeCompare(b.account)),
+    );
     expect(w.externalKey).not.toBe(r.externalKey);
     const p = payout({ provider: 'razorpay', settlementId: 'setl_1', amount: 97100, currency: 'INR', eventAt: at, reference: 'UTR1' });
     expect(p.externalKey).toBe('payout:razorpay:setl_1');
@@ -89,13 +103,60 @@ describe('posting builders', () => {
 describe('checkBalanced', () => {
   const e = { currency: 'INR', externalKey: 'k' };
   it('refuses unbalanced, one-line, zero, fractional, unknown-account and unknown-currency transactions', () => {
-    expect(checkBalanced({ ...e, lines: [{ account: 'revenue', amount: -5 }, { account: 'bank', amount: 4 }] }).ok).toBe(false);
-    expect(checkBalanced({ ...e, lines: [{ account: 'bank', amount: 0 }, { account: 'revenue', amount: 0 }] }).ok).toBe(false);
+    expect(
+      checkBalanced({
+        ...e,
+        lines: [
+          { account: 'revenue', amount: -5 },
+          { account: 'bank', amount: 4 },
+        ],
+      }).ok,
+    ).toBe(false);
+    expect(
+      checkBalanced({
+        ...e,
+        lines: [
+          { account: 'bank', amount: 0 },
+          { account: 'revenue', amount: 0 },
+        ],
+      }).ok,
+    ).toBe(false);
     expect(checkBalanced({ ...e, lines: [{ account: 'bank', amount: 1 }] }).ok).toBe(false);
-    expect(checkBalanced({ ...e, lines: [{ account: 'bank', amount: 1.5 }, { account: 'revenue', amount: -1.5 }] }).ok).toBe(false);
-    expect(checkBalanced({ ...e, lines: [{ account: 'cash', amount: 1 }, { account: 'revenue', amount: -1 }] }).ok).toBe(false);
-    expect(checkBalanced({ ...e, currency: 'XXZ', lines: [{ account: 'bank', amount: 1 }, { account: 'revenue', amount: -1 }] }).ok).toBe(false);
-    const bad = checkBalanced({ ...e, lines: [{ account: 'bank', amount: 3 }, { account: 'revenue', amount: -2 }] });
+    expect(
+      checkBalanced({
+        ...e,
+        lines: [
+          { account: 'bank', amount: 1.5 },
+          { account: 'revenue', amount: -1.5 },
+        ],
+      }).ok,
+    ).toBe(false);
+    expect(
+      checkBalanced({
+        ...e,
+        lines: [
+          { account: 'cash', amount: 1 },
+          { account: 'revenue', amount: -1 },
+        ],
+      }).ok,
+    ).toBe(false);
+    expect(
+      checkBalanced({
+        ...e,
+        currency: 'XXZ',
+        lines: [
+          { account: 'bank', amount: 1 },
+          { account: 'revenue', amount: -1 },
+        ],
+      }).ok,
+    ).toBe(false);
+    const bad = checkBalanced({
+      ...e,
+      lines: [
+        { account: 'bank', amount: 3 },
+        { account: 'revenue', amount: -2 },
+      ],
+    });
     expect(!bad.ok && bad.error.message).toMatch(/sum to 1/);
   });
 });

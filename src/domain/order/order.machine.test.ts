@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PAYMENT_STATUSES, type PaymentStatus } from '../payment/payment.machine.ts';
-import {
-  ORDER_STATUSES,
-  ORDER_TRANSITIONS,
-  allowedOrderTransitions,
-  canTransitionOrder,
-  toWhatsAppOrderStatus,
-  type OrderStatus,
-} from './order.machine.ts';
+import { ORDER_STATUSES, ORDER_TRANSITIONS, allowedOrderTransitions, canTransitionOrder, toWhatsAppOrderStatus, type OrderStatus } from './order.machine.ts';
 
 // Written out by hand from whatsapp.md §3.4, independently of ORDER_TRANSITIONS.
 const EXPECTED_TABLE: Record<OrderStatus, OrderStatus[]> = {
@@ -31,9 +24,7 @@ function expected(from: OrderStatus, to: OrderStatus, paymentStatus: PaymentStat
 }
 
 const cases = ORDER_STATUSES.flatMap((from) =>
-  ORDER_STATUSES.flatMap((to) =>
-    PAYMENT_STATUSES.flatMap((paymentStatus) => VIAS.map((via) => ({ from, to, paymentStatus, via }))),
-  ),
+  ORDER_STATUSES.flatMap((to) => PAYMENT_STATUSES.flatMap((paymentStatus) => VIAS.map((via) => ({ from, to, paymentStatus, via })))),
 );
 
 describe('order status machine', () => {

@@ -7,14 +7,7 @@ import { domainError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { PaymentStatus } from '../payment/payment.machine.ts';
 
-export const ORDER_STATUSES = [
-  'pending',
-  'processing',
-  'partially_shipped',
-  'shipped',
-  'completed',
-  'canceled',
-] as const;
+export const ORDER_STATUSES = ['pending', 'processing', 'partially_shipped', 'shipped', 'completed', 'canceled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Allowed moves from each status, before the payment guard and the review exit below. */
@@ -31,12 +24,7 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
  * `canceled` is refused while a payment is pending or captured: Meta answers error 2047
  * ("Could not change order status to 'canceled'"). Refund first (→ refunded) or resolve the review.
  */
-export const CANCEL_BLOCKING_PAYMENT_STATUSES: readonly PaymentStatus[] = [
-  'pending',
-  'paid',
-  'partially_refunded',
-  'manual_review',
-];
+export const CANCEL_BLOCKING_PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'paid', 'partially_refunded', 'manual_review'];
 
 /**
  * The ONE exit from a terminal status: accepting a late payment in manual review
@@ -68,11 +56,7 @@ export function allowedOrderTransitions(from: OrderStatus, ctx: OrderTransitionC
  * no-op (200, nothing sent), even for terminal statuses. Otherwise ok('changed') when allowed, else
  * `invalid_transition` with details `{from, to, allowed, payment_status}`.
  */
-export function canTransitionOrder(
-  from: OrderStatus,
-  to: OrderStatus,
-  ctx: OrderTransitionContext,
-): Result<'changed' | 'unchanged'> {
+export function canTransitionOrder(from: OrderStatus, to: OrderStatus, ctx: OrderTransitionContext): Result<'changed' | 'unchanged'> {
   if (from === to) return ok('unchanged');
   const allowed = allowedOrderTransitions(from, ctx);
   if (allowed.includes(to)) return ok('changed');
@@ -87,13 +71,7 @@ export function canTransitionOrder(
     );
   }
   if (from === ORDER_REVIEW_ACCEPT_EXIT.from && to === ORDER_REVIEW_ACCEPT_EXIT.to) {
-    return err(
-      domainError(
-        'invalid_transition',
-        'a canceled order moves to processing only by accepting a late payment (review accept)',
-        details,
-      ),
-    );
+    return err(domainError('invalid_transition', 'a canceled order moves to processing only by accepting a late payment (review accept)', details));
   }
   const why = allowed.length === 0 ? `${from} is terminal` : `allowed: ${allowed.join(', ')}`;
   return err(domainError('invalid_transition', `order status cannot move from ${from} to ${to} (${why})`, details));

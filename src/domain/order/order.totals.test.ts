@@ -19,9 +19,21 @@ describe('computeTotals: valid orders', () => {
     ['explicit zeros', { items: [item(1)], tax: 0, shipping: 0, discount: 0 }, { subtotal: 1, total: 1, units: [1], lineTotals: [1] }],
     ['discount leaves 1 minor unit', { items: [item(100)], discount: 99 }, { subtotal: 100, total: 1, units: [100], lineTotals: [100] }],
     ['max quantity', { items: [item(1, MAX_QUANTITY)] }, { subtotal: MAX_QUANTITY, total: MAX_QUANTITY, units: [1], lineTotals: [MAX_QUANTITY] }],
-    ['max items', { items: many(MAX_ITEMS) }, { subtotal: 100 * MAX_ITEMS, total: 100 * MAX_ITEMS, units: Array(MAX_ITEMS).fill(100), lineTotals: Array(MAX_ITEMS).fill(100) }],
-    ['total exactly MAX_MINOR', { items: [item(MAX_MINOR - 10)], tax: 5, shipping: 5 }, { subtotal: MAX_MINOR - 10, total: MAX_MINOR, units: [MAX_MINOR - 10], lineTotals: [MAX_MINOR - 10] }],
-    ['gross at MAX_MINOR less a discount', { items: [item(MAX_MINOR)], discount: 1 }, { subtotal: MAX_MINOR, total: MAX_MINOR - 1, units: [MAX_MINOR], lineTotals: [MAX_MINOR] }],
+    [
+      'max items',
+      { items: many(MAX_ITEMS) },
+      { subtotal: 100 * MAX_ITEMS, total: 100 * MAX_ITEMS, units: Array(MAX_ITEMS).fill(100), lineTotals: Array(MAX_ITEMS).fill(100) },
+    ],
+    [
+      'total exactly MAX_MINOR',
+      { items: [item(MAX_MINOR - 10)], tax: 5, shipping: 5 },
+      { subtotal: MAX_MINOR - 10, total: MAX_MINOR, units: [MAX_MINOR - 10], lineTotals: [MAX_MINOR - 10] },
+    ],
+    [
+      'gross at MAX_MINOR less a discount',
+      { items: [item(MAX_MINOR)], discount: 1 },
+      { subtotal: MAX_MINOR, total: MAX_MINOR - 1, units: [MAX_MINOR], lineTotals: [MAX_MINOR] },
+    ],
   ])('%s', (_name, input, want) => {
     const r = computeTotals(input);
     expect(r.ok).toBe(true);

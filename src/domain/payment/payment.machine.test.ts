@@ -24,9 +24,14 @@ const ATTEMPT_ALLOWED = new Set([
 ]);
 // Out-of-order events for a status already moved past: ignored.
 const ATTEMPT_STALE_PAIRS = new Set([
-  'captured>pending', 'captured>failed',
-  'expired>pending', 'expired>failed', 'expired>canceled',
-  'canceled>pending', 'canceled>failed', 'canceled>expired',
+  'captured>pending',
+  'captured>failed',
+  'expired>pending',
+  'expired>failed',
+  'expired>canceled',
+  'canceled>pending',
+  'canceled>failed',
+  'canceled>expired',
 ]);
 const PAYMENT_ALLOWED: Record<PaymentStatus, PaymentStatus[]> = {
   unpaid: ['pending', 'paid', 'failed', 'expired', 'canceled', 'manual_review'],
@@ -71,8 +76,7 @@ describe('payment attempt machine', () => {
       .filter(({ from, to }) => !transitionAttempt(from, to).ok)
       .map(({ from, to }) => `${from}>${to}`);
     expect(refused.sort()).toEqual(
-      ['pending>created', 'failed>created', 'expired>created', 'canceled>created', 'captured>created',
-        'captured>canceled', 'captured>expired'].sort(),
+      ['pending>created', 'failed>created', 'expired>created', 'canceled>created', 'captured>created', 'captured>canceled', 'captured>expired'].sort(),
     );
   });
 });
@@ -100,12 +104,22 @@ describe('order payment_status machine', () => {
 
 // ---------------------------------------------------------------------------------------------
 const at = (status: AttemptStatus, extra: Partial<AttemptSnapshot> = {}): AttemptSnapshot => ({
-  status, amount: 1000, currency: 'INR', counted: false, ...extra,
+  status,
+  amount: 1000,
+  currency: 'INR',
+  counted: false,
+  ...extra,
 });
 const paid = (extra: Partial<AttemptSnapshot> = {}) => at('captured', { counted: true, ...extra });
 const input = (over: Partial<PaymentStatusInput>): PaymentStatusInput => ({
-  attempts: [], orderTotal: 1000, orderCurrency: 'INR', refundedAmount: 0,
-  review: null, orderExpired: false, orderCanceled: false, ...over,
+  attempts: [],
+  orderTotal: 1000,
+  orderCurrency: 'INR',
+  refundedAmount: 0,
+  review: null,
+  orderExpired: false,
+  orderCanceled: false,
+  ...over,
 });
 
 const scenarios: [string, Partial<PaymentStatusInput>, PaymentStatus][] = [
@@ -128,22 +142,25 @@ const scenarios: [string, Partial<PaymentStatusInput>, PaymentStatus][] = [
   ['canceled', { attempts: [at('canceled')], orderCanceled: true }, 'canceled'],
   ['expired beats canceled', { attempts: [at('expired')], orderExpired: true, orderCanceled: true }, 'expired'],
   ['pending attempt beats order expiry', { attempts: [at('pending')], orderExpired: true }, 'pending'],
-  ['late payment after expiry, review open',
-    { attempts: [at('captured', { late: true })], orderExpired: true, review: 'open' }, 'manual_review'],
-  ['late payment after expiry, review not yet recorded',
-    { attempts: [at('captured', { late: true })], orderExpired: true }, 'manual_review'],
+  ['late payment after expiry, review open', { attempts: [at('captured', { late: true })], orderExpired: true, review: 'open' }, 'manual_review'],
+  ['late payment after expiry, review not yet recorded', { attempts: [at('captured', { late: true })], orderExpired: true }, 'manual_review'],
   ['late payment after cancel', { attempts: [at('captured', { late: true })], orderCanceled: true, review: 'open' }, 'manual_review'],
   ['late payment accepted', { attempts: [at('captured', { late: true })], orderExpired: true, review: 'accepted' }, 'paid'],
-  ['late payment accepted, then partially refunded',
-    { attempts: [at('captured', { late: true })], orderExpired: true, review: 'accepted', refundedAmount: 100 }, 'partially_refunded'],
-  ['late payment accepted, then fully refunded',
-    { attempts: [at('captured', { late: true })], review: 'accepted', refundedAmount: 1000 }, 'refunded'],
+  [
+    'late payment accepted, then partially refunded',
+    { attempts: [at('captured', { late: true })], orderExpired: true, review: 'accepted', refundedAmount: 100 },
+    'partially_refunded',
+  ],
+  ['late payment accepted, then fully refunded', { attempts: [at('captured', { late: true })], review: 'accepted', refundedAmount: 1000 }, 'refunded'],
   ['late payment refunded by review', { attempts: [at('captured', { late: true })], orderExpired: true, review: 'refunded' }, 'refunded'],
   ['amount mismatch flagged', { attempts: [at('captured', { amount: 900, mismatch: true })] }, 'manual_review'],
   ['amount mismatch, unflagged', { attempts: [at('captured', { amount: 900 })] }, 'manual_review'],
   ['currency mismatch', { attempts: [at('captured', { currency: 'USD' })] }, 'manual_review'],
-  ['mismatch accepted is paid for its own amount',
-    { attempts: [at('captured', { amount: 900, mismatch: true })], review: 'accepted', refundedAmount: 900 }, 'refunded'],
+  [
+    'mismatch accepted is paid for its own amount',
+    { attempts: [at('captured', { amount: 900, mismatch: true })], review: 'accepted', refundedAmount: 900 },
+    'refunded',
+  ],
   ['open review beats a counted capture', { attempts: [paid()], review: 'open' }, 'manual_review'],
 ];
 
@@ -156,25 +173,46 @@ describe('derivePaymentStatus', () => {
   // Each story is a sequence of states an order passes through: every derived step must be a
   // move the payment_status table allows, so derivation and table cannot disagree.
   const stories: [string, Partial<PaymentStatusInput>[], PaymentStatus[]][] = [
-    ['retry then refunds', [
-      { attempts: [at('created')] }, { attempts: [at('pending')] }, { attempts: [at('failed')] },
-      { attempts: [at('pending')] }, { attempts: [paid()] }, { attempts: [paid()], refundedAmount: 200 },
-      { attempts: [paid()], refundedAmount: 400 }, { attempts: [paid()], refundedAmount: 1000 },
-    ], ['unpaid', 'pending', 'failed', 'pending', 'paid', 'partially_refunded', 'partially_refunded', 'refunded']],
-    ['late payment accepted', [
-      { attempts: [at('created')] }, { attempts: [at('expired')], orderExpired: true },
-      { attempts: [at('captured', { late: true })], orderExpired: true },
-      { attempts: [at('captured', { late: true })], orderExpired: true, review: 'open' },
-      { attempts: [at('captured', { late: true, counted: true })], orderExpired: true, review: 'accepted' },
-    ], ['unpaid', 'expired', 'manual_review', 'manual_review', 'paid']],
-    ['late payment after cancel refunded', [
-      { attempts: [at('pending')] }, { attempts: [at('canceled')], orderCanceled: true },
-      { attempts: [at('captured', { late: true })], orderCanceled: true, review: 'open' },
-      { attempts: [at('captured', { late: true })], orderCanceled: true, review: 'refunded' },
-    ], ['pending', 'canceled', 'manual_review', 'refunded']],
-    ['bill resent while pending', [
-      { attempts: [at('pending')] }, { attempts: [at('canceled'), at('created')] }, { attempts: [at('canceled'), paid()] },
-    ], ['pending', 'unpaid', 'paid']],
+    [
+      'retry then refunds',
+      [
+        { attempts: [at('created')] },
+        { attempts: [at('pending')] },
+        { attempts: [at('failed')] },
+        { attempts: [at('pending')] },
+        { attempts: [paid()] },
+        { attempts: [paid()], refundedAmount: 200 },
+        { attempts: [paid()], refundedAmount: 400 },
+        { attempts: [paid()], refundedAmount: 1000 },
+      ],
+      ['unpaid', 'pending', 'failed', 'pending', 'paid', 'partially_refunded', 'partially_refunded', 'refunded'],
+    ],
+    [
+      'late payment accepted',
+      [
+        { attempts: [at('created')] },
+        { attempts: [at('expired')], orderExpired: true },
+        { attempts: [at('captured', { late: true })], orderExpired: true },
+        { attempts: [at('captured', { late: true })], orderExpired: true, review: 'open' },
+        { attempts: [at('captured', { late: true, counted: true })], orderExpired: true, review: 'accepted' },
+      ],
+      ['unpaid', 'expired', 'manual_review', 'manual_review', 'paid'],
+    ],
+    [
+      'late payment after cancel refunded',
+      [
+        { attempts: [at('pending')] },
+        { attempts: [at('canceled')], orderCanceled: true },
+        { attempts: [at('captured', { late: true })], orderCanceled: true, review: 'open' },
+        { attempts: [at('captured', { late: true })], orderCanceled: true, review: 'refunded' },
+      ],
+      ['pending', 'canceled', 'manual_review', 'refunded'],
+    ],
+    [
+      'bill resent while pending',
+      [{ attempts: [at('pending')] }, { attempts: [at('canceled'), at('created')] }, { attempts: [at('canceled'), paid()] }],
+      ['pending', 'unpaid', 'paid'],
+    ],
   ];
 
   it.each(stories)('story: %s', (_name, steps, want) => {

@@ -42,25 +42,13 @@ export function transitionAttempt(from: AttemptStatus, to: AttemptStatus): Resul
   if (from === to || ATTEMPT_STALE[from].includes(to)) return ok('unchanged');
   const allowed = ATTEMPT_TRANSITIONS[from];
   if (allowed.includes(to)) return ok('changed');
-  return err(
-    domainError('invalid_transition', `payment attempt cannot move from ${from} to ${to}`, { from, to, allowed }),
-  );
+  return err(domainError('invalid_transition', `payment attempt cannot move from ${from} to ${to}`, { from, to, allowed }));
 }
 
 // ---------------------------------------------------------------------------------------------
 // The order's payment_status, derived from its attempts, refunds and review.
 
-export const PAYMENT_STATUSES = [
-  'unpaid',
-  'pending',
-  'paid',
-  'failed',
-  'expired',
-  'canceled',
-  'manual_review',
-  'partially_refunded',
-  'refunded',
-] as const;
+export const PAYMENT_STATUSES = ['unpaid', 'pending', 'paid', 'failed', 'expired', 'canceled', 'manual_review', 'partially_refunded', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export const PAYMENT_STATUS_TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
@@ -145,9 +133,7 @@ export function derivePaymentStatus(input: PaymentStatusInput): PaymentStatus {
 
   const captures = attempts.filter((a) => a.status === 'captured');
   const counted = captures.find((a) => a.counted);
-  const needsReview = captures.filter(
-    (a) => !a.counted && (a.late || a.mismatch || a.amount !== input.orderTotal || a.currency !== input.orderCurrency),
-  );
+  const needsReview = captures.filter((a) => !a.counted && (a.late || a.mismatch || a.amount !== input.orderTotal || a.currency !== input.orderCurrency));
 
   if (counted || review === 'accepted') {
     // After an accept, the reviewed (late or mismatched) capture is the payment.

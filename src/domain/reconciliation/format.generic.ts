@@ -29,7 +29,11 @@ const ALIASES: Record<string, RowKind> = { charge: 'payment', capture: 'payment'
 export function genericFormat(mapping: GenericMapping): FormatSpec | undefined {
   const col = (f: GenericField) => mapping[f]?.trim().toLowerCase();
   if (!col('amount') || !col('currency') || !(col('provider_payment_id') || col('reference_id'))) return undefined;
-  const required = [[col('amount')!], [col('currency')!], ...(['provider_payment_id', 'reference_id', 'type', 'fee', 'provider_refund_id'] as const).filter((f) => col(f)).map((f) => [col(f)!])];
+  const required = [
+    [col('amount')!],
+    [col('currency')!],
+    ...(['provider_payment_id', 'reference_id', 'type', 'fee', 'provider_refund_id'] as const).filter((f) => col(f)).map((f) => [col(f)!]),
+  ];
   const get = (r: Parameters<FormatSpec['toRow']>[0], f: GenericField) => (col(f) ? r.get(col(f)!) : undefined);
   return {
     label: 'report with the columns of the given mapping',
@@ -67,12 +71,16 @@ export function genericFormat(mapping: GenericMapping): FormatSpec | undefined {
 /** "Txn ID=provider_payment_id,Gross=amount" (column=field, as the CLI takes it) → a mapping. */
 export function parseMappingSpec(spec: string): { ok: true; mapping: GenericMapping } | { ok: false; message: string } {
   const mapping: GenericMapping = {};
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = part.lastIndexOf('=');
     const column = part.slice(0, at).trim();
     const field = part.slice(at + 1).trim() as GenericField;
     if (at <= 0 || !column) return { ok: false, message: `"${part}" is not column=field` };
-    if (!(GENERIC_FIELDS as readonly string[]).includes(field)) return { ok: false, message: `"${field}" is not a field; use one of ${GENERIC_FIELDS.join(', ')}` };
+    if (!(GENERIC_FIELDS as readonly string[]).includes(field))
+      return { ok: false, message: `"${field}" is not a field; use one of ${GENERIC_FIELDS.join(', ')}` };
     mapping[field] = column;
   }
   return { ok: true, mapping };

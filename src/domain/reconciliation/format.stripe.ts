@@ -49,7 +49,11 @@ export const stripeFormat: FormatSpec = {
     const grossCol = r.get('gross') !== undefined ? 'gross' : 'amount';
     const gross = money.amount(r, grossCol, currency);
     const fee = money.amount(r, 'fee', currency, { optional: true });
-    const paymentId = first(r, 'payment_intent_id', 'payment_intent') ?? (source?.startsWith('pi_') ? source : undefined) ?? first(r, 'charge_id') ?? (kind === 'payment' ? source : undefined);
+    const paymentId =
+      first(r, 'payment_intent_id', 'payment_intent') ??
+      (source?.startsWith('pi_') ? source : undefined) ??
+      first(r, 'charge_id') ??
+      (kind === 'payment' ? source : undefined);
     return {
       line: r.line,
       provider,

@@ -6,41 +6,164 @@ const T0 = new Date('2026-03-01T00:00:00Z');
 const at = (min: number) => new Date(T0.getTime() + min * 60_000);
 
 const row = (over: Partial<ReportRow>): ReportRow => ({
-  line: 2, provider: 'razorpay', kind: 'payment', providerPaymentId: null, providerRefundId: null, referenceId: null,
-  gross: 1000, fee: 20, feeStated: true, tax: 3, net: 980, currency: 'INR', occurredAt: at(0), settlementId: 'setl_1', failed: false, ...over,
+  line: 2,
+  provider: 'razorpay',
+  kind: 'payment',
+  providerPaymentId: null,
+  providerRefundId: null,
+  referenceId: null,
+  gross: 1000,
+  fee: 20,
+  feeStated: true,
+  tax: 3,
+  net: 980,
+  currency: 'INR',
+  occurredAt: at(0),
+  settlementId: 'setl_1',
+  failed: false,
+  ...over,
 });
 const pay = (id: string, over: Partial<OurPayment> = {}): OurPayment => ({
-  providerPaymentId: id, paymentId: `pay_${id}`, orderId: `ord_${id}`, referenceId: `REF-${id}`, status: 'captured', amount: 1000, currency: 'INR', capturedAt: at(5), ...over,
+  providerPaymentId: id,
+  paymentId: `pay_${id}`,
+  orderId: `ord_${id}`,
+  referenceId: `REF-${id}`,
+  status: 'captured',
+  amount: 1000,
+  currency: 'INR',
+  capturedAt: at(5),
+  ...over,
 });
 const refund = (id: string, over: Partial<OurRefund> = {}): OurRefund => ({
-  refundId: `rfd_${id}`, providerRefundId: id, providerPaymentId: 'p1', paymentId: 'pay_p1', orderId: 'ord_p1', amount: 300, currency: 'INR', status: 'succeeded', updatedAt: at(5), ...over,
+  refundId: `rfd_${id}`,
+  providerRefundId: id,
+  providerPaymentId: 'p1',
+  paymentId: 'pay_p1',
+  orderId: 'ord_p1',
+  amount: 300,
+  currency: 'INR',
+  status: 'succeeded',
+  updatedAt: at(5),
+  ...over,
 });
 
 const period = { from: at(0), to: at(60) };
 const one = (rows: ReportRow[], payments: OurPayment[], o: { refunds?: OurRefund[]; fees?: Map<string, number> | null } = {}) =>
-  matchReport({ rows, payments, refunds: o.refunds ?? [], fees: o.fees ?? null, period }).items.map((i) => [i.category, i.line, i.providerPaymentId ?? i.providerRefundId, i.amount]);
+  matchReport({ rows, payments, refunds: o.refunds ?? [], fees: o.fees ?? null, period }).items.map((i) => [
+    i.category,
+    i.line,
+    i.providerPaymentId ?? i.providerRefundId,
+    i.amount,
+  ]);
 
 describe('matchReport: one row, one category', () => {
   const cases: [string, ReportRow[], OurPayment[], { refunds?: OurRefund[]; fees?: Map<string, number> }, unknown[][]][] = [
     ['matched by provider payment id', [row({ providerPaymentId: 'p1' })], [pay('p1')], {}, [['matched', 2, 'p1', 1000]]],
-    ['matched by reference id when the id is unknown', [row({ providerPaymentId: 'other', referenceId: 'REF-p1' })], [pay('p1')], {}, [['matched', 2, 'p1', 1000]]],
+    [
+      'matched by reference id when the id is unknown',
+      [row({ providerPaymentId: 'other', referenceId: 'REF-p1' })],
+      [pay('p1')],
+      {},
+      [['matched', 2, 'p1', 1000]],
+    ],
     ['paid at the provider, not here', [row({ providerPaymentId: 'p9' })], [], {}, [['missing_here', 2, 'p9', 1000]]],
     ['paid at the provider, failed here', [row({ providerPaymentId: 'p1' })], [pay('p1', { status: 'failed' })], {}, [['missing_here', 2, 'p1', 1000]]],
-    ['captured here, absent from the report (in period)', [row({ providerPaymentId: 'p1' })], [pay('p1'), pay('p2')], {}, [['matched', 2, 'p1', 1000], ['missing_at_provider', null, 'p2', 1000]]],
-    ['captured here outside the period: not expected', [row({ providerPaymentId: 'p1' })], [pay('p1'), pay('p2', { capturedAt: at(-600) })], {}, [['matched', 2, 'p1', 1000]]],
-    ['captured here, failed at the provider', [row({ providerPaymentId: 'p1', failed: true })], [pay('p1')], {}, [['other', 2, 'p1', 1000], ['missing_at_provider', null, 'p1', 1000]]],
+    [
+      'captured here, absent from the report (in period)',
+      [row({ providerPaymentId: 'p1' })],
+      [pay('p1'), pay('p2')],
+      {},
+      [
+        ['matched', 2, 'p1', 1000],
+        ['missing_at_provider', null, 'p2', 1000],
+      ],
+    ],
+    [
+      'captured here outside the period: not expected',
+      [row({ providerPaymentId: 'p1' })],
+      [pay('p1'), pay('p2', { capturedAt: at(-600) })],
+      {},
+      [['matched', 2, 'p1', 1000]],
+    ],
+    [
+      'captured here, failed at the provider',
+      [row({ providerPaymentId: 'p1', failed: true })],
+      [pay('p1')],
+      {},
+      [
+        ['other', 2, 'p1', 1000],
+        ['missing_at_provider', null, 'p1', 1000],
+      ],
+    ],
     ['amount differs (difference is the total)', [row({ providerPaymentId: 'p1', gross: 900 })], [pay('p1')], {}, [['amount_mismatch', 2, 'p1', -100]]],
     ['currency differs', [row({ providerPaymentId: 'p1', currency: 'USD' })], [pay('p1')], {}, [['currency_mismatch', 2, 'p1', 1000]]],
-    ['the same payment twice in the report', [row({ providerPaymentId: 'p1' }), row({ line: 3, providerPaymentId: 'p1' })], [pay('p1')], {}, [['matched', 2, 'p1', 1000], ['duplicate_capture', 3, 'p1', 1000]]],
-    ['two captures on one order', [row({ providerPaymentId: 'p1' }), row({ line: 3, providerPaymentId: 'p2' })], [pay('p1'), pay('p2', { orderId: 'ord_p1' })], {}, [['matched', 2, 'p1', 1000], ['duplicate_capture', 3, 'p2', 1000]]],
+    [
+      'the same payment twice in the report',
+      [row({ providerPaymentId: 'p1' }), row({ line: 3, providerPaymentId: 'p1' })],
+      [pay('p1')],
+      {},
+      [
+        ['matched', 2, 'p1', 1000],
+        ['duplicate_capture', 3, 'p1', 1000],
+      ],
+    ],
+    [
+      'two captures on one order',
+      [row({ providerPaymentId: 'p1' }), row({ line: 3, providerPaymentId: 'p2' })],
+      [pay('p1'), pay('p2', { orderId: 'ord_p1' })],
+      {},
+      [
+        ['matched', 2, 'p1', 1000],
+        ['duplicate_capture', 3, 'p2', 1000],
+      ],
+    ],
     ['fee differs from the ledger', [row({ providerPaymentId: 'p1', fee: 25 })], [pay('p1')], { fees: new Map([['p1', 20]]) }, [['fee_mismatch', 2, 'p1', 5]]],
-    ['no fee in the report: nothing to compare', [row({ providerPaymentId: 'p1', fee: 0, feeStated: false })], [pay('p1')], { fees: new Map([['p1', 20]]) }, [['matched', 2, 'p1', 1000]]],
-    ['fee unknown to the ledger is not a mismatch', [row({ providerPaymentId: 'p1', fee: 25 })], [pay('p1')], { fees: new Map() }, [['matched', 2, 'p1', 1000]]],
-    ['refund matched', [row({ kind: 'refund', providerRefundId: 'r1', providerPaymentId: 'p1', gross: 300 })], [], { refunds: [refund('r1')] }, [['matched', 2, 'p1', 300]]],
+    [
+      'no fee in the report: nothing to compare',
+      [row({ providerPaymentId: 'p1', fee: 0, feeStated: false })],
+      [pay('p1')],
+      { fees: new Map([['p1', 20]]) },
+      [['matched', 2, 'p1', 1000]],
+    ],
+    [
+      'fee unknown to the ledger is not a mismatch',
+      [row({ providerPaymentId: 'p1', fee: 25 })],
+      [pay('p1')],
+      { fees: new Map() },
+      [['matched', 2, 'p1', 1000]],
+    ],
+    [
+      'refund matched',
+      [row({ kind: 'refund', providerRefundId: 'r1', providerPaymentId: 'p1', gross: 300 })],
+      [],
+      { refunds: [refund('r1')] },
+      [['matched', 2, 'p1', 300]],
+    ],
     ['refund at the provider, not here', [row({ kind: 'refund', providerRefundId: 'r9', gross: 300 })], [], {}, [['refund_not_reflected', 2, 'r9', 300]]],
-    ['refund at the provider, pending here', [row({ kind: 'refund', providerRefundId: 'r1', gross: 300 })], [], { refunds: [refund('r1', { status: 'pending' })] }, [['refund_not_reflected', 2, 'r1', 300]]],
-    ['refund succeeded here, absent from the report', [row({ kind: 'payout', gross: 5 })], [], { refunds: [refund('r1')] }, [['other', 2, null, 5], ['refund_not_reflected', null, 'p1', 300]]],
-    ['refund amount differs', [row({ kind: 'refund', providerRefundId: 'r1', gross: 200 })], [], { refunds: [refund('r1')] }, [['amount_mismatch', 2, 'p1', -100]]],
+    [
+      'refund at the provider, pending here',
+      [row({ kind: 'refund', providerRefundId: 'r1', gross: 300 })],
+      [],
+      { refunds: [refund('r1', { status: 'pending' })] },
+      [['refund_not_reflected', 2, 'r1', 300]],
+    ],
+    [
+      'refund succeeded here, absent from the report',
+      [row({ kind: 'payout', gross: 5 })],
+      [],
+      { refunds: [refund('r1')] },
+      [
+        ['other', 2, null, 5],
+        ['refund_not_reflected', null, 'p1', 300],
+      ],
+    ],
+    [
+      'refund amount differs',
+      [row({ kind: 'refund', providerRefundId: 'r1', gross: 200 })],
+      [],
+      { refunds: [refund('r1')] },
+      [['amount_mismatch', 2, 'p1', -100]],
+    ],
   ];
   it.each(cases)('%s', (_name, rows, payments, o, expected) => expect(one(rows, payments, o)).toEqual(expected));
 });
@@ -48,7 +171,12 @@ describe('matchReport: one row, one category', () => {
 describe('matchReport: totals', () => {
   it('counts and sums each category per currency, and says whether the run is clean', () => {
     const r = matchReport({
-      rows: [row({ providerPaymentId: 'p1' }), row({ line: 3, providerPaymentId: 'p2', gross: 2000 }), row({ line: 4, providerPaymentId: 'x', currency: 'USD', gross: 50 }), row({ line: 5, providerPaymentId: 'y', gross: 70 })],
+      rows: [
+        row({ providerPaymentId: 'p1' }),
+        row({ line: 3, providerPaymentId: 'p2', gross: 2000 }),
+        row({ line: 4, providerPaymentId: 'x', currency: 'USD', gross: 50 }),
+        row({ line: 5, providerPaymentId: 'y', gross: 70 }),
+      ],
       payments: [pay('p1'), pay('p2', { amount: 2000 })],
       refunds: [],
       fees: null,

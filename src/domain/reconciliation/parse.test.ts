@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseMappingSpec } from './format.generic.ts';
 import { parseReport, parseTime } from './parse.ts';
 
-const RZP_HEADER = 'entity_id,type,debit,credit,amount,currency,fee,tax,on_hold,settled,created_at,settled_at,settlement_id,settlement_utr,posted_at,credit_type,description,notes,payment_id,order_id,order_receipt,method';
+const RZP_HEADER =
+  'entity_id,type,debit,credit,amount,currency,fee,tax,on_hold,settled,created_at,settled_at,settlement_id,settlement_utr,posted_at,credit_type,description,notes,payment_id,order_id,order_receipt,method';
 
 describe('parseReport: Razorpay settlement recon', () => {
   it('reads payments and refunds in paise, with BOM, CRLF and quoted fields', () => {
@@ -11,8 +12,50 @@ describe('parseReport: Razorpay settlement recon', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.rows).toEqual([
-      { line: 2, provider: 'razorpay', kind: 'payment', providerPaymentId: 'pay_1', providerRefundId: null, referenceId: 'REF-1', gross: 100000, fee: 2900, feeStated: true, tax: 442, net: 97100, currency: 'INR', occurredAt: new Date(1700000000000), settlementId: 'setl_1', failed: false, settlementRef: 'utr1', settledAt: new Date(1700100000000), settlementNet: 97100, unsettled: false, disputeId: null },
-      { line: 3, provider: 'razorpay', kind: 'refund', providerPaymentId: 'pay_1', providerRefundId: 'rfnd_1', referenceId: null, gross: 5000, fee: 0, feeStated: true, tax: 0, net: 5000, currency: 'INR', occurredAt: new Date(1700000500000), settlementId: 'setl_1', failed: false, settlementRef: 'utr1', settledAt: null, settlementNet: -5000, unsettled: false, disputeId: null },
+      {
+        line: 2,
+        provider: 'razorpay',
+        kind: 'payment',
+        providerPaymentId: 'pay_1',
+        providerRefundId: null,
+        referenceId: 'REF-1',
+        gross: 100000,
+        fee: 2900,
+        feeStated: true,
+        tax: 442,
+        net: 97100,
+        currency: 'INR',
+        occurredAt: new Date(1700000000000),
+        settlementId: 'setl_1',
+        failed: false,
+        settlementRef: 'utr1',
+        settledAt: new Date(1700100000000),
+        settlementNet: 97100,
+        unsettled: false,
+        disputeId: null,
+      },
+      {
+        line: 3,
+        provider: 'razorpay',
+        kind: 'refund',
+        providerPaymentId: 'pay_1',
+        providerRefundId: 'rfnd_1',
+        referenceId: null,
+        gross: 5000,
+        fee: 0,
+        feeStated: true,
+        tax: 0,
+        net: 5000,
+        currency: 'INR',
+        occurredAt: new Date(1700000500000),
+        settlementId: 'setl_1',
+        failed: false,
+        settlementRef: 'utr1',
+        settledAt: null,
+        settlementNet: -5000,
+        unsettled: false,
+        disputeId: null,
+      },
     ]);
   });
 
@@ -38,7 +81,8 @@ describe('parseReport: Razorpay settlement recon', () => {
 
 describe('parseReport: Stripe balance transactions', () => {
   it('reads the itemized report in major units, lower-case currency, pi_ ids first', () => {
-    const csv = 'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,charge_id,payment_intent_id,payment_metadata[chatcart_reference_id]\n' +
+    const csv =
+      'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,charge_id,payment_intent_id,payment_metadata[chatcart_reference_id]\n' +
       'txn_1,2026-03-01 10:00:00,2026-03-03 00:00:00,usd,10.00,0.59,9.41,charge,ch_1,x,ch_1,pi_1,REF-1\n' +
       'txn_2,2026-03-02 10:00:00,2026-03-04 00:00:00,usd,-2.50,0.00,-2.50,refund,re_1,,ch_1,pi_1,\n' +
       'txn_3,2026-03-02 11:00:00,2026-03-04 00:00:00,usd,-100.00,0.00,-100.00,payout,po_1,,,,\n';
@@ -59,7 +103,8 @@ describe('parseReport: Stripe balance transactions', () => {
   });
 
   it('a payout row carries its own id; a chargeback adjustment with a dp_ source is a dispute; a payout reversal is not a payout', () => {
-    const csv = 'id,Type,Source,Amount,Fee,Net,Currency,Created (UTC)\ntxn_1,payout,po_7,-50.00,0,-50.00,usd,2026-03-01 10:00\ntxn_2,adjustment,dp_3,-20.00,15.00,-35.00,usd,2026-03-01 10:00\ntxn_3,payout_reversal,po_7,50.00,0,50.00,usd,2026-03-01 10:00\n';
+    const csv =
+      'id,Type,Source,Amount,Fee,Net,Currency,Created (UTC)\ntxn_1,payout,po_7,-50.00,0,-50.00,usd,2026-03-01 10:00\ntxn_2,adjustment,dp_3,-20.00,15.00,-35.00,usd,2026-03-01 10:00\ntxn_3,payout_reversal,po_7,50.00,0,50.00,usd,2026-03-01 10:00\n';
     const r = parseReport(csv, { format: 'stripe', provider: 'stripe' });
     expect(r.ok && r.value.rows.map((x) => [x.kind, x.settlementId, x.disputeId, x.gross])).toEqual([
       ['payout', 'po_7', null, 5000],
@@ -85,7 +130,10 @@ describe('parseReport: generic with a mapping', () => {
   it('refuses a mapping to an unknown field, and a mapping without the essentials', () => {
     expect(parseMappingSpec('A=amountz')).toMatchObject({ ok: false });
     expect(parseMappingSpec('nonsense')).toMatchObject({ ok: false });
-    expect(parseReport('a\n1\n', { format: 'generic', provider: 'x', mapping: { amount: 'a' } })).toMatchObject({ ok: false, error: { details: { path: 'mapping' } } });
+    expect(parseReport('a\n1\n', { format: 'generic', provider: 'x', mapping: { amount: 'a' } })).toMatchObject({
+      ok: false,
+      error: { details: { path: 'mapping' } },
+    });
   });
 });
 
@@ -93,7 +141,12 @@ describe('parseReport: refusals name the line', () => {
   const cases: [string, string, RegExp, number][] = [
     ['empty file', '', /empty/, 1],
     ['header only', `${RZP_HEADER}\n`, /no rows/, 1],
-    ['unknown format (Stripe file as Razorpay)', 'balance_transaction_id,reporting_category,gross,fee,currency\ntxn_1,charge,1.00,0,usd\n', /not a Razorpay .*entity_id/, 1],
+    [
+      'unknown format (Stripe file as Razorpay)',
+      'balance_transaction_id,reporting_category,gross,fee,currency\ntxn_1,charge,1.00,0,usd\n',
+      /not a Razorpay .*entity_id/,
+      1,
+    ],
     ['unclosed quote', `entity_id,type,amount,currency,fee\npay_1,payment,100,INR,0\npay_2,"payment,100,INR,0\n`, /not valid CSV/, 3],
     ['ragged row', `entity_id,type,amount,currency,fee\npay_1,payment,100,INR,0\npay_2,payment,100\n`, /not valid CSV .*line 3/, 3],
     ['bad currency', `entity_id,type,amount,currency,fee\npay_1,payment,100,RUPEES,0\n`, /line 2: currency/, 2],

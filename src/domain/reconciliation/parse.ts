@@ -68,16 +68,25 @@ export function parseReport(text: string, o: ParseOptions): Result<ParsedReport>
     const err = e as { code?: string; message?: string; lines?: number; records?: number; empty_lines?: number };
     // An unclosed quote is only noticed at the end of the file: point at the record it opened.
     const line =
-      err.code === 'CSV_QUOTE_NOT_CLOSED' && typeof err.records === 'number' ? err.records + 1 + (err.empty_lines ?? 0) : typeof err.lines === 'number' ? err.lines : undefined;
+      err.code === 'CSV_QUOTE_NOT_CLOSED' && typeof err.records === 'number'
+        ? err.records + 1 + (err.empty_lines ?? 0)
+        : typeof err.lines === 'number'
+          ? err.lines
+          : undefined;
     return invalid(`the file is not valid CSV${line ? ` (line ${line})` : ''}: ${String(err.message ?? e).replace(/^Invalid [^:]*: /, '')}`, { line });
   }
   if (records.length === 0) return invalid('the file is empty: expected a header line and at least one row', { line: 1 });
   const header = records[0]!.record.map((h) => h.trim().toLowerCase());
   const index = new Map<string, number>();
-  header.forEach((h, i) => index.has(h) || index.set(h, i));
+  header.forEach((h, i) => {
+    if (!index.has(h)) index.set(h, i);
+  });
   const missing = spec.required.filter((alts) => !alts.some((a) => index.has(a))).map((alts) => alts.join(' or '));
   if (missing.length) {
-    return invalid(`this is not a ${spec.label}: the header (line ${records[0]!.info.lines}) lacks ${missing.join(', ')}`, { line: records[0]!.info.lines, missing });
+    return invalid(`this is not a ${spec.label}: the header (line ${records[0]!.info.lines}) lacks ${missing.join(', ')}`, {
+      line: records[0]!.info.lines,
+      missing,
+    });
   }
   if (records.length === 1) return invalid('the report has a header but no rows', { line: 1 });
   const unit = o.amountUnit ?? spec.defaultUnit;

@@ -4,8 +4,22 @@ import type { ReportRow } from './report.ts';
 
 const T0 = new Date('2026-03-01T00:00:00Z');
 const row = (over: Partial<ReportRow>): ReportRow => ({
-  line: 2, provider: 'razorpay', kind: 'payment', providerPaymentId: null, providerRefundId: null, referenceId: null,
-  gross: 1000, fee: 20, feeStated: true, tax: 3, net: 980, currency: 'INR', occurredAt: T0, settlementId: null, failed: false, ...over,
+  line: 2,
+  provider: 'razorpay',
+  kind: 'payment',
+  providerPaymentId: null,
+  providerRefundId: null,
+  referenceId: null,
+  gross: 1000,
+  fee: 20,
+  feeStated: true,
+  tax: 3,
+  net: 980,
+  currency: 'INR',
+  occurredAt: T0,
+  settlementId: null,
+  failed: false,
+  ...over,
 });
 
 describe('payoutsOf', () => {
@@ -25,7 +39,11 @@ describe('payoutsOf', () => {
   });
 
   it('Stripe and generic: each payout row once, by its own id', () => {
-    const rows = [row({ kind: 'payment', settlementId: 'po_1' }), row({ line: 3, kind: 'payout', gross: 9000, settlementId: 'po_1' }), row({ line: 4, kind: 'payout', gross: 9000, settlementId: 'po_1' })];
+    const rows = [
+      row({ kind: 'payment', settlementId: 'po_1' }),
+      row({ line: 3, kind: 'payout', gross: 9000, settlementId: 'po_1' }),
+      row({ line: 4, kind: 'payout', gross: 9000, settlementId: 'po_1' }),
+    ];
     expect(payoutsOf(rows, 'stripe')).toEqual([{ settlementId: 'po_1', amount: 9000, currency: 'INR', eventAt: T0, reference: null, line: 3 }]);
   });
 });

@@ -24,7 +24,14 @@ export function payoutsOf(rows: readonly ReportRow[], format: ReportFormat): Rep
       const p = out.get(r.settlementId);
       const net = r.settlementNet ?? 0;
       if (!p) {
-        out.set(r.settlementId, { settlementId: r.settlementId, amount: net, currency: r.currency, eventAt: r.settledAt ?? r.occurredAt, reference: r.settlementRef ?? null, line: r.line });
+        out.set(r.settlementId, {
+          settlementId: r.settlementId,
+          amount: net,
+          currency: r.currency,
+          eventAt: r.settledAt ?? r.occurredAt,
+          reference: r.settlementRef ?? null,
+          line: r.line,
+        });
         continue;
       }
       p.amount += net;
@@ -37,7 +44,14 @@ export function payoutsOf(rows: readonly ReportRow[], format: ReportFormat): Rep
   }
   for (const r of rows) {
     if (r.kind !== 'payout' || !r.settlementId || out.has(r.settlementId)) continue;
-    out.set(r.settlementId, { settlementId: r.settlementId, amount: r.gross, currency: r.currency, eventAt: r.occurredAt, reference: r.settlementRef ?? null, line: r.line });
+    out.set(r.settlementId, {
+      settlementId: r.settlementId,
+      amount: r.gross,
+      currency: r.currency,
+      eventAt: r.occurredAt,
+      reference: r.settlementRef ?? null,
+      line: r.line,
+    });
   }
   return [...out.values()];
 }

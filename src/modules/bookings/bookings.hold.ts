@@ -14,7 +14,16 @@ import { datesOffered, describeStart, freeSlots, periodOf, type AvailabilityInpu
 import { domainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import { deleteUncommittedHold, getBookingByFlowToken, getBookingService, insertHeldBooking, listLiveBookings, updateBooking, type BookingRow, type BookingServiceRow } from './bookings.repository.ts';
+import {
+  deleteUncommittedHold,
+  getBookingByFlowToken,
+  getBookingService,
+  insertHeldBooking,
+  listLiveBookings,
+  updateBooking,
+  type BookingRow,
+  type BookingServiceRow,
+} from './bookings.repository.ts';
 import type { Queryable, Tx } from '../../platform/store/db.ts';
 import { getMerchant } from '../merchants/merchants.repository.ts';
 import { getOrder, type OrderRow } from '../orders/orders.repository.ts';
@@ -25,7 +34,14 @@ import type { MerchantSettings } from '../merchants/merchants.create.ts';
 import { createOrder } from '../orders/orders.create.ts';
 import type { PaymentMethod } from '../payments/payments.methods.ts';
 
-async function availabilityInput(q: Queryable, service: BookingServiceRow, settings: BookingSettings, now: Date, from: string, days: number): Promise<AvailabilityInput> {
+async function availabilityInput(
+  q: Queryable,
+  service: BookingServiceRow,
+  settings: BookingSettings,
+  now: Date,
+  from: string,
+  days: number,
+): Promise<AvailabilityInput> {
   const period = periodOf(settings.time_zone, from, days);
   const busy = await listLiveBookings(q, service.merchant_id, service.id, period.starts_at, period.ends_at);
   return { rules: service, zone: settings.time_zone, now, busy, leadMinutes: settings.min_lead_minutes };

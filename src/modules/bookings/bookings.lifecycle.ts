@@ -28,11 +28,27 @@ export async function followOrderEvent(ctx: AppContext, tx: Tx, ev: EventRow): P
   const t = transitionBooking(b.status, ev.type);
   if (!t.ok || t.value.kind === 'unchanged') return;
   const row = await updateBooking(tx, b.merchant_id, b.id, { status: t.value.to }, ctx.clock.now());
-  await recordBookingEvent(ctx, tx, { source: ev.source, id: ev.actor }, row, t.value.records, b.status, typeof ev.data['reason'] === 'string' ? ev.data['reason'] : undefined);
+  await recordBookingEvent(
+    ctx,
+    tx,
+    { source: ev.source, id: ev.actor },
+    row,
+    t.value.records,
+    b.status,
+    typeof ev.data['reason'] === 'string' ? ev.data['reason'] : undefined,
+  );
 }
 
 /** booking.* in the deposit order's timeline (so it carries the order's sequence number and snapshot). */
-export async function recordBookingEvent(ctx: AppContext, tx: Tx, actor: Actor, b: BookingRow, type: string, previous: BookingStatus | null, reason?: string): Promise<void> {
+export async function recordBookingEvent(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  b: BookingRow,
+  type: string,
+  previous: BookingStatus | null,
+  reason?: string,
+): Promise<void> {
   await recordEvent(ctx, tx, actor, {
     merchantId: b.merchant_id,
     orderId: b.order_id,

@@ -135,6 +135,11 @@ export interface BookingFilter {
 }
 
 /** A merchant's bookings, newest first (limit + 1 rows, so callers can tell there are more). */
-export function listBookings(q: Queryable, merchantId: string, f: BookingFilter, page: { limit: number; startingAfter?: string | undefined }): Promise<repo.BookingRow[]> {
+export function listBookings(
+  q: Queryable,
+  merchantId: string,
+  f: BookingFilter,
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<repo.BookingRow[]> {
   return repo.listBookings(q, merchantId, f, page);
 }

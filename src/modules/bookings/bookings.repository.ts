@@ -51,11 +51,25 @@ export async function insertBookingService(q: Queryable, r: Omit<BookingServiceR
 }
 
 /** A service; forUpdate locks it so bookings of a service whose slots overlap take turns. */
-export async function getBookingService(q: Queryable, merchantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<BookingServiceRow | undefined> {
-  return (await q.query<BookingServiceRow>(`select * from booking_services where merchant_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`, [merchantId, id]))[0];
+export async function getBookingService(
+  q: Queryable,
+  merchantId: string,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<BookingServiceRow | undefined> {
+  return (
+    await q.query<BookingServiceRow>(`select * from booking_services where merchant_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`, [
+      merchantId,
+      id,
+    ])
+  )[0];
 }
 
-export async function listBookingServices(q: Queryable, merchantId: string, page: { limit: number; startingAfter?: string | undefined; active?: boolean | undefined }): Promise<BookingServiceRow[]> {
+export async function listBookingServices(
+  q: Queryable,
+  merchantId: string,
+  page: { limit: number; startingAfter?: string | undefined; active?: boolean | undefined },
+): Promise<BookingServiceRow[]> {
   return q.query<BookingServiceRow>(
     `select * from booking_services where merchant_id = $1 and ($2::text is null or id < $2) and ($3::boolean is null or active = $3)
       order by id desc limit $4`,
@@ -63,16 +77,35 @@ export async function listBookingServices(q: Queryable, merchantId: string, page
   );
 }
 
-export type BookingServicePatch = Partial<Pick<BookingServiceRow, 'name' | 'duration_minutes' | 'slot_minutes' | 'deposit' | 'currency' | 'weekly_hours' | 'active'>>;
+export type BookingServicePatch = Partial<
+  Pick<BookingServiceRow, 'name' | 'duration_minutes' | 'slot_minutes' | 'deposit' | 'currency' | 'weekly_hours' | 'active'>
+>;
 
-export async function updateBookingService(q: Queryable, merchantId: string, id: string, patch: BookingServicePatch, now: Date): Promise<BookingServiceRow | undefined> {
+export async function updateBookingService(
+  q: Queryable,
+  merchantId: string,
+  id: string,
+  patch: BookingServicePatch,
+  now: Date,
+): Promise<BookingServiceRow | undefined> {
   const params: unknown[] = [merchantId, id, now];
   const sets = setList(patch, params, new Set(['weekly_hours']));
-  return (await q.query<BookingServiceRow>(`update booking_services set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params))[0];
+  return (
+    await q.query<BookingServiceRow>(
+      `update booking_services set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`,
+      params,
+    )
+  )[0];
 }
 
 /** Live bookings (held or confirmed) of a service overlapping [from, to). */
-export async function listLiveBookings(q: Queryable, merchantId: string, serviceId: string, from: Date, to: Date): Promise<Pick<BookingRow, 'starts_at' | 'ends_at'>[]> {
+export async function listLiveBookings(
+  q: Queryable,
+  merchantId: string,
+  serviceId: string,
+  from: Date,
+  to: Date,
+): Promise<Pick<BookingRow, 'starts_at' | 'ends_at'>[]> {
   return q.query<Pick<BookingRow, 'starts_at' | 'ends_at'>>(
     `select starts_at, ends_at from bookings where merchant_id = $1 and service_id = $2 and status in ('held', 'confirmed') and starts_at < $4 and ends_at > $3`,
     [merchantId, serviceId, from, to],
@@ -87,14 +120,30 @@ export async function listLiveBookings(q: Queryable, merchantId: string, service
  */
 export async function insertHeldBooking(
   q: Queryable,
-  r: Pick<BookingRow, 'id' | 'merchant_id' | 'service_id' | 'customer_wa_id' | 'customer_name' | 'note' | 'starts_at' | 'ends_at' | 'time_zone' | 'hold_expires_at' | 'flow_token'> & { now: Date },
+  r: Pick<
+    BookingRow,
+    'id' | 'merchant_id' | 'service_id' | 'customer_wa_id' | 'customer_name' | 'note' | 'starts_at' | 'ends_at' | 'time_zone' | 'hold_expires_at' | 'flow_token'
+  > & { now: Date },
 ): Promise<BookingRow | undefined> {
   return (
     await q.query<BookingRow>(
       `insert into bookings (id, merchant_id, service_id, customer_wa_id, customer_name, note, starts_at, ends_at, time_zone, status, hold_expires_at, flow_token, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'held', $10, $11, $12, $12)
        on conflict do nothing returning *`,
-      [r.id, r.merchant_id, r.service_id, r.customer_wa_id, r.customer_name, r.note, r.starts_at, r.ends_at, r.time_zone, r.hold_expires_at, r.flow_token, r.now],
+      [
+        r.id,
+        r.merchant_id,
+        r.service_id,
+        r.customer_wa_id,
+        r.customer_name,
+        r.note,
+        r.starts_at,
+        r.ends_at,
+        r.time_zone,
+        r.hold_expires_at,
+        r.flow_token,
+        r.now,
+      ],
     )
   )[0];
 }
@@ -131,8 +180,16 @@ export async function listBookings(
   );
 }
 
-export async function updateBooking(q: Queryable, merchantId: string, id: string, patch: Partial<Pick<BookingRow, 'status' | 'order_id' | 'hold_expires_at'>>, now: Date): Promise<BookingRow> {
+export async function updateBooking(
+  q: Queryable,
+  merchantId: string,
+  id: string,
+  patch: Partial<Pick<BookingRow, 'status' | 'order_id' | 'hold_expires_at'>>,
+  now: Date,
+): Promise<BookingRow> {
   const params: unknown[] = [merchantId, id, now];
   const sets = setList(patch, params);
-  return (await q.query<BookingRow>(`update bookings set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params))[0]!;
+  return (
+    await q.query<BookingRow>(`update bookings set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params)
+  )[0]!;
 }

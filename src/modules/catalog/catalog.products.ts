@@ -79,6 +79,12 @@ export async function updateProduct(ctx: AppContext, tx: Tx, merchantId: string,
   if (!image.ok) return err(image.error);
   const category = checkCategory(patch.category);
   if (!category.ok) return err(category.error);
-  const row = await repo.updateProduct(tx, merchantId, id, { ...patch, ...(category.value !== undefined ? { category: category.value } : {}) }, ctx.clock.now());
+  const row = await repo.updateProduct(
+    tx,
+    merchantId,
+    id,
+    { ...patch, ...(category.value !== undefined ? { category: category.value } : {}) },
+    ctx.clock.now(),
+  );
   return row ? ok(row) : err(domainError('not_found', `No product ${id}`));
 }

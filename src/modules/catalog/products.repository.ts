@@ -63,9 +63,6 @@ export async function updateProduct(q: Queryable, merchantId: string, id: string
     }
   }
   return (
-    await q.query<ProductRow>(
-      `update products set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`,
-      params,
-    )
+    await q.query<ProductRow>(`update products set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params)
   )[0];
 }

@@ -33,10 +33,10 @@ export interface EventInsert {
 export async function appendEvent(q: Queryable, e: EventInsert): Promise<EventRow> {
   let seq: number | null = null;
   if (e.orderId) {
-    const r = await q.query<{ event_seq: number }>(
-      `update orders set event_seq = event_seq + 1 where merchant_id = $1 and id = $2 returning event_seq`,
-      [e.merchantId, e.orderId],
-    );
+    const r = await q.query<{ event_seq: number }>(`update orders set event_seq = event_seq + 1 where merchant_id = $1 and id = $2 returning event_seq`, [
+      e.merchantId,
+      e.orderId,
+    ]);
     if (!r[0]) throw new Error(`event for unknown order ${e.orderId}`);
     seq = r[0].event_seq;
   }

@@ -64,15 +64,27 @@ export async function upsertDeliveries(q: Queryable, merchantId: string, rows: N
        from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) as d(id, endpoint_id, event_id, event_type, payload)
      on conflict (endpoint_id, event_id) ${conflict}
      returning *`,
-    [merchantId, o.now, rows.map((r) => r.id), rows.map((r) => r.endpointId), rows.map((r) => r.eventId), rows.map((r) => r.eventType), rows.map((r) => r.payload)],
+    [
+      merchantId,
+      o.now,
+      rows.map((r) => r.id),
+      rows.map((r) => r.endpointId),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.eventType),
+      rows.map((r) => r.payload),
+    ],
   );
 }
 
 export async function getDelivery(q: Queryable, merchantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<DeliveryRow | undefined> {
-  return (await q.query<DeliveryRow>(`select * from webhook_deliveries where merchant_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`, [merchantId, id]))[0];
+  return (
+    await q.query<DeliveryRow>(`select * from webhook_deliveries where merchant_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`, [merchantId, id])
+  )[0];
 }
 
-export type DeliveryPatch = Partial<Pick<DeliveryRow, 'payload' | 'status' | 'attempts' | 'next_attempt_at' | 'last_status_code' | 'last_error' | 'delivered_at'>>;
+export type DeliveryPatch = Partial<
+  Pick<DeliveryRow, 'payload' | 'status' | 'attempts' | 'next_attempt_at' | 'last_status_code' | 'last_error' | 'delivered_at'>
+>;
 
 export async function updateDelivery(q: Queryable, merchantId: string, id: string, patch: DeliveryPatch, now: Date): Promise<DeliveryRow | undefined> {
   const sets: string[] = [];
@@ -82,7 +94,12 @@ export async function updateDelivery(q: Queryable, merchantId: string, id: strin
     params.push(v);
     sets.push(`${k} = $${params.length}`);
   }
-  return (await q.query<DeliveryRow>(`update webhook_deliveries set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params))[0];
+  return (
+    await q.query<DeliveryRow>(
+      `update webhook_deliveries set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`,
+      params,
+    )
+  )[0];
 }
 
 /** A disabled endpoint's waiting deliveries stop; a replay after re-enabling sends them. */
@@ -100,7 +117,22 @@ export async function insertAttempt(q: Queryable, a: Omit<AttemptRow, 'merchant_
   await q.query(
     `insert into webhook_attempts (id, merchant_id, endpoint_id, delivery_id, event_id, event_type, round, attempt, url, status_code, latency_ms, response_excerpt, error, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [a.id, a.merchantId, a.endpoint_id, a.delivery_id, a.event_id, a.event_type, a.round, a.attempt, a.url, a.status_code, a.latency_ms, a.response_excerpt, a.error, a.created_at],
+    [
+      a.id,
+      a.merchantId,
+      a.endpoint_id,
+      a.delivery_id,
+      a.event_id,
+      a.event_type,
+      a.round,
+      a.attempt,
+      a.url,
+      a.status_code,
+      a.latency_ms,
+      a.response_excerpt,
+      a.error,
+      a.created_at,
+    ],
   );
 }
 
@@ -119,7 +151,13 @@ export async function listAttempts(
   );
 }
 
-export async function listDeliveries(q: Queryable, merchantId: string, endpointId: string, f: { status?: string | undefined }, page: { limit: number; startingAfter?: string | undefined }): Promise<DeliveryRow[]> {
+export async function listDeliveries(
+  q: Queryable,
+  merchantId: string,
+  endpointId: string,
+  f: { status?: string | undefined },
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<DeliveryRow[]> {
   return q.query<DeliveryRow>(
     `select * from webhook_deliveries where merchant_id = $1 and endpoint_id = $2 and ($3::text is null or status = $3) and ($4::text is null or id < $4)
      order by id desc limit $5`,
@@ -133,5 +171,10 @@ export async function getEventById(q: Queryable, merchantId: string, id: string)
 
 /** Events of a time range for a replay, oldest first; one more than `limit` tells the caller it was cut. */
 export async function listEventsBetween(q: Queryable, merchantId: string, from: Date, to: Date, limit: number): Promise<Pick<EventRow, 'id' | 'type'>[]> {
-  return q.query(`select id, type from events where merchant_id = $1 and created_at >= $2 and created_at < $3 order by created_at, id limit $4`, [merchantId, from, to, limit + 1]);
+  return q.query(`select id, type from events where merchant_id = $1 and created_at >= $2 and created_at < $3 order by created_at, id limit $4`, [
+    merchantId,
+    from,
+    to,
+    limit + 1,
+  ]);
 }

@@ -35,14 +35,17 @@ export async function insertEndpoint(
 }
 
 export async function getEndpoint(q: Queryable, merchantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<EndpointRow | undefined> {
-  return (await q.query<EndpointRow>(`select * from webhook_endpoints where merchant_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`, [merchantId, id]))[0];
+  return (
+    await q.query<EndpointRow>(`select * from webhook_endpoints where merchant_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`, [merchantId, id])
+  )[0];
 }
 
 export async function listEndpoints(q: Queryable, merchantId: string, page: { limit: number; startingAfter?: string | undefined }): Promise<EndpointRow[]> {
-  return q.query<EndpointRow>(
-    `select * from webhook_endpoints where merchant_id = $1 and ($2::text is null or id > $2) order by id limit $3`,
-    [merchantId, page.startingAfter ?? null, page.limit + 1],
-  );
+  return q.query<EndpointRow>(`select * from webhook_endpoints where merchant_id = $1 and ($2::text is null or id > $2) order by id limit $3`, [
+    merchantId,
+    page.startingAfter ?? null,
+    page.limit + 1,
+  ]);
 }
 
 export async function countEndpoints(q: Queryable, merchantId: string): Promise<number> {
@@ -53,7 +56,12 @@ export async function listEnabledEndpoints(q: Queryable, merchantId: string): Pr
   return q.query<EndpointRow>(`select * from webhook_endpoints where merchant_id = $1 and enabled order by id`, [merchantId]);
 }
 
-export type EndpointPatch = Partial<Pick<EndpointRow, 'url' | 'description' | 'events' | 'enabled' | 'disabled_reason' | 'disabled_at' | 'secrets' | 'failing_since' | 'exhausted_count' | 'last_success_at'>>;
+export type EndpointPatch = Partial<
+  Pick<
+    EndpointRow,
+    'url' | 'description' | 'events' | 'enabled' | 'disabled_reason' | 'disabled_at' | 'secrets' | 'failing_since' | 'exhausted_count' | 'last_success_at'
+  >
+>;
 
 export async function updateEndpoint(q: Queryable, merchantId: string, id: string, patch: EndpointPatch, now: Date): Promise<EndpointRow> {
   const sets: string[] = [];
@@ -63,7 +71,9 @@ export async function updateEndpoint(q: Queryable, merchantId: string, id: strin
     params.push(k === 'events' && v !== null ? JSON.stringify(v) : v);
     sets.push(`${k} = $${params.length}`);
   }
-  return (await q.query<EndpointRow>(`update webhook_endpoints set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params))[0]!;
+  return (
+    await q.query<EndpointRow>(`update webhook_endpoints set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params)
+  )[0]!;
 }
 
 export async function deleteEndpoint(q: Queryable, merchantId: string, id: string): Promise<boolean> {
@@ -84,7 +94,12 @@ export async function markEndpointHealthy(q: Queryable, merchantId: string, id: 
 }
 
 /** A failed attempt: starts the failing clock (kept if already running) and counts an exhausted delivery. */
-export async function markEndpointFailing(q: Queryable, merchantId: string, id: string, o: { now: Date; exhausted: boolean }): Promise<EndpointRow | undefined> {
+export async function markEndpointFailing(
+  q: Queryable,
+  merchantId: string,
+  id: string,
+  o: { now: Date; exhausted: boolean },
+): Promise<EndpointRow | undefined> {
   return (
     await q.query<EndpointRow>(
       `update webhook_endpoints set failing_since = coalesce(failing_since, $3), exhausted_count = exhausted_count + $4

@@ -34,7 +34,8 @@ export interface DeliverJob {
 export type DeliverOutcome = 'stale' | 'skipped' | 'delivered' | 'retry' | 'failed';
 
 const actor = { source: 'job' as const, id: 'webhooks' };
-const isCurrent = (d: DeliveryRow | undefined, job: DeliverJob): d is DeliveryRow => !!d && d.status === 'pending' && d.round === job.round && d.attempts === job.attempt - 1;
+const isCurrent = (d: DeliveryRow | undefined, job: DeliverJob): d is DeliveryRow =>
+  !!d && d.status === 'pending' && d.round === job.round && d.attempts === job.attempt - 1;
 
 export async function attemptDelivery(ctx: AppContext, merchantId: string, job: DeliverJob, o: DeliverOptions): Promise<DeliverOutcome> {
   const d = await getDelivery(ctx.db, merchantId, job.deliveryId);
@@ -52,7 +53,13 @@ export async function attemptDelivery(ctx: AppContext, merchantId: string, job: 
     const ev = await getEventById(ctx.db, merchantId, d.event_id);
     body = ev ? await businessEventBody(ctx.db, ev) : null;
     if (body === null) {
-      await updateDelivery(ctx.db, merchantId, d.id, { status: 'failed', last_error: 'the event is not a business event', next_attempt_at: null }, ctx.clock.now());
+      await updateDelivery(
+        ctx.db,
+        merchantId,
+        d.id,
+        { status: 'failed', last_error: 'the event is not a business event', next_attempt_at: null },
+        ctx.clock.now(),
+      );
       return 'failed';
     }
     // Frozen now, so later attempts and replays send the same bytes.
@@ -60,11 +67,27 @@ export async function attemptDelivery(ctx: AppContext, merchantId: string, job: 
   }
   const sentAt = ctx.clock.now();
   const headers = webhookHeaders({ id: d.event_id, timestamp: Math.floor(sentAt.getTime() / 1000), body, secrets: signingSecrets(ctx, ep, sentAt) });
-  const result = await postWebhook({ url: ep.url, body, headers, timeoutMs: o.policy.timeoutMs, excerptBytes: o.policy.excerptBytes, policy: webhookNetworkPolicy(ctx), resolve: o.resolve });
+  const result = await postWebhook({
+    url: ep.url,
+    body,
+    headers,
+    timeoutMs: o.policy.timeoutMs,
+    excerptBytes: o.policy.excerptBytes,
+    policy: webhookNetworkPolicy(ctx),
+    resolve: o.resolve,
+  });
   return inTransaction(ctx, (tx) => recordOutcome(ctx, tx, merchantId, ep, job, result, { ...o, isTest }));
 }
 
-async function recordOutcome(ctx: AppContext, tx: Tx, merchantId: string, ep: EndpointRow, job: DeliverJob, r: SendResult, o: DeliverOptions & { isTest: boolean }): Promise<DeliverOutcome> {
+async function recordOutcome(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  ep: EndpointRow,
+  job: DeliverJob,
+  r: SendResult,
+  o: DeliverOptions & { isTest: boolean },
+): Promise<DeliverOutcome> {
   const cur = await getDelivery(tx, merchantId, job.deliveryId, { forUpdate: true });
   if (!cur) return 'stale'; // the endpoint was deleted meanwhile
   const now = ctx.clock.now();

@@ -47,13 +47,26 @@ function validate(ctx: AppContext, input: EndpointInput): Result<{ url?: string 
     url = check.url.href;
   }
   const bad = (input.events ?? []).filter((e) => !isValidFilterEntry(e));
-  if (bad.length) return err(domainError('validation_error', `events: ${bad.join(', ')} ${bad.length === 1 ? 'is not an event type' : 'are not event types'} we send (use e.g. order.paid, refund.* or *)`, { path: 'events' }));
+  if (bad.length)
+    return err(
+      domainError(
+        'validation_error',
+        `events: ${bad.join(', ')} ${bad.length === 1 ? 'is not an event type' : 'are not event types'} we send (use e.g. order.paid, refund.* or *)`,
+        { path: 'events' },
+      ),
+    );
   return ok(url === undefined ? {} : { url });
 }
 
 const view = (ep: EndpointRow) => ({ endpoint_id: ep.id, url: ep.url, events: ep.events, enabled: ep.enabled, description: ep.description });
 
-export async function createEndpoint(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, input: EndpointInput & { url: string }): Promise<Result<{ row: EndpointRow; secret: string }>> {
+export async function createEndpoint(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  merchantId: string,
+  input: EndpointInput & { url: string },
+): Promise<Result<{ row: EndpointRow; secret: string }>> {
   const v = validate(ctx, input);
   if (!v.ok) return v;
   if ((await repo.countEndpoints(tx, merchantId)) >= MAX_ENDPOINTS_PER_MERCHANT) {
@@ -61,18 +74,39 @@ export async function createEndpoint(ctx: AppContext, tx: Tx, actor: Actor, merc
   }
   const secret = newWebhookSecret();
   const events = input.events ? [...new Set(input.events)] : null;
-  const row = await repo.insertEndpoint(tx, { id: newId('whe'), merchantId, url: v.value.url!, description: input.description ?? null, events, enabled: input.enabled ?? true, secrets: sealSecrets(ctx, [{ secret, expires_at: null }]), now: ctx.clock.now() });
+  const row = await repo.insertEndpoint(tx, {
+    id: newId('whe'),
+    merchantId,
+    url: v.value.url!,
+    description: input.description ?? null,
+    events,
+    enabled: input.enabled ?? true,
+    secrets: sealSecrets(ctx, [{ secret, expires_at: null }]),
+    now: ctx.clock.now(),
+  });
   await recordEvent(ctx, tx, actor, { merchantId, type: 'webhook_endpoint.created', data: view(row) });
   return ok({ row, secret });
 }
 
-export async function updateEndpointSettings(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, id: string, input: EndpointInput): Promise<Result<EndpointRow>> {
+export async function updateEndpointSettings(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  merchantId: string,
+  id: string,
+  input: EndpointInput,
+): Promise<Result<EndpointRow>> {
   const ep = await repo.getEndpoint(tx, merchantId, id, { forUpdate: true });
   if (!ep) return err(domainError('not_found', `No webhook endpoint ${id}`));
   const v = validate(ctx, input);
   if (!v.ok) return v;
   const now = ctx.clock.now();
-  const patch: repo.EndpointPatch = { url: v.value.url, description: input.description, events: input.events === undefined ? undefined : input.events && [...new Set(input.events)], enabled: input.enabled };
+  const patch: repo.EndpointPatch = {
+    url: v.value.url,
+    description: input.description,
+    events: input.events === undefined ? undefined : input.events && [...new Set(input.events)],
+    enabled: input.enabled,
+  };
   // Enabling again starts the health record afresh (the merchant says it is fixed).
   if (input.enabled === true && !ep.enabled) Object.assign(patch, { disabled_reason: null, disabled_at: null, failing_since: null, exhausted_count: 0 });
   if (input.enabled === false && ep.enabled) Object.assign(patch, { disabled_reason: 'merchant', disabled_at: now });
@@ -89,7 +123,14 @@ export async function deleteEndpointById(ctx: AppContext, tx: Tx, actor: Actor, 
 }
 
 /** A new secret now; the current one keeps signing for `overlapMs` (default 24 h; 0 retires it at once). */
-export async function rotateEndpointSecret(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, id: string, overlapMs = ROTATION_OVERLAP_MS): Promise<Result<{ row: EndpointRow; secret: string }>> {
+export async function rotateEndpointSecret(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  merchantId: string,
+  id: string,
+  overlapMs = ROTATION_OVERLAP_MS,
+): Promise<Result<{ row: EndpointRow; secret: string }>> {
   const ep = await repo.getEndpoint(tx, merchantId, id, { forUpdate: true });
   if (!ep) return err(domainError('not_found', `No webhook endpoint ${id}`));
   const now = ctx.clock.now();
@@ -104,7 +145,11 @@ export async function rotateEndpointSecret(ctx: AppContext, tx: Tx, actor: Actor
           .slice(0, 4);
   const secret = newWebhookSecret();
   const row = await repo.updateEndpoint(tx, merchantId, id, { secrets: sealSecrets(ctx, [{ secret, expires_at: null }, ...kept]) }, now);
-  await recordEvent(ctx, tx, actor, { merchantId, type: 'webhook_endpoint.secret_rotated', data: { endpoint_id: id, previous_secret_expires_at: overlapMs > 0 ? until : now.toISOString() } });
+  await recordEvent(ctx, tx, actor, {
+    merchantId,
+    type: 'webhook_endpoint.secret_rotated',
+    data: { endpoint_id: id, previous_secret_expires_at: overlapMs > 0 ? until : now.toISOString() },
+  });
   return ok({ row, secret });
 }
 
@@ -112,9 +157,18 @@ export async function rotateEndpointSecret(ctx: AppContext, tx: Tx, actor: Actor
 export async function sendTestEvent(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, id: string): Promise<Result<DeliveryRow>> {
   const ep = await repo.getEndpoint(tx, merchantId, id);
   if (!ep) return err(domainError('not_found', `No webhook endpoint ${id}`));
-  const ev = await recordEvent(ctx, tx, actor, { merchantId, type: TEST_EVENT_TYPE, data: { endpoint_id: id, message: 'A test event from chatcart: if you can read this, your endpoint and signature check work.' } });
+  const ev = await recordEvent(ctx, tx, actor, {
+    merchantId,
+    type: TEST_EVENT_TYPE,
+    data: { endpoint_id: id, message: 'A test event from chatcart: if you can read this, your endpoint and signature check work.' },
+  });
   const now = ctx.clock.now();
-  const [delivery] = await upsertDeliveries(tx, merchantId, [{ id: newId('whd'), endpointId: id, eventId: ev.id, eventType: ev.type, payload: await businessEventBody(tx, ev) }], { now, replay: false });
+  const [delivery] = await upsertDeliveries(
+    tx,
+    merchantId,
+    [{ id: newId('whd'), endpointId: id, eventId: ev.id, eventType: ev.type, payload: await businessEventBody(tx, ev) }],
+    { now, replay: false },
+  );
   await enqueueDeliveryJobs(tx, [delivery!], now);
   return ok(delivery!);
 }

@@ -11,7 +11,8 @@ export async function businessEventBody(q: Queryable, ev: EventRow): Promise<str
   const order = ev.order_id ? await getOrder(q, ev.merchant_id, ev.order_id) : undefined;
   const paymentId = paymentIdFor(ev, order?.current_payment_id ?? null);
   const payment = paymentId ? await getPayment(q, ev.merchant_id, paymentId) : undefined;
-  const current = order?.current_payment_id && order.current_payment_id !== payment?.id ? await getPayment(q, ev.merchant_id, order.current_payment_id) : payment;
+  const current =
+    order?.current_payment_id && order.current_payment_id !== payment?.id ? await getPayment(q, ev.merchant_id, order.current_payment_id) : payment;
   const b = toBusinessEvent(ev, { order: order ?? null, payment: payment ?? null, currentReferenceId: current?.reference_id ?? null });
   return b ? JSON.stringify(b) : null;
 }

@@ -23,10 +23,18 @@ export interface ReplayResult {
   event_ids: string[];
 }
 
-export async function replayEvents(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, endpointId: string, input: ReplayInput): Promise<Result<ReplayResult>> {
+export async function replayEvents(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  merchantId: string,
+  endpointId: string,
+  input: ReplayInput,
+): Promise<Result<ReplayResult>> {
   const ep = await getEndpoint(tx, merchantId, endpointId);
   if (!ep) return err(domainError('not_found', `No webhook endpoint ${endpointId}`));
-  if (!ep.enabled) return err(domainError('conflict', `Webhook endpoint ${endpointId} is disabled (${ep.disabled_reason ?? 'merchant'}); enable it before replaying`));
+  if (!ep.enabled)
+    return err(domainError('conflict', `Webhook endpoint ${endpointId} is disabled (${ep.disabled_reason ?? 'merchant'}); enable it before replaying`));
   let events: { id: string; type: string }[];
   if ('eventId' in input) {
     const ev = await getEventById(tx, merchantId, input.eventId);
@@ -38,11 +46,17 @@ export async function replayEvents(ctx: AppContext, tx: Tx, actor: Actor, mercha
   } else {
     if (!(input.from < input.to)) return err(domainError('validation_error', 'from must be before to', { path: 'from' }));
     const rows = await listEventsBetween(tx, merchantId, input.from, input.to, MAX_REPLAY_EVENTS);
-    if (rows.length > MAX_REPLAY_EVENTS) return err(domainError('validation_error', `the range holds more than ${MAX_REPLAY_EVENTS} events; replay it in smaller ranges`, { path: 'to' }));
+    if (rows.length > MAX_REPLAY_EVENTS)
+      return err(domainError('validation_error', `the range holds more than ${MAX_REPLAY_EVENTS} events; replay it in smaller ranges`, { path: 'to' }));
     events = rows.filter((e) => fansOut(e.type) && matchesEventFilter(ep.events, e.type));
   }
   const now = ctx.clock.now();
-  const pending = await upsertDeliveries(tx, merchantId, events.map((e) => ({ id: newId('whd'), endpointId, eventId: e.id, eventType: e.type, payload: null })), { now, replay: true });
+  const pending = await upsertDeliveries(
+    tx,
+    merchantId,
+    events.map((e) => ({ id: newId('whd'), endpointId, eventId: e.id, eventType: e.type, payload: null })),
+    { now, replay: true },
+  );
   await enqueueDeliveryJobs(tx, pending, now);
   const scope = 'eventId' in input ? { event_id: input.eventId } : { from: input.from.toISOString(), to: input.to.toISOString() };
   await recordEvent(ctx, tx, actor, { merchantId, type: 'webhook_endpoint.replayed', data: { endpoint_id: endpointId, ...scope, replayed: pending.length } });

@@ -28,7 +28,13 @@ export async function sweepStrandedDeliveries(ctx: AppContext, o: { maxBatches?:
       const rows = await listStrandedDeliveries(tx, now, BATCH);
       for (const d of rows) {
         if (d.job_id !== null && d.job_sweeps >= MAX_SWEEPS) {
-          await updateDelivery(tx, d.merchant_id, d.id, { status: 'failed', next_attempt_at: null, last_error: `the delivery job died ${d.job_sweeps + 1} times` }, now);
+          await updateDelivery(
+            tx,
+            d.merchant_id,
+            d.id,
+            { status: 'failed', next_attempt_at: null, last_error: `the delivery job died ${d.job_sweeps + 1} times` },
+            now,
+          );
           out.failed++;
         } else if (d.job_id !== null) {
           if (await reviveJob(tx, d.job_id, now)) out.requeued++;

@@ -11,7 +11,10 @@ export interface FlowKeywordRow {
 }
 
 /** Creates or replaces the keyword's flow; returns the row and whether it was new. */
-export async function putFlowKeyword(q: Queryable, r: { merchant_id: string; keyword: string; flow_name: string; flow_id: string | null; now: Date }): Promise<FlowKeywordRow & { inserted: boolean }> {
+export async function putFlowKeyword(
+  q: Queryable,
+  r: { merchant_id: string; keyword: string; flow_name: string; flow_id: string | null; now: Date },
+): Promise<FlowKeywordRow & { inserted: boolean }> {
   return (
     await q.query<FlowKeywordRow & { inserted: boolean }>(
       `insert into flow_keywords (merchant_id, keyword, flow_name, flow_id, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)
@@ -35,5 +38,8 @@ export async function countFlowKeywords(q: Queryable, merchantId: string): Promi
 }
 
 export async function deleteFlowKeyword(q: Queryable, merchantId: string, keyword: string): Promise<boolean> {
-  return (await q.query<{ keyword: string }>(`delete from flow_keywords where merchant_id = $1 and keyword = $2 returning keyword`, [merchantId, keyword])).length > 0;
+  return (
+    (await q.query<{ keyword: string }>(`delete from flow_keywords where merchant_id = $1 and keyword = $2 returning keyword`, [merchantId, keyword])).length >
+    0
+  );
 }

@@ -29,11 +29,16 @@ export async function completeFlowFromReply(ctx: AppContext, tx: Tx, i: FlowRepl
   const row = await getFlowToken(tx, i.flowToken, { forUpdate: true });
   if (!row || row.merchant_id !== i.merchantId || row.wa_id !== i.waId) {
     // Someone else's token, or a made-up one: not ours to act on. The event names no other merchant's data.
-    await recordEvent(ctx, tx, { source: 'whatsapp', id: i.phoneNumberId }, {
-      merchantId: i.merchantId,
-      type: 'flow.completion_ignored',
-      data: { wamid: i.wamid, wa_id: i.waId, reason: 'the flow token is not one this merchant sent to this customer' },
-    });
+    await recordEvent(
+      ctx,
+      tx,
+      { source: 'whatsapp', id: i.phoneNumberId },
+      {
+        merchantId: i.merchantId,
+        type: 'flow.completion_ignored',
+        data: { wamid: i.wamid, wa_id: i.waId, reason: 'the flow token is not one this merchant sent to this customer' },
+      },
+    );
     return { note: 'nfm_reply: flow token not issued by this merchant to this customer; ignored' };
   }
   const def = getFlowDefinition(row.flow_name);
@@ -49,11 +54,16 @@ export async function completeFlowFromReply(ctx: AppContext, tx: Tx, i: FlowRepl
   const { state } = readStoredState(def, row.state);
   const done = await def.onCompleted({ ctx, tx, merchantId: i.merchantId, waId: i.waId, token: row.token, now, state }, i.responseJson);
   if (done.status === 'refused') {
-    await recordEvent(ctx, tx, { source: 'whatsapp', id: i.phoneNumberId }, {
-      merchantId: i.merchantId,
-      type: 'flow.completion_failed',
-      data: { wamid: i.wamid, flow: def.name, reason: done.note },
-    });
+    await recordEvent(
+      ctx,
+      tx,
+      { source: 'whatsapp', id: i.phoneNumberId },
+      {
+        merchantId: i.merchantId,
+        type: 'flow.completion_failed',
+        data: { wamid: i.wamid, flow: def.name, reason: done.note },
+      },
+    );
     return { note: `nfm_reply: ${def.name} not completed: ${done.note}`, ...(done.reply ? { reply: done.reply } : {}) };
   }
   if (row.status !== 'completed') await updateFlowToken(tx, row.token, { status: 'completed' }, now);

@@ -73,7 +73,10 @@ export class FlowEndpoint {
     if (req.action === 'ping') return seal(FLOW_STATUS.ok, { data: { status: 'active' } });
     if (req.data && req.data['error'] !== undefined) {
       // The client reporting that it could not use one of our answers: logged, acknowledged.
-      ctx.log.warn({ merchant_id: merchantId, action: req.action, error: req.data['error'], error_message: req.data['error_message'] }, 'flow client error notification');
+      ctx.log.warn(
+        { merchant_id: merchantId, action: req.action, error: req.data['error'], error_message: req.data['error_message'] },
+        'flow client error notification',
+      );
       return seal(FLOW_STATUS.ok, { data: { acknowledged: true } });
     }
     const refuse = (reason: FlowTokenRefusal) => seal(FLOW_STATUS.badToken, { error_msg: FLOW_TOKEN_MESSAGES[reason] });
@@ -85,7 +88,11 @@ export class FlowEndpoint {
         if (!def) return { refused: 'unknown' };
         const now = ctx.clock.now();
         const base = { ctx, tx, merchantId, waId: claim.row.wa_id, token: claim.row.token, now };
-        const outcome = await runFlowRequest(def, base, claim.row.state, { action: req.action as 'INIT' | 'BACK' | 'data_exchange', screen: req.screen || undefined, data: req.data ?? {} });
+        const outcome = await runFlowRequest(def, base, claim.row.state, {
+          action: req.action as 'INIT' | 'BACK' | 'data_exchange',
+          screen: req.screen || undefined,
+          data: req.data ?? {},
+        });
         await updateFlowToken(tx, claim.row.token, { state: { ...outcome.stored }, ...(outcome.completed ? { status: 'completed' as const } : {}) }, now);
         return { response: outcome.response };
       });

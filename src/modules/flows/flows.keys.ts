@@ -21,7 +21,8 @@ export async function storeFlowKeys(
     { merchant_id: merchantId, public_key_pem: pair.publicKeyPem, private_key: ctx.secrets.seal(pair.privateKeyPem), created_at: ctx.clock.now() },
     opts.rotate,
   );
-  if (!row) return err(domainError('conflict', 'This merchant already has a Flows key pair. Rotate it to replace it, then register the new public key with Meta.'));
+  if (!row)
+    return err(domainError('conflict', 'This merchant already has a Flows key pair. Rotate it to replace it, then register the new public key with Meta.'));
   return ok(row);
 }
 

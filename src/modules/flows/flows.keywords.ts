@@ -27,7 +27,12 @@ export interface KeywordInput {
   flow_id?: string | undefined;
 }
 
-export async function setFlowKeyword(ctx: AppContext, tx: Tx, merchantId: string, input: KeywordInput): Promise<Result<{ row: FlowKeywordRow; created: boolean }>> {
+export async function setFlowKeyword(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  input: KeywordInput,
+): Promise<Result<{ row: FlowKeywordRow; created: boolean }>> {
   const keyword = normalizeKeyword(input.keyword);
   if (keyword === '' || keyword.length > MAX_KEYWORD_LENGTH || /\p{Cc}/u.test(keyword)) {
     return err(domainError('validation_error', `keyword: 1 to ${MAX_KEYWORD_LENGTH} characters of text`, { path: 'keyword' }));
@@ -37,11 +42,18 @@ export async function setFlowKeyword(ctx: AppContext, tx: Tx, merchantId: string
     return err(domainError('validation_error', `keyword: "${keyword}" is an opt-in or opt-out word and cannot start a flow`, { path: 'keyword' }));
   }
   if (!getFlowDefinition(input.flow)) return err(domainError('validation_error', `flow: no flow named ${input.flow}`, { path: 'flow' }));
-  if (input.flow_id !== undefined && !/^\d{1,32}$/.test(input.flow_id)) return err(domainError('validation_error', 'flow_id: must be the numeric Flow id from WhatsApp Manager', { path: 'flow_id' }));
+  if (input.flow_id !== undefined && !/^\d{1,32}$/.test(input.flow_id))
+    return err(domainError('validation_error', 'flow_id: must be the numeric Flow id from WhatsApp Manager', { path: 'flow_id' }));
   if (!(await getFlowKeyword(tx, merchantId, keyword)) && (await countFlowKeywords(tx, merchantId)) >= MAX_KEYWORDS) {
     return err(domainError('conflict', `A merchant has at most ${MAX_KEYWORDS} flow keywords; delete one first`));
   }
-  const { inserted, ...row } = await putFlowKeyword(tx, { merchant_id: merchantId, keyword, flow_name: input.flow, flow_id: input.flow_id ?? null, now: ctx.clock.now() });
+  const { inserted, ...row } = await putFlowKeyword(tx, {
+    merchant_id: merchantId,
+    keyword,
+    flow_name: input.flow,
+    flow_id: input.flow_id ?? null,
+    now: ctx.clock.now(),
+  });
   return ok({ row, created: inserted });
 }
 
@@ -51,7 +63,14 @@ export async function removeFlowKeyword(tx: Tx, merchantId: string, keyword: str
 }
 
 export function presentFlowKeyword(r: FlowKeywordRow) {
-  return { object: 'flow_keyword', keyword: r.keyword, flow: r.flow_name, flow_id: r.flow_id, created_at: r.created_at.toISOString(), updated_at: r.updated_at.toISOString() };
+  return {
+    object: 'flow_keyword',
+    keyword: r.keyword,
+    flow: r.flow_name,
+    flow_id: r.flow_id,
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+  };
 }
 
 /**
@@ -65,5 +84,7 @@ export async function answerKeyword(ctx: AppContext, tx: Tx, merchantId: string,
   if (!k) return undefined;
   // The customer asked for it: essential, so an earlier opt-out from promotions does not hold it back.
   const r = await sendFlow(ctx, tx, merchantId, { wa_id: waId, flow: k.flow_name, flow_id: k.flow_id ?? undefined, essential: true });
-  return r.ok ? `keyword "${keyword}": flow ${k.flow_name} sent (${r.value.message.id})` : `keyword "${keyword}": flow ${k.flow_name} not sent: ${r.error.message}`;
+  return r.ok
+    ? `keyword "${keyword}": flow ${k.flow_name} sent (${r.value.message.id})`
+    : `keyword "${keyword}": flow ${k.flow_name} not sent: ${r.error.message}`;
 }

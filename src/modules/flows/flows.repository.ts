@@ -57,11 +57,18 @@ export async function getFlowToken(q: Queryable, token: string, opts: { forUpdat
   return (await q.query<FlowTokenRow>(`select * from flow_tokens where token = $1${opts.forUpdate ? ' for update' : ''}`, [token]))[0];
 }
 
-export async function updateFlowToken(q: Queryable, token: string, patch: { state?: Record<string, unknown>; status?: FlowTokenStatus }, now: Date): Promise<void> {
-  await q.query(
-    `update flow_tokens set state = coalesce($2::jsonb, state), status = coalesce($3, status), updated_at = $4 where token = $1`,
-    [token, patch.state === undefined ? null : JSON.stringify(patch.state), patch.status ?? null, now],
-  );
+export async function updateFlowToken(
+  q: Queryable,
+  token: string,
+  patch: { state?: Record<string, unknown>; status?: FlowTokenStatus },
+  now: Date,
+): Promise<void> {
+  await q.query(`update flow_tokens set state = coalesce($2::jsonb, state), status = coalesce($3, status), updated_at = $4 where token = $1`, [
+    token,
+    patch.state === undefined ? null : JSON.stringify(patch.state),
+    patch.status ?? null,
+    now,
+  ]);
 }
 
 export interface MenuProductRow {

@@ -36,11 +36,18 @@ export interface SendFlowInput {
   flow_action?: 'navigate' | 'data_exchange' | undefined;
 }
 
-export async function sendFlow(ctx: AppContext, tx: Tx, merchantId: string, input: SendFlowInput): Promise<Result<{ token: FlowTokenRow; message: MessageRow }>> {
+export async function sendFlow(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  input: SendFlowInput,
+): Promise<Result<{ token: FlowTokenRow; message: MessageRow }>> {
   const def = getFlowDefinition(input.flow);
   if (!def) return err(domainError('validation_error', `flow: no flow named ${input.flow}`, { path: 'flow' }));
   if (!(await getFlowKey(tx, merchantId))) {
-    return err(domainError('conflict', 'This merchant has no Flows key pair yet: create one (POST /v1/flows/keys or chatcart flows keygen) and register it with Meta'));
+    return err(
+      domainError('conflict', 'This merchant has no Flows key pair yet: create one (POST /v1/flows/keys or chatcart flows keygen) and register it with Meta'),
+    );
   }
   if (!(await getNumberByMerchant(tx, merchantId))) return err(domainError('conflict', 'This merchant has no WhatsApp number'));
   let token = await issueFlowToken(ctx, tx, { merchantId, waId: input.wa_id, def, ttlSeconds: input.expires_in });
@@ -61,8 +68,10 @@ export async function sendFlow(ctx: AppContext, tx: Tx, merchantId: string, inpu
     flowToken: token.token,
     flowCta: input.cta ?? def.message.cta,
     ...(input.mode ? { mode: input.mode } : {}),
-    ...(first ? { flowAction: 'navigate' as const, screen: first.screen, ...(Object.keys(first.data).length ? { data: first.data } : {}) } : { flowAction: 'data_exchange' as const }),
-    ...(input.header ?? def.message.header ? { header: input.header ?? def.message.header } : {}),
+    ...(first
+      ? { flowAction: 'navigate' as const, screen: first.screen, ...(Object.keys(first.data).length ? { data: first.data } : {}) }
+      : { flowAction: 'data_exchange' as const }),
+    ...((input.header ?? def.message.header) ? { header: input.header ?? def.message.header } : {}),
     body: input.body ?? def.message.body,
   });
   // A refused message rolls the token back with it (the caller's transaction fails).

@@ -25,7 +25,11 @@ export function newFlowToken(): string {
   return `${FLOW_TOKEN_PREFIX}${newSecretToken(24)}`;
 }
 
-export async function issueFlowToken(ctx: AppContext, tx: Tx, i: { merchantId: string; waId: string; def: Pick<FlowDefinition<unknown>, 'name' | 'ttlSeconds' | 'initialState'>; ttlSeconds?: number }): Promise<FlowTokenRow> {
+export async function issueFlowToken(
+  ctx: AppContext,
+  tx: Tx,
+  i: { merchantId: string; waId: string; def: Pick<FlowDefinition<unknown>, 'name' | 'ttlSeconds' | 'initialState'>; ttlSeconds?: number },
+): Promise<FlowTokenRow> {
   const now = ctx.clock.now();
   return insertFlowToken(tx, {
     token: newFlowToken(),
@@ -43,7 +47,12 @@ export async function issueFlowToken(ctx: AppContext, tx: Tx, i: { merchantId: s
  * Locks and checks the token for one endpoint request. Another merchant's token is
  * answered exactly like an unknown one, so the endpoint is no oracle for other shops.
  */
-export async function claimFlowToken(ctx: AppContext, tx: Tx, merchantId: string, token: unknown): Promise<{ ok: true; row: FlowTokenRow } | { ok: false; reason: FlowTokenRefusal }> {
+export async function claimFlowToken(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  token: unknown,
+): Promise<{ ok: true; row: FlowTokenRow } | { ok: false; reason: FlowTokenRefusal }> {
   if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return { ok: false, reason: 'unknown' };
   const row = await getFlowToken(tx, token, { forUpdate: true });
   if (!row || row.merchant_id !== merchantId) return { ok: false, reason: 'unknown' };

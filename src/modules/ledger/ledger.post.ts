@@ -9,7 +9,17 @@ import { newId } from '../../domain/ids.ts';
 import { checkBalanced, disputeReinstated, disputeWithdrawn, payout, providerFee, type LedgerEntry } from '../../domain/ledger/postings.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { getLedgerTransactionByKey, getLedgerTransactionsByKeys, insertLedgerTransaction, insertLedgerTransactions, lockOrderRow, lockOrderRows, projectOrderAmounts, projectOrdersAmounts, type LedgerTransactionRow } from './ledger.repository.ts';
+import {
+  getLedgerTransactionByKey,
+  getLedgerTransactionsByKeys,
+  insertLedgerTransaction,
+  insertLedgerTransactions,
+  lockOrderRow,
+  lockOrderRows,
+  projectOrderAmounts,
+  projectOrdersAmounts,
+  type LedgerTransactionRow,
+} from './ledger.repository.ts';
 import type { OrderRow } from '../orders/orders.repository.ts';
 
 export interface Posted {
@@ -61,7 +71,14 @@ export async function postManyAndProject(tx: Tx, merchantId: string, entries: Le
   const inserted = new Map((await insertLedgerTransactions(tx, merchantId, [...firstOfKey.values()], now)).map((r) => [r.external_key, r]));
   const missing = [...firstOfKey.keys()].filter((k) => !inserted.has(k));
   const existing = new Map((await getLedgerTransactionsByKeys(tx, merchantId, missing)).map((r) => [r.external_key, r]));
-  const touched = [...new Set([...firstOfKey.values()].filter((x) => inserted.has(x.entry.externalKey)).map((x) => movesOrderAmounts(x.entry)).filter((x): x is string => x !== null))];
+  const touched = [
+    ...new Set(
+      [...firstOfKey.values()]
+        .filter((x) => inserted.has(x.entry.externalKey))
+        .map((x) => movesOrderAmounts(x.entry))
+        .filter((x): x is string => x !== null),
+    ),
+  ];
   const orders = new Map((await projectOrdersAmounts(tx, merchantId, touched, now)).map((o) => [o.id, o]));
   const seen = new Set<string>();
   return entries.map((e) => {
@@ -79,12 +96,31 @@ const validAmount = (n: unknown, zeroOk = false): n is number => typeof n === 'n
 /** What a provider charged for a payment (a report row, a settlement line, a payment entity). Idempotent per payment. */
 export async function recordProviderFee(
   tx: Tx,
-  f: { merchantId: string; provider: string; providerPaymentId: string; orderId: string | null; fee: number; tax?: number; currency: string; eventAt: Date; source: string },
+  f: {
+    merchantId: string;
+    provider: string;
+    providerPaymentId: string;
+    orderId: string | null;
+    fee: number;
+    tax?: number;
+    currency: string;
+    eventAt: Date;
+    source: string;
+  },
 ): Promise<Result<Posted>> {
   if (!validAmount(f.fee) || (f.tax !== undefined && (!validAmount(f.tax, true) || f.tax > f.fee))) {
     return err(domainError('validation_error', `fee ${f.fee} (tax ${f.tax ?? 0}) must be a positive amount in minor units, tax not above it`));
   }
-  const entry = providerFee({ provider: f.provider, providerPaymentId: f.providerPaymentId, orderId: f.orderId, fee: f.fee, tax: f.tax, currency: f.currency, eventAt: f.eventAt, source: f.source });
+  const entry = providerFee({
+    provider: f.provider,
+    providerPaymentId: f.providerPaymentId,
+    orderId: f.orderId,
+    fee: f.fee,
+    tax: f.tax,
+    currency: f.currency,
+    eventAt: f.eventAt,
+    source: f.source,
+  });
   const check = checkBalanced(entry);
   if (!check.ok) return check;
   return ok(await postAndProject(tx, f.merchantId, entry));
@@ -96,7 +132,14 @@ export async function recordPayout(
   p: { merchantId: string; provider: string; settlementId: string; amount: number; currency: string; eventAt: Date; reference?: string },
 ): Promise<Result<Posted>> {
   if (!validAmount(p.amount)) return err(domainError('validation_error', `payout amount ${p.amount} must be a positive amount in minor units`));
-  const entry = payout({ provider: p.provider, settlementId: p.settlementId, amount: p.amount, currency: p.currency, eventAt: p.eventAt, reference: p.reference });
+  const entry = payout({
+    provider: p.provider,
+    settlementId: p.settlementId,
+    amount: p.amount,
+    currency: p.currency,
+    eventAt: p.eventAt,
+    reference: p.reference,
+  });
   const check = checkBalanced(entry);
   if (!check.ok) return check;
   return ok(await postAndProject(tx, p.merchantId, entry));
@@ -109,10 +152,29 @@ export async function recordPayout(
  */
 export async function recordDisputeMoney(
   tx: Tx,
-  d: { merchantId: string; provider: string; providerDisputeId: string; providerPaymentId: string | null; orderId: string | null; status: 'open' | 'won' | 'lost'; amount: number | null; currency: string | null; eventAt: Date; now: Date },
+  d: {
+    merchantId: string;
+    provider: string;
+    providerDisputeId: string;
+    providerPaymentId: string | null;
+    orderId: string | null;
+    status: 'open' | 'won' | 'lost';
+    amount: number | null;
+    currency: string | null;
+    eventAt: Date;
+    now: Date;
+  },
 ): Promise<Posted | null> {
   if (!validAmount(d.amount) || !d.currency) return null;
-  const base = { provider: d.provider, providerDisputeId: d.providerDisputeId, providerPaymentId: d.providerPaymentId, orderId: d.orderId, amount: d.amount, currency: d.currency, eventAt: d.eventAt };
+  const base = {
+    provider: d.provider,
+    providerDisputeId: d.providerDisputeId,
+    providerPaymentId: d.providerPaymentId,
+    orderId: d.orderId,
+    amount: d.amount,
+    currency: d.currency,
+    eventAt: d.eventAt,
+  };
   const withdrawal = disputeWithdrawn(base);
   if (d.status !== 'won') return postAndProject(tx, d.merchantId, withdrawal, d.now);
   const withdrawn = await getLedgerTransactionByKey(tx, d.merchantId, withdrawal.externalKey);

@@ -34,7 +34,13 @@ export interface LedgerPostingRow {
  * Inserts the transaction and its postings, or nothing when its external key was booked
  * before (then the existing transaction is returned with created = false).
  */
-export async function insertLedgerTransaction(q: Queryable, merchantId: string, id: string, e: LedgerEntry, now: Date): Promise<{ row: LedgerTransactionRow; created: boolean }> {
+export async function insertLedgerTransaction(
+  q: Queryable,
+  merchantId: string,
+  id: string,
+  e: LedgerEntry,
+  now: Date,
+): Promise<{ row: LedgerTransactionRow; created: boolean }> {
   // One statement, one round trip: the transaction row and all its lines (no lines when the key existed).
   const inserted = await q.query<LedgerTransactionRow>(
     `with t as (
@@ -47,7 +53,21 @@ export async function insertLedgerTransaction(q: Queryable, merchantId: string, 
          from t, unnest($12::text[], $13::bigint[]) with ordinality as l(account, amount, n)
      )
      select * from t`,
-    [id, merchantId, e.kind, e.externalKey, e.orderId, e.provider, e.providerPaymentId, e.currency, e.eventAt, now, JSON.stringify(e.metadata), e.lines.map((l) => l.account), e.lines.map((l) => String(l.amount))],
+    [
+      id,
+      merchantId,
+      e.kind,
+      e.externalKey,
+      e.orderId,
+      e.provider,
+      e.providerPaymentId,
+      e.currency,
+      e.eventAt,
+      now,
+      JSON.stringify(e.metadata),
+      e.lines.map((l) => l.account),
+      e.lines.map((l) => String(l.amount)),
+    ],
   );
   if (inserted[0]) return { row: inserted[0], created: true };
   const existing = await getLedgerTransactionByKey(q, merchantId, e.externalKey);
@@ -59,7 +79,12 @@ export async function insertLedgerTransaction(q: Queryable, merchantId: string, 
  * Many transactions in one statement (each with its own id and lines); keys booked before
  * insert nothing. Returns the rows inserted; the caller reads the others by key.
  */
-export async function insertLedgerTransactions(q: Queryable, merchantId: string, items: { id: string; entry: LedgerEntry }[], now: Date): Promise<LedgerTransactionRow[]> {
+export async function insertLedgerTransactions(
+  q: Queryable,
+  merchantId: string,
+  items: { id: string; entry: LedgerEntry }[],
+  now: Date,
+): Promise<LedgerTransactionRow[]> {
   if (items.length === 0) return [];
   const col = <T>(f: (x: { id: string; entry: LedgerEntry }) => T) => items.map(f);
   const lineTx: string[] = [];
@@ -89,10 +114,21 @@ export async function insertLedgerTransactions(q: Queryable, merchantId: string,
      )
      select * from t`,
     [
-      merchantId, now,
-      col((x) => x.id), col((x) => x.entry.kind), col((x) => x.entry.externalKey), col((x) => x.entry.orderId), col((x) => x.entry.provider), col((x) => x.entry.providerPaymentId),
-      col((x) => x.entry.currency), col((x) => x.entry.eventAt), col((x) => JSON.stringify(x.entry.metadata)),
-      lineTx, lineNo, accounts, amounts,
+      merchantId,
+      now,
+      col((x) => x.id),
+      col((x) => x.entry.kind),
+      col((x) => x.entry.externalKey),
+      col((x) => x.entry.orderId),
+      col((x) => x.entry.provider),
+      col((x) => x.entry.providerPaymentId),
+      col((x) => x.entry.currency),
+      col((x) => x.entry.eventAt),
+      col((x) => JSON.stringify(x.entry.metadata)),
+      lineTx,
+      lineNo,
+      accounts,
+      amounts,
     ],
   );
 }
@@ -145,10 +181,10 @@ export async function lockOrderRow(q: Queryable, merchantId: string, orderId: st
 
 export async function listPostingsOf(q: Queryable, merchantId: string, transactionIds: string[]): Promise<LedgerPostingRow[]> {
   if (transactionIds.length === 0) return [];
-  return q.query<LedgerPostingRow>(
-    `select * from ledger_postings where merchant_id = $1 and transaction_id = any($2::text[]) order by transaction_id, line`,
-    [merchantId, transactionIds],
-  );
+  return q.query<LedgerPostingRow>(`select * from ledger_postings where merchant_id = $1 and transaction_id = any($2::text[]) order by transaction_id, line`, [
+    merchantId,
+    transactionIds,
+  ]);
 }
 
 export interface LedgerFilter {
@@ -159,7 +195,12 @@ export interface LedgerFilter {
 }
 
 /** Transactions newest first (or oldest first), keyset-paginated on the id. */
-export async function listLedgerTransactions(q: Queryable, merchantId: string, f: LedgerFilter, page: { limit: number; startingAfter?: string | undefined; ascending?: boolean }): Promise<LedgerTransactionRow[]> {
+export async function listLedgerTransactions(
+  q: Queryable,
+  merchantId: string,
+  f: LedgerFilter,
+  page: { limit: number; startingAfter?: string | undefined; ascending?: boolean },
+): Promise<LedgerTransactionRow[]> {
   const dir = page.ascending ? 'asc' : 'desc';
   const cmp = page.ascending ? '>' : '<';
   return q.query<LedgerTransactionRow>(
@@ -181,7 +222,11 @@ export interface BalanceRow {
 }
 
 /** Balances per account and currency (debit positive), for the merchant or one of its orders. */
-export async function ledgerBalances(q: Queryable, merchantId: string, f: { currency?: string | undefined; account?: string | undefined; orderId?: string | undefined }): Promise<BalanceRow[]> {
+export async function ledgerBalances(
+  q: Queryable,
+  merchantId: string,
+  f: { currency?: string | undefined; account?: string | undefined; orderId?: string | undefined },
+): Promise<BalanceRow[]> {
   return q.query<BalanceRow>(
     `select account, currency,
             coalesce(sum(amount) filter (where amount > 0), 0)::int8 as debits,

@@ -21,10 +21,12 @@ export interface ApiKeyRow {
 }
 
 export async function insertMerchant(q: Queryable, m: { id: string; name: string; settings?: Record<string, unknown>; now: Date }): Promise<MerchantRow> {
-  const rows = await q.query<MerchantRow>(
-    `insert into merchants (id, name, settings, created_at, updated_at) values ($1, $2, $3, $4, $4) returning *`,
-    [m.id, m.name, JSON.stringify(m.settings ?? {}), m.now],
-  );
+  const rows = await q.query<MerchantRow>(`insert into merchants (id, name, settings, created_at, updated_at) values ($1, $2, $3, $4, $4) returning *`, [
+    m.id,
+    m.name,
+    JSON.stringify(m.settings ?? {}),
+    m.now,
+  ]);
   return rows[0]!;
 }
 
@@ -55,15 +57,15 @@ export async function insertApiKey(
 /** The key and its merchant, if the key is live at `now`. */
 export async function findLiveKeyByHash(q: Queryable, keyHash: string, now: Date): Promise<ApiKeyRow | undefined> {
   return (
-    await q.query<ApiKeyRow>(
-      `select * from api_keys where key_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`,
-      [keyHash, now],
-    )
+    await q.query<ApiKeyRow>(`select * from api_keys where key_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`, [keyHash, now])
   )[0];
 }
 
 export async function touchApiKey(q: Queryable, id: string, now: Date): Promise<void> {
-  await q.query(`update api_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - interval '60 seconds')`, [id, now]);
+  await q.query(`update api_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - interval '60 seconds')`, [
+    id,
+    now,
+  ]);
 }
 
 export async function listApiKeys(q: Queryable, merchantId: string): Promise<ApiKeyRow[]> {

@@ -35,9 +35,19 @@ function realDay(v: string): boolean {
 }
 
 function parseInstant(v: string | undefined, name: 'from' | 'to'): Result<Date> {
-  if (v === undefined || v === '') return err(domainError('validation_error', `${name} is required: an ISO 8601 date or date-time in UTC, e.g. 2026-03-01 or 2026-03-01T00:00:00Z`, { path: name }));
+  if (v === undefined || v === '')
+    return err(
+      domainError('validation_error', `${name} is required: an ISO 8601 date or date-time in UTC, e.g. 2026-03-01 or 2026-03-01T00:00:00Z`, { path: name }),
+    );
   const d = new Date(/T/.test(v) ? v : `${v}T00:00:00Z`);
-  if (!ISO.test(v) || Number.isNaN(d.getTime()) || !realDay(v)) return err(domainError('validation_error', `${name}: ${JSON.stringify(v.slice(0, 64))} is not an ISO 8601 date or date-time with an offset (e.g. 2026-03-01 or 2026-03-01T00:00:00Z)`, { path: name }));
+  if (!ISO.test(v) || Number.isNaN(d.getTime()) || !realDay(v))
+    return err(
+      domainError(
+        'validation_error',
+        `${name}: ${JSON.stringify(v.slice(0, 64))} is not an ISO 8601 date or date-time with an offset (e.g. 2026-03-01 or 2026-03-01T00:00:00Z)`,
+        { path: name },
+      ),
+    );
   return ok(d);
 }
 
@@ -47,14 +57,20 @@ export function parseExportRange(q: { from?: string | undefined; to?: string | u
   if (!from.ok) return from;
   const to = parseInstant(q.to, 'to');
   if (!to.ok) return to;
-  if (to.value.getTime() <= from.value.getTime()) return err(domainError('validation_error', 'to must be after from (from is inclusive, to exclusive)', { path: 'to' }));
+  if (to.value.getTime() <= from.value.getTime())
+    return err(domainError('validation_error', 'to must be after from (from is inclusive, to exclusive)', { path: 'to' }));
   if (to.value.getTime() - from.value.getTime() > MAX_EXPORT_DAYS * 86_400_000) {
     return err(domainError('validation_error', `the range may cover at most ${MAX_EXPORT_DAYS} days; export longer periods in parts`, { path: 'to' }));
   }
   return ok({ from: from.value, to: to.value });
 }
 
-const compact = (d: Date) => d.toISOString().replace(/\.000Z$/, 'Z').replace(/[:]/g, '').replace(/T000000Z$/, '');
+const compact = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/\.000Z$/, 'Z')
+    .replace(/[:]/g, '')
+    .replace(/T000000Z$/, '');
 export const exportFilename = (kind: ExportKind, r: ExportRange) => `${kind}_${compact(r.from)}_${compact(r.to)}.csv`;
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -88,7 +104,11 @@ const ORDER_COLUMNS: CsvColumn<OrderRow>[] = [
   { name: 'customer_wa_id', kind: 'text', get: (o) => o.customer_wa_id },
   { name: 'customer_name', kind: 'text', get: (o) => o.customer_name },
   { name: 'item_count', kind: 'number', get: (o) => o.items.reduce((n, i) => n + i.quantity, 0) },
-  { name: 'items', kind: 'text', get: (o) => json(o.items.map((i) => ({ retailer_id: i.retailer_id, name: i.name, quantity: i.quantity, amount: i.amount, line_total: i.line_total }))) },
+  {
+    name: 'items',
+    kind: 'text',
+    get: (o) => json(o.items.map((i) => ({ retailer_id: i.retailer_id, name: i.name, quantity: i.quantity, amount: i.amount, line_total: i.line_total }))),
+  },
   { name: 'goods_type', kind: 'fixed', get: (o) => o.goods_type },
   { name: 'shipping_address', kind: 'text', get: (o) => json(o.shipping_address) },
   { name: 'cancel_reason', kind: 'text', get: (o) => o.cancel_reason },

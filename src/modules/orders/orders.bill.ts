@@ -12,11 +12,23 @@ import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/events.record.ts';
 import { DEFAULT_EXPIRES_IN, freshReferenceId } from './orders.create.ts';
 
-export async function rebill(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, orderId: string, input: { expires_in?: number | undefined; send?: boolean | undefined }): Promise<Result<OrderRow>> {
+export async function rebill(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  merchantId: string,
+  orderId: string,
+  input: { expires_in?: number | undefined; send?: boolean | undefined },
+): Promise<Result<OrderRow>> {
   const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
   if (!order) return err(domainError('not_found', `No order ${orderId}`));
   if (order.status !== 'pending' || !['unpaid', 'failed'].includes(order.payment_status)) {
-    return err(domainError('invalid_transition', `An order with status ${order.status} and payment_status ${order.payment_status} cannot be billed again`, { status: order.status, payment_status: order.payment_status }));
+    return err(
+      domainError('invalid_transition', `An order with status ${order.status} and payment_status ${order.payment_status} cannot be billed again`, {
+        status: order.status,
+        payment_status: order.payment_status,
+      }),
+    );
   }
   const now = ctx.clock.now();
   const attempts = await listPaymentsForOrder(tx, merchantId, orderId);
@@ -24,9 +36,21 @@ export async function rebill(ctx: AppContext, tx: Tx, actor: Actor, merchantId: 
   for (const a of attempts) {
     if (!['created', 'failed'].includes(a.status)) continue;
     await updatePayment(tx, merchantId, a.id, { status: 'canceled' }, now);
-    await recordEvent(ctx, tx, actor, { merchantId, orderId, type: 'payment.canceled', data: { payment_id: a.id, reference_id: a.reference_id, reason: 'superseded by a new bill' }, previous: { status: a.status } });
+    await recordEvent(ctx, tx, actor, {
+      merchantId,
+      orderId,
+      type: 'payment.canceled',
+      data: { payment_id: a.id, reference_id: a.reference_id, reason: 'superseded by a new bill' },
+      previous: { status: a.status },
+    });
     if (a.provider_object_id) {
-      await enqueueJob(tx, { kind: 'payment.close_at_provider', merchantId, payload: { payment_id: a.id }, runAt: now, dedupeKey: `payment.close_at_provider:${a.id}` });
+      await enqueueJob(tx, {
+        kind: 'payment.close_at_provider',
+        merchantId,
+        payload: { payment_id: a.id },
+        runAt: now,
+        dedupeKey: `payment.close_at_provider:${a.id}`,
+      });
     }
   }
   const expiresAt = new Date(now.getTime() + (input.expires_in ?? DEFAULT_EXPIRES_IN) * 1000);
@@ -52,9 +76,21 @@ export async function rebill(ctx: AppContext, tx: Tx, actor: Actor, merchantId: 
     data: { payment_id: payment.id, reference_id: payment.reference_id, expires_at: expiresAt.toISOString() },
     previous: { payment_id: current.id, reference_id: current.reference_id, expires_at: order.expires_at.toISOString(), payment_status: order.payment_status },
   });
-  await enqueueJob(tx, { kind: 'order.expire', merchantId, payload: { order_id: orderId }, runAt: expiresAt, dedupeKey: `order.expire:${orderId}:${expiresAt.getTime()}` });
+  await enqueueJob(tx, {
+    kind: 'order.expire',
+    merchantId,
+    payload: { order_id: orderId },
+    runAt: expiresAt,
+    dedupeKey: `order.expire:${orderId}:${expiresAt.getTime()}`,
+  });
   if (input.send ?? true) {
-    await enqueueJob(tx, { kind: 'bill.send', merchantId, payload: { order_id: orderId, payment_id: payment.id }, runAt: now, dedupeKey: `bill.send:${payment.id}` });
+    await enqueueJob(tx, {
+      kind: 'bill.send',
+      merchantId,
+      payload: { order_id: orderId, payment_id: payment.id },
+      runAt: now,
+      dedupeKey: `bill.send:${payment.id}`,
+    });
   }
   return ok((await getOrder(tx, merchantId, orderId))!);
 }

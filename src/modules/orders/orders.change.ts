@@ -3,7 +3,13 @@
 // transaction. Re-posting the current status is a no-op that sends nothing.
 import { domainError } from '../../domain/errors.ts';
 import { canTransitionOrder, type OrderStatus } from '../../domain/order/order.machine.ts';
-import { derivePaymentStatus, transitionAttempt, transitionPaymentStatus, type AttemptStatus, type PaymentStatus } from '../../domain/payment/payment.machine.ts';
+import {
+  derivePaymentStatus,
+  transitionAttempt,
+  transitionPaymentStatus,
+  type AttemptStatus,
+  type PaymentStatus,
+} from '../../domain/payment/payment.machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
@@ -136,7 +142,13 @@ async function closeOrder(
   const paymentStatus = derive(order, after, { expired: how.kind === 'expired', canceled: how.kind === 'canceled' });
   const pt = transitionPaymentStatus(order.payment_status as PaymentStatus, paymentStatus);
   if (!pt.ok) return pt;
-  await updateOrder(tx, order.merchant_id, order.id, { status: 'canceled', payment_status: paymentStatus, cancel_reason: how.reason ?? (how.kind === 'expired' ? 'expired' : null) }, now);
+  await updateOrder(
+    tx,
+    order.merchant_id,
+    order.id,
+    { status: 'canceled', payment_status: paymentStatus, cancel_reason: how.reason ?? (how.kind === 'expired' ? 'expired' : null) },
+    now,
+  );
   await recordEvent(ctx, tx, actor, {
     merchantId: order.merchant_id,
     orderId: order.id,
@@ -148,7 +160,13 @@ async function closeOrder(
   await notifyCustomer(ctx, tx, updated, how.kind);
   // The provider side (cancel or expire the checkout object) is queued for the payments adapters.
   for (const id of closedAttempts) {
-    await enqueueJob(tx, { kind: 'payment.close_at_provider', merchantId: order.merchant_id, payload: { payment_id: id }, runAt: now, dedupeKey: `payment.close_at_provider:${id}` });
+    await enqueueJob(tx, {
+      kind: 'payment.close_at_provider',
+      merchantId: order.merchant_id,
+      payload: { payment_id: id },
+      runAt: now,
+      dedupeKey: `payment.close_at_provider:${id}`,
+    });
   }
   return ok(updated);
 }

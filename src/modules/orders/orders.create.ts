@@ -50,14 +50,31 @@ async function priceItems(tx: Tx, merchantId: string, input: CreateOrderInput): 
       if (item.amount !== undefined && item.amount !== product.price) {
         return invalid(`items.${i}.amount: the catalog price of ${product.retailer_id} is ${product.price}; omit amount to use it`, `items.${i}.amount`);
       }
-      out.push({ retailer_id: product.retailer_id, product_id: product.id, name: item.name ?? product.name, amount: product.price, sale_amount: item.sale_amount ?? null, quantity: item.quantity });
+      out.push({
+        retailer_id: product.retailer_id,
+        product_id: product.id,
+        name: item.name ?? product.name,
+        amount: product.price,
+        sale_amount: item.sale_amount ?? null,
+        quantity: item.quantity,
+      });
     } else {
       if (item.name === undefined || item.amount === undefined) {
         return item.retailer_id
-          ? invalid(`items.${i}.retailer_id: no product ${item.retailer_id} in the catalog (give name and amount for an item outside it)`, `items.${i}.retailer_id`)
+          ? invalid(
+              `items.${i}.retailer_id: no product ${item.retailer_id} in the catalog (give name and amount for an item outside it)`,
+              `items.${i}.retailer_id`,
+            )
           : invalid(`items.${i}: an item outside the catalog needs name and amount`, `items.${i}`);
       }
-      out.push({ retailer_id: item.retailer_id ?? null, product_id: null, name: item.name, amount: item.amount, sale_amount: item.sale_amount ?? null, quantity: item.quantity });
+      out.push({
+        retailer_id: item.retailer_id ?? null,
+        product_id: null,
+        name: item.name,
+        amount: item.amount,
+        sale_amount: item.sale_amount ?? null,
+        quantity: item.quantity,
+      });
     }
   }
   return ok(out);
@@ -71,7 +88,13 @@ export async function freshReferenceId(tx: Tx, merchantId: string): Promise<stri
   }
 }
 
-export async function createOrder(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, input: CreateOrderInput): Promise<Result<{ order: OrderRow; payment: PaymentRow }>> {
+export async function createOrder(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  merchantId: string,
+  input: CreateOrderInput,
+): Promise<Result<{ order: OrderRow; payment: PaymentRow }>> {
   if (!isCurrency(input.currency)) return invalid(`currency: ${input.currency} is not an ISO 4217 currency`, 'currency');
   const goodsType = input.goods_type ?? 'digital-goods';
   if (goodsType === 'physical-goods' && input.payment.method !== 'payment_link' && !input.shipping_address) {
@@ -144,11 +167,24 @@ export async function createOrder(ctx: AppContext, tx: Tx, actor: Actor, merchan
     merchantId,
     orderId,
     type: 'order.created',
-    data: { total: order.total, currency: order.currency, payment_id: payment.id, reference_id: payment.reference_id, method: payment.method, provider: payment.provider },
+    data: {
+      total: order.total,
+      currency: order.currency,
+      payment_id: payment.id,
+      reference_id: payment.reference_id,
+      method: payment.method,
+      provider: payment.provider,
+    },
   });
   await enqueueJob(tx, { kind: 'order.expire', merchantId, payload: { order_id: orderId }, runAt: expiresAt, dedupeKey: `order.expire:${orderId}` });
   if (input.send ?? true) {
-    await enqueueJob(tx, { kind: 'bill.send', merchantId, payload: { order_id: orderId, payment_id: payment.id }, runAt: now, dedupeKey: `bill.send:${payment.id}` });
+    await enqueueJob(tx, {
+      kind: 'bill.send',
+      merchantId,
+      payload: { order_id: orderId, payment_id: payment.id },
+      runAt: now,
+      dedupeKey: `bill.send:${payment.id}`,
+    });
   }
   return ok({ order, payment });
 }

@@ -33,7 +33,9 @@ export async function expireWithProvider(ctx: AppContext, merchantId: string, or
       await unlessRefused(ctx, a.id, () => lookupAttempt(ctx, merchantId, a.id));
     }
   }
-  return inTransaction(ctx, (tx) => expireOrder(ctx, tx, merchantId, orderId, { graceUntil: order ? new Date(order.expires_at.getTime() + LATE_GRACE_MS) : undefined }));
+  return inTransaction(ctx, (tx) =>
+    expireOrder(ctx, tx, merchantId, orderId, { graceUntil: order ? new Date(order.expires_at.getTime() + LATE_GRACE_MS) : undefined }),
+  );
 }
 
 async function unlessRefused(ctx: AppContext, paymentId: string, call: () => Promise<unknown>): Promise<void> {

@@ -42,16 +42,36 @@ export interface OrderRow {
   updated_at: Date;
 }
 
-export type OrderInsert = Omit<OrderRow, 'event_seq' | 'created_at' | 'updated_at' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason'> & { now: Date };
+export type OrderInsert = Omit<OrderRow, 'event_seq' | 'created_at' | 'updated_at' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason'> & {
+  now: Date;
+};
 
 const JSON_COLS = new Set(['items', 'shipping_address', 'metadata', 'review']);
 const enc = (col: string, v: unknown) => (JSON_COLS.has(col) && v !== null && v !== undefined ? JSON.stringify(v) : v);
 
 export async function insertOrder(q: Queryable, o: OrderInsert): Promise<OrderRow> {
   const cols = [
-    'id', 'merchant_id', 'status', 'payment_status', 'currency', 'items', 'subtotal', 'tax', 'tax_description', 'shipping',
-    'shipping_description', 'discount', 'discount_description', 'total', 'customer_wa_id', 'customer_name', 'goods_type',
-    'shipping_address', 'current_payment_id', 'expires_at', 'metadata',
+    'id',
+    'merchant_id',
+    'status',
+    'payment_status',
+    'currency',
+    'items',
+    'subtotal',
+    'tax',
+    'tax_description',
+    'shipping',
+    'shipping_description',
+    'discount',
+    'discount_description',
+    'total',
+    'customer_wa_id',
+    'customer_name',
+    'goods_type',
+    'shipping_address',
+    'current_payment_id',
+    'expires_at',
+    'metadata',
   ] as const;
   const params: unknown[] = cols.map((c) => enc(c, o[c]));
   params.push(o.now);
@@ -65,9 +85,7 @@ export async function insertOrder(q: Queryable, o: OrderInsert): Promise<OrderRo
 }
 
 export async function getOrder(q: Queryable, merchantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<OrderRow | undefined> {
-  return (
-    await q.query<OrderRow>(`select * from orders where merchant_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`, [merchantId, id])
-  )[0];
+  return (await q.query<OrderRow>(`select * from orders where merchant_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`, [merchantId, id]))[0];
 }
 
 export interface OrderFilter {
@@ -78,7 +96,12 @@ export interface OrderFilter {
   created_lt?: Date | undefined;
 }
 
-export async function listOrders(q: Queryable, merchantId: string, f: OrderFilter, page: { limit: number; startingAfter?: string | undefined }): Promise<OrderRow[]> {
+export async function listOrders(
+  q: Queryable,
+  merchantId: string,
+  f: OrderFilter,
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<OrderRow[]> {
   return q.query<OrderRow>(
     `select * from orders
       where merchant_id = $1 and ($2::text is null or id < $2)
@@ -86,7 +109,16 @@ export async function listOrders(q: Queryable, merchantId: string, f: OrderFilte
         and ($5::text is null or customer_wa_id = $5)
         and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
       order by id desc limit $8`,
-    [merchantId, page.startingAfter ?? null, f.status ?? null, f.payment_status ?? null, f.wa_id ?? null, f.created_gte ?? null, f.created_lt ?? null, page.limit + 1],
+    [
+      merchantId,
+      page.startingAfter ?? null,
+      f.status ?? null,
+      f.payment_status ?? null,
+      f.wa_id ?? null,
+      f.created_gte ?? null,
+      f.created_lt ?? null,
+      page.limit + 1,
+    ],
   );
 }
 
@@ -97,10 +129,7 @@ export type OrderPatch = Partial<Pick<OrderRow, 'status' | 'payment_status' | 'c
 export async function updateOrder(q: Queryable, merchantId: string, id: string, patch: OrderPatch, now: Date): Promise<OrderRow> {
   const params: unknown[] = [merchantId, id, now];
   const sets = setList(patch, params, JSON_COLS);
-  const rows = await q.query<OrderRow>(
-    `update orders set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`,
-    params,
-  );
+  const rows = await q.query<OrderRow>(`update orders set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params);
   if (!rows[0]) throw new Error(`order ${id} vanished during update`);
   return rows[0];
 }

@@ -10,7 +10,14 @@ import { transitionAttempt, type AttemptStatus, type PaymentStatus } from '../..
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from '../orders/orders.repository.ts';
-import { findPaymentByProviderObject, findPaymentByReference, getPayment, listPaymentsForOrder, updatePayment, type PaymentRow } from './payments.repository.ts';
+import {
+  findPaymentByProviderObject,
+  findPaymentByReference,
+  getPayment,
+  listPaymentsForOrder,
+  updatePayment,
+  type PaymentRow,
+} from './payments.repository.ts';
 import { getProviderPaymentByProviderId, listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from './provider-payments.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/events.record.ts';
@@ -86,12 +93,29 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
   const eventAt = fact.occurredAt && !Number.isNaN(fact.occurredAt.getTime()) ? fact.occurredAt : now;
   if (fact.fee !== undefined && fact.fee > 0) {
     // Keyed by the provider payment: a fee reported again (or by reconciliation) books nothing.
-    const fee = await recordProviderFee(tx, { merchantId: fact.merchantId, provider: fact.provider, providerPaymentId: fact.providerPaymentId, orderId: order.id, fee: fact.fee, ...(fact.feeTax !== undefined ? { tax: fact.feeTax } : {}), currency: fact.currency, eventAt, source: fact.verifiedBy });
+    const fee = await recordProviderFee(tx, {
+      merchantId: fact.merchantId,
+      provider: fact.provider,
+      providerPaymentId: fact.providerPaymentId,
+      orderId: order.id,
+      fee: fact.fee,
+      ...(fact.feeTax !== undefined ? { tax: fact.feeTax } : {}),
+      currency: fact.currency,
+      eventAt,
+      source: fact.verifiedBy,
+    });
     if (!fee.ok) ctx.log.warn({ provider: fact.provider, provider_payment_id: fact.providerPaymentId, err: fee.error.message }, 'provider fee not booked');
   }
   // The same capture seen before (another event type, a redelivery, a lookup): no second effect.
   if (pp.disposition !== null) return 'duplicate';
-  const ledgerBase = { provider: fact.provider, providerPaymentId: fact.providerPaymentId, orderId: order.id, amount: fact.amount, currency: fact.currency, eventAt };
+  const ledgerBase = {
+    provider: fact.provider,
+    providerPaymentId: fact.providerPaymentId,
+    orderId: order.id,
+    amount: fact.amount,
+    currency: fact.currency,
+    eventAt,
+  };
 
   const others = await listProviderPaymentsForOrder(tx, fact.merchantId, order.id);
   const disposition = assessCapture({
@@ -100,16 +124,37 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
     capture: { amount: fact.amount, currency: fact.currency, referenceId: fact.referenceId ?? attempt.reference_id },
     orderHasCountedCapture: others.some((p) => p.id !== pp.id && p.disposition === 'counted'),
   });
-  const base = { payment_id: attempt.id, reference_id: attempt.reference_id, provider: fact.provider, provider_payment_id: fact.providerPaymentId, amount: fact.amount, currency: fact.currency, verified_by: fact.verifiedBy };
+  const base = {
+    payment_id: attempt.id,
+    reference_id: attempt.reference_id,
+    provider: fact.provider,
+    provider_payment_id: fact.providerPaymentId,
+    amount: fact.amount,
+    currency: fact.currency,
+    verified_by: fact.verifiedBy,
+  };
 
   if (disposition.kind === 'extra') {
-    await updateProviderPayment(tx, pp.id, { status: 'captured', disposition: 'extra', verified_by: fact.verifiedBy, captured_at: now, amount: fact.amount, currency: fact.currency }, now);
+    await updateProviderPayment(
+      tx,
+      pp.id,
+      { status: 'captured', disposition: 'extra', verified_by: fact.verifiedBy, captured_at: now, amount: fact.amount, currency: fact.currency },
+      now,
+    );
     await postAndProject(tx, fact.merchantId, captureUnapplied({ ...ledgerBase, reason: 'extra' }), now);
     const extras = [...((attempt.flags['extra_captures'] as string[] | undefined) ?? []), fact.providerPaymentId];
     await updatePayment(tx, fact.merchantId, attempt.id, { flags: { ...attempt.flags, extra_captures: extras } }, now);
     await recordEvent(ctx, tx, actor, { merchantId: order.merchant_id, orderId: order.id, type: 'payment.extra_captured', data: base });
     if ((await getMerchantPolicies(tx, order.merchant_id)).extra_capture === 'refund') {
-      await createSystemRefund(ctx, tx, actor, { order, attempt, providerPaymentId: fact.providerPaymentId, amount: fact.amount, currency: fact.currency, kind: 'extra_capture', reason: 'extra capture for an order already paid' });
+      await createSystemRefund(ctx, tx, actor, {
+        order,
+        attempt,
+        providerPaymentId: fact.providerPaymentId,
+        amount: fact.amount,
+        currency: fact.currency,
+        kind: 'extra_capture',
+        reason: 'extra capture for an order already paid',
+      });
     }
     return 'extra';
   }
@@ -122,17 +167,35 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
     return 'review';
   }
 
-  await updateProviderPayment(tx, pp.id, { status: 'captured', disposition: 'counted', verified_by: fact.verifiedBy, captured_at: now, amount: fact.amount, currency: fact.currency }, now);
-  await updatePayment(tx, fact.merchantId, attempt.id, { status: 'captured', counted: true, provider_payment_id: fact.providerPaymentId, captured_at: now }, now);
+  await updateProviderPayment(
+    tx,
+    pp.id,
+    { status: 'captured', disposition: 'counted', verified_by: fact.verifiedBy, captured_at: now, amount: fact.amount, currency: fact.currency },
+    now,
+  );
+  await updatePayment(
+    tx,
+    fact.merchantId,
+    attempt.id,
+    { status: 'captured', counted: true, provider_payment_id: fact.providerPaymentId, captured_at: now },
+    now,
+  );
   const paymentStatus = await derivedPaymentStatus(tx, order);
   const check = checkPaymentStatusChange(order.payment_status, paymentStatus);
   if (!check.ok) throw new Error(`order ${order.id}: ${check.error.message}`);
   // A verified payment moves a pending order to processing (WhatsApp's order_status).
-  const nextStatus: OrderStatus = order.status === 'pending' && canTransitionOrder('pending', 'processing', { paymentStatus }).ok ? 'processing' : (order.status as OrderStatus);
+  const nextStatus: OrderStatus =
+    order.status === 'pending' && canTransitionOrder('pending', 'processing', { paymentStatus }).ok ? 'processing' : (order.status as OrderStatus);
   const posted = await postAndProject(tx, fact.merchantId, captureApplied({ ...ledgerBase, orderTotal: order.total, orderTax: order.tax }), now);
   const amountPaid = posted.order?.amount_paid ?? order.amount_paid;
   await updateOrder(tx, order.merchant_id, order.id, { payment_status: paymentStatus, status: nextStatus, current_payment_id: attempt.id }, now);
-  await recordEvent(ctx, tx, actor, { merchantId: order.merchant_id, orderId: order.id, type: 'payment.captured', data: base, previous: { status: attempt.status } });
+  await recordEvent(ctx, tx, actor, {
+    merchantId: order.merchant_id,
+    orderId: order.id,
+    type: 'payment.captured',
+    data: base,
+    previous: { status: attempt.status },
+  });
   await recordEvent(ctx, tx, actor, {
     merchantId: order.merchant_id,
     orderId: order.id,
@@ -148,9 +211,23 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
 
 async function openReview(ctx: AppContext, tx: Tx, actor: Actor, order: OrderRow, attempt: PaymentRow, fact: PaymentFact, reason: ReviewReason, ppId: string) {
   const now = ctx.clock.now();
-  await updateProviderPayment(tx, ppId, { status: 'captured', disposition: 'review', review_reason: reason, verified_by: fact.verifiedBy, captured_at: now }, now);
+  await updateProviderPayment(
+    tx,
+    ppId,
+    { status: 'captured', disposition: 'review', review_reason: reason, verified_by: fact.verifiedBy, captured_at: now },
+    now,
+  );
   await updatePayment(tx, fact.merchantId, attempt.id, { status: 'captured', provider_payment_id: fact.providerPaymentId, captured_at: now }, now);
-  const review = { state: 'open', reason, provider: fact.provider, provider_payment_id: fact.providerPaymentId, payment_id: attempt.id, amount: fact.amount, currency: fact.currency, opened_at: now.toISOString() };
+  const review = {
+    state: 'open',
+    reason,
+    provider: fact.provider,
+    provider_payment_id: fact.providerPaymentId,
+    payment_id: attempt.id,
+    amount: fact.amount,
+    currency: fact.currency,
+    opened_at: now.toISOString(),
+  };
   await updateOrder(tx, order.merchant_id, order.id, { review, payment_status: 'manual_review' }, now);
   const check = checkPaymentStatusChange(order.payment_status, 'manual_review');
   if (!check.ok) throw new Error(`order ${order.id}: ${check.error.message}`);
@@ -158,12 +235,32 @@ async function openReview(ctx: AppContext, tx: Tx, actor: Actor, order: OrderRow
     merchantId: order.merchant_id,
     orderId: order.id,
     type: 'payment.manual_review',
-    data: { reason, payment_id: attempt.id, provider: fact.provider, provider_payment_id: fact.providerPaymentId, amount: fact.amount, currency: fact.currency },
+    data: {
+      reason,
+      payment_id: attempt.id,
+      provider: fact.provider,
+      provider_payment_id: fact.providerPaymentId,
+      amount: fact.amount,
+      currency: fact.currency,
+    },
     previous: { payment_status: order.payment_status },
   });
   if ((await getMerchantPolicies(tx, order.merchant_id)).review === 'refund') {
     const fresh = (await getOrder(tx, order.merchant_id, order.id))!;
-    await createSystemRefund(ctx, tx, { source: 'job', id: 'review-policy' }, { order: fresh, attempt, providerPaymentId: fact.providerPaymentId, amount: fact.amount, currency: fact.currency, kind: 'review', reason: `automatic refund: ${reason}` });
+    await createSystemRefund(
+      ctx,
+      tx,
+      { source: 'job', id: 'review-policy' },
+      {
+        order: fresh,
+        attempt,
+        providerPaymentId: fact.providerPaymentId,
+        amount: fact.amount,
+        currency: fact.currency,
+        kind: 'review',
+        reason: `automatic refund: ${reason}`,
+      },
+    );
   }
 }
 
@@ -173,9 +270,21 @@ async function closeOtherAttempts(ctx: AppContext, tx: Tx, actor: Actor, order: 
   for (const a of await listPaymentsForOrder(tx, order.merchant_id, order.id)) {
     if (a.id === keepId || !['created', 'failed'].includes(a.status)) continue;
     await updatePayment(tx, order.merchant_id, a.id, { status: 'canceled' }, now);
-    await recordEvent(ctx, tx, actor, { merchantId: order.merchant_id, orderId: order.id, type: 'payment.canceled', data: { payment_id: a.id, reason: 'order paid by another bill' }, previous: { status: a.status } });
+    await recordEvent(ctx, tx, actor, {
+      merchantId: order.merchant_id,
+      orderId: order.id,
+      type: 'payment.canceled',
+      data: { payment_id: a.id, reason: 'order paid by another bill' },
+      previous: { status: a.status },
+    });
     if (a.provider_object_id) {
-      await enqueueJob(tx, { kind: 'payment.close_at_provider', merchantId: order.merchant_id, payload: { payment_id: a.id }, runAt: now, dedupeKey: `payment.close_at_provider:${a.id}` });
+      await enqueueJob(tx, {
+        kind: 'payment.close_at_provider',
+        merchantId: order.merchant_id,
+        payload: { payment_id: a.id },
+        runAt: now,
+        dedupeKey: `payment.close_at_provider:${a.id}`,
+      });
     }
   }
 }
@@ -185,7 +294,12 @@ export async function applyInFlight(
   ctx: AppContext,
   tx: Tx,
   actor: Actor,
-  f: Omit<PaymentFact, 'amount' | 'currency' | 'verifiedBy'> & { amount?: number | undefined; currency?: string | undefined; status: 'pending' | 'authorized' | 'failed'; reason?: string | undefined },
+  f: Omit<PaymentFact, 'amount' | 'currency' | 'verifiedBy'> & {
+    amount?: number | undefined;
+    currency?: string | undefined;
+    status: 'pending' | 'authorized' | 'failed';
+    reason?: string | undefined;
+  },
 ): Promise<ApplyOutcome> {
   const located = await locateAttempt(tx, f.merchantId, f.provider, f);
   if (!located) return 'unmatched';
@@ -215,7 +329,9 @@ export async function applyInFlight(
   const target: AttemptStatus = f.status === 'failed' ? 'failed' : 'pending';
   // A failure of one payment does not fail the attempt while another is still in flight.
   if (target === 'failed') {
-    const inFlight = (await listProviderPaymentsForOrder(tx, f.merchantId, order.id)).some((p) => p.payment_id === attempt.id && p.id !== pp.id && (p.status === 'pending' || p.status === 'authorized'));
+    const inFlight = (await listProviderPaymentsForOrder(tx, f.merchantId, order.id)).some(
+      (p) => p.payment_id === attempt.id && p.id !== pp.id && (p.status === 'pending' || p.status === 'authorized'),
+    );
     if (inFlight) return 'recorded';
   }
   const t = transitionAttempt(attempt.status as AttemptStatus, target);
@@ -228,7 +344,14 @@ export async function applyInFlight(
     merchantId: order.merchant_id,
     orderId: order.id,
     type: target === 'failed' ? 'payment.failed' : 'payment.pending',
-    data: { payment_id: attempt.id, reference_id: attempt.reference_id, provider: f.provider, provider_payment_id: f.providerPaymentId, provider_status: f.status, ...(f.reason ? { reason: f.reason } : {}) },
+    data: {
+      payment_id: attempt.id,
+      reference_id: attempt.reference_id,
+      provider: f.provider,
+      provider_payment_id: f.providerPaymentId,
+      provider_status: f.status,
+      ...(f.reason ? { reason: f.reason } : {}),
+    },
     previous: { status: attempt.status, payment_status: order.payment_status },
   });
   if (target === 'failed') await notify(ctx, tx, (await getOrder(tx, order.merchant_id, order.id))!, 'payment_failed');

@@ -59,7 +59,13 @@ export async function proceedToCheckout(ctx: AppContext, token: string): Promise
  * idempotency key, so racing or retried calls get the same object, and the first
  * stored one wins. For UPI bills it also carries the intent (its `tr` is our reference).
  */
-export async function ensureCheckoutObject(ctx: AppContext, attempt: PaymentRow, order: OrderRow, merchantName: string, opts: { upi?: boolean } = {}): Promise<Result<{ url: string; upiIntent: string | null }>> {
+export async function ensureCheckoutObject(
+  ctx: AppContext,
+  attempt: PaymentRow,
+  order: OrderRow,
+  merchantName: string,
+  opts: { upi?: boolean } = {},
+): Promise<Result<{ url: string; upiIntent: string | null }>> {
   if (attempt.provider_object_id && attempt.checkout_url) return ok({ url: attempt.checkout_url, upiIntent: attempt.upi_intent });
   const acc = await accountFor(ctx, attempt.merchant_id, attempt.provider);
   if (!acc.ok) return acc;
@@ -83,7 +89,8 @@ export async function ensureCheckoutObject(ctx: AppContext, attempt: PaymentRow,
       ctx.log.error({ err: e, payment: attempt.id }, 'provider refused to create the checkout');
       return err(domainError('unprocessable', 'The payment provider refused this payment. Please contact the shop.'));
     }
-    if (e instanceof ProviderUnavailableError) return err(domainError('service_unavailable', 'The payment provider is not answering right now. Please try again in a minute.'));
+    if (e instanceof ProviderUnavailableError)
+      return err(domainError('service_unavailable', 'The payment provider is not answering right now. Please try again in a minute.'));
     throw e;
   }
   return ok(
@@ -98,13 +105,24 @@ export async function ensureCheckoutObject(ctx: AppContext, attempt: PaymentRow,
         return { url: stored?.checkout_url ?? object.url, upiIntent: stored?.upi_intent ?? null };
       }
       const now = ctx.clock.now();
-      await updatePayment(tx, attempt.merchant_id, attempt.id, { provider_object_id: object.providerObjectId, checkout_url: object.url, upi_intent: object.upiIntent?.url ?? null }, now);
-      await recordEvent(ctx, tx, { source: 'job', id: 'checkout' }, {
-        merchantId: attempt.merchant_id,
-        orderId: order.id,
-        type: 'payment.checkout_created',
-        data: { payment_id: attempt.id, provider: attempt.provider, provider_object_id: object.providerObjectId },
-      });
+      await updatePayment(
+        tx,
+        attempt.merchant_id,
+        attempt.id,
+        { provider_object_id: object.providerObjectId, checkout_url: object.url, upi_intent: object.upiIntent?.url ?? null },
+        now,
+      );
+      await recordEvent(
+        ctx,
+        tx,
+        { source: 'job', id: 'checkout' },
+        {
+          merchantId: attempt.merchant_id,
+          orderId: order.id,
+          type: 'payment.checkout_created',
+          data: { payment_id: attempt.id, provider: attempt.provider, provider_object_id: object.providerObjectId },
+        },
+      );
       await schedulePoll(ctx, tx, attempt.merchant_id, attempt.id, 0, now);
       return { url: object.url, upiIntent: object.upiIntent?.url ?? null };
     }),

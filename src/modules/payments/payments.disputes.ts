@@ -36,12 +36,29 @@ export async function applyDispute(ctx: AppContext, tx: Tx, actor: Actor, mercha
     merchantId,
     orderId: row.order_id,
     type: `dispute.${status === 'open' ? (previous ? 'updated' : 'opened') : status}`,
-    data: { dispute_id: row.id, provider, provider_dispute_id: row.provider_dispute_id, provider_payment_id: row.provider_payment_id, amount: row.amount, currency: row.currency, reason: row.reason, status },
+    data: {
+      dispute_id: row.id,
+      provider,
+      provider_dispute_id: row.provider_dispute_id,
+      provider_payment_id: row.provider_payment_id,
+      amount: row.amount,
+      currency: row.currency,
+      reason: row.reason,
+      status,
+    },
     previous: previous ? { status: previous.status } : null,
   });
   await recordDisputeMoney(tx, {
-    merchantId, provider, providerDisputeId: row.provider_dispute_id, providerPaymentId: row.provider_payment_id, orderId: row.order_id, status,
-    amount: row.amount ?? pp?.amount ?? null, currency: row.currency ?? pp?.currency ?? null, eventAt: ev.occurredAt instanceof Date && !Number.isNaN(ev.occurredAt.getTime()) ? ev.occurredAt : ctx.clock.now(), now: ctx.clock.now(),
+    merchantId,
+    provider,
+    providerDisputeId: row.provider_dispute_id,
+    providerPaymentId: row.provider_payment_id,
+    orderId: row.order_id,
+    status,
+    amount: row.amount ?? pp?.amount ?? null,
+    currency: row.currency ?? pp?.currency ?? null,
+    eventAt: ev.occurredAt instanceof Date && !Number.isNaN(ev.occurredAt.getTime()) ? ev.occurredAt : ctx.clock.now(),
+    now: ctx.clock.now(),
   });
   return row.order_id ? 'recorded' : 'unmatched';
 }

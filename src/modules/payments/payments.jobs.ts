@@ -32,7 +32,13 @@ export function paymentJobHandlers(ctx: AppContext): Record<string, JobHandler> 
       if (!r.ok) throw new PermanentJobError(r.error.message);
       // Not yet (a new bill moved expiry, or a payment is pending): try again then.
       if (r.value.retryAt) {
-        await enqueueJob(ctx.db, { kind: 'order.expire', merchantId: job.merchant_id, payload: { order_id: orderId }, runAt: r.value.retryAt, dedupeKey: `order.expire:${orderId}:${r.value.retryAt.getTime()}` });
+        await enqueueJob(ctx.db, {
+          kind: 'order.expire',
+          merchantId: job.merchant_id,
+          payload: { order_id: orderId },
+          runAt: r.value.retryAt,
+          dedupeKey: `order.expire:${orderId}:${r.value.retryAt.getTime()}`,
+        });
       }
     },
     'provider_event.process': async (job) => processProviderEvent(ctx, need(job, 'provider_event_id')),
@@ -72,11 +78,25 @@ export function paymentJobHandlers(ctx: AppContext): Record<string, JobHandler> 
           const acc = await accountFor(ctx, refund.merchant_id, refund.provider);
           if (!acc.ok) throw new PermanentJobError(acc.error.message);
           // Idempotent at the provider (our rfd_ id is the key): asking again is also how we check on it.
-          r = await acc.value.adapter.refund(acc.value.account.credentials, { refundId, providerPaymentId: refund.provider_payment_id, amount: refund.amount, currency: refund.currency, reason: refund.reason ?? undefined });
+          r = await acc.value.adapter.refund(acc.value.account.credentials, {
+            refundId,
+            providerPaymentId: refund.provider_payment_id,
+            amount: refund.amount,
+            currency: refund.currency,
+            reason: refund.reason ?? undefined,
+          });
         }
-        await inTransaction(ctx, (tx) => applyRefundOutcome(ctx, tx, actor, refund.merchant_id, refundId, { status: r.status, providerRefundId: r.providerRefundId }));
+        await inTransaction(ctx, (tx) =>
+          applyRefundOutcome(ctx, tx, actor, refund.merchant_id, refundId, { status: r.status, providerRefundId: r.providerRefundId }),
+        );
         if (r.status === 'pending' && n < REFUND_CHECKS) {
-          await enqueueJob(ctx.db, { kind: 'refund.execute', merchantId: refund.merchant_id, payload: { refund_id: refundId, n: n + 1 }, runAt: new Date(ctx.clock.now().getTime() + 60_000 * 2 ** n), dedupeKey: `refund.execute:${refundId}:${n + 1}` });
+          await enqueueJob(ctx.db, {
+            kind: 'refund.execute',
+            merchantId: refund.merchant_id,
+            payload: { refund_id: refundId, n: n + 1 },
+            runAt: new Date(ctx.clock.now().getTime() + 60_000 * 2 ** n),
+            dedupeKey: `refund.execute:${refundId}:${n + 1}`,
+          });
         }
       } catch (e) {
         if (!(e instanceof ProviderRejectedError)) throw e;

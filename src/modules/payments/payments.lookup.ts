@@ -23,9 +23,17 @@ const POLL_MAX_MS = 10 * 60_000;
 export async function applyLookup(ctx: AppContext, tx: Tx, actor: Actor, attempt: PaymentRow, result: LookupResult): Promise<ApplyOutcome[]> {
   const outcomes: ApplyOutcome[] = [];
   for (const p of result.payments) {
-    const base = { merchantId: attempt.merchant_id, provider: attempt.provider, providerPaymentId: p.providerPaymentId, providerObjectId: attempt.provider_object_id ?? undefined, referenceId: p.referenceId ?? attempt.reference_id };
+    const base = {
+      merchantId: attempt.merchant_id,
+      provider: attempt.provider,
+      providerPaymentId: p.providerPaymentId,
+      providerObjectId: attempt.provider_object_id ?? undefined,
+      referenceId: p.referenceId ?? attempt.reference_id,
+    };
     if (p.status === 'captured' || p.status === 'refunded') {
-      outcomes.push(await applyCapture(ctx, tx, actor, { ...base, amount: p.amount, currency: p.currency, verifiedBy: 'lookup', fee: p.fee, feeTax: p.feeTax }));
+      outcomes.push(
+        await applyCapture(ctx, tx, actor, { ...base, amount: p.amount, currency: p.currency, verifiedBy: 'lookup', fee: p.fee, feeTax: p.feeTax }),
+      );
     } else {
       outcomes.push(await applyInFlight(ctx, tx, actor, { ...base, amount: p.amount, currency: p.currency, status: p.status }));
     }
@@ -34,7 +42,11 @@ export async function applyLookup(ctx: AppContext, tx: Tx, actor: Actor, attempt
 }
 
 /** Looks an attempt up at its provider and applies what it finds. */
-export async function lookupAttempt(ctx: AppContext, merchantId: string, paymentId: string): Promise<{ attempt: PaymentRow; result: LookupResult | null } | null> {
+export async function lookupAttempt(
+  ctx: AppContext,
+  merchantId: string,
+  paymentId: string,
+): Promise<{ attempt: PaymentRow; result: LookupResult | null } | null> {
   const attempt = await getPayment(ctx.db, merchantId, paymentId);
   // WhatsApp Pay bills are looked up at Meta, by reference.
   if (attempt && usesMetaPayments(attempt)) {
@@ -57,7 +69,14 @@ export async function schedulePoll(ctx: AppContext, tx: Tx, merchantId: string, 
   const delay = Math.min(POLL_MAX_MS, POLL_FIRST_MS * 2 ** n);
   // Jitter spreads the polls of many attempts (and of several processes) over time.
   const runAt = new Date(from.getTime() + delay * (0.75 + Math.random() * 0.5));
-  await enqueueJob(tx, { kind: 'payment.poll', merchantId, payload: { payment_id: paymentId, n }, runAt, dedupeKey: `payment.poll:${paymentId}:${n}`, maxAttempts: 5 });
+  await enqueueJob(tx, {
+    kind: 'payment.poll',
+    merchantId,
+    payload: { payment_id: paymentId, n },
+    runAt,
+    dedupeKey: `payment.poll:${paymentId}:${n}`,
+    maxAttempts: 5,
+  });
 }
 
 /** The poll job: look up, then poll again while the attempt may still change. */

@@ -20,7 +20,11 @@ export const METHOD_TABLE: Record<PaymentMethod, { providers: readonly Provider[
 export function checkPaymentRoute(mode: Mode, method: PaymentMethod, provider: string, currency: string): Result<Provider> {
   const row = METHOD_TABLE[method];
   if (!(row.providers as readonly string[]).includes(provider)) {
-    return err(domainError('validation_error', `payment.provider ${provider} cannot serve ${method}; use one of ${row.providers.join(', ')}`, { path: 'payment.provider' }));
+    return err(
+      domainError('validation_error', `payment.provider ${provider} cannot serve ${method}; use one of ${row.providers.join(', ')}`, {
+        path: 'payment.provider',
+      }),
+    );
   }
   if (provider === 'sandbox' && mode === 'live') {
     return err(domainError('validation_error', 'the sandbox provider is not available in live mode', { path: 'payment.provider' }));

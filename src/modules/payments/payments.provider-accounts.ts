@@ -71,7 +71,11 @@ export async function listConfiguredProviders(q: Queryable, merchantId: string) 
  * sandbox provider account is opened on first use, so a new merchant can take test
  * payments at once.
  */
-export async function accountFor(ctx: AppContext, merchantId: string, provider: string): Promise<Result<{ adapter: PaymentProviderAdapter; account: OpenedAccount }>> {
+export async function accountFor(
+  ctx: AppContext,
+  merchantId: string,
+  provider: string,
+): Promise<Result<{ adapter: PaymentProviderAdapter; account: OpenedAccount }>> {
   const adapter = adapterFor(ctx, provider);
   if (!adapter.ok) return adapter;
   let account = await openProviderAccount(ctx, ctx.db, merchantId, provider);
@@ -84,6 +88,11 @@ export async function accountFor(ctx: AppContext, merchantId: string, provider: 
     });
     account = await openProviderAccount(ctx, ctx.db, merchantId, provider);
   }
-  if (!account) return err(domainError('validation_error', `payment provider ${provider} is not configured for this merchant: PUT /v1/settings/providers/${provider}`, { path: 'payment.provider' }));
+  if (!account)
+    return err(
+      domainError('validation_error', `payment provider ${provider} is not configured for this merchant: PUT /v1/settings/providers/${provider}`, {
+        path: 'payment.provider',
+      }),
+    );
   return ok({ adapter: adapter.value, account });
 }

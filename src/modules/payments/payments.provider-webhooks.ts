@@ -51,7 +51,13 @@ export async function receiveProviderWebhook(
         continue;
       }
       stored++;
-      await enqueueJob(tx, { kind: 'provider_event.process', merchantId, payload: { provider_event_id: id }, runAt: ctx.clock.now(), dedupeKey: `provider_event.process:${id}` });
+      await enqueueJob(tx, {
+        kind: 'provider_event.process',
+        merchantId,
+        payload: { provider_event_id: id },
+        runAt: ctx.clock.now(),
+        dedupeKey: `provider_event.process:${id}`,
+      });
     }
   });
   return ok({ stored, duplicates });
@@ -81,17 +87,43 @@ export async function processProviderEvent(ctx: AppContext, providerEventId: str
     const ignored = outcomes.every((o) => o === 'stale' || o === 'duplicate') && outcomes.length > 0;
     await markProviderEvent(tx, row.id, unmatched ? 'unmatched' : ignored ? 'ignored' : 'processed', outcomes.join(','), ctx.clock.now());
     for (const l of lookups) {
-      await enqueueJob(tx, { kind: 'payment.lookup', merchantId: l.merchantId, payload: { payment_id: l.paymentId }, runAt: ctx.clock.now(), dedupeKey: `payment.lookup:${l.paymentId}:${row.id}` });
+      await enqueueJob(tx, {
+        kind: 'payment.lookup',
+        merchantId: l.merchantId,
+        payload: { payment_id: l.paymentId },
+        runAt: ctx.clock.now(),
+        dedupeKey: `payment.lookup:${l.paymentId}:${row.id}`,
+      });
     }
   });
 }
 
-async function applyOne(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, provider: string, ev: NormalizedEvent, lookups: { merchantId: string; paymentId: string }[]): Promise<ApplyOutcome> {
+async function applyOne(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  merchantId: string,
+  provider: string,
+  ev: NormalizedEvent,
+  lookups: { merchantId: string; paymentId: string }[],
+): Promise<ApplyOutcome> {
   const at = { providerObjectId: ev.providerObjectId, referenceId: ev.referenceId, providerPaymentId: ev.providerPaymentId };
   switch (ev.kind) {
     case 'payment.captured': {
       if (complete(ev)) {
-        return applyCapture(ctx, tx, actor, { merchantId, provider, providerPaymentId: ev.providerPaymentId!, providerObjectId: ev.providerObjectId, referenceId: ev.referenceId, amount: ev.amount!, currency: ev.currency!, verifiedBy: 'webhook', occurredAt: ev.occurredAt, fee: ev.fee, feeTax: ev.feeTax });
+        return applyCapture(ctx, tx, actor, {
+          merchantId,
+          provider,
+          providerPaymentId: ev.providerPaymentId!,
+          providerObjectId: ev.providerObjectId,
+          referenceId: ev.referenceId,
+          amount: ev.amount!,
+          currency: ev.currency!,
+          verifiedBy: 'webhook',
+          occurredAt: ev.occurredAt,
+          fee: ev.fee,
+          feeTax: ev.feeTax,
+        });
       }
       // Lacking amount, currency or reference: only a lookup may verify it.
       return scheduleLookup(tx, merchantId, provider, at, lookups);
@@ -101,8 +133,15 @@ async function applyOne(ctx: AppContext, tx: Tx, actor: Actor, merchantId: strin
     case 'payment.failed':
       if (!ev.providerPaymentId) return scheduleLookup(tx, merchantId, provider, at, lookups);
       return applyInFlight(ctx, tx, actor, {
-        merchantId, provider, providerPaymentId: ev.providerPaymentId, providerObjectId: ev.providerObjectId, referenceId: ev.referenceId, amount: ev.amount, currency: ev.currency,
-        status: ev.kind === 'payment.failed' ? 'failed' : ev.kind === 'payment.authorized' ? 'authorized' : 'pending', reason: ev.reason,
+        merchantId,
+        provider,
+        providerPaymentId: ev.providerPaymentId,
+        providerObjectId: ev.providerObjectId,
+        referenceId: ev.referenceId,
+        amount: ev.amount,
+        currency: ev.currency,
+        status: ev.kind === 'payment.failed' ? 'failed' : ev.kind === 'payment.authorized' ? 'authorized' : 'pending',
+        reason: ev.reason,
       });
     case 'checkout.completed_unpaid':
     case 'checkout.expired':
@@ -112,10 +151,15 @@ async function applyOne(ctx: AppContext, tx: Tx, actor: Actor, merchantId: strin
     case 'refund.pending':
     case 'refund.succeeded':
     case 'refund.failed': {
-      const refund = (ev.refundId ? await getRefund(tx, merchantId, ev.refundId) : undefined) ?? (ev.providerRefundId ? await findRefundByProviderId(tx, merchantId, provider, ev.providerRefundId) : undefined);
+      const refund =
+        (ev.refundId ? await getRefund(tx, merchantId, ev.refundId) : undefined) ??
+        (ev.providerRefundId ? await findRefundByProviderId(tx, merchantId, provider, ev.providerRefundId) : undefined);
       if (!refund) return 'unmatched';
       const status = ev.kind === 'refund.succeeded' ? 'succeeded' : ev.kind === 'refund.failed' ? 'failed' : 'pending';
-      return (await applyRefundOutcome(ctx, tx, actor, merchantId, refund.id, { status, providerRefundId: ev.providerRefundId, reason: ev.reason })) === 'changed' ? 'recorded' : 'stale';
+      return (await applyRefundOutcome(ctx, tx, actor, merchantId, refund.id, { status, providerRefundId: ev.providerRefundId, reason: ev.reason })) ===
+        'changed'
+        ? 'recorded'
+        : 'stale';
     }
     case 'dispute.opened':
     case 'dispute.updated':
@@ -127,7 +171,13 @@ async function applyOne(ctx: AppContext, tx: Tx, actor: Actor, merchantId: strin
   }
 }
 
-async function scheduleLookup(tx: Tx, merchantId: string, provider: string, at: { providerObjectId?: string | undefined; referenceId?: string | undefined; providerPaymentId?: string | undefined }, lookups: { merchantId: string; paymentId: string }[]): Promise<ApplyOutcome> {
+async function scheduleLookup(
+  tx: Tx,
+  merchantId: string,
+  provider: string,
+  at: { providerObjectId?: string | undefined; referenceId?: string | undefined; providerPaymentId?: string | undefined },
+  lookups: { merchantId: string; paymentId: string }[],
+): Promise<ApplyOutcome> {
   const attempt = await locateAttempt(tx, merchantId, provider, at);
   if (!attempt) return 'unmatched';
   lookups.push({ merchantId, paymentId: attempt.id });

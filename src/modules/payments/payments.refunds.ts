@@ -20,12 +20,31 @@ import { checkPaymentStatusChange, derivedPaymentStatus, type ReviewState } from
 const REFUNDABLE_STATUSES = ['paid', 'partially_refunded'];
 
 export function refundView(r: RefundRow) {
-  return { refund_id: r.id, payment_id: r.payment_id, amount: r.amount, currency: r.currency, kind: r.kind, provider: r.provider, provider_refund_id: r.provider_refund_id };
+  return {
+    refund_id: r.id,
+    payment_id: r.payment_id,
+    amount: r.amount,
+    currency: r.currency,
+    kind: r.kind,
+    provider: r.provider,
+    provider_refund_id: r.provider_refund_id,
+  };
 }
 
 async function queueRefund(ctx: AppContext, tx: Tx, actor: Actor, order: OrderRow, refund: RefundRow) {
-  await recordEvent(ctx, tx, actor, { merchantId: order.merchant_id, orderId: order.id, type: 'refund.created', data: { ...refundView(refund), reason: refund.reason } });
-  await enqueueJob(tx, { kind: 'refund.execute', merchantId: order.merchant_id, payload: { refund_id: refund.id }, runAt: ctx.clock.now(), dedupeKey: `refund.execute:${refund.id}` });
+  await recordEvent(ctx, tx, actor, {
+    merchantId: order.merchant_id,
+    orderId: order.id,
+    type: 'refund.created',
+    data: { ...refundView(refund), reason: refund.reason },
+  });
+  await enqueueJob(tx, {
+    kind: 'refund.execute',
+    merchantId: order.merchant_id,
+    payload: { refund_id: refund.id },
+    runAt: ctx.clock.now(),
+    dedupeKey: `refund.execute:${refund.id}`,
+  });
 }
 
 /** A refund the merchant asks for: full by default, partial with an amount. */
@@ -40,16 +59,25 @@ export async function createRefund(
   const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
   if (!order) return err(domainError('not_found', `No order ${orderId}`));
   if (!REFUNDABLE_STATUSES.includes(order.payment_status)) {
-    return err(domainError('invalid_transition', `An order with payment_status ${order.payment_status} cannot be refunded`, { payment_status: order.payment_status }));
+    return err(
+      domainError('invalid_transition', `An order with payment_status ${order.payment_status} cannot be refunded`, { payment_status: order.payment_status }),
+    );
   }
   const attempt = (await getPayment(tx, merchantId, order.current_payment_id ?? ''))!;
   if (!attempt?.counted || !attempt.provider_payment_id) return err(domainError('conflict', 'This order has no captured payment to refund'));
-  const reserved = (await listRefundsForOrder(tx, merchantId, orderId)).filter((r) => r.kind === 'merchant' && r.status !== 'failed').reduce((s, r) => s + r.amount, 0);
+  const reserved = (await listRefundsForOrder(tx, merchantId, orderId))
+    .filter((r) => r.kind === 'merchant' && r.status !== 'failed')
+    .reduce((s, r) => s + r.amount, 0);
   const refundable = order.amount_paid - reserved;
   if (refundable <= 0) return err(domainError('conflict', 'Nothing is left to refund on this order (pending refunds count)', { refundable: 0 }));
   const amount = input.amount ?? refundable;
   if (amount > refundable) {
-    return err(domainError('validation_error', `amount ${amount} exceeds what can still be refunded (${refundable}; pending refunds count)`, { path: 'amount', refundable }));
+    return err(
+      domainError('validation_error', `amount ${amount} exceeds what can still be refunded (${refundable}; pending refunds count)`, {
+        path: 'amount',
+        refundable,
+      }),
+    );
   }
   const refund = await insertRefund(tx, {
     id: newId('rfd'),
@@ -114,22 +142,47 @@ export async function applyRefundOutcome(
     if (outcome.providerRefundId && !refund.provider_refund_id) await updateRefund(tx, refund.id, { provider_refund_id: outcome.providerRefundId }, now);
     return 'unchanged';
   }
-  const updated = await updateRefund(tx, refund.id, { status: outcome.status, provider_refund_id: outcome.providerRefundId ?? refund.provider_refund_id ?? undefined, failure_reason: outcome.reason ?? null }, now);
+  const updated = await updateRefund(
+    tx,
+    refund.id,
+    { status: outcome.status, provider_refund_id: outcome.providerRefundId ?? refund.provider_refund_id ?? undefined, failure_reason: outcome.reason ?? null },
+    now,
+  );
   if (outcome.status === 'failed') {
-    await recordEvent(ctx, tx, actor, { merchantId, orderId: order.id, type: 'refund.failed', data: { ...refundView(updated), reason: outcome.reason ?? null }, previous: { status: 'pending' } });
+    await recordEvent(ctx, tx, actor, {
+      merchantId,
+      orderId: order.id,
+      type: 'refund.failed',
+      data: { ...refundView(updated), reason: outcome.reason ?? null },
+      previous: { status: 'pending' },
+    });
     return 'changed';
   }
   // The ledger first: amount_refunded is projected from it (merchant refunds only; a refund of
   // an extra or reviewed capture gives back money that never paid the order).
-  const posted = await postAndProject(tx, merchantId, refundSucceeded({
-    provider: refund.provider ?? 'unknown', providerPaymentId: refund.provider_payment_id, orderId: order.id, refundId: refund.id, amount: refund.amount, currency: refund.currency, refundKind: refund.kind as 'merchant' | 'extra_capture' | 'review', eventAt: now,
-  }), now);
+  const posted = await postAndProject(
+    tx,
+    merchantId,
+    refundSucceeded({
+      provider: refund.provider ?? 'unknown',
+      providerPaymentId: refund.provider_payment_id,
+      orderId: order.id,
+      refundId: refund.id,
+      amount: refund.amount,
+      currency: refund.currency,
+      refundKind: refund.kind as 'merchant' | 'extra_capture' | 'review',
+      eventAt: now,
+    }),
+    now,
+  );
   const amountRefunded = posted.order?.amount_refunded ?? order.amount_refunded;
   const patch: Parameters<typeof updateOrder>[3] = {};
   if (refund.kind === 'review') patch.review = { ...(order.review as ReviewState), state: 'refunded', resolved_at: now.toISOString() };
   if (refund.provider && refund.provider_payment_id) {
     const pp = await getProviderPaymentByProviderId(tx, merchantId, refund.provider, refund.provider_payment_id);
-    const refundedOfPayment = (await listRefundsForOrder(tx, merchantId, order.id)).filter((r) => r.provider_payment_id === refund.provider_payment_id && (r.status === 'succeeded' || r.id === refund.id)).reduce((s, r) => s + r.amount, 0);
+    const refundedOfPayment = (await listRefundsForOrder(tx, merchantId, order.id))
+      .filter((r) => r.provider_payment_id === refund.provider_payment_id && (r.status === 'succeeded' || r.id === refund.id))
+      .reduce((s, r) => s + r.amount, 0);
     if (pp && refundedOfPayment >= pp.amount) await updateProviderPayment(tx, pp.id, { status: 'refunded' }, now);
   }
   const staged = { ...order, ...patch, amount_refunded: amountRefunded } as OrderRow;
@@ -146,7 +199,13 @@ export async function applyRefundOutcome(
   });
   if (refund.kind !== 'extra_capture') {
     const fresh = (await getOrder(tx, merchantId, order.id))!;
-    await enqueueJob(tx, { kind: 'customer.order_update', merchantId, payload: { order_id: order.id, update: 'refunded', refund_id: refund.id, amount: refund.amount, seq: fresh.event_seq }, runAt: now, dedupeKey: `customer.order_update:${order.id}:${fresh.event_seq}` });
+    await enqueueJob(tx, {
+      kind: 'customer.order_update',
+      merchantId,
+      payload: { order_id: order.id, update: 'refunded', refund_id: refund.id, amount: refund.amount, seq: fresh.event_seq },
+      runAt: now,
+      dedupeKey: `customer.order_update:${order.id}:${fresh.event_seq}`,
+    });
   }
   return 'changed';
 }

@@ -24,7 +24,10 @@ export interface PaymentRow {
   updated_at: Date;
 }
 
-export type PaymentInsert = Pick<PaymentRow, 'id' | 'merchant_id' | 'order_id' | 'reference_id' | 'method' | 'provider' | 'status' | 'amount' | 'currency' | 'pay_token' | 'expires_at'> & { now: Date };
+export type PaymentInsert = Pick<
+  PaymentRow,
+  'id' | 'merchant_id' | 'order_id' | 'reference_id' | 'method' | 'provider' | 'status' | 'amount' | 'currency' | 'pay_token' | 'expires_at'
+> & { now: Date };
 
 export async function insertPayment(q: Queryable, p: PaymentInsert): Promise<PaymentRow> {
   return (
@@ -49,10 +52,12 @@ export async function referenceIdTaken(q: Queryable, merchantId: string, referen
 }
 
 export async function setPaymentStatus(q: Queryable, merchantId: string, id: string, status: string, now: Date): Promise<PaymentRow> {
-  const rows = await q.query<PaymentRow>(
-    `update payments set status = $3, updated_at = $4 where merchant_id = $1 and id = $2 returning *`,
-    [merchantId, id, status, now],
-  );
+  const rows = await q.query<PaymentRow>(`update payments set status = $3, updated_at = $4 where merchant_id = $1 and id = $2 returning *`, [
+    merchantId,
+    id,
+    status,
+    now,
+  ]);
   return rows[0]!;
 }
 
@@ -70,15 +75,21 @@ export async function findPaymentByReference(q: Queryable, merchantId: string, r
 }
 
 export async function findPaymentByProviderObject(q: Queryable, merchantId: string, provider: string, objectId: string): Promise<PaymentRow | undefined> {
-  return (await q.query<PaymentRow>(`select * from payments where merchant_id = $1 and provider = $2 and provider_object_id = $3`, [merchantId, provider, objectId]))[0];
+  return (
+    await q.query<PaymentRow>(`select * from payments where merchant_id = $1 and provider = $2 and provider_object_id = $3`, [merchantId, provider, objectId])
+  )[0];
 }
 
-export type PaymentPatch = Partial<Pick<PaymentRow, 'status' | 'provider_object_id' | 'provider_payment_id' | 'counted' | 'flags' | 'captured_at' | 'checkout_url' | 'upi_intent'>>;
+export type PaymentPatch = Partial<
+  Pick<PaymentRow, 'status' | 'provider_object_id' | 'provider_payment_id' | 'counted' | 'flags' | 'captured_at' | 'checkout_url' | 'upi_intent'>
+>;
 
 export async function updatePayment(q: Queryable, merchantId: string, id: string, patch: PaymentPatch, now: Date): Promise<PaymentRow> {
   const params: unknown[] = [merchantId, id, now];
   const sets = setList(patch, params, new Set(['flags']));
-  return (await q.query<PaymentRow>(`update payments set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params))[0]!;
+  return (
+    await q.query<PaymentRow>(`update payments set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params)
+  )[0]!;
 }
 
 /** Open attempts with a provider object, for the poller. */

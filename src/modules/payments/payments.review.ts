@@ -37,8 +37,21 @@ export async function resolveReview(
   const attempt = (await getPayment(tx, merchantId, review.payment_id))!;
 
   if (input.action === 'refund') {
-    await recordEvent(ctx, tx, actor, { merchantId, orderId, type: 'order.review_resolved', data: { action: 'refund', note: input.note ?? null, reason: review.reason } });
-    await createSystemRefund(ctx, tx, actor, { order, attempt, providerPaymentId: review.provider_payment_id, amount: review.amount, currency: review.currency, kind: 'review', reason: input.note ?? `review: ${review.reason}` });
+    await recordEvent(ctx, tx, actor, {
+      merchantId,
+      orderId,
+      type: 'order.review_resolved',
+      data: { action: 'refund', note: input.note ?? null, reason: review.reason },
+    });
+    await createSystemRefund(ctx, tx, actor, {
+      order,
+      attempt,
+      providerPaymentId: review.provider_payment_id,
+      amount: review.amount,
+      currency: review.currency,
+      kind: 'review',
+      reason: input.note ?? `review: ${review.reason}`,
+    });
     return ok((await getOrder(tx, merchantId, orderId))!);
   }
 
@@ -53,17 +66,35 @@ export async function resolveReview(
   if (pp) await updateProviderPayment(tx, pp.id, { disposition: 'counted' }, now);
   await updatePayment(tx, merchantId, attempt.id, { counted: true }, now);
   // The suspense booked at capture becomes the order's revenue; amount_paid is projected from it.
-  const posted = await postAndProject(tx, merchantId, reviewAccepted({
-    provider: review.provider, providerPaymentId: review.provider_payment_id, orderId, amount: review.amount, currency: review.currency, eventAt: now, orderTotal: order.total, orderTax: order.tax,
-  }), now);
+  const posted = await postAndProject(
+    tx,
+    merchantId,
+    reviewAccepted({
+      provider: review.provider,
+      providerPaymentId: review.provider_payment_id,
+      orderId,
+      amount: review.amount,
+      currency: review.currency,
+      eventAt: now,
+      orderTotal: order.total,
+      orderTax: order.tax,
+    }),
+    now,
+  );
   const amountPaid = posted.order?.amount_paid ?? order.amount_paid;
-  await updateOrder(tx, merchantId, orderId, {
-    review: { ...review, state: 'accepted', resolved_at: now.toISOString(), note: input.note ?? null },
-    payment_status: 'paid',
-    status,
-    current_payment_id: attempt.id,
-    cancel_reason: null,
-  } as Parameters<typeof updateOrder>[3], now);
+  await updateOrder(
+    tx,
+    merchantId,
+    orderId,
+    {
+      review: { ...review, state: 'accepted', resolved_at: now.toISOString(), note: input.note ?? null },
+      payment_status: 'paid',
+      status,
+      current_payment_id: attempt.id,
+      cancel_reason: null,
+    } as Parameters<typeof updateOrder>[3],
+    now,
+  );
   await recordEvent(ctx, tx, actor, {
     merchantId,
     orderId,
@@ -73,6 +104,12 @@ export async function resolveReview(
   });
   const fresh = (await getOrder(tx, merchantId, orderId))!;
   // The WhatsApp bubble of an expired bill is closed: the customer is told by text.
-  await enqueueJob(tx, { kind: 'customer.order_update', merchantId, payload: { order_id: orderId, update: 'late_payment_accepted', status, seq: fresh.event_seq, channel: 'text' }, runAt: now, dedupeKey: `customer.order_update:${orderId}:${fresh.event_seq}` });
+  await enqueueJob(tx, {
+    kind: 'customer.order_update',
+    merchantId,
+    payload: { order_id: orderId, update: 'late_payment_accepted', status, seq: fresh.event_seq, channel: 'text' },
+    runAt: now,
+    dedupeKey: `customer.order_update:${orderId}:${fresh.event_seq}`,
+  });
   return ok(fresh);
 }

@@ -9,7 +9,10 @@ export interface ProviderAccountRow {
   updated_at: Date;
 }
 
-export async function upsertProviderAccount(q: Queryable, a: { merchantId: string; provider: string; credentials: string; webhookSecrets: string; now: Date }): Promise<ProviderAccountRow> {
+export async function upsertProviderAccount(
+  q: Queryable,
+  a: { merchantId: string; provider: string; credentials: string; webhookSecrets: string; now: Date },
+): Promise<ProviderAccountRow> {
   return (
     await q.query<ProviderAccountRow>(
       `insert into provider_accounts (merchant_id, provider, credentials, webhook_secrets, created_at, updated_at)

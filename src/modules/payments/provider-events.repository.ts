@@ -38,7 +38,12 @@ export async function markProviderEvent(q: Queryable, id: string, status: Provid
   await q.query(`update provider_events set status = $2, note = $3, processed_at = $4 where id = $1`, [id, status, note, now]);
 }
 
-export async function listProviderEvents(q: Queryable, merchantId: string, f: { status?: string | undefined }, page: { limit: number; startingAfter?: string | undefined }): Promise<ProviderEventRow[]> {
+export async function listProviderEvents(
+  q: Queryable,
+  merchantId: string,
+  f: { status?: string | undefined },
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<ProviderEventRow[]> {
   return q.query<ProviderEventRow>(
     `select * from provider_events where merchant_id = $1 and ($2::text is null or status = $2) and ($3::text is null or id < $3)
       order by id desc limit $4`,

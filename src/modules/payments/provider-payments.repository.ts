@@ -23,7 +23,19 @@ export interface ProviderPaymentRow {
 /** Inserts the provider payment if new; returns the row either way, locked for update. */
 export async function upsertProviderPayment(
   q: Queryable,
-  p: { id: string; merchantId: string; provider: string; providerPaymentId: string; paymentId: string | null; orderId: string | null; status: ProviderPaymentRow['status']; amount: number; currency: string; referenceId: string | null; now: Date },
+  p: {
+    id: string;
+    merchantId: string;
+    provider: string;
+    providerPaymentId: string;
+    paymentId: string | null;
+    orderId: string | null;
+    status: ProviderPaymentRow['status'];
+    amount: number;
+    currency: string;
+    referenceId: string | null;
+    now: Date;
+  },
 ): Promise<{ row: ProviderPaymentRow; created: boolean }> {
   const inserted = await q.query<ProviderPaymentRow>(
     `insert into provider_payments (id, merchant_id, provider, provider_payment_id, payment_id, order_id, status, amount, currency, reference_id, created_at, updated_at)
@@ -33,7 +45,11 @@ export async function upsertProviderPayment(
   );
   if (inserted[0]) return { row: inserted[0], created: true };
   const row = (
-    await q.query<ProviderPaymentRow>(`select * from provider_payments where merchant_id = $1 and provider = $2 and provider_payment_id = $3 for update`, [p.merchantId, p.provider, p.providerPaymentId])
+    await q.query<ProviderPaymentRow>(`select * from provider_payments where merchant_id = $1 and provider = $2 and provider_payment_id = $3 for update`, [
+      p.merchantId,
+      p.provider,
+      p.providerPaymentId,
+    ])
   )[0]!;
   return { row, created: false };
 }
@@ -41,7 +57,9 @@ export async function upsertProviderPayment(
 export async function updateProviderPayment(
   q: Queryable,
   id: string,
-  patch: Partial<Pick<ProviderPaymentRow, 'status' | 'disposition' | 'review_reason' | 'verified_by' | 'captured_at' | 'amount' | 'currency' | 'payment_id' | 'order_id'>>,
+  patch: Partial<
+    Pick<ProviderPaymentRow, 'status' | 'disposition' | 'review_reason' | 'verified_by' | 'captured_at' | 'amount' | 'currency' | 'payment_id' | 'order_id'>
+  >,
   now: Date,
 ): Promise<ProviderPaymentRow> {
   const params: unknown[] = [id, now];
@@ -53,6 +71,17 @@ export async function listProviderPaymentsForOrder(q: Queryable, merchantId: str
   return q.query<ProviderPaymentRow>(`select * from provider_payments where merchant_id = $1 and order_id = $2 order by id`, [merchantId, orderId]);
 }
 
-export async function getProviderPaymentByProviderId(q: Queryable, merchantId: string, provider: string, providerPaymentId: string): Promise<ProviderPaymentRow | undefined> {
-  return (await q.query<ProviderPaymentRow>(`select * from provider_payments where merchant_id = $1 and provider = $2 and provider_payment_id = $3`, [merchantId, provider, providerPaymentId]))[0];
+export async function getProviderPaymentByProviderId(
+  q: Queryable,
+  merchantId: string,
+  provider: string,
+  providerPaymentId: string,
+): Promise<ProviderPaymentRow | undefined> {
+  return (
+    await q.query<ProviderPaymentRow>(`select * from provider_payments where merchant_id = $1 and provider = $2 and provider_payment_id = $3`, [
+      merchantId,
+      provider,
+      providerPaymentId,
+    ])
+  )[0];
 }

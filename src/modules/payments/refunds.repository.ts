@@ -21,7 +21,9 @@ export interface RefundRow {
 
 export async function insertRefund(
   q: Queryable,
-  r: Pick<RefundRow, 'id' | 'merchant_id' | 'order_id' | 'payment_id' | 'amount' | 'currency' | 'reason' | 'provider' | 'provider_payment_id' | 'kind'> & { now: Date },
+  r: Pick<RefundRow, 'id' | 'merchant_id' | 'order_id' | 'payment_id' | 'amount' | 'currency' | 'reason' | 'provider' | 'provider_payment_id' | 'kind'> & {
+    now: Date;
+  },
 ): Promise<RefundRow> {
   return (
     await q.query<RefundRow>(
@@ -37,14 +39,25 @@ export async function getRefund(q: Queryable, merchantId: string, id: string, op
 }
 
 export async function findRefundByProviderId(q: Queryable, merchantId: string, provider: string, providerRefundId: string): Promise<RefundRow | undefined> {
-  return (await q.query<RefundRow>(`select * from refunds where merchant_id = $1 and provider = $2 and provider_refund_id = $3 for update`, [merchantId, provider, providerRefundId]))[0];
+  return (
+    await q.query<RefundRow>(`select * from refunds where merchant_id = $1 and provider = $2 and provider_refund_id = $3 for update`, [
+      merchantId,
+      provider,
+      providerRefundId,
+    ])
+  )[0];
 }
 
 export async function listRefundsForOrder(q: Queryable, merchantId: string, orderId: string): Promise<RefundRow[]> {
   return q.query<RefundRow>(`select * from refunds where merchant_id = $1 and order_id = $2 order by id`, [merchantId, orderId]);
 }
 
-export async function updateRefund(q: Queryable, id: string, patch: Partial<Pick<RefundRow, 'status' | 'provider_refund_id' | 'failure_reason'>>, now: Date): Promise<RefundRow> {
+export async function updateRefund(
+  q: Queryable,
+  id: string,
+  patch: Partial<Pick<RefundRow, 'status' | 'provider_refund_id' | 'failure_reason'>>,
+  now: Date,
+): Promise<RefundRow> {
   const params: unknown[] = [id, now];
   const sets = setList(patch, params);
   return (await q.query<RefundRow>(`update refunds set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1 returning *`, params))[0]!;

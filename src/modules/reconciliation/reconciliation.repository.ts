@@ -56,13 +56,17 @@ export async function saveReportFile(q: Queryable, f: { merchantId: string; sha2
 }
 
 export async function getReportFile(q: Queryable, merchantId: string, sha256: string): Promise<string | undefined> {
-  return (await q.query<{ content: string }>(`select content from reconciliation_files where merchant_id = $1 and sha256 = $2`, [merchantId, sha256]))[0]?.content;
+  return (await q.query<{ content: string }>(`select content from reconciliation_files where merchant_id = $1 and sha256 = $2`, [merchantId, sha256]))[0]
+    ?.content;
 }
 
 /** The newest run of this file read with these settings. */
 export async function findLatestRun(q: Queryable, merchantId: string, sha256: string, settingsHash: string): Promise<RunRow | undefined> {
   return (
-    await q.query<RunRow>(`select * from reconciliation_runs where merchant_id = $1 and file_sha256 = $2 and settings_hash = $3 order by version desc limit 1`, [merchantId, sha256, settingsHash])
+    await q.query<RunRow>(
+      `select * from reconciliation_runs where merchant_id = $1 and file_sha256 = $2 and settings_hash = $3 order by version desc limit 1`,
+      [merchantId, sha256, settingsHash],
+    )
   )[0];
 }
 
@@ -73,7 +77,24 @@ export async function insertRun(q: Queryable, r: Omit<RunRow, 'created_at'> & { 
       `insert into reconciliation_runs (id, merchant_id, file_sha256, settings_hash, version, rerun_of, format, provider, settings, file_name, period_start, period_end, status, row_count, totals, created_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        on conflict (merchant_id, file_sha256, settings_hash, version) do nothing returning *`,
-      [r.id, r.merchant_id, r.file_sha256, r.settings_hash, r.version, r.rerun_of, r.format, r.provider, JSON.stringify(r.settings), r.file_name, r.period_start, r.period_end, r.status, r.row_count, JSON.stringify(r.totals), r.now],
+      [
+        r.id,
+        r.merchant_id,
+        r.file_sha256,
+        r.settings_hash,
+        r.version,
+        r.rerun_of,
+        r.format,
+        r.provider,
+        JSON.stringify(r.settings),
+        r.file_name,
+        r.period_start,
+        r.period_end,
+        r.status,
+        r.row_count,
+        JSON.stringify(r.totals),
+        r.now,
+      ],
     )
   )[0];
 }
@@ -119,23 +140,39 @@ export async function getRun(q: Queryable, merchantId: string, id: string): Prom
 }
 
 export async function nextRunVersion(q: Queryable, merchantId: string, sha256: string, settingsHash: string): Promise<number> {
-  const r = await q.query<{ v: number }>(`select coalesce(max(version), 0) + 1 as v from reconciliation_runs where merchant_id = $1 and file_sha256 = $2 and settings_hash = $3`, [merchantId, sha256, settingsHash]);
+  const r = await q.query<{ v: number }>(
+    `select coalesce(max(version), 0) + 1 as v from reconciliation_runs where merchant_id = $1 and file_sha256 = $2 and settings_hash = $3`,
+    [merchantId, sha256, settingsHash],
+  );
   return Number(r[0]!.v);
 }
 
 /** Runs, newest first. */
 export async function listRuns(q: Queryable, merchantId: string, page: { limit: number; startingAfter?: string | undefined }): Promise<RunRow[]> {
-  return q.query<RunRow>(`select * from reconciliation_runs where merchant_id = $1 and ($2::text is null or id < $2) order by id desc limit $3`, [merchantId, page.startingAfter ?? null, page.limit + 1]);
+  return q.query<RunRow>(`select * from reconciliation_runs where merchant_id = $1 and ($2::text is null or id < $2) order by id desc limit $3`, [
+    merchantId,
+    page.startingAfter ?? null,
+    page.limit + 1,
+  ]);
 }
 
 /** A run's items in report order (our records the report lacks come last). */
-export async function listItems(q: Queryable, merchantId: string, runId: string, f: { category?: string | undefined }, page: { limit: number; afterSeq?: number | undefined }): Promise<ItemRow[]> {
+export async function listItems(
+  q: Queryable,
+  merchantId: string,
+  runId: string,
+  f: { category?: string | undefined },
+  page: { limit: number; afterSeq?: number | undefined },
+): Promise<ItemRow[]> {
   // The extra `category <> 'matched'` lets the planner use the partial index of exceptions.
   const filter = f.category === undefined ? '' : f.category === 'matched' ? `and category = 'matched'` : `and category = $5 and category <> 'matched'`;
-  return q.query<ItemRow>(
-    `select * from reconciliation_items where run_id = $1 and merchant_id = $2 ${filter} and seq > $3 order by seq limit $4`,
-    [runId, merchantId, page.afterSeq ?? 0, page.limit + 1, ...(filter.includes('$5') ? [f.category] : [])],
-  );
+  return q.query<ItemRow>(`select * from reconciliation_items where run_id = $1 and merchant_id = $2 ${filter} and seq > $3 order by seq limit $4`, [
+    runId,
+    merchantId,
+    page.afterSeq ?? 0,
+    page.limit + 1,
+    ...(filter.includes('$5') ? [f.category] : []),
+  ]);
 }
 
 type PaymentTuple = [string, string | null, string | null, string | null, string, number, string, string | null];
@@ -167,7 +204,14 @@ async function paymentsWhere(q: Queryable, merchantId: string, provider: string,
  * ids come back alone (one narrow JSON array) and only the ones the report does not name
  * are fetched in full.
  */
-export async function loadOurPayments(q: Queryable, merchantId: string, provider: string, ids: string[], refs: string[], period: Period | null): Promise<OurPayment[]> {
+export async function loadOurPayments(
+  q: Queryable,
+  merchantId: string,
+  provider: string,
+  ids: string[],
+  refs: string[],
+  period: Period | null,
+): Promise<OurPayment[]> {
   const rows = ids.length || refs.length ? await paymentsWhere(q, merchantId, provider, ids, refs) : [];
   if (period) {
     const [p] = await q.query<{ j: string[] }>(
@@ -183,14 +227,33 @@ export async function loadOurPayments(q: Queryable, merchantId: string, provider
   for (const [providerPaymentId, paymentId, orderId, referenceId, status, amount, currency, capturedAt] of rows) {
     if (seen.has(providerPaymentId)) continue;
     seen.add(providerPaymentId);
-    out.push({ providerPaymentId, paymentId, orderId, referenceId, status, amount: Number(amount), currency, capturedAt: capturedAt === null ? null : new Date(capturedAt) });
+    out.push({
+      providerPaymentId,
+      paymentId,
+      orderId,
+      referenceId,
+      status,
+      amount: Number(amount),
+      currency,
+      capturedAt: capturedAt === null ? null : new Date(capturedAt),
+    });
   }
   return out;
 }
 
 /** Refunds the report names, and those that succeeded inside its period. */
 export async function loadOurRefunds(q: Queryable, merchantId: string, provider: string, refundIds: string[], period: Period | null): Promise<OurRefund[]> {
-  const rows = await q.query<{ id: string; provider_refund_id: string | null; provider_payment_id: string | null; payment_id: string; order_id: string; amount: number; currency: string; status: string; updated_at: Date }>(
+  const rows = await q.query<{
+    id: string;
+    provider_refund_id: string | null;
+    provider_payment_id: string | null;
+    payment_id: string;
+    order_id: string;
+    amount: number;
+    currency: string;
+    status: string;
+    updated_at: Date;
+  }>(
     `select r.id, r.provider_refund_id, coalesce(r.provider_payment_id, p.provider_payment_id) as provider_payment_id, r.payment_id, r.order_id, r.amount, r.currency, r.status, r.updated_at
        from refunds r join payments p on p.id = r.payment_id
       where r.merchant_id = $1 and coalesce(r.provider, p.provider) = $2
@@ -199,7 +262,17 @@ export async function loadOurRefunds(q: Queryable, merchantId: string, provider:
                      select r3.id from refunds r3 where r3.merchant_id = $1 and r3.status = 'succeeded' and r3.updated_at between $4 and $5)`,
     [merchantId, provider, refundIds, period?.from ?? null, period?.to ?? null],
   );
-  return rows.map((r) => ({ refundId: r.id, providerRefundId: r.provider_refund_id, providerPaymentId: r.provider_payment_id, paymentId: r.payment_id, orderId: r.order_id, amount: r.amount, currency: r.currency, status: r.status, updatedAt: new Date(r.updated_at) }));
+  return rows.map((r) => ({
+    refundId: r.id,
+    providerRefundId: r.provider_refund_id,
+    providerPaymentId: r.provider_payment_id,
+    paymentId: r.payment_id,
+    orderId: r.order_id,
+    amount: r.amount,
+    currency: r.currency,
+    status: r.status,
+    updatedAt: new Date(r.updated_at),
+  }));
 }
 
 /**
@@ -222,11 +295,27 @@ export async function ledgerFees(q: Queryable, merchantId: string, provider: str
 /** Our disputes a report's dispute rows name, by provider dispute id or by provider payment id. */
 export async function loadOurDisputes(q: Queryable, merchantId: string, provider: string, disputeIds: string[], paymentIds: string[]): Promise<OurDispute[]> {
   if (!disputeIds.length && !paymentIds.length) return [];
-  const rows = await q.query<{ provider_dispute_id: string; provider_payment_id: string | null; order_id: string | null; payment_id: string | null; amount: number | null; currency: string | null; status: string }>(
+  const rows = await q.query<{
+    provider_dispute_id: string;
+    provider_payment_id: string | null;
+    order_id: string | null;
+    payment_id: string | null;
+    amount: number | null;
+    currency: string | null;
+    status: string;
+  }>(
     `select provider_dispute_id, provider_payment_id, order_id, payment_id, amount, currency, status from disputes
       where merchant_id = $1 and provider = $2 and (provider_dispute_id = any($3::text[]) or provider_payment_id = any($4::text[]))
       order by id`,
     [merchantId, provider, disputeIds, paymentIds],
   );
-  return rows.map((r) => ({ providerDisputeId: r.provider_dispute_id, providerPaymentId: r.provider_payment_id, orderId: r.order_id, paymentId: r.payment_id, amount: r.amount === null ? null : Number(r.amount), currency: r.currency, status: r.status }));
+  return rows.map((r) => ({
+    providerDisputeId: r.provider_dispute_id,
+    providerPaymentId: r.provider_payment_id,
+    orderId: r.order_id,
+    paymentId: r.payment_id,
+    amount: r.amount === null ? null : Number(r.amount),
+    currency: r.currency,
+    status: r.status,
+  }));
 }

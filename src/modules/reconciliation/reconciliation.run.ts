@@ -74,12 +74,18 @@ const canonical = (v: unknown): string =>
 
 function settingsOf(input: Omit<ReportInput, 'csv' | 'fileName'>): Result<Settings> {
   const provider = input.provider ?? DEFAULT_PROVIDER[input.format];
-  if (!provider) return err(domainError('validation_error', 'a generic report needs provider (the provider its payments were made with, e.g. sandbox, razorpay, stripe)', { path: 'provider' }));
+  if (!provider)
+    return err(
+      domainError('validation_error', 'a generic report needs provider (the provider its payments were made with, e.g. sandbox, razorpay, stripe)', {
+        path: 'provider',
+      }),
+    );
   if (!PROVIDER_NAME.test(provider)) return err(domainError('validation_error', 'provider must be 1 to 32 of a-z 0-9 _ -', { path: 'provider' }));
   if (input.format !== 'generic' && input.mapping) return err(domainError('validation_error', 'a mapping is only for format=generic', { path: 'mapping' }));
   const p = input.period;
   const days = input.settlementDays;
-  if (days !== undefined && !(Number.isSafeInteger(days) && days >= 0 && days <= 365)) return err(domainError('validation_error', 'settlement_days must be a whole number of days from 0 to 365', { path: 'settlement_days' }));
+  if (days !== undefined && !(Number.isSafeInteger(days) && days >= 0 && days <= 365))
+    return err(domainError('validation_error', 'settlement_days must be a whole number of days from 0 to 365', { path: 'settlement_days' }));
   if (p && !(p.from <= p.to)) return err(domainError('validation_error', 'period_from must not be after period_to', { path: 'period_from' }));
   return ok({
     format: input.format,
@@ -112,7 +118,15 @@ export async function importReport(ctx: AppContext, merchantId: string, input: R
   if (!rows.ok) return rows;
   return ctx.db.transaction(async (tx) => {
     await saveReportFile(tx, { merchantId, sha256: fileHash, content: input.csv, now: ctx.clock.now() });
-    const run = await matchAndStore(ctx, tx, merchantId, { fileHash, settingsHash, settings: settings.value, rows: rows.value, version: 1, rerunOf: null, fileName: input.fileName ?? null });
+    const run = await matchAndStore(ctx, tx, merchantId, {
+      fileHash,
+      settingsHash,
+      settings: settings.value,
+      rows: rows.value,
+      version: 1,
+      rerunOf: null,
+      fileName: input.fileName ?? null,
+    });
     if (run) return ok({ run, created: true });
     // A concurrent upload of the same file won the insert: answer with its run.
     return ok({ run: (await findLatestRun(tx, merchantId, fileHash, settingsHash))!, created: false });
@@ -129,7 +143,15 @@ export async function rerunReport(ctx: AppContext, tx: Tx, merchantId: string, r
   const rows = parseWith(csv, settings);
   if (!rows.ok) return rows;
   const version = await nextRunVersion(tx, merchantId, prior.file_sha256, prior.settings_hash);
-  const run = await matchAndStore(ctx, tx, merchantId, { fileHash: prior.file_sha256, settingsHash: prior.settings_hash, settings, rows: rows.value, version, rerunOf: prior.id, fileName: prior.file_name });
+  const run = await matchAndStore(ctx, tx, merchantId, {
+    fileHash: prior.file_sha256,
+    settingsHash: prior.settings_hash,
+    settings,
+    rows: rows.value,
+    version,
+    rerunOf: prior.id,
+    fileName: prior.file_name,
+  });
   if (!run) return err(domainError('conflict', `Run ${runId} is being rerun by another request; list the runs and retry`));
   return ok(run);
 }
@@ -158,10 +180,16 @@ async function matchAndStore(
   // The reference id is the fallback: asked only for payment rows whose provider id we do not know.
   const known = new Set(payments.map((p) => p.providerPaymentId));
   const refs = new Set<string>();
-  for (const row of r.rows) if (row.kind === 'payment' && row.referenceId && !(row.providerPaymentId && known.has(row.providerPaymentId))) refs.add(row.referenceId);
+  for (const row of r.rows)
+    if (row.kind === 'payment' && row.referenceId && !(row.providerPaymentId && known.has(row.providerPaymentId))) refs.add(row.referenceId);
   if (refs.size) for (const p of await loadOurPayments(tx, merchantId, s.provider, [], [...refs], null)) if (!known.has(p.providerPaymentId)) payments.push(p);
   const refunds = await loadOurRefunds(tx, merchantId, s.provider, [...refundIds], period);
-  const fees = await ledgerFees(tx, merchantId, s.provider, payments.map((p) => p.providerPaymentId));
+  const fees = await ledgerFees(
+    tx,
+    merchantId,
+    s.provider,
+    payments.map((p) => p.providerPaymentId),
+  );
   const disputes = await loadOurDisputes(tx, merchantId, s.provider, [...disputeIds], [...disputedPayments]);
   const unsettledBefore = new Date(ctx.clock.now().getTime() - (s.settlement_days ?? DEFAULT_SETTLEMENT_DAYS) * DAY_MS);
   const result = matchReport({ rows: r.rows, payments, refunds, fees, period, disputes, unsettledBefore });
@@ -197,11 +225,22 @@ async function matchAndStore(
 async function bookUnknownFees(ctx: AppContext, tx: Tx, merchantId: string, provider: string, rows: readonly ReportRow[], items: MatchItem[]): Promise<void> {
   const byLine = new Map(rows.map((r) => [r.line, r]));
   for (const item of items) {
-    if (item.category !== 'matched' || item.kind !== 'payment' || item.expectedFee !== null || !item.actualFee || !item.providerPaymentId || item.line === null) continue;
+    if (item.category !== 'matched' || item.kind !== 'payment' || item.expectedFee !== null || !item.actualFee || !item.providerPaymentId || item.line === null)
+      continue;
     const row = byLine.get(item.line)!;
     if (!row.feeStated) continue;
     const tax = row.tax > 0 && row.tax <= row.fee ? { tax: row.tax } : {};
-    const booked = await recordProviderFee(tx, { merchantId, provider, providerPaymentId: item.providerPaymentId, orderId: item.orderId, fee: row.fee, ...tax, currency: row.currency, eventAt: row.occurredAt ?? ctx.clock.now(), source: 'reconciliation' });
+    const booked = await recordProviderFee(tx, {
+      merchantId,
+      provider,
+      providerPaymentId: item.providerPaymentId,
+      orderId: item.orderId,
+      fee: row.fee,
+      ...tax,
+      currency: row.currency,
+      eventAt: row.occurredAt ?? ctx.clock.now(),
+      source: 'reconciliation',
+    });
     item.note = booked.ok ? `fee ${row.fee} booked to the ledger` : `fee not booked: ${booked.error.message}`;
     if (booked.ok) item.expectedFee = row.fee;
   }
@@ -212,7 +251,15 @@ async function bookUnknownFees(ctx: AppContext, tx: Tx, merchantId: string, prov
  * its settled rows grouped by settlement_id, other formats' from their payout rows. Each
  * payout's note goes on the item of the line that states (or closes) it.
  */
-async function bookPayouts(ctx: AppContext, tx: Tx, merchantId: string, provider: string, format: ReportFormat, rows: readonly ReportRow[], items: MatchItem[]): Promise<void> {
+async function bookPayouts(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  provider: string,
+  format: ReportFormat,
+  rows: readonly ReportRow[],
+  items: MatchItem[],
+): Promise<void> {
   const byLine = new Map<number, MatchItem>();
   for (const i of items) if (i.line !== null) byLine.set(i.line, i);
   for (const p of payoutsOf(rows, format)) {
@@ -224,7 +271,21 @@ async function bookPayouts(ctx: AppContext, tx: Tx, merchantId: string, provider
       note(`settlement ${p.settlementId} nets ${p.amount}: no payout booked`);
       continue;
     }
-    const booked = await recordPayout(tx, { merchantId, provider, settlementId: p.settlementId, amount: p.amount, currency: p.currency, eventAt: p.eventAt ?? ctx.clock.now(), ...(p.reference ? { reference: p.reference } : {}) });
-    note(!booked.ok ? `payout ${p.settlementId} not booked: ${booked.error.message}` : booked.value.created ? `payout ${p.settlementId} of ${p.amount} booked to the ledger` : `payout ${p.settlementId} already in the ledger`);
+    const booked = await recordPayout(tx, {
+      merchantId,
+      provider,
+      settlementId: p.settlementId,
+      amount: p.amount,
+      currency: p.currency,
+      eventAt: p.eventAt ?? ctx.clock.now(),
+      ...(p.reference ? { reference: p.reference } : {}),
+    });
+    note(
+      !booked.ok
+        ? `payout ${p.settlementId} not booked: ${booked.error.message}`
+        : booked.value.created
+          ? `payout ${p.settlementId} of ${p.amount} booked to the ledger`
+          : `payout ${p.settlementId} already in the ledger`,
+    );
   }
 }

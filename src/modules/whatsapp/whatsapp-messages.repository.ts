@@ -26,14 +26,31 @@ export interface MessageRow {
 
 export async function insertMessage(
   q: Queryable,
-  m: Pick<MessageRow, 'id' | 'merchant_id' | 'phone_number_id' | 'wa_id' | 'direction' | 'wamid' | 'type' | 'payload' | 'status' | 'order_id' | 'payment_id' | 'essential'> & { now: Date },
+  m: Pick<
+    MessageRow,
+    'id' | 'merchant_id' | 'phone_number_id' | 'wa_id' | 'direction' | 'wamid' | 'type' | 'payload' | 'status' | 'order_id' | 'payment_id' | 'essential'
+  > & { now: Date },
 ): Promise<MessageRow | undefined> {
   return (
     await q.query<MessageRow>(
       `insert into whatsapp_messages (id, merchant_id, phone_number_id, wa_id, direction, wamid, type, payload, status, order_id, payment_id, essential, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
        on conflict (phone_number_id, wamid) where wamid is not null do nothing returning *`,
-      [m.id, m.merchant_id, m.phone_number_id, m.wa_id, m.direction, m.wamid, m.type, JSON.stringify(m.payload), m.status, m.order_id, m.payment_id, m.essential, m.now],
+      [
+        m.id,
+        m.merchant_id,
+        m.phone_number_id,
+        m.wa_id,
+        m.direction,
+        m.wamid,
+        m.type,
+        JSON.stringify(m.payload),
+        m.status,
+        m.order_id,
+        m.payment_id,
+        m.essential,
+        m.now,
+      ],
     )
   )[0];
 }
@@ -42,17 +59,37 @@ export async function getMessage(q: Queryable, id: string, opts: { forUpdate?: b
   return (await q.query<MessageRow>(`select * from whatsapp_messages where id = $1${opts.forUpdate ? ' for update' : ''}`, [id]))[0];
 }
 
-export async function getMessageByWamid(q: Queryable, phoneNumberId: string, wamid: string, opts: { forUpdate?: boolean } = {}): Promise<MessageRow | undefined> {
-  return (await q.query<MessageRow>(`select * from whatsapp_messages where phone_number_id = $1 and wamid = $2${opts.forUpdate ? ' for update' : ''}`, [phoneNumberId, wamid]))[0];
+export async function getMessageByWamid(
+  q: Queryable,
+  phoneNumberId: string,
+  wamid: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<MessageRow | undefined> {
+  return (
+    await q.query<MessageRow>(`select * from whatsapp_messages where phone_number_id = $1 and wamid = $2${opts.forUpdate ? ' for update' : ''}`, [
+      phoneNumberId,
+      wamid,
+    ])
+  )[0];
 }
 
-export async function updateMessage(q: Queryable, id: string, patch: Partial<Pick<MessageRow, 'status' | 'wamid' | 'error' | 'sent_at' | 'payload' | 'type' | 'order_id'>>, now: Date): Promise<MessageRow> {
+export async function updateMessage(
+  q: Queryable,
+  id: string,
+  patch: Partial<Pick<MessageRow, 'status' | 'wamid' | 'error' | 'sent_at' | 'payload' | 'type' | 'order_id'>>,
+  now: Date,
+): Promise<MessageRow> {
   const params: unknown[] = [id, now];
   const sets = setList(patch, params, new Set(['error', 'payload']));
   return (await q.query<MessageRow>(`update whatsapp_messages set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1 returning *`, params))[0]!;
 }
 
-export async function listConversation(q: Queryable, merchantId: string, waId: string, page: { limit: number; startingAfter?: string | undefined }): Promise<MessageRow[]> {
+export async function listConversation(
+  q: Queryable,
+  merchantId: string,
+  waId: string,
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<MessageRow[]> {
   return q.query<MessageRow>(
     `select * from whatsapp_messages where merchant_id = $1 and wa_id = $2 and ($3::text is null or id < $3) order by id desc limit $4`,
     [merchantId, waId, page.startingAfter ?? null, page.limit + 1],
@@ -78,7 +115,12 @@ export async function touchContact(q: Queryable, c: { merchantId: string; waId: 
 }
 
 export async function getContact(q: Queryable, merchantId: string, waId: string): Promise<ContactRow | undefined> {
-  return (await q.query<ContactRow>(`select merchant_id, wa_id, name, last_inbound_at, opted_out_at from whatsapp_contacts where merchant_id = $1 and wa_id = $2`, [merchantId, waId]))[0];
+  return (
+    await q.query<ContactRow>(`select merchant_id, wa_id, name, last_inbound_at, opted_out_at from whatsapp_contacts where merchant_id = $1 and wa_id = $2`, [
+      merchantId,
+      waId,
+    ])
+  )[0];
 }
 
 export async function setOptOut(q: Queryable, merchantId: string, waId: string, optedOut: boolean, now: Date): Promise<void> {
@@ -88,7 +130,6 @@ export async function setOptOut(q: Queryable, merchantId: string, waId: string, 
     [merchantId, waId, optedOut ? now : null, now],
   );
 }
-
 
 /**
  * Takes one token of a customer's pair-rate bucket (Meta limits messages to the same

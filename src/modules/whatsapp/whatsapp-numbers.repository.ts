@@ -22,7 +22,10 @@ export interface WhatsAppNumberRow {
 
 export async function insertNumber(
   q: Queryable,
-  n: Pick<WhatsAppNumberRow, 'phone_number_id' | 'merchant_id' | 'display_phone_number' | 'waba_id' | 'catalog_id' | 'sandbox' | 'sandbox_access_token'> & { access_token?: string | null; now: Date },
+  n: Pick<WhatsAppNumberRow, 'phone_number_id' | 'merchant_id' | 'display_phone_number' | 'waba_id' | 'catalog_id' | 'sandbox' | 'sandbox_access_token'> & {
+    access_token?: string | null;
+    now: Date;
+  },
 ): Promise<WhatsAppNumberRow> {
   return (
     await q.query<WhatsAppNumberRow>(
@@ -34,7 +37,9 @@ export async function insertNumber(
 }
 
 export async function getNumber(q: Queryable, phoneNumberId: string, opts: { forUpdate?: boolean } = {}): Promise<WhatsAppNumberRow | undefined> {
-  return (await q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where phone_number_id = $1${opts.forUpdate ? ' for update' : ''}`, [phoneNumberId]))[0];
+  return (
+    await q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where phone_number_id = $1${opts.forUpdate ? ' for update' : ''}`, [phoneNumberId])
+  )[0];
 }
 
 export async function getNumberByMerchant(q: Queryable, merchantId: string): Promise<WhatsAppNumberRow | undefined> {
@@ -47,7 +52,9 @@ export type NumberPatch = Partial<Omit<WhatsAppNumberRow, 'merchant_id' | 'creat
 export async function updateNumber(q: Queryable, merchantId: string, patch: NumberPatch, now: Date): Promise<WhatsAppNumberRow | undefined> {
   const params: unknown[] = [merchantId, now];
   const sets = setList(patch, params, JSON_COLS);
-  return (await q.query<WhatsAppNumberRow>(`update whatsapp_numbers set ${[...sets, 'updated_at = $2'].join(', ')} where merchant_id = $1 returning *`, params))[0];
+  return (
+    await q.query<WhatsAppNumberRow>(`update whatsapp_numbers set ${[...sets, 'updated_at = $2'].join(', ')} where merchant_id = $1 returning *`, params)
+  )[0];
 }
 
 export async function listNumbersByWaba(q: Queryable, wabaId: string): Promise<WhatsAppNumberRow[]> {

@@ -24,7 +24,15 @@ export async function cartToOrder(
   c: { merchantId: string; number: WhatsAppNumberRow; waId: string; name: string | null; message: Cart; messageRowId: string },
 ): Promise<string> {
   const lines = c.message.order.items;
-  const products = new Map((await getProductsByRetailerIds(tx, c.merchantId, lines.map((l) => l.productRetailerId))).map((p) => [p.retailer_id, p]));
+  const products = new Map(
+    (
+      await getProductsByRetailerIds(
+        tx,
+        c.merchantId,
+        lines.map((l) => l.productRetailerId),
+      )
+    ).map((p) => [p.retailer_id, p]),
+  );
   const unavailable: string[] = [];
   const notes: string[] = [];
   const items: { retailer_id: string; quantity: number }[] = [];
@@ -35,13 +43,18 @@ export async function cartToOrder(
       continue;
     }
     if (l.currency !== p.currency || (l.itemPrice !== null && l.itemPrice !== p.price)) {
-      notes.push(`${p.name}: ${p.currency} ${formatMinor(p.price, p.currency)} (the catalog showed ${l.currency} ${l.itemPrice === null ? '?' : formatMinor(l.itemPrice, l.currency)})`);
+      notes.push(
+        `${p.name}: ${p.currency} ${formatMinor(p.price, p.currency)} (the catalog showed ${l.currency} ${l.itemPrice === null ? '?' : formatMinor(l.itemPrice, l.currency)})`,
+      );
     }
     items.push({ retailer_id: p.retailer_id, quantity: l.quantity });
   }
   const currencies = new Set(items.map((i) => products.get(i.retailer_id)!.currency));
   if (items.length === 0 || currencies.size !== 1) {
-    const why = items.length === 0 ? `none of the items in your cart are available (${unavailable.join(', ')})` : 'the items in your cart are priced in different currencies';
+    const why =
+      items.length === 0
+        ? `none of the items in your cart are available (${unavailable.join(', ')})`
+        : 'the items in your cart are priced in different currencies';
     await reply(ctx, tx, c.merchantId, c.waId, `Sorry, we could not take this order: ${why}. Please check the catalog and try again.`);
     return 'cart refused';
   }
@@ -50,7 +63,9 @@ export async function cartToOrder(
   const noteText = [
     notes.length ? `Prices of record: ${notes.join('; ')}.` : '',
     unavailable.length ? `Not available and left out: ${unavailable.join(', ')}.` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   const r = await createOrder(ctx, tx, { source: 'whatsapp', id: c.waId }, c.merchantId, {
     customer: { wa_id: c.waId, ...(c.name ? { name: c.name.slice(0, 200) } : {}) },
     currency: [...currencies][0]!,

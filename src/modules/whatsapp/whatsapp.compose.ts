@@ -38,7 +38,16 @@ export function composeBill(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, pa
   if (!isWhatsAppNative(p.method)) {
     const main = ctaUrlMessage({ to: o.customer_wa_id, body, displayText: 'Pay now', url: payUrl ?? '', footer: `Reference #${p.reference_id}`.slice(0, 60) });
     const fallback = tpl
-      ? templateMessage({ to: o.customer_wa_id, name: tpl.name, languageCode: tpl.language, body: [{ type: 'text', text: o.id }, { type: 'currency', amount: o.total, currency: o.currency, fallback: money(o, o.total) }], buttons: [{ subType: 'url', index: 0, text: payUrl?.split('/pay/')[1] ?? '' }] })
+      ? templateMessage({
+          to: o.customer_wa_id,
+          name: tpl.name,
+          languageCode: tpl.language,
+          body: [
+            { type: 'text', text: o.id },
+            { type: 'currency', amount: o.total, currency: o.currency, fallback: money(o, o.total) },
+          ],
+          buttons: [{ subType: 'url', index: 0, text: payUrl?.split('/pay/')[1] ?? '' }],
+        })
       : null;
     return { main, fallback };
   }
@@ -46,7 +55,12 @@ export function composeBill(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, pa
   const payment =
     p.method === 'whatsapp_upi'
       ? ({ mode: 'upi_intent', configurationName: config?.name ?? '' } as const)
-      : ({ mode: 'whatsapp_gateway', gateway: gatewayType(p.provider), configurationName: config?.name ?? '', ...(p.provider === 'razorpay' ? { razorpay: { receipt: p.reference_id, notes: { order_id: o.id } } } : {}) } as const);
+      : ({
+          mode: 'whatsapp_gateway',
+          gateway: gatewayType(p.provider),
+          configurationName: config?.name ?? '',
+          ...(p.provider === 'razorpay' ? { razorpay: { receipt: p.reference_id, notes: { order_id: o.id } } } : {}),
+        } as const);
   const details = {
     referenceId: p.reference_id,
     goodsType: o.goods_type as 'digital-goods' | 'physical-goods',
@@ -68,7 +82,12 @@ export function composeBill(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, pa
     ...(o.goods_type === 'physical-goods' && o.shipping_address ? { beneficiaries: [beneficiary(o)] } : {}),
   };
   const main = orderDetailsMessage({ to: o.customer_wa_id, body, ...details }, { now });
-  const fallback = tpl ? templateMessage({ to: o.customer_wa_id, name: tpl.name, languageCode: tpl.language, buttons: [{ subType: 'order_details', index: 0, order: details }] }, { now }) : null;
+  const fallback = tpl
+    ? templateMessage(
+        { to: o.customer_wa_id, name: tpl.name, languageCode: tpl.language, buttons: [{ subType: 'order_details', index: 0, order: details }] },
+        { now },
+      )
+    : null;
   return { main, fallback };
 }
 
@@ -120,17 +139,39 @@ export function updateText(o: OrderRow, u: OrderUpdate, payUrl: string | null): 
   }
 }
 
-export function composeUpdate(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, u: OrderUpdate, payUrl: string | null): { main: Built; fallback: Built | null } | null {
+export function composeUpdate(
+  o: OrderRow,
+  p: PaymentRow,
+  n: WhatsAppNumberRow,
+  u: OrderUpdate,
+  payUrl: string | null,
+): { main: Built; fallback: Built | null } | null {
   const text = updateText(o, u, payUrl).slice(0, 1024);
   const tpl = templateOf(n, 'order_update');
-  const fallback = tpl ? templateMessage({ to: o.customer_wa_id, name: tpl.name, languageCode: tpl.language, body: [{ type: 'text', text: o.id }, { type: 'text', text: text.slice(0, 900) }] }) : null;
+  const fallback = tpl
+    ? templateMessage({
+        to: o.customer_wa_id,
+        name: tpl.name,
+        languageCode: tpl.language,
+        body: [
+          { type: 'text', text: o.id },
+          { type: 'text', text: text.slice(0, 900) },
+        ],
+      })
+    : null;
   // The order bubble of a WhatsApp-native bill shows order_status; everything else is text.
   if (isWhatsAppNative(p.method) && ['paid', 'status', 'expired', 'canceled'].includes(u.update)) {
     const status = u.update === 'paid' ? 'processing' : u.update === 'status' ? u.status : 'canceled';
     // Meta refuses canceled while a payment is pending or captured (2047): say it in text instead.
     const blocked = status === 'canceled' && ['pending', 'paid', 'partially_refunded', 'manual_review'].includes(o.payment_status);
     if (status && !blocked) {
-      const main = orderStatusMessage({ to: o.customer_wa_id, referenceId: p.reference_id, status: status as never, ...(u.description ? { description: u.description.slice(0, 120) } : {}), body: text });
+      const main = orderStatusMessage({
+        to: o.customer_wa_id,
+        referenceId: p.reference_id,
+        status: status as never,
+        ...(u.description ? { description: u.description.slice(0, 120) } : {}),
+        body: text,
+      });
       return { main, fallback };
     }
   }

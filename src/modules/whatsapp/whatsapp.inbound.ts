@@ -76,7 +76,13 @@ async function applyItem(ctx: AppContext, tx: Tx, merchantId: string | null, ite
   return applyMessage(ctx, tx, merchantId, item.phoneNumberId, item);
 }
 
-async function applyStatus(ctx: AppContext, tx: Tx, merchantId: string, phoneNumberId: string, item: Extract<WebhookItem, { kind: 'status' }>): Promise<ItemResult> {
+async function applyStatus(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  phoneNumberId: string,
+  item: Extract<WebhookItem, { kind: 'status' }>,
+): Promise<ItemResult> {
   const s = item.status;
   let m = await getMessageByWamid(tx, phoneNumberId, s.id, { forUpdate: true });
   // Sent, but our commit of the wamid was lost (a crash after Meta answered): biz_opaque_callback_data names our message.
@@ -88,23 +94,52 @@ async function applyStatus(ctx: AppContext, tx: Tx, merchantId: string, phoneNum
   const next = nextStatus(m.status, s.status);
   if (!next) return { status: 'processed', note: `kept ${m.status} (got ${s.status})` };
   const e = s.errors[0];
-  const error = e ? { code: e.code, title: e.title ?? 'error', ...(e.message ? { message: e.message } : {}), ...(e.details ? { details: e.details } : {}) } : undefined;
+  const error = e
+    ? { code: e.code, title: e.title ?? 'error', ...(e.message ? { message: e.message } : {}), ...(e.details ? { details: e.details } : {}) }
+    : undefined;
   await updateMessage(tx, m.id, { status: next, ...(error ? { error } : {}) }, ctx.clock.now());
   if (next === 'failed') {
-    await recordEvent(ctx, tx, { source: 'whatsapp', id: phoneNumberId }, { merchantId, orderId: m.order_id, type: 'message.failed', data: { message_id: m.id, wamid: s.id, purpose: m.payload['purpose'] ?? null, error: error ?? null } });
+    await recordEvent(
+      ctx,
+      tx,
+      { source: 'whatsapp', id: phoneNumberId },
+      {
+        merchantId,
+        orderId: m.order_id,
+        type: 'message.failed',
+        data: { message_id: m.id, wamid: s.id, purpose: m.payload['purpose'] ?? null, error: error ?? null },
+      },
+    );
   }
   return { status: 'processed' };
 }
 
-async function applyMessage(ctx: AppContext, tx: Tx, merchantId: string, phoneNumberId: string, item: Extract<WebhookItem, { kind: 'message' }>): Promise<ItemResult> {
+async function applyMessage(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  phoneNumberId: string,
+  item: Extract<WebhookItem, { kind: 'message' }>,
+): Promise<ItemResult> {
   const msg = item.message;
   const waId = item.contact?.waId ?? msg.from;
   if (!waId) return { status: 'ignored', note: 'message without a sender wa_id' };
   const now = ctx.clock.now();
   const sentAt = new Date(Number(msg.timestamp) * 1000 || now.getTime());
   const stored = await insertMessage(tx, {
-    id: newId('msg'), merchant_id: merchantId, phone_number_id: phoneNumberId, wa_id: waId, direction: 'in', wamid: msg.id,
-    type: msg.type, payload: item.raw as Record<string, unknown>, status: 'received', order_id: null, payment_id: null, essential: true, now,
+    id: newId('msg'),
+    merchant_id: merchantId,
+    phone_number_id: phoneNumberId,
+    wa_id: waId,
+    direction: 'in',
+    wamid: msg.id,
+    type: msg.type,
+    payload: item.raw as Record<string, unknown>,
+    status: 'received',
+    order_id: null,
+    payment_id: null,
+    essential: true,
+    now,
   });
   if (!stored) return { status: 'processed', note: 'duplicate message' };
   await touchContact(tx, { merchantId, waId, name: item.contact?.name ?? null, inboundAt: sentAt > now ? now : sentAt, now });
@@ -113,7 +148,13 @@ async function applyMessage(ctx: AppContext, tx: Tx, merchantId: string, phoneNu
     const word = msg.text.trim().toUpperCase();
     if (number.opt_out_words.map((w) => w.toUpperCase()).includes(word)) {
       await setOptOut(tx, merchantId, waId, true, now);
-      await reply(ctx, tx, merchantId, waId, 'You will no longer get promotional messages from us. Order and payment updates still arrive. Send START to undo.');
+      await reply(
+        ctx,
+        tx,
+        merchantId,
+        waId,
+        'You will no longer get promotional messages from us. Order and payment updates still arrive. Send START to undo.',
+      );
       return { status: 'processed', note: 'opted out' };
     }
     if (word === 'START') {
@@ -124,7 +165,14 @@ async function applyMessage(ctx: AppContext, tx: Tx, merchantId: string, phoneNu
     if (flowNote) return { status: 'processed', note: flowNote };
   }
   if (msg.type === 'nfm_reply') {
-    const r = await completeFlowFromReply(ctx, tx, { merchantId, phoneNumberId, waId, wamid: msg.id, responseJson: msg.nfm.responseJson, flowToken: msg.nfm.flowToken });
+    const r = await completeFlowFromReply(ctx, tx, {
+      merchantId,
+      phoneNumberId,
+      waId,
+      wamid: msg.id,
+      responseJson: msg.nfm.responseJson,
+      flowToken: msg.nfm.flowToken,
+    });
     if (r.reply) await reply(ctx, tx, merchantId, waId, r.reply);
     return { status: 'processed', note: r.note };
   }
@@ -147,13 +195,28 @@ async function applyConfigurationUpdate(ctx: AppContext, tx: Tx, item: Extract<W
   for (const n of numbers) {
     const others = n.payment_configurations.filter((c) => c.name !== u.configuration_name);
     const prev = n.payment_configurations.find((c) => c.name === u.configuration_name);
-    await updateNumber(tx, n.merchant_id, { payment_configurations: [...others, { ...prev, name: u.configuration_name, provider: u.provider_name ?? prev?.provider, status: u.status }] }, ctx.clock.now());
-    await recordEvent(ctx, tx, { source: 'whatsapp', id: n.phone_number_id }, {
-      merchantId: n.merchant_id,
-      type: u.status === 'Active' ? 'whatsapp.payment_configuration_updated' : 'whatsapp.payment_configuration_inactive',
-      data: { configuration_name: u.configuration_name, provider: u.provider_name ?? null, status: u.status ?? null, warning: u.status === 'Active' ? null : 'This payment configuration can no longer take payments' },
-      previous: prev ? { status: prev.status ?? null } : null,
-    });
+    await updateNumber(
+      tx,
+      n.merchant_id,
+      { payment_configurations: [...others, { ...prev, name: u.configuration_name, provider: u.provider_name ?? prev?.provider, status: u.status }] },
+      ctx.clock.now(),
+    );
+    await recordEvent(
+      ctx,
+      tx,
+      { source: 'whatsapp', id: n.phone_number_id },
+      {
+        merchantId: n.merchant_id,
+        type: u.status === 'Active' ? 'whatsapp.payment_configuration_updated' : 'whatsapp.payment_configuration_inactive',
+        data: {
+          configuration_name: u.configuration_name,
+          provider: u.provider_name ?? null,
+          status: u.status ?? null,
+          warning: u.status === 'Active' ? null : 'This payment configuration can no longer take payments',
+        },
+        previous: prev ? { status: prev.status ?? null } : null,
+      },
+    );
   }
   return { status: 'processed' };
 }
@@ -163,6 +226,12 @@ async function onPaymentStatus(ctx: AppContext, tx: Tx, merchantId: string, item
   const ref = item.payment.payment.reference_id;
   const attempt = await findPaymentByReference(tx, merchantId, ref);
   if (!attempt) return { status: 'unroutable', note: `no bill with reference ${ref}` };
-  await enqueueJob(tx, { kind: 'payment.lookup', merchantId, payload: { payment_id: attempt.id }, runAt: ctx.clock.now(), dedupeKey: `payment.lookup:${item.dedupeKey}` });
+  await enqueueJob(tx, {
+    kind: 'payment.lookup',
+    merchantId,
+    payload: { payment_id: attempt.id },
+    runAt: ctx.clock.now(),
+    dedupeKey: `payment.lookup:${item.dedupeKey}`,
+  });
   return { status: 'processed', note: `lookup of ${attempt.id}` };
 }

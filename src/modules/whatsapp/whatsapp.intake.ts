@@ -44,11 +44,17 @@ export class InboxWriter {
             await insertInboxRows(tx, rows);
             // One job per commit, not per body: fewer rows on the hot path; the job
             // processes each body on its own and skips the ones already done.
-            await enqueueJob(tx, { kind: 'whatsapp.inbox.process', payload: { inbox_ids: rows.map((r) => r.id) }, runAt: now, dedupeKey: `whatsapp.inbox.process:${rows[0]!.id}`, maxAttempts: 12 });
+            await enqueueJob(tx, {
+              kind: 'whatsapp.inbox.process',
+              payload: { inbox_ids: rows.map((r) => r.id) },
+              runAt: now,
+              dedupeKey: `whatsapp.inbox.process:${rows[0]!.id}`,
+              maxAttempts: 12,
+            });
           });
-          batch.forEach((w, i) => w.resolve(rows[i]!.id));
+          for (const [i, w] of batch.entries()) w.resolve(rows[i]!.id);
         } catch (e) {
-          batch.forEach((w) => w.reject(e));
+          for (const w of batch) w.reject(e);
         }
       }
     } finally {

@@ -30,12 +30,28 @@ async function queueBuilt(
     // Recorded, visible in the conversation and the order's timeline, and not sent.
     const now = ctx.clock.now();
     const row = await insertMessage(tx, {
-      id: newId('msg'), merchant_id: n.merchant_id, phone_number_id: n.phone_number_id, wa_id: m.waId, direction: 'out', wamid: null, type: 'interactive',
-      payload: { purpose: m.purpose }, status: 'failed', order_id: m.orderId, payment_id: m.paymentId, essential: m.essential, now,
+      id: newId('msg'),
+      merchant_id: n.merchant_id,
+      phone_number_id: n.phone_number_id,
+      wa_id: m.waId,
+      direction: 'out',
+      wamid: null,
+      type: 'interactive',
+      payload: { purpose: m.purpose },
+      status: 'failed',
+      order_id: m.orderId,
+      payment_id: m.paymentId,
+      essential: m.essential,
+      now,
     });
     const error = { code: 'refused', title: built.main.error.message, details: JSON.stringify(built.main.error.details ?? null) };
     await updateMessage(tx, row!.id, { error }, now);
-    await recordEvent(ctx, tx, { source: 'job', id: 'whatsapp' }, { merchantId: n.merchant_id, orderId: m.orderId, type: 'message.failed', data: { message_id: row!.id, purpose: m.purpose, error } });
+    await recordEvent(
+      ctx,
+      tx,
+      { source: 'job', id: 'whatsapp' },
+      { merchantId: n.merchant_id, orderId: m.orderId, type: 'message.failed', data: { message_id: row!.id, purpose: m.purpose, error } },
+    );
     return;
   }
   const body = built.main.value;

@@ -44,6 +44,13 @@ export async function queueMessage(ctx: AppContext, tx: Tx, m: OutgoingMessage):
     essential: m.essential ?? true,
     now: ctx.clock.now(),
   });
-  await enqueueJob(tx, { kind: 'whatsapp.send', merchantId: m.merchantId, payload: { message_id: row!.id }, runAt: ctx.clock.now(), dedupeKey: `whatsapp.send:${row!.id}`, maxAttempts: 12 });
+  await enqueueJob(tx, {
+    kind: 'whatsapp.send',
+    merchantId: m.merchantId,
+    payload: { message_id: row!.id },
+    runAt: ctx.clock.now(),
+    dedupeKey: `whatsapp.send:${row!.id}`,
+    maxAttempts: 12,
+  });
   return row;
 }

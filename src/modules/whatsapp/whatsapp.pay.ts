@@ -68,9 +68,15 @@ export async function lookupWhatsAppPayment(ctx: AppContext, merchantId: string,
 export async function refundWhatsAppPayment(ctx: AppContext, attempt: PaymentRow, amount: number): Promise<RefundResult> {
   const { n, token, config } = await numberAndToken(ctx, attempt.merchant_id);
   const a = toWhatsAppAmount(amount, attempt.currency);
-  const r = await graphFor(ctx, n).refundPayment(n.phone_number_id, token, { referenceId: attempt.reference_id, paymentConfigId: config, amount: { ...a, currency: attempt.currency }, speed: 'normal' });
+  const r = await graphFor(ctx, n).refundPayment(n.phone_number_id, token, {
+    referenceId: attempt.reference_id,
+    paymentConfigId: config,
+    amount: { ...a, currency: attempt.currency },
+    speed: 'normal',
+  });
   if (!r.ok) {
-    if (r.error.class === 'permanent' || r.error.class === 'token') throw new ProviderRejectedError(`WhatsApp refund refused: ${r.error.code} ${r.error.title}`);
+    if (r.error.class === 'permanent' || r.error.class === 'token')
+      throw new ProviderRejectedError(`WhatsApp refund refused: ${r.error.code} ${r.error.title}`);
     throw new ProviderUnavailableError(`WhatsApp refund failed: ${r.error.code} ${r.error.title}`);
   }
   const status = r.value.status === 'completed' ? 'succeeded' : r.value.status === 'failed' ? 'failed' : 'pending';

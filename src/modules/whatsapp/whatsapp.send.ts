@@ -34,12 +34,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function fail(ctx: AppContext, m: MessageRow, error: MessageRow['error']) {
   await inTransaction(ctx, async (tx) => {
     await updateMessage(tx, m.id, { status: 'failed', error }, ctx.clock.now());
-    await recordEvent(ctx, tx, { source: 'whatsapp', id: m.phone_number_id }, {
-      merchantId: m.merchant_id,
-      orderId: m.order_id,
-      type: 'message.failed',
-      data: { message_id: m.id, purpose: m.payload['purpose'] ?? null, error },
-    });
+    await recordEvent(
+      ctx,
+      tx,
+      { source: 'whatsapp', id: m.phone_number_id },
+      {
+        merchantId: m.merchant_id,
+        orderId: m.order_id,
+        type: 'message.failed',
+        data: { message_id: m.id, purpose: m.payload['purpose'] ?? null, error },
+      },
+    );
   });
 }
 
@@ -49,13 +54,16 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
   const number = await getNumber(ctx.db, m.phone_number_id);
   if (!number) throw new PermanentJobError(`number ${m.phone_number_id} is gone`);
   const now = ctx.clock.now();
-  if (number.token_status === 'invalid') throw new DeferJob(new Date(now.getTime() + PAUSE_RECHECK_MS), 'the access token is invalid: sending is paused until it is updated');
+  if (number.token_status === 'invalid')
+    throw new DeferJob(new Date(now.getTime() + PAUSE_RECHECK_MS), 'the access token is invalid: sending is paused until it is updated');
   const token = tokenFor(ctx, number);
   if (!token) throw new DeferJob(new Date(now.getTime() + PAUSE_RECHECK_MS), 'no access token is set for this number');
 
   const contact = await getContact(ctx.db, m.merchant_id, m.wa_id);
   if (!m.essential && contact?.opted_out_at) {
-    await inTransaction(ctx, (tx) => updateMessage(tx, m.id, { status: 'skipped', error: { code: 'opted_out', title: 'The customer opted out of non-essential messages' } }, now));
+    await inTransaction(ctx, (tx) =>
+      updateMessage(tx, m.id, { status: 'skipped', error: { code: 'opted_out', title: 'The customer opted out of non-essential messages' } }, now),
+    );
     return;
   }
   let body = m.payload['body'] as Record<string, unknown>;
@@ -74,7 +82,11 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
   const pairWait = await takePairToken(ctx.db, m.merchant_id, m.wa_id, { ...PAIR_PACING, now });
   if (pairWait > 0) throw new DeferJob(new Date(now.getTime() + pairWait), 'pacing messages to this customer');
   // A short wait for the number's budget holds this job's lease.
-  for (let wait = await budget.take(ctx.db, number.phone_number_id, number.throughput_per_second); wait > 0; wait = await budget.take(ctx.db, number.phone_number_id, number.throughput_per_second)) {
+  for (
+    let wait = await budget.take(ctx.db, number.phone_number_id, number.throughput_per_second);
+    wait > 0;
+    wait = await budget.take(ctx.db, number.phone_number_id, number.throughput_per_second)
+  ) {
     await sleep(wait);
   }
   await inTransaction(ctx, (tx) => updateMessage(tx, m.id, { status: 'sending', type }, ctx.clock.now()));
@@ -89,12 +101,17 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
       await updateMessage(tx, m.id, { ...(keep ? {} : { status: 'sent' as const }), wamid: r.wamid, sent_at: sentAt }, sentAt);
       const purpose = m.payload['purpose'];
       if (purpose === 'bill' && m.order_id) {
-        await recordEvent(ctx, tx, { source: 'whatsapp', id: number.phone_number_id }, {
-          merchantId: m.merchant_id,
-          orderId: m.order_id,
-          type: 'order.bill_sent',
-          data: { message_id: m.id, wamid: r.wamid, payment_id: m.payment_id, as: type },
-        });
+        await recordEvent(
+          ctx,
+          tx,
+          { source: 'whatsapp', id: number.phone_number_id },
+          {
+            merchantId: m.merchant_id,
+            orderId: m.order_id,
+            type: 'order.bill_sent',
+            data: { message_id: m.id, wamid: r.wamid, payment_id: m.payment_id, as: type },
+          },
+        );
         // WhatsApp Pay bills have no checkout object: poll Meta's lookup from now on.
         if (m.payment_id && (m.payload['body'] as Record<string, any>)?.['interactive']?.['type'] === 'order_details') {
           await schedulePoll(ctx, tx, m.merchant_id, m.payment_id, 0, sentAt);
@@ -118,7 +135,13 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
         await updateNumber(tx, number.merchant_id, { token_status: 'invalid' }, ctx.clock.now());
         await updateMessage(tx, m.id, { status: 'queued', error }, ctx.clock.now());
         // One event per pause: the row lock orders in-flight sends, and only the first finds it still ok.
-        if (current?.token_status !== 'invalid') await recordEvent(ctx, tx, { source: 'whatsapp', id: number.phone_number_id }, { merchantId: number.merchant_id, type: 'whatsapp.token_invalid', data: { phone_number_id: number.phone_number_id, error } });
+        if (current?.token_status !== 'invalid')
+          await recordEvent(
+            ctx,
+            tx,
+            { source: 'whatsapp', id: number.phone_number_id },
+            { merchantId: number.merchant_id, type: 'whatsapp.token_invalid', data: { phone_number_id: number.phone_number_id, error } },
+          );
         return true;
       });
       if (!paused) throw new DeferJob(ctx.clock.now(), 'access token rejected (190), but it was updated meanwhile: retrying with the new one');

@@ -89,7 +89,14 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
 
   app.setErrorHandler((error: any, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const pathOf = (v: any, extra: string[] = []) => [error.validationContext, ...String(v.instancePath ?? '').split('/').filter(Boolean), ...extra].join('.');
+      const pathOf = (v: any, extra: string[] = []) =>
+        [
+          error.validationContext,
+          ...String(v.instancePath ?? '')
+            .split('/')
+            .filter(Boolean),
+          ...extra,
+        ].join('.');
       // An unknown field is reported at its own path (body.customer.foo), not only at its parent's.
       const details = error.validation.flatMap((v: any) =>
         v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) && v.params.keys.length
@@ -101,7 +108,8 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     }
     const code = error?.code as string | undefined;
     // The route's own limit when it has one (reconciliation uploads allow 50 MB), else the app's.
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(req, reply, domainError('payload_too_large', `The request body is larger than ${req.routeOptions?.bodyLimit ?? o.bodyLimit} bytes`));
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(req, reply, domainError('payload_too_large', `The request body is larger than ${req.routeOptions?.bodyLimit ?? o.bodyLimit} bytes`));
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(req, reply, domainError('unsupported_media_type', 'Send the body as application/json'));
     if (code === 'CHATCART_MALFORMED_JSON' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       return sendError(req, reply, domainError('validation_error', error.message));

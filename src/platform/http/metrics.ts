@@ -13,7 +13,12 @@ export interface Metrics {
 export function createMetrics(ctx: Pick<AppContext, 'db' | 'clock' | 'log'>): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'chatcart_process_' });
-  const requests = new client.Counter({ name: 'chatcart_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const requests = new client.Counter({
+    name: 'chatcart_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
   const duration = new client.Histogram({
     name: 'chatcart_http_request_duration_seconds',
     help: 'HTTP request latency',
@@ -21,7 +26,12 @@ export function createMetrics(ctx: Pick<AppContext, 'db' | 'clock' | 'log'>): Me
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const jobs = new client.Counter({ name: 'chatcart_jobs_total', help: 'Jobs run, by kind and outcome', labelNames: ['kind', 'outcome'], registers: [registry] });
+  const jobs = new client.Counter({
+    name: 'chatcart_jobs_total',
+    help: 'Jobs run, by kind and outcome',
+    labelNames: ['kind', 'outcome'],
+    registers: [registry],
+  });
   // The queue is read once per scrape, at scrape time, so every process reports the shared
   // queue's state. All three gauges wait for the same read: prom-client serializes gauges
   // concurrently, so values set from another gauge's collect would show one scrape late.
@@ -44,8 +54,24 @@ export function createMetrics(ctx: Pick<AppContext, 'db' | 'clock' | 'log'>): Me
         reading = undefined;
       }
     })());
-  const depth = new client.Gauge({ name: 'chatcart_jobs_queue_depth', help: 'Jobs by status (queued, running, dead)', labelNames: ['status'], registers: [registry], async collect() { await readQueue(); } });
-  const age = new client.Gauge({ name: 'chatcart_jobs_oldest_age_seconds', help: 'Age of the oldest due job, by status', labelNames: ['status'], registers: [registry], async collect() { await readQueue(); } });
+  const depth = new client.Gauge({
+    name: 'chatcart_jobs_queue_depth',
+    help: 'Jobs by status (queued, running, dead)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      await readQueue();
+    },
+  });
+  const age = new client.Gauge({
+    name: 'chatcart_jobs_oldest_age_seconds',
+    help: 'Age of the oldest due job, by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      await readQueue();
+    },
+  });
   new client.Gauge({
     name: 'chatcart_jobs_scrape_ok',
     help: '1 when the queue could be read for this scrape',

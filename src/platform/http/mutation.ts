@@ -32,7 +32,10 @@ function canonical(v: unknown): string {
 }
 
 export function fingerprint(method: string, url: string, body: unknown): string {
-  return crypto.createHash('sha256').update(`${method}\n${url}\n${canonical(body ?? null)}`).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(`${method}\n${url}\n${canonical(body ?? null)}`)
+    .digest('hex');
 }
 
 export interface MutationOptions<T> {
@@ -76,7 +79,10 @@ export async function mutate<T>(ctx: AppContext, req: FastifyRequest, reply: Fas
         return sendError(req, reply, domainError('idempotency_key_mismatch', 'This Idempotency-Key was used with a different method, path or body'));
       }
       if (e.row.state === 'running') return sendError(req, reply, inUse());
-      return reply.code(e.row.response_status ?? 200).header('idempotent-replayed', 'true').send(e.row.response_body);
+      return reply
+        .code(e.row.response_status ?? 200)
+        .header('idempotent-replayed', 'true')
+        .send(e.row.response_body);
     }
     throw e;
   }

@@ -16,13 +16,17 @@ export const currencyCode = z.string().regex(/^[A-Z]{3}$/, { message: 'must be a
 export const waId = z.string().regex(/^\d{6,20}$/, { message: 'must be the customer WhatsApp number in international digits, e.g. 919876543210' });
 
 export const idParam = (prefix: string) =>
-  z.strictObject({ id: z.string().min(1).max(64).regex(/^[a-z]+_[0-9a-z]+$/, { message: `must be an id such as ${prefix}_…` }) });
+  z.strictObject({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z]+_[0-9a-z]+$/, { message: `must be an id such as ${prefix}_…` }),
+  });
 
 export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   starting_after: z.string().max(64).optional(),
 });
 
-export const metadata = z
-  .record(z.string().min(1).max(40), z.string().max(500))
-  .refine((m) => Object.keys(m).length <= 50, { message: 'at most 50 keys' });
+export const metadata = z.record(z.string().min(1).max(40), z.string().max(500)).refine((m) => Object.keys(m).length <= 50, { message: 'at most 50 keys' });

@@ -8,8 +8,10 @@ export class PermanentJobError extends Error {}
  * not counted, so waiting never uses up its retries.
  */
 export class DeferJob extends Error {
-  constructor(readonly runAt: Date, reason: string) {
+  constructor(
+    readonly runAt: Date,
+    reason: string,
+  ) {
     super(reason);
   }
 }
-

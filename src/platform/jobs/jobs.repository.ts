@@ -73,12 +73,7 @@ export async function completeJob(q: Queryable, id: string, leaseToken: string, 
   return rows.length === 1;
 }
 
-export async function failJob(
-  q: Queryable,
-  id: string,
-  leaseToken: string,
-  opts: { now: Date; error: string; retryAt: Date | null },
-): Promise<boolean> {
+export async function failJob(q: Queryable, id: string, leaseToken: string, opts: { now: Date; error: string; retryAt: Date | null }): Promise<boolean> {
   const rows = await q.query(
     `update jobs set status = case when $4::timestamptz is null then 'dead' else 'queued' end,
             run_at = coalesce($4::timestamptz, run_at), last_error = $3, updated_at = $5,
@@ -103,16 +98,21 @@ export async function deferJob(q: Queryable, id: string, leaseToken: string, opt
 /** Wakes deferred jobs early (e.g. a paused number's sends once its token is updated). */
 export async function runJobsNow(q: Queryable, filter: { kind: string; merchantId: string }, now: Date): Promise<number> {
   return (
-    await q.query(`update jobs set run_at = $3 where kind = $1 and merchant_id = $2 and status = 'queued' and run_at > $3 returning id`, [filter.kind, filter.merchantId, now])
+    await q.query(`update jobs set run_at = $3 where kind = $1 and merchant_id = $2 and status = 'queued' and run_at > $3 returning id`, [
+      filter.kind,
+      filter.merchantId,
+      now,
+    ])
   ).length;
 }
 
 /** Extends a lease for a handler that is still working (heartbeat). */
 export async function extendLease(q: Queryable, id: string, leaseToken: string, until: Date): Promise<boolean> {
-  const rows = await q.query(
-    `update jobs set locked_until = $3 where id = $1 and lease_token = $2 and status = 'running' returning id`,
-    [id, leaseToken, until],
-  );
+  const rows = await q.query(`update jobs set locked_until = $3 where id = $1 and lease_token = $2 and status = 'running' returning id`, [
+    id,
+    leaseToken,
+    until,
+  ]);
   return rows.length === 1;
 }
 
@@ -133,10 +133,10 @@ export async function getJob(q: Queryable, id: string): Promise<JobRow | undefin
 }
 
 export async function listJobs(q: Queryable, filter: { kind?: string; status?: string } = {}): Promise<JobRow[]> {
-  return q.query<JobRow>(
-    `select * from jobs where ($1::text is null or kind = $1) and ($2::text is null or status = $2) order by id`,
-    [filter.kind ?? null, filter.status ?? null],
-  );
+  return q.query<JobRow>(`select * from jobs where ($1::text is null or kind = $1) and ($2::text is null or status = $2) order by id`, [
+    filter.kind ?? null,
+    filter.status ?? null,
+  ]);
 }
 
 /** Many jobs in one statement (the webhook intake enqueues one per stored body). */

@@ -96,10 +96,15 @@ export class JobRunner {
     this.inFlight++;
     const handler = this.o.handlers[job.kind]!;
     // Keep the lease alive while a slow handler works, so no second worker takes it.
-    const heartbeat = setInterval(() => {
-      const until = new Date(this.o.clock.now().getTime() + this.o.leaseMs);
-      extendLease(this.o.db, job.id, leaseToken, until).catch((e) => this.o.log.warn({ err: e, job: job.id, kind: job.kind }, 'could not extend a job lease'));
-    }, Math.max(1000, this.o.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        const until = new Date(this.o.clock.now().getTime() + this.o.leaseMs);
+        extendLease(this.o.db, job.id, leaseToken, until).catch((e) =>
+          this.o.log.warn({ err: e, job: job.id, kind: job.kind }, 'could not extend a job lease'),
+        );
+      },
+      Math.max(1000, this.o.leaseMs / 3),
+    );
     try {
       await handler(job);
       const ok = await completeJob(this.o.db, job.id, leaseToken, this.o.clock.now());
@@ -121,7 +126,10 @@ export class JobRunner {
         this.o.log.error({ err, job: job.id }, 'could not record job failure'),
       );
       this.o.onOutcome?.(job.kind, permanent ? 'dead' : 'retry');
-      this.o.log[permanent ? 'error' : 'warn']({ job: job.id, kind: job.kind, attempt: job.attempts, err: message }, permanent ? 'job dead' : 'job failed, will retry');
+      this.o.log[permanent ? 'error' : 'warn'](
+        { job: job.id, kind: job.kind, attempt: job.attempts, err: message },
+        permanent ? 'job dead' : 'job failed, will retry',
+      );
     } finally {
       clearInterval(heartbeat);
       this.inFlight--;

@@ -13,7 +13,11 @@ const SKIP = new Set(['chatcart_migrations']);
 
 /** The tables of the current schema, each after the tables it references. */
 export async function tablesInDependencyOrder(q: Queryable): Promise<string[]> {
-  const tables = (await q.query<{ t: string }>(`select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`))
+  const tables = (
+    await q.query<{ t: string }>(
+      `select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`,
+    )
+  )
     .map((r) => r.t)
     .filter((t) => !SKIP.has(t));
   const deps = await q.query<{ child: string; parent: string }>(
@@ -46,7 +50,9 @@ export async function copyDatabase(from: Db, to: Db, opts: { onTable?: (table: s
     await tx.query(`delete from system_settings`);
     for (const table of tables) {
       // Deliveries of the sandbox doubles mean nothing outside the sandbox that made them.
-      const rows = await from.query<Record<string, unknown>>(table === 'jobs' ? `select * from jobs where kind not like 'sandbox\\_%'` : `select * from ${table}`);
+      const rows = await from.query<Record<string, unknown>>(
+        table === 'jobs' ? `select * from jobs where kind not like 'sandbox\\_%'` : `select * from ${table}`,
+      );
       for (let i = 0; i < rows.length; i += BATCH) {
         await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(rows.slice(i, i + BATCH))]);
       }

@@ -37,7 +37,13 @@ export async function openStore(opts: OpenStoreOptions): Promise<Db> {
     const release = await lockDataDir(dir, opts.onLockCompromised);
     try {
       const inner = await openPglite(path.join(dir, 'pgdata'));
-      db = { ...inner, close: async () => { await inner.close(); await release(); } };
+      db = {
+        ...inner,
+        close: async () => {
+          await inner.close();
+          await release();
+        },
+      };
     } catch (e) {
       await release();
       throw e;
@@ -93,14 +99,21 @@ async function lockDataDir(dir: string, onCompromised: ((e: Error) => void) | un
       // threshold let a second process take the lock over and the holder then crash.
       stale: 60_000,
       update: 10_000,
-      onCompromised: onCompromised ?? ((e) => {
-        throw e;
-      }),
+      onCompromised:
+        onCompromised ??
+        ((e) => {
+          throw e;
+        }),
     });
   // Every opener passes through a short-lived gate, so "take the lock, or take over a dead
   // holder's lock, and record the owner" is one step: two processes starting after a crash
   // cannot both remove the old lock and both hold a new one.
-  const gate = await lockfile.lock(path.join(dir, 'chatcart.gate'), { lockfilePath: path.join(dir, 'chatcart.lock.gate'), realpath: false, stale: 10_000, retries: { retries: 40, minTimeout: 50, maxTimeout: 250 } });
+  const gate = await lockfile.lock(path.join(dir, 'chatcart.gate'), {
+    lockfilePath: path.join(dir, 'chatcart.lock.gate'),
+    realpath: false,
+    stale: 10_000,
+    retries: { retries: 40, minTimeout: 50, maxTimeout: 250 },
+  });
   try {
     let release: () => Promise<void>;
     try {

@@ -1,8 +1,8 @@
 // The sandbox phone (served as /sandbox/phone/app.js): a customer picks their number and
 // a shop's sandbox number, chats, browses the shop's catalog, sends a cart, pays bills.
 // It only calls the sandbox's public APIs and polls the conversation every 1.5 s.
-'use strict';
-(function () {
+
+(() => {
   const R = window.PhoneRender;
   const { el } = R;
   const $ = (id) => document.getElementById(id);
@@ -11,8 +11,18 @@
   const STORE = 'chatcart.sandbox-phone';
 
   const S = {
-    wa: '', pnid: '', numbers: [], card: null, cart: new Map(), gen: 0,
-    lastKey: '', lastCount: 0, timer: 0, byId: new Map(), openLists: new Set(), data: null,
+    wa: '',
+    pnid: '',
+    numbers: [],
+    card: null,
+    cart: new Map(),
+    gen: 0,
+    lastKey: '',
+    lastCount: 0,
+    timer: 0,
+    byId: new Map(),
+    openLists: new Set(),
+    data: null,
   };
 
   function showError(msg, kind) {
@@ -22,7 +32,10 @@
   }
 
   async function call(path, body) {
-    const res = await fetch(path, body === undefined ? { cache: 'no-store' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(
+      path,
+      body === undefined ? { cache: 'no-store' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     let json = null;
     try {
       json = await res.json();
@@ -62,7 +75,9 @@
   async function loadNumbers() {
     S.numbers = (await call('/sandbox/phone/numbers')).data ?? [];
     const sel = $('number');
-    sel.replaceChildren(...S.numbers.map((n) => el('option', { value: n.phone_number_id }, `${n.merchant_name} · +${n.display_phone_number ?? n.phone_number_id}`)));
+    sel.replaceChildren(
+      ...S.numbers.map((n) => el('option', { value: n.phone_number_id }, `${n.merchant_name} · +${n.display_phone_number ?? n.phone_number_id}`)),
+    );
     if (S.numbers.length === 0) sel.append(el('option', { value: '' }, 'No sandbox numbers yet'));
   }
 
@@ -124,16 +139,35 @@
     const atBottom = chat.scrollHeight - chat.scrollTop - chat.clientHeight < 80;
     S.byId = new Map(messages.map((m) => [m.id, m]));
     const ctx = {
-      byId: S.byId, exps: exps(), names: names(), updates: R.orderUpdates(messages), openLists: S.openLists,
-      pay, reply: (m, interactive) => send({ type: 'interactive', interactive, context: { id: m.id } }),
-      openFlow: (m) => { const gen = S.gen; window.PhoneFlow.open(m.id, S.wa, () => { if (gen === S.gen) poll(gen); }); },
-      toggleList: (id) => { if (!S.openLists.delete(id)) S.openLists.add(id); render(S.data, true); },
+      byId: S.byId,
+      exps: exps(),
+      names: names(),
+      updates: R.orderUpdates(messages),
+      openLists: S.openLists,
+      pay,
+      reply: (m, interactive) => send({ type: 'interactive', interactive, context: { id: m.id } }),
+      openFlow: (m) => {
+        const gen = S.gen;
+        window.PhoneFlow.open(m.id, S.wa, () => {
+          if (gen === S.gen) poll(gen);
+        });
+      },
+      toggleList: (id) => {
+        if (!S.openLists.delete(id)) S.openLists.add(id);
+        render(S.data, true);
+      },
     };
     const rows = [];
     if (conv?.has_more) rows.push(el('div', { class: 'chip' }, 'Older messages are not shown'));
-    rows.push(el('div', { class: 'chip notice', 'data-testid': 'window' }, conv?.window_expires_at
-      ? `24-hour window open: the shop can message you freely until ${R.clock(conv.window_expires_at)}.`
-      : 'Say hi, or open the catalog to send a cart: that opens the 24-hour window.'));
+    rows.push(
+      el(
+        'div',
+        { class: 'chip notice', 'data-testid': 'window' },
+        conv?.window_expires_at
+          ? `24-hour window open: the shop can message you freely until ${R.clock(conv.window_expires_at)}.`
+          : 'Say hi, or open the catalog to send a cart: that opens the 24-hour window.',
+      ),
+    );
     for (const m of messages) rows.push(R.message(m, ctx));
     chat.replaceChildren(...rows);
     const grew = messages.length > S.lastCount;
@@ -180,32 +214,65 @@
       totals[p.currency] = (totals[p.currency] ?? 0) + p.price * qty;
     }
     const e = exps();
-    return { count, total: Object.entries(totals).map(([c, n]) => `${c} ${R.fmtMinor(n, e[c] ?? 2)}`).join(' + ') };
+    return {
+      count,
+      total: Object.entries(totals)
+        .map(([c, n]) => `${c} ${R.fmtMinor(n, e[c] ?? 2)}`)
+        .join(' + '),
+    };
   }
 
   function renderCatalog() {
     const products = S.card?.catalog ?? [];
     const e = exps();
     $('catalog-title').textContent = S.card ? `${current()?.merchant_name ?? 'Shop'}: catalog` : 'Catalog';
-    $('products').replaceChildren(...(products.length ? products.map((p) => {
-      const qty = S.cart.get(p.retailer_id) ?? 0;
-      const img = R.safeUrl(p.image_url);
-      const sameOrigin = img && new URL(img).origin === location.origin;
-      const thumb = sameOrigin ? el('img', { class: 'thumb', src: img, alt: '' }) : el('div', { class: 'thumb', 'aria-hidden': 'true' }, (p.name.trim()[0] ?? '?').toUpperCase());
-      const change = (d) => () => {
-        const n = Math.max(0, Math.min(99, (S.cart.get(p.retailer_id) ?? 0) + d));
-        if (n === 0) S.cart.delete(p.retailer_id);
-        else S.cart.set(p.retailer_id, n);
-        renderCatalog();
-      };
-      return el('li', { class: 'product', 'data-testid': 'product', 'data-retailer-id': p.retailer_id }, thumb,
-        el('div', { class: 'pinfo' }, el('div', { class: 'pname' }, p.name), p.description ? el('div', { class: 'pdesc' }, p.description) : null,
-          el('div', { class: 'price' }, `${p.currency} ${R.fmtMinor(p.price, e[p.currency] ?? 2)}`)),
-        el('div', { class: 'qty' },
-          el('button', { type: 'button', 'data-testid': `minus-${p.retailer_id}`, 'aria-label': `One less ${p.name}`, disabled: qty === 0 ? 'disabled' : null, onclick: change(-1) }, '−'),
-          el('span', { 'data-testid': `qty-${p.retailer_id}` }, String(qty)),
-          el('button', { type: 'button', 'data-testid': `plus-${p.retailer_id}`, 'aria-label': `One more ${p.name}`, onclick: change(1) }, '+')));
-    }) : [el('li', { class: 'product' }, S.card ? 'This shop has no active products.' : 'Choose a shop first.')]));
+    $('products').replaceChildren(
+      ...(products.length
+        ? products.map((p) => {
+            const qty = S.cart.get(p.retailer_id) ?? 0;
+            const img = R.safeUrl(p.image_url);
+            const sameOrigin = img && new URL(img).origin === location.origin;
+            const thumb = sameOrigin
+              ? el('img', { class: 'thumb', src: img, alt: '' })
+              : el('div', { class: 'thumb', 'aria-hidden': 'true' }, (p.name.trim()[0] ?? '?').toUpperCase());
+            const change = (d) => () => {
+              const n = Math.max(0, Math.min(99, (S.cart.get(p.retailer_id) ?? 0) + d));
+              if (n === 0) S.cart.delete(p.retailer_id);
+              else S.cart.set(p.retailer_id, n);
+              renderCatalog();
+            };
+            return el(
+              'li',
+              { class: 'product', 'data-testid': 'product', 'data-retailer-id': p.retailer_id },
+              thumb,
+              el(
+                'div',
+                { class: 'pinfo' },
+                el('div', { class: 'pname' }, p.name),
+                p.description ? el('div', { class: 'pdesc' }, p.description) : null,
+                el('div', { class: 'price' }, `${p.currency} ${R.fmtMinor(p.price, e[p.currency] ?? 2)}`),
+              ),
+              el(
+                'div',
+                { class: 'qty' },
+                el(
+                  'button',
+                  {
+                    type: 'button',
+                    'data-testid': `minus-${p.retailer_id}`,
+                    'aria-label': `One less ${p.name}`,
+                    disabled: qty === 0 ? 'disabled' : null,
+                    onclick: change(-1),
+                  },
+                  '−',
+                ),
+                el('span', { 'data-testid': `qty-${p.retailer_id}` }, String(qty)),
+                el('button', { type: 'button', 'data-testid': `plus-${p.retailer_id}`, 'aria-label': `One more ${p.name}`, onclick: change(1) }, '+'),
+              ),
+            );
+          })
+        : [el('li', { class: 'product' }, S.card ? 'This shop has no active products.' : 'Choose a shop first.')]),
+    );
     const { count, total } = cartSummary();
     $('send-cart').disabled = count === 0;
     $('send-cart').textContent = count ? `Send cart · ${count} item${count === 1 ? '' : 's'} · ${total}` : 'Send cart';
@@ -214,11 +281,13 @@
   async function sendCart() {
     const catalog = new Map((S.card?.catalog ?? []).map((p) => [p.retailer_id, p]));
     const e = exps();
-    const items = [...S.cart].filter(([rid, q]) => catalog.has(rid) && q > 0).map(([rid, quantity]) => {
-      const p = catalog.get(rid);
-      // WhatsApp sends item_price in major units, e.g. 249 for INR 249.00.
-      return { product_retailer_id: rid, quantity, item_price: p.price / 10 ** (e[p.currency] ?? 2), currency: p.currency };
-    });
+    const items = [...S.cart]
+      .filter(([rid, q]) => catalog.has(rid) && q > 0)
+      .map(([rid, quantity]) => {
+        const p = catalog.get(rid);
+        // WhatsApp sends item_price in major units, e.g. 249 for INR 249.00.
+        return { product_retailer_id: rid, quantity, item_price: p.price / 10 ** (e[p.currency] ?? 2), currency: p.currency };
+      });
     if (items.length === 0) return;
     $('send-cart').disabled = true;
     const order = { ...(S.card?.catalog_id ? { catalog_id: S.card.catalog_id } : {}), text: '', product_items: items };
@@ -231,7 +300,10 @@
 
   // ---- wiring
   function wire() {
-    $('setup').addEventListener('submit', (ev) => { ev.preventDefault(); select(); });
+    $('setup').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      select();
+    });
     $('number').addEventListener('change', select);
     $('wa-id').addEventListener('change', select);
     $('toggle-setup').addEventListener('click', () => {
@@ -245,10 +317,17 @@
       $('text').value = '';
       if (!(await send({ type: 'text', text: { body } })) && !$('text').value) $('text').value = body;
     });
-    $('open-catalog').addEventListener('click', () => { renderCatalog(); $('catalog').hidden = false; });
-    $('close-catalog').addEventListener('click', () => { $('catalog').hidden = true; });
+    $('open-catalog').addEventListener('click', () => {
+      renderCatalog();
+      $('catalog').hidden = false;
+    });
+    $('close-catalog').addEventListener('click', () => {
+      $('catalog').hidden = true;
+    });
     $('send-cart').addEventListener('click', sendCart);
-    document.addEventListener('visibilitychange', () => { if (!document.hidden && S.pnid) poll(S.gen); });
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && S.pnid) poll(S.gen);
+    });
   }
 
   async function start() {

@@ -3,8 +3,8 @@
 // checkbox groups, date pickers, a footer button) with ${data.x} / ${form.x} bindings
 // resolved, and runs the footer's action. It never sees a key: the sandbox encrypts,
 // signs and talks to the merchant's endpoint (POST /sandbox/phone/flows/{wamid}/exchange).
-'use strict';
-(function () {
+
+(() => {
   const R = window.PhoneRender;
   const { el } = R;
   const $ = (id) => document.getElementById(id);
@@ -52,7 +52,9 @@
   /** If conditions, minimally: a binding, !binding, or `a == b` / `a != b` with bindings or literals. */
   function truthy(cond, scope) {
     if (typeof cond === 'boolean') return cond;
-    const s = String(cond ?? '').trim().replace(/^\((.*)\)$/, '$1');
+    const s = String(cond ?? '')
+      .trim()
+      .replace(/^\((.*)\)$/, '$1');
     const lit = (x) => {
       const t = x.trim();
       if (/^'.*'$/.test(t)) return t.slice(1, -1);
@@ -73,7 +75,13 @@
   // ---- components
   function field(c, scope, control) {
     const helper = c['helper-text'] ? el('small', { class: 'fhelp' }, textOf(resolve(c['helper-text'], scope))) : null;
-    return el('label', { class: 'ffield' }, el('span', { class: 'flabel' }, textOf(resolve(c.label, scope)) + (c.required ? '' : ' (optional)')), control, helper);
+    return el(
+      'label',
+      { class: 'ffield' },
+      el('span', { class: 'flabel' }, textOf(resolve(c.label, scope)) + (c.required ? '' : ' (optional)')),
+      control,
+      helper,
+    );
   }
 
   function dateBound(v) {
@@ -102,44 +110,116 @@
         for (const k of c.cases?.[v] ?? []) component(k, scope, out);
         return;
       }
-      case 'TextHeading': return void out.body.push(el('h3', { class: 'fh' }, textOf(resolve(c.text, scope))));
-      case 'TextSubheading': return void out.body.push(el('h4', { class: 'fsh' }, textOf(resolve(c.text, scope))));
-      case 'TextBody': return void out.body.push(el('p', { class: 'fb' }, textOf(resolve(c.text, scope))));
-      case 'TextCaption': return void out.body.push(el('p', { class: 'fc' }, textOf(resolve(c.text, scope))));
-      case 'RichText': return void out.body.push(el('p', { class: 'fb' }, textOf(resolve(c.text, scope))));
+      case 'TextHeading':
+        return void out.body.push(el('h3', { class: 'fh' }, textOf(resolve(c.text, scope))));
+      case 'TextSubheading':
+        return void out.body.push(el('h4', { class: 'fsh' }, textOf(resolve(c.text, scope))));
+      case 'TextBody':
+        return void out.body.push(el('p', { class: 'fb' }, textOf(resolve(c.text, scope))));
+      case 'TextCaption':
+        return void out.body.push(el('p', { class: 'fc' }, textOf(resolve(c.text, scope))));
+      case 'RichText':
+        return void out.body.push(el('p', { class: 'fb' }, textOf(resolve(c.text, scope))));
       case 'TextInput': {
         const t = { number: 'number', email: 'email', password: 'password', passcode: 'password', phone: 'tel' }[c['input-type']] ?? 'text';
-        const input = el('input', { type: t, 'data-name': name, 'data-testid': tid, required: c.required ? 'required' : null, maxlength: c['max-chars'] ?? null, minlength: c['min-chars'] ?? null, value: init ?? '' });
+        const input = el('input', {
+          type: t,
+          'data-name': name,
+          'data-testid': tid,
+          required: c.required ? 'required' : null,
+          maxlength: c['max-chars'] ?? null,
+          minlength: c['min-chars'] ?? null,
+          value: init ?? '',
+        });
         return void out.body.push(field(c, scope, input));
       }
       case 'TextArea': {
-        const ta = el('textarea', { 'data-name': name, 'data-testid': tid, rows: 3, required: c.required ? 'required' : null, maxlength: c['max-length'] ?? null });
+        const ta = el('textarea', {
+          'data-name': name,
+          'data-testid': tid,
+          rows: 3,
+          required: c.required ? 'required' : null,
+          maxlength: c['max-length'] ?? null,
+        });
         ta.value = init ?? '';
         return void out.body.push(field(c, scope, ta));
       }
       case 'Dropdown': {
         const opts = options(resolve(c['data-source'], scope));
-        const sel = el('select', { 'data-name': name, 'data-testid': tid, required: c.required ? 'required' : null },
+        const sel = el(
+          'select',
+          { 'data-name': name, 'data-testid': tid, required: c.required ? 'required' : null },
           el('option', { value: '', disabled: c.required ? 'disabled' : null, selected: init == null ? 'selected' : null }, 'Choose…'),
-          opts.map((o) => el('option', { value: o.id, selected: String(init) === String(o.id) ? 'selected' : null }, o.description ? `${o.title} · ${o.description}` : o.title)));
+          opts.map((o) =>
+            el(
+              'option',
+              { value: o.id, selected: String(init) === String(o.id) ? 'selected' : null },
+              o.description ? `${o.title} · ${o.description}` : o.title,
+            ),
+          ),
+        );
         return void out.body.push(field(c, scope, sel));
       }
       case 'RadioButtonsGroup':
       case 'CheckboxGroup': {
         const multi = c.type === 'CheckboxGroup';
         const chosen = new Set(Array.isArray(init) ? init.map(String) : init != null ? [String(init)] : []);
-        const group = el('div', { class: 'fgroup', 'data-name': name, 'data-testid': tid, 'data-kind': multi ? 'checkbox' : 'radio', 'data-min': c['min-selected-items'] ?? null, 'data-max': c['max-selected-items'] ?? null, 'data-required': c.required ? '1' : null },
-          options(resolve(c['data-source'], scope)).map((o) => el('label', { class: 'fopt' },
-            el('input', { type: multi ? 'checkbox' : 'radio', name: `f-${name}`, value: o.id, checked: chosen.has(String(o.id)) ? 'checked' : null, required: !multi && c.required ? 'required' : null }),
-            el('span', {}, o.title, o.description ? el('small', {}, o.description) : null))));
+        const group = el(
+          'div',
+          {
+            class: 'fgroup',
+            'data-name': name,
+            'data-testid': tid,
+            'data-kind': multi ? 'checkbox' : 'radio',
+            'data-min': c['min-selected-items'] ?? null,
+            'data-max': c['max-selected-items'] ?? null,
+            'data-required': c.required ? '1' : null,
+          },
+          options(resolve(c['data-source'], scope)).map((o) =>
+            el(
+              'label',
+              { class: 'fopt' },
+              el('input', {
+                type: multi ? 'checkbox' : 'radio',
+                name: `f-${name}`,
+                value: o.id,
+                checked: chosen.has(String(o.id)) ? 'checked' : null,
+                required: !multi && c.required ? 'required' : null,
+              }),
+              el('span', {}, o.title, o.description ? el('small', {}, o.description) : null),
+            ),
+          ),
+        );
         return void out.body.push(el('fieldset', { class: 'ffield' }, el('legend', { class: 'flabel' }, textOf(resolve(c.label, scope))), group));
       }
       case 'OptIn':
-        return void out.body.push(el('label', { class: 'fopt' }, el('input', { type: 'checkbox', 'data-name': name, 'data-testid': tid, 'data-kind': 'optin', required: c.required ? 'required' : null, checked: init === true ? 'checked' : null }), el('span', {}, textOf(resolve(c.label, scope)))));
+        return void out.body.push(
+          el(
+            'label',
+            { class: 'fopt' },
+            el('input', {
+              type: 'checkbox',
+              'data-name': name,
+              'data-testid': tid,
+              'data-kind': 'optin',
+              required: c.required ? 'required' : null,
+              checked: init === true ? 'checked' : null,
+            }),
+            el('span', {}, textOf(resolve(c.label, scope))),
+          ),
+        );
       case 'DatePicker':
       case 'CalendarPicker': {
         const unavailable = (resolve(c['unavailable-dates'], scope) ?? []).map(dateBound).filter(Boolean);
-        const input = el('input', { type: 'date', 'data-name': name, 'data-testid': tid, required: c.required ? 'required' : null, min: dateBound(resolve(c['min-date'], scope)), max: dateBound(resolve(c['max-date'], scope)), value: dateBound(init) ?? '' });
+        const input = el('input', {
+          type: 'date',
+          'data-name': name,
+          'data-testid': tid,
+          required: c.required ? 'required' : null,
+          min: dateBound(resolve(c['min-date'], scope)),
+          max: dateBound(resolve(c['max-date'], scope)),
+          value: dateBound(init) ?? '',
+        });
         // An <input type=date> cannot grey out single days: a day Meta would disable is refused here.
         const check = () => input.setCustomValidity(unavailable.includes(input.value) ? 'This date is not available.' : '');
         input.addEventListener('input', check);
@@ -147,9 +227,15 @@
         return void out.body.push(field(c, scope, input));
       }
       case 'EmbeddedLink':
-        return void out.body.push(el('button', { type: 'button', class: 'flink', onclick: () => act(c['on-click-action'], scope) }, textOf(resolve(c.text, scope))));
+        return void out.body.push(
+          el('button', { type: 'button', class: 'flink', onclick: () => act(c['on-click-action'], scope) }, textOf(resolve(c.text, scope))),
+        );
       case 'Footer':
-        out.footer = el('button', { type: 'button', class: 'primary', 'data-testid': 'flow-footer', onclick: () => act(c['on-click-action'], scope, true) }, textOf(resolve(c.label, scope)));
+        out.footer = el(
+          'button',
+          { type: 'button', class: 'primary', 'data-testid': 'flow-footer', onclick: () => act(c['on-click-action'], scope, true) },
+          textOf(resolve(c.label, scope)),
+        );
         return;
       case 'Image':
         return void out.body.push(el('p', { class: 'fc' }, `[image${c['alt-text'] ? `: ${c['alt-text']}` : ''}]`));
@@ -239,7 +325,14 @@
   async function exchange(action, screen, data) {
     busy(true);
     try {
-      handle(await post(`/sandbox/phone/flows/${encodeURIComponent(F.wamid)}/exchange`, { wa_id: F.wa, action, ...(screen ? { screen } : {}), ...(data ? { data } : {}) }));
+      handle(
+        await post(`/sandbox/phone/flows/${encodeURIComponent(F.wamid)}/exchange`, {
+          wa_id: F.wa,
+          action,
+          ...(screen ? { screen } : {}),
+          ...(data ? { data } : {}),
+        }),
+      );
     } catch (e) {
       snack(e.message);
     } finally {

@@ -64,7 +64,8 @@ async function flowJsonFor(ctx: AppContext, p: Obj): Promise<Obj | undefined> {
 async function loadFlowMessage(ctx: AppContext, wamid: string, wa: string): Promise<Out<FlowMessage>> {
   const m = await getMessage(ctx.db, wamid);
   const inter = m?.body['interactive'];
-  if (!m || m.direction !== 'outbound' || m.wa_id !== wa || !isObj(inter) || inter['type'] !== 'flow') return fail(404, 'No flow message with this id in this chat');
+  if (!m || m.direction !== 'outbound' || m.wa_id !== wa || !isObj(inter) || inter['type'] !== 'flow')
+    return fail(404, 'No flow message with this id in this chat');
   const n = await getSandboxNumber(ctx.db, m.phone_number_id);
   if (!n) return fail(404, 'The sandbox number of this message no longer exists');
   const params: Obj = isObj(inter['action']) && isObj(inter['action']['parameters']) ? inter['action']['parameters'] : {};
@@ -113,10 +114,19 @@ export async function exchangeFlow(ctx: AppContext, wamid: string, wa: string, i
   const fm = r.value;
   const key = (await sandboxBusinessKey(ctx.db, fm.phoneNumberId)) ?? (await getFlowKey(ctx.db, fm.merchantId))?.public_key_pem;
   if (!key) return fail(409, 'No Flows public key: the merchant has none and none is registered on this number');
-  const request = { version: '3.0', action: input.action, flow_token: fm.params['flow_token'], ...(input.screen ? { screen: input.screen } : {}), data: input.data ?? {} };
+  const request = {
+    version: '3.0',
+    action: input.action,
+    flow_token: fm.params['flow_token'],
+    ...(input.screen ? { screen: input.screen } : {}),
+    data: input.data ?? {},
+  };
   const enc = encryptFlowRequest(request, key);
   const body = JSON.stringify(enc.envelope);
-  const signature = `sha256=${crypto.createHmac('sha256', await whatsappAppSecret(ctx, ctx.db)).update(body).digest('hex')}`;
+  const signature = `sha256=${crypto
+    .createHmac('sha256', await whatsappAppSecret(ctx, ctx.db))
+    .update(body)
+    .digest('hex')}`;
   let res: Response;
   try {
     // Loopback only: publicUrl is this server in sandbox mode.
@@ -131,16 +141,26 @@ export async function exchangeFlow(ctx: AppContext, wamid: string, wa: string, i
     return fail(502, `The flow endpoint could not be reached: ${e instanceof Error ? e.message : String(e)}`);
   }
   const text = await res.text();
-  if (res.status === 421) return { ok: true, value: { kind: 'closed', status: 421, message: 'The endpoint could not decrypt the request: the public key registered on this number is not the merchant\'s current one. Register it again.' } };
-  if (res.status !== 200 && res.status !== 427) return { ok: true, value: { kind: 'closed', status: res.status, message: `The flow endpoint answered ${res.status}` } };
+  if (res.status === 421)
+    return {
+      ok: true,
+      value: {
+        kind: 'closed',
+        status: 421,
+        message: "The endpoint could not decrypt the request: the public key registered on this number is not the merchant's current one. Register it again.",
+      },
+    };
+  if (res.status !== 200 && res.status !== 427)
+    return { ok: true, value: { kind: 'closed', status: res.status, message: `The flow endpoint answered ${res.status}` } };
   let answer: Obj;
   try {
     const a = decryptFlowResponse(text, enc.aesKey, enc.iv);
     answer = isObj(a) ? a : {};
   } catch {
-    return { ok: true, value: { kind: 'closed', status: 502, message: 'The flow endpoint\'s answer could not be decrypted' } };
+    return { ok: true, value: { kind: 'closed', status: 502, message: "The flow endpoint's answer could not be decrypted" } };
   }
-  if (res.status === 427) return { ok: true, value: { kind: 'closed', status: 427, message: String(answer['error_msg'] ?? 'This form is no longer available.') } };
+  if (res.status === 427)
+    return { ok: true, value: { kind: 'closed', status: 427, message: String(answer['error_msg'] ?? 'This form is no longer available.') } };
   const data: Obj = isObj(answer['data']) ? answer['data'] : {};
   if (answer['screen'] === 'SUCCESS') {
     const ext = isObj(data['extension_message_response']) ? data['extension_message_response'] : {};

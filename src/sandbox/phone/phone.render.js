@@ -1,8 +1,8 @@
 // The sandbox phone's message rendering (served as /sandbox/phone/render.js). Builds DOM
 // nodes from the conversation the sandbox returns; text only ever goes in through
 // text nodes, never parsed as markup, and links only to http(s) URLs.
-'use strict';
-(function () {
+
+(() => {
   const SVG = 'http://www.w3.org/2000/svg';
 
   function el(tag, attrs, ...kids) {
@@ -84,7 +84,14 @@
     return el('span', { class: 'ticks', 'data-testid': 'ticks', 'data-status': status, title: status }, s);
   }
 
-  const STATUS = { pending: 'Pending', processing: 'Processing', partially_shipped: 'Partly shipped', shipped: 'Shipped', completed: 'Completed', canceled: 'Canceled' };
+  const STATUS = {
+    pending: 'Pending',
+    processing: 'Processing',
+    partially_shipped: 'Partly shipped',
+    shipped: 'Shipped',
+    completed: 'Completed',
+    canceled: 'Canceled',
+  };
   const PAY = { captured: ['Paid', 'good'], pending: ['Payment pending', 'wait'], failed: ['Payment failed', 'bad'], unpaid: ['Not paid yet', ''] };
 
   function orderCard(m, v, view, ctx) {
@@ -93,26 +100,71 @@
     const cur = String(p.currency ?? view?.currency ?? '');
     const items = Array.isArray(o.items) ? o.items : [];
     const count = items.reduce((n, i) => n + (Number(i.quantity) || 0), 0);
-    const rows = items.map((i) => el('tr', {}, el('td', {}, `${i.name ?? i.retailer_id ?? 'Item'} × ${i.quantity}`), el('td', { class: 'n' }, fmtAmount(cur, i.sale_amount ?? i.amount, Number(i.quantity) || 0))));
-    const sum = (label, a, sign) => (a && Number(a.value) > 0 ? el('tr', { class: 'sum' }, el('td', {}, label), el('td', { class: 'n' }, (sign || '') + fmtAmount(cur, a))) : null);
-    const table = el('table', { class: 'lines' }, el('tbody', {}, rows,
-      o.subtotal ? el('tr', { class: 'sum' }, el('td', {}, 'Subtotal'), el('td', { class: 'n', 'data-testid': 'order-subtotal' }, fmtAmount(cur, o.subtotal))) : null,
-      sum(o.tax?.description || 'Tax', o.tax), sum(o.shipping?.description || 'Shipping', o.shipping), sum(o.discount?.description || 'Discount', o.discount, '−'),
-      el('tr', { class: 'total' }, el('td', {}, 'Total'), el('td', { class: 'n', 'data-testid': 'order-total' }, fmtAmount(cur, p.total_amount)))));
+    const rows = items.map((i) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, `${i.name ?? i.retailer_id ?? 'Item'} × ${i.quantity}`),
+        el('td', { class: 'n' }, fmtAmount(cur, i.sale_amount ?? i.amount, Number(i.quantity) || 0)),
+      ),
+    );
+    const sum = (label, a, sign) =>
+      a && Number(a.value) > 0 ? el('tr', { class: 'sum' }, el('td', {}, label), el('td', { class: 'n' }, (sign || '') + fmtAmount(cur, a))) : null;
+    const table = el(
+      'table',
+      { class: 'lines' },
+      el(
+        'tbody',
+        {},
+        rows,
+        o.subtotal
+          ? el('tr', { class: 'sum' }, el('td', {}, 'Subtotal'), el('td', { class: 'n', 'data-testid': 'order-subtotal' }, fmtAmount(cur, o.subtotal)))
+          : null,
+        sum(o.tax?.description || 'Tax', o.tax),
+        sum(o.shipping?.description || 'Shipping', o.shipping),
+        sum(o.discount?.description || 'Discount', o.discount, '−'),
+        el('tr', { class: 'total' }, el('td', {}, 'Total'), el('td', { class: 'n', 'data-testid': 'order-total' }, fmtAmount(cur, p.total_amount))),
+      ),
+    );
     const status = view?.status ?? o.status ?? 'pending';
     const pay = PAY[view?.payment_status ?? 'unpaid'] ?? PAY.unpaid;
-    const state = el('div', { class: 'state' }, el('span', { class: `pill${status === 'canceled' ? ' bad' : ''}`, 'data-testid': 'order-state' }, STATUS[status] ?? status), el('span', { class: `pill ${pay[1]}`, 'data-testid': 'order-payment' }, pay[0]));
+    const state = el(
+      'div',
+      { class: 'state' },
+      el('span', { class: `pill${status === 'canceled' ? ' bad' : ''}`, 'data-testid': 'order-state' }, STATUS[status] ?? status),
+      el('span', { class: `pill ${pay[1]}`, 'data-testid': 'order-payment' }, pay[0]),
+    );
     const expires = Number(o.expiration?.timestamp);
     if (pay[0] !== 'Paid' && expires) state.append(el('span', { class: 'pill' }, `Pay by ${clock(expires)}`));
-    const lines = (ctx.updates.get(p.reference_id) ?? []).map((u) => el('li', { 'data-testid': 'order-update' }, `${clock(u.ts)} · ${STATUS[u.status] ?? u.status}${u.description ? `: ${u.description}` : ''}`));
-    const card = el('div', { class: 'card', 'data-testid': 'order-card', 'data-reference': p.reference_id },
-      el('div', { class: 'band' }, icon([CART]), el('div', {}, el('b', {}, `${count} item${count === 1 ? '' : 's'}`), el('span', {}, `Order #${p.reference_id ?? ''}`))),
-      v.body?.text ? linkify(v.body.text) : null, table, state, lines.length ? el('ul', { class: 'updates' }, lines) : null,
-      v.footer?.text ? el('p', { class: 'foot' }, v.footer.text) : null);
+    const lines = (ctx.updates.get(p.reference_id) ?? []).map((u) =>
+      el('li', { 'data-testid': 'order-update' }, `${clock(u.ts)} · ${STATUS[u.status] ?? u.status}${u.description ? `: ${u.description}` : ''}`),
+    );
+    const card = el(
+      'div',
+      { class: 'card', 'data-testid': 'order-card', 'data-reference': p.reference_id },
+      el(
+        'div',
+        { class: 'band' },
+        icon([CART]),
+        el('div', {}, el('b', {}, `${count} item${count === 1 ? '' : 's'}`), el('span', {}, `Order #${p.reference_id ?? ''}`)),
+      ),
+      v.body?.text ? linkify(v.body.text) : null,
+      table,
+      state,
+      lines.length ? el('ul', { class: 'updates' }, lines) : null,
+      v.footer?.text ? el('p', { class: 'foot' }, v.footer.text) : null,
+    );
     if (view?.payable) {
       const go = (outcome) => () => ctx.pay(p.reference_id, outcome);
-      card.append(el('button', { type: 'button', class: 'cta', 'data-testid': 'review-pay', onclick: go('success') }, 'Review and pay'),
-        el('div', { class: 'small' }, el('button', { type: 'button', 'data-testid': 'pay-fail', onclick: go('failure') }, 'fail'), el('button', { type: 'button', 'data-testid': 'pay-pending', onclick: go('pending') }, 'pending')));
+      card.append(
+        el('button', { type: 'button', class: 'cta', 'data-testid': 'review-pay', onclick: go('success') }, 'Review and pay'),
+        el(
+          'div',
+          { class: 'small' },
+          el('button', { type: 'button', 'data-testid': 'pay-fail', onclick: go('failure') }, 'fail'),
+          el('button', { type: 'button', 'data-testid': 'pay-pending', onclick: go('pending') }, 'pending'),
+        ),
+      );
     } else if (view?.payment_mode && view.payment_mode !== 'payment_gateway' && view.payment_status === 'unpaid') {
       card.append(el('p', { class: 'foot' }, 'Pay with a UPI app: the sandbox payment provider stands in for it.'));
     }
@@ -135,27 +187,79 @@
     if (t === 'order_details') return orderCard(m, v, m.order, ctx);
     if (t === 'order_status') {
       const o = v.action?.parameters?.order ?? {};
-      return el('div', { 'data-testid': 'order-status', 'data-status': o.status },
-        el('span', { class: 'tag' }, `Order #${v.action?.parameters?.reference_id ?? ''} · ${STATUS[o.status] ?? o.status ?? 'update'}`), body, footer);
+      return el(
+        'div',
+        { 'data-testid': 'order-status', 'data-status': o.status },
+        el('span', { class: 'tag' }, `Order #${v.action?.parameters?.reference_id ?? ''} · ${STATUS[o.status] ?? o.status ?? 'update'}`),
+        body,
+        footer,
+      );
     }
     if (t === 'button') {
       const btns = (v.action?.buttons ?? []).map((b) => b.reply ?? {});
-      return el('div', {}, header, body, footer, btns.map((r) => el('button', { type: 'button', class: 'cta', onclick: () => ctx.reply(m, { type: 'button_reply', button_reply: { id: r.id, title: r.title } }) }, r.title ?? '')));
+      return el(
+        'div',
+        {},
+        header,
+        body,
+        footer,
+        btns.map((r) =>
+          el(
+            'button',
+            { type: 'button', class: 'cta', onclick: () => ctx.reply(m, { type: 'button_reply', button_reply: { id: r.id, title: r.title } }) },
+            r.title ?? '',
+          ),
+        ),
+      );
     }
     if (t === 'list') {
       const open = ctx.openLists.has(m.id);
       const rows = (v.action?.sections ?? []).flatMap((s) => s.rows ?? []);
-      return el('div', {}, header, body, footer, el('button', { type: 'button', class: 'cta', onclick: () => ctx.toggleList(m.id) }, v.action?.button ?? 'Choose'),
-        open ? el('ul', { class: 'list-rows' }, rows.map((r) => el('li', {}, el('button', { type: 'button', onclick: () => ctx.reply(m, { type: 'list_reply', list_reply: { id: r.id, title: r.title, description: r.description } }) }, r.title ?? '', r.description ? el('small', {}, r.description) : null)))) : null);
+      return el(
+        'div',
+        {},
+        header,
+        body,
+        footer,
+        el('button', { type: 'button', class: 'cta', onclick: () => ctx.toggleList(m.id) }, v.action?.button ?? 'Choose'),
+        open
+          ? el(
+              'ul',
+              { class: 'list-rows' },
+              rows.map((r) =>
+                el(
+                  'li',
+                  {},
+                  el(
+                    'button',
+                    {
+                      type: 'button',
+                      onclick: () => ctx.reply(m, { type: 'list_reply', list_reply: { id: r.id, title: r.title, description: r.description } }),
+                    },
+                    r.title ?? '',
+                    r.description ? el('small', {}, r.description) : null,
+                  ),
+                ),
+              ),
+            )
+          : null,
+      );
     }
     if (t === 'flow') {
       // The CTA opens the Flow view (phone.flow.js); the sandbox plays WhatsApp's client.
       const p = v.action?.parameters ?? {};
-      return el('div', { 'data-testid': 'flow-message' }, header, body, footer,
-        el('button', { type: 'button', class: 'cta', 'data-testid': 'flow-open', onclick: () => ctx.openFlow(m) }, p.flow_cta ?? 'Open'));
+      return el(
+        'div',
+        { 'data-testid': 'flow-message' },
+        header,
+        body,
+        footer,
+        el('button', { type: 'button', class: 'cta', 'data-testid': 'flow-open', onclick: () => ctx.openFlow(m) }, p.flow_cta ?? 'Open'),
+      );
     }
     const reply = v[t] ?? {};
-    if (t === 'button_reply' || t === 'list_reply') return el('div', {}, linkify(reply.title ?? ''), reply.description ? el('p', { class: 'foot' }, reply.description) : null);
+    if (t === 'button_reply' || t === 'list_reply')
+      return el('div', {}, linkify(reply.title ?? ''), reply.description ? el('p', { class: 'foot' }, reply.description) : null);
     if (t === 'nfm_reply') return el('div', {}, el('span', { class: 'tag' }, 'Form sent'), linkify(reply.body ?? 'Sent'));
     return el('div', {}, el('span', { class: 'tag' }, String(t ?? 'interactive').replace(/_/g, ' ')), header, body ?? linkify(m.preview), footer);
   }
@@ -171,20 +275,36 @@
       const name = ctx.names.get(i.product_retailer_id) ?? i.product_retailer_id;
       return el('tr', {}, el('td', {}, `${name} × ${i.quantity}`), el('td', { class: 'n' }, `${i.currency} ${fmtMinor(minor, exp)}`));
     });
-    const total = Object.entries(totals).map(([c, n]) => `${c} ${fmtMinor(n, ctx.exps[c] ?? 2)}`).join(' + ');
-    return el('div', { class: 'card', 'data-testid': 'cart' },
-      el('div', { class: 'band' }, icon([CART]), el('div', {}, el('b', {}, `${count} item${count === 1 ? '' : 's'}`), el('span', {}, `${total} (estimated total)`))),
-      el('table', { class: 'lines' }, el('tbody', {}, rows)), v.text ? linkify(v.text) : null);
+    const total = Object.entries(totals)
+      .map(([c, n]) => `${c} ${fmtMinor(n, ctx.exps[c] ?? 2)}`)
+      .join(' + ');
+    return el(
+      'div',
+      { class: 'card', 'data-testid': 'cart' },
+      el(
+        'div',
+        { class: 'band' },
+        icon([CART]),
+        el('div', {}, el('b', {}, `${count} item${count === 1 ? '' : 's'}`), el('span', {}, `${total} (estimated total)`)),
+      ),
+      el('table', { class: 'lines' }, el('tbody', {}, rows)),
+      v.text ? linkify(v.text) : null,
+    );
   }
 
   function content(m, ctx) {
     const v = m.payload && typeof m.payload === 'object' ? m.payload : {};
     switch (m.type) {
-      case 'text': return linkify(v.body);
-      case 'order': return cart(v, ctx);
-      case 'interactive': return interactive(m, v, ctx);
-      case 'template': return el('div', {}, el('span', { class: 'tag' }, 'Template'), linkify(m.preview));
-      default: return linkify(m.preview ?? `[${m.type}]`);
+      case 'text':
+        return linkify(v.body);
+      case 'order':
+        return cart(v, ctx);
+      case 'interactive':
+        return interactive(m, v, ctx);
+      case 'template':
+        return el('div', {}, el('span', { class: 'tag' }, 'Template'), linkify(m.preview));
+      default:
+        return linkify(m.preview ?? `[${m.type}]`);
     }
   }
 
@@ -200,7 +320,18 @@
       bubble.append(el('p', { class: 'err', 'data-testid': 'failed' }, `Not delivered${e.code ? ` (${e.code})` : ''}: ${e.title ?? e.message ?? 'failed'}`));
     }
     bubble.append(el('span', { class: 'meta' }, el('time', {}, clock(m.timestamp)), mine || m.status === 'failed' ? ticks(m.status) : null));
-    return el('div', { class: `row ${mine ? 'out' : 'in'}${m.status === 'failed' ? ' failed' : ''}`, 'data-testid': 'message', 'data-id': m.id, 'data-type': m.type, 'data-status': m.status, 'data-direction': m.direction }, bubble);
+    return el(
+      'div',
+      {
+        class: `row ${mine ? 'out' : 'in'}${m.status === 'failed' ? ' failed' : ''}`,
+        'data-testid': 'message',
+        'data-id': m.id,
+        'data-type': m.type,
+        'data-status': m.status,
+        'data-direction': m.direction,
+      },
+      bubble,
+    );
   }
 
   /** Status lines per order reference, from the order_status messages that reached the phone. */

@@ -56,7 +56,12 @@ export async function listPhoneNumbers(ctx: AppContext) {
     phone_number_id: r.phone_number_id,
     display_phone_number: r.display_phone_number,
     merchant_name: r.merchant_name,
-    currency_exponents: Object.fromEntries((r.currencies ?? '').split(',').filter(Boolean).map((c) => [c, currencyExponent(c) ?? 2])),
+    currency_exponents: Object.fromEntries(
+      (r.currencies ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((c) => [c, currencyExponent(c) ?? 2]),
+    ),
   }));
 }
 
@@ -75,15 +80,23 @@ export async function registerSandboxPhone(app: App, ctx: AppContext): Promise<v
       // Flows: the page names the flow message and the action; the sandbox does the crypto.
       type FlowParams = { wamid: string };
       const answer = (reply: FastifyReply, r: { ok: true; value: unknown } | { ok: false; error: FlowFailure }) =>
-        r.ok ? reply.header('cache-control', 'no-store').send(r.value) : reply.code(r.error.status).send({ error: { type: 'sandbox_error', message: r.error.message } });
-      phone.get<{ Params: FlowParams; Querystring: { wa_id: string } }>('/flows/:wamid', { schema: { hide: true, params: flowParams, querystring: flowQuery } }, async (req, reply) =>
-        answer(reply, await openFlow(ctx, req.params.wamid, req.query.wa_id)),
+        r.ok
+          ? reply.header('cache-control', 'no-store').send(r.value)
+          : reply.code(r.error.status).send({ error: { type: 'sandbox_error', message: r.error.message } });
+      phone.get<{ Params: FlowParams; Querystring: { wa_id: string } }>(
+        '/flows/:wamid',
+        { schema: { hide: true, params: flowParams, querystring: flowQuery } },
+        async (req, reply) => answer(reply, await openFlow(ctx, req.params.wamid, req.query.wa_id)),
       );
-      phone.post<{ Params: FlowParams; Body: z.infer<typeof exchangeBody> }>('/flows/:wamid/exchange', { schema: { hide: true, params: flowParams, body: exchangeBody } }, async (req, reply) =>
-        answer(reply, await exchangeFlow(ctx, req.params.wamid, req.body.wa_id, req.body)),
+      phone.post<{ Params: FlowParams; Body: z.infer<typeof exchangeBody> }>(
+        '/flows/:wamid/exchange',
+        { schema: { hide: true, params: flowParams, body: exchangeBody } },
+        async (req, reply) => answer(reply, await exchangeFlow(ctx, req.params.wamid, req.body.wa_id, req.body)),
       );
-      phone.post<{ Params: FlowParams; Body: z.infer<typeof completeBody> }>('/flows/:wamid/complete', { schema: { hide: true, params: flowParams, body: completeBody } }, async (req, reply) =>
-        answer(reply, await completeFlow(ctx, req.params.wamid, req.body.wa_id, req.body.payload ?? {})),
+      phone.post<{ Params: FlowParams; Body: z.infer<typeof completeBody> }>(
+        '/flows/:wamid/complete',
+        { schema: { hide: true, params: flowParams, body: completeBody } },
+        async (req, reply) => answer(reply, await completeFlow(ctx, req.params.wamid, req.body.wa_id, req.body.payload ?? {})),
       );
       phone.get('/numbers', hide, async (_req, reply) => reply.header('cache-control', 'no-store').send({ object: 'list', data: await listPhoneNumbers(ctx) }));
     },

@@ -42,7 +42,11 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
@@ -88,7 +92,13 @@ export async function createCheckout(ctx: AppContext, account: PspAccount, idemp
     });
     // A concurrent twin won the race for the key or the reference: answer as if it came first.
     if (!c) return replay(await findCheckoutBy(tx, account.id, { idempotencyKey }), hash) ?? duplicate;
-    await enqueueJob(tx, { kind: JOB_EXPIRE, merchantId: account.merchant_id, payload: { checkout_id: c.id }, runAt: expiresAt, dedupeKey: `${JOB_EXPIRE}:${c.id}` });
+    await enqueueJob(tx, {
+      kind: JOB_EXPIRE,
+      merchantId: account.merchant_id,
+      payload: { checkout_id: c.id },
+      runAt: expiresAt,
+      dedupeKey: `${JOB_EXPIRE}:${c.id}`,
+    });
     return pspOk(c);
   });
 }

@@ -16,7 +16,12 @@ const probability = z.number().min(0).max(1);
 const chaosBody = z.strictObject({
   duplicate: probability.optional(),
   reorder: z.boolean().optional(),
-  delay_ms: z.number().int().min(0).max(24 * 3600_000).optional(),
+  delay_ms: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000)
+    .optional(),
   drop: probability.optional(),
   fail_refunds: probability.optional(),
   fee_rate: z.number().min(0).max(0.2).optional(),
@@ -49,7 +54,8 @@ function presentAccount(ctx: AppContext, a: PspAccount) {
 }
 
 export function registerPspControls(app: App, ctx: AppContext) {
-  const paymentResult = (a: PspAccount) => (v: { checkout: { reference_id: string }; payment: Parameters<typeof presentPayment>[0] }) => presentPayment(v.payment, v.checkout, chaosOf(a));
+  const paymentResult = (a: PspAccount) => (v: { checkout: { reference_id: string }; payment: Parameters<typeof presentPayment>[0] }) =>
+    presentPayment(v.payment, v.checkout, chaosOf(a));
 
   app.post('/checkouts/:id/pay', { schema: { ...hide, params: idParams, body: payBody } }, async (req, reply) =>
     answer(reply, await payCheckout(ctx, accountOf(req).id, req.params.id, req.body.outcome, req.body.amount), paymentResult(accountOf(req))),
@@ -87,19 +93,41 @@ export function registerPspControls(app: App, ctx: AppContext) {
   });
 
   // null sends webhooks to chatcart's own receiver again.
-  app.put('/account/webhook', { schema: { ...hide, body: z.strictObject({ url: z.url({ protocol: /^https?$/ }).max(2000).nullable() }) } }, async (req) => {
-    const id = accountOf(req).id;
-    await setAccountWebhookUrl(ctx.db, id, req.body.url);
-    return presentAccount(ctx, (await getAccount(ctx.db, id))!);
-  });
+  app.put(
+    '/account/webhook',
+    {
+      schema: {
+        ...hide,
+        body: z.strictObject({
+          url: z
+            .url({ protocol: /^https?$/ })
+            .max(2000)
+            .nullable(),
+        }),
+      },
+    },
+    async (req) => {
+      const id = accountOf(req).id;
+      await setAccountWebhookUrl(ctx.db, id, req.body.url);
+      return presentAccount(ctx, (await getAccount(ctx.db, id))!);
+    },
+  );
 
   // The event log with each event's delivery attempts: "why did my webhook not arrive?"
   app.get(
     '/events',
-    { schema: { ...hide, querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20), type: z.enum(PSP_EVENT_TYPES).optional() }) } },
+    {
+      schema: {
+        ...hide,
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20), type: z.enum(PSP_EVENT_TYPES).optional() }),
+      },
+    },
     async (req) => {
       const events = await listEvents(ctx.db, accountOf(req).id, { limit: req.query.limit, ...(req.query.type ? { type: req.query.type } : {}) });
-      const deliveries = await listDeliveries(ctx.db, events.map((e) => e.id));
+      const deliveries = await listDeliveries(
+        ctx.db,
+        events.map((e) => e.id),
+      );
       return {
         object: 'list',
         data: events.map((e) => ({

@@ -54,7 +54,12 @@ export function pspErrorHandler(error: any, req: FastifyRequest, reply: FastifyR
   if (hasZodFastifySchemaValidationErrors(error)) {
     const v: any = error.validation[0];
     const keys: unknown[] = v?.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) ? v.params.keys : [];
-    const path = [error.validationContext, ...String(v?.instancePath ?? '').split('/').filter(Boolean)].join('.');
+    const path = [
+      error.validationContext,
+      ...String(v?.instancePath ?? '')
+        .split('/')
+        .filter(Boolean),
+    ].join('.');
     const message = keys.length ? `${path}: unknown field(s) ${keys.join(', ')}` : `${path}: ${v?.message ?? 'invalid'}`;
     return sendPspError(reply, 'bad_request', message);
   }

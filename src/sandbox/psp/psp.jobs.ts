@@ -18,7 +18,8 @@ export function sandboxPspJobHandlers(ctx: AppContext): Record<string, JobHandle
       if (!id) throw new PermanentJobError(`${JOB_EXPIRE} needs checkout_id`);
       const { retryAt } = await expireCheckout(ctx, id);
       // Ran early (the job was enqueued by hand, or clocks disagree): try again at the expiry.
-      if (retryAt) await enqueueJob(ctx.db, { kind: JOB_EXPIRE, payload: { checkout_id: id }, runAt: retryAt, dedupeKey: `${JOB_EXPIRE}:${id}:${retryAt.getTime()}` });
+      if (retryAt)
+        await enqueueJob(ctx.db, { kind: JOB_EXPIRE, payload: { checkout_id: id }, runAt: retryAt, dedupeKey: `${JOB_EXPIRE}:${id}:${retryAt.getTime()}` });
     },
     [JOB_SETTLE_REFUND]: async (job) => {
       const id = String(job.payload['refund_id'] ?? '');

@@ -29,7 +29,10 @@ function originOf(url: string | null): string {
 function send(reply: FastifyReply, status: number, title: string, body: string, returnUrl: string | null = null) {
   return reply
     .code(status)
-    .header('content-security-policy', `default-src 'none'; style-src 'unsafe-inline'; form-action 'self'${originOf(returnUrl)}; frame-ancestors 'none'; base-uri 'none'`)
+    .header(
+      'content-security-policy',
+      `default-src 'none'; style-src 'unsafe-inline'; form-action 'self'${originOf(returnUrl)}; frame-ancestors 'none'; base-uri 'none'`,
+    )
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-store')
@@ -119,7 +122,20 @@ export function registerPspPage(app: App, ctx: AppContext) {
     const c = ID_SHAPE.test(req.params.id) ? await getCheckout(ctx.db, null, req.params.id) : undefined;
     if (!c) return notFound(reply);
     const last = (await listPayments(ctx.db, c.id)).at(-1);
-    const said = last ? { captured: 'Payment successful.', refunded: 'Payment successful (since refunded).', pending: 'Payment pending: approve it in your UPI app.', failed: 'Payment failed.' }[last.status] : 'No payment yet.';
-    return send(reply, 200, 'Sandbox payment', `<p class="status" data-testid="result">${esc(said)}</p>${summary(c, effectiveStatus(c, ctx.clock.now()))}`, c.return_url);
+    const said = last
+      ? {
+          captured: 'Payment successful.',
+          refunded: 'Payment successful (since refunded).',
+          pending: 'Payment pending: approve it in your UPI app.',
+          failed: 'Payment failed.',
+        }[last.status]
+      : 'No payment yet.';
+    return send(
+      reply,
+      200,
+      'Sandbox payment',
+      `<p class="status" data-testid="result">${esc(said)}</p>${summary(c, effectiveStatus(c, ctx.clock.now()))}`,
+      c.return_url,
+    );
   });
 }

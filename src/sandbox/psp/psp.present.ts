@@ -95,7 +95,15 @@ export function presentDispute(d: PspDispute) {
 // ---- event payloads (`data` of the envelope)
 
 export const paymentEventData = (p: PspPayment, c: Pick<PspCheckout, 'reference_id'>, rates: PspChaos) => ({
-  payment: { id: p.id, checkout_id: p.checkout_id, reference_id: c.reference_id, amount: p.amount, currency: p.currency, status: p.status, ...feeFields(p, rates) },
+  payment: {
+    id: p.id,
+    checkout_id: p.checkout_id,
+    reference_id: c.reference_id,
+    amount: p.amount,
+    currency: p.currency,
+    status: p.status,
+    ...feeFields(p, rates),
+  },
 });
 
 /** Thin on purpose: no amount, so a receiver has to look the checkout up. */

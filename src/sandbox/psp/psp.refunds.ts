@@ -18,7 +18,18 @@ import {
   updatePayment,
 } from './psp.store.ts';
 import { chaosRandom, emitEvent } from './psp.webhooks.ts';
-import { chaosOf, JOB_SETTLE_REFUND, pspErr, pspId, pspOk, REFUND_SETTLE_MS, type PspAccount, type PspDispute, type PspRefund, type PspResult } from './psp.types.ts';
+import {
+  chaosOf,
+  JOB_SETTLE_REFUND,
+  pspErr,
+  pspId,
+  pspOk,
+  REFUND_SETTLE_MS,
+  type PspAccount,
+  type PspDispute,
+  type PspRefund,
+  type PspResult,
+} from './psp.types.ts';
 
 export interface RefundInput {
   payment_id: string;
@@ -40,7 +51,8 @@ export async function createRefund(ctx: AppContext, account: PspAccount, idempot
     // A twin with the same key may have committed while we waited for the lock: answer it as a replay.
     const twin = replay(await findRefundByKey(tx, account.id, idempotencyKey));
     if (twin) return twin;
-    if (p.status !== 'captured' && p.status !== 'refunded') return pspErr('invalid_state', `The payment is ${p.status}; only a captured payment can be refunded`);
+    if (p.status !== 'captured' && p.status !== 'refunded')
+      return pspErr('invalid_state', `The payment is ${p.status}; only a captured payment can be refunded`);
     const left = p.amount - (await refundedOrPending(tx, p.id));
     const amount = input.amount ?? left;
     if (amount <= 0 || amount > left) {
@@ -101,7 +113,8 @@ export async function openDispute(ctx: AppContext, account: PspAccount, input: D
   return inTransaction(ctx, async (tx) => {
     const p = await getPayment(tx, account.id, input.payment_id, true);
     if (!p) return pspErr('not_found', `No payment ${input.payment_id}`);
-    if (p.status !== 'captured' && p.status !== 'refunded') return pspErr('invalid_state', `The payment is ${p.status}; only a captured payment can be disputed`);
+    if (p.status !== 'captured' && p.status !== 'refunded')
+      return pspErr('invalid_state', `The payment is ${p.status}; only a captured payment can be disputed`);
     const amount = input.amount ?? p.amount;
     if (amount > p.amount) return pspErr('bad_request', `A dispute cannot exceed the payment's ${p.amount}`);
     const d = await insertDispute(tx, {

@@ -22,7 +22,10 @@ const checkoutBody = z.strictObject({
   reference_id: z.string().min(1).max(40),
   description: z.string().max(2048).optional(),
   expires_at: z.number().int().positive(),
-  return_url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  return_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
   upi: z.boolean().optional(),
   customer: z.strictObject({ name: z.string().max(200).optional(), contact: z.string().max(40).optional() }).optional(),
 });

@@ -66,13 +66,30 @@ export async function insertCheckout(q: Queryable, c: NewCheckout): Promise<PspC
        description, return_url, upi, customer, status, expires_at, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12, $13, $13)
      on conflict do nothing returning *`,
-    [c.id, c.account_id, c.reference_id, c.idempotency_key, c.request_hash, c.amount, c.currency, c.description,
-      c.return_url, c.upi, c.customer === null ? null : JSON.stringify(c.customer), c.expires_at, c.created_at],
+    [
+      c.id,
+      c.account_id,
+      c.reference_id,
+      c.idempotency_key,
+      c.request_hash,
+      c.amount,
+      c.currency,
+      c.description,
+      c.return_url,
+      c.upi,
+      c.customer === null ? null : JSON.stringify(c.customer),
+      c.expires_at,
+      c.created_at,
+    ],
   );
   return rows[0] ?? null;
 }
 
-export async function findCheckoutBy(q: Queryable, accountId: string, by: { idempotencyKey: string } | { referenceId: string }): Promise<PspCheckout | undefined> {
+export async function findCheckoutBy(
+  q: Queryable,
+  accountId: string,
+  by: { idempotencyKey: string } | { referenceId: string },
+): Promise<PspCheckout | undefined> {
   const [col, v] = 'idempotencyKey' in by ? ['idempotency_key', by.idempotencyKey] : ['reference_id', by.referenceId];
   return (await q.query<PspCheckout>(`select * from sandbox_psp_checkouts where account_id = $1 and ${col} = $2`, [accountId, v]))[0];
 }
@@ -80,10 +97,7 @@ export async function findCheckoutBy(q: Queryable, accountId: string, by: { idem
 /** accountId null: by id alone (the pay page, where the id is the capability). */
 export async function getCheckout(q: Queryable, accountId: string | null, id: string, forUpdate?: boolean): Promise<PspCheckout | undefined> {
   return (
-    await q.query<PspCheckout>(
-      `select * from sandbox_psp_checkouts where id = $1 and ($2::text is null or account_id = $2)${lock(forUpdate)}`,
-      [id, accountId],
-    )
+    await q.query<PspCheckout>(`select * from sandbox_psp_checkouts where id = $1 and ($2::text is null or account_id = $2)${lock(forUpdate)}`, [id, accountId])
   )[0];
 }
 
@@ -180,7 +194,11 @@ export async function closeDispute(q: Queryable, id: string, status: 'won' | 'lo
 
 export async function insertEvent(q: Queryable, e: PspEvent): Promise<void> {
   await q.query(`insert into sandbox_psp_events (id, account_id, type, payload, created_at) values ($1, $2, $3, $4, $5)`, [
-    e.id, e.account_id, e.type, JSON.stringify(e.payload), e.created_at,
+    e.id,
+    e.account_id,
+    e.type,
+    JSON.stringify(e.payload),
+    e.created_at,
   ]);
 }
 
@@ -190,15 +208,21 @@ export async function getEvent(q: Queryable, id: string): Promise<PspEvent | und
 
 /** Newest first. */
 export async function listEvents(q: Queryable, accountId: string, opts: { limit: number; type?: string }): Promise<PspEvent[]> {
-  return q.query<PspEvent>(
-    `select * from sandbox_psp_events where account_id = $1 and ($3::text is null or type = $3) order by id desc limit $2`,
-    [accountId, opts.limit, opts.type ?? null],
-  );
+  return q.query<PspEvent>(`select * from sandbox_psp_events where account_id = $1 and ($3::text is null or type = $3) order by id desc limit $2`, [
+    accountId,
+    opts.limit,
+    opts.type ?? null,
+  ]);
 }
 
 export async function insertDelivery(q: Queryable, d: Omit<PspDelivery, 'id'>): Promise<void> {
   await q.query(`insert into sandbox_psp_deliveries (id, event_id, url, status_code, error, attempted_at) values ($1, $2, $3, $4, $5, $6)`, [
-    pspId('sdl'), d.event_id, d.url, d.status_code, d.error === null ? null : d.error.slice(0, 2000), d.attempted_at,
+    pspId('sdl'),
+    d.event_id,
+    d.url,
+    d.status_code,
+    d.error === null ? null : d.error.slice(0, 2000),
+    d.attempted_at,
   ]);
 }
 

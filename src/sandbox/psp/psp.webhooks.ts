@@ -82,8 +82,7 @@ export async function emitEvent(
   return event;
 }
 
-const escapeNonAscii = (s: string) =>
-  s.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\//g, '\\/');
+const escapeNonAscii = (s: string) => s.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\//g, '\\/');
 
 /** The same JSON value, written one of several ways (all valid, all meaning the same). */
 export function serializeEnvelope(env: PspEnvelope, variant: number): string {

@@ -14,13 +14,27 @@ import { chaosOf, webhookTarget, type WaChaos } from './wa.types.ts';
 const probability = z.union([z.boolean().transform((b) => (b ? 1 : 0)), z.number().min(0).max(1)]);
 const chaosBody = z.strictObject({
   duplicate: probability.optional(),
-  reorder: z.union([z.boolean(), z.number().min(0).max(1).transform((n) => n > 0)]).optional(),
+  reorder: z
+    .union([
+      z.boolean(),
+      z
+        .number()
+        .min(0)
+        .max(1)
+        .transform((n) => n > 0),
+    ])
+    .optional(),
   batch: probability.optional(),
   drop_read: probability.optional(),
   skip_delivered: probability.optional(),
   undeliverable: probability.optional(),
   fail_refunds: probability.optional(),
-  delay_ms: z.number().int().min(0).max(24 * 3600_000).optional(),
+  delay_ms: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000)
+    .optional(),
 });
 const pnidParams = z.strictObject({ phone_number_id: z.string().min(1).max(64) });
 const hide = { hide: true } as const;
@@ -47,7 +61,18 @@ export function registerControls(app: App, ctx: AppContext) {
   // Where this number's webhooks go (tests point them at their own receiver); null: /webhooks/whatsapp.
   app.put(
     '/webhook/:phone_number_id',
-    { schema: { ...hide, params: pnidParams, body: z.strictObject({ url: z.url({ protocol: /^https?$/ }).max(2000).nullable() }) } },
+    {
+      schema: {
+        ...hide,
+        params: pnidParams,
+        body: z.strictObject({
+          url: z
+            .url({ protocol: /^https?$/ })
+            .max(2000)
+            .nullable(),
+        }),
+      },
+    },
     async (req, reply) => {
       if (!(await authorize(ctx, req, reply, req.params.phone_number_id))) return reply;
       await setWebhookUrl(ctx.db, req.params.phone_number_id, req.body.url, ctx.clock.now());
@@ -62,7 +87,16 @@ export function registerControls(app: App, ctx: AppContext) {
     async (req, reply) => {
       if (!(await authorize(ctx, req, reply, req.params.phone_number_id))) return reply;
       const rows = await listDeliveries(ctx.db, req.params.phone_number_id, req.query.limit);
-      return { data: rows.map((d) => ({ id: d.id, url: d.url, status_code: d.status_code, error: d.error, event_ids: d.event_ids, attempted_at: d.attempted_at.toISOString() })) };
+      return {
+        data: rows.map((d) => ({
+          id: d.id,
+          url: d.url,
+          status_code: d.status_code,
+          error: d.error,
+          event_ids: d.event_ids,
+          attempted_at: d.attempted_at.toISOString(),
+        })),
+      };
     },
   );
 
@@ -89,8 +123,22 @@ function numberCard(ctx: AppContext, n: WhatsAppNumberRow, catalog: Awaited<Retu
     waba_id: n.waba_id,
     catalog_id: n.catalog_id,
     throughput_per_second: n.throughput_per_second,
-    catalog: catalog.map((p) => ({ retailer_id: p.retailer_id, name: p.name, description: p.description, price: p.price, currency: p.currency, image_url: p.image_url })),
-    templates: SANDBOX_TEMPLATES.map((t) => ({ name: t.name, languages: t.languages, category: t.category, body: t.body, body_params: t.bodyParams, ...(t.button ? { button: t.button } : {}) })),
+    catalog: catalog.map((p) => ({
+      retailer_id: p.retailer_id,
+      name: p.name,
+      description: p.description,
+      price: p.price,
+      currency: p.currency,
+      image_url: p.image_url,
+    })),
+    templates: SANDBOX_TEMPLATES.map((t) => ({
+      name: t.name,
+      languages: t.languages,
+      category: t.category,
+      body: t.body,
+      body_params: t.bodyParams,
+      ...(t.button ? { button: t.button } : {}),
+    })),
     graph_base_url: `${ctx.publicUrl.replace(/\/+$/, '')}/sandbox/graph`,
   };
 }

@@ -22,14 +22,18 @@ export async function numberFor(ctx: AppContext, phoneNumberId: unknown, method 
 }
 
 export function checkWaId(wa: string): GraphFailure | undefined {
-  return WA_ID.test(wa) ? undefined : fail(100, 'wa_id must be the customer\'s number as digits only, e.g. 919876543210');
+  return WA_ID.test(wa) ? undefined : fail(100, "wa_id must be the customer's number as digits only, e.g. 919876543210");
 }
 
 function interactiveReply(i: Obj): Checked<Obj> {
   const t = i['type'];
   if (t === 'button_reply' || t === 'list_reply') {
     const r = i[t];
-    const f = first(() => object(`interactive.${t}`, r), () => text(`interactive.${t}.id`, r['id'], 256), () => text(`interactive.${t}.title`, r['title'], 72));
+    const f = first(
+      () => object(`interactive.${t}`, r),
+      () => text(`interactive.${t}.id`, r['id'], 256),
+      () => text(`interactive.${t}.title`, r['title'], 72),
+    );
     return f ? { ok: false, error: f } : okv({ type: t, [t]: r });
   }
   if (t === 'nfm_reply') {
@@ -45,7 +49,7 @@ function interactiveReply(i: Obj): Checked<Obj> {
 async function orderPayload(ctx: AppContext, number: WhatsAppNumberRow, o: Obj): Promise<Checked<Obj>> {
   const items = o['product_items'];
   if (!Array.isArray(items) || items.length === 0) return { ok: false, error: missing('order.product_items') };
-  if (o['catalog_id'] !== undefined && o['catalog_id'] !== number.catalog_id) return bad(131009, 'order.catalog_id is not this number\'s catalog');
+  if (o['catalog_id'] !== undefined && o['catalog_id'] !== number.catalog_id) return bad(131009, "order.catalog_id is not this number's catalog");
   const catalog = new Map((await listCatalog(ctx.db, number.merchant_id)).map((p) => [p.retailer_id, p]));
   const out: Obj[] = [];
   for (const [i, it] of items.entries()) {
@@ -55,7 +59,12 @@ async function orderPayload(ctx: AppContext, number: WhatsAppNumberRow, o: Obj):
     if (!isObj(it) || !p) return bad(131009, `${path}.product_retailer_id is not a product of this number's catalog`);
     if (qty === undefined || qty <= 0) return bad(131009, `${path}.quantity must be a positive integer`);
     const price = typeof it['item_price'] === 'number' ? it['item_price'] : p.price / 10 ** (currencyExponent(p.currency) ?? 2);
-    out.push({ product_retailer_id: p.retailer_id, quantity: qty, item_price: price, currency: typeof it['currency'] === 'string' ? it['currency'] : p.currency });
+    out.push({
+      product_retailer_id: p.retailer_id,
+      quantity: qty,
+      item_price: price,
+      currency: typeof it['currency'] === 'string' ? it['currency'] : p.currency,
+    });
   }
   return okv({ catalog_id: number.catalog_id ?? '', text: typeof o['text'] === 'string' ? o['text'] : '', product_items: out });
 }
@@ -69,7 +78,10 @@ async function payloadOf(ctx: AppContext, number: WhatsAppNumberRow, type: strin
     case 'interactive':
       return interactiveReply(v);
     case 'button': {
-      const f = first(() => text('button.text', v['text'], 256), () => text('button.payload', v['payload'] ?? v['text'], 1000));
+      const f = first(
+        () => text('button.text', v['text'], 256),
+        () => text('button.payload', v['payload'] ?? v['text'], 1000),
+      );
       return f ? { ok: false, error: f } : okv({ payload: v['payload'] ?? v['text'], text: v['text'] });
     }
     case 'order':
@@ -79,7 +91,10 @@ async function payloadOf(ctx: AppContext, number: WhatsAppNumberRow, type: strin
       return ok ? okv(v) : { ok: false, error: invalid('location', 'needs numeric latitude and longitude') };
     }
     default: {
-      const f = first(() => text('reaction.message_id', v['message_id'], 512), () => text('reaction.emoji', v['emoji'], 16, false));
+      const f = first(
+        () => text('reaction.message_id', v['message_id'], 512),
+        () => text('reaction.emoji', v['emoji'], 16, false),
+      );
       return f ? { ok: false, error: f } : okv({ message_id: v['message_id'], emoji: v['emoji'] ?? '' });
     }
   }
@@ -121,7 +136,19 @@ export async function customerSends(ctx: AppContext, wa: string, body: unknown):
       type,
       [type]: payload.value,
     };
-    await insertMessage(tx, { wamid, phone_number_id: n.phone_number_id, wa_id: wa, direction: 'inbound', type, body: message, status: 'sent', error: null, reference_id: null, pricing: null, created_at: now });
+    await insertMessage(tx, {
+      wamid,
+      phone_number_id: n.phone_number_id,
+      wa_id: wa,
+      direction: 'inbound',
+      type,
+      body: message,
+      status: 'sent',
+      error: null,
+      reference_id: null,
+      pricing: null,
+      created_at: now,
+    });
     const value = changeValue(n, { contacts: [{ profile: { name }, wa_id: wa }], messages: [message] });
     await emitChange(ctx, tx, n, value, { inboundWamid: wamid });
     return okv({ id: wamid });

@@ -14,7 +14,9 @@ type Params = { version: string; phone_number_id: string };
 
 /** The key registered on a sandbox number (for the simulated phone), if any. */
 export async function sandboxBusinessKey(q: Queryable, phoneNumberId: string): Promise<string | undefined> {
-  return (await q.query<{ business_public_key: string }>(`select business_public_key from sandbox_wa_business_keys where phone_number_id = $1`, [phoneNumberId]))[0]?.business_public_key;
+  return (
+    await q.query<{ business_public_key: string }>(`select business_public_key from sandbox_wa_business_keys where phone_number_id = $1`, [phoneNumberId])
+  )[0]?.business_public_key;
 }
 
 /** Meta takes a 2048-bit RSA public key in PEM; anything else is (#100) Invalid parameter. */
@@ -34,13 +36,22 @@ export async function registerSandboxEncryption(app: App, ctx: AppContext): Prom
     async (api) => {
       api.setErrorHandler(graphErrorHandler);
       // Graph takes form fields; JSON too, as everywhere in the double.
-      api.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+      api.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+        done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+      );
       api.post<{ Params: Params; Body: unknown }>('/:version/:phone_number_id/whatsapp_business_encryption', { schema: { hide: true } }, async (req, reply) => {
         const n = await authorize(ctx, req, reply, req.params.phone_number_id, req.params.version);
         if (!n) return reply;
         const given = (req.body as Record<string, unknown> | undefined)?.['business_public_key'];
         const pem = checkKey(given);
-        if (!pem) return sendGraphError(reply, fail(100, given === undefined ? 'The parameter business_public_key is required' : 'business_public_key must be a 2048-bit RSA public key in PEM format'));
+        if (!pem)
+          return sendGraphError(
+            reply,
+            fail(
+              100,
+              given === undefined ? 'The parameter business_public_key is required' : 'business_public_key must be a 2048-bit RSA public key in PEM format',
+            ),
+          );
         await ctx.db.query(
           `insert into sandbox_wa_business_keys (phone_number_id, business_public_key, updated_at) values ($1, $2, $3)
            on conflict (phone_number_id) do update set business_public_key = excluded.business_public_key, updated_at = excluded.updated_at`,

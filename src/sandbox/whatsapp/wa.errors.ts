@@ -28,7 +28,8 @@ export const DETAILS = {
   130429: 'Cloud API message throughput has been reached.',
   131056: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
   131047: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
-  131026: 'Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number; the recipient has not accepted the new Terms of Service and Privacy Policy; the recipient is using an old WhatsApp version.',
+  131026:
+    'Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number; the recipient has not accepted the new Terms of Service and Privacy Policy; the recipient is using an old WhatsApp version.',
   2046: 'New order status was not correctly transitioned.',
   2047: "Could not change order status to 'canceled' because a payment is pending or was successful.",
 } as const;
@@ -47,11 +48,18 @@ export interface GraphFailure {
   errorData?: boolean;
 }
 
-export const fail = (code: number, details?: string, extra: Partial<GraphFailure> = {}): GraphFailure => ({ code, ...(details === undefined ? {} : { details }), ...extra });
+export const fail = (code: number, details?: string, extra: Partial<GraphFailure> = {}): GraphFailure => ({
+  code,
+  ...(details === undefined ? {} : { details }),
+  ...extra,
+});
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: GraphFailure };
 export const okv = <T>(value: T): Checked<T> => ({ ok: true, value });
-export const bad = <T = never>(code: number, details?: string, extra: Partial<GraphFailure> = {}): Checked<T> => ({ ok: false, error: fail(code, details, extra) });
+export const bad = <T = never>(code: number, details?: string, extra: Partial<GraphFailure> = {}): Checked<T> => ({
+  ok: false,
+  error: fail(code, details, extra),
+});
 
 export function invalidToken(): GraphFailure {
   return { code: 190, message: 'Invalid OAuth access token - Cannot parse access token', status: 401, errorData: false };
@@ -84,7 +92,9 @@ export function sendGraphError(reply: FastifyReply, f: GraphFailure) {
   const status = f.status ?? (f.code === 190 ? 401 : 400);
   const kind = f.code === 190 ? 'invalid_token' : 'invalid_request';
   // Graph repeats the message in WWW-Authenticate; header values must stay ASCII.
-  const msg = String(body.error['message']).replace(/[^\x20-\x7e]/g, '?').replace(/"/g, "'");
+  const msg = String(body.error['message'])
+    .replace(/[^\x20-\x7e]/g, '?')
+    .replace(/"/g, "'");
   return reply.code(status).header('www-authenticate', `OAuth "Facebook Platform" "${kind}" "${msg}"`).type('application/json').send(body);
 }
 

@@ -22,7 +22,13 @@ function tokenOf(req: FastifyRequest): string | undefined {
  * The number a request may act on, or undefined after answering Meta's error.
  * Any version shaped like v24.0 is accepted (Graph maps recent unknown ones too).
  */
-export async function authorize(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, phoneNumberId: string, version?: string): Promise<WhatsAppNumberRow | undefined> {
+export async function authorize(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  phoneNumberId: string,
+  version?: string,
+): Promise<WhatsAppNumberRow | undefined> {
   if (version !== undefined && !VERSION.test(version)) {
     await sendGraphError(reply, { code: 2500, message: `Unknown path components: /${version}`, errorData: false });
     return undefined;

@@ -62,16 +62,34 @@ const WEBHOOK_STATUS = { pending: 'pending', success: 'captured', failed: 'faile
 /** A payment status webhook (statuses[].type = payment). */
 async function emitPayment(ctx: AppContext, tx: Queryable, n: WhatsAppNumberRow, o: WaOrder, t: WaTransaction, refunds?: WaRefund[]) {
   const { refunds: _all, ...transaction } = presentTransaction(t, []);
-  const payment: Obj = { reference_id: o.reference_id, amount: amountOf(o.total_value, o.total_offset), currency: o.currency, transaction, ...o.gateway_extras };
+  const payment: Obj = {
+    reference_id: o.reference_id,
+    amount: amountOf(o.total_value, o.total_offset),
+    currency: o.currency,
+    transaction,
+    ...o.gateway_extras,
+  };
   if (refunds) payment['refunds'] = refunds.map(presentRefund);
-  const status = { id: o.wamid, from: o.wa_id, recipient_id: o.wa_id, type: 'payment', status: WEBHOOK_STATUS[t.status], payment, timestamp: String(unixSeconds(ctx.clock.now())) };
+  const status = {
+    id: o.wamid,
+    from: o.wa_id,
+    recipient_id: o.wa_id,
+    type: 'payment',
+    status: WEBHOOK_STATUS[t.status],
+    payment,
+    timestamp: String(unixSeconds(ctx.clock.now())),
+  };
   await emitChange(ctx, tx, n, changeValue(n, { statuses: [status] }));
 }
 
 export type Outcome = 'success' | 'failure' | 'pending';
 
 /** POST /sandbox/customers/{wa_id}/payments: the customer pays (or fails to pay) a WhatsApp Pay bill. */
-export async function customerPays(ctx: AppContext, wa: string, b: { phone_number_id: string; reference_id: string; outcome: Outcome; method?: string | undefined }): Promise<Checked<Obj>> {
+export async function customerPays(
+  ctx: AppContext,
+  wa: string,
+  b: { phone_number_id: string; reference_id: string; outcome: Outcome; method?: string | undefined },
+): Promise<Checked<Obj>> {
   const badWa = checkWaId(wa);
   if (badWa) return { ok: false, error: badWa };
   const number = await numberFor(ctx, b.phone_number_id);
@@ -82,7 +100,10 @@ export async function customerPays(ctx: AppContext, wa: string, b: { phone_numbe
     const o = await getOrder(tx, n.phone_number_id, b.reference_id, true);
     if (!o || o.wa_id !== wa) return bad(100, `No bill with reference_id ${b.reference_id} was sent to ${wa} from this number`, { status: 404 });
     if (o.payment_mode !== 'payment_gateway') {
-      return bad(100, 'This bill is not paid through WhatsApp Pay (payment_settings payment_gateway): in UPI intent mode the customer pays in a UPI app and WhatsApp sends no payment webhook');
+      return bad(
+        100,
+        'This bill is not paid through WhatsApp Pay (payment_settings payment_gateway): in UPI intent mode the customer pays in a UPI app and WhatsApp sends no payment webhook',
+      );
     }
     if (o.status === 'canceled') return bad(100, 'This order was canceled: the pay button is gone');
     if (o.expires_at && o.expires_at.getTime() <= now.getTime()) return bad(100, 'This bill has expired: the pay button is disabled');
@@ -97,9 +118,18 @@ export async function customerPays(ctx: AppContext, wa: string, b: { phone_numbe
       t = await updateTransaction(tx, pending.id, status, error, now);
     } else {
       t = await insertTransaction(tx, {
-        id: gatewayId('order'), phone_number_id: n.phone_number_id, reference_id: o.reference_id, pg_transaction_id: gatewayId('pay'),
-        gateway: o.gateway ?? 'razorpay', method: b.method ?? 'upi', status: status === 'success' ? 'pending' : status,
-        amount_value: o.total_value, amount_offset: o.total_offset, currency: o.currency, error, created_at: now,
+        id: gatewayId('order'),
+        phone_number_id: n.phone_number_id,
+        reference_id: o.reference_id,
+        pg_transaction_id: gatewayId('pay'),
+        gateway: o.gateway ?? 'razorpay',
+        method: b.method ?? 'upi',
+        status: status === 'success' ? 'pending' : status,
+        amount_value: o.total_value,
+        amount_offset: o.total_offset,
+        currency: o.currency,
+        error,
+        created_at: now,
       });
       // A successful payment is first seen pending (the customer approved it in the UPI app), then captured.
       if (status === 'success') {
@@ -109,7 +139,16 @@ export async function customerPays(ctx: AppContext, wa: string, b: { phone_numbe
     }
     await emitPayment(ctx, tx, n, o, t);
     const all = await listTransactions(tx, n.phone_number_id, [o.reference_id]);
-    return okv(presentPayment(o, all, await listRefunds(tx, all.map((x) => x.id))));
+    return okv(
+      presentPayment(
+        o,
+        all,
+        await listRefunds(
+          tx,
+          all.map((x) => x.id),
+        ),
+      ),
+    );
   });
 }
 
@@ -120,13 +159,25 @@ export async function lookupPayment(ctx: AppContext, n: WhatsAppNumberRow, confi
     return bad(100, `No payment found for reference_id ${referenceId} under payment configuration ${configuration}`, { status: 404 });
   }
   const txs = await listTransactions(ctx.db, n.phone_number_id, [referenceId]);
-  return okv({ payments: [presentPayment(o, txs, await listRefunds(ctx.db, txs.map((t) => t.id)))] });
+  return okv({
+    payments: [
+      presentPayment(
+        o,
+        txs,
+        await listRefunds(
+          ctx.db,
+          txs.map((t) => t.id),
+        ),
+      ),
+    ],
+  });
 }
 
 /** POST /{phone_number_id}/payments_refund: {id, status: pending, speed_processed}. */
 export async function requestRefund(ctx: AppContext, n: WhatsAppNumberRow, body: unknown): Promise<Checked<Obj>> {
   const b: Obj = isObj(body) ? body : {};
-  for (const k of ['reference_id', 'payment_config_id', 'amount']) if (b[k] === undefined) return { ok: false, error: fail(100, `The parameter ${k} is required.`) };
+  for (const k of ['reference_id', 'payment_config_id', 'amount'])
+    if (b[k] === undefined) return { ok: false, error: fail(100, `The parameter ${k} is required.`) };
   const speed = b['speed'] ?? 'normal';
   if (speed !== 'normal' && speed !== 'instant') return bad(100, `Param speed must be one of {NORMAL, INSTANT} - got "${String(speed)}".`);
   const amount = money('amount', b['amount']);
@@ -134,7 +185,8 @@ export async function requestRefund(ctx: AppContext, n: WhatsAppNumberRow, body:
   return inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     const o = typeof b['reference_id'] === 'string' ? await getOrder(tx, n.phone_number_id, b['reference_id'], true) : undefined;
-    if (!o || o.configuration_name !== b['payment_config_id']) return bad(100, `No payment found for reference_id ${String(b['reference_id'])} under payment configuration ${String(b['payment_config_id'])}`);
+    if (!o || o.configuration_name !== b['payment_config_id'])
+      return bad(100, `No payment found for reference_id ${String(b['reference_id'])} under payment configuration ${String(b['payment_config_id'])}`);
     const txs = await listTransactions(tx, n.phone_number_id, [o.reference_id]);
     const paid = txs.find((t) => t.status === 'success');
     if (!paid) return bad(131009, `reference_id ${o.reference_id} has no successful payment to refund`);
@@ -142,12 +194,26 @@ export async function requestRefund(ctx: AppContext, n: WhatsAppNumberRow, body:
     if (b['amount']['currency'] !== paid.currency) return bad(131009, `amount.currency must be ${paid.currency}`);
     if (a.offset !== paid.amount_offset) return bad(131009, `amount.offset must be ${paid.amount_offset}`);
     const taken = (await listRefunds(tx, [paid.id])).filter((r) => r.status !== 'failed').reduce((s, r) => s + r.amount_value, 0);
-    if (a.value <= 0 || a.value > paid.amount_value - taken) return bad(131009, `amount.value must be between 1 and ${paid.amount_value - taken} (what is left to refund)`);
+    if (a.value <= 0 || a.value > paid.amount_value - taken)
+      return bad(131009, `amount.value must be between 1 and ${paid.amount_value - taken} (what is left to refund)`);
     const r = await insertRefund(tx, {
-      id: gatewayId('rfnd'), transaction_id: paid.id, amount_value: a.value, amount_offset: a.offset, currency: paid.currency,
-      speed_requested: speed, speed_processed: speed, status: 'pending', created_at: now,
+      id: gatewayId('rfnd'),
+      transaction_id: paid.id,
+      amount_value: a.value,
+      amount_offset: a.offset,
+      currency: paid.currency,
+      speed_requested: speed,
+      speed_processed: speed,
+      status: 'pending',
+      created_at: now,
     });
-    await enqueueJob(tx, { kind: JOB_SETTLE_REFUND, merchantId: n.merchant_id, payload: { refund_id: r.id, phone_number_id: n.phone_number_id, reference_id: o.reference_id }, runAt: new Date(now.getTime() + REFUND_SETTLE_MS), dedupeKey: `${JOB_SETTLE_REFUND}:${r.id}` });
+    await enqueueJob(tx, {
+      kind: JOB_SETTLE_REFUND,
+      merchantId: n.merchant_id,
+      payload: { refund_id: r.id, phone_number_id: n.phone_number_id, reference_id: o.reference_id },
+      runAt: new Date(now.getTime() + REFUND_SETTLE_MS),
+      dedupeKey: `${JOB_SETTLE_REFUND}:${r.id}`,
+    });
     return okv({ id: r.id, status: 'pending', speed_processed: r.speed_processed });
   });
 }

@@ -56,8 +56,10 @@ function registerCustomer(app: App, ctx: AppContext) {
     answer(reply, await customerSends(ctx, req.params.wa_id, req.body), 201),
   );
 
-  app.get('/:wa_id/messages', { schema: { ...hide, params: waParams, querystring: z.looseObject({ phone_number_id: z.string().max(64).optional() }) } }, async (req, reply) =>
-    answer(reply, await conversation(ctx, req.params.wa_id, req.query.phone_number_id)),
+  app.get(
+    '/:wa_id/messages',
+    { schema: { ...hide, params: waParams, querystring: z.looseObject({ phone_number_id: z.string().max(64).optional() }) } },
+    async (req, reply) => answer(reply, await conversation(ctx, req.params.wa_id, req.query.phone_number_id)),
   );
 
   app.post('/:wa_id/read', { schema: { ...hide, params: waParams, body: pnidBody } }, async (req, reply) =>

@@ -57,7 +57,10 @@ async function accept(ctx: AppContext, tx: Tx, number: WhatsAppNumberRow, s: Sen
   const referenceId = s.order?.referenceId ?? s.orderStatus?.referenceId ?? null;
 
   if (s.order && (await getOrder(tx, pnid, s.order.referenceId))) {
-    return bad(131009, `reference_id ${s.order.referenceId} was already used in an order_details message from this phone number; every bill needs a new reference_id`);
+    return bad(
+      131009,
+      `reference_id ${s.order.referenceId} was already used in an order_details message from this phone number; every bill needs a new reference_id`,
+    );
   }
   if (s.orderStatus) {
     const order = await getOrder(tx, pnid, s.orderStatus.referenceId, true);
@@ -75,16 +78,36 @@ async function accept(ctx: AppContext, tx: Tx, number: WhatsAppNumberRow, s: Sen
   if (s.order && doom === null) {
     const o = s.order;
     const inserted = await insertOrder(tx, {
-      phone_number_id: pnid, reference_id: o.referenceId, wamid, wa_id: s.waId, payment_mode: o.paymentMode, gateway: o.gateway,
-      configuration_name: o.configurationName, gateway_extras: o.gatewayExtras, currency: o.currency, total_value: o.total.value,
-      total_offset: o.total.offset, status: 'pending', expires_at: o.expiresAt, created_at: now,
+      phone_number_id: pnid,
+      reference_id: o.referenceId,
+      wamid,
+      wa_id: s.waId,
+      payment_mode: o.paymentMode,
+      gateway: o.gateway,
+      configuration_name: o.configurationName,
+      gateway_extras: o.gatewayExtras,
+      currency: o.currency,
+      total_value: o.total.value,
+      total_offset: o.total.offset,
+      status: 'pending',
+      expires_at: o.expiresAt,
+      created_at: now,
     });
     // Lost a race with a concurrent send of the same reference (the lock makes this rare).
     if (!inserted) throw Object.assign(new Error('reference_id taken concurrently'), { statusCode: 409 });
   }
   const m = await insertMessage(tx, {
-    wamid, phone_number_id: pnid, wa_id: s.waId, direction: 'outbound', type: s.type, body: s.body,
-    status: 'accepted', error: null, reference_id: referenceId, pricing: pricingOf(s), created_at: now,
+    wamid,
+    phone_number_id: pnid,
+    wa_id: s.waId,
+    direction: 'outbound',
+    type: s.type,
+    body: s.body,
+    status: 'accepted',
+    error: null,
+    reference_id: referenceId,
+    pricing: pricingOf(s),
+    created_at: now,
   });
   await scheduleStatuses(tx, m, number.merchant_id, planStatuses(doom, chaos), now);
   return okv(wamid);

@@ -37,7 +37,11 @@ interface Step {
 
 /** Decided once, at send time. */
 export function planStatuses(doom: FailCode | null, chaos: WaChaos): Step[] {
-  if (doom === 131026) return [{ status: 'sent', afterMs: SENT_AFTER_MS }, { status: 'failed', afterMs: FAILED_AFTER_MS, code: doom }];
+  if (doom === 131026)
+    return [
+      { status: 'sent', afterMs: SENT_AFTER_MS },
+      { status: 'failed', afterMs: FAILED_AFTER_MS, code: doom },
+    ];
   if (doom !== null) return [{ status: 'failed', afterMs: FAILED_AFTER_MS, code: doom }];
   const steps: Step[] = [{ status: 'sent', afterMs: SENT_AFTER_MS }];
   const read = !chance(chaos.drop_read);

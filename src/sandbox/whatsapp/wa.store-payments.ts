@@ -14,8 +14,22 @@ export async function insertOrder(q: Queryable, o: NewOrder): Promise<WaOrder | 
        currency, total_value, total_offset, status, expires_at, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
      on conflict do nothing returning *`,
-    [o.phone_number_id, o.reference_id, o.wamid, o.wa_id, o.payment_mode, o.gateway, o.configuration_name, JSON.stringify(o.gateway_extras),
-      o.currency, o.total_value, o.total_offset, o.status, o.expires_at, o.created_at],
+    [
+      o.phone_number_id,
+      o.reference_id,
+      o.wamid,
+      o.wa_id,
+      o.payment_mode,
+      o.gateway,
+      o.configuration_name,
+      JSON.stringify(o.gateway_extras),
+      o.currency,
+      o.total_value,
+      o.total_offset,
+      o.status,
+      o.expires_at,
+      o.created_at,
+    ],
   );
   return rows[0] ?? null;
 }
@@ -33,7 +47,10 @@ export async function listOrdersByReference(q: Queryable, phoneNumberId: string,
 
 export async function setOrderStatus(q: Queryable, o: Pick<WaOrder, 'phone_number_id' | 'reference_id'>, status: OrderStatus, now: Date): Promise<void> {
   await q.query(`update sandbox_wa_orders set status = $3, updated_at = $4 where phone_number_id = $1 and reference_id = $2`, [
-    o.phone_number_id, o.reference_id, status, now,
+    o.phone_number_id,
+    o.reference_id,
+    status,
+    now,
   ]);
 }
 
@@ -45,16 +62,37 @@ export async function insertTransaction(q: Queryable, t: Omit<WaTransaction, 'se
       `insert into sandbox_wa_transactions (id, phone_number_id, reference_id, pg_transaction_id, gateway, method, status,
          amount_value, amount_offset, currency, error, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) returning *`,
-      [t.id, t.phone_number_id, t.reference_id, t.pg_transaction_id, t.gateway, t.method, t.status,
-        t.amount_value, t.amount_offset, t.currency, t.error === null ? null : JSON.stringify(t.error), t.created_at],
+      [
+        t.id,
+        t.phone_number_id,
+        t.reference_id,
+        t.pg_transaction_id,
+        t.gateway,
+        t.method,
+        t.status,
+        t.amount_value,
+        t.amount_offset,
+        t.currency,
+        t.error === null ? null : JSON.stringify(t.error),
+        t.created_at,
+      ],
     )
   )[0]!;
 }
 
-export async function updateTransaction(q: Queryable, id: string, status: WaTransaction['status'], error: WaTransaction['error'], now: Date): Promise<WaTransaction> {
+export async function updateTransaction(
+  q: Queryable,
+  id: string,
+  status: WaTransaction['status'],
+  error: WaTransaction['error'],
+  now: Date,
+): Promise<WaTransaction> {
   return (
     await q.query<WaTransaction>(`update sandbox_wa_transactions set status = $2, error = $3, updated_at = $4 where id = $1 returning *`, [
-      id, status, error === null ? null : JSON.stringify(error), now,
+      id,
+      status,
+      error === null ? null : JSON.stringify(error),
+      now,
     ])
   )[0]!;
 }
@@ -62,10 +100,10 @@ export async function updateTransaction(q: Queryable, id: string, status: WaTran
 /** Oldest first. */
 export async function listTransactions(q: Queryable, phoneNumberId: string, referenceIds: string[]): Promise<WaTransaction[]> {
   if (referenceIds.length === 0) return [];
-  return q.query<WaTransaction>(
-    `select * from sandbox_wa_transactions where phone_number_id = $1 and reference_id = any($2::text[]) order by seq`,
-    [phoneNumberId, referenceIds],
-  );
+  return q.query<WaTransaction>(`select * from sandbox_wa_transactions where phone_number_id = $1 and reference_id = any($2::text[]) order by seq`, [
+    phoneNumberId,
+    referenceIds,
+  ]);
 }
 
 // ---- refunds

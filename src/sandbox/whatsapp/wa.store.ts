@@ -14,10 +14,9 @@ const json = (v: unknown) => (v === null || v === undefined ? null : JSON.string
 /** A sandbox number (in sandbox mode every merchant has one). */
 export async function getSandboxNumber(q: Queryable, phoneNumberId: string): Promise<WhatsAppNumberRow | undefined> {
   return (
-    await q.query<WhatsAppNumberRow>(
-      `select * from whatsapp_numbers where phone_number_id = $1 and sandbox and sandbox_access_token is not null`,
-      [phoneNumberId],
-    )
+    await q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where phone_number_id = $1 and sandbox and sandbox_access_token is not null`, [
+      phoneNumberId,
+    ])
   )[0];
 }
 
@@ -106,7 +105,19 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<WaMess
     await q.query<WaMessage>(
       `insert into sandbox_wa_messages (wamid, phone_number_id, wa_id, direction, type, body, status, error, reference_id, pricing, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning *`,
-      [m.wamid, m.phone_number_id, m.wa_id, m.direction, m.type, JSON.stringify(m.body), m.status, json(m.error), m.reference_id, json(m.pricing), m.created_at],
+      [
+        m.wamid,
+        m.phone_number_id,
+        m.wa_id,
+        m.direction,
+        m.type,
+        JSON.stringify(m.body),
+        m.status,
+        json(m.error),
+        m.reference_id,
+        json(m.pricing),
+        m.created_at,
+      ],
     )
   )[0]!;
 }
@@ -140,10 +151,11 @@ export async function countOutboundSince(q: Queryable, phoneNumberId: string, si
 
 /** Oldest first. */
 export async function listConversation(q: Queryable, phoneNumberId: string, wa: string, limit: number): Promise<WaMessage[]> {
-  const rows = await q.query<WaMessage>(
-    `select * from sandbox_wa_messages where phone_number_id = $1 and wa_id = $2 order by seq desc limit $3`,
-    [phoneNumberId, wa, limit],
-  );
+  const rows = await q.query<WaMessage>(`select * from sandbox_wa_messages where phone_number_id = $1 and wa_id = $2 order by seq desc limit $3`, [
+    phoneNumberId,
+    wa,
+    limit,
+  ]);
   return rows.reverse();
 }
 

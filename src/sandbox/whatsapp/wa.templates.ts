@@ -24,7 +24,14 @@ const LANGS = ['en_US', 'en', 'en_GB'];
 export const SANDBOX_TEMPLATES: readonly TemplateSpec[] = [
   { name: 'hello_world', languages: ['en_US'], category: 'utility', body: 'Hello World', bodyParams: 0 },
   { name: 'order_update', languages: LANGS, category: 'utility', body: 'Update on your order {{1}}: {{2}}', bodyParams: 2 },
-  { name: 'order_details_checkout', languages: LANGS, category: 'utility', body: 'Your order {{1}} is ready. Tap below to review and pay.', bodyParams: 1, button: 'order_details' },
+  {
+    name: 'order_details_checkout',
+    languages: LANGS,
+    category: 'utility',
+    body: 'Your order {{1}} is ready. Tap below to review and pay.',
+    bodyParams: 1,
+    button: 'order_details',
+  },
   { name: 'payment_link', languages: LANGS, category: 'utility', body: 'Your order {{1}} comes to {{2}}. Pay here: {{3}}', bodyParams: 3 },
   { name: 'payment_reminder', languages: LANGS, category: 'utility', body: 'A reminder: your order {{1}} is waiting for payment.', bodyParams: 1 },
   { name: 'flow_checkout', languages: LANGS, category: 'utility', body: 'Continue your order {{1}} here.', bodyParams: 1, button: 'flow' },

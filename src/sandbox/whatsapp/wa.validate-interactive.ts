@@ -13,18 +13,45 @@ export interface InteractiveResult {
 }
 
 const TYPES = [
-  'button', 'list', 'product', 'product_list', 'catalog_message', 'cta_url', 'flow',
-  'order_details', 'order_status', 'location_request_message', 'address_message', 'call_permission_request',
+  'button',
+  'list',
+  'product',
+  'product_list',
+  'catalog_message',
+  'cta_url',
+  'flow',
+  'order_details',
+  'order_status',
+  'location_request_message',
+  'address_message',
+  'call_permission_request',
 ];
-const NEEDS_BODY = new Set(['button', 'list', 'product_list', 'catalog_message', 'cta_url', 'flow', 'order_details', 'order_status', 'location_request_message', 'address_message']);
+const NEEDS_BODY = new Set([
+  'button',
+  'list',
+  'product_list',
+  'catalog_message',
+  'cta_url',
+  'flow',
+  'order_details',
+  'order_status',
+  'location_request_message',
+  'address_message',
+]);
 const TEXT_HEADER_ONLY = new Set(['list', 'product_list', 'flow']);
 
 function shell(i: Obj, type: string): GraphFailure | undefined {
   const h = i['header'];
   return first(
     () => object('interactive.header', h, type === 'product_list'),
-    () => (h !== undefined && !['text', 'image', 'video', 'document'].includes(h['type']) ? invalid('interactive.header.type', 'must be text, image, video or document') : undefined),
-    () => (h !== undefined && TEXT_HEADER_ONLY.has(type) && h['type'] !== 'text' ? invalid('interactive.header.type', `must be text for ${type} messages`) : undefined),
+    () =>
+      h !== undefined && !['text', 'image', 'video', 'document'].includes(h['type'])
+        ? invalid('interactive.header.type', 'must be text, image, video or document')
+        : undefined,
+    () =>
+      h !== undefined && TEXT_HEADER_ONLY.has(type) && h['type'] !== 'text'
+        ? invalid('interactive.header.type', `must be text for ${type} messages`)
+        : undefined,
     () => (h !== undefined && h['type'] === 'text' ? text('interactive.header.text', h['text'], 60) : undefined),
     () => object('interactive.body', i['body'], NEEDS_BODY.has(type)),
     () => (i['body'] !== undefined ? text('interactive.body.text', i['body']['text'], 1024) : undefined),
@@ -82,12 +109,17 @@ function sections(a: Obj, rowsKey: 'rows' | 'product_items', maxTotal: number): 
               () => text(`${rp}.title`, (r as Obj)['title'], 24),
               () => text(`${rp}.description`, (r as Obj)['description'], 72, false),
             )
-          : first(() => object(rp, r), () => text(`${rp}.product_retailer_id`, (r as Obj)['product_retailer_id'], 100));
+          : first(
+              () => object(rp, r),
+              () => text(`${rp}.product_retailer_id`, (r as Obj)['product_retailer_id'], 100),
+            );
       if (g) return g;
       total++;
     }
   }
-  return total > maxTotal ? invalid('interactive.action.sections', `must hold at most ${maxTotal} ${rowsKey === 'rows' ? 'rows' : 'products'} in total`) : undefined;
+  return total > maxTotal
+    ? invalid('interactive.action.sections', `must hold at most ${maxTotal} ${rowsKey === 'rows' ? 'rows' : 'products'} in total`)
+    : undefined;
 }
 
 function flow(a: Obj): GraphFailure | undefined {
@@ -100,13 +132,24 @@ function flow(a: Obj): GraphFailure | undefined {
     () => (p['flow_id'] === undefined && p['flow_name'] === undefined ? missing('interactive.action.parameters.flow_id') : undefined),
     () => text('interactive.action.parameters.flow_cta', p['flow_cta'], 20),
     () => text('interactive.action.parameters.flow_token', p['flow_token'], 1000, false),
-    () => (p['mode'] === undefined || ['published', 'draft'].includes(p['mode']) ? undefined : invalid('interactive.action.parameters.mode', 'must be published or draft')),
-    () => (p['flow_action'] === undefined || ['navigate', 'data_exchange'].includes(p['flow_action']) ? undefined : invalid('interactive.action.parameters.flow_action', 'must be navigate or data_exchange')),
-    () => (p['flow_action'] === 'data_exchange' && p['flow_action_payload'] !== undefined ? invalid('interactive.action.parameters.flow_action_payload', 'is only allowed with flow_action navigate') : undefined),
+    () =>
+      p['mode'] === undefined || ['published', 'draft'].includes(p['mode'])
+        ? undefined
+        : invalid('interactive.action.parameters.mode', 'must be published or draft'),
+    () =>
+      p['flow_action'] === undefined || ['navigate', 'data_exchange'].includes(p['flow_action'])
+        ? undefined
+        : invalid('interactive.action.parameters.flow_action', 'must be navigate or data_exchange'),
+    () =>
+      p['flow_action'] === 'data_exchange' && p['flow_action_payload'] !== undefined
+        ? invalid('interactive.action.parameters.flow_action_payload', 'is only allowed with flow_action navigate')
+        : undefined,
     () => object('interactive.action.parameters.flow_action_payload', p['flow_action_payload'], false),
     () => {
       const d = p['flow_action_payload']?.['data'];
-      return d !== undefined && (!isObj(d) || Object.keys(d).length === 0) ? invalid('interactive.action.parameters.flow_action_payload.data', 'must be a non-empty object') : undefined;
+      return d !== undefined && (!isObj(d) || Object.keys(d).length === 0)
+        ? invalid('interactive.action.parameters.flow_action_payload.data', 'must be a non-empty object')
+        : undefined;
     },
   );
 }
@@ -136,7 +179,12 @@ export function checkInteractive(i: unknown, ctx: OrderCtx): Checked<Interactive
     case 'button':
       return done(buttons(a));
     case 'list':
-      return done(first(() => text('interactive.action.button', a['button'], 20), () => sections(a, 'rows', 10)));
+      return done(
+        first(
+          () => text('interactive.action.button', a['button'], 20),
+          () => sections(a, 'rows', 10),
+        ),
+      );
     case 'cta_url':
       return done(
         first(

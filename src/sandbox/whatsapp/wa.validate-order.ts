@@ -29,7 +29,12 @@ export interface OrderCtx {
 }
 
 const GATEWAYS = ['razorpay', 'payu', 'billdesk', 'zaakpay'];
-const GATEWAY_EXTRAS: Record<string, RegExp> = { razorpay: /^(receipt|notes)$/, payu: /^udf[1-4]$/, zaakpay: /^extra[12]$/, billdesk: /^additional_info[1-7]$/ };
+const GATEWAY_EXTRAS: Record<string, RegExp> = {
+  razorpay: /^(receipt|notes)$/,
+  payu: /^udf[1-4]$/,
+  zaakpay: /^extra[12]$/,
+  billdesk: /^additional_info[1-7]$/,
+};
 const BR_SETTINGS = ['pix_dynamic_code', 'payment_link', 'boleto', 'offsite_card_pay'];
 export const ORDER_STATUSES = ['pending', 'processing', 'partially-shipped', 'partially_shipped', 'shipped', 'completed', 'canceled'] as const;
 const P = 'action.parameters';
@@ -39,7 +44,9 @@ type Payment = Pick<OrderDraft, 'paymentMode' | 'gateway' | 'configurationName' 
 function paymentOf(p: Obj, ctx: OrderCtx): Checked<Payment> {
   const configured = (ctx.number.payment_configurations ?? []).map((c) => c.name);
   const knownConfig = (name: string, path: string) =>
-    configured.length === 0 || configured.includes(name) ? undefined : invalid(path, `names a payment configuration (${name}) that is not set up for this number`);
+    configured.length === 0 || configured.includes(name)
+      ? undefined
+      : invalid(path, `names a payment configuration (${name}) that is not set up for this number`);
   if (p['payment_settings'] !== undefined) {
     const list = p['payment_settings'];
     if (!Array.isArray(list) || list.length === 0) return bad(131009, `${P}.payment_settings must be a non-empty array`);
@@ -129,9 +136,7 @@ function expirationOf(order: Obj, ctx: OrderCtx, brazil: boolean): Checked<Date 
     () => (ts === undefined ? invalid(`${P}.order.expiration.timestamp`, 'must be a UTC timestamp in seconds') : undefined),
     () => text(`${P}.order.expiration.description`, e['description'], 120, brazil),
     () =>
-      ts! * 1000 < ctx.now.getTime() + 300_000
-        ? invalid(`${P}.order.expiration.timestamp`, 'must be at least 300 seconds after the send request')
-        : undefined,
+      ts! * 1000 < ctx.now.getTime() + 300_000 ? invalid(`${P}.order.expiration.timestamp`, 'must be at least 300 seconds after the send request') : undefined,
   );
   return f ? { ok: false, error: f } : okv(new Date(ts! * 1000));
 }
@@ -157,7 +162,10 @@ export function checkOrderParameters(p: unknown, ctx: OrderCtx): Checked<OrderDr
     () => object(`${P}.order`, order),
     () => (order['status'] === undefined ? missing(`${P}.order.status`) : undefined),
     () => (order['status'] === 'pending' ? undefined : invalid(`${P}.order.status`, 'must be pending in an order_details message')),
-    () => (order['catalog_id'] !== undefined && order['catalog_id'] !== ctx.number.catalog_id ? invalid(`${P}.order.catalog_id`, 'is not the catalog linked to this phone number') : undefined),
+    () =>
+      order['catalog_id'] !== undefined && order['catalog_id'] !== ctx.number.catalog_id
+        ? invalid(`${P}.order.catalog_id`, 'is not the catalog linked to this phone number')
+        : undefined,
   );
   if (f) return { ok: false, error: f };
   const total = money(`${P}.total_amount`, p['total_amount']);
@@ -181,7 +189,10 @@ export function checkOrderParameters(p: unknown, ctx: OrderCtx): Checked<OrderDr
     () => (t.value <= 0 ? invalid(`${P}.total_amount.value`, 'must be positive') : undefined),
     () =>
       items.value !== subtotal.value!.value
-        ? invalid(`${P}.order.subtotal.value`, `must equal the sum of item (sale_amount ?? amount) × quantity: expected ${items.value}, got ${subtotal.value!.value}`)
+        ? invalid(
+            `${P}.order.subtotal.value`,
+            `must equal the sum of item (sale_amount ?? amount) × quantity: expected ${items.value}, got ${subtotal.value!.value}`,
+          )
         : undefined,
     () =>
       expected !== t.value
@@ -194,13 +205,23 @@ export function checkOrderParameters(p: unknown, ctx: OrderCtx): Checked<OrderDr
   const expiry = expirationOf(order, ctx, brazil);
   if (!expiry.ok) return expiry;
   const { paymentMode, gateway, configurationName, gatewayExtras } = payment.value;
-  return okv({ referenceId: p['reference_id'], paymentMode, gateway, configurationName, gatewayExtras, currency: p['currency'], total: t, expiresAt: expiry.value });
+  return okv({
+    referenceId: p['reference_id'],
+    paymentMode,
+    gateway,
+    configurationName,
+    gatewayExtras,
+    currency: p['currency'],
+    total: t,
+    expiresAt: expiry.value,
+  });
 }
 
 /** Physical goods in India need where to ship: shipping_info (template variant) or beneficiaries. */
 function shippingCheck(p: Obj): GraphFailure | undefined {
   const beneficiaries = p['beneficiaries'] ?? p['order']['beneficiaries'];
-  if (isObj(p['shipping_info'])) return Array.isArray(p['shipping_info']['addresses']) ? undefined : invalid(`${P}.shipping_info.addresses`, 'must be an array');
+  if (isObj(p['shipping_info']))
+    return Array.isArray(p['shipping_info']['addresses']) ? undefined : invalid(`${P}.shipping_info.addresses`, 'must be an array');
   if (beneficiaries === undefined) return missing(`${P}.beneficiaries (or shipping_info), required for physical-goods`);
   if (!Array.isArray(beneficiaries) || beneficiaries.length === 0) return invalid(`${P}.beneficiaries`, 'must be a non-empty array');
   for (const [i, b] of beneficiaries.entries()) {
@@ -230,7 +251,10 @@ export function checkOrderStatusAction(action: Obj): Checked<OrderStatusDraft> {
     () => (action['name'] === 'review_order' ? undefined : invalid('action.name', 'must be review_order for order_status')),
     () => object(P, p),
     () => (p['reference_id'] === undefined ? missing(`${P}.reference_id`) : undefined),
-    () => (typeof p['reference_id'] === 'string' && /^[A-Za-z0-9_.-]{1,60}$/.test(p['reference_id']) ? undefined : invalid(`${P}.reference_id`, 'is not a valid reference_id')),
+    () =>
+      typeof p['reference_id'] === 'string' && /^[A-Za-z0-9_.-]{1,60}$/.test(p['reference_id'])
+        ? undefined
+        : invalid(`${P}.reference_id`, 'is not a valid reference_id'),
     () => object(`${P}.order`, p['order']),
     () => (p['order']['status'] === undefined ? missing(`${P}.order.status`) : undefined),
     () => (ORDER_STATUSES.includes(p['order']['status']) ? undefined : invalid(`${P}.order.status`, `must be one of ${ORDER_STATUSES.join(', ')}`)),

@@ -62,7 +62,10 @@ describe('webhook bytes', () => {
   it('puts one change per event, splitting a batch over two entries', () => {
     const ev = (id: string) => ({ id, phone_number_id: '1', value: { id }, inbound_wamid: null, batch_key: null, created_at: now });
     const n = { phone_number_id: '1', display_phone_number: '1555', waba_id: 'W', merchant_id: 'm' };
-    expect(envelopeOf(n, [ev('a')])).toEqual({ object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ value: { id: 'a' }, field: 'messages' }] }] });
+    expect(envelopeOf(n, [ev('a')])).toEqual({
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'W', changes: [{ value: { id: 'a' }, field: 'messages' }] }],
+    });
     const three = envelopeOf(n, [ev('a'), ev('b'), ev('c')]) as any;
     expect(three.entry.map((e: any) => e.changes.length)).toEqual([2, 1]);
   });
@@ -71,11 +74,18 @@ describe('webhook bytes', () => {
 describe('order_details', () => {
   it('accepts Meta’s own example arithmetic (1000 + 100 + 100 − 100 = 1100)', () => {
     const r = checkOrderParameters(params(), ctx);
-    expect(r).toMatchObject({ ok: true, value: { referenceId: 'REF-1', paymentMode: 'payment_gateway', gateway: 'razorpay', configurationName: 'cfg', total: { value: 1100, offset: 100 } } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: { referenceId: 'REF-1', paymentMode: 'payment_gateway', gateway: 'razorpay', configurationName: 'cfg', total: { value: 1100, offset: 100 } },
+    });
   });
 
   it.each([
-    ['a sale_amount not below amount', params({}, { items: [{ name: 'b', amount: { value: 1000, offset: 100 }, sale_amount: { value: 1000, offset: 100 }, quantity: 1 }] }), 131009],
+    [
+      'a sale_amount not below amount',
+      params({}, { items: [{ name: 'b', amount: { value: 1000, offset: 100 }, sale_amount: { value: 1000, offset: 100 }, quantity: 1 }] }),
+      131009,
+    ],
     ['a zero quantity', params({}, { items: [{ name: 'b', amount: { value: 1000, offset: 100 }, quantity: 0 }] }), 131009],
     ['mixed offsets', params({}, { tax: { value: 10, offset: 10 } }), 131009],
     ['a missing tax', params({}, { tax: undefined }), 131008],
@@ -90,7 +100,14 @@ describe('order_details', () => {
 
   it('allows 60-character references in Brazil, 35 in India', () => {
     const br = { payment_settings: [{ type: 'payment_link', payment_link: { uri: 'https://x' } }], currency: 'BRL', reference_id: 'B'.repeat(60) };
-    expect(codeOf(checkOrderParameters(params(br, { items: [{ retailer_id: 's', name: 'b', amount: { value: 1000, offset: 100 }, quantity: 1 }], expiration: undefined }), ctx))).toBe('ok');
+    expect(
+      codeOf(
+        checkOrderParameters(
+          params(br, { items: [{ retailer_id: 's', name: 'b', amount: { value: 1000, offset: 100 }, quantity: 1 }], expiration: undefined }),
+          ctx,
+        ),
+      ),
+    ).toBe('ok');
     expect(codeOf(checkOrderParameters(params({ reference_id: 'B'.repeat(36) }), ctx))).toBe(131009);
   });
 
@@ -118,8 +135,14 @@ describe('order_status transitions', () => {
 
 describe('the request envelope', () => {
   it('defaults type to text and reads mark-as-read bodies', () => {
-    expect(validateRequest({ messaging_product: 'whatsapp', to: '919876543210', text: { body: 'hi' } }, ctx)).toMatchObject({ ok: true, value: { kind: 'send', type: 'text', freeForm: true, waId: '919876543210' } });
-    expect(validateRequest({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.X' }, ctx)).toEqual({ ok: true, value: { kind: 'read', messageId: 'wamid.X' } });
+    expect(validateRequest({ messaging_product: 'whatsapp', to: '919876543210', text: { body: 'hi' } }, ctx)).toMatchObject({
+      ok: true,
+      value: { kind: 'send', type: 'text', freeForm: true, waId: '919876543210' },
+    });
+    expect(validateRequest({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.X' }, ctx)).toEqual({
+      ok: true,
+      value: { kind: 'read', messageId: 'wamid.X' },
+    });
     expect(codeOf(validateRequest({ messaging_product: 'whatsapp', status: 'deleted', message_id: 'wamid.X' }, ctx))).toBe(100);
   });
 

@@ -23,9 +23,33 @@ export type ParsedRequest =
       bizOpaque?: string;
     } & InteractiveResult);
 
-export const MESSAGE_TYPES = ['audio', 'button', 'contacts', 'document', 'image', 'interactive', 'location', 'reaction', 'sticker', 'template', 'text', 'video'];
+export const MESSAGE_TYPES = [
+  'audio',
+  'button',
+  'contacts',
+  'document',
+  'image',
+  'interactive',
+  'location',
+  'reaction',
+  'sticker',
+  'template',
+  'text',
+  'video',
+];
 const MEDIA = new Set(['audio', 'document', 'image', 'sticker', 'video']);
-const ENVELOPE_KEYS = new Set(['messaging_product', 'recipient_type', 'to', 'recipient', 'type', 'context', 'biz_opaque_callback_data', 'status', 'message_id', 'typing_indicator']);
+const ENVELOPE_KEYS = new Set([
+  'messaging_product',
+  'recipient_type',
+  'to',
+  'recipient',
+  'type',
+  'context',
+  'biz_opaque_callback_data',
+  'status',
+  'message_id',
+  'typing_indicator',
+]);
 
 export interface ValidateCtx {
   now: Date;
@@ -40,7 +64,8 @@ function markRead(b: Obj): Checked<ParsedRequest> {
   if (b['status'] !== 'read') return { ok: false, error: oneOf('status', ['read'], b['status']) };
   if (typeof b['message_id'] !== 'string' || b['message_id'] === '') return { ok: false, error: param('The parameter message_id is required.') };
   const t = b['typing_indicator'];
-  if (t !== undefined && !(isObj(t) && t['type'] === 'text')) return { ok: false, error: oneOf("typing_indicator['type']", ['text'], isObj(t) ? t['type'] : t) };
+  if (t !== undefined && !(isObj(t) && t['type'] === 'text'))
+    return { ok: false, error: oneOf("typing_indicator['type']", ['text'], isObj(t) ? t['type'] : t) };
   return okv({ kind: 'read', messageId: b['message_id'] });
 }
 
@@ -59,10 +84,18 @@ function simple(type: string, v: Obj): GraphFailure | undefined {
     );
   }
   if (type === 'location') {
-    const num = (k: string) => (typeof v[k] === 'number' || (typeof v[k] === 'string' && v[k] !== '' && !Number.isNaN(Number(v[k]))) ? undefined : missing(`location.${k}`));
-    return first(() => num('latitude'), () => num('longitude'));
+    const num = (k: string) =>
+      typeof v[k] === 'number' || (typeof v[k] === 'string' && v[k] !== '' && !Number.isNaN(Number(v[k]))) ? undefined : missing(`location.${k}`);
+    return first(
+      () => num('latitude'),
+      () => num('longitude'),
+    );
   }
-  if (type === 'reaction') return first(() => text('reaction.message_id', v['message_id'], 512), () => text('reaction.emoji', v['emoji'], 16, false));
+  if (type === 'reaction')
+    return first(
+      () => text('reaction.message_id', v['message_id'], 512),
+      () => text('reaction.emoji', v['emoji'], 16, false),
+    );
   if (type === 'contacts') return undefined;
   return fail(131051, `Message type ${type} is not supported`);
 }
@@ -77,20 +110,29 @@ export function validateRequest(body: unknown, ctx: ValidateCtx): Checked<Parsed
   for (const k of Object.keys(b)) {
     if (!ENVELOPE_KEYS.has(k) && !MESSAGE_TYPES.includes(k)) return { ok: false, error: param(`Unexpected key "${k}" on param "<root>".`) };
   }
-  if (b['recipient_type'] !== undefined && b['recipient_type'] !== 'individual') return { ok: false, error: oneOf('recipient_type', ['individual'], b['recipient_type']) };
+  if (b['recipient_type'] !== undefined && b['recipient_type'] !== 'individual')
+    return { ok: false, error: oneOf('recipient_type', ['individual'], b['recipient_type']) };
   if (b['to'] === undefined) return { ok: false, error: param('The parameter to is required.') };
   const waId = typeof b['to'] === 'string' ? normalizeWaId(b['to']) : null;
   if (!waId) return bad(131009, 'to must be a phone number in international format: digits, optionally with +, spaces or dashes');
   if (waId === ctx.number.display_phone_number) return bad(131021, 'The recipient is this business phone number');
   const c = b['context'];
-  if (c !== undefined && !(isObj(c) && typeof c['message_id'] === 'string' && c['message_id'] !== '')) return { ok: false, error: param("The parameter context['message_id'] is required.") };
+  if (c !== undefined && !(isObj(c) && typeof c['message_id'] === 'string' && c['message_id'] !== ''))
+    return { ok: false, error: param("The parameter context['message_id'] is required.") };
   const opaque = b['biz_opaque_callback_data'];
   if (opaque !== undefined && (typeof opaque !== 'string' || Buffer.byteLength(opaque, 'utf8') > 512)) {
     return bad(131009, 'biz_opaque_callback_data must be a string of at most 512 bytes');
   }
   const payload = b[type];
   if (payload === undefined) return { ok: false, error: missing(type) };
-  const base = { kind: 'send' as const, input: b['to'] as string, waId, type, freeForm: type !== 'template', ...(opaque !== undefined ? { bizOpaque: opaque as string } : {}) };
+  const base = {
+    kind: 'send' as const,
+    input: b['to'] as string,
+    waId,
+    type,
+    freeForm: type !== 'template',
+    ...(opaque !== undefined ? { bizOpaque: opaque as string } : {}),
+  };
   if (type === 'interactive') {
     const r = checkInteractive(payload, ctx);
     return r.ok ? okv({ ...base, ...r.value }) : r;

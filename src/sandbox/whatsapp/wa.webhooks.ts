@@ -58,7 +58,13 @@ export async function emitChange(
   const batched = chance(chaos.batch);
   const window = Math.floor(now.getTime() / BATCH_WINDOW_MS);
   const batchKey = batched ? `${n.phone_number_id}:${window}` : null;
-  const event = await insertEvent(tx, { phone_number_id: n.phone_number_id, value, inbound_wamid: opts.inboundWamid ?? null, batch_key: batchKey, created_at: now });
+  const event = await insertEvent(tx, {
+    phone_number_id: n.phone_number_id,
+    value,
+    inbound_wamid: opts.inboundWamid ?? null,
+    batch_key: batchKey,
+    created_at: now,
+  });
   const copies = chance(chaos.duplicate) ? 2 : 1;
   for (let copy = 0; copy < copies; copy++) {
     const jitter = chaos.reorder ? Math.floor(chaosRandom.next() * REORDER_JITTER_MS) : 0;
@@ -141,7 +147,11 @@ async function deliver(ctx: AppContext, job: JobRow): Promise<void> {
   await insertDelivery(ctx.db, { phone_number_id: pnid, event_ids: ids, url, status_code: statusCode, error, attempted_at: now });
   // Throwing hands the retry (with backoff) to the job runner.
   if (error !== null) throw new Error(`sandbox WhatsApp webhook to ${url}: ${error}`);
-  await markInboundDelivered(ctx.db, events.flatMap((e) => (e.inbound_wamid ? [e.inbound_wamid] : [])), now);
+  await markInboundDelivered(
+    ctx.db,
+    events.flatMap((e) => (e.inbound_wamid ? [e.inbound_wamid] : [])),
+    now,
+  );
 }
 
 export function deliveryJobHandler(ctx: AppContext): JobHandler {

@@ -15,7 +15,15 @@ import type {
 } from '../../../platform/payment-provider.port.ts';
 import { ProviderRejectedError } from '../../../platform/payment-provider.port.ts';
 import { createRazorpayClient, RAZORPAY_API_URL, RazorpayRejectedError, type PaymentLink, type RazorpayErrorBody } from './razorpay.client.ts';
-import { feeOf, NOTE_REFUND_ID, normalizeRazorpayEvent, paymentLinkBody, RAZORPAY_LINK_STATUSES, RAZORPAY_PAYMENT_STATUSES, RAZORPAY_REFUND_STATUSES } from './razorpay.mapping.ts';
+import {
+  feeOf,
+  NOTE_REFUND_ID,
+  normalizeRazorpayEvent,
+  paymentLinkBody,
+  RAZORPAY_LINK_STATUSES,
+  RAZORPAY_PAYMENT_STATUSES,
+  RAZORPAY_REFUND_STATUSES,
+} from './razorpay.mapping.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyRazorpaySignature } from './razorpay.signature.ts';
 
 const header = (h: Record<string, string | string[] | undefined>, name: string) => {
@@ -113,7 +121,12 @@ export function createRazorpayAdapter(opts: RazorpayAdapterOptions = {}): Paymen
 
     async refund(creds, req: RefundRequest): Promise<RefundResult> {
       // Our rfd_ id is the idempotency key; asking again with the same body returns the same refund.
-      const r = await api.refundPayment(creds, req.providerPaymentId, { amount: req.amount, speed: 'normal', notes: { [NOTE_REFUND_ID]: req.refundId } }, req.refundId);
+      const r = await api.refundPayment(
+        creds,
+        req.providerPaymentId,
+        { amount: req.amount, speed: 'normal', notes: { [NOTE_REFUND_ID]: req.refundId } },
+        req.refundId,
+      );
       return { providerRefundId: r.id, status: RAZORPAY_REFUND_STATUSES[r.status] ?? 'pending' };
     },
 

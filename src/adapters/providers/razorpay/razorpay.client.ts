@@ -24,7 +24,11 @@ export interface RazorpayErrorBody {
 
 /** A 4xx from Razorpay, with its error body (code, description, field) kept for the adapter. */
 export class RazorpayRejectedError extends ProviderRejectedError {
-  constructor(message: string, status: number, readonly error: RazorpayErrorBody) {
+  constructor(
+    message: string,
+    status: number,
+    readonly error: RazorpayErrorBody,
+  ) {
     super(message, status);
   }
 }
@@ -60,7 +64,13 @@ export function createRazorpayClient(opts: RazorpayClientOptions) {
   const f = opts.fetch ?? fetch;
   const base = opts.baseUrl.replace(/\/+$/, '');
 
-  async function call<T>(creds: ProviderCredentials, schema: z.ZodType<T>, method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  async function call<T>(
+    creds: ProviderCredentials,
+    schema: z.ZodType<T>,
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<T> {
     const keyId = creds['key_id'];
     const keySecret = creds['key_secret'];
     if (!keyId || !keySecret) throw new ProviderRejectedError('razorpay: the merchant credentials need key_id and key_secret');
@@ -112,8 +122,12 @@ export function createRazorpayClient(opts: RazorpayClientOptions) {
     cancelPaymentLink: (creds: ProviderCredentials, linkId: string) => call(creds, paymentLinkSchema, 'POST', `/payment_links/${id(linkId)}/cancel`),
     fetchPayment: (creds: ProviderCredentials, paymentId: string) => call(creds, paymentSchema, 'GET', `/payments/${id(paymentId)}`),
     /** Idempotent by `X-Refund-Idempotency`: a retry must send the identical body. */
-    refundPayment: (creds: ProviderCredentials, paymentId: string, body: { amount: number; speed: 'normal'; notes: Record<string, string> }, idempotencyKey: string) =>
-      call(creds, refundSchema, 'POST', `/payments/${id(paymentId)}/refund`, { body, headers: { 'x-refund-idempotency': idempotencyKey } }),
+    refundPayment: (
+      creds: ProviderCredentials,
+      paymentId: string,
+      body: { amount: number; speed: 'normal'; notes: Record<string, string> },
+      idempotencyKey: string,
+    ) => call(creds, refundSchema, 'POST', `/payments/${id(paymentId)}/refund`, { body, headers: { 'x-refund-idempotency': idempotencyKey } }),
   };
 }
 

@@ -16,11 +16,58 @@ import {
 const now = new Date('2026-03-01T10:00:00Z');
 const T = 1_772_359_200; // 2026-03-01T10:00:00Z
 const notes = { chatcart_payment_id: 'pay_01', chatcart_merchant_id: 'mer_01', chatcart_reference_id: 'CC-REF-1' };
-const payment = (over: Record<string, unknown> = {}) => ({ id: 'pay_Rzp0000000001', entity: 'payment', amount: 49_800, currency: 'INR', status: 'captured', order_id: 'order_Rzp000000001', method: 'upi', notes, ...over });
-const link = (over: Record<string, unknown> = {}) => ({ id: 'plink_Rzp00000001', amount: 49_800, amount_paid: 49_800, currency: 'INR', reference_id: 'CC-REF-1', status: 'paid', notes, ...over });
-const order = (over: Record<string, unknown> = {}) => ({ id: 'order_Rzp000000001', entity: 'order', amount: 49_800, amount_paid: 49_800, currency: 'INR', receipt: 'CC-REF-1', status: 'paid', notes, ...over });
-const refund = (over: Record<string, unknown> = {}) => ({ id: 'rfnd_Rzp00000001', entity: 'refund', amount: 1_000, currency: 'INR', payment_id: 'pay_Rzp0000000001', notes: { chatcart_refund_id: 'rfd_01' }, status: 'processed', ...over });
-const dispute = (over: Record<string, unknown> = {}) => ({ id: 'disp_Rzp00000001', entity: 'dispute', payment_id: 'pay_Rzp0000000001', amount: 49_800, currency: 'INR', reason_code: 'chargeback', status: 'open', ...over });
+const payment = (over: Record<string, unknown> = {}) => ({
+  id: 'pay_Rzp0000000001',
+  entity: 'payment',
+  amount: 49_800,
+  currency: 'INR',
+  status: 'captured',
+  order_id: 'order_Rzp000000001',
+  method: 'upi',
+  notes,
+  ...over,
+});
+const link = (over: Record<string, unknown> = {}) => ({
+  id: 'plink_Rzp00000001',
+  amount: 49_800,
+  amount_paid: 49_800,
+  currency: 'INR',
+  reference_id: 'CC-REF-1',
+  status: 'paid',
+  notes,
+  ...over,
+});
+const order = (over: Record<string, unknown> = {}) => ({
+  id: 'order_Rzp000000001',
+  entity: 'order',
+  amount: 49_800,
+  amount_paid: 49_800,
+  currency: 'INR',
+  receipt: 'CC-REF-1',
+  status: 'paid',
+  notes,
+  ...over,
+});
+const refund = (over: Record<string, unknown> = {}) => ({
+  id: 'rfnd_Rzp00000001',
+  entity: 'refund',
+  amount: 1_000,
+  currency: 'INR',
+  payment_id: 'pay_Rzp0000000001',
+  notes: { chatcart_refund_id: 'rfd_01' },
+  status: 'processed',
+  ...over,
+});
+const dispute = (over: Record<string, unknown> = {}) => ({
+  id: 'disp_Rzp00000001',
+  entity: 'dispute',
+  payment_id: 'pay_Rzp0000000001',
+  amount: 49_800,
+  currency: 'INR',
+  reason_code: 'chargeback',
+  status: 'open',
+  ...over,
+});
 const env = (event: string, payload: Record<string, object>) => ({
   entity: 'event',
   account_id: 'acc_X',
@@ -33,21 +80,108 @@ const norm = (e: unknown) => normalizeRazorpayEvent(e, 'evt_1', new Date(0))!;
 
 describe('razorpay event table', () => {
   const cases: [string, Record<string, object>, Record<string, unknown>][] = [
-    ['payment.authorized', { payment: payment({ status: 'authorized' }) }, { kind: 'payment.authorized', providerPaymentId: 'pay_Rzp0000000001', referenceId: 'CC-REF-1', amount: 49_800, currency: 'INR', providerObjectId: undefined }],
-    ['payment.captured', { payment: payment() }, { kind: 'payment.captured', providerPaymentId: 'pay_Rzp0000000001', referenceId: 'CC-REF-1', amount: 49_800, currency: 'INR', providerObjectId: undefined }],
-    ['payment.failed', { payment: payment({ status: 'failed', error_description: 'declined' }) }, { kind: 'payment.failed', providerPaymentId: 'pay_Rzp0000000001', reason: 'declined' }],
-    ['payment_link.paid', { payment_link: link(), order: order(), payment: payment() }, { kind: 'payment.captured', providerObjectId: 'plink_Rzp00000001', providerPaymentId: 'pay_Rzp0000000001', referenceId: 'CC-REF-1', amount: 49_800, currency: 'INR' }],
-    ['payment_link.partially_paid', { payment_link: link({ status: 'partially_paid', amount_paid: 10_000 }), payment: payment({ amount: 10_000 }) }, { kind: 'payment.captured', providerObjectId: 'plink_Rzp00000001', amount: 10_000, referenceId: 'CC-REF-1' }],
-    ['payment_link.expired', { payment_link: link({ status: 'expired' }) }, { kind: 'checkout.expired', providerObjectId: 'plink_Rzp00000001', referenceId: 'CC-REF-1', providerPaymentId: undefined, amount: undefined }],
-    ['payment_link.cancelled', { payment_link: link({ status: 'cancelled' }) }, { kind: 'checkout.canceled', providerObjectId: 'plink_Rzp00000001', referenceId: 'CC-REF-1' }],
-    ['order.paid', { order: order(), payment: payment() }, { kind: 'payment.captured', providerPaymentId: 'pay_Rzp0000000001', referenceId: 'CC-REF-1', amount: 49_800, currency: 'INR' }],
-    ['refund.created', { refund: refund({ status: 'pending' }), payment: payment() }, { kind: 'refund.pending', providerRefundId: 'rfnd_Rzp00000001', refundId: 'rfd_01', providerPaymentId: 'pay_Rzp0000000001', amount: 1_000, currency: 'INR' }],
-    ['refund.processed', { refund: refund(), payment: payment() }, { kind: 'refund.succeeded', providerRefundId: 'rfnd_Rzp00000001', refundId: 'rfd_01', amount: 1_000 }],
-    ['refund.failed', { refund: refund({ status: 'failed' }), payment: payment() }, { kind: 'refund.failed', providerRefundId: 'rfnd_Rzp00000001', refundId: 'rfd_01' }],
-    ['payment.dispute.created', { payment: payment(), dispute: dispute() }, { kind: 'dispute.opened', providerDisputeId: 'disp_Rzp00000001', providerPaymentId: 'pay_Rzp0000000001', amount: 49_800, currency: 'INR', reason: 'chargeback' }],
+    [
+      'payment.authorized',
+      { payment: payment({ status: 'authorized' }) },
+      {
+        kind: 'payment.authorized',
+        providerPaymentId: 'pay_Rzp0000000001',
+        referenceId: 'CC-REF-1',
+        amount: 49_800,
+        currency: 'INR',
+        providerObjectId: undefined,
+      },
+    ],
+    [
+      'payment.captured',
+      { payment: payment() },
+      {
+        kind: 'payment.captured',
+        providerPaymentId: 'pay_Rzp0000000001',
+        referenceId: 'CC-REF-1',
+        amount: 49_800,
+        currency: 'INR',
+        providerObjectId: undefined,
+      },
+    ],
+    [
+      'payment.failed',
+      { payment: payment({ status: 'failed', error_description: 'declined' }) },
+      { kind: 'payment.failed', providerPaymentId: 'pay_Rzp0000000001', reason: 'declined' },
+    ],
+    [
+      'payment_link.paid',
+      { payment_link: link(), order: order(), payment: payment() },
+      {
+        kind: 'payment.captured',
+        providerObjectId: 'plink_Rzp00000001',
+        providerPaymentId: 'pay_Rzp0000000001',
+        referenceId: 'CC-REF-1',
+        amount: 49_800,
+        currency: 'INR',
+      },
+    ],
+    [
+      'payment_link.partially_paid',
+      { payment_link: link({ status: 'partially_paid', amount_paid: 10_000 }), payment: payment({ amount: 10_000 }) },
+      { kind: 'payment.captured', providerObjectId: 'plink_Rzp00000001', amount: 10_000, referenceId: 'CC-REF-1' },
+    ],
+    [
+      'payment_link.expired',
+      { payment_link: link({ status: 'expired' }) },
+      { kind: 'checkout.expired', providerObjectId: 'plink_Rzp00000001', referenceId: 'CC-REF-1', providerPaymentId: undefined, amount: undefined },
+    ],
+    [
+      'payment_link.cancelled',
+      { payment_link: link({ status: 'cancelled' }) },
+      { kind: 'checkout.canceled', providerObjectId: 'plink_Rzp00000001', referenceId: 'CC-REF-1' },
+    ],
+    [
+      'order.paid',
+      { order: order(), payment: payment() },
+      { kind: 'payment.captured', providerPaymentId: 'pay_Rzp0000000001', referenceId: 'CC-REF-1', amount: 49_800, currency: 'INR' },
+    ],
+    [
+      'refund.created',
+      { refund: refund({ status: 'pending' }), payment: payment() },
+      {
+        kind: 'refund.pending',
+        providerRefundId: 'rfnd_Rzp00000001',
+        refundId: 'rfd_01',
+        providerPaymentId: 'pay_Rzp0000000001',
+        amount: 1_000,
+        currency: 'INR',
+      },
+    ],
+    [
+      'refund.processed',
+      { refund: refund(), payment: payment() },
+      { kind: 'refund.succeeded', providerRefundId: 'rfnd_Rzp00000001', refundId: 'rfd_01', amount: 1_000 },
+    ],
+    [
+      'refund.failed',
+      { refund: refund({ status: 'failed' }), payment: payment() },
+      { kind: 'refund.failed', providerRefundId: 'rfnd_Rzp00000001', refundId: 'rfd_01' },
+    ],
+    [
+      'payment.dispute.created',
+      { payment: payment(), dispute: dispute() },
+      {
+        kind: 'dispute.opened',
+        providerDisputeId: 'disp_Rzp00000001',
+        providerPaymentId: 'pay_Rzp0000000001',
+        amount: 49_800,
+        currency: 'INR',
+        reason: 'chargeback',
+      },
+    ],
     ['payment.dispute.won', { payment: payment(), dispute: dispute({ status: 'won' }) }, { kind: 'dispute.won', providerDisputeId: 'disp_Rzp00000001' }],
     ['payment.dispute.lost', { payment: payment(), dispute: dispute({ status: 'lost' }) }, { kind: 'dispute.lost', providerDisputeId: 'disp_Rzp00000001' }],
-    ['payment.dispute.closed', { payment: payment(), dispute: dispute({ status: 'closed' }) }, { kind: 'dispute.updated', providerDisputeId: 'disp_Rzp00000001' }],
+    [
+      'payment.dispute.closed',
+      { payment: payment(), dispute: dispute({ status: 'closed' }) },
+      { kind: 'dispute.updated', providerDisputeId: 'disp_Rzp00000001' },
+    ],
     ['payment.dispute.under_review', { payment: payment(), dispute: dispute({ status: 'under_review' }) }, { kind: 'dispute.updated' }],
     ['payment.dispute.action_required', { payment: payment(), dispute: dispute() }, { kind: 'dispute.updated' }],
     ['refund.speed_changed', { refund: refund() }, { kind: 'ignored' }],
@@ -61,7 +195,9 @@ describe('razorpay event table', () => {
   });
 
   it('covers every event the table names, and nothing else maps to a kind', () => {
-    expect(new Set(cases.map((c) => c[0]))).toEqual(new Set([...Object.keys(RAZORPAY_EVENT_KINDS), 'refund.speed_changed', 'settlement.processed', 'qr_code.credited']));
+    expect(new Set(cases.map((c) => c[0]))).toEqual(
+      new Set([...Object.keys(RAZORPAY_EVENT_KINDS), 'refund.speed_changed', 'settlement.processed', 'qr_code.credited']),
+    );
     expect(razorpayEventKind('payment.pending')).toBe('ignored');
   });
 
@@ -89,7 +225,12 @@ describe('razorpay event table', () => {
     expect(bare.providerPaymentId).toBe('pay_Rzp0000000001');
     // order.paid with the order alone: no payment to count, only a lookup can verify.
     const orderOnly = norm(env('order.paid', { order: order() }));
-    expect([orderOnly.kind, orderOnly.referenceId, orderOnly.providerPaymentId, orderOnly.amount]).toEqual(['payment.captured', 'CC-REF-1', undefined, undefined]);
+    expect([orderOnly.kind, orderOnly.referenceId, orderOnly.providerPaymentId, orderOnly.amount]).toEqual([
+      'payment.captured',
+      'CC-REF-1',
+      undefined,
+      undefined,
+    ]);
     // A link event without its payment: the link is named, the money is not.
     const thinLink = norm(env('payment_link.paid', { payment_link: link() }));
     expect([thinLink.providerObjectId, thinLink.providerPaymentId, thinLink.amount]).toEqual(['plink_Rzp00000001', undefined, undefined]);
@@ -145,15 +286,31 @@ describe('clampExpireBy', () => {
 
 describe('paymentLinkBody', () => {
   const req: CheckoutRequest = {
-    paymentId: 'pay_01', referenceId: 'CC-REF-1', amount: 49_800, currency: 'INR', description: 'x'.repeat(3000),
-    customer: { wa_id: '919876543210', name: 'Asha' }, expiresAt: new Date(now.getTime() + 3_600_000), returnUrl: 'http://shop.test/pay/tok', merchantId: 'mer_01',
+    paymentId: 'pay_01',
+    referenceId: 'CC-REF-1',
+    amount: 49_800,
+    currency: 'INR',
+    description: 'x'.repeat(3000),
+    customer: { wa_id: '919876543210', name: 'Asha' },
+    expiresAt: new Date(now.getTime() + 3_600_000),
+    returnUrl: 'http://shop.test/pay/tok',
+    merchantId: 'mer_01',
   };
   it('builds a Standard link we send ourselves', () => {
     expect(paymentLinkBody(req, now)).toEqual({
-      amount: 49_800, currency: 'INR', accept_partial: false, reference_id: 'CC-REF-1', description: 'x'.repeat(2048), expire_by: T + 3600,
-      customer: { name: 'Asha', contact: '+919876543210' }, notify: { sms: false, email: false }, reminder_enable: false,
+      amount: 49_800,
+      currency: 'INR',
+      accept_partial: false,
+      reference_id: 'CC-REF-1',
+      description: 'x'.repeat(2048),
+      expire_by: T + 3600,
+      customer: { name: 'Asha', contact: '+919876543210' },
+      notify: { sms: false, email: false },
+      reminder_enable: false,
       notes: { chatcart_payment_id: 'pay_01', chatcart_merchant_id: 'mer_01', chatcart_reference_id: 'CC-REF-1' },
-      callback_url: 'http://shop.test/pay/tok', callback_method: 'get', upi_link: false,
+      callback_url: 'http://shop.test/pay/tok',
+      callback_method: 'get',
+      upi_link: false,
     });
   });
   it('UPI links never accept partial payments; a nameless customer sends only the contact', () => {

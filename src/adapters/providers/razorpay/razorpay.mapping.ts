@@ -1,7 +1,14 @@
 // Razorpay in our words: the ONE table of event types, the status tables, and the
 // pure pieces of the adapter (webhook envelope → NormalizedEvent, the payment link
 // create body, the expire_by clamp). No I/O here, so all of it is table-tested.
-import type { CheckoutRequest, LookedUpPayment, LookupResult, NormalizedEvent, ProviderEventKind, RefundResult } from '../../../platform/payment-provider.port.ts';
+import type {
+  CheckoutRequest,
+  LookedUpPayment,
+  LookupResult,
+  NormalizedEvent,
+  ProviderEventKind,
+  RefundResult,
+} from '../../../platform/payment-provider.port.ts';
 
 /** Webhook event types → what they mean to us. Anything not listed is 'ignored' (kept in the inbox). */
 export const RAZORPAY_EVENT_KINDS: Record<string, ProviderEventKind> = {

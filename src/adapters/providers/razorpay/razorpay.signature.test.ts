@@ -8,7 +8,12 @@ import { signRazorpayBody, verifyRazorpaySignature } from './razorpay.signature.
 
 const oracle = (body: string, sig: string, secret: string) => Razorpay.validateWebhookSignature(body, sig, secret);
 const ours = (body: string, sig: string, secret: string) => verifyRazorpaySignature(Buffer.from(body, 'utf8'), sig, [secret]) === 'ok';
-const body = JSON.stringify({ entity: 'event', event: 'payment.captured', payload: { payment: { entity: { id: 'pay_X', amount: 100, description: 'chai/ "masala" ₹' } } }, created_at: 1 });
+const body = JSON.stringify({
+  entity: 'event',
+  event: 'payment.captured',
+  payload: { payment: { entity: { id: 'pay_X', amount: 100, description: 'chai/ "masala" ₹' } } },
+  created_at: 1,
+});
 
 describe('razorpay webhook signature', () => {
   it('agrees with the SDK on valid signatures', () => {
@@ -24,20 +29,26 @@ describe('razorpay webhook signature', () => {
 
   it('agrees with the SDK on invalid ones: other secret, changed body, changed or odd signature', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 40 }), fc.nat(63), (b, secret, other, i) => {
-        const sig = signRazorpayBody(b, secret);
-        const flipped = sig.slice(0, i) + (sig[i] === '0' ? '1' : '0') + sig.slice(i + 1);
-        const variants: [string, string, string][] = [
-          [b, sig, other],
-          [`${b} `, sig, secret],
-          [b, flipped, secret],
-          [b, sig.slice(0, i), secret],
-          [b, sig.toUpperCase(), secret],
-          [b, `sha256=${sig}`, secret],
-          [b, '', secret],
-        ];
-        for (const [bb, ss, kk] of variants) expect(ours(bb, ss, kk), `${ss}`).toBe(oracle(bb, ss, kk));
-      }),
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.nat(63),
+        (b, secret, other, i) => {
+          const sig = signRazorpayBody(b, secret);
+          const flipped = sig.slice(0, i) + (sig[i] === '0' ? '1' : '0') + sig.slice(i + 1);
+          const variants: [string, string, string][] = [
+            [b, sig, other],
+            [`${b} `, sig, secret],
+            [b, flipped, secret],
+            [b, sig.slice(0, i), secret],
+            [b, sig.toUpperCase(), secret],
+            [b, `sha256=${sig}`, secret],
+            [b, '', secret],
+          ];
+          for (const [bb, ss, kk] of variants) expect(ours(bb, ss, kk), `${ss}`).toBe(oracle(bb, ss, kk));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -79,6 +90,9 @@ describe('razorpay webhook signature', () => {
     const a2 = a.verifyWebhook(raw, { 'x-razorpay-signature': sig }, ['secret-one'], now);
     expect(a1.ok && a2.ok && a1.events[0]!.eventId === a2.events[0]!.eventId && a1.events[0]!.eventId.startsWith('body_sha256_')).toBe(true);
     const notJson = Buffer.from('not json');
-    expect(a.verifyWebhook(notJson, { 'x-razorpay-signature': signRazorpayBody(notJson, 'secret-one') }, ['secret-one'], now)).toMatchObject({ ok: false, status: 400 });
+    expect(a.verifyWebhook(notJson, { 'x-razorpay-signature': signRazorpayBody(notJson, 'secret-one') }, ['secret-one'], now)).toMatchObject({
+      ok: false,
+      status: 400,
+    });
   });
 });

@@ -140,7 +140,13 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; fetch?: type
       };
     },
     async refund(creds, req: RefundRequest): Promise<RefundResult> {
-      const r = await call<{ id: string; status: string }>(creds, 'POST', '/refunds', { payment_id: req.providerPaymentId, amount: req.amount, reason: req.reason }, req.refundId);
+      const r = await call<{ id: string; status: string }>(
+        creds,
+        'POST',
+        '/refunds',
+        { payment_id: req.providerPaymentId, amount: req.amount, reason: req.reason },
+        req.refundId,
+      );
       return { providerRefundId: r.id, status: r.status === 'succeeded' ? 'succeeded' : r.status === 'failed' ? 'failed' : 'pending' };
     },
     async cancel(creds, providerObjectId) {

@@ -68,7 +68,8 @@ export function createStripeAdapter(opts: StripeAdapterOptions = {}): PaymentPro
 
   async function lookup(creds: ProviderCredentials, providerObjectId: string): Promise<LookupResult> {
     const s = await retrieveSession(creds, providerObjectId);
-    let pi: StripeObject | undefined = typeof s['payment_intent'] === 'object' && s['payment_intent'] !== null ? (s['payment_intent'] as StripeObject) : undefined;
+    let pi: StripeObject | undefined =
+      typeof s['payment_intent'] === 'object' && s['payment_intent'] !== null ? (s['payment_intent'] as StripeObject) : undefined;
     const piId = idOf(s['payment_intent']);
     if (!pi && piId) {
       // Not expanded (an older API or a proxy): ask for the intent itself.
@@ -97,7 +98,9 @@ export function createStripeAdapter(opts: StripeAdapterOptions = {}): PaymentPro
       const metadata = { chatcart_payment_id: req.paymentId, chatcart_reference_id: req.referenceId, chatcart_merchant_id: req.merchantId };
       const params: Stripe.Checkout.SessionCreateParams = {
         mode: 'payment',
-        line_items: [{ quantity: 1, price_data: { currency: req.currency.toLowerCase(), unit_amount: req.amount, product_data: { name: req.description.slice(0, 250) } } }],
+        line_items: [
+          { quantity: 1, price_data: { currency: req.currency.toLowerCase(), unit_amount: req.amount, product_data: { name: req.description.slice(0, 250) } } },
+        ],
         client_reference_id: req.referenceId,
         metadata,
         payment_intent_data: { metadata },
@@ -123,7 +126,10 @@ export function createStripeAdapter(opts: StripeAdapterOptions = {}): PaymentPro
     async refund(creds, req: RefundRequest): Promise<RefundResult> {
       const stripe = client(creds);
       const created = await call(() =>
-        stripe.refunds.create({ payment_intent: req.providerPaymentId, amount: req.amount, metadata: { chatcart_refund_id: req.refundId } }, { idempotencyKey: req.refundId }),
+        stripe.refunds.create(
+          { payment_intent: req.providerPaymentId, amount: req.amount, metadata: { chatcart_refund_id: req.refundId } },
+          { idempotencyKey: req.refundId },
+        ),
       );
       // A repeat with the same key replays the first answer (pending then): read the refund as it is now.
       let status = STRIPE_REFUND_STATUSES[String(created.status)] ?? 'pending';

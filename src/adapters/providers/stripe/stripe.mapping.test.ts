@@ -32,8 +32,25 @@ const intent = (over: StripeObject = {}): StripeObject => ({
   metadata: { chatcart_reference_id: 'ref-1' },
   ...over,
 });
-const refund = (status: string): StripeObject => ({ id: 're_1', object: 'refund', amount: 1000, currency: 'inr', payment_intent: 'pi_1', status, metadata: { chatcart_refund_id: 'rfd_1' } });
-const dispute = (status: string): StripeObject => ({ id: 'du_1', object: 'dispute', amount: 28500, currency: 'inr', payment_intent: 'pi_1', charge: 'ch_1', reason: 'fraudulent', status });
+const refund = (status: string): StripeObject => ({
+  id: 're_1',
+  object: 'refund',
+  amount: 1000,
+  currency: 'inr',
+  payment_intent: 'pi_1',
+  status,
+  metadata: { chatcart_refund_id: 'rfd_1' },
+});
+const dispute = (status: string): StripeObject => ({
+  id: 'du_1',
+  object: 'dispute',
+  amount: 28500,
+  currency: 'inr',
+  payment_intent: 'pi_1',
+  charge: 'ch_1',
+  reason: 'fraudulent',
+  status,
+});
 
 describe('Stripe event table', () => {
   it('checkout.session.completed: paid is a capture with everything needed to count it', () => {
@@ -84,7 +101,14 @@ describe('Stripe event table', () => {
     ['payment_intent.payment_failed', 'requires_payment_method', 'payment.failed'],
     ['payment_intent.amount_capturable_updated', 'requires_capture', 'payment.authorized'],
   ])('%s → %s', (type, status, kind) => {
-    const e = one(type, intent({ status, amount_received: 0, last_payment_error: type.endsWith('failed') ? { code: 'card_declined', message: 'Your card was declined.' } : null }));
+    const e = one(
+      type,
+      intent({
+        status,
+        amount_received: 0,
+        last_payment_error: type.endsWith('failed') ? { code: 'card_declined', message: 'Your card was declined.' } : null,
+      }),
+    );
     expect(e).toMatchObject({ kind, providerPaymentId: 'pi_1', amount: 28500, currency: 'INR' });
     if (type.endsWith('failed')) expect(e.reason).toBe('Your card was declined.');
   });
@@ -103,12 +127,26 @@ describe('Stripe event table', () => {
       ['failed', 'refund.failed'],
       ['canceled', 'refund.failed'],
     ] as const) {
-      expect(one(type, refund(status))).toMatchObject({ kind, refundId: 'rfd_1', providerRefundId: 're_1', providerPaymentId: 'pi_1', amount: 1000, currency: 'INR' });
+      expect(one(type, refund(status))).toMatchObject({
+        kind,
+        refundId: 'rfd_1',
+        providerRefundId: 're_1',
+        providerPaymentId: 'pi_1',
+        amount: 1000,
+        currency: 'INR',
+      });
     }
   });
 
   it('charge.refunded: one event per listed refund; without the list it is ignored', () => {
-    const charge = { id: 'ch_1', object: 'charge', payment_intent: 'pi_1', amount_refunded: 1500, currency: 'inr', refunds: { object: 'list', data: [refund('succeeded'), { ...refund('pending'), id: 're_2', payment_intent: null, metadata: {} }] } };
+    const charge = {
+      id: 'ch_1',
+      object: 'charge',
+      payment_intent: 'pi_1',
+      amount_refunded: 1500,
+      currency: 'inr',
+      refunds: { object: 'list', data: [refund('succeeded'), { ...refund('pending'), id: 're_2', payment_intent: null, metadata: {} }] },
+    };
     const r = ev('charge.refunded', charge);
     expect(r.map((e) => [e.kind, e.providerRefundId, e.refundId, e.providerPaymentId])).toEqual([
       ['refund.succeeded', 're_1', 'rfd_1', 'pi_1'],
@@ -125,15 +163,24 @@ describe('Stripe event table', () => {
     ['charge.dispute.closed', 'lost', 'dispute.lost'],
     ['charge.dispute.closed', 'warning_closed', 'dispute.won'],
   ])('%s (%s) → %s', (type, status, kind) => {
-    expect(one(type, dispute(status))).toMatchObject({ kind, providerDisputeId: 'du_1', providerPaymentId: 'pi_1', amount: 28500, currency: 'INR', reason: 'fraudulent' });
+    expect(one(type, dispute(status))).toMatchObject({
+      kind,
+      providerDisputeId: 'du_1',
+      providerPaymentId: 'pi_1',
+      amount: 28500,
+      currency: 'INR',
+      reason: 'fraudulent',
+    });
   });
 
   it('everything else is ignored (and kept in the inbox)', () => {
-    for (const type of ['customer.created', 'payment_intent.created', 'charge.succeeded', 'payment_link.updated']) expect(one(type, { id: 'x' }).kind).toBe('ignored');
+    for (const type of ['customer.created', 'payment_intent.created', 'charge.succeeded', 'payment_link.updated'])
+      expect(one(type, { id: 'x' }).kind).toBe('ignored');
   });
 
   it('every table entry produces a known kind', () => {
-    for (const type of Object.keys(STRIPE_EVENTS)) expect(ev(type, { id: 'x', status: 'succeeded', refunds: { data: [refund('succeeded')] } })[0]!.kind).not.toBe(undefined);
+    for (const type of Object.keys(STRIPE_EVENTS))
+      expect(ev(type, { id: 'x', status: 'succeeded', refunds: { data: [refund('succeeded')] } })[0]!.kind).not.toBe(undefined);
   });
 
   it('without a created time the event is dated now', () => {

@@ -33,7 +33,10 @@ export const STRIPE_DISPUTE_CLOSED: Record<string, ProviderEventKind> = {
 
 export const STRIPE_EVENTS: Record<string, EventRule> = {
   // Completed is not paid: delayed methods complete `unpaid` and pay (or fail) later.
-  'checkout.session.completed': { object: 'checkout.session', kind: (s) => (s['payment_status'] === 'paid' ? 'payment.captured' : 'checkout.completed_unpaid') },
+  'checkout.session.completed': {
+    object: 'checkout.session',
+    kind: (s) => (s['payment_status'] === 'paid' ? 'payment.captured' : 'checkout.completed_unpaid'),
+  },
   'checkout.session.async_payment_succeeded': { object: 'checkout.session', kind: 'payment.captured' },
   'checkout.session.async_payment_failed': { object: 'checkout.session', kind: 'payment.failed' },
   'checkout.session.expired': { object: 'checkout.session', kind: 'checkout.expired' },
@@ -103,7 +106,8 @@ export function clampExpiresAt(expiresAt: Date, now: Date): Date {
   return new Date(want * 1000);
 }
 
-export const idOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as StripeObject)['id'] === 'string' ? (v as StripeObject)['id'] : undefined);
+export const idOf = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as StripeObject)['id'] === 'string' ? (v as StripeObject)['id'] : undefined;
 export const upperCurrency = (c: unknown): string | undefined => (typeof c === 'string' && c ? c.toUpperCase() : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);

@@ -5,16 +5,45 @@ import { signatureHeaderWellFormed, verifyStripeWebhook } from './stripe.webhook
 const now = new Date('2030-01-01T00:00:00Z');
 const t = Math.floor(now.getTime() / 1000);
 const SECRET = 'whsec_unit_secret_1';
-const event = { id: 'evt_1', object: 'event', type: 'payment_intent.succeeded', created: t, data: { object: { id: 'pi_1', object: 'payment_intent', amount: 500, amount_received: 500, currency: 'usd', status: 'succeeded', metadata: { chatcart_reference_id: 'ref-1' } } } };
+const event = {
+  id: 'evt_1',
+  object: 'event',
+  type: 'payment_intent.succeeded',
+  created: t,
+  data: {
+    object: {
+      id: 'pi_1',
+      object: 'payment_intent',
+      amount: 500,
+      amount_received: 500,
+      currency: 'usd',
+      status: 'succeeded',
+      metadata: { chatcart_reference_id: 'ref-1' },
+    },
+  },
+};
 const payload = JSON.stringify(event, null, 2);
 const sign = (body: string, secret = SECRET, timestamp = t) => Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp });
-const verify = (body: string, sig: string | undefined, secrets = [SECRET]) => verifyStripeWebhook(Buffer.from(body), sig === undefined ? {} : { 'stripe-signature': sig }, secrets, now);
+const verify = (body: string, sig: string | undefined, secrets = [SECRET]) =>
+  verifyStripeWebhook(Buffer.from(body), sig === undefined ? {} : { 'stripe-signature': sig }, secrets, now);
 
 describe('verifyStripeWebhook', () => {
   it('accepts the SDK helper’s signature and normalizes the event', () => {
     expect(verify(payload, sign(payload))).toEqual({
       ok: true,
-      events: [{ eventId: 'evt_1', providerType: 'payment_intent.succeeded', kind: 'payment.captured', occurredAt: now, providerPaymentId: 'pi_1', referenceId: 'ref-1', amount: 500, currency: 'USD', reason: undefined }],
+      events: [
+        {
+          eventId: 'evt_1',
+          providerType: 'payment_intent.succeeded',
+          kind: 'payment.captured',
+          occurredAt: now,
+          providerPaymentId: 'pi_1',
+          referenceId: 'ref-1',
+          amount: 500,
+          currency: 'USD',
+          reason: undefined,
+        },
+      ],
     });
   });
 
@@ -32,9 +61,12 @@ describe('verifyStripeWebhook', () => {
     expect(verify(payload, sign(payload, SECRET, t - 300)).ok).toBe(true);
   });
 
-  it.each([undefined, '', 'garbage', `t=${t}`, `v1=${'a'.repeat(64)}`, `t=abc,v1=${'a'.repeat(64)}`, `t=${t},v1=xyz`, `t=${t},v0=${'a'.repeat(64)}`])('a missing or malformed header (%j) is 400', (h) => {
-    expect(verify(payload, h)).toMatchObject({ ok: false, status: 400 });
-  });
+  it.each([undefined, '', 'garbage', `t=${t}`, `v1=${'a'.repeat(64)}`, `t=abc,v1=${'a'.repeat(64)}`, `t=${t},v1=xyz`, `t=${t},v0=${'a'.repeat(64)}`])(
+    'a missing or malformed header (%j) is 400',
+    (h) => {
+      expect(verify(payload, h)).toMatchObject({ ok: false, status: 400 });
+    },
+  );
 
   it('any of the secrets passes (rotation), and any v1 in the header', () => {
     expect(verify(payload, sign(payload, 'whsec_old'), ['whsec_new', 'whsec_old']).ok).toBe(true);

@@ -45,7 +45,10 @@ export function verifyStripeWebhook(rawBody: Buffer, headers: Record<string, str
     if (typeof event['id'] !== 'string' || typeof event['type'] !== 'string' || !data || typeof data['object'] !== 'object' || data['object'] === null) {
       return { ok: false, status: 400, reason: 'not a Stripe event (id, type and data.object are required)' };
     }
-    return { ok: true, events: normalizeStripeEvent({ id: event['id'], type: event['type'], created: event['created'], data: { object: data['object'] as StripeObject } }, now) };
+    return {
+      ok: true,
+      events: normalizeStripeEvent({ id: event['id'], type: event['type'], created: event['created'], data: { object: data['object'] as StripeObject } }, now),
+    };
   }
   return { ok: false, status: 401, reason: stale ? 'signature timestamp outside the tolerance' : 'signature does not match' };
 }

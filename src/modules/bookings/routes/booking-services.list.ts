@@ -9,9 +9,17 @@ import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 const query = listQuery.extend({ active: z.enum(['true', 'false']).optional() });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/booking-services', { schema: { tags: ['bookings'], summary: 'List bookable services, newest first', querystring: query } }, async (req, reply) => {
-    const q = req.query;
-    const rows = await listBookingServices(ctx.db, req.merchantId, { limit: q.limit, startingAfter: q.starting_after, active: q.active === undefined ? undefined : q.active === 'true' });
-    return reply.send(page(rows, q.limit, presentBookingService));
-  });
+  app.get(
+    '/v1/booking-services',
+    { schema: { tags: ['bookings'], summary: 'List bookable services, newest first', querystring: query } },
+    async (req, reply) => {
+      const q = req.query;
+      const rows = await listBookingServices(ctx.db, req.merchantId, {
+        limit: q.limit,
+        startingAfter: q.starting_after,
+        active: q.active === undefined ? undefined : q.active === 'true',
+      });
+      return reply.send(page(rows, q.limit, presentBookingService));
+    },
+  );
 }

@@ -10,11 +10,14 @@ import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 const patchBody = bookingServiceBody.partial();
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.patch('/v1/booking-services/:id', { schema: { tags: ['bookings'], summary: 'Update a bookable service', params: idParam('svc'), body: patchBody } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 200,
-      run: (tx) => updateBookingService(ctx, tx, req.merchantId, req.params.id, req.body),
-      present: presentBookingService,
-    }),
+  app.patch(
+    '/v1/booking-services/:id',
+    { schema: { tags: ['bookings'], summary: 'Update a bookable service', params: idParam('svc'), body: patchBody } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 200,
+        run: (tx) => updateBookingService(ctx, tx, req.merchantId, req.params.id, req.body),
+        present: presentBookingService,
+      }),
   );
 }

@@ -10,11 +10,14 @@ import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
 const body = z.strictObject({ reason: z.string().max(500).optional() }).optional();
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/bookings/:id/cancel', { schema: { tags: ['bookings'], summary: 'Cancel a booking (its slot is free again)', params: idParam('bkg'), body } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 200,
-      run: (tx) => cancelBooking(ctx, tx, apiActor(req), req.merchantId, req.params.id, req.body?.reason),
-      present: presentBooking,
-    }),
+  app.post(
+    '/v1/bookings/:id/cancel',
+    { schema: { tags: ['bookings'], summary: 'Cancel a booking (its slot is free again)', params: idParam('bkg'), body } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 200,
+        run: (tx) => cancelBooking(ctx, tx, apiActor(req), req.merchantId, req.params.id, req.body?.reason),
+        present: presentBooking,
+      }),
   );
 }

@@ -14,8 +14,10 @@ const body = z.strictObject({
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/settings/booking', { schema: { tags: ['settings'], summary: 'Booking settings: time zone, lead time, days offered, deposit hold' } }, async (req, reply) =>
-    reply.send({ object: 'booking_settings', ...(await getBookingSettings(ctx.db, req.merchantId)) }),
+  app.get(
+    '/v1/settings/booking',
+    { schema: { tags: ['settings'], summary: 'Booking settings: time zone, lead time, days offered, deposit hold' } },
+    async (req, reply) => reply.send({ object: 'booking_settings', ...(await getBookingSettings(ctx.db, req.merchantId)) }),
   );
   app.patch('/v1/settings/booking', { schema: { tags: ['settings'], summary: 'Update booking settings', body } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {

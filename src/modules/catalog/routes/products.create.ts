@@ -12,7 +12,10 @@ export const productBody = z.strictObject({
   price: positiveAmount,
   currency: currencyCode,
   description: z.string().max(2000).optional(),
-  image_url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  image_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
   category: z.string().trim().max(100).nullable().optional(),
   active: z.boolean().optional(),
 });

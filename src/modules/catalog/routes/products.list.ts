@@ -10,7 +10,12 @@ const query = listQuery.extend({ active: z.enum(['true', 'false']).optional(), c
 export function register(app: App, { ctx }: RouteDeps) {
   app.get('/v1/products', { schema: { tags: ['products'], summary: 'List products', querystring: query } }, async (req, reply) => {
     const q = req.query;
-    const rows = await listProducts(ctx.db, req.merchantId, { limit: q.limit, startingAfter: q.starting_after, active: q.active === undefined ? undefined : q.active === 'true', category: q.category });
+    const rows = await listProducts(ctx.db, req.merchantId, {
+      limit: q.limit,
+      startingAfter: q.starting_after,
+      active: q.active === undefined ? undefined : q.active === 'true',
+      category: q.category,
+    });
     return reply.send(page(rows, q.limit, presentProduct));
   });
 }

@@ -15,16 +15,39 @@ const attemptsQuery = listQuery.extend({ event_id: z.string().max(64).optional()
 const deliveriesQuery = listQuery.extend({ status: z.enum(['pending', 'delivered', 'failed', 'skipped']).optional() });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/webhook-endpoints/:id/attempts', { schema: { tags, summary: "An endpoint's delivery attempts, newest first", params: idParam('whe'), querystring: attemptsQuery } }, async (req, reply) => {
-    if (!(await getEndpoint(ctx.db, req.merchantId, req.params.id))) return sendError(req, reply, domainError('not_found', `No webhook endpoint ${req.params.id}`));
-    const q = req.query;
-    const rows = await listAttempts(ctx.db, req.merchantId, req.params.id, { eventId: q.event_id, deliveryId: q.delivery_id }, { limit: q.limit, startingAfter: q.starting_after });
-    return reply.send(page(rows, q.limit, presentAttempt));
-  });
-  app.get('/v1/webhook-endpoints/:id/deliveries', { schema: { tags, summary: "An endpoint's deliveries (one per event), newest first; ?status=failed lists what to replay", params: idParam('whe'), querystring: deliveriesQuery } }, async (req, reply) => {
-    if (!(await getEndpoint(ctx.db, req.merchantId, req.params.id))) return sendError(req, reply, domainError('not_found', `No webhook endpoint ${req.params.id}`));
-    const q = req.query;
-    const rows = await listDeliveries(ctx.db, req.merchantId, req.params.id, { status: q.status }, { limit: q.limit, startingAfter: q.starting_after });
-    return reply.send(page(rows, q.limit, presentDelivery));
-  });
+  app.get(
+    '/v1/webhook-endpoints/:id/attempts',
+    { schema: { tags, summary: "An endpoint's delivery attempts, newest first", params: idParam('whe'), querystring: attemptsQuery } },
+    async (req, reply) => {
+      if (!(await getEndpoint(ctx.db, req.merchantId, req.params.id)))
+        return sendError(req, reply, domainError('not_found', `No webhook endpoint ${req.params.id}`));
+      const q = req.query;
+      const rows = await listAttempts(
+        ctx.db,
+        req.merchantId,
+        req.params.id,
+        { eventId: q.event_id, deliveryId: q.delivery_id },
+        { limit: q.limit, startingAfter: q.starting_after },
+      );
+      return reply.send(page(rows, q.limit, presentAttempt));
+    },
+  );
+  app.get(
+    '/v1/webhook-endpoints/:id/deliveries',
+    {
+      schema: {
+        tags,
+        summary: "An endpoint's deliveries (one per event), newest first; ?status=failed lists what to replay",
+        params: idParam('whe'),
+        querystring: deliveriesQuery,
+      },
+    },
+    async (req, reply) => {
+      if (!(await getEndpoint(ctx.db, req.merchantId, req.params.id)))
+        return sendError(req, reply, domainError('not_found', `No webhook endpoint ${req.params.id}`));
+      const q = req.query;
+      const rows = await listDeliveries(ctx.db, req.merchantId, req.params.id, { status: q.status }, { limit: q.limit, startingAfter: q.starting_after });
+      return reply.send(page(rows, q.limit, presentDelivery));
+    },
+  );
 }

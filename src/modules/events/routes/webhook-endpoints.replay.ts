@@ -17,7 +17,14 @@ const body = z.strictObject({
 export function register(app: App, { ctx }: RouteDeps) {
   app.post(
     '/v1/webhook-endpoints/:id/replay',
-    { schema: { tags, summary: 'Send one event ({event_id}) or every subscribed event of a time range ({from, to}) again, with the same webhook-id', params: idParam('whe'), body } },
+    {
+      schema: {
+        tags,
+        summary: 'Send one event ({event_id}) or every subscribed event of a time range ({from, to}) again, with the same webhook-id',
+        params: idParam('whe'),
+        body,
+      },
+    },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 200,
@@ -26,7 +33,14 @@ export function register(app: App, { ctx }: RouteDeps) {
           const single = event_id !== undefined && from === undefined && to === undefined;
           const range = event_id === undefined && from !== undefined && to !== undefined;
           if (!single && !range) return err(domainError('validation_error', 'give either event_id, or both from and to'));
-          return replayEvents(ctx, tx, apiActor(req), req.merchantId, req.params.id, single ? { eventId: event_id } : { from: new Date(from!), to: new Date(to!) });
+          return replayEvents(
+            ctx,
+            tx,
+            apiActor(req),
+            req.merchantId,
+            req.params.id,
+            single ? { eventId: event_id } : { from: new Date(from!), to: new Date(to!) },
+          );
         },
         present: (r) => ({ object: 'webhook_replay', ...r }),
       }),

@@ -24,11 +24,14 @@ export function register(app: App, { ctx }: RouteDeps) {
       present: (row) => presentEndpoint(row),
     }),
   );
-  app.delete('/v1/webhook-endpoints/:id', { schema: { tags, summary: 'Delete a webhook endpoint with its deliveries and attempts', params: idParam('whe') } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 200,
-      run: (tx) => deleteEndpointById(ctx, tx, apiActor(req), req.merchantId, req.params.id),
-      present: (row) => ({ id: row.id, object: 'webhook_endpoint', deleted: true }),
-    }),
+  app.delete(
+    '/v1/webhook-endpoints/:id',
+    { schema: { tags, summary: 'Delete a webhook endpoint with its deliveries and attempts', params: idParam('whe') } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 200,
+        run: (tx) => deleteEndpointById(ctx, tx, apiActor(req), req.merchantId, req.params.id),
+        present: (row) => ({ id: row.id, object: 'webhook_endpoint', deleted: true }),
+      }),
   );
 }

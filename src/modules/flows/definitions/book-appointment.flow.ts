@@ -34,7 +34,12 @@ const inputs = {
   slot: z.object({ slot: z.string().min(1, 'choose a time').max(64) }),
 };
 
-const goto = (screenId: string, state: BookAppointmentState, error?: string): FlowStep<BookAppointmentState> => ({ kind: 'goto', screen: screenId, state, error });
+const goto = (screenId: string, state: BookAppointmentState, error?: string): FlowStep<BookAppointmentState> => ({
+  kind: 'goto',
+  screen: screenId,
+  state,
+  error,
+});
 
 async function activeServices(tx: Tx, merchantId: string): Promise<BookingServiceRow[]> {
   return (await listBookingServices(tx, merchantId, { limit: MAX_OPTIONS, active: true })).slice(0, MAX_OPTIONS).sort((a, b) => a.name.localeCompare(b.name));
@@ -58,8 +63,18 @@ async function completeFromWebhook(call: FlowCall<BookAppointmentState>, respons
   const s = call.state;
   const slotId = typeof response['starts_at'] === 'string' ? response['starts_at'] : null;
   if (!s.service_id || !s.date || !s.name || !slotId) return { status: 'refused', note: 'the flow never reached SLOT: nothing to book' };
-  const r = await createBookingFromToken(call.ctx, call.tx, { merchantId: call.merchantId, waId: call.waId, token: call.token, serviceId: s.service_id, date: s.date, slotId, customerName: s.name, note: s.note || null });
-  if (r.ok && (r.value.kind === 'created' || r.value.kind === 'existing')) return { status: r.value.kind === 'created' ? 'created' : 'exists', ref: r.value.booking.id };
+  const r = await createBookingFromToken(call.ctx, call.tx, {
+    merchantId: call.merchantId,
+    waId: call.waId,
+    token: call.token,
+    serviceId: s.service_id,
+    date: s.date,
+    slotId,
+    customerName: s.name,
+    note: s.note || null,
+  });
+  if (r.ok && (r.value.kind === 'created' || r.value.kind === 'existing'))
+    return { status: r.value.kind === 'created' ? 'created' : 'exists', ref: r.value.booking.id };
   const why = !r.ok ? r.error.message : r.value.kind === 'unavailable' ? r.value.message : 'that time was just taken';
   return { status: 'refused', note: why, reply: clip(`We could not hold your appointment: ${why} Open the booking again to choose another time.`, 1000) };
 }
@@ -78,7 +93,11 @@ export const bookAppointment: FlowDefinition<BookAppointmentState> = {
       async render({ tx, merchantId }) {
         const services = await activeServices(tx, merchantId);
         return {
-          services: services.map((v) => ({ id: v.id, title: clip(v.name, 30), description: clip(`${v.duration_minutes} min · deposit ${money(v.deposit, v.currency)}`, 300) })),
+          services: services.map((v) => ({
+            id: v.id,
+            title: clip(v.name, 30),
+            description: clip(`${v.duration_minutes} min · deposit ${money(v.deposit, v.currency)}`, 300),
+          })),
           has_services: services.length > 0,
           intro: services.length ? 'What would you like to book?' : 'Nothing can be booked right now.',
         };
@@ -141,7 +160,9 @@ export const bookAppointment: FlowDefinition<BookAppointmentState> = {
         const slots = svc && state.date ? await openSlots(tx, svc, settings, now, state.date) : [];
         return {
           summary_text: svc ? `${clip(svc.name, 80)}, ${dayText(state.date, settings.time_zone)}` : 'Go back to choose a service.',
-          deposit_text: svc ? `Deposit to hold your time: ${money(svc.deposit, svc.currency)}. Unpaid holds are released after ${settings.hold_minutes} minutes.` : '',
+          deposit_text: svc
+            ? `Deposit to hold your time: ${money(svc.deposit, svc.currency)}. Unpaid holds are released after ${settings.hold_minutes} minutes.`
+            : '',
           slots: slots.slice(0, MAX_OPTIONS).map((s) => ({ id: s.id, title: s.time, description: `until ${localTime(s.ends_at, settings.time_zone)}` })),
           has_slots: slots.length > 0,
           slot_note: slots.length ? 'Choose a time.' : 'No free times left that day. Go back to choose another date.',

@@ -48,7 +48,12 @@ function describeIssue(e: { issues: { path: PropertyKey[]; message: string }[] }
   return field ? `Please check ${field.replace(/_/g, ' ')}: ${i.message}` : `Please check your answers: ${i.message}`;
 }
 
-export async function runFlowRequest<S>(def: FlowDefinition<S>, base: Omit<FlowCall<S>, 'state'>, rawState: Record<string, unknown>, req: FlowRequest): Promise<FlowOutcome> {
+export async function runFlowRequest<S>(
+  def: FlowDefinition<S>,
+  base: Omit<FlowCall<S>, 'state'>,
+  rawState: Record<string, unknown>,
+  req: FlowRequest,
+): Promise<FlowOutcome> {
   const { stored, state } = readStoredState(def, rawState);
   const show = async (screenId: string, s: S, error?: string): Promise<FlowOutcome> => {
     const def_ = def.screens[screenId];

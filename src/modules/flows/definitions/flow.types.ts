@@ -73,9 +73,7 @@ export interface FlowDefinition<S> {
 }
 
 /** What onCompleted did: created the result now, found it made already, or could not make it. */
-export type FlowCompletion =
-  | { status: 'created' | 'exists'; ref: string }
-  | { status: 'refused'; note: string; reply?: string };
+export type FlowCompletion = { status: 'created' | 'exists'; ref: string } | { status: 'refused'; note: string; reply?: string };
 
 /** Keeps each screen's input type tied to its submit while the screens sit in one record. */
 export function screen<S, I>(def: FlowScreen<S, I>): FlowScreen<S, I> {

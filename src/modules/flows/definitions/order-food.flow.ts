@@ -94,7 +94,9 @@ async function placeOrder(call: FlowCall<OrderFoodState>): Promise<FlowStep<Orde
   if (priced.unavailable.length || !priced.currency) {
     const next = keepAvailable(menu, s).state;
     const total = priced.currency ? ` Your new total is ${money(priced.total, priced.currency)}.` : ' Go back to add dishes.';
-    const why = priced.unavailable.length ? `No longer available and removed: ${await dishNames(tx, call.merchantId, priced.unavailable)}.` : 'Your cart is empty.';
+    const why = priced.unavailable.length
+      ? `No longer available and removed: ${await dishNames(tx, call.merchantId, priced.unavailable)}.`
+      : 'Your cart is empty.';
     return goto('CONFIRM', { ...next, quoted_total: priced.currency ? priced.total : null }, clip(why + total, 300));
   }
   const address = addressRules.safeParse(s.address);
@@ -119,7 +121,11 @@ async function placeOrder(call: FlowCall<OrderFoodState>): Promise<FlowStep<Orde
   if (!r.ok) return goto('CONFIRM', s, clip(`We could not place this order: ${r.error.message}`, 300));
   // The unique index on orders.flow_token: a second order for this token aborts the transaction.
   await setOrderFlowToken(tx, call.merchantId, r.value.order.id, call.token);
-  return { kind: 'complete', state: s, params: { order_id: r.value.order.id, reference_id: r.value.payment.reference_id, total: money(r.value.order.total, r.value.order.currency) } };
+  return {
+    kind: 'complete',
+    state: s,
+    params: { order_id: r.value.order.id, reference_id: r.value.payment.reference_id, total: money(r.value.order.total, r.value.order.currency) },
+  };
 }
 
 // The nfm_reply webhook: normally the order exists already (CONFIRM's data_exchange made
@@ -151,7 +157,11 @@ export const orderFood: FlowDefinition<OrderFoodState> = {
       async render({ tx, merchantId, state }) {
         const menu = await loadMenu(tx, merchantId);
         return {
-          categories: menu.categories.map((c) => ({ id: c.id, title: clip(c.title, 30), description: `${c.items.length} item${c.items.length === 1 ? '' : 's'}` })),
+          categories: menu.categories.map((c) => ({
+            id: c.id,
+            title: clip(c.title, 30),
+            description: `${c.items.length} item${c.items.length === 1 ? '' : 's'}`,
+          })),
           has_categories: menu.categories.length > 0,
           menu_note: menu.categories.length ? 'Choose what you would like to see.' : 'Nothing is on the menu right now.',
           cart_summary: cartSummary(priceCart(menu, state.cart)),
@@ -187,7 +197,8 @@ export const orderFood: FlowDefinition<OrderFoodState> = {
         const p = menu.byRetailerId.get(input.item);
         if (!p) return goto('ITEMS', state, 'That dish is no longer available.');
         const priced = priceCart(menu, state.cart);
-        if (priced.currency && priced.currency !== p.currency) return goto('ITEMS', state, `${clip(p.name, 60)} is priced in ${p.currency}; your cart is in ${priced.currency}.`);
+        if (priced.currency && priced.currency !== p.currency)
+          return goto('ITEMS', state, `${clip(p.name, 60)} is priced in ${p.currency}; your cart is in ${priced.currency}.`);
         const existing = state.cart.find((l) => l.retailer_id === p.retailer_id);
         if (!existing && state.cart.length >= MAX_CART_LINES) return goto('ITEMS', state, `A cart holds at most ${MAX_CART_LINES} different dishes.`);
         const quantity = Math.min(MAX_LINE_QUANTITY, (existing?.quantity ?? 0) + input.quantity);

@@ -94,7 +94,13 @@ export function priceCart(menu: Menu, cart: CartLine[]): PricedCart {
   if (!totals.ok) throw new Error(`cart totals: ${totals.error.message}`);
   return {
     currency: found[0]!.p.currency,
-    lines: found.map((f, i) => ({ retailer_id: f.p.retailer_id, name: f.p.name, quantity: f.quantity, unit: f.p.price, total: totals.value.lines[i]!.line_total })),
+    lines: found.map((f, i) => ({
+      retailer_id: f.p.retailer_id,
+      name: f.p.name,
+      quantity: f.quantity,
+      unit: f.p.price,
+      total: totals.value.lines[i]!.line_total,
+    })),
     unavailable,
     total: totals.value.total,
   };

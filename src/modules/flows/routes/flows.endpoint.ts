@@ -17,12 +17,17 @@ export function register(app: App, { ctx }: RouteDeps) {
   app.register(async (scoped) => {
     scoped.removeAllContentTypeParsers();
     scoped.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FLOW_BODY_LIMIT }, (_req, body, done) => done(null, body));
-    scoped.post<{ Params: { merchant_id: string } }>('/flows/endpoint/:merchant_id', { schema: { hide: true }, bodyLimit: FLOW_BODY_LIMIT }, async (req, reply) => {
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const sig = req.headers[SIGNATURE_HEADER];
-      const answer = await endpoint.handle(req.params.merchant_id, raw, Array.isArray(sig) ? sig[0] : sig);
-      if (answer.status === FLOW_STATUS.notFound) return sendError(req, reply, domainError('not_found', 'No Flows endpoint for this merchant (no such merchant, or no Flows key pair)'));
-      return reply.code(answer.status).type('text/plain').send(answer.body);
-    });
+    scoped.post<{ Params: { merchant_id: string } }>(
+      '/flows/endpoint/:merchant_id',
+      { schema: { hide: true }, bodyLimit: FLOW_BODY_LIMIT },
+      async (req, reply) => {
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const sig = req.headers[SIGNATURE_HEADER];
+        const answer = await endpoint.handle(req.params.merchant_id, raw, Array.isArray(sig) ? sig[0] : sig);
+        if (answer.status === FLOW_STATUS.notFound)
+          return sendError(req, reply, domainError('not_found', 'No Flows endpoint for this merchant (no such merchant, or no Flows key pair)'));
+        return reply.code(answer.status).type('text/plain').send(answer.body);
+      },
+    );
   });
 }

@@ -13,7 +13,10 @@ const tags = ['flows'];
 const keywordParams = z.strictObject({ keyword: z.string().min(1).max(200) });
 const putBody = z.strictObject({
   flow: z.enum(FLOW_NAMES),
-  flow_id: z.string().regex(/^\d{1,32}$/, { message: 'must be the numeric Flow id from WhatsApp Manager' }).optional(),
+  flow_id: z
+    .string()
+    .regex(/^\d{1,32}$/, { message: 'must be the numeric Flow id from WhatsApp Manager' })
+    .optional(),
 });
 
 export function register(app: App, { ctx }: RouteDeps) {

@@ -18,13 +18,21 @@ const tags = ['flows'];
 const sendBody = z.strictObject({
   wa_id: waId,
   flow: z.enum(FLOW_NAMES),
-  flow_id: z.string().regex(/^\d{1,32}$/, { message: 'must be the numeric Flow id from WhatsApp Manager' }).optional(),
+  flow_id: z
+    .string()
+    .regex(/^\d{1,32}$/, { message: 'must be the numeric Flow id from WhatsApp Manager' })
+    .optional(),
   flow_name: z.string().min(1).max(200).optional(),
   mode: z.enum(['published', 'draft']).optional(),
   header: z.string().min(1).max(60).optional(),
   body: z.string().min(1).max(1024).optional(),
   cta: z.string().min(1).max(20).optional(),
-  expires_in: z.number().int().min(300).max(30 * 86_400).optional(),
+  expires_in: z
+    .number()
+    .int()
+    .min(300)
+    .max(30 * 86_400)
+    .optional(),
   essential: z.boolean().optional(),
   flow_action: z.enum(['data_exchange', 'navigate']).optional(),
 });
@@ -32,7 +40,13 @@ const sendBody = z.strictObject({
 export function register(app: App, { ctx }: RouteDeps) {
   app.post(
     '/v1/flows/keys',
-    { schema: { tags, summary: 'Create the Flows key pair (or rotate it); returns the public key to register with Meta', body: z.strictObject({ rotate: z.boolean().optional() }).optional() } },
+    {
+      schema: {
+        tags,
+        summary: 'Create the Flows key pair (or rotate it); returns the public key to register with Meta',
+        body: z.strictObject({ rotate: z.boolean().optional() }).optional(),
+      },
+    },
     async (req, reply) => {
       // Generated before the transaction: RSA key generation takes tens of milliseconds.
       const pair = await generateFlowKeyPair();
@@ -50,19 +64,22 @@ export function register(app: App, { ctx }: RouteDeps) {
     return reply.send(presentFlowKeys(ctx, row));
   });
 
-  app.post('/v1/flows/send', { schema: { tags, summary: 'Send a flow message to a customer (data_exchange by default; navigate carries the first screen)', body: sendBody } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 201,
-      run: (tx) => sendFlow(ctx, tx, req.merchantId, req.body),
-      present: ({ token, message }) => ({
-        object: 'flow_message',
-        flow: token.flow_name,
-        wa_id: token.wa_id,
-        message_id: message.id,
-        // The merchant's own session key: shown so a test or the sandbox can follow the flow.
-        flow_token: token.token,
-        expires_at: token.expires_at.toISOString(),
+  app.post(
+    '/v1/flows/send',
+    { schema: { tags, summary: 'Send a flow message to a customer (data_exchange by default; navigate carries the first screen)', body: sendBody } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 201,
+        run: (tx) => sendFlow(ctx, tx, req.merchantId, req.body),
+        present: ({ token, message }) => ({
+          object: 'flow_message',
+          flow: token.flow_name,
+          wa_id: token.wa_id,
+          message_id: message.id,
+          // The merchant's own session key: shown so a test or the sandbox can follow the flow.
+          flow_token: token.token,
+          expires_at: token.expires_at.toISOString(),
+        }),
       }),
-    }),
   );
 }

@@ -8,12 +8,20 @@ import { presentBalance } from '../ledger.present.ts';
 
 const query = z.strictObject({
   currency: currencyCode.optional(),
-  account: z.string().max(100).refine(isAccount, { message: 'must be a ledger account such as revenue or provider_clearing:razorpay (see docs/ledger.md)' }).optional(),
+  account: z
+    .string()
+    .max(100)
+    .refine(isAccount, { message: 'must be a ledger account such as revenue or provider_clearing:razorpay (see docs/ledger.md)' })
+    .optional(),
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/ledger/balances', { schema: { tags: ['ledger'], summary: 'Balance of every ledger account (debit positive), per currency', querystring: query } }, async (req, reply) => {
-    const rows = await balances(ctx.db, req.merchantId, { currency: req.query.currency, account: req.query.account });
-    return reply.send({ object: 'list', data: rows.map(presentBalance), has_more: false });
-  });
+  app.get(
+    '/v1/ledger/balances',
+    { schema: { tags: ['ledger'], summary: 'Balance of every ledger account (debit positive), per currency', querystring: query } },
+    async (req, reply) => {
+      const rows = await balances(ctx.db, req.merchantId, { currency: req.query.currency, account: req.query.account });
+      return reply.send({ object: 'list', data: rows.map(presentBalance), has_more: false });
+    },
+  );
 }

@@ -14,9 +14,18 @@ const query = listQuery.extend({
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/ledger/transactions', { schema: { tags: ['ledger'], summary: 'Ledger transactions with their postings, newest first', querystring: query } }, async (req, reply) => {
-    const q = req.query;
-    const page = await listTransactions(ctx.db, req.merchantId, { orderId: q.order_id, kind: q.kind, provider: q.provider, providerPaymentId: q.provider_payment_id }, { limit: q.limit, startingAfter: q.starting_after });
-    return reply.send({ object: 'list', data: page.data.map(presentLedgerTransaction), has_more: page.hasMore });
-  });
+  app.get(
+    '/v1/ledger/transactions',
+    { schema: { tags: ['ledger'], summary: 'Ledger transactions with their postings, newest first', querystring: query } },
+    async (req, reply) => {
+      const q = req.query;
+      const page = await listTransactions(
+        ctx.db,
+        req.merchantId,
+        { orderId: q.order_id, kind: q.kind, provider: q.provider, providerPaymentId: q.provider_payment_id },
+        { limit: q.limit, startingAfter: q.starting_after },
+      );
+      return reply.send({ object: 'list', data: page.data.map(presentLedgerTransaction), has_more: page.hasMore });
+    },
+  );
 }

@@ -13,12 +13,21 @@ import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 const tags = ['api_keys'];
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/api-keys', { schema: { tags, summary: 'Create an API key (the key is shown only in this response)', body: z.strictObject({ name: z.string().min(1).max(100).optional() }).optional() } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 201,
-      run: async (tx) => ok(await createApiKey(ctx, tx, req.merchantId, req.body?.name ?? null)),
-      present: ({ row, key }) => presentApiKey(row, key),
-    }),
+  app.post(
+    '/v1/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Create an API key (the key is shown only in this response)',
+        body: z.strictObject({ name: z.string().min(1).max(100).optional() }).optional(),
+      },
+    },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 201,
+        run: async (tx) => ok(await createApiKey(ctx, tx, req.merchantId, req.body?.name ?? null)),
+        present: ({ row, key }) => presentApiKey(row, key),
+      }),
   );
 
   app.get('/v1/api-keys', { schema: { tags, summary: 'List API keys (prefixes only)' } }, async (req, reply) => {
@@ -28,7 +37,23 @@ export function register(app: App, { ctx }: RouteDeps) {
 
   app.post(
     '/v1/api-keys/:id/rotate',
-    { schema: { tags, summary: 'Replace a key: the old one stops at once or after grace_seconds', params: idParam('key'), body: z.strictObject({ grace_seconds: z.number().int().min(0).max(7 * 86_400).optional() }).optional() } },
+    {
+      schema: {
+        tags,
+        summary: 'Replace a key: the old one stops at once or after grace_seconds',
+        params: idParam('key'),
+        body: z
+          .strictObject({
+            grace_seconds: z
+              .number()
+              .int()
+              .min(0)
+              .max(7 * 86_400)
+              .optional(),
+          })
+          .optional(),
+      },
+    },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 201,

@@ -21,7 +21,8 @@ export function register(app: App, { ctx }: RouteDeps) {
         schema: {
           tags: ['exports'],
           summary: `Export ${kind} created in [from, to) as CSV`,
-          description: 'from inclusive, to exclusive, ISO 8601 in UTC (a date means midnight UTC); at most 366 days. Money columns: integer minor units and `<name>_decimal`. Text cells starting with = + - @ tab or CR are prefixed with a single quote.',
+          description:
+            'from inclusive, to exclusive, ISO 8601 in UTC (a date means midnight UTC); at most 366 days. Money columns: integer minor units and `<name>_decimal`. Text cells starting with = + - @ tab or CR are prefixed with a single quote.',
           querystring: query,
         },
       },

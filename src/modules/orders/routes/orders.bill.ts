@@ -8,17 +8,25 @@ import { presentOrderRow } from '../orders.present.ts';
 
 const body = z
   .strictObject({
-    expires_in: z.number().int().min(600, { message: 'must be at least 600 seconds' }).max(30 * 86_400, { message: 'must be at most 30 days' }).optional(),
+    expires_in: z
+      .number()
+      .int()
+      .min(600, { message: 'must be at least 600 seconds' })
+      .max(30 * 86_400, { message: 'must be at most 30 days' })
+      .optional(),
     send: z.boolean().optional(),
   })
   .optional();
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/orders/:id/bill', { schema: { tags: ['orders'], summary: 'Send a new bill: a new payment attempt with a new reference and expiry', params: idParam('ord'), body } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 200,
-      run: (tx) => rebill(ctx, tx, apiActor(req), req.merchantId, req.params.id, { expires_in: req.body?.expires_in, send: req.body?.send }),
-      present: (order, tx) => presentOrderRow(ctx, tx, order),
-    }),
+  app.post(
+    '/v1/orders/:id/bill',
+    { schema: { tags: ['orders'], summary: 'Send a new bill: a new payment attempt with a new reference and expiry', params: idParam('ord'), body } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 200,
+        run: (tx) => rebill(ctx, tx, apiActor(req), req.merchantId, req.params.id, { expires_in: req.body?.expires_in, send: req.body?.send }),
+        present: (order, tx) => presentOrderRow(ctx, tx, order),
+      }),
   );
 }

@@ -42,7 +42,12 @@ export const createOrderBody = z.strictObject({
   goods_type: z.enum(['digital-goods', 'physical-goods']).optional(),
   shipping_address: address.optional(),
   payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.string().min(1).max(40).optional() }),
-  expires_in: z.number().int().min(600, { message: 'must be at least 600 seconds' }).max(30 * 86_400, { message: 'must be at most 30 days' }).optional(),
+  expires_in: z
+    .number()
+    .int()
+    .min(600, { message: 'must be at least 600 seconds' })
+    .max(30 * 86_400, { message: 'must be at most 30 days' })
+    .optional(),
   send: z.boolean().optional(),
   metadata: metadata.optional(),
 });

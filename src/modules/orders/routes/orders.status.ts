@@ -10,11 +10,14 @@ import { presentOrderRow } from '../orders.present.ts';
 const body = z.strictObject({ status: z.enum(ORDER_STATUSES), description: z.string().max(120).optional() });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/orders/:id/status', { schema: { tags: ['orders'], summary: "Change an order's status (WhatsApp order_status rules)", params: idParam('ord'), body } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 200,
-      run: (tx) => changeOrderStatus(ctx, tx, apiActor(req), req.merchantId, req.params.id, req.body.status, req.body.description),
-      present: (order, tx) => presentOrderRow(ctx, tx, order),
-    }),
+  app.post(
+    '/v1/orders/:id/status',
+    { schema: { tags: ['orders'], summary: "Change an order's status (WhatsApp order_status rules)", params: idParam('ord'), body } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 200,
+        run: (tx) => changeOrderStatus(ctx, tx, apiActor(req), req.merchantId, req.params.id, req.body.status, req.body.description),
+        present: (order, tx) => presentOrderRow(ctx, tx, order),
+      }),
   );
 }

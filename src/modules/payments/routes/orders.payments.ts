@@ -8,10 +8,14 @@ import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/orders/:id/payments', { schema: { tags: ['orders'], summary: "An order's payment attempts, oldest first", params: idParam('ord') } }, async (req, reply) => {
-    const o = await getOrder(ctx.db, req.merchantId, req.params.id);
-    if (!o) return sendError(req, reply, domainError('not_found', `No order ${req.params.id}`));
-    const rows = await listPaymentsForOrder(ctx.db, req.merchantId, o.id);
-    return reply.send({ object: 'list', data: rows.map((p) => presentPayment(p, ctx.publicUrl)), has_more: false });
-  });
+  app.get(
+    '/v1/orders/:id/payments',
+    { schema: { tags: ['orders'], summary: "An order's payment attempts, oldest first", params: idParam('ord') } },
+    async (req, reply) => {
+      const o = await getOrder(ctx.db, req.merchantId, req.params.id);
+      if (!o) return sendError(req, reply, domainError('not_found', `No order ${req.params.id}`));
+      const rows = await listPaymentsForOrder(ctx.db, req.merchantId, o.id);
+      return reply.send({ object: 'list', data: rows.map((p) => presentPayment(p, ctx.publicUrl)), has_more: false });
+    },
+  );
 }

@@ -29,18 +29,25 @@ export const presentRefund = (r: RefundRow) => ({
 const body = z.strictObject({ amount: positiveAmount.optional(), reason: z.string().max(500).optional() }).optional();
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/orders/:id/refunds', { schema: { tags: ['refunds'], summary: 'Refund an order, fully or partly (Idempotency-Key required)', params: idParam('ord'), body } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 201,
-      requireKey: true,
-      run: (tx) => createRefund(ctx, tx, apiActor(req), req.merchantId, req.params.id, { amount: req.body?.amount, reason: req.body?.reason }),
-      present: presentRefund,
-    }),
+  app.post(
+    '/v1/orders/:id/refunds',
+    { schema: { tags: ['refunds'], summary: 'Refund an order, fully or partly (Idempotency-Key required)', params: idParam('ord'), body } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 201,
+        requireKey: true,
+        run: (tx) => createRefund(ctx, tx, apiActor(req), req.merchantId, req.params.id, { amount: req.body?.amount, reason: req.body?.reason }),
+        present: presentRefund,
+      }),
   );
-  app.get('/v1/orders/:id/refunds', { schema: { tags: ['refunds'], summary: "An order's refunds, oldest first", params: idParam('ord') } }, async (req, reply) => {
-    const o = await getOrder(ctx.db, req.merchantId, req.params.id);
-    if (!o) return sendError(req, reply, domainError('not_found', `No order ${req.params.id}`));
-    const rows = await listRefundsForOrder(ctx.db, req.merchantId, o.id);
-    return reply.send({ object: 'list', data: rows.map(presentRefund), has_more: false });
-  });
+  app.get(
+    '/v1/orders/:id/refunds',
+    { schema: { tags: ['refunds'], summary: "An order's refunds, oldest first", params: idParam('ord') } },
+    async (req, reply) => {
+      const o = await getOrder(ctx.db, req.merchantId, req.params.id);
+      if (!o) return sendError(req, reply, domainError('not_found', `No order ${req.params.id}`));
+      const rows = await listRefundsForOrder(ctx.db, req.merchantId, o.id);
+      return reply.send({ object: 'list', data: rows.map(presentRefund), has_more: false });
+    },
+  );
 }

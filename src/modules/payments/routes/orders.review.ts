@@ -9,11 +9,14 @@ import { presentOrderRow } from '../../orders/orders.present.ts';
 const body = z.strictObject({ action: z.enum(['accept', 'refund']), note: z.string().max(500).optional() });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/orders/:id/review', { schema: { tags: ['orders'], summary: 'Resolve manual_review: accept the payment or refund it', params: idParam('ord'), body } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 200,
-      run: (tx) => resolveReview(ctx, tx, apiActor(req), req.merchantId, req.params.id, req.body),
-      present: (order, tx) => presentOrderRow(ctx, tx, order),
-    }),
+  app.post(
+    '/v1/orders/:id/review',
+    { schema: { tags: ['orders'], summary: 'Resolve manual_review: accept the payment or refund it', params: idParam('ord'), body } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 200,
+        run: (tx) => resolveReview(ctx, tx, apiActor(req), req.merchantId, req.params.id, req.body),
+        present: (order, tx) => presentOrderRow(ctx, tx, order),
+      }),
   );
 }

@@ -88,7 +88,9 @@ export function register(app: App, { ctx }: RouteDeps) {
       if (r.error.code === 'not_found') return reply.code(404).send(notFound);
       const v = await viewCheckout(ctx, req.params.token);
       if (r.error.code === 'service_unavailable' || r.error.code === 'unprocessable') {
-        return reply.code(r.error.code === 'service_unavailable' ? 503 : 502).send(page('Payment', `<h1>We could not start the payment</h1><p>${esc(r.error.message)}</p>`));
+        return reply
+          .code(r.error.code === 'service_unavailable' ? 503 : 502)
+          .send(page('Payment', `<h1>We could not start the payment</h1><p>${esc(r.error.message)}</p>`));
       }
       return reply.code(r.error.code === 'conflict' ? 409 : 400).send(v ? render(v) : page('Payment', `<p>${esc(r.error.message)}</p>`));
     });

@@ -12,15 +12,19 @@ export function register(app: App, { ctx }: RouteDeps) {
     // Keep every body as bytes here: the signature is over exactly what was sent.
     scoped.removeAllContentTypeParsers();
     scoped.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    scoped.post<{ Params: { provider: string; merchant_id: string } }>('/webhooks/providers/:provider/:merchant_id', { schema: { hide: true } }, async (req, reply) => {
-      const { provider, merchant_id } = req.params;
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const r = await receiveProviderWebhook(ctx, provider, merchant_id, raw, req.headers);
-      if (!r.ok) {
-        const code = r.error.status === 404 ? 'not_found' : r.error.status === 401 ? 'unauthorized' : 'validation_error';
-        return sendError(req, reply, domainError(code, r.error.message));
-      }
-      return reply.code(200).send({ received: true, stored: r.value.stored, duplicates: r.value.duplicates });
-    });
+    scoped.post<{ Params: { provider: string; merchant_id: string } }>(
+      '/webhooks/providers/:provider/:merchant_id',
+      { schema: { hide: true } },
+      async (req, reply) => {
+        const { provider, merchant_id } = req.params;
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const r = await receiveProviderWebhook(ctx, provider, merchant_id, raw, req.headers);
+        if (!r.ok) {
+          const code = r.error.status === 404 ? 'not_found' : r.error.status === 401 ? 'unauthorized' : 'validation_error';
+          return sendError(req, reply, domainError(code, r.error.message));
+        }
+        return reply.code(200).send({ received: true, stored: r.value.stored, duplicates: r.value.duplicates });
+      },
+    );
   });
 }

@@ -10,8 +10,10 @@ import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 const body = z.strictObject({ review: z.enum(['refund', 'review']).optional(), extra_capture: z.enum(['refund', 'keep']).optional() });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/settings/payments', { schema: { tags: ['settings'], summary: 'Payment policies: refund late/mismatched payments and extra captures automatically, or hold them' } }, async (req, reply) =>
-    reply.send({ object: 'payment_settings', ...(await getMerchantPolicies(ctx.db, req.merchantId)) }),
+  app.get(
+    '/v1/settings/payments',
+    { schema: { tags: ['settings'], summary: 'Payment policies: refund late/mismatched payments and extra captures automatically, or hold them' } },
+    async (req, reply) => reply.send({ object: 'payment_settings', ...(await getMerchantPolicies(ctx.db, req.merchantId)) }),
   );
   app.patch('/v1/settings/payments', { schema: { tags: ['settings'], summary: 'Update payment policies', body } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {

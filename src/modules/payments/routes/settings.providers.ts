@@ -17,7 +17,14 @@ export const PROVIDER_SETTINGS = {
 export function register(app: App, { ctx }: RouteDeps) {
   app.put<{ Params: { provider: string } }>(
     '/v1/settings/providers/:provider',
-    { schema: { tags: ['settings'], summary: "Set a provider's credentials and webhook secret (write-only; a new webhook secret keeps the old one valid for 24 h)", params: z.strictObject({ provider: z.enum(['stripe', 'razorpay', 'sandbox']) }), body: z.record(z.string(), z.string()) } },
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "Set a provider's credentials and webhook secret (write-only; a new webhook secret keeps the old one valid for 24 h)",
+        params: z.strictObject({ provider: z.enum(['stripe', 'razorpay', 'sandbox']) }),
+        body: z.record(z.string(), z.string()),
+      },
+    },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 200,
@@ -27,7 +34,13 @@ export function register(app: App, { ctx }: RouteDeps) {
           const parsed = PROVIDER_SETTINGS[provider].safeParse(req.body);
           if (!parsed.success) {
             const i = parsed.error.issues[0]!;
-            return err(domainError('validation_error', `body.${i.path.join('.')}: ${i.message}`, parsed.error.issues.map((x) => ({ path: `body.${x.path.join('.')}`, message: x.message }))));
+            return err(
+              domainError(
+                'validation_error',
+                `body.${i.path.join('.')}: ${i.message}`,
+                parsed.error.issues.map((x) => ({ path: `body.${x.path.join('.')}`, message: x.message })),
+              ),
+            );
           }
           const { webhook_secret, ...credentials } = parsed.data;
           await setProviderAccount(ctx, tx, req.merchantId, provider, { credentials, webhookSecret: webhook_secret });
@@ -36,8 +49,15 @@ export function register(app: App, { ctx }: RouteDeps) {
         present: (v) => ({ object: 'provider_settings', ...v }),
       }),
   );
-  app.get('/v1/settings/providers', { schema: { tags: ['settings'], summary: 'Which providers are configured (secrets are never returned)' } }, async (req, reply) => {
-    const data = (await listConfiguredProviders(ctx.db, req.merchantId)).map((p) => ({ ...p, webhook_url: `${ctx.publicUrl}/webhooks/providers/${p.provider}/${req.merchantId}` }));
-    return reply.send({ object: 'list', data, has_more: false });
-  });
+  app.get(
+    '/v1/settings/providers',
+    { schema: { tags: ['settings'], summary: 'Which providers are configured (secrets are never returned)' } },
+    async (req, reply) => {
+      const data = (await listConfiguredProviders(ctx.db, req.merchantId)).map((p) => ({
+        ...p,
+        webhook_url: `${ctx.publicUrl}/webhooks/providers/${p.provider}/${req.merchantId}`,
+      }));
+      return reply.send({ object: 'list', data, has_more: false });
+    },
+  );
 }

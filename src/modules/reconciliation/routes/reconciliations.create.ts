@@ -33,11 +33,28 @@ const csvQuery = z.strictObject({
   map: z.string().max(2000).optional(),
   apply_fees: z.enum(['true', 'false']).optional(),
   apply: z.enum(['true', 'false']).optional(),
-  settlement_days: z.string().regex(/^\d{1,3}$/, { message: 'must be a whole number of days' }).optional(),
+  settlement_days: z
+    .string()
+    .regex(/^\d{1,3}$/, { message: 'must be a whole number of days' })
+    .optional(),
 });
-const jsonBody = z.strictObject({ ...common, apply_fees: z.boolean().optional(), apply: z.boolean().optional(), settlement_days: z.number().int().min(0).max(365).optional(), mapping: z.partialRecord(z.enum(GENERIC_FIELDS), z.string().min(1).max(200)).optional(), csv: z.string().min(1, { message: 'must be the report as CSV text' }) });
+const jsonBody = z.strictObject({
+  ...common,
+  apply_fees: z.boolean().optional(),
+  apply: z.boolean().optional(),
+  settlement_days: z.number().int().min(0).max(365).optional(),
+  mapping: z.partialRecord(z.enum(GENERIC_FIELDS), z.string().min(1).max(200)).optional(),
+  csv: z.string().min(1, { message: 'must be the report as CSV text' }),
+});
 
-type Common = { format: ReportInput['format']; provider?: string | undefined; amount_unit?: ReportInput['amountUnit']; period_from?: string | undefined; period_to?: string | undefined; file_name?: string | undefined };
+type Common = {
+  format: ReportInput['format'];
+  provider?: string | undefined;
+  amount_unit?: ReportInput['amountUnit'];
+  period_from?: string | undefined;
+  period_to?: string | undefined;
+  file_name?: string | undefined;
+};
 
 type Apply = Pick<ReportInput, 'applyFees' | 'apply' | 'settlementDays'>;
 
@@ -63,31 +80,61 @@ export function register(app: App, { ctx }: RouteDeps) {
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: REPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));
     scope.post(
       '/v1/reconciliations',
-      { bodyLimit: REPORT_BODY_LIMIT, schema: { tags, summary: 'Import a settlement report (text/csv with query settings, or JSON with a csv field) and reconcile it; the same file again returns its run' } },
+      {
+        bodyLimit: REPORT_BODY_LIMIT,
+        schema: {
+          tags,
+          summary: 'Import a settlement report (text/csv with query settings, or JSON with a csv field) and reconcile it; the same file again returns its run',
+        },
+      },
       async (req, reply) => {
         const isCsv = /^text\/csv\b/i.test(req.headers['content-type'] ?? '');
         let input: ReportInput | string;
         if (isCsv) {
           const q = csvQuery.safeParse(req.query);
-          if (!q.success) return sendError(req, reply, domainError('validation_error', `${issues(q.error, 'querystring')[0]!.path}: ${q.error.issues[0]!.message}`, issues(q.error, 'querystring')));
-          if (!q.data.format) return sendError(req, reply, domainError('validation_error', 'querystring.format: give format=razorpay, stripe or generic', [{ path: 'querystring.format', message: 'Required' }]));
+          if (!q.success)
+            return sendError(
+              req,
+              reply,
+              domainError('validation_error', `${issues(q.error, 'querystring')[0]!.path}: ${q.error.issues[0]!.message}`, issues(q.error, 'querystring')),
+            );
+          if (!q.data.format)
+            return sendError(
+              req,
+              reply,
+              domainError('validation_error', 'querystring.format: give format=razorpay, stripe or generic', [
+                { path: 'querystring.format', message: 'Required' },
+              ]),
+            );
           let mapping: ReportInput['mapping'];
           if (q.data.map !== undefined) {
             const m = parseMappingSpec(q.data.map);
-            if (!m.ok) return sendError(req, reply, domainError('validation_error', `querystring.map: ${m.message}`, [{ path: 'querystring.map', message: m.message }]));
+            if (!m.ok)
+              return sendError(req, reply, domainError('validation_error', `querystring.map: ${m.message}`, [{ path: 'querystring.map', message: m.message }]));
             mapping = m.mapping;
           }
-          if (typeof req.body !== 'string' || req.body.length === 0) return sendError(req, reply, domainError('validation_error', 'the body is empty: send the report as CSV text'));
+          if (typeof req.body !== 'string' || req.body.length === 0)
+            return sendError(req, reply, domainError('validation_error', 'the body is empty: send the report as CSV text'));
           input = inputOf({ ...q.data, format: q.data.format }, req.body, mapping, {
             applyFees: q.data.apply_fees === 'true',
             apply: q.data.apply === 'true',
             settlementDays: q.data.settlement_days === undefined ? undefined : Number(q.data.settlement_days),
           });
         } else {
-          if (Object.keys(req.query as object).length) return sendError(req, reply, domainError('validation_error', 'with a JSON body, put the settings in the body, not the query'));
+          if (Object.keys(req.query as object).length)
+            return sendError(req, reply, domainError('validation_error', 'with a JSON body, put the settings in the body, not the query'));
           const b = jsonBody.safeParse(req.body);
-          if (!b.success) return sendError(req, reply, domainError('validation_error', `${issues(b.error, 'body')[0]!.path}: ${b.error.issues[0]!.message}`, issues(b.error, 'body')));
-          input = inputOf(b.data, b.data.csv, b.data.mapping, { applyFees: b.data.apply_fees ?? false, apply: b.data.apply ?? false, settlementDays: b.data.settlement_days });
+          if (!b.success)
+            return sendError(
+              req,
+              reply,
+              domainError('validation_error', `${issues(b.error, 'body')[0]!.path}: ${b.error.issues[0]!.message}`, issues(b.error, 'body')),
+            );
+          input = inputOf(b.data, b.data.csv, b.data.mapping, {
+            applyFees: b.data.apply_fees ?? false,
+            apply: b.data.apply ?? false,
+            settlementDays: b.data.settlement_days,
+          });
         }
         if (typeof input === 'string') return sendError(req, reply, domainError('validation_error', input, { path: 'period_from' }));
         const r = await importReport(ctx, req.merchantId, input);

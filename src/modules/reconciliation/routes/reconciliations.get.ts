@@ -11,23 +11,38 @@ import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentItem, presentRun, seqOf, tags } from '../reconciliation.present.ts';
 
-const itemsQuery = listQuery.extend({ category: z.enum(CATEGORIES).optional(), starting_after: z.string().max(64).regex(/^[a-z]+_[0-9a-z]+:\d+$/, { message: 'must be an item id such as rec_…:12' }).optional() });
+const itemsQuery = listQuery.extend({
+  category: z.enum(CATEGORIES).optional(),
+  starting_after: z
+    .string()
+    .max(64)
+    .regex(/^[a-z]+_[0-9a-z]+:\d+$/, { message: 'must be an item id such as rec_…:12' })
+    .optional(),
+});
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get('/v1/reconciliations', { schema: { tags, summary: 'Reconciliation runs, newest first', querystring: listQuery } }, async (req, reply) => {
     const rows = await listRuns(ctx.db, req.merchantId, { limit: req.query.limit, startingAfter: req.query.starting_after });
     return reply.send(page(rows, req.query.limit, presentRun));
   });
-  app.get('/v1/reconciliations/:id', { schema: { tags, summary: 'A reconciliation run with its totals per category and currency', params: idParam('rec') } }, async (req, reply) => {
-    const run = await getRun(ctx.db, req.merchantId, req.params.id);
-    if (!run) return sendError(req, reply, domainError('not_found', `No reconciliation run ${req.params.id}`));
-    return reply.send(presentRun(run));
-  });
-  app.get('/v1/reconciliations/:id/items', { schema: { tags, summary: "A run's items in report order; ?category= filters", params: idParam('rec'), querystring: itemsQuery } }, async (req, reply) => {
-    const run = await getRun(ctx.db, req.merchantId, req.params.id);
-    if (!run) return sendError(req, reply, domainError('not_found', `No reconciliation run ${req.params.id}`));
-    const q = req.query;
-    const rows = await listItems(ctx.db, req.merchantId, run.id, { category: q.category }, { limit: q.limit, afterSeq: seqOf(q.starting_after) });
-    return reply.send(page(rows, q.limit, presentItem));
-  });
+  app.get(
+    '/v1/reconciliations/:id',
+    { schema: { tags, summary: 'A reconciliation run with its totals per category and currency', params: idParam('rec') } },
+    async (req, reply) => {
+      const run = await getRun(ctx.db, req.merchantId, req.params.id);
+      if (!run) return sendError(req, reply, domainError('not_found', `No reconciliation run ${req.params.id}`));
+      return reply.send(presentRun(run));
+    },
+  );
+  app.get(
+    '/v1/reconciliations/:id/items',
+    { schema: { tags, summary: "A run's items in report order; ?category= filters", params: idParam('rec'), querystring: itemsQuery } },
+    async (req, reply) => {
+      const run = await getRun(ctx.db, req.merchantId, req.params.id);
+      if (!run) return sendError(req, reply, domainError('not_found', `No reconciliation run ${req.params.id}`));
+      const q = req.query;
+      const rows = await listItems(ctx.db, req.merchantId, run.id, { category: q.category }, { limit: q.limit, afterSeq: seqOf(q.starting_after) });
+      return reply.send(page(rows, q.limit, presentItem));
+    },
+  );
 }

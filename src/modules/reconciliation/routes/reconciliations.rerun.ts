@@ -9,11 +9,14 @@ import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentRun, tags } from '../reconciliation.present.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/reconciliations/:id/rerun', { schema: { tags, summary: 'Match the stored report again against current data, as a new run version', params: idParam('rec') } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 201,
-      run: (tx) => rerunReport(ctx, tx, req.merchantId, req.params.id),
-      present: (run) => presentRun(run),
-    }),
+  app.post(
+    '/v1/reconciliations/:id/rerun',
+    { schema: { tags, summary: 'Match the stored report again against current data, as a new run version', params: idParam('rec') } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 201,
+        run: (tx) => rerunReport(ctx, tx, req.merchantId, req.params.id),
+        present: (run) => presentRun(run),
+      }),
   );
 }

@@ -26,8 +26,12 @@ export const presentMessage = (m: MessageRow) => ({
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/messages', { schema: { tags: ['messages'], summary: 'The WhatsApp conversation with one customer, newest first', querystring: listQuery.extend({ wa_id: waId }) } }, async (req, reply) => {
-    const rows = await listConversation(ctx.db, req.merchantId, req.query.wa_id, { limit: req.query.limit, startingAfter: req.query.starting_after });
-    return reply.send(page(rows, req.query.limit, presentMessage));
-  });
+  app.get(
+    '/v1/messages',
+    { schema: { tags: ['messages'], summary: 'The WhatsApp conversation with one customer, newest first', querystring: listQuery.extend({ wa_id: waId }) } },
+    async (req, reply) => {
+      const rows = await listConversation(ctx.db, req.merchantId, req.query.wa_id, { limit: req.query.limit, startingAfter: req.query.starting_after });
+      return reply.send(page(rows, req.query.limit, presentMessage));
+    },
+  );
 }

@@ -14,12 +14,25 @@ import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
 const templateRef = z.strictObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) });
 const body = z.strictObject({
-  phone_number_id: z.string().regex(/^\d{1,32}$/, { message: 'must be the numeric phone number id from WhatsApp Manager' }).optional(),
+  phone_number_id: z
+    .string()
+    .regex(/^\d{1,32}$/, { message: 'must be the numeric phone number id from WhatsApp Manager' })
+    .optional(),
   display_phone_number: z.string().max(32).optional(),
-  waba_id: z.string().regex(/^\d{1,32}$/).optional(),
-  catalog_id: z.string().regex(/^\d{1,32}$/).nullable().optional(),
+  waba_id: z
+    .string()
+    .regex(/^\d{1,32}$/)
+    .optional(),
+  catalog_id: z
+    .string()
+    .regex(/^\d{1,32}$/)
+    .nullable()
+    .optional(),
   access_token: z.string().min(10).max(4096).optional(),
-  payment_configurations: z.array(z.strictObject({ name: z.string().min(1).max(60), provider: z.string().max(40).optional(), type: z.enum(['payment_gateway', 'upi']).optional() })).max(20).optional(),
+  payment_configurations: z
+    .array(z.strictObject({ name: z.string().min(1).max(60), provider: z.string().max(40).optional(), type: z.enum(['payment_gateway', 'upi']).optional() }))
+    .max(20)
+    .optional(),
   templates: z.strictObject({ bill: templateRef.optional(), order_update: templateRef.optional() }).optional(),
   opt_out_words: z.array(z.string().min(1).max(40)).max(20).optional(),
   keywords: z.record(z.string().min(1).max(40), z.string().max(200)).optional(),

@@ -18,17 +18,24 @@ export const WHATSAPP_BODY_LIMIT = 8 * 1024 * 1024;
 export function register(app: App, { ctx }: RouteDeps) {
   const writer = new InboxWriter(ctx);
   let secret: Promise<string> | undefined;
-  const appSecret = () => (secret ??= whatsappAppSecret(ctx, ctx.db).catch((e) => {
-    secret = undefined;
-    throw e;
-  }));
-  const verifyToken = async () => ctx.verifyToken ?? (ctx.mode === 'sandbox' ? initSystemSetting(ctx.db, 'sandbox_whatsapp_verify_token', crypto.randomBytes(12).toString('hex')) : undefined);
+  const appSecret = () =>
+    (secret ??= whatsappAppSecret(ctx, ctx.db).catch((e) => {
+      secret = undefined;
+      throw e;
+    }));
+  const verifyToken = async () =>
+    ctx.verifyToken ??
+    (ctx.mode === 'sandbox' ? initSystemSetting(ctx.db, 'sandbox_whatsapp_verify_token', crypto.randomBytes(12).toString('hex')) : undefined);
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/webhooks/whatsapp', { schema: { hide: true } }, async (req, reply) => {
     const q = req.query;
     const expected = await verifyToken();
     const given = q['hub.verify_token'] ?? '';
-    const ok = q['hub.mode'] === 'subscribe' && expected !== undefined && given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+    const ok =
+      q['hub.mode'] === 'subscribe' &&
+      expected !== undefined &&
+      given.length === expected.length &&
+      crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
     if (!ok) return sendError(req, reply, domainError('forbidden', 'hub.verify_token does not match'));
     return reply.type('text/plain').send(q['hub.challenge'] ?? '');
   });
