@@ -10,6 +10,8 @@ import type { Clock, SecretBox } from './platform/ports.ts';
 import { bootstrapSandbox } from './modules/merchants/merchants.sandbox-bootstrap.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp, type App } from './platform/http/app.ts';
+import { registerRoutes } from './composition/routes.ts';
+import { authenticate } from './modules/merchants/merchants.api-keys.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { jobHandlers, scheduleMaintenance } from './composition/job-handlers.ts';
 import { JobRunner } from './platform/jobs/runner.ts';
@@ -99,6 +101,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     bodyLimit: cfg.BODY_LIMIT_BYTES,
     rateLimit: { perSecond: cfg.RATE_LIMIT_PER_SECOND, burst: cfg.RATE_LIMIT_BURST },
     metrics,
+    authenticate: (presented) => authenticate(ctx, presented),
+    registerRoutes,
   });
   let url = cfg.publicUrl;
   if (opts.listen !== false) {

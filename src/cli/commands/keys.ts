@@ -1,7 +1,7 @@
 import { createApiKey, revokeApiKey, rotateApiKey } from '../../modules/merchants/merchants.api-keys.ts';
 import type { Config } from '../../config.ts';
 import { getMerchant, listApiKeys } from '../../modules/merchants/merchants.repository.ts';
-import { presentApiKey } from '../../platform/http/presenters.ts';
+import { presentApiKey } from '../../modules/merchants/merchants.present.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 import { reencryptSecrets } from '../../modules/merchants/merchants.secrets-reencrypt.ts';

@@ -1,6 +1,6 @@
 // Builds the fastify app: zod validation and OpenAPI from the same schemas, the
 // error envelope, request ids, raw bodies for signature checks, auth and per-key
-// rate limits on /v1, and the routes (one file each under routes/).
+// rate limits on /v1. The routes come from the composition root.
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
@@ -11,14 +11,13 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { authenticate } from '../../modules/merchants/merchants.api-keys.ts';
 import type { AppContext } from '../context.ts';
 import { domainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import { TokenBuckets } from './rate-limit.ts';
-import { registerRoutes } from '../../composition/routes.ts';
+import type { RouteDeps } from './route-deps.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,6 +33,10 @@ export interface HttpOptions {
   bodyLimit: number;
   rateLimit: { perSecond: number; burst: number };
   metrics: Metrics;
+  /** Who a presented API key belongs to, or null (the merchants module answers; the composition root wires it). */
+  authenticate: (presented: string) => Promise<{ merchantId: string; keyId: string } | null>;
+  /** Registers every route: the composition root knows them, the platform does not. */
+  registerRoutes: (app: App, deps: RouteDeps) => Promise<void>;
 }
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -128,7 +131,7 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer (\S+)$/i.exec(h) : null;
     if (!m) return sendError(req, reply, domainError('unauthorized', 'Send your API key as Authorization: Bearer <key>'));
-    const auth = await authenticate(o.ctx, m[1]!);
+    const auth = await o.authenticate(m[1]!);
     if (!auth) return sendError(req, reply, domainError('unauthorized', 'The API key is not valid (wrong, revoked or rotated out)'));
     const wait = buckets.take(auth.keyId);
     if (wait > 0) {
@@ -139,6 +142,6 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     req.keyId = auth.keyId;
   };
 
-  await registerRoutes(app, { ctx: o.ctx, authHook, metrics: o.metrics });
+  await o.registerRoutes(app, { ctx: o.ctx, authHook, metrics: o.metrics });
   return app;
 }

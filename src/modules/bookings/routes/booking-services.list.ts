@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listBookingServices } from '../bookings.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { page } from '../../../platform/http/presenters.ts';
+import { page } from '../../../platform/http/page.ts';
 import { listQuery } from '../../../platform/http/schemas.ts';
 import { presentBookingService } from '../bookings.present.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';

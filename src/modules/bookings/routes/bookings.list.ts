@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listBookings } from '../bookings.manage.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { page } from '../../../platform/http/presenters.ts';
+import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import { presentBooking } from '../bookings.present.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';

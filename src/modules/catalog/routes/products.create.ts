@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createProduct } from '../catalog.products.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
-import { presentProduct } from '../../../platform/http/presenters.ts';
+import { presentProduct } from '../catalog.present.ts';
 import { currencyCode, positiveAmount } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 

@@ -2,7 +2,7 @@ import { domainError } from '../../../domain/errors.ts';
 import { getProduct } from '../products.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
-import { presentProduct } from '../../../platform/http/presenters.ts';
+import { presentProduct } from '../catalog.present.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { listProducts } from '../products.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { page, presentProduct } from '../../../platform/http/presenters.ts';
+import { page } from '../../../platform/http/page.ts';
+import { presentProduct } from '../catalog.present.ts';
 import { listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 

@@ -1,7 +1,7 @@
 import { updateProduct } from '../catalog.products.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
-import { presentProduct } from '../../../platform/http/presenters.ts';
+import { presentProduct } from '../catalog.present.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { productBody } from './products.create.ts';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { listEvents } from '../events.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { page, presentEvent } from '../../../platform/http/presenters.ts';
+import { page } from '../../../platform/http/page.ts';
+import { presentEvent } from '../events.present.ts';
 import { listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 

@@ -6,7 +6,7 @@ import { listAttempts, listDeliveries } from '../webhook-deliveries.repository.t
 import { getEndpoint } from '../webhook-endpoints.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
-import { page } from '../../../platform/http/presenters.ts';
+import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentAttempt, presentDelivery, tags } from '../webhook-endpoints.present.ts';

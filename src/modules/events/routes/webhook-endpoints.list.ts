@@ -2,7 +2,7 @@ import { domainError } from '../../../domain/errors.ts';
 import { getEndpoint, listEndpoints } from '../webhook-endpoints.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
-import { page } from '../../../platform/http/presenters.ts';
+import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentEndpoint, tags } from '../webhook-endpoints.present.ts';

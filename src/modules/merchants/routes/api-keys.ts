@@ -6,7 +6,7 @@ import { ok } from '../../../domain/result.ts';
 import { listApiKeys } from '../merchants.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
-import { presentApiKey } from '../../../platform/http/presenters.ts';
+import { presentApiKey } from '../merchants.present.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 

@@ -4,7 +4,7 @@ import { PAYMENT_METHODS } from '../../payments/payments.methods.ts';
 import { MAX_ITEMS, MAX_QUANTITY } from '../../../domain/order/order.totals.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
-import { presentOrder } from '../../../platform/http/presenters.ts';
+import { presentOrder } from '../orders.present.ts';
 import { currencyCode, metadata, minorAmount, positiveAmount, waId } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
 

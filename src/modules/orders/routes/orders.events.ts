@@ -3,7 +3,8 @@ import { listEvents } from '../../events/events.repository.ts';
 import { getOrder } from '../orders.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
-import { page, presentEvent } from '../../../platform/http/presenters.ts';
+import { page } from '../../../platform/http/page.ts';
+import { presentEvent } from '../../events/events.present.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 

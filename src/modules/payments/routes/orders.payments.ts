@@ -3,7 +3,7 @@ import { getOrder } from '../../orders/orders.repository.ts';
 import { listPaymentsForOrder } from '../payments.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
-import { presentPayment } from '../../../platform/http/presenters.ts';
+import { presentPayment } from '../../orders/orders.present.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 

@@ -6,7 +6,7 @@ import { CATEGORIES } from '../../../domain/reconciliation/report.ts';
 import { getRun, listItems, listRuns } from '../reconciliation.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
-import { page } from '../../../platform/http/presenters.ts';
+import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentItem, presentRun, seqOf, tags } from '../reconciliation.present.ts';

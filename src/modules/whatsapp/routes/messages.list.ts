@@ -2,7 +2,7 @@
 // message with its wamid, type, delivery status and Meta's error if it failed.
 import { listConversation, type MessageRow } from '../whatsapp-messages.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { page } from '../../../platform/http/presenters.ts';
+import { page } from '../../../platform/http/page.ts';
 import { listQuery, waId } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
