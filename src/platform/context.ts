@@ -1,5 +1,6 @@
 // What every use case gets: the store, the clock, and the few settings that change
-// behaviour. Built once in main.ts (or by tests with a manual clock).
+// behaviour. Built once by the composition root (src/composition/context.ts), by the
+// server, the workers, the CLI and the tests alike.
 import type { Logger } from 'pino';
 import type { Db, Tx } from './store/db.ts';
 import type { PaymentProviderAdapter } from './payment-provider.port.ts';
@@ -27,7 +28,25 @@ export interface AppContext {
   retention?: { webhookBodiesDays: number | null; conversationsDays: number | null } | undefined;
   /** Called after a transaction that enqueued jobs commits: wakes local workers early. */
   jobsEnqueued: () => void;
+  /**
+   * Told of every event appended to the log, in the same transaction (bookings follow
+   * their deposit order this way). Registered by the composition root, so the event log
+   * knows no module that follows it.
+   */
+  eventFollowers: readonly EventFollower[];
 }
+
+/** An event as the log wrote it: what a follower needs to react to it. */
+export interface LoggedEvent {
+  merchant_id: string;
+  order_id: string | null;
+  type: string;
+  source: Actor['source'];
+  actor: string | null;
+  data: Record<string, unknown>;
+}
+
+export type EventFollower = (ctx: AppContext, tx: Tx, event: LoggedEvent) => Promise<void>;
 
 /** Who did something, as written to the event log. */
 export interface Actor {

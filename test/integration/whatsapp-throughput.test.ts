@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/adapters/clock/clock.ts';
 import { textMessage } from '../../src/adapters/whatsapp/message.builders.ts';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
+import { buildContext } from '../../src/composition/context.ts';
 import type { AppContext } from '../../src/platform/context.ts';
 import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
 import { queueMessage } from '../../src/modules/whatsapp/whatsapp.outbox.ts';
@@ -108,7 +109,7 @@ beforeAll(async () => {
   db = await openPostgres(schema.url, { max: 4 });
   await migrate(db);
   const graphUrl = await startGraphDouble();
-  ctx = {
+  ctx = buildContext({
     db,
     clock: systemClock,
     log: pino({ level: 'silent' }),
@@ -117,7 +118,7 @@ beforeAll(async () => {
     publicUrl: 'http://127.0.0.1:0',
     graph: { url: graphUrl, version: 'v24.0' },
     jobsEnqueued: () => {},
-  };
+  });
   const c = ctx;
   await db.transaction(async (tx) => {
     const m = await createMerchant(c, tx, 'Throughput Shop');

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import pino from 'pino';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
+import { buildContext } from '../../src/composition/context.ts';
 import type { AppContext, Mode } from '../../src/platform/context.ts';
 import type { Db } from '../../src/platform/store/db.ts';
 
@@ -14,18 +15,19 @@ export interface TestContext extends AppContext {
 }
 
 export function testContext(db: Db, opts: { clock?: ManualClock; mode?: Mode } = {}): TestContext {
-  const ctx: TestContext = {
+  const clock = opts.clock ?? new ManualClock('2026-03-01T10:00:00Z');
+  const ctx = buildContext({
     db,
-    clock: opts.clock ?? new ManualClock('2026-03-01T10:00:00Z'),
+    clock,
     log: pino({ level: 'silent' }),
     secrets: createSecretBox(crypto.randomBytes(32)),
     mode: opts.mode ?? 'sandbox',
     publicUrl: 'http://127.0.0.1:0',
-    wakes: 0,
     jobsEnqueued: () => {
       ctx.wakes++;
     },
-  };
+  }) as TestContext;
+  ctx.wakes = 0;
   return ctx;
 }
 

@@ -3,7 +3,7 @@
 // refund, fee, payout, adjustment, dispute; charge/capture mean payment) is optional
 // (every row is a payment without it); a `status` column of failed/failure marks a
 // payment the provider did not take.
-import { RowError, type FormatSpec } from './parse.ts';
+import { RowError, type FormatSpec } from './format.spec.ts';
 import { ROW_KINDS, type RowKind } from './report.ts';
 
 export const GENERIC_FIELDS = [

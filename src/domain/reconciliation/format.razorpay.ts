@@ -6,7 +6,7 @@
 // (fee includes tax). The API's amounts are paise (amount_unit=minor, the default); the
 // dashboard export shows rupees: send amount_unit=major for it. A settlement's payout is
 // the sum of its rows' credit − debit; a dispute debit is an adjustment with dispute_id.
-import { RowError, type FormatSpec } from './parse.ts';
+import { RowError, type FormatSpec } from './format.spec.ts';
 import type { RowKind } from './report.ts';
 
 const KINDS: Record<string, RowKind> = {

@@ -4,7 +4,7 @@
 // payment_metadata[…]) and the older dashboard export (id, type, source, amount, fee, net,
 // currency, created (utc), available on (utc), description). Both write decimals in major
 // units ("10.00"), so amount_unit defaults to major; currencies are lower case.
-import type { FormatSpec, Record_ } from './parse.ts';
+import type { FormatSpec, Record_ } from './format.spec.ts';
 import type { RowKind } from './report.ts';
 
 const KINDS: Record<string, RowKind> = {

@@ -9,6 +9,7 @@ import { genericFormat, type GenericMapping } from './format.generic.ts';
 import { razorpayFormat } from './format.razorpay.ts';
 import { stripeFormat } from './format.stripe.ts';
 import type { AmountUnit, ReportFormat, ReportRow } from './report.ts';
+import { type Money, type Record_, RowError } from './format.spec.ts';
 
 const invalid = (message: string, details?: unknown) => err(domainError('validation_error', message, details));
 
@@ -18,37 +19,6 @@ export interface ParseOptions {
   provider: string;
   amountUnit?: AmountUnit | undefined;
   mapping?: GenericMapping | undefined;
-}
-
-/** Thrown by format code for one bad record; parseReport turns it into a 400 with the line. */
-export class RowError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
-    super(message);
-  }
-}
-
-/** Column lookup for one record, by lower-cased header name. */
-export interface Record_ {
-  line: number;
-  get(column: string): string | undefined;
-}
-
-export interface FormatSpec {
-  label: string;
-  defaultUnit: AmountUnit;
-  /** Each entry is a set of alternative header names; one of each set must be present. */
-  required: readonly (readonly string[])[];
-  toRow(r: Record_, money: Money, provider: string): ReportRow | null;
-}
-
-/** Amount and date readers bound to the report's unit. */
-export interface Money {
-  amount(r: Record_, column: string, currency: string, opts?: { optional?: boolean }): number;
-  currency(r: Record_, column: string): string;
-  time(r: Record_, column: string): Date | null;
 }
 
 export const DEFAULT_PROVIDER: Record<ReportFormat, string | null> = { razorpay: 'razorpay', stripe: 'stripe', generic: null };

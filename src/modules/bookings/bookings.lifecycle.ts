@@ -1,5 +1,6 @@
 // What a deposit order's fate does to its booking, in the transaction that changes the
-// order. recordEvent (events.ts) calls followOrderEvent for every event it appends, so
+// order. The composition root registers followOrderEvent as an event follower, and
+// recordEvent (events/events.record.ts) calls it for every event it appends, so
 // whichever path pays, expires or cancels an order (provider webhook, lookup, expiry
 // job, API, CLI), the booking follows in the same commit, without those paths knowing
 // bookings exist:
@@ -13,14 +14,13 @@
 import { BOOKING_EVENTS, transitionBooking, type BookingEvent, type BookingStatus } from '../../domain/booking/booking.machine.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getBookingByOrder, updateBooking, type BookingRow } from './bookings.repository.ts';
-import type { EventRow } from '../events/events.repository.ts';
-import type { Actor, AppContext } from '../../platform/context.ts';
+import type { Actor, AppContext, LoggedEvent } from '../../platform/context.ts';
 import { recordEvent } from '../events/events.record.ts';
 
 // Only the deposit order's events are followed here; merchant_cancel is bookings.ts's.
 const isOrderEvent = (type: string): type is BookingEvent => type.startsWith('order.') && (BOOKING_EVENTS as readonly string[]).includes(type);
 
-export async function followOrderEvent(ctx: AppContext, tx: Tx, ev: EventRow): Promise<void> {
+export async function followOrderEvent(ctx: AppContext, tx: Tx, ev: LoggedEvent): Promise<void> {
   if (!isOrderEvent(ev.type) || !ev.order_id) return;
   const b = await getBookingByOrder(tx, ev.merchant_id, ev.order_id);
   if (!b) return;

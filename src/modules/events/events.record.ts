@@ -2,7 +2,6 @@ import { newId } from '../../domain/ids.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { appendEvent, type EventRow } from './events.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { followOrderEvent } from '../bookings/bookings.lifecycle.ts';
 import { enqueueWebhookFanout } from './webhooks.fanout.ts';
 
 /** Appends to the event log inside the caller's transaction: the change and its record commit together. */
@@ -25,7 +24,8 @@ export function recordEvent(
   })
     .then((row) => enqueueWebhookFanout(tx, row)) // outgoing webhooks: a fan-out job in this same transaction, only if someone listens
     .then(async (row) => {
-      await followOrderEvent(ctx, tx, row); // a deposit order paid, expired or canceled moves its booking in this same transaction
+      // Followers react in this same transaction (a deposit order paid, expired or canceled moves its booking).
+      for (const follow of ctx.eventFollowers) await follow(ctx, tx, row);
       return row;
     });
 }

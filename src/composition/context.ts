@@ -1,0 +1,45 @@
+// The one place an AppContext is put together, for the server, the workers, the CLI
+// and the tests: the ports (database, clock, logger, secrets), the payment provider
+// adapters, and the followers of the event log. Nothing else builds one, so a new
+// port or registration is added here once and every entry point has it.
+import type { Logger } from 'pino';
+import { paymentProviders } from '../adapters/providers/registry.ts';
+import type { Config } from '../config.ts';
+import { followOrderEvent } from '../modules/bookings/bookings.lifecycle.ts';
+import type { AppContext, EventFollower } from '../platform/context.ts';
+import type { Clock } from '../platform/ports.ts';
+import type { Db } from '../platform/store/db.ts';
+
+/** What follows the event log, in registration order. */
+export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent];
+
+/** The parts every context needs; the rest is wired here. */
+export type ContextParts = Omit<AppContext, 'eventFollowers' | 'providers'> & {
+  /** Build the payment provider adapters (their API base URLs; the sandbox's is our own public URL). */
+  providerUrls?: { stripeApiUrl?: string | undefined; razorpayApiUrl?: string | undefined };
+};
+
+export function buildContext(parts: ContextParts): AppContext {
+  const { providerUrls, ...rest } = parts;
+  const ctx: AppContext = { ...rest, eventFollowers: EVENT_FOLLOWERS };
+  if (providerUrls) ctx.providers = paymentProviders(ctx, providerUrls);
+  return ctx;
+}
+
+/** The context of a server, worker or CLI process, from its configuration. */
+export function contextFromConfig(
+  cfg: Config,
+  ports: { db: Db; clock: Clock; log: Logger; secrets: AppContext['secrets']; jobsEnqueued: () => void },
+): AppContext {
+  return buildContext({
+    ...ports,
+    mode: cfg.CHATCART_MODE,
+    publicUrl: cfg.publicUrl,
+    appSecret: cfg.WHATSAPP_APP_SECRET,
+    verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
+    graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? 'v24.0' },
+    webhookAllowPrivate: cfg.WEBHOOK_ALLOW_PRIVATE === 'true',
+    retention: { webhookBodiesDays: cfg.RETENTION_DAYS_WEBHOOK_BODIES, conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS },
+    providerUrls: { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL },
+  });
+}
