@@ -8,7 +8,7 @@ import { jobHandlers } from '../../src/composition/job-handlers.ts';
 import { JobRunner } from '../../src/platform/jobs/runner.ts';
 import { listJobs, type JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { getOrder } from '../../src/modules/orders/orders.repository.ts';
-import { listPaymentsForOrder } from '../../src/modules/payments/payments.repository.ts';
+import { listPaymentsForOrder } from '../../src/modules/orders/payment-attempts.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 

@@ -23,7 +23,7 @@ import { applyRefundOutcome, createRefund } from '../../src/modules/payments/pay
 import type { Tx } from '../../src/platform/store/db.ts';
 import { ledgerBalances, unbalancedLedgerTransactions } from '../../src/modules/ledger/ledger.repository.ts';
 import { getOrder, type OrderRow } from '../../src/modules/orders/orders.repository.ts';
-import { listPaymentsForOrder } from '../../src/modules/payments/payments.repository.ts';
+import { listPaymentsForOrder } from '../../src/modules/orders/payment-attempts.repository.ts';
 import { listProviderPaymentsForOrder } from '../../src/modules/payments/provider-payments.repository.ts';
 import { listRefundsForOrder } from '../../src/modules/payments/refunds.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';

@@ -8,7 +8,7 @@ import { completeKey, releaseKey, reserveKey } from '../../src/platform/http/ide
 import { insertMerchant } from '../../src/modules/merchants/merchants.repository.ts';
 import { listMigrations, migrate } from '../../src/platform/store/migrate.ts';
 import { getOrder, insertOrder, type OrderRow } from '../../src/modules/orders/orders.repository.ts';
-import { insertPayment } from '../../src/modules/payments/payments.repository.ts';
+import { insertPayment } from '../../src/modules/orders/payment-attempts.repository.ts';
 import { getProduct, insertProduct } from '../../src/modules/catalog/products.repository.ts';
 import { dbKind, openTestDb, type TestDb } from '../support/db.ts';
 

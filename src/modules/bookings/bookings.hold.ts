@@ -32,7 +32,7 @@ import { getBookingSettings, type BookingSettings } from './bookings.manage.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { MerchantSettings } from '../merchants/merchants.create.ts';
 import { createOrder } from '../orders/orders.create.ts';
-import type { PaymentMethod } from '../payments/payments.methods.ts';
+import type { PaymentMethod } from '../orders/orders.payment-methods.ts';
 
 async function availabilityInput(
   q: Queryable,

@@ -5,7 +5,7 @@ import { paymentIdFor, toBusinessEvent } from '../../domain/business-events.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import type { EventRow } from './events.repository.ts';
 import { getOrder } from '../orders/orders.repository.ts';
-import { getPayment } from '../payments/payments.repository.ts';
+import { getPayment } from '../orders/payment-attempts.repository.ts';
 
 export async function businessEventBody(q: Queryable, ev: EventRow): Promise<string | null> {
   const order = ev.order_id ? await getOrder(q, ev.merchant_id, ev.order_id) : undefined;

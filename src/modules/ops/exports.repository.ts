@@ -4,7 +4,7 @@
 // queries and never one result held in memory.
 import type { Queryable } from '../../platform/store/db.ts';
 import type { OrderRow } from '../orders/orders.repository.ts';
-import type { PaymentRow } from '../payments/payments.repository.ts';
+import type { PaymentRow } from '../orders/payment-attempts.repository.ts';
 import type { RefundRow } from '../payments/refunds.repository.ts';
 
 export interface ExportPage {

@@ -7,7 +7,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from './orders.repository.ts';
-import { insertPayment, listPaymentsForOrder, updatePayment } from '../payments/payments.repository.ts';
+import { insertPayment, listPaymentsForOrder, updatePayment } from './payment-attempts.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/events.record.ts';
 import { DEFAULT_EXPIRES_IN, freshReferenceId } from './orders.create.ts';

@@ -14,7 +14,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from './orders.repository.ts';
-import { listPaymentsForOrder, setPaymentStatus, type PaymentRow } from '../payments/payments.repository.ts';
+import { listPaymentsForOrder, setPaymentStatus, type PaymentRow } from './payment-attempts.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/events.record.ts';
 

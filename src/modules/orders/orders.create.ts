@@ -10,12 +10,12 @@ import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getMerchant } from '../merchants/merchants.repository.ts';
 import { insertOrder, updateOrder, type OrderItem, type OrderRow } from './orders.repository.ts';
-import { insertPayment, referenceIdTaken, type PaymentRow } from '../payments/payments.repository.ts';
+import { insertPayment, referenceIdTaken, type PaymentRow } from './payment-attempts.repository.ts';
 import { getProductsByRetailerIds } from '../catalog/products.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/events.record.ts';
 import type { MerchantSettings } from '../merchants/merchants.create.ts';
-import { checkPaymentRoute, type PaymentMethod } from '../payments/payments.methods.ts';
+import { checkPaymentRoute, type PaymentMethod } from './orders.payment-methods.ts';
 
 export interface CreateOrderInput {
   customer: { wa_id: string; name?: string | undefined };

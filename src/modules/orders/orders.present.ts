@@ -3,8 +3,8 @@
 import type { AppContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import type { OrderRow } from './orders.repository.ts';
-import type { PaymentRow } from '../payments/payments.repository.ts';
-import { getPayment, getPaymentsByIds } from '../payments/payments.repository.ts';
+import type { PaymentRow } from './payment-attempts.repository.ts';
+import { getPayment, getPaymentsByIds } from './payment-attempts.repository.ts';
 import { iso } from '../../platform/http/page.ts';
 
 export async function presentOrderRow(ctx: AppContext, q: Queryable, order: OrderRow) {

@@ -17,7 +17,7 @@ import {
   listPaymentsForOrder,
   updatePayment,
   type PaymentRow,
-} from './payments.repository.ts';
+} from '../orders/payment-attempts.repository.ts';
 import { getProviderPaymentByProviderId, listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from './provider-payments.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/events.record.ts';

@@ -6,7 +6,7 @@ import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { getMerchant } from '../merchants/merchants.repository.ts';
 import { getOrder, type OrderRow } from '../orders/orders.repository.ts';
-import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from './payments.repository.ts';
+import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from '../orders/payment-attempts.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/events.record.ts';

@@ -2,7 +2,7 @@
 // poller, refunds at the provider, closing superseded checkout objects, and expiry.
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { expireWithProvider } from '../orders/orders.expire.ts';
+import { expireWithProvider } from './payments.expire.ts';
 import { ProviderRejectedError, type RefundResult } from '../../platform/payment-provider.port.ts';
 import { lookupWhatsAppPayment, refundWhatsAppPayment, usesMetaPayments } from '../whatsapp/whatsapp.pay.ts';
 import { lookupAttempt, pollAttempt } from './payments.lookup.ts';
@@ -10,7 +10,7 @@ import { processProviderEvent } from './payments.provider-webhooks.ts';
 import { accountFor } from './payments.provider-accounts.ts';
 import { applyRefundOutcome } from './payments.refunds.ts';
 import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
-import { getPayment } from './payments.repository.ts';
+import { getPayment } from '../orders/payment-attempts.repository.ts';
 import { getRefund } from './refunds.repository.ts';
 import type { JobHandler } from '../../platform/jobs/runner.ts';
 import { PermanentJobError } from '../../platform/jobs/runner.ts';

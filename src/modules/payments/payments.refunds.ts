@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from '../orders/orders.repository.ts';
-import { getPayment, type PaymentRow } from './payments.repository.ts';
+import { getPayment, type PaymentRow } from '../orders/payment-attempts.repository.ts';
 import { getProviderPaymentByProviderId, updateProviderPayment } from './provider-payments.repository.ts';
 import { getRefund, insertRefund, listRefundsForOrder, updateRefund, type RefundRow } from './refunds.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';

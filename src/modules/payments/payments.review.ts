@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from '../orders/orders.repository.ts';
-import { getPayment, updatePayment } from './payments.repository.ts';
+import { getPayment, updatePayment } from '../orders/payment-attempts.repository.ts';
 import { getProviderPaymentByProviderId, updateProviderPayment } from './provider-payments.repository.ts';
 import { listRefundsForOrder } from './refunds.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';

@@ -5,7 +5,7 @@ import { derivePaymentStatus, transitionPaymentStatus, type AttemptStatus, type 
 import type { Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import type { OrderRow } from '../orders/orders.repository.ts';
-import { listPaymentsForOrder } from './payments.repository.ts';
+import { listPaymentsForOrder } from '../orders/payment-attempts.repository.ts';
 import { listRefundsForOrder } from './refunds.repository.ts';
 
 export type ReviewState = { state: 'open' | 'accepted' | 'refunded'; reason: string; [k: string]: unknown };

@@ -13,7 +13,7 @@ import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { MerchantSettings } from '../merchants/merchants.create.ts';
 import { createOrder } from '../orders/orders.create.ts';
-import type { PaymentMethod } from '../payments/payments.methods.ts';
+import type { PaymentMethod } from '../orders/orders.payment-methods.ts';
 import { reply } from './whatsapp.inbound.ts';
 
 type Cart = Extract<InboundMessage, { type: 'order' }>;

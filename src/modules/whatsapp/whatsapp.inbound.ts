@@ -5,7 +5,7 @@
 import { extractItems, type WebhookItem } from '../../adapters/whatsapp/webhook.schema.ts';
 import { newId } from '../../domain/ids.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { findPaymentByReference } from '../payments/payments.repository.ts';
+import { findPaymentByReference } from '../orders/payment-attempts.repository.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getMessage, getMessageByWamid, insertMessage, setOptOut, touchContact, updateMessage, type MessageRow } from './whatsapp-messages.repository.ts';
 import { getInboxRow, insertItems, lockItem, markInboxRow, markItem, pendingItems } from './whatsapp-inbox.repository.ts';

@@ -7,7 +7,7 @@ import type { Tx } from '../../platform/store/db.ts';
 import { getMerchant } from '../merchants/merchants.repository.ts';
 import { getOrder } from '../orders/orders.repository.ts';
 import { ensureCheckoutObject } from '../payments/payments.checkout.ts';
-import { getPayment } from '../payments/payments.repository.ts';
+import { getPayment } from '../orders/payment-attempts.repository.ts';
 import { insertMessage, updateMessage } from './whatsapp-messages.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';

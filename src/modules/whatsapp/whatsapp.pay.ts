@@ -3,7 +3,7 @@
 // only a trigger: the payment counts once Meta's lookup shows a successful
 // transaction whose amount, currency and reference match. Refunds go through Meta.
 import { toWhatsAppAmount, fromWhatsAppAmount } from '../../domain/money.ts';
-import { getPayment, type PaymentRow } from '../payments/payments.repository.ts';
+import { getPayment, type PaymentRow } from '../orders/payment-attempts.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createOrder } from '../orders.create.ts';
-import { PAYMENT_METHODS } from '../../payments/payments.methods.ts';
+import { PAYMENT_METHODS } from '../orders.payment-methods.ts';
 import { MAX_ITEMS, MAX_QUANTITY } from '../../../domain/order/order.totals.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';

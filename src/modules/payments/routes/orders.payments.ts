@@ -1,6 +1,6 @@
 import { domainError } from '../../../domain/errors.ts';
 import { getOrder } from '../../orders/orders.repository.ts';
-import { listPaymentsForOrder } from '../payments.repository.ts';
+import { listPaymentsForOrder } from '../../orders/payment-attempts.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { presentPayment } from '../../orders/orders.present.ts';

@@ -4,13 +4,13 @@
 // A provider that refuses the call (a 4xx, or a merchant whose WhatsApp payments are not
 // configured) does not hold expiry back forever: the order expires, and a payment that
 // lands later still takes the late-payment path (manual_review). Outages are retried.
-import { getOrder } from './orders.repository.ts';
-import { listPaymentsForOrder } from '../payments/payments.repository.ts';
+import { getOrder } from '../orders/orders.repository.ts';
+import { listPaymentsForOrder } from '../orders/payment-attempts.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { expireOrder } from './orders.change.ts';
-import { LATE_GRACE_MS, lookupAttempt } from '../payments/payments.lookup.ts';
-import { accountFor } from '../payments/payments.provider-accounts.ts';
+import { expireOrder } from '../orders/orders.change.ts';
+import { LATE_GRACE_MS, lookupAttempt } from './payments.lookup.ts';
+import { accountFor } from './payments.provider-accounts.ts';
 import { usesMetaPayments } from '../whatsapp/whatsapp.pay.ts';
 import type { Result } from '../../domain/result.ts';
 import { ProviderRejectedError } from '../../platform/payment-provider.port.ts';
