@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { systemClock } from './adapters/clock/clock.ts';
 import type { AppContext } from './platform/context.ts';
 import type { Clock } from './platform/ports.ts';
-import { bootstrapSandbox } from './modules/merchants/merchants.sandbox-bootstrap.ts';
+import { bootstrapSandbox } from './composition/onboarding.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp, type App } from './platform/http/app.ts';
 import { contextFromConfig } from './composition/context.ts';

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import type { Resolver } from '../../src/adapters/outbound-webhooks/ssrf.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type Running } from '../../src/main.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
@@ -57,7 +57,7 @@ beforeAll(async () => {
   });
   // startTestServer expects a demo merchant, which live mode never creates: start it directly.
   live = await startServer(cfg, { db, clock, log: pino({ level: 'silent' }) });
-  key = (await db.transaction((tx) => createMerchant(live.ctx, tx, 'Live shop'))).apiKey;
+  key = (await db.transaction((tx) => onboardMerchant(live.ctx, tx, 'Live shop'))).apiKey;
   receiver = await startReceiver();
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@
 // row by row and table by table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/platform/context.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { cancelOrder } from '../../src/modules/orders/orders.change.ts';
 import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -46,7 +46,7 @@ async function fill(db: Db): Promise<void> {
   await initSystemSetting(db, 'sandbox_encryption_key', 'c2VjcmV0');
   await initSystemSetting(db, 'feature', { on: true, list: [1, 2] });
   for (const name of ['Alpha', 'Beta']) {
-    const { merchant } = await db.transaction((tx) => createMerchant(ctx, tx, name));
+    const { merchant } = await db.transaction((tx) => onboardMerchant(ctx, tx, name));
     ctx.clock.advance(1234);
     await insertProduct(db, {
       id: newId('prd'),

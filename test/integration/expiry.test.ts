@@ -1,7 +1,7 @@
 // Order expiry end to end through the job queue, with a clock the test moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/platform/context.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { cancelOrder } from '../../src/modules/orders/orders.change.ts';
 import { createOrder, type CreateOrderInput } from '../../src/modules/orders/orders.create.ts';
 import { jobHandlers } from '../../src/composition/job-handlers.ts';
@@ -50,7 +50,7 @@ beforeAll(async () => {
   db = await openTestDb();
   ctx = testContext(db);
   runner = new JobRunner({ db, clock: ctx.clock, log: ctx.log, handlers: jobHandlers(ctx), concurrency: 8, leaseMs: 60_000, pollMs: 50 });
-  merchantId = (await db.transaction((tx) => createMerchant(ctx, tx, 'Chai Co'))).merchant.id;
+  merchantId = (await db.transaction((tx) => onboardMerchant(ctx, tx, 'Chai Co'))).merchant.id;
 });
 afterAll(async () => {
   await db?.close();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { cliTargets, runCli } from '../support/cli.ts';
 import { testContext } from '../support/context.ts';
 
@@ -30,7 +30,7 @@ describe.each(targets)('chatcart export and purge on $name', (target) => {
     let merchantId: string;
     try {
       const ctx = testContext(db, { clock: new ManualClock('2026-03-01T10:00:00Z') });
-      merchantId = (await db.transaction((tx) => createMerchant(ctx, tx, 'CLI shop'))).merchant.id;
+      merchantId = (await db.transaction((tx) => onboardMerchant(ctx, tx, 'CLI shop'))).merchant.id;
       await db.query(
         `insert into orders (id, merchant_id, status, payment_status, currency, items, subtotal, total, customer_wa_id, customer_name, goods_type, expires_at, created_at, updated_at)
          values ('ord_cli', $1, 'awaiting_payment', 'unpaid', 'INR', '[]', 4999, 4999, '919876543210', '=HYPERLINK("x"), "quoted"', 'physical-goods', $2, $2, $2)`,

@@ -6,7 +6,7 @@ import { generateFlowKeyPair } from '../../src/adapters/flows/flow-crypto.ts';
 import { storeFlowKeys } from '../../src/modules/flows/flows.keys.ts';
 import { claimFlowToken, issueFlowToken } from '../../src/modules/flows/flows.tokens.ts';
 import { orderFood } from '../../src/modules/flows/definitions/order-food.flow.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { isUniqueViolation } from '../../src/platform/store/db.ts';
@@ -23,8 +23,8 @@ const cli = { source: 'cli' as const, id: 'test' };
 beforeAll(async () => {
   db = await openTestDb();
   ctx = testContext(db);
-  merchantId = (await db.transaction((tx) => createMerchant(ctx, tx, 'Kitchen'))).merchant.id;
-  otherId = (await db.transaction((tx) => createMerchant(ctx, tx, 'Other'))).merchant.id;
+  merchantId = (await db.transaction((tx) => onboardMerchant(ctx, tx, 'Kitchen'))).merchant.id;
+  otherId = (await db.transaction((tx) => onboardMerchant(ctx, tx, 'Other'))).merchant.id;
 });
 afterAll(async () => {
   await db?.close();

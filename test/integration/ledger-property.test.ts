@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDispute } from '../../src/modules/payments/payments.disputes.ts';
 import { recordPayout, recordProviderFee } from '../../src/modules/ledger/ledger.post.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { createOrder } from '../../src/modules/orders/orders.create.ts';
 import { resolveReview } from '../../src/modules/payments/payments.review.ts';
 import { applyCapture } from '../../src/modules/payments/payments.apply.ts';
@@ -256,7 +256,7 @@ describe('the ledger under random money movements (property)', () => {
     await fc.assert(
       fc.asyncProperty(runArb, async (r) => {
         const run = ++runNo;
-        const merchantId = (await db.transaction((t) => createMerchant(ctx, t, `Ledger ${run}`))).merchant.id;
+        const merchantId = (await db.transaction((t) => onboardMerchant(ctx, t, `Ledger ${run}`))).merchant.id;
         await db.query(`update merchants set settings = jsonb_set(settings, '{payment_policies}', $2::jsonb) where id = $1`, [
           merchantId,
           JSON.stringify(r.policy),

@@ -1,7 +1,7 @@
 // The ledger store: idempotent inserts, append-only tables, balances, the order projection,
 // merchant isolation, and migration 0008 on a database that already has paid orders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { postAndProject, postManyAndProject, recordPayout, recordProviderFee } from '../../src/modules/ledger/ledger.post.ts';
 import { orderLedger } from '../../src/modules/ledger/ledger.queries.ts';
 import { createOrder } from '../../src/modules/orders/orders.create.ts';
@@ -36,8 +36,8 @@ async function newOrder(merchantId: string, tax = 0) {
 beforeAll(async () => {
   db = await openTestDb();
   ctx = testContext(db);
-  m1 = (await db.transaction((tx) => createMerchant(ctx, tx, 'Ledger One'))).merchant.id;
-  m2 = (await db.transaction((tx) => createMerchant(ctx, tx, 'Ledger Two'))).merchant.id;
+  m1 = (await db.transaction((tx) => onboardMerchant(ctx, tx, 'Ledger One'))).merchant.id;
+  m2 = (await db.transaction((tx) => onboardMerchant(ctx, tx, 'Ledger Two'))).merchant.id;
 });
 afterAll(async () => {
   await db?.close();

@@ -4,7 +4,7 @@
 // a no-op, and the job runs it in bounded batches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { purgePersonalData } from '../../src/modules/ops/ops.retention.ts';
 import { jobHandlers, maintenanceDedupeKey } from '../../src/composition/job-handlers.ts';
 import { retentionJobHandlers } from '../../src/modules/ops/ops.jobs.ts';
@@ -133,7 +133,7 @@ const one = async <T>(sql: string, params: unknown[] = []) => (await db.query<T>
 beforeAll(async () => {
   db = await openTestDb();
   ctx = testContext(db, { clock: new ManualClock(NOW) });
-  m = (await db.transaction((tx) => createMerchant(ctx, tx, 'Retention shop'))).merchant.id;
+  m = (await db.transaction((tx) => onboardMerchant(ctx, tx, 'Retention shop'))).merchant.id;
   await seed();
 });
 afterAll(async () => {

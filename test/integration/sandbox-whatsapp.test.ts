@@ -3,7 +3,7 @@
 // pair limit, reference reuse), what a refused request leaves behind (nothing), and
 // the forward-only status steps with their webhook events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { sendMessage } from '../../src/sandbox/whatsapp/wa.send.ts';
 import { applyStatus } from '../../src/sandbox/whatsapp/wa.statuses.ts';
 import { getMessage, touchCustomerInbound } from '../../src/sandbox/whatsapp/wa.store.ts';
@@ -27,7 +27,7 @@ const count = (rs: (string | number)[], v: string | number) => rs.filter((x) => 
 beforeAll(async () => {
   db = await openTestDb();
   ctx = testContext(db);
-  const m = await db.transaction((tx) => createMerchant(ctx, tx, 'WA sandbox'));
+  const m = await db.transaction((tx) => onboardMerchant(ctx, tx, 'WA sandbox'));
   merchantId = m.merchant.id;
   number = (await db.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where merchant_id = $1`, [merchantId]))[0]!;
 });

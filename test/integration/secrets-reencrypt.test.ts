@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox, keyId, sealedKeyId } from '../../src/adapters/secrets/secret-box.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { openProviderAccount, setProviderAccount } from '../../src/modules/payments/payments.provider-accounts.ts';
 import { reencryptSecrets } from '../../src/modules/merchants/merchants.secrets-reencrypt.ts';
 import { storeFlowKeys } from '../../src/modules/flows/flows.keys.ts';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   db = await openTestDb();
   before = { ...testContext(db, { mode: 'live' }), secrets: createSecretBox(oldKey), webhookAllowPrivate: true };
   await db.transaction(async (tx) => {
-    const { merchant } = await createMerchant(before, tx, 'Reencrypt Shop');
+    const { merchant } = await onboardMerchant(before, tx, 'Reencrypt Shop');
     merchantId = merchant.id;
     await setProviderAccount(before, tx, merchantId, 'razorpay', { credentials: { key_id: 'rzp_test_x', key_secret: 'sek' }, webhookSecret: 'whsec_a' });
     const wa = await updateWhatsAppSettings(before, tx, merchantId, { phone_number_id: '1098765432', access_token: 'EAAG-token' });

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
 import { recordEvent } from '../../src/modules/events/events.record.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { createEndpoint } from '../../src/modules/events/webhooks.endpoints.ts';
 import { testContext } from '../support/context.ts';
 import { startReceiver, verifyAt } from '../support/webhook-receiver.ts';
@@ -38,7 +38,7 @@ describe.each(targets)('chatcart events replay on $name', (target) => {
     ctx.clock.set(new Date(Date.now() - 60_000));
     const from = ctx.clock.now();
     const seeded = await db.transaction(async (tx) => {
-      const { merchant } = await createMerchant(ctx, tx, 'Shop');
+      const { merchant } = await onboardMerchant(ctx, tx, 'Shop');
       const ep = await createEndpoint(ctx, tx, { source: 'cli', id: 'test' }, merchant.id, { url: `${receiver.url}/crm` });
       if (!ep.ok) throw new Error(ep.error.message);
       const events = [];

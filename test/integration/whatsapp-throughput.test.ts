@@ -15,7 +15,7 @@ import { textMessage } from '../../src/adapters/whatsapp/message.builders.ts';
 import { createSecretBox } from '../../src/adapters/secrets/secret-box.ts';
 import { buildContext } from '../../src/composition/context.ts';
 import type { AppContext } from '../../src/platform/context.ts';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { queueMessage } from '../../src/modules/whatsapp/whatsapp.outbox.ts';
 import { openPostgres, type Db } from '../../src/platform/store/db.ts';
 import { migrate } from '../../src/platform/store/migrate.ts';
@@ -121,7 +121,7 @@ beforeAll(async () => {
   });
   const c = ctx;
   await db.transaction(async (tx) => {
-    const m = await createMerchant(c, tx, 'Throughput Shop');
+    const m = await onboardMerchant(c, tx, 'Throughput Shop');
     merchantId = m.merchant.id;
     const now = new Date();
     await insertNumber(tx, {

@@ -1,7 +1,7 @@
 // Helpers shared by the HTTP end-to-end tests (test/e2e): the error envelope check,
 // a second merchant, and the "never a 500" check read from /metrics.
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createMerchant } from '../../src/modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 type Res = Awaited<ReturnType<TestServer['api']>>;
@@ -39,7 +39,7 @@ export function expectValidation(r: Res, path: string): void {
 
 /** A second merchant in the same database, with its own API key. */
 export async function otherMerchant(s: TestServer, name = 'Other'): Promise<{ merchantId: string; key: string; keyId: string }> {
-  const m = await s.ctx.db.transaction((tx) => createMerchant(s.ctx, tx, name));
+  const m = await s.ctx.db.transaction((tx) => onboardMerchant(s.ctx, tx, name));
   return { merchantId: m.merchant.id, key: m.apiKey, keyId: m.apiKeyRow.id };
 }
 

@@ -1,4 +1,4 @@
-import { createMerchant } from '../../modules/merchants/merchants.create.ts';
+import { onboardMerchant } from '../../composition/onboarding.ts';
 import type { Config } from '../../config.ts';
 import { listMerchants } from '../../modules/merchants/merchants.repository.ts';
 import { flags, required, UsageError } from '../args.ts';
@@ -13,7 +13,7 @@ export async function runMerchants(cfg: Config, argv: string[]): Promise<number>
   const ctx = await openCliContext(cfg);
   try {
     if (sub === 'create') {
-      const { merchant, apiKey } = await ctx.db.transaction((tx) => createMerchant(ctx, tx, name));
+      const { merchant, apiKey } = await ctx.db.transaction((tx) => onboardMerchant(ctx, tx, name));
       const out = { id: merchant.id, name: merchant.name, api_key: apiKey, mode: ctx.mode, created_at: merchant.created_at.toISOString() };
       process.stdout.write(
         values.json ? `${JSON.stringify(out)}\n` : `Created merchant ${out.id} (${out.name}).\nAPI key (shown only once, store it now): ${apiKey}\n`,

@@ -2,7 +2,6 @@ import { newId } from '../../domain/ids.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import * as repo from './merchants.repository.ts';
 import { createApiKey } from './merchants.api-keys.ts';
-import { ensureSandboxNumber } from '../whatsapp/whatsapp.numbers.ts';
 import type { AppContext } from '../../platform/context.ts';
 
 export interface MerchantSettings {
@@ -14,11 +13,12 @@ export function defaultSettings(ctx: AppContext): MerchantSettings {
   return ctx.mode === 'sandbox' ? { default_payment: { method: 'payment_link', provider: 'sandbox' } } : {};
 }
 
-/** Creates a merchant with its first API key; the key is returned once and stored only as a hash. */
+/**
+ * Creates a merchant with its first API key; the key is returned once and stored only as a
+ * hash. (A sandbox number comes with onboarding: composition/onboarding.ts.)
+ */
 export async function createMerchant(ctx: AppContext, tx: Tx, name: string) {
   const merchant = await repo.insertMerchant(tx, { id: newId('mer'), name, settings: defaultSettings(ctx), now: ctx.clock.now() });
   const { row, key } = await createApiKey(ctx, tx, merchant.id, 'default');
-  // In sandbox mode a merchant can message its simulated customers at once.
-  if (ctx.mode === 'sandbox') await ensureSandboxNumber(ctx, tx, merchant.id);
   return { merchant, apiKey: key, apiKeyRow: row };
 }

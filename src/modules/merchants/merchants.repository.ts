@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/store/db.ts';
+import type { Queryable, Tx } from '../../platform/store/db.ts';
 
 export interface MerchantRow {
   id: string;
@@ -32,6 +32,11 @@ export async function insertMerchant(q: Queryable, m: { id: string; name: string
 
 export async function getMerchant(q: Queryable, id: string): Promise<MerchantRow | undefined> {
   return (await q.query<MerchantRow>(`select * from merchants where id = $1`, [id]))[0];
+}
+
+/** Serializes creating the first merchant (the sandbox's demo) across processes, until the transaction ends. */
+export async function lockFirstMerchant(tx: Tx): Promise<void> {
+  await tx.query('select pg_advisory_xact_lock(727274002)');
 }
 
 export async function countMerchants(q: Queryable): Promise<number> {

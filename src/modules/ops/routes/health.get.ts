@@ -1,14 +1,10 @@
 import type { App } from '../../../platform/http/app.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { checkHealth } from '../ops.health.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
-    try {
-      await ctx.db.query('select 1');
-      return reply.send({ status: 'ok' });
-    } catch (e) {
-      ctx.log.warn({ err: e }, 'health check: the database did not answer');
-      return reply.code(503).send({ status: 'unavailable', reason: 'database' });
-    }
+    const h = await checkHealth(ctx);
+    return h.ok ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'unavailable', reason: h.reason });
   });
 }

@@ -1,0 +1,34 @@
+// How a merchant comes to be: a new merchant with its first API key and, in sandbox
+// mode, a simulated WhatsApp number it can message its simulated customers from at once;
+// and the first sandbox start, which creates a demo merchant with a small catalog so a
+// new user has something to try within a minute (its API key is returned once).
+import { createProduct } from '../modules/catalog/catalog.products.ts';
+import { createMerchant } from '../modules/merchants/merchants.create.ts';
+import { countMerchants, lockFirstMerchant } from '../modules/merchants/merchants.repository.ts';
+import { ensureSandboxNumber } from '../modules/whatsapp/whatsapp.numbers.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { Tx } from '../platform/store/db.ts';
+
+export async function onboardMerchant(ctx: AppContext, tx: Tx, name: string) {
+  const created = await createMerchant(ctx, tx, name);
+  if (ctx.mode === 'sandbox') await ensureSandboxNumber(ctx, tx, created.merchant.id);
+  return created;
+}
+
+export const DEMO_PRODUCTS = [
+  { retailer_id: 'masala-chai', name: 'Masala chai (250 g)', price: 24_900, currency: 'INR', description: 'Assam tea with cardamom, ginger and clove' },
+  { retailer_id: 'filter-coffee', name: 'Filter coffee (500 g)', price: 44_900, currency: 'INR', description: 'Chicory blend, medium roast' },
+  { retailer_id: 'brass-tumbler', name: 'Brass tumbler and davara', price: 89_900, currency: 'INR', description: 'Hand-polished, 150 ml' },
+];
+
+export async function bootstrapSandbox(ctx: AppContext, tx: Tx): Promise<{ merchantId: string; apiKey: string } | null> {
+  // Two processes starting together must not both create a demo merchant.
+  await lockFirstMerchant(tx);
+  if ((await countMerchants(tx)) > 0) return null;
+  const { merchant, apiKey } = await onboardMerchant(ctx, tx, 'Demo Shop');
+  for (const p of DEMO_PRODUCTS) {
+    const r = await createProduct(ctx, tx, merchant.id, p);
+    if (!r.ok) throw new Error(`demo catalog: ${r.error.message}`);
+  }
+  return { merchantId: merchant.id, apiKey };
+}

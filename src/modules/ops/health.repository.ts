@@ -1,0 +1,6 @@
+import type { Queryable } from '../../platform/store/db.ts';
+
+/** One round trip to the database: it answers, or this throws. */
+export async function pingDatabase(q: Queryable): Promise<void> {
+  await q.query('select 1');
+}
