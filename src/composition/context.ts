@@ -6,22 +6,28 @@ import type { Logger } from 'pino';
 import { paymentProviders } from '../adapters/providers/registry.ts';
 import type { Config } from '../config.ts';
 import { followOrderEvent } from '../modules/bookings/bookings.lifecycle.ts';
-import type { AppContext, EventFollower } from '../platform/context.ts';
+import { readEventSubjects } from '../modules/orders/orders.event-subjects.ts';
+import type { AppContext, EventFollower, InboundHandlers } from '../platform/context.ts';
+import { completeFlowFromReply } from '../modules/flows/flows.complete.ts';
+import { answerKeyword } from '../modules/flows/flows.keywords.ts';
 import type { Clock } from '../platform/ports.ts';
 import type { Db } from '../platform/store/db.ts';
 
 /** What follows the event log, in registration order. */
 export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent];
 
+/** Inbound WhatsApp messages that flows answer. */
+const INBOUND: InboundHandlers = { keyword: answerKeyword, flowReply: completeFlowFromReply };
+
 /** The parts every context needs; the rest is wired here. */
-export type ContextParts = Omit<AppContext, 'eventFollowers' | 'providers'> & {
+export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' | 'inbound' | 'providers'> & {
   /** Build the payment provider adapters (their API base URLs; the sandbox's is our own public URL). */
   providerUrls?: { stripeApiUrl?: string | undefined; razorpayApiUrl?: string | undefined };
 };
 
 export function buildContext(parts: ContextParts): AppContext {
   const { providerUrls, ...rest } = parts;
-  const ctx: AppContext = { ...rest, eventFollowers: EVENT_FOLLOWERS };
+  const ctx: AppContext = { ...rest, eventFollowers: EVENT_FOLLOWERS, eventSubjects: readEventSubjects, inbound: INBOUND };
   if (providerUrls) ctx.providers = paymentProviders(ctx, providerUrls);
   return ctx;
 }

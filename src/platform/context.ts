@@ -2,7 +2,8 @@
 // behaviour. Built once by the composition root (src/composition/context.ts), by the
 // server, the workers, the CLI and the tests alike.
 import type { Logger } from 'pino';
-import type { Db, Tx } from './store/db.ts';
+import type { LogEventInput, OrderSnapshot, PaymentSnapshot } from '../domain/business-events.ts';
+import type { Db, Queryable, Tx } from './store/db.ts';
 import type { PaymentProviderAdapter } from './payment-provider.port.ts';
 import type { Clock, SecretBox } from './ports.ts';
 
@@ -34,7 +35,47 @@ export interface AppContext {
    * knows no module that follows it.
    */
   eventFollowers: readonly EventFollower[];
+  /**
+   * Reads what a business event is about (its order and payment attempt) for the body of
+   * an outgoing webhook. The orders module answers; the composition root wires it, so the
+   * event log knows no module above it.
+   */
+  eventSubjects: EventSubjectReader;
+  /**
+   * Answers the inbound WhatsApp messages that a capability above the whatsapp module owns
+   * (a Flow keyword, a Flow's completion). Wired by the composition root, so whatsapp
+   * receives messages without importing the flows that answer them.
+   */
+  inbound: InboundHandlers;
 }
+
+export interface FlowReplyInput {
+  merchantId: string;
+  phoneNumberId: string;
+  waId: string;
+  wamid: string;
+  /** The parsed response_json, or null when it was not a JSON object. */
+  responseJson: Record<string, unknown> | null;
+  flowToken: string | undefined;
+}
+
+export type FlowReplyOutcome = { note: string; reply?: string };
+
+export interface InboundHandlers {
+  /** A text that may be a keyword: the note of what was done, or undefined when it is none. */
+  keyword(ctx: AppContext, tx: Tx, merchantId: string, waId: string, text: string): Promise<string | undefined>;
+  /** An nfm_reply (a Flow's completion). */
+  flowReply(ctx: AppContext, tx: Tx, reply: FlowReplyInput): Promise<FlowReplyOutcome>;
+}
+
+export interface EventSubjects {
+  order: OrderSnapshot | null;
+  payment: PaymentSnapshot | null;
+  /** The reference of the order's current bill (when the event names an older attempt). */
+  currentReferenceId: string | null;
+}
+
+export type EventSubjectReader = (q: Queryable, merchantId: string, ev: LogEventInput) => Promise<EventSubjects>;
 
 /** An event as the log wrote it: what a follower needs to react to it. */
 export interface LoggedEvent {

@@ -51,7 +51,7 @@ export async function attemptDelivery(ctx: AppContext, merchantId: string, job: 
   let body = d.payload;
   if (body === null) {
     const ev = await getEventById(ctx.db, merchantId, d.event_id);
-    body = ev ? await businessEventBody(ctx.db, ev) : null;
+    body = ev ? await businessEventBody(ctx, ctx.db, ev) : null;
     if (body === null) {
       await updateDelivery(
         ctx.db,

@@ -166,7 +166,7 @@ export async function sendTestEvent(ctx: AppContext, tx: Tx, actor: Actor, merch
   const [delivery] = await upsertDeliveries(
     tx,
     merchantId,
-    [{ id: newId('whd'), endpointId: id, eventId: ev.id, eventType: ev.type, payload: await businessEventBody(tx, ev) }],
+    [{ id: newId('whd'), endpointId: id, eventId: ev.id, eventType: ev.type, payload: await businessEventBody(ctx, tx, ev) }],
     { now, replay: false },
   );
   await enqueueDeliveryJobs(tx, [delivery!], now);

@@ -43,7 +43,7 @@ export async function fanOutEvent(ctx: AppContext, merchantId: string, eventId: 
   if (!ev || !fansOut(ev.type)) return 0;
   const endpoints = (await listEnabledEndpoints(ctx.db, merchantId)).filter((e) => matchesEventFilter(e.events, ev.type));
   if (endpoints.length === 0) return 0;
-  const body = await businessEventBody(ctx.db, ev);
+  const body = await businessEventBody(ctx, ctx.db, ev);
   if (body === null) return 0;
   return inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();

@@ -11,17 +11,7 @@ import { recordEvent } from '../events/events.record.ts';
 import { readStoredState } from './definitions/flow.engine.ts';
 import { getFlowDefinition } from './definitions/flow.registry.ts';
 
-export interface FlowReplyInput {
-  merchantId: string;
-  phoneNumberId: string;
-  waId: string;
-  wamid: string;
-  /** The parsed response_json, or null when it was not a JSON object. */
-  responseJson: Record<string, unknown> | null;
-  flowToken: string | undefined;
-}
-
-export type FlowReplyOutcome = { note: string; reply?: string };
+import type { FlowReplyInput, FlowReplyOutcome } from '../../platform/context.ts';
 
 export async function completeFlowFromReply(ctx: AppContext, tx: Tx, i: FlowReplyInput): Promise<FlowReplyOutcome> {
   if (!i.responseJson) return { note: 'nfm_reply: response_json is not a JSON object; stored, nothing done' };

@@ -13,8 +13,6 @@ import { getNumber, listNumbersByWaba, updateNumber } from './whatsapp-numbers.r
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/events.record.ts';
-import { completeFlowFromReply } from '../flows/flows.complete.ts';
-import { answerKeyword } from '../flows/flows.keywords.ts';
 import { cartToOrder } from './whatsapp.cart.ts';
 import { textMessage } from '../../adapters/whatsapp/message.builders.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
@@ -161,11 +159,11 @@ async function applyMessage(
       await setOptOut(tx, merchantId, waId, false, now);
       return { status: 'processed', note: 'opted in' };
     }
-    const flowNote = await answerKeyword(ctx, tx, merchantId, waId, msg.text);
+    const flowNote = await ctx.inbound.keyword(ctx, tx, merchantId, waId, msg.text);
     if (flowNote) return { status: 'processed', note: flowNote };
   }
   if (msg.type === 'nfm_reply') {
-    const r = await completeFlowFromReply(ctx, tx, {
+    const r = await ctx.inbound.flowReply(ctx, tx, {
       merchantId,
       phoneNumberId,
       waId,
