@@ -10,7 +10,7 @@ import { buildHttpApp, type App } from './platform/http/app.ts';
 import { contextFromConfig } from './composition/context.ts';
 import { openDbFromConfig, secretBoxFor } from './composition/ports.ts';
 import { registerRoutes } from './composition/routes.ts';
-import { authenticate } from './modules/merchants/merchants.api-keys.ts';
+import { authenticate } from './modules/merchants/index.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { jobHandlers, scheduleMaintenance } from './composition/job-handlers.ts';
 import { JobRunner } from './platform/jobs/runner.ts';

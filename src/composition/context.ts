@@ -5,11 +5,11 @@
 import type { Logger } from 'pino';
 import { paymentProviders } from '../adapters/providers/registry.ts';
 import type { Config } from '../config.ts';
-import { followOrderEvent } from '../modules/bookings/bookings.lifecycle.ts';
-import { readEventSubjects } from '../modules/orders/orders.event-subjects.ts';
+import { followOrderEvent } from '../modules/bookings/index.ts';
+import { readEventSubjects } from '../modules/orders/index.ts';
 import type { AppContext, EventFollower, InboundHandlers } from '../platform/context.ts';
-import { completeFlowFromReply } from '../modules/flows/flows.complete.ts';
-import { answerKeyword } from '../modules/flows/flows.keywords.ts';
+import { completeFlowFromReply } from '../modules/flows/index.ts';
+import { answerKeyword } from '../modules/flows/index.ts';
 import type { Clock } from '../platform/ports.ts';
 import type { Db } from '../platform/store/db.ts';
 

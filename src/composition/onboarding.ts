@@ -2,10 +2,10 @@
 // mode, a simulated WhatsApp number it can message its simulated customers from at once;
 // and the first sandbox start, which creates a demo merchant with a small catalog so a
 // new user has something to try within a minute (its API key is returned once).
-import { createProduct } from '../modules/catalog/catalog.products.ts';
-import { createMerchant } from '../modules/merchants/merchants.create.ts';
-import { countMerchants, lockFirstMerchant } from '../modules/merchants/merchants.repository.ts';
-import { ensureSandboxNumber } from '../modules/whatsapp/whatsapp.numbers.ts';
+import { createProduct } from '../modules/catalog/index.ts';
+import { createMerchant } from '../modules/merchants/index.ts';
+import { countMerchants, lockFirstMerchant } from '../modules/merchants/index.ts';
+import { ensureSandboxNumber } from '../modules/whatsapp/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { Tx } from '../platform/store/db.ts';
 

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { createSecretBox } from '../adapters/secrets/secret-box.ts';
 import type { Config } from '../config.ts';
-import { initSystemSetting } from '../modules/merchants/merchants.repository.ts';
+import { initSystemSetting } from '../modules/merchants/index.ts';
 import type { SecretBox } from '../platform/ports.ts';
 import type { Db } from '../platform/store/db.ts';
 import { openStore } from '../platform/store/open.ts';

@@ -2,14 +2,14 @@
 // POST /v1/bookings/{id}/cancel, with the same JSON objects under --json. A cancel that
 // also cancels an unpaid deposit order queues its messages; running workers send them
 // (with the embedded database, at the next `chatcart start`).
-import { cancelBooking, listBookings, type BookingFilter } from '../../modules/bookings/bookings.manage.ts';
+import { cancelBooking, listBookings, type BookingFilter } from '../../modules/bookings/index.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { BOOKING_STATUSES, type BookingStatus } from '../../domain/booking/booking.machine.ts';
 import type { DomainError } from '../../domain/errors.ts';
 import type { Config } from '../../config.ts';
-import { presentBooking } from '../../modules/bookings/bookings.present.ts';
-import type { BookingRow } from '../../modules/bookings/bookings.repository.ts';
-import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
+import { presentBooking } from '../../modules/bookings/index.ts';
+import type { BookingRow } from '../../modules/bookings/index.ts';
+import { getMerchant } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { cliActor, openCliContext } from '../context.ts';
 

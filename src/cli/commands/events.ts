@@ -1,9 +1,9 @@
 // `chatcart events replay`: the same replay as POST /v1/webhook-endpoints/{id}/replay.
 // It queues the deliveries; the workers send them (with the embedded database, at the
 // next `chatcart start`, since the server must be stopped to run this).
-import { replayEvents } from '../../modules/events/webhooks.replay.ts';
+import { replayEvents } from '../../modules/events/index.ts';
 import type { Config } from '../../config.ts';
-import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { cliActor, openCliContext } from '../context.ts';
 

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { EXPORT_KINDS, exportCsv, parseExportRange, type ExportKind } from '../../modules/ops/ops.exports.ts';
+import { EXPORT_KINDS, exportCsv, parseExportRange, type ExportKind } from '../../modules/ops/index.ts';
 import type { Config } from '../../config.ts';
-import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 

@@ -1,10 +1,10 @@
 // `chatcart flows keywords set|list|delete --merchant ID`: the keywords that answer a
 // customer's text with a flow message, through the same use cases as the API
 // (PUT/GET/DELETE /v1/flows/keywords). `set KEYWORD --flow NAME [--flow-id ID]`.
-import { presentFlowKeyword, removeFlowKeyword, setFlowKeyword, MAX_KEYWORDS } from '../../modules/flows/flows.keywords.ts';
+import { presentFlowKeyword, removeFlowKeyword, setFlowKeyword, MAX_KEYWORDS } from '../../modules/flows/index.ts';
 import type { Config } from '../../config.ts';
-import { listFlowKeywords } from '../../modules/flows/flow-keywords.repository.ts';
-import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
+import { listFlowKeywords } from '../../modules/flows/index.ts';
+import { getMerchant } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 

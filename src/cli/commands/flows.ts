@@ -3,10 +3,10 @@
 // (SPKI PEM) on stdout, ready for POST /{phone_number_id}/whatsapp_business_encryption
 // (docs/flows.md). An existing pair is kept unless --rotate is given.
 import { generateFlowKeyPair } from '../../adapters/flows/flow-crypto.ts';
-import { flowEndpointUrl, storeFlowKeys } from '../../modules/flows/flows.keys.ts';
+import { flowEndpointUrl, storeFlowKeys } from '../../modules/flows/index.ts';
 import type { Config } from '../../config.ts';
-import { getFlowKey } from '../../modules/flows/flows.repository.ts';
-import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
+import { getFlowKey } from '../../modules/flows/index.ts';
+import { getMerchant } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 import { runFlowKeywords } from './flows-keywords.ts';

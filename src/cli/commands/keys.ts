@@ -1,10 +1,10 @@
-import { createApiKey, revokeApiKey, rotateApiKey } from '../../modules/merchants/merchants.api-keys.ts';
+import { createApiKey, revokeApiKey, rotateApiKey } from '../../modules/merchants/index.ts';
 import type { Config } from '../../config.ts';
-import { getMerchant, listApiKeys } from '../../modules/merchants/merchants.repository.ts';
-import { presentApiKey } from '../../modules/merchants/merchants.present.ts';
+import { getMerchant, listApiKeys } from '../../modules/merchants/index.ts';
+import { presentApiKey } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
-import { reencryptSecrets } from '../../modules/merchants/merchants.secrets-reencrypt.ts';
+import { reencryptSecrets } from '../../modules/merchants/index.ts';
 
 export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
   const { values, positionals } = flags(argv, {

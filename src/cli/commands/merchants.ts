@@ -1,6 +1,6 @@
 import { onboardMerchant } from '../../composition/onboarding.ts';
 import type { Config } from '../../config.ts';
-import { listMerchants } from '../../modules/merchants/merchants.repository.ts';
+import { listMerchants } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 

@@ -1,7 +1,7 @@
 // `chatcart purge [--dry-run] [--json]`: the retention purge the hourly job runs
 // (docs/operations.md), now and to the end: redacts raw webhook bodies and conversation
 // content older than RETENTION_DAYS_*; --dry-run only counts.
-import { purgePersonalData } from '../../modules/ops/ops.retention.ts';
+import { purgePersonalData } from '../../modules/ops/index.ts';
 import type { Config } from '../../config.ts';
 import { flags, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';

@@ -4,12 +4,12 @@
 // was refused (the message names the line), 2 usage.
 import fs from 'node:fs';
 import path from 'node:path';
-import { importReport } from '../../modules/reconciliation/reconciliation.run.ts';
+import { importReport } from '../../modules/reconciliation/index.ts';
 import type { Config } from '../../config.ts';
 import { formatMinor } from '../../domain/money.ts';
 import { parseMappingSpec } from '../../domain/reconciliation/format.generic.ts';
 import { AMOUNT_UNITS, CATEGORIES, REPORT_FORMATS, type AmountUnit, type ReportFormat } from '../../domain/reconciliation/report.ts';
-import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
+import { getMerchant } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 

@@ -1,9 +1,9 @@
 // chatcart whatsapp show|set: a merchant's WhatsApp settings from the command line,
 // through the same use case as PATCH /v1/settings/whatsapp.
-import { updateWhatsAppSettings, type WhatsAppSettingsInput } from '../../modules/whatsapp/whatsapp.settings.ts';
+import { updateWhatsAppSettings, type WhatsAppSettingsInput } from '../../modules/whatsapp/index.ts';
 import type { Config } from '../../config.ts';
-import { getMerchant } from '../../modules/merchants/merchants.repository.ts';
-import { getNumberByMerchant } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import { getMerchant } from '../../modules/merchants/index.ts';
+import { getNumberByMerchant } from '../../modules/whatsapp/index.ts';
 import { flags, required, UsageError } from '../args.ts';
 import { openCliContext } from '../context.ts';
 

@@ -25,14 +25,14 @@ import {
   type BookingServiceRow,
 } from './bookings.repository.ts';
 import type { Queryable, Tx } from '../../platform/store/db.ts';
-import { getMerchant } from '../merchants/merchants.repository.ts';
-import { getOrder, type OrderRow } from '../orders/orders.repository.ts';
+import { getMerchant } from '../merchants/index.ts';
+import { getOrder, type OrderRow } from '../orders/index.ts';
 import { recordBookingEvent } from './bookings.lifecycle.ts';
 import { getBookingSettings, type BookingSettings } from './bookings.manage.ts';
 import type { AppContext } from '../../platform/context.ts';
-import type { MerchantSettings } from '../merchants/merchants.create.ts';
-import { createOrder } from '../orders/orders.create.ts';
-import type { PaymentMethod } from '../orders/orders.payment-methods.ts';
+import type { MerchantSettings } from '../merchants/index.ts';
+import { createOrder } from '../orders/index.ts';
+import type { PaymentMethod } from '../orders/index.ts';
 
 async function availabilityInput(
   q: Queryable,

@@ -15,7 +15,7 @@ import { BOOKING_EVENTS, transitionBooking, type BookingEvent, type BookingStatu
 import type { Tx } from '../../platform/store/db.ts';
 import { getBookingByOrder, updateBooking, type BookingRow } from './bookings.repository.ts';
 import type { Actor, AppContext, LoggedEvent } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
+import { recordEvent } from '../events/index.ts';
 
 // Only the deposit order's events are followed here; merchant_cancel is bookings.ts's.
 const isOrderEvent = (type: string): type is BookingEvent => type.startsWith('order.') && (BOOKING_EVENTS as readonly string[]).includes(type);

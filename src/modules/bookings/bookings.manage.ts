@@ -10,11 +10,11 @@ import { isCurrency } from '../../domain/money.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import * as repo from './bookings.repository.ts';
 import type { Queryable, Tx } from '../../platform/store/db.ts';
-import { getMerchant, updateMerchantSettings } from '../merchants/merchants.repository.ts';
-import { getOrder } from '../orders/orders.repository.ts';
+import { getMerchant, updateMerchantSettings } from '../merchants/index.ts';
+import { getOrder } from '../orders/index.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordBookingEvent } from './bookings.lifecycle.ts';
-import { cancelOrder } from '../orders/orders.change.ts';
+import { cancelOrder } from '../orders/index.ts';
 
 export interface BookingSettings {
   /** IANA zone the weekly hours are read in (merchants.settings.time_zone). */

@@ -6,7 +6,7 @@ import { isUniqueViolation, type Tx } from '../../platform/store/db.ts';
 import * as repo from './products.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { checkTargetUrl } from '../../adapters/outbound-webhooks/ssrf.ts';
-import { webhookNetworkPolicy } from '../events/webhooks.policy.ts';
+import { webhookNetworkPolicy } from '../events/index.ts';
 
 /**
  * Image URLs are fetched by others (Meta's catalog, browsers) and may be fetched by us

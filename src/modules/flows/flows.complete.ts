@@ -7,7 +7,7 @@
 import type { Tx } from '../../platform/store/db.ts';
 import { getFlowToken, updateFlowToken } from './flows.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
+import { recordEvent } from '../events/index.ts';
 import { readStoredState } from './definitions/flow.engine.ts';
 import { getFlowDefinition } from './definitions/flow.registry.ts';
 

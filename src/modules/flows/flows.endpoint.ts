@@ -20,7 +20,7 @@ import { FlowKeyCache } from './flows.keys.ts';
 import { claimFlowToken, FLOW_TOKEN_MESSAGES, type FlowTokenRefusal } from './flows.tokens.ts';
 import { runFlowRequest } from './definitions/flow.engine.ts';
 import { getFlowDefinition } from './definitions/flow.registry.ts';
-import { whatsappAppSecret } from '../whatsapp/whatsapp.numbers.ts';
+import { whatsappAppSecret } from '../whatsapp/index.ts';
 
 /** Meta's endpoint status codes (whatsapp.md §4). */
 export const FLOW_STATUS = { ok: 200, badRequest: 400, notFound: 404, cannotDecrypt: 421, badToken: 427, badSignature: 432, error: 500 } as const;

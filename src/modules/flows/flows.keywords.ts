@@ -6,7 +6,7 @@ import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { countFlowKeywords, deleteFlowKeyword, getFlowKeyword, putFlowKeyword, type FlowKeywordRow } from './flow-keywords.repository.ts';
-import { getNumberByMerchant } from '../whatsapp/whatsapp-numbers.repository.ts';
+import { getNumberByMerchant } from '../whatsapp/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { sendFlow } from './flows.send.ts';
 import { getFlowDefinition } from './definitions/flow.registry.ts';

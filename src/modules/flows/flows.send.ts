@@ -9,14 +9,14 @@ import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getFlowKey, type FlowTokenRow } from './flows.repository.ts';
-import type { MessageRow } from '../whatsapp/whatsapp-messages.repository.ts';
-import { getNumberByMerchant } from '../whatsapp/whatsapp-numbers.repository.ts';
+import type { MessageRow } from '../whatsapp/index.ts';
+import { getNumberByMerchant } from '../whatsapp/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { issueFlowToken } from './flows.tokens.ts';
 import { runFlowRequest } from './definitions/flow.engine.ts';
 import { getFlowDefinition } from './definitions/flow.registry.ts';
 import { updateFlowToken } from './flows.repository.ts';
-import { queueMessage } from '../whatsapp/whatsapp.outbox.ts';
+import { queueMessage } from '../whatsapp/index.ts';
 
 export interface SendFlowInput {
   wa_id: string;

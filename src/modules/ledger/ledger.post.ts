@@ -20,7 +20,7 @@ import {
   projectOrdersAmounts,
   type LedgerTransactionRow,
 } from './ledger.repository.ts';
-import type { OrderRow } from '../orders/orders.repository.ts';
+import type { OrderRow } from '../orders/index.ts';
 
 export interface Posted {
   transaction: LedgerTransactionRow;

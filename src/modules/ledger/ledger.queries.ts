@@ -10,7 +10,7 @@ import {
   type LedgerPostingRow,
   type LedgerTransactionRow,
 } from './ledger.repository.ts';
-import { getOrder, type OrderRow } from '../orders/orders.repository.ts';
+import { getOrder, type OrderRow } from '../orders/index.ts';
 
 export type TransactionWithPostings = LedgerTransactionRow & { postings: LedgerPostingRow[] };
 

@@ -4,7 +4,7 @@
 import type { LedgerEntry } from '../../domain/ledger/postings.ts';
 import { PAID_ACCOUNTS, REFUNDED_ACCOUNT } from '../../domain/ledger/chart.ts';
 import type { Queryable } from '../../platform/store/db.ts';
-import type { OrderRow } from '../orders/orders.repository.ts';
+import type { OrderRow } from '../orders/index.ts';
 
 export interface LedgerTransactionRow {
   id: string;

@@ -3,9 +3,9 @@
 // previous page (keyset pagination), so a 100k-row export is many small indexed
 // queries and never one result held in memory.
 import type { Queryable } from '../../platform/store/db.ts';
-import type { OrderRow } from '../orders/orders.repository.ts';
-import type { PaymentRow } from '../orders/payment-attempts.repository.ts';
-import type { RefundRow } from '../payments/refunds.repository.ts';
+import type { OrderRow } from '../orders/index.ts';
+import type { PaymentRow } from '../orders/index.ts';
+import type { RefundRow } from '../payments/index.ts';
 
 export interface ExportPage {
   merchantId: string;

@@ -9,7 +9,7 @@ import { formatMinor } from '../../domain/money.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { exportOrdersPage, exportPaymentsPage, exportRefundsPage, type Cursored, type ExportCursor, type ExportPage } from './exports.repository.ts';
-import type { OrderRow } from '../orders/orders.repository.ts';
+import type { OrderRow } from '../orders/index.ts';
 
 export const EXPORT_KINDS = ['orders', 'payments', 'refunds'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];

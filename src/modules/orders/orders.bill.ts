@@ -9,7 +9,7 @@ import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from './orders.repository.ts';
 import { insertPayment, listPaymentsForOrder, updatePayment } from './payment-attempts.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
+import { recordEvent } from '../events/index.ts';
 import { DEFAULT_EXPIRES_IN, freshReferenceId } from './orders.create.ts';
 
 export async function rebill(

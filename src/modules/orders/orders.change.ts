@@ -16,7 +16,7 @@ import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getOrder, updateOrder, type OrderRow } from './orders.repository.ts';
 import { listPaymentsForOrder, setPaymentStatus, type PaymentRow } from './payment-attempts.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
+import { recordEvent } from '../events/index.ts';
 
 const notFound = (id: string) => err(domainError('not_found', `No order ${id}`));
 

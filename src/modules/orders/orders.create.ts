@@ -8,13 +8,13 @@ import { computeTotals, type LineInput } from '../../domain/order/order.totals.t
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { getMerchant } from '../merchants/merchants.repository.ts';
+import { getMerchant } from '../merchants/index.ts';
 import { insertOrder, updateOrder, type OrderItem, type OrderRow } from './orders.repository.ts';
 import { insertPayment, referenceIdTaken, type PaymentRow } from './payment-attempts.repository.ts';
-import { getProductsByRetailerIds } from '../catalog/products.repository.ts';
+import { getProductsByRetailerIds } from '../catalog/index.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
-import type { MerchantSettings } from '../merchants/merchants.create.ts';
+import { recordEvent } from '../events/index.ts';
+import type { MerchantSettings } from '../merchants/index.ts';
 import { checkPaymentRoute, type PaymentMethod } from './orders.payment-methods.ts';
 
 export interface CreateOrderInput {

@@ -9,19 +9,12 @@ import { assessCapture, type ReviewReason } from '../../domain/payment/capture.t
 import { transitionAttempt, type AttemptStatus, type PaymentStatus } from '../../domain/payment/payment.machine.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { getOrder, updateOrder, type OrderRow } from '../orders/orders.repository.ts';
-import {
-  findPaymentByProviderObject,
-  findPaymentByReference,
-  getPayment,
-  listPaymentsForOrder,
-  updatePayment,
-  type PaymentRow,
-} from '../orders/payment-attempts.repository.ts';
+import { getOrder, updateOrder, type OrderRow } from '../orders/index.ts';
+import { findPaymentByProviderObject, findPaymentByReference, getPayment, listPaymentsForOrder, updatePayment, type PaymentRow } from '../orders/index.ts';
 import { getProviderPaymentByProviderId, listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from './provider-payments.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
-import { postAndProject, recordProviderFee } from '../ledger/ledger.post.ts';
+import { recordEvent } from '../events/index.ts';
+import { postAndProject, recordProviderFee } from '../ledger/index.ts';
 import { getMerchantPolicies } from './payments.policies.ts';
 import { checkPaymentStatusChange, derivedPaymentStatus } from './payments.status.ts';
 import { createSystemRefund } from './payments.refunds.ts';

@@ -4,12 +4,12 @@
 // click or a retry never makes two.
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import { getMerchant } from '../merchants/merchants.repository.ts';
-import { getOrder, type OrderRow } from '../orders/orders.repository.ts';
-import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from '../orders/payment-attempts.repository.ts';
+import { getMerchant } from '../merchants/index.ts';
+import { getOrder, type OrderRow } from '../orders/index.ts';
+import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from '../orders/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
+import { recordEvent } from '../events/index.ts';
 import { schedulePoll } from './payments.lookup.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../platform/payment-provider.port.ts';
 import { accountFor } from './payments.provider-accounts.ts';

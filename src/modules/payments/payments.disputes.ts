@@ -6,8 +6,8 @@ import type { Tx } from '../../platform/store/db.ts';
 import { getDispute, upsertDispute } from './disputes.repository.ts';
 import { getProviderPaymentByProviderId } from './provider-payments.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
-import { recordDisputeMoney } from '../ledger/ledger.post.ts';
+import { recordEvent } from '../events/index.ts';
+import { recordDisputeMoney } from '../ledger/index.ts';
 import type { NormalizedEvent } from '../../platform/payment-provider.port.ts';
 import type { ApplyOutcome } from './payments.apply.ts';
 

@@ -4,11 +4,11 @@
 // A provider that refuses the call (a 4xx, or a merchant whose WhatsApp payments are not
 // configured) does not hold expiry back forever: the order expires, and a payment that
 // lands later still takes the late-payment path (manual_review). Outages are retried.
-import { getOrder } from '../orders/orders.repository.ts';
-import { listPaymentsForOrder } from '../orders/payment-attempts.repository.ts';
+import { getOrder } from '../orders/index.ts';
+import { listPaymentsForOrder } from '../orders/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { expireOrder } from '../orders/orders.change.ts';
+import { expireOrder } from '../orders/index.ts';
 import { LATE_GRACE_MS, lookupAttempt } from './payments.lookup.ts';
 import { accountFor } from './payments.provider-accounts.ts';
 import { usesMetaPayments } from '../whatsapp/whatsapp.pay.ts';

@@ -10,7 +10,7 @@ import { processProviderEvent } from './payments.provider-webhooks.ts';
 import { accountFor } from './payments.provider-accounts.ts';
 import { applyRefundOutcome } from './payments.refunds.ts';
 import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
-import { getPayment } from '../orders/payment-attempts.repository.ts';
+import { getPayment } from '../orders/index.ts';
 import { getRefund } from './refunds.repository.ts';
 import type { JobHandler } from '../../platform/jobs/runner.ts';
 import { PermanentJobError } from '../../platform/jobs/runner.ts';

@@ -3,7 +3,7 @@
 // plus a grace period for late authorisation.
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { getPayment, type PaymentRow } from '../orders/payment-attempts.repository.ts';
+import { getPayment, type PaymentRow } from '../orders/index.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import type { LookupResult } from '../../platform/payment-provider.port.ts';

@@ -1,7 +1,7 @@
 // What to do with money that should not be kept. Both default to giving it back:
 // a merchant who wants to look first sets `review` / `keep` in its settings.
 import type { Queryable } from '../../platform/store/db.ts';
-import { getMerchant } from '../merchants/merchants.repository.ts';
+import { getMerchant } from '../merchants/index.ts';
 
 export interface MerchantPolicies {
   /** A late or mismatched payment (manual_review): refund it at once, or wait for POST /review. */

@@ -7,7 +7,7 @@ import { newId } from '../../domain/ids.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { getMerchant } from '../merchants/merchants.repository.ts';
+import { getMerchant } from '../merchants/index.ts';
 import { getProviderEvent, insertProviderEvent, markProviderEvent } from './provider-events.repository.ts';
 import { findRefundByProviderId, getRefund } from './refunds.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';

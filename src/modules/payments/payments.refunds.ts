@@ -8,13 +8,13 @@ import { refundSucceeded } from '../../domain/ledger/postings.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { getOrder, updateOrder, type OrderRow } from '../orders/orders.repository.ts';
-import { getPayment, type PaymentRow } from '../orders/payment-attempts.repository.ts';
+import { getOrder, updateOrder, type OrderRow } from '../orders/index.ts';
+import { getPayment, type PaymentRow } from '../orders/index.ts';
 import { getProviderPaymentByProviderId, updateProviderPayment } from './provider-payments.repository.ts';
 import { getRefund, insertRefund, listRefundsForOrder, updateRefund, type RefundRow } from './refunds.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
-import { postAndProject } from '../ledger/ledger.post.ts';
+import { recordEvent } from '../events/index.ts';
+import { postAndProject } from '../ledger/index.ts';
 import { checkPaymentStatusChange, derivedPaymentStatus, type ReviewState } from './payments.status.ts';
 
 const REFUNDABLE_STATUSES = ['paid', 'partially_refunded'];

@@ -7,13 +7,13 @@ import { canTransitionOrder, type OrderStatus } from '../../domain/order/order.m
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { getOrder, updateOrder, type OrderRow } from '../orders/orders.repository.ts';
-import { getPayment, updatePayment } from '../orders/payment-attempts.repository.ts';
+import { getOrder, updateOrder, type OrderRow } from '../orders/index.ts';
+import { getPayment, updatePayment } from '../orders/index.ts';
 import { getProviderPaymentByProviderId, updateProviderPayment } from './provider-payments.repository.ts';
 import { listRefundsForOrder } from './refunds.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
-import { postAndProject } from '../ledger/ledger.post.ts';
+import { recordEvent } from '../events/index.ts';
+import { postAndProject } from '../ledger/index.ts';
 import { checkPaymentStatusChange, type ReviewState } from './payments.status.ts';
 import { createSystemRefund } from './payments.refunds.ts';
 

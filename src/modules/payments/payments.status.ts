@@ -4,8 +4,8 @@
 import { derivePaymentStatus, transitionPaymentStatus, type AttemptStatus, type PaymentStatus } from '../../domain/payment/payment.machine.ts';
 import type { Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import type { OrderRow } from '../orders/orders.repository.ts';
-import { listPaymentsForOrder } from '../orders/payment-attempts.repository.ts';
+import type { OrderRow } from '../orders/index.ts';
+import { listPaymentsForOrder } from '../orders/index.ts';
 import { listRefundsForOrder } from './refunds.repository.ts';
 
 export type ReviewState = { state: 'open' | 'accepted' | 'refunded'; reason: string; [k: string]: unknown };

@@ -29,7 +29,7 @@ import {
   type RunRow,
 } from './reconciliation.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { recordPayout, recordProviderFee } from '../ledger/ledger.post.ts';
+import { recordPayout, recordProviderFee } from '../ledger/index.ts';
 
 export interface ReportInput {
   format: ReportFormat;

@@ -6,14 +6,14 @@
 import type { InboundMessage } from '../../adapters/whatsapp/webhook.schema.ts';
 import { formatMinor } from '../../domain/money.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { getMerchant } from '../merchants/merchants.repository.ts';
-import { getProductsByRetailerIds } from '../catalog/products.repository.ts';
+import { getMerchant } from '../merchants/index.ts';
+import { getProductsByRetailerIds } from '../catalog/index.ts';
 import { updateMessage } from './whatsapp-messages.repository.ts';
 import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
-import type { MerchantSettings } from '../merchants/merchants.create.ts';
-import { createOrder } from '../orders/orders.create.ts';
-import type { PaymentMethod } from '../orders/orders.payment-methods.ts';
+import type { MerchantSettings } from '../merchants/index.ts';
+import { createOrder } from '../orders/index.ts';
+import type { PaymentMethod } from '../orders/index.ts';
 import { reply } from './whatsapp.inbound.ts';
 
 type Cart = Extract<InboundMessage, { type: 'order' }>;

@@ -7,8 +7,8 @@ import { ctaUrlMessage, orderDetailsMessage, orderStatusMessage, templateMessage
 import type { BeneficiaryInput, PaymentGatewayType } from '../../adapters/whatsapp/order-details.parts.ts';
 import { formatMinor } from '../../domain/money.ts';
 import type { Result } from '../../domain/result.ts';
-import type { OrderRow } from '../orders/orders.repository.ts';
-import type { PaymentRow } from '../orders/payment-attempts.repository.ts';
+import type { OrderRow } from '../orders/index.ts';
+import type { PaymentRow } from '../orders/index.ts';
 import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 
 type Built = Result<Record<string, unknown>>;

@@ -5,14 +5,14 @@
 import { extractItems, type WebhookItem } from '../../adapters/whatsapp/webhook.schema.ts';
 import { newId } from '../../domain/ids.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { findPaymentByReference } from '../orders/payment-attempts.repository.ts';
+import { findPaymentByReference } from '../orders/index.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getMessage, getMessageByWamid, insertMessage, setOptOut, touchContact, updateMessage, type MessageRow } from './whatsapp-messages.repository.ts';
 import { getInboxRow, insertItems, lockItem, markInboxRow, markItem, pendingItems } from './whatsapp-inbox.repository.ts';
 import { getNumber, listNumbersByWaba, updateNumber } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
+import { recordEvent } from '../events/index.ts';
 import { cartToOrder } from './whatsapp.cart.ts';
 import { textMessage } from '../../adapters/whatsapp/message.builders.ts';
 import { queueMessage } from './whatsapp.outbox.ts';

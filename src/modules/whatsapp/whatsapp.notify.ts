@@ -4,15 +4,15 @@
 // Meta would enforce) is recorded as failed with the reason, never sent broken.
 import { newId } from '../../domain/ids.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { getMerchant } from '../merchants/merchants.repository.ts';
-import { getOrder } from '../orders/orders.repository.ts';
-import { ensureCheckoutObject } from '../payments/payments.checkout.ts';
-import { getPayment } from '../orders/payment-attempts.repository.ts';
+import { getMerchant } from '../merchants/index.ts';
+import { getOrder } from '../orders/index.ts';
+import { ensureCheckoutObject } from '../payments/index.ts';
+import { getPayment } from '../orders/index.ts';
 import { insertMessage, updateMessage } from './whatsapp-messages.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
+import { recordEvent } from '../events/index.ts';
 import { composeBill, composeUpdate, type OrderUpdate } from './whatsapp.compose.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
 import type { Result } from '../../domain/result.ts';

@@ -3,7 +3,7 @@
 // verifies webhooks: one Meta app serves every merchant.
 import crypto from 'node:crypto';
 import type { Queryable, Tx } from '../../platform/store/db.ts';
-import { initSystemSetting } from '../merchants/merchants.repository.ts';
+import { initSystemSetting } from '../merchants/index.ts';
 import { getNumberByMerchant, insertNumber, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 

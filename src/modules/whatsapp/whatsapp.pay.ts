@@ -3,15 +3,15 @@
 // only a trigger: the payment counts once Meta's lookup shows a successful
 // transaction whose amount, currency and reference match. Refunds go through Meta.
 import { toWhatsAppAmount, fromWhatsAppAmount } from '../../domain/money.ts';
-import { getPayment, type PaymentRow } from '../orders/payment-attempts.repository.ts';
+import { getPayment, type PaymentRow } from '../orders/index.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import type { RefundResult } from '../../platform/payment-provider.port.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../platform/payment-provider.port.ts';
-import { applyCapture, applyInFlight, type ApplyOutcome } from '../payments/payments.apply.ts';
-import { applyRefundOutcome } from '../payments/payments.refunds.ts';
-import { findRefundByProviderId } from '../payments/refunds.repository.ts';
+import { applyCapture, applyInFlight, type ApplyOutcome } from '../payments/index.ts';
+import { applyRefundOutcome } from '../payments/index.ts';
+import { findRefundByProviderId } from '../payments/index.ts';
 import { graphFor, tokenFor } from './whatsapp.send.ts';
 
 export const usesMetaPayments = (p: Pick<PaymentRow, 'method'>) => p.method === 'whatsapp_gateway';

@@ -9,8 +9,8 @@ import { getContact, getMessage, takePairToken, updateMessage, type MessageRow }
 import { getNumber, updateNumber, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { recordEvent } from '../events/events.record.ts';
-import { schedulePoll } from '../payments/payments.lookup.ts';
+import { recordEvent } from '../events/index.ts';
+import { schedulePoll } from '../payments/index.ts';
 import type { SendBudget } from './whatsapp.budget.ts';
 
 export const WINDOW_MS = 24 * 3600_000;

@@ -5,7 +5,7 @@ import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { isUniqueViolation, type Tx } from '../../platform/store/db.ts';
 import { runJobsNow } from '../../platform/jobs/jobs.repository.ts';
-import { updateMerchantSettings } from '../merchants/merchants.repository.ts';
+import { updateMerchantSettings } from '../merchants/index.ts';
 import { getNumberByMerchant, insertNumber, updateNumber, type NumberPatch, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 

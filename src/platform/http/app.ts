@@ -2,7 +2,7 @@
 // error envelope, request ids, raw bodies for signature checks, auth and per-key
 // rate limits on /v1. The routes come from the composition root.
 import swagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -17,7 +17,7 @@ import { newId } from '../../domain/ids.ts';
 import { sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import { TokenBuckets } from './rate-limit.ts';
-import type { RouteDeps } from './route-deps.ts';
+import type { App, RouteDeps } from './route-deps.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,7 +39,7 @@ export interface HttpOptions {
   registerRoutes: (app: App, deps: RouteDeps) => Promise<void>;
 }
 
-export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
+export type { App };
 
 export async function buildHttpApp(o: HttpOptions): Promise<App> {
   const app = Fastify({

@@ -1,7 +1,12 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+// What every route file gets: the app it registers on and the dependencies it may use.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import type { Actor } from '../context.ts';
 import type { Metrics } from './metrics.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: fastify's server/request/reply/logger generics, as fastify itself defaults them
+export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
 export interface RouteDeps {
   ctx: AppContext;
@@ -10,3 +15,14 @@ export interface RouteDeps {
 }
 
 export const apiActor = (req: FastifyRequest): Actor => ({ source: 'api', id: req.keyId });
+
+/** One endpoint file: its register function. */
+export interface RouteModule {
+  register(app: App, deps: RouteDeps): void;
+}
+
+/** A module's routes: `api` behind the API key under /v1, `public` without it. */
+export interface ModuleRoutes {
+  api: RouteModule[];
+  public: RouteModule[];
+}

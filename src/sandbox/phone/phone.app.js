@@ -1,8 +1,8 @@
 // The sandbox phone (served as /sandbox/phone/app.js): a customer picks their number and
 // a shop's sandbox number, chats, browses the shop's catalog, sends a cart, pays bills.
 // It only calls the sandbox's public APIs and polls the conversation every 1.5 s.
-
-(() => {
+'use strict';
+(function () {
   const R = window.PhoneRender;
   const { el } = R;
   const $ = (id) => document.getElementById(id);

@@ -3,8 +3,8 @@
 // checkbox groups, date pickers, a footer button) with ${data.x} / ${form.x} bindings
 // resolved, and runs the footer's action. It never sees a key: the sandbox encrypts,
 // signs and talks to the merchant's endpoint (POST /sandbox/phone/flows/{wamid}/exchange).
-
-(() => {
+'use strict';
+(function () {
   const R = window.PhoneRender;
   const { el } = R;
   const $ = (id) => document.getElementById(id);

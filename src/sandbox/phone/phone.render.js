@@ -1,8 +1,8 @@
 // The sandbox phone's message rendering (served as /sandbox/phone/render.js). Builds DOM
 // nodes from the conversation the sandbox returns; text only ever goes in through
 // text nodes, never parsed as markup, and links only to http(s) URLs.
-
-(() => {
+'use strict';
+(function () {
   const SVG = 'http://www.w3.org/2000/svg';
 
   function el(tag, attrs, ...kids) {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/app.ts';
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { numberFor } from './wa.customer.ts';
 import { answer, authorize } from './wa.http.ts';
 import { getSettings, listCatalog, listDeliveries, setChaos, setWebhookUrl } from './wa.store.ts';

@@ -3,7 +3,7 @@
 // customer); bills carry their current order and payment state so a phone can show
 // the order bubble and its pay button.
 import type { AppContext } from '../../platform/context.ts';
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { isObj, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';
 import { okv, type Checked } from './wa.errors.ts';

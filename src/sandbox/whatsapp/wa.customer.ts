@@ -3,7 +3,7 @@
 // like a real customer's; and reads what the business sent (blue ticks, `read` statuses).
 import { inTransaction, type AppContext } from '../../platform/context.ts';
 import { currencyExponent } from '../../domain/money.ts';
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { first, intLike, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
 import { bad, fail, okv, unknownObject, type Checked, type GraphFailure } from './wa.errors.ts';
 import { applyStatus } from './wa.statuses.ts';

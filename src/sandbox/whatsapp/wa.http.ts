@@ -3,7 +3,7 @@
 // the number is not its own or does not exist) and answering Checked results.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { invalidToken, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
 import { findSandboxNumberByToken } from './wa.store.ts';
 

@@ -7,7 +7,7 @@ import type { JobHandler } from '../../platform/jobs/runner.ts';
 import { PermanentJobError } from '../../platform/jobs/runner.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { isObj, money, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';
 import { bad, fail, okv, type Checked } from './wa.errors.ts';

@@ -5,7 +5,7 @@
 // 131047 (24-hour window), 2046/2047 (order_status), 131026 (chaos).
 import { inTransaction, type AppContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { bad, okv, type Checked } from './wa.errors.ts';
 import { checkPair, checkThroughput, pairTokens, windowOpen } from './wa.limits.ts';
 import { planStatuses, scheduleStatuses, type FailCode } from './wa.statuses.ts';

@@ -3,7 +3,7 @@
 // it needs from chatcart's own tables (the sandbox number, the catalog).
 // Orders, payments and refunds are in wa.store-payments.ts.
 import type { Queryable } from '../../platform/store/db.ts';
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import type { WaChaos, WaCustomer, WaDelivery, WaEvent, WaMessage, WaMessageStatus, WaSettings } from './wa.types.ts';
 import { waId } from './wa.types.ts';
 

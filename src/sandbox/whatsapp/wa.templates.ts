@@ -1,7 +1,7 @@
 // The message templates the sandbox "has approved": a small built-in set, plus any
 // name the merchant lists in whatsapp_numbers.templates (its parameter count is then
 // not checked). Anything else is 132001, like an unapproved template on Meta.
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { bad, okv, type Checked } from './wa.errors.ts';
 import { invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
 import { checkOrderParameters, type OrderCtx, type OrderDraft } from './wa.validate-order.ts';

@@ -2,7 +2,7 @@
 // (whatsapp.md §3.1–3.5): reference_id shape, the money arithmetic, expiry ≥ 300 s,
 // order.status pending, importer fields without a catalog, shipping for physical goods.
 // Uniqueness of the reference and status transitions need the store: wa.send.ts.
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { bad, okv, type Checked, type GraphFailure } from './wa.errors.ts';
 import { first, intLike, invalid, isObj, missing, money, object, text, type Money, type Obj } from './wa.check.ts';
 import type { OrderStatus, WaOrder } from './wa.types.ts';

@@ -2,7 +2,7 @@
 // envelope problems are 100 (Graph parameter errors), missing fields 131008, invalid
 // values 131009, template problems 132000/132001. Pure: what needs the store (reference
 // reuse, transitions, catalog, limits) is done by wa.send.ts with what this returns.
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { bad, fail, okv, type Checked, type GraphFailure } from './wa.errors.ts';
 import { first, httpUrl, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
 import { checkInteractive, type InteractiveResult } from './wa.validate-interactive.ts';

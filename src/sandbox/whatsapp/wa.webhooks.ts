@@ -6,12 +6,12 @@
 // or batched (several entries/changes in one POST).
 import crypto from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
-import { whatsappAppSecret } from '../../modules/whatsapp/whatsapp.numbers.ts';
+import { whatsappAppSecret } from '../../modules/whatsapp/index.ts';
 import type { JobHandler } from '../../platform/jobs/runner.ts';
 import { PermanentJobError } from '../../platform/jobs/runner.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
-import type { WhatsAppNumberRow } from '../../modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { getEvents, getSandboxNumber, getSettings, insertDelivery, insertEvent, markInboundDelivered } from './wa.store.ts';
 import {
   BATCH_WINDOW_MS,

@@ -12,10 +12,10 @@
 // server's state on every submit; deposits, names of services and times come from us.
 import { z } from 'zod';
 import { describeDate, isLocalDate, localTime } from '../../../domain/booking/availability.ts';
-import { getBookingByFlowToken, getBookingService, listBookingServices, type BookingServiceRow } from '../../bookings/bookings.repository.ts';
+import { getBookingByFlowToken, getBookingService, listBookingServices, type BookingServiceRow } from '../../bookings/index.ts';
 import type { Tx } from '../../../platform/store/db.ts';
-import { createBookingFromToken, offeredDates, openSlots } from '../../bookings/bookings.hold.ts';
-import { getBookingSettings } from '../../bookings/bookings.manage.ts';
+import { createBookingFromToken, offeredDates, openSlots } from '../../bookings/index.ts';
+import { getBookingSettings } from '../../bookings/index.ts';
 import { screen, type FlowCall, type FlowCompletion, type FlowDefinition, type FlowStep } from './flow.types.ts';
 import { clip, MAX_OPTIONS, money } from './order-food.menu.ts';
 

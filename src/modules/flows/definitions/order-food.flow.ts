@@ -8,10 +8,10 @@
 // total the customer confirms is compared with a fresh one before the order is made.
 import { z } from 'zod';
 import { getOrderIdByFlowToken, setOrderFlowToken } from '../flows.repository.ts';
-import { getMerchant } from '../../merchants/merchants.repository.ts';
-import type { MerchantSettings } from '../../merchants/merchants.create.ts';
-import { createOrder } from '../../orders/orders.create.ts';
-import type { PaymentMethod } from '../../orders/orders.payment-methods.ts';
+import { getMerchant } from '../../merchants/index.ts';
+import type { MerchantSettings } from '../../merchants/index.ts';
+import { createOrder } from '../../orders/index.ts';
+import type { PaymentMethod } from '../../orders/index.ts';
 import { screen, type FlowCall, type FlowCompletion, type FlowDefinition, type FlowStep } from './flow.types.ts';
 import { cartSummary, cartText, clip, countryFor, dishNames, loadMenu, MAX_OPTIONS, money, priceCart, type Menu } from './order-food.menu.ts';
 

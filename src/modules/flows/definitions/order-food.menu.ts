@@ -7,7 +7,7 @@ import { formatMinor } from '../../../domain/money.ts';
 import { computeTotals } from '../../../domain/order/order.totals.ts';
 import type { Tx } from '../../../platform/store/db.ts';
 import { listMenuProducts, type MenuProductRow } from '../flows.repository.ts';
-import { getProductsByRetailerIds } from '../../catalog/products.repository.ts';
+import { getProductsByRetailerIds } from '../../catalog/index.ts';
 
 /** Products without a category are listed under this name. */
 export const DEFAULT_CATEGORY = 'Menu';

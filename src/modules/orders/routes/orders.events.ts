@@ -1,10 +1,10 @@
 import { domainError } from '../../../domain/errors.ts';
-import { listEvents } from '../../events/events.repository.ts';
+import { listEvents } from '../../events/index.ts';
 import { getOrder } from '../orders.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { page } from '../../../platform/http/page.ts';
-import { presentEvent } from '../../events/events.present.ts';
+import { presentEvent } from '../../events/index.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 

@@ -1,9 +1,9 @@
 import { domainError } from '../../../domain/errors.ts';
-import { getOrder } from '../../orders/orders.repository.ts';
-import { listPaymentsForOrder } from '../../orders/payment-attempts.repository.ts';
+import { getOrder } from '../../orders/index.ts';
+import { listPaymentsForOrder } from '../../orders/index.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
-import { presentPayment } from '../../orders/orders.present.ts';
+import { presentPayment } from '../../orders/index.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createRefund } from '../payments.refunds.ts';
 import { domainError } from '../../../domain/errors.ts';
-import { getOrder } from '../../orders/orders.repository.ts';
+import { getOrder } from '../../orders/index.ts';
 import { listRefundsForOrder, type RefundRow } from '../refunds.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';

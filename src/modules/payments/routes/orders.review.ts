@@ -4,7 +4,7 @@ import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentOrderRow } from '../../orders/orders.present.ts';
+import { presentOrderRow } from '../../orders/index.ts';
 
 const body = z.strictObject({ action: z.enum(['accept', 'refund']), note: z.string().max(500).optional() });
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { getMerchantPolicies } from '../payments.policies.ts';
 import { ok } from '../../../domain/result.ts';
-import { updateMerchantSettings } from '../../merchants/merchants.repository.ts';
+import { updateMerchantSettings } from '../../merchants/index.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';

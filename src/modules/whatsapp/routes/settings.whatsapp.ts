@@ -3,9 +3,9 @@
 // sealed at rest; updating it resumes a queue paused by an invalid token (190).
 import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.ts';
-import { PAYMENT_METHODS, PROVIDERS } from '../../orders/orders.payment-methods.ts';
+import { PAYMENT_METHODS, PROVIDERS } from '../../orders/index.ts';
 import type { Queryable } from '../../../platform/store/db.ts';
-import { getMerchant } from '../../merchants/merchants.repository.ts';
+import { getMerchant } from '../../merchants/index.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from '../whatsapp-numbers.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { updateWhatsAppSettings } from '../whatsapp.settings.ts';

@@ -7,7 +7,7 @@ import { InboxWriter } from '../whatsapp.intake.ts';
 import { whatsappAppSecret } from '../whatsapp.numbers.ts';
 import { verifyWebhookSignature } from '../../../adapters/whatsapp/signature.ts';
 import { domainError } from '../../../domain/errors.ts';
-import { initSystemSetting } from '../../merchants/merchants.repository.ts';
+import { initSystemSetting } from '../../merchants/index.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';

@@ -1,0 +1,5 @@
+// The catalog module's public surface: other modules, the composition root, the CLI and the
+// sandbox import it only from here (checked by npm run lint).
+export * from './catalog.routes.ts';
+export { createProduct } from './catalog.products.ts';
+export { getProductsByRetailerIds } from './products.repository.ts';

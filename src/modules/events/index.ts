@@ -1,0 +1,10 @@
+// The events module's public surface: other modules, the composition root, the CLI and the
+// sandbox import it only from here (checked by npm run lint).
+export * from './events.routes.ts';
+export { webhookJobHandlers } from './events.jobs.ts';
+export { presentEvent } from './events.present.ts';
+export { recordEvent } from './events.record.ts';
+export { listEvents } from './events.repository.ts';
+export { webhookNetworkPolicy } from './webhooks.policy.ts';
+export { replayEvents } from './webhooks.replay.ts';
+export { scheduleWebhookSweep } from './webhooks.sweep.ts';

@@ -1,0 +1,9 @@
+// The flows module's public surface: other modules, the composition root, the CLI and the
+// sandbox import it only from here (checked by npm run lint).
+export * from './flows.routes.ts';
+export { FLOWS } from './definitions/flow.registry.ts';
+export { listFlowKeywords } from './flow-keywords.repository.ts';
+export { completeFlowFromReply } from './flows.complete.ts';
+export { flowEndpointUrl, storeFlowKeys } from './flows.keys.ts';
+export { MAX_KEYWORDS, answerKeyword, presentFlowKeyword, removeFlowKeyword, setFlowKeyword } from './flows.keywords.ts';
+export { getFlowKey, getFlowToken } from './flows.repository.ts';

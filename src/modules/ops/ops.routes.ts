@@ -1,0 +1,12 @@
+// Every HTTP route of the ops module: `api` ones sit behind the API key (under /v1), `public`
+// ones answer without it (pages, incoming webhooks, health). The composition root registers them.
+import type { ModuleRoutes } from '../../platform/http/route-deps.ts';
+import * as exportsCsv from './routes/exports.csv.ts';
+import * as health from './routes/health.get.ts';
+import * as home from './routes/home.get.ts';
+import * as metrics from './routes/metrics.get.ts';
+
+export const opsRoutes: ModuleRoutes = {
+  api: [exportsCsv],
+  public: [health, metrics, home],
+};

@@ -1,0 +1,11 @@
+// Every HTTP route of the whatsapp module: `api` ones sit behind the API key (under /v1), `public`
+// ones answer without it (pages, incoming webhooks, health). The composition root registers them.
+import type { ModuleRoutes } from '../../platform/http/route-deps.ts';
+import * as messagesList from './routes/messages.list.ts';
+import * as settingsWhatsApp from './routes/settings.whatsapp.ts';
+import * as webhooksWhatsApp from './routes/webhook.ts';
+
+export const whatsappRoutes: ModuleRoutes = {
+  api: [messagesList, settingsWhatsApp],
+  public: [webhooksWhatsApp],
+};
