@@ -7,7 +7,9 @@ import { paymentProviders } from '../adapters/providers/registry.ts';
 import type { Config } from '../config.ts';
 import { followOrderEvent } from '../modules/bookings/index.ts';
 import { readEventSubjects } from '../modules/orders/index.ts';
-import type { AppContext, EventFollower, InboundHandlers } from '../platform/context.ts';
+import type { AccountSource, AppContext, EventFollower, InboundHandlers } from '../platform/context.ts';
+import { WHATSAPP_PAY } from '../adapters/providers/whatsapp-pay/whatsapp-pay.adapter.ts';
+import { whatsappPayCredentials } from '../modules/whatsapp/index.ts';
 import { completeFlowFromReply } from '../modules/flows/index.ts';
 import { answerKeyword } from '../modules/flows/index.ts';
 import type { Clock } from '../platform/ports.ts';
@@ -19,15 +21,18 @@ export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent];
 /** Inbound WhatsApp messages that flows answer. */
 const INBOUND: InboundHandlers = { keyword: answerKeyword, flowReply: completeFlowFromReply };
 
+/** Providers whose credentials are not in provider_accounts. */
+const ACCOUNT_SOURCES: ReadonlyMap<string, AccountSource> = new Map([[WHATSAPP_PAY, whatsappPayCredentials]]);
+
 /** The parts every context needs; the rest is wired here. */
-export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' | 'inbound' | 'providers'> & {
+export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' | 'inbound' | 'accountSources' | 'providers'> & {
   /** Build the payment provider adapters (their API base URLs; the sandbox's is our own public URL). */
   providerUrls?: { stripeApiUrl?: string | undefined; razorpayApiUrl?: string | undefined };
 };
 
 export function buildContext(parts: ContextParts): AppContext {
   const { providerUrls, ...rest } = parts;
-  const ctx: AppContext = { ...rest, eventFollowers: EVENT_FOLLOWERS, eventSubjects: readEventSubjects, inbound: INBOUND };
+  const ctx: AppContext = { ...rest, eventFollowers: EVENT_FOLLOWERS, eventSubjects: readEventSubjects, inbound: INBOUND, accountSources: ACCOUNT_SOURCES };
   if (providerUrls) ctx.providers = paymentProviders(ctx, providerUrls);
   return ctx;
 }

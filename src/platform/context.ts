@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { LogEventInput, OrderSnapshot, PaymentSnapshot } from '../domain/business-events.ts';
 import type { Db, Queryable, Tx } from './store/db.ts';
-import type { PaymentProviderAdapter } from './payment-provider.port.ts';
+import type { PaymentProviderAdapter, ProviderCredentials } from './payment-provider.port.ts';
 import type { Clock, SecretBox } from './ports.ts';
 
 export type Mode = 'sandbox' | 'live';
@@ -47,7 +47,15 @@ export interface AppContext {
    * receives messages without importing the flows that answer them.
    */
   inbound: InboundHandlers;
+  /**
+   * Providers whose credentials live outside provider_accounts (WhatsApp Pay: the merchant's
+   * number and token), by adapter name. A source throws ProviderRejectedError when the
+   * merchant has not set it up. Wired by the composition root.
+   */
+  accountSources: ReadonlyMap<string, AccountSource>;
 }
+
+export type AccountSource = (ctx: AppContext, merchantId: string) => Promise<ProviderCredentials>;
 
 export interface FlowReplyInput {
   merchantId: string;

@@ -79,17 +79,27 @@ export interface CheckoutObject {
 export interface LookedUpPayment {
   providerPaymentId: string;
   status: 'authorized' | 'pending' | 'captured' | 'failed' | 'refunded';
-  amount: number;
-  currency: string;
+  /** Minor units; always present on a capture (a capture without it is not reported). */
+  amount?: number | undefined;
+  currency?: string | undefined;
+  /** Why a payment failed, when the provider says. */
+  reason?: string | undefined;
   referenceId?: string | undefined;
   /** What the provider kept of a capture, tax included, and that tax, when it says. */
   fee?: number | undefined;
   feeTax?: number | undefined;
 }
 
+/** A refund the lookup shows (providers whose refunds are followed through lookups). */
+export interface LookedUpRefund {
+  providerRefundId: string;
+  status: 'pending' | 'succeeded' | 'failed';
+}
+
 export interface LookupResult {
   objectStatus: 'open' | 'paid' | 'expired' | 'canceled';
   payments: LookedUpPayment[];
+  refunds?: LookedUpRefund[];
 }
 
 export interface RefundRequest {
@@ -98,6 +108,8 @@ export interface RefundRequest {
   amount: number;
   currency: string;
   reason?: string | undefined;
+  /** Our attempt's reference id (providers that name the payment by it, like WhatsApp Pay). */
+  referenceId?: string | undefined;
 }
 
 export interface RefundResult {
@@ -109,10 +121,14 @@ export type WebhookCheck = { ok: true; events: NormalizedEvent[] } | { ok: false
 
 export interface PaymentProviderAdapter {
   readonly name: string;
+  /** Payments are looked up by our reference alone (no checkout object: WhatsApp Pay). */
+  readonly lookupByReference?: boolean;
+  /** False when the provider's refund call takes no idempotency key: ask once, then follow through lookups. */
+  readonly idempotentRefunds?: boolean;
   /** Verifies the provider's signature over the raw bytes with any of the secrets (rotation), then parses. */
   verifyWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, secrets: string[], now: Date): WebhookCheck;
   createCheckout(creds: ProviderCredentials, req: CheckoutRequest): Promise<CheckoutObject>;
-  lookup(creds: ProviderCredentials, providerObjectId: string, referenceId: string): Promise<LookupResult>;
+  lookup(creds: ProviderCredentials, providerObjectId: string, referenceId: string, hints?: { currency?: string }): Promise<LookupResult>;
   refund(creds: ProviderCredentials, req: RefundRequest): Promise<RefundResult>;
   /** Cancels or expires the checkout object so no new payment can start on it. */
   cancel(creds: ProviderCredentials, providerObjectId: string): Promise<{ objectStatus: LookupResult['objectStatus'] }>;

@@ -198,6 +198,8 @@ describe('WhatsApp Pay', () => {
           amount: { value: 35_900, offset: 100 },
           currency: 'INR',
           method: { type: 'upi' },
+          // What a transaction does not have is null, as relays of Meta's webhook show.
+          error: null,
         },
       },
     });

@@ -7,6 +7,7 @@ import type { PaymentProviderAdapter } from '../../platform/payment-provider.por
 import { createRazorpayAdapter } from './razorpay/razorpay.adapter.ts';
 import { createSandboxAdapter } from './sandbox/sandbox.adapter.ts';
 import { createStripeAdapter } from './stripe/stripe.adapter.ts';
+import { createWhatsAppPayAdapter, WHATSAPP_PAY } from './whatsapp-pay/whatsapp-pay.adapter.ts';
 
 export function paymentProviders(
   ctx: Pick<AppContext, 'mode' | 'publicUrl'>,
@@ -16,5 +17,7 @@ export function paymentProviders(
   if (ctx.mode === 'sandbox') m.set('sandbox', createSandboxAdapter({ baseUrl: () => ctx.publicUrl }));
   m.set('stripe', createStripeAdapter({ apiUrl: opts.stripeApiUrl }));
   m.set('razorpay', createRazorpayAdapter({ baseUrl: opts.razorpayApiUrl }));
+  // Looks up and refunds whatsapp_gateway bills at Meta (credentials from the merchant's number).
+  m.set(WHATSAPP_PAY, createWhatsAppPayAdapter());
   return m;
 }

@@ -21,27 +21,32 @@ export const successResponse = z.looseObject({ success: z.boolean() });
 
 const amount = z.looseObject({ value: intLike, offset: intLike });
 
+// What we do not need is parsed leniently: Meta (and relays of its webhooks) send null for
+// an absent refunds list, method, error, receipt or notes, and a lookup that failed to parse
+// would be retried forever as if Meta were down.
+const lenient = <T extends z.ZodType>(t: T) => t.nullish().catch(undefined);
+
 const refund = z.looseObject({
-  id: z.string().optional(),
-  amount: amount.optional(),
-  speed_processed: z.string().optional(),
-  status: z.string().optional(),
-  created_timestamp: intLike.optional(),
-  updated_timestamp: intLike.optional(),
+  id: z.string().nullish(),
+  amount: lenient(amount),
+  speed_processed: lenient(z.string()),
+  status: z.string().nullish(),
+  created_timestamp: lenient(intLike),
+  updated_timestamp: lenient(intLike),
 });
 
 const transaction = z.looseObject({
   id: z.string(),
-  type: z.string().optional(),
-  pg_transaction_id: z.string().optional(),
+  type: lenient(z.string()),
+  pg_transaction_id: z.string().nullish(),
   status: z.string(),
-  created_timestamp: intLike.optional(),
-  updated_timestamp: intLike.optional(),
-  amount: amount.optional(),
-  currency: z.string().optional(),
-  method: z.looseObject({ type: z.string().optional() }).optional(),
-  error: z.looseObject({ code: z.string().optional(), reason: z.string().optional() }).optional(),
-  refunds: z.array(refund).optional(),
+  created_timestamp: lenient(intLike),
+  updated_timestamp: lenient(intLike),
+  amount: lenient(amount),
+  currency: lenient(z.string()),
+  method: lenient(z.looseObject({ type: z.string().nullish() })),
+  error: lenient(z.looseObject({ code: z.string().nullish(), reason: z.string().nullish() })),
+  refunds: z.array(refund).nullish(),
 });
 
 // GET /{PHONE_NUMBER_ID}/payments/{CONFIG}/{REFERENCE_ID} (whatsapp.md §3.3; seed 003).
@@ -50,11 +55,11 @@ export const paymentLookupResponse = z.looseObject({
     z.looseObject({
       reference_id: z.string(),
       status: z.string(),
-      currency: z.string().optional(),
-      total_amount: amount.optional(),
-      transactions: z.array(transaction).optional(),
-      receipt: z.string().optional(),
-      notes: z.record(z.string(), z.unknown()).optional(),
+      currency: z.string().nullish(),
+      total_amount: amount.nullish(),
+      transactions: z.array(transaction).nullish(),
+      receipt: lenient(z.string()),
+      notes: lenient(z.record(z.string(), z.unknown())),
     }),
   ),
 });

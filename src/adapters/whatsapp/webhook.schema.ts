@@ -60,13 +60,17 @@ const paymentStatusSchema = z.looseObject({
     transaction: z
       .looseObject({
         id: str.optional(),
-        pg_transaction_id: str.optional(),
-        type: str.optional(),
+        pg_transaction_id: str.nullish(),
+        type: str.nullish(),
         status: str.optional(),
         created_timestamp: intLike.optional(),
         updated_timestamp: intLike.optional(),
-        method: z.looseObject({ type: str.optional() }).optional(),
-        error: z.looseObject({ code: z.union([str, z.number()]).optional(), reason: str.optional() }).optional(),
+        // Meta sends null for what a transaction does not have; what we do not need never fails the item.
+        method: z.looseObject({ type: str.nullish() }).nullish().catch(undefined),
+        error: z
+          .looseObject({ code: z.union([str, z.number()]).nullish(), reason: str.nullish() })
+          .nullish()
+          .catch(undefined),
       })
       .optional(),
   }),

@@ -4,7 +4,7 @@ export * from './orders.routes.ts';
 export { cancelOrder, expireOrder } from './orders.change.ts';
 export { createOrder } from './orders.create.ts';
 export { readEventSubjects } from './orders.event-subjects.ts';
-export { PAYMENT_METHODS, PROVIDERS } from './orders.payment-methods.ts';
+export { adapterNameFor, PAYMENT_METHODS, PROVIDERS } from './orders.payment-methods.ts';
 export type { PaymentMethod } from './orders.payment-methods.ts';
 export { presentOrderRow, presentPayment } from './orders.present.ts';
 export { getOrder, listExpiredOpenOrders, updateOrder } from './orders.repository.ts';

@@ -10,10 +10,12 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export const PROVIDERS = ['sandbox', 'razorpay', 'stripe', 'payu', 'billdesk', 'zaakpay'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const METHOD_TABLE: Record<PaymentMethod, { providers: readonly Provider[]; currencies?: readonly string[] }> = {
+export const METHOD_TABLE: Record<PaymentMethod, { providers: readonly Provider[]; currencies?: readonly string[]; via?: string }> = {
   payment_link: { providers: ['sandbox', 'razorpay', 'stripe'] },
-  // In sandbox mode the Cloud API double plays the WhatsApp side of the gateway.
-  whatsapp_gateway: { providers: ['razorpay', 'payu', 'billdesk', 'zaakpay', 'sandbox'], currencies: ['INR'] },
+  // Paid inside WhatsApp through the merchant's gateway, but looked up and refunded at Meta
+  // (the whatsapp_pay adapter), whichever gateway is behind it. In sandbox mode the Cloud
+  // API double plays Meta's side.
+  whatsapp_gateway: { providers: ['razorpay', 'payu', 'billdesk', 'zaakpay', 'sandbox'], currencies: ['INR'], via: 'whatsapp_pay' },
   whatsapp_upi: { providers: ['razorpay', 'sandbox'], currencies: ['INR'] },
 };
 
@@ -33,4 +35,9 @@ export function checkPaymentRoute(mode: Mode, method: PaymentMethod, provider: s
     return err(domainError('validation_error', `${method} takes only ${row.currencies.join(', ')}`, { path: 'currency' }));
   }
   return ok(provider as Provider);
+}
+
+/** The provider adapter that looks up, cancels and refunds an attempt: the method's `via`, else the attempt's provider. */
+export function adapterNameFor(attempt: { method: string; provider: string }): string {
+  return METHOD_TABLE[attempt.method as PaymentMethod]?.via ?? attempt.provider;
 }

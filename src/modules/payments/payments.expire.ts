@@ -4,14 +4,13 @@
 // A provider that refuses the call (a 4xx, or a merchant whose WhatsApp payments are not
 // configured) does not hold expiry back forever: the order expires, and a payment that
 // lands later still takes the late-payment path (manual_review). Outages are retried.
-import { getOrder } from '../orders/index.ts';
+import { adapterNameFor, getOrder } from '../orders/index.ts';
 import { listPaymentsForOrder } from '../orders/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { expireOrder } from '../orders/index.ts';
 import { LATE_GRACE_MS, lookupAttempt } from './payments.lookup.ts';
 import { accountFor } from './payments.provider-accounts.ts';
-import { usesMetaPayments } from '../whatsapp/whatsapp.pay.ts';
 import type { Result } from '../../domain/result.ts';
 import { ProviderRejectedError } from '../../platform/payment-provider.port.ts';
 
@@ -21,15 +20,13 @@ export async function expireWithProvider(ctx: AppContext, merchantId: string, or
   if (order && order.status === 'pending' && ['unpaid', 'failed', 'pending'].includes(order.payment_status) && order.expires_at.getTime() <= now.getTime()) {
     for (const a of await listPaymentsForOrder(ctx.db, merchantId, orderId)) {
       if (!['created', 'pending', 'failed'].includes(a.status)) continue;
-      if (usesMetaPayments(a)) {
-        // No checkout object to close: the bubble's pay button ends at the bill's expiration.
-        await unlessRefused(ctx, a.id, () => lookupAttempt(ctx, merchantId, a.id));
-        continue;
+      // Close the checkout object so no new payment starts on it (a bill without one, like
+      // WhatsApp Pay's order_details, ends at its own expiration), then look up one last time.
+      if (a.provider_object_id) {
+        const acc = await accountFor(ctx, merchantId, adapterNameFor(a));
+        if (!acc.ok) continue;
+        await unlessRefused(ctx, a.id, () => acc.value.adapter.cancel(acc.value.account.credentials, a.provider_object_id!));
       }
-      if (!a.provider_object_id) continue;
-      const acc = await accountFor(ctx, merchantId, a.provider);
-      if (!acc.ok) continue;
-      await unlessRefused(ctx, a.id, () => acc.value.adapter.cancel(acc.value.account.credentials, a.provider_object_id!));
       await unlessRefused(ctx, a.id, () => lookupAttempt(ctx, merchantId, a.id));
     }
   }

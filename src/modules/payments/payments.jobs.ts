@@ -4,7 +4,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { expireWithProvider } from './payments.expire.ts';
 import { ProviderRejectedError, type RefundResult } from '../../platform/payment-provider.port.ts';
-import { lookupWhatsAppPayment, refundWhatsAppPayment, usesMetaPayments } from '../whatsapp/whatsapp.pay.ts';
+import { adapterNameFor } from '../orders/index.ts';
 import { lookupAttempt, pollAttempt } from './payments.lookup.ts';
 import { processProviderEvent } from './payments.provider-webhooks.ts';
 import { accountFor } from './payments.provider-accounts.ts';
@@ -65,18 +65,14 @@ export function paymentJobHandlers(ctx: AppContext): Record<string, JobHandler> 
       const attempt = await getPayment(ctx.db, refund.merchant_id, refund.payment_id);
       try {
         let r: RefundResult;
-        if (attempt && usesMetaPayments(attempt)) {
-          // Meta's refund API takes no idempotency key: ask once, then follow it through lookups.
-          if (refund.provider_refund_id) {
-            await lookupWhatsAppPayment(ctx, refund.merchant_id, attempt.id);
-            const now = await getRefund(ctx.db, refund.merchant_id, refundId);
-            r = { providerRefundId: refund.provider_refund_id, status: now?.status ?? 'pending' };
-          } else {
-            r = await refundWhatsAppPayment(ctx, attempt, refund.amount);
-          }
+        const acc = await accountFor(ctx, refund.merchant_id, attempt ? adapterNameFor(attempt) : refund.provider);
+        if (!acc.ok) throw new PermanentJobError(acc.error.message);
+        if (acc.value.adapter.idempotentRefunds === false && refund.provider_refund_id && attempt) {
+          // The provider's refund call takes no idempotency key (WhatsApp Pay): it was asked once; follow it through lookups.
+          await lookupAttempt(ctx, refund.merchant_id, attempt.id);
+          const now = await getRefund(ctx.db, refund.merchant_id, refundId);
+          r = { providerRefundId: refund.provider_refund_id, status: now?.status ?? 'pending' };
         } else {
-          const acc = await accountFor(ctx, refund.merchant_id, refund.provider);
-          if (!acc.ok) throw new PermanentJobError(acc.error.message);
           // Idempotent at the provider (our rfd_ id is the key): asking again is also how we check on it.
           r = await acc.value.adapter.refund(acc.value.account.credentials, {
             refundId,
@@ -84,6 +80,7 @@ export function paymentJobHandlers(ctx: AppContext): Record<string, JobHandler> 
             amount: refund.amount,
             currency: refund.currency,
             reason: refund.reason ?? undefined,
+            referenceId: attempt?.reference_id,
           });
         }
         await inTransaction(ctx, (tx) =>

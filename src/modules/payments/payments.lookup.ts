@@ -11,7 +11,9 @@ import { applyCapture, applyInFlight, type ApplyOutcome } from './payments.apply
 import { accountFor } from './payments.provider-accounts.ts';
 import { DeferJob } from '../../platform/jobs/job-errors.ts';
 import { leaseTokens } from '../../platform/store/rate-buckets.repository.ts';
-import { lookupWhatsAppPayment, usesMetaPayments } from '../whatsapp/whatsapp.pay.ts';
+import { adapterNameFor } from '../orders/index.ts';
+import { applyRefundOutcome } from './payments.refunds.ts';
+import { findRefundByProviderId } from './refunds.repository.ts';
 
 /** Lookups per second per provider account (with a small burst). */
 export const LOOKUP_RATE = { rate: 5, capacity: 10 };
@@ -31,12 +33,19 @@ export async function applyLookup(ctx: AppContext, tx: Tx, actor: Actor, attempt
       referenceId: p.referenceId ?? attempt.reference_id,
     };
     if (p.status === 'captured' || p.status === 'refunded') {
+      // A capture counts only with its amount and currency in hand (adapters report none without).
+      if (p.amount === undefined || p.currency === undefined) continue;
       outcomes.push(
         await applyCapture(ctx, tx, actor, { ...base, amount: p.amount, currency: p.currency, verifiedBy: 'lookup', fee: p.fee, feeTax: p.feeTax }),
       );
     } else {
-      outcomes.push(await applyInFlight(ctx, tx, actor, { ...base, amount: p.amount, currency: p.currency, status: p.status }));
+      outcomes.push(await applyInFlight(ctx, tx, actor, { ...base, amount: p.amount, currency: p.currency, status: p.status, reason: p.reason }));
     }
+  }
+  // Providers whose refunds are followed through lookups (WhatsApp Pay) report their outcome here.
+  for (const rf of result.refunds ?? []) {
+    const ours = await findRefundByProviderId(tx, attempt.merchant_id, attempt.provider, rf.providerRefundId);
+    if (ours) await applyRefundOutcome(ctx, tx, actor, attempt.merchant_id, ours.id, { status: rf.status, providerRefundId: rf.providerRefundId });
   }
   return outcomes;
 }
@@ -48,19 +57,19 @@ export async function lookupAttempt(
   paymentId: string,
 ): Promise<{ attempt: PaymentRow; result: LookupResult | null } | null> {
   const attempt = await getPayment(ctx.db, merchantId, paymentId);
-  // WhatsApp Pay bills are looked up at Meta, by reference.
-  if (attempt && usesMetaPayments(attempt)) {
-    await lookupWhatsAppPayment(ctx, merchantId, paymentId);
-    return { attempt, result: null };
-  }
-  if (!attempt?.provider_object_id) return null;
+  if (!attempt) return null;
+  // Who to ask: the attempt's provider, or the method's (WhatsApp Pay bills are looked up at Meta, by reference).
+  const provider = adapterNameFor(attempt);
+  if (!attempt.provider_object_id && !ctx.providers?.get(provider)?.lookupByReference) return null;
   // Lookups are throttled per provider account, shared by every process: a backlog of
   // open attempts (or several processes starting at once) never bursts at a provider.
-  const granted = await leaseTokens(ctx.db, `provider.lookup:${merchantId}:${attempt.provider}`, { want: 1, ...LOOKUP_RATE, now: new Date() });
+  const granted = await leaseTokens(ctx.db, `provider.lookup:${merchantId}:${provider}`, { want: 1, ...LOOKUP_RATE, now: new Date() });
   if (granted === 0) throw new DeferJob(new Date(ctx.clock.now().getTime() + 250 + Math.random() * 750), 'provider lookup rate for this account reached');
-  const acc = await accountFor(ctx, merchantId, attempt.provider);
+  const acc = await accountFor(ctx, merchantId, provider);
   if (!acc.ok) throw new Error(acc.error.message);
-  const result = await acc.value.adapter.lookup(acc.value.account.credentials, attempt.provider_object_id, attempt.reference_id);
+  const result = await acc.value.adapter.lookup(acc.value.account.credentials, attempt.provider_object_id ?? '', attempt.reference_id, {
+    currency: attempt.currency,
+  });
   await inTransaction(ctx, (tx) => applyLookup(ctx, tx, { source: 'job', id: 'lookup' }, attempt, result));
   return { attempt, result };
 }

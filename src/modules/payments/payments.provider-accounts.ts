@@ -78,6 +78,8 @@ export async function accountFor(
 ): Promise<Result<{ adapter: PaymentProviderAdapter; account: OpenedAccount }>> {
   const adapter = adapterFor(ctx, provider);
   if (!adapter.ok) return adapter;
+  const source = ctx.accountSources.get(provider);
+  if (source) return ok({ adapter: adapter.value, account: { credentials: await source(ctx, merchantId), webhookSecrets: [] } });
   let account = await openProviderAccount(ctx, ctx.db, merchantId, provider);
   const provision = adapter.value.provisionAccount;
   if (!account && provision && ctx.mode === 'sandbox') {

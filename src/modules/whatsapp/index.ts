@@ -9,3 +9,4 @@ export { ensureSandboxNumber, whatsappAppSecret } from './whatsapp.numbers.ts';
 export { queueMessage } from './whatsapp.outbox.ts';
 export { updateWhatsAppSettings } from './whatsapp.settings.ts';
 export type { WhatsAppSettingsInput } from './whatsapp.settings.ts';
+export { whatsappPayCredentials } from './whatsapp.pay-account.ts';

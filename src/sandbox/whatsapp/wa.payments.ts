@@ -40,7 +40,8 @@ function presentTransaction(t: WaTransaction, refunds: WaRefund[]): Obj {
     amount: amountOf(t.amount_value, t.amount_offset),
     currency: t.currency,
     method: { type: t.method },
-    ...(t.error ? { error: t.error } : {}),
+    // Meta sends null for what a transaction does not have (a relay of its webhook shows it).
+    error: t.error ?? null,
     refunds: refunds.filter((r) => r.transaction_id === t.id).map(presentRefund),
   };
 }
@@ -53,6 +54,8 @@ export function presentPayment(o: WaOrder, txs: WaTransaction[], refunds: WaRefu
     currency: o.currency,
     total_amount: amountOf(o.total_value, o.total_offset),
     transactions: txs.map((t) => presentTransaction(t, refunds)),
+    receipt: null,
+    notes: null,
     ...o.gateway_extras,
   };
 }
