@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { paymentProviders } from '../adapters/providers/registry.ts';
 import type { Config } from '../config.ts';
+import { ensureSandboxPspAccount } from '../sandbox/psp/psp.store.ts';
 import { followOrderEvent } from '../modules/bookings/index.ts';
 import { readEventSubjects } from '../modules/orders/index.ts';
 import type { AccountSource, AppContext, EventFollower, InboundHandlers } from '../platform/context.ts';
@@ -33,7 +34,9 @@ export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' |
 export function buildContext(parts: ContextParts): AppContext {
   const { providerUrls, ...rest } = parts;
   const ctx: AppContext = { ...rest, eventFollowers: EVENT_FOLLOWERS, eventSubjects: readEventSubjects, inbound: INBOUND, accountSources: ACCOUNT_SOURCES };
-  if (providerUrls) ctx.providers = paymentProviders(ctx, providerUrls);
+  // The sandbox PSP double opens a merchant's test account in code (its key and webhook secret
+  // never travel over HTTP); everything else between us and the double is its HTTP API.
+  if (providerUrls) ctx.providers = paymentProviders(ctx, { ...providerUrls, sandboxAccounts: ensureSandboxPspAccount });
   return ctx;
 }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/adapters/clock/clock.ts';
 import type { App } from '../../src/platform/http/app.ts';
 import { registerSandboxPsp } from '../../src/sandbox/psp/psp.routes.ts';
-import { verifySandboxSignature } from '../../src/sandbox/psp/psp.signature.ts';
+import { verifySandboxSignature } from '../../src/adapters/providers/sandbox/sandbox.signature.ts';
 import { ensureSandboxPspAccount, type SandboxPspCredentials } from '../../src/sandbox/psp/psp.store.ts';
 import { sandboxPspBaseUrl } from '../../src/sandbox/psp/psp.types.ts';
 import { otherMerchant } from '../support/e2e.ts';

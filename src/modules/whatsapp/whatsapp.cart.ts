@@ -14,7 +14,7 @@ import type { AppContext } from '../../platform/context.ts';
 import type { MerchantSettings } from '../merchants/index.ts';
 import { createOrder } from '../orders/index.ts';
 import type { PaymentMethod } from '../orders/index.ts';
-import { reply } from './whatsapp.inbound.ts';
+import { reply } from './whatsapp.outbox.ts';
 
 type Cart = Extract<InboundMessage, { type: 'order' }>;
 

@@ -14,8 +14,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
 import { cartToOrder } from './whatsapp.cart.ts';
-import { textMessage } from '../../adapters/whatsapp/message.builders.ts';
-import { queueMessage } from './whatsapp.outbox.ts';
+import { reply } from './whatsapp.outbox.ts';
 
 /** After this many tries a status still without its message is set aside as unroutable. */
 export const STATUS_WAIT_ATTEMPTS = 6;
@@ -179,11 +178,6 @@ async function applyMessage(
     return { status: 'processed', note: r };
   }
   return { status: 'processed' };
-}
-
-export async function reply(ctx: AppContext, tx: Tx, merchantId: string, waId: string, text: string, orderId: string | null = null) {
-  const built = textMessage({ to: waId, body: text.slice(0, 4096) });
-  if (built.ok) await queueMessage(ctx, tx, { merchantId, waId, type: 'text', body: built.value, orderId, purpose: 'reply', essential: true });
 }
 
 async function applyConfigurationUpdate(ctx: AppContext, tx: Tx, item: Extract<WebhookItem, { kind: 'payment_configuration_update' }>): Promise<ItemResult> {

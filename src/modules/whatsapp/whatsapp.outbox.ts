@@ -7,6 +7,7 @@ import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { insertMessage, type MessageRow } from './whatsapp-messages.repository.ts';
 import { getNumberByMerchant } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { textMessage } from '../../adapters/whatsapp/message.builders.ts';
 
 export interface OutgoingMessage {
   merchantId: string;
@@ -53,4 +54,10 @@ export async function queueMessage(ctx: AppContext, tx: Tx, m: OutgoingMessage):
     maxAttempts: 12,
   });
   return row;
+}
+
+/** A text answer to the customer (a reply to what they sent), cut to WhatsApp's 4,096 characters. */
+export async function reply(ctx: AppContext, tx: Tx, merchantId: string, waId: string, text: string, orderId: string | null = null) {
+  const built = textMessage({ to: waId, body: text.slice(0, 4096) });
+  if (built.ok) await queueMessage(ctx, tx, { merchantId, waId, type: 'text', body: built.value, orderId, purpose: 'reply', essential: true });
 }

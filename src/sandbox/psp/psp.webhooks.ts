@@ -9,7 +9,7 @@ import type { JobHandler } from '../../platform/jobs/runner.ts';
 import { PermanentJobError } from '../../platform/jobs/runner.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from './psp.signature.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from '../../adapters/providers/sandbox/sandbox.signature.ts';
 import { getAccount, getEvent, insertDelivery, insertEvent } from './psp.store.ts';
 import {
   chaosOf,

@@ -13,8 +13,7 @@ import type {
 } from '../../../platform/payment-provider.port.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../../platform/payment-provider.port.ts';
 import type { Queryable } from '../../../platform/store/db.ts';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifySandboxSignature } from '../../../sandbox/psp/psp.signature.ts';
-import { ensureSandboxPspAccount } from '../../../sandbox/psp/psp.store.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifySandboxSignature } from './sandbox.signature.ts';
 import { SANDBOX_PAYMENT_STATUSES, sandboxEventKind, sandboxFee } from './sandbox.mapping.ts';
 
 const header = (h: Record<string, string | string[] | undefined>, name: string) => {
@@ -22,7 +21,10 @@ const header = (h: Record<string, string | string[] | undefined>, name: string) 
   return Array.isArray(v) ? v[0] : v;
 };
 
-export function createSandboxAdapter(opts: { baseUrl: () => string; fetch?: typeof fetch }): PaymentProviderAdapter & {
+/** Opens the test account of a merchant at the PSP double (its key and webhook secret); idempotent. */
+export type SandboxAccountOpener = (q: Queryable, merchantId: string) => Promise<{ keyId: string; keySecret: string; webhookSecret: string }>;
+
+export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount: SandboxAccountOpener; fetch?: typeof fetch }): PaymentProviderAdapter & {
   provisionAccount(q: Queryable, merchantId: string): Promise<{ credentials: ProviderCredentials; webhookSecret: string }>;
 } {
   const f = opts.fetch ?? fetch;
@@ -61,7 +63,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; fetch?: type
   return {
     name: 'sandbox',
     async provisionAccount(q, merchantId) {
-      const a = await ensureSandboxPspAccount(q, merchantId);
+      const a = await opts.openAccount(q, merchantId);
       return { credentials: { key_id: a.keyId, key_secret: a.keySecret }, webhookSecret: a.webhookSecret };
     },
     verifyWebhook(rawBody, headers, secrets, now): WebhookCheck {
