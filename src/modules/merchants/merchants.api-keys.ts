@@ -1,6 +1,7 @@
 // API keys: 32 random bytes, shown once, stored as a sha256 hash (a fast hash is
 // enough for a high-entropy key and lets us find the key by its hash). The prefix
-// (mode + first characters) is what lists show.
+// (mode + first characters) is what lists show. A live server takes only cc_live_ keys,
+// and none of the sandbox's demo merchant (docs/operations.md, "Going live").
 import crypto from 'node:crypto';
 import { newId, newSecretToken } from '../../domain/ids.ts';
 import { domainError } from '../../domain/errors.ts';
@@ -17,7 +18,23 @@ export function mintApiKey(mode: Mode): { key: string; prefix: string; hash: str
   return { key, prefix: key.slice(0, 16), hash: hashApiKey(key) };
 }
 
-export async function createApiKey(ctx: AppContext, tx: Tx, merchantId: string, name: string | null): Promise<{ row: ApiKeyRow; key: string }> {
+/** Why no key can be made for this merchant now, if that is so. */
+async function refuseNewKey(ctx: AppContext, tx: Tx, merchantId: string): Promise<Result<void>> {
+  const merchant = await repo.getMerchant(tx, merchantId);
+  if (!merchant) return err(domainError('not_found', `No merchant ${merchantId}`));
+  if (merchant.demo && ctx.mode === 'live') return err(domainError('forbidden', DEMO_INERT));
+  return ok(undefined);
+}
+
+const DEMO_INERT = "This merchant is the sandbox's demo merchant, which is inert in live mode: create your own merchant (chatcart merchants create)";
+
+export async function createApiKey(ctx: AppContext, tx: Tx, merchantId: string, name: string | null): Promise<Result<{ row: ApiKeyRow; key: string }>> {
+  const refused = await refuseNewKey(ctx, tx, merchantId);
+  if (!refused.ok) return refused;
+  return ok(await insertNewKey(ctx, tx, merchantId, name));
+}
+
+async function insertNewKey(ctx: AppContext, tx: Tx, merchantId: string, name: string | null): Promise<{ row: ApiKeyRow; key: string }> {
   const minted = mintApiKey(ctx.mode);
   const row = await repo.insertApiKey(tx, {
     id: newId('key'),
@@ -43,12 +60,14 @@ export async function rotateApiKey(
 ): Promise<Result<{ row: ApiKeyRow; key: string; old: ApiKeyRow }>> {
   const existing = await repo.getApiKey(tx, merchantId, keyId);
   if (!existing || existing.revoked_at) return err(domainError('not_found', `No live API key ${keyId}`));
+  const refused = await refuseNewKey(ctx, tx, merchantId);
+  if (!refused.ok) return refused;
   const now = ctx.clock.now();
   const old =
     graceSeconds > 0
       ? await repo.endApiKey(tx, merchantId, keyId, { expiresAt: new Date(now.getTime() + graceSeconds * 1000) })
       : await repo.endApiKey(tx, merchantId, keyId, { revokedAt: now });
-  const created = await createApiKey(ctx, tx, merchantId, existing.name);
+  const created = await insertNewKey(ctx, tx, merchantId, existing.name);
   return ok({ ...created, old: old! });
 }
 
@@ -62,12 +81,29 @@ export interface Authenticated {
   keyId: string;
 }
 
-export async function authenticate(ctx: AppContext, presented: string): Promise<Authenticated | null> {
-  if (!/^cc_(test|live)_[A-Za-z0-9_-]{43}$/.test(presented)) return null;
+const NOT_VALID = 'The API key is not valid (wrong, revoked or rotated out)';
+
+/**
+ * Who a presented key acts for, or why it is refused (401). In live mode a test key is
+ * refused before any lookup, and so is every key of the sandbox's demo merchant.
+ */
+export async function authenticate(ctx: AppContext, presented: string): Promise<Result<Authenticated>> {
+  if (!/^cc_(test|live)_[A-Za-z0-9_-]{43}$/.test(presented)) return err(domainError('unauthorized', NOT_VALID));
+  if (ctx.mode === 'live' && presented.startsWith('cc_test_')) {
+    return err(
+      domainError(
+        'unauthorized',
+        'This is a test key (cc_test_), and this server runs in live mode, where only live keys (cc_live_) work: create one with chatcart keys create --merchant <id>',
+      ),
+    );
+  }
   const now = ctx.clock.now();
   const row = await repo.findLiveKeyByHash(ctx.db, hashApiKey(presented), now);
-  if (!row) return null;
+  if (!row) return err(domainError('unauthorized', NOT_VALID));
+  if (row.merchant_demo && ctx.mode === 'live') {
+    return err(domainError('unauthorized', "This key belongs to the sandbox's demo merchant, which is inert in live mode"));
+  }
   // Best effort and throttled in SQL: last_used_at is for humans, not for security.
   repo.touchApiKey(ctx.db, row.id, now).catch((e) => ctx.log.warn({ err: e, key: row.id }, 'could not record when an API key was last used'));
-  return { merchantId: row.merchant_id, keyId: row.id };
+  return ok({ merchantId: row.merchant_id, keyId: row.id });
 }

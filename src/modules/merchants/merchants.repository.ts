@@ -4,6 +4,8 @@ export interface MerchantRow {
   id: string;
   name: string;
   settings: Record<string, unknown>;
+  /** The sandbox's demo merchant: inert in live mode. */
+  demo: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -20,13 +22,14 @@ export interface ApiKeyRow {
   last_used_at: Date | null;
 }
 
-export async function insertMerchant(q: Queryable, m: { id: string; name: string; settings?: Record<string, unknown>; now: Date }): Promise<MerchantRow> {
-  const rows = await q.query<MerchantRow>(`insert into merchants (id, name, settings, created_at, updated_at) values ($1, $2, $3, $4, $4) returning *`, [
-    m.id,
-    m.name,
-    JSON.stringify(m.settings ?? {}),
-    m.now,
-  ]);
+export async function insertMerchant(
+  q: Queryable,
+  m: { id: string; name: string; settings?: Record<string, unknown>; demo?: boolean; now: Date },
+): Promise<MerchantRow> {
+  const rows = await q.query<MerchantRow>(
+    `insert into merchants (id, name, settings, demo, created_at, updated_at) values ($1, $2, $3, $4, $5, $5) returning *`,
+    [m.id, m.name, JSON.stringify(m.settings ?? {}), m.demo ?? false, m.now],
+  );
   return rows[0]!;
 }
 
@@ -59,10 +62,14 @@ export async function insertApiKey(
   return rows[0]!;
 }
 
-/** The key and its merchant, if the key is live at `now`. */
-export async function findLiveKeyByHash(q: Queryable, keyHash: string, now: Date): Promise<ApiKeyRow | undefined> {
+/** The key, if it is live at `now`, and whether its merchant is the sandbox's demo. */
+export async function findLiveKeyByHash(q: Queryable, keyHash: string, now: Date): Promise<(ApiKeyRow & { merchant_demo: boolean }) | undefined> {
   return (
-    await q.query<ApiKeyRow>(`select * from api_keys where key_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`, [keyHash, now])
+    await q.query<ApiKeyRow & { merchant_demo: boolean }>(
+      `select k.*, m.demo as merchant_demo from api_keys k join merchants m on m.id = k.merchant_id
+        where k.key_hash = $1 and k.revoked_at is null and (k.expires_at is null or k.expires_at > $2)`,
+      [keyHash, now],
+    )
   )[0];
 }
 

@@ -13,6 +13,7 @@ import {
 import type { Logger } from 'pino';
 import type { AppContext } from '../context.ts';
 import { domainError } from '../../domain/errors.ts';
+import type { Result } from '../../domain/result.ts';
 import { newId } from '../../domain/ids.ts';
 import { sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
@@ -33,8 +34,8 @@ export interface HttpOptions {
   bodyLimit: number;
   rateLimit: { perSecond: number; burst: number };
   metrics: Metrics;
-  /** Who a presented API key belongs to, or null (the merchants module answers; the composition root wires it). */
-  authenticate: (presented: string) => Promise<{ merchantId: string; keyId: string } | null>;
+  /** Who a presented API key acts for, or why it is refused (the merchants module answers; the composition root wires it). */
+  authenticate: (presented: string) => Promise<Result<{ merchantId: string; keyId: string }>>;
   /** Registers every route: the composition root knows them, the platform does not. */
   registerRoutes: (app: App, deps: RouteDeps) => Promise<void>;
 }
@@ -131,8 +132,9 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer (\S+)$/i.exec(h) : null;
     if (!m) return sendError(req, reply, domainError('unauthorized', 'Send your API key as Authorization: Bearer <key>'));
-    const auth = await o.authenticate(m[1]!);
-    if (!auth) return sendError(req, reply, domainError('unauthorized', 'The API key is not valid (wrong, revoked or rotated out)'));
+    const authenticated = await o.authenticate(m[1]!);
+    if (!authenticated.ok) return sendError(req, reply, authenticated.error);
+    const auth = authenticated.value;
     const wait = buckets.take(auth.keyId);
     if (wait > 0) {
       reply.header('retry-after', String(Math.max(1, Math.ceil(wait))));
