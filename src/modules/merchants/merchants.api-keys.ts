@@ -1,7 +1,9 @@
 // API keys: 32 random bytes, shown once, stored as a sha256 hash (a fast hash is
 // enough for a high-entropy key and lets us find the key by its hash). The prefix
 // (mode + first characters) is what lists show. A live server takes only cc_live_ keys,
-// and none of the sandbox's demo merchant (docs/operations.md, "Going live").
+// and none of the sandbox's demo merchant (docs/operations.md, "Going live"). A merchant
+// has at most MAX_ACTIVE_KEYS working keys: its rate limit is shared by all of them, and
+// the cap keeps a runaway script from minting keys without end.
 import crypto from 'node:crypto';
 import { newId, newSecretToken } from '../../domain/ids.ts';
 import { domainError } from '../../domain/errors.ts';
@@ -18,18 +20,28 @@ export function mintApiKey(mode: Mode): { key: string; prefix: string; hash: str
   return { key, prefix: key.slice(0, 16), hash: hashApiKey(key) };
 }
 
-/** Why no key can be made for this merchant now, if that is so. */
-async function refuseNewKey(ctx: AppContext, tx: Tx, merchantId: string): Promise<Result<void>> {
-  const merchant = await repo.getMerchant(tx, merchantId);
+/** The most keys a merchant may have working at once (revoked and expired keys do not count). */
+export const MAX_ACTIVE_KEYS = 100;
+
+const AT_CAP = `This merchant has ${MAX_ACTIVE_KEYS} active API keys, the most allowed: revoke one first (or rotate without a grace period)`;
+
+/**
+ * Why no key may be made for this merchant now, if that is so (`addsOne`: the new key adds
+ * to the working ones rather than replacing one). Locks the merchant's row until the
+ * transaction ends, so that concurrent requests cannot both take the last place.
+ */
+async function refuseNewKey(ctx: AppContext, tx: Tx, merchantId: string, o: { addsOne: boolean }): Promise<Result<void>> {
+  const merchant = await repo.getMerchant(tx, merchantId, { forUpdate: true });
   if (!merchant) return err(domainError('not_found', `No merchant ${merchantId}`));
   if (merchant.demo && ctx.mode === 'live') return err(domainError('forbidden', DEMO_INERT));
+  if (o.addsOne && (await repo.countActiveKeys(tx, merchantId, ctx.clock.now())) >= MAX_ACTIVE_KEYS) return err(domainError('conflict', AT_CAP));
   return ok(undefined);
 }
 
 const DEMO_INERT = "This merchant is the sandbox's demo merchant, which is inert in live mode: create your own merchant (chatcart merchants create)";
 
 export async function createApiKey(ctx: AppContext, tx: Tx, merchantId: string, name: string | null): Promise<Result<{ row: ApiKeyRow; key: string }>> {
-  const refused = await refuseNewKey(ctx, tx, merchantId);
+  const refused = await refuseNewKey(ctx, tx, merchantId, { addsOne: true });
   if (!refused.ok) return refused;
   return ok(await insertNewKey(ctx, tx, merchantId, name));
 }
@@ -49,7 +61,9 @@ async function insertNewKey(ctx: AppContext, tx: Tx, merchantId: string, name: s
 
 /**
  * Rotation: a new key now; the old one stops working at once, or after `graceSeconds`
- * so that deployments can switch over without downtime.
+ * so that deployments can switch over without downtime. Without a grace period the new
+ * key takes the old one's place, so it is allowed at the cap; with one, both work for a
+ * while, so it needs a free place.
  */
 export async function rotateApiKey(
   ctx: AppContext,
@@ -60,7 +74,7 @@ export async function rotateApiKey(
 ): Promise<Result<{ row: ApiKeyRow; key: string; old: ApiKeyRow }>> {
   const existing = await repo.getApiKey(tx, merchantId, keyId);
   if (!existing || existing.revoked_at) return err(domainError('not_found', `No live API key ${keyId}`));
-  const refused = await refuseNewKey(ctx, tx, merchantId);
+  const refused = await refuseNewKey(ctx, tx, merchantId, { addsOne: graceSeconds > 0 });
   if (!refused.ok) return refused;
   const now = ctx.clock.now();
   const old =

@@ -33,8 +33,8 @@ export async function insertMerchant(
   return rows[0]!;
 }
 
-export async function getMerchant(q: Queryable, id: string): Promise<MerchantRow | undefined> {
-  return (await q.query<MerchantRow>(`select * from merchants where id = $1`, [id]))[0];
+export async function getMerchant(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<MerchantRow | undefined> {
+  return (await q.query<MerchantRow>(`select * from merchants where id = $1${opts.forUpdate ? ' for update' : ''}`, [id]))[0];
 }
 
 /** Serializes creating the first merchant (the sandbox's demo) across processes, until the transaction ends. */
@@ -78,6 +78,16 @@ export async function touchApiKey(q: Queryable, id: string, now: Date): Promise<
     id,
     now,
   ]);
+}
+
+/** How many of the merchant's keys work at `now` (neither revoked nor expired). */
+export async function countActiveKeys(q: Queryable, merchantId: string, now: Date): Promise<number> {
+  return (
+    await q.query<{ n: number }>(
+      `select count(*)::int as n from api_keys where merchant_id = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`,
+      [merchantId, now],
+    )
+  )[0]!.n;
 }
 
 export async function listApiKeys(q: Queryable, merchantId: string): Promise<ApiKeyRow[]> {
