@@ -10,7 +10,8 @@ import { createApiKey, mintApiKey } from '../../src/modules/merchants/merchants.
 import { insertApiKey } from '../../src/modules/merchants/merchants.repository.ts';
 import { queueMessage } from '../../src/modules/whatsapp/index.ts';
 import { getMessage } from '../../src/modules/whatsapp/whatsapp-messages.repository.ts';
-import { getNumberByMerchant, type WhatsAppNumberRow } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
+import { getNumberByMerchant, updateNumber, type WhatsAppNumberRow } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
+import { whatsappPayCredentials } from '../../src/modules/whatsapp/whatsapp.pay-account.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { inTransaction } from '../../src/platform/context.ts';
 import { listMigrations, migrate } from '../../src/platform/store/migrate.ts';
@@ -119,6 +120,11 @@ describe('sandbox numbers in live mode', () => {
     expect(m.error).toMatchObject({ code: 'sandbox_number' });
     expect(String(m.error?.title)).toMatch(/live mode/);
     expect(m.sent_at).toBeNull();
+  });
+
+  it('makes no WhatsApp Pay calls (lookups, refunds) through a sandbox number', async () => {
+    await updateNumber(db, shop.merchantId, { payment_configurations: [{ name: 'chatcart-sandbox', provider: 'razorpay' }] }, clock.now());
+    await expect(whatsappPayCredentials(live.ctx, shop.merchantId)).rejects.toThrow(/sandbox number/);
   });
 
   it('a signed webhook for a sandbox number is stored but not applied (unroutable)', async () => {
