@@ -25,6 +25,11 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'info',
       RATE_LIMIT_PER_SECOND: 100,
       RATE_LIMIT_BURST: 200,
+      RATE_LIMIT_MERCHANT_PER_SECOND: 100,
+      RATE_LIMIT_MERCHANT_BURST: 200,
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: 60,
+      RATE_LIMIT_AUTH_FAILURES_BURST: 50,
+      TRUST_PROXY: 0,
       BODY_LIMIT_BYTES: 1024 * 1024,
       CHATCART_JOBS: 'on',
       CHATCART_WORKER_CONCURRENCY: 4,
@@ -69,6 +74,13 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['RATE_LIMIT_PER_SECOND', '0'],
     ['RATE_LIMIT_BURST', 'many'],
+    ['RATE_LIMIT_MERCHANT_PER_SECOND', '0'],
+    ['RATE_LIMIT_MERCHANT_BURST', '1.5'],
+    ['RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', '0'],
+    ['RATE_LIMIT_AUTH_FAILURES_BURST', 'lots'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '-1'],
+    ['TRUST_PROXY', '33'],
     ['BODY_LIMIT_BYTES', '100'],
     ['CHATCART_JOBS', 'maybe'],
     ['CHATCART_WORKER_CONCURRENCY', '65'],
@@ -126,5 +138,20 @@ describe('loadConfig', () => {
     expect(e.variable).toBe('RATE_LIMIT_BURST');
     expect(e.message).toContain('RATE_LIMIT_PER_SECOND');
     expect(loadConfig({ RATE_LIMIT_PER_SECOND: '500', RATE_LIMIT_BURST: '500' }).RATE_LIMIT_BURST).toBe(500);
+  });
+
+  it("the merchant's limit follows the per-key one unless set", () => {
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '10' })).toMatchObject({
+      RATE_LIMIT_MERCHANT_PER_SECOND: 5,
+      RATE_LIMIT_MERCHANT_BURST: 10,
+    });
+    expect(loadConfig({ RATE_LIMIT_MERCHANT_PER_SECOND: '300' })).toMatchObject({ RATE_LIMIT_MERCHANT_PER_SECOND: 300, RATE_LIMIT_MERCHANT_BURST: 300 });
+    expect(loadConfig({ RATE_LIMIT_MERCHANT_PER_SECOND: '300', RATE_LIMIT_MERCHANT_BURST: '600' }).RATE_LIMIT_MERCHANT_BURST).toBe(600);
+    const e = configError({ RATE_LIMIT_MERCHANT_PER_SECOND: '300', RATE_LIMIT_MERCHANT_BURST: '299' });
+    expect(e.variable).toBe('RATE_LIMIT_MERCHANT_BURST');
+  });
+
+  it('TRUST_PROXY is a hop count', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
   });
 });

@@ -24,6 +24,21 @@ const intFrom = (min: number, max: number, def: number) =>
       return n;
     });
 
+/** An integer when set, undefined when unset (its default depends on another variable). */
+const optionalInt = (min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s === '') return undefined;
+      const n = Number(s);
+      if (!/^\d+$/.test(s) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 /** Days to keep personal data; 0 or `off` keeps it forever (null). */
 const retentionDays = (def: number) =>
   z
@@ -74,8 +89,17 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .optional()
     .transform((l) => l ?? 'info'),
+  // Per API key; per merchant (all its keys together; by default the same as one key's);
+  // failed authentications per client address (docs/operations.md, "Rate limits").
   RATE_LIMIT_PER_SECOND: intFrom(1, 100_000, 100),
   RATE_LIMIT_BURST: intFrom(1, 1_000_000, 200),
+  RATE_LIMIT_MERCHANT_PER_SECOND: optionalInt(1, 100_000),
+  RATE_LIMIT_MERCHANT_BURST: optionalInt(1, 1_000_000),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: intFrom(1, 100_000, 60),
+  RATE_LIMIT_AUTH_FAILURES_BURST: intFrom(1, 1_000_000, 50),
+  // How many reverse proxies in front of chatcart append to X-Forwarded-For (0: none, the
+  // client address is the connection's).
+  TRUST_PROXY: intFrom(0, 32, 0),
   BODY_LIMIT_BYTES: intFrom(1024, 64 * 1024 * 1024, 1024 * 1024),
   CHATCART_JOBS: z
     .enum(['on', 'off'], { message: 'must be on or off' })
@@ -99,7 +123,12 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: optionalString.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()), // server-side fetches of merchant URLs may target private networks (AppContext.webhookAllowPrivate)
 });
 
-export type Config = z.output<typeof envSchema> & { publicUrl: string };
+type Parsed = z.output<typeof envSchema>;
+export type Config = Omit<Parsed, 'RATE_LIMIT_MERCHANT_PER_SECOND' | 'RATE_LIMIT_MERCHANT_BURST'> & {
+  RATE_LIMIT_MERCHANT_PER_SECOND: number;
+  RATE_LIMIT_MERCHANT_BURST: number;
+  publicUrl: string;
+};
 
 export class ConfigError extends Error {
   constructor(
@@ -130,8 +159,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cfg.RATE_LIMIT_BURST < cfg.RATE_LIMIT_PER_SECOND) {
     throw new ConfigError('RATE_LIMIT_BURST', 'must be at least RATE_LIMIT_PER_SECOND');
   }
+  const merchantPerSecond = cfg.RATE_LIMIT_MERCHANT_PER_SECOND ?? cfg.RATE_LIMIT_PER_SECOND;
+  const merchantBurst = cfg.RATE_LIMIT_MERCHANT_BURST ?? Math.max(cfg.RATE_LIMIT_BURST, merchantPerSecond);
+  if (merchantBurst < merchantPerSecond) {
+    throw new ConfigError('RATE_LIMIT_MERCHANT_BURST', 'must be at least RATE_LIMIT_MERCHANT_PER_SECOND (or RATE_LIMIT_PER_SECOND when that is unset)');
+  }
   const publicUrl = (cfg.PUBLIC_URL ?? `http://${cfg.HOST.includes(':') ? `[${cfg.HOST}]` : cfg.HOST}:${cfg.PORT}`).replace(/\/+$/, '');
-  return { ...cfg, publicUrl };
+  return { ...cfg, RATE_LIMIT_MERCHANT_PER_SECOND: merchantPerSecond, RATE_LIMIT_MERCHANT_BURST: merchantBurst, publicUrl };
 }
 
 function redactValue(variable: string, value: string): string {

@@ -1,7 +1,8 @@
 // How a merchant comes to be: a new merchant with its first API key and, in sandbox
 // mode, a simulated WhatsApp number it can message its simulated customers from at once;
 // and the first sandbox start, which creates a demo merchant with a small catalog so a
-// new user has something to try within a minute (its API key is returned once).
+// new user has something to try within a minute (its API key is returned once). The demo
+// merchant is marked as such: live mode keeps it inert (docs/operations.md).
 import { createProduct } from '../modules/catalog/index.ts';
 import { createMerchant } from '../modules/merchants/index.ts';
 import { countMerchants, lockFirstMerchant } from '../modules/merchants/index.ts';
@@ -9,8 +10,8 @@ import { ensureSandboxNumber } from '../modules/whatsapp/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { Tx } from '../platform/store/db.ts';
 
-export async function onboardMerchant(ctx: AppContext, tx: Tx, name: string) {
-  const created = await createMerchant(ctx, tx, name);
+export async function onboardMerchant(ctx: AppContext, tx: Tx, name: string, opts: { demo?: boolean } = {}) {
+  const created = await createMerchant(ctx, tx, name, opts);
   if (ctx.mode === 'sandbox') await ensureSandboxNumber(ctx, tx, created.merchant.id);
   return created;
 }
@@ -25,7 +26,7 @@ export async function bootstrapSandbox(ctx: AppContext, tx: Tx): Promise<{ merch
   // Two processes starting together must not both create a demo merchant.
   await lockFirstMerchant(tx);
   if ((await countMerchants(tx)) > 0) return null;
-  const { merchant, apiKey } = await onboardMerchant(ctx, tx, 'Demo Shop');
+  const { merchant, apiKey } = await onboardMerchant(ctx, tx, 'Demo Shop', { demo: true });
   for (const p of DEMO_PRODUCTS) {
     const r = await createProduct(ctx, tx, merchant.id, p);
     if (!r.ok) throw new Error(`demo catalog: ${r.error.message}`);

@@ -174,3 +174,45 @@ describe('API keys', () => {
     await expectNo5xx(s);
   });
 });
+
+describe('at most 100 active API keys per merchant', () => {
+  const as = (path: string, init: { method?: string; body?: unknown } = {}) => s.api(path, { ...init, key: other.key });
+
+  it('the 101st is 409 conflict (exactly one of two at once gets the last place); revoking makes room; rotation may not add one', async () => {
+    // The other merchant has its first key; 98 more make 99.
+    const ids: string[] = [];
+    for (let i = 0; i < 98; i++) {
+      const r = await as('/v1/api-keys', { body: { name: `k${i}` } });
+      expect(r.status).toBe(201);
+      ids.push(r.body.id);
+    }
+    const both = await Promise.all([1, 2].map(() => as('/v1/api-keys', { body: {} })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const e = expectError(both.find((r) => r.status === 409)!, 409, 'conflict');
+    expect(e.message).toMatch(/100 active API keys/);
+
+    // Rotating with a grace period would leave 101 working for a while: refused, nothing changed.
+    expectError(await as(`/v1/api-keys/${ids[0]}/rotate`, { body: { grace_seconds: 60 } }), 409, 'conflict');
+    const listed = (await as('/v1/api-keys')).body.data;
+    expect(listed.find((k: any) => k.id === ids[0])).toMatchObject({ revoked_at: null, expires_at: null });
+    expect(listed.filter((k: any) => !k.revoked_at && !k.expires_at)).toHaveLength(100);
+    // Without one, the new key replaces the old: allowed.
+    expect((await as(`/v1/api-keys/${ids[0]}/rotate`, { body: {} })).status).toBe(201);
+
+    expect((await as(`/v1/api-keys/${ids[1]}/revoke`, { method: 'POST' })).status).toBe(200);
+    expect((await as('/v1/api-keys', { body: {} })).status).toBe(201);
+    expectError(await as('/v1/api-keys', { body: {} }), 409, 'conflict');
+  });
+
+  it('a key past its grace period no longer counts', async () => {
+    const r = await as('/v1/api-keys');
+    const live = r.body.data.filter((k: any) => !k.revoked_at);
+    // Rotate one at the cap without grace (allowed), then with grace after making room.
+    expect((await as(`/v1/api-keys/${live[5].id}/revoke`, { method: 'POST' })).status).toBe(200);
+    const rotated = await as(`/v1/api-keys/${live[6].id}/rotate`, { body: { grace_seconds: 60 } });
+    expect(rotated.status).toBe(201);
+    expectError(await as('/v1/api-keys', { body: {} }), 409, 'conflict');
+    clock.advance(60_000);
+    expect((await as('/v1/api-keys', { body: {} })).status).toBe(201);
+  });
+});

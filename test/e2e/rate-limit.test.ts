@@ -1,6 +1,9 @@
-// Per-key rate limits (RATE_LIMIT_PER_SECOND=5, RATE_LIMIT_BURST=10): the burst is
-// served, the next request is 429 rate_limited with retry-after, other keys are
-// unaffected, and the bucket refills.
+// Rate limits. Per key (RATE_LIMIT_PER_SECOND=5, RATE_LIMIT_BURST=10, the merchant's own
+// limit set far above): the burst is served, the next request is 429 rate_limited with
+// retry-after, other keys are unaffected, and the bucket refills. Per merchant: all its
+// keys share one bucket, by default as large as one key's, so minting keys adds nothing.
+// Per client address: failed authentications are throttled before any key lookup, and
+// the address is the proxy's unless TRUST_PROXY says how many proxies to look through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, expectNo5xx, otherMerchant } from '../support/e2e.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -10,7 +13,9 @@ let secondKey: string;
 let otherKey: string;
 
 beforeAll(async () => {
-  s = await startTestServer({ env: { RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '10' } });
+  s = await startTestServer({
+    env: { RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '10', RATE_LIMIT_MERCHANT_PER_SECOND: '1000', RATE_LIMIT_MERCHANT_BURST: '1000' },
+  });
   secondKey = (await s.api('/v1/api-keys', { body: { name: 'second' } })).body.key;
   otherKey = (await otherMerchant(s)).key;
   // Let the bucket the setup request used refill fully.
@@ -20,10 +25,23 @@ afterAll(async () => {
   await s?.close();
 });
 
-/** Spends the demo key's tokens until it is refused, so the next request is refused too. */
+/** Spends the demo key's tokens until it is refused. */
 async function drain(): Promise<void> {
   for (let i = 0; i < 50; i++) if ((await s.api('/v1/orders')).status === 429) return;
   throw new Error('the demo key was never limited');
+}
+
+/**
+ * `request` right after draining the demo key, until it is refused: the bucket keeps
+ * refilling meanwhile, so the request after a 429 may find a whole token again.
+ */
+async function whenDrained(request: () => ReturnType<TestServer['api']>): ReturnType<TestServer['api']> {
+  for (let i = 0; i < 10; i++) {
+    await drain();
+    const r = await request();
+    if (r.status === 429) return r;
+  }
+  throw new Error('never refused right after draining');
 }
 
 describe('rate limiting', () => {
@@ -47,10 +65,9 @@ describe('rate limiting', () => {
     expect(limited.headers.get('request-id')).toMatch(/^req_/);
   });
 
-  it('another key of the same merchant and another merchant are unaffected', async () => {
+  it('another key of the same merchant (while the merchant has room) and another merchant are unaffected', async () => {
     // The demo key is exhausted...
-    await drain();
-    expectError(await s.api('/v1/orders'), 429, 'rate_limited');
+    expectError(await whenDrained(() => s.api('/v1/orders')), 429, 'rate_limited');
     // ...but the others have their own buckets.
     const mine = await Promise.all(Array.from({ length: 5 }, () => s.api('/v1/orders', { key: secondKey })));
     expect(mine.map((r) => r.status)).toEqual(Array(5).fill(200));
@@ -59,12 +76,11 @@ describe('rate limiting', () => {
   });
 
   it('applies to writes too, and a limited write creates nothing', async () => {
-    const body = { retailer_id: 'rl-1', name: 'x', price: 1, currency: 'INR' };
-    await drain();
-    const r = await s.api('/v1/products', { body });
+    let n = 0;
+    const r = await whenDrained(() => s.api('/v1/products', { body: { retailer_id: `rl-${++n}`, name: 'x', price: 1, currency: 'INR' } }));
     expectError(r, 429, 'rate_limited');
     const list = await s.api('/v1/products?limit=100', { key: secondKey });
-    expect(list.body.data.map((p: any) => p.retailer_id)).not.toContain('rl-1');
+    expect(list.body.data.map((p: any) => p.retailer_id)).not.toContain(`rl-${n}`);
   });
 
   it('unauthenticated requests are refused (401) before touching any bucket', async () => {
@@ -84,5 +100,119 @@ describe('rate limiting', () => {
 
   it('never answered 5xx', async () => {
     await expectNo5xx(s);
+  });
+});
+
+const WRONG = (c: string) => `cc_live_${c.repeat(43)}`;
+
+/** A server of its own for a describe block, closed after it. */
+function useServer(env: Record<string, string>) {
+  const h = { s: undefined as unknown as TestServer };
+  beforeAll(async () => {
+    h.s = await startTestServer({ env });
+  });
+  afterAll(async () => {
+    await h.s?.close();
+  });
+  return h;
+}
+
+describe('per merchant: every key of a merchant draws on one bucket', () => {
+  const h = useServer({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '10' });
+
+  it('by default the merchant gets what one key gets: a new key adds nothing', async () => {
+    const { s } = h;
+    const minted = await s.api('/v1/api-keys', { body: { name: 'more' } });
+    expect(minted.status).toBe(201);
+    let served = 1; // the request that minted it
+    while (served < 20 && (await s.api('/v1/orders')).status === 200) served++;
+    expect(served).toBeLessThanOrEqual(11); // a burst of 10, maybe one refilled
+    // The new key's own bucket is full, but the merchant's is not: at most a refilled token.
+    let second = 0;
+    let last = await s.api('/v1/orders', { key: minted.body.key });
+    while (second < 10 && last.status === 200) {
+      second++;
+      last = await s.api('/v1/orders', { key: minted.body.key });
+    }
+    expect(second).toBeLessThanOrEqual(1);
+    expect(expectError(last, 429, 'rate_limited').message).toMatch(/merchant/);
+    // Another merchant has its own.
+    const other = await otherMerchant(s);
+    expect((await s.api('/v1/orders', { key: other.key })).status).toBe(200);
+  });
+});
+
+describe('per merchant, set above the per-key limit', () => {
+  const h = useServer({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '10', RATE_LIMIT_MERCHANT_PER_SECOND: '1', RATE_LIMIT_MERCHANT_BURST: '15' });
+
+  it('a second key gets only what the merchant has left, not a burst of its own', async () => {
+    const { s } = h;
+    const second = (await s.api('/v1/api-keys', { body: { name: 'second' } })).body.key as string;
+    let first = 1;
+    while (first < 20 && (await s.api('/v1/orders')).status === 200) first++;
+    expect(first).toBeGreaterThanOrEqual(10);
+    expect(first).toBeLessThanOrEqual(11);
+    const keyLimited = expectError(await s.api('/v1/orders'), 429, 'rate_limited');
+    expect(keyLimited.message).toMatch(/API key/);
+    let more = 0;
+    let last = await s.api('/v1/orders', { key: second });
+    while (more < 20 && last.status === 200) {
+      more++;
+      last = await s.api('/v1/orders', { key: second });
+    }
+    expect(more).toBeGreaterThanOrEqual(4);
+    expect(more).toBeLessThanOrEqual(6); // 15 - 10, maybe one refilled: not the key's own 10
+    expect(expectError(last, 429, 'rate_limited').message).toMatch(/merchant/);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('failed authentication, per client address', () => {
+  const h = useServer({ RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '1', RATE_LIMIT_AUTH_FAILURES_BURST: '5' });
+
+  it('after the burst of failures the address gets 429 with retry-after, and no key is looked up', async () => {
+    const { s } = h;
+    for (let i = 0; i < 5; i++) expectError(await s.api('/v1/orders', { key: WRONG(String.fromCharCode(65 + i)) }), 401, 'unauthorized');
+    const before = s.ctx.db.stats().statements;
+    const r = await s.api('/v1/orders', { key: WRONG('z') });
+    const e = expectError(r, 429, 'rate_limited');
+    expect(e.message).toMatch(/failed authentication/i);
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(30);
+    // Missing and malformed keys count as failures too; none of it reached the database.
+    expectError(await s.api('/v1/orders', { key: null }), 429, 'rate_limited');
+    expect(s.ctx.db.stats().statements).toBe(before);
+  });
+
+  it('without TRUST_PROXY, X-Forwarded-For is not believed: every request is the same address', async () => {
+    const { s } = h;
+    const r = await s.api('/v1/orders', { key: WRONG('y'), headers: { 'x-forwarded-for': '198.51.100.77' } });
+    expectError(r, 429, 'rate_limited');
+  });
+
+  it('while throttled, a good key from that address waits too (the limit comes before the lookup)', async () => {
+    const { s } = h;
+    expectError(await s.api('/v1/orders'), 429, 'rate_limited');
+  });
+});
+
+describe('TRUST_PROXY=1: the client address is the one the proxy saw', () => {
+  const h = useServer({ TRUST_PROXY: '1', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '1', RATE_LIMIT_AUTH_FAILURES_BURST: '3' });
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+  it('throttles one client without touching another behind the same proxy', async () => {
+    const { s } = h;
+    for (let i = 0; i < 3; i++) expectError(await s.api('/v1/orders', { key: WRONG('x'), headers: from('203.0.113.5') }), 401, 'unauthorized');
+    expectError(await s.api('/v1/orders', { key: WRONG('x'), headers: from('203.0.113.5') }), 429, 'rate_limited');
+    expectError(await s.api('/v1/orders', { key: WRONG('x'), headers: from('203.0.113.6') }), 401, 'unauthorized');
+    expect((await s.api('/v1/orders', { headers: from('203.0.113.7') })).status).toBe(200);
+    // The proxy appends what it saw: an address the client wrote itself further left is not believed.
+    expectError(await s.api('/v1/orders', { key: WRONG('x'), headers: from('192.0.2.1, 203.0.113.5') }), 429, 'rate_limited');
+  });
+
+  it('counts an IPv6 client by its /64', async () => {
+    const { s } = h;
+    for (let i = 0; i < 3; i++) expectError(await s.api('/v1/orders', { key: WRONG('w'), headers: from('2001:db8:1:2::1') }), 401, 'unauthorized');
+    expectError(await s.api('/v1/orders', { key: WRONG('w'), headers: from('2001:db8:1:2:ffff::9') }), 429, 'rate_limited');
+    expectError(await s.api('/v1/orders', { key: WRONG('w'), headers: from('2001:db8:1:3::1') }), 401, 'unauthorized');
   });
 });

@@ -85,8 +85,8 @@ describe.each(targets)('chatcart merchants and keys on $name', (target) => {
     try {
       const ctx = testContext(db);
       ctx.clock.set(new Date());
-      expect(await authenticate(ctx, created.api_key)).toBeNull();
-      expect(await authenticate(ctx, rotated.key)).toEqual({ merchantId: created.id, keyId: rotated.id });
+      expect((await authenticate(ctx, created.api_key)).ok).toBe(false);
+      expect(await authenticate(ctx, rotated.key)).toEqual({ ok: true, value: { merchantId: created.id, keyId: rotated.id } });
     } finally {
       await db.close();
     }
@@ -178,7 +178,7 @@ describe.skipIf(pgUrl)('chatcart db copy', () => {
       // The copied API key still works against the new database.
       const ctx = testContext(to);
       ctx.clock.set(new Date());
-      expect((await authenticate(ctx, created.api_key))?.merchantId).toBe(created.id);
+      expect(await authenticate(ctx, created.api_key)).toMatchObject({ ok: true, value: { merchantId: created.id } });
       // And a second copy into the now non-empty target is refused.
       await expect(copyDatabase(from, to)).rejects.toThrow(/already has merchants/);
     } finally {

@@ -1,6 +1,7 @@
 // copyDatabase: an in-memory PGlite full of data into the test database, compared
-// row by row and table by table.
+// row by row and table by table; and the same after a sandbox server was used for real.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { inTransaction } from '../../src/platform/context.ts';
 import { onboardMerchant } from '../../src/composition/onboarding.ts';
 import { cancelOrder } from '../../src/modules/orders/orders.change.ts';
@@ -17,6 +18,8 @@ import type { OrderRow } from '../../src/modules/orders/orders.repository.ts';
 import { insertProduct } from '../../src/modules/catalog/products.repository.ts';
 import { testContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
+import { payOrder, runUntilIdle } from '../support/pay.ts';
+import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
 
 let source: Db;
 let target: TestDb;
@@ -198,5 +201,122 @@ describe('copyDatabase', () => {
       await empty.close();
       await dest.close();
     }
+  });
+});
+
+// `chatcart db copy` after a sandbox that was really used: the Cloud API double's tables
+// have identity columns (seq, generated always), which a plain insert refuses to set.
+describe('copyDatabase after a full sandbox journey', () => {
+  const clock = new ManualClock(new Date());
+  const customer = '919800077001';
+  const IDENTITY_TABLES = ['sandbox_wa_messages', 'sandbox_wa_transactions', 'sandbox_wa_refunds'] as const;
+  let from: TestDb;
+  let to: TestDb;
+  let phoneNumberId: string;
+  let copied: Record<string, number> | Error;
+
+  async function drain(s: TestServer) {
+    for (let i = 0; i < 6; i++) {
+      await runUntilIdle(s, 100);
+      clock.advance(3_000);
+    }
+  }
+  const say = (s: TestServer, text: string) =>
+    fetch(`${s.base}/sandbox/customers/${customer}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone_number_id: phoneNumberId, type: 'text', text: { body: text } }),
+    });
+
+  beforeAll(async () => {
+    // The embedded database `db copy` reads: a sandbox server's, after a customer talked,
+    // paid a WhatsApp Pay bill and a hosted-checkout bill, and got a refund.
+    from = await openPglite(undefined);
+    await migrate(from);
+    const s = await startTestServer({ db: from, clock });
+    try {
+      const patched = await s.api('/v1/settings/whatsapp', {
+        method: 'PATCH',
+        body: { payment_configurations: [{ name: 'chatcart-sandbox', type: 'payment_gateway', provider: 'razorpay' }] },
+      });
+      expect(patched.status).toBe(200);
+      phoneNumberId = patched.body.phone_number_id;
+      expect((await say(s, 'hello')).status).toBe(201);
+      await drain(s);
+      const order = await s.api('/v1/orders', {
+        body: {
+          customer: { wa_id: customer },
+          currency: 'INR',
+          items: [{ retailer_id: 'filter-coffee', quantity: 1 }],
+          tax: { amount: 0 },
+          payment: { method: 'whatsapp_gateway', provider: 'sandbox' },
+        },
+      });
+      expect(order.status).toBe(201);
+      await drain(s);
+      const pay = await fetch(`${s.base}/sandbox/customers/${customer}/payments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone_number_id: phoneNumberId, reference_id: order.body.reference_id, outcome: 'success' }),
+      });
+      expect(pay.status, await pay.clone().text()).toBeLessThan(300);
+      await drain(s);
+      expect((await s.api(`/v1/orders/${order.body.id}`)).body.payment_status).toBe('paid');
+      const refund = await s.api(`/v1/orders/${order.body.id}/refunds`, { body: { amount: 10_000 }, headers: { 'idempotency-key': 'copy-refund' } });
+      expect(refund.status).toBe(201);
+      for (let i = 0; i < 5; i++) {
+        await drain(s);
+        clock.advance(120_000);
+      }
+      const linked = await s.api('/v1/orders', { body: sampleOrder({ customer: { wa_id: customer } }) });
+      expect(linked.status).toBe(201);
+      await payOrder(s, linked.body.payment.url, 'success');
+      await drain(s);
+      expect((await s.api(`/v1/orders/${linked.body.id}`)).body.payment_status).toBe('paid');
+    } finally {
+      await s.close();
+    }
+    to = await openTestDb();
+    copied = await copyDatabase(from, to).catch((e: Error) => e);
+  });
+  afterAll(async () => {
+    await from?.close();
+    await to?.close();
+  });
+
+  it('copies, and the Cloud API double had stored messages, WhatsApp Pay transactions and refunds', async () => {
+    expect(copied).not.toBeInstanceOf(Error);
+    for (const t of IDENTITY_TABLES) expect((copied as Record<string, number>)[t], t).toBeGreaterThan(0);
+  });
+
+  it.each([...IDENTITY_TABLES, 'sandbox_psp_payments', 'whatsapp_messages', 'payments', 'refunds'])(
+    'copies %s row for row, identity values included',
+    async (table) => {
+      const want = await all(from, table);
+      expect(want.length).toBeGreaterThan(0);
+      expect(await all(to, table)).toEqual(want);
+    },
+  );
+
+  it('leaves every identity sequence past the copied values', async () => {
+    for (const t of IDENTITY_TABLES) {
+      const [r] = await to.query<{ max: string; next: string }>(
+        `select (select max(seq) from ${t})::text as max, nextval(pg_get_serial_sequence('${t}', 'seq'))::text as next`,
+      );
+      expect(BigInt(r!.next), t).toBeGreaterThan(BigInt(r!.max));
+    }
+  });
+
+  it('a server on the copy goes on: a new customer message is numbered after the copied ones', async () => {
+    const [before] = await to.query<{ max: string }>(`select max(seq)::text as max from sandbox_wa_messages`);
+    const s = await startTestServer({ db: to, clock });
+    try {
+      expect((await say(s, 'still there?')).status).toBe(201);
+    } finally {
+      await s.close();
+    }
+    const [last] = await to.query<{ seq: string; body: any }>(`select seq::text as seq, body from sandbox_wa_messages order by seq desc limit 1`);
+    expect(BigInt(last!.seq)).toBeGreaterThan(BigInt(before!.max));
+    expect(JSON.stringify(last!.body)).toContain('still there?');
   });
 });

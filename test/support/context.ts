@@ -35,7 +35,11 @@ export function testContext(db: Db, opts: { clock?: ManualClock; mode?: Mode } =
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(CHATCART_|WHATSAPP_|DATABASE_URL$|TEST_DATABASE_URL$|LOG_LEVEL$|PORT$|HOST$|PUBLIC_URL$|RATE_LIMIT_|BODY_LIMIT_|VITEST|NODE_OPTIONS$)/.test(k))
+    if (
+      /^(CHATCART_|WHATSAPP_|DATABASE_URL$|TEST_DATABASE_URL$|LOG_LEVEL$|PORT$|HOST$|PUBLIC_URL$|RATE_LIMIT_|TRUST_PROXY$|BODY_LIMIT_|VITEST|NODE_OPTIONS$)/.test(
+        k,
+      )
+    )
       continue;
     env[k] = v;
   }

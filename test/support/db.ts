@@ -61,15 +61,18 @@ async function migratedTemplate(): Promise<Blob> {
   return blob;
 }
 
-export async function openTestDb(): Promise<TestDb> {
+/** A fresh test database, migrated unless `migrated: false` (a test of a migration applies them itself). */
+export async function openTestDb(opts: { migrated?: boolean } = {}): Promise<TestDb> {
+  const migrated = opts.migrated !== false;
   if (!pgUrl) {
+    if (!migrated) return openPglite(undefined);
     const db = await openPglite(undefined, { loadDataDir: await migratedTemplate() });
     await migrate(db); // nothing to apply: proves the template is current
     return db;
   }
   const s = await createSchema(pgUrl);
   const db = await openPostgres(s.url, { max: 10 });
-  await migrate(db);
+  if (migrated) await migrate(db);
   return {
     ...db,
     url: s.url,

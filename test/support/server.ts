@@ -9,6 +9,7 @@ import { openTestDb, type TestDb } from './db.ts';
 export interface TestServer extends Running {
   db: TestDb;
   base: string;
+  /** The demo merchant's key and id ('' when the start made none: live mode, or a database with merchants). */
   demoKey: string;
   merchantId: string;
   api(
@@ -17,12 +18,20 @@ export interface TestServer extends Running {
   ): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
-export async function startTestServer(opts: { env?: Record<string, string>; clock?: Clock; jobs?: boolean } = {}): Promise<TestServer> {
-  const db = await openTestDb();
+export async function startTestServer(
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    jobs?: boolean;
+    /** This database instead of a fresh one; the caller closes it (a later server may reuse it). */
+    db?: TestDb;
+  } = {},
+): Promise<TestServer> {
+  const db = opts.db ?? (await openTestDb());
   const cfg = loadConfig({ CHATCART_MODE: 'sandbox', PORT: '0', HOST: '127.0.0.1', CHATCART_JOBS: opts.jobs ? 'on' : 'off', LOG_LEVEL: 'silent', ...opts.env });
   const running = await startServer(cfg, { db, clock: opts.clock ?? new ManualClock(new Date()), log: pino({ level: 'silent' }) });
   const base = running.url;
-  const demoKey = running.demo!.apiKey;
+  const demoKey = running.demo?.apiKey ?? '';
   const api: TestServer['api'] = async (path, init = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     const key = init.key === undefined ? demoKey : init.key;
@@ -45,11 +54,11 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
     db,
     base,
     demoKey,
-    merchantId: running.demo!.merchantId,
+    merchantId: running.demo?.merchantId ?? '',
     api,
     async close() {
       await running.close();
-      await db.close();
+      if (!opts.db) await db.close();
     },
   };
 }

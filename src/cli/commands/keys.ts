@@ -30,7 +30,9 @@ export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
       const rows = (await listApiKeys(ctx.db, merchantId)).map((k) => presentApiKey(k));
       print(rows, rows.map((k) => `${k.id}  ${k.prefix}…  ${k.revoked_at ? 'revoked' : k.expires_at ? `expires ${k.expires_at}` : 'live'}`).join('\n'));
     } else if (sub === 'create') {
-      const { row, key } = await ctx.db.transaction((tx) => createApiKey(ctx, tx, merchantId, values.name ?? null));
+      const r = await ctx.db.transaction((tx) => createApiKey(ctx, tx, merchantId, values.name ?? null));
+      if (!r.ok) throw new UsageError(r.error.message);
+      const { row, key } = r.value;
       print(presentApiKey(row, key), `Created ${row.id}. API key (shown only once): ${key}`);
     } else {
       const keyId = required(values.key, 'key');

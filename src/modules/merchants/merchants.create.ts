@@ -15,10 +15,14 @@ export function defaultSettings(ctx: AppContext): MerchantSettings {
 
 /**
  * Creates a merchant with its first API key; the key is returned once and stored only as a
- * hash. (A sandbox number comes with onboarding: composition/onboarding.ts.)
+ * hash. (A sandbox number comes with onboarding: composition/onboarding.ts.) `demo` marks
+ * the sandbox's demo merchant, which live mode keeps inert.
  */
-export async function createMerchant(ctx: AppContext, tx: Tx, name: string) {
-  const merchant = await repo.insertMerchant(tx, { id: newId('mer'), name, settings: defaultSettings(ctx), now: ctx.clock.now() });
-  const { row, key } = await createApiKey(ctx, tx, merchant.id, 'default');
+export async function createMerchant(ctx: AppContext, tx: Tx, name: string, opts: { demo?: boolean } = {}) {
+  if (opts.demo && ctx.mode !== 'sandbox') throw new Error('the demo merchant exists only in sandbox mode');
+  const merchant = await repo.insertMerchant(tx, { id: newId('mer'), name, settings: defaultSettings(ctx), demo: opts.demo === true, now: ctx.clock.now() });
+  const created = await createApiKey(ctx, tx, merchant.id, 'default');
+  if (!created.ok) throw new Error(`the first API key of ${merchant.id}: ${created.error.message}`);
+  const { row, key } = created.value;
   return { merchant, apiKey: key, apiKeyRow: row };
 }

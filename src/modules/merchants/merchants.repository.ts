@@ -4,6 +4,8 @@ export interface MerchantRow {
   id: string;
   name: string;
   settings: Record<string, unknown>;
+  /** The sandbox's demo merchant: inert in live mode. */
+  demo: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -20,18 +22,19 @@ export interface ApiKeyRow {
   last_used_at: Date | null;
 }
 
-export async function insertMerchant(q: Queryable, m: { id: string; name: string; settings?: Record<string, unknown>; now: Date }): Promise<MerchantRow> {
-  const rows = await q.query<MerchantRow>(`insert into merchants (id, name, settings, created_at, updated_at) values ($1, $2, $3, $4, $4) returning *`, [
-    m.id,
-    m.name,
-    JSON.stringify(m.settings ?? {}),
-    m.now,
-  ]);
+export async function insertMerchant(
+  q: Queryable,
+  m: { id: string; name: string; settings?: Record<string, unknown>; demo?: boolean; now: Date },
+): Promise<MerchantRow> {
+  const rows = await q.query<MerchantRow>(
+    `insert into merchants (id, name, settings, demo, created_at, updated_at) values ($1, $2, $3, $4, $5, $5) returning *`,
+    [m.id, m.name, JSON.stringify(m.settings ?? {}), m.demo ?? false, m.now],
+  );
   return rows[0]!;
 }
 
-export async function getMerchant(q: Queryable, id: string): Promise<MerchantRow | undefined> {
-  return (await q.query<MerchantRow>(`select * from merchants where id = $1`, [id]))[0];
+export async function getMerchant(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<MerchantRow | undefined> {
+  return (await q.query<MerchantRow>(`select * from merchants where id = $1${opts.forUpdate ? ' for update' : ''}`, [id]))[0];
 }
 
 /** Serializes creating the first merchant (the sandbox's demo) across processes, until the transaction ends. */
@@ -59,10 +62,14 @@ export async function insertApiKey(
   return rows[0]!;
 }
 
-/** The key and its merchant, if the key is live at `now`. */
-export async function findLiveKeyByHash(q: Queryable, keyHash: string, now: Date): Promise<ApiKeyRow | undefined> {
+/** The key, if it is live at `now`, and whether its merchant is the sandbox's demo. */
+export async function findLiveKeyByHash(q: Queryable, keyHash: string, now: Date): Promise<(ApiKeyRow & { merchant_demo: boolean }) | undefined> {
   return (
-    await q.query<ApiKeyRow>(`select * from api_keys where key_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`, [keyHash, now])
+    await q.query<ApiKeyRow & { merchant_demo: boolean }>(
+      `select k.*, m.demo as merchant_demo from api_keys k join merchants m on m.id = k.merchant_id
+        where k.key_hash = $1 and k.revoked_at is null and (k.expires_at is null or k.expires_at > $2)`,
+      [keyHash, now],
+    )
   )[0];
 }
 
@@ -71,6 +78,16 @@ export async function touchApiKey(q: Queryable, id: string, now: Date): Promise<
     id,
     now,
   ]);
+}
+
+/** How many of the merchant's keys work at `now` (neither revoked nor expired). */
+export async function countActiveKeys(q: Queryable, merchantId: string, now: Date): Promise<number> {
+  return (
+    await q.query<{ n: number }>(
+      `select count(*)::int as n from api_keys where merchant_id = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`,
+      [merchantId, now],
+    )
+  )[0]!.n;
 }
 
 export async function listApiKeys(q: Queryable, merchantId: string): Promise<ApiKeyRow[]> {

@@ -15,6 +15,7 @@ import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
 import { cartToOrder } from './whatsapp.cart.ts';
 import { reply } from './whatsapp.outbox.ts';
+import { isInertNumber } from './whatsapp.numbers.ts';
 
 /** After this many tries a status still without its message is set aside as unroutable. */
 export const STATUS_WAIT_ATTEMPTS = 6;
@@ -35,9 +36,14 @@ export async function processInbox(ctx: AppContext, inboxId: string, attempt: nu
   const items = extractItems(JSON.parse(row.body));
   const now = ctx.clock.now();
   const merchants = new Map<string, string | null>();
+  // Sandbox numbers in live mode: their items are kept, routed to no merchant.
+  const inert = new Set<string>();
   for (const it of items) {
     const pnid = 'phoneNumberId' in it ? it.phoneNumberId : undefined;
-    if (pnid && !merchants.has(pnid)) merchants.set(pnid, (await getNumber(ctx.db, pnid))?.merchant_id ?? null);
+    if (!pnid || merchants.has(pnid)) continue;
+    const number = await getNumber(ctx.db, pnid);
+    if (number && isInertNumber(ctx, number)) inert.add(pnid);
+    merchants.set(pnid, number && !inert.has(pnid) ? number.merchant_id : null);
   }
   await insertItems(
     ctx.db,
@@ -51,7 +57,11 @@ export async function processInbox(ctx: AppContext, inboxId: string, attempt: nu
     const outcome = await inTransaction(ctx, async (tx) => {
       const locked = await lockItem(tx, pending.dedupe_key);
       if (!locked || locked.status !== 'received') return 'done';
-      const r = await applyItem(ctx, tx, locked.merchant_id, locked.item as unknown as WebhookItem);
+      const item = locked.item as unknown as WebhookItem;
+      const r =
+        locked.phone_number_id && inert.has(locked.phone_number_id)
+          ? ({ status: 'unroutable', note: `phone_number_id ${locked.phone_number_id} is a sandbox number, inert in live mode` } as const)
+          : await applyItem(ctx, tx, locked.merchant_id, item);
       if (r.status === 'wait' && attempt < STATUS_WAIT_ATTEMPTS) return 'wait';
       await markItem(tx, locked.dedupe_key, r.status === 'wait' ? 'unroutable' : r.status, r.note ?? null, ctx.clock.now());
       return 'done';
@@ -182,7 +192,7 @@ async function applyMessage(
 
 async function applyConfigurationUpdate(ctx: AppContext, tx: Tx, item: Extract<WebhookItem, { kind: 'payment_configuration_update' }>): Promise<ItemResult> {
   const u = item.update;
-  const numbers = item.entryId ? await listNumbersByWaba(tx, item.entryId) : [];
+  const numbers = (item.entryId ? await listNumbersByWaba(tx, item.entryId) : []).filter((n) => !isInertNumber(ctx, n));
   if (numbers.length === 0) return { status: 'unroutable', note: `no number of WABA ${item.entryId ?? '(none)'}` };
   for (const n of numbers) {
     const others = n.payment_configurations.filter((c) => c.name !== u.configuration_name);

@@ -14,6 +14,13 @@ export async function whatsappAppSecret(ctx: Pick<AppContext, 'mode'> & { appSec
   return initSystemSetting(q, 'sandbox_whatsapp_app_secret', crypto.randomBytes(24).toString('hex'));
 }
 
+/**
+ * A sandbox number is served by the local Cloud API double, which a live server does not
+ * run: in live mode it is inert, neither sending nor taking webhooks (a database used in
+ * sandbox mode first keeps its sandbox numbers).
+ */
+export const isInertNumber = (ctx: Pick<AppContext, 'mode'>, number: Pick<WhatsAppNumberRow, 'sandbox'>): boolean => number.sandbox && ctx.mode === 'live';
+
 /** A 15-digit id like Meta's, and a display number in the +1 555 fictional range. */
 function sandboxNumberIds(): { phoneNumberId: string; display: string; wabaId: string } {
   const digits = (n: number) => Array.from(crypto.randomBytes(n), (b) => String(b % 10)).join('');

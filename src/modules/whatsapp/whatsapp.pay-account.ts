@@ -6,6 +6,7 @@ import { DEFAULT_GRAPH_BASE_URL } from '../../adapters/whatsapp/graph.client.ts'
 import type { AppContext } from '../../platform/context.ts';
 import { ProviderRejectedError } from '../../platform/payment-provider.port.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
+import { isInertNumber } from './whatsapp.numbers.ts';
 import { tokenFor } from './whatsapp.send.ts';
 
 function configurationFor(n: WhatsAppNumberRow): string | undefined {
@@ -14,6 +15,7 @@ function configurationFor(n: WhatsAppNumberRow): string | undefined {
 
 export async function whatsappPayCredentials(ctx: AppContext, merchantId: string) {
   const n = await getNumberByMerchant(ctx.db, merchantId);
+  if (n && isInertNumber(ctx, n)) throw new ProviderRejectedError('This is a sandbox number: sandbox numbers make no WhatsApp Pay calls in live mode');
   const token = n ? tokenFor(ctx, n) : undefined;
   const config = n ? configurationFor(n) : undefined;
   if (!n || !token || !config) throw new ProviderRejectedError('WhatsApp payments need a number, an access token and a payment configuration');

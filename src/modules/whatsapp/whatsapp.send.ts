@@ -12,6 +12,7 @@ import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
 import { schedulePoll } from '../payments/index.ts';
 import type { SendBudget } from './whatsapp.budget.ts';
+import { isInertNumber } from './whatsapp.numbers.ts';
 
 export const WINDOW_MS = 24 * 3600_000;
 /** About one message per 6 s to the same customer, with a small burst (Meta's pair limit). */
@@ -53,6 +54,9 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
   if (!m || m.direction !== 'out' || !['queued', 'sending'].includes(m.status)) return;
   const number = await getNumber(ctx.db, m.phone_number_id);
   if (!number) throw new PermanentJobError(`number ${m.phone_number_id} is gone`);
+  if (isInertNumber(ctx, number)) {
+    return fail(ctx, m, { code: 'sandbox_number', title: 'This is a sandbox number: sandbox numbers send nothing in live mode' });
+  }
   const now = ctx.clock.now();
   if (number.token_status === 'invalid')
     throw new DeferJob(new Date(now.getTime() + PAUSE_RECHECK_MS), 'the access token is invalid: sending is paused until it is updated');

@@ -1,6 +1,7 @@
 // Builds the fastify app: zod validation and OpenAPI from the same schemas, the
-// error envelope, request ids, raw bodies for signature checks, auth and per-key
-// rate limits on /v1. The routes come from the composition root.
+// error envelope, request ids, raw bodies for signature checks, auth and rate limits on
+// /v1 (per key, per merchant, and failed authentications per client address). The
+// routes come from the composition root.
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import {
@@ -13,10 +14,11 @@ import {
 import type { Logger } from 'pino';
 import type { AppContext } from '../context.ts';
 import { domainError } from '../../domain/errors.ts';
+import type { Result } from '../../domain/result.ts';
 import { newId } from '../../domain/ids.ts';
 import { sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
-import { TokenBuckets } from './rate-limit.ts';
+import { clientBucket, TokenBuckets } from './rate-limit.ts';
 import type { App, RouteDeps } from './route-deps.ts';
 
 declare module 'fastify' {
@@ -31,10 +33,22 @@ export interface HttpOptions {
   ctx: AppContext;
   log: Logger;
   bodyLimit: number;
-  rateLimit: { perSecond: number; burst: number };
+  rateLimit: {
+    /** Per API key. */
+    perSecond: number;
+    burst: number;
+    /** Per merchant, all its keys together. */
+    merchantPerSecond: number;
+    merchantBurst: number;
+    /** Failed authentications per client address, counted before any key is looked up. */
+    authFailuresPerMinute: number;
+    authFailuresBurst: number;
+  };
+  /** How many reverse proxies to look through for the client address (X-Forwarded-For); 0 trusts none. */
+  trustProxy: number;
   metrics: Metrics;
-  /** Who a presented API key belongs to, or null (the merchants module answers; the composition root wires it). */
-  authenticate: (presented: string) => Promise<{ merchantId: string; keyId: string } | null>;
+  /** Who a presented API key acts for, or why it is refused (the merchants module answers; the composition root wires it). */
+  authenticate: (presented: string) => Promise<Result<{ merchantId: string; keyId: string }>>;
   /** Registers every route: the composition root knows them, the platform does not. */
   registerRoutes: (app: App, deps: RouteDeps) => Promise<void>;
 }
@@ -48,7 +62,10 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     genReqId: () => newId('req'),
     // Per-request access logs halve throughput; metrics and error logs cover it.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    // The client address (req.ip) throttles failed authentications. Behind N proxies it is
+    // the N-th address from the right of X-Forwarded-For, never one the client wrote itself
+    // (a hop-count function: fastify takes a bare number as trusting nothing).
+    trustProxy: o.trustProxy > 0 ? (_address: string, hop: number) => hop < o.trustProxy : false,
   }).withTypeProvider<ZodTypeProvider>();
   // Fastify hands a missing body to the validator as null; map it back to undefined so an
   // optional body (`{reason?}` on cancel, rotate, create key) accepts a POST without one.
@@ -124,20 +141,41 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
   });
   app.setNotFoundHandler((req, reply) => sendError(req, reply, domainError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`)));
 
-  const buckets = new TokenBuckets(o.rateLimit.perSecond, o.rateLimit.burst);
+  const rl = o.rateLimit;
+  const keyBuckets = new TokenBuckets(rl.perSecond, rl.burst);
+  const merchantBuckets = new TokenBuckets(rl.merchantPerSecond, rl.merchantBurst);
+  const failureBuckets = new TokenBuckets(rl.authFailuresPerMinute / 60, rl.authFailuresBurst);
+  const limited = (req: FastifyRequest, reply: any, wait: number, message: string) => {
+    reply.header('retry-after', String(Math.max(1, Math.ceil(wait))));
+    return sendError(req, reply, domainError('rate_limited', message));
+  };
   app.decorateRequest('merchantId', '');
   app.decorateRequest('keyId', '');
   const authHook = async (req: FastifyRequest, reply: any) => {
+    // An address that failed too often waits before any key of it is looked up. A failure
+    // is charged after the fact, into debt, so a crowd of guesses at once is paid for too.
+    const client = clientBucket(req.ip);
+    const failWait = failureBuckets.wait(client);
+    if (failWait > 0) return limited(req, reply, failWait, 'Too many failed authentications from this address; wait and retry with a valid API key');
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer (\S+)$/i.exec(h) : null;
-    if (!m) return sendError(req, reply, domainError('unauthorized', 'Send your API key as Authorization: Bearer <key>'));
-    const auth = await o.authenticate(m[1]!);
-    if (!auth) return sendError(req, reply, domainError('unauthorized', 'The API key is not valid (wrong, revoked or rotated out)'));
-    const wait = buckets.take(auth.keyId);
-    if (wait > 0) {
-      reply.header('retry-after', String(Math.max(1, Math.ceil(wait))));
-      return sendError(req, reply, domainError('rate_limited', 'Too many requests for this API key; slow down and retry'));
+    if (!m) {
+      failureBuckets.charge(client);
+      return sendError(req, reply, domainError('unauthorized', 'Send your API key as Authorization: Bearer <key>'));
     }
+    const authenticated = await o.authenticate(m[1]!);
+    if (!authenticated.ok) {
+      failureBuckets.charge(client);
+      return sendError(req, reply, authenticated.error);
+    }
+    const auth = authenticated.value;
+    // A token from the key's bucket and the merchant's, or from neither.
+    const keyWait = keyBuckets.wait(auth.keyId);
+    if (keyWait > 0) return limited(req, reply, keyWait, 'Too many requests for this API key; slow down and retry');
+    const merchantWait = merchantBuckets.wait(auth.merchantId);
+    if (merchantWait > 0) return limited(req, reply, merchantWait, 'Too many requests for this merchant (all of its API keys together); slow down and retry');
+    keyBuckets.take(auth.keyId);
+    merchantBuckets.take(auth.merchantId);
     req.merchantId = auth.merchantId;
     req.keyId = auth.keyId;
   };

@@ -2,8 +2,10 @@
 // folder into PostgreSQL, for the day a shop goes live). The tables come from the
 // catalog, parents before children by their foreign keys, so a new migration's
 // tables are copied without touching this file. Rows travel as JSON and are
-// rebuilt with json_populate_recordset, so every column keeps its type. The target
-// must be migrated and empty; the copy is one transaction: all or nothing.
+// rebuilt with json_populate_recordset, so every column keeps its type. Identity
+// columns (the Cloud API double's seq) keep their values (OVERRIDING SYSTEM VALUE) and
+// their sequences then continue after the largest copied value. The target must be
+// migrated and empty; the copy is one transaction: all or nothing.
 import type { Db, Queryable } from './db.ts';
 import { migrate } from './migrate.ts';
 
@@ -40,6 +42,25 @@ export async function tablesInDependencyOrder(q: Queryable): Promise<string[]> {
   return out;
 }
 
+/** The columns a sequence numbers (identity or serial), by table, with that sequence. */
+export async function sequencedColumns(q: Queryable): Promise<Map<string, { column: string; sequence: string; identity: boolean }[]>> {
+  const rows = await q.query<{ t: string; c: string; seq: string | null; identity: boolean }>(
+    `select table_name as t, column_name as c, is_identity = 'YES' as identity,
+            pg_get_serial_sequence(format('%I.%I', table_schema, table_name), column_name) as seq
+       from information_schema.columns
+      where table_schema = current_schema() and (is_identity = 'YES' or column_default like 'nextval(%')
+      order by table_name, column_name`,
+  );
+  const out = new Map<string, { column: string; sequence: string; identity: boolean }[]>();
+  for (const r of rows) {
+    if (!r.seq) continue;
+    out.set(r.t, [...(out.get(r.t) ?? []), { column: r.c, sequence: r.seq, identity: r.identity }]);
+  }
+  return out;
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 export async function copyDatabase(from: Db, to: Db, opts: { onTable?: (table: string, rows: number) => void } = {}): Promise<Record<string, number>> {
   await migrate(to);
   const counts: Record<string, number> = {};
@@ -48,13 +69,23 @@ export async function copyDatabase(from: Db, to: Db, opts: { onTable?: (table: s
     const existing = await tx.query<{ n: number }>(`select count(*)::int as n from merchants`);
     if (existing[0]!.n > 0) throw new Error('the target database already has merchants; copy only into an empty chatcart database');
     await tx.query(`delete from system_settings`);
+    const sequenced = await sequencedColumns(tx);
     for (const table of tables) {
+      const columns = sequenced.get(table) ?? [];
+      // A `generated always` identity column takes a given value only when told to.
+      const overriding = columns.some((c) => c.identity) ? ' overriding system value' : '';
       // Deliveries of the sandbox doubles mean nothing outside the sandbox that made them.
       const rows = await from.query<Record<string, unknown>>(
         table === 'jobs' ? `select * from jobs where kind not like 'sandbox\\_%'` : `select * from ${table}`,
       );
       for (let i = 0; i < rows.length; i += BATCH) {
-        await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(rows.slice(i, i + BATCH))]);
+        await tx.query(`insert into ${table}${overriding} select * from json_populate_recordset(null::${table}, $1::json)`, [
+          JSON.stringify(rows.slice(i, i + BATCH)),
+        ]);
+      }
+      // The next value a sequence hands out follows the largest copied one (or starts afresh).
+      for (const c of columns) {
+        await tx.query(`select setval($1::regclass, coalesce(max(${ident(c.column)}), 1), max(${ident(c.column)}) is not null) from ${table}`, [c.sequence]);
       }
       counts[table] = rows.length;
       opts.onTable?.(table, rows.length);

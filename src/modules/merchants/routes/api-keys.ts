@@ -2,7 +2,6 @@
 // after a grace period), revoke. Small enough to share one file.
 import { z } from 'zod';
 import { createApiKey, revokeApiKey, rotateApiKey } from '../merchants.api-keys.ts';
-import { ok } from '../../../domain/result.ts';
 import { listApiKeys } from '../merchants.repository.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
@@ -25,7 +24,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 201,
-        run: async (tx) => ok(await createApiKey(ctx, tx, req.merchantId, req.body?.name ?? null)),
+        run: (tx) => createApiKey(ctx, tx, req.merchantId, req.body?.name ?? null),
         present: ({ row, key }) => presentApiKey(row, key),
       }),
   );
