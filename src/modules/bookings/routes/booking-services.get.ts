@@ -1,5 +1,5 @@
 import { domainError } from '../../../domain/errors.ts';
-import { getBookingService } from '../bookings.repository.ts';
+import { getBookingService } from '../bookings.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { idParam } from '../../../platform/http/schemas.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listBookingServices } from '../bookings.repository.ts';
+import { listBookingServices } from '../bookings.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { page } from '../../../platform/http/page.ts';
 import { listQuery } from '../../../platform/http/schemas.ts';

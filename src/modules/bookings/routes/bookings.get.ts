@@ -1,5 +1,5 @@
 import { domainError } from '../../../domain/errors.ts';
-import { getBooking } from '../bookings.repository.ts';
+import { getBooking } from '../bookings.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { idParam } from '../../../platform/http/schemas.ts';

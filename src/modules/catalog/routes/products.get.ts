@@ -1,5 +1,5 @@
 import { domainError } from '../../../domain/errors.ts';
-import { getProduct } from '../products.repository.ts';
+import { getProduct } from '../catalog.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { presentProduct } from '../catalog.present.ts';

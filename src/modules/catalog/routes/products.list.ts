@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listProducts } from '../products.repository.ts';
+import { listProducts } from '../catalog.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { page } from '../../../platform/http/page.ts';
 import { presentProduct } from '../catalog.present.ts';

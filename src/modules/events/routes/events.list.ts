@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listEvents } from '../events.repository.ts';
+import { listEvents } from '../events.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { page } from '../../../platform/http/page.ts';
 import { presentEvent } from '../events.present.ts';

@@ -2,8 +2,8 @@
 // excerpt of the answer, the error) and every delivery (the failed-message list).
 import { z } from 'zod';
 import { domainError } from '../../../domain/errors.ts';
-import { listAttempts, listDeliveries } from '../webhook-deliveries.repository.ts';
-import { getEndpoint } from '../webhook-endpoints.repository.ts';
+import { listAttempts, listDeliveries } from '../events.queries.ts';
+import { getEndpoint } from '../events.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { page } from '../../../platform/http/page.ts';

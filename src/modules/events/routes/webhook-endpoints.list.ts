@@ -1,5 +1,5 @@
 import { domainError } from '../../../domain/errors.ts';
-import { getEndpoint, listEndpoints } from '../webhook-endpoints.repository.ts';
+import { getEndpoint, listEndpoints } from '../events.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { page } from '../../../platform/http/page.ts';

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { MAX_KEYWORDS, presentFlowKeyword, removeFlowKeyword, setFlowKeyword } from '../flows.keywords.ts';
 import { FLOW_NAMES } from '../definitions/flow.registry.ts';
-import { listFlowKeywords } from '../flow-keywords.repository.ts';
+import { listFlowKeywords } from '../flows.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';

@@ -6,7 +6,7 @@ import { presentFlowKeys, storeFlowKeys } from '../flows.keys.ts';
 import { sendFlow } from '../flows.send.ts';
 import { FLOW_NAMES } from '../definitions/flow.registry.ts';
 import { domainError } from '../../../domain/errors.ts';
-import { getFlowKey } from '../flows.repository.ts';
+import { getFlowKey } from '../flows.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { mutate } from '../../../platform/http/mutation.ts';

@@ -2,7 +2,7 @@
 // after a grace period), revoke. Small enough to share one file.
 import { z } from 'zod';
 import { createApiKey, revokeApiKey, rotateApiKey } from '../merchants.api-keys.ts';
-import { listApiKeys } from '../merchants.repository.ts';
+import { listApiKeys } from '../merchants.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { presentApiKey } from '../merchants.present.ts';

@@ -1,6 +1,6 @@
 import { domainError } from '../../../domain/errors.ts';
 import { listEvents } from '../../events/index.ts';
-import { getOrder } from '../orders.repository.ts';
+import { getOrder } from '../orders.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { page } from '../../../platform/http/page.ts';

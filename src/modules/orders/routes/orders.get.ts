@@ -1,5 +1,5 @@
 import { domainError } from '../../../domain/errors.ts';
-import { getOrder } from '../orders.repository.ts';
+import { getOrder } from '../orders.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { idParam } from '../../../platform/http/schemas.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../../../domain/order/order.machine.ts';
 import { PAYMENT_STATUSES } from '../../../domain/payment/payment.machine.ts';
-import { listOrders } from '../orders.repository.ts';
+import { listOrders } from '../orders.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { listQuery, waId } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';

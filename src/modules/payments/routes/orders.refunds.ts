@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createRefund } from '../payments.refunds.ts';
 import { domainError } from '../../../domain/errors.ts';
 import { getOrder } from '../../orders/index.ts';
-import { listRefundsForOrder, type RefundRow } from '../refunds.repository.ts';
+import { listRefundsForOrder, type RefundRow } from '../payments.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { mutate } from '../../../platform/http/mutation.ts';

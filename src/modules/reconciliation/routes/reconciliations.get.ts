@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { domainError } from '../../../domain/errors.ts';
 import { CATEGORIES } from '../../../domain/reconciliation/report.ts';
-import { getRun, listItems, listRuns } from '../reconciliation.repository.ts';
+import { getRun, listItems, listRuns } from '../reconciliation.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { page } from '../../../platform/http/page.ts';

@@ -1,6 +1,6 @@
 // GET /v1/messages?wa_id=: a conversation, both directions, newest first, each
 // message with its wamid, type, delivery status and Meta's error if it failed.
-import { listConversation, type MessageRow } from '../whatsapp-messages.repository.ts';
+import { listConversation, type MessageRow } from '../whatsapp.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { page } from '../../../platform/http/page.ts';
 import { listQuery, waId } from '../../../platform/http/schemas.ts';

@@ -6,7 +6,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import { PAYMENT_METHODS, PROVIDERS } from '../../orders/index.ts';
 import type { Queryable } from '../../../platform/store/db.ts';
 import { getMerchant } from '../../merchants/index.ts';
-import { getNumberByMerchant, type WhatsAppNumberRow } from '../whatsapp-numbers.repository.ts';
+import { getNumberByMerchant, type WhatsAppNumberRow } from '../whatsapp.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { updateWhatsAppSettings } from '../whatsapp.settings.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
