@@ -191,6 +191,8 @@ describe('payment method × provider', () => {
       'currency',
     ],
     ['stripe for whatsapp_upi', { payment: { method: 'whatsapp_upi', provider: 'stripe' } }, 'payment.provider'],
+    // Razorpay mints no UPI intent here: a bill with our own reference paid to a static VPA could never be matched.
+    ['razorpay for whatsapp_upi', { payment: { method: 'whatsapp_upi', provider: 'razorpay' } }, 'payment.provider'],
     ['payu for payment_link', { payment: { method: 'payment_link', provider: 'payu' } }, 'payment.provider'],
     ['an unknown provider', { payment: { method: 'payment_link', provider: 'paypal' } }, 'payment.provider'],
     ['whatsapp_gateway without a provider (no default for it)', { payment: { method: 'whatsapp_gateway' } }, 'payment.provider'],
@@ -239,5 +241,15 @@ describe('other merchants', () => {
 
   it('never answered 5xx', async () => {
     await expectNo5xx(s);
+  });
+});
+
+describe('whatsapp_upi routes', () => {
+  it('razorpay is refused with a message naming the supported routes', async () => {
+    const r = await s.api('/v1/orders', { body: sampleOrder({ payment: { method: 'whatsapp_upi', provider: 'razorpay' } }) });
+    const e = expectError(r, 400, 'validation_error');
+    expect(e.message).toMatch(/use one of sandbox/);
+    expect(e.message).toMatch(/whatsapp_gateway/);
+    expect(e.message).toMatch(/payment_link/);
   });
 });

@@ -134,7 +134,7 @@ function predictOrder(body: any): Prediction {
   const providers: Record<string, string[]> = {
     payment_link: ['sandbox', 'razorpay', 'stripe'],
     whatsapp_gateway: ['razorpay', 'payu', 'billdesk', 'zaakpay', 'sandbox'],
-    whatsapp_upi: ['razorpay', 'sandbox'],
+    whatsapp_upi: ['sandbox'],
   };
   if (!providers[p.method] || !provider || !providers[p.method]!.includes(provider)) return no('payment route');
   if (p.method !== 'payment_link' && body.currency !== 'INR') return no('payment currency');

@@ -16,14 +16,22 @@ export const METHOD_TABLE: Record<PaymentMethod, { providers: readonly Provider[
   // (the whatsapp_pay adapter), whichever gateway is behind it. In sandbox mode the Cloud
   // API double plays Meta's side.
   whatsapp_gateway: { providers: ['razorpay', 'payu', 'billdesk', 'zaakpay', 'sandbox'], currencies: ['INR'], via: 'whatsapp_pay' },
-  whatsapp_upi: { providers: ['razorpay', 'sandbox'], currencies: ['INR'] },
+  // Only a provider that mints the UPI intent whose `tr` becomes the bill's reference_id: the
+  // sandbox does; Razorpay's dynamic-VPA intent is not implemented, and a bill with our own
+  // reference paid to a static VPA could never be matched (the order would expire paid).
+  whatsapp_upi: { providers: ['sandbox'], currencies: ['INR'] },
 };
+
+const routesHint = (method: PaymentMethod) =>
+  method === 'whatsapp_upi'
+    ? ' (whatsapp_upi needs a provider that mints the UPI intent: for Razorpay use whatsapp_gateway, paid in WhatsApp, or payment_link)'
+    : '';
 
 export function checkPaymentRoute(mode: Mode, method: PaymentMethod, provider: string, currency: string): Result<Provider> {
   const row = METHOD_TABLE[method];
   if (!(row.providers as readonly string[]).includes(provider)) {
     return err(
-      domainError('validation_error', `payment.provider ${provider} cannot serve ${method}; use one of ${row.providers.join(', ')}`, {
+      domainError('validation_error', `payment.provider ${provider} cannot serve ${method}; use one of ${row.providers.join(', ')}${routesHint(method)}`, {
         path: 'payment.provider',
       }),
     );
