@@ -15,6 +15,8 @@ import { ProviderRejectedError, ProviderUnavailableError } from '../../../platfo
 import type { Queryable } from '../../../platform/store/db.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifySandboxSignature } from './sandbox.signature.ts';
 import { SANDBOX_PAYMENT_STATUSES, sandboxEventKind, sandboxFee } from './sandbox.mapping.ts';
+import type { z } from 'zod';
+import { firstIssue, sandboxCheckoutSchema, sandboxEventSchema } from './sandbox.schema.ts';
 
 const header = (h: Record<string, string | string[] | undefined>, name: string) => {
   const v = h[name];
@@ -50,14 +52,12 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount:
     return JSON.parse(text) as T;
   }
 
-  interface Checkout {
-    id: string;
-    status: LookupResult['objectStatus'];
-    url: string;
-    upi_intent: string | null;
-    reference_id: string;
-    expires_at: number | string;
-    payments: { id: string; status: string; amount: number; currency: string; reference_id?: string; fee?: number | null; tax?: number | null }[];
+  type Checkout = z.infer<typeof sandboxCheckoutSchema>;
+  /** A checkout as the PSP answers it, checked: a malformed answer is an error of the provider's, never data. */
+  async function checkoutCall(creds: ProviderCredentials, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<Checkout> {
+    const parsed = sandboxCheckoutSchema.safeParse(await call<unknown>(creds, method, path, body, idempotencyKey));
+    if (!parsed.success) throw new ProviderUnavailableError(`sandbox PSP answered a malformed checkout: ${firstIssue(parsed.error)}`);
+    return parsed.data;
   }
 
   return {
@@ -70,19 +70,19 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount:
       const sig = verifySandboxSignature(rawBody, header(headers, SIGNATURE_HEADER), secrets, now);
       if (sig === 'malformed') return { ok: false, status: 400, reason: 'malformed X-Sandbox-Signature header' };
       if (sig !== 'ok') return { ok: false, status: 401, reason: sig === 'stale' ? 'signature timestamp outside the tolerance' : 'signature does not match' };
-      let e: { id?: string; type?: string; created?: number; data?: Record<string, any> };
+      let json: unknown;
       try {
-        e = JSON.parse(rawBody.toString('utf8'));
+        json = JSON.parse(rawBody.toString('utf8'));
       } catch {
         return { ok: false, status: 400, reason: 'body is not JSON' };
       }
+      // Signed is not the same as well-formed: amounts and currencies are checked before anything is stored.
+      const parsed = sandboxEventSchema.safeParse(json);
+      if (!parsed.success) return { ok: false, status: 400, reason: `not a sandbox PSP event: ${firstIssue(parsed.error)}` };
+      const e = parsed.data;
       const eventId = e.id ?? header(headers, EVENT_ID_HEADER);
-      if (typeof eventId !== 'string' || typeof e.type !== 'string') return { ok: false, status: 400, reason: 'event without id or type' };
-      const d = e.data ?? {};
-      const payment = d['payment'];
-      const checkout = d['checkout'];
-      const refund = d['refund'];
-      const dispute = d['dispute'];
+      if (typeof eventId !== 'string' || !eventId) return { ok: false, status: 400, reason: 'event without id' };
+      const { payment, checkout, refund, dispute } = e.data ?? {};
       const ev: NormalizedEvent = {
         eventId,
         providerType: e.type,
@@ -94,7 +94,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount:
         amount: payment?.amount ?? refund?.amount ?? dispute?.amount,
         currency: payment?.currency ?? refund?.currency ?? dispute?.currency,
         providerRefundId: refund?.id,
-        refundId: refund?.idempotency_key,
+        refundId: refund?.idempotency_key ?? undefined,
         providerDisputeId: dispute?.id,
         reason: dispute?.reason ?? undefined,
         ...(sandboxEventKind(e.type) === 'payment.captured' ? sandboxFee(payment) : {}),
@@ -102,7 +102,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount:
       return { ok: true, events: [ev] };
     },
     async createCheckout(creds, req: CheckoutRequest): Promise<CheckoutObject> {
-      const c = await call<Checkout>(
+      const c = await checkoutCall(
         creds,
         'POST',
         '/checkouts',
@@ -128,7 +128,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount:
       };
     },
     async lookup(creds, providerObjectId): Promise<LookupResult> {
-      const c = await call<Checkout>(creds, 'GET', `/checkouts/${encodeURIComponent(providerObjectId)}`);
+      const c = await checkoutCall(creds, 'GET', `/checkouts/${encodeURIComponent(providerObjectId)}`);
       return {
         objectStatus: c.status,
         payments: c.payments.map((p) => ({
@@ -153,7 +153,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount:
     },
     async cancel(creds, providerObjectId) {
       try {
-        const c = await call<Checkout>(creds, 'POST', `/checkouts/${encodeURIComponent(providerObjectId)}/cancel`);
+        const c = await checkoutCall(creds, 'POST', `/checkouts/${encodeURIComponent(providerObjectId)}/cancel`);
         return { objectStatus: c.status };
       } catch (e) {
         // Already paid, expired or canceled: the lookup that follows tells which.
