@@ -95,6 +95,9 @@ export interface Authenticated {
   keyId: string;
 }
 
+/** How often last_used_at moves at most. */
+const TOUCH_EVERY_MS = 60_000;
+
 const NOT_VALID = 'The API key is not valid (wrong, revoked or rotated out)';
 
 /**
@@ -117,7 +120,12 @@ export async function authenticate(ctx: AppContext, presented: string): Promise<
   if (row.merchant_demo && ctx.mode === 'live') {
     return err(domainError('unauthorized', "This key belongs to the sandbox's demo merchant, which is inert in live mode"));
   }
-  // Best effort and throttled in SQL: last_used_at is for humans, not for security.
-  repo.touchApiKey(ctx.db, row.id, now).catch((e) => ctx.log.warn({ err: e, key: row.id }, 'could not record when an API key was last used'));
+  // Best effort: last_used_at is for humans, not for security. Once a minute per key is
+  // enough: the database also refuses to move it more often (several processes), and this
+  // process does not even send the statement in between (one round trip less per request).
+  const last = row.last_used_at ? new Date(row.last_used_at).getTime() : Number.NEGATIVE_INFINITY;
+  if (now.getTime() - last >= TOUCH_EVERY_MS) {
+    repo.touchApiKey(ctx.db, row.id, now).catch((e) => ctx.log.warn({ err: e, key: row.id }, 'could not record when an API key was last used'));
+  }
   return ok({ merchantId: row.merchant_id, keyId: row.id });
 }
