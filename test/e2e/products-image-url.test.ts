@@ -2,7 +2,7 @@
 // only, and no refused address named literally (in any numeric spelling) → 400 at
 // create and update. Nothing here opens a connection: the check is on the URL alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNo5xx, expectValidation } from '../support/e2e.ts';
+import { expectNo5xx, expectValidation, otherMerchant } from '../support/e2e.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -51,12 +51,15 @@ describe('product image_url and the SSRF guard', () => {
   it('follows the server policy: live mode refuses loopback; the operator may allow private networks', async () => {
     s.ctx.mode = 'live';
     try {
-      const r = await s.api('/v1/products', { body: product('http://127.0.0.1/tea.jpg') });
+      // Live mode takes only live keys, and not the sandbox's demo merchant's: a merchant made now has one.
+      const { key } = await otherMerchant(s, 'Live shop');
+      expect(key).toMatch(/^cc_live_/);
+      const r = await s.api('/v1/products', { body: product('http://127.0.0.1/tea.jpg'), key });
       expectValidation(r, 'image_url');
       expect(r.body.error.message).toBe('image_url: names a refused address 127.0.0.1 (loopback)');
       s.ctx.webhookAllowPrivate = true;
-      expect((await s.api('/v1/products', { body: product('http://10.1.2.3/tea.jpg') })).status).toBe(201);
-      expect((await s.api('/v1/products', { body: product('http://169.254.169.254/') })).status).toBe(400);
+      expect((await s.api('/v1/products', { body: product('http://10.1.2.3/tea.jpg'), key })).status).toBe(201);
+      expect((await s.api('/v1/products', { body: product('http://169.254.169.254/'), key })).status).toBe(400);
     } finally {
       s.ctx.mode = 'sandbox';
       s.ctx.webhookAllowPrivate = false;
