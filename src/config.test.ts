@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       CHATCART_WORKER_CONCURRENCY: 4,
       CHATCART_JOB_LEASE_SECONDS: 60,
       CHATCART_POLL_MS: 500,
+      CHATCART_SHUTDOWN_SECONDS: 8,
       publicUrl: 'http://127.0.0.1:3000',
     });
     expect(c.DATABASE_URL).toBeUndefined();
@@ -86,6 +87,7 @@ describe('loadConfig', () => {
     ['CHATCART_WORKER_CONCURRENCY', '65'],
     ['CHATCART_JOB_LEASE_SECONDS', '1'],
     ['CHATCART_POLL_MS', '5'],
+    ['CHATCART_SHUTDOWN_SECONDS', '0'],
   ])('%s=%j is refused with a message naming it', (name, value) => {
     const e = configError({ [name]: value });
     expect(e.variable).toBe(name);

@@ -6,7 +6,7 @@ import type { AppContext } from './platform/context.ts';
 import type { Clock } from './platform/ports.ts';
 import { bootstrapSandbox } from './composition/onboarding.ts';
 import type { Config } from './config.ts';
-import { buildHttpApp, type App } from './platform/http/app.ts';
+import { buildHttpApp, closeHttpApp, type App } from './platform/http/app.ts';
 import { contextFromConfig } from './composition/context.ts';
 import { openDbFromConfig, secretBoxFor } from './composition/ports.ts';
 import { registerRoutes } from './composition/routes.ts';
@@ -23,7 +23,17 @@ export interface Running {
   runner: JobRunner;
   url: string;
   demo: { merchantId: string; apiKey: string } | null;
-  close(): Promise<void>;
+  /**
+   * Stops within `graceMs` (CHATCART_SHUTDOWN_SECONDS by default). First the job runner
+   * takes no new job and its running jobs get up to half the time, while the HTTP server
+   * still answers (a sandbox double's delivery to this very server, or a handler calling
+   * it back, completes); jobs still running then are handed back for another worker.
+   * Then the HTTP server takes no new connection, answers requests that arrive on open
+   * ones 503, lets those in flight finish and closes every keep-alive connection; what is
+   * still open at the deadline is cut. Last, the database is closed (the embedded
+   * folder's lock released).
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -83,9 +93,12 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     runner,
     url,
     demo,
-    async close() {
-      await app.close();
-      await runner!.stop();
+    async close(o = {}) {
+      const graceMs = o.graceMs ?? cfg.CHATCART_SHUTDOWN_SECONDS * 1000;
+      const deadline = Date.now() + graceMs;
+      const { released } = await runner!.stop(graceMs / 2);
+      if (released > 0) log.warn({ released }, 'shutdown: jobs still running were handed back');
+      await closeHttpApp(app, deadline - Date.now());
       if (!opts.db) await db.close();
     },
   };

@@ -55,6 +55,20 @@ export interface HttpOptions {
 
 export type { App };
 
+/**
+ * Closes the HTTP server within `withinMs`: no new connection is accepted, idle keep-alive
+ * connections are closed at once, requests in flight may finish (their connections close
+ * after the answer), and whatever is still open at the deadline is cut.
+ */
+export async function closeHttpApp(app: App, withinMs: number): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), Math.max(0, withinMs));
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
+}
+
 export async function buildHttpApp(o: HttpOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: o.log,
@@ -91,6 +105,16 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('request-id', req.id);
+  });
+  // Once close() has begun, every answer still being made ends its connection (a client's
+  // keep-alive socket must not hold the server open); fastify answers new requests on open
+  // connections 503 with Connection: close by itself.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (req, reply) => {
     o.metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
