@@ -122,6 +122,8 @@ const envSchema = z.object({
   // Data retention (docs/operations.md): raw webhook bodies, and conversation content.
   RETENTION_DAYS_WEBHOOK_BODIES: retentionDays(30),
   RETENTION_DAYS_CONVERSATIONS: retentionDays(365),
+  // GET /metrics requires Authorization: Bearer METRICS_TOKEN when set (docs/operations.md).
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 32`)' }).optional()),
   WEBHOOK_ALLOW_PRIVATE: optionalString.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()), // server-side fetches of merchant URLs may target private networks (AppContext.webhookAllowPrivate)
 });
 

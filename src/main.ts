@@ -75,9 +75,12 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     },
     trustProxy: cfg.TRUST_PROXY,
     metrics,
+    metricsToken: cfg.METRICS_TOKEN,
     authenticate: (presented) => authenticate(ctx, presented),
     registerRoutes,
   });
+  if (cfg.CHATCART_MODE === 'live' && !cfg.METRICS_TOKEN)
+    log.warn('METRICS_TOKEN is not set: GET /metrics answers anyone who reaches the server (set it, or restrict /metrics at your proxy)');
   let url = cfg.publicUrl;
   if (opts.listen !== false) {
     url = await app.listen({ port: cfg.PORT, host: cfg.HOST });
