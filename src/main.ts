@@ -1,5 +1,6 @@
 // Composition root: builds the ports once (store, clock, secrets, logger), then the
 // HTTP app and the job workers, in one process.
+import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { systemClock } from './adapters/clock/clock.ts';
 import type { AppContext } from './platform/context.ts';
@@ -15,6 +16,7 @@ import { createMetrics } from './platform/http/metrics.ts';
 import { jobHandlers, scheduleMaintenance } from './composition/job-handlers.ts';
 import { JobRunner } from './platform/jobs/runner.ts';
 import { createLogger } from './platform/logger.ts';
+import { ownOriginsOf } from './platform/own-origins.ts';
 import type { Db } from './platform/store/db.ts';
 
 export interface Running {
@@ -85,6 +87,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   if (opts.listen !== false) {
     url = await app.listen({ port: cfg.PORT, host: cfg.HOST });
     if (!cfg.PUBLIC_URL) ctx.publicUrl = url.replace('[::1]', 'localhost');
+    // The real port (PORT=0 picks one): the only one the sandbox doubles may post to.
+    ctx.ownOrigins = ownOriginsOf(ctx.publicUrl, (app.server.address() as AddressInfo).port);
   }
   if (cfg.CHATCART_JOBS === 'on') {
     await scheduleMaintenance(ctx, clock.now());
