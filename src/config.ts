@@ -114,7 +114,7 @@ const envSchema = z.object({
   WHATSAPP_GRAPH_VERSION: optionalString.pipe(
     z
       .string()
-      .regex(/^v\d{1,3}\.\d$/, { message: 'must look like v24.0' })
+      .regex(/^v\d{1,3}\.\d$/, { message: 'must look like v27.0' })
       .optional(),
   ),
   STRIPE_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),

@@ -4,6 +4,7 @@
 // port or registration is added here once and every entry point has it.
 import type { Logger } from 'pino';
 import { paymentProviders } from '../adapters/providers/registry.ts';
+import { DEFAULT_GRAPH_VERSION } from '../adapters/whatsapp/graph.client.ts';
 import type { Config } from '../config.ts';
 import { ensureSandboxPspAccount } from '../sandbox/psp/psp.store.ts';
 import { followOrderEvent } from '../modules/bookings/index.ts';
@@ -63,7 +64,7 @@ export function contextFromConfig(
     ownOrigins: ownOriginsOf(cfg.publicUrl, cfg.PORT),
     appSecret: cfg.WHATSAPP_APP_SECRET,
     verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
-    graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? 'v24.0' },
+    graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? DEFAULT_GRAPH_VERSION },
     webhookAllowPrivate: cfg.WEBHOOK_ALLOW_PRIVATE === 'true',
     retention: { webhookBodiesDays: cfg.RETENTION_DAYS_WEBHOOK_BODIES, conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS },
     providerUrls: { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL },
