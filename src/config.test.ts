@@ -35,7 +35,7 @@ describe('loadConfig', () => {
       CHATCART_WORKER_CONCURRENCY: 4,
       CHATCART_JOB_LEASE_SECONDS: 60,
       CHATCART_POLL_MS: 500,
-      CHATCART_SHUTDOWN_SECONDS: 8,
+      CHATCART_SHUTDOWN_SECONDS: 7,
       publicUrl: 'http://127.0.0.1:3000',
     });
     expect(c.DATABASE_URL).toBeUndefined();

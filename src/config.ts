@@ -109,7 +109,7 @@ const envSchema = z.object({
   CHATCART_JOB_LEASE_SECONDS: intFrom(5, 3600, 60),
   CHATCART_POLL_MS: intFrom(10, 60_000, 500),
   // On SIGTERM/SIGINT: how long running jobs and requests get before they are cut (docs/operations.md).
-  CHATCART_SHUTDOWN_SECONDS: intFrom(1, 600, 8),
+  CHATCART_SHUTDOWN_SECONDS: intFrom(1, 600, 7),
   WHATSAPP_GRAPH_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
   WHATSAPP_GRAPH_VERSION: optionalString.pipe(
     z

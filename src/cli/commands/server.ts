@@ -6,7 +6,7 @@ import { openCliContext } from '../context.ts';
 
 /**
  * SIGINT/SIGTERM stop gracefully within CHATCART_SHUTDOWN_SECONDS, then exit 0; a second
- * signal, a failed stop, or a stop still running 1.5 s past the grace exits 1 at once.
+ * signal, a failed stop, or a stop still running 2 s past the grace exits 1 at once.
  */
 function onSignals(cfg: Config, stop: (graceMs: number) => Promise<void>) {
   const graceMs = cfg.CHATCART_SHUTDOWN_SECONDS * 1000;
@@ -16,9 +16,9 @@ function onSignals(cfg: Config, stop: (graceMs: number) => Promise<void>) {
       if (stopping) process.exit(1);
       stopping = true;
       setTimeout(() => {
-        process.stderr.write(`chatcart: still stopping ${graceMs / 1000 + 1.5} s after ${sig}; exiting now\n`);
+        process.stderr.write(`chatcart: still stopping ${graceMs / 1000 + 2} s after ${sig}; exiting now\n`);
         process.exit(1);
-      }, graceMs + 1500).unref();
+      }, graceMs + 2000).unref();
       stop(graceMs).then(
         () => process.exit(0),
         (e) => {
