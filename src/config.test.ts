@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       CHATCART_WORKER_CONCURRENCY: 4,
       CHATCART_JOB_LEASE_SECONDS: 60,
       CHATCART_POLL_MS: 500,
+      CHATCART_SHUTDOWN_SECONDS: 7,
       publicUrl: 'http://127.0.0.1:3000',
     });
     expect(c.DATABASE_URL).toBeUndefined();
@@ -86,6 +87,8 @@ describe('loadConfig', () => {
     ['CHATCART_WORKER_CONCURRENCY', '65'],
     ['CHATCART_JOB_LEASE_SECONDS', '1'],
     ['CHATCART_POLL_MS', '5'],
+    ['CHATCART_SHUTDOWN_SECONDS', '0'],
+    ['METRICS_TOKEN', 'too-short'],
   ])('%s=%j is refused with a message naming it', (name, value) => {
     const e = configError({ [name]: value });
     expect(e.variable).toBe(name);
@@ -101,6 +104,7 @@ describe('loadConfig', () => {
     ['CHATCART_ENCRYPTION_KEY', 'hunter2hunter2'],
     ['CHATCART_ENCRYPTION_KEYS_PREVIOUS', 'hunter2hunter2'],
     ['DATABASE_URL', 'mysql://admin:hunter2hunter2@db.example.com/shop'],
+    ['METRICS_TOKEN', 'hunter2hunter2'],
   ])('does not echo the value of %s', (name, value) => {
     const e = configError({ [name]: value });
     expect(e.variable).toBe(name);

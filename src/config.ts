@@ -108,11 +108,13 @@ const envSchema = z.object({
   CHATCART_WORKER_CONCURRENCY: intFrom(1, 64, 4),
   CHATCART_JOB_LEASE_SECONDS: intFrom(5, 3600, 60),
   CHATCART_POLL_MS: intFrom(10, 60_000, 500),
+  // On SIGTERM/SIGINT: how long running jobs and requests get before they are cut (docs/operations.md).
+  CHATCART_SHUTDOWN_SECONDS: intFrom(1, 600, 7),
   WHATSAPP_GRAPH_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
   WHATSAPP_GRAPH_VERSION: optionalString.pipe(
     z
       .string()
-      .regex(/^v\d{1,3}\.\d$/, { message: 'must look like v24.0' })
+      .regex(/^v\d{1,3}\.\d$/, { message: 'must look like v27.0' })
       .optional(),
   ),
   STRIPE_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
@@ -120,6 +122,8 @@ const envSchema = z.object({
   // Data retention (docs/operations.md): raw webhook bodies, and conversation content.
   RETENTION_DAYS_WEBHOOK_BODIES: retentionDays(30),
   RETENTION_DAYS_CONVERSATIONS: retentionDays(365),
+  // GET /metrics requires Authorization: Bearer METRICS_TOKEN when set (docs/operations.md).
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 32`)' }).optional()),
   WEBHOOK_ALLOW_PRIVATE: optionalString.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()), // server-side fetches of merchant URLs may target private networks (AppContext.webhookAllowPrivate)
 });
 

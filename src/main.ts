@@ -1,12 +1,13 @@
 // Composition root: builds the ports once (store, clock, secrets, logger), then the
 // HTTP app and the job workers, in one process.
+import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { systemClock } from './adapters/clock/clock.ts';
 import type { AppContext } from './platform/context.ts';
 import type { Clock } from './platform/ports.ts';
 import { bootstrapSandbox } from './composition/onboarding.ts';
 import type { Config } from './config.ts';
-import { buildHttpApp, type App } from './platform/http/app.ts';
+import { buildHttpApp, closeHttpApp, type App } from './platform/http/app.ts';
 import { contextFromConfig } from './composition/context.ts';
 import { openDbFromConfig, secretBoxFor } from './composition/ports.ts';
 import { registerRoutes } from './composition/routes.ts';
@@ -15,6 +16,7 @@ import { createMetrics } from './platform/http/metrics.ts';
 import { jobHandlers, scheduleMaintenance } from './composition/job-handlers.ts';
 import { JobRunner } from './platform/jobs/runner.ts';
 import { createLogger } from './platform/logger.ts';
+import { ownOriginsOf } from './platform/own-origins.ts';
 import type { Db } from './platform/store/db.ts';
 
 export interface Running {
@@ -23,7 +25,17 @@ export interface Running {
   runner: JobRunner;
   url: string;
   demo: { merchantId: string; apiKey: string } | null;
-  close(): Promise<void>;
+  /**
+   * Stops within `graceMs` (CHATCART_SHUTDOWN_SECONDS by default). First the job runner
+   * takes no new job and its running jobs get up to half the time, while the HTTP server
+   * still answers (a sandbox double's delivery to this very server, or a handler calling
+   * it back, completes); jobs still running then are handed back for another worker.
+   * Then the HTTP server takes no new connection, answers requests that arrive on open
+   * ones 503, lets those in flight finish and closes every keep-alive connection; what is
+   * still open at the deadline is cut. Last, the database is closed (the embedded
+   * folder's lock released).
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -65,13 +77,18 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     },
     trustProxy: cfg.TRUST_PROXY,
     metrics,
+    metricsToken: cfg.METRICS_TOKEN,
     authenticate: (presented) => authenticate(ctx, presented),
     registerRoutes,
   });
+  if (cfg.CHATCART_MODE === 'live' && !cfg.METRICS_TOKEN)
+    log.warn('METRICS_TOKEN is not set: GET /metrics answers anyone who reaches the server (set it, or restrict /metrics at your proxy)');
   let url = cfg.publicUrl;
   if (opts.listen !== false) {
     url = await app.listen({ port: cfg.PORT, host: cfg.HOST });
     if (!cfg.PUBLIC_URL) ctx.publicUrl = url.replace('[::1]', 'localhost');
+    // The real port (PORT=0 picks one): the only one the sandbox doubles may post to.
+    ctx.ownOrigins = ownOriginsOf(ctx.publicUrl, (app.server.address() as AddressInfo).port);
   }
   if (cfg.CHATCART_JOBS === 'on') {
     await scheduleMaintenance(ctx, clock.now());
@@ -83,9 +100,12 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     runner,
     url,
     demo,
-    async close() {
-      await app.close();
-      await runner!.stop();
+    async close(o = {}) {
+      const graceMs = o.graceMs ?? cfg.CHATCART_SHUTDOWN_SECONDS * 1000;
+      const deadline = Date.now() + graceMs;
+      const { released } = await runner!.stop(graceMs / 2);
+      if (released > 0) log.warn({ released }, 'shutdown: jobs still running were handed back');
+      await closeHttpApp(app, deadline - Date.now());
       if (!opts.db) await db.close();
     },
   };

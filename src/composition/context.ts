@@ -4,11 +4,13 @@
 // port or registration is added here once and every entry point has it.
 import type { Logger } from 'pino';
 import { paymentProviders } from '../adapters/providers/registry.ts';
+import { DEFAULT_GRAPH_VERSION } from '../adapters/whatsapp/graph.client.ts';
 import type { Config } from '../config.ts';
 import { ensureSandboxPspAccount } from '../sandbox/psp/psp.store.ts';
 import { followOrderEvent } from '../modules/bookings/index.ts';
 import { readEventSubjects } from '../modules/orders/index.ts';
 import type { AccountSource, AppContext, EventFollower, InboundHandlers } from '../platform/context.ts';
+import { ownOriginsOf } from '../platform/own-origins.ts';
 import { WHATSAPP_PAY } from '../adapters/providers/whatsapp-pay/whatsapp-pay.adapter.ts';
 import { whatsappPayCredentials } from '../modules/whatsapp/index.ts';
 import { completeFlowFromReply } from '../modules/flows/index.ts';
@@ -26,14 +28,23 @@ const INBOUND: InboundHandlers = { keyword: answerKeyword, flowReply: completeFl
 const ACCOUNT_SOURCES: ReadonlyMap<string, AccountSource> = new Map([[WHATSAPP_PAY, whatsappPayCredentials]]);
 
 /** The parts every context needs; the rest is wired here. */
-export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' | 'inbound' | 'accountSources' | 'providers'> & {
+export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' | 'inbound' | 'accountSources' | 'providers' | 'ownOrigins'> & {
+  /** This server's own origins; the public URL's alone when not given. */
+  ownOrigins?: Set<string>;
   /** Build the payment provider adapters (their API base URLs; the sandbox's is our own public URL). */
   providerUrls?: { stripeApiUrl?: string | undefined; razorpayApiUrl?: string | undefined };
 };
 
 export function buildContext(parts: ContextParts): AppContext {
-  const { providerUrls, ...rest } = parts;
-  const ctx: AppContext = { ...rest, eventFollowers: EVENT_FOLLOWERS, eventSubjects: readEventSubjects, inbound: INBOUND, accountSources: ACCOUNT_SOURCES };
+  const { providerUrls, ownOrigins, ...rest } = parts;
+  const ctx: AppContext = {
+    ...rest,
+    ownOrigins: ownOrigins ?? ownOriginsOf(rest.publicUrl, 0),
+    eventFollowers: EVENT_FOLLOWERS,
+    eventSubjects: readEventSubjects,
+    inbound: INBOUND,
+    accountSources: ACCOUNT_SOURCES,
+  };
   // The sandbox PSP double opens a merchant's test account in code (its key and webhook secret
   // never travel over HTTP); everything else between us and the double is its HTTP API.
   if (providerUrls) ctx.providers = paymentProviders(ctx, { ...providerUrls, sandboxAccounts: ensureSandboxPspAccount });
@@ -49,9 +60,11 @@ export function contextFromConfig(
     ...ports,
     mode: cfg.CHATCART_MODE,
     publicUrl: cfg.publicUrl,
+    // A worker process posts the doubles' webhooks to the server on its configured port.
+    ownOrigins: ownOriginsOf(cfg.publicUrl, cfg.PORT),
     appSecret: cfg.WHATSAPP_APP_SECRET,
     verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
-    graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? 'v24.0' },
+    graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? DEFAULT_GRAPH_VERSION },
     webhookAllowPrivate: cfg.WEBHOOK_ALLOW_PRIVATE === 'true',
     retention: { webhookBodiesDays: cfg.RETENTION_DAYS_WEBHOOK_BODIES, conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS },
     providerUrls: { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL },

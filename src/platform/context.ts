@@ -27,6 +27,13 @@ export interface AppContext {
   webhookAllowPrivate?: boolean | undefined;
   /** How long personal data is kept, in days (null: forever); unset means DEFAULT_RETENTION (app/retention.ts). */
   retention?: { webhookBodiesDays: number | null; conversationsDays: number | null } | undefined;
+  /**
+   * This server's own origins (platform/own-origins.ts): its public URL, and its port on
+   * 127.0.0.1, localhost and [::1]. The only places the sandbox doubles post to. Set by the
+   * composition root (on the real port once the server listens); no request or setting
+   * adds to it. A test that receives the doubles' webhooks itself adds its receiver here.
+   */
+  ownOrigins: Set<string>;
   /** Called after a transaction that enqueued jobs commits: wakes local workers early. */
   jobsEnqueued: () => void;
   /**

@@ -77,6 +77,22 @@ describe('order food flow', () => {
     });
   });
 
+  it('takes a cta of up to 30 characters (Meta’s limit), which the sandbox double sends; 31 is refused', async () => {
+    const cta = 'Order your lunch from the menu';
+    expect(cta).toHaveLength(30);
+    const r = await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'order_food', cta } });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    await drain();
+    const m = (await s.api(`/v1/messages?wa_id=${customer}`)).body.data.find(
+      (x: any) => x.purpose === 'flow:order_food' && x.content?.interactive?.action?.parameters?.flow_cta === cta,
+    );
+    expect(m, 'the flow message with the 30-character cta').toBeTruthy();
+    expect(['sent', 'delivered', 'read'], JSON.stringify(m)).toContain(m.status);
+    const over = await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'order_food', cta: `${cta}!` } });
+    expect(over.status).toBe(400);
+    expect(over.body.error).toMatchObject({ code: 'validation_error', message: expect.stringMatching(/^body\.cta/) });
+  });
+
   it('walks menu, cart, address and confirm with BACK; totals come from the catalog', async () => {
     const token = await newToken();
     const menu = await step(token, 'INIT');

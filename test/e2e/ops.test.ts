@@ -49,6 +49,54 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('METRICS_TOKEN and security headers', () => {
+  const TOKEN = 'metrics-token-0123456789abcdef';
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { METRICS_TOKEN: TOKEN, PUBLIC_URL: 'https://shop.example.com' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('without METRICS_TOKEN, /metrics is open (as before)', async () => {
+    expect((await s.api('/metrics', { key: null })).status).toBe(200);
+  });
+
+  it('with METRICS_TOKEN, /metrics answers only that Bearer token', async () => {
+    const none = await t.api('/metrics', { key: null });
+    expectError(none, 401, 'unauthorized');
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+    expectError(await t.api('/metrics', { key: 'metrics-token-0123456789abcdeX' }), 401, 'unauthorized');
+    expectError(await t.api('/metrics', { key: t.demoKey }), 401, 'unauthorized');
+    expectError(
+      await t.api('/metrics', { key: null, headers: { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` } }),
+      401,
+      'unauthorized',
+    );
+    const ok = await t.api('/metrics', { key: TOKEN });
+    expect(ok.status).toBe(200);
+    expect(String(ok.body)).toContain('# TYPE chatcart_http_requests_total counter');
+    // The other operations endpoints are unchanged.
+    expect((await t.api('/healthz', { key: null })).status).toBe(200);
+  });
+
+  it('every HTML page says X-Frame-Options: DENY', async () => {
+    for (const path of ['/', '/sandbox/phone', '/pay/not-a-token', '/sandbox/psp/pay/chk_nope']) {
+      const r = await s.api(path, { key: null });
+      expect(r.headers.get('content-type'), path).toMatch(/^text\/html/);
+      expect(r.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+  });
+
+  it('sends HSTS when PUBLIC_URL is https, and not when it is http', async () => {
+    for (const path of ['/', '/healthz', '/v1/orders', '/nowhere']) {
+      expect((await t.api(path)).headers.get('strict-transport-security'), path).toBe('max-age=31536000');
+      expect((await s.api(path)).headers.get('strict-transport-security'), path).toBeNull();
+    }
+  });
+});
+
 describe('GET /openapi.json', () => {
   it('is an OpenAPI 3.1 document of /v1 only', async () => {
     const r = await s.api('/openapi.json', { key: null });

@@ -10,7 +10,7 @@ import type { ManualClock } from '../../src/adapters/clock/clock.ts';
 import type { App } from '../../src/platform/http/app.ts';
 import { registerSandboxPsp } from '../../src/sandbox/psp/psp.routes.ts';
 import { verifySandboxSignature } from '../../src/adapters/providers/sandbox/sandbox.signature.ts';
-import { ensureSandboxPspAccount, type SandboxPspCredentials } from '../../src/sandbox/psp/psp.store.ts';
+import { ensureSandboxPspAccount, setAccountWebhookUrl, type SandboxPspCredentials } from '../../src/sandbox/psp/psp.store.ts';
 import { sandboxPspBaseUrl } from '../../src/sandbox/psp/psp.types.ts';
 import { otherMerchant } from '../support/e2e.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -48,6 +48,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.server!.listen(0, '127.0.0.1', r));
   receiver.url = `http://127.0.0.1:${(receiver.server!.address() as AddressInfo).port}/hook`;
   acct = await ensureSandboxPspAccount(s.ctx.db, s.merchantId);
+  // The double posts only to this server's own addresses; this receiver stands in for its webhook route.
+  s.ctx.ownOrigins.add(new URL(receiver.url).origin);
   expect((await psp('/account/webhook', { method: 'PUT', body: { url: receiver.url } })).status).toBe(200);
 });
 afterAll(async () => {
@@ -125,6 +127,60 @@ describe('authentication', () => {
     const other = await otherMerchant(s);
     const creds = await ensureSandboxPspAccount(s.ctx.db, other.merchantId);
     expect((await psp('/account', { creds })).body.webhook_target).toBe(`${s.ctx.publicUrl}/webhooks/providers/sandbox/${other.merchantId}`);
+  });
+
+  it('points webhooks only at this server itself; any other address is refused with the PSP’s bad_request', async () => {
+    const port = new URL(s.base).port;
+    const path = `/webhooks/providers/sandbox/${s.merchantId}`;
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://192.168.1.1/hook',
+      'https://example.com/hook',
+      `http://127.0.0.1:1${path}`,
+      `http://0.0.0.0:${port}${path}`,
+      `http://127.0.0.1:${port}@evil.example${path}`,
+      `http://user:pw@localhost:${port}${path}`,
+    ]) {
+      const r = await psp('/account/webhook', { method: 'PUT', body: { url } });
+      expectErr(r, 400, 'bad_request');
+      expect(r.body.error.message, url).toMatch(/^url must be an address of this server/);
+    }
+    expect((await psp('/account')).body.webhook_url).toBe(receiver.url);
+    for (const url of [`${s.base}${path}`, `http://localhost:${port}${path}`, `http://[::1]:${port}${path}`]) {
+      expect((await psp('/account/webhook', { method: 'PUT', body: { url } })).body, url).toMatchObject({ webhook_url: url, webhook_target: url });
+    }
+    expect((await psp('/account/webhook', { method: 'PUT', body: { url: receiver.url } })).status).toBe(200);
+  });
+
+  it('never posts to a webhook URL stored before the rule: the attempt is logged as refused and not retried', async () => {
+    let hits = 0;
+    const elsewhere = http.createServer((_req, res) => {
+      hits++;
+      res.end('secret internal answer');
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/hook`;
+    try {
+      await setAccountWebhookUrl(s.ctx.db, acct.accountId, url);
+      const c = await newCheckout();
+      await psp(`/checkouts/${c.id}/cancel`, { method: 'POST' });
+      await drain();
+      clock.advance(60_000);
+      await drain();
+      expect(hits).toBe(0);
+      const events = (await psp('/events?type=checkout.canceled&limit=1')).body.data;
+      expect(events[0].deliveries).toEqual([
+        {
+          url,
+          status_code: null,
+          error: expect.stringMatching(/^refused: the webhook URL is not an address of this server/),
+          attempted_at: expect.any(Number),
+        },
+      ]);
+    } finally {
+      await setAccountWebhookUrl(s.ctx.db, acct.accountId, receiver.url);
+      await new Promise((r) => elsewhere.close(r));
+    }
   });
 
   it('does not exist in live mode', async () => {
@@ -277,6 +333,8 @@ describe('paying and webhooks', () => {
     expect(receiver.hits[1]!.headers['x-sandbox-event-id']).toBe(receiver.hits[0]!.headers['x-sandbox-event-id']);
     const events = (await psp('/events?type=checkout.canceled&limit=1')).body.data;
     expect(events[0].deliveries.map((d: any) => d.status_code)).toEqual([500, 200]);
+    // The status only: what the receiver answered ('ok') is not echoed into the log.
+    expect(events[0].deliveries.map((d: any) => d.error)).toEqual(['answered 500', null]);
   });
 });
 

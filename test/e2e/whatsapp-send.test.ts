@@ -32,7 +32,8 @@ type Intercept = (url: string, init: RequestInit | undefined, real: typeof fetch
 const realFetch = globalThis.fetch;
 let intercept: Intercept | undefined;
 const isOurSend = (url: string, init: RequestInit | undefined) =>
-  url === `${s.base}/sandbox/graph/v24.0/${pnid}/messages` &&
+  // Sends use the default Graph version (a current one: v27.0) unless WHATSAPP_GRAPH_VERSION says otherwise.
+  url === `${s.base}/sandbox/graph/v27.0/${pnid}/messages` &&
   (init?.method ?? 'GET') === 'POST' &&
   typeof init?.body === 'string' &&
   init.body.includes('"biz_opaque_callback_data":"msg_');

@@ -267,4 +267,72 @@ describe('JobRunner', () => {
     expect(done).toEqual([id]);
     expect((await getJob(db, id))!.status).toBe('done');
   });
+
+  it('stop(grace) waits for a job that finishes within the grace', async () => {
+    const clock = new ManualClock(T0);
+    let started = false;
+    const r = runner(clock, {
+      'test.slow': async () => {
+        started = true;
+        await new Promise((res) => setTimeout(res, 150));
+      },
+    });
+    const id = (await enqueueJob(db, { kind: 'test.slow', runAt: T0 }))!;
+    r.start();
+    for (let i = 0; i < 200 && !started; i++) await new Promise((res) => setTimeout(res, 10));
+    expect(await r.stop(5_000)).toEqual({ released: 0 });
+    expect((await getJob(db, id))!.status).toBe('done');
+  });
+
+  it('stop(grace) hands back a job still running after the grace: queued at once, no lease, and its late finish is refused', async () => {
+    const clock = new ManualClock(T0);
+    let started = false;
+    let finish: () => void = () => {};
+    const outcomes: string[] = [];
+    const r = new JobRunner({
+      db,
+      clock,
+      log: pino({ level: 'silent' }),
+      handlers: {
+        'test.stuck': () => {
+          started = true;
+          return new Promise<void>((res) => (finish = res));
+        },
+      },
+      concurrency: 4,
+      leaseMs: 60_000,
+      pollMs: 50,
+      onOutcome: (_kind, outcome) => outcomes.push(outcome),
+    });
+    const id = (await enqueueJob(db, { kind: 'test.stuck', runAt: T0 }))!;
+    r.start();
+    for (let i = 0; i < 200 && !started; i++) await new Promise((res) => setTimeout(res, 10));
+    expect((await getJob(db, id))!.status).toBe('running');
+
+    const t0 = Date.now();
+    expect(await r.stop(100)).toEqual({ released: 1 });
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    const released = (await getJob(db, id))!;
+    expect(released).toMatchObject({ status: 'queued', lease_token: null, locked_until: null, attempts: 1 });
+    expect(released.last_error).toMatch(/^released: /);
+    // Another worker takes it at once, not when the 60 s lease would have run out.
+    expect((await claim(T0, 'other')).map((j) => j.id)).toEqual([id]);
+
+    // The first worker's handler finishes late: its stale lease cannot complete the job.
+    finish();
+    for (let i = 0; i < 100 && outcomes.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    expect(outcomes).toEqual(['lost']);
+    expect((await getJob(db, id))!).toMatchObject({ status: 'running', lease_token: 'other' });
+  });
+
+  it('a batch claimed while stop() begins is handed back, not run', async () => {
+    const clock = new ManualClock(T0);
+    const ran: string[] = [];
+    const r = runner(clock, { 'test.late': async (j) => void ran.push(j.id) });
+    const id = (await enqueueJob(db, { kind: 'test.late', runAt: T0 }))!;
+    await r.stop(0);
+    expect(await r.runOnce()).toBe(0);
+    expect(ran).toEqual([]);
+    expect((await getJob(db, id))!).toMatchObject({ status: 'queued', lease_token: null });
+  });
 });

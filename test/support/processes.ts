@@ -46,3 +46,40 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  /** Where it listens (PORT=0 picks a free port). */
+  url: string;
+  /** The sandbox demo merchant's API key (sandbox mode only, else ''). */
+  apiKey: string;
+  /** Resolves when it exits, with when (Date.now()). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  stderr: string[];
+}
+
+/**
+ * Runs `chatcart start` (bin/chatcart.js) from the project root with a clean environment plus
+ * `env`, adds it to `into` (so afterAll can kill what is left), and resolves once it prints
+ * where it listens (and, in sandbox mode, the demo key); rejects with its stderr if it exits first.
+ */
+export function spawnServerProcess(into: ChildProcess[], env: Record<string, string>): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, ['bin/chatcart.js', 'start'], { cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  into.push(proc);
+  const stderr: string[] = [];
+  proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  const sandbox = (env.CHATCART_MODE ?? 'sandbox') === 'sandbox';
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /listening on (\S+)/.exec(out)?.[1];
+      const apiKey = /api key:\s+(\S+)/.exec(out)?.[1] ?? '';
+      if (url && (apiKey || !sandbox)) resolve({ proc, url, apiKey, exited, stderr });
+    });
+    exited.then(({ code }) => reject(new Error(`chatcart start exited (${code}) before it listened: ${stderr.join('')}`)));
+  });
+}

@@ -1,7 +1,8 @@
 // Harness for tests of the WhatsApp Cloud API double: a chatcart server without
 // background workers (tests drive the job runner and the manual clock), the demo
 // merchant's sandbox number, and a webhook receiver on 127.0.0.1 that the number's
-// webhooks are pointed at, keeping raw bodies and headers.
+// webhooks are pointed at, keeping raw bodies and headers (added to the server's own
+// origins, the only places the double posts to).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -117,6 +118,8 @@ export async function startWaHarness(): Promise<WaHarness> {
       await s.close();
     },
   };
+  // The double posts only to this server's own addresses; this receiver stands in for its webhook route.
+  s.ctx.ownOrigins.add(new URL(receiver.url).origin);
   const w = await graph(`/webhook/${number.phone_number_id}`, { method: 'PUT', body: { url: receiver.url } });
   if (w.status !== 200) throw new Error(`webhook override refused: ${JSON.stringify(w.body)}`);
   return h;

@@ -8,6 +8,8 @@ import { clientError, graphErrorFromBody, networkError, type GraphError } from '
 import { paymentLookupResponse, refundResponse, sendMessageResponse, successResponse, type PaymentLookup, type RefundResponse } from './graph.responses.ts';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
+/** A current Graph API version (v27.0 as of November 2026); WHATSAPP_GRAPH_VERSION overrides it. */
+export const DEFAULT_GRAPH_VERSION = 'v27.0';
 export const DEFAULT_GRAPH_TIMEOUT_MS = 15_000;
 
 export type GraphResult<T> = { ok: true; value: T } | { ok: false; error: GraphError };
@@ -67,7 +69,7 @@ function normalizeBaseUrl(raw: string): string {
 
 export function createGraphClient(opts: GraphClientOptions): GraphClient {
   const baseUrl = normalizeBaseUrl(opts.baseUrl ?? DEFAULT_GRAPH_BASE_URL);
-  if (!VERSION.test(opts.version)) throw new TypeError(`graph version must look like v24.0: ${opts.version}`);
+  if (!VERSION.test(opts.version)) throw new TypeError(`graph version must look like v27.0: ${opts.version}`);
   const version = opts.version;
   const doFetch = opts.fetch ?? globalThis.fetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;

@@ -204,6 +204,11 @@ describe('flowMessage', () => {
     });
   });
 
+  it('takes a CTA of up to 30 characters (Meta’s Flows guide)', () => {
+    const r = flowMessage({ to, body: 'b', flowId: '1', flowToken: 't', flowCta: 'c'.repeat(30), screen: 'S' });
+    expect(r.ok && (r.value.interactive as any).action.parameters.flow_cta).toBe('c'.repeat(30));
+  });
+
   it('builds a data_exchange flow by name, without a payload', () => {
     const r = flowMessage({ to, body: 'Checkout', flowName: 'checkout', flowToken: 'ftk_1', flowCta: 'Start', flowAction: 'data_exchange' });
     expect(r.ok && r.value.interactive).toEqual({
@@ -219,7 +224,7 @@ describe('flowMessage', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['both flowId and flowName', { flowName: 'x' }, 'flowId'],
     ['neither flowId nor flowName', { flowId: undefined }, 'flowId'],
-    ['a CTA over 20', { flowCta: 'c'.repeat(21) }, 'flowCta'],
+    ['a CTA over 30', { flowCta: 'c'.repeat(31) }, 'flowCta'],
     ['an emoji CTA', { flowCta: 'Buy 🛒' }, 'flowCta'],
     ['navigate without a screen', { screen: undefined }, 'screen'],
     ['empty data', { data: {} }, 'data'],

@@ -18,7 +18,8 @@ export const LIMITS = {
   expirationDescription: 120,
   orderStatusDescription: 120,
   ctaDisplayText: 20,
-  flowCta: 20,
+  /** Meta's Flows guide says 30; the 20 we had came from a client library. */
+  flowCta: 30,
   sectionTitle: 24,
   productListSections: 10,
   productListProducts: 30,

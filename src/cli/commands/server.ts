@@ -4,15 +4,27 @@ import { JobRunner } from '../../platform/jobs/runner.ts';
 import { startServer } from '../../main.ts';
 import { openCliContext } from '../context.ts';
 
-function onSignals(stop: () => Promise<void>) {
+/**
+ * SIGINT/SIGTERM stop gracefully within CHATCART_SHUTDOWN_SECONDS, then exit 0; a second
+ * signal, a failed stop, or a stop still running 2 s past the grace exits 1 at once.
+ */
+function onSignals(cfg: Config, stop: (graceMs: number) => Promise<void>) {
+  const graceMs = cfg.CHATCART_SHUTDOWN_SECONDS * 1000;
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (stopping) process.exit(1);
       stopping = true;
-      stop().then(
+      setTimeout(() => {
+        process.stderr.write(`chatcart: still stopping ${graceMs / 1000 + 2} s after ${sig}; exiting now\n`);
+        process.exit(1);
+      }, graceMs + 2000).unref();
+      stop(graceMs).then(
         () => process.exit(0),
-        () => process.exit(1),
+        (e) => {
+          process.stderr.write(`chatcart: could not stop cleanly: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exit(1);
+        },
       );
     });
   }
@@ -36,7 +48,7 @@ export async function runStart(cfg: Config): Promise<number> {
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-  onSignals(() => s.close());
+  onSignals(cfg, (graceMs) => s.close({ graceMs }));
   return -1;
 }
 
@@ -54,8 +66,9 @@ export async function runWorker(cfg: Config): Promise<number> {
   await scheduleMaintenance(ctx, ctx.clock.now());
   runner.start();
   process.stderr.write(`chatcart worker ${runner.workerId} running on ${ctx.db.describe}\n`);
-  onSignals(async () => {
-    await runner.stop();
+  onSignals(cfg, async (graceMs) => {
+    const { released } = await runner.stop(graceMs);
+    if (released > 0) ctx.log.warn({ released }, 'shutdown: jobs still running were handed back');
     await ctx.close();
   });
   return -1;

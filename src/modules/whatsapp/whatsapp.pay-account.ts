@@ -2,7 +2,7 @@
 // configuration named in WhatsApp Manager, read when a lookup or refund is made. The
 // whatsapp_pay adapter (adapters/providers/whatsapp-pay) makes the calls; the composition
 // root registers this as its account source.
-import { DEFAULT_GRAPH_BASE_URL } from '../../adapters/whatsapp/graph.client.ts';
+import { DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION } from '../../adapters/whatsapp/graph.client.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { ProviderRejectedError } from '../../platform/payment-provider.port.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
@@ -19,7 +19,7 @@ export async function whatsappPayCredentials(ctx: AppContext, merchantId: string
   const token = n ? tokenFor(ctx, n) : undefined;
   const config = n ? configurationFor(n) : undefined;
   if (!n || !token || !config) throw new ProviderRejectedError('WhatsApp payments need a number, an access token and a payment configuration');
-  const version = ctx.graph?.version ?? 'v24.0';
+  const version = ctx.graph?.version ?? DEFAULT_GRAPH_VERSION;
   return {
     // Sandbox numbers talk to our own Cloud API double.
     graph_url: n.sandbox ? `${ctx.publicUrl}/sandbox/graph` : (ctx.graph?.url ?? DEFAULT_GRAPH_BASE_URL),

@@ -3,7 +3,7 @@
 // biz_opaque_callback_data carries our message id. Throughput is paced by the shared
 // budget, a revoked token (190) pauses the number's queue without losing anything,
 // and the 24-hour window decides between free-form and template.
-import { createGraphClient, type GraphClient } from '../../adapters/whatsapp/graph.client.ts';
+import { createGraphClient, DEFAULT_GRAPH_VERSION, type GraphClient } from '../../adapters/whatsapp/graph.client.ts';
 import { DeferJob, PermanentJobError } from '../../platform/jobs/job-errors.ts';
 import { getContact, getMessage, takePairToken, updateMessage, type MessageRow } from './whatsapp-messages.repository.ts';
 import { getNumber, updateNumber, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
@@ -21,7 +21,7 @@ export const PAIR_PACING = { burst: 8, perSecond: 1 / 6 };
 export const PAUSE_RECHECK_MS = 10 * 60_000;
 
 export function graphFor(ctx: AppContext, number: Pick<WhatsAppNumberRow, 'sandbox'>): GraphClient {
-  const version = ctx.graph?.version ?? 'v24.0';
+  const version = ctx.graph?.version ?? DEFAULT_GRAPH_VERSION;
   return createGraphClient(number.sandbox ? { baseUrl: `${ctx.publicUrl}/sandbox/graph`, version } : { baseUrl: ctx.graph?.url, version });
 }
 

@@ -47,6 +47,8 @@ export interface HttpOptions {
   /** How many reverse proxies to look through for the client address (X-Forwarded-For); 0 trusts none. */
   trustProxy: number;
   metrics: Metrics;
+  /** METRICS_TOKEN: when set, GET /metrics needs it as a Bearer token. */
+  metricsToken?: string | undefined;
   /** Who a presented API key acts for, or why it is refused (the merchants module answers; the composition root wires it). */
   authenticate: (presented: string) => Promise<Result<{ merchantId: string; keyId: string }>>;
   /** Registers every route: the composition root knows them, the platform does not. */
@@ -54,6 +56,20 @@ export interface HttpOptions {
 }
 
 export type { App };
+
+/**
+ * Closes the HTTP server within `withinMs`: no new connection is accepted, idle keep-alive
+ * connections are closed at once, requests in flight may finish (their connections close
+ * after the answer), and whatever is still open at the deadline is cut.
+ */
+export async function closeHttpApp(app: App, withinMs: number): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), Math.max(0, withinMs));
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
+}
 
 export async function buildHttpApp(o: HttpOptions): Promise<App> {
   const app = Fastify({
@@ -91,6 +107,24 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('request-id', req.id);
+  });
+  // Once close() has begun, every answer still being made ends its connection (a client's
+  // keep-alive socket must not hold the server open); fastify answers new requests on open
+  // connections 503 with Connection: close by itself.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // HSTS when the public URL is https (TLS ends at a proxy in front; browsers ignore the
+  // header over plain http). No includeSubDomains: the operator's other hosts are not ours.
+  const hsts = o.ctx.publicUrl.startsWith('https:');
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+    if (hsts) reply.header('strict-transport-security', 'max-age=31536000');
+    // No page of ours is meant to be framed: an HTML answer that did not say so gets DENY
+    // (older browsers; newer ones read the pages' CSP frame-ancestors).
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html') && !reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
   });
   app.addHook('onResponse', async (req, reply) => {
     o.metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
@@ -180,6 +214,6 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     req.keyId = auth.keyId;
   };
 
-  await o.registerRoutes(app, { ctx: o.ctx, authHook, metrics: o.metrics });
+  await o.registerRoutes(app, { ctx: o.ctx, authHook, metrics: o.metrics, metricsToken: o.metricsToken });
   return app;
 }

@@ -12,6 +12,8 @@ export interface RouteDeps {
   ctx: AppContext;
   metrics: Metrics;
   authHook: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /** METRICS_TOKEN: when set, GET /metrics needs it as a Bearer token. */
+  metricsToken?: string | undefined;
 }
 
 export const apiActor = (req: FastifyRequest): Actor => ({ source: 'api', id: req.keyId });

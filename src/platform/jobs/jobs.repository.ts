@@ -95,6 +95,20 @@ export async function deferJob(q: Queryable, id: string, leaseToken: string, opt
   return rows.length === 1;
 }
 
+/**
+ * Hands a claimed job back before its lease runs out (a worker shutting down): queued and
+ * claimable at once, the attempt it used still counted (as when a lease runs out).
+ */
+export async function releaseJob(q: Queryable, id: string, leaseToken: string, opts: { now: Date; reason: string }): Promise<boolean> {
+  const rows = await q.query(
+    `update jobs set status = 'queued', run_at = least(run_at, $3), last_error = $4, updated_at = $3,
+            locked_until = null, lease_token = null
+      where id = $1 and lease_token = $2 and status = 'running' returning id`,
+    [id, leaseToken, opts.now, `released: ${opts.reason}`.slice(0, 2000)],
+  );
+  return rows.length === 1;
+}
+
 /** Wakes deferred jobs early (e.g. a paused number's sends once its token is updated). */
 export async function runJobsNow(q: Queryable, filter: { kind: string; merchantId: string }, now: Date): Promise<number> {
   return (

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../ports.ts';
 import type { Db } from '../store/db.ts';
-import { claimJobs, completeJob, deferJob, extendLease, failJob, type JobRow } from './jobs.repository.ts';
+import { claimJobs, completeJob, deferJob, extendLease, failJob, releaseJob, type JobRow } from './jobs.repository.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts';
 
 export type JobHandler = (job: JobRow) => Promise<void>;
@@ -28,9 +28,19 @@ export interface RunnerOptions {
   onOutcome?: (kind: string, outcome: 'done' | 'retry' | 'dead' | 'lost' | 'deferred') => void;
 }
 
+/** A job this runner is working on: its lease, the heartbeat that keeps it, and when it ends. */
+interface Held {
+  job: JobRow;
+  leaseToken: string;
+  heartbeat: NodeJS.Timeout;
+  done: Promise<void>;
+}
+
 export class JobRunner {
   private running = false;
-  private inFlight = 0;
+  /** Set by stop(): a batch claimed after it is handed back, not run. */
+  private stopping = false;
+  private readonly held = new Map<string, Held>();
   private timer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -43,6 +53,7 @@ export class JobRunner {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.run();
   }
 
@@ -51,11 +62,27 @@ export class JobRunner {
     this.wakeUp?.();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits up to `graceMs` for the jobs being run. Those still running
+   * then are handed back (queued again, lease cleared) so another worker, or this one
+   * after a restart, takes them at once instead of after their lease runs out; a late
+   * finish of such a job is then refused by its stale lease token, like any lost lease.
+   * Handlers are idempotent, so running one again is safe. Returns how many were handed back.
+   */
+  async stop(graceMs = Number.POSITIVE_INFINITY): Promise<{ released: number }> {
     this.running = false;
+    this.stopping = true;
     this.wake();
-    await this.loop;
-    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+    const idle = Promise.all([this.loop, ...[...this.held.values()].map((h) => h.done)]).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = Number.isFinite(graceMs)
+      ? await Promise.race([idle, new Promise<false>((r) => (timer = setTimeout(() => r(false), Math.max(0, graceMs))))])
+      : await idle;
+    clearTimeout(timer);
+    if (finished && this.held.size === 0) return { released: 0 };
+    const still = [...this.held.values()];
+    await Promise.all(still.map((h) => this.release(h, 'the worker shut down before it finished')));
+    return { released: still.length };
   }
 
   /** Claims and runs one batch; returns how many jobs it ran. Tests call this directly. */
@@ -69,8 +96,26 @@ export class JobRunner {
       workerId: this.workerId,
       kinds: Object.keys(this.o.handlers),
     });
+    if (this.stopping) {
+      // Claimed while stop() began: hand the batch back untouched rather than start it.
+      await Promise.all(jobs.map((j) => this.releaseClaimed(j.id, leaseToken, 'claimed as the worker was shutting down')));
+      return 0;
+    }
     await Promise.all(jobs.map((j) => this.execute(j, leaseToken)));
     return jobs.length;
+  }
+
+  private async release(h: Held, reason: string): Promise<void> {
+    clearInterval(h.heartbeat);
+    this.held.delete(h.job.id);
+    await this.releaseClaimed(h.job.id, h.leaseToken, reason);
+    this.o.log.warn({ job: h.job.id, kind: h.job.kind }, 'job released at shutdown: it will run again');
+  }
+
+  private async releaseClaimed(id: string, leaseToken: string, reason: string): Promise<void> {
+    await releaseJob(this.o.db, id, leaseToken, { now: this.o.clock.now(), reason }).catch((err) =>
+      this.o.log.error({ err, job: id }, 'could not release a job lease (it is taken over once the lease runs out)'),
+    );
   }
 
   private async run(): Promise<void> {
@@ -92,9 +137,7 @@ export class JobRunner {
     }
   }
 
-  private async execute(job: JobRow, leaseToken: string): Promise<void> {
-    this.inFlight++;
-    const handler = this.o.handlers[job.kind]!;
+  private execute(job: JobRow, leaseToken: string): Promise<void> {
     // Keep the lease alive while a slow handler works, so no second worker takes it.
     const heartbeat = setInterval(
       () => {
@@ -105,6 +148,17 @@ export class JobRunner {
       },
       Math.max(1000, this.o.leaseMs / 3),
     );
+    const h: Held = { job, leaseToken, heartbeat, done: Promise.resolve() };
+    this.held.set(job.id, h);
+    h.done = this.work(job, leaseToken).finally(() => {
+      clearInterval(heartbeat);
+      if (this.held.get(job.id) === h) this.held.delete(job.id);
+    });
+    return h.done;
+  }
+
+  private async work(job: JobRow, leaseToken: string): Promise<void> {
+    const handler = this.o.handlers[job.kind]!;
     try {
       await handler(job);
       const ok = await completeJob(this.o.db, job.id, leaseToken, this.o.clock.now());
@@ -130,9 +184,6 @@ export class JobRunner {
         { job: job.id, kind: job.kind, attempt: job.attempts, err: message },
         permanent ? 'job dead' : 'job failed, will retry',
       );
-    } finally {
-      clearInterval(heartbeat);
-      this.inFlight--;
     }
   }
 }

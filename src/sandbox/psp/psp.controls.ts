@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/app.ts';
 import { payCheckout, settlePendingPayment } from './psp.checkouts.ts';
+import { describeOwnOrigins, isOwnUrl } from '../../platform/own-origins.ts';
 import { accountOf, answer, idParams, sendPspError } from './psp.http.ts';
 import { presentDispute, presentPayment } from './psp.present.ts';
 import { decideDispute, openDispute } from './psp.refunds.ts';
@@ -92,7 +93,8 @@ export function registerPspControls(app: App, ctx: AppContext) {
     return chaos;
   });
 
-  // null sends webhooks to chatcart's own receiver again.
+  // A path of this server itself (its public URL, or its port on loopback); null sends
+  // webhooks to chatcart's own receiver again. Never anywhere else (SSRF).
   app.put(
     '/account/webhook',
     {
@@ -106,7 +108,9 @@ export function registerPspControls(app: App, ctx: AppContext) {
         }),
       },
     },
-    async (req) => {
+    async (req, reply) => {
+      if (req.body.url !== null && !isOwnUrl(ctx.ownOrigins, req.body.url))
+        return sendPspError(reply, 'bad_request', `url must be an address of this server: ${describeOwnOrigins(ctx.ownOrigins)}`);
       const id = accountOf(req).id;
       await setAccountWebhookUrl(ctx.db, id, req.body.url);
       return presentAccount(ctx, (await getAccount(ctx.db, id))!);

@@ -6,6 +6,7 @@
 // that verifies a re-serialised body instead of the raw bytes fails early.
 import type { AppContext } from '../../platform/context.ts';
 import type { JobHandler } from '../../platform/jobs/runner.ts';
+import { isOwnUrl } from '../../platform/own-origins.ts';
 import { PermanentJobError } from '../../platform/jobs/runner.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
@@ -23,6 +24,8 @@ import {
   type PspEvent,
   type PspEventType,
 } from './psp.types.ts';
+
+const REFUSED_TARGET = 'refused: the webhook URL is not an address of this server (set it again, or to null)';
 
 /** Enough attempts for the runner's backoff (capped at 1 h) to span the 24 h window. */
 const DELIVERY_MAX_ATTEMPTS = 60;
@@ -110,6 +113,11 @@ async function deliver(ctx: AppContext, job: JobRow): Promise<void> {
     await insertDelivery(ctx.db, { event_id: event.id, url, status_code: null, error: 'gave up: retried for 24 h', attempted_at: now });
     throw new PermanentJobError(`sandbox PSP event ${event.id}: gave up after 24 h of failed deliveries`);
   }
+  if (!isOwnUrl(ctx.ownOrigins, url)) {
+    // Set before the rule, or when this server had another address: never posted.
+    await insertDelivery(ctx.db, { event_id: event.id, url, status_code: null, error: REFUSED_TARGET, attempted_at: now });
+    throw new PermanentJobError(`sandbox PSP event ${event.id}: ${REFUSED_TARGET}`);
+  }
   const body = serializeEnvelope(envelopeOf(event), Math.floor(Math.random() * 4));
   let statusCode: number | null = null;
   let error: string | null = null;
@@ -128,8 +136,9 @@ async function deliver(ctx: AppContext, job: JobRow): Promise<void> {
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
     });
     statusCode = res.status;
-    const text = (await res.text().catch(() => '')).slice(0, 300);
-    if (res.status < 200 || res.status >= 300) error = `answered ${res.status}${text ? `: ${text}` : ''}`;
+    // Read to the end (the connection is reused) but never kept: the log says the status only.
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status < 200 || res.status >= 300) error = `answered ${res.status}`;
   } catch (e) {
     error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }

@@ -6,6 +6,8 @@ import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/app.ts';
 import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { numberFor } from './wa.customer.ts';
+import { describeOwnOrigins, isOwnUrl } from '../../platform/own-origins.ts';
+import { fail, sendGraphError } from './wa.errors.ts';
 import { answer, authorize } from './wa.http.ts';
 import { getSettings, listCatalog, listDeliveries, setChaos, setWebhookUrl } from './wa.store.ts';
 import { SANDBOX_TEMPLATES } from './wa.templates.ts';
@@ -58,7 +60,9 @@ export function registerControls(app: App, ctx: AppContext) {
     return settingsView(ctx, req.params.phone_number_id);
   });
 
-  // Where this number's webhooks go (tests point them at their own receiver); null: /webhooks/whatsapp.
+  // Where this number's webhooks go: a path of this server itself (its public URL, or its
+  // port on loopback); null: /webhooks/whatsapp. Never anywhere else: the double would
+  // otherwise post wherever a sandbox token holder asks (SSRF).
   app.put(
     '/webhook/:phone_number_id',
     {
@@ -75,6 +79,8 @@ export function registerControls(app: App, ctx: AppContext) {
     },
     async (req, reply) => {
       if (!(await authorize(ctx, req, reply, req.params.phone_number_id))) return reply;
+      if (req.body.url !== null && !isOwnUrl(ctx.ownOrigins, req.body.url))
+        return sendGraphError(reply, fail(100, `Param url must be an address of this server: ${describeOwnOrigins(ctx.ownOrigins)}`));
       await setWebhookUrl(ctx.db, req.params.phone_number_id, req.body.url, ctx.clock.now());
       return settingsView(ctx, req.params.phone_number_id);
     },

@@ -20,7 +20,7 @@ function tokenOf(req: FastifyRequest): string | undefined {
 
 /**
  * The number a request may act on, or undefined after answering Meta's error.
- * Any version shaped like v24.0 is accepted (Graph maps recent unknown ones too).
+ * Any version shaped like v27.0 is accepted (Graph maps recent unknown ones too).
  */
 export async function authorize(
   ctx: AppContext,

@@ -130,7 +130,7 @@ function flow(a: Obj): GraphFailure | undefined {
     () => (p['flow_message_version'] === undefined ? missing('interactive.action.parameters.flow_message_version') : undefined),
     () => (String(p['flow_message_version']) === '3' ? undefined : invalid('interactive.action.parameters.flow_message_version', 'must be 3')),
     () => (p['flow_id'] === undefined && p['flow_name'] === undefined ? missing('interactive.action.parameters.flow_id') : undefined),
-    () => text('interactive.action.parameters.flow_cta', p['flow_cta'], 20),
+    () => text('interactive.action.parameters.flow_cta', p['flow_cta'], 30), // Meta's Flows guide
     () => text('interactive.action.parameters.flow_token', p['flow_token'], 1000, false),
     () =>
       p['mode'] === undefined || ['published', 'draft'].includes(p['mode'])

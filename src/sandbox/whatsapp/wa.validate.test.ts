@@ -146,6 +146,27 @@ describe('the request envelope', () => {
     expect(codeOf(validateRequest({ messaging_product: 'whatsapp', status: 'deleted', message_id: 'wamid.X' }, ctx))).toBe(100);
   });
 
+  it('takes a flow_cta of up to 30 characters, as Meta’s Flows guide says', () => {
+    const flow = (cta: string) =>
+      validateRequest(
+        {
+          messaging_product: 'whatsapp',
+          to: '919876543210',
+          type: 'interactive',
+          interactive: {
+            type: 'flow',
+            body: { text: 'Book a table' },
+            action: { name: 'flow', parameters: { flow_message_version: '3', flow_id: '1', flow_cta: cta, flow_action: 'data_exchange' } },
+          },
+        },
+        ctx,
+      );
+    expect(codeOf(flow('c'.repeat(30)))).toBe('ok');
+    const over = flow('c'.repeat(31));
+    expect(codeOf(over)).toBe(131009);
+    expect(JSON.stringify(over)).toContain('at most 30 characters');
+  });
+
   it('knows which templates exist, in which languages, with how many parameters', () => {
     const t = (template: unknown) => codeOf(validateRequest({ messaging_product: 'whatsapp', to: '919876543210', type: 'template', template }, ctx));
     expect(t({ name: 'hello_world', language: { code: 'en_US' } })).toBe('ok');

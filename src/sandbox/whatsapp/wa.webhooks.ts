@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import { whatsappAppSecret } from '../../modules/whatsapp/index.ts';
 import type { JobHandler } from '../../platform/jobs/runner.ts';
+import { isOwnUrl } from '../../platform/own-origins.ts';
 import { PermanentJobError } from '../../platform/jobs/runner.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
@@ -26,6 +27,8 @@ import {
   type WaEvent,
   type WaSettings,
 } from './wa.types.ts';
+
+const REFUSED_TARGET = 'refused: the webhook URL is not an address of this server (set it again, or to null)';
 
 /** Enough attempts for the runner's backoff (capped at 1 h) to span Meta's 7 days. */
 const DELIVERY_MAX_ATTEMPTS = 250;
@@ -126,6 +129,11 @@ async function deliver(ctx: AppContext, job: JobRow): Promise<void> {
     await insertDelivery(ctx.db, { phone_number_id: pnid, event_ids: ids, url, status_code: null, error: 'gave up: retried for 7 days', attempted_at: now });
     throw new PermanentJobError(`sandbox WhatsApp webhook ${ids[0]}: gave up after 7 days of failed deliveries`);
   }
+  if (!isOwnUrl(ctx.ownOrigins, url)) {
+    // Set before the rule, or when this server had another address: never posted.
+    await insertDelivery(ctx.db, { phone_number_id: pnid, event_ids: ids, url, status_code: null, error: REFUSED_TARGET, attempted_at: now });
+    throw new PermanentJobError(`sandbox WhatsApp webhook ${ids[0]}: ${REFUSED_TARGET}`);
+  }
   const body = serializeWebhook(envelopeOf(number, events));
   const secret = await whatsappAppSecret(ctx, ctx.db);
   let statusCode: number | null = null;
@@ -139,8 +147,9 @@ async function deliver(ctx: AppContext, job: JobRow): Promise<void> {
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
     });
     statusCode = res.status;
-    const text = (await res.text().catch(() => '')).slice(0, 300);
-    if (res.status < 200 || res.status >= 300) error = `answered ${res.status}${text ? `: ${text}` : ''}`;
+    // Read to the end (the connection is reused) but never kept: the log says the status only.
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status < 200 || res.status >= 300) error = `answered ${res.status}`;
   } catch (e) {
     error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }

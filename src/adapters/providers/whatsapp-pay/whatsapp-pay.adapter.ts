@@ -15,7 +15,7 @@ import {
   ProviderRejectedError,
   ProviderUnavailableError,
 } from '../../../platform/payment-provider.port.ts';
-import { createGraphClient } from '../../whatsapp/graph.client.ts';
+import { createGraphClient, DEFAULT_GRAPH_VERSION } from '../../whatsapp/graph.client.ts';
 import type { PaymentLookup } from '../../whatsapp/graph.responses.ts';
 
 export const WHATSAPP_PAY = 'whatsapp_pay';
@@ -30,7 +30,7 @@ export interface WhatsAppPayCredentials extends ProviderCredentials {
 }
 
 function graph(c: ProviderCredentials) {
-  return createGraphClient({ baseUrl: c['graph_url'], version: c['graph_version'] ?? 'v24.0' });
+  return createGraphClient({ baseUrl: c['graph_url'], version: c['graph_version'] ?? DEFAULT_GRAPH_VERSION });
 }
 
 const refundStatus = (s: string | undefined): LookedUpRefund['status'] =>

@@ -26,7 +26,7 @@ const sendBody = z.strictObject({
   mode: z.enum(['published', 'draft']).optional(),
   header: z.string().min(1).max(60).optional(),
   body: z.string().min(1).max(1024).optional(),
-  cta: z.string().min(1).max(20).optional(),
+  cta: z.string().min(1).max(30).optional(), // Meta's limit for flow_cta
   expires_in: z
     .number()
     .int()

@@ -1,8 +1,24 @@
+// GET /metrics: Prometheus text. Open unless METRICS_TOKEN is set; then only a scraper
+// presenting it as a Bearer token is answered (compared in constant time).
+import crypto from 'node:crypto';
+import { domainError } from '../../../domain/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
+import { sendError } from '../../../platform/http/errors.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
-export function register(app: App, { metrics }: RouteDeps) {
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
+
+export function register(app: App, { metrics, metricsToken }: RouteDeps) {
+  const expected = metricsToken === undefined ? undefined : digest(metricsToken);
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (expected) {
+      const h = req.headers.authorization;
+      const presented = typeof h === 'string' ? /^Bearer (\S+)$/i.exec(h)?.[1] : undefined;
+      if (presented === undefined || !crypto.timingSafeEqual(digest(presented), expected)) {
+        reply.header('www-authenticate', 'Bearer realm="metrics"');
+        return sendError(req, reply, domainError('unauthorized', 'Send the metrics token as Authorization: Bearer <METRICS_TOKEN>'));
+      }
+    }
     reply.type(metrics.registry.contentType);
     return reply.send(await metrics.registry.metrics());
   });
