@@ -740,7 +740,12 @@ async function checkOrder(o: OrderT): Promise<string[]> {
     if (order.amount_paid !== c.amount) fail(`amount_paid ${order.amount_paid} ≠ counted ${c.amount}`);
     const want = order.amount_refunded === 0 ? 'paid' : order.amount_refunded >= order.amount_paid ? 'refunded' : 'partially_refunded';
     if (order.payment_status !== want) fail(`payment_status ${order.payment_status}, expected ${want}`);
-    if (count('order.expired') + count('order.canceled') > 0) fail('a counted capture on an order that expired or was canceled');
+    // A late capture after expiry or cancel is never counted. An order paid, fully refunded and
+    // then canceled by the merchant is a legitimate history (cancel is refused only while paid).
+    if (count('order.expired') > 0) fail('a counted capture on an order that expired');
+    const at = (t: string) => events.findIndex((e) => e.type === t);
+    if (count('order.canceled') > 0 && (at('order.canceled') < at('order.paid') || order.amount_refunded < order.amount_paid))
+      fail('a counted capture on an order canceled before it was paid, or canceled without a full refund');
     if (reviews.length > 0) fail(`counted capture and ${reviews.length} reviewed capture(s)`);
     const pspC = captured.find((p) => p.id === c.provider_payment_id);
     if (pspC && pspC.amount_refunded !== order.amount_refunded)
