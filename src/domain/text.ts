@@ -11,10 +11,14 @@ export const MAX_JSON_DEPTH = 64;
 // A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding U+0000 is the point
 const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
+
+// ES2024 (Node 20): native and fast, where the regular expression takes seconds on a 50 MB report.
+type WellFormed = string & { isWellFormed(): boolean; toWellFormed(): string };
+const clean = (s: string) => !s.includes('\u0000') && (s as WellFormed).isWellFormed();
 
 /** Why `s` cannot be stored as text, or undefined when it can. */
 export function unsafeTextReason(s: string): string | undefined {
+  if (clean(s)) return undefined;
   const m = UNSAFE.exec(s);
   if (!m) return undefined;
   const what = m[0] === '\u0000' ? 'U+0000 (NUL)' : 'an unpaired UTF-16 surrogate (not valid Unicode)';
@@ -24,7 +28,7 @@ export function unsafeTextReason(s: string): string | undefined {
 
 /** `s` with every NUL and unpaired surrogate replaced by U+FFFD (the same string when there is none). */
 export function storableText(s: string): string {
-  return UNSAFE.test(s) ? s.replace(UNSAFE_ALL, '\uFFFD') : s;
+  return clean(s) ? s : (s as WellFormed).toWellFormed().replaceAll('\u0000', '\uFFFD');
 }
 
 /**
