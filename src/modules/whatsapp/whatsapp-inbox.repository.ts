@@ -17,7 +17,7 @@ export interface ItemRow {
   merchant_id: string | null;
   kind: string;
   item: Record<string, unknown>;
-  status: 'received' | 'processed' | 'unroutable' | 'ignored' | 'failed';
+  status: 'received' | 'processed' | 'unroutable' | 'ignored' | 'failed' | 'refused';
   note: string | null;
   created_at: Date;
   processed_at: Date | null;
@@ -42,21 +42,41 @@ export async function markInboxRow(q: Queryable, id: string, status: InboxRow['s
   await q.query(`update whatsapp_inbox set status = $2, note = $3, processed_at = $4 where id = $1`, [id, status, note, now]);
 }
 
+export interface NewItem {
+  dedupeKey: string;
+  inboxId: string;
+  phoneNumberId: string | null;
+  merchantId: string | null;
+  kind: string;
+  item: unknown;
+  /** 'refused' (with its reason in note) for an item set aside before it is applied. */
+  status?: 'received' | 'refused';
+  note?: string | null;
+  now: Date;
+}
+
 /** Inserts the items that are new; a redelivered item (same dedupe key) is skipped. */
-export async function insertItems(
-  q: Queryable,
-  items: { dedupeKey: string; inboxId: string; phoneNumberId: string | null; merchantId: string | null; kind: string; item: unknown; now: Date }[],
-): Promise<void> {
+export async function insertItems(q: Queryable, items: NewItem[]): Promise<void> {
   const CHUNK = 200;
   for (let i = 0; i < items.length; i += CHUNK) {
     const params: unknown[] = [];
     const values = items.slice(i, i + CHUNK).map((it) => {
-      params.push(it.dedupeKey, it.inboxId, it.phoneNumberId, it.merchantId, it.kind, JSON.stringify(it.item), it.now);
-      const b = params.length - 7;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
+      params.push(
+        it.dedupeKey,
+        it.inboxId,
+        it.phoneNumberId,
+        it.merchantId,
+        it.kind,
+        JSON.stringify(it.item),
+        it.now,
+        it.status ?? 'received',
+        it.note ?? null,
+      );
+      const b = params.length - 9;
+      return `(${Array.from({ length: 9 }, (_, k) => `$${b + k + 1}`).join(', ')})`;
     });
     await q.query(
-      `insert into whatsapp_items (dedupe_key, inbox_id, phone_number_id, merchant_id, kind, item, created_at)
+      `insert into whatsapp_items (dedupe_key, inbox_id, phone_number_id, merchant_id, kind, item, created_at, status, note)
        values ${values.join(', ')} on conflict (dedupe_key) do nothing`,
       params,
     );
@@ -74,4 +94,13 @@ export async function lockItem(q: Queryable, dedupeKey: string): Promise<ItemRow
 
 export async function markItem(q: Queryable, dedupeKey: string, status: ItemRow['status'], note: string | null, now: Date): Promise<void> {
   await q.query(`update whatsapp_items set status = $2, note = $3, processed_at = $4 where dedupe_key = $1`, [dedupeKey, status, note, now]);
+}
+
+/** Sets aside an item still waiting to be applied, with the reason; false when it was no longer waiting. */
+export async function refuseItem(q: Queryable, dedupeKey: string, note: string, now: Date): Promise<boolean> {
+  const rows = await q.query(
+    `update whatsapp_items set status = 'refused', note = $2, processed_at = $3 where dedupe_key = $1 and status = 'received' returning dedupe_key`,
+    [dedupeKey, note, now],
+  );
+  return rows.length > 0;
 }

@@ -1,14 +1,16 @@
 // Processing a stored webhook body: split it into items (every entry and change of
 // a batch), store each under its natural key (a redelivered item is skipped), then
 // apply each in its own transaction. A status for a message whose send has not
-// committed yet waits for a retry of this job.
+// committed yet waits for a retry of this job. A poison item is refused on its own.
 import { extractItems, type WebhookItem } from '../../adapters/whatsapp/webhook.schema.ts';
 import { newId } from '../../domain/ids.ts';
+import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, storableJson, storableText } from '../../domain/text.ts';
+import { isDataError } from '../../platform/store/db-errors.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { findPaymentByReference } from '../orders/index.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getMessage, getMessageByWamid, insertMessage, setOptOut, touchContact, updateMessage, type MessageRow } from './whatsapp-messages.repository.ts';
-import { getInboxRow, insertItems, lockItem, markInboxRow, markItem, pendingItems } from './whatsapp-inbox.repository.ts';
+import { getInboxRow, insertItems, lockItem, markInboxRow, markItem, pendingItems, refuseItem, type NewItem } from './whatsapp-inbox.repository.ts';
 import { getNumber, listNumbersByWaba, updateNumber } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
@@ -30,46 +32,129 @@ export function nextStatus(current: MessageRow['status'], incoming: string): Mes
   return r > (RANK[current] ?? -1) ? (incoming as MessageRow['status']) : null;
 }
 
+/**
+ * An item that throws is tried again with the job this many times (a lost connection, a
+ * deadlock) and then refused with its reason; values the database refuses are refused at once.
+ */
+export const ITEM_ATTEMPTS = 3;
+
+/** The longest reason kept in an item's or a body's note. */
+const NOTE_MAX = 500;
+const noteOf = (text: string) => storableText(text).slice(0, NOTE_MAX);
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The stored body as JSON, or why it cannot be read (bodies stored before intake refused deep nesting). */
+function readBody(text: string): { ok: true; items: WebhookItem[] } | { ok: false; reason: string } {
+  if (jsonTooDeep(Buffer.from(text, 'utf8'))) return { ok: false, reason: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+  try {
+    return { ok: true, items: extractItems(JSON.parse(text)) };
+  } catch (e) {
+    return { ok: false, reason: `unreadable: ${messageOf(e)}` };
+  }
+}
+
+/**
+ * Splits a stored body into items and applies each on its own. One item never blocks the
+ * others: an item whose text PostgreSQL cannot hold (a NUL, an unpaired surrogate) is
+ * stored with those characters replaced and refused with the reason (the raw body keeps
+ * the original bytes); an item whose processing fails is retried with the job and then
+ * refused. The job fails (and is retried) only while some item may still succeed.
+ */
 export async function processInbox(ctx: AppContext, inboxId: string, attempt: number): Promise<void> {
   const row = await getInboxRow(ctx.db, inboxId);
-  if (!row || row.status === 'processed') return;
-  const items = extractItems(JSON.parse(row.body));
+  if (!row || row.status !== 'received') return;
+  const body = readBody(row.body);
+  if (!body.ok) {
+    // Retrying cannot read it either: set it aside, the body stays for review.
+    await markInboxRow(ctx.db, inboxId, 'failed', noteOf(body.reason), ctx.clock.now());
+    return;
+  }
+  const items = body.items;
   const now = ctx.clock.now();
   const merchants = new Map<string, string | null>();
+  const rows: NewItem[] = items.map((it) => {
+    const unsafe = findUnsafeStrings(it, '', 1)[0];
+    const pnid = ('phoneNumberId' in it ? it.phoneNumberId : undefined) ?? null;
+    return {
+      dedupeKey: storableText(it.dedupeKey),
+      inboxId,
+      phoneNumberId: pnid === null ? null : storableText(pnid),
+      merchantId: null,
+      kind: it.kind,
+      item: storableJson(it),
+      ...(unsafe ? { status: 'refused' as const, note: noteOf(`${unsafe.path}: ${unsafe.message}`) } : {}),
+      now,
+    };
+  });
   // Sandbox numbers in live mode: their items are kept, routed to no merchant.
   const inert = new Set<string>();
-  for (const it of items) {
-    const pnid = 'phoneNumberId' in it ? it.phoneNumberId : undefined;
-    if (!pnid || merchants.has(pnid)) continue;
-    const number = await getNumber(ctx.db, pnid);
-    if (number && isInertNumber(ctx, number)) inert.add(pnid);
-    merchants.set(pnid, number && !inert.has(pnid) ? number.merchant_id : null);
+  for (const r of rows) {
+    if (r.phoneNumberId && !merchants.has(r.phoneNumberId)) {
+      const number = await getNumber(ctx.db, r.phoneNumberId);
+      if (number && isInertNumber(ctx, number)) inert.add(r.phoneNumberId);
+      merchants.set(r.phoneNumberId, number && !inert.has(r.phoneNumberId) ? number.merchant_id : null);
+    }
+    r.merchantId = r.phoneNumberId ? (merchants.get(r.phoneNumberId) ?? null) : null;
   }
-  await insertItems(
-    ctx.db,
-    items.map((it) => {
-      const pnid = ('phoneNumberId' in it ? it.phoneNumberId : undefined) ?? null;
-      return { dedupeKey: it.dedupeKey, inboxId, phoneNumberId: pnid, merchantId: pnid ? (merchants.get(pnid) ?? null) : null, kind: it.kind, item: it, now };
-    }),
-  );
+  await insertEach(ctx, rows);
   let waiting = 0;
+  const failing: string[] = [];
+  let refused = 0;
   for (const pending of await pendingItems(ctx.db, inboxId)) {
-    const outcome = await inTransaction(ctx, async (tx) => {
-      const locked = await lockItem(tx, pending.dedupe_key);
-      if (!locked || locked.status !== 'received') return 'done';
-      const item = locked.item as unknown as WebhookItem;
-      const r =
-        locked.phone_number_id && inert.has(locked.phone_number_id)
-          ? ({ status: 'unroutable', note: `phone_number_id ${locked.phone_number_id} is a sandbox number, inert in live mode` } as const)
-          : await applyItem(ctx, tx, locked.merchant_id, item);
-      if (r.status === 'wait' && attempt < STATUS_WAIT_ATTEMPTS) return 'wait';
-      await markItem(tx, locked.dedupe_key, r.status === 'wait' ? 'unroutable' : r.status, r.note ?? null, ctx.clock.now());
-      return 'done';
-    });
-    if (outcome === 'wait') waiting++;
+    try {
+      const outcome = await inTransaction(ctx, async (tx) => {
+        const locked = await lockItem(tx, pending.dedupe_key);
+        if (!locked || locked.status !== 'received') return 'done';
+        const r =
+          locked.phone_number_id && inert.has(locked.phone_number_id)
+            ? ({ status: 'unroutable', note: `phone_number_id ${locked.phone_number_id} is a sandbox number, inert in live mode` } as const)
+            : await applyItem(ctx, tx, locked.merchant_id, locked.item as unknown as WebhookItem);
+        if (r.status === 'wait' && attempt < STATUS_WAIT_ATTEMPTS) return 'wait';
+        await markItem(tx, locked.dedupe_key, r.status === 'wait' ? 'unroutable' : r.status, r.note ?? null, ctx.clock.now());
+        return 'done';
+      });
+      if (outcome === 'wait') waiting++;
+    } catch (e) {
+      // Values the database refuses will be refused again: no retry for those.
+      if (!isDataError(e) && attempt < ITEM_ATTEMPTS) {
+        failing.push(`${pending.dedupe_key}: ${messageOf(e)}`);
+        continue;
+      }
+      const reason = isDataError(e) ? `the database refused its values: ${messageOf(e)}` : `failed ${attempt} times: ${messageOf(e)}`;
+      if (await refuseItem(ctx.db, pending.dedupe_key, noteOf(reason), ctx.clock.now())) refused++;
+      ctx.log.warn({ err: e, inbox: inboxId, item: pending.dedupe_key }, 'WhatsApp webhook item refused');
+    }
   }
-  if (waiting > 0) throw new Error(`${waiting} status update(s) wait for their message to be recorded`);
-  await markInboxRow(ctx.db, inboxId, 'processed', `${items.length} item(s)`, ctx.clock.now());
+  if (waiting > 0 || failing.length > 0) {
+    const parts = [
+      ...(waiting > 0 ? [`${waiting} status update(s) wait for their message to be recorded`] : []),
+      ...(failing.length > 0 ? [`${failing.length} item(s) failed and will be retried (${failing.join('; ')})`] : []),
+    ];
+    throw new Error(parts.join('; '));
+  }
+  const setAside = rows.filter((r) => r.status === 'refused').length + refused;
+  await markInboxRow(ctx.db, inboxId, 'processed', `${items.length} item(s)${setAside > 0 ? `, ${setAside} refused` : ''}`, ctx.clock.now());
+}
+
+/**
+ * Stores the items in one statement; if the database refuses it, one by one, and an item
+ * it still refuses is kept as a refused stub with the reason (its content is in the raw body).
+ */
+async function insertEach(ctx: AppContext, rows: NewItem[]): Promise<void> {
+  try {
+    await insertItems(ctx.db, rows);
+    return;
+  } catch (e) {
+    if (!isDataError(e)) throw e;
+  }
+  for (const r of rows) {
+    try {
+      await insertItems(ctx.db, [r]);
+    } catch (e) {
+      if (!isDataError(e)) throw e;
+      await insertItems(ctx.db, [{ ...r, item: { kind: r.kind, unstorable: true }, status: 'refused', note: noteOf(`could not be stored: ${messageOf(e)}`) }]);
+    }
+  }
 }
 
 type ItemResult = { status: 'processed' | 'unroutable' | 'ignored' | 'wait'; note?: string };
@@ -132,7 +217,9 @@ async function applyMessage(
   const waId = item.contact?.waId ?? msg.from;
   if (!waId) return { status: 'ignored', note: 'message without a sender wa_id' };
   const now = ctx.clock.now();
-  const sentAt = new Date(Number(msg.timestamp) * 1000 || now.getTime());
+  // Meta's unix seconds; anything not a past instant (0, absurd, in the future) counts as now.
+  const sentMs = Number(msg.timestamp) * 1000;
+  const sentAt = Number.isFinite(sentMs) && sentMs > 0 && sentMs < now.getTime() ? new Date(sentMs) : now;
   const stored = await insertMessage(tx, {
     id: newId('msg'),
     merchant_id: merchantId,
@@ -149,7 +236,7 @@ async function applyMessage(
     now,
   });
   if (!stored) return { status: 'processed', note: 'duplicate message' };
-  await touchContact(tx, { merchantId, waId, name: item.contact?.name ?? null, inboundAt: sentAt > now ? now : sentAt, now });
+  await touchContact(tx, { merchantId, waId, name: item.contact?.name ?? null, inboundAt: sentAt, now });
   const number = (await getNumber(tx, phoneNumberId))!;
   if (msg.type === 'text') {
     const word = msg.text.trim().toUpperCase();

@@ -16,6 +16,8 @@ import type { AppContext } from '../context.ts';
 import { domainError } from '../../domain/errors.ts';
 import type { Result } from '../../domain/result.ts';
 import { newId } from '../../domain/ids.ts';
+import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, tooDeepMessage } from '../../domain/text.ts';
+import { inputFault } from '../store/db-errors.ts';
 import { sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import { clientBucket, TokenBuckets } from './rate-limit.ts';
@@ -82,6 +84,15 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     // the N-th address from the right of X-Forwarded-For, never one the client wrote itself
     // (a hop-count function: fastify takes a bare number as trusting nothing).
     trustProxy: o.trustProxy > 0 ? (_address: string, hop: number) => hop < o.trustProxy : false,
+    // Errors raised before routing (a path that is not valid percent-encoded UTF-8) get the envelope too.
+    frameworkErrors: (error, req, reply) => {
+      reply.header('request-id', req.id);
+      if (error.code === 'FST_ERR_BAD_URL') {
+        const message = 'The path is not valid percent-encoded UTF-8';
+        return sendError(req, reply, domainError('validation_error', `params: ${message}`, [{ path: 'params', message }]));
+      }
+      return sendError(req, reply, domainError('validation_error', error.message));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   // Fastify hands a missing body to the validator as null; map it back to undefined so an
   // optional body (`{reason?}` on cancel, rotate, create key) accepts a POST without one.
@@ -98,6 +109,8 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
     req.rawBody = body;
     if (body.length === 0) return done(null, undefined);
+    // Before JSON.parse: everything recursive after it (validation, JSON.stringify, jsonb) would see the depth.
+    if (jsonTooDeep(body)) return done(Object.assign(new Error(tooDeepMessage()), { statusCode: 400, code: 'CHATCART_TOO_DEEP' }), undefined);
     try {
       done(null, JSON.parse(body.toString('utf8')));
     } catch {
@@ -125,6 +138,19 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     // (older browsers; newer ones read the pages' CSP frame-ancestors).
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('text/html') && !reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
+  });
+  // No NUL and no unpaired surrogate in any string the request hands us (body, query, path),
+  // whatever the route: PostgreSQL cannot store them, and no client means them. Refused
+  // here, by path, before validation and before any route reads them. Bodies kept as bytes
+  // (signed webhooks) are not looked into: their routes decide.
+  app.addHook('preValidation', async (req, reply) => {
+    const found = [
+      ...findUnsafeStrings(req.params, 'params'),
+      ...findUnsafeStrings(req.query, 'querystring'),
+      ...(Buffer.isBuffer(req.body) ? [] : findUnsafeStrings(req.body, 'body')),
+    ];
+    const first = found[0];
+    if (first) return sendError(req, reply, domainError('validation_error', `${first.path}: ${first.message}`, found));
   });
   app.addHook('onResponse', async (req, reply) => {
     o.metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
@@ -165,8 +191,22 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return sendError(req, reply, domainError('payload_too_large', `The request body is larger than ${req.routeOptions?.bodyLimit ?? o.bodyLimit} bytes`));
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(req, reply, domainError('unsupported_media_type', 'Send the body as application/json'));
+    if (code === 'CHATCART_TOO_DEEP') {
+      return sendError(
+        req,
+        reply,
+        domainError('validation_error', error.message, [{ path: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }]),
+      );
+    }
     if (code === 'CHATCART_MALFORMED_JSON' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       return sendError(req, reply, domainError('validation_error', error.message));
+    }
+    // Last line of defence: a statement the database refused for the values the request
+    // brought is the request's fault (400/409), never a 500. Logged: validation missed it.
+    const fault = inputFault(error);
+    if (fault) {
+      req.log.warn({ err: error }, 'the database refused a value from the request');
+      return sendError(req, reply, domainError(fault.kind === 'conflict' ? 'conflict' : 'validation_error', fault.message));
     }
     const status = typeof error?.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) return sendError(req, reply, domainError(status === 404 ? 'not_found' : 'validation_error', error.message));

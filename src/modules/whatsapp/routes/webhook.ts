@@ -1,12 +1,15 @@
 // GET|POST /webhooks/whatsapp. One Meta app serves every merchant, so the app secret
 // is global; bodies are routed to merchants later by metadata.phone_number_id.
 // POST: the signature is checked on the raw bytes (wrong or missing: 401, nothing
-// stored); every signed JSON body is committed before the 200, whatever its shape.
+// stored); every signed JSON body is committed before the 200, whatever its shape
+// (only absurd nesting is refused first). Its strings are not checked here: the raw
+// body is kept as sent, and processing refuses a poison item on its own.
 import crypto from 'node:crypto';
 import { InboxWriter } from '../whatsapp.intake.ts';
 import { whatsappAppSecret } from '../whatsapp.numbers.ts';
 import { verifyWebhookSignature } from '../../../adapters/whatsapp/signature.ts';
 import { domainError } from '../../../domain/errors.ts';
+import { jsonTooDeep, MAX_JSON_DEPTH, tooDeepMessage } from '../../../domain/text.ts';
 import { initSystemSetting } from '../../merchants/index.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
@@ -48,6 +51,15 @@ export function register(app: App, { ctx }: RouteDeps) {
       const sig = req.headers['x-hub-signature-256'];
       if (!verifyWebhookSignature(raw, Array.isArray(sig) ? sig[0] : sig, await appSecret())) {
         return sendError(req, reply, domainError('unauthorized', 'X-Hub-Signature-256 is missing or does not match'));
+      }
+      // Meta never nests deeply: refuse absurd nesting now, before the 200, rather than
+      // acknowledge a body that every later step (parse, split, jsonb) would choke on.
+      if (jsonTooDeep(raw)) {
+        return sendError(
+          req,
+          reply,
+          domainError('validation_error', tooDeepMessage(), [{ path: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }]),
+        );
       }
       const text = raw.toString('utf8');
       try {
