@@ -92,14 +92,6 @@ export async function updatePayment(q: Queryable, merchantId: string, id: string
   )[0]!;
 }
 
-/** Open attempts with a provider object, for the poller. */
-export async function listOpenProviderAttempts(q: Queryable, limit: number): Promise<PaymentRow[]> {
-  return q.query<PaymentRow>(
-    `select * from payments where provider_object_id is not null and status in ('created', 'pending', 'failed') order by updated_at limit $1`,
-    [limit],
-  );
-}
-
 /** Locks the attempt if it has no provider object yet; false when one was already recorded. */
 export async function lockAttemptWithoutObject(q: Queryable, id: string): Promise<boolean> {
   return (await q.query(`select id from payments where id = $1 and provider_object_id is null for update`, [id])).length === 1;

@@ -61,10 +61,6 @@ export async function upsertDispute(
   return { row, previous: undefined };
 }
 
-export async function listDisputesForOrder(q: Queryable, merchantId: string, orderId: string): Promise<DisputeRow[]> {
-  return q.query<DisputeRow>(`select * from disputes where merchant_id = $1 and order_id = $2 order by id`, [merchantId, orderId]);
-}
-
 export async function getDispute(q: Queryable, merchantId: string, provider: string, providerDisputeId: string): Promise<DisputeRow | undefined> {
   return (
     await q.query<DisputeRow>(`select * from disputes where merchant_id = $1 and provider = $2 and provider_dispute_id = $3 for update`, [

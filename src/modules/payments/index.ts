@@ -1,11 +1,7 @@
 // The payments module's public surface: other modules, the composition root, the CLI and the
 // sandbox import it only from here (checked by npm run lint).
 export * from './payments.routes.ts';
-export { applyCapture, applyInFlight } from './payments.apply.ts';
-export type { ApplyOutcome } from './payments.apply.ts';
 export { ensureCheckoutObject } from './payments.checkout.ts';
 export { paymentJobHandlers } from './payments.jobs.ts';
 export { schedulePoll } from './payments.lookup.ts';
-export { applyRefundOutcome } from './payments.refunds.ts';
-export { findRefundByProviderId } from './refunds.repository.ts';
 export type { RefundRow } from './refunds.repository.ts';

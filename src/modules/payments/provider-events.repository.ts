@@ -37,16 +37,3 @@ export async function getProviderEvent(q: Queryable, id: string, opts: { forUpda
 export async function markProviderEvent(q: Queryable, id: string, status: ProviderEventRow['status'], note: string | null, now: Date): Promise<void> {
   await q.query(`update provider_events set status = $2, note = $3, processed_at = $4 where id = $1`, [id, status, note, now]);
 }
-
-export async function listProviderEvents(
-  q: Queryable,
-  merchantId: string,
-  f: { status?: string | undefined },
-  page: { limit: number; startingAfter?: string | undefined },
-): Promise<ProviderEventRow[]> {
-  return q.query<ProviderEventRow>(
-    `select * from provider_events where merchant_id = $1 and ($2::text is null or status = $2) and ($3::text is null or id < $3)
-      order by id desc limit $4`,
-    [merchantId, f.status ?? null, page.startingAfter ?? null, page.limit + 1],
-  );
-}
