@@ -3,7 +3,7 @@
 // biz_opaque_callback_data carries our message id. Throughput is paced by the shared
 // budget, a revoked token (190) pauses the number's queue without losing anything,
 // and the 24-hour window decides between free-form and template.
-import { createGraphClient, DEFAULT_GRAPH_VERSION, type GraphClient } from '../../adapters/whatsapp/graph.client.ts';
+import { createGraphClient, DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION, type GraphClient } from '../../adapters/whatsapp/graph.client.ts';
 import { DeferJob, PermanentJobError } from '../../platform/jobs/job-errors.ts';
 import { getContact, getMessage, takePairToken, updateMessage, type MessageRow } from './whatsapp-messages.repository.ts';
 import { getNumber, updateNumber, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
@@ -20,9 +20,14 @@ export const PAIR_PACING = { burst: 8, perSecond: 1 / 6 };
 /** How long a paused number's sends wait before looking again (a token update wakes them at once). */
 export const PAUSE_RECHECK_MS = 10 * 60_000;
 
-export function graphFor(ctx: AppContext, number: Pick<WhatsAppNumberRow, 'sandbox'>): GraphClient {
+/** Where a number's Graph API calls go: sandbox numbers to our own Cloud API double, live ones to Meta (or GRAPH_URL). */
+export function graphEndpoint(ctx: AppContext, number: Pick<WhatsAppNumberRow, 'sandbox'>): { baseUrl: string; version: string } {
   const version = ctx.graph?.version ?? DEFAULT_GRAPH_VERSION;
-  return createGraphClient(number.sandbox ? { baseUrl: `${ctx.publicUrl}/sandbox/graph`, version } : { baseUrl: ctx.graph?.url, version });
+  return { baseUrl: number.sandbox ? `${ctx.publicUrl}/sandbox/graph` : (ctx.graph?.url ?? DEFAULT_GRAPH_BASE_URL), version };
+}
+
+export function graphFor(ctx: AppContext, number: Pick<WhatsAppNumberRow, 'sandbox'>): GraphClient {
+  return createGraphClient(graphEndpoint(ctx, number));
 }
 
 export function tokenFor(ctx: AppContext, number: WhatsAppNumberRow): string | undefined {
