@@ -7,15 +7,13 @@
 // them outside bursts. chatcart runs as `chatcart start` does (HTTP and job workers in one
 // process), so the stored bodies are processed while the load runs. Every 200 must mean a
 // committed body: the run checks that the inbox holds at least as many bodies as were answered.
-// The load comes from a separate process (bench/support/load-child.ts) so the client does not
-// share the servers' event loop. Target: p99 < 50 ms and at least 40 % of the bare handler's
+// The load comes from autocannon in a separate process (bench/support/load-child.ts) so the
+// client does not share the servers' event loop. Target: p99 < 50 ms and at least 40 % of the bare handler's
 // throughput, while committing every event.
 // BENCH_WEBHOOK_JOBS=off measures the intake alone (the stored bodies wait unprocessed).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { signWebhook, verifyWebhookSignature } from '../src/adapters/whatsapp/signature.ts';
 import { whatsappAppSecret } from '../src/modules/whatsapp/whatsapp.numbers.ts';
@@ -25,7 +23,7 @@ import { startServer, type Running } from '../src/main.ts';
 import { getNumberByMerchant } from '../src/modules/whatsapp/whatsapp-numbers.repository.ts';
 import { createSchema, postgresReachable } from '../test/support/db.ts';
 import { fmt, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
-import type { ChildResult, ChildSpec } from './support/load-child.ts';
+import { type ChildResult, type ChildSpec, loadFromChild } from './support/load-process.ts';
 import { benchEnv, DEFAULT_PG_URL } from './support/targets.ts';
 
 const TARGET_P99_MS = 50;
@@ -33,35 +31,10 @@ const TARGET_RATIO = 0.4;
 /** Outbound messages the statuses refer to; 3 statuses each before bodies repeat (redeliveries). */
 const MESSAGES = 8_000;
 const JOBS = process.env.BENCH_WEBHOOK_JOBS === 'off' ? 'off' : 'on';
-const CHILD = fileURLToPath(new URL('./support/load-child.ts', import.meta.url));
 
 interface Prepared {
   secret: string;
   requests: ChildSpec['requests'];
-}
-
-/** Runs the load generator in its own process and returns its summary. */
-async function loadFromChild(spec: ChildSpec): Promise<ChildResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatcart-bench-load-'));
-  const file = path.join(dir, 'spec.json');
-  fs.writeFileSync(file, JSON.stringify(spec));
-  try {
-    return await new Promise<ChildResult>((resolve, reject) => {
-      const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
-      let out = '';
-      let err = '';
-      proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      proc.once('error', reject);
-      proc.once('exit', (code) => {
-        const line = out.trim().split('\n').pop() ?? '';
-        if (code !== 0 || !line.startsWith('{')) return reject(new Error(`load generator exited ${code}: ${err.slice(0, 500)}`));
-        resolve(JSON.parse(line) as ChildResult);
-      });
-    });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** A signed Meta status webhook per (message, status): all `sent`, then all `delivered`, then all `read`. */
