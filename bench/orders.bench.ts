@@ -64,7 +64,16 @@ export const ordersBench: Bench = {
           const rssLoad = process.memoryUsage().rss;
           const after = s.ctx.db.stats();
           const created = (await count()) - ordersBefore;
-          return { r, anchor, rssIdle, rssLoad, created, statements: after.statements - before.statements, commits: after.commits - before.commits, describe: s.describe };
+          return {
+            r,
+            anchor,
+            rssIdle,
+            rssLoad,
+            created,
+            statements: after.statements - before.statements,
+            commits: after.commits - before.commits,
+            describe: s.describe,
+          };
         });
         if ('skipped' in out) {
           table.rows.push([target.name, '-', '-', '-', '-', '-', '-', '-', '-', '-', '-']);
