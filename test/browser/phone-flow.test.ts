@@ -133,6 +133,24 @@ describe('flows in the sandbox phone', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the booking flow with no services says so and offers nothing to tap', async () => {
+    const customer = '919811100033';
+    const page = await openChat(customer);
+    await page.getByTestId('text').fill('Can I book something?');
+    await page.getByTestId('send').click();
+    await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'book something' }).waitFor();
+    expect((await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'book_appointment' } })).status).toBe(201);
+    const flowMsg = chat(page).getByTestId('flow-message');
+    await flowMsg.waitFor({ timeout: 20_000 });
+    await flowMsg.getByTestId('flow-open').click();
+    await onScreen(page, 'SERVICE');
+    await expect.poll(() => page.getByTestId('flow').textContent()).toContain('Nothing can be booked right now.');
+    expect(await page.getByTestId('flow-field-service').count()).toBe(0);
+    expect(await page.getByTestId('flow-footer').isDisabled()).toBe(true);
+    await page.screenshot({ path: screenshotPath('phone-flow-booking-no-services') });
+    await page.close();
+  });
+
   it('books an appointment: service, a date picker with closed days, details, a time, the deposit bill', async () => {
     const customer = '919811100022';
     const zone = 'Asia/Kolkata';

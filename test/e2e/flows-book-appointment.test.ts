@@ -193,7 +193,7 @@ describe('book appointment flow', () => {
     expect(lost).toHaveLength(19);
     for (const r of lost) {
       expect(r.json.data.error_message).toBe('That time was just taken. Please choose another.');
-      expect(r.json.data.slots).toEqual([]); // fresh: the last slot is held
+      expect(r.json.data.slots).toEqual([{ id: 'none', title: 'Nothing to choose', enabled: false }]); // fresh: the last slot is held
       expect(r.json.data.has_slots).toBe(false);
     }
     const rows = await bookingsOf(lastSlot.id);
@@ -287,5 +287,29 @@ describe('book appointment flow', () => {
       (await s.ctx.db.query(`select id from bookings where service_id = $1 and starts_at = $2 and status in ('held', 'confirmed')`, [lastSlot.id, startsAt]))
         .length,
     ).toBe(1);
+  });
+
+  it('a service withdrawn mid-flow is answered on DATE (no DATE → SERVICE route); with no services nothing can be tapped, and no data source is empty', async () => {
+    const setActive = async (id: string, active: boolean) =>
+      expect((await s.api(`/v1/booking-services/${id}`, { method: 'PATCH', body: { active } })).status).toBe(200);
+    const t = await newToken();
+    await step(t, 'INIT');
+    await step(t, 'data_exchange', 'SERVICE', { service: haircut.id });
+    await setActive(haircut.id, false);
+    try {
+      const a = await step(t, 'data_exchange', 'DATE', { date: tomorrow() });
+      expect(a.screen).toBe('DATE');
+      expect(a.data.error_message).toBe('That service is no longer offered. Go back to choose another.');
+
+      await setActive(lastSlot.id, false);
+      const first = await step(await newToken(), 'INIT');
+      expect(first.screen).toBe('SERVICE');
+      expect(first.data).toMatchObject({ has_services: false, intro: 'Nothing can be booked right now.' });
+      // One disabled option under a hidden Dropdown; the Footer is disabled by has_services.
+      expect(first.data.services).toEqual([{ id: 'none', title: 'Nothing to choose', enabled: false }]);
+    } finally {
+      await setActive(haircut.id, true);
+      await setActive(lastSlot.id, true);
+    }
   });
 });

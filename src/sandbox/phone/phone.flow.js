@@ -230,13 +230,23 @@
         return void out.body.push(
           el('button', { type: 'button', class: 'flink', onclick: () => act(c['on-click-action'], scope) }, textOf(resolve(c.text, scope))),
         );
-      case 'Footer':
+      case 'Footer': {
+        const off = c.enabled !== undefined && resolve(c.enabled, scope) === false;
         out.footer = el(
           'button',
-          { type: 'button', class: 'primary', 'data-testid': 'flow-footer', onclick: () => act(c['on-click-action'], scope, true) },
+          {
+            type: 'button',
+            class: 'primary',
+            'data-testid': 'flow-footer',
+            // WhatsApp greys out a Footer whose `enabled` is false (a literal or ${data.…}).
+            'data-off': off,
+            disabled: off,
+            onclick: () => act(c['on-click-action'], scope, true),
+          },
           textOf(resolve(c.label, scope)),
         );
         return;
+      }
       case 'Image':
         return void out.body.push(el('p', { class: 'fc' }, `[image${c['alt-text'] ? `: ${c['alt-text']}` : ''}]`));
       default:
@@ -305,7 +315,7 @@
   function busy(on) {
     F.busy = on;
     const b = $('flow-footer').querySelector('button');
-    if (b) b.disabled = on;
+    if (b) b.disabled = on || b.hasAttribute('data-off');
   }
 
   /** The endpoint's answer: the next screen, the same screen again (an error), or the end. */

@@ -79,6 +79,10 @@ async function completeFromWebhook(call: FlowCall<BookAppointmentState>, respons
   return { status: 'refused', note: why, reply: clip(`We could not hold your appointment: ${why} Open the booking again to choose another time.`, 1000) };
 }
 
+// A data source is never an empty array (WhatsApp refuses one): when there is nothing to
+// choose, one disabled option, under a Dropdown that is hidden and a Footer that is disabled.
+const NOTHING_TO_CHOOSE = { id: 'none', title: 'Nothing to choose', enabled: false };
+
 export const bookAppointment: FlowDefinition<BookAppointmentState> = {
   name: 'book_appointment',
   metaFlowName: 'chatcart_book_appointment',
@@ -93,11 +97,13 @@ export const bookAppointment: FlowDefinition<BookAppointmentState> = {
       async render({ tx, merchantId }) {
         const services = await activeServices(tx, merchantId);
         return {
-          services: services.map((v) => ({
-            id: v.id,
-            title: clip(v.name, 30),
-            description: clip(`${v.duration_minutes} min · deposit ${money(v.deposit, v.currency)}`, 300),
-          })),
+          services: services.length
+            ? services.map((v) => ({
+                id: v.id,
+                title: clip(v.name, 30),
+                description: clip(`${v.duration_minutes} min · deposit ${money(v.deposit, v.currency)}`, 300),
+              }))
+            : [NOTHING_TO_CHOOSE],
           has_services: services.length > 0,
           intro: services.length ? 'What would you like to book?' : 'Nothing can be booked right now.',
         };
@@ -128,7 +134,8 @@ export const bookAppointment: FlowDefinition<BookAppointmentState> = {
       input: inputs.date,
       async submit({ tx, merchantId, state, now }, input) {
         const svc = await serviceOf(tx, merchantId, state);
-        if (!svc) return goto('SERVICE', { ...state, service_id: null }, 'That service is no longer offered.');
+        // DATE → SERVICE is not in the routing model: say so here; the customer goes back.
+        if (!svc) return goto('DATE', { ...state, service_id: null }, 'That service is no longer offered. Go back to choose another.');
         if (!isLocalDate(input.date)) return goto('DATE', state, 'Please choose a date.');
         const settings = await getBookingSettings(tx, merchantId);
         if (!(await openSlots(tx, svc, settings, now, input.date)).length) return goto('DATE', state, 'No free times that day. Please choose another date.');
@@ -163,7 +170,9 @@ export const bookAppointment: FlowDefinition<BookAppointmentState> = {
           deposit_text: svc
             ? `Deposit to hold your time: ${money(svc.deposit, svc.currency)}. Unpaid holds are released after ${settings.hold_minutes} minutes.`
             : '',
-          slots: slots.slice(0, MAX_OPTIONS).map((s) => ({ id: s.id, title: s.time, description: `until ${localTime(s.ends_at, settings.time_zone)}` })),
+          slots: slots.length
+            ? slots.slice(0, MAX_OPTIONS).map((s) => ({ id: s.id, title: s.time, description: `until ${localTime(s.ends_at, settings.time_zone)}` }))
+            : [NOTHING_TO_CHOOSE],
           has_slots: slots.length > 0,
           slot_note: slots.length ? 'Choose a time.' : 'No free times left that day. Go back to choose another date.',
         };
