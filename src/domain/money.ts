@@ -56,7 +56,7 @@ export function isMinorAmount(n: unknown, opts: { allowZero?: boolean } = {}): n
 
 // Non-Result helpers throw: an unknown currency or fractional amount reaching them means
 // validation was skipped upstream, which is a bug rather than bad input.
-function requireExponent(currency: string): number {
+export function requireExponent(currency: string): number {
   const exp = currencyExponent(currency);
   if (exp === undefined) throw new TypeError(`unknown currency: ${String(currency)}`);
   return exp;
