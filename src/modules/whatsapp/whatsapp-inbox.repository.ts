@@ -104,3 +104,46 @@ export async function refuseItem(q: Queryable, dedupeKey: string, note: string, 
   );
   return rows.length > 0;
 }
+
+/** The bodies of a job still to process, in one statement. */
+export async function getReceivedInboxRows(q: Queryable, ids: string[]): Promise<InboxRow[]> {
+  return q.query<InboxRow>(`select * from whatsapp_inbox where id = any($1::text[]) and status = 'received' order by id`, [ids]);
+}
+
+/** Marks many bodies in one statement. */
+export async function markInboxRows(q: Queryable, rows: { id: string; status: InboxRow['status']; note: string | null }[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `update whatsapp_inbox b set status = v.status, note = v.note, processed_at = $1
+       from (select unnest($2::text[]) as id, unnest($3::text[]) as status, unnest($4::text[]) as note) v
+      where b.id = v.id`,
+    [now, rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.note)],
+  );
+}
+
+/** The items of many bodies still to process. */
+export async function pendingItemsOf(q: Queryable, inboxIds: string[]): Promise<ItemRow[]> {
+  return q.query<ItemRow>(`select * from whatsapp_items where inbox_id = any($1::text[]) and status = 'received' order by created_at, dedupe_key`, [inboxIds]);
+}
+
+/**
+ * Locks the items still waiting among `keys`, in key order (one lock order for every worker);
+ * an item another worker holds is skipped: that worker applies it.
+ */
+export async function lockReceivedItems(q: Queryable, keys: string[]): Promise<ItemRow[]> {
+  return q.query<ItemRow>(
+    `select * from whatsapp_items where dedupe_key = any($1::text[]) and status = 'received' order by dedupe_key for update skip locked`,
+    [keys],
+  );
+}
+
+/** Marks many items in one statement. */
+export async function markItems(q: Queryable, rows: { key: string; status: ItemRow['status']; note: string | null }[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `update whatsapp_items i set status = v.status, note = v.note, processed_at = $1
+       from (select unnest($2::text[]) as key, unnest($3::text[]) as status, unnest($4::text[]) as note) v
+      where i.dedupe_key = v.key`,
+    [now, rows.map((r) => r.key), rows.map((r) => r.status), rows.map((r) => r.note)],
+  );
+}

@@ -73,6 +73,33 @@ export async function getMessageByWamid(
   )[0];
 }
 
+/** The messages named by (phone number, wamid) pairs, locked in id order (one lock order for every worker). */
+export async function lockMessagesByWamids(q: Queryable, keys: { phoneNumberId: string; wamid: string }[]): Promise<MessageRow[]> {
+  if (keys.length === 0) return [];
+  return q.query<MessageRow>(
+    `select m.* from whatsapp_messages m
+       join (select unnest($1::text[]) as phone_number_id, unnest($2::text[]) as wamid) k
+         on m.phone_number_id = k.phone_number_id and m.wamid = k.wamid
+      order by m.id for update of m`,
+    [keys.map((k) => k.phoneNumberId), keys.map((k) => k.wamid)],
+  );
+}
+
+/** Sets many messages' delivery status in one statement; an error, when given, replaces the stored one. */
+export async function setMessageStatuses(
+  q: Queryable,
+  updates: { id: string; status: MessageStatus; error: MessageRow['error'] | null }[],
+  now: Date,
+): Promise<void> {
+  if (updates.length === 0) return;
+  await q.query(
+    `update whatsapp_messages m set status = v.status, error = coalesce(v.error::jsonb, m.error), updated_at = $1
+       from (select unnest($2::text[]) as id, unnest($3::text[]) as status, unnest($4::text[]) as error) v
+      where m.id = v.id`,
+    [now, updates.map((u) => u.id), updates.map((u) => u.status), updates.map((u) => (u.error ? JSON.stringify(u.error) : null))],
+  );
+}
+
 export async function updateMessage(
   q: Queryable,
   id: string,

@@ -9,8 +9,21 @@ import { isDataError } from '../../platform/store/db-errors.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { findPaymentByReference } from '../orders/index.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { getMessage, getMessageByWamid, insertMessage, setOptOut, touchContact, updateMessage, type MessageRow } from './whatsapp-messages.repository.ts';
-import { getInboxRow, insertItems, lockItem, markInboxRow, markItem, pendingItems, refuseItem, type NewItem } from './whatsapp-inbox.repository.ts';
+import { getMessage, getMessageByWamid, insertMessage, setOptOut, touchContact, updateMessage } from './whatsapp-messages.repository.ts';
+import {
+  getReceivedInboxRows,
+  insertItems,
+  lockItem,
+  markInboxRows,
+  markItem,
+  pendingItemsOf,
+  refuseItem,
+  type ItemRow,
+  type NewItem,
+} from './whatsapp-inbox.repository.ts';
+import { applyStatusBatch, nextStatus, statusError } from './whatsapp.statuses.ts';
+
+export { nextStatus };
 import { getNumber, listNumbersByWaba, updateNumber } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
@@ -21,16 +34,6 @@ import { isInertNumber } from './whatsapp.numbers.ts';
 
 /** After this many tries a status still without its message is set aside as unroutable. */
 export const STATUS_WAIT_ATTEMPTS = 6;
-
-const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
-
-/** Delivery statuses only move forward; `failed` ends a message that was not yet delivered. */
-export function nextStatus(current: MessageRow['status'], incoming: string): MessageRow['status'] | null {
-  if (incoming === 'failed') return current === 'delivered' || current === 'read' || current === 'failed' ? null : 'failed';
-  const r = RANK[incoming];
-  if (r === undefined || current === 'failed' || current === 'skipped') return null;
-  return r > (RANK[current] ?? -1) ? (incoming as MessageRow['status']) : null;
-}
 
 /**
  * An item that throws is tried again with the job this many times (a lost connection, a
@@ -54,77 +57,100 @@ function readBody(text: string): { ok: true; items: WebhookItem[] } | { ok: fals
 }
 
 /**
- * Splits a stored body into items and applies each on its own. One item never blocks the
+ * Splits stored bodies into items and applies each on its own. One item never blocks the
  * others: an item whose text PostgreSQL cannot hold (a NUL, an unpaired surrogate) is
  * stored with those characters replaced and refused with the reason (the raw body keeps
  * the original bytes); an item whose processing fails is retried with the job and then
- * refused. The job fails (and is retried) only while some item may still succeed.
+ * refused. Messages go first (a customer waiting is never behind delivery receipts), then
+ * the delivery statuses in bulk (whatsapp.statuses.ts). A body is marked processed once
+ * none of its items waits or fails; the job fails (and is retried) only while some item
+ * may still succeed.
  */
-export async function processInbox(ctx: AppContext, inboxId: string, attempt: number): Promise<void> {
-  const row = await getInboxRow(ctx.db, inboxId);
-  if (!row || row.status !== 'received') return;
-  const body = readBody(row.body);
-  if (!body.ok) {
-    // Retrying cannot read it either: set it aside, the body stays for review.
-    await markInboxRow(ctx.db, inboxId, 'failed', noteOf(body.reason), ctx.clock.now());
-    return;
-  }
-  const items = body.items;
+export async function processInboxBatch(ctx: AppContext, inboxIds: string[], attempt: number): Promise<void> {
+  const bodies = await getReceivedInboxRows(ctx.db, inboxIds);
+  if (bodies.length === 0) return;
   const now = ctx.clock.now();
-  const merchants = new Map<string, string | null>();
-  const rows: NewItem[] = items.map((it) => {
-    const unsafe = findUnsafeStrings(it, '', 1)[0];
-    const pnid = ('phoneNumberId' in it ? it.phoneNumberId : undefined) ?? null;
-    return {
-      dedupeKey: storableText(it.dedupeKey),
-      inboxId,
-      phoneNumberId: pnid === null ? null : storableText(pnid),
-      merchantId: null,
-      kind: it.kind,
-      item: storableJson(it),
-      ...(unsafe ? { status: 'refused' as const, note: noteOf(`${unsafe.path}: ${unsafe.message}`) } : {}),
-      now,
-    };
-  });
-  // Sandbox numbers in live mode: their items are kept, routed to no merchant.
-  const inert = new Set<string>();
-  for (const r of rows) {
-    if (r.phoneNumberId && !merchants.has(r.phoneNumberId)) {
-      const number = await getNumber(ctx.db, r.phoneNumberId);
-      if (number && isInertNumber(ctx, number)) inert.add(r.phoneNumberId);
-      merchants.set(r.phoneNumberId, number && !inert.has(r.phoneNumberId) ? number.merchant_id : null);
+  const numbers = new Map<string, { merchantId: string | null; inert: boolean }>();
+  const rows: NewItem[] = [];
+  const unreadable: { id: string; status: 'failed'; note: string }[] = [];
+  const itemCount = new Map<string, number>();
+  for (const b of bodies) {
+    const body = readBody(b.body);
+    if (!body.ok) {
+      // Retrying cannot read it either: set it aside, the body stays for review.
+      unreadable.push({ id: b.id, status: 'failed', note: noteOf(body.reason) });
+      continue;
     }
-    r.merchantId = r.phoneNumberId ? (merchants.get(r.phoneNumberId) ?? null) : null;
-  }
-  await insertEach(ctx, rows);
-  let waiting = 0;
-  const failing: string[] = [];
-  let refused = 0;
-  for (const pending of await pendingItems(ctx.db, inboxId)) {
-    try {
-      const outcome = await inTransaction(ctx, async (tx) => {
-        const locked = await lockItem(tx, pending.dedupe_key);
-        if (!locked || locked.status !== 'received') return 'done';
-        const r =
-          locked.phone_number_id && inert.has(locked.phone_number_id)
-            ? ({ status: 'unroutable', note: `phone_number_id ${locked.phone_number_id} is a sandbox number, inert in live mode` } as const)
-            : await applyItem(ctx, tx, locked.merchant_id, locked.item as unknown as WebhookItem);
-        if (r.status === 'wait' && attempt < STATUS_WAIT_ATTEMPTS) return 'wait';
-        await markItem(tx, locked.dedupe_key, r.status === 'wait' ? 'unroutable' : r.status, r.note ?? null, ctx.clock.now());
-        return 'done';
-      });
-      if (outcome === 'wait') waiting++;
-    } catch (e) {
-      // Values the database refuses will be refused again: no retry for those.
-      if (!isDataError(e) && attempt < ITEM_ATTEMPTS) {
-        failing.push(`${pending.dedupe_key}: ${messageOf(e)}`);
-        continue;
+    itemCount.set(b.id, body.items.length);
+    for (const it of body.items) {
+      const unsafe = findUnsafeStrings(it, '', 1)[0];
+      const pnid = ('phoneNumberId' in it ? it.phoneNumberId : undefined) ?? null;
+      const phoneNumberId = pnid === null ? null : storableText(pnid);
+      let routed = phoneNumberId ? numbers.get(phoneNumberId) : undefined;
+      if (phoneNumberId && !routed) {
+        // Sandbox numbers in live mode: their items are kept, routed to no merchant.
+        const number = await getNumber(ctx.db, phoneNumberId);
+        const inert = !!number && isInertNumber(ctx, number);
+        routed = { merchantId: number && !inert ? number.merchant_id : null, inert };
+        numbers.set(phoneNumberId, routed);
       }
-      const reason = isDataError(e) ? `the database refused its values: ${messageOf(e)}` : `failed ${attempt} times: ${messageOf(e)}`;
-      if (await refuseItem(ctx.db, pending.dedupe_key, noteOf(reason), ctx.clock.now())) refused++;
-      ctx.log.warn({ err: e, inbox: inboxId, item: pending.dedupe_key }, 'WhatsApp webhook item refused');
+      rows.push({
+        dedupeKey: storableText(it.dedupeKey),
+        inboxId: b.id,
+        phoneNumberId,
+        merchantId: routed?.merchantId ?? null,
+        kind: it.kind,
+        item: storableJson(it),
+        ...(unsafe ? { status: 'refused' as const, note: noteOf(`${unsafe.path}: ${unsafe.message}`) } : {}),
+        now,
+      });
     }
   }
+  await markInboxRows(ctx.db, unreadable, now);
+  await insertEach(ctx, rows);
+
+  const trouble = new Map<string, string[]>();
+  const refused = new Map<string, number>();
+  const note = (inboxId: string, why: string) => trouble.set(inboxId, [...(trouble.get(inboxId) ?? []), why]);
+  const isInert = (i: ItemRow) => !!i.phone_number_id && !!numbers.get(i.phone_number_id)?.inert;
+  const applyOne = async (pending: ItemRow) => {
+    const r = await applyPending(ctx, pending, attempt, isInert(pending));
+    if (r === 'wait') note(pending.inbox_id, 'wait');
+    else if (r === 'refused') refused.set(pending.inbox_id, (refused.get(pending.inbox_id) ?? 0) + 1);
+    else if (r !== 'done') note(pending.inbox_id, `${pending.dedupe_key}: ${r.failed}`);
+  };
+
+  const pending = await pendingItemsOf(
+    ctx.db,
+    bodies.filter((b) => itemCount.has(b.id)).map((b) => b.id),
+  );
+  const bulk = pending.filter((p) => p.kind === 'status' && p.merchant_id && !isInert(p));
+  const inBulk = new Set(bulk.map((p) => p.dedupe_key));
+  for (const p of pending) if (!inBulk.has(p.dedupe_key)) await applyOne(p);
+  let leftover: ItemRow[] = [];
+  try {
+    const r = await applyStatusBatch(ctx, bulk, attempt, STATUS_WAIT_ATTEMPTS);
+    for (const w of r.waiting) note(w.inbox_id, 'wait');
+    leftover = r.slow;
+  } catch (e) {
+    // The bulk path failed as a whole (a deadlock, a lost connection): one by one, so one bad item stays alone.
+    ctx.log.warn({ err: e }, 'bulk status update failed; applying the statuses one by one');
+    leftover = bulk;
+  }
+  for (const p of leftover) await applyOne(p);
+
+  const done = bodies.filter((b) => itemCount.has(b.id) && !trouble.has(b.id));
+  await markInboxRows(
+    ctx.db,
+    done.map((b) => {
+      const setAside = rows.filter((r) => r.inboxId === b.id && r.status === 'refused').length + (refused.get(b.id) ?? 0);
+      return { id: b.id, status: 'processed' as const, note: `${itemCount.get(b.id)} item(s)${setAside > 0 ? `, ${setAside} refused` : ''}` };
+    }),
+    ctx.clock.now(),
+  );
+  const problems = [...trouble.values()].flat();
+  const waiting = problems.filter((p) => p === 'wait').length;
+  const failing = problems.filter((p) => p !== 'wait');
   if (waiting > 0 || failing.length > 0) {
     const parts = [
       ...(waiting > 0 ? [`${waiting} status update(s) wait for their message to be recorded`] : []),
@@ -132,8 +158,31 @@ export async function processInbox(ctx: AppContext, inboxId: string, attempt: nu
     ];
     throw new Error(parts.join('; '));
   }
-  const setAside = rows.filter((r) => r.status === 'refused').length + refused;
-  await markInboxRow(ctx.db, inboxId, 'processed', `${items.length} item(s)${setAside > 0 ? `, ${setAside} refused` : ''}`, ctx.clock.now());
+}
+
+/** One stored body (tests, and the shape older jobs carry). */
+export const processInbox = (ctx: AppContext, inboxId: string, attempt: number) => processInboxBatch(ctx, [inboxId], attempt);
+
+/** Applies one stored item in its own transaction: done, waiting for a retry, refused, or failed (to retry). */
+async function applyPending(ctx: AppContext, pending: ItemRow, attempt: number, inert: boolean): Promise<'done' | 'wait' | 'refused' | { failed: string }> {
+  try {
+    return await inTransaction(ctx, async (tx) => {
+      const locked = await lockItem(tx, pending.dedupe_key);
+      if (!locked || locked.status !== 'received') return 'done';
+      const r = inert
+        ? ({ status: 'unroutable', note: `phone_number_id ${locked.phone_number_id} is a sandbox number, inert in live mode` } as const)
+        : await applyItem(ctx, tx, locked.merchant_id, locked.item as unknown as WebhookItem);
+      if (r.status === 'wait' && attempt < STATUS_WAIT_ATTEMPTS) return 'wait';
+      await markItem(tx, locked.dedupe_key, r.status === 'wait' ? 'unroutable' : r.status, r.note ?? null, ctx.clock.now());
+      return 'done';
+    });
+  } catch (e) {
+    // Values the database refuses will be refused again: no retry for those.
+    if (!isDataError(e) && attempt < ITEM_ATTEMPTS) return { failed: messageOf(e) };
+    const reason = isDataError(e) ? `the database refused its values: ${messageOf(e)}` : `failed ${attempt} times: ${messageOf(e)}`;
+    ctx.log.warn({ err: e, inbox: pending.inbox_id, item: pending.dedupe_key }, 'WhatsApp webhook item refused');
+    return (await refuseItem(ctx.db, pending.dedupe_key, noteOf(reason), ctx.clock.now())) ? 'refused' : 'done';
+  }
 }
 
 /**
@@ -185,10 +234,7 @@ async function applyStatus(
   if (!m) return { status: 'wait', note: `no message with wamid ${s.id}` };
   const next = nextStatus(m.status, s.status);
   if (!next) return { status: 'processed', note: `kept ${m.status} (got ${s.status})` };
-  const e = s.errors[0];
-  const error = e
-    ? { code: e.code, title: e.title ?? 'error', ...(e.message ? { message: e.message } : {}), ...(e.details ? { details: e.details } : {}) }
-    : undefined;
+  const error = statusError(s);
   await updateMessage(tx, m.id, { status: next, ...(error ? { error } : {}) }, ctx.clock.now());
   if (next === 'failed') {
     await recordEvent(

@@ -2,7 +2,7 @@
 // into customer messages, and sending them (paced by the shared per-number budget).
 import type { AppContext } from '../../platform/context.ts';
 import { SendBudget } from './whatsapp.budget.ts';
-import { processInbox } from './whatsapp.inbound.ts';
+import { processInboxBatch } from './whatsapp.inbound.ts';
 import { sendBill, sendOrderUpdate } from './whatsapp.notify.ts';
 import { sendQueuedMessage } from './whatsapp.send.ts';
 import type { JobRow } from '../../platform/jobs/jobs.repository.ts';
@@ -22,9 +22,7 @@ export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler>
     'whatsapp.inbox.process': async (job) => {
       const ids = Array.isArray(job.payload['inbox_ids']) ? (job.payload['inbox_ids'] as string[]) : [str(job, 'inbox_id')];
       // Every body is tried even if one waits; the job is retried for the ones that did not finish.
-      const errors: string[] = [];
-      for (const id of ids) await processInbox(ctx, id, job.attempts).catch((e: Error) => errors.push(e.message));
-      if (errors.length) throw new Error(errors.join('; '));
+      await processInboxBatch(ctx, ids, job.attempts);
     },
     'whatsapp.send': (job) => sendQueuedMessage(ctx, budget, str(job, 'message_id')),
     'bill.send': (job) => sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id')),
