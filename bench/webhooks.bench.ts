@@ -101,6 +101,41 @@ async function bareHandler(secret: string): Promise<{ url: string; close(): Prom
   return { url: `${url}/webhooks/whatsapp`, close: () => app.close() };
 }
 
+const STATUS_BURST = Number(process.env.BENCH_STATUS_BURST) || 10_000;
+const DRAIN_LIMIT_MS = 120_000;
+
+interface Drained {
+  seconds: number;
+  waiting: number;
+  items: number;
+  done: boolean;
+}
+
+/** Waits until no stored body waits for processing (bounded); how long that took and how many items it applied. */
+async function drain(running: Running): Promise<Drained> {
+  const db = running.ctx.db;
+  const count = async () =>
+    (
+      await db.query<{ waiting: number; items: number }>(
+        `select (select count(*)::int from whatsapp_inbox where status = 'received') as waiting,
+                (select count(*)::int from whatsapp_items where status <> 'received') as items`,
+      )
+    )[0]!;
+  const start = Date.now();
+  const first = await count();
+  let now = first;
+  while (now.waiting > 0 && Date.now() - start < DRAIN_LIMIT_MS) {
+    await new Promise((r) => setTimeout(r, 100));
+    now = await count();
+  }
+  return { seconds: (Date.now() - start) / 1000, waiting: first.waiting, items: now.items - first.items, done: now.waiting === 0 };
+}
+
+const describeDrain = (d: Drained) =>
+  d.done
+    ? `${d.waiting} bodies were waiting; the backlog drained in ${fmt(d.seconds, 1)} s (${fmt(d.items / Math.max(d.seconds, 0.001), 0)} items/s)`
+    : `${d.waiting} bodies were waiting; NOT drained after ${DRAIN_LIMIT_MS / 1000} s`;
+
 type Target = { name: 'pglite' | 'postgres'; open(): Promise<{ running: Running; describe: string; cleanup(): Promise<void> } | { skipped: string }> };
 
 const TARGETS: Target[] = [
@@ -208,6 +243,28 @@ export const webhooksBench: Bench = {
             `throughput ${fmt(ratio * 100, 0)}% of bare (${fmt(c.perSecond, 0)} / ${fmt(b.perSecond, 0)} bodies/s) ${okRatio ? '≥' : '<'} ${TARGET_RATIO * 100}%`,
         );
         for (const e of [...b.errorSamples.map((x) => `bare: ${x}`), ...c.errorSamples]) table.notes.push(`${target.name}: error sample: ${e}`);
+        if (JOBS === 'on') {
+          const d = await drain(running);
+          table.notes.push(`${target.name}: after the timed load: ${describeDrain(d)}`);
+          // The burst of the issue: BENCH_STATUS_BURST fresh status webhooks as fast as intake takes them.
+          const fresh = await prepare(running);
+          const burstStart = Date.now();
+          const burst = await loadFromChild({
+            url: `${running.url}/webhooks/whatsapp`,
+            requests: fresh.requests.slice(0, STATUS_BURST),
+            expectStatus: 200,
+            concurrency: connections,
+            warmupMs: 0,
+            durationMs: 0,
+            amount: STATUS_BURST,
+          });
+          const accepted = (Date.now() - burstStart) / 1000;
+          const bd = await drain(running);
+          table.notes.push(
+            `${target.name}: burst of ${STATUS_BURST} status webhooks: accepted in ${fmt(accepted, 1)} s (${fmt(burst.answered / accepted, 0)}/s, ${burst.errors} errors); ` +
+              `${describeDrain(bd)}; target: no backlog 10 s after the last one is accepted: ${bd.seconds <= 10 ? 'met' : 'MISSED'}`,
+          );
+        }
       } catch (e) {
         table.rows.push(['chatcart', target.name, '-', '-', '-', 'failed', '-']);
         table.notes.push(`${target.name}: failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -20,6 +20,8 @@ export interface ChildSpec {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
+  /** Send exactly this many requests (no warm-up), as fast as the server takes them, instead of a timed run. */
+  amount?: number;
 }
 
 export interface ChildResult {
@@ -65,17 +67,17 @@ const onResponse = (status: number, body: string) => {
   if (errorSamples.size < 3) errorSamples.add(`HTTP ${status}: ${String(body).slice(0, 200)}`);
 };
 
-const run = (ms: number) =>
+const run = (ms: number, amount?: number) =>
   autocannon({
     url: spec.url,
     connections: spec.concurrency,
-    duration: Math.max(1, Math.round(ms / 1000)),
+    ...(amount ? { amount } : { duration: Math.max(1, Math.round(ms / 1000)) }),
     requests: [{ setupRequest, onResponse }],
   });
 
-if (spec.warmupMs > 0) await run(spec.warmupMs);
+if (spec.warmupMs > 0 && !spec.amount) await run(spec.warmupMs);
 measuring = true;
-const r = await run(spec.durationMs);
+const r = await run(spec.durationMs, spec.amount);
 const ok = r.requests.total - unexpected - r.errors;
 const out: ChildResult = {
   ok,
