@@ -13,6 +13,7 @@ import { merchantsRoutes } from '../modules/merchants/index.ts';
 import { flowsRoutes } from '../modules/flows/index.ts';
 import { bookingsRoutes } from '../modules/bookings/index.ts';
 import { reconciliationRoutes } from '../modules/reconciliation/index.ts';
+import { reportsRoutes } from '../modules/reports/index.ts';
 
 const MODULES = [
   catalogRoutes,
@@ -26,6 +27,7 @@ const MODULES = [
   flowsRoutes,
   bookingsRoutes,
   reconciliationRoutes,
+  reportsRoutes,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {

@@ -26,3 +26,6 @@ create index if not exists orders_merchant_expires on orders (merchant_id, expir
 
 -- GET /v1/webhook-deliveries?status=failed: failed deliveries across all of a merchant's endpoints.
 create index if not exists webhook_deliveries_merchant_status on webhook_deliveries (merchant_id, status, id);
+
+-- GET /v1/reports/daily sums the ledger by the day each transaction happened.
+create index if not exists ledger_transactions_merchant_event_at on ledger_transactions (merchant_id, event_at);
