@@ -33,6 +33,7 @@ const MODULES = [
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   for (const r of [openapi, ...MODULES.flatMap((m) => m.public)]) r.register(app, deps);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/psp/psp.routes.ts')).registerSandboxPsp(app, deps.ctx);
+  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/psp/psp.settlements.ts')).registerSandboxSettlements(app, deps);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/whatsapp/wa.routes.ts')).registerSandboxWhatsApp(app, deps.ctx);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/whatsapp/wa.encryption.ts')).registerSandboxEncryption(app, deps.ctx);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/phone/phone.routes.ts')).registerSandboxPhone(app, deps.ctx);
