@@ -12,21 +12,22 @@ import { listQuery, waId } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentOrderRows } from '../orders.present.ts';
 
-/** One value or a comma-separated list of them (`status=processing,partially_shipped`). */
-const oneOrMore = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
+/** One value or a comma-separated list of them (`status=processing,partially_shipped`); a pattern, so OpenAPI shows the values. */
+const oneOrMore = <T extends readonly [string, ...string[]]>(values: T, what: string) => {
+  const one = `(?:${values.join('|')})`;
+  return z
     .string()
     .max(200)
-    .refine((s) => s.split(',').every((v) => (values as readonly string[]).includes(v)), {
-      message: `must be one of ${values.join(', ')}, or several of them separated by commas`,
-    })
+    .regex(new RegExp(`^${one}(?:,${one})*$`), { message: `must be one of ${values.join(', ')}, or several of them separated by commas` })
+    .describe(`One ${what} or several separated by commas (any of them): ${values.join(', ')}`)
     .transform((s) => [...new Set(s.split(','))] as T[number][]);
+};
 
 const time = (what: string) => z.iso.datetime({ offset: true, message: `must be an ISO 8601 time with an offset, e.g. 2026-04-01T00:00:00Z (${what})` });
 
 const query = listQuery.extend({
-  status: oneOrMore(ORDER_STATUSES).optional(),
-  payment_status: oneOrMore(PAYMENT_STATUSES).optional(),
+  status: oneOrMore(ORDER_STATUSES, 'order status').optional(),
+  payment_status: oneOrMore(PAYMENT_STATUSES, 'payment status').optional(),
   wa_id: waId.optional(),
   customer: z.string().max(64).optional().describe('The customer: their WhatsApp number (digits, as wa_id). `cus_…` ids are taken once customers exist.'),
   created_gte: time('inclusive').optional(),
