@@ -10,7 +10,7 @@ import { ensureSandboxNumber } from '../modules/whatsapp/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { Tx } from '../platform/store/db.ts';
 
-export async function onboardMerchant(ctx: AppContext, tx: Tx, name: string, opts: { demo?: boolean } = {}) {
+export async function onboardMerchant(ctx: AppContext, tx: Tx, name: string, opts: Parameters<typeof createMerchant>[3] = {}) {
   const created = await createMerchant(ctx, tx, name, opts);
   if (ctx.mode === 'sandbox') await ensureSandboxNumber(ctx, tx, created.merchant.id);
   return created;
@@ -26,7 +26,8 @@ export async function bootstrapSandbox(ctx: AppContext, tx: Tx): Promise<{ merch
   // Two processes starting together must not both create a demo merchant.
   await lockFirstMerchant(tx);
   if ((await countMerchants(tx)) > 0) return null;
-  const { merchant, apiKey } = await onboardMerchant(ctx, tx, 'Demo Shop', { demo: true });
+  // The demo sells in rupees; its time zone stays UTC (the default) so its booking hours read as documented.
+  const { merchant, apiKey } = await onboardMerchant(ctx, tx, 'Demo Shop', { demo: true, business: { currency: 'INR', locale: 'en-IN' } });
   for (const p of DEMO_PRODUCTS) {
     const r = await createProduct(ctx, tx, merchant.id, p);
     if (!r.ok) throw new Error(`demo catalog: ${r.error.message}`);

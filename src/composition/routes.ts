@@ -13,6 +13,7 @@ import { merchantsRoutes } from '../modules/merchants/index.ts';
 import { flowsRoutes } from '../modules/flows/index.ts';
 import { bookingsRoutes } from '../modules/bookings/index.ts';
 import { reconciliationRoutes } from '../modules/reconciliation/index.ts';
+import { reportsRoutes } from '../modules/reports/index.ts';
 
 const MODULES = [
   catalogRoutes,
@@ -26,11 +27,13 @@ const MODULES = [
   flowsRoutes,
   bookingsRoutes,
   reconciliationRoutes,
+  reportsRoutes,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   for (const r of [openapi, ...MODULES.flatMap((m) => m.public)]) r.register(app, deps);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/psp/psp.routes.ts')).registerSandboxPsp(app, deps.ctx);
+  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/psp/psp.settlements.ts')).registerSandboxSettlements(app, deps);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/whatsapp/wa.routes.ts')).registerSandboxWhatsApp(app, deps.ctx);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/whatsapp/wa.encryption.ts')).registerSandboxEncryption(app, deps.ctx);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/phone/phone.routes.ts')).registerSandboxPhone(app, deps.ctx);

@@ -79,6 +79,9 @@ describe('test keys in live mode', () => {
     if (!r.ok) return;
     expect(r.value.key).toMatch(/^cc_live_/);
     expect((await live.api('/v1/orders', { key: r.value.key })).status).toBe(200);
+    // The sandbox provider's settlement file does not exist in live mode, whatever the key.
+    expectError(await live.api('/sandbox/psp/settlements.csv?from=2026-03-01&to=2026-03-02', { key: r.value.key }), 404, 'not_found');
+    expect((await live.api('/openapi.json', { key: null })).body.paths['/sandbox/psp/settlements.csv']).toBeUndefined();
   });
 });
 

@@ -101,7 +101,10 @@ describe('filters', () => {
     'wa_id=abc',
     'created_gte=yesterday',
     'created_lt=2026-04-01',
-    'customer=911111111111',
+    'customer=abc',
+    'customer=cus_123',
+    'status=pending,nope',
+    'expires_before=soon',
   ])('refuses ?%s with 400', async (q) => {
     expectError(await s.api(`/v1/orders?${q}`), 400, 'validation_error');
   });

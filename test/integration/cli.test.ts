@@ -102,6 +102,22 @@ describe.each(targets)('chatcart merchants and keys on $name', (target) => {
   });
 });
 
+describe.each(targets)('chatcart merchants create with business settings on $name', (target) => {
+  it('takes --time-zone, --locale and --currency, checked like PATCH /v1/settings/business', async () => {
+    const env = await target.env();
+    const created = oneJsonLine(
+      await cli(['merchants', 'create', '--name', 'Salon', '--time-zone', 'Asia/Kolkata', '--locale', 'en-in', '--currency', 'INR', '--json'], env),
+    );
+    expect(created).toMatchObject({ name: 'Salon', time_zone: 'Asia/Kolkata', locale: 'en-IN', currency: 'INR' });
+    const plain = oneJsonLine(await cli(['merchants', 'create', '--name', 'Plain', '--json'], env));
+    expect(plain).toMatchObject({ time_zone: 'UTC', locale: 'en', currency: null });
+    const bad = await cli(['merchants', 'create', '--name', 'Bad', '--time-zone', 'IST'], env);
+    expect(bad.code).toBe(2);
+    expect(lines(bad.stderr).join('\n')).toMatch(/--time-zone: .*IANA/);
+    expect((await cli(['merchants', 'create', '--name', 'Bad', '--currency', 'XYZ'], env)).code).toBe(2);
+  });
+});
+
 // Embedded folders only: runs once, in the embedded run.
 describe.skipIf(pgUrl)('bad configuration', () => {
   it('CHATCART_MODE=bogus: exit 1, one stderr line naming the variable', async () => {

@@ -10,14 +10,14 @@ import { isCurrency } from '../../domain/money.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import * as repo from './bookings.repository.ts';
 import type { Queryable, Tx } from '../../platform/store/db.ts';
-import { getMerchant, updateMerchantSettings } from '../merchants/index.ts';
+import { getMerchant, updateBusinessSettings, updateMerchantSettings } from '../merchants/index.ts';
 import { getOrder } from '../orders/index.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordBookingEvent } from './bookings.lifecycle.ts';
 import { cancelOrder } from '../orders/index.ts';
 
 export interface BookingSettings {
-  /** IANA zone the weekly hours are read in (merchants.settings.time_zone). */
+  /** IANA zone the weekly hours are read in: the business time zone (GET /v1/settings/business). */
   time_zone: string;
   /** A slot must start at least this long after now to be offered. */
   min_lead_minutes: number;
@@ -30,19 +30,21 @@ export interface BookingSettings {
 export const DEFAULT_BOOKING_SETTINGS: BookingSettings = { time_zone: 'UTC', min_lead_minutes: 60, days_ahead: 14, hold_minutes: 30 };
 
 export async function getBookingSettings(q: Queryable, merchantId: string): Promise<BookingSettings> {
-  const s = (await getMerchant(q, merchantId))?.settings ?? {};
-  const b = (s['booking'] ?? {}) as Partial<BookingSettings>;
-  const tz = typeof s['time_zone'] === 'string' && isTimeZone(s['time_zone']) ? s['time_zone'] : DEFAULT_BOOKING_SETTINGS.time_zone;
+  const m = await getMerchant(q, merchantId);
+  const { time_zone: _legacy, ...b } = (m?.settings['booking'] ?? {}) as Partial<BookingSettings>;
+  const tz = m && isTimeZone(m.time_zone) ? m.time_zone : DEFAULT_BOOKING_SETTINGS.time_zone;
   return { ...DEFAULT_BOOKING_SETTINGS, ...b, time_zone: tz };
 }
 
+/** The booking settings; a time_zone given here is the business time zone (one source, kept for compatibility). */
 export async function updateBookingSettings(ctx: AppContext, tx: Tx, merchantId: string, patch: Partial<BookingSettings>): Promise<Result<BookingSettings>> {
-  if (patch.time_zone !== undefined && !isTimeZone(patch.time_zone)) {
-    return err(domainError('validation_error', `time_zone: ${patch.time_zone} is not an IANA time zone such as Asia/Kolkata`, { path: 'time_zone' }));
+  const { time_zone, ...rest } = patch;
+  if (time_zone !== undefined) {
+    const r = await updateBusinessSettings(ctx, tx, merchantId, { time_zone });
+    if (!r.ok) return r;
   }
-  const current = await getBookingSettings(tx, merchantId);
-  const { time_zone, ...rest } = { ...current, ...patch };
-  await updateMerchantSettings(tx, merchantId, { time_zone, booking: rest }, ctx.clock.now());
+  const { time_zone: _tz, ...current } = await getBookingSettings(tx, merchantId);
+  await updateMerchantSettings(tx, merchantId, { booking: { ...current, ...rest } }, ctx.clock.now());
   return ok(await getBookingSettings(tx, merchantId));
 }
 

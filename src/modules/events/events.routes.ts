@@ -2,6 +2,7 @@
 // ones answer without it (pages, incoming webhooks, health). The composition root registers them.
 import type { ModuleRoutes } from '../../platform/http/route-deps.ts';
 import * as eventsList from './routes/events.list.ts';
+import * as webhookDeliveriesList from './routes/webhook-deliveries.list.ts';
 import * as webhookEndpointsAttempts from './routes/webhook-endpoints.attempts.ts';
 import * as webhookEndpointsCreate from './routes/webhook-endpoints.create.ts';
 import * as webhookEndpointsList from './routes/webhook-endpoints.list.ts';
@@ -20,6 +21,7 @@ export const eventsRoutes: ModuleRoutes = {
     webhookEndpointsSendTest,
     webhookEndpointsAttempts,
     webhookEndpointsReplay,
+    webhookDeliveriesList,
   ],
   public: [],
 };

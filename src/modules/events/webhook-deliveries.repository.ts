@@ -165,6 +165,40 @@ export async function listDeliveries(
   );
 }
 
+/** A delivery with its endpoint's URL and state, for the merchant-wide list. */
+export type DeliveryWithEndpointRow = DeliveryRow & { endpoint_url: string; endpoint_enabled: boolean };
+
+/**
+ * Deliveries across all of the merchant's endpoints, newest first. `retrying` is a pending
+ * delivery that has failed at least once and waits for its next attempt.
+ */
+export async function listMerchantDeliveries(
+  q: Queryable,
+  merchantId: string,
+  f: { status?: DeliveryStatus | 'retrying' | undefined; endpointId?: string | undefined; eventType?: string | undefined },
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<DeliveryWithEndpointRow[]> {
+  const params: unknown[] = [merchantId];
+  const where = ['d.merchant_id = $1'];
+  const add = (sql: (p: string) => string, v: unknown) => {
+    params.push(v);
+    where.push(sql(`$${params.length}`));
+  };
+  if (f.status === 'retrying') where.push(`d.status = 'pending' and d.attempts > 0`);
+  else if (f.status !== undefined) add((p) => `d.status = ${p}`, f.status);
+  if (f.endpointId !== undefined) add((p) => `d.endpoint_id = ${p}`, f.endpointId);
+  if (f.eventType !== undefined) add((p) => `d.event_type = ${p}`, f.eventType);
+  if (page.startingAfter !== undefined) add((p) => `d.id < ${p}`, page.startingAfter);
+  params.push(page.limit + 1);
+  return q.query<DeliveryWithEndpointRow>(
+    `select d.*, e.url as endpoint_url, e.enabled as endpoint_enabled
+       from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+      where ${where.join(' and ')}
+      order by d.id desc limit $${params.length}`,
+    params,
+  );
+}
+
 export async function getEventById(q: Queryable, merchantId: string, id: string): Promise<EventRow | undefined> {
   return (await q.query<EventRow>(`select * from events where merchant_id = $1 and id = $2`, [merchantId, id]))[0];
 }

@@ -1,7 +1,7 @@
 // Webhook endpoints, deliveries and attempts as API objects, and the body schema the
 // create and update routes share. The secret appears only where a route passes it.
 import { z } from 'zod';
-import type { AttemptRow, DeliveryRow } from './webhook-deliveries.repository.ts';
+import type { AttemptRow, DeliveryRow, DeliveryWithEndpointRow } from './webhook-deliveries.repository.ts';
 import type { EndpointRow } from './webhook-endpoints.repository.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -69,5 +69,38 @@ export function presentAttempt(a: AttemptRow) {
     response_excerpt: a.response_excerpt,
     error: a.error,
     created_at: iso(a.created_at),
+  };
+}
+
+const time = z.string().nullable();
+
+/** A delivery in the merchant-wide list: the delivery with its endpoint's id, URL and state. */
+export const deliveryWithEndpointSchema = z.object({
+  id: z.string(),
+  object: z.literal('webhook_delivery'),
+  endpoint_id: z.string(),
+  endpoint: z.object({ id: z.string(), url: z.string(), enabled: z.boolean() }),
+  event_id: z.string(),
+  event_type: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed', 'skipped']),
+  round: z.number().int().describe('0 for the first round; a replay starts the next'),
+  attempts: z.number().int().describe('Attempts in this round'),
+  next_attempt_at: time.describe('When the next attempt is due (null when none is: delivered, failed or skipped)'),
+  last_status_code: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  delivered_at: time,
+  created_at: z.string(),
+  updated_at: z.string().describe('The last attempt or change'),
+});
+
+export const deliveryListSchema = z.object({ object: z.literal('list'), data: z.array(deliveryWithEndpointSchema), has_more: z.boolean() });
+
+export function presentDeliveryWithEndpoint(d: DeliveryWithEndpointRow): z.infer<typeof deliveryWithEndpointSchema> {
+  return {
+    ...presentDelivery(d),
+    object: 'webhook_delivery',
+    created_at: iso(d.created_at)!,
+    updated_at: iso(d.updated_at)!,
+    endpoint: { id: d.endpoint_id, url: d.endpoint_url, enabled: d.endpoint_enabled },
   };
 }

@@ -18,9 +18,21 @@ export function defaultSettings(ctx: AppContext): MerchantSettings {
  * hash. (A sandbox number comes with onboarding: composition/onboarding.ts.) `demo` marks
  * the sandbox's demo merchant, which live mode keeps inert.
  */
-export async function createMerchant(ctx: AppContext, tx: Tx, name: string, opts: { demo?: boolean } = {}) {
+export async function createMerchant(
+  ctx: AppContext,
+  tx: Tx,
+  name: string,
+  opts: { demo?: boolean; business?: { time_zone?: string; locale?: string; currency?: string } } = {},
+) {
   if (opts.demo && ctx.mode !== 'sandbox') throw new Error('the demo merchant exists only in sandbox mode');
-  const merchant = await repo.insertMerchant(tx, { id: newId('mer'), name, settings: defaultSettings(ctx), demo: opts.demo === true, now: ctx.clock.now() });
+  const merchant = await repo.insertMerchant(tx, {
+    id: newId('mer'),
+    name,
+    settings: defaultSettings(ctx),
+    demo: opts.demo === true,
+    now: ctx.clock.now(),
+    ...(opts.business ? { business: opts.business } : {}),
+  });
   const created = await createApiKey(ctx, tx, merchant.id, 'default');
   if (!created.ok) throw new Error(`the first API key of ${merchant.id}: ${created.error.message}`);
   const { row, key } = created.value;

@@ -4,6 +4,10 @@ export interface MerchantRow {
   id: string;
   name: string;
   settings: Record<string, unknown>;
+  /** The business settings (migration 0016): IANA zone, BCP 47 locale, ISO 4217 default currency (null until set). */
+  time_zone: string;
+  locale: string;
+  currency: string | null;
   /** The sandbox's demo merchant: inert in live mode. */
   demo: boolean;
   created_at: Date;
@@ -24,11 +28,28 @@ export interface ApiKeyRow {
 
 export async function insertMerchant(
   q: Queryable,
-  m: { id: string; name: string; settings?: Record<string, unknown>; demo?: boolean; now: Date },
+  m: {
+    id: string;
+    name: string;
+    settings?: Record<string, unknown>;
+    demo?: boolean;
+    now: Date;
+    business?: { time_zone?: string; locale?: string; currency?: string | null };
+  },
 ): Promise<MerchantRow> {
   const rows = await q.query<MerchantRow>(
-    `insert into merchants (id, name, settings, demo, created_at, updated_at) values ($1, $2, $3, $4, $5, $5) returning *`,
-    [m.id, m.name, JSON.stringify(m.settings ?? {}), m.demo ?? false, m.now],
+    `insert into merchants (id, name, settings, demo, created_at, updated_at, time_zone, locale, currency)
+     values ($1, $2, $3, $4, $5, $5, coalesce($6, 'UTC'), coalesce($7, 'en'), $8) returning *`,
+    [
+      m.id,
+      m.name,
+      JSON.stringify(m.settings ?? {}),
+      m.demo ?? false,
+      m.now,
+      m.business?.time_zone ?? null,
+      m.business?.locale ?? null,
+      m.business?.currency ?? null,
+    ],
   );
   return rows[0]!;
 }
@@ -123,4 +144,34 @@ export async function initSystemSetting<T>(q: Queryable, key: string, value: T):
 /** Merges keys into the merchant's settings document. */
 export async function updateMerchantSettings(q: Queryable, merchantId: string, patch: Record<string, unknown>, now: Date): Promise<void> {
   await q.query(`update merchants set settings = settings || $2::jsonb, updated_at = $3 where id = $1`, [merchantId, JSON.stringify(patch), now]);
+}
+
+/** Sets the business settings given (name, time_zone, locale, currency); the others stay. */
+export async function updateBusinessColumns(
+  q: Queryable,
+  merchantId: string,
+  p: { name?: string | undefined; time_zone?: string | undefined; locale?: string | undefined; currency?: string | undefined },
+  now: Date,
+): Promise<MerchantRow | undefined> {
+  return (
+    await q.query<MerchantRow>(
+      `update merchants set name = coalesce($2, name), time_zone = coalesce($3, time_zone), locale = coalesce($4, locale),
+              currency = coalesce($5, currency), updated_at = $6
+        where id = $1 returning *`,
+      [merchantId, p.name ?? null, p.time_zone ?? null, p.locale ?? null, p.currency ?? null, now],
+    )
+  )[0];
+}
+
+/** The currency the merchant sells in, as its data shows it: its latest product's, else its latest order's. */
+export async function observedCurrency(q: Queryable, merchantId: string): Promise<string | null> {
+  return (
+    (
+      await q.query<{ currency: string | null }>(
+        `select coalesce((select currency from products where merchant_id = $1 order by created_at desc, id desc limit 1),
+                         (select currency from orders where merchant_id = $1 order by created_at desc, id desc limit 1)) as currency`,
+        [merchantId],
+      )
+    )[0]?.currency ?? null
+  );
 }

@@ -2,8 +2,9 @@
 // ones answer without it (pages, incoming webhooks, health). The composition root registers them.
 import type { ModuleRoutes } from '../../platform/http/route-deps.ts';
 import * as apiKeys from './routes/api-keys.ts';
+import * as settingsBusiness from './routes/settings.business.ts';
 
 export const merchantsRoutes: ModuleRoutes = {
-  api: [apiKeys],
+  api: [apiKeys, settingsBusiness],
   public: [],
 };

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/store/db.ts';
-import { setList } from '../../platform/store/sql.ts';
+import { containsPattern, setList } from '../../platform/store/sql.ts';
 
 export interface OrderItem {
   retailer_id: string | null;
@@ -89,37 +89,56 @@ export async function getOrder(q: Queryable, merchantId: string, id: string, opt
 }
 
 export interface OrderFilter {
-  status?: string | undefined;
-  payment_status?: string | undefined;
+  /** Any of these statuses. */
+  status?: readonly string[] | undefined;
+  /** Any of these payment statuses. */
+  payment_status?: readonly string[] | undefined;
   wa_id?: string | undefined;
   created_gte?: Date | undefined;
   created_lt?: Date | undefined;
+  expires_gte?: Date | undefined;
+  expires_lt?: Date | undefined;
+  /** Case-insensitive substring of a reference id (any attempt's), the order id, the customer's name or number. */
+  q?: string | undefined;
 }
 
+/**
+ * One page of orders, newest first (ids sort by creation), after the cursor. Only the
+ * filters given become conditions, so each query is planned for what it asks.
+ */
 export async function listOrders(
   q: Queryable,
   merchantId: string,
   f: OrderFilter,
   page: { limit: number; startingAfter?: string | undefined },
 ): Promise<OrderRow[]> {
-  return q.query<OrderRow>(
-    `select * from orders
-      where merchant_id = $1 and ($2::text is null or id < $2)
-        and ($3::text is null or status = $3) and ($4::text is null or payment_status = $4)
-        and ($5::text is null or customer_wa_id = $5)
-        and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
-      order by id desc limit $8`,
-    [
-      merchantId,
-      page.startingAfter ?? null,
-      f.status ?? null,
-      f.payment_status ?? null,
-      f.wa_id ?? null,
-      f.created_gte ?? null,
-      f.created_lt ?? null,
-      page.limit + 1,
-    ],
-  );
+  const params: unknown[] = [merchantId];
+  const where = ['o.merchant_id = $1'];
+  const add = (sql: (p: string) => string, v: unknown) => {
+    params.push(v);
+    where.push(sql(`$${params.length}`));
+  };
+  if (page.startingAfter !== undefined) add((p) => `o.id < ${p}`, page.startingAfter);
+  if (f.status?.length) add((p) => `o.status = any(${p}::text[])`, f.status);
+  if (f.payment_status?.length) add((p) => `o.payment_status = any(${p}::text[])`, f.payment_status);
+  if (f.wa_id !== undefined) add((p) => `o.customer_wa_id = ${p}`, f.wa_id);
+  if (f.created_gte) add((p) => `o.created_at >= ${p}`, f.created_gte);
+  if (f.created_lt) add((p) => `o.created_at < ${p}`, f.created_lt);
+  if (f.expires_gte) add((p) => `o.expires_at >= ${p}`, f.expires_gte);
+  if (f.expires_lt) add((p) => `o.expires_at < ${p}`, f.expires_lt);
+  if (f.q !== undefined && f.q !== '') {
+    // The number is matched on its digits alone, so "+91 98765-43210" finds 919876543210.
+    const digits = f.q.replace(/[\s+()-]/g, '');
+    add(
+      (p) => `(o.customer_name ilike ${p} escape '\\' or o.id ilike ${p} escape '\\'
+          or exists (select 1 from payments pa where pa.order_id = o.id and pa.merchant_id = o.merchant_id and pa.reference_id ilike ${p} escape '\\')
+          or o.customer_wa_id like $${params.length + 1} escape '\\')`,
+      containsPattern(f.q),
+    );
+    params.push(containsPattern(/^\d+$/.test(digits) ? digits : f.q));
+  }
+  params.push(page.limit + 1);
+  return q.query<OrderRow>(`select o.* from orders o where ${where.join(' and ')} order by o.id desc limit $${params.length}`, params);
 }
 
 // amount_paid and amount_refunded are not here: they are a projection of the ledger, written only by

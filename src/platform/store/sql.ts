@@ -10,3 +10,12 @@ export function setList(patch: Record<string, unknown>, params: unknown[], jsonC
   }
   return sets;
 }
+
+/**
+ * A LIKE/ILIKE pattern matching `text` anywhere, with LIKE's wildcards (% _) and the escape
+ * character itself escaped: a search for "50%_off\" finds that text, never a pattern. Use
+ * it with `ilike $n escape '\'` (the escape spelled out, so no setting can change it).
+ */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -1,36 +1,108 @@
+// GET /v1/orders: newest first, cursor-paginated, with the filters the console needs:
+// statuses (one or a comma list), created range, expiry range (bills about to expire),
+// customer, and a `q` search over reference ids, the customer's name and number.
 import { z } from 'zod';
+import { domainError } from '../../../domain/errors.ts';
 import { ORDER_STATUSES } from '../../../domain/order/order.machine.ts';
 import { PAYMENT_STATUSES } from '../../../domain/payment/payment.machine.ts';
 import { listOrders } from '../orders.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
+import { sendError } from '../../../platform/http/errors.ts';
 import { listQuery, waId } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentOrderRows } from '../orders.present.ts';
 
+/** One value or a comma-separated list of them (`status=processing,partially_shipped`); a pattern, so OpenAPI shows the values. */
+const oneOrMore = <T extends readonly [string, ...string[]]>(values: T, what: string) => {
+  const one = `(?:${values.join('|')})`;
+  return z
+    .string()
+    .max(200)
+    .regex(new RegExp(`^${one}(?:,${one})*$`), { message: `must be one of ${values.join(', ')}, or several of them separated by commas` })
+    .describe(`One ${what} or several separated by commas (any of them): ${values.join(', ')}`)
+    .transform((s) => [...new Set(s.split(','))] as T[number][]);
+};
+
+const time = (what: string) => z.iso.datetime({ offset: true, message: `must be an ISO 8601 time with an offset, e.g. 2026-04-01T00:00:00Z (${what})` });
+
 const query = listQuery.extend({
-  status: z.enum(ORDER_STATUSES).optional(),
-  payment_status: z.enum(PAYMENT_STATUSES).optional(),
+  status: oneOrMore(ORDER_STATUSES, 'order status').optional(),
+  payment_status: oneOrMore(PAYMENT_STATUSES, 'payment status').optional(),
   wa_id: waId.optional(),
-  created_gte: z.iso.datetime({ offset: true }).optional(),
-  created_lt: z.iso.datetime({ offset: true }).optional(),
+  customer: z.string().max(64).optional().describe('The customer: their WhatsApp number (digits, as wa_id). `cus_…` ids are taken once customers exist.'),
+  created_gte: time('inclusive').optional(),
+  created_lt: time('exclusive').optional(),
+  created_from: time('inclusive; same as created_gte').optional(),
+  created_to: time('exclusive; same as created_lt').optional(),
+  expires_before: time('exclusive').optional().describe('Orders whose bill expires before this time (exclusive)'),
+  expires_after: time('inclusive').optional().describe('Orders whose bill expires at or after this time'),
+  q: z
+    .string()
+    .max(100)
+    .optional()
+    .describe("Case-insensitive text found in a reference id, the order id, the customer's name or number (spaces, + and - in a number are ignored)"),
 });
 
+const later = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : new Date(a) > new Date(b) ? a : b);
+const earlier = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : new Date(a) < new Date(b) ? a : b);
+const date = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
+
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/orders', { schema: { tags: ['orders'], summary: 'List orders, newest first', querystring: query } }, async (req, reply) => {
-    const q = req.query;
-    const rows = await listOrders(
-      ctx.db,
-      req.merchantId,
-      {
-        status: q.status,
-        payment_status: q.payment_status,
-        wa_id: q.wa_id,
-        created_gte: q.created_gte ? new Date(q.created_gte) : undefined,
-        created_lt: q.created_lt ? new Date(q.created_lt) : undefined,
+  app.get(
+    '/v1/orders',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'List orders, newest first, with filters (status, payment status, customer, created and expiry ranges, text search)',
+        querystring: query,
       },
-      { limit: q.limit, startingAfter: q.starting_after },
-    );
-    const data = await presentOrderRows(ctx, ctx.db, req.merchantId, rows.slice(0, q.limit));
-    return reply.send({ object: 'list', data, has_more: rows.length > q.limit });
-  });
+    },
+    async (req, reply) => {
+      const q = req.query;
+      let waIdFilter = q.wa_id;
+      if (q.customer !== undefined) {
+        if (q.customer.startsWith('cus_'))
+          return sendError(
+            req,
+            reply,
+            domainError('validation_error', 'querystring.customer: customer ids (cus_…) are not available yet; give the WhatsApp number', {
+              path: 'querystring.customer',
+            }),
+          );
+        const parsed = waId.safeParse(q.customer);
+        if (!parsed.success)
+          return sendError(
+            req,
+            reply,
+            domainError('validation_error', `querystring.customer: ${parsed.error.issues[0]!.message}`, { path: 'querystring.customer' }),
+          );
+        if (waIdFilter !== undefined && waIdFilter !== parsed.data)
+          return sendError(
+            req,
+            reply,
+            domainError('validation_error', 'querystring.customer: give customer or wa_id, not two different customers', { path: 'querystring.customer' }),
+          );
+        waIdFilter = parsed.data;
+      }
+      const text = q.q?.trim();
+      const rows = await listOrders(
+        ctx.db,
+        req.merchantId,
+        {
+          status: q.status,
+          payment_status: q.payment_status,
+          wa_id: waIdFilter,
+          // Both spellings may be given: every bound applies.
+          created_gte: date(later(q.created_gte, q.created_from)),
+          created_lt: date(earlier(q.created_lt, q.created_to)),
+          expires_gte: date(q.expires_after),
+          expires_lt: date(q.expires_before),
+          q: text === '' ? undefined : text,
+        },
+        { limit: q.limit, startingAfter: q.starting_after },
+      );
+      const data = await presentOrderRows(ctx, ctx.db, req.merchantId, rows.slice(0, q.limit));
+      return reply.send({ object: 'list', data, has_more: rows.length > q.limit });
+    },
+  );
 }
