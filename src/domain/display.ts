@@ -46,17 +46,3 @@ export function formatDateTime(at: Date, p: Presentation): string {
 export function formatDay(at: Date, p: Presentation): string {
   return DateTime.fromJSDate(at, { zone: p.timeZone }).setLocale(p.locale).toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' });
 }
-
-/** Whether Intl knows this locale (a BCP 47 tag it can format with). */
-export function isLocale(tag: string): boolean {
-  try {
-    return Intl.NumberFormat.supportedLocalesOf([tag]).length > 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether this is an IANA time zone the runtime knows. */
-export function isTimeZone(zone: string): boolean {
-  return DateTime.local().setZone(zone).isValid;
-}

@@ -172,6 +172,11 @@ describe('book appointment flow', () => {
     const types = (await s.api(`/v1/orders/${order.id}/events?limit=100`)).body.data.map((e: any) => e.type);
     expect(types).toEqual(expect.arrayContaining(['order.created', 'booking.held', 'order.paid', 'booking.confirmed']));
     expect((await s.api(`/v1/bookings?status=confirmed`)).body.data.map((b: any) => b.id)).toContain(booking.id);
+    // The customer is told the appointment, in the business's time zone, not "we are preparing it".
+    const paidText = JSON.stringify((await s.api(`/v1/messages?wa_id=${customer}`)).body.data.filter((m: any) => m.purpose === 'update:paid'));
+    expect(paidText).toContain(`Payment of ₹200.00 received for order ${order.reference_id}. Thank you! Your Haircut is confirmed for`);
+    expect(paidText).toContain('11:00 am IST at Demo Shop. See you then!');
+    expect(paidText).not.toContain('preparing');
   });
 
   it('twenty customers race for the last slot: exactly one holds it, the others see SLOT again', async () => {

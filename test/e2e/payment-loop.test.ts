@@ -50,7 +50,11 @@ describe('payment loop (sandbox provider)', () => {
 
     // A GET (a link preview) changes nothing.
     const preview = await fetch(payUrl);
-    expect(await preview.text()).toContain(order.id);
+    const html = await preview.text();
+    // The customer reads the bill's reference and the business's money, never our internal id.
+    expect(html).toContain(`Order ${order.reference_id}`);
+    expect(html).not.toContain(order.id);
+    expect(html).toContain('Pay ₹558.00');
     expect(preview.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect((await s.api(`/v1/orders/${order.id}/payments`)).body.data[0].provider_object_id).toBeNull();
 

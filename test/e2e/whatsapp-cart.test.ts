@@ -88,7 +88,7 @@ describe('cart to bill on WhatsApp (sandbox)', () => {
     await s.api(`/v1/orders/${order.id}/status`, { body: { status: 'shipped', description: 'Courier #123' } });
     await drain();
     const texts = JSON.stringify(await phone());
-    expect(texts).toContain('Payment of INR 498.00 received');
+    expect(texts).toContain('Payment of ₹498.00 received');
     expect(texts).toContain('is on its way');
   });
 

@@ -2,6 +2,8 @@
 // when the customer proceeds (a GET of /pay/{token} changes nothing: WhatsApp's link
 // preview opens every link), with our payment id as the idempotency key, so a double
 // click or a retry never makes two.
+import { isTimeZone } from '../../domain/business.ts';
+import type { Presentation } from '../../domain/display.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { getMerchant } from '../merchants/index.ts';
@@ -20,6 +22,8 @@ export interface CheckoutView {
   attempt: PaymentRow;
   order: OrderRow;
   merchantName: string;
+  /** How the business writes money and times (its locale and time zone). */
+  presentation: Presentation;
   state: CheckoutState;
 }
 
@@ -42,7 +46,13 @@ export async function viewCheckout(ctx: AppContext, token: string): Promise<Chec
   if (!attempt) return undefined;
   const order = (await getOrder(ctx.db, attempt.merchant_id, attempt.order_id))!;
   const merchant = (await getMerchant(ctx.db, attempt.merchant_id))!;
-  return { attempt, order, merchantName: merchant.name, state: checkoutState(order, attempt, ctx.clock.now()) };
+  return {
+    attempt,
+    order,
+    merchantName: merchant.name,
+    presentation: { locale: merchant.locale, timeZone: isTimeZone(merchant.time_zone) ? merchant.time_zone : 'UTC' },
+    state: checkoutState(order, attempt, ctx.clock.now()),
+  };
 }
 
 export async function proceedToCheckout(ctx: AppContext, token: string): Promise<Result<{ url: string }>> {

@@ -5,14 +5,22 @@
 // the configured template is the fallback.
 import { ctaUrlMessage, orderDetailsMessage, orderStatusMessage, templateMessage, textMessage } from '../../adapters/whatsapp/message.builders.ts';
 import type { BeneficiaryInput, PaymentGatewayType } from '../../adapters/whatsapp/order-details.parts.ts';
-import { formatMinor } from '../../domain/money.ts';
+import { formatDateTime, formatMoney, type Presentation } from '../../domain/display.ts';
 import type { Result } from '../../domain/result.ts';
 import type { OrderRow } from '../orders/index.ts';
 import type { PaymentRow } from '../orders/index.ts';
 import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 
 type Built = Result<Record<string, unknown>>;
-const money = (o: OrderRow, n: number) => `${o.currency} ${formatMinor(n, o.currency)}`;
+
+/** How the business writes (locale, time zone), and its name: what every customer message is written in. */
+export interface Voice extends Presentation {
+  businessName: string;
+}
+
+const money = (o: OrderRow, n: number, v: Voice) => formatMoney(n, o.currency, v.locale);
+// Customers see the bill's reference, never our internal ids (ord_…).
+const ref = (p: PaymentRow) => p.reference_id;
 const itemsLine = (o: OrderRow) =>
   o.items
     .slice(0, 8)
@@ -31,9 +39,18 @@ interface TemplateRef {
 }
 const templateOf = (n: WhatsAppNumberRow, key: 'bill' | 'order_update') => (n.templates as Record<string, TemplateRef | undefined>)[key];
 
-export function composeBill(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, payUrl: string | null, now: Date): { main: Built; fallback: Built | null } {
+export function composeBill(
+  o: OrderRow,
+  p: PaymentRow,
+  n: WhatsAppNumberRow,
+  payUrl: string | null,
+  now: Date,
+  v: Voice,
+): { main: Built; fallback: Built | null } {
   const note = typeof o.metadata['bill_note'] === 'string' ? `\n${o.metadata['bill_note']}` : '';
-  const body = `Order ${o.id}: ${itemsLine(o)}.\nTotal ${money(o, o.total)}.${note}`.slice(0, 1024);
+  // A WhatsApp-native bill shows its expiry in the order bubble; a link says it in words.
+  const until = isWhatsAppNative(p.method) ? '' : `\nPay before ${formatDateTime(p.expires_at, v)}.`;
+  const body = `Order ${ref(p)}: ${itemsLine(o)}.\nTotal ${money(o, o.total, v)}.${until}${note}`.slice(0, 1024);
   const tpl = templateOf(n, 'bill');
   if (!isWhatsAppNative(p.method)) {
     const main = ctaUrlMessage({ to: o.customer_wa_id, body, displayText: 'Pay now', url: payUrl ?? '', footer: `Reference #${p.reference_id}`.slice(0, 60) });
@@ -43,8 +60,8 @@ export function composeBill(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, pa
           name: tpl.name,
           languageCode: tpl.language,
           body: [
-            { type: 'text', text: o.id },
-            { type: 'currency', amount: o.total, currency: o.currency, fallback: money(o, o.total) },
+            { type: 'text', text: ref(p) },
+            { type: 'currency', amount: o.total, currency: o.currency, fallback: money(o, o.total, v) },
           ],
           buttons: [{ subType: 'url', index: 0, text: payUrl?.split('/pay/')[1] ?? '' }],
         })
@@ -119,23 +136,34 @@ export interface OrderUpdate {
   amount?: number;
 }
 
+/** A paid booking deposit: the appointment it holds, in the business's time zone. */
+function appointmentText(o: OrderRow, v: Voice): string | null {
+  const startsAt = o.metadata['starts_at'];
+  if (typeof o.metadata['booking_id'] !== 'string' || typeof startsAt !== 'string' || Number.isNaN(Date.parse(startsAt))) return null;
+  const service = typeof o.metadata['service_name'] === 'string' ? o.metadata['service_name'] : (o.items[0]?.name.replace(/^Deposit: /, '').split(',')[0] ?? 'your appointment');
+  return `Your ${service} is confirmed for ${formatDateTime(new Date(startsAt), v)} at ${v.businessName}. See you then!`;
+}
+
 /** The update as text (payment links, refunds, and anything a bubble cannot show). */
-export function updateText(o: OrderRow, u: OrderUpdate, payUrl: string | null): string {
+export function updateText(o: OrderRow, p: PaymentRow, u: OrderUpdate, payUrl: string | null, v: Voice): string {
+  const r = ref(p);
   switch (u.update) {
-    case 'paid':
-      return `Payment of ${money(o, o.amount_paid)} received for order ${o.id}. Thank you! We are preparing it.`;
+    case 'paid': {
+      const appointment = appointmentText(o, v);
+      return `Payment of ${money(o, o.amount_paid, v)} received for order ${r}. Thank you! ${appointment ?? 'We are preparing it.'}`;
+    }
     case 'payment_failed':
-      return `Your payment for order ${o.id} did not go through.${payUrl ? ` You can try again: ${payUrl}` : ''}`;
+      return `Your payment for order ${r} did not go through.${payUrl ? ` You can try again: ${payUrl}` : ''}`;
     case 'expired':
-      return `The bill for order ${o.id} has expired. Reply here if you would like a new one.`;
+      return `The bill for order ${r} has expired. Reply here if you would like a new one.`;
     case 'canceled':
-      return `Order ${o.id} was canceled.`;
+      return `Order ${r} was canceled.`;
     case 'refunded':
-      return `We refunded ${money(o, u.amount ?? 0)} for order ${o.id}. It can take a few days to reach your account.`;
+      return `We refunded ${money(o, u.amount ?? 0, v)} for order ${r}. It can take a few days to reach your account.`;
     case 'late_payment_accepted':
-      return `We received your payment for order ${o.id} after its bill expired, and accepted it: your order ${STATUS_TEXT['processing']}.`;
+      return `We received your payment for order ${r} after its bill expired, and accepted it: your order ${STATUS_TEXT['processing']}.`;
     default:
-      return `Order ${o.id} ${STATUS_TEXT[u.status ?? ''] ?? `is now ${u.status}`}.${u.description ? ` ${u.description}` : ''}`;
+      return `Order ${r} ${STATUS_TEXT[u.status ?? ''] ?? `is now ${u.status}`}.${u.description ? ` ${u.description}` : ''}`;
   }
 }
 
@@ -145,8 +173,9 @@ export function composeUpdate(
   n: WhatsAppNumberRow,
   u: OrderUpdate,
   payUrl: string | null,
+  v: Voice,
 ): { main: Built; fallback: Built | null } | null {
-  const text = updateText(o, u, payUrl).slice(0, 1024);
+  const text = updateText(o, p, u, payUrl, v).slice(0, 1024);
   const tpl = templateOf(n, 'order_update');
   const fallback = tpl
     ? templateMessage({
@@ -154,7 +183,7 @@ export function composeUpdate(
         name: tpl.name,
         languageCode: tpl.language,
         body: [
-          { type: 'text', text: o.id },
+          { type: 'text', text: ref(p) },
           { type: 'text', text: text.slice(0, 900) },
         ],
       })

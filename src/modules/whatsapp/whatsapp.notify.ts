@@ -3,8 +3,8 @@
 // transaction, and the send job delivers it. A message our builders refuse (a rule
 // Meta would enforce) is recorded as failed with the reason, never sent broken.
 import { newId } from '../../domain/ids.ts';
-import type { Tx } from '../../platform/store/db.ts';
-import { getMerchant } from '../merchants/index.ts';
+import type { Queryable, Tx } from '../../platform/store/db.ts';
+import { getBusinessSettings, getMerchant } from '../merchants/index.ts';
 import { getOrder } from '../orders/index.ts';
 import { ensureCheckoutObject } from '../payments/index.ts';
 import { getPayment } from '../orders/index.ts';
@@ -13,7 +13,7 @@ import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
-import { composeBill, composeUpdate, type OrderUpdate } from './whatsapp.compose.ts';
+import { composeBill, composeUpdate, type OrderUpdate, type Voice } from './whatsapp.compose.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
 import type { Result } from '../../domain/result.ts';
 
@@ -68,6 +68,12 @@ async function queueBuilt(
   });
 }
 
+/** The business's name, locale and time zone: what its customers' messages are written in. */
+async function voiceOf(q: Queryable, merchantId: string): Promise<Voice> {
+  const b = await getBusinessSettings(q, merchantId);
+  return { businessName: b.name, locale: b.locale, timeZone: b.time_zone };
+}
+
 export async function sendBill(ctx: AppContext, merchantId: string, orderId: string, paymentId: string): Promise<void> {
   // A UPI-intent bill needs the provider's intent first: its `tr` is the bill's reference.
   const first = await getPayment(ctx.db, merchantId, paymentId);
@@ -83,7 +89,7 @@ export async function sendBill(ctx: AppContext, merchantId: string, orderId: str
     const number = await getNumberByMerchant(tx, merchantId);
     // A superseded or already-settled bill is not sent; no number, no WhatsApp.
     if (!order || !payment || !number || payment.status !== 'created' || order.current_payment_id !== payment.id) return;
-    const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now());
+    const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now(), await voiceOf(tx, merchantId));
     await queueBuilt(ctx, tx, number, { orderId, paymentId, waId: order.customer_wa_id, purpose: 'bill', essential: true }, built);
   });
 }
@@ -95,7 +101,7 @@ export async function sendOrderUpdate(ctx: AppContext, merchantId: string, order
     if (!order || !number) return;
     const payment = order.current_payment_id ? await getPayment(tx, merchantId, order.current_payment_id) : undefined;
     if (!payment) return;
-    const built = composeUpdate(order, payment, number, u, payUrl(ctx, payment.pay_token));
+    const built = composeUpdate(order, payment, number, u, payUrl(ctx, payment.pay_token), await voiceOf(tx, merchantId));
     if (!built) return;
     await queueBuilt(ctx, tx, number, { orderId, paymentId: payment.id, waId: order.customer_wa_id, purpose: `update:${u.update}`, essential: true }, built);
   });

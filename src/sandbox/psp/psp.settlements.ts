@@ -151,6 +151,8 @@ export async function registerSandboxSettlements(app: App, deps: RouteDeps): Pro
       '/sandbox/psp/settlements.csv',
       {
         schema: {
+          // Like every /sandbox route, not part of the product's API document (docs/reconciliation.md describes it).
+          hide: true,
           tags: ['sandbox'],
           summary:
             "Sandbox mode only: the sandbox payment provider's settlement report of this merchant's captures, fees and refunds in [from, to), in Razorpay's recon format (import it with POST /v1/reconciliations?format=razorpay&provider=sandbox)",

@@ -2,7 +2,7 @@
 // (WhatsApp's link-preview crawler opens every link); the Pay button POSTs, which
 // creates the provider's checkout object (idempotently) and hands over with a 303.
 import { proceedToCheckout, viewCheckout, type CheckoutView } from '../payments.checkout.ts';
-import { formatMinor } from '../../../domain/money.ts';
+import { formatDateTime, formatMoney } from '../../../domain/display.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
@@ -32,7 +32,7 @@ tr.total td{border-top:1px solid #ddd;font-weight:700;padding-top:.6rem}.muted{c
 
 function render(v: CheckoutView): string {
   const { order, attempt, state } = v;
-  const m = (n: number) => `${esc(order.currency)} ${esc(formatMinor(n, order.currency))}`;
+  const m = (n: number) => esc(formatMoney(n, order.currency, v.presentation.locale));
   const rows = order.items
     .map((i) => `<tr><td>${esc(i.name)} <span class="muted">× ${esc(i.quantity)}</span></td><td class="n">${m(i.line_total)}</td></tr>`)
     .join('');
@@ -49,12 +49,11 @@ function render(v: CheckoutView): string {
   const action =
     state === 'open'
       ? `<form method="post" action="/pay/${esc(attempt.pay_token)}/checkout"><button type="submit" data-testid="pay">Pay ${m(order.total)}</button></form>
-<p class="muted">Pay before ${esc(attempt.expires_at.toISOString().replace('T', ' ').slice(0, 16))} UTC. You will be taken to ${esc(attempt.provider === 'sandbox' ? 'the sandbox payment provider' : attempt.provider)} to pay securely.</p>`
+<p class="muted" data-testid="pay-before">Pay before ${esc(formatDateTime(attempt.expires_at, v.presentation))}. You will be taken to ${esc(attempt.provider === 'sandbox' ? 'the sandbox payment provider' : attempt.provider)} to pay securely.</p>`
       : `<div class="state${['expired', 'canceled'].includes(state) ? ' bad' : ''}" data-testid="state" data-state="${esc(state)}">${esc(note)}</div>`;
   return page(
     `Pay ${v.merchantName}`,
-    `<p class="muted">${esc(v.merchantName)}</p><h1>Order ${esc(order.id)}</h1>
-<p class="muted">Reference #${esc(attempt.reference_id)}</p>
+    `<p class="muted">${esc(v.merchantName)}</p><h1 data-testid="heading">Order ${esc(attempt.reference_id)}</h1>
 <table>${rows}${extra}<tr class="total"><td>Total</td><td class="n" data-testid="total">${m(order.total)}</td></tr></table>${action}`,
     { refresh: state === 'processing' },
   );
