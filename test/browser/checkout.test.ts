@@ -23,7 +23,7 @@ describe('hosted checkout', () => {
     const csp = res?.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("frame-ancestors 'none'");
     expect(res?.headers()['x-content-type-options']).toBe('nosniff');
-    await expect(page.getByTestId('total').textContent()).resolves.toBe('INR 558.00');
+    await expect(page.getByTestId('total').textContent()).resolves.toBe('₹558.00');
     await expect(page.locator('body').textContent()).resolves.toContain('Masala chai');
     await page.screenshot({ path: screenshotPath('checkout-open'), fullPage: true });
 

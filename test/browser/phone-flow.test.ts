@@ -74,23 +74,23 @@ describe('flows in the sandbox phone', () => {
 
     // ITEMS: a dish and a quantity; a price typed by nobody, read from the catalog.
     await onScreen(page, 'ITEMS');
-    expect(await flow.textContent()).toContain('INR 249.00');
+    expect(await flow.textContent()).toContain('₹249.00');
     await page.getByTestId('flow-field-item').selectOption('masala-chai');
     await page.getByTestId('flow-field-quantity').selectOption('2');
     await page.getByTestId('flow-footer').click();
 
     // CART: the live total; back to add a coffee, then remove it again.
     await onScreen(page, 'CART');
-    expect(await flow.textContent()).toContain('Total: INR 498.00');
+    expect(await flow.textContent()).toContain('Total: ₹498.00');
     await page.getByTestId('flow-back').click();
     await onScreen(page, 'ITEMS');
     await page.getByTestId('flow-field-item').selectOption('filter-coffee');
     await page.getByTestId('flow-footer').click();
     await onScreen(page, 'CART');
-    expect(await flow.textContent()).toContain('Total: INR 947.00');
+    expect(await flow.textContent()).toContain('Total: ₹947.00');
     await page.getByTestId('flow-field-remove').locator('input[value=filter-coffee]').check();
     await page.getByTestId('flow-footer').click();
-    await expect.poll(() => flow.textContent()).toContain('Total: INR 498.00');
+    await expect.poll(() => flow.textContent()).toContain('Total: ₹498.00');
     await expect(page.getByTestId('flow-error').textContent()).resolves.toBe('Removed 1 dish.');
     await page.getByTestId('flow-footer').click();
 
@@ -107,7 +107,7 @@ describe('flows in the sandbox phone', () => {
 
     await onScreen(page, 'CONFIRM');
     expect(await flow.textContent()).toContain('Bengaluru 560001');
-    expect(await flow.textContent()).toContain('Total: INR 498.00');
+    expect(await flow.textContent()).toContain('Total: ₹498.00');
     await page.screenshot({ path: screenshotPath('phone-flow-confirm') });
     await page.getByTestId('flow-footer').click();
 
@@ -116,7 +116,7 @@ describe('flows in the sandbox phone', () => {
     await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'Form sent' }).waitFor({ timeout: 15_000 });
     const bill = chat(page).getByTestId('bill');
     await bill.waitFor({ timeout: 20_000 });
-    expect(await bill.textContent()).toContain('Total INR 498.00');
+    expect(await bill.textContent()).toContain('Total ₹498.00');
     const file = screenshotPath('phone-flow-bill');
     await page.screenshot({ path: file });
     expect(fs.statSync(file).size).toBeGreaterThan(1000);
@@ -199,7 +199,7 @@ describe('flows in the sandbox phone', () => {
     await onScreen(page, 'SLOT');
     const times = await page.getByTestId('flow-field-slot').locator('option:not([disabled])').allTextContents();
     expect(times.map((t) => t.split(' · ')[0])).toEqual(['10:00', '11:00', '12:00']);
-    expect(await page.getByTestId('flow').textContent()).toContain('INR 200.00');
+    expect(await page.getByTestId('flow').textContent()).toContain('₹200.00');
     await page.getByTestId('flow-field-slot').selectOption({ index: 2 });
     await page.screenshot({ path: screenshotPath('phone-flow-booking-slot') });
     await page.getByTestId('flow-footer').click();
@@ -207,7 +207,7 @@ describe('flows in the sandbox phone', () => {
     await page.getByTestId('flow').waitFor({ state: 'hidden', timeout: 15_000 });
     const bill = chat(page).getByTestId('bill');
     await bill.waitFor({ timeout: 20_000 });
-    expect(await bill.textContent()).toContain('INR 200.00');
+    expect(await bill.textContent()).toContain('₹200.00');
     await page.screenshot({ path: screenshotPath('phone-flow-booking-bill') });
     const bookings = await s.ctx.db.query<{ status: string; starts_at: Date }>(`select status, starts_at from bookings where service_id = $1`, [svc.body.id]);
     expect(bookings).toHaveLength(1);

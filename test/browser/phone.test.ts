@@ -82,7 +82,7 @@ describe('sandbox phone', () => {
     // The bill: a cta_url card with the total and a Pay now link to our hosted checkout.
     const bill = chat(page).getByTestId('bill');
     await bill.waitFor({ timeout: 20_000 });
-    expect(await bill.textContent()).toContain('Total INR 498.00');
+    expect(await bill.textContent()).toContain('Total ₹498.00');
     const payNow = bill.getByTestId('pay-now');
     await expect(payNow.textContent()).resolves.toContain('Pay now');
     const href = (await payNow.getAttribute('href'))!;
@@ -93,7 +93,7 @@ describe('sandbox phone', () => {
     const [checkout] = await Promise.all([page.waitForEvent('popup'), payNow.click()]);
     watch(checkout);
     await checkout.waitForURL(href);
-    await expect(checkout.getByTestId('total').textContent()).resolves.toBe('INR 498.00');
+    await expect(checkout.getByTestId('total').textContent()).resolves.toBe('₹498.00');
     await checkout.getByTestId('pay').click();
     await checkout.waitForURL(/\/sandbox\/psp\/pay\//);
     await checkout.getByTestId('pay-success').click();
@@ -102,7 +102,7 @@ describe('sandbox phone', () => {
 
     // Back on the phone: the payment update arrives by itself.
     await page.bringToFront();
-    const paid = chat(page).locator('[data-testid=message][data-direction=in]').filter({ hasText: 'Payment of INR 498.00 received' });
+    const paid = chat(page).locator('[data-testid=message][data-direction=in]').filter({ hasText: 'Payment of ₹498.00 received' });
     await paid.waitFor({ timeout: 20_000 });
 
     const order = (await s.api(`/v1/orders?wa_id=${customer}`)).body.data[0];

@@ -74,7 +74,7 @@ describe('book appointment flow', () => {
     const first = await step(token, 'INIT');
     expect(first.screen).toBe('SERVICE');
     expect(first.data.services.map((x: any) => x.title)).toEqual(['Haircut', 'Massage']);
-    expect(first.data.services[0].description).toBe('60 min · deposit INR 200.00');
+    expect(first.data.services[0].description).toBe('60 min · deposit ₹200.00');
 
     // A screen this token was never shown is not accepted.
     const skip = await client.step(token, 'data_exchange', 'SLOT', { slot: 'x' });
@@ -112,7 +112,7 @@ describe('book appointment flow', () => {
     expect(slot.screen).toBe('SLOT');
     expect(slot.data.slots.map((x: any) => x.title)).toEqual(['10:00', '11:00', '12:00']);
     expect(slot.data.slots[0]).toEqual({ id: atLocal(open, '10:00'), title: '10:00', description: 'until 11:00' });
-    expect(slot.data.deposit_text).toContain('INR 200.00');
+    expect(slot.data.deposit_text).toContain('₹200.00');
 
     // BACK from SLOT shows DETAILS with what the customer typed (refresh_on_back).
     const back = await step(token, 'BACK');
@@ -128,7 +128,7 @@ describe('book appointment flow', () => {
     const done = await step(token, 'data_exchange', 'SLOT', { slot: atLocal(open, '11:00'), deposit: 1 });
     expect(done.screen).toBe('SUCCESS');
     const params = done.data.extension_message_response.params;
-    expect(params).toMatchObject({ flow_token: token, starts_at: atLocal(open, '11:00'), deposit: 'INR 200.00' });
+    expect(params).toMatchObject({ flow_token: token, starts_at: atLocal(open, '11:00'), deposit: '₹200.00' });
     expect((await getFlowToken(s.ctx.db, token))!.status).toBe('completed');
 
     const booking = (await s.api(`/v1/bookings/${params.booking_id}`)).body;
@@ -277,7 +277,7 @@ describe('book appointment flow', () => {
     await toSlot(a, lastSlot.id, day, 'Meera');
     const b = await newToken();
     expect((await toSlot(b, lastSlot.id, day)).data.slots.map((x: any) => x.id)).toEqual([startsAt]);
-    await deliver({ flow_token: a, starts_at: startsAt, deposit: 'INR 0.01' });
+    await deliver({ flow_token: a, starts_at: startsAt, deposit: '₹0.01' });
     const made = await byToken(a);
     expect(made).toMatchObject([{ status: 'held' }]);
     expect((await s.api(`/v1/bookings/${made[0]!.id}`)).body).toMatchObject({ customer: { name: 'Meera' }, starts_at: startsAt });

@@ -109,7 +109,7 @@ describe('order food flow', () => {
     const items = await step(token, 'data_exchange', 'MENU', { category: drinks.id });
     expect(items.screen).toBe('ITEMS');
     expect(items.data.items.map((i: any) => i.id)).toEqual(['filter-coffee', 'masala-chai']);
-    expect(items.data.items[1].description).toContain('INR 249.00');
+    expect(items.data.items[1].description).toContain('₹249.00');
 
     // Prices, totals and unknown dishes sent by the phone change nothing.
     const nope = await step(token, 'data_exchange', 'ITEMS', { item: 'caviar', quantity: '1', price: 1 });
@@ -117,16 +117,16 @@ describe('order food flow', () => {
     expect(nope.data.error_message).toMatch(/no longer available/);
     const cart = await step(token, 'data_exchange', 'ITEMS', { item: 'masala-chai', quantity: '2', price: 1, total: 1 });
     expect(cart.screen).toBe('CART');
-    expect(cart.data.total_text).toBe('Total: INR 498.00');
-    expect(cart.data.lines).toEqual([{ id: 'masala-chai', title: '2 × Masala chai (250 g)', description: 'INR 498.00' }]);
+    expect(cart.data.total_text).toBe('Total: ₹498.00');
+    expect(cart.data.lines).toEqual([{ id: 'masala-chai', title: '2 × Masala chai (250 g)', description: '₹498.00' }]);
 
     // Back to the dishes (refresh_on_back), add coffee, see the live total.
     expect((await step(token, 'BACK', 'CART')).screen).toBe('ITEMS');
     const cart2 = await step(token, 'data_exchange', 'ITEMS', { item: 'filter-coffee', quantity: '1' });
-    expect(cart2.data.total_text).toBe('Total: INR 947.00');
+    expect(cart2.data.total_text).toBe('Total: ₹947.00');
     const removed = await step(token, 'data_exchange', 'CART', { remove: ['filter-coffee'] });
     expect(removed.screen).toBe('CART');
-    expect(removed.data.total_text).toBe('Total: INR 498.00');
+    expect(removed.data.total_text).toBe('Total: ₹498.00');
 
     const addr = await step(token, 'data_exchange', 'CART', { remove: [] });
     expect(addr.screen).toBe('ADDRESS');
@@ -138,7 +138,7 @@ describe('order food flow', () => {
 
     const confirm = await step(token, 'data_exchange', 'ADDRESS', address);
     expect(confirm.screen).toBe('CONFIRM');
-    expect(confirm.data.total_text).toBe('Total: INR 498.00');
+    expect(confirm.data.total_text).toBe('Total: ₹498.00');
     expect(confirm.data.address_text).toContain('Bengaluru 560001');
     expect(await ordersOf(token)).toEqual([]);
 
@@ -146,8 +146,8 @@ describe('order food flow', () => {
     await s.ctx.db.query(`update products set price = 25900 where merchant_id = $1 and retailer_id = 'masala-chai'`, [s.merchantId]);
     const moved = await step(token, 'data_exchange', 'CONFIRM', { confirm: true });
     expect(moved.screen).toBe('CONFIRM');
-    expect(moved.data.error_message).toBe('Prices have changed. Your new total is INR 518.00.');
-    expect(moved.data.total_text).toBe('Total: INR 518.00');
+    expect(moved.data.error_message).toBe('Prices have changed. Your new total is ₹518.00.');
+    expect(moved.data.total_text).toBe('Total: ₹518.00');
     expect(await ordersOf(token)).toEqual([]);
 
     const done = await step(token, 'data_exchange', 'CONFIRM', { confirm: true, total: 1 });
@@ -206,7 +206,7 @@ describe('order food flow', () => {
     await s.ctx.db.query(`update products set active = false where merchant_id = $1 and retailer_id = 'filter-coffee'`, [s.merchantId]);
     const r = await step(token, 'data_exchange', 'CONFIRM', { confirm: true });
     expect(r.screen).toBe('CONFIRM');
-    expect(r.data.error_message).toMatch(/No longer available and removed: Filter coffee \(500 g\)\. Your new total is INR 498\.00\./);
+    expect(r.data.error_message).toMatch(/No longer available and removed: Filter coffee \(500 g\)\. Your new total is ₹498\.00\./);
     expect(await ordersOf(token)).toEqual([]);
     const done = await step(token, 'data_exchange', 'CONFIRM', { confirm: true });
     expect(done.screen).toBe('SUCCESS');

@@ -113,7 +113,7 @@ describe('sandbox phone flows', () => {
     expect(confirm.screen).toBe('CONFIRM');
     const done = (await go('data_exchange', 'CONFIRM', { confirm: true })).body;
     expect(done.kind).toBe('completed');
-    expect(done.params).toMatchObject({ flow_token: expect.stringMatching(/^flt_/), total: 'INR 249.00' });
+    expect(done.params).toMatchObject({ flow_token: expect.stringMatching(/^flt_/), total: '₹249.00' });
     expect(done.reply_message_id).toMatch(/^wamid\./);
     await drain();
     const inbound = await s.ctx.db.query<{ payload: any }>(`select payload from whatsapp_messages where wamid = $1 and direction = 'in'`, [

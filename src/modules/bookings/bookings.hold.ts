@@ -121,7 +121,14 @@ export async function createBookingFromToken(ctx: AppContext, tx: Tx, r: Booking
     payment: { method: (def?.method ?? 'payment_link') as PaymentMethod, provider: def?.provider },
     expires_in: expiresIn,
     send: true,
-    metadata: { source: 'whatsapp_flow', flow: 'book_appointment', booking_id: held.id, service_id: service.id, service_name: service.name, starts_at: slot.id },
+    metadata: {
+      source: 'whatsapp_flow',
+      flow: 'book_appointment',
+      booking_id: held.id,
+      service_id: service.id,
+      service_name: service.name,
+      starts_at: slot.id,
+    },
   });
   if (!order.ok) {
     await deleteUncommittedHold(tx, r.merchantId, held.id);

@@ -4,7 +4,7 @@ export * from './merchants.routes.ts';
 export { authenticate, createApiKey, revokeApiKey, rotateApiKey } from './merchants.api-keys.ts';
 export { createMerchant } from './merchants.create.ts';
 export type { MerchantSettings } from './merchants.create.ts';
-export { businessTimeZone, getBusinessSettings, updateBusinessSettings } from './merchants.business.ts';
+export { businessPresentation, businessTimeZone, getBusinessSettings, updateBusinessSettings } from './merchants.business.ts';
 export type { BusinessSettings } from './merchants.business.ts';
 export { presentApiKey } from './merchants.present.ts';
 export {

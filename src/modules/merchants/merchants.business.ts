@@ -1,7 +1,8 @@
 // The merchant's business settings: its name, the time zone every day and time is read in
 // (booking hours, daily reports, quiet hours), the locale and default currency money is
 // written in. One source: the booking settings read and write this time zone.
-import { checkBusinessSettings, DEFAULT_TIME_ZONE, isTimeZone, type BusinessSettingsPatch } from '../../domain/business.ts';
+import { checkBusinessSettings, DEFAULT_LOCALE, DEFAULT_TIME_ZONE, isTimeZone, type BusinessSettingsPatch } from '../../domain/business.ts';
+import type { Presentation } from '../../domain/display.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -43,6 +44,12 @@ export async function getBusinessSettings(q: Queryable, merchantId: string): Pro
 export async function businessTimeZone(q: Queryable, merchantId: string): Promise<string> {
   const m = await repo.getMerchant(q, merchantId);
   return m && isTimeZone(m.time_zone) ? m.time_zone : DEFAULT_TIME_ZONE;
+}
+
+/** How the business writes (locale) and reads the clock (time zone): what customer-facing text needs. */
+export async function businessPresentation(q: Queryable, merchantId: string): Promise<Presentation> {
+  const m = await repo.getMerchant(q, merchantId);
+  return { locale: m?.locale ?? DEFAULT_LOCALE, timeZone: m && isTimeZone(m.time_zone) ? m.time_zone : DEFAULT_TIME_ZONE };
 }
 
 export async function updateBusinessSettings(ctx: AppContext, tx: Tx, merchantId: string, patch: BusinessSettingsPatch): Promise<Result<BusinessSettings>> {

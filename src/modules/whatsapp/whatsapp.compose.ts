@@ -140,7 +140,10 @@ export interface OrderUpdate {
 function appointmentText(o: OrderRow, v: Voice): string | null {
   const startsAt = o.metadata['starts_at'];
   if (typeof o.metadata['booking_id'] !== 'string' || typeof startsAt !== 'string' || Number.isNaN(Date.parse(startsAt))) return null;
-  const service = typeof o.metadata['service_name'] === 'string' ? o.metadata['service_name'] : (o.items[0]?.name.replace(/^Deposit: /, '').split(',')[0] ?? 'your appointment');
+  const service =
+    typeof o.metadata['service_name'] === 'string'
+      ? o.metadata['service_name']
+      : (o.items[0]?.name.replace(/^Deposit: /, '').split(',')[0] ?? 'your appointment');
   return `Your ${service} is confirmed for ${formatDateTime(new Date(startsAt), v)} at ${v.businessName}. See you then!`;
 }
 

@@ -16,6 +16,7 @@ import { getBookingByFlowToken, getBookingService, listBookingServices, type Boo
 import type { Tx } from '../../../platform/store/db.ts';
 import { createBookingFromToken, offeredDates, openSlots } from '../../bookings/index.ts';
 import { getBookingSettings } from '../../bookings/index.ts';
+import { businessPresentation } from '../../merchants/index.ts';
 import { screen, type FlowCall, type FlowCompletion, type FlowDefinition, type FlowStep } from './flow.types.ts';
 import { clip, MAX_OPTIONS, money } from './order-food.menu.ts';
 
@@ -96,12 +97,13 @@ export const bookAppointment: FlowDefinition<BookAppointmentState> = {
     SERVICE: screen({
       async render({ tx, merchantId }) {
         const services = await activeServices(tx, merchantId);
+        const { locale } = await businessPresentation(tx, merchantId);
         return {
           services: services.length
             ? services.map((v) => ({
                 id: v.id,
                 title: clip(v.name, 30),
-                description: clip(`${v.duration_minutes} min · deposit ${money(v.deposit, v.currency)}`, 300),
+                description: clip(`${v.duration_minutes} min · deposit ${money(v.deposit, v.currency, locale)}`, 300),
               }))
             : [NOTHING_TO_CHOOSE],
           has_services: services.length > 0,
@@ -165,10 +167,11 @@ export const bookAppointment: FlowDefinition<BookAppointmentState> = {
         const svc = await serviceOf(tx, merchantId, state);
         const settings = await getBookingSettings(tx, merchantId);
         const slots = svc && state.date ? await openSlots(tx, svc, settings, now, state.date) : [];
+        const { locale } = await businessPresentation(tx, merchantId);
         return {
           summary_text: svc ? `${clip(svc.name, 80)}, ${dayText(state.date, settings.time_zone)}` : 'Go back to choose a service.',
           deposit_text: svc
-            ? `Deposit to hold your time: ${money(svc.deposit, svc.currency)}. Unpaid holds are released after ${settings.hold_minutes} minutes.`
+            ? `Deposit to hold your time: ${money(svc.deposit, svc.currency, locale)}. Unpaid holds are released after ${settings.hold_minutes} minutes.`
             : '',
           slots: slots.length
             ? slots.slice(0, MAX_OPTIONS).map((s) => ({ id: s.id, title: s.time, description: `until ${localTime(s.ends_at, settings.time_zone)}` }))
@@ -203,7 +206,7 @@ export const bookAppointment: FlowDefinition<BookAppointmentState> = {
             order_id: o.order.id,
             ...(o.referenceId ? { reference_id: o.referenceId } : {}),
             starts_at: o.booking.starts_at.toISOString(),
-            deposit: money(o.order.total, o.order.currency),
+            deposit: money(o.order.total, o.order.currency, (await businessPresentation(tx, merchantId)).locale),
           },
         };
       },

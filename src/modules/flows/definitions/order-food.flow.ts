@@ -93,7 +93,7 @@ async function placeOrder(call: FlowCall<OrderFoodState>): Promise<FlowStep<Orde
   const priced = priceCart(menu, s.cart);
   if (priced.unavailable.length || !priced.currency) {
     const next = keepAvailable(menu, s).state;
-    const total = priced.currency ? ` Your new total is ${money(priced.total, priced.currency)}.` : ' Go back to add dishes.';
+    const total = priced.currency ? ` Your new total is ${money(priced.total, priced.currency, priced.locale)}.` : ' Go back to add dishes.';
     const why = priced.unavailable.length
       ? `No longer available and removed: ${await dishNames(tx, call.merchantId, priced.unavailable)}.`
       : 'Your cart is empty.';
@@ -103,7 +103,11 @@ async function placeOrder(call: FlowCall<OrderFoodState>): Promise<FlowStep<Orde
   if (!address.success) return goto('CONFIRM', s, 'Please go back and check your address.');
   if (s.quoted_total !== priced.total) {
     // The price of record moved since CONFIRM was shown: show the new total, order nothing.
-    return goto('CONFIRM', { ...s, quoted_total: priced.total }, `Prices have changed. Your new total is ${money(priced.total, priced.currency)}.`);
+    return goto(
+      'CONFIRM',
+      { ...s, quoted_total: priced.total },
+      `Prices have changed. Your new total is ${money(priced.total, priced.currency, priced.locale)}.`,
+    );
   }
   const merchant = await getMerchant(tx, call.merchantId);
   const def = (merchant?.settings as MerchantSettings | undefined)?.default_payment;
@@ -124,7 +128,7 @@ async function placeOrder(call: FlowCall<OrderFoodState>): Promise<FlowStep<Orde
   return {
     kind: 'complete',
     state: s,
-    params: { order_id: r.value.order.id, reference_id: r.value.payment.reference_id, total: money(r.value.order.total, r.value.order.currency) },
+    params: { order_id: r.value.order.id, reference_id: r.value.payment.reference_id, total: money(r.value.order.total, r.value.order.currency, menu.locale) },
   };
 }
 
@@ -185,7 +189,7 @@ export const orderFood: FlowDefinition<OrderFoodState> = {
           items: (cat?.items ?? []).map((p) => ({
             id: p.retailer_id,
             title: clip(p.name, 30),
-            description: clip(`${money(p.price, p.currency)}${p.description ? ` · ${p.description}` : ''}`, 300),
+            description: clip(`${money(p.price, p.currency, menu.locale)}${p.description ? ` · ${p.description}` : ''}`, 300),
           })),
           quantities: Array.from({ length: QUANTITY_CHOICES }, (_, i) => ({ id: String(i + 1), title: String(i + 1) })),
           cart_summary: cartSummary(priceCart(menu, state.cart)),
@@ -213,10 +217,14 @@ export const orderFood: FlowDefinition<OrderFoodState> = {
       async render({ tx, merchantId, state }) {
         const priced = priceCart(await loadMenu(tx, merchantId), state.cart);
         return {
-          lines: priced.lines.map((l) => ({ id: l.retailer_id, title: clip(`${l.quantity} × ${l.name}`, 30), description: money(l.total, priced.currency!) })),
+          lines: priced.lines.map((l) => ({
+            id: l.retailer_id,
+            title: clip(`${l.quantity} × ${l.name}`, 30),
+            description: money(l.total, priced.currency!, priced.locale),
+          })),
           has_items: priced.lines.length > 0,
           cart_text: cartText(priced),
-          total_text: priced.currency ? `Total: ${money(priced.total, priced.currency)}` : 'Go back to add dishes.',
+          total_text: priced.currency ? `Total: ${money(priced.total, priced.currency, priced.locale)}` : 'Go back to add dishes.',
         };
       },
       input: inputs.cart,
@@ -238,7 +246,7 @@ export const orderFood: FlowDefinition<OrderFoodState> = {
       back: 'CART',
       async render({ tx, merchantId, state }) {
         const priced = priceCart(await loadMenu(tx, merchantId), state.cart);
-        return { ...draftOf(state, priced.currency), total_text: priced.currency ? `Total: ${money(priced.total, priced.currency)}` : '' };
+        return { ...draftOf(state, priced.currency), total_text: priced.currency ? `Total: ${money(priced.total, priced.currency, priced.locale)}` : '' };
       },
       input: inputs.address,
       async submit({ tx, merchantId, state }, input) {
@@ -267,7 +275,7 @@ export const orderFood: FlowDefinition<OrderFoodState> = {
         const priced = priceCart(await loadMenu(tx, merchantId), state.cart);
         return {
           cart_text: cartText(priced),
-          total_text: priced.currency ? `Total: ${money(state.quoted_total ?? priced.total, priced.currency)}` : '',
+          total_text: priced.currency ? `Total: ${money(state.quoted_total ?? priced.total, priced.currency, priced.locale)}` : '',
           address_text: addressText(draftOf(state, priced.currency)),
         };
       },

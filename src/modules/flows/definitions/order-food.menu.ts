@@ -3,11 +3,12 @@
 // retailer ids and quantities; names, prices and totals always come from the products
 // table at the moment they are shown or ordered.
 import crypto from 'node:crypto';
-import { formatMinor } from '../../../domain/money.ts';
+import { formatMoney } from '../../../domain/display.ts';
 import { computeTotals } from '../../../domain/order/order.totals.ts';
 import type { Tx } from '../../../platform/store/db.ts';
 import { listMenuProducts, type MenuProductRow } from '../flows.repository.ts';
 import { getProductsByRetailerIds } from '../../catalog/index.ts';
+import { businessPresentation } from '../../merchants/index.ts';
 
 /** Products without a category are listed under this name. */
 export const DEFAULT_CATEGORY = 'Menu';
@@ -24,6 +25,8 @@ export interface MenuCategory {
 export interface Menu {
   categories: MenuCategory[];
   byRetailerId: Map<string, MenuProductRow>;
+  /** The business's locale: how its prices are written. */
+  locale: string;
 }
 
 export interface CartLine {
@@ -33,6 +36,7 @@ export interface CartLine {
 
 export interface PricedCart {
   currency: string | null;
+  locale: string;
   lines: { retailer_id: string; name: string; quantity: number; unit: number; total: number }[];
   /** Retailer ids of lines whose product is gone, inactive or in another currency: left out of the price. */
   unavailable: string[];
@@ -68,11 +72,12 @@ async function readMenu(tx: Tx, merchantId: string): Promise<Menu> {
   const categories = [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([title, items]) => ({ id: categoryId(title), title, items: items.slice(0, MAX_OPTIONS) }));
-  return { categories: categories.slice(0, MAX_OPTIONS), byRetailerId: new Map(rows.map((p) => [p.retailer_id, p])) };
+  const { locale } = await businessPresentation(tx, merchantId);
+  return { categories: categories.slice(0, MAX_OPTIONS), byRetailerId: new Map(rows.map((p) => [p.retailer_id, p])), locale };
 }
 
-export function money(minor: number, currency: string): string {
-  return `${currency} ${formatMinor(minor, currency)}`;
+export function money(minor: number, currency: string, locale: string): string {
+  return formatMoney(minor, currency, locale);
 }
 
 /** Cuts text to Meta's per-field limits (titles 30, descriptions 300 characters). */
@@ -89,11 +94,12 @@ export function priceCart(menu: Menu, cart: CartLine[]): PricedCart {
     if (!p || (found[0] && found[0].p.currency !== p.currency)) unavailable.push(l.retailer_id);
     else found.push({ p, quantity: l.quantity });
   }
-  if (found.length === 0) return { currency: null, lines: [], unavailable, total: 0 };
+  if (found.length === 0) return { currency: null, locale: menu.locale, lines: [], unavailable, total: 0 };
   const totals = computeTotals({ items: found.map((f) => ({ amount: f.p.price, quantity: f.quantity })) });
   if (!totals.ok) throw new Error(`cart totals: ${totals.error.message}`);
   return {
     currency: found[0]!.p.currency,
+    locale: menu.locale,
     lines: found.map((f, i) => ({
       retailer_id: f.p.retailer_id,
       name: f.p.name,
@@ -109,12 +115,12 @@ export function priceCart(menu: Menu, cart: CartLine[]): PricedCart {
 export function cartSummary(c: PricedCart): string {
   if (!c.currency) return 'Your cart is empty.';
   const n = c.lines.reduce((s, l) => s + l.quantity, 0);
-  return `Cart: ${n} item${n === 1 ? '' : 's'}, ${money(c.total, c.currency)}`;
+  return `Cart: ${n} item${n === 1 ? '' : 's'}, ${money(c.total, c.currency, c.locale)}`;
 }
 
 export function cartText(c: PricedCart): string {
   if (!c.currency) return 'Your cart is empty.';
-  return c.lines.map((l) => `${l.quantity} × ${l.name}: ${money(l.total, c.currency!)}`).join('\n');
+  return c.lines.map((l) => `${l.quantity} × ${l.name}: ${money(l.total, c.currency!, c.locale)}`).join('\n');
 }
 
 /** A likely country for the address form's first value, from the cart's currency. */
