@@ -13,6 +13,7 @@ import { merchantsRoutes } from '../modules/merchants/index.ts';
 import { flowsRoutes } from '../modules/flows/index.ts';
 import { bookingsRoutes } from '../modules/bookings/index.ts';
 import { reconciliationRoutes } from '../modules/reconciliation/index.ts';
+import { authorizationHooks, usersRoutes } from '../modules/users/index.ts';
 
 const MODULES = [
   catalogRoutes,
@@ -26,6 +27,7 @@ const MODULES = [
   flowsRoutes,
   bookingsRoutes,
   reconciliationRoutes,
+  usersRoutes,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -36,6 +38,11 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/phone/phone.routes.ts')).registerSandboxPhone(app, deps.ctx);
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', deps.authHook);
+    // Who may call what: the role table, for every route of this scope (modules/users).
+    const authorize = authorizationHooks(deps.ctx);
+    scoped.addHook('onRequest', authorize.onRequest);
+    scoped.addHook('preHandler', authorize.preHandler);
+    scoped.addHook('onSend', authorize.onSend);
     for (const r of MODULES.flatMap((m) => m.api)) r.register(scoped as App, deps);
   });
 }

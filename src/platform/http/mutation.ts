@@ -66,6 +66,8 @@ export async function mutate<T>(ctx: AppContext, req: FastifyRequest, reply: Fas
       }
       const result = await o.run(tx);
       if (!result.ok) throw new RollbackWith(result.error);
+      // The audit entry the route's rule calls for (modules/users), in this same transaction.
+      if (req.auditChange) await req.auditChange(tx, result.value);
       const presented = await o.present(result.value, tx);
       if (key !== undefined) await completeKey(tx, merchantId, key, o.status, presented);
       return presented;
