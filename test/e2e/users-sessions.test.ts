@@ -233,6 +233,20 @@ describe('managing users', () => {
     expect((await owner.call('/v1/users', { body: { email: agent.email, role: 'agent' } })).status).toBe(201);
   });
 
+  it('a replayed invitation (same Idempotency-Key) answers the user without the link: the link is kept only hashed', async () => {
+    const headers = { 'idempotency-key': 'invite-once' };
+    const first = await owner.call('/v1/users', { body: { email: 'replay@example.com', role: 'agent' }, headers });
+    expect(first.status).toBe(201);
+    expect(first.body.invitation.url).toMatch(/\/console\/invite\//);
+    const again = await owner.call('/v1/users', { body: { email: 'replay@example.com', role: 'agent' }, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toMatchObject({ id: first.body.id, invitation: { kind: 'invitation', url: null } });
+    const token = first.body.invitation.url.split('/').pop();
+    const stored = await s.ctx.db.query<{ n: number }>(`select count(*)::int as n from idempotency_keys where response_body::text like $1`, [`%${token}%`]);
+    expect(stored[0]!.n).toBe(0);
+  });
+
   it('emails are unique across the installation, whatever their case', async () => {
     const r = await owner.call('/v1/users', { body: { email: 'OWNER@demo.chatcart.local', role: 'agent' } });
     expectError(r, 409, 'conflict');

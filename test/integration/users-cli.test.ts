@@ -75,13 +75,16 @@ describe.each(targets)('chatcart users on $name', (target) => {
     expect(new Date(reset.reset.expires_at).getTime() - Date.now()).toBeGreaterThan(50 * 60_000);
     const nobody = await runCli(['users', 'reset-password', '--email', 'nobody@example.com'], env);
     expect(nobody.code).toBe(2);
+    // Keys made from the CLI are in the audit log too.
+    const key = json(await runCli(['keys', 'create', '--merchant', merchant.id, '--json'], env));
 
     const db = await target.open(env);
     try {
       const owner = await findUserByEmail(db, 'owner@example.com');
       expect(owner?.password_hash).toMatch(/^\$argon2id\$/);
       const audit = await db.query<{ type: string; actor: string }>(`select type, actor from audit_log where merchant_id = $1 order by id`, [merchant.id]);
-      expect(audit.map((a) => a.type)).toEqual(['user.created', 'user.invited', 'user.reset_link_created']);
+      expect(audit.map((a) => a.type)).toEqual(['user.created', 'user.invited', 'user.reset_link_created', 'api_key.created']);
+      expect((await db.query<{ subject: string }>(`select subject from audit_log where type = 'api_key.created'`))[0]?.subject).toBe(key.id);
       for (const a of audit) expect(a.actor).toMatch(/^cli:/);
     } finally {
       await db.close();

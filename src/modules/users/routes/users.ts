@@ -36,6 +36,8 @@ export function register(app: App, { ctx }: RouteDeps) {
         status: 201,
         run: (tx) => inviteUser(ctx, tx, apiActor(req), req.merchantId, req.body),
         present: ({ user, link }) => ({ ...presentUser(user), invitation: presentLink(link) }),
+        // The link is a secret kept only as a hash: a replay says the user was invited, without it.
+        stored: (p) => ({ ...(p as object), invitation: { ...(p as { invitation: object }).invitation, url: null } }),
       }),
   );
 
