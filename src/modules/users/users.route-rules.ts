@@ -193,6 +193,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /v1/catalog/sync': { permission: 'catalog.write', planned: true },
   'GET /v1/catalog/syncs/:id': { permission: 'catalog.read', planned: true },
   'POST /v1/reconciliations/:id/apply': { permission: 'reconciliation', planned: true },
+  'GET /v1/reports/daily': { permission: 'orders.read', note: 'order counts and revenue by day: what the orders an agent may read add up to', planned: true },
+  'GET /v1/webhook-deliveries': { permission: 'webhooks', planned: true },
 };
 
 /** The rule of a request's route (HEAD is answered by the GET route). */
