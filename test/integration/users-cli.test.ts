@@ -30,7 +30,55 @@ const json = (r: CliResult): any => {
   return JSON.parse(r.stdout);
 };
 
+/** `chatcart start` until it has printed the demo's console link; the process is stopped by the caller. */
+function startUntilConsoleLink(env: Record<string, string>): Promise<{ proc: ReturnType<typeof spawn>; out: string; link: string }> {
+  const proc = spawn(process.execPath, ['bin/chatcart.js', 'start'], {
+    cwd: PROJECT_ROOT,
+    env: cleanEnv({ ...env, PORT: '0' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const link = /console:\s+(\S+)/.exec(out)?.[1];
+      if (link) resolve({ proc, out, link });
+    });
+    proc.once('exit', (code) => reject(new Error(`chatcart start exited (${code}) before printing a console link: ${err}`)));
+  });
+}
+
 describe.each(targets)('chatcart users on $name', (target) => {
+  it("the first sandbox start prints the demo owner's one-time console link beside the API key", async () => {
+    const env = await target.env();
+    const { proc, out, link } = await startUntilConsoleLink(env);
+    try {
+      expect(out).toMatch(/api key:\s+cc_test_/);
+      expect(out).toContain('owner@demo.chatcart.local');
+      expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/console\/invite\/[A-Za-z0-9_-]{43}$/);
+      const page = await fetch(link);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('owner@demo.chatcart.local');
+      const origin = new URL(link).origin;
+      const used = await fetch(link, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'password=a+long+enough+password&confirm=a+long+enough+password',
+        redirect: 'manual',
+      });
+      expect(used.status).toBe(303);
+      const cookie = /chatcart_session=([^;]+)/.exec(used.headers.get('set-cookie') ?? '')?.[1];
+      const me = await fetch(`${origin}/v1/me`, { headers: { cookie: `chatcart_session=${cookie}` } });
+      expect((await me.json()).user.email).toBe('owner@demo.chatcart.local');
+    } finally {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('creates users (with a password from stdin, or a one-time link), lists them and prints a reset link', async () => {
     const env = { ...(await target.env()), PUBLIC_URL: 'https://shop.example.com' };
     const merchant = json(await runCli(['merchants', 'create', '--name', 'CLI Shop', '--json'], env));
