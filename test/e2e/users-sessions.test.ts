@@ -224,6 +224,22 @@ describe('one-time links', () => {
 });
 
 describe('managing users', () => {
+  it('the owner makes a new link for a user who lost theirs: a fresh invitation, or a reset that ends the sessions', async () => {
+    const inv = await owner.call('/v1/users', { body: { email: 'lost@example.com', role: 'agent' } });
+    const again = await owner.call(`/v1/users/${inv.body.id}/link`, { method: 'POST' });
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ kind: 'invitation', url: expect.stringContaining('/console/invite/'), user: { id: inv.body.id, status: 'invited' } });
+    expect((await fetch(inv.body.invitation.url)).status).toBe(404); // the older link stopped working
+    const cookie = await acceptLink(s, again.body.url, PASSWORD);
+    const reset = await owner.call(`/v1/users/${inv.body.id}/link`, { method: 'POST' });
+    expect(reset.body).toMatchObject({ kind: 'reset', url: expect.stringContaining('/console/reset/') });
+    expect(new Date(reset.body.expires_at).getTime() - clock.now().getTime()).toBe(3600_000);
+    await acceptLink(s, reset.body.url, 'the new password!');
+    expectError(await consoleClient(s, cookie).call('/v1/me'), 401, 'unauthorized');
+    expectError(await owner.call('/v1/users/usr_00000000000000000000000000/link', { method: 'POST' }), 404, 'not_found');
+    expectError(await s.api(`/v1/users/${inv.body.id}/link`, { method: 'POST' }), 403, 'forbidden');
+  });
+
   it('removing a user ends its sessions; its email can be invited again', async () => {
     const agent = await userWithRole(s, owner, 'agent');
     expect((await agent.client.call('/v1/orders')).status).toBe(200);

@@ -10,7 +10,7 @@ import type { Actor, AppContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getMerchant } from '../merchants/index.ts';
 import { recordAudit } from './users.audit.ts';
-import { issueLink, type IssuedLink } from './users.links.ts';
+import { issueLink, issueResetLink, type IssuedLink } from './users.links.ts';
 import * as repo from './users.repository.ts';
 import type { UserRow } from './users.repository.ts';
 import { normalizeEmail, revokeAllSessions } from './users.sessions.ts';
@@ -99,4 +99,18 @@ export async function removeUser(ctx: AppContext, tx: Tx, actor: Actor, merchant
   await repo.deleteUser(tx, merchantId, id);
   await recordAudit(ctx, tx, { merchantId, type: 'user.removed', actor, subject: id, data: { email: user.email, role: user.role } });
   return ok(user);
+}
+
+/**
+ * POST /v1/users/{id}/link: a new one-time link for a user who lost theirs (the server sends
+ * no email): a fresh invitation (72 h) while the user has no password, else a password
+ * reset (1 h). Older unused links of the user stop working.
+ */
+export async function newLinkFor(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, id: string): Promise<Result<{ user: UserRow; link: IssuedLink }>> {
+  const user = await repo.getUser(tx, merchantId, id, { forUpdate: true });
+  if (!user) return err(domainError('not_found', `No user ${id}`));
+  if (user.password_hash) return ok({ user, link: await issueResetLink(ctx, tx, actor, user) });
+  const link = await issueLink(ctx, tx, user, 'invitation');
+  await recordAudit(ctx, tx, { merchantId, type: 'user.invited', actor, subject: user.id, data: { email: user.email, role: user.role, again: true } });
+  return ok({ user, link });
 }

@@ -63,6 +63,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /v1/users': { permission: 'users.manage' },
   'PATCH /v1/users/:id': { permission: 'users.manage' },
   'DELETE /v1/users/:id': { permission: 'users.manage' },
+  'POST /v1/users/:id/link': { permission: 'users.manage', note: 'a new invitation, or a password reset for a user who has a password' },
   'GET /v1/audit-log': { permission: 'audit' },
 
   // Orders

@@ -8,7 +8,7 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { page } from '../../../platform/http/page.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
-import { changeUser, inviteUser, removeUser } from '../users.manage.ts';
+import { changeUser, inviteUser, newLinkFor, removeUser } from '../users.manage.ts';
 import { presentLink, presentUser } from '../users.present.ts';
 import { listUsers } from '../users.queries.ts';
 
@@ -56,6 +56,25 @@ export function register(app: App, { ctx }: RouteDeps) {
         status: 200,
         run: (tx) => changeUser(ctx, tx, apiActor(req), req.merchantId, req.params.id, req.body),
         present: presentUser,
+      }),
+  );
+
+  app.post(
+    '/v1/users/:id/link',
+    {
+      schema: {
+        tags,
+        summary:
+          'A new one-time link for a user: an invitation (72 h) while it has no password, else a password reset (1 h) that signs out its sessions when used',
+        params: idParam('usr'),
+      },
+    },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 201,
+        run: (tx) => newLinkFor(ctx, tx, apiActor(req), req.merchantId, req.params.id),
+        present: ({ user, link }) => ({ ...presentLink(link), user: presentUser(user) }),
+        stored: (p) => ({ ...(p as object), url: null }),
       }),
   );
 
