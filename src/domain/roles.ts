@@ -40,7 +40,7 @@ export const PERMISSIONS = {
   'bookings.write': { roles: STAFF, apiKey: true, description: 'manage booking services, cancel bookings' },
   conversations: { roles: ALL, apiKey: true, description: 'conversations, messages, sending messages and flows' },
   customers: { roles: ALL, apiKey: true, description: 'read and update customers' },
-  'customers.erase': { roles: OWNER, apiKey: true, description: "erase a customer's personal data" },
+  'customers.erase': { roles: OWNER, apiKey: true, description: "erase a customer's personal data, or export all of it" },
   'money.read': { roles: STAFF, apiKey: true, description: 'ledger balances and transactions, the event log' },
   reconciliation: { roles: STAFF, apiKey: true, description: 'settlement reports: upload, read, apply' },
   settings: {
