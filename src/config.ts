@@ -97,6 +97,12 @@ const envSchema = z.object({
   RATE_LIMIT_MERCHANT_BURST: optionalInt(1, 1_000_000),
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: intFrom(1, 100_000, 60),
   RATE_LIMIT_AUTH_FAILURES_BURST: intFrom(1, 1_000_000, 50),
+  // Console sessions and logins (docs/users.md): idle and absolute expiry; login attempts
+  // per account per 15 minutes and per client address per minute, counted before hashing.
+  SESSION_IDLE_MINUTES: intFrom(5, 7 * 24 * 60, 12 * 60),
+  SESSION_MAX_HOURS: intFrom(1, 90 * 24, 7 * 24),
+  RATE_LIMIT_LOGINS_PER_ACCOUNT: intFrom(1, 10_000, 10),
+  RATE_LIMIT_LOGINS_PER_ADDRESS: intFrom(1, 100_000, 30),
   // How many reverse proxies in front of chatcart append to X-Forwarded-For (0: none, the
   // client address is the connection's).
   TRUST_PROXY: intFrom(0, 32, 0),

@@ -12,6 +12,7 @@ import { contextFromConfig } from './composition/context.ts';
 import { openDbFromConfig, secretBoxFor } from './composition/ports.ts';
 import { registerRoutes } from './composition/routes.ts';
 import { authenticate } from './modules/merchants/index.ts';
+import { authenticateSession, prepareDummyHash } from './modules/users/index.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { jobHandlers, scheduleMaintenance } from './composition/job-handlers.ts';
 import { JobRunner } from './platform/jobs/runner.ts';
@@ -24,7 +25,8 @@ export interface Running {
   ctx: AppContext;
   runner: JobRunner;
   url: string;
-  demo: { merchantId: string; apiKey: string } | null;
+  /** The first sandbox start's demo merchant: its API key and its owner's one-time console link. */
+  demo: { merchantId: string; apiKey: string; ownerEmail: string; consoleLink: string } | null;
   /**
    * Stops within `graceMs` (CHATCART_SHUTDOWN_SECONDS by default). First the job runner
    * takes no new job and its running jobs get up to half the time, while the HTTP server
@@ -62,7 +64,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     pollMs: cfg.CHATCART_POLL_MS,
     onOutcome: (kind, outcome) => metrics.jobOutcome(kind, outcome),
   });
-  const demo = cfg.CHATCART_MODE === 'sandbox' ? await db.transaction((tx) => bootstrapSandbox(ctx, tx)) : null;
+  prepareDummyHash();
+  const boot = cfg.CHATCART_MODE === 'sandbox' ? await db.transaction((tx) => bootstrapSandbox(ctx, tx)) : null;
   const app = await buildHttpApp({
     ctx,
     log,
@@ -79,6 +82,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     metrics,
     metricsToken: cfg.METRICS_TOKEN,
     authenticate: (presented) => authenticate(ctx, presented),
+    authenticateSession: (token) => authenticateSession(ctx, token),
     registerRoutes,
   });
   if (cfg.CHATCART_MODE === 'live' && !cfg.METRICS_TOKEN)
@@ -90,6 +94,13 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     // The real port (PORT=0 picks one): the only one the sandbox doubles may post to.
     ctx.ownOrigins = ownOriginsOf(ctx.publicUrl, (app.server.address() as AddressInfo).port);
   }
+  // The owner's link on the address the server really listens on (PORT=0 picks it above).
+  const demo = boot && {
+    merchantId: boot.merchantId,
+    apiKey: boot.apiKey,
+    ownerEmail: boot.ownerEmail,
+    consoleLink: `${ctx.publicUrl}${boot.consoleLinkPath}`,
+  };
   if (cfg.CHATCART_JOBS === 'on') {
     await scheduleMaintenance(ctx, clock.now());
     runner.start();

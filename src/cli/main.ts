@@ -17,6 +17,7 @@ import { runMerchants } from './commands/merchants.ts';
 import { runMigrate, runStart, runWorker } from './commands/server.ts';
 import { runReconcile } from './commands/reconcile.ts';
 import { runWhatsApp } from './commands/whatsapp.ts';
+import { runUsers } from './commands/users.ts';
 
 const USAGE = `usage: chatcart <command>
 
@@ -28,6 +29,10 @@ const USAGE = `usage: chatcart <command>
   keys create|list --merchant ID [--json]
   keys rotate|revoke --merchant ID --key KEY_ID [--grace SECONDS] [--json]
   keys reencrypt [--dry-run] [--json]
+  users create --merchant ID --email E --role owner|admin|agent [--name N] [--password-stdin] [--json]
+                                      a console user; without a password, prints a one-time link to set one
+  users list --merchant ID [--json]
+  users reset-password --email E [--json]   prints a one-time link (1 hour) to choose a new password
   flows keygen --merchant ID [--rotate] [--json]   WhatsApp Flows key pair: prints the public key
   flows pubkey --merchant ID [--json]
   flows keywords set KEYWORD --flow NAME [--flow-id ID] --merchant ID | list | delete KEYWORD   keywords that answer with a flow
@@ -40,7 +45,7 @@ const USAGE = `usage: chatcart <command>
   purge [--dry-run] [--json]          redact personal data past its retention (RETENTION_DAYS_*)
   reconcile FILE --merchant ID --format razorpay|stripe|generic [--provider P] [--map Col=field,…] [--amount-unit minor|major] [--from ISO --to ISO] [--json]
                                       match a settlement report; exit 3 when there are mismatches
-  docs transitions                    write docs/state-machines.md from the code
+  docs transitions|roles              write docs/state-machines.md or docs/roles.md from the code
 
 Configuration is read from the environment: see README.md.`;
 
@@ -63,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       return runMerchants(cfg, rest);
     case 'keys':
       return runKeys(cfg, rest);
+    case 'users':
+      return runUsers(cfg, rest);
     case 'flows':
       return runFlows(cfg, rest);
     case 'db':

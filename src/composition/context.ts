@@ -66,6 +66,12 @@ export function contextFromConfig(
     verifyToken: cfg.WHATSAPP_VERIFY_TOKEN,
     graph: { url: cfg.WHATSAPP_GRAPH_URL, version: cfg.WHATSAPP_GRAPH_VERSION ?? DEFAULT_GRAPH_VERSION },
     webhookAllowPrivate: cfg.WEBHOOK_ALLOW_PRIVATE === 'true',
+    accounts: {
+      sessionIdleSeconds: cfg.SESSION_IDLE_MINUTES * 60,
+      sessionMaxSeconds: cfg.SESSION_MAX_HOURS * 3600,
+      loginsPerAccount: cfg.RATE_LIMIT_LOGINS_PER_ACCOUNT,
+      loginsPerAddress: cfg.RATE_LIMIT_LOGINS_PER_ADDRESS,
+    },
     retention: { webhookBodiesDays: cfg.RETENTION_DAYS_WEBHOOK_BODIES, conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS },
     providerUrls: { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL },
   });

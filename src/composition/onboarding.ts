@@ -7,6 +7,7 @@ import { createProduct } from '../modules/catalog/index.ts';
 import { createMerchant } from '../modules/merchants/index.ts';
 import { countMerchants, lockFirstMerchant } from '../modules/merchants/index.ts';
 import { ensureSandboxNumber } from '../modules/whatsapp/index.ts';
+import { createUser } from '../modules/users/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { Tx } from '../platform/store/db.ts';
 
@@ -22,7 +23,13 @@ export const DEMO_PRODUCTS = [
   { retailer_id: 'brass-tumbler', name: 'Brass tumbler and davara', price: 89_900, currency: 'INR', description: 'Hand-polished, 150 ml' },
 ];
 
-export async function bootstrapSandbox(ctx: AppContext, tx: Tx): Promise<{ merchantId: string; apiKey: string } | null> {
+/** The demo merchant's owner: signs in to the console through the one-time link printed at the first start. */
+export const DEMO_OWNER_EMAIL = 'owner@demo.chatcart.local';
+
+export async function bootstrapSandbox(
+  ctx: AppContext,
+  tx: Tx,
+): Promise<{ merchantId: string; apiKey: string; ownerEmail: string; consoleLinkPath: string } | null> {
   // Two processes starting together must not both create a demo merchant.
   await lockFirstMerchant(tx);
   if ((await countMerchants(tx)) > 0) return null;
@@ -32,5 +39,14 @@ export async function bootstrapSandbox(ctx: AppContext, tx: Tx): Promise<{ merch
     const r = await createProduct(ctx, tx, merchant.id, p);
     if (!r.ok) throw new Error(`demo catalog: ${r.error.message}`);
   }
-  return { merchantId: merchant.id, apiKey };
+  const owner = await createUser(
+    ctx,
+    tx,
+    { source: 'cli', id: 'first-start' },
+    merchant.id,
+    { email: DEMO_OWNER_EMAIL, name: 'Demo owner', role: 'owner' },
+    null,
+  );
+  if (!owner.ok || !owner.value.link) throw new Error(`demo owner: ${owner.ok ? 'no link' : owner.error.message}`);
+  return { merchantId: merchant.id, apiKey, ownerEmail: owner.value.user.email, consoleLinkPath: owner.value.link.path };
 }

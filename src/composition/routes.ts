@@ -14,6 +14,7 @@ import { flowsRoutes } from '../modules/flows/index.ts';
 import { bookingsRoutes } from '../modules/bookings/index.ts';
 import { reconciliationRoutes } from '../modules/reconciliation/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
+import { authorizationHooks, usersRoutes } from '../modules/users/index.ts';
 
 const MODULES = [
   catalogRoutes,
@@ -28,6 +29,7 @@ const MODULES = [
   bookingsRoutes,
   reconciliationRoutes,
   reportsRoutes,
+  usersRoutes,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -39,6 +41,11 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/phone/phone.routes.ts')).registerSandboxPhone(app, deps.ctx);
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', deps.authHook);
+    // Who may call what: the role table, for every route of this scope (modules/users).
+    const authorize = authorizationHooks(deps.ctx);
+    scoped.addHook('onRequest', authorize.onRequest);
+    scoped.addHook('preHandler', authorize.preHandler);
+    scoped.addHook('onSend', authorize.onSend);
     for (const r of MODULES.flatMap((m) => m.api)) r.register(scoped as App, deps);
   });
 }

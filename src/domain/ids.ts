@@ -27,6 +27,10 @@ export const ID_PREFIXES = [
   'svc',
   'ltx',
   'rec',
+  'usr',
+  'ses',
+  'lnk',
+  'aud',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -6,6 +6,7 @@ import type { LogEventInput, OrderSnapshot, PaymentSnapshot } from '../domain/bu
 import type { Db, Queryable, Tx } from './store/db.ts';
 import type { PaymentProviderAdapter, ProviderCredentials } from './payment-provider.port.ts';
 import type { Clock, SecretBox } from './ports.ts';
+import type { Principal } from '../domain/roles.ts';
 
 export type Mode = 'sandbox' | 'live';
 
@@ -60,6 +61,18 @@ export interface AppContext {
    * merchant has not set it up. Wired by the composition root.
    */
   accountSources: ReadonlyMap<string, AccountSource>;
+  /** Console sessions and logins (docs/users.md); the users module's defaults when unset. */
+  accounts?: AccountSettings | undefined;
+}
+
+export interface AccountSettings {
+  /** A session unused this long ends (SESSION_IDLE_MINUTES). */
+  sessionIdleSeconds: number;
+  /** A session ends this long after login, used or not (SESSION_MAX_HOURS). */
+  sessionMaxSeconds: number;
+  /** Login attempts per account per 15 minutes, and per client address per minute. */
+  loginsPerAccount: number;
+  loginsPerAddress: number;
 }
 
 export type AccountSource = (ctx: AppContext, merchantId: string) => Promise<ProviderCredentials>;
@@ -107,7 +120,12 @@ export type EventFollower = (ctx: AppContext, tx: Tx, event: LoggedEvent) => Pro
 /** Who did something, as written to the event log. */
 export interface Actor {
   source: 'api' | 'whatsapp' | 'provider' | 'job' | 'cli';
+  /** key_… or usr_… for 'api', the operator for 'cli'. */
   id: string | null;
+  /** Over HTTP: a console user and its role, or an API key (acting as the owner). */
+  principal?: Principal | undefined;
+  /** Over HTTP: the client address (req.ip, through TRUST_PROXY), for the audit log. */
+  address?: string | undefined;
 }
 
 /** Runs fn in a transaction and wakes the workers once it has committed. */

@@ -20,6 +20,13 @@ describe('createLogger redaction', () => {
     expect(c.raw()).not.toContain('cc_test_abcdefghijklmnop');
   });
 
+  it("redacts the console's session cookie", () => {
+    const c = capture();
+    c.log.info({ req: { method: 'GET', url: '/v1/me', headers: { cookie: 'chatcart_session=sessiontokenvalue' } } }, 'request');
+    expect(c.records()[0]!.req.headers.cookie).toBe('[redacted]');
+    expect(c.raw()).not.toContain('sessiontokenvalue');
+  });
+
   it('redacts api keys, access tokens and wa_ids one level down', () => {
     const c = capture();
     c.log.info(

@@ -4,6 +4,10 @@ import pino, { type Logger } from 'pino';
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
+  // the console's session cookie
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.cookie',
   'req.headers["x-hub-signature-256"]',
   'req.headers["stripe-signature"]',
   'req.headers["x-razorpay-signature"]',

@@ -7,7 +7,8 @@ import { EXPORT_KINDS, exportCsv, parseExportRange, type ExportKind } from '../.
 import type { Config } from '../../config.ts';
 import { getMerchant } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
-import { openCliContext } from '../context.ts';
+import { cliActor, openCliContext } from '../context.ts';
+import { recordAudit } from '../../modules/users/index.ts';
 
 const USAGE = 'usage: chatcart export orders|payments|refunds --merchant ID --from ISO --to ISO [--out FILE]';
 
@@ -21,6 +22,13 @@ export async function runExport(cfg: Config, argv: string[]): Promise<number> {
   const ctx = await openCliContext(cfg);
   try {
     if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
+    await recordAudit(ctx, ctx.db, {
+      merchantId,
+      type: 'export.downloaded',
+      actor: cliActor,
+      subject: kind,
+      data: { kind, from: values.from ?? null, to: values.to ?? null },
+    });
     const source = Readable.from(exportCsv(ctx.db, merchantId, kind as ExportKind, range.value));
     if (values.out) {
       // Written beside the target and renamed, so a failed export never leaves a half file under the name.

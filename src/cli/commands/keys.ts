@@ -3,7 +3,8 @@ import type { Config } from '../../config.ts';
 import { getMerchant, listApiKeys } from '../../modules/merchants/index.ts';
 import { presentApiKey } from '../../modules/merchants/index.ts';
 import { flags, required, UsageError } from '../args.ts';
-import { openCliContext } from '../context.ts';
+import { cliActor, openCliContext } from '../context.ts';
+import { recordAudit } from '../../modules/users/index.ts';
 import { reencryptSecrets } from '../../modules/merchants/index.ts';
 
 export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
@@ -30,21 +31,34 @@ export async function runKeys(cfg: Config, argv: string[]): Promise<number> {
       const rows = (await listApiKeys(ctx.db, merchantId)).map((k) => presentApiKey(k));
       print(rows, rows.map((k) => `${k.id}  ${k.prefix}…  ${k.revoked_at ? 'revoked' : k.expires_at ? `expires ${k.expires_at}` : 'live'}`).join('\n'));
     } else if (sub === 'create') {
-      const r = await ctx.db.transaction((tx) => createApiKey(ctx, tx, merchantId, values.name ?? null));
+      const r = await ctx.db.transaction(async (tx) => {
+        const made = await createApiKey(ctx, tx, merchantId, values.name ?? null);
+        if (made.ok) await recordAudit(ctx, tx, { merchantId, type: 'api_key.created', actor: cliActor, subject: made.value.row.id });
+        return made;
+      });
       if (!r.ok) throw new UsageError(r.error.message);
       const { row, key } = r.value;
       print(presentApiKey(row, key), `Created ${row.id}. API key (shown only once): ${key}`);
     } else {
       const keyId = required(values.key, 'key');
       if (sub === 'rotate') {
-        const r = await ctx.db.transaction((tx) => rotateApiKey(ctx, tx, merchantId, keyId, grace));
+        const r = await ctx.db.transaction(async (tx) => {
+          const rotated = await rotateApiKey(ctx, tx, merchantId, keyId, grace);
+          if (rotated.ok)
+            await recordAudit(ctx, tx, { merchantId, type: 'api_key.rotated', actor: cliActor, subject: keyId, data: { new_key_id: rotated.value.row.id } });
+          return rotated;
+        });
         if (!r.ok) throw new UsageError(r.error.message);
         print(
           { ...presentApiKey(r.value.row, r.value.key), replaced: presentApiKey(r.value.old) },
           `Rotated ${keyId}. New API key ${r.value.row.id} (shown only once): ${r.value.key}`,
         );
       } else {
-        const r = await ctx.db.transaction((tx) => revokeApiKey(ctx, tx, merchantId, keyId));
+        const r = await ctx.db.transaction(async (tx) => {
+          const revoked = await revokeApiKey(ctx, tx, merchantId, keyId);
+          if (revoked.ok) await recordAudit(ctx, tx, { merchantId, type: 'api_key.revoked', actor: cliActor, subject: keyId });
+          return revoked;
+        });
         if (!r.ok) throw new UsageError(r.error.message);
         print(presentApiKey(r.value), `Revoked ${keyId}`);
       }

@@ -5,7 +5,8 @@ import type { Config } from '../../config.ts';
 import { getMerchant } from '../../modules/merchants/index.ts';
 import { getNumberByMerchant } from '../../modules/whatsapp/index.ts';
 import { flags, required, UsageError } from '../args.ts';
-import { openCliContext } from '../context.ts';
+import { cliActor, openCliContext } from '../context.ts';
+import { recordAudit } from '../../modules/users/index.ts';
 
 export async function runWhatsApp(cfg: Config, argv: string[]): Promise<number> {
   const { values, positionals } = flags(argv, {
@@ -42,7 +43,11 @@ export async function runWhatsApp(cfg: Config, argv: string[]): Promise<number> 
   try {
     if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
     if (sub === 'set') {
-      const r = await ctx.db.transaction((tx) => updateWhatsAppSettings(ctx, tx, merchantId, input));
+      const r = await ctx.db.transaction(async (tx) => {
+        const updated = await updateWhatsAppSettings(ctx, tx, merchantId, input);
+        if (updated.ok && input.access_token) await recordAudit(ctx, tx, { merchantId, type: 'whatsapp_token.replaced', actor: cliActor });
+        return updated;
+      });
       if (!r.ok) throw new UsageError(r.error.message);
     }
     const n = await getNumberByMerchant(ctx.db, merchantId);

@@ -6,6 +6,7 @@ import { newId, newReferenceId, newSecretToken } from '../../domain/ids.ts';
 import { isCurrency } from '../../domain/money.ts';
 import { computeTotals, type LineInput } from '../../domain/order/order.totals.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { allows } from '../../domain/roles.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getMerchant } from '../merchants/index.ts';
@@ -88,6 +89,16 @@ export async function freshReferenceId(tx: Tx, merchantId: string): Promise<stri
   }
 }
 
+/** The amounts an order names itself rather than taking from the catalog (a role without orders.price may not). */
+function amountsOfOwn(input: CreateOrderInput): string[] {
+  const found = input.items.flatMap((item, i) => [
+    ...(item.amount !== undefined ? [`items.${i}.amount`] : []),
+    ...(item.sale_amount !== undefined ? [`items.${i}.sale_amount`] : []),
+  ]);
+  for (const k of ['tax', 'shipping', 'discount'] as const) if (input[k] !== undefined) found.push(k);
+  return found;
+}
+
 export async function createOrder(
   ctx: AppContext,
   tx: Tx,
@@ -95,6 +106,16 @@ export async function createOrder(
   merchantId: string,
   input: CreateOrderInput,
 ): Promise<Result<{ order: OrderRow; payment: PaymentRow }>> {
+  const ownAmounts = amountsOfOwn(input);
+  if (ownAmounts.length > 0 && actor.principal && !allows(actor.principal, 'orders.price')) {
+    return err(
+      domainError(
+        'forbidden',
+        `Your role (${actor.principal.role}) bills catalog-priced items only: remove ${ownAmounts.join(', ')} (an owner or admin can set amounts of their own)`,
+        { permission: 'orders.price', fields: ownAmounts },
+      ),
+    );
+  }
   if (!isCurrency(input.currency)) return invalid(`currency: ${input.currency} is not an ISO 4217 currency`, 'currency');
   const goodsType = input.goods_type ?? 'digital-goods';
   if (goodsType === 'physical-goods' && input.payment.method !== 'payment_link' && !input.shipping_address) {

@@ -14,6 +14,8 @@ import {
 import type { Logger } from 'pino';
 import type { AppContext } from '../context.ts';
 import { domainError } from '../../domain/errors.ts';
+import type { Principal, Role } from '../../domain/roles.ts';
+import type { Tx } from '../store/db.ts';
 import type { Result } from '../../domain/result.ts';
 import { newId } from '../../domain/ids.ts';
 import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, tooDeepMessage } from '../../domain/text.ts';
@@ -22,13 +24,32 @@ import { sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import { clientBucket, TokenBuckets } from './rate-limit.ts';
 import type { App, RouteDeps } from './route-deps.ts';
+import { changesState, fromOwnOrigin, sessionTokenOf } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
     merchantId: string;
+    /** The API key's id; '' when a console session authenticated the request. */
     keyId: string;
+    /** Who asks: an API key (key_…, acting as the owner) or a console user (usr_…) with its role. */
+    principal: Principal & { id: string };
+    /** The console session (ses_…), when the session cookie authenticated the request; else ''. */
+    sessionId: string;
+    /**
+     * Set by the authorization hook when the route's change goes to the audit log; mutate()
+     * calls it with the change's result inside the change's own transaction.
+     */
+    auditChange?: ((tx: Tx, value: unknown) => Promise<void>) | undefined;
   }
+}
+
+/** A console session, as the users module finds it from the cookie's token. */
+export interface SessionAuth {
+  merchantId: string;
+  userId: string;
+  role: Role;
+  sessionId: string;
 }
 
 export interface HttpOptions {
@@ -53,6 +74,8 @@ export interface HttpOptions {
   metricsToken?: string | undefined;
   /** Who a presented API key acts for, or why it is refused (the merchants module answers; the composition root wires it). */
   authenticate: (presented: string) => Promise<Result<{ merchantId: string; keyId: string }>>;
+  /** Who a presented session token is signed in as, or why not (the users module answers). */
+  authenticateSession?: (token: string) => Promise<Result<SessionAuth>>;
   /** Registers every route: the composition root knows them, the platform does not. */
   registerRoutes: (app: App, deps: RouteDeps) => Promise<void>;
 }
@@ -225,6 +248,11 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
   };
   app.decorateRequest('merchantId', '');
   app.decorateRequest('keyId', '');
+  app.decorateRequest('sessionId', '');
+  app.decorateRequest('principal', null as unknown as Principal & { id: string });
+  app.decorateRequest('auditChange', undefined);
+  // Either an API key (Authorization: Bearer) or the console's session cookie; a request
+  // that brings a key is judged by the key alone.
   const authHook = async (req: FastifyRequest, reply: any) => {
     // An address that failed too often waits before any key of it is looked up. A failure
     // is charged after the fact, into debt, so a crowd of guesses at once is paid for too.
@@ -233,9 +261,11 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     if (failWait > 0) return limited(req, reply, failWait, 'Too many failed authentications from this address; wait and retry with a valid API key');
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer (\S+)$/i.exec(h) : null;
+    const sessionToken = h === undefined && o.authenticateSession ? sessionTokenOf(req) : undefined;
+    if (!m && sessionToken) return sessionAuth(req, reply, sessionToken);
     if (!m) {
       failureBuckets.charge(client);
-      return sendError(req, reply, domainError('unauthorized', 'Send your API key as Authorization: Bearer <key>'));
+      return sendError(req, reply, domainError('unauthorized', 'Send your API key as Authorization: Bearer <key>, or sign in to the console'));
     }
     const authenticated = await o.authenticate(m[1]!);
     if (!authenticated.ok) {
@@ -252,6 +282,26 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     merchantBuckets.take(auth.merchantId);
     req.merchantId = auth.merchantId;
     req.keyId = auth.keyId;
+    req.principal = { kind: 'api_key', role: 'owner', id: auth.keyId };
+  };
+  // A session token is 256 random bits: an unknown or expired one is not a guess worth
+  // throttling (a console left open past its expiry polls with one), so it charges nothing.
+  const sessionAuth = async (req: FastifyRequest, reply: any, token: string) => {
+    const found = await o.authenticateSession!(token);
+    if (!found.ok) return sendError(req, reply, found.error);
+    const auth = found.value;
+    if (changesState(req.method) && !fromOwnOrigin(req, o.ctx.publicUrl)) {
+      return sendError(req, reply, domainError('forbidden', "A change made with the console's session cookie must come from the console's own origin"));
+    }
+    const userWait = keyBuckets.wait(auth.userId);
+    if (userWait > 0) return limited(req, reply, userWait, 'Too many requests for this user; slow down and retry');
+    const merchantWait = merchantBuckets.wait(auth.merchantId);
+    if (merchantWait > 0) return limited(req, reply, merchantWait, 'Too many requests for this merchant; slow down and retry');
+    keyBuckets.take(auth.userId);
+    merchantBuckets.take(auth.merchantId);
+    req.merchantId = auth.merchantId;
+    req.sessionId = auth.sessionId;
+    req.principal = { kind: 'user', role: auth.role, id: auth.userId };
   };
 
   await o.registerRoutes(app, { ctx: o.ctx, authHook, metrics: o.metrics, metricsToken: o.metricsToken });

@@ -44,6 +44,12 @@ export interface MutationOptions<T> {
   /** Builds the response body inside the transaction (it may read with tx). */
   present: (value: T, tx: Tx) => Promise<unknown> | unknown;
   requireKey?: boolean;
+  /**
+   * What the Idempotency-Key record keeps of the response, when that must differ from what
+   * is sent (a one-time secret in the answer is kept hashed elsewhere, never here): a replay
+   * answers this.
+   */
+  stored?: (presented: unknown) => unknown;
 }
 
 export async function mutate<T>(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, merchantId: string, o: MutationOptions<T>) {
@@ -66,8 +72,10 @@ export async function mutate<T>(ctx: AppContext, req: FastifyRequest, reply: Fas
       }
       const result = await o.run(tx);
       if (!result.ok) throw new RollbackWith(result.error);
+      // The audit entry the route's rule calls for (modules/users), in this same transaction.
+      if (req.auditChange) await req.auditChange(tx, result.value);
       const presented = await o.present(result.value, tx);
-      if (key !== undefined) await completeKey(tx, merchantId, key, o.status, presented);
+      if (key !== undefined) await completeKey(tx, merchantId, key, o.status, o.stored ? o.stored(presented) : presented);
       return presented;
     });
     return reply.code(o.status).send(body);

@@ -16,7 +16,13 @@ export interface RouteDeps {
   metricsToken?: string | undefined;
 }
 
-export const apiActor = (req: FastifyRequest): Actor => ({ source: 'api', id: req.keyId });
+/** Who made a change over HTTP: the API key (key_…) or the console user (usr_…), with its role and address. */
+export const apiActor = (req: FastifyRequest): Actor => ({
+  source: 'api',
+  id: req.principal?.id ?? req.keyId,
+  principal: req.principal ? { kind: req.principal.kind, role: req.principal.role } : undefined,
+  address: req.ip,
+});
 
 /** One endpoint file: its register function. */
 export interface RouteModule {

@@ -1,0 +1,2 @@
+// Reads for the users routes and the CLI.
+export { findUserByEmail, getUser, listAudit, listUsers } from './users.repository.ts';
