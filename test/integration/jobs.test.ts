@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { DEFAULT_BACKOFF } from '../../src/platform/jobs/backoff.ts';
 import { JobRunner, PermanentJobError, type JobHandler } from '../../src/platform/jobs/runner.ts';
-import { claimJobs, completeJob, enqueueJob, failJob, getJob, listJobs, type JobRow } from '../../src/platform/jobs/jobs.repository.ts';
+import { claimJobs, completeJob, enqueueJob, failJob, getJob, JOB_PRIORITY, listJobs, type JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 
 let db: TestDb;
@@ -85,6 +85,16 @@ describe('claim and lease', () => {
     expect((await claim(at(0), 'a', { limit: 1, kinds: ['test.a'] })).map((j) => j.id)).toEqual([early]);
     expect((await claim(at(0), 'b', { kinds: ['test.a'] })).map((j) => j.id)).toEqual([late]);
     expect((await claim(at(0), 'c')).map((j) => j.id)).toEqual([other]);
+  });
+
+  it('claims the urgent lane first, oldest first within a lane; a job not yet due waits whatever its priority', async () => {
+    const oldBulk = await enqueueJob(db, { kind: 'test.a', runAt: at(-5000) });
+    const newBulk = await enqueueJob(db, { kind: 'test.a', runAt: at(-1000) });
+    const urgent = await enqueueJob(db, { kind: 'test.a', runAt: at(-500), priority: JOB_PRIORITY.urgent });
+    const urgentOlder = await enqueueJob(db, { kind: 'test.a', runAt: at(-600), priority: JOB_PRIORITY.urgent });
+    await enqueueJob(db, { kind: 'test.a', runAt: at(60_000), priority: JOB_PRIORITY.urgent });
+    expect((await claim(at(0), 'a', { limit: 3 })).map((j) => j.id).sort()).toEqual([urgentOlder, urgent, oldBulk].sort());
+    expect((await claim(at(0), 'b')).map((j) => j.id)).toEqual([newBulk]);
   });
 
   it('does not hand a leased job out again until the lease expires; the old holder then cannot complete it', async () => {
