@@ -28,7 +28,7 @@ code{background:#f2f2f2;padding:.1rem .3rem;border-radius:4px}.mode{display:inli
 <li>Metrics: <a href="/metrics">/metrics</a></li>
 ${ctx.mode === 'sandbox' ? '<li>Simulated customer phone: <a href="/sandbox/phone" data-testid="phone-link">/sandbox/phone</a></li>' : ''}
 </ul>
-${ctx.mode === 'sandbox' ? '<p>Sandbox mode: the demo merchant\'s API key and a one-time console link were printed once when the server first started.</p>' : ''}
+${ctx.mode === 'sandbox' ? "<p>Sandbox mode: the demo merchant's API key and a one-time console link were printed once when the server first started.</p>" : ''}
 <h2>Lost something?</h2>
 <ul data-testid="lost-help">
 <li><strong>An API key</strong> is shown only once and cannot be read back. Make a new one with
