@@ -1,0 +1,5 @@
+const t = { title: 'Bookings' };
+
+export function BookingsPage() {
+  return <h1>{t.title}</h1>;
+}

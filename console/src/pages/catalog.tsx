@@ -1,0 +1,5 @@
+const t = { title: 'Catalog' };
+
+export function CatalogPage() {
+  return <h1>{t.title}</h1>;
+}
