@@ -14,6 +14,7 @@ const t = {
   refund: 'Refund',
   ledger: 'Ledger',
   bill: 'Bill',
+  update: 'Order update',
   by: 'by',
   inbound: 'from the customer',
   outbound: 'to the customer',
@@ -32,7 +33,13 @@ interface Entry {
 }
 
 const messageTitle = (m: Message) => {
-  const what = m.type === 'order_details' || m.purpose?.startsWith('bill') ? t.bill : humanize(m.purpose ?? m.type);
+  const purpose = m.purpose ?? '';
+  const what =
+    m.type === 'order_details' || purpose.startsWith('bill')
+      ? t.bill
+      : purpose.startsWith('update:')
+        ? `${t.update}: ${humanize(purpose.slice(7))}`
+        : humanize(purpose || m.type);
   return `${what} ${m.direction === 'inbound' ? t.inbound : t.outbound}`;
 };
 
@@ -77,11 +84,12 @@ export function buildTimeline(
     ),
     ...x.ledger.map(
       (l): Entry => ({
-        at: l.event_at ?? l.created_at,
+        // When we booked it (the provider's event_at has whole seconds only, and would sort before the payment).
+        at: l.created_at,
         key: l.id,
         kind: 'ledger',
         title: `${t.ledger}: ${humanize(l.kind)}`,
-        detail: l.postings.map((p) => `${p.side === 'debit' ? '+' : '−'}${money(p.amount, l.currency)} ${p.account}`).join(', '),
+        detail: l.postings.map((p) => `${p.side === 'debit' ? '+' : '−'}${money(Math.abs(p.amount), l.currency)} ${p.account}`).join(', '),
       }),
     ),
   ];

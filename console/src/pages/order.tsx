@@ -227,7 +227,7 @@ function OrderHistory({ order, withLedger }: { order: Order; withLedger: boolean
                 <li key={pay.id}>
                   {pay.reference_id} · {money(pay.amount, pay.currency)} · {humanize(pay.method)}
                   {pay.provider ? ` (${pay.provider})` : ''} · <Badge value={pay.status} />
-                  {pay.expires_at ? ` · ${t.expires} ${formatDateTime(pay.expires_at, p)}` : ''}
+                  {pay.expires_at && ['created', 'pending'].includes(pay.status) ? ` · ${t.expires} ${formatDateTime(pay.expires_at, p)}` : ''}
                 </li>
               ))}
             </ul>
