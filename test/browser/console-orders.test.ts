@@ -27,7 +27,10 @@ beforeAll(async () => {
 
 let seq = 0;
 async function createOrder(waId: string, over: Record<string, unknown> = {}) {
-  const r = await s.api('/v1/orders', { body: sampleOrder({ customer: { wa_id: waId, name: 'Asha' }, ...over }), headers: { 'idempotency-key': `o-${++seq}-${Date.now()}` } });
+  const r = await s.api('/v1/orders', {
+    body: sampleOrder({ customer: { wa_id: waId, name: 'Asha' }, ...over }),
+    headers: { 'idempotency-key': `o-${++seq}-${Date.now()}` },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body as { id: string; reference_id: string; total: number; payment: { url: string } };
 }
@@ -112,7 +115,12 @@ describe('console orders', () => {
 
   it('accepts a payment in manual review (an underpayment from the sandbox provider)', async () => {
     const o = await createOrder('919800000004');
-    const go = await fetch(`${o.payment.url}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+    const go = await fetch(`${o.payment.url}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    });
     expect(go.status).toBe(303);
     const checkout = go.headers.get('location')!.split('/').pop()!;
     const paid = await fetch(`${s.base}/sandbox/psp/v1/checkouts/${checkout}/pay`, {
