@@ -1,0 +1,5 @@
+const t = { title: 'Settings' };
+
+export function SettingsPage() {
+  return <h1>{t.title}</h1>;
+}
