@@ -1371,6 +1371,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{id}/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new order for the same customer and catalog items at current prices, linked to this expired or canceled one (not for booking deposits) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/{id}/review": {
         parameters: {
             query?: never;
@@ -2300,9 +2336,6 @@ export interface paths {
                             provider: "sandbox" | "razorpay" | "stripe" | "payu" | "billdesk" | "zaakpay";
                         };
                         display_phone_number?: string;
-                        keywords?: {
-                            [key: string]: string;
-                        };
                         opt_out_words?: string[];
                         payment_configurations?: {
                             name: string;

@@ -31,6 +31,8 @@ export interface CreateOrderInput {
   expires_in?: number | undefined;
   send?: boolean | undefined;
   metadata?: Record<string, string> | undefined;
+  /** Set by reorder: the order this one replaces. */
+  reordered_from?: string | undefined;
 }
 
 export const DEFAULT_EXPIRES_IN = 86_400;
@@ -166,6 +168,7 @@ export async function createOrder(
     current_payment_id: null,
     expires_at: expiresAt,
     metadata: input.metadata ?? {},
+    reordered_from: input.reordered_from ?? null,
     now,
   });
   const payment = await insertPayment(tx, {
@@ -191,6 +194,7 @@ export async function createOrder(
     data: {
       total: order.total,
       currency: order.currency,
+      ...(order.reordered_from ? { reordered_from: order.reordered_from } : {}),
       payment_id: payment.id,
       reference_id: payment.reference_id,
       method: payment.method,

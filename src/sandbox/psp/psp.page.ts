@@ -59,7 +59,8 @@ const STATUS_TEXT: Record<CheckoutStatus, string> = {
   open: 'Waiting for payment',
   paid: 'This checkout has been paid.',
   expired: 'This checkout has expired. Ask the shop for a new payment link.',
-  canceled: 'This checkout was canceled by the shop.',
+  // The shop closes a checkout when its bill expires or is canceled; the provider is not told which.
+  canceled: 'This checkout was closed by the shop: the bill expired or was canceled. Ask the shop in the chat for a new one.',
 };
 
 function summary(c: PspCheckout, status: CheckoutStatus): string {
