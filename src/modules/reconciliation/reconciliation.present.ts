@@ -1,4 +1,5 @@
 // Reconciliation runs and items as API objects (amounts in minor units, times ISO 8601 UTC).
+import { z } from 'zod';
 import { DEFAULT_SETTLEMENT_DAYS } from './reconciliation.run.ts';
 import { CATEGORIES, type Totals } from '../../domain/reconciliation/report.ts';
 import type { ItemRow, RunRow } from './reconciliation.repository.ts';
@@ -13,7 +14,7 @@ export function presentRun(r: RunRow) {
   const s = r.settings as { amount_unit?: string | null; mapping?: unknown; apply_fees?: boolean; apply?: boolean; settlement_days?: number };
   return {
     id: r.id,
-    object: 'reconciliation',
+    object: 'reconciliation' as const,
     version: r.version,
     rerun_of: r.rerun_of,
     format: r.format,
@@ -21,7 +22,7 @@ export function presentRun(r: RunRow) {
     file_name: r.file_name,
     file_sha256: r.file_sha256,
     amount_unit: s.amount_unit ?? null,
-    mapping: s.mapping ?? null,
+    mapping: (s.mapping ?? null) as Record<string, string> | null,
     apply_fees: s.apply_fees ?? s.apply ?? false,
     apply: s.apply ?? false,
     settlement_days: s.settlement_days ?? DEFAULT_SETTLEMENT_DAYS,
@@ -29,7 +30,15 @@ export function presentRun(r: RunRow) {
     status: r.status,
     row_count: r.row_count,
     totals: withAllCategories(r.totals),
+    progress: {
+      bytes_read: Number(r.bytes_read),
+      bytes_total: Number(r.bytes_total),
+      rows_read: r.row_count,
+      items_imported: r.items_imported,
+    },
+    failure: r.status === 'failed' ? { message: r.failure_reason ?? 'the import failed', line: r.failure_line } : null,
     created_at: iso(r.created_at),
+    completed_at: iso(r.completed_at),
   };
 }
 
@@ -63,3 +72,44 @@ export function presentItem(i: ItemRow) {
     note: i.note,
   };
 }
+
+const total = z.object({ count: z.number().int(), amounts: z.record(z.string(), z.number().int()) });
+
+/** A run as the API answers it (the routes' response schema, and so the OpenAPI document). */
+export const runSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('reconciliation'),
+    version: z.number().int(),
+    rerun_of: z.string().nullable(),
+    format: z.string(),
+    provider: z.string(),
+    file_name: z.string().nullable(),
+    file_sha256: z.string(),
+    amount_unit: z.string().nullable(),
+    mapping: z.record(z.string(), z.string()).nullable(),
+    apply_fees: z.boolean(),
+    apply: z.boolean(),
+    settlement_days: z.number().int(),
+    period: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+    status: z
+      .enum(['importing', 'clean', 'mismatches', 'failed'])
+      .describe('importing until the job has read the whole file; then clean, mismatches, or failed (see failure)'),
+    row_count: z.number().int().describe('report rows read (so far, while importing)'),
+    totals: z.record(z.enum(CATEGORIES), total).describe('count and amount per currency of each category (so far, while importing)'),
+    progress: z
+      .object({
+        bytes_read: z.number().int(),
+        bytes_total: z.number().int(),
+        rows_read: z.number().int(),
+        items_imported: z.number().int(),
+      })
+      .describe("the import's progress: bytes of the file read and items written so far"),
+    failure: z
+      .object({ message: z.string(), line: z.number().int().nullable() })
+      .nullable()
+      .describe('why a failed run failed (the message names the line; the header is line 1)'),
+    created_at: z.string().nullable(),
+    completed_at: z.string().nullable(),
+  })
+  .describe('A reconciliation run');

@@ -9,7 +9,7 @@ import { sendError } from '../../../platform/http/errors.ts';
 import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentItem, presentRun, seqOf, tags } from '../reconciliation.present.ts';
+import { presentItem, presentRun, runSchema, seqOf, tags } from '../reconciliation.present.ts';
 
 const itemsQuery = listQuery.extend({
   category: z.enum(CATEGORIES).optional(),
@@ -27,7 +27,14 @@ export function register(app: App, { ctx }: RouteDeps) {
   });
   app.get(
     '/v1/reconciliations/:id',
-    { schema: { tags, summary: 'A reconciliation run with its totals per category and currency', params: idParam('rec') } },
+    {
+      schema: {
+        tags,
+        summary: 'A reconciliation run with its totals per category and currency, and its import progress while it is importing',
+        params: idParam('rec'),
+        response: { 200: runSchema },
+      },
+    },
     async (req, reply) => {
       const run = await getRun(ctx.db, req.merchantId, req.params.id);
       if (!run) return sendError(req, reply, domainError('not_found', `No reconciliation run ${req.params.id}`));
