@@ -1664,7 +1664,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Import a settlement report (text/csv with query settings, or JSON with a csv field) and reconcile it; the same file again returns its run */
+        /**
+         * Import a settlement report (text/csv with query settings, or JSON with a csv field); the import runs in a job
+         * @description Stores the file and answers 202 with a run that is `importing`; a job reads the file and the run ends `clean`, `mismatches` or `failed` (with `failure.message` naming the line). Follow it with GET /v1/reconciliations/{id} (`progress`). The same file with the same settings answers 200 with its newest run. Bodies up to 52428800 bytes.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1674,12 +1677,125 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A reconciliation run */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            amount_unit: string | null;
+                            apply: boolean;
+                            apply_fees: boolean;
+                            completed_at: string | null;
+                            created_at: string | null;
+                            /** @description why a failed run failed (the message names the line; the header is line 1) */
+                            failure: {
+                                line: number | null;
+                                message: string;
+                            } | null;
+                            file_name: string | null;
+                            file_sha256: string;
+                            format: string;
+                            id: string;
+                            mapping: {
+                                [key: string]: string;
+                            } | null;
+                            /** @enum {string} */
+                            object: "reconciliation";
+                            period: {
+                                from: string | null;
+                                to: string | null;
+                            };
+                            /** @description the import's progress: bytes of the file read and items written so far */
+                            progress: {
+                                bytes_read: number;
+                                bytes_total: number;
+                                items_imported: number;
+                                rows_read: number;
+                            };
+                            provider: string;
+                            rerun_of: string | null;
+                            /** @description report rows read (so far, while importing) */
+                            row_count: number;
+                            settlement_days: number;
+                            /**
+                             * @description importing until the job has read the whole file; then clean, mismatches, or failed (see failure)
+                             * @enum {string}
+                             */
+                            status: "importing" | "clean" | "mismatches" | "failed";
+                            /** @description count and amount per currency of each category (so far, while importing) */
+                            totals: {
+                                [key: string]: {
+                                    amounts: {
+                                        [key: string]: number;
+                                    };
+                                    count: number;
+                                };
+                            };
+                            version: number;
+                        };
+                    };
+                };
+                /** @description A reconciliation run */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            amount_unit: string | null;
+                            apply: boolean;
+                            apply_fees: boolean;
+                            completed_at: string | null;
+                            created_at: string | null;
+                            /** @description why a failed run failed (the message names the line; the header is line 1) */
+                            failure: {
+                                line: number | null;
+                                message: string;
+                            } | null;
+                            file_name: string | null;
+                            file_sha256: string;
+                            format: string;
+                            id: string;
+                            mapping: {
+                                [key: string]: string;
+                            } | null;
+                            /** @enum {string} */
+                            object: "reconciliation";
+                            period: {
+                                from: string | null;
+                                to: string | null;
+                            };
+                            /** @description the import's progress: bytes of the file read and items written so far */
+                            progress: {
+                                bytes_read: number;
+                                bytes_total: number;
+                                items_imported: number;
+                                rows_read: number;
+                            };
+                            provider: string;
+                            rerun_of: string | null;
+                            /** @description report rows read (so far, while importing) */
+                            row_count: number;
+                            settlement_days: number;
+                            /**
+                             * @description importing until the job has read the whole file; then clean, mismatches, or failed (see failure)
+                             * @enum {string}
+                             */
+                            status: "importing" | "clean" | "mismatches" | "failed";
+                            /** @description count and amount per currency of each category (so far, while importing) */
+                            totals: {
+                                [key: string]: {
+                                    amounts: {
+                                        [key: string]: number;
+                                    };
+                                    count: number;
+                                };
+                            };
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -1696,7 +1812,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A reconciliation run with its totals per category and currency */
+        /** A reconciliation run with its totals per category and currency, and its import progress while it is importing */
         get: {
             parameters: {
                 query?: never;
@@ -1708,12 +1824,65 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A reconciliation run */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            amount_unit: string | null;
+                            apply: boolean;
+                            apply_fees: boolean;
+                            completed_at: string | null;
+                            created_at: string | null;
+                            /** @description why a failed run failed (the message names the line; the header is line 1) */
+                            failure: {
+                                line: number | null;
+                                message: string;
+                            } | null;
+                            file_name: string | null;
+                            file_sha256: string;
+                            format: string;
+                            id: string;
+                            mapping: {
+                                [key: string]: string;
+                            } | null;
+                            /** @enum {string} */
+                            object: "reconciliation";
+                            period: {
+                                from: string | null;
+                                to: string | null;
+                            };
+                            /** @description the import's progress: bytes of the file read and items written so far */
+                            progress: {
+                                bytes_read: number;
+                                bytes_total: number;
+                                items_imported: number;
+                                rows_read: number;
+                            };
+                            provider: string;
+                            rerun_of: string | null;
+                            /** @description report rows read (so far, while importing) */
+                            row_count: number;
+                            settlement_days: number;
+                            /**
+                             * @description importing until the job has read the whole file; then clean, mismatches, or failed (see failure)
+                             * @enum {string}
+                             */
+                            status: "importing" | "clean" | "mismatches" | "failed";
+                            /** @description count and amount per currency of each category (so far, while importing) */
+                            totals: {
+                                [key: string]: {
+                                    amounts: {
+                                        [key: string]: number;
+                                    };
+                                    count: number;
+                                };
+                            };
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -1774,7 +1943,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Match the stored report again against current data, as a new run version */
+        /** Match the stored report again against current data, as a new run version (imported in a job: 202 while importing) */
         post: {
             parameters: {
                 query?: never;
@@ -1786,12 +1955,65 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description A reconciliation run */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            amount_unit: string | null;
+                            apply: boolean;
+                            apply_fees: boolean;
+                            completed_at: string | null;
+                            created_at: string | null;
+                            /** @description why a failed run failed (the message names the line; the header is line 1) */
+                            failure: {
+                                line: number | null;
+                                message: string;
+                            } | null;
+                            file_name: string | null;
+                            file_sha256: string;
+                            format: string;
+                            id: string;
+                            mapping: {
+                                [key: string]: string;
+                            } | null;
+                            /** @enum {string} */
+                            object: "reconciliation";
+                            period: {
+                                from: string | null;
+                                to: string | null;
+                            };
+                            /** @description the import's progress: bytes of the file read and items written so far */
+                            progress: {
+                                bytes_read: number;
+                                bytes_total: number;
+                                items_imported: number;
+                                rows_read: number;
+                            };
+                            provider: string;
+                            rerun_of: string | null;
+                            /** @description report rows read (so far, while importing) */
+                            row_count: number;
+                            settlement_days: number;
+                            /**
+                             * @description importing until the job has read the whole file; then clean, mismatches, or failed (see failure)
+                             * @enum {string}
+                             */
+                            status: "importing" | "clean" | "mismatches" | "failed";
+                            /** @description count and amount per currency of each category (so far, while importing) */
+                            totals: {
+                                [key: string]: {
+                                    amounts: {
+                                        [key: string]: number;
+                                    };
+                                    count: number;
+                                };
+                            };
+                            version: number;
+                        };
+                    };
                 };
             };
         };
