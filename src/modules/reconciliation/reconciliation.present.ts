@@ -1,15 +1,45 @@
-// Reconciliation runs and items as API objects (amounts in minor units, times ISO 8601 UTC).
+// Reconciliation runs and items as API objects (amounts in minor units, times ISO 8601 UTC),
+// with the zod schemas their routes answer with (and /openapi.json shows).
+import { z } from 'zod';
+import { iso, isoTime, listOf } from '../../platform/http/page.ts';
 import { DEFAULT_SETTLEMENT_DAYS } from './reconciliation.run.ts';
 import { CATEGORIES, type Totals } from '../../domain/reconciliation/report.ts';
 import type { ItemRow, RunRow } from './reconciliation.repository.ts';
 
-export const tags = ['reconciliations'];
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const categoryTotal = z.object({
+  count: z.number().int(),
+  amounts: z.record(z.string(), z.number().int()).describe('Per currency, minor units'),
+});
+
+export const runSchema = z
+  .object({
+    id: z.string().describe('rec_…'),
+    object: z.literal('reconciliation'),
+    version: z.number().int().describe('1 for an import; each rerun of it adds one'),
+    rerun_of: z.string().nullable(),
+    format: z.string().describe('razorpay, stripe or generic'),
+    provider: z.string(),
+    file_name: z.string().nullable(),
+    file_sha256: z.string(),
+    amount_unit: z.string().nullable(),
+    mapping: z.unknown().describe('The column mapping of a generic report, else null'),
+    apply_fees: z.boolean(),
+    apply: z.boolean().describe('Whether its fees and payouts were booked into the ledger'),
+    settlement_days: z.number().int(),
+    period: z.object({ from: isoTime.nullable(), to: isoTime.nullable() }),
+    status: z.enum(['clean', 'mismatches']),
+    row_count: z.number().int(),
+    totals: z.record(z.enum(CATEGORIES), categoryTotal).describe('Per category: how many items, and their amounts per currency'),
+    created_at: isoTime,
+  })
+  .meta({ id: 'Reconciliation', description: 'A reconciliation run of a settlement report' });
+
+export const runListSchema = listOf(runSchema);
 
 /** Runs stored before a category existed have no total for it: zero, not absent. */
 export const withAllCategories = (t: Totals): Totals => Object.fromEntries(CATEGORIES.map((c) => [c, t[c] ?? { count: 0, amounts: {} }])) as Totals;
 
-export function presentRun(r: RunRow) {
+export function presentRun(r: RunRow): z.infer<typeof runSchema> {
   const s = r.settings as { amount_unit?: string | null; mapping?: unknown; apply_fees?: boolean; apply?: boolean; settlement_days?: number };
   return {
     id: r.id,
@@ -29,9 +59,34 @@ export function presentRun(r: RunRow) {
     status: r.status,
     row_count: r.row_count,
     totals: withAllCategories(r.totals),
-    created_at: iso(r.created_at),
+    created_at: iso(r.created_at)!,
   };
 }
+
+export const itemSchema = z
+  .object({
+    id: z.string().describe('<run id>:<seq>'),
+    object: z.literal('reconciliation_item'),
+    category: z.enum(CATEGORIES),
+    kind: z.string(),
+    line: z.number().int().nullable().describe("The report's line, when the item comes from one"),
+    provider_payment_id: z.string().nullable(),
+    provider_refund_id: z.string().nullable(),
+    reference_id: z.string().nullable(),
+    order_id: z.string().nullable(),
+    payment_id: z.string().nullable(),
+    refund_id: z.string().nullable(),
+    currency: z.string(),
+    expected_amount: z.number().int().nullable(),
+    actual_amount: z.number().int().nullable(),
+    expected_fee: z.number().int().nullable(),
+    actual_fee: z.number().int().nullable(),
+    amount: z.number().int(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'ReconciliationItem', description: 'One item of a run: a match or a difference' });
+
+export const itemListSchema = listOf(itemSchema);
 
 /** Item ids are `<run id>:<seq>`; `starting_after` takes one. */
 export const itemId = (i: ItemRow) => `${i.run_id}:${i.seq}`;
@@ -41,7 +96,7 @@ export const seqOf = (id: string | undefined): number | undefined => {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 };
 
-export function presentItem(i: ItemRow) {
+export function presentItem(i: ItemRow): z.infer<typeof itemSchema> {
   return {
     id: itemId(i),
     object: 'reconciliation_item',

@@ -14,7 +14,8 @@ import { AMOUNT_UNITS, REPORT_FORMATS } from '../../../domain/reconciliation/rep
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentRun, tags } from '../reconciliation.present.ts';
+import { presentRun } from '../reconciliation.present.ts';
+import { runSchema } from '../reconciliation.present.ts';
 
 export const REPORT_BODY_LIMIT = 50 * 1024 * 1024;
 
@@ -82,8 +83,10 @@ export function register(app: App, { ctx }: RouteDeps) {
       '/v1/reconciliations',
       {
         bodyLimit: REPORT_BODY_LIMIT,
+        // Idempotent by content: the same file with the same settings answers its existing run.
+        config: { idempotencyKey: 'none' },
         schema: {
-          tags,
+          response: { 201: runSchema, 200: runSchema },
           summary: 'Import a settlement report (text/csv with query settings, or JSON with a csv field) and reconcile it; the same file again returns its run',
         },
       },

@@ -6,12 +6,13 @@ import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentRun, tags } from '../reconciliation.present.ts';
+import { presentRun } from '../reconciliation.present.ts';
+import { runSchema } from '../reconciliation.present.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.post(
     '/v1/reconciliations/:id/rerun',
-    { schema: { tags, summary: 'Match the stored report again against current data, as a new run version', params: idParam('rec') } },
+    { schema: { response: { 201: runSchema }, summary: 'Match the stored report again against current data, as a new run version', params: idParam('rec') } },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 201,
