@@ -6,7 +6,8 @@
 // BENCH_CONCURRENCY (workers, default 16), BENCH_DATABASE_URL (PostgreSQL; default
 // postgres://postgres@127.0.0.1:5432/test, skipped with a note when unreachable), BENCH_PAYMENTS
 // (webhooks in the payments benchmark, default 500), BENCH_RECON_ROWS (report rows in the reconcile
-// benchmark, default 100000), BENCH_PGBENCH_SECONDS (the pgbench anchor's run, default 30).
+// benchmark, default 100000), BENCH_PGBENCH_SECONDS (the pgbench anchor's run, default 30),
+// BENCH_TARGETS (pglite, postgres or both, comma-separated; default both).
 import os from 'node:os';
 import { bookingBench } from './booking.bench.ts';
 import { exportsBench } from './exports.bench.ts';

@@ -10,6 +10,7 @@ import { webhookJobHandlers } from '../modules/events/index.ts';
 import { scheduleWebhookSweep } from '../modules/events/index.ts';
 import { scheduleRetentionPurge } from '../modules/ops/index.ts';
 import { retentionJobHandlers } from '../modules/ops/index.ts';
+import { reconciliationJobHandlers } from '../modules/reconciliation/index.ts';
 import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
 import { sandboxWhatsAppJobHandlers } from '../sandbox/whatsapp/wa.jobs.ts';
 import type { JobHandler } from '../platform/jobs/runner.ts';
@@ -34,6 +35,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
     ...sandboxWhatsAppJobHandlers(ctx),
     ...webhookJobHandlers(ctx),
     ...retentionJobHandlers(ctx),
+    ...reconciliationJobHandlers(ctx),
     maintenance: async () => {
       const now = ctx.clock.now();
       await purgeKeysBefore(ctx.db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));

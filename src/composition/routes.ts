@@ -16,6 +16,7 @@ import { bookingsRoutes } from '../modules/bookings/index.ts';
 import { reconciliationRoutes } from '../modules/reconciliation/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { authorizationHooks, usersRoutes } from '../modules/users/index.ts';
+import { consoleRoutes } from '../modules/console/index.ts';
 
 // Each module's routes, under its name: the name is their tag in /openapi.json.
 const MODULES: Record<string, ModuleRoutes> = {
@@ -32,6 +33,7 @@ const MODULES: Record<string, ModuleRoutes> = {
   reconciliation: reconciliationRoutes,
   reports: reportsRoutes,
   users: usersRoutes,
+  console: consoleRoutes,
 };
 
 /** The tags of /openapi.json: one per module, in this order. */
@@ -50,6 +52,7 @@ export const OPENAPI_TAGS: { name: keyof typeof MODULES & string; description: s
   { name: 'reports', description: 'Orders and revenue per day' },
   { name: 'users', description: 'Console users, sessions, roles and the audit log' },
 ];
+// (The console module serves pages only: it has no operation, so no tag.)
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   openapi.register(app, deps);

@@ -36,6 +36,7 @@ const NOT_DOCUMENTED: { pattern: RegExp; why: string }[] = [
   { pattern: /^\/pay\/:token(\/checkout)?$/, why: 'the pay page and its form (HTML)' },
   { pattern: /^\/console(\/|$)/, why: "the console and its one-time links' pages (HTML)" },
   { pattern: /^\/c\//, why: 'checkout link pages (HTML)' },
+  { pattern: /^\/favicon\.(svg|ico)$/, why: 'the icon pages name' },
   { pattern: /^\/openapi\.json$/, why: 'the document itself' },
 ];
 

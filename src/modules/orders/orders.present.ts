@@ -98,6 +98,7 @@ export const orderSchema = z
     created_at: isoTime,
     updated_at: isoTime,
     metadata: z.record(z.string(), z.string()),
+    reordered_from: z.string().nullable().describe('The expired or canceled order this one reorders (POST /v1/orders/{id}/reorder)'),
   })
   .meta({ id: 'Order', description: 'An order with its current payment attempt' });
 
@@ -173,5 +174,6 @@ export function presentOrder(o: OrderRow, current: PaymentRow | undefined, publi
     created_at: iso(o.created_at)!,
     updated_at: iso(o.updated_at)!,
     metadata: o.metadata,
+    reordered_from: o.reordered_from ?? null,
   };
 }

@@ -1,40 +1,12 @@
 // Reconciliation runs and items as API objects (amounts in minor units, times ISO 8601 UTC),
 // with the zod schemas their routes answer with (and /openapi.json shows).
 import { z } from 'zod';
-import { iso, isoTime, listOf } from '../../platform/http/page.ts';
+import { listOf } from '../../platform/http/page.ts';
 import { DEFAULT_SETTLEMENT_DAYS } from './reconciliation.run.ts';
 import { CATEGORIES, type Totals } from '../../domain/reconciliation/report.ts';
 import type { ItemRow, RunRow } from './reconciliation.repository.ts';
 
-const categoryTotal = z.object({
-  count: z.number().int(),
-  amounts: z.record(z.string(), z.number().int()).describe('Per currency, minor units'),
-});
-
-export const runSchema = z
-  .object({
-    id: z.string().describe('rec_…'),
-    object: z.literal('reconciliation'),
-    version: z.number().int().describe('1 for an import; each rerun of it adds one'),
-    rerun_of: z.string().nullable(),
-    format: z.string().describe('razorpay, stripe or generic'),
-    provider: z.string(),
-    file_name: z.string().nullable(),
-    file_sha256: z.string(),
-    amount_unit: z.string().nullable(),
-    mapping: z.unknown().describe('The column mapping of a generic report, else null'),
-    apply_fees: z.boolean(),
-    apply: z.boolean().describe('Whether its fees and payouts were booked into the ledger'),
-    settlement_days: z.number().int(),
-    period: z.object({ from: isoTime.nullable(), to: isoTime.nullable() }),
-    status: z.enum(['clean', 'mismatches']),
-    row_count: z.number().int(),
-    totals: z.record(z.enum(CATEGORIES), categoryTotal).describe('Per category: how many items, and their amounts per currency'),
-    created_at: isoTime,
-  })
-  .meta({ id: 'Reconciliation', description: 'A reconciliation run of a settlement report' });
-
-export const runListSchema = listOf(runSchema);
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** Runs stored before a category existed have no total for it: zero, not absent. */
 export const withAllCategories = (t: Totals): Totals => Object.fromEntries(CATEGORIES.map((c) => [c, t[c] ?? { count: 0, amounts: {} }])) as Totals;
@@ -43,7 +15,7 @@ export function presentRun(r: RunRow): z.infer<typeof runSchema> {
   const s = r.settings as { amount_unit?: string | null; mapping?: unknown; apply_fees?: boolean; apply?: boolean; settlement_days?: number };
   return {
     id: r.id,
-    object: 'reconciliation',
+    object: 'reconciliation' as const,
     version: r.version,
     rerun_of: r.rerun_of,
     format: r.format,
@@ -51,7 +23,7 @@ export function presentRun(r: RunRow): z.infer<typeof runSchema> {
     file_name: r.file_name,
     file_sha256: r.file_sha256,
     amount_unit: s.amount_unit ?? null,
-    mapping: s.mapping ?? null,
+    mapping: (s.mapping ?? null) as Record<string, string> | null,
     apply_fees: s.apply_fees ?? s.apply ?? false,
     apply: s.apply ?? false,
     settlement_days: s.settlement_days ?? DEFAULT_SETTLEMENT_DAYS,
@@ -59,9 +31,25 @@ export function presentRun(r: RunRow): z.infer<typeof runSchema> {
     status: r.status,
     row_count: r.row_count,
     totals: withAllCategories(r.totals),
-    created_at: iso(r.created_at)!,
+    progress: {
+      bytes_read: Number(r.bytes_read),
+      bytes_total: Number(r.bytes_total),
+      rows_read: r.row_count,
+      items_imported: r.items_imported,
+    },
+    failure: r.status === 'failed' ? { message: r.failure_reason ?? 'the import failed', line: r.failure_line } : null,
+    created_at: iso(r.created_at),
+    completed_at: iso(r.completed_at),
   };
 }
+
+/** Item ids are `<run id>:<seq>`; `starting_after` takes one. */
+export const itemId = (i: ItemRow) => `${i.run_id}:${i.seq}`;
+export const seqOf = (id: string | undefined): number | undefined => {
+  if (id === undefined) return undefined;
+  const n = Number(id.slice(id.lastIndexOf(':') + 1));
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+};
 
 export const itemSchema = z
   .object({
@@ -88,18 +76,10 @@ export const itemSchema = z
 
 export const itemListSchema = listOf(itemSchema);
 
-/** Item ids are `<run id>:<seq>`; `starting_after` takes one. */
-export const itemId = (i: ItemRow) => `${i.run_id}:${i.seq}`;
-export const seqOf = (id: string | undefined): number | undefined => {
-  if (id === undefined) return undefined;
-  const n = Number(id.slice(id.lastIndexOf(':') + 1));
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-};
-
 export function presentItem(i: ItemRow): z.infer<typeof itemSchema> {
   return {
     id: itemId(i),
-    object: 'reconciliation_item',
+    object: 'reconciliation_item' as const,
     category: i.category,
     kind: i.kind,
     line: i.line,
@@ -118,3 +98,46 @@ export function presentItem(i: ItemRow): z.infer<typeof itemSchema> {
     note: i.note,
   };
 }
+
+const total = z.object({ count: z.number().int(), amounts: z.record(z.string(), z.number().int()) });
+
+/** A run as the API answers it (the routes' response schema, and so the OpenAPI document). */
+export const runSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('reconciliation'),
+    version: z.number().int(),
+    rerun_of: z.string().nullable(),
+    format: z.string(),
+    provider: z.string(),
+    file_name: z.string().nullable(),
+    file_sha256: z.string(),
+    amount_unit: z.string().nullable(),
+    mapping: z.record(z.string(), z.string()).nullable(),
+    apply_fees: z.boolean(),
+    apply: z.boolean(),
+    settlement_days: z.number().int(),
+    period: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+    status: z
+      .enum(['importing', 'clean', 'mismatches', 'failed'])
+      .describe('importing until the job has read the whole file; then clean, mismatches, or failed (see failure)'),
+    row_count: z.number().int().describe('report rows read (so far, while importing)'),
+    totals: z.record(z.enum(CATEGORIES), total).describe('count and amount per currency of each category (so far, while importing)'),
+    progress: z
+      .object({
+        bytes_read: z.number().int(),
+        bytes_total: z.number().int(),
+        rows_read: z.number().int(),
+        items_imported: z.number().int(),
+      })
+      .describe("the import's progress: bytes of the file read and items written so far"),
+    failure: z
+      .object({ message: z.string(), line: z.number().int().nullable() })
+      .nullable()
+      .describe('why a failed run failed (the message names the line; the header is line 1)'),
+    created_at: z.string().nullable(),
+    completed_at: z.string().nullable(),
+  })
+  .meta({ id: 'Reconciliation', description: 'A reconciliation run of a settlement report' });
+
+export const runListSchema = listOf(runSchema);

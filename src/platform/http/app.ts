@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { AppContext } from '../context.ts';
+import { Readable } from 'node:stream';
 import { domainError } from '../../domain/errors.ts';
 import type { Principal, Role } from '../../domain/roles.ts';
 import type { Tx } from '../store/db.ts';
@@ -199,12 +200,12 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
   // No NUL and no unpaired surrogate in any string the request hands us (body, query, path),
   // whatever the route: PostgreSQL cannot store them, and no client means them. Refused
   // here, by path, before validation and before any route reads them. Bodies kept as bytes
-  // (signed webhooks) are not looked into: their routes decide.
+  // (signed webhooks) or left a stream (reconciliation uploads) are not looked into: their routes decide.
   app.addHook('preValidation', async (req, reply) => {
     const found = [
       ...findUnsafeStrings(req.params, 'params'),
       ...findUnsafeStrings(req.query, 'querystring'),
-      ...(Buffer.isBuffer(req.body) ? [] : findUnsafeStrings(req.body, 'body')),
+      ...(Buffer.isBuffer(req.body) || req.body instanceof Readable ? [] : findUnsafeStrings(req.body, 'body')),
     ];
     const first = found[0];
     if (first) return sendError(req, reply, domainError('validation_error', `${first.path}: ${first.message}`, found));

@@ -9,8 +9,7 @@ import { sendError } from '../../../platform/http/errors.ts';
 import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentItem, presentRun, seqOf } from '../reconciliation.present.ts';
-import { itemListSchema, runListSchema, runSchema } from '../reconciliation.present.ts';
+import { itemListSchema, presentItem, presentRun, runListSchema, runSchema, seqOf } from '../reconciliation.present.ts';
 
 const itemsQuery = listQuery.extend({
   category: z.enum(CATEGORIES).optional(),
@@ -24,7 +23,7 @@ const itemsQuery = listQuery.extend({
 export function register(app: App, { ctx }: RouteDeps) {
   app.get(
     '/v1/reconciliations',
-    { schema: { response: { 200: runListSchema }, summary: 'Reconciliation runs, newest first', querystring: listQuery } },
+    { schema: { summary: 'Reconciliation runs, newest first', querystring: listQuery, response: { 200: runListSchema } } },
     async (req, reply) => {
       const rows = await listRuns(ctx.db, req.merchantId, { limit: req.query.limit, startingAfter: req.query.starting_after });
       return reply.send(page(rows, req.query.limit, presentRun));
@@ -32,7 +31,13 @@ export function register(app: App, { ctx }: RouteDeps) {
   );
   app.get(
     '/v1/reconciliations/:id',
-    { schema: { response: { 200: runSchema }, summary: 'A reconciliation run with its totals per category and currency', params: idParam('rec') } },
+    {
+      schema: {
+        summary: 'A reconciliation run with its totals per category and currency, and its import progress while it is importing',
+        params: idParam('rec'),
+        response: { 200: runSchema },
+      },
+    },
     async (req, reply) => {
       const run = await getRun(ctx.db, req.merchantId, req.params.id);
       if (!run) return sendError(req, reply, domainError('not_found', `No reconciliation run ${req.params.id}`));
@@ -43,10 +48,10 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/reconciliations/:id/items',
     {
       schema: {
-        response: { 200: itemListSchema },
         summary: "A run's items in report order; ?category= filters",
         params: idParam('rec'),
         querystring: itemsQuery,
+        response: { 200: itemListSchema },
       },
     },
     async (req, reply) => {

@@ -33,7 +33,6 @@ const body = z.strictObject({
     .optional(),
   templates: z.strictObject({ bill: templateRef.optional(), order_update: templateRef.optional() }).optional(),
   opt_out_words: z.array(z.string().min(1).max(40)).max(20).optional(),
-  keywords: z.record(z.string().min(1).max(40), z.string().max(200)).optional(),
   throughput_per_second: z.number().int().min(1).max(1000).optional(),
   default_payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.enum(PROVIDERS) }).optional(),
 });
