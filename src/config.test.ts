@@ -56,6 +56,9 @@ describe('loadConfig', () => {
     expect(c.DATABASE_URL).toBe('postgresql://u@h/db');
     expect(c.publicUrl).toBe('https://shop.example.com');
     expect(c.CHATCART_POLL_MS).toBe(10);
+    expect(c.DATABASE_POOL_SIZE).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '24' }).DATABASE_POOL_SIZE).toBe(24);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
     expect(loadConfig({ HOST: '::1', PORT: '81' }).publicUrl).toBe('http://[::1]:81');
   });
 

@@ -111,6 +111,8 @@ const envSchema = z.object({
     .enum(['on', 'off'], { message: 'must be on or off' })
     .optional()
     .transform((v) => v ?? 'on'),
+  // PostgreSQL connections per process (requests and job workers share them; docs/operations.md, sizing).
+  DATABASE_POOL_SIZE: intFrom(1, 200, 10),
   CHATCART_WORKER_CONCURRENCY: intFrom(1, 64, 4),
   CHATCART_JOB_LEASE_SECONDS: intFrom(5, 3600, 60),
   CHATCART_POLL_MS: intFrom(10, 60_000, 500),

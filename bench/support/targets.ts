@@ -37,6 +37,10 @@ export function benchEnv(extra: Record<string, string>): Record<string, string> 
     CHATCART_JOBS: 'on',
     RATE_LIMIT_PER_SECOND: '100000',
     RATE_LIMIT_BURST: '100000',
+    // Sizing knobs pass through, so a run can compare them (docs/operations.md, sizing).
+    ...Object.fromEntries(
+      ['DATABASE_POOL_SIZE', 'CHATCART_WORKER_CONCURRENCY', 'CHATCART_POLL_MS'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+    ),
     ...extra,
   };
 }
@@ -105,4 +109,6 @@ export const postgresTarget: Target = {
   },
 };
 
-export const TARGETS: Target[] = [pgliteTarget, postgresTarget];
+/** BENCH_TARGETS=postgres (or pglite) runs one database only: a quicker loop while working on it. */
+const only = (process.env.BENCH_TARGETS ?? '').split(',').filter(Boolean);
+export const TARGETS: Target[] = [pgliteTarget, postgresTarget].filter((t) => only.length === 0 || only.includes(t.name));

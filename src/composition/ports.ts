@@ -12,6 +12,7 @@ import { openStore } from '../platform/store/open.ts';
 export async function openDbFromConfig(cfg: Config, log?: Logger): Promise<Db> {
   return openStore({
     databaseUrl: cfg.DATABASE_URL,
+    poolSize: cfg.DATABASE_POOL_SIZE,
     dataDir: cfg.CHATCART_DATA_DIR,
     warn: (msg, err) => log?.warn({ err }, msg),
     onLockCompromised: (e) => {

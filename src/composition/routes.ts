@@ -15,6 +15,7 @@ import { bookingsRoutes } from '../modules/bookings/index.ts';
 import { reconciliationRoutes } from '../modules/reconciliation/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { authorizationHooks, usersRoutes } from '../modules/users/index.ts';
+import { consoleRoutes } from '../modules/console/index.ts';
 
 const MODULES = [
   catalogRoutes,
@@ -30,6 +31,7 @@ const MODULES = [
   reconciliationRoutes,
   reportsRoutes,
   usersRoutes,
+  consoleRoutes,
 ];
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {

@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'invalid_transition',
+  'customer_opted_out',
   'idempotency_key_in_use',
   'idempotency_key_mismatch',
   'payload_too_large',

@@ -36,10 +36,17 @@ describe('hosted checkout', () => {
     // Paid only once the signed webhook has been processed: never from the redirect.
     const before = (await s.api(`/v1/orders/${order.id}`)).body;
     expect(before.payment_status).not.toBe('paid');
+    // Back from the provider before its word arrived: no plain Pay button, a notice, and a page that reloads itself.
+    await expect(page.getByTestId('awaiting').textContent()).resolves.toContain('this page updates by itself');
+    await expect(page.getByTestId('pay').textContent()).resolves.toBe('Continue to payment ₹558.00');
+    expect(await page.locator('meta[http-equiv=refresh]').count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('checkout-awaiting'), fullPage: true });
     await runUntilIdle(s);
     expect((await s.api(`/v1/orders/${order.id}`)).body.payment_status).toBe('paid');
-    await page.reload();
+    // No reload by the test: the page's own refresh shows the verified result.
+    await page.getByTestId('state').waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('state').getAttribute('data-state')).resolves.toBe('paid');
+    expect(await page.locator('meta[http-equiv=refresh]').count()).toBe(0);
     const file = screenshotPath('checkout-paid');
     await page.screenshot({ path: file, fullPage: true });
     expect(fs.statSync(file).size).toBeGreaterThan(1000);

@@ -78,6 +78,39 @@ describe('flow keywords API', () => {
     expectValidation(await s.api(`/v1/flows/keywords/${'a'.repeat(61)}`, { method: 'PUT', body: { flow: 'order_food' } }), 'keyword');
     expectError(await s.api('/v1/flows/keywords/menu', { method: 'PUT', body: { flow: 'order_food' }, key: null }), 401, 'unauthorized');
   });
+
+  it('keywords are not a WhatsApp setting: PATCH /v1/settings/whatsapp refuses the field instead of ignoring it', async () => {
+    expectValidation(await s.api('/v1/settings/whatsapp', { method: 'PATCH', body: { keywords: { menu: 'order_food' } } }), 'keywords');
+    expect((await s.api('/v1/settings/whatsapp')).body).not.toHaveProperty('keywords');
+  });
+
+  it('refuses a keyword while the merchant has no Flows key pair (409 naming the fix), and stores nothing', async () => {
+    const fresh = await otherMerchant(s, 'No keys yet');
+    const r = await s.api('/v1/flows/keywords/menu', { method: 'PUT', body: { flow: 'order_food' }, key: fresh.key });
+    expectError(r, 409, 'conflict');
+    expect(r.body.error.message).toContain('chatcart flows keygen');
+    expect(r.body.error.message).toContain('POST /v1/flows/keys');
+    expect((await s.api('/v1/flows/keywords', { key: fresh.key })).body.data).toEqual([]);
+  });
+});
+
+describe('sending a flow to a customer who opted out', () => {
+  it('is refused with 409 customer_opted_out and queues nothing; START opts in again', async () => {
+    const wa = '919833344488';
+    await customerSays(wa, 'STOP');
+    await drain();
+    const before = (await s.api(`/v1/messages?wa_id=${wa}`)).body.data.length;
+    const r = await s.api('/v1/flows/send', { body: { wa_id: wa, flow: 'order_food' } });
+    expectError(r, 409, 'customer_opted_out');
+    expect(r.body.error.message).toContain('START');
+    expect((await s.api(`/v1/messages?wa_id=${wa}`)).body.data.length).toBe(before);
+    const tokens = await s.ctx.db.query(`select 1 from flow_tokens where merchant_id = $1 and wa_id = $2`, [s.merchantId, wa]);
+    expect(tokens).toEqual([]);
+
+    await customerSays(wa, 'START');
+    await drain();
+    expect((await s.api('/v1/flows/send', { body: { wa_id: wa, flow: 'order_food' } })).status).toBe(201);
+  });
 });
 
 describe('keyword messages', () => {

@@ -314,6 +314,9 @@ describe('paying and webhooks', () => {
     expect((await psp(`/checkouts/${c.id}/cancel`, { method: 'POST' })).body.status).toBe('canceled');
     expect((await psp(`/checkouts/${c.id}/cancel`, { method: 'POST' })).body.status).toBe('canceled');
     expect((await payForm(c.id, 'success')).status).toBe(409);
+    // The page does not blame the shop for what may be an expired bill.
+    const page = await (await fetch(`${s.base}/sandbox/psp/pay/${c.id}`)).text();
+    expect(page).toContain('closed by the shop: the bill expired or was canceled');
     const paid = await newCheckout();
     await psp(`/checkouts/${paid.id}/pay`, { body: { outcome: 'success' } });
     expectErr(await psp(`/checkouts/${paid.id}/cancel`, { method: 'POST' }), 400, 'invalid_state');

@@ -172,6 +172,25 @@ describe('signature gate', () => {
     expect(await inboxCount()).toBe(before);
   });
 
+  it("a customer's message goes in the urgent lane, a body of delivery statuses in the bulk one", async () => {
+    const laneOf = async (raw: string) => {
+      const row = await inboxRowOf(raw);
+      return (
+        await one<{ priority: number }>(
+          `select priority from jobs where kind = 'whatsapp.inbox.process' and payload->'inbox_ids' @> jsonb_build_array($1::text)`,
+          [row.id],
+        )
+      ).priority;
+    };
+    const words = await postOk(single(messagesValue(newWaId(), [message('0', 'text', { text: { body: 'where is my order?' } })])));
+    const wa = newWaId();
+    const sent = await outbound(wa);
+    const statuses = await postOk(single(statusesValue([status(sent.wamid, 'delivered', wa)])));
+    expect(await laneOf(words.raw)).toBe(10);
+    expect(await laneOf(statuses.raw)).toBe(0);
+    await runWebhookJobs();
+  });
+
   it('valid: 200, and the body is committed before the answer', async () => {
     const before = await inboxCount();
     const r = await postOk(single(messagesValue(newWaId(), [message('0', 'text', { text: { body: 'stored first' } })])));

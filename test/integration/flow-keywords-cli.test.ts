@@ -15,11 +15,18 @@ const { targets, cleanup } = cliTargets('chatcart-flow-keywords-cli-');
 cleanups.push(cleanup);
 
 describe.each(targets)('chatcart flows keywords on $name', (target) => {
-  it('sets, lists and deletes a keyword; refuses an unknown flow', async () => {
+  it('sets, lists and deletes a keyword; refuses an unknown flow, and any keyword before the Flows key pair exists', async () => {
     const env = await target.env();
     const m = await runCli(['merchants', 'create', '--name', 'Kitchen', '--json'], env);
     expect(m.code, m.stderr).toBe(0);
     const merchantId = JSON.parse(m.stdout).id as string;
+
+    // Without a key pair the Flow could not open: the keyword is refused, naming the fix.
+    const early = await runCli(['flows', 'keywords', 'set', 'menu', '--flow', 'order_food', '--merchant', merchantId], env);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('chatcart flows keygen');
+    const keygen = await runCli(['flows', 'keygen', '--merchant', merchantId, '--json'], env);
+    expect(keygen.code, keygen.stderr).toBe(0);
 
     const set = await runCli(['flows', 'keywords', 'set', ' Order  NOW ', '--flow', 'order_food', '--merchant', merchantId, '--json'], env);
     expect(set.code, set.stderr).toBe(0);

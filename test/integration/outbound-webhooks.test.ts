@@ -34,7 +34,7 @@ afterAll(async () => {
 const sandbox = networkPolicyFor('sandbox', false);
 const live = networkPolicyFor('live', false);
 const send = (url: string, o: Partial<Parameters<typeof postWebhook>[0]> = {}) =>
-  postWebhook({ url, body: '{"a":1}', headers: { 'webhook-id': 'evt_1' }, timeoutMs: 1000, policy: sandbox, ...o });
+  postWebhook({ url, body: '{"a":1}', headers: { 'webhook-id': 'evt_1' }, timeoutMs: 10_000, policy: sandbox, ...o });
 
 describe('postWebhook', () => {
   it('posts JSON with our headers and records status, latency, excerpt and Retry-After', async () => {

@@ -13,7 +13,7 @@ import type { AppContext } from '../../src/platform/context.ts';
 import { startTestServer, type TestServer } from './server.ts';
 import { startReceiver, type Receiver } from './webhook-receiver.ts';
 
-export const TEST_TIMEOUT_MS = 500;
+export const TEST_TIMEOUT_MS = 3000;
 
 export function webhookRunner(s: { ctx: AppContext }, clock: ManualClock, o: { policy?: Partial<DeliveryPolicy>; resolve?: Resolver } = {}) {
   const policy: DeliveryPolicy = { ...DEFAULT_DELIVERY_POLICY, timeoutMs: TEST_TIMEOUT_MS, ...o.policy };

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.ts';
+import { consoleBuilt, ensureConsoleBuilt } from '../../modules/console/index.ts';
 import { jobHandlers, scheduleMaintenance } from '../../composition/job-handlers.ts';
 import { JobRunner } from '../../platform/jobs/runner.ts';
 import { startServer } from '../../main.ts';
@@ -31,6 +32,13 @@ function onSignals(cfg: Config, stop: (graceMs: number) => Promise<void>) {
 }
 
 export async function runStart(cfg: Config): Promise<number> {
+  // The console's bundle is built on install (`prepare`); only a missing one is built here.
+  if (!consoleBuilt()) {
+    process.stdout.write('Building the console (console/dist is missing)…\n');
+    const built = ensureConsoleBuilt({ quiet: true });
+    if (built === 'no_vite') process.stdout.write('The console cannot be built without the dev dependencies (npm install): /console says so.\n');
+    if (built === 'failed') process.stdout.write('The console build failed: /console says so; run npm run console:build to see why.\n');
+  }
   const s = await startServer(cfg);
   const lines = [`chatcart ${cfg.CHATCART_MODE} mode, listening on ${s.url} (${s.ctx.db.describe})`];
   if (s.demo) {

@@ -10,6 +10,8 @@ import { getNumberByMerchant } from '../whatsapp/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { sendFlow } from './flows.send.ts';
 import { getFlowDefinition } from './definitions/flow.registry.ts';
+import { getFlowKey } from './flows.repository.ts';
+import { NO_FLOWS_KEY } from './flows.send.ts';
 
 export const MAX_KEYWORD_LENGTH = 60;
 export const MAX_KEYWORDS = 200;
@@ -42,6 +44,8 @@ export async function setFlowKeyword(
     return err(domainError('validation_error', `keyword: "${keyword}" is an opt-in or opt-out word and cannot start a flow`, { path: 'keyword' }));
   }
   if (!getFlowDefinition(input.flow)) return err(domainError('validation_error', `flow: no flow named ${input.flow}`, { path: 'flow' }));
+  // A keyword answered without a key pair would send a Flow that cannot open: refuse it now.
+  if (!(await getFlowKey(tx, merchantId))) return err(NO_FLOWS_KEY);
   if (input.flow_id !== undefined && !/^\d{1,32}$/.test(input.flow_id))
     return err(domainError('validation_error', 'flow_id: must be the numeric Flow id from WhatsApp Manager', { path: 'flow_id' }));
   if (!(await getFlowKeyword(tx, merchantId, keyword)) && (await countFlowKeywords(tx, merchantId)) >= MAX_KEYWORDS) {

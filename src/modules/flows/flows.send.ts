@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getFlowKey, type FlowTokenRow } from './flows.repository.ts';
 import type { MessageRow } from '../whatsapp/index.ts';
-import { getNumberByMerchant } from '../whatsapp/index.ts';
+import { getNumberByMerchant, hasOptedOut } from '../whatsapp/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { issueFlowToken } from './flows.tokens.ts';
 import { runFlowRequest } from './definitions/flow.engine.ts';
@@ -36,6 +36,11 @@ export interface SendFlowInput {
   flow_action?: 'navigate' | 'data_exchange' | undefined;
 }
 
+export const NO_FLOWS_KEY = domainError(
+  'conflict',
+  'This merchant has no Flows key pair yet: create one (POST /v1/flows/keys or chatcart flows keygen) and register its public key with Meta',
+);
+
 export async function sendFlow(
   ctx: AppContext,
   tx: Tx,
@@ -44,12 +49,16 @@ export async function sendFlow(
 ): Promise<Result<{ token: FlowTokenRow; message: MessageRow }>> {
   const def = getFlowDefinition(input.flow);
   if (!def) return err(domainError('validation_error', `flow: no flow named ${input.flow}`, { path: 'flow' }));
-  if (!(await getFlowKey(tx, merchantId))) {
+  if (!(await getFlowKey(tx, merchantId))) return err(NO_FLOWS_KEY);
+  if (!(await getNumberByMerchant(tx, merchantId))) return err(domainError('conflict', 'This merchant has no WhatsApp number'));
+  // An unprompted flow to a customer who opted out is refused, not queued and skipped later.
+  if (!input.essential && (await hasOptedOut(tx, merchantId, input.wa_id))) {
     return err(
-      domainError('conflict', 'This merchant has no Flows key pair yet: create one (POST /v1/flows/keys or chatcart flows keygen) and register it with Meta'),
+      domainError('customer_opted_out', 'This customer opted out of messages they did not ask for; they can opt in again by sending START', {
+        wa_id: input.wa_id,
+      }),
     );
   }
-  if (!(await getNumberByMerchant(tx, merchantId))) return err(domainError('conflict', 'This merchant has no WhatsApp number'));
   let token = await issueFlowToken(ctx, tx, { merchantId, waId: input.wa_id, def, ttlSeconds: input.expires_in });
   const action = input.flow_action ?? 'data_exchange';
   let first: { screen: string; data: Record<string, unknown> } | undefined;

@@ -3,10 +3,11 @@
 import type { ModuleRoutes } from '../../platform/http/route-deps.ts';
 import * as exportsCsv from './routes/exports.csv.ts';
 import * as health from './routes/health.get.ts';
+import * as favicon from './routes/favicon.get.ts';
 import * as home from './routes/home.get.ts';
 import * as metrics from './routes/metrics.get.ts';
 
 export const opsRoutes: ModuleRoutes = {
   api: [exportsCsv],
-  public: [health, metrics, home],
+  public: [health, metrics, home, favicon],
 };

@@ -2,16 +2,16 @@
 // record), check the totals and the payment route, then write the order, its first
 // payment attempt, the event and the jobs (expiry, bill) in one transaction.
 import { domainError } from '../../domain/errors.ts';
-import { newId, newReferenceId, newSecretToken } from '../../domain/ids.ts';
+import { newId, newSecretToken } from '../../domain/ids.ts';
 import { isCurrency } from '../../domain/money.ts';
 import { computeTotals, type LineInput } from '../../domain/order/order.totals.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { allows } from '../../domain/roles.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
+import { enqueueJobs } from '../../platform/jobs/jobs.repository.ts';
 import { getMerchant } from '../merchants/index.ts';
-import { insertOrder, updateOrder, type OrderItem, type OrderRow } from './orders.repository.ts';
-import { insertPayment, referenceIdTaken, type PaymentRow } from './payment-attempts.repository.ts';
+import { insertOrder, type OrderItem, type OrderRow } from './orders.repository.ts';
+import { insertPayment, type PaymentRow } from './payment-attempts.repository.ts';
 import { getProductsByRetailerIds } from '../catalog/index.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
@@ -31,6 +31,8 @@ export interface CreateOrderInput {
   expires_in?: number | undefined;
   send?: boolean | undefined;
   metadata?: Record<string, string> | undefined;
+  /** Set by reorder: the order this one replaces. */
+  reordered_from?: string | undefined;
 }
 
 export const DEFAULT_EXPIRES_IN = 86_400;
@@ -79,14 +81,6 @@ async function priceItems(tx: Tx, merchantId: string, input: CreateOrderInput): 
     }
   }
   return ok(out);
-}
-
-/** A reference id not yet used by this merchant (unique per merchant; collisions are astronomically rare). */
-export async function freshReferenceId(tx: Tx, merchantId: string): Promise<string> {
-  for (;;) {
-    const ref = newReferenceId();
-    if (!(await referenceIdTaken(tx, merchantId, ref))) return ref;
-  }
 }
 
 /** The amounts an order names itself rather than taking from the catalog (a role without orders.price may not). */
@@ -144,7 +138,7 @@ export async function createOrder(
   const orderId = newId('ord');
   const paymentId = newId('pay');
   const items: OrderItem[] = priced.value.map((i, n) => ({ ...i, line_total: totals.value.lines[n]!.line_total }));
-  let order = await insertOrder(tx, {
+  const order = await insertOrder(tx, {
     id: orderId,
     merchant_id: merchantId,
     status: 'pending',
@@ -163,16 +157,17 @@ export async function createOrder(
     customer_name: input.customer.name ?? null,
     goods_type: goodsType,
     shipping_address: (input.shipping_address as Record<string, unknown> | undefined) ?? null,
-    current_payment_id: null,
+    // The attempt inserted next: its id is ours to choose, so the order names it at once.
+    current_payment_id: paymentId,
     expires_at: expiresAt,
     metadata: input.metadata ?? {},
+    reordered_from: input.reordered_from ?? null,
     now,
   });
   const payment = await insertPayment(tx, {
     id: paymentId,
     merchant_id: merchantId,
     order_id: orderId,
-    reference_id: await freshReferenceId(tx, merchantId),
     method: input.payment.method,
     provider: route.value,
     status: 'created',
@@ -183,7 +178,6 @@ export async function createOrder(
     expires_at: expiresAt,
     now,
   });
-  order = await updateOrder(tx, merchantId, orderId, { current_payment_id: payment.id }, now);
   await recordEvent(ctx, tx, actor, {
     merchantId,
     orderId,
@@ -191,21 +185,19 @@ export async function createOrder(
     data: {
       total: order.total,
       currency: order.currency,
+      ...(order.reordered_from ? { reordered_from: order.reordered_from } : {}),
       payment_id: payment.id,
       reference_id: payment.reference_id,
       method: payment.method,
       provider: payment.provider,
     },
   });
-  await enqueueJob(tx, { kind: 'order.expire', merchantId, payload: { order_id: orderId }, runAt: expiresAt, dedupeKey: `order.expire:${orderId}` });
-  if (input.send ?? true) {
-    await enqueueJob(tx, {
-      kind: 'bill.send',
-      merchantId,
-      payload: { order_id: orderId, payment_id: payment.id },
-      runAt: now,
-      dedupeKey: `bill.send:${payment.id}`,
-    });
-  }
+  // The expiry and the bill in one statement.
+  await enqueueJobs(tx, [
+    { kind: 'order.expire', merchantId, payload: { order_id: orderId }, runAt: expiresAt, dedupeKey: `order.expire:${orderId}` },
+    ...((input.send ?? true)
+      ? [{ kind: 'bill.send', merchantId, payload: { order_id: orderId, payment_id: payment.id }, runAt: now, dedupeKey: `bill.send:${payment.id}` }]
+      : []),
+  ]);
   return ok({ order, payment });
 }

@@ -77,5 +77,6 @@ export function presentOrder(o: OrderRow, current: PaymentRow | undefined, publi
     created_at: iso(o.created_at),
     updated_at: iso(o.updated_at),
     metadata: o.metadata,
+    reordered_from: o.reordered_from ?? null,
   };
 }

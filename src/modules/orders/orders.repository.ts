@@ -37,12 +37,18 @@ export interface OrderRow {
   cancel_reason: string | null;
   expires_at: Date;
   metadata: Record<string, string>;
+  /** The expired or canceled order this one replaces (POST /v1/orders/{id}/reorder). */
+  reordered_from: string | null;
   event_seq: number;
   created_at: Date;
   updated_at: Date;
 }
 
-export type OrderInsert = Omit<OrderRow, 'event_seq' | 'created_at' | 'updated_at' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason'> & {
+export type OrderInsert = Omit<
+  OrderRow,
+  'event_seq' | 'created_at' | 'updated_at' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason' | 'reordered_from'
+> & {
+  reordered_from?: string | null;
   now: Date;
 };
 
@@ -72,8 +78,9 @@ export async function insertOrder(q: Queryable, o: OrderInsert): Promise<OrderRo
     'current_payment_id',
     'expires_at',
     'metadata',
+    'reordered_from',
   ] as const;
-  const params: unknown[] = cols.map((c) => enc(c, o[c]));
+  const params: unknown[] = cols.map((c) => enc(c, o[c] ?? null));
   params.push(o.now);
   return (
     await q.query<OrderRow>(

@@ -6,7 +6,7 @@
 import { newId } from '../../domain/ids.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
+import { enqueueJob, JOB_PRIORITY } from '../../platform/jobs/jobs.repository.ts';
 import { getMerchant } from '../merchants/index.ts';
 import { getProviderEvent, insertProviderEvent, markProviderEvent } from './provider-events.repository.ts';
 import { findRefundByProviderId, getRefund } from './refunds.repository.ts';
@@ -57,6 +57,7 @@ export async function receiveProviderWebhook(
         payload: { provider_event_id: id },
         runAt: ctx.clock.now(),
         dedupeKey: `provider_event.process:${id}`,
+        priority: JOB_PRIORITY.urgent, // a customer is waiting for the paid message
       });
     }
   });

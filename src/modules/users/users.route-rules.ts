@@ -77,6 +77,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
     note: 'without `orders.price`, catalog-priced items only (checked where orders are created): 403 otherwise',
   },
   'POST /v1/orders/:id/bill': { permission: 'orders.create' },
+  'POST /v1/orders/:id/reorder': { permission: 'orders.create' },
   'POST /v1/orders/:id/status': { permission: 'orders.status' },
   'POST /v1/orders/:id/cancel': { permission: 'orders.status' },
   'POST /v1/orders/:id/refunds': { permission: 'orders.money' },

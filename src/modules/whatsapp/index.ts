@@ -3,6 +3,7 @@
 export * from './whatsapp.routes.ts';
 export type { MessageRow } from './whatsapp-messages.repository.ts';
 export { getNumberByMerchant } from './whatsapp-numbers.repository.ts';
+export { hasOptedOut } from './whatsapp.queries.ts';
 export type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 export { whatsappJobHandlers } from './whatsapp.jobs.ts';
 export { ensureSandboxNumber, whatsappAppSecret } from './whatsapp.numbers.ts';

@@ -4,7 +4,7 @@
 // one: group commit keeps the latency of one commit while the throughput grows with
 // concurrency, which matters most on PGlite's single connection.
 import { newId } from '../../domain/ids.ts';
-import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
+import { enqueueJob, JOB_PRIORITY } from '../../platform/jobs/jobs.repository.ts';
 import { insertInboxRows } from './whatsapp-inbox.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
@@ -42,15 +42,20 @@ export class InboxWriter {
         try {
           await inTransaction(this.ctx, async (tx) => {
             await insertInboxRows(tx, rows);
-            // One job per commit, not per body: fewer rows on the hot path; the job
-            // processes each body on its own and skips the ones already done.
-            await enqueueJob(tx, {
-              kind: 'whatsapp.inbox.process',
-              payload: { inbox_ids: rows.map((r) => r.id) },
-              runAt: now,
-              dedupeKey: `whatsapp.inbox.process:${rows[0]!.id}`,
-              maxAttempts: 12,
-            });
+            // One job per lane per commit, not per body: fewer rows on the hot path; the job
+            // processes each body on its own and skips the ones already done. Bodies that may
+            // carry a customer's message (or a payment) go in the urgent lane, so a flood of
+            // delivery statuses after a broadcast never delays a customer's words.
+            for (const [lane, ids] of lanes(rows)) {
+              await enqueueJob(tx, {
+                kind: 'whatsapp.inbox.process',
+                payload: { inbox_ids: ids },
+                runAt: now,
+                dedupeKey: `whatsapp.inbox.process:${ids[0]!}`,
+                maxAttempts: 12,
+                priority: lane,
+              });
+            }
           });
           for (const [i, w] of batch.entries()) w.resolve(rows[i]!.id);
         } catch (e) {
@@ -61,4 +66,23 @@ export class InboxWriter {
       this.draining = false;
     }
   }
+}
+
+/**
+ * Splits a commit's bodies by lane. The test is a pattern, not a parse (intake never parses): a
+ * body of delivery statuses has no `"messages":` key (its `"field": "messages"` is a value) and no
+ * WhatsApp Pay `"payment":` object. A false positive only makes a body urgent.
+ */
+const URGENT = /"(messages|payment)"\s*:/;
+
+function lanes(rows: { id: string; body: string }[]): [number, string[]][] {
+  const urgent: string[] = [];
+  const bulk: string[] = [];
+  for (const r of rows) (URGENT.test(r.body) || !r.body.includes('"statuses"') ? urgent : bulk).push(r.id);
+  return (
+    [
+      [JOB_PRIORITY.urgent, urgent],
+      [JOB_PRIORITY.normal, bulk],
+    ] as [number, string[]][]
+  ).filter(([, ids]) => ids.length > 0);
 }

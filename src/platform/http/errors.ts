@@ -10,6 +10,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   invalid_transition: 409,
+  customer_opted_out: 409,
   idempotency_key_in_use: 409,
   idempotency_key_mismatch: 422,
   unprocessable: 422,

@@ -20,6 +20,7 @@ export interface JobRow {
   locked_by: string | null;
   last_error: string | null;
   dedupe_key: string | null;
+  priority: number;
   created_at: Date;
 }
 
@@ -31,15 +32,20 @@ export interface EnqueueInput {
   maxAttempts?: number;
   /** A job with the same dedupe key is enqueued once (ON CONFLICT DO NOTHING). */
   dedupeKey?: string;
+  /** Claimed before lower priorities that are due (0 by default; JOB_PRIORITY.urgent for what a person waits for). */
+  priority?: number;
 }
+
+/** The lanes: what a customer or a payment is waiting for goes before bulk work (delivery statuses, sweeps). */
+export const JOB_PRIORITY = { normal: 0, urgent: 10 } as const;
 
 export async function enqueueJob(q: Queryable, job: EnqueueInput): Promise<string | null> {
   const id = newId('job');
   const rows = await q.query<{ id: string }>(
-    `insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $5, $5)
+    `insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, priority, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $5, $5)
      on conflict (dedupe_key) do nothing returning id`,
-    [id, job.merchantId ?? null, job.kind, JSON.stringify(job.payload ?? {}), job.runAt, job.maxAttempts ?? 10, job.dedupeKey ?? null],
+    [id, job.merchantId ?? null, job.kind, JSON.stringify(job.payload ?? {}), job.runAt, job.maxAttempts ?? 10, job.dedupeKey ?? null, job.priority ?? 0],
   );
   return rows[0]?.id ?? null;
 }
@@ -56,7 +62,7 @@ export async function claimJobs(
         select id from jobs
          where ((status = 'queued' and run_at <= $1) or (status = 'running' and locked_until < $1))
            and ($6::text[] is null or kind = any($6::text[]))
-         order by run_at, id
+         order by priority desc, run_at, id
          limit $5
          for update skip locked)
       returning *`,
@@ -158,12 +164,21 @@ export async function enqueueJobs(q: Queryable, jobs: EnqueueInput[]): Promise<v
   if (jobs.length === 0) return;
   const params: unknown[] = [];
   const rows = jobs.map((j) => {
-    params.push(newId('job'), j.merchantId ?? null, j.kind, JSON.stringify(j.payload ?? {}), j.runAt, j.maxAttempts ?? 10, j.dedupeKey ?? null);
-    const b = params.length - 7;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 5}, $${b + 5})`;
+    params.push(
+      newId('job'),
+      j.merchantId ?? null,
+      j.kind,
+      JSON.stringify(j.payload ?? {}),
+      j.runAt,
+      j.maxAttempts ?? 10,
+      j.dedupeKey ?? null,
+      j.priority ?? 0,
+    );
+    const b = params.length - 8;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 5}, $${b + 5})`;
   });
   await q.query(
-    `insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, created_at, updated_at)
+    `insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, priority, created_at, updated_at)
      values ${rows.join(', ')} on conflict (dedupe_key) do nothing`,
     params,
   );

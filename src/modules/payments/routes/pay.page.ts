@@ -19,9 +19,12 @@ const STATE_TEXT: Record<string, string> = {
   review: 'We received a payment for this bill and the shop is reviewing it. You will hear from them in the chat.',
 };
 
+/** Seconds between reloads while a payment may be on its way (no script: the CSP allows none). */
+const REFRESH_SECONDS = 5;
+
 function page(title: string, body: string, opts: { refresh?: boolean } = {}) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-${opts.refresh ? '<meta http-equiv="refresh" content="5">' : ''}<meta name="robots" content="noindex">
+${opts.refresh ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : ''}<meta name="robots" content="noindex">
 <title>${esc(title)}</title>
 <style>body{font:16px/1.45 system-ui,sans-serif;background:#f0f2f5;margin:0;color:#111}main{max-width:30rem;margin:1.5rem auto;background:#fff;border-radius:12px;padding:1.25rem 1.25rem 1.5rem;box-shadow:0 1px 3px #0002}
 h1{font-size:1.2rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}table{width:100%;border-collapse:collapse}td{padding:.3rem 0;vertical-align:top}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
@@ -46,16 +49,23 @@ function render(v: CheckoutView): string {
     .map(([label, n, sign]) => `<tr><td class="muted">${esc(label)}</td><td class="n muted">${sign}${m(n as number)}</td></tr>`)
     .join('');
   const note = STATE_TEXT[state];
+  const provider = attempt.provider === 'sandbox' ? 'the sandbox payment provider' : attempt.provider;
+  // Once the customer has been to the provider, a payment may be on its way: only the
+  // provider's signed word makes it paid, so until it comes (or the customer goes back to
+  // pay) the page says so and reloads itself, instead of offering a plain Pay button as if
+  // nothing had happened.
+  const awaiting = state === 'open' && attempt.checkout_url !== null;
   const action =
     state === 'open'
-      ? `<form method="post" action="/pay/${esc(attempt.pay_token)}/checkout"><button type="submit" data-testid="pay">Pay ${m(order.total)}</button></form>
-<p class="muted" data-testid="pay-before">Pay before ${esc(formatDateTime(attempt.expires_at, v.presentation))}. You will be taken to ${esc(attempt.provider === 'sandbox' ? 'the sandbox payment provider' : attempt.provider)} to pay securely.</p>`
+      ? `${awaiting ? `<div class="state" data-testid="awaiting">Already paid? We are waiting for ${esc(provider)} to confirm it: this page updates by itself. Not paid yet? Continue below.</div>` : ''}
+<form method="post" action="/pay/${esc(attempt.pay_token)}/checkout"><button type="submit" data-testid="pay">${awaiting ? 'Continue to payment' : 'Pay'} ${m(order.total)}</button></form>
+<p class="muted" data-testid="pay-before">Pay before ${esc(formatDateTime(attempt.expires_at, v.presentation))}. You will be taken to ${esc(provider)} to pay securely.</p>`
       : `<div class="state${['expired', 'canceled'].includes(state) ? ' bad' : ''}" data-testid="state" data-state="${esc(state)}">${esc(note)}</div>`;
   return page(
     `Pay ${v.merchantName}`,
     `<p class="muted">${esc(v.merchantName)}</p><h1 data-testid="heading">Order ${esc(attempt.reference_id)}</h1>
 <table>${rows}${extra}<tr class="total"><td>Total</td><td class="n" data-testid="total">${m(order.total)}</td></tr></table>${action}`,
-    { refresh: state === 'processing' },
+    { refresh: state === 'processing' || awaiting },
   );
 }
 

@@ -35,7 +35,6 @@ const body = z.strictObject({
     .optional(),
   templates: z.strictObject({ bill: templateRef.optional(), order_update: templateRef.optional() }).optional(),
   opt_out_words: z.array(z.string().min(1).max(40)).max(20).optional(),
-  keywords: z.record(z.string().min(1).max(40), z.string().max(200)).optional(),
   throughput_per_second: z.number().int().min(1).max(1000).optional(),
   default_payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.enum(PROVIDERS) }).optional(),
 });
@@ -53,7 +52,6 @@ export async function presentWhatsAppSettings(ctx: AppContext, q: Queryable, mer
     payment_configurations: n?.payment_configurations ?? [],
     templates: n?.templates ?? {},
     opt_out_words: n?.opt_out_words ?? [],
-    keywords: n?.keywords ?? {},
     throughput_per_second: n?.throughput_per_second ?? 80,
     default_payment: (m?.settings['default_payment'] as unknown) ?? null,
     sandbox: n?.sandbox ?? ctx.mode === 'sandbox',

@@ -1,0 +1,53 @@
+// Signing in to the console: the first start's invitation accepted through its link, sign
+// out, a wrong password, sign in, and a session that expires while the console is open.
+import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../../src/adapters/clock/clock.ts';
+import { useBrowserServer } from '../support/browser.ts';
+import { acceptLinkInBrowser, consolePage, signInInBrowser } from '../support/console.ts';
+import type { TestServer } from '../support/server.ts';
+import { DEMO_OWNER } from '../support/users.ts';
+
+let s: TestServer;
+let browser: Browser;
+const h = useBrowserServer({ env: { SESSION_IDLE_MINUTES: '30' } });
+beforeAll(() => {
+  ({ s, browser } = h);
+});
+
+describe('console sign-in', () => {
+  it('serves the console with a strict CSP, never framed', async () => {
+    const res = await fetch(`${s.base}/console/orders`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(await res.text()).toContain('<div id="root">');
+  });
+
+  it('accepts the invitation link, signs out, refuses a wrong password, signs in, and notices an expired session', async () => {
+    const { page, context, errors } = await consolePage(browser);
+    await acceptLinkInBrowser(page, s.demo!.consoleLink);
+    await page.getByRole('heading', { name: 'Today', exact: true }).waitFor();
+    expect(await page.getByTestId('who').textContent()).toContain('owner');
+
+    await page.getByTestId('sign-out').click();
+    await page.getByRole('heading', { name: 'Sign in to chatcart' }).waitFor();
+
+    await page.getByLabel('Email').fill(DEMO_OWNER);
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('The email or password is wrong');
+
+    await signInInBrowser(page, s, DEMO_OWNER);
+    await page.getByRole('heading', { name: 'Today', exact: true }).waitFor();
+
+    // 31 minutes unused: the next poll gets 401 and the sign-in page comes back with a note.
+    (s.ctx.clock as ManualClock).advance(31 * 60_000);
+    await page.getByTestId('session-ended').waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('heading', { name: 'Sign in to chatcart' }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
