@@ -1542,6 +1542,8 @@ export interface paths {
                         category?: string | null;
                         currency: string;
                         description?: string;
+                        /** @enum {string} */
+                        goods_type?: "digital-goods" | "physical-goods";
                         /** Format: uri */
                         image_url?: string;
                         name: string;
@@ -1616,6 +1618,8 @@ export interface paths {
                         category?: string | null;
                         currency?: string;
                         description?: string | null;
+                        /** @enum {string} */
+                        goods_type?: "digital-goods" | "physical-goods";
                         image_url?: string | null;
                         name?: string;
                         price?: number;
