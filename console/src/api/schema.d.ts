@@ -4416,6 +4416,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{id}/shipping-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a physical-goods order that waits for it its delivery address (e.g. one the customer wrote in the chat); a bill that waited for it is sent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address_line1: string;
+                        address_line2?: string;
+                        city: string;
+                        country_code: string;
+                        name: string;
+                        phone_number?: string;
+                        postal_code: string;
+                        state?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/{id}/status": {
         parameters: {
             query?: never;
@@ -4657,6 +4706,8 @@ export interface paths {
                         category?: string | null;
                         currency: string;
                         description?: string;
+                        /** @enum {string} */
+                        goods_type?: "digital-goods" | "physical-goods";
                         /** Format: uri */
                         image_url?: string;
                         name: string;
@@ -4882,6 +4933,8 @@ export interface paths {
                         category?: string | null;
                         currency?: string;
                         description?: string | null;
+                        /** @enum {string} */
+                        goods_type?: "digital-goods" | "physical-goods";
                         image_url?: string | null;
                         name?: string;
                         price?: number;
