@@ -14,6 +14,13 @@ export const productSchema = z
     price: z.number().int().describe('Minor units of `currency`'),
     currency: z.string().describe('ISO 4217'),
     image_url: z.string().nullable(),
+    image_status: z
+      .enum(['pending', 'ok', 'unreachable', 'not_an_image'])
+      .nullable()
+      .describe('What fetching image_url (once, in a job, through the SSRF guard) found; null without an image_url'),
+    image_status_reason: z.string().nullable(),
+    image_checked_at: isoTime.nullable(),
+    goods_type: z.enum(['digital-goods', 'physical-goods']).describe('physical-goods need a delivery address before they are billed'),
     category: z.string().nullable(),
     active: z.boolean(),
     created_at: isoTime,
@@ -33,6 +40,10 @@ export function presentProduct(p: ProductRow): z.infer<typeof productSchema> {
     price: p.price,
     currency: p.currency,
     image_url: p.image_url,
+    image_status: p.image_status,
+    image_status_reason: p.image_reason,
+    image_checked_at: p.image_checked_at ? iso(p.image_checked_at) : null,
+    goods_type: p.goods_type,
     category: p.category,
     active: p.active,
     created_at: iso(p.created_at)!,

@@ -47,6 +47,7 @@ import {
   loadOurRefunds,
   nextRunVersion,
   periodPaymentsPage,
+  purgeOrphanChunks,
   readFileChunk,
   resetRunImport,
   saveChunkedFile,
@@ -58,7 +59,7 @@ import { recordPayout, recordProviderFee } from '../ledger/index.ts';
 
 export const IMPORT_JOB = 'reconciliation.import';
 /** Report rows per batch (one transaction each): small enough that other requests wait at most one batch on PGlite. */
-export const ROWS_PER_BATCH = 1000;
+export const ROWS_PER_BATCH = 500;
 /** Bytes per stored chunk of an upload. */
 export const CHUNK_BYTES = 1024 * 1024;
 /** Bytes handed to the CSV parser at once: its synchronous work between two yields to the event loop. */
@@ -573,6 +574,14 @@ export async function importRun(ctx: AppContext, merchantId: string, runId: stri
   });
 }
 
+/** Uploads kept this long without becoming a file (a request cut off mid-body, a crash) are dropped. */
+export const ORPHAN_UPLOAD_MS = 24 * 3600_000;
+
+/** Drops the chunks of uploads that never became a file (maintenance). */
+export async function purgeOrphanUploads(ctx: AppContext, now: Date): Promise<number> {
+  return purgeOrphanChunks(ctx.db, new Date(now.getTime() - ORPHAN_UPLOAD_MS));
+}
+
 /** The job handlers of this module. */
 export function reconciliationJobHandlers(ctx: AppContext) {
   return {
@@ -614,6 +623,7 @@ async function bookUnknownFees(ctx: AppContext, tx: Tx, merchantId: string, prov
       ...tax,
       currency: row.currency,
       eventAt: row.occurredAt ?? ctx.clock.now(),
+      now: ctx.clock.now(),
       source: 'reconciliation',
     });
     item.note = booked.ok ? `fee ${row.fee} booked to the ledger` : `fee not booked: ${booked.error.message}`;
@@ -642,6 +652,7 @@ async function bookPayouts(ctx: AppContext, tx: Tx, merchantId: string, provider
       amount: p.amount,
       currency: p.currency,
       eventAt: p.eventAt ?? ctx.clock.now(),
+      now: ctx.clock.now(),
       ...(p.reference ? { reference: p.reference } : {}),
     });
     await note(

@@ -17,6 +17,7 @@ export const productBody = z.strictObject({
     .max(2000)
     .optional(),
   category: z.string().trim().max(100).nullable().optional(),
+  goods_type: z.enum(['digital-goods', 'physical-goods']).optional(),
   active: z.boolean().optional(),
 });
 

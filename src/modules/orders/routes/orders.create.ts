@@ -11,7 +11,7 @@ import { orderSchema } from '../orders.present.ts';
 
 const adjustment = z.strictObject({ amount: minorAmount, description: z.string().max(60).optional() });
 
-const address = z.strictObject({
+export const shippingAddressBody = z.strictObject({
   name: z.string().min(1).max(200),
   phone_number: z.string().max(30).optional(),
   address_line1: z.string().min(1).max(100),
@@ -41,7 +41,7 @@ export const createOrderBody = z.strictObject({
   shipping: adjustment.optional(),
   discount: adjustment.extend({ discount_program_name: z.string().max(60).optional() }).optional(),
   goods_type: z.enum(['digital-goods', 'physical-goods']).optional(),
-  shipping_address: address.optional(),
+  shipping_address: shippingAddressBody.optional(),
   payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.string().min(1).max(40).optional() }),
   expires_in: z
     .number()
