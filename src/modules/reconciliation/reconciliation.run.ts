@@ -620,6 +620,7 @@ async function bookUnknownFees(ctx: AppContext, tx: Tx, merchantId: string, prov
       ...tax,
       currency: row.currency,
       eventAt: row.occurredAt ?? ctx.clock.now(),
+      now: ctx.clock.now(),
       source: 'reconciliation',
     });
     item.note = booked.ok ? `fee ${row.fee} booked to the ledger` : `fee not booked: ${booked.error.message}`;
@@ -648,6 +649,7 @@ async function bookPayouts(ctx: AppContext, tx: Tx, merchantId: string, provider
       amount: p.amount,
       currency: p.currency,
       eventAt: p.eventAt ?? ctx.clock.now(),
+      now: ctx.clock.now(),
       ...(p.reference ? { reference: p.reference } : {}),
     });
     await note(
