@@ -34,7 +34,7 @@ tr.total td{border-top:1px solid #ddd;font-weight:700;padding-top:.6rem}.muted{c
 .state.bad{background:#fdecec}label{display:block;margin:.7rem 0 0;font-size:.9rem;color:#333}label small{color:#666}
 input{display:block;box-sizing:border-box;width:100%;margin-top:.2rem;padding:.6rem;font:inherit;border:1px solid #bbb;border-radius:8px}input[aria-invalid=true]{border-color:#b42318;background:#fffafa}
 .err{color:#b42318;font-size:.85rem;margin:.2rem 0 0}.errors{padding:.75rem;border-radius:8px;background:#fdecec;color:#7a1b12;margin:1rem 0}.errors ul{margin:.3rem 0 0;padding-left:1.2rem}
-.row2{display:flex;gap:.6rem}.row2 label{flex:1;min-width:0}.ship{padding:.6rem .75rem;border-radius:8px;background:#f4f6f8;margin:1rem 0 0;font-size:.92rem;overflow-wrap:anywhere}h2{font-size:1.05rem;margin:1.4rem 0 .2rem}button{width:100%;padding:.9rem;font-size:1.05rem;border:0;border-radius:999px;background:#008069;color:#fff;cursor:pointer;margin-top:1rem}</style>
+.row2{display:flex;gap:.6rem;align-items:flex-start}.row2 .fld{flex:1;min-width:0}.ship{padding:.6rem .75rem;border-radius:8px;background:#f4f6f8;margin:1rem 0 0;font-size:.92rem;overflow-wrap:anywhere}h2{font-size:1.05rem;margin:1.4rem 0 .2rem}button{width:100%;padding:.9rem;font-size:1.05rem;border:0;border-radius:999px;background:#008069;color:#fff;cursor:pointer;margin-top:1rem}</style>
 </head><body><main>${body}</main></body></html>`;
 }
 
@@ -73,8 +73,9 @@ function addressForm(v: CheckoutView, form: AddressForm | undefined): string {
   const field = (f: AddressField) => {
     const [label, auto, required] = LABELS[f];
     const e = errors[f];
-    return `<label for="f-${f}">${esc(label)}${required ? '' : ' <small>(optional)</small>'}
-<input id="f-${f}" name="${f}" autocomplete="${auto}" value="${esc(values[f] ?? '')}"${required ? ' required' : ''} maxlength="${f === 'name' ? 200 : f === 'country_code' ? 2 : 100}"${e ? ` aria-invalid="true" aria-describedby="e-${f}"` : ''} data-testid="address-${f}"></label>${e ? `<p class="err" id="e-${f}" data-testid="error-${f}">${esc(e)}</p>` : ''}`;
+    const note = f === 'state' ? ' <small>(required in India)</small>' : required ? '' : ' <small>(optional)</small>';
+    return `<div class="fld"><label for="f-${f}">${esc(label)}${note}
+<input id="f-${f}" name="${f}" autocomplete="${auto}" value="${esc(values[f] ?? '')}"${required ? ' required' : ''} maxlength="${f === 'name' ? 200 : f === 'country_code' ? 2 : 100}"${e ? ` aria-invalid="true" aria-describedby="e-${f}"` : ''} data-testid="address-${f}"></label>${e ? `<p class="err" id="e-${f}" data-testid="error-${f}">${esc(e)}</p>` : ''}</div>`;
   };
   const list = Object.entries(errors);
   const summary = list.length
