@@ -60,7 +60,8 @@ describe('fromWhatsAppAddress', () => {
         country_code: 'IN',
       },
     });
-    expect(addressLine((r as { value: never }).value)).toBe('Asha, Flat 4B, Tower A, Sunrise, MG Road, Near metro, Bengaluru, Karnataka 560001, IN');
+    if (!r.ok) throw new Error('expected ok');
+    expect(addressLine(r.value)).toBe('Asha, Flat 4B, Tower A, Sunrise, MG Road, Near metro, Bengaluru, Karnataka 560001, IN');
   });
 
   it("names the errors with Meta's fields", () => {
