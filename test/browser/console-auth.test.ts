@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { useBrowserServer } from '../support/browser.ts';
-import { acceptLinkInBrowser, consolePage, signInInBrowser } from '../support/console.ts';
+import { acceptLinkInBrowser, consolePage, DESKTOP, expectAccessible, PHONE, shoot, signInInBrowser } from '../support/console.ts';
 import type { TestServer } from '../support/server.ts';
 import { DEMO_OWNER } from '../support/users.ts';
 
@@ -24,6 +24,17 @@ describe('console sign-in', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(await res.text()).toContain('<div id="root">');
+  });
+
+  it('shows the sign-in page at 360 px and 1280 px, accessible', async () => {
+    for (const viewport of [PHONE, DESKTOP]) {
+      const { page, context } = await consolePage(browser, viewport);
+      await page.goto(`${s.base}/console/orders`);
+      await page.getByRole('heading', { name: 'Sign in to chatcart' }).waitFor();
+      await shoot(page, `login-${viewport.width}`);
+      await expectAccessible(page, `sign-in at ${viewport.width} px`);
+      await context.close();
+    }
   });
 
   it('accepts the invitation link, signs out, refuses a wrong password, signs in, and notices an expired session', async () => {

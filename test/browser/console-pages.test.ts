@@ -84,6 +84,9 @@ describe('console pages', () => {
     await items.waitFor({ timeout: 20_000 });
     await items.getByText(paid.reference_id).first().waitFor();
     expect(await owner.getByTestId('recon-totals').locator('tbody tr').count()).toBeGreaterThan(0);
+    // Apply: the same file imported with apply books its fees and payouts.
+    await owner.getByTestId('recon-apply').click();
+    await owner.getByText('Applied').first().waitFor({ timeout: 20_000 });
   });
 
   for (const viewport of [PHONE, DESKTOP]) {
