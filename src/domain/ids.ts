@@ -31,6 +31,7 @@ export const ID_PREFIXES = [
   'ses',
   'lnk',
   'aud',
+  'upl',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -74,7 +74,13 @@ export function OrderActions({ order: o }: { order: Order }) {
   const amountOk = amount !== null && amount > 0 && amount <= refundable;
   const refund = useAction(
     (v: { amount: number; reason: string }, key) =>
-      body(api.POST('/v1/orders/{id}/refunds', { ...path, body: { amount: v.amount, ...(v.reason ? { reason: v.reason } : {}) }, ...idem(key) })),
+      // The key is a declared, required header of this route (the others take it through idem()).
+      body(
+        api.POST('/v1/orders/{id}/refunds', {
+          params: { path: { id: o.id }, header: { 'Idempotency-Key': key } },
+          body: { amount: v.amount, ...(v.reason ? { reason: v.reason } : {}) },
+        }),
+      ),
     { invalidate, onSuccess: () => setDialog('') },
   );
   const review = useAction((action: 'accept' | 'refund', key) => body(api.POST('/v1/orders/{id}/review', { ...path, body: { action }, ...idem(key) })), {

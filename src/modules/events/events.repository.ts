@@ -31,22 +31,38 @@ export interface EventInsert {
 }
 
 export async function appendEvent(q: Queryable, e: EventInsert): Promise<EventRow> {
-  let seq: number | null = null;
-  if (e.orderId) {
-    const r = await q.query<{ event_seq: number }>(`update orders set event_seq = event_seq + 1 where merchant_id = $1 and id = $2 returning event_seq`, [
-      e.merchantId,
-      e.orderId,
-    ]);
-    if (!r[0]) throw new Error(`event for unknown order ${e.orderId}`);
-    seq = r[0].event_seq;
+  const values = [
+    e.id,
+    e.merchantId,
+    e.orderId ?? null,
+    e.type,
+    e.source,
+    e.actor,
+    JSON.stringify(e.data),
+    e.previous ? JSON.stringify(e.previous) : null,
+    e.now,
+  ];
+  if (!e.orderId) {
+    return (
+      await q.query<EventRow>(
+        `insert into events (id, merchant_id, order_id, seq, type, source, actor, data, previous, created_at)
+         values ($1, $2, $3, null, $4, $5, $6, $7, $8, $9) returning *`,
+        values,
+      )
+    )[0]!;
   }
-  return (
+  // One round trip: the order's next sequence number and the event that takes it (the
+  // order's row lock orders concurrent events of the same order).
+  const row = (
     await q.query<EventRow>(
-      `insert into events (id, merchant_id, order_id, seq, type, source, actor, data, previous, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
-      [e.id, e.merchantId, e.orderId ?? null, seq, e.type, e.source, e.actor, JSON.stringify(e.data), e.previous ? JSON.stringify(e.previous) : null, e.now],
+      `with s as (update orders set event_seq = event_seq + 1 where merchant_id = $2 and id = $3 returning event_seq)
+       insert into events (id, merchant_id, order_id, seq, type, source, actor, data, previous, created_at)
+       select $1, $2, $3, s.event_seq, $4, $5, $6, $7, $8, $9 from s returning *`,
+      values,
     )
-  )[0]!;
+  )[0];
+  if (!row) throw new Error(`event for unknown order ${e.orderId}`);
+  return row;
 }
 
 export async function listEvents(

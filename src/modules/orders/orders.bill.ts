@@ -10,7 +10,7 @@ import { getOrder, updateOrder, type OrderRow } from './orders.repository.ts';
 import { insertPayment, listPaymentsForOrder, updatePayment } from './payment-attempts.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
-import { DEFAULT_EXPIRES_IN, freshReferenceId } from './orders.create.ts';
+import { DEFAULT_EXPIRES_IN } from './orders.create.ts';
 
 export async function rebill(
   ctx: AppContext,
@@ -58,7 +58,6 @@ export async function rebill(
     id: newId('pay'),
     merchant_id: merchantId,
     order_id: orderId,
-    reference_id: await freshReferenceId(tx, merchantId),
     method: current.method,
     provider: current.provider,
     status: 'created',

@@ -2,16 +2,16 @@
 // record), check the totals and the payment route, then write the order, its first
 // payment attempt, the event and the jobs (expiry, bill) in one transaction.
 import { domainError } from '../../domain/errors.ts';
-import { newId, newReferenceId, newSecretToken } from '../../domain/ids.ts';
+import { newId, newSecretToken } from '../../domain/ids.ts';
 import { isCurrency } from '../../domain/money.ts';
 import { computeTotals, type LineInput } from '../../domain/order/order.totals.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { allows } from '../../domain/roles.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
+import { enqueueJobs } from '../../platform/jobs/jobs.repository.ts';
 import { getMerchant } from '../merchants/index.ts';
-import { insertOrder, updateOrder, type OrderItem, type OrderRow } from './orders.repository.ts';
-import { insertPayment, referenceIdTaken, type PaymentRow } from './payment-attempts.repository.ts';
+import { insertOrder, type OrderItem, type OrderRow } from './orders.repository.ts';
+import { insertPayment, type PaymentRow } from './payment-attempts.repository.ts';
 import { getProductsByRetailerIds } from '../catalog/index.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
@@ -31,6 +31,8 @@ export interface CreateOrderInput {
   expires_in?: number | undefined;
   send?: boolean | undefined;
   metadata?: Record<string, string> | undefined;
+  /** A cart's physical goods: the address is asked in the chat before the bill goes (WhatsApp bills need it). */
+  address_later?: boolean | undefined;
   /** Set by reorder: the order this one replaces. */
   reordered_from?: string | undefined;
 }
@@ -83,14 +85,6 @@ async function priceItems(tx: Tx, merchantId: string, input: CreateOrderInput): 
   return ok(out);
 }
 
-/** A reference id not yet used by this merchant (unique per merchant; collisions are astronomically rare). */
-export async function freshReferenceId(tx: Tx, merchantId: string): Promise<string> {
-  for (;;) {
-    const ref = newReferenceId();
-    if (!(await referenceIdTaken(tx, merchantId, ref))) return ref;
-  }
-}
-
 /** The amounts an order names itself rather than taking from the catalog (a role without orders.price may not). */
 function amountsOfOwn(input: CreateOrderInput): string[] {
   const found = input.items.flatMap((item, i) => [
@@ -120,7 +114,7 @@ export async function createOrder(
   }
   if (!isCurrency(input.currency)) return invalid(`currency: ${input.currency} is not an ISO 4217 currency`, 'currency');
   const goodsType = input.goods_type ?? 'digital-goods';
-  if (goodsType === 'physical-goods' && input.payment.method !== 'payment_link' && !input.shipping_address) {
+  if (goodsType === 'physical-goods' && input.payment.method !== 'payment_link' && !input.shipping_address && !input.address_later) {
     return invalid('shipping_address is required for physical-goods billed on WhatsApp', 'shipping_address');
   }
   const merchant = await getMerchant(tx, merchantId);
@@ -146,7 +140,7 @@ export async function createOrder(
   const orderId = newId('ord');
   const paymentId = newId('pay');
   const items: OrderItem[] = priced.value.map((i, n) => ({ ...i, line_total: totals.value.lines[n]!.line_total }));
-  let order = await insertOrder(tx, {
+  const order = await insertOrder(tx, {
     id: orderId,
     merchant_id: merchantId,
     status: 'pending',
@@ -165,7 +159,8 @@ export async function createOrder(
     customer_name: input.customer.name ?? null,
     goods_type: goodsType,
     shipping_address: (input.shipping_address as Record<string, unknown> | undefined) ?? null,
-    current_payment_id: null,
+    // The attempt inserted next: its id is ours to choose, so the order names it at once.
+    current_payment_id: paymentId,
     expires_at: expiresAt,
     metadata: input.metadata ?? {},
     reordered_from: input.reordered_from ?? null,
@@ -175,7 +170,6 @@ export async function createOrder(
     id: paymentId,
     merchant_id: merchantId,
     order_id: orderId,
-    reference_id: await freshReferenceId(tx, merchantId),
     method: input.payment.method,
     provider: route.value,
     status: 'created',
@@ -186,7 +180,6 @@ export async function createOrder(
     expires_at: expiresAt,
     now,
   });
-  order = await updateOrder(tx, merchantId, orderId, { current_payment_id: payment.id }, now);
   await recordEvent(ctx, tx, actor, {
     merchantId,
     orderId,
@@ -201,15 +194,12 @@ export async function createOrder(
       provider: payment.provider,
     },
   });
-  await enqueueJob(tx, { kind: 'order.expire', merchantId, payload: { order_id: orderId }, runAt: expiresAt, dedupeKey: `order.expire:${orderId}` });
-  if (input.send ?? true) {
-    await enqueueJob(tx, {
-      kind: 'bill.send',
-      merchantId,
-      payload: { order_id: orderId, payment_id: payment.id },
-      runAt: now,
-      dedupeKey: `bill.send:${payment.id}`,
-    });
-  }
+  // The expiry and the bill in one statement.
+  await enqueueJobs(tx, [
+    { kind: 'order.expire', merchantId, payload: { order_id: orderId }, runAt: expiresAt, dedupeKey: `order.expire:${orderId}` },
+    ...((input.send ?? true)
+      ? [{ kind: 'bill.send', merchantId, payload: { order_id: orderId, payment_id: payment.id }, runAt: now, dedupeKey: `bill.send:${payment.id}` }]
+      : []),
+  ]);
   return ok({ order, payment });
 }

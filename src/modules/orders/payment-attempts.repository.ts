@@ -1,3 +1,4 @@
+import { newReferenceId } from '../../domain/ids.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { setList } from '../../platform/store/sql.ts';
 
@@ -29,14 +30,37 @@ export type PaymentInsert = Pick<
   'id' | 'merchant_id' | 'order_id' | 'reference_id' | 'method' | 'provider' | 'status' | 'amount' | 'currency' | 'pay_token' | 'expires_at'
 > & { now: Date };
 
-export async function insertPayment(q: Queryable, p: PaymentInsert): Promise<PaymentRow> {
-  return (
-    await q.query<PaymentRow>(
-      `insert into payments (id, merchant_id, order_id, reference_id, method, provider, status, amount, currency, pay_token, expires_at, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) returning *`,
-      [p.id, p.merchant_id, p.order_id, p.reference_id, p.method, p.provider, p.status, p.amount, p.currency, p.pay_token, p.expires_at, p.now],
-    )
-  )[0]!;
+/**
+ * Inserts a payment attempt. Without a reference id it takes a new one of the merchant's: one
+ * round trip, and another only in the astronomically rare case that the reference is already
+ * taken (the unique key says so; no select before the insert). A given reference id that is
+ * taken is the unique key's error.
+ */
+export async function insertPayment(q: Queryable, p: Omit<PaymentInsert, 'reference_id'> & { reference_id?: string }): Promise<PaymentRow> {
+  for (;;) {
+    const row = (
+      await q.query<PaymentRow>(
+        `insert into payments (id, merchant_id, order_id, reference_id, method, provider, status, amount, currency, pay_token, expires_at, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+         ${p.reference_id ? '' : 'on conflict (merchant_id, reference_id) do nothing'} returning *`,
+        [
+          p.id,
+          p.merchant_id,
+          p.order_id,
+          p.reference_id ?? newReferenceId(),
+          p.method,
+          p.provider,
+          p.status,
+          p.amount,
+          p.currency,
+          p.pay_token,
+          p.expires_at,
+          p.now,
+        ],
+      )
+    )[0];
+    if (row) return row;
+  }
 }
 
 export async function listPaymentsForOrder(q: Queryable, merchantId: string, orderId: string): Promise<PaymentRow[]> {
@@ -45,10 +69,6 @@ export async function listPaymentsForOrder(q: Queryable, merchantId: string, ord
 
 export async function getPayment(q: Queryable, merchantId: string, id: string): Promise<PaymentRow | undefined> {
   return (await q.query<PaymentRow>(`select * from payments where merchant_id = $1 and id = $2`, [merchantId, id]))[0];
-}
-
-export async function referenceIdTaken(q: Queryable, merchantId: string, referenceId: string): Promise<boolean> {
-  return (await q.query(`select 1 from payments where merchant_id = $1 and reference_id = $2`, [merchantId, referenceId])).length > 0;
 }
 
 export async function setPaymentStatus(q: Queryable, merchantId: string, id: string, status: string, now: Date): Promise<PaymentRow> {

@@ -7,7 +7,9 @@ import { newId } from '../../domain/ids.ts';
 import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, storableJson, storableText } from '../../domain/text.ts';
 import { isDataError } from '../../platform/store/db-errors.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { findPaymentByReference } from '../orders/index.ts';
+import { findPaymentByReference, getPayment } from '../orders/index.ts';
+import { onAddressReply } from './whatsapp.address.ts';
+import { voiceOf } from './whatsapp.notify.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getMessage, getMessageByWamid, insertMessage, setOptOut, touchContact, updateMessage } from './whatsapp-messages.repository.ts';
 import {
@@ -303,6 +305,19 @@ async function applyMessage(
     }
     const flowNote = await ctx.inbound.keyword(ctx, tx, merchantId, waId, msg.text);
     if (flowNote) return { status: 'processed', note: flowNote };
+  }
+  if (msg.type === 'nfm_reply' && msg.nfm.name === 'address_message') {
+    const note = await onAddressReply(ctx, tx, {
+      merchantId,
+      phoneNumberId,
+      number,
+      waId,
+      contextWamid: msg.context?.id,
+      responseJson: msg.nfm.responseJson,
+      voice: () => voiceOf(tx, merchantId),
+      payment: async (o) => (o.current_payment_id ? getPayment(tx, merchantId, o.current_payment_id) : undefined),
+    });
+    return { status: 'processed', note };
   }
   if (msg.type === 'nfm_reply') {
     const r = await ctx.inbound.flowReply(ctx, tx, {

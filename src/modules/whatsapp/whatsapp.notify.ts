@@ -15,6 +15,7 @@ import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
 import { composeBill, composeUpdate, type OrderUpdate, type Voice } from './whatsapp.compose.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
+import { askForAddress, billWaitsForAddress } from './whatsapp.address.ts';
 import type { Result } from '../../domain/result.ts';
 
 const payUrl = (ctx: AppContext, token: string | null) => (token ? `${ctx.publicUrl}/pay/${token}` : null);
@@ -69,7 +70,7 @@ async function queueBuilt(
 }
 
 /** The business's name, locale and time zone: what its customers' messages are written in. */
-async function voiceOf(q: Queryable, merchantId: string): Promise<Voice> {
+export async function voiceOf(q: Queryable, merchantId: string): Promise<Voice> {
   const b = await getBusinessSettings(q, merchantId);
   return { businessName: b.name, locale: b.locale, timeZone: b.time_zone };
 }
@@ -89,7 +90,10 @@ export async function sendBill(ctx: AppContext, merchantId: string, orderId: str
     const number = await getNumberByMerchant(tx, merchantId);
     // A superseded or already-settled bill is not sent; no number, no WhatsApp.
     if (!order || !payment || !number || payment.status !== 'created' || order.current_payment_id !== payment.id) return;
-    const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now(), await voiceOf(tx, merchantId));
+    const voice = await voiceOf(tx, merchantId);
+    // Physical goods without an address: the address first (the bill follows the answer).
+    if (billWaitsForAddress(order, payment) && (await askForAddress(ctx, tx, order, payment, number, voice))) return;
+    const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now(), voice);
     await queueBuilt(ctx, tx, number, { orderId, paymentId, waId: order.customer_wa_id, purpose: 'bill', essential: true }, built);
   });
 }
