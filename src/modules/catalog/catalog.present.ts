@@ -14,6 +14,13 @@ export const productSchema = z
     price: z.number().int().describe('Minor units of `currency`'),
     currency: z.string().describe('ISO 4217'),
     image_url: z.string().nullable(),
+    image_status: z
+      .enum(['pending', 'ok', 'unreachable', 'not_an_image'])
+      .nullable()
+      .describe('What fetching image_url (once, in a job, through the SSRF guard) found; null without an image_url'),
+    image_status_reason: z.string().nullable(),
+    image_checked_at: isoTime.nullable(),
+    goods_type: z.enum(['digital-goods', 'physical-goods']).describe('physical-goods need a delivery address before they are billed'),
     category: z.string().nullable(),
     active: z.boolean(),
     created_at: isoTime,
