@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, body } from '../api/client.ts';
 import { idem, useAction, usePresentation } from '../api/hooks.ts';
-import type { List, WebhookDelivery } from '../api/types.ts';
+import type { List, WebhookAttempt as Attempt, WebhookDelivery, WebhookEndpoint as Endpoint } from '../api/types.ts';
 import { formatDateTime } from '../format.ts';
 import { Badge, Field } from '../ui/field.tsx';
 import { ErrorNote, Loaded } from '../ui/states.tsx';
@@ -34,27 +34,6 @@ const t = {
   noFailed: 'No failed deliveries.',
   replayOne: 'Replay',
 };
-
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  enabled: boolean;
-  disabled_reason: string | null;
-  failing_since: string | null;
-  last_success_at: string | null;
-  secret?: string;
-}
-
-interface Attempt {
-  id: string;
-  event_type: string;
-  attempt: number;
-  status_code: number | null;
-  latency_ms: number | null;
-  error: string | null;
-  created_at: string;
-}
 
 export function WebhookSettings() {
   const p = usePresentation();
