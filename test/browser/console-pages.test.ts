@@ -89,6 +89,30 @@ describe('console pages', () => {
     await owner.getByText('Applied').first().waitFor({ timeout: 20_000 });
   });
 
+  it('creates, edits and deactivates a product in the catalog', async () => {
+    await owner.goto(`${s.base}/console/catalog`);
+    await settled(owner, 'Catalog');
+    await owner.getByTestId('add-product').click();
+    const dialog = owner.getByTestId('product-dialog');
+    await dialog.getByLabel('Name').fill('Cardamom tea (100 g)');
+    await dialog.getByLabel('Product code (retailer id)').fill('cardamom-tea');
+    await dialog.getByLabel('Price').fill('199.50');
+    await dialog.getByLabel('Goods type').selectOption('physical-goods');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const row = owner.getByTestId('products').locator('tr', { hasText: 'Cardamom tea (100 g)' });
+    await row.getByText('₹199.50').waitFor();
+    const created = (await s.api('/v1/products?limit=100')).body.data.find((p: any) => p.retailer_id === 'cardamom-tea');
+    expect(created).toMatchObject({ price: 19_950, currency: 'INR', goods_type: 'physical-goods', active: true });
+
+    await row.getByRole('button', { name: 'Edit Cardamom tea (100 g)' }).click();
+    await dialog.getByLabel('Price').fill('210');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('₹210.00').waitFor();
+    await row.getByRole('button', { name: 'Deactivate Cardamom tea (100 g)' }).click();
+    await row.getByText('inactive').waitFor();
+    expect((await s.api(`/v1/products/${created.id}`)).body).toMatchObject({ price: 21_000, active: false });
+  });
+
   for (const viewport of [PHONE, DESKTOP]) {
     it(`shows every page at ${viewport.width} px, accessible`, async () => {
       const { page, context, errors } = await consolePage(browser, viewport);
