@@ -61,4 +61,34 @@ describe('console sign-in', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  // After the invitation test (the demo owner has a password then).
+  it('works with the keyboard alone, focus visible', async () => {
+    const { page, context } = await consolePage(browser);
+    await page.goto(`${s.base}/console`);
+    await page.getByRole('heading', { name: 'Sign in to chatcart' }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_OWNER);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('correct horse battery staple');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('shop-name').waitFor();
+    // The first Tab reaches the skip link, shown while focused; then the menu, each with an outline.
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    expect(await skip.evaluate((el) => el === document.activeElement && el.getBoundingClientRect().left >= 0)).toBe(true);
+    await page.keyboard.press('Tab'); // Sign out
+    await page.keyboard.press('Tab'); // Today
+    await page.keyboard.press('Tab'); // Orders
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      return { tag: el.tagName, style: getComputedStyle(el).outlineStyle, width: getComputedStyle(el).outlineWidth };
+    });
+    expect(outline.tag).toBe('A');
+    expect(outline.style).toBe('solid');
+    expect(outline.width).toBe('3px');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/orders$/);
+    await context.close();
+  });
 });
