@@ -113,6 +113,28 @@ describe('console pages', () => {
     expect((await s.api(`/v1/products/${created.id}`)).body).toMatchObject({ price: 21_000, active: false });
   });
 
+  it('adds a webhook endpoint (its secret shown once) and sends it a test; creates an API key (shown once) and revokes it', async () => {
+    await owner.goto(`${s.base}/console/settings/webhooks`);
+    await settled(owner, 'Settings');
+    await owner.getByLabel('Endpoint URL (https)').fill(`${s.base}/healthz`);
+    await owner.getByLabel('Description (optional)').fill('Our CRM');
+    await owner.getByRole('button', { name: 'Add endpoint' }).click();
+    expect(await owner.getByTestId('webhook-secret').textContent()).toMatch(/^whsec_/);
+    await owner.getByRole('button', { name: 'Send a test event' }).click();
+    await owner.getByText('Test event queued.').waitFor();
+
+    await owner.goto(`${s.base}/console/settings/keys`);
+    await settled(owner, 'Settings');
+    await owner.getByLabel('Name').fill('Shop backend');
+    await owner.getByRole('button', { name: 'Create a key' }).click();
+    const key = (await owner.getByTestId('new-api-key').textContent())!.trim();
+    expect((await s.api('/v1/me', { key })).status).toBe(200);
+    await owner.getByRole('button', { name: 'Revoke Shop backend' }).click();
+    await owner.getByTestId('revoke-dialog').getByRole('button', { name: 'Revoke the key' }).click();
+    await owner.getByTestId('api-keys').locator('li', { hasText: 'Shop backend' }).getByText('revoked').waitFor();
+    expect((await s.api('/v1/me', { key })).status).toBe(401);
+  });
+
   for (const viewport of [PHONE, DESKTOP]) {
     it(`shows every page at ${viewport.width} px, accessible`, async () => {
       const { page, context, errors } = await consolePage(browser, viewport);

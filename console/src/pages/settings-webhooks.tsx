@@ -7,6 +7,7 @@ import { api, body } from '../api/client.ts';
 import { idem, useAction, usePresentation } from '../api/hooks.ts';
 import type { List, WebhookAttempt as Attempt, WebhookDelivery, WebhookEndpoint as Endpoint } from '../api/types.ts';
 import { formatDateTime } from '../format.ts';
+import { Dialog } from '../ui/dialog.tsx';
 import { Badge, Field } from '../ui/field.tsx';
 import { ErrorNote, Loaded } from '../ui/states.tsx';
 
@@ -28,6 +29,9 @@ const t = {
   hideAttempts: 'Hide attempts',
   noAttempts: 'No attempts yet.',
   remove: 'Delete',
+  removeTitle: 'Delete this endpoint?',
+  removeText: (url: string) => `Nothing more is sent to ${url}; its delivery history goes with it.`,
+  back: 'Back',
   replay: 'Replay the last 24 hours',
   replayed: (n: unknown) => `Replay queued${typeof n === 'number' ? `: ${n} events` : ''}.`,
   failed: 'Failed deliveries (all endpoints)',
@@ -128,6 +132,7 @@ function EndpointRow({ e }: { e: Endpoint }) {
   const [showAttempts, setShowAttempts] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [note, setNote] = useState('');
+  const [confirming, setConfirming] = useState(false);
   const toggle = useAction((enabled: boolean, key) => body(api.PATCH('/v1/webhook-endpoints/{id}', { ...path, body: { enabled }, ...idem(key) })), {
     invalidate,
   });
@@ -180,10 +185,22 @@ function EndpointRow({ e }: { e: Endpoint }) {
         <button type="button" onClick={() => setShowAttempts(!showAttempts)} aria-expanded={showAttempts}>
           {showAttempts ? t.hideAttempts : t.attempts}
         </button>
-        <button type="button" className="danger" onClick={() => remove.mutate(undefined)} disabled={remove.isPending}>
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
           {t.remove}
         </button>
       </div>
+      <Dialog open={confirming} title={t.removeTitle} onClose={() => setConfirming(false)}>
+        <p>{t.removeText(e.url)}</p>
+        <ErrorNote error={remove.error} />
+        <div className="actions">
+          <button type="button" className="danger" onClick={() => remove.mutate(undefined)} disabled={remove.isPending}>
+            {t.remove}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            {t.back}
+          </button>
+        </div>
+      </Dialog>
       {note ? (
         <p role="status" className="muted">
           {note}
@@ -195,7 +212,7 @@ function EndpointRow({ e }: { e: Endpoint }) {
           <code className="secret">{secret}</code>
         </div>
       ) : null}
-      {[toggle, rotate, test, replay, remove]
+      {[toggle, rotate, test, replay]
         .filter((m) => m.error)
         .map((m) => (
           <ErrorNote key={String(m.error)} error={m.error} />
