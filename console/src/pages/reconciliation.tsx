@@ -32,6 +32,10 @@ const t = {
   note: 'Note',
   noItems: 'No items in this category.',
   rows: (n: number) => `${n} rows`,
+  importing: 'Importing',
+  progress: (rows: number, items: number) => `${rows} rows read, ${items} items matched so far`,
+  failed: 'The file was refused',
+  line: (n: number) => `line ${n}`,
   sandboxHint: 'In sandbox mode, the sandbox provider serves a settlement file to try this with: /sandbox/psp/settlements.csv (format razorpay).',
 };
 
@@ -62,9 +66,11 @@ export function Reconciliation() {
   const [format, setFormat] = useState('razorpay');
   const [provider, setProvider] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
+  // An import runs in a job: poll while a run is still importing (its progress and totals grow).
   const runs = useQuery({
     queryKey: ['reconciliations'],
     queryFn: () => body<List<Run>>(api.GET('/v1/reconciliations', { params: { query: { limit: 10 } } })),
+    refetchInterval: (q) => (q.state.data?.data.some((r) => r.status === 'importing') ? 1000 : false),
   });
   const send = useAction((v: { u: Upload; apply: boolean }, key) => post(v.u, v.apply, key), {
     invalidate: [['reconciliations'], ['ledger']],
@@ -146,7 +152,7 @@ function RunDetail({ run, upload, onApply, applying }: { run: Run; upload: Uploa
   const p = usePresentation();
   const [category, setCategory] = useState('');
   const items = useQuery({
-    queryKey: ['reconciliations', run.id, 'items', category],
+    queryKey: ['reconciliations', run.id, 'items', category, run.status, run.progress.items_imported],
     queryFn: () =>
       body<List<Item>>(
         api.GET('/v1/reconciliations/{id}/items', { params: { path: { id: run.id }, query: { limit: 100, ...(category ? { category } : {}) } as never } }),
@@ -157,9 +163,23 @@ function RunDetail({ run, upload, onApply, applying }: { run: Run; upload: Uploa
     Object.entries(amounts)
       .map(([c, a]) => formatMoney(a, c, p.locale))
       .join(' + ') || '—';
-  const canApply = !run.apply && upload && upload.file_name === run.file_name;
+  const canApply = !run.apply && run.status !== 'importing' && run.status !== 'failed' && upload && upload.file_name === run.file_name;
   return (
     <div data-testid="recon-run">
+      {run.status === 'importing' ? (
+        <div role="status" data-testid="recon-progress">
+          <p>
+            {t.importing}: {t.progress(run.progress.rows_read, run.progress.items_imported)}
+          </p>
+          <progress aria-label={t.importing} max={Math.max(1, run.progress.bytes_total)} value={run.progress.bytes_read} />
+        </div>
+      ) : null}
+      {run.status === 'failed' && run.failure ? (
+        <div className="error" role="alert">
+          {t.failed}: {run.failure.message}
+          {run.failure.line ? ` (${t.line(run.failure.line)})` : ''}
+        </div>
+      ) : null}
       <table className="list" data-testid="recon-totals">
         <caption className="sr-only">{t.title}</caption>
         <thead>

@@ -17,6 +17,7 @@ const t = {
   keys: 'API keys',
   team: 'Team',
   audit: 'Audit log',
+  nothing: 'Your role has no settings to change. Ask the shop owner.',
 };
 
 export function SettingsPage() {
@@ -41,6 +42,7 @@ export function SettingsPage() {
           </NavLink>
         ))}
       </nav>
+      {sections.length === 0 ? <p className="state empty">{t.nothing}</p> : null}
       <Routes>
         {sections.map((s) => (
           <Route key={s.path} path={s.path} element={s.element} />
