@@ -42,6 +42,8 @@ export interface Running {
 
 export interface StartOptions {
   clock?: Clock;
+  /** Real time for rate limits and paced sends (tests pass a manual one); the system clock otherwise. */
+  wallClock?: Clock;
   log?: Logger;
   db?: Db;
   listen?: boolean;
@@ -52,7 +54,14 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const db = opts.db ?? (await openDbFromConfig(cfg, log));
   const clock = opts.clock ?? systemClock;
   let runner: JobRunner | undefined;
-  const ctx = contextFromConfig(cfg, { db, clock, log, secrets: await secretBoxFor(cfg, db), jobsEnqueued: () => runner?.wake() });
+  const ctx = contextFromConfig(cfg, {
+    db,
+    clock,
+    ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
+    log,
+    secrets: await secretBoxFor(cfg, db),
+    jobsEnqueued: () => runner?.wake(),
+  });
   const metrics = createMetrics(ctx);
   runner = new JobRunner({
     db,

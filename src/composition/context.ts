@@ -58,7 +58,7 @@ export function buildContext(parts: ContextParts): AppContext {
 /** The context of a server, worker or CLI process, from its configuration. */
 export function contextFromConfig(
   cfg: Config,
-  ports: { db: Db; clock: Clock; log: Logger; secrets: AppContext['secrets']; jobsEnqueued: () => void },
+  ports: { db: Db; clock: Clock; wallClock?: Clock; log: Logger; secrets: AppContext['secrets']; jobsEnqueued: () => void },
 ): AppContext {
   return buildContext({
     ...ports,

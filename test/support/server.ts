@@ -23,6 +23,8 @@ export async function startTestServer(
     env?: Record<string, string>;
     clock?: Clock;
     jobs?: boolean;
+    /** Real time for rate limits and paced sends: a manual one makes them deterministic. */
+    wallClock?: Clock;
     /** This database instead of a fresh one; the caller closes it (a later server may reuse it). */
     db?: TestDb;
   } = {},
@@ -37,7 +39,12 @@ export async function startTestServer(
     CHATCART_STRICT_RESPONSES: 'true',
     ...opts.env,
   });
-  const running = await startServer(cfg, { db, clock: opts.clock ?? new ManualClock(new Date()), log: pino({ level: 'silent' }) });
+  const running = await startServer(cfg, {
+    db,
+    clock: opts.clock ?? new ManualClock(new Date()),
+    ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
+    log: pino({ level: 'silent' }),
+  });
   const base = running.url;
   const demoKey = running.demo?.apiKey ?? '';
   const api: TestServer['api'] = async (path, init = {}) => {

@@ -231,7 +231,7 @@ export function OrderActions({ order: o }: { order: Order }) {
         <Field label={t.reason} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} data-testid="refund-reason" />
         {amountOk ? (
           <p className="note" data-testid="refund-summary">
-            {t.refundSummary(money(amount), o.reference_id)}
+            {t.refundSummary(money(amount), o.reference_id ?? o.id)}
           </p>
         ) : (
           <p className="note warn">{t.badAmount}</p>
@@ -254,7 +254,11 @@ export function OrderActions({ order: o }: { order: Order }) {
       </Dialog>
 
       <Dialog open={dialog === 'review-accept' || dialog === 'review-refund'} title={t.reviewTitle} onClose={() => setDialog('')} testId="review-dialog">
-        <p>{dialog === 'review-accept' ? t.reviewAcceptText : t.reviewRefundText(money(o.review?.amount ?? o.amount_paid))}</p>
+        <p>
+          {dialog === 'review-accept'
+            ? t.reviewAcceptText
+            : t.reviewRefundText(money(typeof o.review?.['amount'] === 'number' ? o.review['amount'] : o.amount_paid))}
+        </p>
         <ErrorNote error={review.error} />
         <div className="actions">
           <button

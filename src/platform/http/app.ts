@@ -280,9 +280,11 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
   app.setNotFoundHandler((req, reply) => sendError(req, reply, domainError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`)));
 
   const rl = o.rateLimit;
-  const keyBuckets = new TokenBuckets(rl.perSecond, rl.burst);
-  const merchantBuckets = new TokenBuckets(rl.merchantPerSecond, rl.merchantBurst);
-  const failureBuckets = new TokenBuckets(rl.authFailuresPerMinute / 60, rl.authFailuresBurst);
+  // Real seconds, through the wall-clock port (a test moves it instead of sleeping).
+  const realMs = () => o.ctx.wallClock.now().getTime();
+  const keyBuckets = new TokenBuckets(rl.perSecond, rl.burst, realMs);
+  const merchantBuckets = new TokenBuckets(rl.merchantPerSecond, rl.merchantBurst, realMs);
+  const failureBuckets = new TokenBuckets(rl.authFailuresPerMinute / 60, rl.authFailuresBurst, realMs);
   const limited = (req: FastifyRequest, reply: any, wait: number, message: string) => {
     reply.header('retry-after', String(Math.max(1, Math.ceil(wait))));
     return sendError(req, reply, domainError('rate_limited', message));

@@ -22,7 +22,7 @@ const body = z.strictObject({ email: z.string().min(3).max(254), password: z.str
 export const NOT_SAME_ORIGIN = "Signing in and changes made with the console's session cookie must come from the console's own origin";
 
 export function registerLogin(app: App, { ctx }: RouteDeps) {
-  const throttle = new LoginThrottle(accountSettings(ctx));
+  const throttle = new LoginThrottle(accountSettings(ctx), () => ctx.wallClock.now().getTime());
   app.post(
     '/v1/sessions',
     {
