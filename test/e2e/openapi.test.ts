@@ -85,6 +85,9 @@ describe('GET /openapi.json', () => {
     const order = doc.components.schemas.Order;
     expect(order.required).toEqual(expect.arrayContaining(['id', 'status', 'payment_status', 'total', 'payment', 'reference_id']));
     expect(order.properties.status.enum).toEqual(['pending', 'processing', 'partially_shipped', 'shipped', 'completed', 'canceled']);
+    // A body its route parses itself (CSV or JSON) is documented all the same.
+    const upload = doc.paths['/v1/reconciliations'].post.requestBody.content['application/json'].schema;
+    expect(upload.required).toEqual(expect.arrayContaining(['format', 'csv']));
     // One type per object: no unused input copies of the output schemas.
     expect(Object.keys(doc.components.schemas).filter((n) => n.endsWith('Input'))).toEqual([]);
   });

@@ -5233,7 +5233,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        amount_unit?: "minor" | "major";
+                        apply?: boolean;
+                        apply_fees?: boolean;
+                        csv: string;
+                        file_name?: string;
+                        /** @enum {string} */
+                        format: "razorpay" | "stripe" | "generic";
+                        mapping?: {
+                            [key: string]: string;
+                        };
+                        /** Format: date-time */
+                        period_from?: string;
+                        /** Format: date-time */
+                        period_to?: string;
+                        provider?: string;
+                        settlement_days?: number;
+                    };
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {

@@ -22,6 +22,11 @@ declare module 'fastify' {
      * change behind authentication accepts one.
      */
     idempotencyKey?: 'required' | 'none';
+    /**
+     * The JSON body of a route that parses its body itself (it also takes other content
+     * types): shown in /openapi.json, never used to validate (the handler does).
+     */
+    documentedBody?: z.ZodType;
   }
 }
 
@@ -119,10 +124,14 @@ const IDEMPOTENCY_HEADER = {
  * Idempotency-Key header where the route takes one, and a description for every response.
  */
 export function openapiTransform(input: Parameters<typeof jsonSchemaTransform>[0]) {
-  const out = jsonSchemaTransform(input) as { schema: Record<string, any>; url: string };
+  const route = (input as unknown as { route: RouteOptions }).route;
+  const documentedBody = route.config?.documentedBody;
+  const out = jsonSchemaTransform(documentedBody && input.schema ? { ...input, schema: { ...input.schema, body: documentedBody } } : input) as {
+    schema: Record<string, any>;
+    url: string;
+  };
   const schema = out.schema;
   if (!schema || schema.hide) return out;
-  const route = (input as unknown as { route: RouteOptions }).route;
   const authenticated = !Array.isArray(schema.security) || schema.security.length > 0;
   const key = idempotencyOf(route, authenticated);
   if (key !== 'none') {

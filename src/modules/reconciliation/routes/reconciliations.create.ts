@@ -88,7 +88,7 @@ export function register(app: App, { ctx }: RouteDeps) {
       {
         bodyLimit: REPORT_BODY_LIMIT,
         // Idempotent by content: the same file with the same settings answers its newest run.
-        config: { idempotencyKey: 'none' },
+        config: { idempotencyKey: 'none', documentedBody: jsonBody },
         schema: {
           summary: 'Import a settlement report (text/csv with query settings, or JSON with a csv field); the import runs in a job',
           description:
