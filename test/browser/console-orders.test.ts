@@ -135,4 +135,18 @@ describe('console orders', () => {
     await until(async () => (await s.api(`/v1/orders/${o.id}`)).body.payment_status !== 'manual_review', 'the review to be resolved');
     await page.getByTestId('review-note').waitFor({ state: 'detached', timeout: 15_000 });
   });
+
+  it('cancels an unpaid order with a reason, then reorders it', async () => {
+    const o = await createOrder('919800000005');
+    await page.goto(`${s.base}/console/orders/${o.id}`);
+    await page.getByTestId('cancel-order').click();
+    const dialog = page.getByTestId('cancel-dialog');
+    await dialog.getByLabel('Reason (optional)').fill('Customer changed their mind');
+    await dialog.getByRole('button', { name: 'Cancel the order' }).click();
+    await page.getByText('Canceled: Customer changed their mind').waitFor({ timeout: 15_000 });
+    await page.getByTestId('reorder').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/console/orders/') && !u.pathname.endsWith(o.id));
+    await page.getByTestId('order-reference').waitFor();
+    expect(await page.getByTestId('order-reference').textContent()).not.toBe(o.reference_id);
+  });
 });

@@ -84,6 +84,55 @@ describe('console pages', () => {
     await items.waitFor({ timeout: 20_000 });
     await items.getByText(paid.reference_id).first().waitFor();
     expect(await owner.getByTestId('recon-totals').locator('tbody tr').count()).toBeGreaterThan(0);
+    // Apply: the same file imported with apply books its fees and payouts.
+    await owner.getByTestId('recon-apply').click();
+    await owner.getByText('Applied').first().waitFor({ timeout: 20_000 });
+  });
+
+  it('creates, edits and deactivates a product in the catalog', async () => {
+    await owner.goto(`${s.base}/console/catalog`);
+    await settled(owner, 'Catalog');
+    await owner.getByTestId('add-product').click();
+    const dialog = owner.getByTestId('product-dialog');
+    await dialog.getByLabel('Name').fill('Cardamom tea (100 g)');
+    await dialog.getByLabel('Product code (retailer id)').fill('cardamom-tea');
+    await dialog.getByLabel('Price').fill('199.50');
+    await dialog.getByLabel('Goods type').selectOption('physical-goods');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const row = owner.getByTestId('products').locator('tr', { hasText: 'Cardamom tea (100 g)' });
+    await row.getByText('₹199.50').waitFor();
+    const created = (await s.api('/v1/products?limit=100')).body.data.find((p: any) => p.retailer_id === 'cardamom-tea');
+    expect(created).toMatchObject({ price: 19_950, currency: 'INR', goods_type: 'physical-goods', active: true });
+
+    await row.getByRole('button', { name: 'Edit Cardamom tea (100 g)' }).click();
+    await dialog.getByLabel('Price').fill('210');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('₹210.00').waitFor();
+    await row.getByRole('button', { name: 'Deactivate Cardamom tea (100 g)' }).click();
+    await row.getByText('inactive').waitFor();
+    expect((await s.api(`/v1/products/${created.id}`)).body).toMatchObject({ price: 21_000, active: false });
+  });
+
+  it('adds a webhook endpoint (its secret shown once) and sends it a test; creates an API key (shown once) and revokes it', async () => {
+    await owner.goto(`${s.base}/console/settings/webhooks`);
+    await settled(owner, 'Settings');
+    await owner.getByLabel('Endpoint URL (https)').fill(`${s.base}/healthz`);
+    await owner.getByLabel('Description (optional)').fill('Our CRM');
+    await owner.getByRole('button', { name: 'Add endpoint' }).click();
+    expect(await owner.getByTestId('webhook-secret').textContent()).toMatch(/^whsec_/);
+    await owner.getByRole('button', { name: 'Send a test event' }).click();
+    await owner.getByText('Test event queued.').waitFor();
+
+    await owner.goto(`${s.base}/console/settings/keys`);
+    await settled(owner, 'Settings');
+    await owner.getByLabel('Name').fill('Shop backend');
+    await owner.getByRole('button', { name: 'Create a key' }).click();
+    const key = (await owner.getByTestId('new-api-key').textContent())!.trim();
+    expect((await s.api('/v1/me', { key })).status).toBe(200);
+    await owner.getByRole('button', { name: 'Revoke Shop backend' }).click();
+    await owner.getByTestId('revoke-dialog').getByRole('button', { name: 'Revoke the key' }).click();
+    await owner.getByTestId('api-keys').locator('li', { hasText: 'Shop backend' }).getByText('revoked').waitFor();
+    expect((await s.api('/v1/me', { key })).status).toBe(401);
   });
 
   for (const viewport of [PHONE, DESKTOP]) {

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, body } from '../api/client.ts';
 import { idem, useAction, usePresentation } from '../api/hooks.ts';
-import type { List } from '../api/types.ts';
+import type { List, Reconciliation as Run, ReconciliationItem as Item } from '../api/types.ts';
 import { formatDateTime, formatMoney, humanize } from '../format.ts';
 import { Badge, Select } from '../ui/field.tsx';
 import { ErrorNote, Loaded } from '../ui/states.tsx';
@@ -34,32 +34,6 @@ const t = {
   rows: (n: number) => `${n} rows`,
   sandboxHint: 'In sandbox mode, the sandbox provider serves a settlement file to try this with: /sandbox/psp/settlements.csv (format razorpay).',
 };
-
-interface Run {
-  id: string;
-  format: string;
-  provider: string | null;
-  file_name: string | null;
-  apply: boolean;
-  status: string;
-  row_count: number;
-  totals: Record<string, { count: number; amounts: Record<string, number> }>;
-  created_at: string;
-}
-
-interface Item {
-  id: string;
-  category: string;
-  kind: string;
-  line: number | null;
-  reference_id: string | null;
-  order_id: string | null;
-  currency: string;
-  expected_amount: number | null;
-  actual_amount: number | null;
-  amount: number | null;
-  note: string | null;
-}
 
 interface Upload {
   csv: string;
@@ -157,7 +131,7 @@ export function Reconciliation() {
                   {r.file_name ?? r.id}
                 </button>{' '}
                 · {r.format} · {t.rows(r.row_count)} · <Badge value={r.status} /> {r.apply ? <Badge value={t.applied} kind="paid" /> : null} ·{' '}
-                {formatDateTime(r.created_at, p)}
+                {r.created_at ? formatDateTime(r.created_at, p) : ''}
               </li>
             ))}
           </ul>

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, body } from '../api/client.ts';
 import { idem, useAction, usePresentation } from '../api/hooks.ts';
-import type { List } from '../api/types.ts';
+import type { ApiKey, List } from '../api/types.ts';
 import { formatDateTime } from '../format.ts';
 import { Dialog } from '../ui/dialog.tsx';
 import { Badge, Field } from '../ui/field.tsx';
@@ -27,17 +27,6 @@ const t = {
   confirm: 'Revoke the key',
   back: 'Back',
 };
-
-interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-  last_used_at: string | null;
-  key?: string;
-}
 
 export function ApiKeysSettings() {
   const p = usePresentation();

@@ -5,7 +5,15 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, ApiError, body } from '../api/client.ts';
 import { idem, useAction, useCan } from '../api/hooks.ts';
-import type { Business, List } from '../api/types.ts';
+import type {
+  Business,
+  FlowKeys,
+  FlowKeyword,
+  List,
+  PaymentSettings as PaymentPolicy,
+  ProviderSettings as Provider,
+  WhatsAppSettings as WhatsApp,
+} from '../api/types.ts';
 import { Badge, Field, Select } from '../ui/field.tsx';
 import { ErrorNote, Loaded } from '../ui/states.tsx';
 
@@ -123,31 +131,26 @@ function BusinessForm({ b }: { b: Business }) {
   );
 }
 
-interface WhatsApp {
-  phone_number_id: string | null;
-  display_phone_number: string | null;
-  waba_id: string | null;
-  catalog_id: string | null;
-  access_token_set: boolean;
-  templates: { bill?: { name: string; language: string }; order_update?: { name: string; language: string } };
-}
-
 export function WhatsAppSettings() {
   const q = useQuery({ queryKey: ['settings', 'whatsapp'], queryFn: () => body<WhatsApp>(api.GET('/v1/settings/whatsapp')) });
   return <Loaded q={q}>{(w) => <WhatsAppForm w={w} />}</Loaded>;
 }
 
+type Template = { name?: string; language?: string } | undefined;
+
 function WhatsAppForm({ w }: { w: WhatsApp }) {
+  const bill = w.templates['bill'] as Template;
+  const update = w.templates['order_update'] as Template;
   const can = useCan();
   const [d, setD] = useState({
     display_phone_number: w.display_phone_number ?? '',
     phone_number_id: w.phone_number_id ?? '',
     waba_id: w.waba_id ?? '',
     catalog_id: w.catalog_id ?? '',
-    bill: w.templates.bill?.name ?? '',
-    bill_language: w.templates.bill?.language ?? 'en',
-    update: w.templates.order_update?.name ?? '',
-    update_language: w.templates.order_update?.language ?? 'en',
+    bill: bill?.name ?? '',
+    bill_language: bill?.language ?? 'en',
+    update: update?.name ?? '',
+    update_language: update?.language ?? 'en',
   });
   const [token, setToken] = useState('');
   const invalidate = [['settings', 'whatsapp']];
@@ -233,17 +236,6 @@ function WhatsAppForm({ w }: { w: WhatsApp }) {
   );
 }
 
-interface PaymentPolicy {
-  review: 'refund' | 'review';
-  extra_capture: 'refund' | 'keep';
-}
-interface Provider {
-  provider: string;
-  configured: boolean;
-  updated_at: string | null;
-  webhook_url: string;
-}
-
 export function PaymentsSettings() {
   const can = useCan();
   const policy = useQuery({ queryKey: ['settings', 'payments'], queryFn: () => body<PaymentPolicy>(api.GET('/v1/settings/payments')) });
@@ -256,7 +248,7 @@ export function PaymentsSettings() {
     ...known,
     ...Object.keys(PROVIDER_FIELDS)
       .filter((p) => !known.some((k) => k.provider === p))
-      .map((p) => ({ provider: p, configured: false, updated_at: null, webhook_url: '' })),
+      .map((p): Provider => ({ object: 'provider_settings', provider: p, configured: false, webhook_url: '' })),
   ];
   return (
     <>
@@ -355,12 +347,12 @@ export function FlowsSettings() {
   const keys = useQuery({
     queryKey: ['flows', 'keys'],
     queryFn: () =>
-      body<{ public_key: string }>(api.GET('/v1/flows/keys')).catch((e) => {
+      body<FlowKeys>(api.GET('/v1/flows/keys')).catch((e) => {
         if (e instanceof ApiError && e.status === 404) return null;
         throw e;
       }),
   });
-  const keywords = useQuery({ queryKey: ['flows', 'keywords'], queryFn: () => body<List<{ keyword: string; flow: string }>>(api.GET('/v1/flows/keywords')) });
+  const keywords = useQuery({ queryKey: ['flows', 'keywords'], queryFn: () => body<List<FlowKeyword>>(api.GET('/v1/flows/keywords')) });
   const makeKey = useAction((rotate: boolean, key) => body(api.POST('/v1/flows/keys', { body: rotate ? { rotate: true } : {}, ...idem(key) })), {
     invalidate: [['flows', 'keys']],
   });

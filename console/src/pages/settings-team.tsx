@@ -4,7 +4,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, body } from '../api/client.ts';
 import { idem, useAction, useCan, useMe, usePresentation } from '../api/hooks.ts';
-import type { List, Role } from '../api/types.ts';
+import type { AuditEntry, List, Role, User } from '../api/types.ts';
 import { formatDateTime, humanize } from '../format.ts';
 import { Dialog } from '../ui/dialog.tsx';
 import { Badge, Field, Select } from '../ui/field.tsx';
@@ -35,15 +35,6 @@ const t = {
   from: 'From',
 };
 
-interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  status: string;
-  invitation?: { url: string | null; expires_at: string };
-}
-
 export function TeamSettings() {
   const can = useCan();
   const me = useMe().data;
@@ -56,7 +47,9 @@ export function TeamSettings() {
   const invalidate = [['users']];
   const invite = useAction(
     (v: { email: string; name: string; role: Role }, key) =>
-      body<User>(api.POST('/v1/users', { body: { email: v.email, role: v.role, ...(v.name ? { name: v.name } : {}) }, ...idem(key) })),
+      body<User & { invitation?: { url: string | null } }>(
+        api.POST('/v1/users', { body: { email: v.email, role: v.role, ...(v.name ? { name: v.name } : {}) }, ...idem(key) }),
+      ),
     {
       invalidate,
       onSuccess: (u) => {
@@ -173,16 +166,6 @@ export function TeamSettings() {
       </Dialog>
     </section>
   );
-}
-
-interface AuditEntry {
-  id: string;
-  type: string;
-  actor: string | null;
-  address: string | null;
-  subject: string | null;
-  data: Record<string, unknown>;
-  created_at: string;
 }
 
 export function AuditLog() {

@@ -5,8 +5,9 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, body } from '../api/client.ts';
 import { idem, useAction, usePresentation } from '../api/hooks.ts';
-import type { List, WebhookDelivery } from '../api/types.ts';
+import type { List, WebhookAttempt as Attempt, WebhookDelivery, WebhookEndpoint as Endpoint } from '../api/types.ts';
 import { formatDateTime } from '../format.ts';
+import { Dialog } from '../ui/dialog.tsx';
 import { Badge, Field } from '../ui/field.tsx';
 import { ErrorNote, Loaded } from '../ui/states.tsx';
 
@@ -28,33 +29,15 @@ const t = {
   hideAttempts: 'Hide attempts',
   noAttempts: 'No attempts yet.',
   remove: 'Delete',
+  removeTitle: 'Delete this endpoint?',
+  removeText: (url: string) => `Nothing more is sent to ${url}; its delivery history goes with it.`,
+  back: 'Back',
   replay: 'Replay the last 24 hours',
   replayed: (n: unknown) => `Replay queued${typeof n === 'number' ? `: ${n} events` : ''}.`,
   failed: 'Failed deliveries (all endpoints)',
   noFailed: 'No failed deliveries.',
   replayOne: 'Replay',
 };
-
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  enabled: boolean;
-  disabled_reason: string | null;
-  failing_since: string | null;
-  last_success_at: string | null;
-  secret?: string;
-}
-
-interface Attempt {
-  id: string;
-  event_type: string;
-  attempt: number;
-  status_code: number | null;
-  latency_ms: number | null;
-  error: string | null;
-  created_at: string;
-}
 
 export function WebhookSettings() {
   const p = usePresentation();
@@ -149,6 +132,7 @@ function EndpointRow({ e }: { e: Endpoint }) {
   const [showAttempts, setShowAttempts] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [note, setNote] = useState('');
+  const [confirming, setConfirming] = useState(false);
   const toggle = useAction((enabled: boolean, key) => body(api.PATCH('/v1/webhook-endpoints/{id}', { ...path, body: { enabled }, ...idem(key) })), {
     invalidate,
   });
@@ -201,10 +185,22 @@ function EndpointRow({ e }: { e: Endpoint }) {
         <button type="button" onClick={() => setShowAttempts(!showAttempts)} aria-expanded={showAttempts}>
           {showAttempts ? t.hideAttempts : t.attempts}
         </button>
-        <button type="button" className="danger" onClick={() => remove.mutate(undefined)} disabled={remove.isPending}>
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
           {t.remove}
         </button>
       </div>
+      <Dialog open={confirming} title={t.removeTitle} onClose={() => setConfirming(false)}>
+        <p>{t.removeText(e.url)}</p>
+        <ErrorNote error={remove.error} />
+        <div className="actions">
+          <button type="button" className="danger" onClick={() => remove.mutate(undefined)} disabled={remove.isPending}>
+            {t.remove}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            {t.back}
+          </button>
+        </div>
+      </Dialog>
       {note ? (
         <p role="status" className="muted">
           {note}
@@ -216,7 +212,7 @@ function EndpointRow({ e }: { e: Endpoint }) {
           <code className="secret">{secret}</code>
         </div>
       ) : null}
-      {[toggle, rotate, test, replay, remove]
+      {[toggle, rotate, test, replay]
         .filter((m) => m.error)
         .map((m) => (
           <ErrorNote key={String(m.error)} error={m.error} />

@@ -7,7 +7,7 @@ export { createOrder } from './orders.create.ts';
 export { readEventSubjects } from './orders.event-subjects.ts';
 export { adapterNameFor, PAYMENT_METHODS, PROVIDERS } from './orders.payment-methods.ts';
 export type { PaymentMethod } from './orders.payment-methods.ts';
-export { presentOrderRow, presentPayment } from './orders.present.ts';
+export { orderListSchema, orderSchema, paymentListSchema, paymentSchema, presentOrderRow, presentPayment } from './orders.present.ts';
 export { findOrderAwaitingAddress, getOrder, listExpiredOpenOrders, updateOrder } from './orders.repository.ts';
 export type { OrderRow } from './orders.repository.ts';
 export {

@@ -6,6 +6,7 @@ export {
   IMPORT_JOB as RECONCILIATION_IMPORT_JOB,
   importReport,
   importSettings,
+  purgeOrphanUploads,
   reconciliationJobHandlers,
   storeUpload,
 } from './reconciliation.run.ts';

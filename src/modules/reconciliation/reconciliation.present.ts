@@ -1,16 +1,17 @@
-// Reconciliation runs and items as API objects (amounts in minor units, times ISO 8601 UTC).
+// Reconciliation runs and items as API objects (amounts in minor units, times ISO 8601 UTC),
+// with the zod schemas their routes answer with (and /openapi.json shows).
 import { z } from 'zod';
+import { listOf } from '../../platform/http/page.ts';
 import { DEFAULT_SETTLEMENT_DAYS } from './reconciliation.run.ts';
 import { CATEGORIES, type Totals } from '../../domain/reconciliation/report.ts';
 import type { ItemRow, RunRow } from './reconciliation.repository.ts';
 
-export const tags = ['reconciliations'];
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** Runs stored before a category existed have no total for it: zero, not absent. */
 export const withAllCategories = (t: Totals): Totals => Object.fromEntries(CATEGORIES.map((c) => [c, t[c] ?? { count: 0, amounts: {} }])) as Totals;
 
-export function presentRun(r: RunRow) {
+export function presentRun(r: RunRow): z.infer<typeof runSchema> {
   const s = r.settings as { amount_unit?: string | null; mapping?: unknown; apply_fees?: boolean; apply?: boolean; settlement_days?: number };
   return {
     id: r.id,
@@ -50,10 +51,35 @@ export const seqOf = (id: string | undefined): number | undefined => {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 };
 
-export function presentItem(i: ItemRow) {
+export const itemSchema = z
+  .object({
+    id: z.string().describe('<run id>:<seq>'),
+    object: z.literal('reconciliation_item'),
+    category: z.enum(CATEGORIES),
+    kind: z.string(),
+    line: z.number().int().nullable().describe("The report's line, when the item comes from one"),
+    provider_payment_id: z.string().nullable(),
+    provider_refund_id: z.string().nullable(),
+    reference_id: z.string().nullable(),
+    order_id: z.string().nullable(),
+    payment_id: z.string().nullable(),
+    refund_id: z.string().nullable(),
+    currency: z.string(),
+    expected_amount: z.number().int().nullable(),
+    actual_amount: z.number().int().nullable(),
+    expected_fee: z.number().int().nullable(),
+    actual_fee: z.number().int().nullable(),
+    amount: z.number().int(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'ReconciliationItem', description: 'One item of a run: a match or a difference' });
+
+export const itemListSchema = listOf(itemSchema);
+
+export function presentItem(i: ItemRow): z.infer<typeof itemSchema> {
   return {
     id: itemId(i),
-    object: 'reconciliation_item',
+    object: 'reconciliation_item' as const,
     category: i.category,
     kind: i.kind,
     line: i.line,
@@ -112,4 +138,6 @@ export const runSchema = z
     created_at: z.string().nullable(),
     completed_at: z.string().nullable(),
   })
-  .describe('A reconciliation run');
+  .meta({ id: 'Reconciliation', description: 'A reconciliation run of a settlement report' });
+
+export const runListSchema = listOf(runSchema);

@@ -1,7 +1,7 @@
 // Reconciliation use cases. An import is two steps: the request stores the file (streamed in
 // chunks) and creates a run that is `importing`, with a job; the job reads the stored file
-// with the streaming CSV parser, a batch of rows at a time (each batch one short transaction:
-// our records for those rows, the matching, the items), and ends the run `clean`,
+// with the streaming CSV parser, a batch of rows at a time (our records for those rows, the
+// matching, the items: statements that stand alone, no transaction held across a batch), and ends the run `clean`,
 // `mismatches` or `failed` with the reason. A rerun is a new version of a run, imported the
 // same way. Memory holds one batch of rows, plus what matching needs across batches (the
 // provider payment ids already seen: see ReportMatcher), never the file.
@@ -47,6 +47,7 @@ import {
   loadOurRefunds,
   nextRunVersion,
   periodPaymentsPage,
+  purgeOrphanChunks,
   readFileChunk,
   resetRunImport,
   saveChunkedFile,
@@ -57,8 +58,8 @@ import { inTransaction, type AppContext } from '../../platform/context.ts';
 import { recordPayout, recordProviderFee } from '../ledger/index.ts';
 
 export const IMPORT_JOB = 'reconciliation.import';
-/** Report rows per batch (one transaction each): small enough that other requests wait at most one batch on PGlite. */
-export const ROWS_PER_BATCH = 1000;
+/** Report rows per batch: one read of our records and one insert of items each, short enough for PGlite's one connection. */
+export const ROWS_PER_BATCH = 500;
 /** Bytes per stored chunk of an upload. */
 export const CHUNK_BYTES = 1024 * 1024;
 /** Bytes handed to the CSV parser at once: its synchronous work between two yields to the event loop. */
@@ -444,7 +445,7 @@ async function readRows(
 }
 
 /** Our records a batch of rows names, for the matcher. */
-async function recordsFor(tx: Tx, merchantId: string, provider: string, rows: readonly ReportRow[]) {
+async function recordsFor(tx: Queryable, merchantId: string, provider: string, rows: readonly ReportRow[]) {
   const ids = new Set<string>();
   const refundIds = new Set<string>();
   const disputeIds = new Set<string>();
@@ -513,27 +514,28 @@ export async function importRun(ctx: AppContext, merchantId: string, runId: stri
   let rowCount = 0;
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
-  const store = async (tx: Tx, items: MatchItem[]) => {
-    await insertItems(tx, runId, merchantId, items, seq + 1);
+  const store = async (q: Queryable, items: MatchItem[]) => {
+    await insertItems(q, runId, merchantId, items, seq + 1);
     seq += items.length;
     addToTotals(totals, items);
   };
+  // No transaction around a batch: each statement stands alone, so on PGlite (one connection)
+  // another request waits behind one statement at most, never a whole batch. A crash in the
+  // middle is safe: the job starts the run over.
   const read = await readRows(ctx.db, merchantId, run.file_sha256, reader.value, progress, async (rows) => {
-    await ctx.db.transaction(async (tx) => {
-      const items = matcher.rows(rows, await recordsFor(tx, merchantId, s.provider, rows));
-      if (applyFees) await bookUnknownFees(ctx, tx, merchantId, s.provider, rows, items);
-      rows.forEach((row, i) => {
-        payouts?.add(row, seq + i + 1);
-        const t = row.occurredAt?.getTime();
-        if (t !== undefined) {
-          if (t < from) from = t;
-          if (t > to) to = t;
-        }
-      });
-      rowCount += rows.length;
-      await store(tx, items);
-      await updateRunProgress(tx, runId, { bytesRead: progress.bytes, itemsImported: seq, rowCount, totals });
+    const items = matcher.rows(rows, await recordsFor(ctx.db, merchantId, s.provider, rows));
+    if (applyFees) await ctx.db.transaction((tx) => bookUnknownFees(ctx, tx, merchantId, s.provider, rows, items));
+    rows.forEach((row, i) => {
+      payouts?.add(row, seq + i + 1);
+      const t = row.occurredAt?.getTime();
+      if (t !== undefined) {
+        if (t < from) from = t;
+        if (t > to) to = t;
+      }
     });
+    rowCount += rows.length;
+    await store(ctx.db, items);
+    await updateRunProgress(ctx.db, runId, { bytesRead: progress.bytes, itemsImported: seq, rowCount, totals });
     await yieldToLoop();
   });
   if (!read.ok) return fail(read.error);
@@ -546,15 +548,11 @@ export async function importRun(ctx: AppContext, merchantId: string, runId: stri
       : { from: new Date(from), to: new Date(to) };
   if (period) {
     for (let after = ''; ; ) {
-      const done = await ctx.db.transaction(async (tx) => {
-        const page = await periodPaymentsPage(tx, merchantId, s.provider, period, after, ROWS_PER_BATCH);
-        if (!page.length) return true;
-        after = page[page.length - 1]!.providerPaymentId;
-        await store(tx, matcher.leftovers(page, [], period));
-        await updateRunProgress(tx, runId, { bytesRead: progress.bytes, itemsImported: seq, rowCount, totals });
-        return false;
-      });
-      if (done) break;
+      const page = await periodPaymentsPage(ctx.db, merchantId, s.provider, period, after, ROWS_PER_BATCH);
+      if (!page.length) break;
+      after = page[page.length - 1]!.providerPaymentId;
+      await store(ctx.db, matcher.leftovers(page, [], period));
+      await updateRunProgress(ctx.db, runId, { bytesRead: progress.bytes, itemsImported: seq, rowCount, totals });
       await yieldToLoop();
     }
   }
@@ -571,6 +569,14 @@ export async function importRun(ctx: AppContext, merchantId: string, runId: stri
       now: ctx.clock.now(),
     });
   });
+}
+
+/** Uploads kept this long without becoming a file (a request cut off mid-body, a crash) are dropped. */
+export const ORPHAN_UPLOAD_MS = 24 * 3600_000;
+
+/** Drops the chunks of uploads that never became a file (maintenance). */
+export async function purgeOrphanUploads(ctx: AppContext, now: Date): Promise<number> {
+  return purgeOrphanChunks(ctx.db, new Date(now.getTime() - ORPHAN_UPLOAD_MS));
 }
 
 /** The job handlers of this module. */
@@ -614,6 +620,7 @@ async function bookUnknownFees(ctx: AppContext, tx: Tx, merchantId: string, prov
       ...tax,
       currency: row.currency,
       eventAt: row.occurredAt ?? ctx.clock.now(),
+      now: ctx.clock.now(),
       source: 'reconciliation',
     });
     item.note = booked.ok ? `fee ${row.fee} booked to the ledger` : `fee not booked: ${booked.error.message}`;
@@ -642,6 +649,7 @@ async function bookPayouts(ctx: AppContext, tx: Tx, merchantId: string, provider
       amount: p.amount,
       currency: p.currency,
       eventAt: p.eventAt ?? ctx.clock.now(),
+      now: ctx.clock.now(),
       ...(p.reference ? { reference: p.reference } : {}),
     });
     await note(

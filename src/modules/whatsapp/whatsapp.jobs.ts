@@ -17,7 +17,7 @@ const str = (job: JobRow, key: string): string => {
 
 export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler> {
   // Throughput is about wall-clock seconds at Meta, whatever clock the app runs on.
-  const budget = new SendBudget(() => new Date());
+  const budget = new SendBudget(() => ctx.wallClock.now());
   return {
     'whatsapp.inbox.process': async (job) => {
       const ids = Array.isArray(job.payload['inbox_ids']) ? (job.payload['inbox_ids'] as string[]) : [str(job, 'inbox_id')];

@@ -7,6 +7,7 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { presentOrder } from '../orders.present.ts';
 import { currencyCode, metadata, minorAmount, positiveAmount, waId } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
+import { orderSchema } from '../orders.present.ts';
 
 const adjustment = z.strictObject({ amount: minorAmount, description: z.string().max(60).optional() });
 
@@ -53,7 +54,7 @@ export const createOrderBody = z.strictObject({
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/orders', { schema: { tags: ['orders'], summary: 'Create an order and its first bill', body: createOrderBody } }, (req, reply) =>
+  app.post('/v1/orders', { schema: { response: { 201: orderSchema }, summary: 'Create an order and its first bill', body: createOrderBody } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {
       status: 201,
       run: (tx) => createOrder(ctx, tx, apiActor(req), req.merchantId, req.body),

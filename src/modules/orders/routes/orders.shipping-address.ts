@@ -6,7 +6,7 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
 import { addShippingAddress } from '../orders.address.ts';
-import { presentOrderRow } from '../orders.present.ts';
+import { orderSchema, presentOrderRow } from '../orders.present.ts';
 import { shippingAddressBody } from './orders.create.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
@@ -14,7 +14,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/orders/:id/shipping-address',
     {
       schema: {
-        tags: ['orders'],
+        response: { 200: orderSchema },
         summary:
           'Give a physical-goods order that waits for it its delivery address (e.g. one the customer wrote in the chat); a bill that waited for it is sent',
         params: idParam('ord'),

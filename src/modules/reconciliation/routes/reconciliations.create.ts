@@ -18,7 +18,7 @@ import { AMOUNT_UNITS, REPORT_FORMATS } from '../../../domain/reconciliation/rep
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentRun, runSchema, tags } from '../reconciliation.present.ts';
+import { presentRun, runSchema } from '../reconciliation.present.ts';
 
 export const REPORT_BODY_LIMIT = 50 * 1024 * 1024;
 
@@ -87,8 +87,9 @@ export function register(app: App, { ctx }: RouteDeps) {
       '/v1/reconciliations',
       {
         bodyLimit: REPORT_BODY_LIMIT,
+        // Idempotent by content: the same file with the same settings answers its newest run.
+        config: { idempotencyKey: 'none' },
         schema: {
-          tags,
           summary: 'Import a settlement report (text/csv with query settings, or JSON with a csv field); the import runs in a job',
           description:
             'Stores the file and answers 202 with a run that is `importing`; a job reads the file and the run ends `clean`, `mismatches` or `failed` (with `failure.message` naming the line). Follow it with GET /v1/reconciliations/{id} (`progress`). The same file with the same settings answers 200 with its newest run. Bodies up to 52428800 bytes.',

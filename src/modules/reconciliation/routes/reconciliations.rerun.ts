@@ -7,14 +7,13 @@ import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentRun, runSchema, tags } from '../reconciliation.present.ts';
+import { presentRun, runSchema } from '../reconciliation.present.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.post(
     '/v1/reconciliations/:id/rerun',
     {
       schema: {
-        tags,
         summary: 'Match the stored report again against current data, as a new run version (imported in a job: 202 while importing)',
         params: idParam('rec'),
         response: { 202: runSchema },
