@@ -33,7 +33,7 @@ afterAll(async () => {
 const NOT_DOCUMENTED: { pattern: RegExp; why: string }[] = [
   { pattern: /^\/sandbox(\/|$)/, why: 'the sandbox (local doubles of outside systems)' },
   { pattern: /^\/$/, why: 'the start page (HTML)' },
-  { pattern: /^\/pay\/:token(\/checkout)?$/, why: 'the pay page and its form (HTML)' },
+  { pattern: /^\/pay\/:token(\/checkout|\/address)?$/, why: 'the pay page and its forms (HTML)' },
   { pattern: /^\/console(\/|$)/, why: "the console and its one-time links' pages (HTML)" },
   { pattern: /^\/c\//, why: 'checkout link pages (HTML)' },
   { pattern: /^\/favicon\.(svg|ico)$/, why: 'the icon pages name' },
