@@ -214,6 +214,33 @@ describe('a physical-goods cart in India: the address message before the bill', 
   });
 });
 
+describe('when the address message does not reach the customer', () => {
+  it('falls back to asking in words (once), and the bill still waits', async () => {
+    const settings = (await s.api('/v1/settings/whatsapp')).body;
+    const chaos = (body: Record<string, unknown>) =>
+      fetch(`${s.base}/sandbox/graph/chaos/${phoneNumberId}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${settings.sandbox_access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const wa = newIndian();
+    await cart(wa, [['brass-tumbler', 1]]);
+    expect((await chaos({ undeliverable: 1 })).status).toBe(200);
+    try {
+      await drain();
+    } finally {
+      await chaos({});
+    }
+    const asks = (await messages(wa)).filter((m) => m.purpose === 'address_request');
+    expect(asks.map((m) => [m.type, m.status]).sort()).toEqual([
+      ['interactive', 'failed'],
+      ['text', 'failed'],
+    ]);
+    expect(asks.find((m) => m.type === 'text').content.text.body).toContain('reply with your full address');
+    expect((await messages(wa)).find((m) => m.purpose === 'bill')).toBeUndefined();
+  });
+});
+
 describe('outside India (no address message)', () => {
   it('asks in words and waits; the shop sets the address by API, which sends the bill once', async () => {
     const wa = '14155550123';

@@ -12,6 +12,7 @@ import { formatMoney } from '../../domain/display.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { addShippingAddress, awaitsAddress, findOrderAwaitingAddress, getOrder, type OrderRow, type PaymentRow } from '../orders/index.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { getMessageByWamid } from './whatsapp-messages.repository.ts';
 import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { Voice } from './whatsapp.compose.ts';
@@ -49,9 +50,10 @@ export async function askForAddress(
   n: WhatsAppNumberRow,
   v: Voice,
   retry?: { values: Record<string, string>; errors: Record<string, string> },
+  opts: { textOnly?: boolean } = {},
 ): Promise<boolean> {
   const total = formatMoney(o.total, o.currency, v.locale);
-  if (addressMessageAvailable(n, o.customer_wa_id)) {
+  if (!opts.textOnly && addressMessageAvailable(n, o.customer_wa_id)) {
     const body = retry
       ? `Please check your delivery address for order ${p.reference_id}: ${Object.values(retry.errors)[0] ?? 'some details are missing'}.`
       : `Thank you for your order ${p.reference_id}: ${itemsText(o)}. Where should we deliver it? Share your address and the bill for ${total} follows.`;
@@ -95,6 +97,22 @@ export async function askForAddress(
     });
   }
   return true;
+}
+
+/**
+ * The address message did not reach the customer (e.g. Meta's 1026, a WhatsApp client without
+ * the form, or any failed status): the bill job runs again without the form, so a payment link
+ * goes out (its page asks) and other bills ask in words. Once per bill.
+ */
+export async function onAddressMessageFailed(ctx: AppContext, tx: Tx, m: { merchant_id: string; order_id: string | null; payment_id: string | null }) {
+  if (!m.order_id || !m.payment_id) return;
+  await enqueueJob(tx, {
+    kind: 'bill.send',
+    merchantId: m.merchant_id,
+    payload: { order_id: m.order_id, payment_id: m.payment_id, no_address_message: true },
+    runAt: ctx.clock.now(),
+    dedupeKey: `bill.send:${m.payment_id}:no-address-message`,
+  });
 }
 
 /** The order an address message answers: the one the form was sent for (context), else the customer's latest waiting one. */

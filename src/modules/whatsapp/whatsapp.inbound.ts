@@ -8,7 +8,7 @@ import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, storableJson, storableT
 import { isDataError } from '../../platform/store/db-errors.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { findPaymentByReference, getPayment } from '../orders/index.ts';
-import { onAddressReply } from './whatsapp.address.ts';
+import { onAddressMessageFailed, onAddressReply } from './whatsapp.address.ts';
 import { voiceOf } from './whatsapp.notify.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getMessage, getMessageByWamid, insertMessage, setOptOut, touchContact, updateMessage } from './whatsapp-messages.repository.ts';
@@ -250,6 +250,7 @@ async function applyStatus(
         data: { message_id: m.id, wamid: s.id, purpose: m.payload['purpose'] ?? null, error: error ?? null },
       },
     );
+    if (m.payload['purpose'] === 'address_request' && m.type === 'interactive') await onAddressMessageFailed(ctx, tx, m);
   }
   return { status: 'processed' };
 }

@@ -25,7 +25,8 @@ export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler>
       await processInboxBatch(ctx, ids, job.attempts);
     },
     'whatsapp.send': (job) => sendQueuedMessage(ctx, budget, str(job, 'message_id')),
-    'bill.send': (job) => sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id')),
+    'bill.send': (job) =>
+      sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id'), { noAddressMessage: job.payload['no_address_message'] === true }),
     'customer.order_update': (job) =>
       sendOrderUpdate(ctx, job.merchant_id!, str(job, 'order_id'), {
         update: str(job, 'update'),

@@ -75,7 +75,13 @@ export async function voiceOf(q: Queryable, merchantId: string): Promise<Voice> 
   return { businessName: b.name, locale: b.locale, timeZone: b.time_zone };
 }
 
-export async function sendBill(ctx: AppContext, merchantId: string, orderId: string, paymentId: string): Promise<void> {
+export async function sendBill(
+  ctx: AppContext,
+  merchantId: string,
+  orderId: string,
+  paymentId: string,
+  opts: { noAddressMessage?: boolean } = {},
+): Promise<void> {
   // A UPI-intent bill needs the provider's intent first: its `tr` is the bill's reference.
   const first = await getPayment(ctx.db, merchantId, paymentId);
   const order0 = await getOrder(ctx.db, merchantId, orderId);
@@ -92,7 +98,9 @@ export async function sendBill(ctx: AppContext, merchantId: string, orderId: str
     if (!order || !payment || !number || payment.status !== 'created' || order.current_payment_id !== payment.id) return;
     const voice = await voiceOf(tx, merchantId);
     // Physical goods without an address: the address first (the bill follows the answer).
-    if (billWaitsForAddress(order, payment) && (await askForAddress(ctx, tx, order, payment, number, voice))) return;
+    if (billWaitsForAddress(order, payment) && (await askForAddress(ctx, tx, order, payment, number, voice, undefined, { textOnly: opts.noAddressMessage }))) {
+      return;
+    }
     const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now(), voice);
     await queueBuilt(ctx, tx, number, { orderId, paymentId, waId: order.customer_wa_id, purpose: 'bill', essential: true }, built);
   });
