@@ -16,6 +16,12 @@ const t = {
   bill: 'Bill',
   update: 'Order update',
   by: 'by',
+  byKey: 'through the API',
+  byUser: 'by a teammate',
+  byCustomer: 'by the customer on WhatsApp',
+  byProvider: 'by the payment provider (verified)',
+  byJob: 'automatically',
+  byCli: 'from the command line',
   inbound: 'from the customer',
   outbound: 'to the customer',
   attempt: 'Payment attempt',
@@ -31,6 +37,16 @@ interface Entry {
   detail?: string | undefined;
   status?: string | undefined;
 }
+
+/** Who did it, in words: the source says more to a person than an internal id does. */
+export const actorLabel = (e: Pick<OrderEvent, 'source' | 'actor'>): string => {
+  const actor = e.actor ?? '';
+  if (e.source === 'api') return actor.startsWith('usr_') ? t.byUser : t.byKey;
+  if (e.source === 'whatsapp') return t.byCustomer;
+  if (e.source === 'provider') return t.byProvider;
+  if (e.source === 'cli') return t.byCli;
+  return t.byJob;
+};
 
 const messageTitle = (m: Message) => {
   const purpose = m.purpose ?? '';
@@ -48,7 +64,7 @@ export function buildTimeline(
   money: (minor: number, currency: string) => string,
 ): Entry[] {
   const entries: Entry[] = [
-    ...x.events.map((e): Entry => ({ at: e.created_at, key: e.id, kind: 'event', title: humanize(e.type), detail: e.actor ? `${t.by} ${e.actor}` : e.source })),
+    ...x.events.map((e): Entry => ({ at: e.created_at, key: e.id, kind: 'event', title: humanize(e.type), detail: actorLabel(e) })),
     ...x.messages.map(
       (m): Entry => ({
         at: m.created_at,
