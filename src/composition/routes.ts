@@ -3,6 +3,8 @@ import type { App } from '../platform/http/app.ts';
 import type { RouteDeps } from '../platform/http/route-deps.ts';
 import * as openapi from '../platform/http/openapi.get.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
+import { customersRoutes } from '../modules/customers/index.ts';
+import { conversationsRoutes } from '../modules/conversations/index.ts';
 import { ordersRoutes } from '../modules/orders/index.ts';
 import { paymentsRoutes } from '../modules/payments/index.ts';
 import { ledgerRoutes } from '../modules/ledger/index.ts';
@@ -18,6 +20,8 @@ import { authorizationHooks, usersRoutes } from '../modules/users/index.ts';
 import { consoleRoutes } from '../modules/console/index.ts';
 
 const MODULES = [
+  customersRoutes,
+  conversationsRoutes,
   catalogRoutes,
   ordersRoutes,
   paymentsRoutes,

@@ -29,7 +29,11 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const db = opts.db ?? (await openTestDb());
   const cfg = loadConfig({ CHATCART_MODE: 'sandbox', PORT: '0', HOST: '127.0.0.1', CHATCART_JOBS: opts.jobs ? 'on' : 'off', LOG_LEVEL: 'silent', ...opts.env });
-  const running = await startServer(cfg, { db, clock: opts.clock ?? new ManualClock(new Date()), log: pino({ level: 'silent' }) });
+  const running = await startServer(cfg, {
+    db,
+    clock: opts.clock ?? new ManualClock(new Date()),
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
   const base = running.url;
   const demoKey = running.demo?.apiKey ?? '';
   const api: TestServer['api'] = async (path, init = {}) => {

@@ -27,7 +27,7 @@ export function presentBooking(b: BookingRow) {
     object: 'booking',
     service_id: b.service_id,
     status: b.status,
-    customer: { wa_id: b.customer_wa_id, name: b.customer_name },
+    customer: { id: b.customer_id, wa_id: b.customer_wa_id, name: b.customer_name },
     note: b.note,
     starts_at: iso(b.starts_at),
     ends_at: iso(b.ends_at),

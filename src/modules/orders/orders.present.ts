@@ -59,7 +59,7 @@ export function presentOrder(o: OrderRow, current: PaymentRow | undefined, publi
     total: o.total,
     amount_paid: o.amount_paid,
     amount_refunded: o.amount_refunded,
-    customer: { wa_id: o.customer_wa_id, name: o.customer_name },
+    customer: { id: o.customer_id, bsuid: o.customer_bsuid, wa_id: o.customer_wa_id, name: o.customer_name },
     goods_type: o.goods_type,
     shipping_address: o.shipping_address,
     reference_id: current?.reference_id ?? null,

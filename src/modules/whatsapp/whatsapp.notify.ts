@@ -23,7 +23,7 @@ async function queueBuilt(
   ctx: AppContext,
   tx: Tx,
   n: WhatsAppNumberRow,
-  m: { orderId: string; paymentId: string | null; waId: string; purpose: string; essential: boolean },
+  m: { orderId: string; paymentId: string | null; customerId: string | null; waId: string | null; purpose: string; essential: boolean },
   built: { main: Result<Record<string, unknown>>; fallback: Result<Record<string, unknown>> | null },
 ) {
   if (!built.main.ok) {
@@ -33,6 +33,7 @@ async function queueBuilt(
       id: newId('msg'),
       merchant_id: n.merchant_id,
       phone_number_id: n.phone_number_id,
+      customer_id: m.customerId,
       wa_id: m.waId,
       direction: 'out',
       wamid: null,
@@ -55,9 +56,10 @@ async function queueBuilt(
     return;
   }
   const body = built.main.value;
+  if (!m.customerId) return;
   await queueMessage(ctx, tx, {
     merchantId: n.merchant_id,
-    waId: m.waId,
+    customerId: m.customerId,
     type: String(body['type']),
     body,
     fallback: built.fallback?.ok ? built.fallback.value : null,
@@ -90,7 +92,13 @@ export async function sendBill(ctx: AppContext, merchantId: string, orderId: str
     // A superseded or already-settled bill is not sent; no number, no WhatsApp.
     if (!order || !payment || !number || payment.status !== 'created' || order.current_payment_id !== payment.id) return;
     const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now(), await voiceOf(tx, merchantId));
-    await queueBuilt(ctx, tx, number, { orderId, paymentId, waId: order.customer_wa_id, purpose: 'bill', essential: true }, built);
+    await queueBuilt(
+      ctx,
+      tx,
+      number,
+      { orderId, paymentId, customerId: order.customer_id, waId: order.customer_wa_id, purpose: 'bill', essential: true },
+      built,
+    );
   });
 }
 
@@ -103,6 +111,12 @@ export async function sendOrderUpdate(ctx: AppContext, merchantId: string, order
     if (!payment) return;
     const built = composeUpdate(order, payment, number, u, payUrl(ctx, payment.pay_token), await voiceOf(tx, merchantId));
     if (!built) return;
-    await queueBuilt(ctx, tx, number, { orderId, paymentId: payment.id, waId: order.customer_wa_id, purpose: `update:${u.update}`, essential: true }, built);
+    await queueBuilt(
+      ctx,
+      tx,
+      number,
+      { orderId, paymentId: payment.id, customerId: order.customer_id, waId: order.customer_wa_id, purpose: `update:${u.update}`, essential: true },
+      built,
+    );
   });
 }

@@ -9,6 +9,8 @@ import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 export const presentMessage = (m: MessageRow) => ({
   id: m.id,
   object: 'message',
+  customer_id: m.customer_id,
+  conversation_id: m.conversation_id ?? null,
   wa_id: m.wa_id,
   direction: m.direction === 'in' ? 'inbound' : 'outbound',
   wamid: m.wamid,
@@ -16,6 +18,7 @@ export const presentMessage = (m: MessageRow) => ({
   status: m.status,
   error: m.error,
   purpose: (m.payload['purpose'] as string | undefined) ?? null,
+  sent_by: (m.payload['sent_by'] as string | undefined) ?? null,
   // After the retention period the content is gone: say so instead of showing a stub payload.
   content: m.redacted_at ? null : m.direction === 'in' ? m.payload : (m.payload['body'] ?? null),
   redacted: Boolean(m.redacted_at),
