@@ -1362,7 +1362,71 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Send a text, a template or an order bill to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        text: {
+                            body: string;
+                            preview_url?: boolean;
+                        };
+                        /** @enum {string} */
+                        type: "text";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        template: {
+                            language: string;
+                            name: string;
+                            parameters?: string[];
+                        };
+                        /** @enum {string} */
+                        type: "template";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        order_bill: {
+                            order_id: string;
+                        };
+                        /** @enum {string} */
+                        type: "order_bill";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

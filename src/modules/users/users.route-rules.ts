@@ -182,7 +182,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /v1/conversations/:id/close': { permission: 'conversations' },
   'POST /v1/conversations/:id/reopen': { permission: 'conversations' },
   'POST /v1/conversations/:id/notes': { permission: 'conversations' },
-  'POST /v1/messages': { permission: 'conversations', planned: true },
+  'POST /v1/messages': { permission: 'conversations' },
   'POST /v1/uploads': { permission: 'conversations', planned: true },
   'GET /v1/quick-replies': { permission: 'conversations', planned: true },
   'POST /v1/quick-replies': { permission: 'conversations', planned: true },
