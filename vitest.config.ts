@@ -21,8 +21,8 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           // The console as built from the current sources.
           globalSetup: ['test/browser/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 300_000, // a page walk with axe at two widths takes minutes on a loaded machine
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

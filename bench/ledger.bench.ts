@@ -54,7 +54,8 @@ async function measure(s: BenchServer, settings: BenchSettings, kind: Kind, orde
       source: 'bench',
     });
   };
-  if (kind === 'replay') for (let w = 0; w < orders.length; w++) await inTransaction(s.ctx, (tx) => postAndProject(tx, s.merchantId, entry(w)));
+  if (kind === 'replay')
+    for (let w = 0; w < orders.length; w++) await inTransaction(s.ctx, (tx) => postAndProject(tx, s.merchantId, entry(w), s.ctx.clock.now()));
   const lat: number[] = [];
   let done = 0;
   let lines = 0;
@@ -69,7 +70,9 @@ async function measure(s: BenchServer, settings: BenchSettings, kind: Kind, orde
         const t0 = performance.now();
         try {
           await inTransaction(s.ctx, (tx) =>
-            kind === 'batch' ? postManyAndProject(tx, s.merchantId, es) : postAndProject(tx, s.merchantId, es[0]!).then((p) => [p]),
+            kind === 'batch'
+              ? postManyAndProject(tx, s.merchantId, es, s.ctx.clock.now())
+              : postAndProject(tx, s.merchantId, es[0]!, s.ctx.clock.now()).then((p) => [p]),
           );
         } catch {
           errors++;

@@ -6,8 +6,9 @@
 // BENCH_CONCURRENCY (workers, default 16), BENCH_DATABASE_URL (PostgreSQL; default
 // postgres://postgres@127.0.0.1:5432/test, skipped with a note when unreachable), BENCH_PAYMENTS
 // (webhooks in the payments benchmark, default 500), BENCH_RECON_ROWS (report rows in the reconcile
-// benchmark, default 100000), BENCH_PGBENCH_SECONDS (the pgbench anchor's run, default 30),
-// BENCH_TARGETS (pglite, postgres or both, comma-separated; default both).
+// benchmark, default 100000), BENCH_RECON_IMPORT_MIB (the reconcile-import benchmark's file, default 45),
+// BENCH_PGBENCH_SECONDS (the pgbench anchor's run, default 30), BENCH_TARGETS (pglite, postgres
+// or both, comma-separated; default both).
 import os from 'node:os';
 import { bookingBench } from './booking.bench.ts';
 import { exportsBench } from './exports.bench.ts';
@@ -18,6 +19,7 @@ import { outboundWebhooksBench } from './outbound-webhooks.bench.ts';
 import { webhooksBench } from './webhooks.bench.ts';
 import { paymentsBench } from './payments.bench.ts';
 import { reconcileBench } from './reconcile.bench.ts';
+import { reconcileImportBench } from './reconcile-import.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
 const BENCHES: Bench[] = [
@@ -27,6 +29,7 @@ const BENCHES: Bench[] = [
   flowsBench,
   outboundWebhooksBench,
   reconcileBench,
+  reconcileImportBench,
   ledgerBench,
   exportsBench,
   bookingBench,

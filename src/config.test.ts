@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       CHATCART_JOB_LEASE_SECONDS: 60,
       CHATCART_POLL_MS: 500,
       CHATCART_SHUTDOWN_SECONDS: 7,
+      CHATCART_STRICT_RESPONSES: false,
       publicUrl: 'http://127.0.0.1:3000',
     });
     expect(c.DATABASE_URL).toBeUndefined();
@@ -91,6 +92,7 @@ describe('loadConfig', () => {
     ['CHATCART_JOB_LEASE_SECONDS', '1'],
     ['CHATCART_POLL_MS', '5'],
     ['CHATCART_SHUTDOWN_SECONDS', '0'],
+    ['CHATCART_STRICT_RESPONSES', 'yes'],
     ['METRICS_TOKEN', 'too-short'],
   ])('%s=%j is refused with a message naming it', (name, value) => {
     const e = configError({ [name]: value });

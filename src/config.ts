@@ -132,6 +132,9 @@ const envSchema = z.object({
   RETENTION_DAYS_CONVERSATIONS: retentionDays(365),
   // GET /metrics requires Authorization: Bearer METRICS_TOKEN when set (docs/operations.md).
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 32`)' }).optional()),
+  // Tests: every answer must match its declared response schema and status (else a 500);
+  // off by default, answers go out as the presenters made them (docs/operations.md).
+  CHATCART_STRICT_RESPONSES: optionalString.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()).transform((v) => v === 'true'),
   WEBHOOK_ALLOW_PRIVATE: optionalString.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()), // server-side fetches of merchant URLs may target private networks (AppContext.webhookAllowPrivate)
 });
 

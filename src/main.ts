@@ -10,7 +10,7 @@ import type { Config } from './config.ts';
 import { buildHttpApp, closeHttpApp, type App } from './platform/http/app.ts';
 import { contextFromConfig } from './composition/context.ts';
 import { openDbFromConfig, secretBoxFor } from './composition/ports.ts';
-import { registerRoutes } from './composition/routes.ts';
+import { OPENAPI_TAGS, registerRoutes } from './composition/routes.ts';
 import { authenticate } from './modules/merchants/index.ts';
 import { authenticateSession, prepareDummyHash } from './modules/users/index.ts';
 import { createMetrics } from './platform/http/metrics.ts';
@@ -42,6 +42,8 @@ export interface Running {
 
 export interface StartOptions {
   clock?: Clock;
+  /** Real time for rate limits and paced sends (tests pass a manual one); the system clock otherwise. */
+  wallClock?: Clock;
   log?: Logger;
   db?: Db;
   listen?: boolean;
@@ -52,7 +54,14 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const db = opts.db ?? (await openDbFromConfig(cfg, log));
   const clock = opts.clock ?? systemClock;
   let runner: JobRunner | undefined;
-  const ctx = contextFromConfig(cfg, { db, clock, log, secrets: await secretBoxFor(cfg, db), jobsEnqueued: () => runner?.wake() });
+  const ctx = contextFromConfig(cfg, {
+    db,
+    clock,
+    ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
+    log,
+    secrets: await secretBoxFor(cfg, db),
+    jobsEnqueued: () => runner?.wake(),
+  });
   const metrics = createMetrics(ctx);
   runner = new JobRunner({
     db,
@@ -84,6 +93,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     authenticate: (presented) => authenticate(ctx, presented),
     authenticateSession: (token) => authenticateSession(ctx, token),
     registerRoutes,
+    openapiTags: OPENAPI_TAGS,
+    strictResponses: cfg.CHATCART_STRICT_RESPONSES,
   });
   if (cfg.CHATCART_MODE === 'live' && !cfg.METRICS_TOKEN)
     log.warn('METRICS_TOKEN is not set: GET /metrics answers anyone who reaches the server (set it, or restrict /metrics at your proxy)');

@@ -78,7 +78,7 @@ export function App() {
 
 function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const qc = useQueryClient();
-  const can = (p: string) => me.permissions.includes(p);
+  const can = (p: string) => (me.permissions as readonly string[]).includes(p);
   const signOut = useAction(() => body(api.DELETE('/v1/sessions/current')), {
     onSuccess: () => switchUser(qc, null),
   });

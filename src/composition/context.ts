@@ -16,6 +16,7 @@ import { whatsappPayCredentials } from '../modules/whatsapp/index.ts';
 import { completeFlowFromReply } from '../modules/flows/index.ts';
 import { answerKeyword } from '../modules/flows/index.ts';
 import type { Clock } from '../platform/ports.ts';
+import { systemClock } from '../adapters/clock/clock.ts';
 import type { Db } from '../platform/store/db.ts';
 
 /** What follows the event log, in registration order. */
@@ -28,7 +29,9 @@ const INBOUND: InboundHandlers = { keyword: answerKeyword, flowReply: completeFl
 const ACCOUNT_SOURCES: ReadonlyMap<string, AccountSource> = new Map([[WHATSAPP_PAY, whatsappPayCredentials]]);
 
 /** The parts every context needs; the rest is wired here. */
-export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' | 'inbound' | 'accountSources' | 'providers' | 'ownOrigins'> & {
+export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' | 'inbound' | 'accountSources' | 'providers' | 'ownOrigins' | 'wallClock'> & {
+  /** The system clock when not given. */
+  wallClock?: Clock;
   /** This server's own origins; the public URL's alone when not given. */
   ownOrigins?: Set<string>;
   /** Build the payment provider adapters (their API base URLs; the sandbox's is our own public URL). */
@@ -36,9 +39,10 @@ export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' |
 };
 
 export function buildContext(parts: ContextParts): AppContext {
-  const { providerUrls, ownOrigins, ...rest } = parts;
+  const { providerUrls, ownOrigins, wallClock, ...rest } = parts;
   const ctx: AppContext = {
     ...rest,
+    wallClock: wallClock ?? systemClock,
     ownOrigins: ownOrigins ?? ownOriginsOf(rest.publicUrl, 0),
     eventFollowers: EVENT_FOLLOWERS,
     eventSubjects: readEventSubjects,
@@ -54,7 +58,7 @@ export function buildContext(parts: ContextParts): AppContext {
 /** The context of a server, worker or CLI process, from its configuration. */
 export function contextFromConfig(
   cfg: Config,
-  ports: { db: Db; clock: Clock; log: Logger; secrets: AppContext['secrets']; jobsEnqueued: () => void },
+  ports: { db: Db; clock: Clock; wallClock?: Clock; log: Logger; secrets: AppContext['secrets']; jobsEnqueued: () => void },
 ): AppContext {
   return buildContext({
     ...ports,

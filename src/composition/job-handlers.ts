@@ -6,10 +6,12 @@ import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { listExpiredOpenOrders } from '../modules/orders/index.ts';
 import { paymentJobHandlers } from '../modules/payments/index.ts';
 import { whatsappJobHandlers } from '../modules/whatsapp/index.ts';
+import { catalogJobHandlers } from '../modules/catalog/index.ts';
 import { webhookJobHandlers } from '../modules/events/index.ts';
 import { scheduleWebhookSweep } from '../modules/events/index.ts';
 import { scheduleRetentionPurge } from '../modules/ops/index.ts';
 import { retentionJobHandlers } from '../modules/ops/index.ts';
+import { purgeOrphanUploads, reconciliationJobHandlers } from '../modules/reconciliation/index.ts';
 import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
 import { sandboxWhatsAppJobHandlers } from '../sandbox/whatsapp/wa.jobs.ts';
 import type { JobHandler } from '../platform/jobs/runner.ts';
@@ -30,13 +32,16 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
   return {
     ...paymentJobHandlers(ctx),
     ...whatsappJobHandlers(ctx),
+    ...catalogJobHandlers(ctx),
     ...sandboxPspJobHandlers(ctx),
     ...sandboxWhatsAppJobHandlers(ctx),
     ...webhookJobHandlers(ctx),
     ...retentionJobHandlers(ctx),
+    ...reconciliationJobHandlers(ctx),
     maintenance: async () => {
       const now = ctx.clock.now();
       await purgeKeysBefore(ctx.db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));
+      await purgeOrphanUploads(ctx, now);
       // Safety net for expiry jobs that were lost to a restore or a manual edit.
       for (const o of await listExpiredOpenOrders(ctx.db, now, 500)) {
         await enqueueJob(ctx.db, {

@@ -20,7 +20,15 @@ export async function onboardMerchant(ctx: AppContext, tx: Tx, name: string, opt
 export const DEMO_PRODUCTS = [
   { retailer_id: 'masala-chai', name: 'Masala chai (250 g)', price: 24_900, currency: 'INR', description: 'Assam tea with cardamom, ginger and clove' },
   { retailer_id: 'filter-coffee', name: 'Filter coffee (500 g)', price: 44_900, currency: 'INR', description: 'Chicory blend, medium roast' },
-  { retailer_id: 'brass-tumbler', name: 'Brass tumbler and davara', price: 89_900, currency: 'INR', description: 'Hand-polished, 150 ml' },
+  // Shipped goods: a cart with it asks for the delivery address before the bill (docs/whatsapp.md).
+  {
+    retailer_id: 'brass-tumbler',
+    name: 'Brass tumbler and davara',
+    price: 89_900,
+    currency: 'INR',
+    description: 'Hand-polished, 150 ml',
+    goods_type: 'physical-goods' as const,
+  },
 ];
 
 /** The demo merchant's owner: signs in to the console through the one-time link printed at the first start. */

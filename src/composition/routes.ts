@@ -1,6 +1,7 @@
 // Every route of the product, module by module; the sandbox's only in sandbox mode.
 import type { App } from '../platform/http/app.ts';
-import type { RouteDeps } from '../platform/http/route-deps.ts';
+import type { ModuleRoutes, RouteDeps } from '../platform/http/route-deps.ts';
+import { documentRoutes } from '../platform/http/openapi.ts';
 import * as openapi from '../platform/http/openapi.get.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
 import { customersRoutes } from '../modules/customers/index.ts';
@@ -19,27 +20,54 @@ import { reportsRoutes } from '../modules/reports/index.ts';
 import { authorizationHooks, usersRoutes } from '../modules/users/index.ts';
 import { consoleRoutes } from '../modules/console/index.ts';
 
-const MODULES = [
-  customersRoutes,
-  conversationsRoutes,
-  catalogRoutes,
-  ordersRoutes,
-  paymentsRoutes,
-  ledgerRoutes,
-  eventsRoutes,
-  opsRoutes,
-  whatsappRoutes,
-  merchantsRoutes,
-  flowsRoutes,
-  bookingsRoutes,
-  reconciliationRoutes,
-  reportsRoutes,
-  usersRoutes,
-  consoleRoutes,
+// Each module's routes, under its name: the name is their tag in /openapi.json.
+const MODULES: Record<string, ModuleRoutes> = {
+  customers: customersRoutes,
+  conversations: conversationsRoutes,
+  catalog: catalogRoutes,
+  orders: ordersRoutes,
+  payments: paymentsRoutes,
+  ledger: ledgerRoutes,
+  events: eventsRoutes,
+  ops: opsRoutes,
+  whatsapp: whatsappRoutes,
+  merchants: merchantsRoutes,
+  flows: flowsRoutes,
+  bookings: bookingsRoutes,
+  reconciliation: reconciliationRoutes,
+  reports: reportsRoutes,
+  users: usersRoutes,
+  console: consoleRoutes,
+};
+
+/** The tags of /openapi.json: one per module, in this order. */
+export const OPENAPI_TAGS: { name: keyof typeof MODULES & string; description: string }[] = [
+  { name: 'customers', description: 'Customers: one per person, by business-scoped user id (BSUID) or phone' },
+  { name: 'conversations', description: 'Conversations: threads per customer, assignment, notes' },
+  { name: 'catalog', description: 'Products' },
+  { name: 'orders', description: 'Orders and their bills' },
+  { name: 'payments', description: 'Payment attempts, refunds, reviews, provider credentials, payment policies; incoming provider webhooks' },
+  { name: 'ledger', description: 'The journal and balances' },
+  { name: 'events', description: 'The event log and outgoing webhooks' },
+  { name: 'ops', description: 'Exports, health and metrics' },
+  { name: 'whatsapp', description: 'WhatsApp settings and messages; incoming WhatsApp webhooks' },
+  { name: 'merchants', description: 'API keys and business settings' },
+  { name: 'flows', description: 'WhatsApp Flows: keys, keywords, sending; the data endpoint' },
+  { name: 'bookings', description: 'Services, bookings and booking settings' },
+  { name: 'reconciliation', description: 'Settlement reports and their runs' },
+  { name: 'reports', description: 'Orders and revenue per day' },
+  { name: 'users', description: 'Console users, sessions, roles and the audit log' },
 ];
+// (The console module serves pages only: it has no operation, so no tag.)
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
-  for (const r of [openapi, ...MODULES.flatMap((m) => m.public)]) r.register(app, deps);
+  openapi.register(app, deps);
+  for (const [tag, m] of Object.entries(MODULES)) {
+    await app.register(async (scope) => {
+      documentRoutes(scope as App, { tag, authenticated: false });
+      for (const r of m.public) r.register(scope as App, deps);
+    });
+  }
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/psp/psp.routes.ts')).registerSandboxPsp(app, deps.ctx);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/psp/psp.settlements.ts')).registerSandboxSettlements(app, deps);
   if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/whatsapp/wa.routes.ts')).registerSandboxWhatsApp(app, deps.ctx);
@@ -52,6 +80,11 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     scoped.addHook('onRequest', authorize.onRequest);
     scoped.addHook('preHandler', authorize.preHandler);
     scoped.addHook('onSend', authorize.onSend);
-    for (const r of MODULES.flatMap((m) => m.api)) r.register(scoped as App, deps);
+    for (const [tag, m] of Object.entries(MODULES)) {
+      await scoped.register(async (scope) => {
+        documentRoutes(scope as App, { tag, authenticated: true });
+        for (const r of m.api) r.register(scope as App, deps);
+      });
+    }
   });
 }

@@ -35,6 +35,7 @@ export const ID_PREFIXES = [
   'cic',
   'cnv',
   'nte',
+  'upl',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -13,6 +13,12 @@ export type Mode = 'sandbox' | 'live';
 export interface AppContext {
   db: Db;
   clock: Clock;
+  /**
+   * Real seconds, for what is paced at someone else's end (Meta's send throughput, a provider's
+   * lookup rate): those limits hold in wall-clock time even when `clock` is a test's manual one.
+   * The system clock unless a test fakes it.
+   */
+  wallClock: Clock;
   log: Logger;
   secrets: SecretBox;
   mode: Mode;

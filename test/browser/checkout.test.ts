@@ -16,6 +16,8 @@ beforeAll(() => {
 
 describe('hosted checkout', () => {
   it('shows the bill, hands over to the provider, and shows paid after the verified webhook', async () => {
+    // The shop is in India: times on its pages are India's.
+    expect((await s.api('/v1/settings/business', { method: 'PATCH', body: { time_zone: 'Asia/Kolkata', locale: 'en-IN' } })).status).toBe(200);
     const order = (await s.api('/v1/orders', { body: sampleOrder({ customer: { wa_id: '919876543210', name: '<b>Asha</b>' } }) })).body;
     const page = await browser.newPage({ viewport: { width: 420, height: 860 } });
     const res = await page.goto(order.payment.url);
@@ -25,6 +27,9 @@ describe('hosted checkout', () => {
     expect(res?.headers()['x-content-type-options']).toBe('nosniff');
     await expect(page.getByTestId('total').textContent()).resolves.toBe('₹558.00');
     await expect(page.locator('body').textContent()).resolves.toContain('Masala chai');
+    // The reference, never our internal id; the deadline in the business's zone.
+    await expect(page.getByTestId('heading').textContent()).resolves.toBe(`Order ${order.payment.reference_id}`);
+    await expect(page.getByTestId('pay-before').textContent()).resolves.toMatch(/^Pay before \d{1,2} \w{3}, \d{1,2}:\d{2}\s?[ap]m IST\./);
     await page.screenshot({ path: screenshotPath('checkout-open'), fullPage: true });
 
     await page.getByTestId('pay').click();

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_SERVER, useBrowserServer } from '../support/browser.ts';
 import { acceptLinkInBrowser, consolePage, expectAccessible, shoot } from '../support/console.ts';
-import { payOrder, sandboxPspAuth } from '../support/pay.ts';
+import { payOrder } from '../support/pay.ts';
 import { sampleOrder, type TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -113,22 +113,17 @@ describe('console orders', () => {
     await timeline.locator('li[data-kind="refund"]').first().waitFor();
   });
 
-  it('accepts a payment in manual review (an underpayment from the sandbox provider)', async () => {
+  it('accepts a payment in manual review (an underpayment made with the sandbox pay page test control)', async () => {
     const o = await createOrder('919800000004');
-    const go = await fetch(`${o.payment.url}/checkout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: '',
-      redirect: 'manual',
-    });
-    expect(go.status).toBe(303);
-    const checkout = go.headers.get('location')!.split('/').pop()!;
-    const paid = await fetch(`${s.base}/sandbox/psp/v1/checkouts/${checkout}/pay`, {
-      method: 'POST',
-      headers: { authorization: await sandboxPspAuth(s), 'content-type': 'application/json' },
-      body: JSON.stringify({ outcome: 'success', amount: o.total - 500 }),
-    });
-    expect(paid.status, await paid.clone().text()).toBe(200);
+    // As a person tries it: our checkout page, then the sandbox provider's page, paying ₹5 less.
+    const { page: payer, context } = await consolePage(browser);
+    await payer.goto(o.payment.url);
+    await payer.getByTestId('pay').click();
+    await payer.getByText('Test: pay a different amount').click();
+    await payer.getByTestId('pay-amount').fill(((o.total - 500) / 100).toFixed(2));
+    await payer.getByTestId('pay-amount-submit').click();
+    await payer.waitForURL((u) => !u.pathname.startsWith('/sandbox/psp/pay/') || u.pathname.endsWith('/done'));
+    await context.close();
     await until(async () => (await s.api(`/v1/orders/${o.id}`)).body.payment_status === 'manual_review', 'manual review');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Today' }).click();
@@ -139,5 +134,19 @@ describe('console orders', () => {
     await page.getByTestId('review-dialog').getByTestId('review-confirm').click();
     await until(async () => (await s.api(`/v1/orders/${o.id}`)).body.payment_status !== 'manual_review', 'the review to be resolved');
     await page.getByTestId('review-note').waitFor({ state: 'detached', timeout: 15_000 });
+  });
+
+  it('cancels an unpaid order with a reason, then reorders it', async () => {
+    const o = await createOrder('919800000005');
+    await page.goto(`${s.base}/console/orders/${o.id}`);
+    await page.getByTestId('cancel-order').click();
+    const dialog = page.getByTestId('cancel-dialog');
+    await dialog.getByLabel('Reason (optional)').fill('Customer changed their mind');
+    await dialog.getByRole('button', { name: 'Cancel the order' }).click();
+    await page.getByText('Canceled: Customer changed their mind').waitFor({ timeout: 15_000 });
+    await page.getByTestId('reorder').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/console/orders/') && !u.pathname.endsWith(o.id));
+    await page.getByTestId('order-reference').waitFor();
+    expect(await page.getByTestId('order-reference').textContent()).not.toBe(o.reference_id);
   });
 });

@@ -213,6 +213,25 @@ describe('flows in the sandbox phone', () => {
     expect(bookings).toHaveLength(1);
     expect(bookings[0]!.status).toBe('held');
     expect(DateTime.fromJSDate(bookings[0]!.starts_at, { zone }).toFormat('yyyy-MM-dd HH:mm')).toBe(`${open.toISODate()} 11:00`);
+
+    // Paying the deposit confirms the appointment in the chat: the service, the time in the
+    // business's zone and the business, not "we are preparing it".
+    const payNow = bill.getByTestId('pay-now');
+    const href = (await payNow.getAttribute('href'))!;
+    const [checkout] = await Promise.all([page.waitForEvent('popup'), payNow.click()]);
+    await checkout.waitForURL(href);
+    await checkout.getByTestId('pay').click();
+    await checkout.waitForURL(/\/sandbox\/psp\/pay\//);
+    await checkout.getByTestId('pay-success').click();
+    await checkout.waitForURL(href);
+    await checkout.close();
+    await page.bringToFront();
+    const confirmed = chat(page).locator('[data-testid=message][data-direction=in]').filter({ hasText: 'is confirmed for' });
+    await confirmed.waitFor({ timeout: 30_000 });
+    const text = (await confirmed.textContent()) ?? '';
+    expect(text).toContain('11:00');
+    expect(text).not.toContain('preparing');
+    await page.screenshot({ path: screenshotPath('phone-flow-booking-confirmed') });
     expect(problems).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { inputFault, isDataError } from '../../src/platform/store/db-errors.ts';
 import { expectError, expectNo5xx } from '../support/e2e.ts';
 import { payOrder, runUntilIdle } from '../support/pay.ts';
+import { settled } from '../support/reconcile.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
 
 const clock = new ManualClock(new Date());
@@ -82,13 +83,20 @@ describe('NUL and unpaired surrogates in bodies', () => {
     expect((await s.api(`/v1/orders/${paidOrderId}/refunds`)).body.data).toHaveLength(0);
   });
 
-  it('a text/csv report with a NUL in a cell names the body and its line', async () => {
-    const r = await s.api('/v1/reconciliations?format=generic&provider=sandbox', {
-      rawBody: `payment_id,amount\npay_1,100\npay${NUL}2,200\n`,
-      headers: { 'content-type': 'text/csv' },
-    });
-    expectRefusedAt(r, 'body');
-    expect(r.body.error.message).toMatch(/U\+0000.*line 3/);
+  it('a text/csv report with a NUL in a cell is a failed run naming its line (the upload is streamed, the job reads it)', async () => {
+    const r = await settled(
+      s,
+      await s.api(
+        `/v1/reconciliations?format=generic&provider=sandbox&map=${encodeURIComponent('payment_id=provider_payment_id,amount=amount,cur=currency')}`,
+        {
+          rawBody: `payment_id,amount,cur\npay_1,100,INR\npay${NUL}2,200,INR\n`,
+          headers: { 'content-type': 'text/csv' },
+        },
+      ),
+    );
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ status: 'failed', failure: { line: 3 } });
+    expect(r.body.failure.message).toMatch(/line 3: .*U\+0000/);
   });
 
   it('a raw NUL byte is not JSON (400), and an escaped one in a nested array is named by index', async () => {

@@ -459,6 +459,7 @@ describe('hidden public routes', () => {
     ['GET', '/webhooks/whatsapp'],
     ['POST', '/flows/endpoint/{merchant_id}'],
     ['GET', '/pay/{token}'],
+    ['POST', '/pay/{token}/address'],
   ];
 
   it('never answer 5xx to hostile path segments, queries and bodies, without a key', async () => {

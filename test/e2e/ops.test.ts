@@ -1,5 +1,6 @@
 // Operations endpoints: /healthz, /metrics (Prometheus text), /openapi.json (the /v1
-// API only), the start page, and a request-id header on every response.
+// API and the machine endpoints outside it; no page), the start page, and a request-id
+// header on every response. test/e2e/openapi.test.ts holds the document to every route.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, expectNo5xx } from '../support/e2e.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
@@ -98,7 +99,7 @@ describe('METRICS_TOKEN and security headers', () => {
 });
 
 describe('GET /openapi.json', () => {
-  it('is an OpenAPI 3.1 document of /v1 only', async () => {
+  it('is an OpenAPI 3.1 document of /v1 and the machine endpoints, without pages', async () => {
     const r = await s.api('/openapi.json', { key: null });
     expect(r.status).toBe(200);
     const doc = r.body;
@@ -117,8 +118,14 @@ describe('GET /openapi.json', () => {
         '/v1/api-keys',
       ]),
     );
-    for (const hidden of ['/healthz', '/metrics', '/openapi.json', '/']) expect(paths).not.toContain(hidden);
-    expect(paths.every((p) => p.startsWith('/v1/'))).toBe(true);
+    for (const hidden of ['/openapi.json', '/', '/pay/{token}']) expect(paths).not.toContain(hidden);
+    expect(paths.filter((p) => !p.startsWith('/v1/')).sort()).toEqual([
+      '/flows/endpoint/{merchant_id}',
+      '/healthz',
+      '/metrics',
+      '/webhooks/providers/{provider}/{merchant_id}',
+      '/webhooks/whatsapp',
+    ]);
   });
 
   it('describes POST /v1/orders with a request body schema that has customer', async () => {
@@ -134,7 +141,7 @@ describe('GET /openapi.json', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(doc.paths['/v1/products'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('retailer_id');
     expect(doc.paths['/v1/products'].get).toBeDefined();
-    expect(doc.components.securitySchemes).toMatchObject({ apiKey: { type: 'http', scheme: 'bearer' } });
+    expect(doc.components.securitySchemes).toMatchObject({ bearerAuth: { type: 'http', scheme: 'bearer' } });
   });
 });
 

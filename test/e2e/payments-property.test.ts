@@ -21,7 +21,8 @@
 // replays: 401); every event id was stored once; a redelivery adds no event, no job, no row;
 // no job died or is left due; no 5xx anywhere.
 //
-// Knobs: PAYMENTS_PROPERTY_RUNS (default 30), PAYMENTS_PROPERTY_SEED (replay a failure),
+// Knobs: PAYMENTS_PROPERTY_RUNS (default 30), PAYMENTS_PROPERTY_BUDGET_S (default 240: no new run
+// starts after it, so a loaded machine runs fewer instead of timing out), PAYMENTS_PROPERTY_SEED (replay a failure),
 // PAYMENTS_PROPERTY_SHRINK=1 (shrink a counterexample; slow, and concurrency makes it flaky).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +41,7 @@ import { sandboxPspAuth } from '../support/pay.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
 
 const NUM_RUNS = Number(process.env.PAYMENTS_PROPERTY_RUNS ?? 30);
+const BUDGET_MS = Number(process.env.PAYMENTS_PROPERTY_BUDGET_S ?? 240) * 1000;
 const SEED = process.env.PAYMENTS_PROPERTY_SEED === undefined ? undefined : Number(process.env.PAYMENTS_PROPERTY_SEED);
 const SHRINK = process.env.PAYMENTS_PROPERTY_SHRINK === '1';
 const MIN = 60_000;
@@ -825,84 +827,98 @@ async function checkRun(orders: OrderT[], deadBefore: Set<string>, firstDelivery
 // ---------------------------------------------------------------------------------------------
 
 describe('payment rules under random webhook interleavings (property)', () => {
-  it('every order ends with one counted capture at most, extras and mismatches refunded, amounts adding up', async () => {
-    const started = Date.now();
-    const timing = { steps: 0, drain: 0, check: 0 };
-    const stats = { orders: 0, paid: 0, review: 0, extra: 0, expired: 0, canceled: 0, deliveries: 0, replays: 0 };
-    await fc.assert(
-      fc.asyncProperty(runArb, async (run) => {
-        runNo++;
-        trace = [];
-        problems = [];
-        const rnd = prng(run.seed);
-        proxy.rnd = rnd;
-        proxy.problems = [];
-        proxy.mode = { withhold: 0, fail: 0, twins: false };
-        await runUntilIdle();
-        const deadBefore = new Set((await s.ctx.db.query<{ id: string }>(`select id from jobs where status = 'dead'`)).map((r) => r.id));
-        const firstDelivery = proxy.deliveries.length;
-        expectStatus('chaos', (await psp('PUT', '/account/chaos', run.chaos)).status, [200], null);
+  it(
+    'every order ends with one counted capture at most, extras and mismatches refunded, amounts adding up',
+    async () => {
+      const started = Date.now();
+      const timing = { steps: 0, drain: 0, check: 0 };
+      const stats = { orders: 0, paid: 0, review: 0, extra: 0, expired: 0, canceled: 0, deliveries: 0, replays: 0 };
+      await fc.assert(
+        fc.asyncProperty(runArb, async (run) => {
+          runNo++;
+          trace = [];
+          problems = [];
+          const rnd = prng(run.seed);
+          proxy.rnd = rnd;
+          proxy.problems = [];
+          proxy.mode = { withhold: 0, fail: 0, twins: false };
+          await runUntilIdle();
+          const deadBefore = new Set((await s.ctx.db.query<{ id: string }>(`select id from jobs where status = 'dead'`)).map((r) => r.id));
+          const firstDelivery = proxy.deliveries.length;
+          expectStatus('chaos', (await psp('PUT', '/account/chaos', run.chaos)).status, [200], null);
 
-        const orders: OrderT[] = [];
-        for (let i = 0; i < run.scripts.length; i++) orders.push(await createOrder(i, run.expiresIn[i]!));
-        const t0 = Date.now();
-        for (const batch of interleave(run, rnd)) {
-          await Promise.all(
-            batch.map(async (it) => {
-              if (it.order === null) await runGlobalStep(it.step, rnd);
-              else await runOrderStep(orders[it.order]!, it.step);
-            }),
-          );
-          if (rnd() < run.autoTick) await advance(1000 + Math.floor(rnd() * 4000));
-          if (rnd() < run.autoJobs) await runJobs(1 + Math.floor(rnd() * 10), 1 + Math.floor(rnd() * 2));
-        }
-        const t1 = Date.now();
-        await drain(rnd);
-        const t2 = Date.now();
-        timing.steps += t1 - t0;
-        timing.drain += t2 - t1;
+          const orders: OrderT[] = [];
+          for (let i = 0; i < run.scripts.length; i++) orders.push(await createOrder(i, run.expiresIn[i]!));
+          const t0 = Date.now();
+          for (const batch of interleave(run, rnd)) {
+            await Promise.all(
+              batch.map(async (it) => {
+                if (it.order === null) await runGlobalStep(it.step, rnd);
+                else await runOrderStep(orders[it.order]!, it.step);
+              }),
+            );
+            if (rnd() < run.autoTick) await advance(1000 + Math.floor(rnd() * 4000));
+            if (rnd() < run.autoJobs) await runJobs(1 + Math.floor(rnd() * 10), 1 + Math.floor(rnd() * 2));
+          }
+          const t1 = Date.now();
+          await drain(rnd);
+          const t2 = Date.now();
+          timing.steps += t1 - t0;
+          timing.drain += t2 - t1;
 
-        const broken = [...problems, ...proxy.problems, ...(await checkRun(orders, deadBefore, firstDelivery))];
-        stats.orders += orders.length;
-        stats.deliveries += proxy.deliveries.length - firstDelivery;
-        stats.replays += trace.filter((l) => l.includes(' replay ')).length;
-        for (const r of await s.ctx.db.query<{ disposition: string; n: number }>(
-          `select disposition, count(*)::int as n from provider_payments where order_id = any($1::text[]) and disposition is not null group by disposition`,
-          [orders.map((o) => o.id)],
-        )) {
-          if (r.disposition === 'counted') stats.paid += r.n;
-          if (r.disposition === 'review') stats.review += r.n;
-          if (r.disposition === 'extra') stats.extra += r.n;
-        }
-        for (const r of await s.ctx.db.query<{ payment_status: string; n: number }>(
-          `select payment_status, count(*)::int as n from orders where id = any($1::text[]) group by payment_status`,
-          [orders.map((o) => o.id)],
-        )) {
-          if (r.payment_status === 'expired') stats.expired += r.n;
-          if (r.payment_status === 'canceled') stats.canceled += r.n;
-        }
-        timing.check += Date.now() - t2;
-        if (broken.length > 0) {
-          const bad = orders.filter((o) => broken.some((b) => b.includes(o.id)));
-          throw new Error(
-            [
-              `${broken.length} rule(s) broken in run ${runNo}:`,
-              ...broken.slice(0, 25).map((b) => `  - ${b}`),
-              ...bad.slice(0, 3).flatMap((o) => [`trace of #${o.idx} ${o.id}:`, ...o.trace.map((l) => `    ${l}`)]),
-              'last steps of the run:',
-              ...trace.slice(-40).map((l) => `    ${l}`),
-            ].join('\n'),
-          );
-        }
-      }),
-      { numRuns: NUM_RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: !SHRINK, verbose: 1 },
-    );
-    await expectNo5xx(s);
-    console.log(`payments property: ${NUM_RUNS} runs, ${JSON.stringify(stats)}, ms ${JSON.stringify(timing)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    // The generators must actually reach the interesting paths.
-    expect(stats.paid).toBeGreaterThan(0);
-    expect(stats.extra).toBeGreaterThan(0);
-    expect(stats.review).toBeGreaterThan(0);
-    expect(stats.expired).toBeGreaterThan(0);
-  }, 600_000);
+          const broken = [...problems, ...proxy.problems, ...(await checkRun(orders, deadBefore, firstDelivery))];
+          stats.orders += orders.length;
+          stats.deliveries += proxy.deliveries.length - firstDelivery;
+          stats.replays += trace.filter((l) => l.includes(' replay ')).length;
+          for (const r of await s.ctx.db.query<{ disposition: string; n: number }>(
+            `select disposition, count(*)::int as n from provider_payments where order_id = any($1::text[]) and disposition is not null group by disposition`,
+            [orders.map((o) => o.id)],
+          )) {
+            if (r.disposition === 'counted') stats.paid += r.n;
+            if (r.disposition === 'review') stats.review += r.n;
+            if (r.disposition === 'extra') stats.extra += r.n;
+          }
+          for (const r of await s.ctx.db.query<{ payment_status: string; n: number }>(
+            `select payment_status, count(*)::int as n from orders where id = any($1::text[]) group by payment_status`,
+            [orders.map((o) => o.id)],
+          )) {
+            if (r.payment_status === 'expired') stats.expired += r.n;
+            if (r.payment_status === 'canceled') stats.canceled += r.n;
+          }
+          timing.check += Date.now() - t2;
+          if (broken.length > 0) {
+            const bad = orders.filter((o) => broken.some((b) => b.includes(o.id)));
+            throw new Error(
+              [
+                `${broken.length} rule(s) broken in run ${runNo}:`,
+                ...broken.slice(0, 25).map((b) => `  - ${b}`),
+                ...bad.slice(0, 3).flatMap((o) => [`trace of #${o.idx} ${o.id}:`, ...o.trace.map((l) => `    ${l}`)]),
+                'last steps of the run:',
+                ...trace.slice(-40).map((l) => `    ${l}`),
+              ].join('\n'),
+            );
+          }
+        }),
+        {
+          numRuns: NUM_RUNS,
+          ...(SEED === undefined ? {} : { seed: SEED }),
+          endOnFailure: !SHRINK,
+          verbose: 1,
+          // A time budget, not a deadline: runs started keep going; a slow machine just runs fewer.
+          interruptAfterTimeLimit: BUDGET_MS,
+          markInterruptAsFailure: false,
+        },
+      );
+      await expectNo5xx(s);
+      console.log(
+        `payments property: ${runNo} of ${NUM_RUNS} runs within the budget, ${JSON.stringify(stats)}, ms ${JSON.stringify(timing)}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      // The generators must actually reach the interesting paths.
+      expect(stats.paid).toBeGreaterThan(0);
+      expect(stats.extra).toBeGreaterThan(0);
+      expect(stats.review).toBeGreaterThan(0);
+      expect(stats.expired).toBeGreaterThan(0);
+    },
+    BUDGET_MS + 900_000,
+  );
 });

@@ -9,6 +9,7 @@ import { REPORT_BODY_LIMIT } from '../../src/modules/reconciliation/routes/recon
 import { NO_CHAOS, pspFee } from '../../src/sandbox/psp/psp.types.ts';
 import { expectError, expectNo5xx } from '../support/e2e.ts';
 import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';
+import { settled } from '../support/reconcile.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -79,7 +80,8 @@ async function setChaos(body: Record<string, unknown>) {
   });
   expect(r.status).toBe(200);
 }
-const upload = (csv: string, query: string) => s.api(`/v1/reconciliations?${query}`, { rawBody: csv, headers: { 'content-type': 'text/csv' } });
+const upload = async (csv: string, query: string) =>
+  settled(s, await s.api(`/v1/reconciliations?${query}`, { rawBody: csv, headers: { 'content-type': 'text/csv' } }));
 const balances = async () => Object.fromEntries((await s.api('/v1/ledger/balances?currency=INR')).body.data.map((b: any) => [b.account, b.balance]));
 async function items(runId: string, category: string): Promise<any[]> {
   const r = await s.api(`/v1/reconciliations/${runId}/items?category=${category}&limit=100`);
@@ -115,7 +117,7 @@ describe('reconciliation apply=true: fees and payouts', () => {
       rzpRow({ id: b.ppid, amount: b.amount, fee: feeB, settlement: 'setl_A', utr: 'UTR0001' }),
     ].join('\n');
     const r = await upload(report, 'format=razorpay&provider=sandbox&apply=true&file_name=setl_A.csv');
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ status: 'clean', apply: true, apply_fees: true, settlement_days: 3 });
     expect(r.body.totals.matched.count).toBe(2);
     const last = (await items(r.body.id, 'matched')).find((i) => i.line === 3);
@@ -133,8 +135,8 @@ describe('reconciliation apply=true: fees and payouts', () => {
     for (const p of [a, b]) expect((await s.api(`/v1/orders/${p.orderId}`)).body.amount_paid).toBe(p.amount);
 
     // Another report stating the same settlement (a rerun, or the file exported again) books nothing.
-    const rerun = await s.api(`/v1/reconciliations/${r.body.id}/rerun`, { method: 'POST' });
-    expect(rerun.status).toBe(201);
+    const rerun = await settled(s, await s.api(`/v1/reconciliations/${r.body.id}/rerun`, { method: 'POST' }));
+    expect(rerun.status).toBe(202);
     expect((await items(rerun.body.id, 'matched')).find((i) => i.line === 3).note).toMatch(/payout setl_A already in the ledger/);
     expect((await balances())['provider_clearing:sandbox']).toBe(0);
     expect((await s.api('/v1/ledger/transactions?kind=payout')).body.data).toHaveLength(1);
@@ -149,7 +151,7 @@ describe('reconciliation apply=true: fees and payouts', () => {
     const plain = await upload(report, 'format=razorpay&provider=sandbox');
     expect(plain.body).toMatchObject({ apply: false, apply_fees: false });
     const feesOnly = await upload(report, 'format=razorpay&provider=sandbox&apply_fees=true');
-    expect(feesOnly.status).toBe(201);
+    expect(feesOnly.status).toBe(202);
     expect(feesOnly.body).toMatchObject({ apply: false, apply_fees: true });
     expect((await s.api('/v1/ledger/transactions?kind=payout')).body.data.map((t: any) => t.external_key)).toEqual(['payout:sandbox:setl_A']);
     const fee = (await s.api(`/v1/orders/${c.orderId}/ledger`)).body.transactions.find((t: any) => t.kind === 'fee');
@@ -172,7 +174,7 @@ describe('reconciliation apply=true: fees and payouts', () => {
       [HEADER, rzpRow({ id: 'rfnd_only', type: 'refund', amount: 500, paymentId: 'pay_x', settlement: 'setl_NEG' })].join('\n'),
       'format=razorpay&provider=sandbox&apply=true',
     );
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(202);
     const item = (await s.api(`/v1/reconciliations/${r.body.id}/items?limit=10`)).body.data[0];
     expect(item.note).toMatch(/setl_NEG nets -500: no payout booked/);
     expect((await s.api('/v1/ledger/transactions?kind=payout')).body.data).toHaveLength(1);
@@ -199,7 +201,7 @@ describe('reconciliation: disputes and unsettled captures', () => {
       rzpRow({ id: 'adj_plain', type: 'adjustment', amount: 10 }),
     ].join('\n');
     const r = await upload(report, 'format=razorpay&provider=sandbox&period_from=2020-01-01T00:00:00Z&period_to=2020-01-02T00:00:00Z');
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(202);
     expect(r.body.status).toBe('mismatches');
     expect(r.body.totals.dispute_not_reflected).toEqual({ count: 1, amounts: { INR: 900 } });
     expect(r.body.totals.other).toEqual({ count: 1, amounts: { INR: 10 } });
@@ -232,13 +234,13 @@ describe('reconciliation: disputes and unsettled captures', () => {
     const q = `format=razorpay&provider=sandbox&period_from=${encodeURIComponent(old.toISOString())}&period_to=${encodeURIComponent(new Date(clock.now().getTime() + 3600_000).toISOString())}`;
     // The earlier tests' captures fall in this period too (missing_at_provider): only these two lines are looked at.
     const r = await upload(report, q);
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(202);
     expect(r.body.totals.unsettled).toEqual({ count: 1, amounts: { INR: held.amount } });
     expect(r.body.status).toBe('mismatches');
     expect((await items(r.body.id, 'unsettled'))[0]).toMatchObject({ line: 2, provider_payment_id: held.ppid, order_id: held.orderId });
     expect((await items(r.body.id, 'matched')).map((i) => i.line)).toEqual([3]);
     const longer = await upload(report, `${q}&settlement_days=7`);
-    expect(longer.status).toBe(201);
+    expect(longer.status).toBe(202);
     expect(longer.body).toMatchObject({ settlement_days: 7 });
     expect(longer.body.totals.unsettled.count).toBe(0);
     expect(longer.body.totals.matched.count).toBe(2);

@@ -9,6 +9,7 @@ import { accountFor } from '../../src/modules/payments/payments.provider-account
 import { recordProviderFee } from '../../src/modules/ledger/ledger.post.ts';
 import { expectError, expectNo5xx, otherMerchant } from '../support/e2e.ts';
 import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';
+import { settled } from '../support/reconcile.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -141,8 +142,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-const upload = (csv: string, query: string, key?: string) =>
-  s.api(`/v1/reconciliations?${query}`, { rawBody: csv, headers: { 'content-type': 'text/csv' }, ...(key ? { key } : {}) });
+const upload = async (csv: string, query: string, key?: string) =>
+  settled(s, await s.api(`/v1/reconciliations?${query}`, { rawBody: csv, headers: { 'content-type': 'text/csv' }, ...(key ? { key } : {}) }), key);
 async function items(runId: string, category: string): Promise<any[]> {
   const r = await s.api(`/v1/reconciliations/${runId}/items?category=${category}&limit=100`);
   expect(r.status).toBe(200);
@@ -154,7 +155,7 @@ let runId: string;
 describe('reconciliation: a report with every category', () => {
   it('names each category with the right ids and totals', async () => {
     const r = await upload(report, `format=razorpay&provider=sandbox&file_name=recon.csv&${periodQuery}`);
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(202);
     runId = r.body.id;
     expect(runId).toMatch(/^rec_/);
     expect(r.body).toMatchObject({
@@ -230,8 +231,8 @@ describe('reconciliation: a report with every category', () => {
 
   it('a rerun after the missing payment is recorded matches it, as a new version', async () => {
     await runUntilIdle(s); // the late payment's webhook is processed now
-    const r = await s.api(`/v1/reconciliations/${runId}/rerun`, { method: 'POST', headers: { 'idempotency-key': 'rerun-1' } });
-    expect(r.status).toBe(201);
+    const r = await settled(s, await s.api(`/v1/reconciliations/${runId}/rerun`, { method: 'POST', headers: { 'idempotency-key': 'rerun-1' } }));
+    expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ version: 2, rerun_of: runId });
     expect(r.body.totals.missing_here).toEqual({ count: 1, amounts: { INR: 4200 } });
     const lateItem = (await items(r.body.id, 'matched')).find((i) => i.provider_payment_id === late.ppid);
@@ -263,36 +264,40 @@ describe('reconciliation: isolation and bad input', () => {
     expectError(await s.api(`/v1/reconciliations/${runId}/rerun`, { method: 'POST', key: other.key }), 404, 'not_found');
     expect((await s.api('/v1/reconciliations', { key: other.key })).body.data).toEqual([]);
     const theirs = await upload(report, `format=razorpay&provider=sandbox&${periodQuery}`, other.key);
-    expect(theirs.status).toBe(201);
+    expect(theirs.status).toBe(202);
     expect(theirs.body.id).not.toBe(runId);
     expect(theirs.body.totals.matched.count).toBe(0);
     expect(theirs.body.totals.missing_here.count).toBe(8);
   });
 
-  it('refuses malformed and unknown files with the line, and bad settings', async () => {
-    const quote = expectError(
-      await upload(`${HEADER}\r\n${rzpRow({ id: 'pay_1', amount: 100 })}\r\npay_2,"payment,100\r\n`, 'format=razorpay&provider=sandbox'),
-      400,
-      'validation_error',
-    );
-    expect(quote.details.line).toBe(3);
-    const stripeAsRzp = expectError(
-      await upload('balance_transaction_id,reporting_category,gross,fee,currency\ntxn_1,charge,1.00,0,usd\n', 'format=razorpay'),
-      400,
-      'validation_error',
-    );
+  it('a malformed or unknown file is a failed run whose failure names the line; bad settings are 400s', async () => {
+    const failed = async (csv: string, query: string) => {
+      const r = await upload(csv, query);
+      expect(r.status).toBe(202);
+      expect(r.body).toMatchObject({ status: 'failed', row_count: 0, completed_at: expect.any(String) });
+      expect(r.body.progress.items_imported).toBe(0);
+      // Nothing of it is kept as items.
+      expect((await s.api(`/v1/reconciliations/${r.body.id}/items`)).body.data).toEqual([]);
+      return r.body.failure as { message: string; line: number | null };
+    };
+    const quote = await failed(`${HEADER}\r\n${rzpRow({ id: 'pay_1', amount: 100 })}\r\npay_2,"payment,100\r\n`, 'format=razorpay&provider=sandbox');
+    expect(quote.line).toBe(3);
+    expect(quote.message).toMatch(/not valid CSV \(line 3\)/);
+    const stripeAsRzp = await failed('balance_transaction_id,reporting_category,gross,fee,currency\ntxn_1,charge,1.00,0,usd\n', 'format=razorpay');
     expect(stripeAsRzp.message).toMatch(/not a Razorpay settlement recon report/);
-    const rupees = expectError(
-      await upload(`${HEADER}\n${rzpRow({ id: 'pay_1', amount: 100 }).replace(',100,INR,', ',1.00,INR,')}\n`, 'format=razorpay'),
-      400,
-      'validation_error',
-    );
+    expect(stripeAsRzp.line).toBe(1);
+    const rupees = await failed(`${HEADER}\n${rzpRow({ id: 'pay_1', amount: 100 }).replace(',100,INR,', ',1.00,INR,')}\n`, 'format=razorpay');
     expect(rupees.message).toMatch(/line 2: .*amount_unit=major/);
+    expect(rupees.line).toBe(2);
+    expect((await failed(`${HEADER}\n`, 'format=razorpay')).message).toMatch(/header but no rows/);
+    const ragged = await failed(`${HEADER}\n${rzpRow({ id: 'pay_1', amount: 100 })}\n${rzpRow({ id: 'pay_2', amount: 100 })},extra\n`, 'format=razorpay');
+    expect(ragged.line).toBe(3);
     expectError(await upload(report, 'provider=sandbox'), 400, 'validation_error');
     expectError(await upload(report, 'format=generic&provider=sandbox'), 400, 'validation_error');
     expectError(await upload(report, 'format=generic&provider=sandbox&map=entity_id=nonsense'), 400, 'validation_error');
     expectError(await upload(report, 'format=razorpay&unknown=1'), 400, 'validation_error');
     expectError(await upload('', 'format=razorpay'), 400, 'validation_error');
+    // Settings are checked before the body is read: nothing was stored for these.
     expectError(await s.api('/v1/reconciliations', { body: { format: 'razorpay', csv: report, extra: 1 } }), 400, 'validation_error');
     expectError(await s.api('/v1/reconciliations', { body: { format: 'paypal', csv: report } }), 400, 'validation_error');
     expectError(await s.api('/v1/reconciliations', { rawBody: report, headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
@@ -305,7 +310,7 @@ describe('reconciliation: isolation and bad input', () => {
     const m = paid.matched!;
     const mapping = 'format=generic&provider=sandbox&map=' + encodeURIComponent('Txn=provider_payment_id,Gross=amount,Fee=fee,Cur=currency');
     const applied = await upload(`Txn,Gross,Fee,Cur\n${m.ppid},${m.amount},300,INR\n`, `${mapping}&apply_fees=true`);
-    expect(applied.status).toBe(201);
+    expect(applied.status).toBe(202);
     expect(applied.body.apply_fees).toBe(true);
     const item = (await items(applied.body.id, 'matched'))[0];
     expect(item).toMatchObject({ provider_payment_id: m.ppid, expected_fee: 300, actual_fee: 300, note: 'fee 300 booked to the ledger' });
@@ -320,7 +325,7 @@ describe('reconciliation: isolation and bad input', () => {
       csv,
       `format=generic&provider=sandbox&map=${encodeURIComponent('Txn=provider_payment_id,Gross=amount,Cur=currency,When=occurred_at')}`,
     );
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(202);
     expect(r.body.totals.matched.count).toBe(1);
     expect(r.body.mapping).toEqual({ provider_payment_id: 'Txn', amount: 'Gross', currency: 'Cur', occurred_at: 'When' });
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { expectError, expectNo5xx, expectValidation, otherMerchant } from '../support/e2e.ts';
 import { payOrder, runUntilIdle } from '../support/pay.ts';
+import { settled } from '../support/reconcile.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
 
 const clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
@@ -79,14 +80,14 @@ describe('GET /sandbox/psp/settlements.csv', () => {
     const rows = parse(d.text);
     expect(new Set(rows.map((r) => r['settlement_id']))).toEqual(new Set(['setl_sbx_20260302_INR']));
     expect(rows.every((r) => r['settled'] === 'true')).toBe(true);
-    const imported = await s.api(
-      '/v1/reconciliations?format=razorpay&provider=sandbox&period_from=2026-03-01T00:00:00Z&period_to=2026-03-02T00:00:00Z&apply=true',
-      {
+    const imported = await settled(
+      s,
+      await s.api('/v1/reconciliations?format=razorpay&provider=sandbox&period_from=2026-03-01T00:00:00Z&period_to=2026-03-02T00:00:00Z&apply=true', {
         rawBody: d.text,
         headers: { 'content-type': 'text/csv' },
-      },
+      }),
     );
-    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(202);
     expect(imported.body).toMatchObject({ format: 'razorpay', provider: 'sandbox', row_count: 3 });
     const t = imported.body.totals;
     expect(t.matched).toEqual({ count: 3, amounts: { INR: 12_000 + 30_000 + 10_000 } });

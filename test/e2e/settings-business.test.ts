@@ -88,9 +88,10 @@ describe('business settings', () => {
     const doc = (await s.api('/openapi.json', { key: null })).body;
     const path = doc.paths['/v1/settings/business'];
     for (const op of [path.get, path.patch]) {
-      expect(op.tags).toEqual(['settings']);
+      expect(op.tags).toEqual(['merchants']);
       expect(op.summary).toBeTruthy();
-      const schema = op.responses['200'].content['application/json'].schema;
+      expect(op.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/BusinessSettings' });
+      const schema = doc.components.schemas.BusinessSettings;
       expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['name', 'time_zone', 'locale', 'currency']));
     }
     await expectNo5xx(s);

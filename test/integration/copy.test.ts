@@ -16,6 +16,7 @@ import { initSystemSetting } from '../../src/modules/merchants/merchants.reposit
 import { migrate } from '../../src/platform/store/migrate.ts';
 import type { OrderRow } from '../../src/modules/orders/orders.repository.ts';
 import { insertProduct } from '../../src/modules/catalog/products.repository.ts';
+import { insertFileChunk } from '../../src/modules/reconciliation/reconciliation.repository.ts';
 import { testContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { payOrder, runUntilIdle } from '../support/pay.ts';
@@ -39,10 +40,15 @@ const FILLED = [
   'idempotency_keys',
   'jobs',
   'whatsapp_numbers',
+  'reconciliation_file_chunks',
 ] as const;
 let TABLES: string[] = [];
+const CHUNK = Buffer.concat([Buffer.from('id,amount\n'), Buffer.from([0x00, 0xff, 0x0a, 0xe2, 0x82])]);
+// Bytes compared as hex: pg gives a Buffer, PGlite a Uint8Array, for the same bytea.
+const hexBytes = (row: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : v]));
 const all = async (db: Db, table: string) =>
-  (await db.query<Record<string, unknown>>(`select * from ${table}`)).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  (await db.query<Record<string, unknown>>(`select * from ${table}`)).map(hexBytes).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 async function fill(db: Db): Promise<void> {
   const ctx = testContext(db);
@@ -51,6 +57,8 @@ async function fill(db: Db): Promise<void> {
   for (const name of ['Alpha', 'Beta']) {
     const { merchant } = await db.transaction((tx) => onboardMerchant(ctx, tx, name));
     ctx.clock.advance(1234);
+    // A stored report chunk: raw bytes (a NUL, a byte that is not UTF-8, a cut multi-byte character).
+    await insertFileChunk(db, { uploadId: `upl_${name}`, seq: 1, merchantId: merchant.id, data: CHUNK, now: ctx.clock.now() });
     await insertProduct(db, {
       id: newId('prd'),
       merchant_id: merchant.id,
@@ -165,6 +173,11 @@ describe('copyDatabase', () => {
     expect(p!.created_at).toBeInstanceOf(Date);
     const [s] = await target.query<{ value: unknown }>(`select value from system_settings where key = 'sandbox_encryption_key'`);
     expect(s!.value).toBe('c2VjcmV0');
+  });
+
+  it('keeps bytes: a stored report chunk (bytea) arrives byte for byte', async () => {
+    const rows = await target.query<{ data: Uint8Array }>(`select data from reconciliation_file_chunks order by upload_id`);
+    expect(rows.map((r) => Buffer.from(r.data).toString('hex'))).toEqual([CHUNK.toString('hex'), CHUNK.toString('hex')]);
   });
 
   it('leaves the per-order event sequence able to continue', async () => {

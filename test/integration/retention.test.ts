@@ -11,7 +11,7 @@ import { retentionJobHandlers } from '../../src/modules/ops/ops.jobs.ts';
 import type { JobRow } from '../../src/platform/jobs/jobs.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
-import { presentMessage } from '../../src/modules/whatsapp/routes/messages.list.ts';
+import { presentMessage } from '../../src/modules/whatsapp/whatsapp.present.ts';
 import type { MessageRow } from '../../src/modules/whatsapp/whatsapp-messages.repository.ts';
 
 const NOW = new Date('2026-06-01T12:00:00Z');

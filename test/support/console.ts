@@ -16,7 +16,9 @@ export async function consolePage(browser: Browser, viewport = DESKTOP): Promise
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[139]/.test(m.text())) errors.push(m.text());
+    // An API refusal is shown on the page (that is tested); the browser logs it as a failed resource too.
+    const apiRefusal = /Failed to load resource/.test(m.text()) && m.location().url.includes('/v1/');
+    if (m.type() === 'error' && !apiRefusal) errors.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   return { context, page, errors };

@@ -23,16 +23,27 @@ export async function startTestServer(
     env?: Record<string, string>;
     clock?: Clock;
     jobs?: boolean;
+    /** Real time for rate limits and paced sends: a manual one makes them deterministic. */
+    wallClock?: Clock;
     /** This database instead of a fresh one; the caller closes it (a later server may reuse it). */
     db?: TestDb;
   } = {},
 ): Promise<TestServer> {
   const db = opts.db ?? (await openTestDb());
-  const cfg = loadConfig({ CHATCART_MODE: 'sandbox', PORT: '0', HOST: '127.0.0.1', CHATCART_JOBS: opts.jobs ? 'on' : 'off', LOG_LEVEL: 'silent', ...opts.env });
+  const cfg = loadConfig({
+    CHATCART_MODE: 'sandbox',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CHATCART_JOBS: opts.jobs ? 'on' : 'off',
+    LOG_LEVEL: 'silent',
+    CHATCART_STRICT_RESPONSES: 'true',
+    ...opts.env,
+  });
   const running = await startServer(cfg, {
     db,
     clock: opts.clock ?? new ManualClock(new Date()),
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
+    log: pino({ level: 'silent' }),
   });
   const base = running.url;
   const demoKey = running.demo?.apiKey ?? '';

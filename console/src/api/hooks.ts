@@ -25,7 +25,7 @@ export function usePresentation(): Presentation & { currency: string | null } {
 /** Whether the signed-in role holds a permission (GET /v1/me lists them); the API enforces it anyway. */
 export function useCan(): (permission: string) => boolean {
   const me = useMe().data;
-  return (p) => !!me?.permissions.includes(p);
+  return (p) => !!(me?.permissions as readonly string[] | undefined)?.includes(p);
 }
 
 /**

@@ -26,6 +26,10 @@ const t = {
   currency: 'Currency',
   image: 'Image URL (https)',
   category: 'Category',
+  goodsType: 'Goods type',
+  physical: 'Physical goods (delivered: the customer gives an address)',
+  digital: 'Digital goods or services',
+  imageStatus: { pending: 'image being checked', ok: 'image ok', unreachable: 'image unreachable', not_an_image: 'not an image' } as Record<string, string>,
   active: 'Active (customers can order it)',
   save: 'Save',
   close: 'Close',
@@ -51,6 +55,7 @@ interface Draft {
   currency: string;
   image_url: string;
   category: string;
+  goods_type: 'digital-goods' | 'physical-goods';
   active: boolean;
 }
 
@@ -82,6 +87,7 @@ export function CatalogPage() {
     currency: p.currency ?? 'INR',
     image_url: '',
     category: '',
+    goods_type: 'physical-goods',
     active: true,
   });
   return (
@@ -127,7 +133,10 @@ export function CatalogPage() {
                     <span>
                       <strong>{pr.name}</strong>
                       <br />
-                      <small className="muted">{pr.retailer_id}</small>
+                      <small className="muted">
+                        {pr.retailer_id} · {pr.goods_type === 'physical-goods' ? t.physical.split(' (')[0] : t.digital}
+                        {pr.image_status && pr.image_status !== 'ok' ? ` · ${t.imageStatus[pr.image_status] ?? pr.image_status}` : ''}
+                      </small>
                     </span>
                   </span>
                 </td>
@@ -154,6 +163,7 @@ export function CatalogPage() {
                             currency: pr.currency,
                             image_url: pr.image_url ?? '',
                             category: pr.category ?? '',
+                            goods_type: pr.goods_type,
                             active: pr.active,
                           })
                         }
@@ -197,6 +207,7 @@ function ProductDialog({ draft, onClose }: { draft: Draft; onClose: () => void }
         price: price ?? 0,
         image_url: v.image_url || undefined,
         category: v.category || null,
+        goods_type: v.goods_type,
         active: v.active,
       };
       return v.id
@@ -226,6 +237,10 @@ function ProductDialog({ draft, onClose }: { draft: Draft; onClose: () => void }
         {d.price !== '' && price === null ? <p className="note warn">{t.badPrice}</p> : null}
         <Field label={t.image} type="url" value={d.image_url} onChange={set('image_url')} />
         <Field label={t.category} maxLength={100} value={d.category} onChange={set('category')} />
+        <Select label={t.goodsType} value={d.goods_type} onChange={set('goods_type')}>
+          <option value="physical-goods">{t.physical}</option>
+          <option value="digital-goods">{t.digital}</option>
+        </Select>
         <label className="check">
           <input type="checkbox" checked={d.active} onChange={(e) => setD({ ...d, active: e.target.checked })} />
           {t.active}

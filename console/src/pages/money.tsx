@@ -128,12 +128,14 @@ function Transactions() {
                 <td data-label={t.when}>{formatDateTime(x.created_at, p)}</td>
                 <td data-label={t.kind}>{humanize(x.kind)}</td>
                 <td data-label={t.postings}>
-                  {x.postings.map((po) => (
-                    <div key={po.line}>
-                      {po.side === 'debit' ? '+' : '−'}
-                      {formatMoney(Math.abs(po.amount), x.currency, p.locale)} {po.account}
-                    </div>
-                  ))}
+                  <span className="stack">
+                    {x.postings.map((po) => (
+                      <span key={po.line}>
+                        {po.side === 'debit' ? '+' : '−'}
+                        {formatMoney(Math.abs(po.amount), x.currency, p.locale)} {po.account}
+                      </span>
+                    ))}
+                  </span>
                 </td>
               </tr>
             ))}

@@ -64,29 +64,23 @@ export function OrderActions({ order: o }: { order: Order }) {
     onSuccess: () => setDialog(''),
   });
   const bill = useAction((_: undefined, key) => body(api.POST('/v1/orders/{id}/bill', { ...path, body: { send: true }, ...idem(key) })), { invalidate });
-  const reorder = useAction(
-    (_: undefined, key) =>
-      body<Order>(
-        api.POST('/v1/orders', {
-          body: {
-            currency: o.currency,
-            customer: { wa_id: o.customer.wa_id ?? '', ...(o.customer.name ? { name: o.customer.name } : {}) },
-            items: o.items.map((it) =>
-              it.retailer_id ? { retailer_id: it.retailer_id, quantity: it.quantity } : { name: it.name, amount: it.amount, quantity: it.quantity },
-            ),
-            payment: { method: (o.payment?.method ?? 'payment_link') as 'payment_link' },
-          },
-          ...idem(key),
-        }),
-      ),
-    { invalidate: [['orders']], onSuccess: (n) => navigate(`/orders/${n.id}`) },
-  );
+  // The API's reorder: the canceled (or expired) order's catalog items at today's prices, billed the same way.
+  const reorder = useAction((_: undefined, key) => body<Order>(api.POST('/v1/orders/{id}/reorder', { ...path, ...idem(key) })), {
+    invalidate: [['orders']],
+    onSuccess: (n) => navigate(`/orders/${n.id}`),
+  });
   const refundable = o.amount_paid - o.amount_refunded;
   const amount = refundKind === 'full' ? refundable : parseAmount(amountText, o.currency);
   const amountOk = amount !== null && amount > 0 && amount <= refundable;
   const refund = useAction(
     (v: { amount: number; reason: string }, key) =>
-      body(api.POST('/v1/orders/{id}/refunds', { ...path, body: { amount: v.amount, ...(v.reason ? { reason: v.reason } : {}) }, ...idem(key) })),
+      // The key is a declared, required header of this route (the others take it through idem()).
+      body(
+        api.POST('/v1/orders/{id}/refunds', {
+          params: { path: { id: o.id }, header: { 'Idempotency-Key': key } },
+          body: { amount: v.amount, ...(v.reason ? { reason: v.reason } : {}) },
+        }),
+      ),
     { invalidate, onSuccess: () => setDialog('') },
   );
   const review = useAction((action: 'accept' | 'refund', key) => body(api.POST('/v1/orders/{id}/review', { ...path, body: { action }, ...idem(key) })), {
@@ -130,7 +124,7 @@ export function OrderActions({ order: o }: { order: Order }) {
       </button>,
     );
   }
-  if (can('orders.create') && o.customer.wa_id && (can('orders.price') || o.items.every((i) => i.retailer_id))) {
+  if (can('orders.create') && o.status === 'canceled' && o.items.some((i) => i.retailer_id)) {
     buttons.push(
       <button key="re" type="button" onClick={() => reorder.mutate(undefined)} disabled={reorder.isPending} data-testid="reorder">
         {t.reorder}
@@ -237,7 +231,7 @@ export function OrderActions({ order: o }: { order: Order }) {
         <Field label={t.reason} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} data-testid="refund-reason" />
         {amountOk ? (
           <p className="note" data-testid="refund-summary">
-            {t.refundSummary(money(amount), o.reference_id)}
+            {t.refundSummary(money(amount), o.reference_id ?? o.id)}
           </p>
         ) : (
           <p className="note warn">{t.badAmount}</p>
@@ -260,7 +254,11 @@ export function OrderActions({ order: o }: { order: Order }) {
       </Dialog>
 
       <Dialog open={dialog === 'review-accept' || dialog === 'review-refund'} title={t.reviewTitle} onClose={() => setDialog('')} testId="review-dialog">
-        <p>{dialog === 'review-accept' ? t.reviewAcceptText : t.reviewRefundText(money(o.review?.amount ?? o.amount_paid))}</p>
+        <p>
+          {dialog === 'review-accept'
+            ? t.reviewAcceptText
+            : t.reviewRefundText(money(typeof o.review?.['amount'] === 'number' ? o.review['amount'] : o.amount_paid))}
+        </p>
         <ErrorNote error={review.error} />
         <div className="actions">
           <button

@@ -61,7 +61,7 @@ export function OrderPage() {
             {o.payment_status === 'manual_review' ? (
               <div className="note warn" role="status" data-testid="review-note">
                 {t.review}
-                {o.review?.reason ? `: ${humanize(o.review.reason)}` : ''}
+                {typeof o.review?.['reason'] === 'string' ? `: ${humanize(o.review['reason'])}` : ''}
               </div>
             ) : null}
             {o.cancel_reason ? (

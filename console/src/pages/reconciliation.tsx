@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, body } from '../api/client.ts';
 import { idem, useAction, usePresentation } from '../api/hooks.ts';
-import type { List } from '../api/types.ts';
+import type { List, Reconciliation as Run, ReconciliationItem as Item } from '../api/types.ts';
 import { formatDateTime, formatMoney, humanize } from '../format.ts';
 import { Badge, Select } from '../ui/field.tsx';
 import { ErrorNote, Loaded } from '../ui/states.tsx';
@@ -32,34 +32,12 @@ const t = {
   note: 'Note',
   noItems: 'No items in this category.',
   rows: (n: number) => `${n} rows`,
+  importing: 'Importing',
+  progress: (rows: number, items: number) => `${rows} rows read, ${items} items matched so far`,
+  failed: 'The file was refused',
+  line: (n: number) => `line ${n}`,
   sandboxHint: 'In sandbox mode, the sandbox provider serves a settlement file to try this with: /sandbox/psp/settlements.csv (format razorpay).',
 };
-
-interface Run {
-  id: string;
-  format: string;
-  provider: string | null;
-  file_name: string | null;
-  apply: boolean;
-  status: string;
-  row_count: number;
-  totals: Record<string, { count: number; amounts: Record<string, number> }>;
-  created_at: string;
-}
-
-interface Item {
-  id: string;
-  category: string;
-  kind: string;
-  line: number | null;
-  reference_id: string | null;
-  order_id: string | null;
-  currency: string;
-  expected_amount: number | null;
-  actual_amount: number | null;
-  amount: number | null;
-  note: string | null;
-}
 
 interface Upload {
   csv: string;
@@ -88,9 +66,11 @@ export function Reconciliation() {
   const [format, setFormat] = useState('razorpay');
   const [provider, setProvider] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
+  // An import runs in a job: poll while a run is still importing (its progress and totals grow).
   const runs = useQuery({
     queryKey: ['reconciliations'],
     queryFn: () => body<List<Run>>(api.GET('/v1/reconciliations', { params: { query: { limit: 10 } } })),
+    refetchInterval: (q) => (q.state.data?.data.some((r) => r.status === 'importing') ? 1000 : false),
   });
   const send = useAction((v: { u: Upload; apply: boolean }, key) => post(v.u, v.apply, key), {
     invalidate: [['reconciliations'], ['ledger']],
@@ -157,7 +137,7 @@ export function Reconciliation() {
                   {r.file_name ?? r.id}
                 </button>{' '}
                 · {r.format} · {t.rows(r.row_count)} · <Badge value={r.status} /> {r.apply ? <Badge value={t.applied} kind="paid" /> : null} ·{' '}
-                {formatDateTime(r.created_at, p)}
+                {r.created_at ? formatDateTime(r.created_at, p) : ''}
               </li>
             ))}
           </ul>
@@ -172,7 +152,7 @@ function RunDetail({ run, upload, onApply, applying }: { run: Run; upload: Uploa
   const p = usePresentation();
   const [category, setCategory] = useState('');
   const items = useQuery({
-    queryKey: ['reconciliations', run.id, 'items', category],
+    queryKey: ['reconciliations', run.id, 'items', category, run.status, run.progress.items_imported],
     queryFn: () =>
       body<List<Item>>(
         api.GET('/v1/reconciliations/{id}/items', { params: { path: { id: run.id }, query: { limit: 100, ...(category ? { category } : {}) } as never } }),
@@ -183,9 +163,23 @@ function RunDetail({ run, upload, onApply, applying }: { run: Run; upload: Uploa
     Object.entries(amounts)
       .map(([c, a]) => formatMoney(a, c, p.locale))
       .join(' + ') || '—';
-  const canApply = !run.apply && upload && upload.file_name === run.file_name;
+  const canApply = !run.apply && run.status !== 'importing' && run.status !== 'failed' && upload && upload.file_name === run.file_name;
   return (
     <div data-testid="recon-run">
+      {run.status === 'importing' ? (
+        <div role="status" data-testid="recon-progress">
+          <p>
+            {t.importing}: {t.progress(run.progress.rows_read, run.progress.items_imported)}
+          </p>
+          <progress aria-label={t.importing} max={Math.max(1, run.progress.bytes_total)} value={run.progress.bytes_read} />
+        </div>
+      ) : null}
+      {run.status === 'failed' && run.failure ? (
+        <div className="error" role="alert">
+          {t.failed}: {run.failure.message}
+          {run.failure.line ? ` (${t.line(run.failure.line)})` : ''}
+        </div>
+      ) : null}
       <table className="list" data-testid="recon-totals">
         <caption className="sr-only">{t.title}</caption>
         <thead>

@@ -98,12 +98,13 @@ function Stat({ label, value, testId }: { label: string; value: string; testId: 
 function Bars({ report }: { report: DailyReport }) {
   const max = Math.max(1, ...report.data.map((d) => d.orders));
   return (
-    <figure className="bars" aria-label={t.perDay}>
+    <figure className="bars">
       <figcaption>{t.perDay}</figcaption>
       <ol>
         {report.data.map((d) => (
-          <li key={d.date} title={`${d.date}: ${d.orders}`}>
-            <meter min={0} max={max} value={d.orders} aria-label={`${d.date}: ${d.orders}`} />
+          <li key={d.date} title={`${d.date}: ${d.orders}`} aria-label={`${d.date}: ${d.orders}`}>
+            {/* A bar's height is data: set through the DOM (CSSOM), which the CSP allows, not as markup. */}
+            <span className={d.orders ? 'bar' : 'bar zero'} style={{ height: `${Math.round((100 * d.orders) / max)}%` }} />
           </li>
         ))}
       </ol>

@@ -1,5 +1,5 @@
 // A modal confirmation on the native <dialog> (focus moves in and is kept there; Escape closes).
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 export function Dialog({
   open,
@@ -15,6 +15,7 @@ export function Dialog({
   testId?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -22,8 +23,8 @@ export function Dialog({
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} onClose={onClose} aria-labelledby={testId ? `${testId}-title` : undefined} data-testid={testId}>
-      <h2 id={testId ? `${testId}-title` : undefined}>{title}</h2>
+    <dialog ref={ref} onClose={onClose} aria-labelledby={titleId} data-testid={testId}>
+      <h2 id={titleId}>{title}</h2>
       {open ? children : null}
     </dialog>
   );

@@ -52,6 +52,38 @@ export function ctaUrlMessage(input: CtaUrlMessageInput): Built {
   });
 }
 
+export interface AddressMessageInput extends Envelope {
+  body: string;
+  footer?: string;
+  /** Meta's form is India-only (its address-messages guide, July 2026): IN. */
+  country: 'IN';
+  /** Prefills the form (Meta's field names: name, phone_number, in_pin_code, house_number, floor_number, tower_number, building_name, address, landmark_area, city, state). */
+  values?: Record<string, string>;
+  /** Per field, why the last answer was refused: WhatsApp shows it under the field. */
+  validationErrors?: Record<string, string>;
+}
+
+/**
+ * WhatsApp's address message: a form the customer fills in the chat, answered as an
+ * `nfm_reply` named `address_message` whose response_json holds `values` (and
+ * `saved_address_id` when they picked a saved one).
+ */
+export function addressMessage(input: AddressMessageInput): Built {
+  const shell = interactiveShell('address_message', { body: input?.body, footer: input?.footer }, { body: true });
+  if (!shell.ok) return shell;
+  if (input.country !== 'IN') return refuse('country', 'address messages are available in India only (country IN)');
+  const strings = (name: string, v: Record<string, string> | undefined) =>
+    v !== undefined && (!isPlainObject(v) || Object.values(v).some((x) => typeof x !== 'string'))
+      ? refuse(name, `${name} must map field names to text`)
+      : undefined;
+  const bad = strings('values', input.values) ?? strings('validationErrors', input.validationErrors);
+  if (bad) return bad;
+  const parameters: Record<string, unknown> = { country: input.country };
+  if (input.values && Object.keys(input.values).length > 0) parameters.values = input.values;
+  if (input.validationErrors && Object.keys(input.validationErrors).length > 0) parameters.validation_errors = input.validationErrors;
+  return envelope(input, 'interactive', { ...shell.value, action: { name: 'address_message', parameters } });
+}
+
 export interface ProductMessageInput extends Envelope {
   catalogId: string;
   productRetailerId: string;

@@ -1,10 +1,12 @@
-// `chatcart reconcile FILE`: the same import as POST /v1/reconciliations. Prints the run
-// id and a table (category, count, amount per currency). Exit codes: 0 the report
-// reconciles (only matched and informational rows), 3 there are mismatches, 1 the file
-// was refused (the message names the line), 2 usage.
+// `chatcart reconcile FILE`: the same import as POST /v1/reconciliations: the file is streamed
+// into the database and imported by the import job, which this command runs itself (or waits
+// for, when a server's workers took it). Prints the run id and a table (category, count,
+// amount per currency). Exit codes: 0 the report reconciles (only matched and informational
+// rows), 3 there are mismatches, 1 the file was refused (the message names the line), 2 usage.
 import fs from 'node:fs';
 import path from 'node:path';
-import { importReport } from '../../modules/reconciliation/index.ts';
+import { createImportRun, getReconciliationRun, importSettings, reconciliationJobHandlers, storeUpload } from '../../modules/reconciliation/index.ts';
+import { JobRunner } from '../../platform/jobs/runner.ts';
 import type { Config } from '../../config.ts';
 import { formatMinor } from '../../domain/money.ts';
 import { parseMappingSpec } from '../../domain/reconciliation/format.generic.ts';
@@ -21,6 +23,27 @@ function isoDate(v: string, name: string): Date {
   const d = new Date(v);
   if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be an ISO 8601 time such as 2026-03-01T00:00:00Z`);
   return d;
+}
+
+/**
+ * Runs import jobs here until the run is no longer importing (a server's workers on the same
+ * PostgreSQL may take the job instead: then this only waits for it).
+ */
+async function waitForRun(ctx: Awaited<ReturnType<typeof openCliContext>>, merchantId: string, runId: string) {
+  const runner = new JobRunner({
+    db: ctx.db,
+    clock: ctx.clock,
+    log: ctx.log,
+    handlers: reconciliationJobHandlers(ctx),
+    concurrency: 1,
+    leaseMs: 60_000,
+    pollMs: 250,
+  });
+  for (;;) {
+    const run = (await getReconciliationRun(ctx.db, merchantId, runId))!;
+    if (run.status !== 'importing') return run;
+    if ((await runner.runOnce(1)) === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 export async function runReconcile(cfg: Config, argv: string[]): Promise<number> {
@@ -51,32 +74,38 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
   const period = values.from && values.to ? { from: isoDate(values.from, 'from'), to: isoDate(values.to, 'to') } : undefined;
   const days = values['settlement-days'];
   if (days !== undefined && !/^\d{1,3}$/.test(days)) throw new UsageError('--settlement-days must be a whole number of days');
-  let csv: string;
   try {
-    csv = fs.readFileSync(file, 'utf8');
+    fs.accessSync(file, fs.constants.R_OK);
+    if (!fs.statSync(file).isFile()) throw new Error('not a file');
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
+  const settings = importSettings({
+    format,
+    provider: values.provider,
+    amountUnit: unit,
+    mapping,
+    period,
+    applyFees: values['apply-fees'] === true,
+    apply: values.apply === true,
+    settlementDays: days === undefined ? undefined : Number(days),
+  });
+  if (!settings.ok) throw new UsageError(settings.error.message);
   const ctx = await openCliContext(cfg);
   try {
     if (!(await getMerchant(ctx.db, merchantId))) throw new UsageError(`no merchant ${merchantId}`);
-    const r = await importReport(ctx, merchantId, {
-      format,
-      provider: values.provider,
-      amountUnit: unit,
-      mapping,
-      period,
-      fileName: path.basename(file),
-      applyFees: values['apply-fees'] === true,
-      apply: values.apply === true,
-      settlementDays: days === undefined ? undefined : Number(days),
-      csv,
-    });
-    if (!r.ok) {
-      process.stderr.write(`chatcart: ${file}: ${r.error.message}\n`);
+    const stored = await storeUpload(ctx, merchantId, fs.createReadStream(file), Number.POSITIVE_INFINITY);
+    if (!stored.ok) {
+      process.stderr.write(`chatcart: ${file}: ${stored.error.message}\n`);
       return 1;
     }
-    const { run, created } = r.value;
+    const started = await createImportRun(ctx, merchantId, settings.value, stored.value, path.basename(file));
+    const created = started.created;
+    const run = await waitForRun(ctx, merchantId, started.run.id);
+    if (run.status === 'failed') {
+      process.stderr.write(`chatcart: ${file}: ${run.failure_reason ?? 'the import failed'}\n`);
+      return 1;
+    }
     if (values.json) {
       const out = {
         id: run.id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inferPeriod, matchReport } from './match.ts';
+import { addToTotals, emptyTotals, inferPeriod, matchReport, ReportMatcher } from './match.ts';
 import type { OurPayment, OurRefund, ReportRow } from './report.ts';
 
 const T0 = new Date('2026-03-01T00:00:00Z');
@@ -216,5 +216,34 @@ describe('matchReport: disputes and unsettled captures', () => {
     expect(run([held], { unsettledBefore: at(-10) })).toEqual([['matched', 2, 1000]]);
     expect(run([{ ...held, unsettled: false }], { unsettledBefore: at(10) })).toEqual([['matched', 2, 1000]]);
     expect(matchReport({ rows: [held], payments: [pay('p1')], refunds: [], fees: null, period: null, unsettledBefore: at(10) }).clean).toBe(false);
+  });
+});
+
+describe('ReportMatcher: a report a batch at a time (the import job)', () => {
+  it('gives the same items and totals as one matchReport over all rows, however the rows are cut', () => {
+    const rows = [
+      row({ line: 2, providerPaymentId: 'p1' }),
+      row({ line: 3, providerPaymentId: 'p2', gross: 900 }),
+      row({ line: 4, providerPaymentId: 'p1' }), // reported again: a duplicate across batches
+      row({ line: 5, providerPaymentId: 'p3', failed: true }),
+      row({ line: 6, providerPaymentId: 'unknown' }),
+      row({ line: 7, kind: 'refund', providerRefundId: 'r1', providerPaymentId: 'p1', gross: 300 }),
+      row({ line: 8, providerPaymentId: null, referenceId: 'REF-p5' }),
+      row({ line: 9, providerPaymentId: 'p6' }), // a second capture on order ord_p1
+      row({ line: 10, kind: 'payout', settlementId: 'setl_1', gross: 5000 }),
+    ];
+    const payments = [pay('p1'), pay('p2'), pay('p3'), pay('p4'), pay('p5'), pay('p6', { orderId: 'ord_p1' })];
+    const refunds = [refund('r1'), refund('r2')];
+    const fees = new Map([['p1', 20]]);
+    const whole = matchReport({ rows, payments, refunds, fees, period });
+    for (const size of [1, 2, 4]) {
+      const m = new ReportMatcher();
+      const items = [];
+      for (let i = 0; i < rows.length; i += size) items.push(...m.rows(rows.slice(i, i + size), { payments, refunds, fees }));
+      // Our records come in pages too: every capture of the period, named or not.
+      items.push(...m.leftovers(payments.slice(0, 3), [], period), ...m.leftovers(payments.slice(3), refunds, period));
+      expect(items, `batches of ${size}`).toEqual(whole.items);
+      expect(addToTotals(emptyTotals(), items)).toEqual(whole.totals);
+    }
   });
 });

@@ -28,42 +28,41 @@ export interface ParsedReport {
   columns: string[];
 }
 
-export function parseReport(text: string, o: ParseOptions): Result<ParsedReport> {
+/** The csv-parse options every report is read with (the sync parser in tests, the streaming one in the import job). */
+export const CSV_OPTIONS = { bom: true, info: true, skip_empty_lines: true, relax_column_count: false, trim: true } as const;
+
+/** A csv-parse error as a refusal naming the line. */
+export function csvFailure(e: unknown): Result<never> {
+  const err = e as { code?: string; message?: string; lines?: number; records?: number; empty_lines?: number };
+  // An unclosed quote is only noticed at the end of the file: point at the record it opened.
+  const line =
+    err.code === 'CSV_QUOTE_NOT_CLOSED' && typeof err.records === 'number'
+      ? err.records + 1 + (err.empty_lines ?? 0)
+      : typeof err.lines === 'number'
+        ? err.lines
+        : undefined;
+  return invalid(`the file is not valid CSV${line ? ` (line ${line})` : ''}: ${String(err.message ?? e).replace(/^Invalid [^:]*: /, '')}`, { line });
+}
+
+/**
+ * Reads one record at a time, as the streaming parser hands them out: the first is the
+ * header (checked against the format), each later one becomes a ReportRow (or null for a
+ * record the format skips). Holds nothing but the header's index.
+ */
+export interface ReportReader {
+  header(record: readonly string[], line: number): Result<string[]>;
+  /** Throws RowError for a bad record; call header() first. */
+  row(record: string[], line: number): ReportRow | null;
+}
+
+/** A reader for the options, or a refusal when the options cannot read any file (a generic report without a mapping). */
+export function reportReader(o: ParseOptions): Result<ReportReader> {
   const spec = o.format === 'razorpay' ? razorpayFormat : o.format === 'stripe' ? stripeFormat : o.mapping ? genericFormat(o.mapping) : undefined;
   if (!spec) return invalid('a generic report needs a column mapping (at least amount, currency and provider_payment_id or reference_id)', { path: 'mapping' });
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false, trim: true }) as never;
-  } catch (e) {
-    const err = e as { code?: string; message?: string; lines?: number; records?: number; empty_lines?: number };
-    // An unclosed quote is only noticed at the end of the file: point at the record it opened.
-    const line =
-      err.code === 'CSV_QUOTE_NOT_CLOSED' && typeof err.records === 'number'
-        ? err.records + 1 + (err.empty_lines ?? 0)
-        : typeof err.lines === 'number'
-          ? err.lines
-          : undefined;
-    return invalid(`the file is not valid CSV${line ? ` (line ${line})` : ''}: ${String(err.message ?? e).replace(/^Invalid [^:]*: /, '')}`, { line });
-  }
-  if (records.length === 0) return invalid('the file is empty: expected a header line and at least one row', { line: 1 });
-  const header = records[0]!.record.map((h) => h.trim().toLowerCase());
   const index = new Map<string, number>();
-  header.forEach((h, i) => {
-    if (!index.has(h)) index.set(h, i);
-  });
-  const missing = spec.required.filter((alts) => !alts.some((a) => index.has(a))).map((alts) => alts.join(' or '));
-  if (missing.length) {
-    return invalid(`this is not a ${spec.label}: the header (line ${records[0]!.info.lines}) lacks ${missing.join(', ')}`, {
-      line: records[0]!.info.lines,
-      missing,
-    });
-  }
-  if (records.length === 1) return invalid('the report has a header but no rows', { line: 1 });
-  const unit = o.amountUnit ?? spec.defaultUnit;
-  const money = moneyReader(unit);
-  const rows: ReportRow[] = [];
+  const money = moneyReader(o.amountUnit ?? spec.defaultUnit);
   // One accessor, pointed at each record in turn (toRow is synchronous): no closure per row.
-  let cells: string[] = [];
+  let cells: readonly string[] = [];
   const rec: Record_ = {
     line: 0,
     get: (c) => {
@@ -72,19 +71,59 @@ export function parseReport(text: string, o: ParseOptions): Result<ParsedReport>
       return v === '' ? undefined : v;
     },
   };
+  return ok({
+    header(record, line) {
+      const header = record.map((h) => h.trim().toLowerCase());
+      index.clear();
+      header.forEach((h, i) => {
+        if (!index.has(h)) index.set(h, i);
+      });
+      const missing = spec.required.filter((alts) => !alts.some((a) => index.has(a))).map((alts) => alts.join(' or '));
+      if (missing.length) return invalid(`this is not a ${spec.label}: the header (line ${line}) lacks ${missing.join(', ')}`, { line, missing });
+      return ok(header);
+    },
+    row(record, line) {
+      cells = record;
+      rec.line = line;
+      return spec.toRow(rec, money, o.provider);
+    },
+  });
+}
+
+export const EMPTY_FILE = 'the file is empty: expected a header line and at least one row';
+export const HEADER_ONLY = 'the report has a header but no rows';
+
+/** Reads a whole report held in memory (tests and small inputs; the import job streams through reportReader). */
+export function parseReport(text: string, o: ParseOptions): Result<ParsedReport> {
+  const reader = reportReader(o);
+  if (!reader.ok) return reader;
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, CSV_OPTIONS) as never;
+  } catch (e) {
+    return csvFailure(e);
+  }
+  if (records.length === 0) return invalid(EMPTY_FILE, { line: 1 });
+  const header = reader.value.header(records[0]!.record, records[0]!.info.lines);
+  if (!header.ok) return header;
+  if (records.length === 1) return invalid(HEADER_ONLY, { line: 1 });
+  const rows: ReportRow[] = [];
   try {
     for (let i = 1; i < records.length; i++) {
       const { record, info } = records[i]!;
-      cells = record;
-      rec.line = info.lines;
-      const row = spec.toRow(rec, money, o.provider);
+      const row = reader.value.row(record, info.lines);
       if (row) rows.push(row);
     }
   } catch (e) {
-    if (e instanceof RowError) return invalid(`line ${e.line}: ${e.message}`, { line: e.line });
-    throw e;
+    return rowFailure(e);
   }
-  return ok({ rows, columns: header });
+  return ok({ rows, columns: header.value });
+}
+
+/** A RowError as a refusal naming its line; anything else is rethrown. */
+export function rowFailure(e: unknown): Result<never> {
+  if (e instanceof RowError) return invalid(`line ${e.line}: ${e.message}`, { line: e.line });
+  throw e;
 }
 
 const MINOR_SHAPE = /^-?\d+$/;

@@ -13,14 +13,26 @@ export interface ReportPayout {
   reference: string | null;
   /** The line that states the payout, or the last row of its settlement. */
   line: number;
+  /** What the caller passed with that line (the import job: its item's seq). */
+  ref?: number | undefined;
 }
 
 export function payoutsOf(rows: readonly ReportRow[], format: ReportFormat): ReportPayout[] {
-  const out = new Map<string, ReportPayout>();
-  if (format === 'razorpay') {
-    for (const r of rows) {
+  const c = new PayoutCollector(format);
+  for (const r of rows) c.add(r);
+  return c.payouts();
+}
+
+/** payoutsOf a row at a time (the import job streams a report): holds one entry per settlement. */
+export class PayoutCollector {
+  private readonly out = new Map<string, ReportPayout>();
+  constructor(private readonly format: ReportFormat) {}
+
+  add(r: ReportRow, ref?: number): void {
+    const out = this.out;
+    if (this.format === 'razorpay') {
       // Only money that was settled: rows on hold or not settled yet are in no payout.
-      if (!r.settlementId || r.unsettled || r.kind === 'payout') continue;
+      if (!r.settlementId || r.unsettled || r.kind === 'payout') return;
       const p = out.get(r.settlementId);
       const net = r.settlementNet ?? 0;
       if (!p) {
@@ -31,19 +43,19 @@ export function payoutsOf(rows: readonly ReportRow[], format: ReportFormat): Rep
           eventAt: r.settledAt ?? r.occurredAt,
           reference: r.settlementRef ?? null,
           line: r.line,
+          ref,
         });
-        continue;
+        return;
       }
       p.amount += net;
       p.line = r.line;
+      p.ref = ref;
       p.reference ??= r.settlementRef ?? null;
       const at = r.settledAt ?? r.occurredAt;
       if (at && (!p.eventAt || at > p.eventAt)) p.eventAt = at;
+      return;
     }
-    return [...out.values()];
-  }
-  for (const r of rows) {
-    if (r.kind !== 'payout' || !r.settlementId || out.has(r.settlementId)) continue;
+    if (r.kind !== 'payout' || !r.settlementId || out.has(r.settlementId)) return;
     out.set(r.settlementId, {
       settlementId: r.settlementId,
       amount: r.gross,
@@ -51,7 +63,11 @@ export function payoutsOf(rows: readonly ReportRow[], format: ReportFormat): Rep
       eventAt: r.occurredAt,
       reference: r.settlementRef ?? null,
       line: r.line,
+      ref,
     });
   }
-  return [...out.values()];
+
+  payouts(): ReportPayout[] {
+    return [...this.out.values()];
+  }
 }

@@ -7,6 +7,7 @@ import * as repo from './products.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { checkTargetUrl } from '../../adapters/outbound-webhooks/ssrf.ts';
 import { webhookNetworkPolicy } from '../events/index.ts';
+import { enqueueImageCheck } from './catalog.images.ts';
 
 /**
  * Image URLs are fetched by others (Meta's catalog, browsers) and may be fetched by us
@@ -27,6 +28,7 @@ export interface ProductInput {
   description?: string | undefined;
   image_url?: string | undefined;
   category?: string | null | undefined;
+  goods_type?: repo.GoodsType | undefined;
   active?: boolean | undefined;
 }
 
@@ -50,21 +52,22 @@ export async function createProduct(ctx: AppContext, tx: Tx, merchantId: string,
   const dupe = await repo.getProductsByRetailerIds(tx, merchantId, [input.retailer_id]);
   if (dupe.length) return err(domainError('conflict', `A product with retailer_id ${input.retailer_id} already exists`, { product_id: dupe[0]!.id }));
   try {
-    return ok(
-      await repo.insertProduct(tx, {
-        id: newId('prd'),
-        merchant_id: merchantId,
-        retailer_id: input.retailer_id,
-        name: input.name,
-        description: input.description ?? null,
-        price: input.price,
-        currency: input.currency,
-        image_url: input.image_url ?? null,
-        category: category.value ?? null,
-        active: input.active ?? true,
-        now: ctx.clock.now(),
-      }),
-    );
+    const row = await repo.insertProduct(tx, {
+      id: newId('prd'),
+      merchant_id: merchantId,
+      retailer_id: input.retailer_id,
+      name: input.name,
+      description: input.description ?? null,
+      price: input.price,
+      currency: input.currency,
+      image_url: input.image_url ?? null,
+      category: category.value ?? null,
+      goods_type: input.goods_type,
+      active: input.active ?? true,
+      now: ctx.clock.now(),
+    });
+    await enqueueImageCheck(ctx, tx, row);
+    return ok(row);
   } catch (e) {
     if (isUniqueViolation(e)) return err(domainError('conflict', `A product with retailer_id ${input.retailer_id} already exists`));
     throw e;
@@ -86,5 +89,7 @@ export async function updateProduct(ctx: AppContext, tx: Tx, merchantId: string,
     { ...patch, ...(category.value !== undefined ? { category: category.value } : {}) },
     ctx.clock.now(),
   );
-  return row ? ok(row) : err(domainError('not_found', `No product ${id}`));
+  if (!row) return err(domainError('not_found', `No product ${id}`));
+  if (patch.image_url !== undefined) await enqueueImageCheck(ctx, tx, row);
+  return ok(row);
 }

@@ -3,3 +3,6 @@
 export * from './catalog.routes.ts';
 export { createProduct } from './catalog.products.ts';
 export { getProductsByRetailerIds } from './products.repository.ts';
+export { catalogJobHandlers } from './catalog.jobs.ts';
+export { checkProductImage } from './catalog.images.ts';
+export type { GoodsType } from './products.repository.ts';

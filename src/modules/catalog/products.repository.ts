@@ -1,5 +1,8 @@
 import type { Queryable } from '../../platform/store/db.ts';
 
+export type GoodsType = 'digital-goods' | 'physical-goods';
+export type ImageStatus = 'pending' | 'ok' | 'unreachable' | 'not_an_image';
+
 export interface ProductRow {
   id: string;
   merchant_id: string;
@@ -11,19 +14,43 @@ export interface ProductRow {
   image_url: string | null;
   /** Groups the menu of the order-food flow; null: the default group. */
   category: string | null;
+  /** digital-goods (the default) or physical-goods: a cart with a physical product needs a delivery address. */
+  goods_type: GoodsType;
+  /** What the check of image_url found: null (no image), pending, ok, unreachable or not_an_image. */
+  image_status: ImageStatus | null;
+  image_reason: string | null;
+  image_checked_at: Date | null;
   active: boolean;
   created_at: Date;
   updated_at: Date;
 }
 
-export type ProductInsert = Omit<ProductRow, 'created_at' | 'updated_at' | 'category'> & { category?: string | null | undefined; now: Date };
+export type ProductInsert = Omit<ProductRow, 'created_at' | 'updated_at' | 'category' | 'goods_type' | 'image_status' | 'image_reason' | 'image_checked_at'> & {
+  category?: string | null | undefined;
+  goods_type?: GoodsType | undefined;
+  now: Date;
+};
 
 export async function insertProduct(q: Queryable, p: ProductInsert): Promise<ProductRow> {
   return (
     await q.query<ProductRow>(
-      `insert into products (id, merchant_id, retailer_id, name, description, price, currency, image_url, active, created_at, updated_at, category)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) returning *`,
-      [p.id, p.merchant_id, p.retailer_id, p.name, p.description, p.price, p.currency, p.image_url, p.active, p.now, p.category ?? null],
+      `insert into products (id, merchant_id, retailer_id, name, description, price, currency, image_url, active, created_at, updated_at, category, goods_type, image_status)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) returning *`,
+      [
+        p.id,
+        p.merchant_id,
+        p.retailer_id,
+        p.name,
+        p.description,
+        p.price,
+        p.currency,
+        p.image_url,
+        p.active,
+        p.now,
+        p.category ?? null,
+        p.goods_type ?? 'digital-goods',
+        p.image_url ? 'pending' : null,
+      ],
     )
   )[0]!;
 }
@@ -50,7 +77,7 @@ export async function listProducts(
   );
 }
 
-const PATCHABLE = ['name', 'description', 'price', 'currency', 'image_url', 'category', 'active'] as const;
+const PATCHABLE = ['name', 'description', 'price', 'currency', 'image_url', 'category', 'goods_type', 'active'] as const;
 export type ProductPatch = Partial<Pick<ProductRow, (typeof PATCHABLE)[number]>>;
 
 export async function updateProduct(q: Queryable, merchantId: string, id: string, patch: ProductPatch, now: Date): Promise<ProductRow | undefined> {
@@ -62,7 +89,39 @@ export async function updateProduct(q: Queryable, merchantId: string, id: string
       sets.push(`${col} = $${params.length}`);
     }
   }
+  // A new image_url is checked again: pending until the check job has looked (null: no image).
+  if (patch.image_url !== undefined) {
+    const url = placeholderOf(params, patch.image_url);
+    const same = `image_url is not distinct from ${url}::text`;
+    sets.push(
+      `image_status = case when ${same} then image_status when ${url}::text is null then null else 'pending' end`,
+      `image_reason = case when ${same} then image_reason else null end`,
+      `image_checked_at = case when ${same} then image_checked_at else null end`,
+    );
+  }
   return (
     await q.query<ProductRow>(`update products set ${[...sets, 'updated_at = $3'].join(', ')} where merchant_id = $1 and id = $2 returning *`, params)
+  )[0];
+}
+
+function placeholderOf(params: unknown[], v: unknown): string {
+  params.push(v);
+  return `$${params.length}`;
+}
+
+/** The outcome of an image check, kept only if the product still has the URL that was checked. */
+export async function setImageStatus(
+  q: Queryable,
+  merchantId: string,
+  id: string,
+  checkedUrl: string,
+  r: { status: ImageStatus; reason: string | null; at: Date },
+): Promise<ProductRow | undefined> {
+  return (
+    await q.query<ProductRow>(
+      `update products set image_status = $4, image_reason = $5, image_checked_at = $6
+        where merchant_id = $1 and id = $2 and image_url = $3 returning *`,
+      [merchantId, id, checkedUrl, r.status, r.reason, r.at],
+    )
   )[0];
 }

@@ -3,5 +3,5 @@ export * from './conversations.routes.ts';
 export { recordConversationMessage } from './conversations.track.ts';
 export { markConversationRead } from './conversations.actions.ts';
 export { getConversation, getConversationOfCustomer } from './conversations.queries.ts';
-export { presentConversation } from './conversations.present.ts';
+export { presentConversation, conversationSchema } from './conversations.present.ts';
 export type { ConversationRow, LastMessage } from './conversations.repository.ts';

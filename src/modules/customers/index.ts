@@ -4,5 +4,5 @@ export * from './customers.routes.ts';
 export { learnCustomer, changeNumber, changeBsuid, type SeenIdentity } from './customers.identity.ts';
 export { resolveCustomer, displayName, customerSummary, type CustomerRef } from './customers.refs.ts';
 export { getCustomer, getCustomersByIds, findCustomerBy, updateCustomer, touchInbound, takePairToken, type CustomerRow } from './customers.repository.ts';
-export { presentCustomer, windowExpiresAt } from './customers.present.ts';
+export { presentCustomer, windowExpiresAt, customerSchema } from './customers.present.ts';
 export { WINDOW_MS, windowOpen } from './customers.window.ts';

@@ -2,7 +2,7 @@
 // sandbox import it only from here (checked by npm run lint).
 export * from './events.routes.ts';
 export { webhookJobHandlers } from './events.jobs.ts';
-export { presentEvent } from './events.present.ts';
+export { eventListSchema, eventSchema, presentEvent } from './events.present.ts';
 export { recordEvent } from './events.record.ts';
 export { listEvents } from './events.repository.ts';
 export { webhookNetworkPolicy } from './webhooks.policy.ts';

@@ -1,6 +1,7 @@
 // Webhook endpoints, deliveries and attempts as API objects, and the body schema the
 // create and update routes share. The secret appears only where a route passes it.
 import { z } from 'zod';
+import { isoTime, listOf } from '../../platform/http/page.ts';
 import type { AttemptRow, DeliveryRow, DeliveryWithEndpointRow } from './webhook-deliveries.repository.ts';
 import type { EndpointRow } from './webhook-endpoints.repository.ts';
 
@@ -14,9 +15,31 @@ export const endpointFields = {
   enabled: z.boolean(),
 };
 
-export const tags = ['webhook_endpoints'];
+const time = z.string().nullable();
 
-export function presentEndpoint(e: EndpointRow, secret?: string) {
+export const endpointSchema = z
+  .object({
+    id: z.string().describe('whe_…'),
+    object: z.literal('webhook_endpoint'),
+    url: z.string(),
+    description: z.string().nullable(),
+    events: z.array(z.string()).nullable().describe('Types (order.paid), namespaces (refund.*) or *; null: every business event'),
+    enabled: z.boolean(),
+    disabled_reason: z.string().nullable(),
+    disabled_at: time,
+    failing_since: time,
+    last_success_at: time,
+    secret: z.string().optional().describe('whsec_…: only in the answers of create and rotate-secret'),
+    created_at: isoTime,
+    updated_at: isoTime,
+  })
+  .meta({ id: 'WebhookEndpoint', description: 'An endpoint for signed business events (Standard Webhooks)' });
+
+export const endpointListSchema = listOf(endpointSchema);
+
+export const endpointDeletedSchema = z.object({ id: z.string(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) });
+
+export function presentEndpoint(e: EndpointRow, secret?: string): z.infer<typeof endpointSchema> {
   return {
     id: e.id,
     object: 'webhook_endpoint',
@@ -29,12 +52,35 @@ export function presentEndpoint(e: EndpointRow, secret?: string) {
     failing_since: iso(e.failing_since),
     last_success_at: iso(e.last_success_at),
     ...(secret === undefined ? {} : { secret }),
-    created_at: iso(e.created_at),
-    updated_at: iso(e.updated_at),
+    created_at: iso(e.created_at)!,
+    updated_at: iso(e.updated_at)!,
   };
 }
 
-export function presentDelivery(d: DeliveryRow) {
+const deliveryStatus = z.enum(['pending', 'delivered', 'failed', 'skipped']);
+
+export const deliverySchema = z
+  .object({
+    id: z.string().describe('whd_…'),
+    object: z.literal('webhook_delivery'),
+    endpoint_id: z.string(),
+    event_id: z.string(),
+    event_type: z.string(),
+    status: deliveryStatus,
+    round: z.number().int().describe('0 for the first round; a replay starts the next'),
+    attempts: z.number().int().describe('Attempts in this round'),
+    next_attempt_at: time.describe('When the next attempt is due (null when none is: delivered, failed or skipped)'),
+    last_status_code: z.number().int().nullable(),
+    last_error: z.string().nullable(),
+    delivered_at: time,
+    created_at: isoTime,
+    updated_at: isoTime,
+  })
+  .meta({ id: 'WebhookDelivery', description: 'One event for one endpoint, and how its attempts went' });
+
+export const deliveryListSchema = listOf(deliverySchema);
+
+export function presentDelivery(d: DeliveryRow): z.infer<typeof deliverySchema> {
   return {
     id: d.id,
     object: 'webhook_delivery',
@@ -48,12 +94,40 @@ export function presentDelivery(d: DeliveryRow) {
     last_status_code: d.last_status_code,
     last_error: d.last_error,
     delivered_at: iso(d.delivered_at),
-    created_at: iso(d.created_at),
-    updated_at: iso(d.updated_at),
+    created_at: iso(d.created_at)!,
+    updated_at: iso(d.updated_at)!,
   };
 }
 
-export function presentAttempt(a: AttemptRow) {
+export const attemptSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('webhook_attempt'),
+    endpoint_id: z.string(),
+    delivery_id: z.string(),
+    event_id: z.string(),
+    event_type: z.string(),
+    round: z.number().int(),
+    attempt: z.number().int(),
+    url: z.string(),
+    status_code: z.number().int().nullable(),
+    latency_ms: z.number(),
+    response_excerpt: z.string().nullable().describe('The first KB of the answer'),
+    error: z.string().nullable(),
+    created_at: isoTime,
+  })
+  .meta({ id: 'WebhookAttempt', description: 'One attempt to deliver a webhook' });
+
+export const attemptListSchema = listOf(attemptSchema);
+
+export const replaySchema = z.object({
+  object: z.literal('webhook_replay'),
+  endpoint_id: z.string(),
+  replayed: z.number().int(),
+  event_ids: z.array(z.string()).describe('The first 100 replayed event ids'),
+});
+
+export function presentAttempt(a: AttemptRow): z.infer<typeof attemptSchema> {
   return {
     id: a.id,
     object: 'webhook_attempt',
@@ -68,11 +142,9 @@ export function presentAttempt(a: AttemptRow) {
     latency_ms: a.latency_ms,
     response_excerpt: a.response_excerpt,
     error: a.error,
-    created_at: iso(a.created_at),
+    created_at: iso(a.created_at)!,
   };
 }
-
-const time = z.string().nullable();
 
 /** A delivery in the merchant-wide list: the delivery with its endpoint's id, URL and state. */
 export const deliveryWithEndpointSchema = z.object({
@@ -82,18 +154,18 @@ export const deliveryWithEndpointSchema = z.object({
   endpoint: z.object({ id: z.string(), url: z.string(), enabled: z.boolean() }),
   event_id: z.string(),
   event_type: z.string(),
-  status: z.enum(['pending', 'delivered', 'failed', 'skipped']),
+  status: deliveryStatus,
   round: z.number().int().describe('0 for the first round; a replay starts the next'),
   attempts: z.number().int().describe('Attempts in this round'),
   next_attempt_at: time.describe('When the next attempt is due (null when none is: delivered, failed or skipped)'),
   last_status_code: z.number().int().nullable(),
   last_error: z.string().nullable(),
   delivered_at: time,
-  created_at: z.string(),
-  updated_at: z.string().describe('The last attempt or change'),
+  created_at: isoTime,
+  updated_at: isoTime.describe('The last attempt or change'),
 });
 
-export const deliveryListSchema = z.object({ object: z.literal('list'), data: z.array(deliveryWithEndpointSchema), has_more: z.boolean() });
+export const deliveryWithEndpointListSchema = listOf(deliveryWithEndpointSchema);
 
 export function presentDeliveryWithEndpoint(d: DeliveryWithEndpointRow): z.infer<typeof deliveryWithEndpointSchema> {
   return {

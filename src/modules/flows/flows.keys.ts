@@ -31,17 +31,6 @@ export function flowEndpointUrl(ctx: Pick<AppContext, 'publicUrl'>, merchantId: 
   return `${ctx.publicUrl}/flows/endpoint/${merchantId}`;
 }
 
-export function presentFlowKeys(ctx: AppContext, row: FlowKeyRow) {
-  return {
-    object: 'flow_keys',
-    public_key: row.public_key_pem,
-    created_at: row.created_at.toISOString(),
-    endpoint_url: flowEndpointUrl(ctx, row.merchant_id),
-    // What to do with the public key; the sandbox Cloud API takes the same call.
-    register_with: { method: 'POST', path: '/{phone_number_id}/whatsapp_business_encryption', field: 'business_public_key' },
-  };
-}
-
 /**
  * Opened private keys by merchant. The database row is read on every request (cheap,
  * and it makes a rotation take effect at once); the RSA key is parsed again only when

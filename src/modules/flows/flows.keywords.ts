@@ -66,17 +66,6 @@ export async function removeFlowKeyword(tx: Tx, merchantId: string, keyword: str
   return (await deleteFlowKeyword(tx, merchantId, k)) ? ok({ keyword: k }) : err(domainError('not_found', `No flow keyword "${k}"`));
 }
 
-export function presentFlowKeyword(r: FlowKeywordRow) {
-  return {
-    object: 'flow_keyword',
-    keyword: r.keyword,
-    flow: r.flow_name,
-    flow_id: r.flow_id,
-    created_at: r.created_at.toISOString(),
-    updated_at: r.updated_at.toISOString(),
-  };
-}
-
 /**
  * An inbound text that is one of the merchant's keywords: the flow message is queued.
  * Undefined when the text is no keyword (the caller carries on as for any text).

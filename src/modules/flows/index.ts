@@ -5,5 +5,6 @@ export { FLOWS } from './definitions/flow.registry.ts';
 export { listFlowKeywords } from './flow-keywords.repository.ts';
 export { completeFlowFromReply } from './flows.complete.ts';
 export { flowEndpointUrl, storeFlowKeys } from './flows.keys.ts';
-export { MAX_KEYWORDS, answerKeyword, presentFlowKeyword, removeFlowKeyword, setFlowKeyword } from './flows.keywords.ts';
+export { MAX_KEYWORDS, answerKeyword, removeFlowKeyword, setFlowKeyword } from './flows.keywords.ts';
+export { presentFlowKeyword } from './flows.present.ts';
 export { getFlowKey, getFlowToken } from './flows.repository.ts';

@@ -44,7 +44,7 @@ function movesOrderAmounts(e: LedgerEntry): string | null {
  * Books one transaction and projects the order amounts. Throws on an unbalanced entry:
  * the builders in domain/ledger produce balanced ones, so that is a bug, never input.
  */
-export async function postAndProject(tx: Tx, merchantId: string, entry: LedgerEntry, now: Date = new Date()): Promise<Posted> {
+export async function postAndProject(tx: Tx, merchantId: string, entry: LedgerEntry, now: Date): Promise<Posted> {
   const check = checkBalanced(entry);
   if (!check.ok) throw new Error(check.error.message);
   const project = movesOrderAmounts(entry);
@@ -59,7 +59,7 @@ export async function postAndProject(tx: Tx, merchantId: string, entry: LedgerEn
  * for all of them, one projection for every order touched. Idempotent per external key, also
  * within the batch (the first of two entries with one key wins). Returns one Posted per entry.
  */
-export async function postManyAndProject(tx: Tx, merchantId: string, entries: LedgerEntry[], now: Date = new Date()): Promise<Posted[]> {
+export async function postManyAndProject(tx: Tx, merchantId: string, entries: LedgerEntry[], now: Date): Promise<Posted[]> {
   for (const e of entries) {
     const check = checkBalanced(e);
     if (!check.ok) throw new Error(check.error.message);
@@ -106,6 +106,8 @@ export async function recordProviderFee(
     currency: string;
     eventAt: Date;
     source: string;
+    /** When it is booked: the context's clock (the event's own time if not given). */
+    now?: Date;
   },
 ): Promise<Result<Posted>> {
   if (!validAmount(f.fee) || (f.tax !== undefined && (!validAmount(f.tax, true) || f.tax > f.fee))) {
@@ -123,13 +125,13 @@ export async function recordProviderFee(
   });
   const check = checkBalanced(entry);
   if (!check.ok) return check;
-  return ok(await postAndProject(tx, f.merchantId, entry));
+  return ok(await postAndProject(tx, f.merchantId, entry, f.now ?? f.eventAt));
 }
 
 /** A provider's payout to the merchant's bank, keyed by its settlement id. Idempotent per settlement. */
 export async function recordPayout(
   tx: Tx,
-  p: { merchantId: string; provider: string; settlementId: string; amount: number; currency: string; eventAt: Date; reference?: string },
+  p: { merchantId: string; provider: string; settlementId: string; amount: number; currency: string; eventAt: Date; reference?: string; now?: Date },
 ): Promise<Result<Posted>> {
   if (!validAmount(p.amount)) return err(domainError('validation_error', `payout amount ${p.amount} must be a positive amount in minor units`));
   const entry = payout({
@@ -142,7 +144,7 @@ export async function recordPayout(
   });
   const check = checkBalanced(entry);
   if (!check.ok) return check;
-  return ok(await postAndProject(tx, p.merchantId, entry));
+  return ok(await postAndProject(tx, p.merchantId, entry, p.now ?? p.eventAt));
 }
 
 /**

@@ -1,13 +1,14 @@
 // The orders module's public surface: other modules, the composition root, the CLI and the
 // sandbox import it only from here (checked by npm run lint).
 export * from './orders.routes.ts';
+export { addShippingAddress, awaitsAddress } from './orders.address.ts';
 export { cancelOrder, expireOrder } from './orders.change.ts';
 export { createOrder } from './orders.create.ts';
 export { readEventSubjects } from './orders.event-subjects.ts';
 export { adapterNameFor, PAYMENT_METHODS, PROVIDERS } from './orders.payment-methods.ts';
 export type { PaymentMethod } from './orders.payment-methods.ts';
-export { presentOrderRow, presentPayment } from './orders.present.ts';
-export { getOrder, listExpiredOpenOrders, updateOrder } from './orders.repository.ts';
+export { orderListSchema, orderSchema, paymentListSchema, paymentSchema, presentOrderRow, presentPayment } from './orders.present.ts';
+export { findOrderAwaitingAddress, getOrder, listExpiredOpenOrders, updateOrder } from './orders.repository.ts';
 export type { OrderRow } from './orders.repository.ts';
 export {
   findPaymentByProviderObject,

@@ -33,6 +33,8 @@ export interface CreateOrderInput {
   expires_in?: number | undefined;
   send?: boolean | undefined;
   metadata?: Record<string, string> | undefined;
+  /** A cart's physical goods: the address is asked in the chat before the bill goes (WhatsApp bills need it). */
+  address_later?: boolean | undefined;
   /** Set by reorder: the order this one replaces. */
   reordered_from?: string | undefined;
 }
@@ -114,7 +116,7 @@ export async function createOrder(
   }
   if (!isCurrency(input.currency)) return invalid(`currency: ${input.currency} is not an ISO 4217 currency`, 'currency');
   const goodsType = input.goods_type ?? 'digital-goods';
-  if (goodsType === 'physical-goods' && input.payment.method !== 'payment_link' && !input.shipping_address) {
+  if (goodsType === 'physical-goods' && input.payment.method !== 'payment_link' && !input.shipping_address && !input.address_later) {
     return invalid('shipping_address is required for physical-goods billed on WhatsApp', 'shipping_address');
   }
   const merchant = await getMerchant(tx, merchantId);

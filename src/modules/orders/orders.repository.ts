@@ -172,6 +172,29 @@ export async function updateOrder(q: Queryable, merchantId: string, id: string, 
   return rows[0];
 }
 
+export async function setOrderShippingAddress(q: Queryable, merchantId: string, id: string, address: Record<string, unknown>, now: Date): Promise<OrderRow> {
+  const rows = await q.query<OrderRow>(`update orders set shipping_address = $3, updated_at = $4 where merchant_id = $1 and id = $2 returning *`, [
+    merchantId,
+    id,
+    JSON.stringify(address),
+    now,
+  ]);
+  if (!rows[0]) throw new Error(`order ${id} vanished during update`);
+  return rows[0];
+}
+
+/** A customer's latest open physical-goods order still without a delivery address. */
+export async function findOrderAwaitingAddress(q: Queryable, merchantId: string, waId: string): Promise<OrderRow | undefined> {
+  return (
+    await q.query<OrderRow>(
+      `select * from orders where merchant_id = $1 and customer_wa_id = $2 and goods_type = 'physical-goods' and shipping_address is null
+          and status = 'pending' and payment_status in ('unpaid', 'failed')
+        order by created_at desc, id desc limit 1`,
+      [merchantId, waId],
+    )
+  )[0];
+}
+
 /** Unpaid orders whose expiry has passed: a safety net next to each order's scheduled expiry job. */
 export async function listExpiredOpenOrders(q: Queryable, now: Date, limit: number): Promise<{ id: string; merchant_id: string }[]> {
   return q.query(

@@ -8,9 +8,10 @@ import * as ordersEvents from './routes/orders.events.ts';
 import * as ordersGet from './routes/orders.get.ts';
 import * as ordersList from './routes/orders.list.ts';
 import * as ordersReorder from './routes/orders.reorder.ts';
+import * as ordersShippingAddress from './routes/orders.shipping-address.ts';
 import * as ordersStatus from './routes/orders.status.ts';
 
 export const ordersRoutes: ModuleRoutes = {
-  api: [ordersCreate, ordersList, ordersGet, ordersEvents, ordersStatus, ordersCancel, ordersBill, ordersReorder],
+  api: [ordersCreate, ordersList, ordersGet, ordersEvents, ordersStatus, ordersCancel, ordersBill, ordersReorder, ordersShippingAddress],
   public: [],
 };

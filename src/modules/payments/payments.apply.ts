@@ -96,6 +96,7 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
       currency: fact.currency,
       eventAt,
       source: fact.verifiedBy,
+      now,
     });
     if (!fee.ok) ctx.log.warn({ provider: fact.provider, provider_payment_id: fact.providerPaymentId, err: fee.error.message }, 'provider fee not booked');
   }

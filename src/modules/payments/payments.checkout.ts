@@ -7,7 +7,8 @@ import type { Presentation } from '../../domain/display.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { getMerchant } from '../merchants/index.ts';
-import { getOrder, type OrderRow } from '../orders/index.ts';
+import { addShippingAddress, awaitsAddress, getOrder, type OrderRow } from '../orders/index.ts';
+import { checkShippingAddress, type AddressField } from '../../domain/address.ts';
 import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from '../orders/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
@@ -60,8 +61,32 @@ export async function proceedToCheckout(ctx: AppContext, token: string): Promise
   if (!view) return err(domainError('not_found', 'No such payment page'));
   const { attempt, order } = view;
   if (view.state !== 'open' && view.state !== 'processing') return err(domainError('conflict', `This bill is ${view.state}`, { state: view.state }));
+  // Physical goods ship somewhere: the page asks for the address before the provider is involved.
+  if (awaitsAddress(order)) return err(domainError('conflict', 'Enter the delivery address first', { state: 'address_required' }));
   if (attempt.checkout_url) return ok({ url: attempt.checkout_url });
   return ensureCheckoutObject(ctx, attempt, order, view.merchantName);
+}
+
+/**
+ * The delivery address typed on the pay page of a physical-goods order (POST /pay/{token}/address):
+ * checked field by field (errors come back per field for the form), stored with its event.
+ */
+export async function addCheckoutAddress(
+  ctx: AppContext,
+  token: string,
+  raw: Partial<Record<string, unknown>>,
+): Promise<Result<OrderRow> | { ok: false; fields: Partial<Record<AddressField, string>> }> {
+  const view = await viewCheckout(ctx, token);
+  if (!view) return err(domainError('not_found', 'No such payment page'));
+  if (view.state !== 'open') return err(domainError('conflict', `This bill is ${view.state}`, { state: view.state }));
+  const checked = checkShippingAddress(raw);
+  if (!checked.ok) return { ok: false, fields: checked.errors };
+  return inTransaction(ctx, (tx) =>
+    addShippingAddress(ctx, tx, { source: 'job', id: 'pay_page' }, view.order.merchant_id, view.order.id, checked.value, {
+      via: 'pay_page',
+      sendBill: false,
+    }),
+  );
 }
 
 /**

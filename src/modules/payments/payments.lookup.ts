@@ -63,7 +63,7 @@ export async function lookupAttempt(
   if (!attempt.provider_object_id && !ctx.providers?.get(provider)?.lookupByReference) return null;
   // Lookups are throttled per provider account, shared by every process: a backlog of
   // open attempts (or several processes starting at once) never bursts at a provider.
-  const granted = await leaseTokens(ctx.db, `provider.lookup:${merchantId}:${provider}`, { want: 1, ...LOOKUP_RATE, now: new Date() });
+  const granted = await leaseTokens(ctx.db, `provider.lookup:${merchantId}:${provider}`, { want: 1, ...LOOKUP_RATE, now: ctx.wallClock.now() });
   if (granted === 0) throw new DeferJob(new Date(ctx.clock.now().getTime() + 250 + Math.random() * 750), 'provider lookup rate for this account reached');
   const acc = await accountFor(ctx, merchantId, provider);
   if (!acc.ok) throw new Error(acc.error.message);

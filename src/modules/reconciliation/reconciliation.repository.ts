@@ -3,6 +3,9 @@
 // batches through unnest() so a 100,000-row report is a few statements, not 100,000.
 import type { Category, MatchItem, OurDispute, OurPayment, OurRefund, Period, Totals } from '../../domain/reconciliation/report.ts';
 import type { Queryable } from '../../platform/store/db.ts';
+import { emptyTotals } from '../../domain/reconciliation/match.ts';
+
+const emptyTotalsJson = emptyTotals();
 
 export interface RunRow {
   id: string;
@@ -17,11 +20,19 @@ export interface RunRow {
   file_name: string | null;
   period_start: Date | null;
   period_end: Date | null;
-  status: 'clean' | 'mismatches';
+  status: RunStatus;
   row_count: number;
   totals: Totals;
+  bytes_total: number;
+  bytes_read: number;
+  items_imported: number;
+  failure_reason: string | null;
+  failure_line: number | null;
+  completed_at: Date | null;
   created_at: Date;
 }
+
+export type RunStatus = 'importing' | 'clean' | 'mismatches' | 'failed';
 
 export interface ItemRow {
   run_id: string;
@@ -55,6 +66,69 @@ export async function saveReportFile(q: Queryable, f: { merchantId: string; sha2
   ]);
 }
 
+/** One piece of an upload, as received (a chunk may end inside a UTF-8 character). */
+export async function insertFileChunk(q: Queryable, c: { uploadId: string; seq: number; merchantId: string; data: Uint8Array; now: Date }): Promise<void> {
+  await q.query(`insert into reconciliation_file_chunks (upload_id, seq, merchant_id, data, created_at) values ($1, $2, $3, $4, $5)`, [
+    c.uploadId,
+    c.seq,
+    c.merchantId,
+    c.data,
+    c.now,
+  ]);
+}
+
+/** Drops an upload's chunks (a duplicate of a stored file, or an upload that failed). */
+export async function deleteUpload(q: Queryable, merchantId: string, uploadId: string): Promise<void> {
+  await q.query(`delete from reconciliation_file_chunks where merchant_id = $1 and upload_id = $2`, [merchantId, uploadId]);
+}
+
+/** Stores a chunked upload as the file of this hash; false when the merchant already has that file (the caller drops the chunks). */
+export async function saveChunkedFile(q: Queryable, f: { merchantId: string; sha256: string; size: number; uploadId: string; now: Date }): Promise<boolean> {
+  const rows = await q.query(
+    `insert into reconciliation_files (merchant_id, sha256, size_bytes, content, upload_id, created_at) values ($1, $2, $3, null, $4, $5)
+     on conflict do nothing returning sha256`,
+    [f.merchantId, f.sha256, f.size, f.uploadId, f.now],
+  );
+  return rows.length === 1;
+}
+
+/** Where a stored file's bytes are: its text (files stored before chunking) or the upload its chunks belong to. */
+export async function getReportFileInfo(
+  q: Queryable,
+  merchantId: string,
+  sha256: string,
+): Promise<{ size_bytes: number; upload_id: string | null; has_text: boolean } | undefined> {
+  return (
+    await q.query<{ size_bytes: number; upload_id: string | null; has_text: boolean }>(
+      `select size_bytes, upload_id, content is not null as has_text from reconciliation_files where merchant_id = $1 and sha256 = $2`,
+      [merchantId, sha256],
+    )
+  )[0];
+}
+
+/** Chunk `seq` of an upload, or undefined past its last. */
+export async function readFileChunk(q: Queryable, merchantId: string, uploadId: string, seq: number): Promise<Buffer | undefined> {
+  const r = (
+    await q.query<{ data: Uint8Array }>(`select data from reconciliation_file_chunks where merchant_id = $1 and upload_id = $2 and seq = $3`, [
+      merchantId,
+      uploadId,
+      seq,
+    ])
+  )[0];
+  return r ? Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) : undefined;
+}
+
+/** Chunks of uploads that never became a file (a request cut off, a crash) older than `before`. */
+export async function purgeOrphanChunks(q: Queryable, before: Date): Promise<number> {
+  return (
+    await q.query(
+      `delete from reconciliation_file_chunks c where c.created_at < $1
+         and not exists (select 1 from reconciliation_files f where f.merchant_id = c.merchant_id and f.upload_id = c.upload_id) returning 1`,
+      [before],
+    )
+  ).length;
+}
+
 export async function getReportFile(q: Queryable, merchantId: string, sha256: string): Promise<string | undefined> {
   return (await q.query<{ content: string }>(`select content from reconciliation_files where merchant_id = $1 and sha256 = $2`, [merchantId, sha256]))[0]
     ?.content;
@@ -71,11 +145,13 @@ export async function findLatestRun(q: Queryable, merchantId: string, sha256: st
 }
 
 /** Inserts a run; undefined when a concurrent request already inserted this version (the caller returns that one). */
-export async function insertRun(q: Queryable, r: Omit<RunRow, 'created_at'> & { now: Date }): Promise<RunRow | undefined> {
+export type NewRun = Omit<RunRow, 'created_at' | 'bytes_read' | 'items_imported' | 'failure_reason' | 'failure_line' | 'completed_at'> & { now: Date };
+
+export async function insertRun(q: Queryable, r: NewRun): Promise<RunRow | undefined> {
   return (
     await q.query<RunRow>(
-      `insert into reconciliation_runs (id, merchant_id, file_sha256, settings_hash, version, rerun_of, format, provider, settings, file_name, period_start, period_end, status, row_count, totals, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+      `insert into reconciliation_runs (id, merchant_id, file_sha256, settings_hash, version, rerun_of, format, provider, settings, file_name, period_start, period_end, status, row_count, totals, created_at, bytes_total)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        on conflict (merchant_id, file_sha256, settings_hash, version) do nothing returning *`,
       [
         r.id,
@@ -94,6 +170,7 @@ export async function insertRun(q: Queryable, r: Omit<RunRow, 'created_at'> & { 
         r.row_count,
         JSON.stringify(r.totals),
         r.now,
+        r.bytes_total,
       ],
     )
   )[0];
@@ -101,7 +178,8 @@ export async function insertRun(q: Queryable, r: Omit<RunRow, 'created_at'> & { 
 
 const BATCH = 10_000;
 
-export async function insertItems(q: Queryable, runId: string, merchantId: string, items: readonly MatchItem[]): Promise<void> {
+/** Writes items numbered from `firstSeq` (the import job writes a run's items batch by batch). */
+export async function insertItems(q: Queryable, runId: string, merchantId: string, items: readonly MatchItem[], firstSeq = 1): Promise<void> {
   for (let start = 0; start < items.length; start += BATCH) {
     const batch = items.slice(start, start + BATCH);
     const col = <T>(f: (i: MatchItem) => T) => batch.map(f);
@@ -113,7 +191,7 @@ export async function insertItems(q: Queryable, runId: string, merchantId: strin
       [
         runId,
         merchantId,
-        batch.map((_, i) => start + i + 1),
+        batch.map((_, i) => firstSeq + start + i),
         col((i) => i.category),
         col((i) => i.kind),
         col((i) => i.line),
@@ -133,6 +211,64 @@ export async function insertItems(q: Queryable, runId: string, merchantId: strin
       ],
     );
   }
+}
+
+/** Back to the start of an import (a job that runs again after a crash): no items, no progress. */
+export async function resetRunImport(q: Queryable, runId: string): Promise<void> {
+  await q.query(`delete from reconciliation_items where run_id = $1`, [runId]);
+  await q.query(`update reconciliation_runs set bytes_read = 0, items_imported = 0, row_count = 0, totals = $2 where id = $1 and status = 'importing'`, [
+    runId,
+    JSON.stringify(emptyTotalsJson),
+  ]);
+}
+
+/** The import's progress, and the totals of the items written so far. */
+export async function updateRunProgress(
+  q: Queryable,
+  runId: string,
+  p: { bytesRead: number; itemsImported: number; rowCount: number; totals: Totals },
+): Promise<void> {
+  await q.query(`update reconciliation_runs set bytes_read = $2, items_imported = $3, row_count = $4, totals = $5 where id = $1 and status = 'importing'`, [
+    runId,
+    p.bytesRead,
+    p.itemsImported,
+    p.rowCount,
+    JSON.stringify(p.totals),
+  ]);
+}
+
+/** Appends a note to an item (a payout booked for the settlement its line closes). */
+export async function appendItemNote(q: Queryable, runId: string, seq: number, text: string): Promise<void> {
+  await q.query(`update reconciliation_items set note = case when note is null then $3 else note || '; ' || $3 end where run_id = $1 and seq = $2`, [
+    runId,
+    seq,
+    text,
+  ]);
+}
+
+/** The end of an import: clean or mismatches, its totals and period. */
+export async function completeRun(
+  q: Queryable,
+  runId: string,
+  r: { status: 'clean' | 'mismatches'; totals: Totals; rowCount: number; itemsImported: number; bytesRead: number; period: Period | null; now: Date },
+): Promise<RunRow | undefined> {
+  return (
+    await q.query<RunRow>(
+      `update reconciliation_runs set status = $2, totals = $3, row_count = $4, items_imported = $5, bytes_read = $6, period_start = $7, period_end = $8, completed_at = $9
+        where id = $1 and status = 'importing' returning *`,
+      [runId, r.status, JSON.stringify(r.totals), r.rowCount, r.itemsImported, r.bytesRead, r.period?.from ?? null, r.period?.to ?? null, r.now],
+    )
+  )[0];
+}
+
+/** A refused file: no items, the reason (naming the line) on the run. */
+export async function failRun(q: Queryable, runId: string, f: { reason: string; line: number | null; totals: Totals; now: Date }): Promise<void> {
+  await q.query(`delete from reconciliation_items where run_id = $1`, [runId]);
+  await q.query(
+    `update reconciliation_runs set status = 'failed', failure_reason = $2, failure_line = $3, totals = $4, items_imported = 0, completed_at = $5
+      where id = $1 and status = 'importing'`,
+    [runId, f.reason.slice(0, 2000), f.line, JSON.stringify(f.totals), f.now],
+  );
 }
 
 export async function getRun(q: Queryable, merchantId: string, id: string): Promise<RunRow | undefined> {
@@ -239,6 +375,29 @@ export async function loadOurPayments(
     });
   }
   return out;
+}
+
+/**
+ * A page of our captures of this provider inside the period, by provider payment id after
+ * `after` (the import job walks them for the ones the report does not name).
+ */
+export async function periodPaymentsPage(
+  q: Queryable,
+  merchantId: string,
+  provider: string,
+  period: Period,
+  after: string,
+  limit: number,
+): Promise<OurPayment[]> {
+  const [p] = await q.query<{ j: string[] }>(
+    `select coalesce(json_agg(provider_payment_id order by provider_payment_id), '[]') as j from (
+       select provider_payment_id from provider_payments where merchant_id = $1 and provider = $2 and captured_at between $3 and $4 and provider_payment_id > $5
+        order by provider_payment_id limit $6) t`,
+    [merchantId, provider, period.from, period.to, after, limit],
+  );
+  if (!p!.j.length) return [];
+  const byId = new Map((await loadOurPayments(q, merchantId, provider, p!.j, [], null)).map((x) => [x.providerPaymentId, x]));
+  return p!.j.map((id) => byId.get(id)).filter((x): x is OurPayment => x !== undefined);
 }
 
 /** Refunds the report names, and those that succeeded inside its period. */

@@ -78,6 +78,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   },
   'POST /v1/orders/:id/bill': { permission: 'orders.create' },
   'POST /v1/orders/:id/reorder': { permission: 'orders.create' },
+  'POST /v1/orders/:id/shipping-address': { permission: 'orders.status' },
   'POST /v1/orders/:id/status': { permission: 'orders.status' },
   'POST /v1/orders/:id/cancel': { permission: 'orders.status' },
   'POST /v1/orders/:id/refunds': { permission: 'orders.money' },

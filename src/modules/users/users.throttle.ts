@@ -9,9 +9,10 @@ export class LoginThrottle {
   private readonly accounts: TokenBuckets;
   private readonly addresses: TokenBuckets;
 
-  constructor(s: AccountSettings) {
-    this.accounts = new TokenBuckets(s.loginsPerAccount / 900, s.loginsPerAccount);
-    this.addresses = new TokenBuckets(s.loginsPerAddress / 60, s.loginsPerAddress);
+  /** `now`: milliseconds of real time (the context's wall clock). */
+  constructor(s: AccountSettings, now: () => number) {
+    this.accounts = new TokenBuckets(s.loginsPerAccount / 900, s.loginsPerAccount, now);
+    this.addresses = new TokenBuckets(s.loginsPerAddress / 60, s.loginsPerAddress, now);
   }
 
   /** 0 when the attempt may go ahead (its tokens taken), else the seconds to wait (nothing taken). */

@@ -67,10 +67,13 @@ export async function cartToOrder(
   ]
     .filter(Boolean)
     .join(' ');
+  // One physical product makes the order physical goods: its address is asked before the bill (whatsapp.address.ts).
+  const physical = items.some((i) => products.get(i.retailer_id)!.goods_type === 'physical-goods');
   const r = await createOrder(ctx, tx, { source: 'whatsapp', id: c.customer.wa_id ?? c.customer.bsuid ?? c.customer.id }, c.merchantId, {
     customer: c.customer.id,
     currency: [...currencies][0]!,
     items,
+    ...(physical ? { goods_type: 'physical-goods' as const, address_later: true } : {}),
     payment: { method: (def?.method ?? 'payment_link') as PaymentMethod, provider: def?.provider },
     send: true,
     metadata: { source: 'whatsapp_cart', cart_wamid: c.message.id.slice(0, 500), ...(noteText ? { bill_note: noteText.slice(0, 500) } : {}) },

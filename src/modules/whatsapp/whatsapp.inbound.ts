@@ -7,7 +7,9 @@ import { newId } from '../../domain/ids.ts';
 import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, storableJson, storableText } from '../../domain/text.ts';
 import { isDataError } from '../../platform/store/db-errors.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { findPaymentByReference } from '../orders/index.ts';
+import { findPaymentByReference, getPayment } from '../orders/index.ts';
+import { onAddressMessageFailed, onAddressReply } from './whatsapp.address.ts';
+import { voiceOf } from './whatsapp.notify.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getMessage, getMessageByWamid, insertMessage, updateMessage } from './whatsapp-messages.repository.ts';
 import { changeBsuid, changeNumber, customerSummary, learnCustomer, touchInbound, updateCustomer, type CustomerRow } from '../customers/index.ts';
@@ -251,6 +253,7 @@ async function applyStatus(
         data: { message_id: m.id, wamid: s.id, purpose: m.payload['purpose'] ?? null, error: error ?? null },
       },
     );
+    if (m.payload['purpose'] === 'address_request' && m.type === 'interactive') await onAddressMessageFailed(ctx, tx, m);
   }
   return { status: 'processed' };
 }
@@ -333,6 +336,19 @@ async function applyMessage(
     }
     const flowNote = await ctx.inbound.keyword(ctx, tx, merchantId, customer.id, msg.text);
     if (flowNote) return { status: 'processed', note: flowNote };
+  }
+  if (msg.type === 'nfm_reply' && msg.nfm.name === 'address_message') {
+    const note = await onAddressReply(ctx, tx, {
+      merchantId,
+      phoneNumberId,
+      number,
+      waId: customer.wa_id ?? '',
+      contextWamid: msg.context?.id,
+      responseJson: msg.nfm.responseJson,
+      voice: () => voiceOf(tx, merchantId),
+      payment: async (o) => (o.current_payment_id ? getPayment(tx, merchantId, o.current_payment_id) : undefined),
+    });
+    return { status: 'processed', note };
   }
   if (msg.type === 'nfm_reply') {
     const r = await ctx.inbound.flowReply(ctx, tx, {

@@ -18,7 +18,7 @@ const str = (job: JobRow, key: string): string => {
 
 export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler> {
   // Throughput is about wall-clock seconds at Meta, whatever clock the app runs on.
-  const budget = new SendBudget(() => new Date());
+  const budget = new SendBudget(() => ctx.wallClock.now());
   return {
     'whatsapp.inbox.process': async (job) => {
       const ids = Array.isArray(job.payload['inbox_ids']) ? (job.payload['inbox_ids'] as string[]) : [str(job, 'inbox_id')];
@@ -27,7 +27,8 @@ export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler>
     },
     'whatsapp.send': (job) => sendQueuedMessage(ctx, budget, str(job, 'message_id')),
     'whatsapp.mark_read': (job) => sendReadReceipt(ctx, str(job, 'message_id')),
-    'bill.send': (job) => sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id')),
+    'bill.send': (job) =>
+      sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id'), { noAddressMessage: job.payload['no_address_message'] === true }),
     'customer.order_update': (job) =>
       sendOrderUpdate(ctx, job.merchant_id!, str(job, 'order_id'), {
         update: str(job, 'update'),

@@ -18,6 +18,7 @@ import { queueMessage } from './whatsapp.outbox.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { domainError } from '../../domain/errors.ts';
 import type { MessageRow } from './whatsapp-messages.repository.ts';
+import { askForAddress, billWaitsForAddress } from './whatsapp.address.ts';
 
 const payUrl = (ctx: AppContext, token: string | null) => (token ? `${ctx.publicUrl}/pay/${token}` : null);
 
@@ -123,12 +124,18 @@ export async function queueBillMessage(
 }
 
 /** The business's name, locale and time zone: what its customers' messages are written in. */
-async function voiceOf(q: Queryable, merchantId: string): Promise<Voice> {
+export async function voiceOf(q: Queryable, merchantId: string): Promise<Voice> {
   const b = await getBusinessSettings(q, merchantId);
   return { businessName: b.name, locale: b.locale, timeZone: b.time_zone };
 }
 
-export async function sendBill(ctx: AppContext, merchantId: string, orderId: string, paymentId: string): Promise<void> {
+export async function sendBill(
+  ctx: AppContext,
+  merchantId: string,
+  orderId: string,
+  paymentId: string,
+  opts: { noAddressMessage?: boolean } = {},
+): Promise<void> {
   // A UPI-intent bill needs the provider's intent first: its `tr` is the bill's reference.
   const first = await getPayment(ctx.db, merchantId, paymentId);
   const order0 = await getOrder(ctx.db, merchantId, orderId);
@@ -143,7 +150,12 @@ export async function sendBill(ctx: AppContext, merchantId: string, orderId: str
     const number = await getNumberByMerchant(tx, merchantId);
     // A superseded or already-settled bill is not sent; no number, no WhatsApp.
     if (!order || !payment || !number || payment.status !== 'created' || order.current_payment_id !== payment.id) return;
-    const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now(), await voiceOf(tx, merchantId));
+    const voice = await voiceOf(tx, merchantId);
+    // Physical goods without an address: the address first (the bill follows the answer).
+    if (billWaitsForAddress(order, payment) && (await askForAddress(ctx, tx, order, payment, number, voice, undefined, { textOnly: opts.noAddressMessage }))) {
+      return;
+    }
+    const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now(), voice);
     await queueBuilt(
       ctx,
       tx,

@@ -15,6 +15,7 @@ import { recordEvent } from '../events/index.ts';
 import { schedulePoll } from '../payments/index.ts';
 import type { SendBudget } from './whatsapp.budget.ts';
 import { isInertNumber } from './whatsapp.numbers.ts';
+import { onAddressMessageFailed } from './whatsapp.address.ts';
 
 /** About one message per 6 s to the same customer, with a small burst (Meta's pair limit). */
 export const PAIR_PACING = { burst: 8, perSecond: 1 / 6 };
@@ -52,6 +53,7 @@ async function fail(ctx: AppContext, m: MessageRow, error: MessageRow['error']) 
         data: { message_id: m.id, purpose: m.payload['purpose'] ?? null, error },
       },
     );
+    if (m.payload['purpose'] === 'address_request' && m.type === 'interactive') await onAddressMessageFailed(ctx, tx, m);
   });
 }
 

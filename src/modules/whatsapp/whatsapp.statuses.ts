@@ -8,6 +8,7 @@ import type { WebhookItem } from '../../adapters/whatsapp/webhook.schema.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
+import { onAddressMessageFailed } from './whatsapp.address.ts';
 import { lockReceivedItems, markItems, type ItemRow } from './whatsapp-inbox.repository.ts';
 import { lockMessagesByWamids, setMessageStatuses, type MessageRow } from './whatsapp-messages.repository.ts';
 
@@ -102,6 +103,7 @@ export async function applyStatusBatch(ctx: AppContext, items: ItemRow[], attemp
           data: { message_id: f.message.id, wamid: f.message.wamid, purpose: f.message.payload['purpose'] ?? null, error: f.error },
         },
       );
+      if (f.message.payload['purpose'] === 'address_request' && f.message.type === 'interactive') await onAddressMessageFailed(ctx, tx, f.message);
     }
     await markItems(tx, marks, now);
     return out;

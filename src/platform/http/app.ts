@@ -4,15 +4,10 @@
 // routes come from the composition root.
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyRequest } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { AppContext } from '../context.ts';
+import { Readable } from 'node:stream';
 import { domainError } from '../../domain/errors.ts';
 import type { Principal, Role } from '../../domain/roles.ts';
 import type { Tx } from '../store/db.ts';
@@ -20,7 +15,8 @@ import type { Result } from '../../domain/result.ts';
 import { newId } from '../../domain/ids.ts';
 import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, tooDeepMessage } from '../../domain/text.ts';
 import { inputFault } from '../store/db-errors.ts';
-import { sendError } from './errors.ts';
+import { envelope, sendError } from './errors.ts';
+import { AUTHENTICATED, checkDeclaredStatus, openapiTransform, openapiTransformObject, responseSerializer, SECURITY_SCHEMES } from './openapi.ts';
 import type { Metrics } from './metrics.ts';
 import { clientBucket, TokenBuckets } from './rate-limit.ts';
 import type { App, RouteDeps } from './route-deps.ts';
@@ -76,11 +72,27 @@ export interface HttpOptions {
   authenticate: (presented: string) => Promise<Result<{ merchantId: string; keyId: string }>>;
   /** Who a presented session token is signed in as, or why not (the users module answers). */
   authenticateSession?: (token: string) => Promise<Result<SessionAuth>>;
+  /**
+   * CHATCART_STRICT_RESPONSES (the tests): every answer must match its declared response
+   * schema and status, else a 500. Off, answers are serialized as the presenters made them.
+   */
+  strictResponses?: boolean;
+  /** The tags of /openapi.json, one per capability, with what each covers. */
+  openapiTags?: { name: string; description: string }[];
   /** Registers every route: the composition root knows them, the platform does not. */
   registerRoutes: (app: App, deps: RouteDeps) => Promise<void>;
 }
 
 export type { App };
+
+/** Every route an app registered (method, URL, schema): what the OpenAPI coverage test compares the document with. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  schema: Record<string, unknown> | undefined;
+}
+const registered = new WeakMap<object, RegisteredRoute[]>();
+export const registeredRoutes = (app: App): RegisteredRoute[] => registered.get(app) ?? [];
 
 /**
  * Closes the HTTP server within `withinMs`: no new connection is accepted, idle keep-alive
@@ -117,13 +129,26 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
       return sendError(req, reply, domainError('validation_error', error.message));
     },
   }).withTypeProvider<ZodTypeProvider>();
+  const routes: RegisteredRoute[] = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    // Read later: the scopes' own onRoute hooks (openapi.ts) complete the schema after this one.
+    for (const method of ([] as string[]).concat(r.method))
+      routes.push({
+        method,
+        url: r.url,
+        get schema() {
+          return r.schema as Record<string, unknown> | undefined;
+        },
+      });
+  });
   // Fastify hands a missing body to the validator as null; map it back to undefined so an
   // optional body (`{reason?}` on cancel, rotate, create key) accepts a POST without one.
   app.setValidatorCompiler((route) => {
     const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
     return route.httpPart === 'body' ? (data: unknown) => validate(data === null ? undefined : data) : validate;
   });
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer(o.strictResponses === true));
 
   // Keep the exact bytes: webhook signatures are computed over them, not over re-serialized JSON.
   app.removeContentTypeParser('application/json');
@@ -162,15 +187,25 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('text/html') && !reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
   });
+  if (o.strictResponses) {
+    // A status the route does not declare is drift too: a 500 the tests see.
+    app.addHook('onSend', async (req, reply, payload) => {
+      const drift = checkDeclaredStatus(req, reply.statusCode);
+      if (!drift) return payload;
+      req.log.error(drift);
+      reply.code(500).type('application/json');
+      return JSON.stringify(envelope(req, domainError('internal_error', drift)));
+    });
+  }
   // No NUL and no unpaired surrogate in any string the request hands us (body, query, path),
   // whatever the route: PostgreSQL cannot store them, and no client means them. Refused
   // here, by path, before validation and before any route reads them. Bodies kept as bytes
-  // (signed webhooks) are not looked into: their routes decide.
+  // (signed webhooks) or left a stream (reconciliation uploads) are not looked into: their routes decide.
   app.addHook('preValidation', async (req, reply) => {
     const found = [
       ...findUnsafeStrings(req.params, 'params'),
       ...findUnsafeStrings(req.query, 'querystring'),
-      ...(Buffer.isBuffer(req.body) ? [] : findUnsafeStrings(req.body, 'body')),
+      ...(Buffer.isBuffer(req.body) || req.body instanceof Readable ? [] : findUnsafeStrings(req.body, 'body')),
     ];
     const first = found[0];
     if (first) return sendError(req, reply, domainError('validation_error', `${first.path}: ${first.message}`, found));
@@ -182,11 +217,17 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'chatcart merchant API', version: '1' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
+      info: {
+        title: 'chatcart merchant API',
+        version: '1',
+        description: 'The merchant API (/v1) and the endpoints outside it that are not pages. Conventions: docs/api.md.',
+      },
+      components: { securitySchemes: SECURITY_SCHEMES },
+      security: AUTHENTICATED,
+      tags: o.openapiTags ?? [],
     },
-    transform: jsonSchemaTransform,
+    transform: openapiTransform,
+    transformObject: openapiTransformObject,
     hideUntagged: false,
   });
 
@@ -239,9 +280,11 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
   app.setNotFoundHandler((req, reply) => sendError(req, reply, domainError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`)));
 
   const rl = o.rateLimit;
-  const keyBuckets = new TokenBuckets(rl.perSecond, rl.burst);
-  const merchantBuckets = new TokenBuckets(rl.merchantPerSecond, rl.merchantBurst);
-  const failureBuckets = new TokenBuckets(rl.authFailuresPerMinute / 60, rl.authFailuresBurst);
+  // Real seconds, through the wall-clock port (a test moves it instead of sleeping).
+  const realMs = () => o.ctx.wallClock.now().getTime();
+  const keyBuckets = new TokenBuckets(rl.perSecond, rl.burst, realMs);
+  const merchantBuckets = new TokenBuckets(rl.merchantPerSecond, rl.merchantBurst, realMs);
+  const failureBuckets = new TokenBuckets(rl.authFailuresPerMinute / 60, rl.authFailuresBurst, realMs);
   const limited = (req: FastifyRequest, reply: any, wait: number, message: string) => {
     reply.header('retry-after', String(Math.max(1, Math.ceil(wait))));
     return sendError(req, reply, domainError('rate_limited', message));

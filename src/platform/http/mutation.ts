@@ -4,6 +4,8 @@
 // response is written before the commit, so the record exists exactly when the effect
 // does. A request refused by validation or by the use case rolls back: nothing stays.
 // One transaction, not a reservation plus the effect: a commit (an fsync) less per request.
+// A route that requires the key says so in its config (`idempotencyKey: 'required'`), which
+// /openapi.json shows too.
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -13,6 +15,7 @@ import type { Result } from '../../domain/result.ts';
 import type { Tx } from '../store/db.ts';
 import { completeKey, reserveKey, tryLockKey, type IdempotencyRow } from './idempotency.repository.ts';
 import { RollbackWith, sendError } from './errors.ts';
+import { keyRequired } from './openapi.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Only for rows left "running" by the earlier two-transaction scheme: when they count as abandoned. */
@@ -43,7 +46,6 @@ export interface MutationOptions<T> {
   run: (tx: Tx) => Promise<Result<T>>;
   /** Builds the response body inside the transaction (it may read with tx). */
   present: (value: T, tx: Tx) => Promise<unknown> | unknown;
-  requireKey?: boolean;
   /**
    * What the Idempotency-Key record keeps of the response, when that must differ from what
    * is sent (a one-time secret in the answer is kept hashed elsewhere, never here): a replay
@@ -55,7 +57,7 @@ export interface MutationOptions<T> {
 export async function mutate<T>(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, merchantId: string, o: MutationOptions<T>) {
   const raw = req.headers['idempotency-key'];
   const key = Array.isArray(raw) ? raw[0] : raw;
-  if (key === undefined && o.requireKey) {
+  if (key === undefined && keyRequired(req)) {
     return sendError(req, reply, domainError('validation_error', 'The Idempotency-Key header is required on this request', { header: 'Idempotency-Key' }));
   }
   if (key !== undefined && !KEY_PATTERN.test(key)) {

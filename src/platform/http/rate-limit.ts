@@ -10,6 +10,7 @@ export class TokenBuckets {
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst: number,
+    /** Milliseconds; any monotonic-enough source (the app passes its wall-clock port). */
     private readonly now: () => number = () => performance.now(),
     /** Past this many buckets, full ones are dropped, then the least recently used. */
     private readonly maxBuckets = 100_000,

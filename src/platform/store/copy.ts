@@ -10,6 +10,36 @@ import type { Db, Queryable } from './db.ts';
 import { migrate } from './migrate.ts';
 
 const BATCH = 500;
+/** A batch also ends once its JSON passes this size (rows of stored report chunks are 1 MiB each). */
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A row as JSON; a bytea value (a Buffer from pg, a Uint8Array from PGlite) as PostgreSQL's
+ * hex text `\x…`, which json_populate_recordset reads back as the same bytes.
+ */
+function rowJson(row: Record<string, unknown>): string {
+  return JSON.stringify(row, function (this: Record<string, unknown>, key, value) {
+    const raw = this[key];
+    return raw instanceof Uint8Array ? `\\x${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')}` : value;
+  });
+}
+
+/** The rows as JSON arrays of at most BATCH rows and about BATCH_BYTES each. */
+function* jsonBatches(rows: readonly Record<string, unknown>[]): Generator<string> {
+  let parts: string[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const json = rowJson(row);
+    parts.push(json);
+    bytes += json.length;
+    if (parts.length >= BATCH || bytes >= BATCH_BYTES) {
+      yield `[${parts.join(',')}]`;
+      parts = [];
+      bytes = 0;
+    }
+  }
+  if (parts.length) yield `[${parts.join(',')}]`;
+}
 /** Bookkeeping of the migrator itself: the target has its own. */
 const SKIP = new Set(['chatcart_migrations']);
 
@@ -78,10 +108,8 @@ export async function copyDatabase(from: Db, to: Db, opts: { onTable?: (table: s
       const rows = await from.query<Record<string, unknown>>(
         table === 'jobs' ? `select * from jobs where kind not like 'sandbox\\_%'` : `select * from ${table}`,
       );
-      for (let i = 0; i < rows.length; i += BATCH) {
-        await tx.query(`insert into ${table}${overriding} select * from json_populate_recordset(null::${table}, $1::json)`, [
-          JSON.stringify(rows.slice(i, i + BATCH)),
-        ]);
+      for (const json of jsonBatches(rows)) {
+        await tx.query(`insert into ${table}${overriding} select * from json_populate_recordset(null::${table}, $1::json)`, [json]);
       }
       // The next value a sequence hands out follows the largest copied one (or starts afresh).
       for (const c of columns) {

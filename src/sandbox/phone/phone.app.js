@@ -146,6 +146,7 @@
       openLists: S.openLists,
       pay,
       reply: (m, interactive) => send({ type: 'interactive', interactive, context: { id: m.id } }),
+      openAddress: (m) => window.PhoneAddress.open(m, (msg, interactive) => send({ type: 'interactive', interactive, context: { id: msg.id } })),
       openFlow: (m) => {
         const gen = S.gen;
         window.PhoneFlow.open(m.id, S.wa, () => {

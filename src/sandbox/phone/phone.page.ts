@@ -66,6 +66,7 @@ table.lines tr.sum td{color:#667781}table.lines tr.total td{border-top:1px solid
 .ffield{display:flex;flex-direction:column;gap:.2rem;border:0;margin:0;padding:0}.flabel{font-size:.8rem;color:#54656f}.fhelp{font-size:.72rem;color:#667781}
 .ffield input,.ffield select,.ffield textarea{font:inherit;padding:.55rem .6rem;border:1px solid #c8cfd3;border-radius:6px;background:#fff;min-width:0}
 .fgroup{display:flex;flex-direction:column;gap:.15rem}.fopt{display:flex;gap:.5rem;align-items:flex-start;padding:.35rem .1rem;border-bottom:1px solid #f0f2f5}.fopt small{display:block;color:#667781}
+.ferr{color:#b42318}.ffield input[aria-invalid=true]{border-color:#d42a2a;background:#fffafa}.addrfoot{position:sticky;bottom:0;background:#fff;padding:.6rem .8rem;border-top:1px solid #e9edef}
 .flink{align-self:flex-start;border:0;background:none;color:#027eb5;padding:0;text-decoration:underline}
 `;
 
@@ -85,6 +86,7 @@ export function phonePage(): string {
 <style>${CSS}</style>
 <script src="/sandbox/phone/render.js" defer></script>
 <script src="/sandbox/phone/flow.js" defer></script>
+<script src="/sandbox/phone/address.js" defer></script>
 <script src="/sandbox/phone/app.js" defer></script>
 </head><body>
 <div class="phone">
@@ -115,6 +117,11 @@ export function phonePage(): string {
 <form class="flowwrap" id="flow-form" novalidate><div class="flowbody" id="flow-body" data-testid="flow-body"></div></form>
 <p class="error" id="flow-error" data-testid="flow-error" role="alert" hidden></p>
 <footer id="flow-footer"></footer>
+</section>
+<section class="sheet" id="address" data-testid="address-sheet" hidden>
+<header><button type="button" class="icon" id="address-close" data-testid="address-close" aria-label="Close address form">${ICON.close}</button><h2>Delivery address</h2></header>
+<form class="flowwrap" id="address-form" autocomplete="off"><div class="flowbody" id="address-body" data-testid="address-body"></div>
+<footer class="addrfoot"><button type="submit" class="primary" id="address-send" data-testid="address-send">Send address</button></footer></form>
 </section>
 </div>
 </body></html>`;

@@ -257,9 +257,31 @@
         el('button', { type: 'button', class: 'cta', 'data-testid': 'flow-open', onclick: () => ctx.openFlow(m) }, p.flow_cta ?? 'Open'),
       );
     }
+    if (t === 'address_message') {
+      // WhatsApp's address form: the button opens it (phone.address.js); the business's errors show here too.
+      const errors = v.action?.parameters?.validation_errors;
+      const list = errors && typeof errors === 'object' ? Object.values(errors).filter((e) => typeof e === 'string') : [];
+      return el(
+        'div',
+        { class: 'card', 'data-testid': 'address-message' },
+        header,
+        body,
+        list.length
+          ? el(
+              'ul',
+              { class: 'updates', 'data-testid': 'address-message-errors' },
+              list.map((e) => el('li', {}, e)),
+            )
+          : null,
+        footer,
+        el('button', { type: 'button', class: 'cta', 'data-testid': 'address-open', onclick: () => ctx.openAddress(m) }, 'Provide address'),
+      );
+    }
     const reply = v[t] ?? {};
     if (t === 'button_reply' || t === 'list_reply')
       return el('div', {}, linkify(reply.title ?? ''), reply.description ? el('p', { class: 'foot' }, reply.description) : null);
+    if (t === 'nfm_reply' && reply.name === 'address_message')
+      return el('div', { 'data-testid': 'address-sent' }, el('span', { class: 'tag' }, 'Address sent'), linkify(reply.body ?? 'Address'));
     if (t === 'nfm_reply') return el('div', {}, el('span', { class: 'tag' }, 'Form sent'), linkify(reply.body ?? 'Sent'));
     return el('div', {}, el('span', { class: 'tag' }, String(t ?? 'interactive').replace(/_/g, ' ')), header, body ?? linkify(m.preview), footer);
   }

@@ -1,5 +1,5 @@
 // The simulated customer phone, sandbox mode only: GET /sandbox/phone (the page), its
-// two scripts (plain JS read from disk once, at start), and GET /sandbox/phone/numbers,
+// scripts (plain JS read from disk once, at start), and GET /sandbox/phone/numbers,
 // the sandbox numbers a customer can write to (never their tokens). The page talks to
 // the simulated-customer API (/sandbox/customers/…) and the number card
 // (/sandbox/whatsapp/numbers/{id}), like any other client of the sandbox.
@@ -13,7 +13,7 @@ import { completeFlow, exchangeFlow, openFlow, type FlowFailure } from './phone.
 import { PHONE_CSP, phonePage } from './phone.page.ts';
 
 const hide = { schema: { hide: true } } as const;
-const SCRIPTS = ['app.js', 'render.js', 'flow.js'] as const;
+const SCRIPTS = ['app.js', 'render.js', 'flow.js', 'address.js'] as const;
 
 const flowParams = z.strictObject({ wamid: z.string().min(1).max(512) });
 const flowQuery = z.strictObject({ wa_id: z.string().regex(/^[1-9]\d{6,14}$/) });

@@ -5,7 +5,7 @@
 // merchant's return_url. Everything shown is escaped and the page runs no script.
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
-import { formatMinor } from '../../domain/money.ts';
+import { formatMinor, parseDecimal } from '../../domain/money.ts';
 import type { App } from '../../platform/http/app.ts';
 import { payCheckout, type PayOutcome } from './psp.checkouts.ts';
 import { effectiveStatus } from './psp.present.ts';
@@ -80,7 +80,14 @@ function payPage(c: PspCheckout, status: CheckoutStatus): string {
 <button class="primary" type="submit" name="outcome" value="success" data-testid="pay-success">Pay ${esc(c.currency)} ${esc(formatMinor(c.amount, c.currency))}</button>
 <button type="submit" name="outcome" value="pending" data-testid="pay-pending">Pay later (approve in my UPI app)</button>
 <button class="danger" type="submit" name="outcome" value="failure" data-testid="pay-failure">Fail the payment</button>
-</form>${cancel}`;
+</form>
+<details><summary>Test: pay a different amount</summary>
+<form method="post" action="/sandbox/psp/pay/${esc(c.id)}">
+<label for="amount">Amount the customer's bank sends (${esc(c.currency)})</label>
+<input id="amount" name="amount" inputmode="decimal" required data-testid="pay-amount">
+<button type="submit" name="outcome" value="success" data-testid="pay-amount-submit">Pay this amount</button>
+<p class="muted">A payment that does not match the bill goes to manual review (or is refunded, as the shop's policy says).</p>
+</form></details>${cancel}`;
 }
 
 const notFound = (reply: FastifyReply) => send(reply, 404, 'Not found', '<p class="status">There is no such checkout.</p>');
@@ -108,7 +115,17 @@ export function registerPspPage(app: App, ctx: AppContext) {
     if (!OUTCOMES.includes(outcome as PayOutcome)) {
       return send(reply, 400, 'Error', '<p class="status">Choose Pay, Pay later or Fail.</p>');
     }
-    const r = await payCheckout(ctx, null, req.params.id, outcome as PayOutcome);
+    // The test control of a mismatched payment: an amount typed in the checkout's currency.
+    const typed = (req.body as Record<string, unknown> | undefined)?.['amount'];
+    let amount: number | undefined;
+    if (typeof typed === 'string' && typed.trim() !== '') {
+      const c = await getCheckout(ctx.db, null, req.params.id);
+      if (!c) return notFound(reply);
+      const parsed = parseDecimal(typed.trim(), c.currency);
+      if (!parsed.ok || parsed.value <= 0) return send(reply, 400, 'Error', '<p class="status">Type an amount such as 100.00.</p>');
+      amount = parsed.value;
+    }
+    const r = await payCheckout(ctx, null, req.params.id, outcome as PayOutcome, amount);
     if (!r.ok) {
       if (r.error.code === 'not_found') return notFound(reply);
       const c = await getCheckout(ctx.db, null, req.params.id);

@@ -154,6 +154,47 @@ function flow(a: Obj): GraphFailure | undefined {
   );
 }
 
+// Meta's address-messages guide (India): country is required; values prefill the form,
+// validation_errors show under its fields, saved_addresses offer earlier ones.
+const ADDRESS_FIELDS = [
+  'name',
+  'phone_number',
+  'in_pin_code',
+  'house_number',
+  'floor_number',
+  'tower_number',
+  'building_name',
+  'address',
+  'landmark_area',
+  'city',
+  'state',
+];
+function addressAction(a: Obj): GraphFailure | undefined {
+  const p = a['parameters'];
+  const fields = (path: string, v: unknown): GraphFailure | undefined => {
+    if (v === undefined) return undefined;
+    if (!isObj(v)) return invalid(path, 'must be an object');
+    for (const [k, x] of Object.entries(v)) {
+      if (!ADDRESS_FIELDS.includes(k)) return invalid(`${path}.${k}`, `is not an address field (${ADDRESS_FIELDS.join(', ')})`);
+      const t = text(`${path}.${k}`, x, 1024, false);
+      if (t) return t;
+    }
+    return undefined;
+  };
+  return first(
+    () => (a['name'] === 'address_message' ? undefined : invalid('interactive.action.name', 'must be address_message')),
+    () => object('interactive.action.parameters', p),
+    () => (p['country'] === undefined ? missing('interactive.action.parameters.country') : undefined),
+    () => (p['country'] === 'IN' ? undefined : invalid('interactive.action.parameters.country', 'must be IN (address messages are available in India only)')),
+    () => fields('interactive.action.parameters.values', p['values']),
+    () => fields('interactive.action.parameters.validation_errors', p['validation_errors']),
+    () =>
+      p['saved_addresses'] === undefined || Array.isArray(p['saved_addresses'])
+        ? undefined
+        : invalid('interactive.action.parameters.saved_addresses', 'must be an array'),
+  );
+}
+
 function productIds(a: Obj): string[] {
   if (a['product_retailer_id'] !== undefined) return [a['product_retailer_id']];
   return (a['sections'] as Obj[]).flatMap((s) => (s['product_items'] as Obj[]).map((p) => p['product_retailer_id'] as string));
@@ -196,6 +237,8 @@ export function checkInteractive(i: unknown, ctx: OrderCtx): Checked<Interactive
       );
     case 'flow':
       return done(flow(a));
+    case 'address_message':
+      return done(addressAction(a));
     case 'catalog_message': {
       const f = first(
         () => (a['name'] === 'catalog_message' ? undefined : invalid('interactive.action.name', 'must be catalog_message')),

@@ -144,6 +144,10 @@ export function validateRequest(body: unknown, ctx: ValidateCtx): Checked<Parsed
   };
   if (type === 'interactive') {
     const r = checkInteractive(payload, ctx);
+    if (r.ok && isObj(payload) && payload['type'] === 'address_message' && !waId.startsWith('91')) {
+      // Meta: the recipient's country code must match the form's country.
+      return bad(131009, 'address messages with country IN can only be sent to Indian (+91) numbers');
+    }
     return r.ok ? okv({ ...base, ...r.value }) : r;
   }
   if (type === 'template') {

@@ -6,6 +6,7 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { currencyCode, positiveAmount } from '../../../platform/http/schemas.ts';
 import { presentBookingService } from '../bookings.present.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { bookingServiceSchema } from '../bookings.present.ts';
 
 const minutes = z.number().int('must be a whole number of minutes').min(5, 'at least 5 minutes').max(1440, 'at most 1440 minutes (a day)');
 /** {"mon": [["09:00", "13:00"], …], …}; the use case checks days, times and overlaps. */
@@ -22,11 +23,14 @@ export const bookingServiceBody = z.strictObject({
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/booking-services', { schema: { tags: ['bookings'], summary: 'Create a bookable service', body: bookingServiceBody } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 201,
-      run: (tx) => createBookingService(ctx, tx, req.merchantId, req.body),
-      present: presentBookingService,
-    }),
+  app.post(
+    '/v1/booking-services',
+    { schema: { response: { 201: bookingServiceSchema }, summary: 'Create a bookable service', body: bookingServiceBody } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 201,
+        run: (tx) => createBookingService(ctx, tx, req.merchantId, req.body),
+        present: presentBookingService,
+      }),
   );
 }

@@ -6,13 +6,14 @@ import { idParam } from '../../../platform/http/schemas.ts';
 import { bookingServiceBody } from './booking-services.create.ts';
 import { presentBookingService } from '../bookings.present.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { bookingServiceSchema } from '../bookings.present.ts';
 
 const patchBody = bookingServiceBody.partial();
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.patch(
     '/v1/booking-services/:id',
-    { schema: { tags: ['bookings'], summary: 'Update a bookable service', params: idParam('svc'), body: patchBody } },
+    { schema: { response: { 200: bookingServiceSchema }, summary: 'Update a bookable service', params: idParam('svc'), body: patchBody } },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 200,

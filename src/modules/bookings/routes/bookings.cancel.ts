@@ -6,13 +6,14 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import { presentBooking } from '../bookings.present.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
+import { bookingSchema } from '../bookings.present.ts';
 
 const body = z.strictObject({ reason: z.string().max(500).optional() }).optional();
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.post(
     '/v1/bookings/:id/cancel',
-    { schema: { tags: ['bookings'], summary: 'Cancel a booking (its slot is free again)', params: idParam('bkg'), body } },
+    { schema: { response: { 200: bookingSchema }, summary: 'Cancel a booking (its slot is free again)', params: idParam('bkg'), body } },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 200,

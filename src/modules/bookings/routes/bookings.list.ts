@@ -5,6 +5,7 @@ import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import { presentBooking } from '../bookings.present.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { bookingListSchema } from '../bookings.present.ts';
 
 const query = listQuery.extend({
   status: z.enum(['held', 'confirmed', 'cancelled', 'expired']).optional(),
@@ -15,14 +16,18 @@ const query = listQuery.extend({
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/bookings', { schema: { tags: ['bookings'], summary: 'List bookings, newest first', querystring: query } }, async (req, reply) => {
-    const q = req.query;
-    const rows = await listBookings(
-      ctx.db,
-      req.merchantId,
-      { status: q.status, serviceId: q.service_id, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined },
-      { limit: q.limit, startingAfter: q.starting_after },
-    );
-    return reply.send(page(rows, q.limit, presentBooking));
-  });
+  app.get(
+    '/v1/bookings',
+    { schema: { response: { 200: bookingListSchema }, summary: 'List bookings, newest first', querystring: query } },
+    async (req, reply) => {
+      const q = req.query;
+      const rows = await listBookings(
+        ctx.db,
+        req.merchantId,
+        { status: q.status, serviceId: q.service_id, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined },
+        { limit: q.limit, startingAfter: q.starting_after },
+      );
+      return reply.send(page(rows, q.limit, presentBooking));
+    },
+  );
 }

@@ -5,6 +5,7 @@ import { getBookingSettings, updateBookingSettings } from '../bookings.manage.ts
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { bookingSettingsSchema, presentBookingSettings } from '../bookings.present.ts';
 
 const body = z.strictObject({
   time_zone: z.string().min(1).max(64).optional(),
@@ -16,14 +17,14 @@ const body = z.strictObject({
 export function register(app: App, { ctx }: RouteDeps) {
   app.get(
     '/v1/settings/booking',
-    { schema: { tags: ['settings'], summary: 'Booking settings: time zone, lead time, days offered, deposit hold' } },
-    async (req, reply) => reply.send({ object: 'booking_settings', ...(await getBookingSettings(ctx.db, req.merchantId)) }),
+    { schema: { response: { 200: bookingSettingsSchema }, summary: 'Booking settings: time zone, lead time, days offered, deposit hold' } },
+    async (req, reply) => reply.send(presentBookingSettings(await getBookingSettings(ctx.db, req.merchantId))),
   );
-  app.patch('/v1/settings/booking', { schema: { tags: ['settings'], summary: 'Update booking settings', body } }, (req, reply) =>
+  app.patch('/v1/settings/booking', { schema: { response: { 200: bookingSettingsSchema }, summary: 'Update booking settings', body } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {
       status: 200,
       run: (tx) => updateBookingSettings(ctx, tx, req.merchantId, req.body),
-      present: (s) => ({ object: 'booking_settings', ...s }),
+      present: presentBookingSettings,
     }),
   );
 }

@@ -4,7 +4,7 @@ import { customersOf } from '../conversations.queries.ts';
 import type { ConversationRow } from '../conversations.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
-import { presentConversation, presentNote } from '../conversations.present.ts';
+import { conversationSchema, noteSchema, presentConversation, presentNote } from '../conversations.present.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
 import type { Tx } from '../../../platform/store/db.ts';
@@ -24,7 +24,7 @@ export function register(app: App, { ctx }: RouteDeps) {
 
   app.post(
     '/v1/conversations/:id/assign',
-    { schema: { tags, summary: 'Assign a conversation to a user (or to nobody)', params, body: assignBody } },
+    { schema: { tags, summary: 'Assign a conversation to a user (or to nobody)', params, body: assignBody, response: { 200: conversationSchema } } },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 200,
@@ -32,15 +32,19 @@ export function register(app: App, { ctx }: RouteDeps) {
         present,
       }),
   );
-  app.post('/v1/conversations/:id/close', { schema: { tags, summary: 'Close a conversation (automatic replies resume)', params } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, { status: 200, run: (tx) => closeConversation(ctx, tx, req.merchantId, req.params.id), present }),
+  app.post(
+    '/v1/conversations/:id/close',
+    { schema: { tags, summary: 'Close a conversation (automatic replies resume)', params, response: { 200: conversationSchema } } },
+    (req, reply) => mutate(ctx, req, reply, req.merchantId, { status: 200, run: (tx) => closeConversation(ctx, tx, req.merchantId, req.params.id), present }),
   );
-  app.post('/v1/conversations/:id/reopen', { schema: { tags, summary: 'Reopen a closed conversation', params } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, { status: 200, run: (tx) => reopenConversation(ctx, tx, req.merchantId, req.params.id), present }),
+  app.post(
+    '/v1/conversations/:id/reopen',
+    { schema: { tags, summary: 'Reopen a closed conversation', params, response: { 200: conversationSchema } } },
+    (req, reply) => mutate(ctx, req, reply, req.merchantId, { status: 200, run: (tx) => reopenConversation(ctx, tx, req.merchantId, req.params.id), present }),
   );
   app.post(
     '/v1/conversations/:id/notes',
-    { schema: { tags, summary: 'Add an internal note (never sent to the customer)', params, body: noteBody } },
+    { schema: { tags, summary: 'Add an internal note (never sent to the customer)', params, body: noteBody, response: { 201: noteSchema } } },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 201,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { customersOf, listConversations } from '../conversations.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { page } from '../../../platform/http/page.ts';
-import { presentConversation } from '../conversations.present.ts';
+import { conversationListSchema, presentConversation } from '../conversations.present.ts';
 import { listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
@@ -27,6 +27,7 @@ export function register(app: App, { ctx }: RouteDeps) {
         tags: ['conversations'],
         summary: 'List conversations, newest activity first (filters: status, assigned_to = usr_…|me|none, unread, customer)',
         querystring: query,
+        response: { 200: conversationListSchema },
       },
     },
     async (req, reply) => {

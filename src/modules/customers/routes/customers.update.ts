@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { changeCustomer } from '../customers.update.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
-import { presentCustomer } from '../customers.present.ts';
+import { customerSchema, presentCustomer } from '../customers.present.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
@@ -12,11 +12,14 @@ const body = z.strictObject({
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.patch('/v1/customers/:id', { schema: { tags: ['customers'], summary: "Update a customer's name or tags", params: idParam('cus'), body } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 200,
-      run: (tx) => changeCustomer(ctx, tx, req.merchantId, req.params.id, req.body),
-      present: (c) => presentCustomer(c),
-    }),
+  app.patch(
+    '/v1/customers/:id',
+    { schema: { tags: ['customers'], summary: "Update a customer's name or tags", params: idParam('cus'), body, response: { 200: customerSchema } } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 200,
+        run: (tx) => changeCustomer(ctx, tx, req.merchantId, req.params.id, req.body),
+        present: (c) => presentCustomer(c),
+      }),
   );
 }

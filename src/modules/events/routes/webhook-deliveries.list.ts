@@ -7,7 +7,7 @@ import type { App } from '../../../platform/http/app.ts';
 import { page } from '../../../platform/http/page.ts';
 import { listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { deliveryListSchema, presentDeliveryWithEndpoint, tags } from '../webhook-endpoints.present.ts';
+import { deliveryWithEndpointListSchema, presentDeliveryWithEndpoint } from '../webhook-endpoints.present.ts';
 
 const query = listQuery.extend({
   status: z
@@ -27,11 +27,10 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/webhook-deliveries',
     {
       schema: {
-        tags,
         summary:
           'Webhook deliveries across all endpoints, newest first (?status=failed: what to replay), with the endpoint, attempts, last error and next retry',
         querystring: query,
-        response: { 200: deliveryListSchema },
+        response: { 200: deliveryWithEndpointListSchema },
       },
     },
     async (req, reply) => {

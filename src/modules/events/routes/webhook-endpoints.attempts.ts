@@ -9,7 +9,8 @@ import { sendError } from '../../../platform/http/errors.ts';
 import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentAttempt, presentDelivery, tags } from '../webhook-endpoints.present.ts';
+import { presentAttempt, presentDelivery } from '../webhook-endpoints.present.ts';
+import { attemptListSchema, deliveryListSchema } from '../webhook-endpoints.present.ts';
 
 const attemptsQuery = listQuery.extend({ event_id: z.string().max(64).optional(), delivery_id: z.string().max(64).optional() });
 const deliveriesQuery = listQuery.extend({ status: z.enum(['pending', 'delivered', 'failed', 'skipped']).optional() });
@@ -17,7 +18,14 @@ const deliveriesQuery = listQuery.extend({ status: z.enum(['pending', 'delivered
 export function register(app: App, { ctx }: RouteDeps) {
   app.get(
     '/v1/webhook-endpoints/:id/attempts',
-    { schema: { tags, summary: "An endpoint's delivery attempts, newest first", params: idParam('whe'), querystring: attemptsQuery } },
+    {
+      schema: {
+        response: { 200: attemptListSchema },
+        summary: "An endpoint's delivery attempts, newest first",
+        params: idParam('whe'),
+        querystring: attemptsQuery,
+      },
+    },
     async (req, reply) => {
       if (!(await getEndpoint(ctx.db, req.merchantId, req.params.id)))
         return sendError(req, reply, domainError('not_found', `No webhook endpoint ${req.params.id}`));
@@ -36,7 +44,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/webhook-endpoints/:id/deliveries',
     {
       schema: {
-        tags,
+        response: { 200: deliveryListSchema },
         summary: "An endpoint's deliveries (one per event), newest first; ?status=failed lists what to replay",
         params: idParam('whe'),
         querystring: deliveriesQuery,

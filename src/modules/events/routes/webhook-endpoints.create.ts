@@ -3,7 +3,8 @@ import { createEndpoint } from '../webhooks.endpoints.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
-import { endpointFields, presentEndpoint, tags } from '../webhook-endpoints.present.ts';
+import { endpointFields, presentEndpoint } from '../webhook-endpoints.present.ts';
+import { endpointSchema } from '../webhook-endpoints.present.ts';
 
 const body = z.strictObject({
   url: endpointFields.url,
@@ -15,7 +16,13 @@ const body = z.strictObject({
 export function register(app: App, { ctx }: RouteDeps) {
   app.post(
     '/v1/webhook-endpoints',
-    { schema: { tags, summary: 'Add an endpoint for signed business events (the whsec_ secret is shown only in this response)', body } },
+    {
+      schema: {
+        response: { 201: endpointSchema },
+        summary: 'Add an endpoint for signed business events (the whsec_ secret is shown only in this response)',
+        body,
+      },
+    },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 201,

@@ -6,7 +6,7 @@ import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
-import { tags } from '../webhook-endpoints.present.ts';
+import { replaySchema } from '../webhook-endpoints.present.ts';
 
 const body = z.strictObject({
   event_id: z.string().min(1).max(64).optional(),
@@ -19,7 +19,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/webhook-endpoints/:id/replay',
     {
       schema: {
-        tags,
+        response: { 200: replaySchema },
         summary: 'Send one event ({event_id}) or every subscribed event of a time range ({from, to}) again, with the same webhook-id',
         params: idParam('whe'),
         body,
@@ -42,7 +42,7 @@ export function register(app: App, { ctx }: RouteDeps) {
             single ? { eventId: event_id } : { from: new Date(from!), to: new Date(to!) },
           );
         },
-        present: (r) => ({ object: 'webhook_replay', ...r }),
+        present: (r) => ({ object: 'webhook_replay' as const, ...r }),
       }),
   );
 }

@@ -4,7 +4,8 @@ import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentEndpoint, tags } from '../webhook-endpoints.present.ts';
+import { presentEndpoint } from '../webhook-endpoints.present.ts';
+import { endpointSchema } from '../webhook-endpoints.present.ts';
 
 // 0 retires the old secret at once (it leaked); the default keeps it for 24 h.
 const body = z
@@ -23,7 +24,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/webhook-endpoints/:id/rotate-secret',
     {
       schema: {
-        tags,
+        response: { 200: endpointSchema },
         summary: 'Issue a new secret (shown only in this response); the old one keeps signing beside it for previous_secret_ttl seconds (default 86400)',
         params: idParam('whe'),
         body,

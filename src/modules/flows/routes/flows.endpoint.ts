@@ -8,6 +8,7 @@ import { domainError } from '../../../domain/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { z } from 'zod';
 
 /** A Flow request carries one screen's form: kilobytes. */
 export const FLOW_BODY_LIMIT = 1024 * 1024;
@@ -19,7 +20,19 @@ export function register(app: App, { ctx }: RouteDeps) {
     scoped.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FLOW_BODY_LIMIT }, (_req, body, done) => done(null, body));
     scoped.post<{ Params: { merchant_id: string } }>(
       '/flows/endpoint/:merchant_id',
-      { schema: { hide: true }, bodyLimit: FLOW_BODY_LIMIT },
+      {
+        schema: {
+          summary: 'WhatsApp Flows data endpoint (called by Meta): an encrypted request, signed with the app secret; the answer is encrypted',
+          security: [],
+          response: {
+            200: { description: 'The encrypted answer (base64)', content: { 'text/plain': { schema: z.string() } } },
+            421: z.null().describe('Cannot decrypt: Meta fetches the public key again'),
+            427: z.null().describe('The flow token is refused (unknown, expired or used)'),
+            432: z.null().describe('The signature does not match'),
+          },
+        },
+        bodyLimit: FLOW_BODY_LIMIT,
+      },
       async (req, reply) => {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const sig = req.headers[SIGNATURE_HEADER];

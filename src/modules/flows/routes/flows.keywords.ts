@@ -2,14 +2,14 @@
 // creates or replaces one (`created` says which), GET lists them, DELETE removes one. The
 // keyword is matched normalized (case, width and spacing folded), so " Menu " is "menu".
 import { z } from 'zod';
-import { MAX_KEYWORDS, presentFlowKeyword, removeFlowKeyword, setFlowKeyword } from '../flows.keywords.ts';
+import { MAX_KEYWORDS, removeFlowKeyword, setFlowKeyword } from '../flows.keywords.ts';
+import { flowKeywordDeletedSchema, flowKeywordListSchema, flowKeywordPutSchema, presentFlowKeyword } from '../flows.present.ts';
 import { FLOW_NAMES } from '../definitions/flow.registry.ts';
 import { listFlowKeywords } from '../flows.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
-const tags = ['flows'];
 const keywordParams = z.strictObject({ keyword: z.string().min(1).max(200) });
 const putBody = z.strictObject({
   flow: z.enum(FLOW_NAMES),
@@ -22,7 +22,7 @@ const putBody = z.strictObject({
 export function register(app: App, { ctx }: RouteDeps) {
   app.put(
     '/v1/flows/keywords/:keyword',
-    { schema: { tags, summary: 'Answer a keyword with a flow (create or replace)', params: keywordParams, body: putBody } },
+    { schema: { response: { 200: flowKeywordPutSchema }, summary: 'Answer a keyword with a flow (create or replace)', params: keywordParams, body: putBody } },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 200,
@@ -31,16 +31,23 @@ export function register(app: App, { ctx }: RouteDeps) {
       }),
   );
 
-  app.get('/v1/flows/keywords', { schema: { tags, summary: 'The keywords that answer with a flow' } }, async (req, reply) => {
-    const rows = await listFlowKeywords(ctx.db, req.merchantId, MAX_KEYWORDS);
-    return reply.send({ object: 'list', data: rows.map(presentFlowKeyword), has_more: false });
-  });
+  app.get(
+    '/v1/flows/keywords',
+    { schema: { response: { 200: flowKeywordListSchema }, summary: 'The keywords that answer with a flow' } },
+    async (req, reply) => {
+      const rows = await listFlowKeywords(ctx.db, req.merchantId, MAX_KEYWORDS);
+      return reply.send({ object: 'list' as const, data: rows.map(presentFlowKeyword), has_more: false });
+    },
+  );
 
-  app.delete('/v1/flows/keywords/:keyword', { schema: { tags, summary: 'Stop answering a keyword with a flow', params: keywordParams } }, (req, reply) =>
-    mutate(ctx, req, reply, req.merchantId, {
-      status: 200,
-      run: (tx) => removeFlowKeyword(tx, req.merchantId, req.params.keyword),
-      present: ({ keyword }) => ({ object: 'flow_keyword', keyword, deleted: true }),
-    }),
+  app.delete(
+    '/v1/flows/keywords/:keyword',
+    { schema: { response: { 200: flowKeywordDeletedSchema }, summary: 'Stop answering a keyword with a flow', params: keywordParams } },
+    (req, reply) =>
+      mutate(ctx, req, reply, req.merchantId, {
+        status: 200,
+        run: (tx) => removeFlowKeyword(tx, req.merchantId, req.params.keyword),
+        present: ({ keyword }) => ({ object: 'flow_keyword' as const, keyword, deleted: true as const }),
+      }),
   );
 }

@@ -2,19 +2,20 @@
 // public key to register with Meta) and sending a flow message to a customer.
 import { z } from 'zod';
 import { generateFlowKeyPair } from '../../../adapters/flows/flow-crypto.ts';
-import { presentFlowKeys, storeFlowKeys } from '../flows.keys.ts';
+import { storeFlowKeys } from '../flows.keys.ts';
+import { flowKeysSchema, flowMessageSchema, presentFlowKeys } from '../flows.present.ts';
 import { sendFlow } from '../flows.send.ts';
 import { FLOW_NAMES } from '../definitions/flow.registry.ts';
 import { domainError } from '../../../domain/errors.ts';
 import { err } from '../../../domain/result.ts';
 import { getFlowKey } from '../flows.queries.ts';
+import { iso } from '../../../platform/http/page.ts';
+import { errorEnvelope } from '../../../platform/http/openapi.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { customerRef, waId } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-
-const tags = ['flows'];
 
 const sendBody = z.strictObject({
   /** The older spelling of customer: {wa_id}. */
@@ -45,7 +46,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/flows/keys',
     {
       schema: {
-        tags,
+        response: { 201: flowKeysSchema },
         summary: 'Create the Flows key pair (or rotate it); returns the public key to register with Meta',
         body: z.strictObject({ rotate: z.boolean().optional() }).optional(),
       },
@@ -61,15 +62,25 @@ export function register(app: App, { ctx }: RouteDeps) {
     },
   );
 
-  app.get('/v1/flows/keys', { schema: { tags, summary: 'The Flows public key and endpoint URL' } }, async (req, reply) => {
-    const row = await getFlowKey(ctx.db, req.merchantId);
-    if (!row) return sendError(req, reply, domainError('not_found', 'No Flows key pair yet: POST /v1/flows/keys creates one'));
-    return reply.send(presentFlowKeys(ctx, row));
-  });
+  app.get(
+    '/v1/flows/keys',
+    { schema: { response: { 200: flowKeysSchema, 404: errorEnvelope }, summary: 'The Flows public key and endpoint URL' } },
+    async (req, reply) => {
+      const row = await getFlowKey(ctx.db, req.merchantId);
+      if (!row) return sendError(req, reply, domainError('not_found', 'No Flows key pair yet: POST /v1/flows/keys creates one'));
+      return reply.send(presentFlowKeys(ctx, row));
+    },
+  );
 
   app.post(
     '/v1/flows/send',
-    { schema: { tags, summary: 'Send a flow message to a customer (data_exchange by default; navigate carries the first screen)', body: sendBody } },
+    {
+      schema: {
+        response: { 201: flowMessageSchema },
+        summary: 'Send a flow message to a customer (data_exchange by default; navigate carries the first screen)',
+        body: sendBody,
+      },
+    },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 201,
@@ -80,14 +91,14 @@ export function register(app: App, { ctx }: RouteDeps) {
           return sendFlow(ctx, tx, req.merchantId, { ...rest, customer: ref });
         },
         present: ({ token, message }) => ({
-          object: 'flow_message',
+          object: 'flow_message' as const,
           flow: token.flow_name,
           customer_id: token.customer_id,
           wa_id: token.wa_id,
           message_id: message.id,
           // The merchant's own session key: shown so a test or the sandbox can follow the flow.
           flow_token: token.token,
-          expires_at: token.expires_at.toISOString(),
+          expires_at: iso(token.expires_at)!,
         }),
       }),
   );

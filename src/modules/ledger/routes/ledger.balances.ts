@@ -5,6 +5,7 @@ import type { App } from '../../../platform/http/app.ts';
 import { currencyCode } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentBalance } from '../ledger.present.ts';
+import { balanceListSchema } from '../ledger.present.ts';
 
 const query = z.strictObject({
   currency: currencyCode.optional(),
@@ -18,10 +19,10 @@ const query = z.strictObject({
 export function register(app: App, { ctx }: RouteDeps) {
   app.get(
     '/v1/ledger/balances',
-    { schema: { tags: ['ledger'], summary: 'Balance of every ledger account (debit positive), per currency', querystring: query } },
+    { schema: { response: { 200: balanceListSchema }, summary: 'Balance of every ledger account (debit positive), per currency', querystring: query } },
     async (req, reply) => {
       const rows = await balances(ctx.db, req.merchantId, { currency: req.query.currency, account: req.query.account });
-      return reply.send({ object: 'list', data: rows.map(presentBalance), has_more: false });
+      return reply.send({ object: 'list' as const, data: rows.map(presentBalance), has_more: false });
     },
   );
 }

@@ -5,6 +5,7 @@ import type { App } from '../../../platform/http/app.ts';
 import { listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentLedgerTransaction } from '../ledger.present.ts';
+import { ledgerTransactionListSchema } from '../ledger.present.ts';
 
 const query = listQuery.extend({
   order_id: z.string().max(64).optional(),
@@ -16,7 +17,7 @@ const query = listQuery.extend({
 export function register(app: App, { ctx }: RouteDeps) {
   app.get(
     '/v1/ledger/transactions',
-    { schema: { tags: ['ledger'], summary: 'Ledger transactions with their postings, newest first', querystring: query } },
+    { schema: { response: { 200: ledgerTransactionListSchema }, summary: 'Ledger transactions with their postings, newest first', querystring: query } },
     async (req, reply) => {
       const q = req.query;
       const page = await listTransactions(
@@ -25,7 +26,7 @@ export function register(app: App, { ctx }: RouteDeps) {
         { orderId: q.order_id, kind: q.kind, provider: q.provider, providerPaymentId: q.provider_payment_id },
         { limit: q.limit, startingAfter: q.starting_after },
       );
-      return reply.send({ object: 'list', data: page.data.map(presentLedgerTransaction), has_more: page.hasMore });
+      return reply.send({ object: 'list' as const, data: page.data.map(presentLedgerTransaction), has_more: page.hasMore });
     },
   );
 }

@@ -8,15 +8,14 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { presentApiKey } from '../merchants.present.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-
-const tags = ['api_keys'];
+import { apiKeyListSchema, apiKeySchema, rotatedApiKeySchema } from '../merchants.present.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.post(
     '/v1/api-keys',
     {
       schema: {
-        tags,
+        response: { 201: apiKeySchema },
         summary: 'Create an API key (the key is shown only in this response)',
         body: z.strictObject({ name: z.string().min(1).max(100).optional() }).optional(),
       },
@@ -29,16 +28,16 @@ export function register(app: App, { ctx }: RouteDeps) {
       }),
   );
 
-  app.get('/v1/api-keys', { schema: { tags, summary: 'List API keys (prefixes only)' } }, async (req, reply) => {
+  app.get('/v1/api-keys', { schema: { response: { 200: apiKeyListSchema }, summary: 'List API keys (prefixes only)' } }, async (req, reply) => {
     const rows = await listApiKeys(ctx.db, req.merchantId);
-    return reply.send({ object: 'list', data: rows.map((r) => presentApiKey(r)), has_more: false });
+    return reply.send({ object: 'list' as const, data: rows.map((r) => presentApiKey(r)), has_more: false });
   });
 
   app.post(
     '/v1/api-keys/:id/rotate',
     {
       schema: {
-        tags,
+        response: { 201: rotatedApiKeySchema },
         summary: 'Replace a key: the old one stops at once or after grace_seconds',
         params: idParam('key'),
         body: z
@@ -61,7 +60,7 @@ export function register(app: App, { ctx }: RouteDeps) {
       }),
   );
 
-  app.post('/v1/api-keys/:id/revoke', { schema: { tags, summary: 'Revoke a key now', params: idParam('key') } }, (req, reply) =>
+  app.post('/v1/api-keys/:id/revoke', { schema: { response: { 200: apiKeySchema }, summary: 'Revoke a key now', params: idParam('key') } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {
       status: 200,
       run: (tx) => revokeApiKey(ctx, tx, req.merchantId, req.params.id),

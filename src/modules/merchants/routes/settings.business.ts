@@ -7,8 +7,6 @@ import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
-const tags = ['settings'];
-
 const body = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   time_zone: z.string().min(1).max(64).optional().describe('IANA time zone, e.g. Asia/Kolkata'),
@@ -19,14 +17,13 @@ const body = z.strictObject({
 export function register(app: App, { ctx }: RouteDeps) {
   app.get(
     '/v1/settings/business',
-    { schema: { tags, summary: 'Business settings: name, time zone, locale, default currency', response: { 200: businessSettingsSchema } } },
+    { schema: { summary: 'Business settings: name, time zone, locale, default currency', response: { 200: businessSettingsSchema } } },
     async (req, reply) => reply.send(presentBusinessSettings(await getBusinessSettings(ctx.db, req.merchantId))),
   );
   app.patch(
     '/v1/settings/business',
     {
       schema: {
-        tags,
         summary: 'Update business settings (unknown time zones, locales and currencies are refused)',
         body,
         response: { 200: businessSettingsSchema },

@@ -5,6 +5,7 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentOrderRow } from '../orders.present.ts';
+import { orderSchema } from '../orders.present.ts';
 
 const body = z
   .strictObject({
@@ -21,7 +22,14 @@ const body = z
 export function register(app: App, { ctx }: RouteDeps) {
   app.post(
     '/v1/orders/:id/bill',
-    { schema: { tags: ['orders'], summary: 'Send a new bill: a new payment attempt with a new reference and expiry', params: idParam('ord'), body } },
+    {
+      schema: {
+        response: { 200: orderSchema },
+        summary: 'Send a new bill: a new payment attempt with a new reference and expiry',
+        params: idParam('ord'),
+        body,
+      },
+    },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 200,

@@ -5,13 +5,14 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentOrderRow } from '../orders.present.ts';
+import { orderSchema } from '../orders.present.ts';
 
 const body = z.strictObject({ reason: z.string().max(500).optional() }).optional();
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.post(
     '/v1/orders/:id/cancel',
-    { schema: { tags: ['orders'], summary: 'Cancel an order (refused while a payment is pending or captured)', params: idParam('ord'), body } },
+    { schema: { response: { 200: orderSchema }, summary: 'Cancel an order (refused while a payment is pending or captured)', params: idParam('ord'), body } },
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 200,

@@ -7,10 +7,11 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { presentOrder } from '../orders.present.ts';
 import { currencyCode, customerRef, metadata, minorAmount, positiveAmount } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
+import { orderSchema } from '../orders.present.ts';
 
 const adjustment = z.strictObject({ amount: minorAmount, description: z.string().max(60).optional() });
 
-const address = z.strictObject({
+export const shippingAddressBody = z.strictObject({
   name: z.string().min(1).max(200),
   phone_number: z.string().max(30).optional(),
   address_line1: z.string().min(1).max(100),
@@ -40,7 +41,7 @@ export const createOrderBody = z.strictObject({
   shipping: adjustment.optional(),
   discount: adjustment.extend({ discount_program_name: z.string().max(60).optional() }).optional(),
   goods_type: z.enum(['digital-goods', 'physical-goods']).optional(),
-  shipping_address: address.optional(),
+  shipping_address: shippingAddressBody.optional(),
   payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.string().min(1).max(40).optional() }),
   expires_in: z
     .number()
@@ -53,7 +54,7 @@ export const createOrderBody = z.strictObject({
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.post('/v1/orders', { schema: { tags: ['orders'], summary: 'Create an order and its first bill', body: createOrderBody } }, (req, reply) =>
+  app.post('/v1/orders', { schema: { response: { 201: orderSchema }, summary: 'Create an order and its first bill', body: createOrderBody } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {
       status: 201,
       run: (tx) => createOrder(ctx, tx, apiActor(req), req.merchantId, req.body),

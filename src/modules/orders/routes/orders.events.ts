@@ -7,13 +7,14 @@ import { page } from '../../../platform/http/page.ts';
 import { presentEvent } from '../../events/index.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { eventListSchema } from '../../events/index.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.get(
     '/v1/orders/:id/events',
     {
       schema: {
-        tags: ['events'],
+        response: { 200: eventListSchema },
         summary: "An order's timeline, oldest first (by seq)",
         params: idParam('ord'),
         querystring: listQuery.extend({ limit: listQuery.shape.limit.default(100) }),

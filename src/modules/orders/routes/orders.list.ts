@@ -11,6 +11,7 @@ import { sendError } from '../../../platform/http/errors.ts';
 import { bsuid, listQuery, waId } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentOrderRows } from '../orders.present.ts';
+import { orderListSchema } from '../orders.present.ts';
 
 /** One value or a comma-separated list of them (`status=processing,partially_shipped`); a pattern, so OpenAPI shows the values. */
 const oneOrMore = <T extends readonly [string, ...string[]]>(values: T, what: string) => {
@@ -56,7 +57,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/orders',
     {
       schema: {
-        tags: ['orders'],
+        response: { 200: orderListSchema },
         summary: 'List orders, newest first, with filters (status, payment status, customer, created and expiry ranges, text search)',
         querystring: query,
       },

@@ -1,7 +1,9 @@
 // The hosted checkout page: GET /pay/{token} shows the bill and changes nothing
 // (WhatsApp's link-preview crawler opens every link); the Pay button POSTs, which
 // creates the provider's checkout object (idempotently) and hands over with a 303.
-import { proceedToCheckout, viewCheckout, type CheckoutView } from '../payments.checkout.ts';
+import { addCheckoutAddress, proceedToCheckout, viewCheckout, type CheckoutView } from '../payments.checkout.ts';
+import { ADDRESS_FIELDS, addressLine, type AddressField, type ShippingAddress } from '../../../domain/address.ts';
+import { awaitsAddress } from '../../orders/index.ts';
 import { formatDateTime, formatMoney } from '../../../domain/display.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
@@ -29,11 +31,64 @@ ${opts.refresh ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : ''
 <style>body{font:16px/1.45 system-ui,sans-serif;background:#f0f2f5;margin:0;color:#111}main{max-width:30rem;margin:1.5rem auto;background:#fff;border-radius:12px;padding:1.25rem 1.25rem 1.5rem;box-shadow:0 1px 3px #0002}
 h1{font-size:1.2rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}table{width:100%;border-collapse:collapse}td{padding:.3rem 0;vertical-align:top}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.total td{border-top:1px solid #ddd;font-weight:700;padding-top:.6rem}.muted{color:#555;font-size:.9rem}.state{padding:.75rem;border-radius:8px;background:#e7f7ee;margin:1rem 0}
-.state.bad{background:#fdecec}button{width:100%;padding:.9rem;font-size:1.05rem;border:0;border-radius:999px;background:#008069;color:#fff;cursor:pointer;margin-top:1rem}</style>
+.state.bad{background:#fdecec}label{display:block;margin:.7rem 0 0;font-size:.9rem;color:#333}label small{color:#666}
+input{display:block;box-sizing:border-box;width:100%;margin-top:.2rem;padding:.6rem;font:inherit;border:1px solid #bbb;border-radius:8px}input[aria-invalid=true]{border-color:#b42318;background:#fffafa}
+.err{color:#b42318;font-size:.85rem;margin:.2rem 0 0}.errors{padding:.75rem;border-radius:8px;background:#fdecec;color:#7a1b12;margin:1rem 0}.errors ul{margin:.3rem 0 0;padding-left:1.2rem}
+.row2{display:flex;gap:.6rem;align-items:flex-start}.row2 .fld{flex:1;min-width:0}.ship{padding:.6rem .75rem;border-radius:8px;background:#f4f6f8;margin:1rem 0 0;font-size:.92rem;overflow-wrap:anywhere}h2{font-size:1.05rem;margin:1.4rem 0 .2rem}button{width:100%;padding:.9rem;font-size:1.05rem;border:0;border-radius:999px;background:#008069;color:#fff;cursor:pointer;margin-top:1rem}</style>
 </head><body><main>${body}</main></body></html>`;
 }
 
-function render(v: CheckoutView): string {
+const LABELS: Record<AddressField, [string, string, boolean]> = {
+  // label, autocomplete token, required
+  name: ['Full name', 'name', true],
+  phone_number: ['Phone number', 'tel', false],
+  address_line1: ['Street address', 'address-line1', true],
+  address_line2: ['Apartment, floor, landmark', 'address-line2', false],
+  city: ['City', 'address-level2', true],
+  state: ['State or region', 'address-level1', false],
+  postal_code: ['Postal code (PIN)', 'postal-code', true],
+  country_code: ['Country code (e.g. IN)', 'country', true],
+};
+
+/** A first guess of the customer's country from their WhatsApp number (they can change it). */
+const COUNTRY_OF_PREFIX: [string, string][] = [
+  ['91', 'IN'],
+  ['971', 'AE'],
+  ['65', 'SG'],
+  ['62', 'ID'],
+  ['55', 'BR'],
+  ['44', 'GB'],
+  ['1', 'US'],
+];
+const countryOf = (waId: string) => COUNTRY_OF_PREFIX.find(([p]) => waId.startsWith(p))?.[1] ?? '';
+
+export interface AddressForm {
+  values: Partial<Record<AddressField, string>>;
+  errors: Partial<Record<AddressField, string>>;
+}
+
+function addressForm(v: CheckoutView, form: AddressForm | undefined): string {
+  const values = form?.values ?? { name: v.order.customer_name ?? '', country_code: countryOf(v.order.customer_wa_id ?? '') };
+  const errors = form?.errors ?? {};
+  const field = (f: AddressField) => {
+    const [label, auto, required] = LABELS[f];
+    const e = errors[f];
+    const note = f === 'state' ? ' <small>(required in India)</small>' : required ? '' : ' <small>(optional)</small>';
+    return `<div class="fld"><label for="f-${f}">${esc(label)}${note}
+<input id="f-${f}" name="${f}" autocomplete="${auto}" value="${esc(values[f] ?? '')}"${required ? ' required' : ''} maxlength="${f === 'name' ? 200 : f === 'country_code' ? 2 : 100}"${e ? ` aria-invalid="true" aria-describedby="e-${f}"` : ''} data-testid="address-${f}"></label>${e ? `<p class="err" id="e-${f}" data-testid="error-${f}">${esc(e)}</p>` : ''}</div>`;
+  };
+  const list = Object.entries(errors);
+  const summary = list.length
+    ? `<div class="errors" role="alert" data-testid="address-errors">Please check the address:<ul>${list.map(([f, e]) => `<li>${esc(LABELS[f as AddressField][0])}: ${esc(e)}</li>`).join('')}</ul></div>`
+    : '';
+  return `<h2>Delivery address</h2><p class="muted">Where should ${esc(v.merchantName)} deliver this order? Then you can pay.</p>${summary}
+<form method="post" action="/pay/${esc(v.attempt.pay_token)}/address" data-testid="address-form" novalidate>
+${field('name')}${field('phone_number')}${field('address_line1')}${field('address_line2')}
+<div class="row2">${field('city')}${field('postal_code')}</div><div class="row2">${field('state')}${field('country_code')}</div>
+<button type="submit" data-testid="address-submit">Continue to payment</button></form>`;
+}
+
+function render(v: CheckoutView, form?: AddressForm): string {
   const { order, attempt, state } = v;
   const m = (n: number) => esc(formatMoney(n, order.currency, v.presentation.locale));
   const rows = order.items
@@ -55,16 +110,21 @@ function render(v: CheckoutView): string {
   // pay) the page says so and reloads itself, instead of offering a plain Pay button as if
   // nothing had happened.
   const awaiting = state === 'open' && attempt.checkout_url !== null;
+  const shipTo = order.shipping_address
+    ? `<p class="ship" data-testid="ship-to">Delivering to ${esc(addressLine(order.shipping_address as unknown as ShippingAddress))}</p>`
+    : '';
   const action =
-    state === 'open'
-      ? `${awaiting ? `<div class="state" data-testid="awaiting">Already paid? We are waiting for ${esc(provider)} to confirm it: this page updates by itself. Not paid yet? Continue below.</div>` : ''}
+    state === 'open' && awaitsAddress(order)
+      ? addressForm(v, form)
+      : state === 'open'
+        ? `${awaiting ? `<div class="state" data-testid="awaiting">Already paid? We are waiting for ${esc(provider)} to confirm it: this page updates by itself. Not paid yet? Continue below.</div>` : ''}
 <form method="post" action="/pay/${esc(attempt.pay_token)}/checkout"><button type="submit" data-testid="pay">${awaiting ? 'Continue to payment' : 'Pay'} ${m(order.total)}</button></form>
 <p class="muted" data-testid="pay-before">Pay before ${esc(formatDateTime(attempt.expires_at, v.presentation))}. You will be taken to ${esc(provider)} to pay securely.</p>`
-      : `<div class="state${['expired', 'canceled'].includes(state) ? ' bad' : ''}" data-testid="state" data-state="${esc(state)}">${esc(note)}</div>`;
+        : `<div class="state${['expired', 'canceled'].includes(state) ? ' bad' : ''}" data-testid="state" data-state="${esc(state)}">${esc(note)}</div>`;
   return page(
     `Pay ${v.merchantName}`,
     `<p class="muted">${esc(v.merchantName)}</p><h1 data-testid="heading">Order ${esc(attempt.reference_id)}</h1>
-<table>${rows}${extra}<tr class="total"><td>Total</td><td class="n" data-testid="total">${m(order.total)}</td></tr></table>${action}`,
+<table>${rows}${extra}<tr class="total"><td>Total</td><td class="n" data-testid="total">${m(order.total)}</td></tr></table>${shipTo}${action}`,
     { refresh: state === 'processing' || awaiting },
   );
 }
@@ -103,5 +163,34 @@ export function register(app: App, { ctx }: RouteDeps) {
       }
       return reply.code(r.error.code === 'conflict' ? 409 : 400).send(v ? render(v) : page('Payment', `<p>${esc(r.error.message)}</p>`));
     });
+  });
+
+  app.register(async (scoped) => {
+    // The address form: a few short fields, urlencoded; anything larger is not a person typing.
+    scoped.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_req, body, done) => {
+      const fields: Record<string, string> = {};
+      for (const [k, val] of new URLSearchParams(body as string)) if ((ADDRESS_FIELDS as readonly string[]).includes(k)) fields[k] = val;
+      done(null, fields);
+    });
+    scoped.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>(
+      '/pay/:token/address',
+      { schema: { hide: true } },
+      async (req, reply) => {
+        reply.headers(headers('https:')).type('text/html; charset=utf-8');
+        if (!TOKEN.test(req.params.token)) return reply.code(404).send(notFound);
+        const raw = req.body && typeof req.body === 'object' ? req.body : {};
+        const r = await addCheckoutAddress(ctx, req.params.token, raw);
+        // Stored: back to the page (a GET), which now offers the Pay button.
+        if (r.ok) return reply.code(303).header('location', `/pay/${req.params.token}`).send();
+        if ('fields' in r) {
+          const v = await viewCheckout(ctx, req.params.token);
+          const values = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, String(raw[f] ?? '').slice(0, 300)]));
+          return v ? reply.code(400).send(render(v, { values, errors: r.fields })) : reply.code(404).send(notFound);
+        }
+        if (r.error.code === 'not_found') return reply.code(404).send(notFound);
+        const v = await viewCheckout(ctx, req.params.token);
+        return reply.code(409).send(v ? render(v) : page('Payment', `<p>${esc(r.error.message)}</p>`));
+      },
+    );
   });
 }

@@ -6,6 +6,8 @@ import { domainError } from '../../../domain/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { errorEnvelope } from '../../../platform/http/openapi.ts';
+import { z } from 'zod';
 
 export function register(app: App, { ctx }: RouteDeps) {
   app.register(async (scoped) => {
@@ -14,7 +16,16 @@ export function register(app: App, { ctx }: RouteDeps) {
     scoped.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     scoped.post<{ Params: { provider: string; merchant_id: string } }>(
       '/webhooks/providers/:provider/:merchant_id',
-      { schema: { hide: true } },
+      {
+        schema: {
+          summary: "A payment provider's webhooks (called by the provider), signed with that merchant's webhook secret; stored before the 200",
+          security: [],
+          response: {
+            200: z.object({ received: z.literal(true), stored: z.number().int(), duplicates: z.number().int() }),
+            401: errorEnvelope,
+          },
+        },
+      },
       async (req, reply) => {
         const { provider, merchant_id } = req.params;
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

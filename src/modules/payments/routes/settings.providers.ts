@@ -6,6 +6,7 @@ import { err, ok } from '../../../domain/result.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { configuredProviderListSchema, providerSettingsSchema } from '../payments.present.ts';
 
 const secret = z.string().min(8).max(500);
 export const PROVIDER_SETTINGS = {
@@ -19,7 +20,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/settings/providers/:provider',
     {
       schema: {
-        tags: ['settings'],
+        response: { 200: providerSettingsSchema },
         summary: "Set a provider's credentials and webhook secret (write-only; a new webhook secret keeps the old one valid for 24 h)",
         params: z.strictObject({ provider: z.enum(['stripe', 'razorpay', 'sandbox']) }),
         body: z.record(z.string(), z.string()),
@@ -46,18 +47,18 @@ export function register(app: App, { ctx }: RouteDeps) {
           await setProviderAccount(ctx, tx, req.merchantId, provider, { credentials, webhookSecret: webhook_secret });
           return ok({ provider, configured: true, webhook_url: `${ctx.publicUrl}/webhooks/providers/${provider}/${req.merchantId}` });
         },
-        present: (v) => ({ object: 'provider_settings', ...v }),
+        present: (v) => ({ object: 'provider_settings' as const, ...v }),
       }),
   );
   app.get(
     '/v1/settings/providers',
-    { schema: { tags: ['settings'], summary: 'Which providers are configured (secrets are never returned)' } },
+    { schema: { response: { 200: configuredProviderListSchema }, summary: 'Which providers are configured (secrets are never returned)' } },
     async (req, reply) => {
       const data = (await listConfiguredProviders(ctx.db, req.merchantId)).map((p) => ({
         ...p,
         webhook_url: `${ctx.publicUrl}/webhooks/providers/${p.provider}/${req.merchantId}`,
       }));
-      return reply.send({ object: 'list', data, has_more: false });
+      return reply.send({ object: 'list' as const, data, has_more: false });
     },
   );
 }

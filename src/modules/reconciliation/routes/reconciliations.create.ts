@@ -1,20 +1,24 @@
 // POST /v1/reconciliations: import a provider's settlement report. Two ways to send it:
 //   - Content-Type: text/csv, the file as the body, settings in the query
 //     (?format=razorpay|stripe|generic&provider=&amount_unit=&map=Col=field,…&period_from=&period_to=&file_name=&apply=true&apply_fees=true&settlement_days=3);
+//     the body is streamed into the database as it arrives, never held whole in memory;
 //   - application/json {format, provider?, amount_unit?, mapping?: {field: column}, period_from?, period_to?, file_name?, apply?, apply_fees?, settlement_days?, csv}.
 // apply_fees books the report's fees the ledger does not hold yet (matched payments only);
 // apply books those fees and the report's payouts. settlement_days: see docs/reconciliation.md.
-// Bodies up to 50 MB (about 300,000 report rows). 201 with a new run; 200 with the
-// existing run when the same file was already imported with the same settings.
+// Bodies up to 50 MB (about 300,000 report rows). 202 with a new run, `importing`: a job
+// reads the file and the run ends clean, mismatches or failed (GET it to follow its
+// progress); 200 with the existing run when the same file was already imported with the
+// same settings.
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { importReport, type ReportInput } from '../reconciliation.run.ts';
+import { createImportRun, importReport, importSettings, storeUpload, type ReportInput } from '../reconciliation.run.ts';
 import { domainError } from '../../../domain/errors.ts';
 import { GENERIC_FIELDS, parseMappingSpec } from '../../../domain/reconciliation/format.generic.ts';
 import { AMOUNT_UNITS, REPORT_FORMATS } from '../../../domain/reconciliation/report.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentRun, tags } from '../reconciliation.present.ts';
+import { presentRun, runSchema } from '../reconciliation.present.ts';
 
 export const REPORT_BODY_LIMIT = 50 * 1024 * 1024;
 
@@ -77,14 +81,19 @@ const issues = (e: z.ZodError, where: string) => e.issues.map((i) => ({ path: [w
 export function register(app: App, { ctx }: RouteDeps) {
   // Its own scope: the text/csv parser and the larger body limit apply to this route only.
   app.register(async (scope) => {
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: REPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));
+    // The body stays a stream: the handler stores it chunk by chunk (and counts the limit itself).
+    scope.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
     scope.post(
       '/v1/reconciliations',
       {
         bodyLimit: REPORT_BODY_LIMIT,
+        // Idempotent by content: the same file with the same settings answers its newest run.
+        config: { idempotencyKey: 'none', documentedBody: jsonBody },
         schema: {
-          tags,
-          summary: 'Import a settlement report (text/csv with query settings, or JSON with a csv field) and reconcile it; the same file again returns its run',
+          summary: 'Import a settlement report (text/csv with query settings, or JSON with a csv field); the import runs in a job',
+          description:
+            'Stores the file and answers 202 with a run that is `importing`; a job reads the file and the run ends `clean`, `mismatches` or `failed` (with `failure.message` naming the line). Follow it with GET /v1/reconciliations/{id} (`progress`). The same file with the same settings answers 200 with its newest run. Bodies up to 52428800 bytes.',
+          response: { 200: runSchema, 202: runSchema },
         },
       },
       async (req, reply) => {
@@ -113,13 +122,22 @@ export function register(app: App, { ctx }: RouteDeps) {
               return sendError(req, reply, domainError('validation_error', `querystring.map: ${m.message}`, [{ path: 'querystring.map', message: m.message }]));
             mapping = m.mapping;
           }
-          if (typeof req.body !== 'string' || req.body.length === 0)
-            return sendError(req, reply, domainError('validation_error', 'the body is empty: send the report as CSV text'));
-          input = inputOf({ ...q.data, format: q.data.format }, req.body, mapping, {
+          const csvInput = inputOf({ ...q.data, format: q.data.format }, '', mapping, {
             applyFees: q.data.apply_fees === 'true',
             apply: q.data.apply === 'true',
             settlementDays: q.data.settlement_days === undefined ? undefined : Number(q.data.settlement_days),
           });
+          if (typeof csvInput === 'string') return sendError(req, reply, domainError('validation_error', csvInput, { path: 'period_from' }));
+          // Settings first: a bad query costs no upload.
+          const settings = importSettings(csvInput);
+          if (!settings.ok) return sendError(req, reply, settings.error);
+          const declared = Number(req.headers['content-length']);
+          if (Number.isFinite(declared) && declared > REPORT_BODY_LIMIT)
+            return sendError(req, reply, domainError('payload_too_large', `The request body is larger than ${REPORT_BODY_LIMIT} bytes`));
+          const stored = await storeUpload(ctx, req.merchantId, (req.body as Readable | undefined) ?? [], REPORT_BODY_LIMIT);
+          if (!stored.ok) return sendError(req, reply, stored.error);
+          const r = await createImportRun(ctx, req.merchantId, settings.value, stored.value, csvInput.fileName ?? null);
+          return reply.code(r.created ? 202 : 200).send(presentRun(r.run));
         } else {
           if (Object.keys(req.query as object).length)
             return sendError(req, reply, domainError('validation_error', 'with a JSON body, put the settings in the body, not the query'));
@@ -139,7 +157,7 @@ export function register(app: App, { ctx }: RouteDeps) {
         if (typeof input === 'string') return sendError(req, reply, domainError('validation_error', input, { path: 'period_from' }));
         const r = await importReport(ctx, req.merchantId, input);
         if (!r.ok) return sendError(req, reply, r.error);
-        return reply.code(r.value.created ? 201 : 200).send(presentRun(r.value.run));
+        return reply.code(r.value.created ? 202 : 200).send(presentRun(r.value.run));
       },
     );
   });

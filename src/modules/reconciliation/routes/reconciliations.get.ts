@@ -9,7 +9,7 @@ import { sendError } from '../../../platform/http/errors.ts';
 import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentItem, presentRun, seqOf, tags } from '../reconciliation.present.ts';
+import { itemListSchema, presentItem, presentRun, runListSchema, runSchema, seqOf } from '../reconciliation.present.ts';
 
 const itemsQuery = listQuery.extend({
   category: z.enum(CATEGORIES).optional(),
@@ -21,13 +21,23 @@ const itemsQuery = listQuery.extend({
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/reconciliations', { schema: { tags, summary: 'Reconciliation runs, newest first', querystring: listQuery } }, async (req, reply) => {
-    const rows = await listRuns(ctx.db, req.merchantId, { limit: req.query.limit, startingAfter: req.query.starting_after });
-    return reply.send(page(rows, req.query.limit, presentRun));
-  });
+  app.get(
+    '/v1/reconciliations',
+    { schema: { summary: 'Reconciliation runs, newest first', querystring: listQuery, response: { 200: runListSchema } } },
+    async (req, reply) => {
+      const rows = await listRuns(ctx.db, req.merchantId, { limit: req.query.limit, startingAfter: req.query.starting_after });
+      return reply.send(page(rows, req.query.limit, presentRun));
+    },
+  );
   app.get(
     '/v1/reconciliations/:id',
-    { schema: { tags, summary: 'A reconciliation run with its totals per category and currency', params: idParam('rec') } },
+    {
+      schema: {
+        summary: 'A reconciliation run with its totals per category and currency, and its import progress while it is importing',
+        params: idParam('rec'),
+        response: { 200: runSchema },
+      },
+    },
     async (req, reply) => {
       const run = await getRun(ctx.db, req.merchantId, req.params.id);
       if (!run) return sendError(req, reply, domainError('not_found', `No reconciliation run ${req.params.id}`));
@@ -36,7 +46,14 @@ export function register(app: App, { ctx }: RouteDeps) {
   );
   app.get(
     '/v1/reconciliations/:id/items',
-    { schema: { tags, summary: "A run's items in report order; ?category= filters", params: idParam('rec'), querystring: itemsQuery } },
+    {
+      schema: {
+        summary: "A run's items in report order; ?category= filters",
+        params: idParam('rec'),
+        querystring: itemsQuery,
+        response: { 200: itemListSchema },
+      },
+    },
     async (req, reply) => {
       const run = await getRun(ctx.db, req.merchantId, req.params.id);
       if (!run) return sendError(req, reply, domainError('not_found', `No reconciliation run ${req.params.id}`));

@@ -2,7 +2,7 @@
 // business time zone (at most 366 days; by default the last 30 days up to today).
 import { z } from 'zod';
 import { dailyReport } from '../reports.daily.ts';
-import { dailyReportSchema, presentDailyReport, tags } from '../reports.present.ts';
+import { dailyReportSchema, presentDailyReport } from '../reports.present.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
@@ -19,7 +19,6 @@ export function register(app: App, { ctx }: RouteDeps) {
     '/v1/reports/daily',
     {
       schema: {
-        tags,
         summary: 'Orders and revenue per day in the business time zone (revenue: paid minus refunded, per currency, minor units; at most 366 days)',
         querystring: query,
         response: { 200: dailyReportSchema },

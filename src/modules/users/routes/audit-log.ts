@@ -7,6 +7,7 @@ import { listQuery } from '../../../platform/http/schemas.ts';
 import { AUDIT_TYPES } from '../users.audit.ts';
 import { presentAudit } from '../users.present.ts';
 import { listAudit } from '../users.queries.ts';
+import { auditListSchema } from '../users.present.ts';
 
 const query = listQuery.extend({ type: z.enum(AUDIT_TYPES).optional(), actor: z.string().max(100).optional() });
 
@@ -14,7 +15,11 @@ export function register(app: App, { ctx }: RouteDeps) {
   app.get(
     '/v1/audit-log',
     {
-      schema: { tags: ['users'], summary: 'The audit log, newest first: sign-ins, users, keys, credentials, policies, products, exports', querystring: query },
+      schema: {
+        response: { 200: auditListSchema },
+        summary: 'The audit log, newest first: sign-ins, users, keys, credentials, policies, products, exports',
+        querystring: query,
+      },
     },
     async (req, reply) => {
       const q = req.query;

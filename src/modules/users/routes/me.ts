@@ -8,17 +8,22 @@ import { getMerchant } from '../../merchants/index.ts';
 import { presentMe } from '../users.present.ts';
 import { getUser } from '../users.queries.ts';
 import { PUBLIC_ROUTES, ROUTE_RULES } from '../users.route-rules.ts';
+import { meSchema, rolesSchema } from '../users.present.ts';
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/me', { schema: { tags: ['sessions'], summary: 'Who you are: your user (or API key), merchant, role and permissions' } }, async (req, reply) => {
-    const merchant = (await getMerchant(ctx.db, req.merchantId))!;
-    const user = req.principal.kind === 'user' ? ((await getUser(ctx.db, req.merchantId, req.principal.id)) ?? null) : null;
-    return reply.send(presentMe({ principal: req.principal, user, merchant }));
-  });
+  app.get(
+    '/v1/me',
+    { schema: { response: { 200: meSchema }, summary: 'Who you are: your user (or API key), merchant, role and permissions' } },
+    async (req, reply) => {
+      const merchant = (await getMerchant(ctx.db, req.merchantId))!;
+      const user = req.principal.kind === 'user' ? ((await getUser(ctx.db, req.merchantId, req.principal.id)) ?? null) : null;
+      return reply.send(presentMe({ principal: req.principal, user, merchant }));
+    },
+  );
 
   app.get(
     '/v1/roles',
-    { schema: { tags: ['users'], summary: 'The role table: permissions, the roles that hold them, and the permission of every route' } },
+    { schema: { response: { 200: rolesSchema }, summary: 'The role table: permissions, the roles that hold them, and the permission of every route' } },
     async (_req, reply) =>
       reply.send({
         object: 'roles',
@@ -27,7 +32,7 @@ export function register(app: App, { ctx }: RouteDeps) {
         permissions: PERMISSION_NAMES.map((name) => ({
           name,
           description: PERMISSIONS[name].description,
-          roles: PERMISSIONS[name].roles,
+          roles: [...PERMISSIONS[name].roles],
           api_key: PERMISSIONS[name].apiKey,
         })),
         routes: [

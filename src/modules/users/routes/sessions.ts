@@ -4,6 +4,7 @@
 // into an account of the attacker's choosing.
 import { z } from 'zod';
 import { domainError } from '../../../domain/errors.ts';
+import { errorEnvelope } from '../../../platform/http/openapi.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
@@ -14,17 +15,24 @@ import { MAX_PASSWORD } from '../users.passwords.ts';
 import { presentMe } from '../users.present.ts';
 import { accountSettings, login, logout, normalizeEmail, sessionMaxAgeSeconds } from '../users.sessions.ts';
 import { LoginThrottle } from '../users.throttle.ts';
+import { meSchema } from '../users.present.ts';
 
-const tags = ['sessions'];
 const body = z.strictObject({ email: z.string().min(3).max(254), password: z.string().min(1).max(MAX_PASSWORD) });
 
 export const NOT_SAME_ORIGIN = "Signing in and changes made with the console's session cookie must come from the console's own origin";
 
 export function registerLogin(app: App, { ctx }: RouteDeps) {
-  const throttle = new LoginThrottle(accountSettings(ctx));
+  const throttle = new LoginThrottle(accountSettings(ctx), () => ctx.wallClock.now().getTime());
   app.post(
     '/v1/sessions',
-    { schema: { tags, summary: 'Sign in to the console: sets the session cookie (HttpOnly, SameSite=Lax)', body, security: [] } },
+    {
+      schema: {
+        response: { 201: meSchema, 401: errorEnvelope, 403: errorEnvelope, 429: errorEnvelope },
+        summary: 'Sign in to the console: sets the session cookie (HttpOnly, SameSite=Lax)',
+        body,
+        security: [],
+      },
+    },
     async (req, reply) => {
       if (!fromOwnOrigin(req, ctx.publicUrl)) return sendError(req, reply, domainError('forbidden', NOT_SAME_ORIGIN));
       const email = normalizeEmail(req.body.email);
@@ -55,12 +63,23 @@ export function registerLogin(app: App, { ctx }: RouteDeps) {
 }
 
 export function register(app: App, { ctx }: RouteDeps) {
-  app.delete('/v1/sessions/current', { schema: { tags, summary: 'Sign out: ends the session of this cookie' } }, async (req, reply) => {
-    if (!req.sessionId)
-      return sendError(req, reply, domainError('validation_error', 'This request was made with an API key, not a console session: there is no session to end'));
-    const r = await inTransaction(ctx, (tx) => logout(ctx, tx, apiActor(req), req.merchantId, req.sessionId));
-    if (!r.ok) return sendError(req, reply, r.error);
-    clearSessionCookie(reply, ctx.publicUrl);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/v1/sessions/current',
+    {
+      schema: { response: { 204: z.null().describe('Signed out: the cookie is cleared') }, summary: 'Sign out: ends the session of this cookie' },
+      config: { idempotencyKey: 'none' },
+    },
+    async (req, reply) => {
+      if (!req.sessionId)
+        return sendError(
+          req,
+          reply,
+          domainError('validation_error', 'This request was made with an API key, not a console session: there is no session to end'),
+        );
+      const r = await inTransaction(ctx, (tx) => logout(ctx, tx, apiActor(req), req.merchantId, req.sessionId));
+      if (!r.ok) return sendError(req, reply, r.error);
+      clearSessionCookie(reply, ctx.publicUrl);
+      return reply.code(204).send(null);
+    },
+  );
 }

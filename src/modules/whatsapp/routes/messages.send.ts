@@ -6,7 +6,7 @@ import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { customerRef } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
-import { presentMessage } from './messages.list.ts';
+import { messageSchema, presentMessage } from '../whatsapp.present.ts';
 
 const body = z.discriminatedUnion('type', [
   z.strictObject({
@@ -41,6 +41,7 @@ export function register(app: App, { ctx }: RouteDeps) {
         summary:
           'Send a text, a template or an order bill to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409',
         body,
+        response: { 201: messageSchema },
       },
     },
     (req, reply) =>

@@ -2,11 +2,9 @@
 // configurations, templates and default payment. The access token is write-only and
 // sealed at rest; updating it resumes a queue paused by an invalid token (190).
 import { z } from 'zod';
-import type { AppContext } from '../../../platform/context.ts';
 import { PAYMENT_METHODS, PROVIDERS } from '../../orders/index.ts';
-import type { Queryable } from '../../../platform/store/db.ts';
-import { getMerchant } from '../../merchants/index.ts';
-import { getNumberByMerchant, type WhatsAppNumberRow } from '../whatsapp.queries.ts';
+import { getNumberByMerchant } from '../whatsapp.queries.ts';
+import { presentWhatsAppSettings, whatsappSettingsSchema } from '../whatsapp.present.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { updateWhatsAppSettings } from '../whatsapp.settings.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
@@ -39,32 +37,14 @@ const body = z.strictObject({
   default_payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.enum(PROVIDERS) }).optional(),
 });
 
-export async function presentWhatsAppSettings(ctx: AppContext, q: Queryable, merchantId: string, n: WhatsAppNumberRow | undefined) {
-  const m = await getMerchant(q, merchantId);
-  return {
-    object: 'whatsapp_settings',
-    phone_number_id: n?.phone_number_id ?? null,
-    display_phone_number: n?.display_phone_number ?? null,
-    waba_id: n?.waba_id ?? null,
-    catalog_id: n?.catalog_id ?? null,
-    access_token_set: !!n?.access_token,
-    token_status: n?.token_status ?? null,
-    payment_configurations: n?.payment_configurations ?? [],
-    templates: n?.templates ?? {},
-    opt_out_words: n?.opt_out_words ?? [],
-    throughput_per_second: n?.throughput_per_second ?? 80,
-    default_payment: (m?.settings['default_payment'] as unknown) ?? null,
-    sandbox: n?.sandbox ?? ctx.mode === 'sandbox',
-    ...(n?.sandbox ? { sandbox_access_token: n.sandbox_access_token } : {}),
-  };
-}
-
 export function register(app: App, { ctx }: RouteDeps) {
-  app.get('/v1/settings/whatsapp', { schema: { tags: ['settings'], summary: 'WhatsApp settings (the access token is never returned)' } }, async (req, reply) =>
-    reply.send(await presentWhatsAppSettings(ctx, ctx.db, req.merchantId, await getNumberByMerchant(ctx.db, req.merchantId))),
+  app.get(
+    '/v1/settings/whatsapp',
+    { schema: { response: { 200: whatsappSettingsSchema }, summary: 'WhatsApp settings (the access token is never returned)' } },
+    async (req, reply) => reply.send(await presentWhatsAppSettings(ctx, ctx.db, req.merchantId, await getNumberByMerchant(ctx.db, req.merchantId))),
   );
 
-  app.patch('/v1/settings/whatsapp', { schema: { tags: ['settings'], summary: 'Update WhatsApp settings', body } }, (req, reply) =>
+  app.patch('/v1/settings/whatsapp', { schema: { response: { 200: whatsappSettingsSchema }, summary: 'Update WhatsApp settings', body } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {
       status: 200,
       run: (tx) => updateWhatsAppSettings(ctx, tx, req.merchantId, req.body),

@@ -1,0 +1,105 @@
+// WhatsApp messages and settings as the API shows them, with the zod schemas their routes
+// answer with (and /openapi.json shows).
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.ts';
+import { iso, isoTime, listOf } from '../../platform/http/page.ts';
+import type { Queryable } from '../../platform/store/db.ts';
+import { getMerchant } from '../merchants/index.ts';
+import type { MessageRow } from './whatsapp-messages.repository.ts';
+import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
+
+export const messageSchema = z
+  .object({
+    id: z.string().describe('msg_…'),
+    object: z.literal('message'),
+    customer_id: z.string().nullable().describe('cus_…: who wrote or was written to'),
+    conversation_id: z.string().nullable().describe('cnv_…'),
+    wa_id: z.string().nullable().describe("The customer's phone when the message was stored (null for a customer known by BSUID only)"),
+    direction: z.enum(['inbound', 'outbound']),
+    wamid: z.string().nullable().describe("WhatsApp's message id"),
+    type: z.string().describe('text, interactive, order, template, …'),
+    status: z.enum(['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'received', 'skipped']),
+    error: z
+      .object({ code: z.union([z.number(), z.string()]), title: z.string(), message: z.string().optional(), details: z.string().optional() })
+      .nullable()
+      .describe("Meta's error, when sending failed"),
+    purpose: z.string().nullable().describe('Why we sent it: a bill, an order update, …'),
+    sent_by: z.string().nullable().describe('usr_… or key_… for a message a person or the API wrote (POST /v1/messages)'),
+    content: z.unknown().describe('Inbound: the message as WhatsApp sent it; outbound: what we sent; null once redacted'),
+    redacted: z.boolean().describe('The content is gone: past the conversation retention period'),
+    order_id: z.string().nullable(),
+    payment_id: z.string().nullable(),
+    created_at: isoTime,
+    updated_at: isoTime,
+  })
+  .meta({ id: 'Message', description: 'A WhatsApp message, either direction' });
+
+export const messageListSchema = listOf(messageSchema);
+
+export const whatsappSettingsSchema = z
+  .object({
+    object: z.literal('whatsapp_settings'),
+    phone_number_id: z.string().nullable(),
+    display_phone_number: z.string().nullable(),
+    waba_id: z.string().nullable(),
+    catalog_id: z.string().nullable(),
+    access_token_set: z.boolean().describe('The access token is write-only: whether one is set'),
+    token_status: z.enum(['ok', 'invalid']).nullable(),
+    payment_configurations: z.array(
+      z.object({ name: z.string(), provider: z.string().optional(), type: z.string().optional(), status: z.string().optional() }).loose(),
+    ),
+    templates: z.record(z.string(), z.unknown()),
+    opt_out_words: z.array(z.string()),
+    throughput_per_second: z.number().int(),
+    default_payment: z.object({ method: z.string(), provider: z.string() }).nullable(),
+    sandbox: z.boolean(),
+    sandbox_access_token: z.string().nullable().optional().describe('Sandbox numbers only: the Bearer token the sandbox Graph API accepts (not a real secret)'),
+  })
+  .meta({ id: 'WhatsAppSettings', description: "The merchant's WhatsApp number and settings" });
+
+export const presentMessage = (m: MessageRow): z.infer<typeof messageSchema> => ({
+  id: m.id,
+  object: 'message',
+  customer_id: m.customer_id,
+  conversation_id: m.conversation_id ?? null,
+  wa_id: m.wa_id,
+  direction: m.direction === 'in' ? 'inbound' : 'outbound',
+  wamid: m.wamid,
+  type: m.type,
+  status: m.status,
+  error: m.error,
+  purpose: (m.payload['purpose'] as string | undefined) ?? null,
+  sent_by: (m.payload['sent_by'] as string | undefined) ?? null,
+  // After the retention period the content is gone: say so instead of showing a stub payload.
+  content: m.redacted_at ? null : m.direction === 'in' ? m.payload : (m.payload['body'] ?? null),
+  redacted: Boolean(m.redacted_at),
+  order_id: m.order_id,
+  payment_id: m.payment_id,
+  created_at: iso(m.created_at)!,
+  updated_at: iso(m.updated_at)!,
+});
+
+export async function presentWhatsAppSettings(
+  ctx: AppContext,
+  q: Queryable,
+  merchantId: string,
+  n: WhatsAppNumberRow | undefined,
+): Promise<z.infer<typeof whatsappSettingsSchema>> {
+  const m = await getMerchant(q, merchantId);
+  return {
+    object: 'whatsapp_settings',
+    phone_number_id: n?.phone_number_id ?? null,
+    display_phone_number: n?.display_phone_number ?? null,
+    waba_id: n?.waba_id ?? null,
+    catalog_id: n?.catalog_id ?? null,
+    access_token_set: !!n?.access_token,
+    token_status: n?.token_status ?? null,
+    payment_configurations: n?.payment_configurations ?? [],
+    templates: n?.templates ?? {},
+    opt_out_words: n?.opt_out_words ?? [],
+    throughput_per_second: n?.throughput_per_second ?? 80,
+    default_payment: (m?.settings['default_payment'] as z.infer<typeof whatsappSettingsSchema>['default_payment'] | undefined) ?? null,
+    sandbox: n?.sandbox ?? ctx.mode === 'sandbox',
+    ...(n?.sandbox ? { sandbox_access_token: n.sandbox_access_token } : {}),
+  };
+}
