@@ -85,7 +85,9 @@ describe('0021_customers on a used database', () => {
   });
 
   it('drops whatsapp_contacts and lets new rows go without a phone', async () => {
-    const left = await rows<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_name = 'whatsapp_contacts'`);
+    const left = await rows<{ n: number }>(
+      `select count(*)::int as n from information_schema.tables where table_name = 'whatsapp_contacts' and table_schema = current_schema()`,
+    );
     expect(left[0]!.n).toBe(0);
     await db.query(`insert into customers (id, merchant_id, bsuid) values ('cus_x', $1, 'IN.ABC123')`, [A]);
     await db.query(
