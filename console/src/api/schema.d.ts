@@ -11060,6 +11060,8 @@ export interface components {
         };
         /** @description A flow message queued for a customer */
         FlowMessage: {
+            /** @description cus_… */
+            customer_id: string | null;
             /** Format: date-time */
             expires_at: string;
             flow: string;
@@ -11069,7 +11071,8 @@ export interface components {
             message_id: string;
             /** @constant */
             object: "flow_message";
-            wa_id: string;
+            /** @description The customer's phone, null for a customer known by BSUID only */
+            wa_id: string | null;
         };
         /** @description A ledger account's balance in one currency */
         LedgerBalance: {
