@@ -4,6 +4,8 @@ import type { ModuleRoutes, RouteDeps } from '../platform/http/route-deps.ts';
 import { documentRoutes } from '../platform/http/openapi.ts';
 import * as openapi from '../platform/http/openapi.get.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
+import { customersRoutes } from '../modules/customers/index.ts';
+import { conversationsRoutes } from '../modules/conversations/index.ts';
 import { ordersRoutes } from '../modules/orders/index.ts';
 import { paymentsRoutes } from '../modules/payments/index.ts';
 import { ledgerRoutes } from '../modules/ledger/index.ts';
@@ -20,6 +22,8 @@ import { consoleRoutes } from '../modules/console/index.ts';
 
 // Each module's routes, under its name: the name is their tag in /openapi.json.
 const MODULES: Record<string, ModuleRoutes> = {
+  customers: customersRoutes,
+  conversations: conversationsRoutes,
   catalog: catalogRoutes,
   orders: ordersRoutes,
   payments: paymentsRoutes,
@@ -38,6 +42,8 @@ const MODULES: Record<string, ModuleRoutes> = {
 
 /** The tags of /openapi.json: one per module, in this order. */
 export const OPENAPI_TAGS: { name: keyof typeof MODULES & string; description: string }[] = [
+  { name: 'customers', description: 'Customers: one per person, by business-scoped user id (BSUID) or phone' },
+  { name: 'conversations', description: 'Conversations: threads per customer, assignment, notes' },
   { name: 'catalog', description: 'Products' },
   { name: 'orders', description: 'Orders and their bills' },
   { name: 'payments', description: 'Payment attempts, refunds, reviews, provider credentials, payment policies; incoming provider webhooks' },

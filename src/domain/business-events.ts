@@ -14,8 +14,8 @@
 /** Log namespaces that are delivered to merchant endpoints. Other log entries (message.*, whatsapp.*) stay internal. */
 /** booking.* (held, confirmed, expired, cancelled) ride on the deposit order's timeline, so they carry its snapshot. */
 export const BUSINESS_NAMESPACES = ['order', 'payment', 'refund', 'dispute', 'booking'] as const;
-/** Operational events also delivered: the merchant is told an endpoint was disabled. */
-export const OPERATIONAL_TYPES = ['webhook_endpoint.disabled'] as const;
+/** Single types also delivered: the merchant is told an endpoint was disabled; a customer's message arrived (message.received, with `customer`). */
+export const OPERATIONAL_TYPES = ['webhook_endpoint.disabled', 'message.received'] as const;
 /** Sent only to the endpoint that asked for it (POST /v1/webhook-endpoints/{id}/test). */
 export const TEST_EVENT_TYPE = 'webhook.test';
 
@@ -38,7 +38,9 @@ export interface OrderSnapshot {
   total: number;
   amount_paid: number;
   amount_refunded: number;
-  customer_wa_id: string;
+  customer_id?: string | null;
+  customer_bsuid?: string | null;
+  customer_wa_id: string | null;
   customer_name: string | null;
   metadata: Record<string, string>;
   event_seq: number;
@@ -54,6 +56,14 @@ export interface PaymentSnapshot {
   provider_payment_id: string | null;
 }
 
+/** The person an event is about: the customer's id, business-scoped user id, phone and name (any may be null but the id). */
+export interface EventCustomer {
+  id: string | null;
+  bsuid: string | null;
+  wa_id: string | null;
+  name: string | null;
+}
+
 export interface BusinessEvent {
   id: string;
   type: string;
@@ -62,7 +72,7 @@ export interface BusinessEvent {
     order_id: string | null;
     seq: number | null;
     reference_id: string | null;
-    customer: { wa_id: string; name: string | null } | null;
+    customer: EventCustomer | null;
     status: string | null;
     payment_status: string | null;
     amounts: { total: number; amount_paid: number; amount_refunded: number; currency: string; as_of_seq: number } | null;
@@ -115,9 +125,20 @@ export function paymentIdFor(ev: LogEventInput, currentPaymentId: string | null)
   return typeof named === 'string' && named ? named : currentPaymentId;
 }
 
+/** An event without an order (message.received) names its customer in its own data. */
+function customerOfData(data: Record<string, unknown>): EventCustomer | null {
+  const c = data['customer'];
+  if (typeof c !== 'object' || c === null) return null;
+  const s = (k: string) => {
+    const v = (c as Record<string, unknown>)[k];
+    return typeof v === 'string' ? v : null;
+  };
+  return { id: s('id'), bsuid: s('bsuid'), wa_id: s('wa_id'), name: s('name') };
+}
+
 export function toBusinessEvent(
   ev: LogEventInput,
-  snap: { order?: OrderSnapshot | null; payment?: PaymentSnapshot | null; currentReferenceId?: string | null } = {},
+  snap: { order?: OrderSnapshot | null; payment?: PaymentSnapshot | null; currentReferenceId?: string | null; customer?: EventCustomer | null } = {},
 ): BusinessEvent | null {
   if (!isBusinessEventType(ev.type)) return null;
   const o = snap.order ?? null;
@@ -130,7 +151,9 @@ export function toBusinessEvent(
       order_id: ev.order_id,
       seq: ev.seq,
       reference_id: snap.currentReferenceId ?? p?.reference_id ?? null,
-      customer: o ? { wa_id: o.customer_wa_id, name: o.customer_name } : null,
+      customer: o
+        ? { id: o.customer_id ?? null, bsuid: o.customer_bsuid ?? null, wa_id: o.customer_wa_id, name: o.customer_name }
+        : (snap.customer ?? customerOfData(ev.data)),
       status: o?.status ?? null,
       payment_status: o?.payment_status ?? null,
       amounts: o ? { total: o.total, amount_paid: o.amount_paid, amount_refunded: o.amount_refunded, currency: o.currency, as_of_seq: o.event_seq } : null,

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'conflict',
   'invalid_transition',
   'customer_opted_out',
+  'window_closed',
   'idempotency_key_in_use',
   'idempotency_key_mismatch',
   'payload_too_large',

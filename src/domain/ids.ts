@@ -31,6 +31,10 @@ export const ID_PREFIXES = [
   'ses',
   'lnk',
   'aud',
+  'cus',
+  'cic',
+  'cnv',
+  'nte',
   'upl',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];

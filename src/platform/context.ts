@@ -86,7 +86,9 @@ export type AccountSource = (ctx: AppContext, merchantId: string) => Promise<Pro
 export interface FlowReplyInput {
   merchantId: string;
   phoneNumberId: string;
-  waId: string;
+  /** The customer who sent it (customers module), and their phone if known. */
+  customerId: string;
+  waId: string | null;
   wamid: string;
   /** The parsed response_json, or null when it was not a JSON object. */
   responseJson: Record<string, unknown> | null;
@@ -97,7 +99,7 @@ export type FlowReplyOutcome = { note: string; reply?: string };
 
 export interface InboundHandlers {
   /** A text that may be a keyword: the note of what was done, or undefined when it is none. */
-  keyword(ctx: AppContext, tx: Tx, merchantId: string, waId: string, text: string): Promise<string | undefined>;
+  keyword(ctx: AppContext, tx: Tx, merchantId: string, customerId: string, text: string): Promise<string | undefined>;
   /** An nfm_reply (a Flow's completion). */
   flowReply(ctx: AppContext, tx: Tx, reply: FlowReplyInput): Promise<FlowReplyOutcome>;
 }

@@ -58,7 +58,8 @@ export interface CheckoutRequest {
   amount: number;
   currency: string;
   description: string;
-  customer: { wa_id: string; name: string | null };
+  /** wa_id is null for a customer known by business-scoped user id only (no phone shared). */
+  customer: { wa_id: string | null; name: string | null };
   expiresAt: Date;
   /** Where the provider sends the customer back (our /pay/{token}). */
   returnUrl: string;

@@ -133,7 +133,10 @@ describe('GET /openapi.json', () => {
     const post = doc.paths['/v1/orders'].post;
     const schema = post.requestBody.content['application/json'].schema;
     expect(schema.properties).toHaveProperty('customer');
-    expect(schema.properties.customer.properties).toHaveProperty('wa_id');
+    // "cus_…", {wa_id, name?} or {bsuid, name?}
+    const forms = schema.properties.customer.anyOf ?? schema.properties.customer.oneOf;
+    expect(forms.some((f: any) => f.properties?.wa_id)).toBe(true);
+    expect(forms.some((f: any) => f.properties?.bsuid)).toBe(true);
     expect(schema.required).toEqual(expect.arrayContaining(['customer', 'currency', 'items', 'payment']));
     expect(schema.additionalProperties).toBe(false);
     expect(doc.paths['/v1/products'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('retailer_id');

@@ -80,9 +80,13 @@ describe('customer', () => {
     expect(await list('customer=919876543210')).toEqual(ids('late', 'asha'));
     expect(await list('customer=919876543210&wa_id=919876543210')).toEqual(ids('late', 'asha'));
     expectError(await s.api('/v1/orders?customer=919876543210&wa_id=441234567890'), 400, 'validation_error');
-    const cus = await s.api('/v1/orders?customer=cus_01abc');
-    expectError(cus, 400, 'validation_error');
-    expect(cus.body.error.message).toMatch(/not available yet/);
+    expectError(await s.api('/v1/orders?customer=cus_01abc'), 400, 'validation_error');
+  });
+
+  it('takes the customer id (cus_…)', async () => {
+    const id = (await s.api(`/v1/orders/${o['asha']!.id}`)).body.customer.id;
+    expect(id).toMatch(/^cus_/);
+    expect(await list(`customer=${id}`)).toEqual(ids('late', 'asha'));
   });
 });
 

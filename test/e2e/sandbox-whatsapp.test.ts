@@ -234,6 +234,7 @@ describe('status webhooks', () => {
       status: 'sent',
       timestamp: expect.stringMatching(/^\d{10}$/),
       recipient_id: to,
+      recipient_user_id: expect.stringMatching(/^IN\.[A-Z0-9]{20}$/),
       biz_opaque_callback_data: 'ord_1',
       pricing: { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' },
     });
@@ -333,8 +334,17 @@ describe('simulated customer', () => {
     expect(hit.body.entry[0].changes[0].value).toEqual({
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: h.number.display_phone_number, phone_number_id: pnid },
-      contacts: [{ profile: { name: 'Asha' }, wa_id: to }],
-      messages: [{ from: to, id: r.body.id, timestamp: expect.stringMatching(/^\d{10}$/), type: 'text', text: { body: 'Chai ☕ très bon' } }],
+      contacts: [{ profile: { name: 'Asha' }, wa_id: to, user_id: expect.stringMatching(/^IN\.[A-Z0-9]{20}$/) }],
+      messages: [
+        {
+          from: to,
+          from_user_id: expect.stringMatching(/^IN\.[A-Z0-9]{20}$/),
+          id: r.body.id,
+          timestamp: expect.stringMatching(/^\d{10}$/),
+          type: 'text',
+          text: { body: 'Chai ☕ très bon' },
+        },
+      ],
     });
     // Our webhook took it: two grey ticks on the phone.
     const convo = await h.call(`/sandbox/customers/${to}/messages?phone_number_id=${pnid}`);

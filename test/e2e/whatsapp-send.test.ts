@@ -85,10 +85,7 @@ async function customerSays(wa: string, body = 'Hi') {
   expect(r.status, await r.clone().text()).toBe(201);
   await drain();
   const c = (
-    await s.ctx.db.query<{ last_inbound_at: Date | null }>(`select last_inbound_at from whatsapp_contacts where merchant_id = $1 and wa_id = $2`, [
-      s.merchantId,
-      wa,
-    ])
+    await s.ctx.db.query<{ last_inbound_at: Date | null }>(`select last_inbound_at from customers where merchant_id = $1 and wa_id = $2`, [s.merchantId, wa])
   )[0];
   expect(c?.last_inbound_at, 'the customer message reached us').toBeTruthy();
 }
@@ -257,7 +254,7 @@ describe('refusals and limits', () => {
     const wa = newCustomer();
     await customerSays(wa, 'STOP');
     await settle(5_000);
-    const contact = (await s.ctx.db.query<any>(`select * from whatsapp_contacts where merchant_id = $1 and wa_id = $2`, [s.merchantId, wa]))[0];
+    const contact = (await s.ctx.db.query<any>(`select * from customers where merchant_id = $1 and wa_id = $2`, [s.merchantId, wa]))[0];
     expect(contact.opted_out_at).toBeTruthy();
     const promo = await queueText(wa, 'Sale! 20% off everything', { essential: false, purpose: 'promotion' });
     const update = await queueText(wa, 'Your order has shipped', { essential: true, purpose: 'update:shipped' });

@@ -41,6 +41,7 @@ async function seed(target: CliTarget, statuses: BookingStatus[]) {
         id,
         merchant_id: merchantId,
         service_id: svc.id,
+        customer_id: null,
         customer_wa_id: `91980000000${i}`,
         customer_name: `Customer ${i}`,
         note: null,

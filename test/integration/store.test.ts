@@ -40,6 +40,8 @@ async function makeOrder(overrides: Partial<Parameters<typeof insertOrder>[1]> =
     discount: 0,
     discount_description: null,
     total: 1000,
+    customer_id: null,
+    customer_bsuid: null,
     customer_wa_id: '919999999999',
     customer_name: 'Asha',
     goods_type: 'digital-goods',

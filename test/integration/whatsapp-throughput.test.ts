@@ -138,8 +138,8 @@ beforeAll(async () => {
     await updateNumber(tx, merchantId, { throughput_per_second: LIMIT }, now);
     // Every customer wrote a moment ago: the 24-hour windows are open.
     await tx.query(
-      `insert into whatsapp_contacts (merchant_id, wa_id, name, last_inbound_at, created_at, updated_at)
-       select $1, '9199' || lpad(g::text, 8, '0'), 'Customer ' || g, $2, $2, $2 from generate_series(1, $3::int) g`,
+      `insert into customers (id, merchant_id, wa_id, profile_name, last_inbound_at, created_at, updated_at)
+       select 'cus_0' || lpad(g::text, 25, '0'), $1, '9199' || lpad(g::text, 8, '0'), 'Customer ' || g, $2, $2, $2 from generate_series(1, $3::int) g`,
       [merchantId, now, MESSAGES],
     );
   });

@@ -398,7 +398,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -529,7 +529,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -683,7 +683,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -991,7 +991,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1216,7 +1216,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1534,7 +1534,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1567,6 +1567,1263 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List conversations, newest activity first (filters: status, assigned_to = usr_…|me|none, unread, customer) */
+        get: {
+            parameters: {
+                query?: {
+                    assigned_to?: string;
+                    customer?: string;
+                    limit?: number;
+                    starting_after?: string;
+                    status?: "open" | "closed";
+                    unread?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Conversation"][];
+                            has_more: boolean;
+                            /** @enum {string} */
+                            object: "list";
+                        };
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a conversation, with its internal notes (newest first) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a conversation to a user (or to nobody) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assignee: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a conversation (automatic replies resume) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation's messages, both directions, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    starting_after?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Message"][];
+                            has_more: boolean;
+                            /** @enum {string} */
+                            object: "list";
+                        };
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an internal note (never sent to the customer) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationNote"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a conversation read (sends WhatsApp a read receipt for the latest message) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a closed conversation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List customers (newest first); query matches a name, username, number or bsuid */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    query?: string;
+                    starting_after?: string;
+                    tag?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Customer"][];
+                            has_more: boolean;
+                            /** @enum {string} */
+                            object: "list";
+                        };
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a customer, with the history of their identifiers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Customer"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update a customer's name or tags */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string | null;
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Customer"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/events": {
@@ -2095,7 +3352,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2332,7 +3589,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2455,7 +3712,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2514,6 +3771,13 @@ export interface paths {
                     "application/json": {
                         body?: string;
                         cta?: string;
+                        customer?: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
                         essential?: boolean;
                         expires_in?: number;
                         /** @enum {string} */
@@ -2525,7 +3789,7 @@ export interface paths {
                         header?: string;
                         /** @enum {string} */
                         mode?: "published" | "draft";
-                        wa_id: string;
+                        wa_id?: string;
                     };
                 };
             };
@@ -2602,7 +3866,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2983,7 +4247,166 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Send a text, a template or an order bill to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        text: {
+                            body: string;
+                            preview_url?: boolean;
+                        };
+                        /** @enum {string} */
+                        type: "text";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        template: {
+                            language: string;
+                            name: string;
+                            parameters?: string[];
+                        };
+                        /** @enum {string} */
+                        type: "template";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        order_bill: {
+                            order_id: string;
+                        };
+                        /** @enum {string} */
+                        type: "order_bill";
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3005,7 +4428,7 @@ export interface paths {
                     created_gte?: string;
                     created_lt?: string;
                     created_to?: string;
-                    /** @description The customer: their WhatsApp number (digits, as wa_id). `cus_…` ids are taken once customers exist. */
+                    /** @description The customer: a customer id (cus_…), a business-scoped user id (BSUID) or a WhatsApp number (digits, as wa_id) */
                     customer?: string;
                     /** @description Orders whose bill expires at or after this time */
                     expires_after?: string;
@@ -3104,9 +4527,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         currency: string;
-                        customer: {
+                        customer: string | {
                             name?: string;
                             wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
                         };
                         discount?: {
                             amount: number;
@@ -3226,7 +4652,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3456,7 +4882,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3593,7 +5019,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4111,7 +5537,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4242,7 +5668,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4381,7 +5807,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4525,7 +5951,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4664,7 +6090,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4884,7 +6310,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5109,7 +6535,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5338,7 +6764,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5662,7 +7088,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6060,7 +7486,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6266,7 +7692,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6472,7 +7898,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6675,7 +8101,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6899,7 +8325,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7132,7 +8558,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7358,7 +8784,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7510,7 +8936,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7636,7 +9062,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7773,7 +9199,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -8107,7 +9533,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -8321,7 +9747,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -8448,7 +9874,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -8795,7 +10221,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -8932,7 +10358,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -9063,7 +10489,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error: idempotency_key_mismatch, unprocessable */
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -9354,8 +10780,10 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             customer: {
+                /** @description cus_… */
+                id: string | null;
                 name: string | null;
-                wa_id: string;
+                wa_id: string | null;
             };
             /** Format: date-time */
             ends_at: string;
@@ -9433,6 +10861,91 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description A customer's thread */
+        Conversation: {
+            /** @description usr_… or null */
+            assigned_to: string | null;
+            /** @enum {string} */
+            automation: "on" | "paused";
+            closed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description cus_…, with their identifiers and name */
+            customer: {
+                bsuid?: string | null;
+                id: string;
+                name?: string | null;
+                opted_out_at?: string | null;
+                username?: string | null;
+                wa_id?: string | null;
+            };
+            /** @description cnv_… */
+            id: string;
+            /** Format: date-time */
+            last_activity_at: string;
+            last_message: {
+                /** Format: date-time */
+                created_at: string;
+                /** @enum {string} */
+                direction: "in" | "out";
+                id: string;
+                preview: string | null;
+                type: string;
+            } | null;
+            /** @description GET /v1/conversations/{id} only: internal notes, newest first */
+            notes?: components["schemas"]["ConversationNote"][];
+            /** @constant */
+            object: "conversation";
+            /** @enum {string} */
+            status: "open" | "closed";
+            unread_count: number;
+            window_expires_at: string | null;
+        };
+        /** @description An internal note: never sent to the customer */
+        ConversationNote: {
+            author: string;
+            body: string;
+            conversation_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description nte_… */
+            id: string;
+            /** @constant */
+            object: "note";
+        };
+        /** @description A person of this merchant */
+        Customer: {
+            /** @description WhatsApp's business-scoped user id: the identity when present */
+            bsuid: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description cus_… */
+            id: string;
+            /** @description GET /v1/customers/{id} only: how the identifiers changed */
+            identity_history?: {
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                field: "wa_id" | "bsuid";
+                new_value: string | null;
+                old_value: string | null;
+                reason: string;
+            }[];
+            last_message_at: string | null;
+            /** @description The merchant's name for the person, else the WhatsApp profile name, else the username */
+            name: string | null;
+            /** @constant */
+            object: "customer";
+            opted_out_at: string | null;
+            profile_name: string | null;
+            tags: string[];
+            /** @description WhatsApp username: display only */
+            username: string | null;
+            /** @description The phone, when known (it may move to another person) */
+            wa_id: string | null;
+            /** @description When the 24-hour customer service window closes */
+            window_expires_at: string | null;
+        };
         /** @description Orders and revenue per day in the business time zone */
         DailyReport: {
             data: {
@@ -9481,7 +10994,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "invalid_transition" | "customer_opted_out" | "idempotency_key_in_use" | "idempotency_key_mismatch" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unprocessable" | "internal_error" | "service_unavailable";
+                code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "invalid_transition" | "customer_opted_out" | "window_closed" | "idempotency_key_in_use" | "idempotency_key_mismatch" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unprocessable" | "internal_error" | "service_unavailable";
                 /** @description For programs: which fields or headers, the allowed transitions, … */
                 details?: unknown;
                 /** @description For people: what went wrong and how to fix it */
@@ -9547,6 +11060,8 @@ export interface components {
         };
         /** @description A flow message queued for a customer */
         FlowMessage: {
+            /** @description cus_… */
+            customer_id: string | null;
             /** Format: date-time */
             expires_at: string;
             flow: string;
@@ -9556,7 +11071,8 @@ export interface components {
             message_id: string;
             /** @constant */
             object: "flow_message";
-            wa_id: string;
+            /** @description The customer's phone, null for a customer known by BSUID only */
+            wa_id: string | null;
         };
         /** @description A ledger account's balance in one currency */
         LedgerBalance: {
@@ -9636,8 +11152,12 @@ export interface components {
         Message: {
             /** @description Inbound: the message as WhatsApp sent it; outbound: what we sent; null once redacted */
             content: unknown;
+            /** @description cnv_… */
+            conversation_id: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description cus_…: who wrote or was written to */
+            customer_id: string | null;
             /** @enum {string} */
             direction: "inbound" | "outbound";
             /** @description Meta's error, when sending failed */
@@ -9657,13 +11177,16 @@ export interface components {
             purpose: string | null;
             /** @description The content is gone: past the conversation retention period */
             redacted: boolean;
+            /** @description usr_… or key_… for a message a person or the API wrote (POST /v1/messages) */
+            sent_by: string | null;
             /** @enum {string} */
             status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "received" | "skipped";
             /** @description text, interactive, order, template, … */
             type: string;
             /** Format: date-time */
             updated_at: string;
-            wa_id: string;
+            /** @description The customer's phone when the message was stored (null for a customer known by BSUID only) */
+            wa_id: string | null;
             /** @description WhatsApp's message id */
             wamid: string | null;
         };
@@ -9689,9 +11212,12 @@ export interface components {
             created_at: string;
             /** @description ISO 4217 */
             currency: string;
+            /** @description The customer (cus_…), their business-scoped user id and phone as the order was made (either may be null), and name */
             customer: {
+                bsuid: string | null;
+                id: string | null;
                 name: string | null;
-                wa_id: string;
+                wa_id: string | null;
             };
             /** @description Discount, in minor units of the currency */
             discount: number;

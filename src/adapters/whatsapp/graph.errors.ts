@@ -32,7 +32,7 @@ const THROTTLE: ReadonlySet<number> = new Set([
 // Retry soon; nothing is wrong with the request.
 const TRANSIENT: ReadonlySet<number> = new Set([131000, 131016]);
 // Retrying the same request cannot succeed. Listed for documentation; any other 4xx lands here too.
-const PERMANENT: ReadonlySet<number> = new Set([100, 131008, 131009, 131021, 131026, 131047, 131049, 131050, 131051, 130403, 2046, 2047]);
+const PERMANENT: ReadonlySet<number> = new Set([100, 131008, 131009, 131021, 131026, 131047, 131049, 131050, 131051, 131062, 130403, 2046, 2047]);
 
 /**
  * throttle: retry with backoff. pair_limit: delay this recipient only. token: pause the

@@ -31,8 +31,10 @@ export const LIMITS = {
 } as const;
 
 export interface Envelope {
-  /** Recipient: E.164 digits, '+' optional. */
-  to: string;
+  /** Recipient: E.164 digits, '+' optional. Either this or `recipient`; `to` wins when both are given (as at Meta). */
+  to?: string | null | undefined;
+  /** Recipient by business-scoped user id (BSUID, `CC.` + up to 128 alphanumerics; a parent BSUID has `ENT.`), for a customer whose phone we do not know. */
+  recipient?: string | null | undefined;
   /** Echoed back in status webhooks (≤ 512 bytes). */
   bizOpaqueCallbackData?: string;
   /** wamid of the message this one quotes (context.message_id). */
@@ -52,13 +54,29 @@ export function checkText(path: string, value: unknown, max: number, required = 
 }
 
 const RECIPIENT = /^\+?[1-9]\d{5,14}$/;
+/** A business-scoped user id (Meta's `user_id`): country code, optional ENT. (parent), up to 128 alphanumerics. */
+export const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+/** Where a message to this person goes: the phone when known (Meta's advice), else the BSUID. */
+export function addressOf(c: { wa_id?: string | null; bsuid?: string | null }): { to: string } | { recipient: string } | undefined {
+  if (c.wa_id) return { to: c.wa_id };
+  if (c.bsuid) return { recipient: c.bsuid };
+  return undefined;
+}
 const WAMID = /^[\x21-\x7e]{1,512}$/;
 
 /** The common request fields; `type` and its object are added by each builder. */
 export function envelope(e: Envelope, type: string, payload: Record<string, unknown>): Built {
   if (typeof e !== 'object' || e === null) return refuse('to', 'recipient is required');
-  if (typeof e.to !== 'string' || !RECIPIENT.test(e.to)) return refuse('to', 'to must be an E.164 phone number (digits, optional +)');
-  const body: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual', to: e.to };
+  const body: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual' };
+  if (e.to !== undefined && e.to !== null) {
+    if (typeof e.to !== 'string' || !RECIPIENT.test(e.to)) return refuse('to', 'to must be an E.164 phone number (digits, optional +)');
+    body.to = e.to;
+  } else if (e.recipient !== undefined && e.recipient !== null) {
+    if (typeof e.recipient !== 'string' || !BSUID.test(e.recipient))
+      return refuse('recipient', 'recipient must be a business-scoped user id, e.g. US.13491208655302741918');
+    body.recipient = e.recipient;
+  } else return refuse('to', 'to (a phone number) or recipient (a business-scoped user id) is required');
   if (e.replyTo !== undefined) {
     if (typeof e.replyTo !== 'string' || !WAMID.test(e.replyTo)) return refuse('replyTo', 'replyTo must be a message id');
     body.context = { message_id: e.replyTo };

@@ -31,6 +31,8 @@ export interface InboundOrderItem {
 interface InboundBase {
   id: string;
   from?: string;
+  /** The sender's business-scoped user id (BSUID), present since 2026 even when `from` (the phone) is not. */
+  fromUserId?: string;
   timestamp: string;
   context?: MessageContext;
 }
@@ -44,6 +46,7 @@ export type InboundMessage = InboundBase &
     | { type: 'nfm_reply'; nfm: { name?: string; body?: string; responseJson: Record<string, unknown> | null; flowToken?: string } }
     | { type: 'button'; button: { text: string; payload?: string } }
     | { type: 'unsupported'; errors: WebhookError[] }
+    | { type: 'system'; system: { type?: string; body?: string; waId?: string; userId?: string } }
     | { type: 'other'; originalType: string }
   );
 
@@ -77,6 +80,7 @@ export function parseWebhookErrors(v: unknown): WebhookError[] {
 export const messageHead = z.looseObject({
   id: str.min(1),
   from: str.optional(),
+  from_user_id: str.optional(),
   timestamp: z.union([str, z.number()]).transform(String),
   type: str,
   context: z
@@ -115,6 +119,9 @@ const interactiveBody = z.looseObject({
   }),
 });
 const buttonBody = z.looseObject({ button: z.looseObject({ text: str, payload: str.optional() }) });
+const systemBody = z.looseObject({
+  system: z.looseObject({ type: str.optional(), body: str.optional(), wa_id: str.optional(), user_id: str.optional(), new_wa_id: str.optional() }),
+});
 
 // item_price is a major-unit decimal *number* (30 = 30.00). Going through its shortest
 // decimal string and parseDecimal keeps floats out of the money path; a value with more
@@ -203,6 +210,19 @@ function payloadOf(type: string, raw: unknown): Payload {
       if (p.data.button.payload !== undefined) b.payload = p.data.button.payload;
       return { type: 'button', button: b };
     }
+    case 'system': {
+      // user_changed_number names the new phone (wa_id; new_wa_id in older payloads); user_changed_user_id the new BSUID (user_id).
+      const p = systemBody.safeParse(raw);
+      if (!p.success) return other;
+      const s = p.data.system;
+      const system: { type?: string; body?: string; waId?: string; userId?: string } = {};
+      if (s.type !== undefined) system.type = s.type;
+      if (s.body !== undefined) system.body = s.body;
+      const wa = s.wa_id ?? s.new_wa_id;
+      if (wa !== undefined) system.waId = wa;
+      if (s.user_id !== undefined) system.userId = s.user_id;
+      return { type: 'system', system };
+    }
     case 'unsupported':
     case 'unknown': // the old on-premises spelling
       return { type: 'unsupported', errors: parseWebhookErrors((raw as { errors?: unknown }).errors) };
@@ -217,6 +237,7 @@ export function parseInboundMessage(raw: unknown): InboundMessage | undefined {
   if (!h.success) return undefined;
   const base: InboundBase = { id: h.data.id, timestamp: h.data.timestamp };
   if (h.data.from !== undefined) base.from = h.data.from;
+  if (h.data.from_user_id !== undefined) base.fromUserId = h.data.from_user_id;
   const ctx = contextOf(h.data);
   if (ctx !== undefined) base.context = ctx;
   return { ...base, ...payloadOf(h.data.type, raw) } as InboundMessage;

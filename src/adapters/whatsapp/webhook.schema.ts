@@ -26,7 +26,11 @@ export type WebhookBody = z.infer<typeof webhookBody>;
 export const messagesValue = z.looseObject({
   messaging_product: str.optional(),
   metadata: z.looseObject({ display_phone_number: str.optional(), phone_number_id: str.optional() }).optional(),
-  contacts: z.array(z.looseObject({ wa_id: str.optional(), user_id: str.optional(), profile: z.looseObject({ name: str.optional() }).optional() })).optional(),
+  contacts: z
+    .array(
+      z.looseObject({ wa_id: str.optional(), user_id: str.optional(), profile: z.looseObject({ name: str.optional(), username: str.optional() }).optional() }),
+    )
+    .optional(),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
   errors: z.array(z.unknown()).optional(),
@@ -37,6 +41,7 @@ const statusSchema = z.looseObject({
   status: str.min(1),
   timestamp: z.union([str, z.number()]).transform(String),
   recipient_id: str.optional(),
+  recipient_user_id: str.optional(),
   recipient_type: str.optional(),
   biz_opaque_callback_data: str.optional(),
   errors: z.array(z.unknown()).optional(),
@@ -92,6 +97,8 @@ export interface MessageStatus {
   status: string;
   timestamp: string;
   recipientId?: string;
+  /** The recipient's business-scoped user id (BSUID), on sent/delivered/read since 2026. */
+  recipientUserId?: string;
   bizOpaqueCallbackData?: string;
   errors: WebhookError[];
   conversation?: z.infer<typeof statusSchema>['conversation'];
@@ -111,7 +118,7 @@ interface Routed extends Base {
 }
 
 export type WebhookItem =
-  | (Routed & { kind: 'message'; contact?: { waId?: string; userId?: string; name?: string }; message: InboundMessage; raw: unknown })
+  | (Routed & { kind: 'message'; contact?: { waId?: string; userId?: string; name?: string; username?: string }; message: InboundMessage; raw: unknown })
   | (Routed & { kind: 'status'; status: MessageStatus; raw: unknown })
   | (Routed & { kind: 'payment_status'; payment: PaymentStatusPayload; raw: unknown })
   | (Base & { kind: 'payment_configuration_update'; update: PaymentConfigurationUpdate; raw: unknown })
@@ -153,13 +160,17 @@ function messageItems(base: Omit<Base, 'dedupeKey'>, value: unknown, out: Webhoo
       out.push(keyed({ ...base, kind: 'other', reason: 'unreadable_message', value: raw }));
       continue;
     }
-    const c = contacts.find((x) => x.wa_id !== undefined && x.wa_id === message.from) ?? (contacts.length === 1 ? contacts[0] : undefined);
+    const c =
+      contacts.find((x) => x.user_id !== undefined && x.user_id === message.fromUserId) ??
+      contacts.find((x) => x.wa_id !== undefined && x.wa_id === message.from) ??
+      (contacts.length === 1 ? contacts[0] : undefined);
     const item: Unkeyed<WebhookItem> & { kind: 'message' } = { ...routed, kind: 'message', message, raw };
     if (c !== undefined) {
-      const contact: { waId?: string; userId?: string; name?: string } = {};
+      const contact: { waId?: string; userId?: string; name?: string; username?: string } = {};
       if (c.wa_id !== undefined) contact.waId = c.wa_id;
       if (c.user_id !== undefined) contact.userId = c.user_id;
       if (c.profile?.name !== undefined) contact.name = c.profile.name;
+      if (c.profile?.username !== undefined) contact.username = c.profile.username;
       item.contact = contact;
     }
     out.push(keyed(item));
@@ -183,6 +194,7 @@ function messageItems(base: Omit<Base, 'dedupeKey'>, value: unknown, out: Webhoo
     const d = s.data;
     const status: MessageStatus = { id: d.id, status: d.status, timestamp: d.timestamp, errors: parseWebhookErrors(d.errors) };
     if (d.recipient_id !== undefined) status.recipientId = d.recipient_id;
+    if (d.recipient_user_id !== undefined) status.recipientUserId = d.recipient_user_id;
     if (d.biz_opaque_callback_data !== undefined) status.bizOpaqueCallbackData = d.biz_opaque_callback_data;
     if (d.conversation !== undefined) status.conversation = d.conversation;
     if (d.pricing !== undefined) status.pricing = d.pricing;

@@ -29,6 +29,7 @@ import { getMerchant } from '../merchants/index.ts';
 import { getOrder, type OrderRow } from '../orders/index.ts';
 import { recordBookingEvent } from './bookings.lifecycle.ts';
 import { getBookingSettings, type BookingSettings } from './bookings.manage.ts';
+import { learnCustomer } from '../customers/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { MerchantSettings } from '../merchants/index.ts';
 import { createOrder } from '../orders/index.ts';
@@ -62,7 +63,9 @@ export async function openSlots(q: Queryable, service: BookingServiceRow, settin
 
 export interface BookingRequest {
   merchantId: string;
-  waId: string;
+  /** The customer; without it, the one holding waId. */
+  customerId?: string;
+  waId: string | null;
   token: string;
   serviceId: string;
   /** The local date the slot was chosen on, and the slot's id (its ISO start). */
@@ -92,12 +95,15 @@ export async function createBookingFromToken(ctx: AppContext, tx: Tx, r: Booking
   const slot = (await openSlots(tx, service, settings, now, r.date)).find((s) => s.id === r.slotId);
   if (!slot) return ok({ kind: 'taken' });
 
+  const customerId = r.customerId ?? (await learnCustomer(ctx, tx, r.merchantId, { waId: r.waId }))?.id;
+  if (!customerId) return ok({ kind: 'unavailable', message: 'We could not tell who is booking.' });
   // The bill's lifetime is the hold: the merchant's hold time, but never past the slot's start.
   const expiresIn = Math.max(60, Math.min(settings.hold_minutes * 60, Math.floor((slot.starts_at.getTime() - now.getTime()) / 1000)));
   const held = await insertHeldBooking(tx, {
     id: newId('bkg'),
     merchant_id: r.merchantId,
     service_id: service.id,
+    customer_id: customerId,
     customer_wa_id: r.waId,
     customer_name: r.customerName,
     note: r.note,
@@ -113,8 +119,8 @@ export async function createBookingFromToken(ctx: AppContext, tx: Tx, r: Booking
   const merchant = await getMerchant(tx, r.merchantId);
   const def = (merchant?.settings as MerchantSettings | undefined)?.default_payment;
   const when = describeStart(slot.starts_at, settings.time_zone);
-  const order = await createOrder(ctx, tx, { source: 'whatsapp', id: r.waId }, r.merchantId, {
-    customer: { wa_id: r.waId, name: r.customerName },
+  const order = await createOrder(ctx, tx, { source: 'whatsapp', id: r.waId ?? customerId }, r.merchantId, {
+    customer: { id: customerId, name: r.customerName },
     currency: service.currency,
     items: [{ name: `Deposit: ${service.name}, ${when}`.slice(0, 200), amount: service.deposit, quantity: 1 }],
     goods_type: 'digital-goods',
@@ -135,6 +141,6 @@ export async function createBookingFromToken(ctx: AppContext, tx: Tx, r: Booking
     return err(domainError(order.error.code, order.error.message, order.error.details));
   }
   const booking = await updateBooking(tx, r.merchantId, held.id, { order_id: order.value.order.id, hold_expires_at: order.value.order.expires_at }, now);
-  await recordBookingEvent(ctx, tx, { source: 'whatsapp', id: r.waId }, booking, 'booking.held', null);
+  await recordBookingEvent(ctx, tx, { source: 'whatsapp', id: r.waId ?? customerId }, booking, 'booking.held', null);
   return ok({ kind: 'created', booking, order: order.value.order, referenceId: order.value.payment.reference_id });
 }

@@ -26,7 +26,8 @@ export interface BookingRow {
   id: string;
   merchant_id: string;
   service_id: string;
-  customer_wa_id: string;
+  customer_id: string | null;
+  customer_wa_id: string | null;
   customer_name: string | null;
   note: string | null;
   starts_at: Date;
@@ -122,13 +123,24 @@ export async function insertHeldBooking(
   q: Queryable,
   r: Pick<
     BookingRow,
-    'id' | 'merchant_id' | 'service_id' | 'customer_wa_id' | 'customer_name' | 'note' | 'starts_at' | 'ends_at' | 'time_zone' | 'hold_expires_at' | 'flow_token'
+    | 'id'
+    | 'merchant_id'
+    | 'service_id'
+    | 'customer_id'
+    | 'customer_wa_id'
+    | 'customer_name'
+    | 'note'
+    | 'starts_at'
+    | 'ends_at'
+    | 'time_zone'
+    | 'hold_expires_at'
+    | 'flow_token'
   > & { now: Date },
 ): Promise<BookingRow | undefined> {
   return (
     await q.query<BookingRow>(
-      `insert into bookings (id, merchant_id, service_id, customer_wa_id, customer_name, note, starts_at, ends_at, time_zone, status, hold_expires_at, flow_token, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'held', $10, $11, $12, $12)
+      `insert into bookings (id, merchant_id, service_id, customer_wa_id, customer_name, note, starts_at, ends_at, time_zone, status, hold_expires_at, flow_token, created_at, updated_at, customer_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'held', $10, $11, $12, $12, $13)
        on conflict do nothing returning *`,
       [
         r.id,
@@ -143,6 +155,7 @@ export async function insertHeldBooking(
         r.hold_expires_at,
         r.flow_token,
         r.now,
+        r.customer_id,
       ],
     )
   )[0];

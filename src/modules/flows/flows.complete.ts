@@ -17,7 +17,7 @@ export async function completeFlowFromReply(ctx: AppContext, tx: Tx, i: FlowRepl
   if (!i.responseJson) return { note: 'nfm_reply: response_json is not a JSON object; stored, nothing done' };
   if (!i.flowToken) return { note: 'nfm_reply: no flow_token in response_json; stored, nothing done' };
   const row = await getFlowToken(tx, i.flowToken, { forUpdate: true });
-  if (!row || row.merchant_id !== i.merchantId || row.wa_id !== i.waId) {
+  if (!row || row.merchant_id !== i.merchantId || (row.customer_id ? row.customer_id !== i.customerId : row.wa_id !== i.waId)) {
     // Someone else's token, or a made-up one: not ours to act on. The event names no other merchant's data.
     await recordEvent(
       ctx,
@@ -26,7 +26,7 @@ export async function completeFlowFromReply(ctx: AppContext, tx: Tx, i: FlowRepl
       {
         merchantId: i.merchantId,
         type: 'flow.completion_ignored',
-        data: { wamid: i.wamid, wa_id: i.waId, reason: 'the flow token is not one this merchant sent to this customer' },
+        data: { wamid: i.wamid, customer_id: i.customerId, wa_id: i.waId, reason: 'the flow token is not one this merchant sent to this customer' },
       },
     );
     return { note: 'nfm_reply: flow token not issued by this merchant to this customer; ignored' };
@@ -42,7 +42,10 @@ export async function completeFlowFromReply(ctx: AppContext, tx: Tx, i: FlowRepl
     return { note: `nfm_reply: flow ${def.name} completed` };
   }
   const { state } = readStoredState(def, row.state);
-  const done = await def.onCompleted({ ctx, tx, merchantId: i.merchantId, waId: i.waId, token: row.token, now, state }, i.responseJson);
+  const done = await def.onCompleted(
+    { ctx, tx, merchantId: i.merchantId, customerId: i.customerId, waId: i.waId, token: row.token, now, state },
+    i.responseJson,
+  );
   if (done.status === 'refused') {
     await recordEvent(
       ctx,

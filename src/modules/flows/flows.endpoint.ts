@@ -87,7 +87,7 @@ export class FlowEndpoint {
         const def = getFlowDefinition(claim.row.flow_name);
         if (!def) return { refused: 'unknown' };
         const now = ctx.clock.now();
-        const base = { ctx, tx, merchantId, waId: claim.row.wa_id, token: claim.row.token, now };
+        const base = { ctx, tx, merchantId, customerId: claim.row.customer_id ?? '', waId: claim.row.wa_id, token: claim.row.token, now };
         const outcome = await runFlowRequest(def, base, claim.row.state, {
           action: req.action as 'INIT' | 'BACK' | 'data_exchange',
           screen: req.screen || undefined,

@@ -70,13 +70,13 @@ export async function removeFlowKeyword(tx: Tx, merchantId: string, keyword: str
  * An inbound text that is one of the merchant's keywords: the flow message is queued.
  * Undefined when the text is no keyword (the caller carries on as for any text).
  */
-export async function answerKeyword(ctx: AppContext, tx: Tx, merchantId: string, waId: string, text: string): Promise<string | undefined> {
+export async function answerKeyword(ctx: AppContext, tx: Tx, merchantId: string, customerId: string, text: string): Promise<string | undefined> {
   const keyword = normalizeKeyword(text);
   if (keyword === '' || keyword.length > MAX_KEYWORD_LENGTH) return undefined;
   const k = await getFlowKeyword(tx, merchantId, keyword);
   if (!k) return undefined;
   // The customer asked for it: essential, so an earlier opt-out from promotions does not hold it back.
-  const r = await sendFlow(ctx, tx, merchantId, { wa_id: waId, flow: k.flow_name, flow_id: k.flow_id ?? undefined, essential: true });
+  const r = await sendFlow(ctx, tx, merchantId, { customer: customerId, flow: k.flow_name, flow_id: k.flow_id ?? undefined, essential: true });
   return r.ok
     ? `keyword "${keyword}": flow ${k.flow_name} sent (${r.value.message.id})`
     : `keyword "${keyword}": flow ${k.flow_name} not sent: ${r.error.message}`;

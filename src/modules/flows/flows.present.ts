@@ -60,7 +60,8 @@ export const flowMessageSchema = z
   .object({
     object: z.literal('flow_message'),
     flow: z.string(),
-    wa_id: z.string(),
+    customer_id: z.string().nullable().describe('cus_…'),
+    wa_id: z.string().nullable().describe("The customer's phone, null for a customer known by BSUID only"),
     message_id: z.string().describe('msg_…: follow it in GET /v1/messages'),
     flow_token: z.string().describe("The flow's session token (the merchant's own: lets a test or the sandbox follow the flow)"),
     expires_at: isoTime,

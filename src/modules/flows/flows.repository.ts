@@ -33,7 +33,8 @@ export type FlowTokenStatus = 'active' | 'completed' | 'expired';
 export interface FlowTokenRow {
   token: string;
   merchant_id: string;
-  wa_id: string;
+  customer_id: string | null;
+  wa_id: string | null;
   flow_name: string;
   state: Record<string, unknown>;
   status: FlowTokenStatus;
@@ -45,9 +46,9 @@ export interface FlowTokenRow {
 export async function insertFlowToken(q: Queryable, r: Omit<FlowTokenRow, 'created_at' | 'updated_at'> & { now: Date }): Promise<FlowTokenRow> {
   return (
     await q.query<FlowTokenRow>(
-      `insert into flow_tokens (token, merchant_id, wa_id, flow_name, state, status, expires_at, created_at, updated_at)
-       values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8) returning *`,
-      [r.token, r.merchant_id, r.wa_id, r.flow_name, JSON.stringify(r.state), r.status, r.expires_at, r.now],
+      `insert into flow_tokens (token, merchant_id, wa_id, flow_name, state, status, expires_at, created_at, updated_at, customer_id)
+       values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8, $9) returning *`,
+      [r.token, r.merchant_id, r.wa_id, r.flow_name, JSON.stringify(r.state), r.status, r.expires_at, r.now, r.customer_id],
     )
   )[0]!;
 }

@@ -10,7 +10,9 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getFlowKey, type FlowTokenRow } from './flows.repository.ts';
 import type { MessageRow } from '../whatsapp/index.ts';
-import { getNumberByMerchant, hasOptedOut } from '../whatsapp/index.ts';
+import { getNumberByMerchant } from '../whatsapp/index.ts';
+import { resolveCustomer, type CustomerRef } from '../customers/index.ts';
+import { addressOf } from '../../adapters/whatsapp/message.common.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { issueFlowToken } from './flows.tokens.ts';
 import { runFlowRequest } from './definitions/flow.engine.ts';
@@ -19,7 +21,8 @@ import { updateFlowToken } from './flows.repository.ts';
 import { queueMessage } from '../whatsapp/index.ts';
 
 export interface SendFlowInput {
-  wa_id: string;
+  /** "cus_…", {wa_id} (a number we do not know yet makes a new customer) or {bsuid}. */
+  customer: CustomerRef;
   flow: string;
   /** The Flow's id in WhatsApp Manager; without it the message names the flow (flow_name). */
   flow_id?: string | undefined;
@@ -51,28 +54,35 @@ export async function sendFlow(
   if (!def) return err(domainError('validation_error', `flow: no flow named ${input.flow}`, { path: 'flow' }));
   if (!(await getFlowKey(tx, merchantId))) return err(NO_FLOWS_KEY);
   if (!(await getNumberByMerchant(tx, merchantId))) return err(domainError('conflict', 'This merchant has no WhatsApp number'));
+  const resolved = await resolveCustomer(ctx, tx, merchantId, input.customer, { create: true });
+  if (!resolved.ok) return resolved;
+  const customer = resolved.value;
   // An unprompted flow to a customer who opted out is refused, not queued and skipped later.
-  if (!input.essential && (await hasOptedOut(tx, merchantId, input.wa_id))) {
+  if (!input.essential && customer.opted_out_at) {
     return err(
       domainError('customer_opted_out', 'This customer opted out of messages they did not ask for; they can opt in again by sending START', {
-        wa_id: input.wa_id,
+        customer_id: customer.id,
+        wa_id: customer.wa_id,
       }),
     );
   }
-  let token = await issueFlowToken(ctx, tx, { merchantId, waId: input.wa_id, def, ttlSeconds: input.expires_in });
+  let token = await issueFlowToken(ctx, tx, { merchantId, customerId: customer.id, waId: customer.wa_id, def, ttlSeconds: input.expires_in });
   const action = input.flow_action ?? 'data_exchange';
   let first: { screen: string; data: Record<string, unknown> } | undefined;
   if (action === 'navigate') {
     // The same INIT the endpoint would run, so the screen is shown (visited) and its submit is accepted later.
     const now = ctx.clock.now();
-    const outcome = await runFlowRequest(def, { ctx, tx, merchantId, waId: input.wa_id, token: token.token, now }, token.state, { action: 'INIT', data: {} });
+    const outcome = await runFlowRequest(def, { ctx, tx, merchantId, customerId: customer.id, waId: customer.wa_id, token: token.token, now }, token.state, {
+      action: 'INIT',
+      data: {},
+    });
     const state = outcome.stored as unknown as Record<string, unknown>;
     await updateFlowToken(tx, token.token, { state }, now);
     token = { ...token, state };
     first = outcome.response;
   }
   const built = flowMessage({
-    to: input.wa_id,
+    ...addressOf(customer),
     ...(input.flow_id ? { flowId: input.flow_id } : { flowName: input.flow_name ?? def.metaFlowName }),
     flowToken: token.token,
     flowCta: input.cta ?? def.message.cta,
@@ -87,7 +97,7 @@ export async function sendFlow(
   if (!built.ok) return built;
   const message = await queueMessage(ctx, tx, {
     merchantId,
-    waId: input.wa_id,
+    customerId: customer.id,
     type: 'interactive',
     body: built.value,
     purpose: `flow:${def.name}`,

@@ -5,6 +5,7 @@
 import { newSecretToken } from '../../domain/ids.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getFlowToken, insertFlowToken, updateFlowToken, type FlowTokenRow } from './flows.repository.ts';
+import { learnCustomer } from '../customers/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { initialStoredState } from './definitions/flow.engine.ts';
 import type { FlowDefinition } from './definitions/flow.types.ts';
@@ -28,12 +29,20 @@ export function newFlowToken(): string {
 export async function issueFlowToken(
   ctx: AppContext,
   tx: Tx,
-  i: { merchantId: string; waId: string; def: Pick<FlowDefinition<unknown>, 'name' | 'ttlSeconds' | 'initialState'>; ttlSeconds?: number },
+  i: {
+    merchantId: string;
+    customerId?: string;
+    waId: string | null;
+    def: Pick<FlowDefinition<unknown>, 'name' | 'ttlSeconds' | 'initialState'>;
+    ttlSeconds?: number;
+  },
 ): Promise<FlowTokenRow> {
   const now = ctx.clock.now();
+  const customerId = i.customerId ?? (await learnCustomer(ctx, tx, i.merchantId, { waId: i.waId }))?.id ?? null;
   return insertFlowToken(tx, {
     token: newFlowToken(),
     merchant_id: i.merchantId,
+    customer_id: customerId,
     wa_id: i.waId,
     flow_name: i.def.name,
     state: { ...initialStoredState(i.def) },

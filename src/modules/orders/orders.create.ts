@@ -15,11 +15,13 @@ import { insertPayment, type PaymentRow } from './payment-attempts.repository.ts
 import { getProductsByRetailerIds } from '../catalog/index.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
+import { displayName, resolveCustomer, type CustomerRef } from '../customers/index.ts';
 import type { MerchantSettings } from '../merchants/index.ts';
 import { checkPaymentRoute, type PaymentMethod } from './orders.payment-methods.ts';
 
 export interface CreateOrderInput {
-  customer: { wa_id: string; name?: string | undefined };
+  /** "cus_…", {wa_id, name?} (a new number makes a new customer) or {bsuid, name?}. */
+  customer: CustomerRef;
   currency: string;
   items: { retailer_id?: string | undefined; name?: string | undefined; amount?: number | undefined; sale_amount?: number | undefined; quantity: number }[];
   tax?: { amount: number; description?: string | undefined } | undefined;
@@ -125,6 +127,11 @@ export async function createOrder(
   const route = checkPaymentRoute(ctx.mode, input.payment.method, provider, input.currency);
   if (!route.ok) return route;
 
+  const customer = await resolveCustomer(ctx, tx, merchantId, input.customer, { create: true });
+  if (!customer.ok) return customer;
+  const c = customer.value;
+  const typedName = typeof input.customer === 'string' ? undefined : input.customer.name;
+
   const priced = await priceItems(tx, merchantId, input);
   if (!priced.ok) return priced;
   const totals = computeTotals({
@@ -155,8 +162,10 @@ export async function createOrder(
     discount: totals.value.discount,
     discount_description: input.discount?.description ?? null,
     total: totals.value.total,
-    customer_wa_id: input.customer.wa_id,
-    customer_name: input.customer.name ?? null,
+    customer_id: c.id,
+    customer_bsuid: c.bsuid,
+    customer_wa_id: c.wa_id,
+    customer_name: typedName ?? displayName(c),
     goods_type: goodsType,
     shipping_address: (input.shipping_address as Record<string, unknown> | undefined) ?? null,
     // The attempt inserted next: its id is ours to choose, so the order names it at once.

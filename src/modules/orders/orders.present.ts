@@ -77,7 +77,9 @@ export const orderSchema = z
     total: minor('subtotal + tax + shipping − discount'),
     amount_paid: minor('Captured and counted'),
     amount_refunded: minor('Refunded'),
-    customer: z.object({ wa_id: z.string(), name: z.string().nullable() }),
+    customer: z
+      .object({ id: z.string().nullable(), bsuid: z.string().nullable(), wa_id: z.string().nullable(), name: z.string().nullable() })
+      .describe('The customer (cus_…), their business-scoped user id and phone as the order was made (either may be null), and name'),
     goods_type: z.enum(['digital-goods', 'physical-goods']),
     shipping_address: addressSchema.nullable(),
     reference_id: z.string().nullable().describe("The current bill's reference"),
@@ -156,7 +158,7 @@ export function presentOrder(o: OrderRow, current: PaymentRow | undefined, publi
     total: o.total,
     amount_paid: o.amount_paid,
     amount_refunded: o.amount_refunded,
-    customer: { wa_id: o.customer_wa_id, name: o.customer_name },
+    customer: { id: o.customer_id, bsuid: o.customer_bsuid, wa_id: o.customer_wa_id, name: o.customer_name },
     goods_type: o.goods_type as z.infer<typeof orderSchema>['goods_type'],
     shipping_address: o.shipping_address as z.infer<typeof addressSchema> | null,
     reference_id: current?.reference_id ?? null,

@@ -50,7 +50,7 @@ export async function reorder(
   }
   const payment = old.current_payment_id ? await getPayment(tx, merchantId, old.current_payment_id) : undefined;
   return createOrder(ctx, tx, actor, merchantId, {
-    customer: { wa_id: old.customer_wa_id, name: old.customer_name ?? undefined },
+    customer: old.customer_id ?? { wa_id: old.customer_wa_id ?? '', name: old.customer_name ?? undefined },
     currency: old.currency,
     items: lines.map((i) => ({ retailer_id: i.retailer_id!, quantity: i.quantity })),
     goods_type: old.goods_type === 'physical-goods' ? 'physical-goods' : 'digital-goods',

@@ -28,7 +28,11 @@ export interface OrderRow {
   total: number;
   amount_paid: number;
   amount_refunded: number;
-  customer_wa_id: string;
+  /** The customer (customers module); null only for rows older than customers that had no number. */
+  customer_id: string | null;
+  /** The customer's identifiers and name as they were when the order was made. */
+  customer_bsuid: string | null;
+  customer_wa_id: string | null;
   customer_name: string | null;
   goods_type: string;
   shipping_address: Record<string, unknown> | null;
@@ -71,6 +75,8 @@ export async function insertOrder(q: Queryable, o: OrderInsert): Promise<OrderRo
     'discount',
     'discount_description',
     'total',
+    'customer_id',
+    'customer_bsuid',
     'customer_wa_id',
     'customer_name',
     'goods_type',
@@ -101,6 +107,10 @@ export interface OrderFilter {
   /** Any of these payment statuses. */
   payment_status?: readonly string[] | undefined;
   wa_id?: string | undefined;
+  /** The customer (cus_…). */
+  customer_id?: string | undefined;
+  /** The customer holding this business-scoped user id now. */
+  bsuid?: string | undefined;
   created_gte?: Date | undefined;
   created_lt?: Date | undefined;
   expires_gte?: Date | undefined;
@@ -129,6 +139,8 @@ export async function listOrders(
   if (f.status?.length) add((p) => `o.status = any(${p}::text[])`, f.status);
   if (f.payment_status?.length) add((p) => `o.payment_status = any(${p}::text[])`, f.payment_status);
   if (f.wa_id !== undefined) add((p) => `o.customer_wa_id = ${p}`, f.wa_id);
+  if (f.customer_id !== undefined) add((p) => `o.customer_id = ${p}`, f.customer_id);
+  if (f.bsuid !== undefined) add((p) => `o.customer_id in (select c.id from customers c where c.merchant_id = $1 and c.bsuid = ${p})`, f.bsuid);
   if (f.created_gte) add((p) => `o.created_at >= ${p}`, f.created_gte);
   if (f.created_lt) add((p) => `o.created_at < ${p}`, f.created_lt);
   if (f.expires_gte) add((p) => `o.expires_at >= ${p}`, f.expires_gte);

@@ -7,7 +7,12 @@ export interface MessageRow {
   id: string;
   merchant_id: string;
   phone_number_id: string;
-  wa_id: string;
+  /** The customer (customers module): who wrote or was written to. */
+  customer_id: string | null;
+  /** The customer's conversation (conversations module). */
+  conversation_id?: string | null;
+  /** The customer's phone when the message was stored (null for a customer known by BSUID only). */
+  wa_id: string | null;
   direction: 'in' | 'out';
   wamid: string | null;
   type: string;
@@ -28,13 +33,25 @@ export async function insertMessage(
   q: Queryable,
   m: Pick<
     MessageRow,
-    'id' | 'merchant_id' | 'phone_number_id' | 'wa_id' | 'direction' | 'wamid' | 'type' | 'payload' | 'status' | 'order_id' | 'payment_id' | 'essential'
-  > & { now: Date },
+    | 'id'
+    | 'merchant_id'
+    | 'phone_number_id'
+    | 'customer_id'
+    | 'wa_id'
+    | 'direction'
+    | 'wamid'
+    | 'type'
+    | 'payload'
+    | 'status'
+    | 'order_id'
+    | 'payment_id'
+    | 'essential'
+  > & { now: Date; conversation_id?: string | null },
 ): Promise<MessageRow | undefined> {
   return (
     await q.query<MessageRow>(
-      `insert into whatsapp_messages (id, merchant_id, phone_number_id, wa_id, direction, wamid, type, payload, status, order_id, payment_id, essential, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+      `insert into whatsapp_messages (id, merchant_id, phone_number_id, wa_id, direction, wamid, type, payload, status, order_id, payment_id, essential, created_at, updated_at, customer_id, conversation_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)
        on conflict (phone_number_id, wamid) where wamid is not null do nothing returning *`,
       [
         m.id,
@@ -50,6 +67,8 @@ export async function insertMessage(
         m.payment_id,
         m.essential,
         m.now,
+        m.customer_id,
+        m.conversation_id ?? null,
       ],
     )
   )[0];
@@ -103,7 +122,7 @@ export async function setMessageStatuses(
 export async function updateMessage(
   q: Queryable,
   id: string,
-  patch: Partial<Pick<MessageRow, 'status' | 'wamid' | 'error' | 'sent_at' | 'payload' | 'type' | 'order_id'>>,
+  patch: Partial<Pick<MessageRow, 'status' | 'wamid' | 'error' | 'sent_at' | 'payload' | 'type' | 'order_id' | 'conversation_id'>>,
   now: Date,
 ): Promise<MessageRow> {
   const params: unknown[] = [id, now];
@@ -123,60 +142,25 @@ export async function listConversation(
   );
 }
 
-export interface ContactRow {
-  merchant_id: string;
-  wa_id: string;
-  name: string | null;
-  last_inbound_at: Date | null;
-  opted_out_at: Date | null;
-}
-
-/** Records an inbound message: the window opens from the latest inbound time, never moving back. */
-export async function touchContact(q: Queryable, c: { merchantId: string; waId: string; name: string | null; inboundAt: Date; now: Date }): Promise<void> {
-  await q.query(
-    `insert into whatsapp_contacts (merchant_id, wa_id, name, last_inbound_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)
-     on conflict (merchant_id, wa_id) do update set name = coalesce(excluded.name, whatsapp_contacts.name),
-       last_inbound_at = greatest(whatsapp_contacts.last_inbound_at, excluded.last_inbound_at), updated_at = excluded.updated_at`,
-    [c.merchantId, c.waId, c.name, c.inboundAt, c.now],
+/** A conversation's messages, newest first. */
+export async function listConversationMessages(
+  q: Queryable,
+  merchantId: string,
+  conversationId: string,
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<MessageRow[]> {
+  return q.query<MessageRow>(
+    `select * from whatsapp_messages where merchant_id = $1 and conversation_id = $2 and ($3::text is null or id < $3) order by id desc limit $4`,
+    [merchantId, conversationId, page.startingAfter ?? null, page.limit + 1],
   );
 }
 
-export async function getContact(q: Queryable, merchantId: string, waId: string): Promise<ContactRow | undefined> {
+/** The customer's latest inbound message with a wamid (what a read receipt names). */
+export async function latestInbound(q: Queryable, merchantId: string, conversationId: string): Promise<MessageRow | undefined> {
   return (
-    await q.query<ContactRow>(`select merchant_id, wa_id, name, last_inbound_at, opted_out_at from whatsapp_contacts where merchant_id = $1 and wa_id = $2`, [
-      merchantId,
-      waId,
-    ])
+    await q.query<MessageRow>(
+      `select * from whatsapp_messages where merchant_id = $1 and conversation_id = $2 and direction = 'in' and wamid is not null order by id desc limit 1`,
+      [merchantId, conversationId],
+    )
   )[0];
-}
-
-export async function setOptOut(q: Queryable, merchantId: string, waId: string, optedOut: boolean, now: Date): Promise<void> {
-  await q.query(
-    `insert into whatsapp_contacts (merchant_id, wa_id, opted_out_at, created_at, updated_at) values ($1, $2, $3, $4, $4)
-     on conflict (merchant_id, wa_id) do update set opted_out_at = excluded.opted_out_at, updated_at = excluded.updated_at`,
-    [merchantId, waId, optedOut ? now : null, now],
-  );
-}
-
-/**
- * Takes one token of a customer's pair-rate bucket (Meta limits messages to the same
- * recipient). Returns 0 when taken, else the milliseconds until one is available.
- */
-export async function takePairToken(q: Queryable, merchantId: string, waId: string, o: { burst: number; perSecond: number; now: Date }): Promise<number> {
-  await q.query(
-    `insert into whatsapp_contacts (merchant_id, wa_id, pair_tokens, pair_refilled_at, created_at, updated_at) values ($1, $2, $3, $4, $4, $4)
-     on conflict (merchant_id, wa_id) do nothing`,
-    [merchantId, waId, o.burst, o.now],
-  );
-  const rows = await q.query<{ avail: number }>(
-    `with cur as (
-       select least($3::float8, coalesce(pair_tokens, $3::float8) + greatest(0, extract(epoch from ($5::timestamptz - coalesce(pair_refilled_at, $5::timestamptz)))) * $4::float8) as avail
-         from whatsapp_contacts where merchant_id = $1 and wa_id = $2 for update)
-     update whatsapp_contacts c set pair_tokens = case when cur.avail >= 1 then cur.avail - 1 else cur.avail end, pair_refilled_at = $5
-       from cur where c.merchant_id = $1 and c.wa_id = $2
-     returning cur.avail as avail`,
-    [merchantId, waId, o.burst, o.perSecond, o.now],
-  );
-  const avail = Number(rows[0]?.avail ?? o.burst);
-  return avail >= 1 ? 0 : Math.ceil(((1 - avail) / o.perSecond) * 1000);
 }

@@ -6,6 +6,7 @@
 // does not exist (outside India), a payment link's page asks for it instead, and other
 // bills ask in words: the shop sets what the customer writes with
 // POST /v1/orders/{id}/shipping-address, which sends the bill.
+import { addressOf } from '../../adapters/whatsapp/message.common.ts';
 import { addressMessage, textMessage } from '../../adapters/whatsapp/message.builders.ts';
 import { addressLine, fromWhatsAppAddress, whatsAppValues } from '../../domain/address.ts';
 import { formatMoney } from '../../domain/display.ts';
@@ -53,22 +54,25 @@ export async function askForAddress(
   opts: { textOnly?: boolean } = {},
 ): Promise<boolean> {
   const total = formatMoney(o.total, o.currency, v.locale);
-  if (!opts.textOnly && addressMessageAvailable(n, o.customer_wa_id)) {
+  if (!opts.textOnly && addressMessageAvailable(n, o.customer_wa_id ?? '')) {
     const body = retry
       ? `Please check your delivery address for order ${p.reference_id}: ${Object.values(retry.errors)[0] ?? 'some details are missing'}.`
       : `Thank you for your order ${p.reference_id}: ${itemsText(o)}. Where should we deliver it? Share your address and the bill for ${total} follows.`;
     const built = addressMessage({
-      to: o.customer_wa_id,
+      ...(addressOf({ wa_id: o.customer_wa_id, bsuid: o.customer_bsuid }) ?? { to: null }),
       body: body.slice(0, 1024),
       footer: v.businessName.slice(0, 60),
       country: 'IN',
-      values: retry?.values ?? { ...(o.customer_name ? { name: o.customer_name.slice(0, 200) } : {}), phone_number: `+${o.customer_wa_id}` },
+      values: retry?.values ?? {
+        ...(o.customer_name ? { name: o.customer_name.slice(0, 200) } : {}),
+        ...(o.customer_wa_id ? { phone_number: `+${o.customer_wa_id}` } : {}),
+      },
       ...(retry ? { validationErrors: retry.errors } : {}),
     });
     if (built.ok) {
       await queueMessage(ctx, tx, {
         merchantId: o.merchant_id,
-        waId: o.customer_wa_id,
+        ...(o.customer_id ? { customerId: o.customer_id } : { waId: o.customer_wa_id ?? '' }),
         type: 'interactive',
         body: built.value,
         orderId: o.id,
@@ -81,13 +85,13 @@ export async function askForAddress(
   }
   if (p.method === 'payment_link') return false;
   const built = textMessage({
-    to: o.customer_wa_id,
+    ...(addressOf({ wa_id: o.customer_wa_id, bsuid: o.customer_bsuid }) ?? { to: null }),
     body: `Thank you for your order ${p.reference_id}: ${itemsText(o)} (${total}). Where should we deliver it? Please reply with your full address: name, street and number, city, postal code and country. We send the bill once we have it.`,
   });
   if (built.ok) {
     await queueMessage(ctx, tx, {
       merchantId: o.merchant_id,
-      waId: o.customer_wa_id,
+      ...(o.customer_id ? { customerId: o.customer_id } : { waId: o.customer_wa_id ?? '' }),
       type: 'text',
       body: built.value,
       orderId: o.id,

@@ -15,13 +15,14 @@ import type { MerchantSettings } from '../merchants/index.ts';
 import { createOrder } from '../orders/index.ts';
 import type { PaymentMethod } from '../orders/index.ts';
 import { reply } from './whatsapp.outbox.ts';
+import type { CustomerRow } from '../customers/index.ts';
 
 type Cart = Extract<InboundMessage, { type: 'order' }>;
 
 export async function cartToOrder(
   ctx: AppContext,
   tx: Tx,
-  c: { merchantId: string; number: WhatsAppNumberRow; waId: string; name: string | null; message: Cart; messageRowId: string },
+  c: { merchantId: string; number: WhatsAppNumberRow; customer: CustomerRow; message: Cart; messageRowId: string },
 ): Promise<string> {
   const lines = c.message.order.items;
   const products = new Map(
@@ -55,7 +56,7 @@ export async function cartToOrder(
       items.length === 0
         ? `none of the items in your cart are available (${unavailable.join(', ')})`
         : 'the items in your cart are priced in different currencies';
-    await reply(ctx, tx, c.merchantId, c.waId, `Sorry, we could not take this order: ${why}. Please check the catalog and try again.`);
+    await reply(ctx, tx, c.merchantId, c.customer, `Sorry, we could not take this order: ${why}. Please check the catalog and try again.`);
     return 'cart refused';
   }
   const merchant = (await getMerchant(tx, c.merchantId))!;
@@ -68,8 +69,8 @@ export async function cartToOrder(
     .join(' ');
   // One physical product makes the order physical goods: its address is asked before the bill (whatsapp.address.ts).
   const physical = items.some((i) => products.get(i.retailer_id)!.goods_type === 'physical-goods');
-  const r = await createOrder(ctx, tx, { source: 'whatsapp', id: c.waId }, c.merchantId, {
-    customer: { wa_id: c.waId, ...(c.name ? { name: c.name.slice(0, 200) } : {}) },
+  const r = await createOrder(ctx, tx, { source: 'whatsapp', id: c.customer.wa_id ?? c.customer.bsuid ?? c.customer.id }, c.merchantId, {
+    customer: c.customer.id,
     currency: [...currencies][0]!,
     items,
     ...(physical ? { goods_type: 'physical-goods' as const, address_later: true } : {}),
@@ -78,7 +79,7 @@ export async function cartToOrder(
     metadata: { source: 'whatsapp_cart', cart_wamid: c.message.id.slice(0, 500), ...(noteText ? { bill_note: noteText.slice(0, 500) } : {}) },
   });
   if (!r.ok) {
-    await reply(ctx, tx, c.merchantId, c.waId, `Sorry, we could not take this order: ${r.error.message}`);
+    await reply(ctx, tx, c.merchantId, c.customer, `Sorry, we could not take this order: ${r.error.message}`);
     return `cart refused: ${r.error.message}`;
   }
   await updateMessage(tx, c.messageRowId, { order_id: r.value.order.id }, ctx.clock.now());

@@ -7,11 +7,15 @@ import { ctaUrlMessage, orderDetailsMessage, orderStatusMessage, templateMessage
 import type { BeneficiaryInput, PaymentGatewayType } from '../../adapters/whatsapp/order-details.parts.ts';
 import { formatDateTime, formatMoney, type Presentation } from '../../domain/display.ts';
 import type { Result } from '../../domain/result.ts';
+import { addressOf } from '../../adapters/whatsapp/message.common.ts';
 import type { OrderRow } from '../orders/index.ts';
 import type { PaymentRow } from '../orders/index.ts';
 import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 
 type Built = Result<Record<string, unknown>>;
+
+/** The order's customer as a message address (the send job replaces it with the customer's current one). */
+const orderAddress = (o: OrderRow) => addressOf({ wa_id: o.customer_wa_id, bsuid: o.customer_bsuid }) ?? { to: null };
 
 /** How the business writes (locale, time zone), and its name: what every customer message is written in. */
 export interface Voice extends Presentation {
@@ -53,10 +57,10 @@ export function composeBill(
   const body = `Order ${ref(p)}: ${itemsLine(o)}.\nTotal ${money(o, o.total, v)}.${until}${note}`.slice(0, 1024);
   const tpl = templateOf(n, 'bill');
   if (!isWhatsAppNative(p.method)) {
-    const main = ctaUrlMessage({ to: o.customer_wa_id, body, displayText: 'Pay now', url: payUrl ?? '', footer: `Reference #${p.reference_id}`.slice(0, 60) });
+    const main = ctaUrlMessage({ ...orderAddress(o), body, displayText: 'Pay now', url: payUrl ?? '', footer: `Reference #${p.reference_id}`.slice(0, 60) });
     const fallback = tpl
       ? templateMessage({
-          to: o.customer_wa_id,
+          ...orderAddress(o),
           name: tpl.name,
           languageCode: tpl.language,
           body: [
@@ -98,10 +102,10 @@ export function composeBill(
     ...(o.discount ? { discount: o.discount } : {}),
     ...(o.goods_type === 'physical-goods' && o.shipping_address ? { beneficiaries: [beneficiary(o)] } : {}),
   };
-  const main = orderDetailsMessage({ to: o.customer_wa_id, body, ...details }, { now });
+  const main = orderDetailsMessage({ ...orderAddress(o), body, ...details }, { now });
   const fallback = tpl
     ? templateMessage(
-        { to: o.customer_wa_id, name: tpl.name, languageCode: tpl.language, buttons: [{ subType: 'order_details', index: 0, order: details }] },
+        { ...orderAddress(o), name: tpl.name, languageCode: tpl.language, buttons: [{ subType: 'order_details', index: 0, order: details }] },
         { now },
       )
     : null;
@@ -182,7 +186,7 @@ export function composeUpdate(
   const tpl = templateOf(n, 'order_update');
   const fallback = tpl
     ? templateMessage({
-        to: o.customer_wa_id,
+        ...orderAddress(o),
         name: tpl.name,
         languageCode: tpl.language,
         body: [
@@ -198,7 +202,7 @@ export function composeUpdate(
     const blocked = status === 'canceled' && ['pending', 'paid', 'partially_refunded', 'manual_review'].includes(o.payment_status);
     if (status && !blocked) {
       const main = orderStatusMessage({
-        to: o.customer_wa_id,
+        ...orderAddress(o),
         referenceId: p.reference_id,
         status: status as never,
         ...(u.description ? { description: u.description.slice(0, 120) } : {}),
@@ -207,5 +211,5 @@ export function composeUpdate(
       return { main, fallback };
     }
   }
-  return { main: textMessage({ to: o.customer_wa_id, body: text }), fallback };
+  return { main: textMessage({ ...orderAddress(o), body: text }), fallback };
 }

@@ -2,7 +2,7 @@
 // a batch), store each under its natural key (a redelivered item is skipped), then
 // apply each in its own transaction. A status for a message whose send has not
 // committed yet waits for a retry of this job. A poison item is refused on its own.
-import { extractItems, type WebhookItem } from '../../adapters/whatsapp/webhook.schema.ts';
+import { extractItems, type InboundMessage, type WebhookItem } from '../../adapters/whatsapp/webhook.schema.ts';
 import { newId } from '../../domain/ids.ts';
 import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, storableJson, storableText } from '../../domain/text.ts';
 import { isDataError } from '../../platform/store/db-errors.ts';
@@ -11,7 +11,10 @@ import { findPaymentByReference, getPayment } from '../orders/index.ts';
 import { onAddressMessageFailed, onAddressReply } from './whatsapp.address.ts';
 import { voiceOf } from './whatsapp.notify.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { getMessage, getMessageByWamid, insertMessage, setOptOut, touchContact, updateMessage } from './whatsapp-messages.repository.ts';
+import { getMessage, getMessageByWamid, insertMessage, updateMessage } from './whatsapp-messages.repository.ts';
+import { changeBsuid, changeNumber, customerSummary, learnCustomer, touchInbound, updateCustomer, type CustomerRow } from '../customers/index.ts';
+import { recordConversationMessage } from '../conversations/index.ts';
+import { lastMessageOf, messagePreview } from './whatsapp.preview.ts';
 import {
   getReceivedInboxRows,
   insertItems,
@@ -263,9 +266,16 @@ async function applyMessage(
   item: Extract<WebhookItem, { kind: 'message' }>,
 ): Promise<ItemResult> {
   const msg = item.message;
-  const waId = item.contact?.waId ?? msg.from;
-  if (!waId) return { status: 'ignored', note: 'message without a sender wa_id' };
   const now = ctx.clock.now();
+  if (msg.type === 'system') return applySystem(ctx, tx, merchantId, phoneNumberId, item, msg);
+  // Who wrote: the BSUID is the identity, the phone an attribute (customers module).
+  const customer = await learnCustomer(ctx, tx, merchantId, {
+    bsuid: msg.fromUserId ?? item.contact?.userId,
+    waId: msg.from ?? item.contact?.waId,
+    username: item.contact?.username,
+    profileName: item.contact?.name,
+  });
+  if (!customer) return { status: 'ignored', note: 'message without a sender (no wa_id, no user_id)' };
   // Meta's unix seconds; anything not a past instant (0, absurd, in the future) counts as now.
   const sentMs = Number(msg.timestamp) * 1000;
   const sentAt = Number.isFinite(sentMs) && sentMs > 0 && sentMs < now.getTime() ? new Date(sentMs) : now;
@@ -273,7 +283,8 @@ async function applyMessage(
     id: newId('msg'),
     merchant_id: merchantId,
     phone_number_id: phoneNumberId,
-    wa_id: waId,
+    customer_id: customer.id,
+    wa_id: customer.wa_id,
     direction: 'in',
     wamid: msg.id,
     type: msg.type,
@@ -285,26 +296,45 @@ async function applyMessage(
     now,
   });
   if (!stored) return { status: 'processed', note: 'duplicate message' };
-  await touchContact(tx, { merchantId, waId, name: item.contact?.name ?? null, inboundAt: sentAt, now });
+  await touchInbound(tx, merchantId, customer.id, sentAt, now);
+  const conversation = await recordConversationMessage(ctx, tx, { merchantId, customerId: customer.id, message: lastMessageOf(stored), at: sentAt });
+  await updateMessage(tx, stored.id, { conversation_id: conversation.id }, now);
+  await recordEvent(
+    ctx,
+    tx,
+    { source: 'whatsapp', id: phoneNumberId },
+    {
+      merchantId,
+      type: 'message.received',
+      data: {
+        message_id: stored.id,
+        conversation_id: conversation.id,
+        wamid: msg.id,
+        type: msg.type,
+        preview: messagePreview(stored),
+        customer: customerSummary(customer),
+      },
+    },
+  );
   const number = (await getNumber(tx, phoneNumberId))!;
   if (msg.type === 'text') {
     const word = msg.text.trim().toUpperCase();
     if (number.opt_out_words.map((w) => w.toUpperCase()).includes(word)) {
-      await setOptOut(tx, merchantId, waId, true, now);
+      await updateCustomer(tx, merchantId, customer.id, { opted_out_at: now }, now);
       await reply(
         ctx,
         tx,
         merchantId,
-        waId,
+        customer,
         'You will no longer get promotional messages from us. Order and payment updates still arrive. Send START to undo.',
       );
       return { status: 'processed', note: 'opted out' };
     }
     if (word === 'START') {
-      await setOptOut(tx, merchantId, waId, false, now);
+      await updateCustomer(tx, merchantId, customer.id, { opted_out_at: null }, now);
       return { status: 'processed', note: 'opted in' };
     }
-    const flowNote = await ctx.inbound.keyword(ctx, tx, merchantId, waId, msg.text);
+    const flowNote = await ctx.inbound.keyword(ctx, tx, merchantId, customer.id, msg.text);
     if (flowNote) return { status: 'processed', note: flowNote };
   }
   if (msg.type === 'nfm_reply' && msg.nfm.name === 'address_message') {
@@ -312,7 +342,7 @@ async function applyMessage(
       merchantId,
       phoneNumberId,
       number,
-      waId,
+      waId: customer.wa_id ?? '',
       contextWamid: msg.context?.id,
       responseJson: msg.nfm.responseJson,
       voice: () => voiceOf(tx, merchantId),
@@ -324,19 +354,56 @@ async function applyMessage(
     const r = await ctx.inbound.flowReply(ctx, tx, {
       merchantId,
       phoneNumberId,
-      waId,
+      customerId: customer.id,
+      waId: customer.wa_id,
       wamid: msg.id,
       responseJson: msg.nfm.responseJson,
       flowToken: msg.nfm.flowToken,
     });
-    if (r.reply) await reply(ctx, tx, merchantId, waId, r.reply);
+    if (r.reply) await reply(ctx, tx, merchantId, customer, r.reply);
     return { status: 'processed', note: r.note };
   }
   if (msg.type === 'order') {
-    const r = await cartToOrder(ctx, tx, { merchantId, number, waId, name: item.contact?.name ?? null, message: msg, messageRowId: stored.id });
+    const r = await cartToOrder(ctx, tx, { merchantId, number, customer, message: msg, messageRowId: stored.id });
     return { status: 'processed', note: r };
   }
   return { status: 'processed' };
+}
+
+/** System messages: a customer's new number (user_changed_number) or new BSUID (user_changed_user_id), kept with history. */
+async function applySystem(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  phoneNumberId: string,
+  item: Extract<WebhookItem, { kind: 'message' }>,
+  msg: Extract<InboundMessage, { type: 'system' }>,
+): Promise<ItemResult> {
+  const from = { bsuid: msg.fromUserId ?? item.contact?.userId, waId: msg.from ?? item.contact?.waId };
+  const s = msg.system;
+  let customer: CustomerRow | undefined;
+  if (s.type === 'user_changed_number' && s.waId) customer = await changeNumber(ctx, tx, merchantId, from, s.waId);
+  else if (s.type === 'user_changed_user_id' && s.userId) customer = await changeBsuid(ctx, tx, merchantId, from, s.userId);
+  else return { status: 'ignored', note: `system message ${s.type ?? '(no type)'}` };
+  if (customer) {
+    await insertMessage(tx, {
+      id: newId('msg'),
+      merchant_id: merchantId,
+      phone_number_id: phoneNumberId,
+      customer_id: customer.id,
+      wa_id: customer.wa_id,
+      direction: 'in',
+      wamid: msg.id,
+      type: 'system',
+      payload: item.raw as Record<string, unknown>,
+      status: 'received',
+      order_id: null,
+      payment_id: null,
+      essential: true,
+      now: ctx.clock.now(),
+    });
+  }
+  return { status: 'processed', note: `${s.type}: ${customer?.id ?? 'no customer'}` };
 }
 
 async function applyConfigurationUpdate(ctx: AppContext, tx: Tx, item: Extract<WebhookItem, { kind: 'payment_configuration_update' }>): Promise<ItemResult> {

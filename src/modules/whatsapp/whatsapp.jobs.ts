@@ -5,6 +5,7 @@ import { SendBudget } from './whatsapp.budget.ts';
 import { processInboxBatch } from './whatsapp.inbound.ts';
 import { sendBill, sendOrderUpdate } from './whatsapp.notify.ts';
 import { sendQueuedMessage } from './whatsapp.send.ts';
+import { sendReadReceipt } from './whatsapp.read.ts';
 import type { JobRow } from '../../platform/jobs/jobs.repository.ts';
 import type { JobHandler } from '../../platform/jobs/runner.ts';
 import { PermanentJobError } from '../../platform/jobs/runner.ts';
@@ -25,6 +26,7 @@ export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler>
       await processInboxBatch(ctx, ids, job.attempts);
     },
     'whatsapp.send': (job) => sendQueuedMessage(ctx, budget, str(job, 'message_id')),
+    'whatsapp.mark_read': (job) => sendReadReceipt(ctx, str(job, 'message_id')),
     'bill.send': (job) =>
       sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id'), { noAddressMessage: job.payload['no_address_message'] === true }),
     'customer.order_update': (job) =>

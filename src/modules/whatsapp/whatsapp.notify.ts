@@ -15,8 +15,10 @@ import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
 import { composeBill, composeUpdate, type OrderUpdate, type Voice } from './whatsapp.compose.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { domainError } from '../../domain/errors.ts';
+import type { MessageRow } from './whatsapp-messages.repository.ts';
 import { askForAddress, billWaitsForAddress } from './whatsapp.address.ts';
-import type { Result } from '../../domain/result.ts';
 
 const payUrl = (ctx: AppContext, token: string | null) => (token ? `${ctx.publicUrl}/pay/${token}` : null);
 
@@ -24,9 +26,18 @@ async function queueBuilt(
   ctx: AppContext,
   tx: Tx,
   n: WhatsAppNumberRow,
-  m: { orderId: string; paymentId: string | null; waId: string; purpose: string; essential: boolean },
+  m: {
+    orderId: string;
+    paymentId: string | null;
+    customerId: string | null;
+    waId: string | null;
+    purpose: string;
+    essential: boolean;
+    staff?: boolean;
+    sentBy?: string | null;
+  },
   built: { main: Result<Record<string, unknown>>; fallback: Result<Record<string, unknown>> | null },
-) {
+): Promise<MessageRow | undefined> {
   if (!built.main.ok) {
     // Recorded, visible in the conversation and the order's timeline, and not sent.
     const now = ctx.clock.now();
@@ -34,6 +45,7 @@ async function queueBuilt(
       id: newId('msg'),
       merchant_id: n.merchant_id,
       phone_number_id: n.phone_number_id,
+      customer_id: m.customerId,
       wa_id: m.waId,
       direction: 'out',
       wamid: null,
@@ -53,12 +65,13 @@ async function queueBuilt(
       { source: 'job', id: 'whatsapp' },
       { merchantId: n.merchant_id, orderId: m.orderId, type: 'message.failed', data: { message_id: row!.id, purpose: m.purpose, error } },
     );
-    return;
+    return row;
   }
   const body = built.main.value;
-  await queueMessage(ctx, tx, {
+  if (!m.customerId) return undefined;
+  return queueMessage(ctx, tx, {
     merchantId: n.merchant_id,
-    waId: m.waId,
+    customerId: m.customerId,
     type: String(body['type']),
     body,
     fallback: built.fallback?.ok ? built.fallback.value : null,
@@ -66,7 +79,48 @@ async function queueBuilt(
     paymentId: m.paymentId,
     essential: m.essential,
     purpose: m.purpose,
+    ...(m.staff ? { staff: true, sentBy: m.sentBy ?? null } : {}),
   });
+}
+
+/**
+ * POST /v1/messages with type order_bill: the order's current bill, composed as the bill job
+ * does, queued in the caller's transaction. A bill our builders refuse is a 400, nothing queued.
+ */
+export async function queueBillMessage(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  orderId: string,
+  customerId: string,
+  o: { staff: boolean; sentBy: string | null; windowOpen: boolean },
+): Promise<Result<MessageRow>> {
+  const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
+  if (!order) return err(domainError('not_found', `No order ${orderId}`, { path: 'order_bill.order_id' }));
+  if (order.customer_id !== customerId) return err(domainError('conflict', `Order ${orderId} is another customer's`, { path: 'order_bill.order_id' }));
+  const payment = order.current_payment_id ? await getPayment(tx, merchantId, order.current_payment_id) : undefined;
+  if (!payment || payment.status !== 'created') return err(domainError('conflict', `Order ${orderId} has no open bill to send`));
+  // A UPI-intent bill needs the provider's intent first (a call outside any transaction): the bill job makes it.
+  if (payment.method === 'whatsapp_upi' && !payment.provider_object_id)
+    return err(domainError('conflict', 'This UPI bill is not ready yet: it is sent by the bill job once the intent exists'));
+  const number = await getNumberByMerchant(tx, merchantId);
+  if (!number) return err(domainError('conflict', 'This merchant has no WhatsApp number'));
+  const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now(), await voiceOf(tx, merchantId));
+  if (!built.main.ok) return built.main;
+  if (!o.windowOpen && !built.fallback?.ok)
+    return err(
+      domainError('window_closed', 'More than 24 hours since the customer last wrote, and no bill template is configured for this number', {
+        templates: [],
+      }),
+    );
+  const row = await queueBuilt(
+    ctx,
+    tx,
+    number,
+    { orderId, paymentId: payment.id, customerId, waId: order.customer_wa_id, purpose: 'bill', essential: true, staff: o.staff, sentBy: o.sentBy },
+    built,
+  );
+  return row ? ok(row) : err(domainError('conflict', 'This merchant has no WhatsApp number'));
 }
 
 /** The business's name, locale and time zone: what its customers' messages are written in. */
@@ -102,7 +156,13 @@ export async function sendBill(
       return;
     }
     const built = composeBill(order, payment, number, payUrl(ctx, payment.pay_token), ctx.clock.now(), voice);
-    await queueBuilt(ctx, tx, number, { orderId, paymentId, waId: order.customer_wa_id, purpose: 'bill', essential: true }, built);
+    await queueBuilt(
+      ctx,
+      tx,
+      number,
+      { orderId, paymentId, customerId: order.customer_id, waId: order.customer_wa_id, purpose: 'bill', essential: true },
+      built,
+    );
   });
 }
 
@@ -115,6 +175,12 @@ export async function sendOrderUpdate(ctx: AppContext, merchantId: string, order
     if (!payment) return;
     const built = composeUpdate(order, payment, number, u, payUrl(ctx, payment.pay_token), await voiceOf(tx, merchantId));
     if (!built) return;
-    await queueBuilt(ctx, tx, number, { orderId, paymentId: payment.id, waId: order.customer_wa_id, purpose: `update:${u.update}`, essential: true }, built);
+    await queueBuilt(
+      ctx,
+      tx,
+      number,
+      { orderId, paymentId: payment.id, customerId: order.customer_id, waId: order.customer_wa_id, purpose: `update:${u.update}`, essential: true },
+      built,
+    );
   });
 }

@@ -8,13 +8,20 @@ import { insertMessage, type MessageRow } from './whatsapp-messages.repository.t
 import { getNumberByMerchant } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { textMessage } from '../../adapters/whatsapp/message.builders.ts';
+import { addressOf } from '../../adapters/whatsapp/message.common.ts';
+import { getCustomer, learnCustomer, type CustomerRow } from '../customers/index.ts';
+import { recordConversationMessage } from '../conversations/index.ts';
+import { messagePreview } from './whatsapp.preview.ts';
 
 export interface OutgoingMessage {
   merchantId: string;
-  waId: string;
+  /** The customer (customers module): the send job addresses them by phone when known, else by BSUID. */
+  customerId?: string;
+  /** Instead of customerId: a phone number (the customer holding it, or a new one). */
+  waId?: string;
   /** The Cloud API message type (text, interactive, template). */
   type: string;
-  /** The request body without `to`/`messaging_product`: filled in at send time. */
+  /** The request body; its `to`/`recipient` is replaced at send time by the customer's current address. */
   body: Record<string, unknown>;
   /** Sent as a template instead when the 24-hour window is closed (if configured). */
   fallback?: Record<string, unknown> | null;
@@ -24,26 +31,48 @@ export interface OutgoingMessage {
   essential?: boolean;
   /** What the message is, for the event log (bill, order_update, reply…). */
   purpose: string;
+  /** Written by a person (POST /v1/messages): the conversation's automatic replies pause. */
+  staff?: boolean;
+  /** Who sent it (usr_… or key_…), for the conversation. */
+  sentBy?: string | null;
 }
 
 /** Queues a message in the caller's transaction; undefined when the merchant has no WhatsApp number. */
 export async function queueMessage(ctx: AppContext, tx: Tx, m: OutgoingMessage): Promise<MessageRow | undefined> {
   const number = await getNumberByMerchant(tx, m.merchantId);
   if (!number) return undefined;
+  const customer = m.customerId
+    ? await getCustomer(tx, m.merchantId, m.customerId)
+    : m.waId
+      ? await learnCustomer(ctx, tx, m.merchantId, { waId: m.waId })
+      : undefined;
+  if (!customer) throw new Error(`queueMessage: no customer ${m.customerId ?? m.waId ?? '(none given)'}`);
+  const id = newId('msg');
+  const now = ctx.clock.now();
+  const payload = { body: m.body, fallback: m.fallback ?? null, purpose: m.purpose, ...(m.sentBy ? { sent_by: m.sentBy } : {}) };
+  const conversation = await recordConversationMessage(ctx, tx, {
+    merchantId: m.merchantId,
+    customerId: customer.id,
+    message: { id, direction: 'out', type: m.type, preview: messagePreview({ direction: 'out', type: m.type, payload }), created_at: now.toISOString() },
+    at: now,
+    staff: m.staff ?? false,
+  });
   const row = await insertMessage(tx, {
-    id: newId('msg'),
+    id,
+    conversation_id: conversation.id,
     merchant_id: m.merchantId,
     phone_number_id: number.phone_number_id,
-    wa_id: m.waId,
+    customer_id: customer.id,
+    wa_id: customer.wa_id,
     direction: 'out',
     wamid: null,
     type: m.type,
-    payload: { body: m.body, fallback: m.fallback ?? null, purpose: m.purpose },
+    payload,
     status: 'queued',
     order_id: m.orderId ?? null,
     payment_id: m.paymentId ?? null,
     essential: m.essential ?? true,
-    now: ctx.clock.now(),
+    now,
   });
   await enqueueJob(tx, {
     kind: 'whatsapp.send',
@@ -57,7 +86,17 @@ export async function queueMessage(ctx: AppContext, tx: Tx, m: OutgoingMessage):
 }
 
 /** A text answer to the customer (a reply to what they sent), cut to WhatsApp's 4,096 characters. */
-export async function reply(ctx: AppContext, tx: Tx, merchantId: string, waId: string, text: string, orderId: string | null = null) {
-  const built = textMessage({ to: waId, body: text.slice(0, 4096) });
-  if (built.ok) await queueMessage(ctx, tx, { merchantId, waId, type: 'text', body: built.value, orderId, purpose: 'reply', essential: true });
+export async function reply(
+  ctx: AppContext,
+  tx: Tx,
+  merchantId: string,
+  to: Pick<CustomerRow, 'id' | 'wa_id' | 'bsuid'> | string,
+  text: string,
+  orderId: string | null = null,
+) {
+  const customer = typeof to === 'string' ? await learnCustomer(ctx, tx, merchantId, { waId: to }) : to;
+  if (!customer) return;
+  const built = textMessage({ ...addressOf(customer), body: text.slice(0, 4096) });
+  if (built.ok)
+    await queueMessage(ctx, tx, { merchantId, customerId: customer.id, type: 'text', body: built.value, orderId, purpose: 'reply', essential: true });
 }

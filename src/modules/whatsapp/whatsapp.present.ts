@@ -12,7 +12,9 @@ export const messageSchema = z
   .object({
     id: z.string().describe('msg_…'),
     object: z.literal('message'),
-    wa_id: z.string(),
+    customer_id: z.string().nullable().describe('cus_…: who wrote or was written to'),
+    conversation_id: z.string().nullable().describe('cnv_…'),
+    wa_id: z.string().nullable().describe("The customer's phone when the message was stored (null for a customer known by BSUID only)"),
     direction: z.enum(['inbound', 'outbound']),
     wamid: z.string().nullable().describe("WhatsApp's message id"),
     type: z.string().describe('text, interactive, order, template, …'),
@@ -22,6 +24,7 @@ export const messageSchema = z
       .nullable()
       .describe("Meta's error, when sending failed"),
     purpose: z.string().nullable().describe('Why we sent it: a bill, an order update, …'),
+    sent_by: z.string().nullable().describe('usr_… or key_… for a message a person or the API wrote (POST /v1/messages)'),
     content: z.unknown().describe('Inbound: the message as WhatsApp sent it; outbound: what we sent; null once redacted'),
     redacted: z.boolean().describe('The content is gone: past the conversation retention period'),
     order_id: z.string().nullable(),
@@ -57,6 +60,8 @@ export const whatsappSettingsSchema = z
 export const presentMessage = (m: MessageRow): z.infer<typeof messageSchema> => ({
   id: m.id,
   object: 'message',
+  customer_id: m.customer_id,
+  conversation_id: m.conversation_id ?? null,
   wa_id: m.wa_id,
   direction: m.direction === 'in' ? 'inbound' : 'outbound',
   wamid: m.wamid,
@@ -64,6 +69,7 @@ export const presentMessage = (m: MessageRow): z.infer<typeof messageSchema> => 
   status: m.status,
   error: m.error,
   purpose: (m.payload['purpose'] as string | undefined) ?? null,
+  sent_by: (m.payload['sent_by'] as string | undefined) ?? null,
   // After the retention period the content is gone: say so instead of showing a stub payload.
   content: m.redacted_at ? null : m.direction === 'in' ? m.payload : (m.payload['body'] ?? null),
   redacted: Boolean(m.redacted_at),

@@ -2,10 +2,12 @@
 // ones answer without it (pages, incoming webhooks, health). The composition root registers them.
 import type { ModuleRoutes } from '../../platform/http/route-deps.ts';
 import * as messagesList from './routes/messages.list.ts';
+import * as messagesSend from './routes/messages.send.ts';
+import * as conversationsMessages from './routes/conversations.messages.ts';
 import * as settingsWhatsApp from './routes/settings.whatsapp.ts';
 import * as webhooksWhatsApp from './routes/webhook.ts';
 
 export const whatsappRoutes: ModuleRoutes = {
-  api: [messagesList, settingsWhatsApp],
+  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp],
   public: [webhooksWhatsApp],
 };

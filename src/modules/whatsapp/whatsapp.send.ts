@@ -5,7 +5,9 @@
 // and the 24-hour window decides between free-form and template.
 import { createGraphClient, DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION, type GraphClient } from '../../adapters/whatsapp/graph.client.ts';
 import { DeferJob, PermanentJobError } from '../../platform/jobs/job-errors.ts';
-import { getContact, getMessage, takePairToken, updateMessage, type MessageRow } from './whatsapp-messages.repository.ts';
+import { getMessage, updateMessage, type MessageRow } from './whatsapp-messages.repository.ts';
+import { addressOf } from '../../adapters/whatsapp/message.common.ts';
+import { getCustomer, takePairToken, windowOpen as isWindowOpen } from '../customers/index.ts';
 import { getNumber, updateNumber, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
@@ -15,7 +17,6 @@ import type { SendBudget } from './whatsapp.budget.ts';
 import { isInertNumber } from './whatsapp.numbers.ts';
 import { onAddressMessageFailed } from './whatsapp.address.ts';
 
-export const WINDOW_MS = 24 * 3600_000;
 /** About one message per 6 s to the same customer, with a small burst (Meta's pair limit). */
 export const PAIR_PACING = { burst: 8, perSecond: 1 / 6 };
 /** How long a paused number's sends wait before looking again (a token update wakes them at once). */
@@ -70,7 +71,10 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
   const token = tokenFor(ctx, number);
   if (!token) throw new DeferJob(new Date(now.getTime() + PAUSE_RECHECK_MS), 'no access token is set for this number');
 
-  const contact = await getContact(ctx.db, m.merchant_id, m.wa_id);
+  const contact = m.customer_id ? await getCustomer(ctx.db, m.merchant_id, m.customer_id) : undefined;
+  // The customer's address now (a phone may have been learned or moved since the message was queued).
+  const address = contact ? addressOf(contact) : m.wa_id ? { to: m.wa_id } : undefined;
+  if (!address) return fail(ctx, m, { code: 'no_address', title: 'This customer has neither a phone number nor a business-scoped user id' });
   if (!m.essential && contact?.opted_out_at) {
     await inTransaction(ctx, (tx) =>
       updateMessage(tx, m.id, { status: 'skipped', error: { code: 'opted_out', title: 'The customer opted out of non-essential messages' } }, now),
@@ -79,7 +83,7 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
   }
   let body = m.payload['body'] as Record<string, unknown>;
   let type = m.type;
-  const windowOpen = !!contact?.last_inbound_at && now.getTime() - contact.last_inbound_at.getTime() < WINDOW_MS;
+  const windowOpen = isWindowOpen(contact?.last_inbound_at, now);
   if (type !== 'template' && !windowOpen) {
     const fallback = m.payload['fallback'] as Record<string, unknown> | null;
     if (!fallback) {
@@ -90,7 +94,7 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
   }
 
   // Pace per recipient (Meta's pair rate limit), then by the number's shared budget.
-  const pairWait = await takePairToken(ctx.db, m.merchant_id, m.wa_id, { ...PAIR_PACING, now });
+  const pairWait = contact ? await takePairToken(ctx.db, m.merchant_id, contact.id, { ...PAIR_PACING, now }) : 0;
   if (pairWait > 0) throw new DeferJob(new Date(now.getTime() + pairWait), 'pacing messages to this customer');
   // A short wait for the number's budget holds this job's lease.
   for (
@@ -101,7 +105,8 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
     await sleep(wait);
   }
   await inTransaction(ctx, (tx) => updateMessage(tx, m.id, { status: 'sending', type }, ctx.clock.now()));
-  const request = { messaging_product: 'whatsapp', recipient_type: 'individual', to: m.wa_id, type, ...body, biz_opaque_callback_data: m.id };
+  const { to: _to, recipient: _recipient, ...rest } = body;
+  const request = { messaging_product: 'whatsapp', recipient_type: 'individual', ...rest, ...address, type, biz_opaque_callback_data: m.id };
   const r = await graphFor(ctx, number).sendMessage(number.phone_number_id, token, request);
   if (r.ok) {
     await inTransaction(ctx, async (tx) => {

@@ -11,6 +11,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   conflict: 409,
   invalid_transition: 409,
   customer_opted_out: 409,
+  window_closed: 422,
   idempotency_key_in_use: 409,
   idempotency_key_mismatch: 422,
   unprocessable: 422,

@@ -15,6 +15,18 @@ export const currencyCode = z.string().regex(/^[A-Z]{3}$/, { message: 'must be a
 
 export const waId = z.string().regex(/^\d{6,20}$/, { message: 'must be the customer WhatsApp number in international digits, e.g. 919876543210' });
 
+export const bsuid = z
+  .string()
+  .regex(/^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/, { message: 'must be a business-scoped user id (BSUID) such as US.13491208655302741918' });
+
+const customerName = z.string().min(1).max(200).optional();
+/** A customer wherever the API takes one: "cus_…", {wa_id, name?} or {bsuid, name?}. */
+export const customerRef = z.union([
+  z.string().regex(/^cus_[0-9a-z]{26}$/, { message: 'must be a customer id such as cus_…' }),
+  z.strictObject({ wa_id: waId, name: customerName }),
+  z.strictObject({ bsuid, name: customerName }),
+]);
+
 export const idParam = (prefix: string) =>
   z.strictObject({
     id: z

@@ -8,7 +8,7 @@ import { first, intLike, invalid, isObj, missing, object, text, type Obj } from 
 import { bad, fail, okv, unknownObject, type Checked, type GraphFailure } from './wa.errors.ts';
 import { applyStatus } from './wa.statuses.ts';
 import { getCustomer, getMessage, getSandboxNumber, insertMessage, listCatalog, listUnread, touchCustomerInbound } from './wa.store.ts';
-import { newWamid, unixSeconds } from './wa.types.ts';
+import { identityOf, isBsuidAddress, newWamid, unixSeconds } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
 
 export const INBOUND_TYPES = ['text', 'interactive', 'button', 'order', 'location', 'reaction'];
@@ -21,8 +21,11 @@ export async function numberFor(ctx: AppContext, phoneNumberId: unknown, method 
   return n ? okv(n) : { ok: false, error: { ...unknownObject(method, phoneNumberId), status: 404 } };
 }
 
+/** A simulated person's address: their number (digits), or a BSUID for a username user who shares no phone. */
 export function checkWaId(wa: string): GraphFailure | undefined {
-  return WA_ID.test(wa) ? undefined : fail(100, "wa_id must be the customer's number as digits only, e.g. 919876543210");
+  return WA_ID.test(wa) || isBsuidAddress(wa)
+    ? undefined
+    : fail(100, "wa_id must be the customer's number as digits only, e.g. 919876543210, or a username user's BSUID, e.g. IN.8F3A20C1D9E477B6A5C2");
 }
 
 function interactiveReply(i: Obj): Checked<Obj> {
@@ -112,7 +115,7 @@ export async function customerSends(ctx: AppContext, wa: string, body: unknown):
   const type = b['type'] ?? 'text';
   if (!INBOUND_TYPES.includes(type)) return bad(100, `type must be one of ${INBOUND_TYPES.join(', ')}`);
   if (!isObj(b[type])) return { ok: false, error: missing(type) };
-  const nameBad = text('name', b['name'], 100, false);
+  const nameBad = text('name', b['name'], 100, false) ?? text('username', b['username'], 35, false);
   if (nameBad) return { ok: false, error: nameBad };
   const payload = await payloadOf(ctx, n, type, b[type]);
   if (!payload.ok) return payload;
@@ -126,11 +129,15 @@ export async function customerSends(ctx: AppContext, wa: string, body: unknown):
     const now = ctx.clock.now();
     const known = await getCustomer(tx, n.phone_number_id, wa);
     const name = (b['name'] as string | undefined) ?? known?.name ?? `Customer ${wa.slice(-4)}`;
-    await touchCustomerInbound(tx, n.phone_number_id, wa, name, now);
+    // Every user has a BSUID; a username user (addressed by it) shares no phone and shows a username.
+    const who = identityOf(n.phone_number_id, wa);
+    const username = (b['username'] as string | undefined) ?? known?.username ?? (who.phone ? null : `user_${who.bsuid.slice(-6).toLowerCase()}`);
+    await touchCustomerInbound(tx, n.phone_number_id, wa, name, now, { bsuid: who.bsuid, username });
     const wamid = newWamid(wa, 'inbound');
     const message: Obj = {
       ...(quoted ? { context: { from: n.display_phone_number ?? '', id: quoted } } : {}),
-      from: wa,
+      ...(who.phone ? { from: who.phone } : {}),
+      from_user_id: who.bsuid,
       id: wamid,
       timestamp: String(unixSeconds(now)),
       type,
@@ -149,7 +156,8 @@ export async function customerSends(ctx: AppContext, wa: string, body: unknown):
       pricing: null,
       created_at: now,
     });
-    const value = changeValue(n, { contacts: [{ profile: { name }, wa_id: wa }], messages: [message] });
+    const contact = { profile: { name, ...(username ? { username } : {}) }, ...(who.phone ? { wa_id: who.phone } : {}), user_id: who.bsuid };
+    const value = changeValue(n, { contacts: [contact], messages: [message] });
     await emitChange(ctx, tx, n, value, { inboundWamid: wamid });
     return okv({ id: wamid });
   });

@@ -20,6 +20,7 @@ export const TITLES: Record<number, string> = {
   131047: 'Re-engagement message',
   131051: 'Unsupported message type',
   131056: '(Business Account, Consumer Account) pair rate limit hit',
+  131062: 'Business-scoped User ID recipients are not supported for this message',
   132000: 'Number of parameters does not match the expected number of params',
   132001: 'Template name does not exist in the translation',
 };

@@ -42,7 +42,7 @@ function registerGraph(app: App, ctx: AppContext) {
   registerControls(app, ctx);
 }
 
-const waParams = z.strictObject({ wa_id: z.string().min(1).max(20) });
+const waParams = z.strictObject({ wa_id: z.string().min(1).max(140) });
 const pnidBody = z.looseObject({ phone_number_id: z.string().min(1).max(64) });
 const payBody = z.strictObject({
   phone_number_id: z.string().min(1).max(64),

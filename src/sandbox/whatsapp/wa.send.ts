@@ -10,7 +10,7 @@ import { bad, okv, type Checked } from './wa.errors.ts';
 import { checkPair, checkThroughput, pairTokens, windowOpen } from './wa.limits.ts';
 import { planStatuses, scheduleStatuses, type FailCode } from './wa.statuses.ts';
 import { getOrder, insertOrder, listTransactions, setOrderStatus } from './wa.store-payments.ts';
-import { getCustomer, getMessage, insertMessage, listCatalog, lockNumber, markInboundRead, setPairBucket } from './wa.store.ts';
+import { getCustomer, getCustomerByBsuid, getMessage, insertMessage, listCatalog, lockNumber, markInboundRead, setPairBucket } from './wa.store.ts';
 import { chance, chaosOf, newWamid, type WaPricing } from './wa.types.ts';
 import { transitionError } from './wa.validate-order.ts';
 import { validateRequest, type ParsedRequest } from './wa.validate.ts';
@@ -123,8 +123,18 @@ export async function sendMessage(ctx: AppContext, number: WhatsAppNumberRow, bo
     const found = await checkProducts(ctx, number, p.products);
     if (!found.ok) return found;
   }
-  const s: Send = { ...p, body: body as Record<string, unknown> };
+  let address = p.waId;
+  if (p.recipient) {
+    // Meta refuses some messages to a BSUID (131062): authentication templates (one-tap, zero-tap, copy-code) need the phone.
+    if (p.template?.category === 'authentication')
+      return bad(131062, 'Business-scoped User ID recipients are not supported for this message: authentication templates need a phone number');
+    const person = await getCustomerByBsuid(ctx.db, number.phone_number_id, p.recipient);
+    if (!person) return bad(131009, `recipient ${p.recipient} is not a user of this business`);
+    address = person.wa_id;
+  }
+  const s: Send = { ...p, waId: address, body: body as Record<string, unknown> };
   const r = await inTransaction(ctx, (tx) => accept(ctx, tx, number, s));
   if (!r.ok) return r;
-  return okv({ messaging_product: 'whatsapp', contacts: [{ input: p.input, wa_id: p.waId }], messages: [{ id: r.value }] });
+  const contact = p.recipient ? { input: p.input, user_id: p.recipient } : { input: p.input, wa_id: p.waId };
+  return okv({ messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: r.value }] });
 }

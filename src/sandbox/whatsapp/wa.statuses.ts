@@ -13,6 +13,7 @@ import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { statusError, type DETAILS } from './wa.errors.ts';
 import { advanceMessage, getMessage, getSandboxNumber } from './wa.store.ts';
 import {
+  identityOf,
   chance,
   DELIVERED_AFTER_MS,
   FAILED_AFTER_MS,
@@ -66,7 +67,10 @@ export async function scheduleStatuses(tx: Queryable, m: Pick<WaMessage, 'wamid'
 
 /** statuses[] item of a status webhook (failed: errors[], no pricing). */
 export function statusItem(m: WaMessage, status: string, at: Date, error: WaStatusError | null): Record<string, unknown> {
-  const item: Record<string, unknown> = { id: m.wamid, status, timestamp: String(unixSeconds(at)), recipient_id: m.wa_id };
+  // recipient_id (the phone) only when it is shared; recipient_user_id (the BSUID) always (Meta omits it on failed sends to a phone).
+  const who = identityOf(m.phone_number_id, m.wa_id);
+  const item: Record<string, unknown> = { id: m.wamid, status, timestamp: String(unixSeconds(at)), ...(who.phone ? { recipient_id: who.phone } : {}) };
+  if (!(error && who.phone)) item['recipient_user_id'] = who.bsuid;
   const opaque = m.body['biz_opaque_callback_data'];
   if (typeof opaque === 'string') item['biz_opaque_callback_data'] = opaque;
   if (error) item['errors'] = [error];

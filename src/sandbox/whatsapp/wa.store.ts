@@ -5,6 +5,7 @@
 import type { Queryable } from '../../platform/store/db.ts';
 import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import type { WaChaos, WaCustomer, WaDelivery, WaEvent, WaMessage, WaMessageStatus, WaSettings } from './wa.types.ts';
+import { identityOf } from './wa.types.ts';
 import { waId } from './wa.types.ts';
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -77,15 +78,28 @@ export async function getCustomer(q: Queryable, phoneNumberId: string, wa: strin
 }
 
 /** The customer wrote: remember the name and open (refresh) the 24-hour window. */
-export async function touchCustomerInbound(q: Queryable, phoneNumberId: string, wa: string, name: string | null, at: Date): Promise<WaCustomer> {
+export async function touchCustomerInbound(
+  q: Queryable,
+  phoneNumberId: string,
+  wa: string,
+  name: string | null,
+  at: Date,
+  who: { bsuid: string; username: string | null } = { bsuid: identityOf(phoneNumberId, wa).bsuid, username: null },
+): Promise<WaCustomer> {
   return (
     await q.query<WaCustomer>(
-      `insert into sandbox_wa_customers (phone_number_id, wa_id, name, last_inbound_at, created_at) values ($1, $2, $3, $4, $4)
-       on conflict (phone_number_id, wa_id) do update set name = coalesce(excluded.name, sandbox_wa_customers.name), last_inbound_at = excluded.last_inbound_at
+      `insert into sandbox_wa_customers (phone_number_id, wa_id, name, last_inbound_at, created_at, bsuid, username) values ($1, $2, $3, $4, $4, $5, $6)
+       on conflict (phone_number_id, wa_id) do update set name = coalesce(excluded.name, sandbox_wa_customers.name), last_inbound_at = excluded.last_inbound_at,
+         bsuid = excluded.bsuid, username = coalesce(excluded.username, sandbox_wa_customers.username)
        returning *`,
-      [phoneNumberId, wa, name, at],
+      [phoneNumberId, wa, name, at, who.bsuid, who.username],
     )
   )[0]!;
+}
+
+/** The person a BSUID names (sending with `recipient`). */
+export async function getCustomerByBsuid(q: Queryable, phoneNumberId: string, bsuid: string): Promise<WaCustomer | undefined> {
+  return (await q.query<WaCustomer>(`select * from sandbox_wa_customers where phone_number_id = $1 and bsuid = $2`, [phoneNumberId, bsuid]))[0];
 }
 
 export async function setPairBucket(q: Queryable, phoneNumberId: string, wa: string, tokens: number, at: Date): Promise<void> {

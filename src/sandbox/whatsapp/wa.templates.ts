@@ -35,6 +35,8 @@ export const SANDBOX_TEMPLATES: readonly TemplateSpec[] = [
   { name: 'payment_link', languages: LANGS, category: 'utility', body: 'Your order {{1}} comes to {{2}}. Pay here: {{3}}', bodyParams: 3 },
   { name: 'payment_reminder', languages: LANGS, category: 'utility', body: 'A reminder: your order {{1}} is waiting for payment.', bodyParams: 1 },
   { name: 'flow_checkout', languages: LANGS, category: 'utility', body: 'Continue your order {{1}} here.', bodyParams: 1, button: 'flow' },
+  // An authentication (copy-code) template: Meta refuses it to a BSUID recipient (131062).
+  { name: 'login_code', languages: LANGS, category: 'authentication', body: '{{1}} is your verification code.', bodyParams: 1 },
 ];
 
 function merchantTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, name: string): TemplateSpec | undefined {
@@ -44,7 +46,13 @@ function merchantTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, name: st
     const o: Obj = isObj(v) ? v : {};
     const langs = typeof o['language'] === 'string' ? [o['language']] : [];
     const params = typeof o['body_params'] === 'number' ? o['body_params'] : undefined;
-    return { name, languages: langs, category: o['category'] === 'marketing' ? 'marketing' : 'utility', body: '', bodyParams: params };
+    return {
+      name,
+      languages: langs,
+      category: o['category'] === 'marketing' || o['category'] === 'authentication' ? o['category'] : 'utility',
+      body: '',
+      bodyParams: params,
+    };
   }
   return undefined;
 }

@@ -15,7 +15,10 @@ export interface WaSettings {
 
 export interface WaCustomer {
   phone_number_id: string;
+  /** The person's address in the sandbox: their phone (digits), or their BSUID for a username user who shares no phone. */
   wa_id: string;
+  bsuid: string | null;
+  username: string | null;
   name: string | null;
   last_inbound_at: Date | null;
   pair_tokens: number | null;
@@ -221,4 +224,20 @@ export const fbtraceId = (): string => crypto.randomBytes(20).toString('base64ur
 /** Where a number's webhooks go: its override, else chatcart's own receiver (computed at delivery). */
 export function webhookTarget(publicUrl: string, s: Pick<WaSettings, 'webhook_url'> | undefined): string {
   return s?.webhook_url ?? `${publicUrl.replace(/\/+$/, '')}/webhooks/whatsapp`;
+}
+
+/** A business-scoped user id (Meta's `user_id`): country code, optional ENT. (parent), up to 128 alphanumerics. */
+export const BSUID_PATTERN = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+/** Whether a sandbox address is a BSUID (a username user without a shared phone) rather than a phone number. */
+export const isBsuidAddress = (address: string): boolean => BSUID_PATTERN.test(address);
+
+/**
+ * Who an address is, as Meta's webhooks name them: every user has a BSUID (stable and scoped to
+ * the business: derived from the number and the phone), and a phone only when it is shared.
+ */
+export function identityOf(phoneNumberId: string, address: string): { bsuid: string; phone: string | null } {
+  if (isBsuidAddress(address)) return { bsuid: address, phone: null };
+  const digest = crypto.createHash('sha256').update(`${phoneNumberId}:${address}`).digest('hex').toUpperCase();
+  return { bsuid: `IN.${digest.slice(0, 20)}`, phone: address };
 }

@@ -7,14 +7,17 @@ import { bad, fail, okv, type Checked, type GraphFailure } from './wa.errors.ts'
 import { first, httpUrl, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
 import { checkInteractive, type InteractiveResult } from './wa.validate-interactive.ts';
 import { checkTemplate, type TemplateSpec } from './wa.templates.ts';
-import { normalizeWaId } from './wa.types.ts';
+import { BSUID_PATTERN, normalizeWaId } from './wa.types.ts';
 
 export type ParsedRequest =
   | { kind: 'read'; messageId: string }
   | ({
       kind: 'send';
       input: string;
+      /** The recipient's sandbox address: the phone from `to`, or (filled in by wa.send.ts) the person a `recipient` BSUID names. */
       waId: string;
+      /** Sent with `recipient` (a BSUID) and no `to`. */
+      recipient?: string;
       type: string;
       /** Anything but a template needs the 24-hour window. */
       freeForm: boolean;
@@ -42,6 +45,7 @@ const ENVELOPE_KEYS = new Set([
   'messaging_product',
   'recipient_type',
   'to',
+  'recipient',
   'recipient',
   'type',
   'context',
@@ -112,8 +116,12 @@ export function validateRequest(body: unknown, ctx: ValidateCtx): Checked<Parsed
   }
   if (b['recipient_type'] !== undefined && b['recipient_type'] !== 'individual')
     return { ok: false, error: oneOf('recipient_type', ['individual'], b['recipient_type']) };
-  if (b['to'] === undefined) return { ok: false, error: param('The parameter to is required.') };
-  const waId = typeof b['to'] === 'string' ? normalizeWaId(b['to']) : null;
+  // `recipient` (a BSUID) stands in for `to`; when both are given `to` wins, as at Meta.
+  const byBsuid = b['to'] === undefined && b['recipient'] !== undefined;
+  if (b['to'] === undefined && !byBsuid) return { ok: false, error: param('The parameter to is required.') };
+  if (byBsuid && !(typeof b['recipient'] === 'string' && BSUID_PATTERN.test(b['recipient'])))
+    return bad(131009, 'recipient must be a business-scoped user id, e.g. US.13491208655302741918');
+  const waId = byBsuid ? (b['recipient'] as string) : typeof b['to'] === 'string' ? normalizeWaId(b['to']) : null;
   if (!waId) return bad(131009, 'to must be a phone number in international format: digits, optionally with +, spaces or dashes');
   if (waId === ctx.number.display_phone_number) return bad(131021, 'The recipient is this business phone number');
   const c = b['context'];
@@ -127,8 +135,9 @@ export function validateRequest(body: unknown, ctx: ValidateCtx): Checked<Parsed
   if (payload === undefined) return { ok: false, error: missing(type) };
   const base = {
     kind: 'send' as const,
-    input: b['to'] as string,
+    input: (byBsuid ? b['recipient'] : b['to']) as string,
     waId,
+    ...(byBsuid ? { recipient: waId } : {}),
     type,
     freeForm: type !== 'template',
     ...(opaque !== undefined ? { bizOpaque: opaque as string } : {}),

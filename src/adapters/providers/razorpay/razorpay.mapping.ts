@@ -176,7 +176,7 @@ export function paymentLinkBody(req: CheckoutRequest, now: Date) {
     reference_id: req.referenceId,
     description: req.description.slice(0, 2048),
     expire_by: clampExpireBy(req.expiresAt, now),
-    customer: { ...(req.customer.name ? { name: req.customer.name.slice(0, 255) } : {}), contact: `+${req.customer.wa_id}` },
+    customer: { ...(req.customer.name ? { name: req.customer.name.slice(0, 255) } : {}), ...(req.customer.wa_id ? { contact: `+${req.customer.wa_id}` } : {}) },
     // We send the link over WhatsApp ourselves.
     notify: { sms: false, email: false },
     reminder_enable: false,

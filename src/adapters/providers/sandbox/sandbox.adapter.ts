@@ -115,7 +115,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount:
           expires_at: Math.ceil(req.expiresAt.getTime() / 1000),
           return_url: req.returnUrl,
           upi: req.upi ?? false,
-          customer: { name: req.customer.name ?? undefined, contact: req.customer.wa_id },
+          customer: { name: req.customer.name ?? undefined, ...(req.customer.wa_id ? { contact: req.customer.wa_id } : {}) },
         },
         req.paymentId,
       );

@@ -66,6 +66,7 @@ async function completeFromWebhook(call: FlowCall<BookAppointmentState>, respons
   if (!s.service_id || !s.date || !s.name || !slotId) return { status: 'refused', note: 'the flow never reached SLOT: nothing to book' };
   const r = await createBookingFromToken(call.ctx, call.tx, {
     merchantId: call.merchantId,
+    customerId: call.customerId,
     waId: call.waId,
     token: call.token,
     serviceId: s.service_id,
@@ -186,6 +187,7 @@ export const bookAppointment: FlowDefinition<BookAppointmentState> = {
         if (!state.service_id || !state.date || !state.name) return goto('SLOT', state, 'Please go back and check your details.');
         const r = await createBookingFromToken(call.ctx, tx, {
           merchantId,
+          customerId: call.customerId,
           waId: call.waId,
           token: call.token,
           serviceId: state.service_id,

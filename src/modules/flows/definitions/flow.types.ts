@@ -15,7 +15,9 @@ export interface FlowCall<S> {
   ctx: AppContext;
   tx: Tx;
   merchantId: string;
-  waId: string;
+  /** The customer the flow was sent to (customers module), and their phone if known. */
+  customerId: string;
+  waId: string | null;
   /** The flow token: the key of whatever the flow creates (orders.flow_token, bookings.flow_token). */
   token: string;
   now: Date;

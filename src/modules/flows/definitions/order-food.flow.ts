@@ -112,8 +112,8 @@ async function placeOrder(call: FlowCall<OrderFoodState>): Promise<FlowStep<Orde
   const merchant = await getMerchant(tx, call.merchantId);
   const def = (merchant?.settings as MerchantSettings | undefined)?.default_payment;
   const { address_line2, ...rest } = address.data;
-  const r = await createOrder(call.ctx, tx, { source: 'whatsapp', id: call.waId }, call.merchantId, {
-    customer: { wa_id: call.waId, name: address.data.name },
+  const r = await createOrder(call.ctx, tx, { source: 'whatsapp', id: call.waId ?? call.customerId }, call.merchantId, {
+    customer: { id: call.customerId, name: address.data.name },
     currency: priced.currency,
     items: priced.lines.map((l) => ({ retailer_id: l.retailer_id, quantity: l.quantity })),
     goods_type: 'physical-goods',

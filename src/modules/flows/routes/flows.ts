@@ -7,17 +7,20 @@ import { flowKeysSchema, flowMessageSchema, presentFlowKeys } from '../flows.pre
 import { sendFlow } from '../flows.send.ts';
 import { FLOW_NAMES } from '../definitions/flow.registry.ts';
 import { domainError } from '../../../domain/errors.ts';
+import { err } from '../../../domain/result.ts';
 import { getFlowKey } from '../flows.queries.ts';
 import { iso } from '../../../platform/http/page.ts';
 import { errorEnvelope } from '../../../platform/http/openapi.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
-import { waId } from '../../../platform/http/schemas.ts';
+import { customerRef, waId } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 
 const sendBody = z.strictObject({
-  wa_id: waId,
+  /** The older spelling of customer: {wa_id}. */
+  wa_id: waId.optional(),
+  customer: customerRef.optional(),
   flow: z.enum(FLOW_NAMES),
   flow_id: z
     .string()
@@ -81,10 +84,16 @@ export function register(app: App, { ctx }: RouteDeps) {
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 201,
-        run: (tx) => sendFlow(ctx, tx, req.merchantId, req.body),
+        run: (tx) => {
+          const { wa_id, customer, ...rest } = req.body;
+          const ref = customer ?? (wa_id ? { wa_id } : undefined);
+          if (!ref) return Promise.resolve(err(domainError('validation_error', 'customer (or wa_id) is required', { path: 'customer' })));
+          return sendFlow(ctx, tx, req.merchantId, { ...rest, customer: ref });
+        },
         present: ({ token, message }) => ({
           object: 'flow_message' as const,
           flow: token.flow_name,
+          customer_id: token.customer_id,
           wa_id: token.wa_id,
           message_id: message.id,
           // The merchant's own session key: shown so a test or the sandbox can follow the flow.

@@ -5,7 +5,7 @@ import { MAX_ITEMS, MAX_QUANTITY } from '../../../domain/order/order.totals.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { presentOrder } from '../orders.present.ts';
-import { currencyCode, metadata, minorAmount, positiveAmount, waId } from '../../../platform/http/schemas.ts';
+import { currencyCode, customerRef, metadata, minorAmount, positiveAmount } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
 import { orderSchema } from '../orders.present.ts';
 
@@ -23,7 +23,7 @@ export const shippingAddressBody = z.strictObject({
 });
 
 export const createOrderBody = z.strictObject({
-  customer: z.strictObject({ wa_id: waId, name: z.string().min(1).max(200).optional() }),
+  customer: customerRef,
   currency: currencyCode,
   items: z
     .array(

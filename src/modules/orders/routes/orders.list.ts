@@ -8,7 +8,7 @@ import { PAYMENT_STATUSES } from '../../../domain/payment/payment.machine.ts';
 import { listOrders } from '../orders.queries.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
-import { listQuery, waId } from '../../../platform/http/schemas.ts';
+import { bsuid, listQuery, waId } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
 import { presentOrderRows } from '../orders.present.ts';
 import { orderListSchema } from '../orders.present.ts';
@@ -30,7 +30,11 @@ const query = listQuery.extend({
   status: oneOrMore(ORDER_STATUSES, 'order status').optional(),
   payment_status: oneOrMore(PAYMENT_STATUSES, 'payment status').optional(),
   wa_id: waId.optional(),
-  customer: z.string().max(64).optional().describe('The customer: their WhatsApp number (digits, as wa_id). `cus_…` ids are taken once customers exist.'),
+  customer: z
+    .string()
+    .max(140)
+    .optional()
+    .describe('The customer: a customer id (cus_…), a business-scoped user id (BSUID) or a WhatsApp number (digits, as wa_id)'),
   created_gte: time('inclusive').optional(),
   created_lt: time('exclusive').optional(),
   created_from: time('inclusive; same as created_gte').optional(),
@@ -61,15 +65,14 @@ export function register(app: App, { ctx }: RouteDeps) {
     async (req, reply) => {
       const q = req.query;
       let waIdFilter = q.wa_id;
-      if (q.customer !== undefined) {
-        if (q.customer.startsWith('cus_'))
-          return sendError(
-            req,
-            reply,
-            domainError('validation_error', 'querystring.customer: customer ids (cus_…) are not available yet; give the WhatsApp number', {
-              path: 'querystring.customer',
-            }),
-          );
+      let customerId: string | undefined;
+      let bsuidFilter: string | undefined;
+      if (q.customer !== undefined && q.customer.startsWith('cus_')) {
+        if (!/^cus_[0-9a-z]{26}$/.test(q.customer))
+          return sendError(req, reply, domainError('validation_error', 'querystring.customer: not a customer id (cus_…)', { path: 'querystring.customer' }));
+        customerId = q.customer;
+      } else if (q.customer !== undefined && bsuid.safeParse(q.customer).success) bsuidFilter = q.customer;
+      else if (q.customer !== undefined) {
         const parsed = waId.safeParse(q.customer);
         if (!parsed.success)
           return sendError(
@@ -93,6 +96,8 @@ export function register(app: App, { ctx }: RouteDeps) {
           status: q.status,
           payment_status: q.payment_status,
           wa_id: waIdFilter,
+          customer_id: customerId,
+          bsuid: bsuidFilter,
           // Both spellings may be given: every bound applies.
           created_gte: date(later(q.created_gte, q.created_from)),
           created_lt: date(earlier(q.created_lt, q.created_to)),

@@ -68,7 +68,7 @@ export interface AddressForm {
 }
 
 function addressForm(v: CheckoutView, form: AddressForm | undefined): string {
-  const values = form?.values ?? { name: v.order.customer_name ?? '', country_code: countryOf(v.order.customer_wa_id) };
+  const values = form?.values ?? { name: v.order.customer_name ?? '', country_code: countryOf(v.order.customer_wa_id ?? '') };
   const errors = form?.errors ?? {};
   const field = (f: AddressField) => {
     const [label, auto, required] = LABELS[f];
