@@ -140,4 +140,38 @@ describe('conversations', () => {
     expect(again).toMatchObject({ id: c.id, status: 'open', assigned_to: agent.id });
     expect((await s.api('/v1/conversations/cnv_01aaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
   });
+  it('an expired bill\'s "reply here for a new one" reaches the inbox, and reorder makes the new order', async () => {
+    const wa = newCustomer();
+    await says(wa, 'I want two chai', 'Ravi');
+    const made = await s.api('/v1/orders', {
+      body: {
+        customer: { wa_id: wa },
+        currency: 'INR',
+        items: [{ retailer_id: 'masala-chai', quantity: 2 }],
+        payment: { method: 'payment_link' },
+        expires_in: 600,
+      },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    await drain();
+    clock.advance(601_000);
+    await drain();
+    expect((await s.api(`/v1/orders/${made.body.id}`)).body).toMatchObject({ status: 'canceled', payment_status: 'expired' });
+    const c = await conversationOf(wa);
+    await s.api(`/v1/conversations/${c.id}/read`, { method: 'POST' });
+
+    // The customer answers the expiry notice; the shop sees it, unread, in the same thread.
+    await says(wa, 'Yes please, a new one');
+    const after = await conversationOf(wa);
+    expect(after).toMatchObject({ id: c.id, status: 'open', unread_count: 1, last_message: { direction: 'in', preview: 'Yes please, a new one' } });
+    const thread = (await s.api(`/v1/conversations/${c.id}/messages?limit=100`)).body.data;
+    const texts = thread.map((m: any) => `${m.direction}:${m.content?.text?.body ?? m.type}`);
+    expect(texts[0]).toBe('inbound:Yes please, a new one');
+    expect(texts.some((t: string) => t.startsWith('outbound:') && /expired\. Reply here/.test(t))).toBe(true);
+
+    // Staff answer with a new order for the same items.
+    const again = await s.api(`/v1/orders/${made.body.id}/reorder`, { method: 'POST', body: {} });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body).toMatchObject({ reordered_from: made.body.id, customer: { wa_id: wa } });
+  });
 });
