@@ -2,7 +2,7 @@ import { newId } from '../../domain/ids.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { appendEvent, type EventRow } from './events.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
-import { enqueueWebhookFanout } from './webhooks.fanout.ts';
+import { fansOut } from '../../domain/business-events.ts';
 
 /** Appends to the event log inside the caller's transaction: the change and its record commit together. */
 export function recordEvent(
@@ -21,11 +21,11 @@ export function recordEvent(
     data: e.data,
     previous: e.previous ?? null,
     now: ctx.clock.now(),
-  })
-    .then((row) => enqueueWebhookFanout(tx, row)) // outgoing webhooks: a fan-out job in this same transaction, only if someone listens
-    .then(async (row) => {
-      // Followers react in this same transaction (a deposit order paid, expired or canceled moves its booking).
-      for (const follow of ctx.eventFollowers) await follow(ctx, tx, row);
-      return row;
-    });
+    // Outgoing webhooks: a fan-out job in this same transaction (and statement), only if someone listens.
+    fanOutJobId: fansOut(e.type) ? newId('job') : undefined,
+  }).then(async (row) => {
+    // Followers react in this same transaction (a deposit order paid, expired or canceled moves its booking).
+    for (const follow of ctx.eventFollowers) await follow(ctx, tx, row);
+    return row;
+  });
 }

@@ -28,7 +28,21 @@ export interface EventInsert {
   data: Record<string, unknown>;
   previous?: Record<string, unknown> | null;
   now: Date;
+  /**
+   * Outgoing webhooks: the `webhooks.fanout` job with this id is queued by the same
+   * statement, only when the merchant has an enabled endpoint (an indexed EXISTS on a
+   * partial index), so the event and its fan-out cost one round trip together.
+   */
+  fanOutJobId?: string | undefined;
 }
+
+/** The fan-out job of the event `e` just inserted (a CTE of the insert; $10 is the job id). */
+const FAN_OUT = `, f as (
+  insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, created_at, updated_at)
+  select $10::text, e.merchant_id, 'webhooks.fanout', jsonb_build_object('event_id', e.id), e.created_at, 10,
+         'webhooks.fanout:' || e.id, e.created_at, e.created_at
+    from e where exists (select 1 from webhook_endpoints w where w.merchant_id = e.merchant_id and w.enabled)
+  on conflict (dedupe_key) do nothing)`;
 
 export async function appendEvent(q: Queryable, e: EventInsert): Promise<EventRow> {
   const values = [
@@ -42,11 +56,14 @@ export async function appendEvent(q: Queryable, e: EventInsert): Promise<EventRo
     e.previous ? JSON.stringify(e.previous) : null,
     e.now,
   ];
+  if (e.fanOutJobId) values.push(e.fanOutJobId);
+  const fanOut = e.fanOutJobId ? FAN_OUT : '';
   if (!e.orderId) {
     return (
       await q.query<EventRow>(
-        `insert into events (id, merchant_id, order_id, seq, type, source, actor, data, previous, created_at)
-         values ($1, $2, $3, null, $4, $5, $6, $7, $8, $9) returning *`,
+        `with e as (insert into events (id, merchant_id, order_id, seq, type, source, actor, data, previous, created_at)
+         values ($1, $2, $3, null, $4, $5, $6, $7, $8, $9) returning *)${fanOut}
+         select * from e`,
         values,
       )
     )[0]!;
@@ -55,9 +72,10 @@ export async function appendEvent(q: Queryable, e: EventInsert): Promise<EventRo
   // order's row lock orders concurrent events of the same order).
   const row = (
     await q.query<EventRow>(
-      `with s as (update orders set event_seq = event_seq + 1 where merchant_id = $2 and id = $3 returning event_seq)
-       insert into events (id, merchant_id, order_id, seq, type, source, actor, data, previous, created_at)
-       select $1, $2, $3, s.event_seq, $4, $5, $6, $7, $8, $9 from s returning *`,
+      `with s as (update orders set event_seq = event_seq + 1 where merchant_id = $2 and id = $3 returning event_seq),
+       e as (insert into events (id, merchant_id, order_id, seq, type, source, actor, data, previous, created_at)
+       select $1, $2, $3, s.event_seq, $4, $5, $6, $7, $8, $9 from s returning *)${fanOut}
+       select * from e`,
       values,
     )
   )[0];

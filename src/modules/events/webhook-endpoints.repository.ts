@@ -1,8 +1,4 @@
-// Merchant webhook endpoints. Secrets are stored sealed (the caller seals and opens);
-// the health columns (failing_since, exhausted_count) feed the auto-disable rule.
-import { newId } from '../../domain/ids.ts';
 import type { Queryable } from '../../platform/store/db.ts';
-import type { EventRow } from './events.repository.ts';
 
 export interface EndpointRow {
   id: string;
@@ -118,19 +114,4 @@ export async function disableEndpointIfEnabled(q: Queryable, merchantId: string,
       [merchantId, id, reason, now],
     )
   )[0];
-}
-
-/**
- * The hook in recordEvent: one statement that enqueues the fan-out job only when the
- * merchant has an enabled endpoint (an indexed EXISTS on a partial index), so a
- * merchant without webhooks pays one cheap round trip and no job per event.
- */
-export async function enqueueFanoutIfSubscribed(q: Queryable, ev: EventRow): Promise<void> {
-  await q.query(
-    `insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, created_at, updated_at)
-     select $1::text, $2::text, 'webhooks.fanout', $3::jsonb, $4::timestamptz, 10, $5::text, $4::timestamptz, $4::timestamptz
-      where exists (select 1 from webhook_endpoints where merchant_id = $2::text and enabled)
-     on conflict (dedupe_key) do nothing`,
-    [newId('job'), ev.merchant_id, JSON.stringify({ event_id: ev.id }), ev.created_at, `webhooks.fanout:${ev.id}`],
-  );
 }

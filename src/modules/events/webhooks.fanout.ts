@@ -1,23 +1,16 @@
-// From the event log to per-endpoint deliveries. recordEvent enqueues a
-// `webhooks.fanout` job in the event's own transaction (only for business events of a
-// merchant with an enabled endpoint); the job creates one delivery per subscribed
+// From the event log to per-endpoint deliveries. recordEvent enqueues a `webhooks.fanout`
+// job with the event's own insert (events.repository), only for business events of a
+// merchant with an enabled endpoint; the job creates one delivery per subscribed
 // endpoint and one `webhooks.deliver` job each, in one transaction, and wakes the
 // workers, so the first attempt starts right after the commit.
 import { fansOut, matchesEventFilter } from '../../domain/business-events.ts';
 import { newId } from '../../domain/ids.ts';
-import type { Queryable, Tx } from '../../platform/store/db.ts';
-import type { EventRow } from './events.repository.ts';
+import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJobs } from '../../platform/jobs/jobs.repository.ts';
 import { getEventById, upsertDeliveries, type DeliveryRow } from './webhook-deliveries.repository.ts';
-import { enqueueFanoutIfSubscribed, listEnabledEndpoints } from './webhook-endpoints.repository.ts';
+import { listEnabledEndpoints } from './webhook-endpoints.repository.ts';
 import { inTransaction, type AppContext } from '../../platform/context.ts';
 import { businessEventBody } from './webhooks.payload.ts';
-
-/** Called by recordEvent inside the event's transaction; returns the row unchanged. */
-export async function enqueueWebhookFanout(tx: Tx, ev: EventRow): Promise<EventRow> {
-  if (fansOut(ev.type)) await enqueueFanoutIfSubscribed(tx, ev);
-  return ev;
-}
 
 export const deliverDedupeKey = (d: Pick<DeliveryRow, 'id' | 'round'>, attempt: number) => `webhooks.deliver:${d.id}:${d.round}.${attempt}`;
 

@@ -27,7 +27,39 @@ export async function reserveKey(q: Queryable, r: { merchantId: string; key: str
     [r.merchantId, r.key, r.fingerprint, until, r.now],
   );
   if (inserted.length) return { kind: 'reserved' };
-  // Take over an abandoned reservation with the same fingerprint.
+  return afterConflict(q, r, until);
+}
+
+/**
+ * The usual path in one round trip: the transaction-scoped advisory lock on (merchant,
+ * key) and, only when it was granted, the insert of the 'running' row. A volatile CTE is
+ * evaluated once, before the insert that reads it. 'in_use' when another transaction
+ * holds the key right now.
+ */
+export async function claimKey(
+  q: Queryable,
+  r: { merchantId: string; key: string; fingerprint: string; now: Date; lockMs: number },
+): Promise<Reservation | { kind: 'in_use' }> {
+  const until = new Date(r.now.getTime() + r.lockMs);
+  const [row] = await q.query<{ locked: boolean; inserted: boolean }>(
+    `with l as (select pg_try_advisory_xact_lock(hashtextextended($6, 727274002)) as locked),
+          ins as (insert into idempotency_keys (merchant_id, key, fingerprint, state, locked_until, created_at)
+                  select $1::text, $2::text, $3::text, 'running', $4::timestamptz, $5::timestamptz from l where l.locked
+                  on conflict (merchant_id, key) do nothing returning key)
+     select l.locked, exists (select 1 from ins) as inserted from l`,
+    [r.merchantId, r.key, r.fingerprint, until, r.now, `${r.merchantId}\n${r.key}`],
+  );
+  if (!row?.locked) return { kind: 'in_use' };
+  if (row.inserted) return { kind: 'reserved' };
+  return afterConflict(q, r, until);
+}
+
+/** The key exists: take over an abandoned reservation with the same fingerprint, or answer with the row. */
+async function afterConflict(
+  q: Queryable,
+  r: { merchantId: string; key: string; fingerprint: string; now: Date; lockMs: number },
+  until: Date,
+): Promise<Reservation> {
   const taken = await q.query(
     `update idempotency_keys set locked_until = $4 where merchant_id = $1 and key = $2 and fingerprint = $3
         and state = 'running' and locked_until < $5 returning key`,
@@ -37,12 +69,6 @@ export async function reserveKey(q: Queryable, r: { merchantId: string; key: str
   const row = (await q.query<IdempotencyRow>(`select * from idempotency_keys where merchant_id = $1 and key = $2`, [r.merchantId, r.key]))[0];
   if (!row) return reserveKey(q, r); // released between our insert and select: try again
   return { kind: 'existing', row };
-}
-
-/** False when another transaction holds this key right now (it is still running). */
-export async function tryLockKey(q: Queryable, merchantId: string, key: string): Promise<boolean> {
-  const [r] = await q.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtextextended($1, 727274002)) as locked`, [`${merchantId}\n${key}`]);
-  return r?.locked === true;
 }
 
 export async function completeKey(q: Queryable, merchantId: string, key: string, status: number, body: unknown): Promise<void> {

@@ -13,7 +13,7 @@ import { inTransaction } from '../context.ts';
 import { domainError } from '../../domain/errors.ts';
 import type { Result } from '../../domain/result.ts';
 import type { Tx } from '../store/db.ts';
-import { completeKey, reserveKey, tryLockKey, type IdempotencyRow } from './idempotency.repository.ts';
+import { claimKey, completeKey, type IdempotencyRow } from './idempotency.repository.ts';
 import { RollbackWith, sendError } from './errors.ts';
 import { keyRequired } from './openapi.ts';
 
@@ -68,8 +68,8 @@ export async function mutate<T>(ctx: AppContext, req: FastifyRequest, reply: Fas
   try {
     const body = await inTransaction(ctx, async (tx) => {
       if (key !== undefined) {
-        if (!(await tryLockKey(tx, merchantId, key))) throw new KeyInUse();
-        const r = await reserveKey(tx, { merchantId, key, fingerprint: fp, now: ctx.clock.now(), lockMs: RESERVATION_MS });
+        const r = await claimKey(tx, { merchantId, key, fingerprint: fp, now: ctx.clock.now(), lockMs: RESERVATION_MS });
+        if (r.kind === 'in_use') throw new KeyInUse();
         if (r.kind === 'existing') throw new KeyUsed(r.row);
       }
       const result = await o.run(tx);
