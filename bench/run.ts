@@ -7,13 +7,14 @@
 // postgres://postgres@127.0.0.1:5432/test, skipped with a note when unreachable), BENCH_PAYMENTS
 // (webhooks in the payments benchmark, default 500), BENCH_RECON_ROWS (report rows in the reconcile
 // benchmark, default 100000), BENCH_RECON_IMPORT_MIB (the reconcile-import benchmark's file, default 45),
-// BENCH_PGBENCH_SECONDS (the pgbench anchor's run, default 30), BENCH_TARGETS (pglite, postgres
+// BENCH_PGBENCH_SECONDS (the pgbench anchor's run, default 30), BENCH_NODES (processes in the nodes benchmark, default 3), BENCH_TARGETS (pglite, postgres
 // or both, comma-separated; default both).
 import os from 'node:os';
 import { bookingBench } from './booking.bench.ts';
 import { exportsBench } from './exports.bench.ts';
 import { flowsBench } from './flows.bench.ts';
 import { ledgerBench } from './ledger.bench.ts';
+import { nodesBench } from './nodes.bench.ts';
 import { ordersBench } from './orders.bench.ts';
 import { outboundWebhooksBench } from './outbound-webhooks.bench.ts';
 import { webhooksBench } from './webhooks.bench.ts';
@@ -26,6 +27,7 @@ const BENCHES: Bench[] = [
   ordersBench,
   paymentsBench,
   webhooksBench,
+  nodesBench,
   flowsBench,
   outboundWebhooksBench,
   reconcileBench,

@@ -70,7 +70,7 @@ function statusBodies(secret: string, pnid: string, display: string, wabaId: str
 }
 
 /** The outbound messages the statuses are about, as the send job leaves them. */
-async function prepare(running: Running): Promise<Prepared> {
+export async function prepare(running: Running): Promise<Prepared> {
   const db = running.ctx.db;
   const merchantId = running.demo!.merchantId;
   const number = (await getNumberByMerchant(db, merchantId))!;
@@ -101,10 +101,10 @@ async function bareHandler(secret: string): Promise<{ url: string; close(): Prom
   return { url: `${url}/webhooks/whatsapp`, close: () => app.close() };
 }
 
-const STATUS_BURST = Number(process.env.BENCH_STATUS_BURST) || 10_000;
+export const STATUS_BURST = Number(process.env.BENCH_STATUS_BURST) || 10_000;
 const DRAIN_LIMIT_MS = 120_000;
 
-interface Drained {
+export interface Drained {
   seconds: number;
   waiting: number;
   items: number;
@@ -112,7 +112,7 @@ interface Drained {
 }
 
 /** Waits until no stored body waits for processing (bounded); how long that took and how many items it applied. */
-async function drain(running: Running): Promise<Drained> {
+export async function drain(running: Running): Promise<Drained> {
   const db = running.ctx.db;
   const count = async () =>
     (
@@ -131,7 +131,7 @@ async function drain(running: Running): Promise<Drained> {
   return { seconds: (Date.now() - start) / 1000, waiting: first.waiting, items: now.items - first.items, done: now.waiting === 0 };
 }
 
-const describeDrain = (d: Drained) =>
+export const describeDrain = (d: Drained) =>
   d.done
     ? `${d.waiting} bodies were waiting; the backlog drained in ${fmt(d.seconds, 1)} s (${fmt(d.items / Math.max(d.seconds, 0.001), 0)} items/s)`
     : `${d.waiting} bodies were waiting; NOT drained after ${DRAIN_LIMIT_MS / 1000} s`;
