@@ -242,11 +242,17 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
           ...extra,
         ].join('.');
       // An unknown field is reported at its own path (body.customer.foo), not only at its parent's.
-      const details = error.validation.flatMap((v: any) =>
-        v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) && v.params.keys.length
-          ? v.params.keys.map((k: unknown) => ({ path: pathOf(v, [String(k)]), message: 'Unrecognized key (unknown fields are not allowed)' }))
-          : [{ path: pathOf(v), message: v.message }],
-      );
+      const detailsOf = (v: any, extra: string[] = []): { path: string; message: string }[] => {
+        if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) && v.params.keys.length) {
+          return v.params.keys.map((k: unknown) => ({ path: pathOf(v, [...extra, String(k)]), message: 'Unrecognized key (unknown fields are not allowed)' }));
+        }
+        if (v.keyword === 'invalid_union') {
+          const branch = unionBranchOf(v.params?.errors);
+          if (branch) return branch.flatMap((i: any) => detailsOf({ ...v, keyword: i.code, message: i.message, params: i }, [...extra, ...i.path.map(String)]));
+        }
+        return [{ path: pathOf(v, extra), message: v.message }];
+      };
+      const details = error.validation.flatMap((v: any) => detailsOf(v));
       const first = details[0];
       return sendError(req, reply, domainError('validation_error', first ? `${first.path}: ${first.message}` : 'Invalid request', details));
     }
@@ -349,4 +355,19 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
 
   await o.registerRoutes(app, { ctx: o.ctx, authHook, metrics: o.metrics, metricsToken: o.metricsToken });
   return app;
+}
+
+/**
+ * Of a union's failed branches (zod's `invalid_union`), the one the input was meant for: the
+ * branch whose issues all lie inside the value (its shape matched, a field is wrong), the
+ * fewest of them. `{"wa_id": 9198…}` for "cus_…" | {wa_id} | {bsuid} names customer.wa_id
+ * instead of "customer: Invalid input". Undefined when no branch matched the shape.
+ */
+function unionBranchOf(branches: unknown): { code: string; path: PropertyKey[]; message: string }[] | undefined {
+  if (!Array.isArray(branches)) return undefined;
+  const inside = branches.filter(
+    (b): b is { code: string; path: PropertyKey[]; message: string }[] =>
+      Array.isArray(b) && b.length > 0 && b.every((i) => Array.isArray(i?.path) && i.path.length > 0),
+  );
+  return inside.sort((a, b) => a.length - b.length)[0];
 }
