@@ -56,10 +56,14 @@ describe('parseMetaPrice', () => {
 
   it('reads back exactly what en-IN / en-US formatting of any amount writes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e13 }), fc.constantFrom(['INR', 'en-IN'], ['USD', 'en-US'], ['JPY', 'en-US'], ['KWD', 'en-US']), (minor, [c, locale]) => {
-        const shown = formatMoney(minor, c!, locale!);
-        expect(amount(shown, c)).toBe(minor);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e13 }),
+        fc.constantFrom(['INR', 'en-IN'], ['USD', 'en-US'], ['JPY', 'en-US'], ['KWD', 'en-US']),
+        (minor, [c, locale]) => {
+          const shown = formatMoney(minor, c!, locale!);
+          expect(amount(shown, c)).toBe(minor);
+        },
+      ),
     );
   });
 });

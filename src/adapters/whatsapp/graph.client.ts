@@ -52,7 +52,7 @@ export interface GraphClient {
 
 /** The product fields a catalog import reads. */
 export const CATALOG_PRODUCT_FIELDS = ['id', 'retailer_id', 'name', 'description', 'price', 'currency', 'availability', 'image_url'] as const;
-const CURSOR = /^[A-Za-z0-9_=+\/-]{1,1024}$/;
+const CURSOR = /^[A-Za-z0-9_=+/-]{1,1024}$/;
 
 const PHONE_NUMBER_ID = /^\d{1,32}$/;
 const VERSION = /^v\d{1,3}\.\d{1,3}$/;
@@ -209,7 +209,8 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
 
     async listCatalogProducts(catalogId, token, page) {
       if (!Number.isSafeInteger(page?.limit) || page.limit < 1 || page.limit > 1000) return { ok: false, error: clientError('limit must be 1 to 1000') };
-      if (page.after !== undefined && (typeof page.after !== 'string' || !CURSOR.test(page.after))) return { ok: false, error: clientError('invalid after cursor') };
+      if (page.after !== undefined && (typeof page.after !== 'string' || !CURSOR.test(page.after)))
+        return { ok: false, error: clientError('invalid after cursor') };
       const query = new URLSearchParams({ fields: CATALOG_PRODUCT_FIELDS.join(','), limit: String(page.limit) });
       if (page.after !== undefined) query.set('after', page.after);
       return call('GET', [pathSegment('phone_number_id', catalogId), 'products'], token, catalogProductsResponse, undefined, query);

@@ -56,7 +56,8 @@ function parseQuery(q: Query): { ok: true; fields: string[]; limit: number; afte
           .filter(Boolean)
       : ['id'];
   const unknown = fields.find((f) => !(PRODUCT_ITEM_FIELDS as readonly string[]).includes(f));
-  if (unknown !== undefined) return { ok: false, error: fail(100, `Tried accessing nonexisting field (${unknown.slice(0, 100)}) on node type (ProductItem)`, { errorData: false }) };
+  if (unknown !== undefined)
+    return { ok: false, error: fail(100, `Tried accessing nonexisting field (${unknown.slice(0, 100)}) on node type (ProductItem)`, { errorData: false }) };
   let limit = DEFAULT_LIMIT;
   if (q.limit !== undefined) {
     if (typeof q.limit !== 'string' || !/^\d{1,6}$/.test(q.limit) || Number(q.limit) < 1) {
@@ -66,7 +67,8 @@ function parseQuery(q: Query): { ok: true; fields: string[]; limit: number; afte
   }
   if (q.after !== undefined) {
     const after = typeof q.after === 'string' ? fromCursor(q.after) : undefined;
-    if (after === undefined) return { ok: false, error: fail(100, 'Invalid cursor: the after parameter is not a cursor this edge returned', { errorData: false }) };
+    if (after === undefined)
+      return { ok: false, error: fail(100, 'Invalid cursor: the after parameter is not a cursor this edge returned', { errorData: false }) };
     return { ok: true, fields, limit, after };
   }
   return { ok: true, fields, limit };
@@ -89,10 +91,13 @@ const putBody = z.strictObject({ items: z.array(itemBody).max(5000), replace: z.
 
 export function registerCatalog(app: App, ctx: AppContext) {
   app.get<{ Params: { version: string; catalog_id: string }; Querystring: Query }>('/:version/:catalog_id/products', { schema: hide }, async (req, reply) => {
-    if (!VERSION.test(req.params.version)) return sendGraphError(reply, { code: 2500, message: `Unknown path components: /${req.params.version}`, errorData: false });
+    if (!VERSION.test(req.params.version))
+      return sendGraphError(reply, { code: 2500, message: `Unknown path components: /${req.params.version}`, errorData: false });
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(h) : null;
-    const token = m?.[1] ?? (typeof (req.query as Record<string, unknown>)['access_token'] === 'string' ? String((req.query as Record<string, unknown>)['access_token']) : undefined);
+    const token =
+      m?.[1] ??
+      (typeof (req.query as Record<string, unknown>)['access_token'] === 'string' ? String((req.query as Record<string, unknown>)['access_token']) : undefined);
     const owner = token ? await findSandboxNumberByToken(ctx.db, token) : undefined;
     if (!owner) return sendGraphError(reply, invalidToken());
     if (!owner.catalog_id || owner.catalog_id !== req.params.catalog_id) return sendGraphError(reply, unknownObject('get', req.params.catalog_id));

@@ -133,7 +133,10 @@ export async function customerSends(ctx: AppContext, wa: string, body: unknown):
       () => object('context.referred_product', referred),
       () => (type === 'text' ? undefined : invalid('context.referred_product', 'comes with a text message')),
       () => text('context.referred_product.product_retailer_id', r['product_retailer_id'], 100),
-      () => (r['catalog_id'] === undefined || r['catalog_id'] === n.catalog_id ? undefined : invalid('context.referred_product.catalog_id', "is not this number's catalog")),
+      () =>
+        r['catalog_id'] === undefined || r['catalog_id'] === n.catalog_id
+          ? undefined
+          : invalid('context.referred_product.catalog_id', "is not this number's catalog"),
     );
     if (f) return { ok: false, error: f };
     if ((await listCatalog(ctx.db, n, { retailerIds: [r['product_retailer_id']] })).length === 0)
