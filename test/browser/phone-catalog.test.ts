@@ -59,7 +59,16 @@ describe('sandbox phone: the catalog in the chat', () => {
     const list = page.getByTestId('chat').getByTestId('product-list');
     await list.waitFor({ timeout: 20_000 });
     const text = await list.textContent();
-    for (const t of ['Today at Demo Shop', 'Tea', 'Masala chai (250 g)', 'INR 249.00', 'Filter coffee (500 g)', 'INR 449.00', 'Brass tumbler and davara', 'View 3 items'])
+    for (const t of [
+      'Today at Demo Shop',
+      'Tea',
+      'Masala chai (250 g)',
+      'INR 249.00',
+      'Filter coffee (500 g)',
+      'INR 449.00',
+      'Brass tumbler and davara',
+      'View 3 items',
+    ])
       expect(text).toContain(t);
     await list.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('phone-product-list') });
