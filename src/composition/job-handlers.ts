@@ -5,7 +5,7 @@ import { purgeKeysBefore } from '../platform/http/idempotency.repository.ts';
 import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { listExpiredOpenOrders } from '../modules/orders/index.ts';
 import { paymentJobHandlers } from '../modules/payments/index.ts';
-import { whatsappJobHandlers } from '../modules/whatsapp/index.ts';
+import { scheduleCatalogImports, whatsappJobHandlers } from '../modules/whatsapp/index.ts';
 import { catalogJobHandlers } from '../modules/catalog/index.ts';
 import { webhookJobHandlers } from '../modules/events/index.ts';
 import { scheduleWebhookSweep } from '../modules/events/index.ts';
@@ -54,6 +54,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
       }
       await scheduleWebhookSweep(ctx, now);
       await scheduleRetentionPurge(ctx, now, maintenanceDedupeKey(now));
+      await scheduleCatalogImports(ctx);
       await scheduleMaintenance(ctx, new Date(now.getTime() + MAINTENANCE_EVERY_MS));
     },
   };

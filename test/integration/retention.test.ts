@@ -211,7 +211,7 @@ describe('retention purge', () => {
     });
     expect(msgs.map((x) => x.status)).toEqual(['received', 'queued', 'read', 'read']);
     // The conversation API says a message was redacted instead of showing the stub.
-    const shown = (await db.query<MessageRow>(`select * from whatsapp_messages order by id`)).map(presentMessage);
+    const shown = (await db.query<MessageRow>(`select * from whatsapp_messages order by id`)).map((m) => presentMessage(m));
     expect(shown.map((m) => [m.id, m.redacted, m.content === null])).toEqual([
       ['msg_old_in', true, true],
       ['msg_old_queued', false, false],

@@ -1569,6 +1569,367 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/catalog/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import the merchant's Meta catalog into our products by retailer_id (202: a run, done by a job). Our prices stay the prices of record: a different price is reported, never overwritten. 409 when a run is already queued or running, or no catalog is linked */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Import from Meta (export to Meta is not available yet)
+                         * @enum {string}
+                         */
+                        direction: "import";
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted: the work completes later */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogSync"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/syncs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Catalog sync runs, newest first (counts only; the report is on each run) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    starting_after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Meta's catalog */
+                                catalog_id: string;
+                                counts: {
+                                    /** @description Products we already had at another price: ours kept */
+                                    conflicts: number;
+                                    /** @description New products made from Meta */
+                                    created: number;
+                                    /** @description Meta products read (a retailer_id Meta lists twice counts once) */
+                                    seen: number;
+                                    /** @description Meta products we could not read (no retailer_id, a price string we cannot read exactly, …) */
+                                    skipped: number;
+                                    /** @description Products we already had, at the same price */
+                                    unchanged: number;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @enum {string} */
+                                direction: "import";
+                                /** @description Why the run failed (Meta's error) */
+                                error: {
+                                    code: number | string;
+                                    message?: string;
+                                    title: string;
+                                } | null;
+                                finished_at: string | null;
+                                /** @description csy_… */
+                                id: string;
+                                /** @enum {string} */
+                                object: "catalog_sync";
+                                pages: number;
+                                /** @description usr_… or key_…; null for a scheduled import */
+                                requested_by: string | null;
+                                started_at: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed";
+                                /**
+                                 * @description request: POST /v1/catalog/sync; schedule: the scheduled import
+                                 * @enum {string}
+                                 */
+                                trigger: "request" | "schedule";
+                            }[];
+                            has_more: boolean;
+                            /** @enum {string} */
+                            object: "list";
+                        };
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/syncs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A catalog sync run with its report: counts, price conflicts (ours kept) and skipped products */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogSync"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations": {
         parameters: {
             query?: never;
@@ -4247,7 +4608,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Send a text, a template or an order bill to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409 */
+        /** Send a text, a template, an order bill, a product, a product list (≤ 30 products in ≤ 10 sections) or the catalog to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409; a product not in the catalog or past WhatsApp's limits: 400, before anything is queued */
         post: {
             parameters: {
                 query?: never;
@@ -4302,6 +4663,57 @@ export interface paths {
                         };
                         /** @enum {string} */
                         type: "order_bill";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        product: {
+                            body?: string;
+                            footer?: string;
+                            retailer_id: string;
+                        };
+                        /** @enum {string} */
+                        type: "product";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        product_list: {
+                            /** @description Meta requires one: the header is sent as the body when none is given */
+                            body?: string;
+                            footer?: string;
+                            header: string;
+                            sections: {
+                                retailer_ids: string[];
+                                title?: string;
+                            }[];
+                        };
+                        /** @enum {string} */
+                        type: "product_list";
+                    } | {
+                        catalog: {
+                            body: string;
+                            footer?: string;
+                            /** @description The product whose image heads the message; default: the first active product by retailer_id */
+                            thumbnail_retailer_id?: string;
+                        };
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        /** @enum {string} */
+                        type: "catalog";
                     };
                 };
             };
@@ -7929,6 +8341,209 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/settings/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Catalog settings: the scheduled import of the Meta catalog */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogSettings"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Turn the scheduled import of the Meta catalog on or off, and how often it runs (1 to 168 hours) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        scheduled_import: {
+                            enabled?: boolean;
+                            interval_hours?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogSettings"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/v1/settings/payments": {
         parameters: {
             query?: never;
@@ -10861,6 +11476,88 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description How the catalog is kept with WhatsApp */
+        CatalogSettings: {
+            /** @constant */
+            object: "catalog_settings";
+            scheduled_import: {
+                /** @description Import the Meta catalog every interval_hours (the maintenance job starts it; at most one run at a time) */
+                enabled: boolean;
+                interval_hours: number;
+            };
+            updated_at: string | null;
+        };
+        /** @description An import of the merchant's Meta catalog into our products */
+        CatalogSync: {
+            /** @description Meta's catalog */
+            catalog_id: string;
+            /** @description Our price differs from Meta's: never overwritten (first 1000) */
+            conflicts: {
+                meta: {
+                    /** @description Minor units */
+                    amount: number;
+                    currency: string;
+                    formatted: string;
+                };
+                /** @description As Meta wrote it */
+                meta_price: string | null;
+                meta_product_id: string | null;
+                /** @description The price of record, kept */
+                ours: {
+                    /** @description Minor units */
+                    amount: number;
+                    currency: string;
+                    formatted: string;
+                };
+                product_id: string | null;
+                retailer_id: string;
+            }[];
+            counts: {
+                /** @description Products we already had at another price: ours kept */
+                conflicts: number;
+                /** @description New products made from Meta */
+                created: number;
+                /** @description Meta products read (a retailer_id Meta lists twice counts once) */
+                seen: number;
+                /** @description Meta products we could not read (no retailer_id, a price string we cannot read exactly, …) */
+                skipped: number;
+                /** @description Products we already had, at the same price */
+                unchanged: number;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** @constant */
+            direction: "import";
+            /** @description Why the run failed (Meta's error) */
+            error: {
+                code: number | string;
+                message?: string;
+                title: string;
+            } | null;
+            finished_at: string | null;
+            /** @description csy_… */
+            id: string;
+            /** @constant */
+            object: "catalog_sync";
+            pages: number;
+            /** @description usr_… or key_…; null for a scheduled import */
+            requested_by: string | null;
+            /** @description Meta products not imported, with why (first 1000) */
+            skipped: {
+                meta_price: string | null;
+                meta_product_id: string | null;
+                reason: string;
+                retailer_id: string;
+            }[];
+            started_at: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /**
+             * @description request: POST /v1/catalog/sync; schedule: the scheduled import
+             * @enum {string}
+             */
+            trigger: "request" | "schedule";
+        };
         /** @description A customer's thread */
         Conversation: {
             /** @description usr_… or null */
@@ -11173,6 +11870,18 @@ export interface components {
             object: "message";
             order_id: string | null;
             payment_id: string | null;
+            /** @description The catalog products the message is about: those a product, product list or catalog message showed, or the one a customer asked about (context.referred_product). From our catalog, the price of record; product_id null when we have no such product */
+            products: {
+                currency: string | null;
+                name: string | null;
+                /** @description Minor units of `currency` */
+                price: number | null;
+                /** @description The price as the business's customers read it, e.g. ₹1,234.00 */
+                price_formatted: string | null;
+                /** @description prd_… */
+                product_id: string | null;
+                retailer_id: string;
+            }[];
             /** @description Why we sent it: a bill, an order update, … */
             purpose: string | null;
             /** @description The content is gone: past the conversation retention period */

@@ -5,7 +5,16 @@
 import type { z } from 'zod';
 import { REFERENCE_ID_PATTERN } from '../../domain/ids.ts';
 import { clientError, graphErrorFromBody, networkError, type GraphError } from './graph.errors.ts';
-import { paymentLookupResponse, refundResponse, sendMessageResponse, successResponse, type PaymentLookup, type RefundResponse } from './graph.responses.ts';
+import {
+  catalogProductsResponse,
+  paymentLookupResponse,
+  refundResponse,
+  sendMessageResponse,
+  successResponse,
+  type CatalogProductsPage,
+  type PaymentLookup,
+  type RefundResponse,
+} from './graph.responses.ts';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 /** A current Graph API version (v27.0 as of November 2026); WHATSAPP_GRAPH_VERSION overrides it. */
@@ -37,7 +46,13 @@ export interface GraphClient {
   markRead(phoneNumberId: string, token: string, wamid: string, opts?: { typingIndicator?: boolean }): Promise<MarkReadResult>;
   lookupPayment(phoneNumberId: string, token: string, paymentConfiguration: string, referenceId: string): Promise<GraphResult<PaymentLookup>>;
   refundPayment(phoneNumberId: string, token: string, input: RefundInput): Promise<GraphResult<RefundResponse>>;
+  /** One page of a catalog's products (GET /{catalog_id}/products?fields=…&limit=…&after=…). */
+  listCatalogProducts(catalogId: string, token: string, page: { limit: number; after?: string | undefined }): Promise<GraphResult<CatalogProductsPage>>;
 }
+
+/** The product fields a catalog import reads. */
+export const CATALOG_PRODUCT_FIELDS = ['id', 'retailer_id', 'name', 'description', 'price', 'currency', 'availability', 'image_url'] as const;
+const CURSOR = /^[A-Za-z0-9_=+/-]{1,1024}$/;
 
 const PHONE_NUMBER_ID = /^\d{1,32}$/;
 const VERSION = /^v\d{1,3}\.\d{1,3}$/;
@@ -81,10 +96,11 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     token: string,
     schema: S,
     body?: unknown,
+    query?: URLSearchParams,
   ): Promise<GraphResult<z.infer<S>>> {
     for (const s of segments) if (typeof s !== 'string') return { ok: false, error: s };
     if (typeof token !== 'string' || !TOKEN.test(token)) return { ok: false, error: clientError('access token is empty or malformed') };
-    const url = `${baseUrl}/${version}/${(segments as string[]).join('/')}`;
+    const url = `${baseUrl}/${version}/${(segments as string[]).join('/')}${query ? `?${query}` : ''}`;
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
 
@@ -189,6 +205,15 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
         amount: { currency: a.currency, value: String(a.value), offset: String(a.offset) },
       };
       return call('POST', [pathSegment('phone_number_id', phoneNumberId), 'payments_refund'], token, refundResponse, body);
+    },
+
+    async listCatalogProducts(catalogId, token, page) {
+      if (!Number.isSafeInteger(page?.limit) || page.limit < 1 || page.limit > 1000) return { ok: false, error: clientError('limit must be 1 to 1000') };
+      if (page.after !== undefined && (typeof page.after !== 'string' || !CURSOR.test(page.after)))
+        return { ok: false, error: clientError('invalid after cursor') };
+      const query = new URLSearchParams({ fields: CATALOG_PRODUCT_FIELDS.join(','), limit: String(page.limit) });
+      if (page.after !== undefined) query.set('after', page.after);
+      return call('GET', [pathSegment('phone_number_id', catalogId), 'products'], token, catalogProductsResponse, undefined, query);
     },
   };
 }

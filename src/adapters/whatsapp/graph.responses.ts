@@ -73,3 +73,31 @@ export const refundResponse = z.looseObject({
   speed_processed: z.string().optional(),
 });
 export type RefundResponse = z.infer<typeof refundResponse>;
+
+/**
+ * A page of GET /{catalog_id}/products: Graph's list envelope with cursor paging
+ * (`paging.next` only when there is a next page). Fields are what we ask for; each may be
+ * missing on an item Meta could not fill.
+ */
+export const catalogProductsResponse = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      id: z.string(),
+      retailer_id: z.string().optional(),
+      name: z.string().optional(),
+      description: z.string().optional(),
+      price: z.string().optional(),
+      currency: z.string().optional(),
+      availability: z.string().optional(),
+      image_url: z.string().optional(),
+    }),
+  ),
+  paging: z
+    .looseObject({
+      cursors: z.looseObject({ before: z.string().optional(), after: z.string().optional() }).optional(),
+      next: z.string().optional(),
+    })
+    .optional(),
+});
+export type CatalogProductsPage = z.infer<typeof catalogProductsResponse>;
+export type CatalogProductItem = CatalogProductsPage['data'][number];

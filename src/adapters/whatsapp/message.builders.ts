@@ -144,6 +144,25 @@ export function productListMessage(input: ProductListMessageInput): Built {
   return envelope(input, 'interactive', { ...shell.value, action: { catalog_id: input.catalogId, sections: wire } });
 }
 
+export interface CatalogMessageInput extends Envelope {
+  body: string;
+  footer?: string;
+  /** The product whose image heads the message (Meta rejects the message without it, whatsapp-api-js reports). */
+  thumbnailProductRetailerId: string;
+}
+
+/** The catalog message: "View catalog" opens the number's whole catalog. No header, no catalog_id (the number's own). */
+export function catalogMessage(input: CatalogMessageInput): Built {
+  const shell = interactiveShell('catalog_message', { body: input?.body, footer: input?.footer }, { body: true });
+  if (!shell.ok) return shell;
+  const bad = checkText('thumbnailProductRetailerId', input.thumbnailProductRetailerId, 100);
+  if (bad) return bad;
+  return envelope(input, 'interactive', {
+    ...shell.value,
+    action: { name: 'catalog_message', parameters: { thumbnail_product_retailer_id: input.thumbnailProductRetailerId } },
+  });
+}
+
 export interface FlowMessageInput extends Envelope {
   flowId?: string;
   flowName?: string;

@@ -64,6 +64,11 @@ export async function getProductsByRetailerIds(q: Queryable, merchantId: string,
   return q.query<ProductRow>(`select * from products where merchant_id = $1 and retailer_id = any($2::text[])`, [merchantId, retailerIds]);
 }
 
+/** The first active product by retailer_id (the catalog message's default thumbnail). */
+export async function firstActiveProduct(q: Queryable, merchantId: string): Promise<ProductRow | undefined> {
+  return (await q.query<ProductRow>(`select * from products where merchant_id = $1 and active order by retailer_id limit 1`, [merchantId]))[0];
+}
+
 export async function listProducts(
   q: Queryable,
   merchantId: string,

@@ -11,3 +11,4 @@ export { queueMessage } from './whatsapp.outbox.ts';
 export { updateWhatsAppSettings } from './whatsapp.settings.ts';
 export type { WhatsAppSettingsInput } from './whatsapp.settings.ts';
 export { whatsappPayCredentials } from './whatsapp.pay-account.ts';
+export { scheduleCatalogImports } from './whatsapp.catalog-sync.ts';

@@ -5,8 +5,9 @@
 // and what our builders know Meta would refuse (400). Then queued in the request's
 // transaction through the paced send queue; the conversation's automation pauses.
 import { templateMessage } from '../../adapters/whatsapp/template.builder.ts';
-import { textMessage } from '../../adapters/whatsapp/message.builders.ts';
-import { addressOf } from '../../adapters/whatsapp/message.common.ts';
+import { catalogMessage, productListMessage, productMessage, textMessage } from '../../adapters/whatsapp/message.builders.ts';
+import { addressOf, type Envelope } from '../../adapters/whatsapp/message.common.ts';
+import { firstActiveProduct, getProductsByRetailerIds } from '../catalog/index.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
@@ -24,7 +25,88 @@ export type MerchantMessage =
       type: 'template';
       template: { name: string; language: string; parameters?: string[] | undefined };
     }
-  | { customer: CustomerRef; type: 'order_bill'; order_bill: { order_id: string } };
+  | { customer: CustomerRef; type: 'order_bill'; order_bill: { order_id: string } }
+  | { customer: CustomerRef; type: 'product'; product: { retailer_id: string; body?: string | undefined; footer?: string | undefined } }
+  | {
+      customer: CustomerRef;
+      type: 'product_list';
+      product_list: {
+        header: string;
+        body?: string | undefined;
+        footer?: string | undefined;
+        sections: { title?: string | undefined; retailer_ids: string[] }[];
+      };
+    }
+  | { customer: CustomerRef; type: 'catalog'; catalog: { body: string; footer?: string | undefined; thumbnail_retailer_id?: string | undefined } };
+
+type CatalogMessage = Extract<MerchantMessage, { type: 'product' | 'product_list' | 'catalog' }>;
+
+/**
+ * What WhatsApp would refuse about a catalog message that we can know now: the number has
+ * no catalog, a product we do not have or that is inactive, a product twice. The limits
+ * (sections, products, lengths) are the route's schema and the builders'.
+ */
+async function buildCatalogMessage(
+  tx: Tx,
+  merchantId: string,
+  number: WhatsAppNumberRow,
+  address: Envelope,
+  input: CatalogMessage,
+): Promise<Result<Record<string, unknown>>> {
+  const catalogId = number.catalog_id;
+  if (!catalogId) return err(domainError('conflict', 'This WhatsApp number has no catalog linked: set catalog_id in PATCH /v1/settings/whatsapp'));
+  let thumbnail = input.type === 'catalog' ? input.catalog.thumbnail_retailer_id : undefined;
+  if (input.type === 'catalog' && thumbnail === undefined) {
+    thumbnail = (await firstActiveProduct(tx, merchantId))?.retailer_id;
+    if (thumbnail === undefined) return err(domainError('validation_error', 'The catalog has no active product to show as the thumbnail', { path: 'catalog' }));
+  }
+  const wanted =
+    input.type === 'product'
+      ? [{ path: 'product.retailer_id', id: input.product.retailer_id }]
+      : input.type === 'product_list'
+        ? input.product_list.sections.flatMap((s, i) => s.retailer_ids.map((id, j) => ({ path: `product_list.sections.${i}.retailer_ids.${j}`, id })))
+        : [{ path: 'catalog.thumbnail_retailer_id', id: thumbnail! }];
+  const seen = new Set<string>();
+  for (const w of wanted) {
+    if (seen.has(w.id)) return err(domainError('validation_error', `${w.path}: ${w.id} is already in this message`, { path: w.path }));
+    seen.add(w.id);
+  }
+  const found = new Map((await getProductsByRetailerIds(tx, merchantId, [...seen])).map((p) => [p.retailer_id, p]));
+  const missing = wanted.filter((w) => !found.get(w.id)?.active);
+  if (missing.length) {
+    const first = missing[0]!;
+    return err(
+      domainError('validation_error', `${first.path}: ${found.has(first.id) ? 'the product is inactive' : 'no product with this retailer_id in the catalog'}`, {
+        path: first.path,
+        retailer_ids: missing.map((m) => m.id),
+      }),
+    );
+  }
+  const built =
+    input.type === 'product'
+      ? productMessage({
+          ...address,
+          catalogId,
+          productRetailerId: input.product.retailer_id,
+          ...optional({ body: input.product.body, footer: input.product.footer }),
+        })
+      : input.type === 'product_list'
+        ? productListMessage({
+            ...address,
+            catalogId,
+            header: input.product_list.header,
+            // Meta requires a body; the header stands in when none is given.
+            body: input.product_list.body ?? input.product_list.header,
+            ...optional({ footer: input.product_list.footer }),
+            sections: input.product_list.sections.map((s) => ({ ...optional({ title: s.title }), productRetailerIds: s.retailer_ids })),
+          })
+        : catalogMessage({ ...address, body: input.catalog.body, thumbnailProductRetailerId: thumbnail!, ...optional({ footer: input.catalog.footer }) });
+  return built;
+}
+
+function optional<T extends Record<string, unknown>>(o: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
+}
 
 /** The templates a closed window allows: the ones configured on the number (bill, order_update, reminders…). */
 export function usableTemplates(n: WhatsAppNumberRow): { name: string; language: string }[] {
@@ -67,6 +149,12 @@ export async function sendMerchantMessage(ctx: AppContext, tx: Tx, actor: Actor,
   const common = { merchantId, customerId: customer.id, staff: true, sentBy: actor.id, essential: true } as const;
   if (input.type === 'order_bill')
     return queueBillMessage(ctx, tx, merchantId, input.order_bill.order_id, customer.id, { staff: true, sentBy: actor.id, windowOpen: open });
+  if (input.type === 'product' || input.type === 'product_list' || input.type === 'catalog') {
+    const built = await buildCatalogMessage(tx, merchantId, number, address, input);
+    if (!built.ok) return built;
+    const row = await queueMessage(ctx, tx, { ...common, type: 'interactive', body: built.value, purpose: input.type === 'catalog' ? 'catalog' : input.type });
+    return row ? ok(row) : err(domainError('conflict', 'This merchant has no WhatsApp number'));
+  }
   const built =
     input.type === 'text'
       ? textMessage({ ...address, body: input.text.body, ...(input.text.preview_url !== undefined ? { previewUrl: input.text.preview_url } : {}) })

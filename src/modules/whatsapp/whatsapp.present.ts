@@ -4,9 +4,66 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import { iso, isoTime, listOf } from '../../platform/http/page.ts';
 import type { Queryable } from '../../platform/store/db.ts';
-import { getMerchant } from '../merchants/index.ts';
+import { formatMoney } from '../../domain/display.ts';
+import { getProductsByRetailerIds } from '../catalog/index.ts';
+import { businessPresentation, getMerchant } from '../merchants/index.ts';
 import type { MessageRow } from './whatsapp-messages.repository.ts';
 import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
+
+export const messageProductSchema = z.object({
+  retailer_id: z.string(),
+  product_id: z.string().nullable().describe('prd_…'),
+  name: z.string().nullable(),
+  price: z.number().int().nullable().describe('Minor units of `currency`'),
+  currency: z.string().nullable(),
+  price_formatted: z.string().nullable().describe("The price as the business's customers read it, e.g. ₹1,234.00"),
+});
+export type MessageProduct = z.infer<typeof messageProductSchema>;
+
+/** The retailer_ids a message shows (outbound product messages) or asks about (an inbound product enquiry). */
+export function productRefsOf(m: MessageRow): string[] {
+  if (m.redacted_at) return [];
+  if (m.direction === 'in') {
+    const r = (m.payload['context'] as { referred_product?: { product_retailer_id?: unknown } } | undefined)?.referred_product?.product_retailer_id;
+    return typeof r === 'string' ? [r] : [];
+  }
+  const i = (m.payload['body'] as { interactive?: { type?: string; action?: Record<string, any> } } | undefined)?.interactive;
+  const a = i?.action;
+  if (!a) return [];
+  if (i.type === 'product' && typeof a['product_retailer_id'] === 'string') return [a['product_retailer_id']];
+  if (i.type === 'product_list' && Array.isArray(a['sections']))
+    return a['sections']
+      .flatMap((sec: any) => (Array.isArray(sec?.product_items) ? sec.product_items.map((p: any) => p?.product_retailer_id) : []))
+      .filter((x: unknown): x is string => typeof x === 'string');
+  if (i.type === 'catalog_message' && typeof a['parameters']?.thumbnail_product_retailer_id === 'string')
+    return [a['parameters'].thumbnail_product_retailer_id];
+  return [];
+}
+
+/** The products of these messages from our catalog, keyed by retailer_id (one query for a page). */
+export async function messageProducts(q: Queryable, merchantId: string, rows: MessageRow[]): Promise<Map<string, MessageProduct>> {
+  const ids = [...new Set(rows.flatMap(productRefsOf))];
+  if (ids.length === 0) return new Map();
+  const { locale } = await businessPresentation(q, merchantId);
+  const out = new Map<string, MessageProduct>();
+  for (const p of await getProductsByRetailerIds(q, merchantId, ids)) {
+    out.set(p.retailer_id, {
+      retailer_id: p.retailer_id,
+      product_id: p.id,
+      name: p.name,
+      price: p.price,
+      currency: p.currency,
+      price_formatted: formatMoney(p.price, p.currency, locale),
+    });
+  }
+  return out;
+}
+
+/** Presents a page of messages with their products. */
+export async function presentMessages(q: Queryable, merchantId: string, rows: MessageRow[]): Promise<(m: MessageRow) => z.infer<typeof messageSchema>> {
+  const products = await messageProducts(q, merchantId, rows);
+  return (m) => presentMessage(m, products);
+}
 
 export const messageSchema = z
   .object({
@@ -29,6 +86,11 @@ export const messageSchema = z
     redacted: z.boolean().describe('The content is gone: past the conversation retention period'),
     order_id: z.string().nullable(),
     payment_id: z.string().nullable(),
+    products: z
+      .array(messageProductSchema)
+      .describe(
+        'The catalog products the message is about: those a product, product list or catalog message showed, or the one a customer asked about (context.referred_product). From our catalog, the price of record; product_id null when we have no such product',
+      ),
     created_at: isoTime,
     updated_at: isoTime,
   })
@@ -57,7 +119,7 @@ export const whatsappSettingsSchema = z
   })
   .meta({ id: 'WhatsAppSettings', description: "The merchant's WhatsApp number and settings" });
 
-export const presentMessage = (m: MessageRow): z.infer<typeof messageSchema> => ({
+export const presentMessage = (m: MessageRow, products: Map<string, MessageProduct> = new Map()): z.infer<typeof messageSchema> => ({
   id: m.id,
   object: 'message',
   customer_id: m.customer_id,
@@ -75,6 +137,9 @@ export const presentMessage = (m: MessageRow): z.infer<typeof messageSchema> => 
   redacted: Boolean(m.redacted_at),
   order_id: m.order_id,
   payment_id: m.payment_id,
+  products: [...new Set(productRefsOf(m))].map(
+    (r) => products.get(r) ?? { retailer_id: r, product_id: null, name: null, price: null, currency: null, price_formatted: null },
+  ),
   created_at: iso(m.created_at)!,
   updated_at: iso(m.updated_at)!,
 });

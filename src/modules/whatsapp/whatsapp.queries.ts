@@ -3,6 +3,7 @@
 export { listConversation, listConversationMessages } from './whatsapp-messages.repository.ts';
 export type { MessageRow } from './whatsapp-messages.repository.ts';
 export { getNumberByMerchant } from './whatsapp-numbers.repository.ts';
+export { getSync, getSyncSettings, listSyncs } from './catalog-syncs.repository.ts';
 export type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 
 import type { Queryable } from '../../platform/store/db.ts';

@@ -1,6 +1,7 @@
 // Every HTTP route of the whatsapp module: `api` ones sit behind the API key (under /v1), `public`
 // ones answer without it (pages, incoming webhooks, health). The composition root registers them.
 import type { ModuleRoutes } from '../../platform/http/route-deps.ts';
+import * as catalogSync from './routes/catalog.sync.ts';
 import * as messagesList from './routes/messages.list.ts';
 import * as messagesSend from './routes/messages.send.ts';
 import * as conversationsMessages from './routes/conversations.messages.ts';
@@ -8,6 +9,6 @@ import * as settingsWhatsApp from './routes/settings.whatsapp.ts';
 import * as webhooksWhatsApp from './routes/webhook.ts';
 
 export const whatsappRoutes: ModuleRoutes = {
-  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp],
+  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp, catalogSync],
   public: [webhooksWhatsApp],
 };

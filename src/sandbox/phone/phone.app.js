@@ -142,6 +142,13 @@
       byId: S.byId,
       exps: exps(),
       names: names(),
+      catalog: new Map((S.card?.catalog ?? []).map((p) => [p.retailer_id, p])),
+      // A product enquiry: WhatsApp's "Message business" under a product.
+      ask: (rid) => send({ type: 'text', text: { body: 'Is this available?' }, context: { referred_product: { product_retailer_id: rid } } }),
+      openCatalog: () => {
+        renderCatalog();
+        $('catalog').hidden = false;
+      },
       updates: R.orderUpdates(messages),
       openLists: S.openLists,
       pay,

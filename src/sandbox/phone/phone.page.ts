@@ -36,6 +36,9 @@ button{font:inherit;cursor:pointer}button:disabled{cursor:default;opacity:.55}
 .hdr{font-weight:600;margin:0 0 .2rem}.foot{color:#667781;font-size:.78rem;margin:.2rem 0 0}
 .cta{display:flex;justify-content:center;align-items:center;gap:.35rem;margin:.45rem -.5rem -.3rem;padding:.55rem;border-top:1px solid #e9edef;color:#027eb5;font-weight:500;text-decoration:none;background:none;border-left:0;border-right:0;border-bottom:0;width:calc(100% + 1rem)}
 .cta svg{width:16px;height:16px;fill:currentColor}.cta+.cta{margin-top:.3rem}
+.plist{list-style:none;margin:.3rem 0 0;padding:0}.plist .sec{font-size:.75rem;font-weight:600;color:#008069;text-transform:uppercase;margin:.45rem 0 .15rem}
+.pitem{display:flex;gap:.5rem;align-items:center;padding:.3rem 0;border-top:1px solid #e9edef}.pitem .thumb{width:40px;height:40px;font-size:1rem}.pitem .pinfo{font-size:.85rem}
+.pitem button{border:1px solid #c8cfd3;border-radius:999px;background:#fff;color:#027eb5;font-size:.75rem;padding:.2rem .55rem}
 .card{min-width:15rem}.card .band{display:flex;align-items:center;gap:.5rem;margin:-.35rem -.5rem .4rem;padding:.55rem .6rem;background:#0b141a0d;border-radius:8px 8px 0 0}
 .band svg{width:26px;height:26px;fill:#54656f}.band b{display:block}.band span{font-size:.75rem;color:#667781}
 table.lines{width:100%;border-collapse:collapse;font-size:.85rem;margin:.2rem 0}table.lines td{padding:.12rem 0;vertical-align:top}

@@ -185,6 +185,7 @@
       return el('div', { class: 'card', 'data-testid': 'bill' }, header, body, footer, btn);
     }
     if (t === 'order_details') return orderCard(m, v, m.order, ctx);
+    if (t === 'product' || t === 'product_list' || t === 'catalog_message') return catalogCard(m, v, ctx, header, body, footer);
     if (t === 'order_status') {
       const o = v.action?.parameters?.order ?? {};
       return el(
@@ -284,6 +285,60 @@
       return el('div', { 'data-testid': 'address-sent' }, el('span', { class: 'tag' }, 'Address sent'), linkify(reply.body ?? 'Address'));
     if (t === 'nfm_reply') return el('div', {}, el('span', { class: 'tag' }, 'Form sent'), linkify(reply.body ?? 'Sent'));
     return el('div', {}, el('span', { class: 'tag' }, String(t ?? 'interactive').replace(/_/g, ' ')), header, body ?? linkify(m.preview), footer);
+  }
+
+  /** A product of the shop's catalog as a row: thumbnail (initial), name, price, and "Ask" (a product enquiry). */
+  function productRow(rid, ctx) {
+    const p = ctx.catalog?.get(rid);
+    const name = p?.name ?? rid;
+    const exp = p ? (ctx.exps[p.currency] ?? 2) : 2;
+    return el(
+      'li',
+      { class: 'pitem', 'data-testid': 'list-product', 'data-retailer-id': rid },
+      el('div', { class: 'thumb', 'aria-hidden': 'true' }, (String(name).trim()[0] ?? '?').toUpperCase()),
+      el('div', { class: 'pinfo' }, el('div', { class: 'pname' }, name), p ? el('div', { class: 'price' }, `${p.currency} ${fmtMinor(p.price, exp)}`) : null),
+      el('button', { type: 'button', 'data-testid': `ask-${rid}`, onclick: () => ctx.ask?.(rid) }, 'Ask'),
+    );
+  }
+
+  /** Product, product list and catalog messages, with the products as the shop's catalog shows them. */
+  function catalogCard(m, v, ctx, header, body, footer) {
+    const a = v.action ?? {};
+    if (v.type === 'catalog_message') {
+      const thumb = a.parameters?.thumbnail_product_retailer_id;
+      return el(
+        'div',
+        { class: 'card', 'data-testid': 'catalog-message' },
+        thumb ? el('ul', { class: 'plist' }, productRow(thumb, ctx)) : null,
+        body,
+        footer,
+        el('button', { type: 'button', class: 'cta', 'data-testid': 'view-catalog', onclick: () => ctx.openCatalog?.() }, 'View catalog'),
+      );
+    }
+    const sections = v.type === 'product' ? [{ product_items: [{ product_retailer_id: a.product_retailer_id }] }] : Array.isArray(a.sections) ? a.sections : [];
+    const count = sections.reduce((n, s) => n + (Array.isArray(s.product_items) ? s.product_items.length : 0), 0);
+    return el(
+      'div',
+      { class: 'card', 'data-testid': v.type === 'product' ? 'product-message' : 'product-list' },
+      header,
+      body,
+      el(
+        'ul',
+        { class: 'plist' },
+        sections.flatMap((s) => [
+          s.title ? el('li', { class: 'sec' }, s.title) : null,
+          ...(Array.isArray(s.product_items) ? s.product_items : []).map((i) => productRow(i.product_retailer_id, ctx)),
+        ]),
+      ),
+      footer,
+      v.type === 'product_list'
+        ? el(
+            'button',
+            { type: 'button', class: 'cta', 'data-testid': 'view-items', onclick: () => ctx.openCatalog?.() },
+            `View ${count} item${count === 1 ? '' : 's'}`,
+          )
+        : null,
+    );
   }
 
   function cart(v, ctx) {

@@ -154,6 +154,6 @@ export function registerNumberCard(app: App, ctx: AppContext) {
   app.get('/numbers/:phone_number_id', { schema: { ...hide, params: pnidParams } }, async (req, reply) => {
     const r = await numberFor(ctx, req.params.phone_number_id, 'get');
     if (!r.ok) return answer(reply, r);
-    return numberCard(ctx, r.value, await listCatalog(ctx.db, r.value.merchant_id));
+    return numberCard(ctx, r.value, await listCatalog(ctx.db, r.value));
   });
 }

@@ -53,7 +53,7 @@ async function orderPayload(ctx: AppContext, number: WhatsAppNumberRow, o: Obj):
   const items = o['product_items'];
   if (!Array.isArray(items) || items.length === 0) return { ok: false, error: missing('order.product_items') };
   if (o['catalog_id'] !== undefined && o['catalog_id'] !== number.catalog_id) return bad(131009, "order.catalog_id is not this number's catalog");
-  const catalog = new Map((await listCatalog(ctx.db, number.merchant_id)).map((p) => [p.retailer_id, p]));
+  const catalog = new Map((await listCatalog(ctx.db, number)).map((p) => [p.retailer_id, p]));
   const out: Obj[] = [];
   for (const [i, it] of items.entries()) {
     const path = `order.product_items[${i}]`;
@@ -121,9 +121,26 @@ export async function customerSends(ctx: AppContext, wa: string, body: unknown):
   if (!payload.ok) return payload;
   const ctxIn = b['context'];
   const quoted = isObj(ctxIn) ? (ctxIn['id'] ?? ctxIn['message_id']) : undefined;
-  if (ctxIn !== undefined) {
+  // A product enquiry: "Message business" under a product; a text with context.referred_product.
+  const referred = isObj(ctxIn) ? ctxIn['referred_product'] : undefined;
+  if (ctxIn !== undefined && (quoted !== undefined || referred === undefined)) {
     const q = typeof quoted === 'string' ? await getMessage(ctx.db, quoted) : undefined;
     if (!q || q.phone_number_id !== n.phone_number_id || q.wa_id !== wa) return bad(100, 'context.id must be the wamid of a message in this conversation');
+  }
+  if (referred !== undefined) {
+    const r = referred as Obj;
+    const f = first(
+      () => object('context.referred_product', referred),
+      () => (type === 'text' ? undefined : invalid('context.referred_product', 'comes with a text message')),
+      () => text('context.referred_product.product_retailer_id', r['product_retailer_id'], 100),
+      () =>
+        r['catalog_id'] === undefined || r['catalog_id'] === n.catalog_id
+          ? undefined
+          : invalid('context.referred_product.catalog_id', "is not this number's catalog"),
+    );
+    if (f) return { ok: false, error: f };
+    if ((await listCatalog(ctx.db, n, { retailerIds: [r['product_retailer_id']] })).length === 0)
+      return bad(131009, `context.referred_product.product_retailer_id ${String(r['product_retailer_id'])} is not a product of this number's catalog`);
   }
   return inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
@@ -135,7 +152,17 @@ export async function customerSends(ctx: AppContext, wa: string, body: unknown):
     await touchCustomerInbound(tx, n.phone_number_id, wa, name, now, { bsuid: who.bsuid, username });
     const wamid = newWamid(wa, 'inbound');
     const message: Obj = {
-      ...(quoted ? { context: { from: n.display_phone_number ?? '', id: quoted } } : {}),
+      ...(quoted || referred
+        ? {
+            context: {
+              from: n.display_phone_number ?? '',
+              ...(quoted ? { id: quoted } : {}),
+              ...(referred
+                ? { referred_product: { catalog_id: n.catalog_id ?? '', product_retailer_id: (referred as Obj)['product_retailer_id'] as string } }
+                : {}),
+            },
+          }
+        : {}),
       ...(who.phone ? { from: who.phone } : {}),
       from_user_id: who.bsuid,
       id: wamid,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/app.ts';
+import { registerCatalog } from './wa.catalog.ts';
 import { conversation } from './wa.conversation.ts';
 import { registerControls, registerNumberCard } from './wa.controls.ts';
 import { customerReads, customerSends } from './wa.customer.ts';
@@ -39,6 +40,7 @@ function registerGraph(app: App, ctx: AppContext) {
     return answer(reply, await requestRefund(ctx, n, req.body));
   });
 
+  registerCatalog(app, ctx);
   registerControls(app, ctx);
 }
 

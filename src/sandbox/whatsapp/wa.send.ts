@@ -28,7 +28,7 @@ async function markRead(ctx: AppContext, number: WhatsAppNumberRow, messageId: s
 
 async function checkProducts(ctx: AppContext, number: WhatsAppNumberRow, p: NonNullable<Send['products']>): Promise<Checked<null>> {
   if (p.catalogId !== number.catalog_id) return bad(131009, `catalog_id ${p.catalogId} is not the catalog linked to this phone number`);
-  const found = new Set((await listCatalog(ctx.db, number.merchant_id, p.retailerIds)).map((r) => r.retailer_id));
+  const found = new Set((await listCatalog(ctx.db, number, { retailerIds: p.retailerIds })).map((r) => r.retailer_id));
   const missing = [...new Set(p.retailerIds)].filter((id) => !found.has(id));
   return missing.length ? bad(131009, `Products not found in FB Catalog: ${missing.join(', ')}`) : okv(null);
 }

@@ -32,16 +32,76 @@ export interface CatalogProduct {
   price: number;
   currency: string;
   image_url: string | null;
+  availability: string;
+  /** Meta's product item id (a numeric string). */
+  id: string;
 }
 
-/** The number's catalog: the merchant's active products (our products table is the price of record). */
-export async function listCatalog(q: Queryable, merchantId: string, retailerIds?: string[]): Promise<CatalogProduct[]> {
+type CatalogOwner = Pick<WhatsAppNumberRow, 'merchant_id' | 'catalog_id'>;
+
+/**
+ * The number's Meta catalog, as Commerce Manager holds it: the items put in it
+ * (sandbox_wa_catalog_items, seeded through PUT /sandbox/graph/catalog/{phone_number_id}),
+ * and, standing in for an export that does not exist yet, every active product of the
+ * merchant that it lacks (so products made through our API are in the catalog, as a
+ * merchant who keeps both in step would have them). What GET /{catalog_id}/products
+ * serves, what product messages may show, and what the simulated phone browses.
+ */
+export async function listCatalog(
+  q: Queryable,
+  n: CatalogOwner,
+  opts: { retailerIds?: string[]; after?: string; limit?: number } = {},
+): Promise<CatalogProduct[]> {
   return q.query<CatalogProduct>(
-    `select retailer_id, name, description, price, currency, image_url from products
-      where merchant_id = $1 and active and ($2::text[] is null or retailer_id = any($2::text[]))
-      order by retailer_id limit 1000`,
-    [merchantId, retailerIds ?? null],
+    `select * from (
+       select retailer_id, name, description, price, currency, image_url, availability, id
+         from sandbox_wa_catalog_items where catalog_id = $2
+       union all
+       select p.retailer_id, p.name, p.description, p.price, p.currency, p.image_url, 'in stock' as availability,
+              (1000000000000000 + ('x' || substr(md5(p.id), 1, 12))::bit(48)::bigint)::text as id
+         from products p
+        where p.merchant_id = $1 and p.active
+          and not exists (select 1 from sandbox_wa_catalog_items s where s.catalog_id = $2 and s.retailer_id = p.retailer_id)
+     ) c
+     where ($3::text[] is null or retailer_id = any($3::text[])) and ($4::text is null or retailer_id > $4)
+     order by retailer_id limit $5`,
+    [n.merchant_id, n.catalog_id ?? '', opts.retailerIds ?? null, opts.after ?? null, opts.limit ?? 5000],
   );
+}
+
+export interface CatalogItemInput {
+  retailer_id: string;
+  name: string;
+  description?: string | null | undefined;
+  price: number;
+  currency: string;
+  availability?: string | undefined;
+  image_url?: string | null | undefined;
+}
+
+/** Puts items in the number's Meta catalog (by retailer_id: a second put replaces the item). */
+export async function putCatalogItems(q: Queryable, catalogId: string, items: CatalogItemInput[], now: Date, replace: boolean): Promise<void> {
+  if (replace) await q.query(`delete from sandbox_wa_catalog_items where catalog_id = $1`, [catalogId]);
+  for (const [i, it] of items.entries()) {
+    await q.query(
+      `insert into sandbox_wa_catalog_items (catalog_id, retailer_id, id, name, description, price, currency, availability, image_url, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       on conflict (catalog_id, retailer_id) do update set name = excluded.name, description = excluded.description, price = excluded.price,
+         currency = excluded.currency, availability = excluded.availability, image_url = excluded.image_url`,
+      [
+        catalogId,
+        it.retailer_id,
+        String(2000000000000000 + now.getTime() * 1000 + i),
+        it.name,
+        it.description ?? null,
+        it.price,
+        it.currency,
+        it.availability ?? 'in stock',
+        it.image_url ?? null,
+        now,
+      ],
+    );
+  }
 }
 
 // ---- settings (also the per-number send lock)

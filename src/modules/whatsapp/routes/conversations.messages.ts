@@ -11,7 +11,7 @@ import { mutate } from '../../../platform/http/mutation.ts';
 import { page } from '../../../platform/http/page.ts';
 import { idParam, listQuery } from '../../../platform/http/schemas.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
-import { messageListSchema, presentMessage } from '../whatsapp.present.ts';
+import { messageListSchema, presentMessages } from '../whatsapp.present.ts';
 
 const tags = ['conversations'];
 
@@ -31,7 +31,7 @@ export function register(app: App, { ctx }: RouteDeps) {
       const c = await getConversation(ctx.db, req.merchantId, req.params.id);
       if (!c) return sendError(req, reply, domainError('not_found', `No conversation ${req.params.id}`));
       const rows = await listConversationMessages(ctx.db, req.merchantId, c.id, { limit: req.query.limit, startingAfter: req.query.starting_after });
-      return reply.send(page(rows, req.query.limit, presentMessage));
+      return reply.send(page(rows, req.query.limit, await presentMessages(ctx.db, req.merchantId, rows.slice(0, req.query.limit))));
     },
   );
   app.post(

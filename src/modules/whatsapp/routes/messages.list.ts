@@ -1,7 +1,7 @@
 // GET /v1/messages?wa_id=: a conversation, both directions, newest first, each
 // message with its wamid, type, delivery status and Meta's error if it failed.
 import { listConversation } from '../whatsapp.queries.ts';
-import { messageListSchema, presentMessage } from '../whatsapp.present.ts';
+import { messageListSchema, presentMessages } from '../whatsapp.present.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { page } from '../../../platform/http/page.ts';
 import { listQuery, waId } from '../../../platform/http/schemas.ts';
@@ -19,7 +19,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     },
     async (req, reply) => {
       const rows = await listConversation(ctx.db, req.merchantId, req.query.wa_id, { limit: req.query.limit, startingAfter: req.query.starting_after });
-      return reply.send(page(rows, req.query.limit, presentMessage));
+      return reply.send(page(rows, req.query.limit, await presentMessages(ctx.db, req.merchantId, rows.slice(0, req.query.limit))));
     },
   );
 }
