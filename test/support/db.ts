@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openPglite, openPostgres, type Db } from '../../src/platform/store/db.ts';
-import { listMigrations, migrate } from '../../src/platform/store/migrate.ts';
+import { migrate } from '../../src/platform/store/migrate.ts';
+import { buildTemplate } from '../../src/platform/store/pglite-template.ts';
 
 export const pgUrl = process.env.TEST_DATABASE_URL;
 export const dbKind = pgUrl ? 'postgres' : 'pglite';
@@ -40,33 +41,12 @@ export interface TestDb extends Db {
   url?: string;
 }
 
-/**
- * A migrated, empty PGlite database as a tarball, built once and kept in the temp folder
- * under a hash of the migrations: starting from it skips initdb and every migration
- * (about a third of the time of a fresh one), which every test file pays otherwise.
- */
-async function migratedTemplate(): Promise<Blob> {
-  const hash = crypto.createHash('sha256');
-  for (const m of listMigrations()) hash.update(`${m.name}\n${m.sql}\n`);
-  const file = path.join(os.tmpdir(), `chatcart-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
-  if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
-  const db = await openPglite(undefined);
-  await migrate(db);
-  const blob = await db.dumpDataDir();
-  await db.close();
-  // Written aside and renamed: a worker building the same template at once never reads half a file.
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
-  fs.renameSync(tmp, file);
-  return blob;
-}
-
 /** A fresh test database, migrated unless `migrated: false` (a test of a migration applies them itself). */
 export async function openTestDb(opts: { migrated?: boolean } = {}): Promise<TestDb> {
   const migrated = opts.migrated !== false;
   if (!pgUrl) {
     if (!migrated) return openPglite(undefined);
-    const db = await openPglite(undefined, { loadDataDir: await migratedTemplate() });
+    const db = await openPglite(undefined, { loadDataDir: await buildTemplate() });
     await migrate(db); // nothing to apply: proves the template is current
     return db;
   }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { openPglite, openPostgres, type Db, type DbWarn } from './db.ts';
 import { migrate } from './migrate.ts';
+import { readTemplate } from './pglite-template.ts';
 
 export class DataDirInUseError extends Error {
   constructor(dir: string) {
@@ -36,7 +37,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Db> {
     fs.mkdirSync(dir, { recursive: true });
     const release = await lockDataDir(dir, opts.onLockCompromised);
     try {
-      const inner = await openPglite(path.join(dir, 'pgdata'));
+      const pgdata = path.join(dir, 'pgdata');
+      // A new folder starts from the migrated template when there is one (seconds instead of initdb).
+      const template = isEmptyDir(pgdata) ? readTemplate() : undefined;
+      const inner = await openPglite(pgdata, template ? { loadDataDir: template } : {});
       db = {
         ...inner,
         close: async () => {
@@ -56,6 +60,14 @@ export async function openStore(opts: OpenStoreOptions): Promise<Db> {
     throw e;
   }
   return db;
+}
+
+function isEmptyDir(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch {
+    return true; // absent
+  }
 }
 
 interface LockOwner {
