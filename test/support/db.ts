@@ -1,9 +1,6 @@
 // A fresh database for one test file: in-memory PGlite by default, or a schema of
 // its own in the PostgreSQL named by TEST_DATABASE_URL (CI runs the suite both ways).
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { openPglite, openPostgres, type Db } from '../../src/platform/store/db.ts';
 import { migrate } from '../../src/platform/store/migrate.ts';
