@@ -43,6 +43,10 @@ export interface OrderRow {
   metadata: Record<string, string>;
   /** The expired or canceled order this one replaces (POST /v1/orders/{id}/reorder). */
   reordered_from: string | null;
+  /** Where the order was made: 'checkout_link' for a payer on /c/{slug}; null for the API, carts and flows. */
+  source: string | null;
+  /** The checkout link (chl_…) whose payer made it. */
+  checkout_link_id: string | null;
   event_seq: number;
   created_at: Date;
   updated_at: Date;
@@ -50,9 +54,11 @@ export interface OrderRow {
 
 export type OrderInsert = Omit<
   OrderRow,
-  'event_seq' | 'created_at' | 'updated_at' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason' | 'reordered_from'
+  'event_seq' | 'created_at' | 'updated_at' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason' | 'reordered_from' | 'source' | 'checkout_link_id'
 > & {
   reordered_from?: string | null;
+  source?: string | null;
+  checkout_link_id?: string | null;
   now: Date;
 };
 
@@ -85,6 +91,8 @@ export async function insertOrder(q: Queryable, o: OrderInsert): Promise<OrderRo
     'expires_at',
     'metadata',
     'reordered_from',
+    'source',
+    'checkout_link_id',
   ] as const;
   const params: unknown[] = cols.map((c) => enc(c, o[c] ?? null));
   params.push(o.now);
