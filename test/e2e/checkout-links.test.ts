@@ -101,7 +101,9 @@ describe('checkout links API', () => {
     expectValidation(await s.api('/v1/checkout-links', { body: { name: 'x', currency: 'INR', amount_range: { min: 500, max: 2 } } }), 'amount_range.max');
     expectValidation(await s.api('/v1/checkout-links', { body: { name: 'x', currency: 'INR', retailer_ids: ['no-such-thing'] } }), 'retailer_ids.0');
     expectValidation(
-      await s.api('/v1/checkout-links', { body: { name: 'x', currency: 'INR', amount: 100, expires_at: new Date(clock.now().getTime() - 1000).toISOString() } }),
+      await s.api('/v1/checkout-links', {
+        body: { name: 'x', currency: 'INR', amount: 100, expires_at: new Date(clock.now().getTime() - 1000).toISOString() },
+      }),
       'expires_at',
     );
     expect((await s.api('/v1/checkout-links/chl_00000000000000000000000000')).status).toBe(404);

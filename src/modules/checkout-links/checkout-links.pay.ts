@@ -5,7 +5,7 @@
 import { domainError } from '../../domain/errors.ts';
 import { parseDecimal } from '../../domain/money.ts';
 import { err, type Result } from '../../domain/result.ts';
-import type { Presentation } from '../../domain/display.ts';
+import { formatMoney, type Presentation } from '../../domain/display.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { inTransaction } from '../../platform/context.ts';
@@ -91,7 +91,8 @@ export async function startLinkPayment(ctx: AppContext, view: LinkView, form: Pa
     const parsed = parseTypedAmount(form.amount, link.currency);
     const { min, max } = amountBounds(link);
     if (!parsed.ok) errors.amount = parsed.error.message;
-    else if (parsed.value < min || parsed.value > max) errors.amount = 'Enter an amount within the range shown';
+    else if (parsed.value < min || parsed.value > max)
+      errors.amount = `Enter an amount from ${formatMoney(min, link.currency, view.presentation.locale)} to ${formatMoney(max, link.currency, view.presentation.locale)}`;
     else amount = parsed.value;
   }
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
