@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { POSTS_PER_ADDRESS } from '../../src/modules/checkout-links/routes/checkout-links.page.ts';
-import { expectValidation } from '../support/e2e.ts';
+import { expectValidation, otherMerchant } from '../support/e2e.ts';
 import { payOrder, runUntilIdle } from '../support/pay.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -110,6 +110,39 @@ describe('checkout links API', () => {
   });
 });
 
+describe('checkout links API, more', () => {
+  it('replays a create with the same Idempotency-Key, and keeps each merchant to its own links', async () => {
+    const headers = { 'Idempotency-Key': `chl-${Date.now()}` };
+    const body = { name: 'Once', currency: 'INR', amount: 1000 };
+    const a = await s.api('/v1/checkout-links', { body, headers });
+    const b = await s.api('/v1/checkout-links', { body, headers });
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.body.id).toBe(a.body.id);
+    const other = await otherMerchant(s, 'Other shop');
+    expect((await s.api(`/v1/checkout-links/${a.body.id}`, { key: other.key })).status).toBe(404);
+    expect((await s.api(`/v1/checkout-links/${a.body.id}`, { key: other.key, method: 'PATCH', body: { active: false } })).status).toBe(404);
+    expect((await s.api('/v1/checkout-links', { key: other.key })).body.data).toEqual([]);
+  });
+});
+
+describe('a products link', () => {
+  it('shows the products at catalog prices and bills one of each; a physical one asks for the address first', async () => {
+    const link = await createLink({ name: 'Tea and tumbler', retailer_ids: ['masala-chai', 'brass-tumbler'] });
+    const html = await (await fetch(link.url)).text();
+    expect(html).toContain('Masala chai (250 g)');
+    expect(html).toContain('₹249.00');
+    expect(html).toContain('₹1,148.00');
+    const { payUrl, order } = await payerStarts(link, { name: 'Ravi', amount: '1' });
+    expect(order.items.map((i: any) => [i.retailer_id, i.quantity, i.amount])).toEqual([
+      ['masala-chai', 1, 24900],
+      ['brass-tumbler', 1, 89900],
+    ]);
+    expect(order).toMatchObject({ total: 114800, goods_type: 'physical-goods' });
+    expect(await (await fetch(payUrl)).text()).toContain('data-testid="address-form"');
+  });
+});
+
 describe('the public page and a payer', () => {
   it('shows the link and changes nothing; a paid link yields one paid guest order, and the opt-in receipt', async () => {
     const link = await createLink({ name: 'Deposit', amount: 49900, description: 'For the Saturday workshop' });
@@ -161,6 +194,10 @@ describe('the public page and a payer', () => {
     await drain();
     const paid = (await s.api(`/v1/orders/${order.id}`)).body;
     expect(paid.payment_status).toBe('paid');
+    // The guest has no chat with the shop: the page does not promise updates there.
+    const after = await (await fetch(payUrl)).text();
+    expect(after).toContain('data-state="paid"');
+    expect(after).not.toContain('WhatsApp chat');
     expect((await s.api(`/v1/checkout-links/${link.id}`)).body.payments_captured).toBe(1);
     const received = (await phoneOf(known)).filter((m: any) => m.direction === 'in');
     expect(received).toHaveLength(1);

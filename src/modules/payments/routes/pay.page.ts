@@ -22,6 +22,13 @@ const STATE_TEXT: Record<string, string> = {
   over_limit: '',
 };
 
+/** What a guest reads instead (a checkout link's payer: no chat with the shop, so no updates there). */
+const GUEST_TEXT: Partial<Record<string, string>> = {
+  paid: 'Paid. Thank you! You can close this page.',
+  expired: 'This bill has expired. Open the shop’s link again to start over.',
+  review: 'We received a payment for this bill and the shop is reviewing it.',
+};
+
 const LABELS: Record<AddressField, [string, string, boolean]> = {
   // label, autocomplete token, required
   name: ['Full name', 'name', true],
@@ -87,10 +94,14 @@ function render(v: CheckoutView, form?: AddressForm): string {
     .filter(([label, n]) => label === 'Subtotal' || (n as number) > 0)
     .map(([label, n, sign]) => `<tr><td class="muted">${esc(label)}</td><td class="n muted">${sign}${m(n as number)}</td></tr>`)
     .join('');
+  // A guest (a checkout link's payer) has no chat with the shop: their page says so.
+  const guest = !order.customer_wa_id && !order.customer_bsuid;
   const note =
     state === 'over_limit'
       ? `This link had already been paid as many times as ${v.merchantName} allows, so your payment was not needed. ${v.refundsExtra ? 'It is being refunded to you automatically.' : 'The shop has been told and will contact you about it.'}`
-      : STATE_TEXT[state];
+      : guest && GUEST_TEXT[state]
+        ? GUEST_TEXT[state]
+        : STATE_TEXT[state];
   const provider = attempt.provider === 'sandbox' ? 'the sandbox payment provider' : attempt.provider;
   // Once the customer has been to the provider, a payment may be on its way: only the
   // provider's signed word makes it paid, so until it comes (or the customer goes back to
