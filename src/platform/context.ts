@@ -88,8 +88,17 @@ export interface AccountSettings {
   loginsPerAddress: number;
 }
 
-/** Undefined: the capture may count; a reason: it is over a limit (and is handled as an extra capture). */
-export type CaptureLimit = (ctx: AppContext, tx: Tx, order: { merchantId: string; orderId: string }) => Promise<string | undefined>;
+/**
+ * Undefined: the capture may count (and, with `count`, is counted now); a reason: it is over a
+ * limit (and is handled as an extra capture). Without `count` it only asks (the pay page, before
+ * sending a payer to the provider).
+ */
+export type CaptureLimit = (
+  ctx: AppContext,
+  q: Queryable,
+  order: { merchantId: string; orderId: string },
+  opts: { count: boolean },
+) => Promise<string | undefined>;
 
 export type AccountSource = (ctx: AppContext, merchantId: string) => Promise<ProviderCredentials>;
 

@@ -271,6 +271,8 @@ describe('limits, expiry and the posting rate', () => {
   it('a limit of 1 refuses the second payer with a clear page', async () => {
     const link = await createLink({ name: 'One seat', amount: 10000, max_payments: 1 });
     const first = await payerStarts(link, { name: 'First' });
+    // On the page before the first payment lands, and pressing Pay after it: nothing to pay.
+    const late = await payerStarts(link, { name: 'Late' });
     await payOrder(s, first.payUrl, 'success');
     await drain();
     expect((await s.api(`/v1/orders/${first.order.id}`)).body.payment_status).toBe('paid');
@@ -282,6 +284,15 @@ describe('limits, expiry and the posting rate', () => {
     const second = await post(link.url, { name: 'Second' });
     expect(second.status).toBe(410);
     expect(await second.text()).toContain('data-state="exhausted"');
+    const pay = await fetch(`${late.payUrl}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    });
+    expect(pay.status).toBe(409);
+    expect(await pay.text()).toContain('data-state="limit_reached"');
+    expect((await s.api(`/v1/orders/${late.order.id}/payments`)).body.data[0].provider_object_id).toBeNull();
   });
 
   it('two racing payers: one order kept, the extra capture refunded, and that payer told', async () => {

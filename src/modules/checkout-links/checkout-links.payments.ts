@@ -8,20 +8,25 @@
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import type { AppContext, LoggedEvent } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
-import type { Tx } from '../../platform/store/db.ts';
+import type { Queryable, Tx } from '../../platform/store/db.ts';
 import { getOrder } from '../orders/index.ts';
 import { queueOrderReceipt } from '../whatsapp/index.ts';
 import { countCapture, getLink, getPayer } from './checkout-links.repository.ts';
 
 export const LIMIT_REACHED = 'checkout link limit reached';
 
-export async function checkoutLinkCaptureLimit(ctx: AppContext, tx: Tx, o: { merchantId: string; orderId: string }): Promise<string | undefined> {
+export async function checkoutLinkCaptureLimit(
+  ctx: AppContext,
+  tx: Queryable,
+  o: { merchantId: string; orderId: string },
+  opts: { count: boolean },
+): Promise<string | undefined> {
   const order = await getOrder(tx, o.merchantId, o.orderId);
   if (!order?.checkout_link_id) return undefined;
-  const link = await getLink(tx, o.merchantId, order.checkout_link_id, { forUpdate: true });
+  const link = await getLink(tx, o.merchantId, order.checkout_link_id, { forUpdate: opts.count });
   if (!link) return undefined;
   if (link.max_payments !== null && link.payments_captured >= link.max_payments) return LIMIT_REACHED;
-  await countCapture(tx, o.merchantId, link.id, ctx.clock.now());
+  if (opts.count) await countCapture(tx, o.merchantId, link.id, ctx.clock.now());
   return undefined;
 }
 

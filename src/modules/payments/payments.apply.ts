@@ -133,7 +133,7 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
   let overLimit: string | undefined;
   if (disposition.kind === 'counted') {
     for (const limit of ctx.captureLimits) {
-      overLimit = await limit(ctx, tx, { merchantId: order.merchant_id, orderId: order.id });
+      overLimit = await limit(ctx, tx, { merchantId: order.merchant_id, orderId: order.id }, { count: true });
       if (overLimit) break;
     }
   }

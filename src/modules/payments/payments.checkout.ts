@@ -70,6 +70,12 @@ export async function proceedToCheckout(ctx: AppContext, token: string): Promise
   if (view.state !== 'open' && view.state !== 'processing') return err(domainError('conflict', `This bill is ${view.state}`, { state: view.state }));
   // Physical goods ship somewhere: the page asks for the address before the provider is involved.
   if (awaitsAddress(order)) return err(domainError('conflict', 'Enter the delivery address first', { state: 'address_required' }));
+  // Not yet paid, and already over a limit (a checkout link paid as often as it allows while
+  // this payer was on the page): no one is sent to pay what would only be refunded.
+  for (const limit of ctx.captureLimits) {
+    const reason = await limit(ctx, ctx.db, { merchantId: order.merchant_id, orderId: order.id }, { count: false });
+    if (reason) return err(domainError('conflict', reason, { state: 'limit_reached' }));
+  }
   if (attempt.checkout_url) return ok({ url: attempt.checkout_url });
   return ensureCheckoutObject(ctx, attempt, order, view.merchantName);
 }

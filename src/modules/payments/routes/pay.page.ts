@@ -148,6 +148,16 @@ export function register(app: App, { ctx }: RouteDeps) {
       if (r.ok) return reply.code(303).header('location', r.value.url).send();
       if (r.error.code === 'not_found') return reply.code(404).send(notFound);
       const v = await viewCheckout(ctx, req.params.token);
+      if ((r.error.details as Record<string, unknown> | undefined)?.['state'] === 'limit_reached') {
+        return reply
+          .code(409)
+          .send(
+            page(
+              'Payment',
+              `<h1>This link has been used up</h1><div class="state bad" data-testid="state" data-state="limit_reached">It has already been paid as many times as ${esc(v?.merchantName ?? 'the shop')} allows, so it takes no more payments. Nothing was charged.</div>`,
+            ),
+          );
+      }
       if (r.error.code === 'service_unavailable' || r.error.code === 'unprocessable') {
         return reply
           .code(r.error.code === 'service_unavailable' ? 503 : 502)
