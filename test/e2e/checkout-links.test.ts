@@ -311,6 +311,8 @@ describe('limits, expiry and the posting rate', () => {
     expect(other.status).toBe('canceled');
     expect(other.amount_paid).toBe(0);
     expect((await s.api(`/v1/checkout-links/${link.id}`)).body.payments_captured).toBe(1);
+    const ofLink = (await s.api(`/v1/orders?checkout_link_id=${link.id}`)).body.data.map((o: any) => o.id);
+    expect(ofLink.sort()).toEqual([a.order.id, b.order.id].sort());
     const refunds = (await s.api(`/v1/orders/${other.id}/refunds`)).body.data;
     expect(refunds).toHaveLength(1);
     expect(refunds[0]).toMatchObject({ kind: 'extra_capture', amount: 20000 });

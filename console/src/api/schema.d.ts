@@ -4866,6 +4866,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Orders made on this checkout link: its payers */
+                    checkout_link_id?: string;
                     created_from?: string;
                     created_gte?: string;
                     created_lt?: string;

@@ -119,6 +119,8 @@ export interface OrderFilter {
   customer_id?: string | undefined;
   /** The customer holding this business-scoped user id now. */
   bsuid?: string | undefined;
+  /** Made on this checkout link (chl_…). */
+  checkout_link_id?: string | undefined;
   created_gte?: Date | undefined;
   created_lt?: Date | undefined;
   expires_gte?: Date | undefined;
@@ -149,6 +151,7 @@ export async function listOrders(
   if (f.wa_id !== undefined) add((p) => `o.customer_wa_id = ${p}`, f.wa_id);
   if (f.customer_id !== undefined) add((p) => `o.customer_id = ${p}`, f.customer_id);
   if (f.bsuid !== undefined) add((p) => `o.customer_id in (select c.id from customers c where c.merchant_id = $1 and c.bsuid = ${p})`, f.bsuid);
+  if (f.checkout_link_id !== undefined) add((p) => `o.checkout_link_id = ${p}`, f.checkout_link_id);
   if (f.created_gte) add((p) => `o.created_at >= ${p}`, f.created_gte);
   if (f.created_lt) add((p) => `o.created_at < ${p}`, f.created_lt);
   if (f.expires_gte) add((p) => `o.expires_at >= ${p}`, f.expires_gte);
