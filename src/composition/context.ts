@@ -9,7 +9,8 @@ import type { Config } from '../config.ts';
 import { ensureSandboxPspAccount } from '../sandbox/psp/psp.store.ts';
 import { followOrderEvent } from '../modules/bookings/index.ts';
 import { readEventSubjects } from '../modules/orders/index.ts';
-import type { AccountSource, AppContext, EventFollower, InboundHandlers } from '../platform/context.ts';
+import type { AccountSource, AppContext, CaptureLimit, EventFollower, InboundHandlers } from '../platform/context.ts';
+import { checkoutLinkCaptureLimit, followCheckoutLinkOrder } from '../modules/checkout-links/index.ts';
 import { ownOriginsOf } from '../platform/own-origins.ts';
 import { WHATSAPP_PAY } from '../adapters/providers/whatsapp-pay/whatsapp-pay.adapter.ts';
 import { whatsappPayCredentials } from '../modules/whatsapp/index.ts';
@@ -20,7 +21,10 @@ import { systemClock } from '../adapters/clock/clock.ts';
 import type { Db } from '../platform/store/db.ts';
 
 /** What follows the event log, in registration order. */
-export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent];
+export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent, followCheckoutLinkOrder];
+
+/** What may refuse to count a capture (a checkout link's max_payments). */
+const CAPTURE_LIMITS: readonly CaptureLimit[] = [checkoutLinkCaptureLimit];
 
 /** Inbound WhatsApp messages that flows answer. */
 const INBOUND: InboundHandlers = { keyword: answerKeyword, flowReply: completeFlowFromReply };
@@ -29,7 +33,10 @@ const INBOUND: InboundHandlers = { keyword: answerKeyword, flowReply: completeFl
 const ACCOUNT_SOURCES: ReadonlyMap<string, AccountSource> = new Map([[WHATSAPP_PAY, whatsappPayCredentials]]);
 
 /** The parts every context needs; the rest is wired here. */
-export type ContextParts = Omit<AppContext, 'eventFollowers' | 'eventSubjects' | 'inbound' | 'accountSources' | 'providers' | 'ownOrigins' | 'wallClock'> & {
+export type ContextParts = Omit<
+  AppContext,
+  'eventFollowers' | 'eventSubjects' | 'inbound' | 'accountSources' | 'captureLimits' | 'providers' | 'ownOrigins' | 'wallClock'
+> & {
   /** The system clock when not given. */
   wallClock?: Clock;
   /** This server's own origins; the public URL's alone when not given. */
@@ -48,6 +55,7 @@ export function buildContext(parts: ContextParts): AppContext {
     eventSubjects: readEventSubjects,
     inbound: INBOUND,
     accountSources: ACCOUNT_SOURCES,
+    captureLimits: CAPTURE_LIMITS,
   };
   // The sandbox PSP double opens a merchant's test account in code (its key and webhook secret
   // never travel over HTTP); everything else between us and the double is its HTTP API.

@@ -7,6 +7,7 @@ import { listExpiredOpenOrders } from '../modules/orders/index.ts';
 import { paymentJobHandlers } from '../modules/payments/index.ts';
 import { scheduleCatalogImports, whatsappJobHandlers } from '../modules/whatsapp/index.ts';
 import { catalogJobHandlers } from '../modules/catalog/index.ts';
+import { checkoutLinkJobHandlers } from '../modules/checkout-links/index.ts';
 import { webhookJobHandlers } from '../modules/events/index.ts';
 import { scheduleWebhookSweep } from '../modules/events/index.ts';
 import { scheduleRetentionPurge } from '../modules/ops/index.ts';
@@ -33,6 +34,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
     ...paymentJobHandlers(ctx),
     ...whatsappJobHandlers(ctx),
     ...catalogJobHandlers(ctx),
+    ...checkoutLinkJobHandlers(ctx),
     ...sandboxPspJobHandlers(ctx),
     ...sandboxWhatsAppJobHandlers(ctx),
     ...webhookJobHandlers(ctx),

@@ -7,6 +7,7 @@ import { catalogRoutes } from '../modules/catalog/index.ts';
 import { customersRoutes } from '../modules/customers/index.ts';
 import { conversationsRoutes } from '../modules/conversations/index.ts';
 import { ordersRoutes } from '../modules/orders/index.ts';
+import { checkoutLinksRoutes } from '../modules/checkout-links/index.ts';
 import { paymentsRoutes } from '../modules/payments/index.ts';
 import { ledgerRoutes } from '../modules/ledger/index.ts';
 import { eventsRoutes } from '../modules/events/index.ts';
@@ -26,6 +27,7 @@ const MODULES: Record<string, ModuleRoutes> = {
   conversations: conversationsRoutes,
   catalog: catalogRoutes,
   orders: ordersRoutes,
+  'checkout-links': checkoutLinksRoutes,
   payments: paymentsRoutes,
   ledger: ledgerRoutes,
   events: eventsRoutes,
@@ -46,6 +48,7 @@ export const OPENAPI_TAGS: { name: keyof typeof MODULES & string; description: s
   { name: 'conversations', description: 'Conversations: threads per customer, assignment, notes' },
   { name: 'catalog', description: 'Products' },
   { name: 'orders', description: 'Orders and their bills' },
+  { name: 'checkout-links', description: 'Reusable links to pay the shop (a fixed amount, a range, or products), with their public page and QR code' },
   { name: 'payments', description: 'Payment attempts, refunds, reviews, provider credentials, payment policies; incoming provider webhooks' },
   { name: 'ledger', description: 'The journal and balances' },
   { name: 'events', description: 'The event log and outgoing webhooks' },

@@ -37,6 +37,7 @@ export const ID_PREFIXES = [
   'nte',
   'upl',
   'csy',
+  'chl',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

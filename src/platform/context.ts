@@ -67,6 +67,13 @@ export interface AppContext {
    * merchant has not set it up. Wired by the composition root.
    */
   accountSources: ReadonlyMap<string, AccountSource>;
+  /**
+   * Asked by payments before a verified capture counts towards an order, in the capture's
+   * transaction with the order row locked: a capability that caps payments (a checkout
+   * link's max_payments) answers a reason to refuse, and the capture then takes the
+   * extra-capture policy. Wired by the composition root (checkout links sit above payments).
+   */
+  captureLimits: readonly CaptureLimit[];
   /** Console sessions and logins (docs/users.md); the users module's defaults when unset. */
   accounts?: AccountSettings | undefined;
 }
@@ -80,6 +87,18 @@ export interface AccountSettings {
   loginsPerAccount: number;
   loginsPerAddress: number;
 }
+
+/**
+ * Undefined: the capture may count (and, with `count`, is counted now); a reason: it is over a
+ * limit (and is handled as an extra capture). Without `count` it only asks (the pay page, before
+ * sending a payer to the provider).
+ */
+export type CaptureLimit = (
+  ctx: AppContext,
+  q: Queryable,
+  order: { merchantId: string; orderId: string },
+  opts: { count: boolean },
+) => Promise<string | undefined>;
 
 export type AccountSource = (ctx: AppContext, merchantId: string) => Promise<ProviderCredentials>;
 

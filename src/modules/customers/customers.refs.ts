@@ -1,18 +1,24 @@
 // A customer as the API names one: "cus_…", {"wa_id"} or {"bsuid"} (docs/customers.md).
 import { domainError } from '../../domain/errors.ts';
-import { isId } from '../../domain/ids.ts';
+import { isId, newId } from '../../domain/ids.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { learnCustomer } from './customers.identity.ts';
-import { findCustomerBy, getCustomer, type CustomerRow } from './customers.repository.ts';
+import { findCustomerBy, getCustomer, insertCustomer, type CustomerRow } from './customers.repository.ts';
 
 export type CustomerRef =
   | string
   | { wa_id: string; name?: string | undefined }
   | { bsuid: string; name?: string | undefined }
   /** Internal callers that know the customer and a name typed for this order (a Flow's form). */
-  | { id: string; name?: string | undefined };
+  | { id: string; name?: string | undefined }
+  /**
+   * A guest: a new customer with no WhatsApp identity, only the name they typed (a payer on a
+   * checkout link). A number typed on a public page is never an identity (anyone can type
+   * anyone's number), so it never finds or makes the customer who holds it.
+   */
+  | { guest: true; name: string };
 
 /**
  * The customer a reference names. A phone we do not know yet makes a new customer when
@@ -31,6 +37,21 @@ export async function resolveCustomer(
     return c ? ok(c) : err(domainError('not_found', `No customer ${ref}`, { path: 'customer' }));
   }
   if ('id' in ref) return resolveCustomer(ctx, tx, merchantId, ref.id);
+  if ('guest' in ref) {
+    if (!o.create) return err(domainError('not_found', 'A guest customer is made with their order', { path: 'customer' }));
+    return ok(
+      await insertCustomer(tx, {
+        id: newId('cus'),
+        merchant_id: merchantId,
+        bsuid: null,
+        wa_id: null,
+        username: null,
+        name: ref.name,
+        profile_name: null,
+        now: ctx.clock.now(),
+      }),
+    );
+  }
   if ('bsuid' in ref) {
     const c = await findCustomerBy(tx, merchantId, { bsuid: ref.bsuid });
     return c ? ok(c) : err(domainError('not_found', `No customer with bsuid ${ref.bsuid}`, { path: 'customer.bsuid' }));

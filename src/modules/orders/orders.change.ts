@@ -74,11 +74,23 @@ export async function changeOrderStatus(
   return ok(updated);
 }
 
-/** Closes the order and its open attempts. Refused while a payment is pending or captured. */
-export async function cancelOrder(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, orderId: string, reason?: string): Promise<Result<OrderRow>> {
+/**
+ * Closes the order and its open attempts. Refused while a payment is pending or captured,
+ * except with `closePending` (the system closing an order whose only payment it has just
+ * handled as an extra capture: a checkout link over its limit).
+ */
+export async function cancelOrder(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  merchantId: string,
+  orderId: string,
+  reason?: string,
+  opts: { closePending?: boolean } = {},
+): Promise<Result<OrderRow>> {
   const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
   if (!order) return notFound(orderId);
-  return closeOrder(ctx, tx, actor, order, { kind: 'canceled', reason });
+  return closeOrder(ctx, tx, actor, order, { kind: 'canceled', reason, closePending: opts.closePending ?? false });
 }
 
 /**
@@ -110,11 +122,12 @@ async function closeOrder(
   tx: Tx,
   actor: Actor,
   order: OrderRow,
-  how: { kind: 'canceled' | 'expired'; reason?: string | undefined },
+  how: { kind: 'canceled' | 'expired'; reason?: string | undefined; closePending?: boolean },
 ): Promise<Result<OrderRow>> {
   // Expiry past the grace period closes a still-pending attempt first, so the order is
   // checked as unpaid; a cancel is checked as it stands (refused while a payment is pending).
-  const asPaymentStatus = how.kind === 'expired' && order.payment_status === 'pending' ? 'unpaid' : (order.payment_status as PaymentStatus);
+  const closesPending = how.kind === 'expired' || how.closePending === true;
+  const asPaymentStatus = closesPending && order.payment_status === 'pending' ? 'unpaid' : (order.payment_status as PaymentStatus);
   const check = canTransitionOrder(order.status as OrderStatus, 'canceled', { paymentStatus: asPaymentStatus });
   if (!check.ok) return check;
   if (check.value === 'unchanged') return ok(order);
@@ -124,7 +137,7 @@ async function closeOrder(
   for (const a of attempts) {
     // Expiry also closes an attempt still pending after the grace period; cancel never
     // gets here with one (a pending payment blocks cancel).
-    if (!OPEN_ATTEMPTS.includes(a.status as AttemptStatus) && !(how.kind === 'expired' && a.status === 'pending')) continue;
+    if (!OPEN_ATTEMPTS.includes(a.status as AttemptStatus) && !(closesPending && a.status === 'pending')) continue;
     const to: AttemptStatus = how.kind === 'expired' ? 'expired' : 'canceled';
     const t = transitionAttempt(a.status as AttemptStatus, to);
     if (!t.ok) return t;

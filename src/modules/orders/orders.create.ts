@@ -37,6 +37,9 @@ export interface CreateOrderInput {
   address_later?: boolean | undefined;
   /** Set by reorder: the order this one replaces. */
   reordered_from?: string | undefined;
+  /** Set by a checkout link's page: where the order was made, and the link (chl_…). */
+  source?: 'checkout_link' | undefined;
+  checkout_link_id?: string | undefined;
 }
 
 export const DEFAULT_EXPIRES_IN = 86_400;
@@ -173,6 +176,8 @@ export async function createOrder(
     expires_at: expiresAt,
     metadata: input.metadata ?? {},
     reordered_from: input.reordered_from ?? null,
+    source: input.source ?? null,
+    checkout_link_id: input.checkout_link_id ?? null,
     now,
   });
   const payment = await insertPayment(tx, {
@@ -197,6 +202,7 @@ export async function createOrder(
       total: order.total,
       currency: order.currency,
       ...(order.reordered_from ? { reordered_from: order.reordered_from } : {}),
+      ...(order.checkout_link_id ? { source: order.source, checkout_link_id: order.checkout_link_id } : {}),
       payment_id: payment.id,
       reference_id: payment.reference_id,
       method: payment.method,

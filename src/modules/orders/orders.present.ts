@@ -101,6 +101,8 @@ export const orderSchema = z
     updated_at: isoTime,
     metadata: z.record(z.string(), z.string()),
     reordered_from: z.string().nullable().describe('The expired or canceled order this one reorders (POST /v1/orders/{id}/reorder)'),
+    source: z.string().nullable().describe('Where the order was made: `checkout_link` for a payer on a checkout link; null otherwise'),
+    checkout_link_id: z.string().nullable().describe('The checkout link (chl_…) whose payer made this order'),
   })
   .meta({ id: 'Order', description: 'An order with its current payment attempt' });
 
@@ -177,5 +179,7 @@ export function presentOrder(o: OrderRow, current: PaymentRow | undefined, publi
     updated_at: iso(o.updated_at)!,
     metadata: o.metadata,
     reordered_from: o.reordered_from ?? null,
+    source: o.source ?? null,
+    checkout_link_id: o.checkout_link_id ?? null,
   };
 }

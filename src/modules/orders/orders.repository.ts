@@ -43,6 +43,10 @@ export interface OrderRow {
   metadata: Record<string, string>;
   /** The expired or canceled order this one replaces (POST /v1/orders/{id}/reorder). */
   reordered_from: string | null;
+  /** Where the order was made: 'checkout_link' for a payer on /c/{slug}; null for the API, carts and flows. */
+  source: string | null;
+  /** The checkout link (chl_…) whose payer made it. */
+  checkout_link_id: string | null;
   event_seq: number;
   created_at: Date;
   updated_at: Date;
@@ -50,9 +54,11 @@ export interface OrderRow {
 
 export type OrderInsert = Omit<
   OrderRow,
-  'event_seq' | 'created_at' | 'updated_at' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason' | 'reordered_from'
+  'event_seq' | 'created_at' | 'updated_at' | 'amount_paid' | 'amount_refunded' | 'review' | 'cancel_reason' | 'reordered_from' | 'source' | 'checkout_link_id'
 > & {
   reordered_from?: string | null;
+  source?: string | null;
+  checkout_link_id?: string | null;
   now: Date;
 };
 
@@ -85,6 +91,8 @@ export async function insertOrder(q: Queryable, o: OrderInsert): Promise<OrderRo
     'expires_at',
     'metadata',
     'reordered_from',
+    'source',
+    'checkout_link_id',
   ] as const;
   const params: unknown[] = cols.map((c) => enc(c, o[c] ?? null));
   params.push(o.now);
@@ -111,6 +119,8 @@ export interface OrderFilter {
   customer_id?: string | undefined;
   /** The customer holding this business-scoped user id now. */
   bsuid?: string | undefined;
+  /** Made on this checkout link (chl_…). */
+  checkout_link_id?: string | undefined;
   created_gte?: Date | undefined;
   created_lt?: Date | undefined;
   expires_gte?: Date | undefined;
@@ -141,6 +151,7 @@ export async function listOrders(
   if (f.wa_id !== undefined) add((p) => `o.customer_wa_id = ${p}`, f.wa_id);
   if (f.customer_id !== undefined) add((p) => `o.customer_id = ${p}`, f.customer_id);
   if (f.bsuid !== undefined) add((p) => `o.customer_id in (select c.id from customers c where c.merchant_id = $1 and c.bsuid = ${p})`, f.bsuid);
+  if (f.checkout_link_id !== undefined) add((p) => `o.checkout_link_id = ${p}`, f.checkout_link_id);
   if (f.created_gte) add((p) => `o.created_at >= ${p}`, f.created_gte);
   if (f.created_lt) add((p) => `o.created_at < ${p}`, f.created_lt);
   if (f.expires_gte) add((p) => `o.expires_at >= ${p}`, f.expires_gte);

@@ -9,7 +9,7 @@ import { assessCapture, type ReviewReason } from '../../domain/payment/capture.t
 import { transitionAttempt, type AttemptStatus, type PaymentStatus } from '../../domain/payment/payment.machine.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { getOrder, updateOrder, type OrderRow } from '../orders/index.ts';
+import { cancelOrder, getOrder, updateOrder, type OrderRow } from '../orders/index.ts';
 import { findPaymentByProviderObject, findPaymentByReference, getPayment, listPaymentsForOrder, updatePayment, type PaymentRow } from '../orders/index.ts';
 import { getProviderPaymentByProviderId, listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from './provider-payments.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
@@ -128,7 +128,17 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
     verified_by: fact.verifiedBy,
   };
 
-  if (disposition.kind === 'extra') {
+  // A capture that would count may still be over a limit of something above us (a checkout
+  // link's max_payments, counted here under its lock): then it is an extra capture too.
+  let overLimit: string | undefined;
+  if (disposition.kind === 'counted') {
+    for (const limit of ctx.captureLimits) {
+      overLimit = await limit(ctx, tx, { merchantId: order.merchant_id, orderId: order.id }, { count: true });
+      if (overLimit) break;
+    }
+  }
+
+  if (disposition.kind === 'extra' || overLimit) {
     await updateProviderPayment(
       tx,
       pp.id,
@@ -137,9 +147,16 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
     );
     await postAndProject(tx, fact.merchantId, captureUnapplied({ ...ledgerBase, reason: 'extra' }), now);
     const extras = [...((attempt.flags['extra_captures'] as string[] | undefined) ?? []), fact.providerPaymentId];
-    await updatePayment(tx, fact.merchantId, attempt.id, { flags: { ...attempt.flags, extra_captures: extras } }, now);
-    await recordEvent(ctx, tx, actor, { merchantId: order.merchant_id, orderId: order.id, type: 'payment.extra_captured', data: base });
-    if ((await getMerchantPolicies(tx, order.merchant_id)).extra_capture === 'refund') {
+    const flags = { ...attempt.flags, extra_captures: extras, ...(overLimit ? { over_limit: overLimit } : {}) };
+    await updatePayment(tx, fact.merchantId, attempt.id, { flags }, now);
+    await recordEvent(ctx, tx, actor, {
+      merchantId: order.merchant_id,
+      orderId: order.id,
+      type: 'payment.extra_captured',
+      data: overLimit ? { ...base, reason: overLimit } : base,
+    });
+    const policy = (await getMerchantPolicies(tx, order.merchant_id)).extra_capture;
+    if (policy === 'refund') {
       await createSystemRefund(ctx, tx, actor, {
         order,
         attempt,
@@ -147,8 +164,13 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
         amount: fact.amount,
         currency: fact.currency,
         kind: 'extra_capture',
-        reason: 'extra capture for an order already paid',
+        reason: overLimit ?? 'extra capture for an order already paid',
       });
+    }
+    // Over a limit, the order itself was never paid: it is closed, so it is not billed again.
+    if (overLimit) {
+      const closed = await cancelOrder(ctx, tx, actor, order.merchant_id, order.id, overLimit, { closePending: true });
+      if (!closed.ok) ctx.log.warn({ order: order.id, err: closed.error.message }, 'order over its limit not closed');
     }
     return 'extra';
   }

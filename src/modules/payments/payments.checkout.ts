@@ -16,8 +16,9 @@ import { recordEvent } from '../events/index.ts';
 import { schedulePoll } from './payments.lookup.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../platform/payment-provider.port.ts';
 import { accountFor } from './payments.provider-accounts.ts';
+import { getMerchantPolicies } from './payments.policies.ts';
 
-export type CheckoutState = 'open' | 'processing' | 'paid' | 'expired' | 'canceled' | 'refunded' | 'review';
+export type CheckoutState = 'open' | 'processing' | 'paid' | 'expired' | 'canceled' | 'refunded' | 'review' | 'over_limit';
 
 export interface CheckoutView {
   attempt: PaymentRow;
@@ -26,12 +27,16 @@ export interface CheckoutView {
   /** How the business writes money and times (its locale and time zone). */
   presentation: Presentation;
   state: CheckoutState;
+  /** over_limit: whether the shop's policy gives the payment back (else it keeps it, flagged). */
+  refundsExtra: boolean;
 }
 
 /** A minimum of time left for the customer to pay: a page with less says it has expired. */
 export const MIN_TIME_LEFT_MS = 60_000;
 
 export function checkoutState(order: OrderRow, attempt: PaymentRow, now: Date): CheckoutState {
+  // Paid after a checkout link's last allowed payment: taken as an extra capture, the order closed.
+  if (attempt.flags['over_limit'] && !['paid', 'partially_refunded'].includes(order.payment_status)) return 'over_limit';
   if (['paid', 'partially_refunded'].includes(order.payment_status)) return 'paid';
   if (order.payment_status === 'refunded') return 'refunded';
   if (order.payment_status === 'manual_review') return 'review';
@@ -47,12 +52,14 @@ export async function viewCheckout(ctx: AppContext, token: string): Promise<Chec
   if (!attempt) return undefined;
   const order = (await getOrder(ctx.db, attempt.merchant_id, attempt.order_id))!;
   const merchant = (await getMerchant(ctx.db, attempt.merchant_id))!;
+  const state = checkoutState(order, attempt, ctx.clock.now());
   return {
     attempt,
     order,
     merchantName: merchant.name,
     presentation: { locale: merchant.locale, timeZone: isTimeZone(merchant.time_zone) ? merchant.time_zone : 'UTC' },
-    state: checkoutState(order, attempt, ctx.clock.now()),
+    state,
+    refundsExtra: state === 'over_limit' ? (await getMerchantPolicies(ctx.db, attempt.merchant_id)).extra_capture === 'refund' : true,
   };
 }
 
@@ -63,6 +70,12 @@ export async function proceedToCheckout(ctx: AppContext, token: string): Promise
   if (view.state !== 'open' && view.state !== 'processing') return err(domainError('conflict', `This bill is ${view.state}`, { state: view.state }));
   // Physical goods ship somewhere: the page asks for the address before the provider is involved.
   if (awaitsAddress(order)) return err(domainError('conflict', 'Enter the delivery address first', { state: 'address_required' }));
+  // Not yet paid, and already over a limit (a checkout link paid as often as it allows while
+  // this payer was on the page): no one is sent to pay what would only be refunded.
+  for (const limit of ctx.captureLimits) {
+    const reason = await limit(ctx, ctx.db, { merchantId: order.merchant_id, orderId: order.id }, { count: false });
+    if (reason) return err(domainError('conflict', reason, { state: 'limit_reached' }));
+  }
   if (attempt.checkout_url) return ok({ url: attempt.checkout_url });
   return ensureCheckoutObject(ctx, attempt, order, view.merchantName);
 }

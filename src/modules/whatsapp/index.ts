@@ -8,6 +8,7 @@ export type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 export { whatsappJobHandlers } from './whatsapp.jobs.ts';
 export { ensureSandboxNumber, whatsappAppSecret } from './whatsapp.numbers.ts';
 export { queueMessage } from './whatsapp.outbox.ts';
+export { queueOrderReceipt } from './whatsapp.notify.ts';
 export { updateWhatsAppSettings } from './whatsapp.settings.ts';
 export type { WhatsAppSettingsInput } from './whatsapp.settings.ts';
 export { whatsappPayCredentials } from './whatsapp.pay-account.ts';

@@ -150,6 +150,8 @@ export async function sendBill(
     const number = await getNumberByMerchant(tx, merchantId);
     // A superseded or already-settled bill is not sent; no number, no WhatsApp.
     if (!order || !payment || !number || payment.status !== 'created' || order.current_payment_id !== payment.id) return;
+    // A guest (a checkout link's payer) has no WhatsApp identity: the page is their bill.
+    if (!order.customer_wa_id && !order.customer_bsuid) return;
     const voice = await voiceOf(tx, merchantId);
     // Physical goods without an address: the address first (the bill follows the answer).
     if (billWaitsForAddress(order, payment) && (await askForAddress(ctx, tx, order, payment, number, voice, undefined, { textOnly: opts.noAddressMessage }))) {
@@ -171,6 +173,8 @@ export async function sendOrderUpdate(ctx: AppContext, merchantId: string, order
     const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
     const number = await getNumberByMerchant(tx, merchantId);
     if (!order || !number) return;
+    // A guest (a checkout link's payer) has no WhatsApp identity: nothing to send to (docs/checkout-links.md).
+    if (!order.customer_wa_id && !order.customer_bsuid) return;
     const payment = order.current_payment_id ? await getPayment(tx, merchantId, order.current_payment_id) : undefined;
     if (!payment) return;
     const built = composeUpdate(order, payment, number, u, payUrl(ctx, payment.pay_token), await voiceOf(tx, merchantId));
@@ -182,5 +186,33 @@ export async function sendOrderUpdate(ctx: AppContext, merchantId: string, order
       { orderId, paymentId: payment.id, customerId: order.customer_id, waId: order.customer_wa_id, purpose: `update:${u.update}`, essential: true },
       built,
     );
+  });
+}
+
+/**
+ * The receipt of a paid order to a number the payer typed and asked to be told at (a checkout
+ * link's opt-in): the "paid" update, as text inside that number's 24-hour window and as the
+ * order-update template (a utility template) outside it. The number is unverified, so the
+ * message is not essential: a number that opted out gets nothing. The order stays the guest's.
+ */
+export async function queueOrderReceipt(ctx: AppContext, tx: Tx, merchantId: string, orderId: string, waId: string): Promise<MessageRow | undefined> {
+  const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
+  const number = await getNumberByMerchant(tx, merchantId);
+  if (!order || !number || !['paid', 'partially_refunded'].includes(order.payment_status)) return undefined;
+  const payment = order.current_payment_id ? await getPayment(tx, merchantId, order.current_payment_id) : undefined;
+  if (!payment) return undefined;
+  const addressed = { ...order, customer_wa_id: waId, customer_bsuid: null };
+  const built = composeUpdate(addressed, payment, number, { update: 'paid', status: order.status, description: null }, null, await voiceOf(tx, merchantId));
+  if (!built?.main.ok) return undefined;
+  return queueMessage(ctx, tx, {
+    merchantId,
+    waId,
+    type: String(built.main.value['type']),
+    body: built.main.value,
+    fallback: built.fallback?.ok ? built.fallback.value : null,
+    orderId,
+    paymentId: payment.id,
+    essential: false,
+    purpose: 'receipt',
   });
 }

@@ -35,6 +35,11 @@ const query = listQuery.extend({
     .max(140)
     .optional()
     .describe('The customer: a customer id (cus_…), a business-scoped user id (BSUID) or a WhatsApp number (digits, as wa_id)'),
+  checkout_link_id: z
+    .string()
+    .regex(/^chl_[0-9a-z]{26}$/, { message: 'must be a checkout link id (chl_…)' })
+    .optional()
+    .describe('Orders made on this checkout link: its payers'),
   created_gte: time('inclusive').optional(),
   created_lt: time('exclusive').optional(),
   created_from: time('inclusive; same as created_gte').optional(),
@@ -98,6 +103,7 @@ export function register(app: App, { ctx }: RouteDeps) {
           wa_id: waIdFilter,
           customer_id: customerId,
           bsuid: bsuidFilter,
+          checkout_link_id: q.checkout_link_id,
           // Both spellings may be given: every bound applies.
           created_gte: date(later(q.created_gte, q.created_from)),
           created_lt: date(earlier(q.created_lt, q.created_to)),

@@ -7,8 +7,8 @@ import { awaitsAddress } from '../../orders/index.ts';
 import { formatDateTime, formatMoney } from '../../../domain/display.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
+import { esc, page, pageHeaders } from '../../../platform/http/html-page.ts';
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
 const STATE_TEXT: Record<string, string> = {
@@ -19,24 +19,15 @@ const STATE_TEXT: Record<string, string> = {
   canceled: 'This bill was canceled.',
   refunded: 'This payment was refunded.',
   review: 'We received a payment for this bill and the shop is reviewing it. You will hear from them in the chat.',
+  over_limit: '',
 };
 
-/** Seconds between reloads while a payment may be on its way (no script: the CSP allows none). */
-const REFRESH_SECONDS = 5;
-
-function page(title: string, body: string, opts: { refresh?: boolean } = {}) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-${opts.refresh ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : ''}<meta name="robots" content="noindex">
-<title>${esc(title)}</title>
-<style>body{font:16px/1.45 system-ui,sans-serif;background:#f0f2f5;margin:0;color:#111}main{max-width:30rem;margin:1.5rem auto;background:#fff;border-radius:12px;padding:1.25rem 1.25rem 1.5rem;box-shadow:0 1px 3px #0002}
-h1{font-size:1.2rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}table{width:100%;border-collapse:collapse}td{padding:.3rem 0;vertical-align:top}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-tr.total td{border-top:1px solid #ddd;font-weight:700;padding-top:.6rem}.muted{color:#555;font-size:.9rem}.state{padding:.75rem;border-radius:8px;background:#e7f7ee;margin:1rem 0}
-.state.bad{background:#fdecec}label{display:block;margin:.7rem 0 0;font-size:.9rem;color:#333}label small{color:#666}
-input{display:block;box-sizing:border-box;width:100%;margin-top:.2rem;padding:.6rem;font:inherit;border:1px solid #bbb;border-radius:8px}input[aria-invalid=true]{border-color:#b42318;background:#fffafa}
-.err{color:#b42318;font-size:.85rem;margin:.2rem 0 0}.errors{padding:.75rem;border-radius:8px;background:#fdecec;color:#7a1b12;margin:1rem 0}.errors ul{margin:.3rem 0 0;padding-left:1.2rem}
-.row2{display:flex;gap:.6rem;align-items:flex-start}.row2 .fld{flex:1;min-width:0}.ship{padding:.6rem .75rem;border-radius:8px;background:#f4f6f8;margin:1rem 0 0;font-size:.92rem;overflow-wrap:anywhere}h2{font-size:1.05rem;margin:1.4rem 0 .2rem}button{width:100%;padding:.9rem;font-size:1.05rem;border:0;border-radius:999px;background:#008069;color:#fff;cursor:pointer;margin-top:1rem}</style>
-</head><body><main>${body}</main></body></html>`;
-}
+/** What a guest reads instead (a checkout link's payer: no chat with the shop, so no updates there). */
+const GUEST_TEXT: Partial<Record<string, string>> = {
+  paid: 'Paid. Thank you! You can close this page.',
+  expired: 'This bill has expired. Open the shop’s link again to start over.',
+  review: 'We received a payment for this bill and the shop is reviewing it.',
+};
 
 const LABELS: Record<AddressField, [string, string, boolean]> = {
   // label, autocomplete token, required
@@ -103,7 +94,14 @@ function render(v: CheckoutView, form?: AddressForm): string {
     .filter(([label, n]) => label === 'Subtotal' || (n as number) > 0)
     .map(([label, n, sign]) => `<tr><td class="muted">${esc(label)}</td><td class="n muted">${sign}${m(n as number)}</td></tr>`)
     .join('');
-  const note = STATE_TEXT[state];
+  // A guest (a checkout link's payer) has no chat with the shop: their page says so.
+  const guest = !order.customer_wa_id && !order.customer_bsuid;
+  const note =
+    state === 'over_limit'
+      ? `This link had already been paid as many times as ${v.merchantName} allows, so your payment was not needed. ${v.refundsExtra ? 'It is being refunded to you automatically.' : 'The shop has been told and will contact you about it.'}`
+      : guest && GUEST_TEXT[state]
+        ? GUEST_TEXT[state]
+        : STATE_TEXT[state];
   const provider = attempt.provider === 'sandbox' ? 'the sandbox payment provider' : attempt.provider;
   // Once the customer has been to the provider, a payment may be on its way: only the
   // provider's signed word makes it paid, so until it comes (or the customer goes back to
@@ -120,7 +118,7 @@ function render(v: CheckoutView, form?: AddressForm): string {
         ? `${awaiting ? `<div class="state" data-testid="awaiting">Already paid? We are waiting for ${esc(provider)} to confirm it: this page updates by itself. Not paid yet? Continue below.</div>` : ''}
 <form method="post" action="/pay/${esc(attempt.pay_token)}/checkout"><button type="submit" data-testid="pay">${awaiting ? 'Continue to payment' : 'Pay'} ${m(order.total)}</button></form>
 <p class="muted" data-testid="pay-before">Pay before ${esc(formatDateTime(attempt.expires_at, v.presentation))}. You will be taken to ${esc(provider)} to pay securely.</p>`
-        : `<div class="state${['expired', 'canceled'].includes(state) ? ' bad' : ''}" data-testid="state" data-state="${esc(state)}">${esc(note)}</div>`;
+        : `<div class="state${['expired', 'canceled', 'over_limit'].includes(state) ? ' bad' : ''}" data-testid="state" data-state="${esc(state)}">${esc(note)}</div>`;
   return page(
     `Pay ${v.merchantName}`,
     `<p class="muted">${esc(v.merchantName)}</p><h1 data-testid="heading">Order ${esc(attempt.reference_id)}</h1>
@@ -130,13 +128,7 @@ function render(v: CheckoutView, form?: AddressForm): string {
 }
 
 export function register(app: App, { ctx }: RouteDeps) {
-  const headers = (formOrigin: string) => ({
-    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${formOrigin}; frame-ancestors 'none'; base-uri 'none'`,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'x-frame-options': 'DENY',
-    'cache-control': 'no-store',
-  });
+  const headers = pageHeaders;
   const notFound = page('Not found', '<h1>This payment link is not valid</h1><p class="muted">Check the link in your chat, or ask the shop for a new one.</p>');
 
   app.get<{ Params: { token: string } }>('/pay/:token', { schema: { hide: true } }, async (req, reply) => {
@@ -156,6 +148,16 @@ export function register(app: App, { ctx }: RouteDeps) {
       if (r.ok) return reply.code(303).header('location', r.value.url).send();
       if (r.error.code === 'not_found') return reply.code(404).send(notFound);
       const v = await viewCheckout(ctx, req.params.token);
+      if ((r.error.details as Record<string, unknown> | undefined)?.['state'] === 'limit_reached') {
+        return reply
+          .code(409)
+          .send(
+            page(
+              'Payment',
+              `<h1>This link has been used up</h1><div class="state bad" data-testid="state" data-state="limit_reached">It has already been paid as many times as ${esc(v?.merchantName ?? 'the shop')} allows, so it takes no more payments. Nothing was charged.</div>`,
+            ),
+          );
+      }
       if (r.error.code === 'service_unavailable' || r.error.code === 'unprocessable') {
         return reply
           .code(r.error.code === 'service_unavailable' ? 503 : 502)
