@@ -3,6 +3,7 @@
 export * from './orders.routes.ts';
 export { addShippingAddress, awaitsAddress } from './orders.address.ts';
 export { cancelOrder, expireOrder } from './orders.change.ts';
+export { answerCashOnDelivery } from './orders.cod.ts';
 export { createOrder } from './orders.create.ts';
 export { readEventSubjects } from './orders.event-subjects.ts';
 export { adapterNameFor, ATTEMPT_METHODS, COD_PROVIDER, PAYMENT_METHODS, PROVIDERS, RECORDED_PROVIDER } from './orders.payment-methods.ts';

@@ -98,7 +98,11 @@ function amountsOfOwn(input: CreateOrderInput): string[] {
 }
 
 /** Who serves the bill: the provider of the method × provider table, or nobody for cash on delivery. */
-function routeOf(ctx: AppContext, input: CreateOrderInput, settings: MerchantSettings): Result<string> {
+export function routeOf(
+  ctx: AppContext,
+  input: { payment: { method: PaymentMethod; provider?: string | undefined }; currency: string },
+  settings: MerchantSettings,
+): Result<string> {
   const method = input.payment.method;
   if (method === 'cash_on_delivery') {
     // Paid to the merchant's staff on delivery and recorded by them (POST /v1/orders/{id}/record-payment).

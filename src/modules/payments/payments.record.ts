@@ -39,6 +39,8 @@ export interface RecordedFlags {
   method: RecordedMethod;
   note: string | null;
   recorded_by: string | null;
+  /** The reference of the bill it settled (what the customer knows), when there was one. */
+  bill_reference: string | null;
   voided_at?: string;
   void_reason?: string;
   voided_by?: string | null;
@@ -129,8 +131,9 @@ export async function recordPayment(
     );
   }
   const now = ctx.clock.now();
+  const bill = order.current_payment_id ? await getPayment(tx, merchantId, order.current_payment_id) : undefined;
   const closed = await closeOpenBills(ctx, tx, actor, order, 'paid by a payment recorded by staff');
-  const flags: RecordedFlags = { method: input.method, note: input.note ?? null, recorded_by: by(actor) };
+  const flags: RecordedFlags = { method: input.method, note: input.note ?? null, recorded_by: by(actor), bill_reference: bill?.reference_id ?? null };
   const inserted = await insertPayment(tx, {
     id: newId('pay'),
     merchant_id: merchantId,

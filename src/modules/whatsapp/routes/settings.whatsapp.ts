@@ -31,7 +31,14 @@ const body = z.strictObject({
     .array(z.strictObject({ name: z.string().min(1).max(60), provider: z.string().max(40).optional(), type: z.enum(['payment_gateway', 'upi']).optional() }))
     .max(20)
     .optional(),
-  templates: z.strictObject({ bill: templateRef.optional(), order_update: templateRef.optional() }).optional(),
+  templates: z
+    .strictObject({
+      bill: templateRef.optional(),
+      order_update: templateRef.optional(),
+      /** Cash on delivery outside the window: body {{1}} the reference, {{2}} the total; quick replies 0 Confirm, 1 Cancel. */
+      cod: templateRef.optional(),
+    })
+    .optional(),
   opt_out_words: z.array(z.string().min(1).max(40)).max(20).optional(),
   throughput_per_second: z.number().int().min(1).max(1000).optional(),
   default_payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.enum(PROVIDERS) }).optional(),
