@@ -6,7 +6,8 @@
 // and a provider capture landing after the cash: the extra-capture policy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
-import { runUntilIdle } from '../support/pay.ts';
+import { payOrder, runUntilIdle } from '../support/pay.ts';
+import { settled } from '../support/reconcile.ts';
 import { startTestServer, sampleOrder, type TestServer } from '../support/server.ts';
 import { expectError } from '../support/e2e.ts';
 import { demoOwner, userWithRole, type ConsoleClient } from '../support/users.ts';
@@ -276,5 +277,34 @@ describe('record-payment', () => {
     const refunds = (await s.api(`/v1/orders/${order.id}/refunds`)).body.data;
     expect(refunds).toEqual([expect.objectContaining({ kind: 'extra_capture', provider: 'sandbox', amount: order.total })]);
     expectError(await record(order.id, { method: 'cash', amount: order.total }), 409, 'conflict');
+  });
+});
+
+describe('reconciliation', () => {
+  it('a settlement report never expects a payment recorded by staff', async () => {
+    const linkOrder = (await s.api('/v1/orders', { body: sampleOrder({ customer: { wa_id: newWa() }, send: false }) })).body;
+    await payOrder(s, linkOrder.payment.url, 'success');
+    await drain();
+    expect((await getOrder(linkOrder.id)).payment_status).toBe('paid');
+    const cash = await codOrder(newWa(), { send: false });
+    expect((await record(cash.id, { method: 'cash', amount: cash.total })).status).toBe(201);
+
+    const day = clock.now().toISOString().slice(0, 10);
+    const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+    const csv = await (
+      await fetch(`${s.base}/sandbox/psp/settlements.csv?from=${day}&to=${next}`, { headers: { authorization: `Bearer ${s.demoKey}` } })
+    ).text();
+    const run = await settled(
+      s,
+      await s.api(`/v1/reconciliations?format=razorpay&provider=sandbox&period_from=${day}T00:00:00Z&period_to=${next}T00:00:00Z`, {
+        rawBody: csv,
+        headers: { 'content-type': 'text/csv' },
+      }),
+    );
+    expect(run.body.status, JSON.stringify(run.body)).not.toBe('failed');
+    const items = (await s.api(`/v1/reconciliations/${run.body.id}/items?limit=100`)).body.data as any[];
+    expect(items.some((i) => i.order_id === linkOrder.id && i.category === 'matched')).toBe(true);
+    expect(items.filter((i) => i.order_id === cash.id)).toEqual([]);
+    expect(items.filter((i) => i.category === 'missing_at_provider')).toEqual([]);
   });
 });
