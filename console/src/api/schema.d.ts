@@ -8747,7 +8747,7 @@ export interface paths {
                         catalog_id?: string | null;
                         default_payment?: {
                             /** @enum {string} */
-                            method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi" | "cash_on_delivery";
+                            method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi";
                             /** @enum {string} */
                             provider: "sandbox" | "razorpay" | "stripe" | "payu" | "billdesk" | "zaakpay";
                         };

@@ -6,7 +6,7 @@ export { cancelOrder, expireOrder } from './orders.change.ts';
 export { answerCashOnDelivery } from './orders.cod.ts';
 export { createOrder } from './orders.create.ts';
 export { readEventSubjects } from './orders.event-subjects.ts';
-export { adapterNameFor, ATTEMPT_METHODS, COD_PROVIDER, PAYMENT_METHODS, PROVIDERS, RECORDED_PROVIDER } from './orders.payment-methods.ts';
+export { adapterNameFor, ATTEMPT_METHODS, COD_PROVIDER, PAYMENT_METHODS, PROVIDER_METHODS, PROVIDERS, RECORDED_PROVIDER } from './orders.payment-methods.ts';
 export type { AttemptMethod, PaymentMethod } from './orders.payment-methods.ts';
 export { orderListSchema, orderSchema, paymentListSchema, paymentSchema, presentOrderRow, presentPayment } from './orders.present.ts';
 export { findOrderAwaitingAddress, getOrder, listExpiredOpenOrders, updateOrder } from './orders.repository.ts';
