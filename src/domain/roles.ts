@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   },
   'orders.status': { roles: ALL, apiKey: true, description: "change an order's status (WhatsApp order_status), cancel it" },
   'orders.money': { roles: STAFF, apiKey: true, description: 'refunds, payment reviews, recording payments taken by staff' },
+  'payments.void': { roles: OWNER, apiKey: true, description: 'void a payment recorded by staff (a mistake): the order is unpaid again' },
   'catalog.read': { roles: ALL, apiKey: true, description: 'read products' },
   'catalog.write': { roles: STAFF, apiKey: true, description: 'create and change products' },
   'bookings.read': { roles: ALL, apiKey: true, description: 'read bookings and booking services' },

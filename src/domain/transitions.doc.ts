@@ -67,7 +67,8 @@ const ATTEMPT_NOTES: Record<AttemptStatus, string> = {
   failed: 'May still be captured when the customer retries the same link.',
   expired: '→ `captured` is a late payment (the order goes to `manual_review`).',
   canceled: '→ `captured` is a late payment (the order goes to `manual_review`).',
-  captured: 'Terminal; refunds are their own records.',
+  captured: 'Refunds are their own records. → `voided` only for a payment recorded by staff, by the owner (`record-payment/{id}/void`).',
+  voided: 'Terminal: a recorded payment the owner voided; it no longer counts, and its ledger entry is reversed.',
 };
 
 function attemptNotes(s: AttemptStatus): string {
@@ -82,7 +83,7 @@ const PAYMENT_NOTES: Record<PaymentStatus, string> = {
   expired: 'A payment landing now is late and goes to review.',
   canceled: 'A payment landing now is late and goes to review.',
   manual_review: 'Resolved by `POST /v1/orders/{id}/review`: `accept` → `paid`, `refund` → `refunded`.',
-  paid: 'The counted capture. An extra capture and its refund do not change the status.',
+  paid: 'The counted capture (or a payment recorded by staff). An extra capture and its refund do not change the status. → `unpaid` only when the owner voids the recorded payment that paid it.',
   partially_refunded: 'Another partial refund leaves it `partially_refunded` (unchanged).',
   refunded: 'Terminal.',
 };

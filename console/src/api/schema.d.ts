@@ -732,7 +732,7 @@ export interface paths {
                     actor?: string;
                     limit?: number;
                     starting_after?: string;
-                    type?: "session.created" | "session.login_failed" | "session.revoked" | "user.created" | "user.invited" | "user.invitation_accepted" | "user.reset_link_created" | "user.password_reset" | "user.updated" | "user.role_changed" | "user.removed" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "provider_credentials.replaced" | "whatsapp_token.replaced" | "payment_policy.changed" | "product.created" | "product.updated" | "export.downloaded";
+                    type?: "session.created" | "session.login_failed" | "session.revoked" | "user.created" | "user.invited" | "user.invitation_accepted" | "user.reset_link_created" | "user.password_reset" | "user.updated" | "user.role_changed" | "user.removed" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "provider_credentials.replaced" | "whatsapp_token.replaced" | "payment_policy.changed" | "product.created" | "product.updated" | "export.downloaded" | "payment.recorded" | "payment.voided";
                 };
                 header?: never;
                 path?: never;
@@ -4804,7 +4804,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "capture" | "capture_unapplied" | "review_accept" | "refund" | "refund_unapplied" | "fee" | "dispute_withdrawal" | "dispute_reinstatement" | "payout" | "opening";
+                    kind?: "capture" | "capture_unapplied" | "review_accept" | "refund" | "refund_unapplied" | "fee" | "dispute_withdrawal" | "dispute_reinstatement" | "payout" | "recorded_payment" | "recorded_void" | "opening";
                     limit?: number;
                     order_id?: string;
                     provider?: string;
@@ -5410,7 +5410,7 @@ export interface paths {
                         };
                         payment: {
                             /** @enum {string} */
-                            method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi";
+                            method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi" | "cash_on_delivery";
                             provider?: string;
                         };
                         send?: boolean;
@@ -5661,6 +5661,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         expires_in?: number;
+                        /** @description Another method for the new bill (default: the current one): a cash-on-delivery order can be offered a prepaid payment_link */
+                        payment?: {
+                            /** @enum {string} */
+                            method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi" | "cash_on_delivery";
+                            provider?: string;
+                        };
                         send?: boolean;
                     };
                 };
@@ -6203,6 +6209,290 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/record-payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record money the merchant's staff took (cash on delivery, a bank transfer): the order is paid (Idempotency-Key required) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Exactly what is outstanding, in minor units of the order's currency */
+                        amount: number;
+                        /** @description If given, it must be the order's currency */
+                        currency?: string;
+                        /**
+                         * @description How the money came: cash (on delivery, at the counter), a bank transfer to the merchant, or other
+                         * @enum {string}
+                         */
+                        method: "cash" | "bank_transfer" | "other";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/record-payment/{payment_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void a payment recorded by staff (the owner): it stops counting and the order is unpaid again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                    payment_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9534,6 +9824,10 @@ export interface paths {
                                 language: string;
                                 name: string;
                             };
+                            cod?: {
+                                language: string;
+                                name: string;
+                            };
                             order_update?: {
                                 language: string;
                                 name: string;
@@ -12312,7 +12606,7 @@ export interface components {
             /** @constant */
             object: "me";
             /** @description What this user or key may do (the console hides the rest) */
-            permissions: ("account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage")[];
+            permissions: ("account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "payments.void" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage")[];
             /** @enum {string} */
             role: "owner" | "admin" | "agent";
             session: {
@@ -12443,11 +12737,20 @@ export interface components {
             payment: {
                 id: string;
                 /** @enum {string} */
-                method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi";
+                method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi" | "cash_on_delivery" | "recorded";
                 provider: string;
+                recorded: {
+                    /** @enum {string} */
+                    method: "cash" | "bank_transfer" | "other";
+                    note: string | null;
+                    /** @description usr_… or key_… */
+                    recorded_by: string | null;
+                    void_reason: string | null;
+                    voided_at: string | null;
+                } | null;
                 reference_id: string;
                 /** @enum {string} */
-                status: "created" | "pending" | "captured" | "failed" | "canceled" | "expired";
+                status: "created" | "pending" | "captured" | "failed" | "canceled" | "expired" | "voided";
                 url: string | null;
             } | null;
             /** @enum {string} */
@@ -12501,19 +12804,33 @@ export interface components {
             expires_at: string;
             /** @description pay_… */
             id: string;
-            /** @enum {string} */
-            method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi";
+            /**
+             * @description The bill's method, or `recorded`: money the merchant's staff took (POST /v1/orders/{id}/record-payment)
+             * @enum {string}
+             */
+            method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi" | "cash_on_delivery" | "recorded";
             /** @constant */
             object: "payment";
             order_id: string;
+            /** @description The provider; `none` for cash on delivery, `recorded` for a payment recorded by staff */
             provider: string;
             /** @description The provider's checkout object (a Razorpay payment link, a Stripe session) */
             provider_object_id: string | null;
             provider_payment_id: string | null;
+            /** @description A payment recorded by staff (method `recorded`): how it came, the note, who recorded it, and a void */
+            recorded: {
+                /** @enum {string} */
+                method: "cash" | "bank_transfer" | "other";
+                note: string | null;
+                /** @description usr_… or key_… */
+                recorded_by: string | null;
+                void_reason: string | null;
+                voided_at: string | null;
+            } | null;
             /** @description This bill's reference (1–35 of A-Z a-z 0-9 _ - .), unique per merchant */
             reference_id: string;
             /** @enum {string} */
-            status: "created" | "pending" | "captured" | "failed" | "canceled" | "expired";
+            status: "created" | "pending" | "captured" | "failed" | "canceled" | "expired" | "voided";
             /** Format: date-time */
             updated_at: string;
             /** @description Our /pay/{token} page (payment_link); null for bills paid inside WhatsApp */
@@ -12683,7 +13000,7 @@ export interface components {
         /** @description The role table the server enforces */
         Roles: {
             api_keys: {
-                permissions: ("account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage")[];
+                permissions: ("account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "payments.void" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage")[];
             };
             /** @constant */
             object: "roles";
@@ -12691,22 +13008,22 @@ export interface components {
                 api_key: boolean;
                 description: string;
                 /** @enum {string} */
-                name: "account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage";
+                name: "account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "payments.void" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage";
                 roles: ("owner" | "admin" | "agent")[];
             }[];
             roles: {
-                permissions: ("account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage")[];
+                permissions: ("account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "payments.void" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage")[];
                 /** @enum {string} */
                 role: "owner" | "admin" | "agent";
             }[];
             routes: {
                 /** @description Body fields that need a permission of their own */
                 fields?: {
-                    [key: string]: "account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage";
+                    [key: string]: "account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "payments.void" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage";
                 };
                 note: string | null;
                 /** @description null: a route outside authentication */
-                permission: ("account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage") | null;
+                permission: ("account" | "orders.read" | "orders.create" | "orders.price" | "orders.status" | "orders.money" | "payments.void" | "catalog.read" | "catalog.write" | "bookings.read" | "bookings.write" | "conversations" | "customers" | "customers.erase" | "money.read" | "reconciliation" | "settings" | "credentials" | "webhooks" | "api_keys" | "exports" | "audit" | "users.read" | "users.manage") | null;
                 /** @description METHOD path, as the server registers it */
                 route: string;
             }[];

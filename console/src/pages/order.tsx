@@ -226,7 +226,12 @@ function OrderHistory({ order, withLedger }: { order: Order; withLedger: boolean
               {l.data.map((pay) => (
                 <li key={pay.id}>
                   {pay.reference_id} · {money(pay.amount, pay.currency)} · {humanize(pay.method)}
-                  {pay.provider ? ` (${pay.provider})` : ''} · <Badge value={pay.status} />
+                  {pay.recorded
+                    ? ` (${humanize(pay.recorded.method)}${pay.recorded.note ? `: ${pay.recorded.note}` : ''})`
+                    : pay.provider && pay.provider !== 'none'
+                      ? ` (${pay.provider})`
+                      : ''}{' '}
+                  · <Badge value={pay.status} />
                   {pay.expires_at && ['created', 'pending'].includes(pay.status) ? ` · ${t.expires} ${formatDateTime(pay.expires_at, p)}` : ''}
                 </li>
               ))}

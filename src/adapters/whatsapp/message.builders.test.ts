@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ctaUrlMessage, flowMessage, markReadBody, productListMessage, productMessage, textMessage } from './message.builders.ts';
+import { ctaUrlMessage, flowMessage, markReadBody, productListMessage, productMessage, replyButtonsMessage, textMessage } from './message.builders.ts';
 
 const head = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '16505551234' } as const;
 const to = '16505551234';
@@ -248,5 +248,47 @@ describe('markReadBody', () => {
 
   it('refuses an empty id', () => {
     expect(refusalPath(markReadBody(''))).toBe('messageId');
+  });
+});
+
+describe('replyButtonsMessage', () => {
+  const buttons = [
+    { id: 'cod:confirm:R1', title: 'Confirm order' },
+    { id: 'cod:cancel:R1', title: 'Cancel order' },
+  ];
+  it('builds reply buttons', () => {
+    expect(replyButtonsMessage({ to, body: 'Pay on delivery?', footer: 'Reference #R1', buttons })).toEqual({
+      ok: true,
+      value: {
+        ...head,
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          body: { text: 'Pay on delivery?' },
+          footer: { text: 'Reference #R1' },
+          action: { buttons: buttons.map((b) => ({ type: 'reply', reply: b })) },
+        },
+      },
+    });
+  });
+
+  it('refuses what Meta refuses: no buttons or more than 3, long or repeated titles, padded ids, no body', () => {
+    expect(refusalPath(replyButtonsMessage({ to, body: 'x', buttons: [] }))).toBe('buttons');
+    expect(refusalPath(replyButtonsMessage({ to, body: 'x', buttons: [...buttons, ...buttons] }))).toBe('buttons');
+    expect(refusalPath(replyButtonsMessage({ to, body: 'x', buttons: [{ id: 'a', title: 'x'.repeat(21) }] }))).toBe('buttons[0].title');
+    expect(
+      refusalPath(
+        replyButtonsMessage({
+          to,
+          body: 'x',
+          buttons: [
+            { id: 'a', title: 'Same' },
+            { id: 'b', title: 'Same' },
+          ],
+        }),
+      ),
+    ).toBe('buttons');
+    expect(refusalPath(replyButtonsMessage({ to, body: 'x', buttons: [{ id: ' a', title: 'A' }] }))).toBe('buttons[0].id');
+    expect(refusalPath(replyButtonsMessage({ to, body: '', buttons }))).toBe('body');
   });
 });

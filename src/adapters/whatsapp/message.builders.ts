@@ -52,6 +52,32 @@ export function ctaUrlMessage(input: CtaUrlMessageInput): Built {
   });
 }
 
+export interface ReplyButtonsMessageInput extends Envelope {
+  body: string;
+  header?: string;
+  footer?: string;
+  /** 1 to 3: the id comes back in the customer's `button_reply`; the title is what the button shows. */
+  buttons: { id: string; title: string }[];
+}
+
+/** Reply buttons (`interactive.type: "button"`): whatsapp.md §1 (1–3 buttons, titles ≤ 20 characters and unique, ids ≤ 256). */
+export function replyButtonsMessage(input: ReplyButtonsMessageInput): Built {
+  const shell = interactiveShell('button', { header: input?.header, body: input?.body, footer: input?.footer }, { body: true });
+  if (!shell.ok) return shell;
+  const buttons = input.buttons;
+  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return refuse('buttons', 'buttons must hold 1 to 3 reply buttons');
+  for (const [i, b] of buttons.entries()) {
+    const bad = checkText(`buttons[${i}].title`, b?.title, LIMITS.replyButtonTitle) ?? checkText(`buttons[${i}].id`, b?.id, LIMITS.replyButtonId);
+    if (bad) return bad;
+    if (b.id.trim() !== b.id) return refuse(`buttons[${i}].id`, 'a reply button id may not start or end with a space');
+  }
+  if (new Set(buttons.map((b) => b.title)).size !== buttons.length) return refuse('buttons', 'reply button titles must be unique');
+  return envelope(input, 'interactive', {
+    ...shell.value,
+    action: { buttons: buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })) },
+  });
+}
+
 export interface AddressMessageInput extends Envelope {
   body: string;
   footer?: string;

@@ -18,6 +18,8 @@ export const LIMITS = {
   expirationDescription: 120,
   orderStatusDescription: 120,
   ctaDisplayText: 20,
+  replyButtonTitle: 20,
+  replyButtonId: 256,
   /** Meta's Flows guide says 30; the 20 we had came from a client library. */
   flowCta: 30,
   sectionTitle: 24,

@@ -22,7 +22,19 @@ export const ACCOUNTS = {
   unappliedReceipts: 'unapplied_receipts',
   /** Asset: the merchant's bank account, credited by provider payouts. */
   bank: 'bank',
+  /**
+   * Asset: money the merchant's staff took themselves (cash on delivery, a bank transfer
+   * straight to the merchant), recorded with POST /v1/orders/{id}/record-payment. No provider
+   * holds it, so no settlement report names it.
+   */
+  cashOnHand: 'cash_on_hand',
 } as const;
+
+/** The pseudo-provider of a payment recorded by staff: its money sits in cash_on_hand, not a provider's clearing. */
+export const RECORDED_PROVIDER = 'recorded';
+
+/** Where a payment's money sits: a provider's clearing account, or cash on hand for a recorded payment. */
+export const moneyAccount = (provider: string): string => (provider === RECORDED_PROVIDER ? ACCOUNTS.cashOnHand : ACCOUNTS.providerClearing(provider));
 
 export type AccountType = 'asset' | 'liability' | 'revenue' | 'contra_revenue' | 'expense';
 
@@ -35,6 +47,7 @@ const FIXED: Record<string, AccountType> = {
   disputes: 'expense',
   unapplied_receipts: 'liability',
   bank: 'asset',
+  cash_on_hand: 'asset',
 };
 
 const PROVIDER = /^[a-z][a-z0-9_-]{0,39}$/;

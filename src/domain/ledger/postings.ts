@@ -4,7 +4,7 @@
 import { domainError } from '../errors.ts';
 import { isCurrency, isMinorAmount } from '../money.ts';
 import { err, ok, type Result } from '../result.ts';
-import { ACCOUNTS, isAccount } from './chart.ts';
+import { ACCOUNTS, isAccount, moneyAccount, RECORDED_PROVIDER } from './chart.ts';
 
 export type LedgerKind =
   | 'capture' // a capture that pays the order
@@ -16,6 +16,8 @@ export type LedgerKind =
   | 'dispute_withdrawal' // a chargeback took the money
   | 'dispute_reinstatement' // a won dispute gave it back
   | 'payout' // the provider paid the merchant's bank
+  | 'recorded_payment' // money the merchant's staff took (cash on delivery, a bank transfer), recorded by them
+  | 'recorded_void' // a recorded payment voided by the owner: the exact reverse of it
   | 'opening'; // balances carried over when the ledger was introduced (migration 0008)
 
 export const LEDGER_KINDS: readonly LedgerKind[] = [
@@ -28,6 +30,8 @@ export const LEDGER_KINDS: readonly LedgerKind[] = [
   'dispute_withdrawal',
   'dispute_reinstatement',
   'payout',
+  'recorded_payment',
+  'recorded_void',
   'opening',
 ];
 
@@ -139,7 +143,40 @@ export function refundSucceeded(b: Base & { refundId: string; amount: number; re
     b.refundKind === 'merchant' ? 'refund' : 'refund_unapplied',
     `refund:${b.refundId}`,
     { ...b, metadata: { refund_id: b.refundId, refund_kind: b.refundKind, ...b.metadata } },
-    lines({ account: from, amount: b.amount }, { account: ACCOUNTS.providerClearing(b.provider), amount: -b.amount }),
+    // A recorded payment's refund is handed back from cash on hand.
+    lines({ account: from, amount: b.amount }, { account: moneyAccount(b.provider), amount: -b.amount }),
+  );
+}
+
+type Recorded = Omit<Base, 'provider' | 'providerPaymentId'> & { paymentId: string; amount: number; orderTotal: number; orderTax: number; method: string };
+
+/** Money the merchant's staff took, recorded by them: Dr cash_on_hand / Cr revenue (+ Cr tax_payable). No provider holds it. */
+export function paymentRecorded(b: Recorded): LedgerEntry {
+  const tax = taxPart(b.amount, b.orderTotal, b.orderTax);
+  return entry(
+    'recorded_payment',
+    `recorded:${b.paymentId}`,
+    { ...b, provider: RECORDED_PROVIDER, providerPaymentId: b.paymentId, metadata: { method: b.method, ...b.metadata } },
+    lines(
+      { account: ACCOUNTS.cashOnHand, amount: b.amount },
+      { account: ACCOUNTS.revenue, amount: -(b.amount - tax) },
+      { account: ACCOUNTS.taxPayable, amount: -tax },
+    ),
+  );
+}
+
+/** A recorded payment voided by the owner: the exact reverse of paymentRecorded. */
+export function recordedPaymentVoided(b: Recorded & { reason: string }): LedgerEntry {
+  const tax = taxPart(b.amount, b.orderTotal, b.orderTax);
+  return entry(
+    'recorded_void',
+    `recorded_void:${b.paymentId}`,
+    { ...b, provider: RECORDED_PROVIDER, providerPaymentId: b.paymentId, metadata: { method: b.method, reason: b.reason, ...b.metadata } },
+    lines(
+      { account: ACCOUNTS.revenue, amount: b.amount - tax },
+      { account: ACCOUNTS.taxPayable, amount: tax },
+      { account: ACCOUNTS.cashOnHand, amount: -b.amount },
+    ),
   );
 }
 

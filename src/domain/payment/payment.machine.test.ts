@@ -21,6 +21,7 @@ const ATTEMPT_ALLOWED = new Set([
   ...['pending', 'captured', 'canceled', 'expired'].map((to) => `failed>${to}`),
   'expired>captured',
   'canceled>captured',
+  'captured>voided',
 ]);
 // Out-of-order events for a status already moved past: ignored.
 const ATTEMPT_STALE_PAIRS = new Set([
@@ -32,6 +33,10 @@ const ATTEMPT_STALE_PAIRS = new Set([
   'canceled>pending',
   'canceled>failed',
   'canceled>expired',
+  'voided>pending',
+  'voided>failed',
+  'voided>canceled',
+  'voided>expired',
 ]);
 const PAYMENT_ALLOWED: Record<PaymentStatus, PaymentStatus[]> = {
   unpaid: ['pending', 'paid', 'failed', 'expired', 'canceled', 'manual_review'],
@@ -40,7 +45,7 @@ const PAYMENT_ALLOWED: Record<PaymentStatus, PaymentStatus[]> = {
   expired: ['manual_review'],
   canceled: ['manual_review'],
   manual_review: ['paid', 'refunded'],
-  paid: ['partially_refunded', 'refunded'],
+  paid: ['unpaid', 'partially_refunded', 'refunded'],
   partially_refunded: ['refunded'],
   refunded: [],
 };
@@ -50,7 +55,7 @@ const pairs = <S extends string>(xs: readonly S[]) => xs.flatMap((from) => xs.ma
 describe('payment attempt machine', () => {
   const cases = pairs(ATTEMPT_STATUSES);
   it('covers the full cartesian product and matches the hand-written table', () => {
-    expect(cases).toHaveLength(36);
+    expect(cases).toHaveLength(49);
     const tabled = ATTEMPT_STATUSES.flatMap((f) => ATTEMPT_TRANSITIONS[f].map((t) => `${f}>${t}`));
     expect(new Set(tabled)).toEqual(ATTEMPT_ALLOWED);
     const stale = ATTEMPT_STATUSES.flatMap((f) => ATTEMPT_STALE[f].map((t) => `${f}>${t}`));
@@ -76,7 +81,10 @@ describe('payment attempt machine', () => {
       .filter(({ from, to }) => !transitionAttempt(from, to).ok)
       .map(({ from, to }) => `${from}>${to}`);
     expect(refused.sort()).toEqual(
-      ['pending>created', 'failed>created', 'expired>created', 'canceled>created', 'captured>created', 'captured>canceled', 'captured>expired'].sort(),
+      [
+        ...['pending>created', 'failed>created', 'expired>created', 'canceled>created', 'captured>created', 'captured>canceled', 'captured>expired'],
+        ...['voided>created', 'voided>captured', 'created>voided', 'pending>voided', 'failed>voided', 'expired>voided', 'canceled>voided'],
+      ].sort(),
     );
   });
 });

@@ -6,7 +6,7 @@ import { err, ok, type Result } from '../result.ts';
 // ---------------------------------------------------------------------------------------------
 // Attempt status: one bill / checkout (its own reference_id and provider ids).
 
-export const ATTEMPT_STATUSES = ['created', 'pending', 'captured', 'failed', 'canceled', 'expired'] as const;
+export const ATTEMPT_STATUSES = ['created', 'pending', 'captured', 'failed', 'canceled', 'expired', 'voided'] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
 export const ATTEMPT_TRANSITIONS: Record<AttemptStatus, readonly AttemptStatus[]> = {
@@ -17,7 +17,10 @@ export const ATTEMPT_TRANSITIONS: Record<AttemptStatus, readonly AttemptStatus[]
   // A capture after expiry or cancellation is a late payment (the order goes to manual_review).
   expired: ['captured'],
   canceled: ['captured'],
-  captured: [],
+  // Only a payment recorded by staff (POST /v1/orders/{id}/record-payment/{id}/void, the
+  // owner): the record was a mistake. Money a provider captured is undone by a refund.
+  captured: ['voided'],
+  voided: [],
 };
 
 /**
@@ -35,6 +38,7 @@ export const ATTEMPT_STALE: Record<AttemptStatus, readonly AttemptStatus[]> = {
   expired: ['pending', 'failed', 'canceled'],
   canceled: ['pending', 'failed', 'expired'],
   captured: ['pending', 'failed'],
+  voided: ['pending', 'failed', 'canceled', 'expired'],
 };
 
 /** Same → unchanged; allowed → changed; stale (see ATTEMPT_STALE) → unchanged; else invalid_transition. */
@@ -59,7 +63,8 @@ export const PAYMENT_STATUS_TRANSITIONS: Record<PaymentStatus, readonly PaymentS
   expired: ['manual_review'],
   canceled: ['manual_review'],
   manual_review: ['paid', 'refunded'],
-  paid: ['partially_refunded', 'refunded'],
+  // → unpaid: the payment that paid it was a recorded one, and the owner voided it.
+  paid: ['unpaid', 'partially_refunded', 'refunded'],
   // Another partial refund leaves it partially_refunded: same status → 'unchanged'.
   partially_refunded: ['refunded'],
   refunded: [],

@@ -3,10 +3,11 @@
 export * from './orders.routes.ts';
 export { addShippingAddress, awaitsAddress } from './orders.address.ts';
 export { cancelOrder, expireOrder } from './orders.change.ts';
+export { answerCashOnDelivery } from './orders.cod.ts';
 export { createOrder } from './orders.create.ts';
 export { readEventSubjects } from './orders.event-subjects.ts';
-export { adapterNameFor, PAYMENT_METHODS, PROVIDERS } from './orders.payment-methods.ts';
-export type { PaymentMethod } from './orders.payment-methods.ts';
+export { adapterNameFor, ATTEMPT_METHODS, COD_PROVIDER, PAYMENT_METHODS, PROVIDER_METHODS, PROVIDERS, RECORDED_PROVIDER } from './orders.payment-methods.ts';
+export type { AttemptMethod, PaymentMethod } from './orders.payment-methods.ts';
 export { orderListSchema, orderSchema, paymentListSchema, paymentSchema, presentOrderRow, presentPayment } from './orders.present.ts';
 export { findOrderAwaitingAddress, getOrder, listExpiredOpenOrders, updateOrder } from './orders.repository.ts';
 export type { OrderRow } from './orders.repository.ts';
@@ -15,6 +16,7 @@ export {
   findPaymentByReference,
   getPayment,
   getPaymentByToken,
+  insertPayment,
   listPaymentsForOrder,
   lockAttemptWithoutObject,
   updatePayment,

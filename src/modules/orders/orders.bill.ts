@@ -10,7 +10,9 @@ import { getOrder, updateOrder, type OrderRow } from './orders.repository.ts';
 import { insertPayment, listPaymentsForOrder, updatePayment } from './payment-attempts.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
-import { DEFAULT_EXPIRES_IN } from './orders.create.ts';
+import { DEFAULT_EXPIRES_IN, routeOf } from './orders.create.ts';
+import type { PaymentMethod } from './orders.payment-methods.ts';
+import { getMerchant, type MerchantSettings } from '../merchants/index.ts';
 
 export async function rebill(
   ctx: AppContext,
@@ -18,11 +20,19 @@ export async function rebill(
   actor: Actor,
   merchantId: string,
   orderId: string,
-  input: { expires_in?: number | undefined; send?: boolean | undefined },
+  input: {
+    expires_in?: number | undefined;
+    send?: boolean | undefined;
+    /** Another method for the new bill: a cash-on-delivery order offered a prepaid link, say. */
+    payment?: { method: PaymentMethod; provider?: string | undefined } | undefined;
+  },
 ): Promise<Result<OrderRow>> {
   const order = await getOrder(tx, merchantId, orderId, { forUpdate: true });
   if (!order) return err(domainError('not_found', `No order ${orderId}`));
-  if (order.status !== 'pending' || !['unpaid', 'failed'].includes(order.payment_status)) {
+  const attempts = await listPaymentsForOrder(tx, merchantId, orderId);
+  // A confirmed cash-on-delivery order (processing, unpaid) may still be offered a prepaid bill.
+  const codConfirmed = order.status === 'processing' && attempts.some((a) => a.method === 'cash_on_delivery');
+  if (!(order.status === 'pending' || codConfirmed) || !['unpaid', 'failed'].includes(order.payment_status)) {
     return err(
       domainError('invalid_transition', `An order with status ${order.status} and payment_status ${order.payment_status} cannot be billed again`, {
         status: order.status,
@@ -30,9 +40,17 @@ export async function rebill(
       }),
     );
   }
-  const now = ctx.clock.now();
-  const attempts = await listPaymentsForOrder(tx, merchantId, orderId);
   const current = attempts.find((a) => a.id === order.current_payment_id) ?? attempts.at(-1)!;
+  let method = current.method;
+  let provider = current.provider;
+  if (input.payment) {
+    const merchant = await getMerchant(tx, merchantId);
+    const route = routeOf(ctx, { payment: input.payment, currency: order.currency }, (merchant?.settings ?? {}) as MerchantSettings);
+    if (!route.ok) return route;
+    method = input.payment.method;
+    provider = route.value;
+  }
+  const now = ctx.clock.now();
   for (const a of attempts) {
     if (!['created', 'failed'].includes(a.status)) continue;
     await updatePayment(tx, merchantId, a.id, { status: 'canceled' }, now);
@@ -58,12 +76,12 @@ export async function rebill(
     id: newId('pay'),
     merchant_id: merchantId,
     order_id: orderId,
-    method: current.method,
-    provider: current.provider,
+    method,
+    provider,
     status: 'created',
     amount: order.total,
     currency: order.currency,
-    pay_token: current.method === 'payment_link' ? newSecretToken(24) : null,
+    pay_token: method === 'payment_link' ? newSecretToken(24) : null,
     expires_at: expiresAt,
     now,
   });
@@ -72,7 +90,7 @@ export async function rebill(
     merchantId,
     orderId,
     type: 'order.bill_created',
-    data: { payment_id: payment.id, reference_id: payment.reference_id, expires_at: expiresAt.toISOString() },
+    data: { payment_id: payment.id, reference_id: payment.reference_id, method, provider, expires_at: expiresAt.toISOString() },
     previous: { payment_id: current.id, reference_id: current.reference_id, expires_at: order.expires_at.toISOString(), payment_status: order.payment_status },
   });
   await enqueueJob(tx, {

@@ -17,7 +17,7 @@ import type { Actor, AppContext } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
 import { displayName, resolveCustomer, type CustomerRef } from '../customers/index.ts';
 import type { MerchantSettings } from '../merchants/index.ts';
-import { checkPaymentRoute, type PaymentMethod } from './orders.payment-methods.ts';
+import { checkPaymentRoute, COD_PROVIDER, type PaymentMethod } from './orders.payment-methods.ts';
 
 export interface CreateOrderInput {
   /** "cus_…", {wa_id, name?} (a new number makes a new customer) or {bsuid, name?}. */
@@ -100,6 +100,23 @@ function amountsOfOwn(input: CreateOrderInput): string[] {
   return found;
 }
 
+/** Who serves the bill: the provider of the method × provider table, or nobody for cash on delivery. */
+export function routeOf(
+  ctx: AppContext,
+  input: { payment: { method: PaymentMethod; provider?: string | undefined }; currency: string },
+  settings: MerchantSettings,
+): Result<string> {
+  const method = input.payment.method;
+  if (method === 'cash_on_delivery') {
+    // Paid to the merchant's staff on delivery and recorded by them (POST /v1/orders/{id}/record-payment).
+    if (input.payment.provider !== undefined) return invalid('payment.provider: cash_on_delivery takes no provider (omit it)', 'payment.provider');
+    return ok(COD_PROVIDER);
+  }
+  const provider = input.payment.provider ?? (settings.default_payment?.method === method ? settings.default_payment.provider : undefined);
+  if (!provider) return invalid('payment.provider is required: this merchant has no default provider for this method', 'payment.provider');
+  return checkPaymentRoute(ctx.mode, method, provider, input.currency);
+}
+
 export async function createOrder(
   ctx: AppContext,
   tx: Tx,
@@ -125,9 +142,7 @@ export async function createOrder(
   const merchant = await getMerchant(tx, merchantId);
   if (!merchant) return err(domainError('not_found', 'merchant not found'));
   const settings = merchant.settings as MerchantSettings;
-  const provider = input.payment.provider ?? (settings.default_payment?.method === input.payment.method ? settings.default_payment.provider : undefined);
-  if (!provider) return invalid('payment.provider is required: this merchant has no default provider for this method', 'payment.provider');
-  const route = checkPaymentRoute(ctx.mode, input.payment.method, provider, input.currency);
+  const route = routeOf(ctx, input, settings);
   if (!route.ok) return route;
 
   const customer = await resolveCustomer(ctx, tx, merchantId, input.customer, { create: true });

@@ -10,9 +10,17 @@ import type { OrderRow } from './orders.repository.ts';
 import type { PaymentRow } from './payment-attempts.repository.ts';
 import { getPayment, getPaymentsByIds } from './payment-attempts.repository.ts';
 import { iso, isoTime, listOf } from '../../platform/http/page.ts';
-import { PAYMENT_METHODS, type PaymentMethod } from './orders.payment-methods.ts';
+import { ATTEMPT_METHODS, type AttemptMethod } from './orders.payment-methods.ts';
 
 const minor = (what: string) => z.number().int().describe(`${what}, in minor units of the currency`);
+
+const recordedSchema = z.object({
+  method: z.enum(['cash', 'bank_transfer', 'other']),
+  note: z.string().nullable(),
+  recorded_by: z.string().nullable().describe('usr_… or key_…'),
+  voided_at: isoTime.nullable(),
+  void_reason: z.string().nullable(),
+});
 
 export const paymentSchema = z
   .object({
@@ -20,8 +28,8 @@ export const paymentSchema = z
     object: z.literal('payment'),
     order_id: z.string(),
     reference_id: z.string().describe("This bill's reference (1–35 of A-Z a-z 0-9 _ - .), unique per merchant"),
-    method: z.enum(PAYMENT_METHODS),
-    provider: z.string(),
+    method: z.enum(ATTEMPT_METHODS).describe("The bill's method, or `recorded`: money the merchant's staff took (POST /v1/orders/{id}/record-payment)"),
+    provider: z.string().describe('The provider; `none` for cash on delivery, `recorded` for a payment recorded by staff'),
     status: z.enum(ATTEMPT_STATUSES),
     amount: minor('The amount billed'),
     currency: z.string(),
@@ -29,6 +37,7 @@ export const paymentSchema = z
     provider_object_id: z.string().nullable().describe("The provider's checkout object (a Razorpay payment link, a Stripe session)"),
     provider_payment_id: z.string().nullable(),
     counted: z.boolean().describe("Whether its capture counts towards the order's amount_paid (an extra capture does not)"),
+    recorded: recordedSchema.nullable().describe('A payment recorded by staff (method `recorded`): how it came, the note, who recorded it, and a void'),
     expires_at: isoTime,
     captured_at: isoTime.nullable(),
     created_at: isoTime,
@@ -87,10 +96,11 @@ export const orderSchema = z
       .object({
         id: z.string(),
         reference_id: z.string(),
-        method: z.enum(PAYMENT_METHODS),
+        method: z.enum(ATTEMPT_METHODS),
         provider: z.string(),
         status: z.enum(ATTEMPT_STATUSES),
         url: z.string().nullable(),
+        recorded: recordedSchema.nullable(),
       })
       .nullable()
       .describe('The current payment attempt'),
@@ -119,13 +129,25 @@ export async function presentOrderRows(ctx: AppContext, q: Queryable, merchantId
   return orders.map((o) => presentOrder(o, o.current_payment_id ? payments.get(o.current_payment_id) : undefined, ctx.publicUrl));
 }
 
+function recordedOf(p: PaymentRow): z.infer<typeof recordedSchema> | null {
+  const r = p.flags['recorded'] as Record<string, string | null | undefined> | undefined;
+  if (p.method !== 'recorded' || !r) return null;
+  return {
+    method: (r['method'] ?? 'other') as z.infer<typeof recordedSchema>['method'],
+    note: r['note'] ?? null,
+    recorded_by: r['recorded_by'] ?? null,
+    voided_at: r['voided_at'] ?? null,
+    void_reason: r['void_reason'] ?? null,
+  };
+}
+
 export function presentPayment(p: PaymentRow, publicUrl: string): z.infer<typeof paymentSchema> {
   return {
     id: p.id,
     object: 'payment',
     order_id: p.order_id,
     reference_id: p.reference_id,
-    method: p.method as PaymentMethod,
+    method: p.method as AttemptMethod,
     provider: p.provider,
     status: p.status as AttemptStatus,
     amount: p.amount,
@@ -134,6 +156,7 @@ export function presentPayment(p: PaymentRow, publicUrl: string): z.infer<typeof
     provider_object_id: p.provider_object_id,
     provider_payment_id: p.provider_payment_id,
     counted: p.counted,
+    recorded: recordedOf(p),
     expires_at: iso(p.expires_at)!,
     captured_at: iso(p.captured_at),
     created_at: iso(p.created_at)!,
@@ -171,6 +194,7 @@ export function presentOrder(o: OrderRow, current: PaymentRow | undefined, publi
       provider: payment.provider,
       status: payment.status,
       url: payment.url,
+      recorded: payment.recorded,
     },
     cancel_reason: o.cancel_reason,
     review: o.review,

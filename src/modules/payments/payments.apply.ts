@@ -9,7 +9,7 @@ import { assessCapture, type ReviewReason } from '../../domain/payment/capture.t
 import { transitionAttempt, type AttemptStatus, type PaymentStatus } from '../../domain/payment/payment.machine.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { cancelOrder, getOrder, updateOrder, type OrderRow } from '../orders/index.ts';
+import { cancelOrder, getOrder, RECORDED_PROVIDER, updateOrder, type OrderRow } from '../orders/index.ts';
 import { findPaymentByProviderObject, findPaymentByReference, getPayment, listPaymentsForOrder, updatePayment, type PaymentRow } from '../orders/index.ts';
 import { getProviderPaymentByProviderId, listProviderPaymentsForOrder, updateProviderPayment, upsertProviderPayment } from './provider-payments.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
@@ -116,7 +116,10 @@ export async function applyCapture(ctx: AppContext, tx: Tx, actor: Actor, fact: 
     order: { paymentStatus: order.payment_status as PaymentStatus, status: order.status },
     attempt: { status: attempt.status as AttemptStatus, amount: attempt.amount, currency: attempt.currency, referenceId: attempt.reference_id },
     capture: { amount: fact.amount, currency: fact.currency, referenceId: fact.referenceId ?? attempt.reference_id },
-    orderHasCountedCapture: others.some((p) => p.id !== pp.id && p.disposition === 'counted'),
+    // A payment recorded by staff pays the order too (it has no provider payment row).
+    orderHasCountedCapture:
+      others.some((p) => p.id !== pp.id && p.disposition === 'counted') ||
+      (await listPaymentsForOrder(tx, fact.merchantId, order.id)).some((a) => a.id !== attempt.id && a.counted && a.provider === RECORDED_PROVIDER),
   });
   const base = {
     payment_id: attempt.id,

@@ -8,7 +8,7 @@ import { refundSucceeded } from '../../domain/ledger/postings.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { getOrder, updateOrder, type OrderRow } from '../orders/index.ts';
+import { getOrder, RECORDED_PROVIDER, updateOrder, type OrderRow } from '../orders/index.ts';
 import { getPayment, type PaymentRow } from '../orders/index.ts';
 import { getProviderPaymentByProviderId, updateProviderPayment } from './provider-payments.repository.ts';
 import { getRefund, insertRefund, listRefundsForOrder, updateRefund, type RefundRow } from './refunds.repository.ts';
@@ -92,6 +92,12 @@ export async function createRefund(
     kind: 'merchant',
     now: ctx.clock.now(),
   });
+  if (attempt.provider === RECORDED_PROVIDER) {
+    // Money the staff took is handed back by the staff: a recorded refund, never a provider call.
+    await recordEvent(ctx, tx, actor, { merchantId, orderId, type: 'refund.created', data: { ...refundView(refund), reason: refund.reason, recorded: true } });
+    await applyRefundOutcome(ctx, tx, actor, merchantId, refund.id, { status: 'succeeded' });
+    return ok((await getRefund(tx, merchantId, refund.id))!);
+  }
   await queueRefund(ctx, tx, actor, order, refund);
   return ok(refund);
 }

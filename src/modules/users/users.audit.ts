@@ -27,6 +27,8 @@ export const AUDIT_TYPES = [
   'product.created',
   'product.updated',
   'export.downloaded',
+  'payment.recorded',
+  'payment.voided',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 

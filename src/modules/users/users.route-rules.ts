@@ -83,6 +83,23 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /v1/orders/:id/cancel': { permission: 'orders.status' },
   'POST /v1/orders/:id/refunds': { permission: 'orders.money' },
   'POST /v1/orders/:id/review': { permission: 'orders.money' },
+  'POST /v1/orders/:id/record-payment': {
+    permission: 'orders.money',
+    note: 'money the staff took (cash on delivery, a bank transfer); never the customer',
+    audit: ({ params, value, body }) => ({
+      type: 'payment.recorded',
+      subject: params['id'] ?? null,
+      data: { payment_id: idOf((value as { payment?: unknown } | null)?.payment), method: body['method'] ?? null, amount: body['amount'] ?? null },
+    }),
+  },
+  'POST /v1/orders/:id/record-payment/:payment_id/void': {
+    permission: 'payments.void',
+    audit: ({ params, body }) => ({
+      type: 'payment.voided',
+      subject: params['id'] ?? null,
+      data: { payment_id: params['payment_id'] ?? null, reason: body['reason'] ?? null },
+    }),
+  },
   'GET /v1/orders/:id/ledger': { permission: 'money.read' },
 
   // Catalog
@@ -169,7 +186,6 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /v1/settings/auto-replies': { permission: 'settings', planned: true },
   'PUT /v1/settings/auto-replies': { permission: 'settings', planned: true },
   'GET /v1/stream': { permission: 'account', note: 'ids and types only: objects are read through routes with their own rules', planned: true },
-  'POST /v1/orders/:id/record-payment': { permission: 'orders.money', planned: true },
   'GET /v1/customers': { permission: 'customers' },
   'GET /v1/customers/:id': { permission: 'customers' },
   'PATCH /v1/customers/:id': { permission: 'customers' },

@@ -3,7 +3,14 @@
 // and their updates as text; WhatsApp-native bills go out as order_details, and
 // their updates as order_status, Meta's bubble update. Outside the 24-hour window
 // the configured template is the fallback.
-import { ctaUrlMessage, orderDetailsMessage, orderStatusMessage, templateMessage, textMessage } from '../../adapters/whatsapp/message.builders.ts';
+import {
+  ctaUrlMessage,
+  orderDetailsMessage,
+  orderStatusMessage,
+  replyButtonsMessage,
+  templateMessage,
+  textMessage,
+} from '../../adapters/whatsapp/message.builders.ts';
 import type { BeneficiaryInput, PaymentGatewayType } from '../../adapters/whatsapp/order-details.parts.ts';
 import { formatDateTime, formatMoney, type Presentation } from '../../domain/display.ts';
 import type { Result } from '../../domain/result.ts';
@@ -24,7 +31,8 @@ export interface Voice extends Presentation {
 
 const money = (o: OrderRow, n: number, v: Voice) => formatMoney(n, o.currency, v.locale);
 // Customers see the bill's reference, never our internal ids (ord_…).
-const ref = (p: PaymentRow) => p.reference_id;
+// A payment recorded by staff has a reference of its own the customer never saw: they know the bill it closed.
+const ref = (p: PaymentRow) => (p.flags['recorded'] as { bill_reference?: string } | undefined)?.bill_reference ?? p.reference_id;
 const itemsLine = (o: OrderRow) =>
   o.items
     .slice(0, 8)
@@ -41,7 +49,7 @@ interface TemplateRef {
   name: string;
   language: string;
 }
-const templateOf = (n: WhatsAppNumberRow, key: 'bill' | 'order_update') => (n.templates as Record<string, TemplateRef | undefined>)[key];
+const templateOf = (n: WhatsAppNumberRow, key: 'bill' | 'order_update' | 'cod') => (n.templates as Record<string, TemplateRef | undefined>)[key];
 
 export function composeBill(
   o: OrderRow,
@@ -55,6 +63,7 @@ export function composeBill(
   // A WhatsApp-native bill shows its expiry in the order bubble; a link says it in words.
   const until = isWhatsAppNative(p.method) ? '' : `\nPay before ${formatDateTime(p.expires_at, v)}.`;
   const body = `Order ${ref(p)}: ${itemsLine(o)}.\nTotal ${money(o, o.total, v)}.${until}${note}`.slice(0, 1024);
+  if (p.method === 'cash_on_delivery') return composeCodBill(o, p, n, v, note);
   const tpl = templateOf(n, 'bill');
   if (!isWhatsAppNative(p.method)) {
     const main = ctaUrlMessage({ ...orderAddress(o), body, displayText: 'Pay now', url: payUrl ?? '', footer: `Reference #${p.reference_id}`.slice(0, 60) });
@@ -108,6 +117,53 @@ export function composeBill(
         { ...orderAddress(o), name: tpl.name, languageCode: tpl.language, buttons: [{ subType: 'order_details', index: 0, order: details }] },
         { now },
       )
+    : null;
+  return { main, fallback };
+}
+
+/** What a cash-on-delivery bill's buttons answer: `cod:confirm:<reference>` / `cod:cancel:<reference>` (the bill's reference, never our ids). */
+export const COD_ANSWERS = ['confirm', 'cancel'] as const;
+export type CodAnswer = (typeof COD_ANSWERS)[number];
+export const codButtonId = (answer: CodAnswer, referenceId: string) => `cod:${answer}:${referenceId}`;
+export function parseCodButton(id: string | undefined): { answer: CodAnswer; referenceId: string } | undefined {
+  const m = /^cod:(confirm|cancel):([A-Za-z0-9_.-]{1,35})$/.exec(id ?? '');
+  return m ? { answer: m[1] as CodAnswer, referenceId: m[2]! } : undefined;
+}
+
+/**
+ * A cash-on-delivery bill: the order and what to pay on delivery, with Confirm / Cancel reply
+ * buttons inside the window; outside it the merchant's `cod` template, whose two quick-reply
+ * buttons carry the same answers as payloads (their tap arrives as `type: "button"`).
+ */
+function composeCodBill(o: OrderRow, p: PaymentRow, n: WhatsAppNumberRow, v: Voice, note: string): { main: Built; fallback: Built | null } {
+  const body = `Order ${ref(p)}: ${itemsLine(o)}.\nTotal ${money(o, o.total, v)}, to pay in cash on delivery.\nPlease confirm your order.${note}`.slice(
+    0,
+    1024,
+  );
+  const main = replyButtonsMessage({
+    ...orderAddress(o),
+    body,
+    footer: `Reference #${p.reference_id}`.slice(0, 60),
+    buttons: [
+      { id: codButtonId('confirm', p.reference_id), title: 'Confirm order' },
+      { id: codButtonId('cancel', p.reference_id), title: 'Cancel order' },
+    ],
+  });
+  const tpl = templateOf(n, 'cod');
+  const fallback = tpl
+    ? templateMessage({
+        ...orderAddress(o),
+        name: tpl.name,
+        languageCode: tpl.language,
+        body: [
+          { type: 'text', text: ref(p) },
+          { type: 'currency', amount: o.total, currency: o.currency, fallback: money(o, o.total, v) },
+        ],
+        buttons: [
+          { subType: 'quick_reply', index: 0, payload: codButtonId('confirm', p.reference_id) },
+          { subType: 'quick_reply', index: 1, payload: codButtonId('cancel', p.reference_id) },
+        ],
+      })
     : null;
   return { main, fallback };
 }
@@ -166,7 +222,11 @@ export function updateText(o: OrderRow, p: PaymentRow, u: OrderUpdate, payUrl: s
     case 'canceled':
       return `Order ${r} was canceled.`;
     case 'refunded':
-      return `We refunded ${money(o, u.amount ?? 0, v)} for order ${r}. It can take a few days to reach your account.`;
+      return p.method === 'recorded'
+        ? `We refunded ${money(o, u.amount ?? 0, v)} for order ${r}.`
+        : `We refunded ${money(o, u.amount ?? 0, v)} for order ${r}. It can take a few days to reach your account.`;
+    case 'cod_confirmed':
+      return `Thank you! Order ${r} is confirmed: please keep ${money(o, o.total, v)} ready to pay on delivery.`;
     case 'late_payment_accepted':
       return `We received your payment for order ${r} after its bill expired, and accepted it: your order ${STATUS_TEXT['processing']}.`;
     default:

@@ -7,7 +7,8 @@ import { newId } from '../../domain/ids.ts';
 import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, storableJson, storableText } from '../../domain/text.ts';
 import { isDataError } from '../../platform/store/db-errors.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
-import { findPaymentByReference, getPayment } from '../orders/index.ts';
+import { answerCashOnDelivery, findPaymentByReference, getPayment } from '../orders/index.ts';
+import { parseCodButton } from './whatsapp.compose.ts';
 import { onAddressMessageFailed, onAddressReply } from './whatsapp.address.ts';
 import { voiceOf } from './whatsapp.notify.ts';
 import type { Tx } from '../../platform/store/db.ts';
@@ -336,6 +337,12 @@ async function applyMessage(
     }
     const flowNote = await ctx.inbound.keyword(ctx, tx, merchantId, customer.id, msg.text);
     if (flowNote) return { status: 'processed', note: flowNote };
+  }
+  // A cash-on-delivery bill's Confirm / Cancel: a reply button inside the window, a template's quick reply outside it.
+  const cod = parseCodButton(msg.type === 'button_reply' ? msg.reply.id : msg.type === 'button' ? msg.button.payload : undefined);
+  if (cod) {
+    const note = await answerCashOnDelivery(ctx, tx, { source: 'whatsapp', id: phoneNumberId }, merchantId, { ...cod, customerId: customer.id });
+    return { status: 'processed', note };
   }
   if (msg.type === 'nfm_reply' && msg.nfm.name === 'address_message') {
     const note = await onAddressReply(ctx, tx, {

@@ -153,6 +153,8 @@
       openLists: S.openLists,
       pay,
       reply: (m, interactive) => send({ type: 'interactive', interactive, context: { id: m.id } }),
+      // A template's quick reply: WhatsApp sends it as type "button" with the button's payload.
+      tap: (m, b) => send({ type: 'button', button: { text: b.text, payload: b.payload }, context: { id: m.id } }),
       openAddress: (m) => window.PhoneAddress.open(m, (msg, interactive) => send({ type: 'interactive', interactive, context: { id: msg.id } })),
       openFlow: (m) => {
         const gen = S.gen;

@@ -207,7 +207,12 @@
         btns.map((r) =>
           el(
             'button',
-            { type: 'button', class: 'cta', onclick: () => ctx.reply(m, { type: 'button_reply', button_reply: { id: r.id, title: r.title } }) },
+            {
+              type: 'button',
+              class: 'cta',
+              'data-testid': 'reply-button',
+              onclick: () => ctx.reply(m, { type: 'button_reply', button_reply: { id: r.id, title: r.title } }),
+            },
             r.title ?? '',
           ),
         ),
@@ -379,7 +384,17 @@
       case 'interactive':
         return interactive(m, v, ctx);
       case 'template':
-        return el('div', {}, el('span', { class: 'tag' }, 'Template'), linkify(m.preview));
+        return el(
+          'div',
+          {},
+          el('span', { class: 'tag' }, 'Template'),
+          linkify(m.preview),
+          (Array.isArray(m.buttons) ? m.buttons : []).map((b) =>
+            el('button', { type: 'button', class: 'cta', 'data-testid': 'quick-reply', onclick: () => ctx.tap(m, b) }, String(b.text ?? '')),
+          ),
+        );
+      case 'button':
+        return linkify(v.text ?? m.preview);
       default:
         return linkify(m.preview ?? `[${m.type}]`);
     }

@@ -10,7 +10,7 @@ import { okv, type Checked } from './wa.errors.ts';
 import { windowExpiresAt } from './wa.limits.ts';
 import { listOrdersByReference, listTransactions } from './wa.store-payments.ts';
 import { getCustomer, listConversation } from './wa.store.ts';
-import { renderTemplate } from './wa.templates.ts';
+import { renderTemplate, templateButtons } from './wa.templates.ts';
 import { unixSeconds, type WaMessage, type WaOrder, type WaTransaction } from './wa.types.ts';
 
 const MAX = 200;
@@ -79,6 +79,9 @@ function present(number: WhatsAppNumberRow, m: WaMessage, orders: Map<string, Wa
     ...(m.error ? { error: m.error } : {}),
     timestamp: String(unixSeconds(m.created_at)),
     ...(order ? { order: orderView(order, txs, m, now) } : {}),
+    ...(outbound && m.type === 'template' && templateButtons(number, m.body['template']).length > 0
+      ? { buttons: templateButtons(number, m.body['template']) }
+      : {}),
   };
 }
 

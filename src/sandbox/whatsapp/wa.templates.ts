@@ -16,6 +16,8 @@ export interface TemplateSpec {
   bodyParams: number | undefined;
   /** A button that needs a parameter (sub_type), if any. */
   button?: 'order_details' | 'flow' | 'url';
+  /** Quick-reply buttons, by index: the text each shows (a send may give each a payload). */
+  quickReplies?: string[];
 }
 
 const LANGS = ['en_US', 'en', 'en_GB'];
@@ -33,6 +35,14 @@ export const SANDBOX_TEMPLATES: readonly TemplateSpec[] = [
     button: 'order_details',
   },
   { name: 'payment_link', languages: LANGS, category: 'utility', body: 'Your order {{1}} comes to {{2}}. Pay here: {{3}}', bodyParams: 3 },
+  {
+    name: 'cod_confirmation',
+    languages: LANGS,
+    category: 'utility',
+    body: 'Your cash on delivery order {{1}} comes to {{2}}. Please confirm it.',
+    bodyParams: 2,
+    quickReplies: ['Confirm order', 'Cancel order'],
+  },
   { name: 'payment_reminder', languages: LANGS, category: 'utility', body: 'A reminder: your order {{1}} is waiting for payment.', bodyParams: 1 },
   { name: 'flow_checkout', languages: LANGS, category: 'utility', body: 'Continue your order {{1}} here.', bodyParams: 1, button: 'flow' },
   // An authentication (copy-code) template: Meta refuses it to a BSUID recipient (131062).
@@ -88,6 +98,25 @@ export function renderTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, t: 
     .filter((c): c is Obj => isObj(c) && String(c['type']).toLowerCase() === 'body')
     .flatMap((c) => (Array.isArray(c['parameters']) ? (c['parameters'] as unknown[]).filter(isObj) : []));
   return render(findTemplate(number, String(t['name'] ?? '')), params);
+}
+
+/**
+ * The quick-reply buttons a template message shows, with the payload each answers (the send's
+ * `payload` parameter, or the button's text, as on WhatsApp). A tap arrives as `type: "button"`.
+ */
+export function templateButtons(number: Pick<WhatsAppNumberRow, 'templates'>, t: unknown): { text: string; payload: string }[] {
+  if (!isObj(t)) return [];
+  const spec = findTemplate(number, String(t['name'] ?? ''));
+  const texts = spec?.quickReplies ?? [];
+  const components: unknown[] = Array.isArray(t['components']) ? t['components'] : [];
+  return texts.map((text, i) => {
+    const c = components.find(
+      (x): x is Obj =>
+        isObj(x) && String(x['type']).toLowerCase() === 'button' && String(x['sub_type']).toLowerCase() === 'quick_reply' && Number(x['index']) === i,
+    );
+    const p = Array.isArray(c?.['parameters']) ? (c['parameters'] as unknown[]).find((x): x is Obj => isObj(x) && x['type'] === 'payload') : undefined;
+    return { text, payload: typeof p?.['payload'] === 'string' ? p['payload'] : text };
+  });
 }
 
 export function checkTemplate(t: unknown, ctx: OrderCtx & { number: Pick<WhatsAppNumberRow, 'templates'> }): Checked<TemplateResult> {

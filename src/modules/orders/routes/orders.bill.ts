@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { rebill } from '../orders.bill.ts';
+import { PAYMENT_METHODS } from '../orders.payment-methods.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
@@ -16,6 +17,10 @@ const body = z
       .max(30 * 86_400, { message: 'must be at most 30 days' })
       .optional(),
     send: z.boolean().optional(),
+    payment: z
+      .strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.string().min(1).max(40).optional() })
+      .optional()
+      .describe('Another method for the new bill (default: the current one): a cash-on-delivery order can be offered a prepaid payment_link'),
   })
   .optional();
 
@@ -33,7 +38,8 @@ export function register(app: App, { ctx }: RouteDeps) {
     (req, reply) =>
       mutate(ctx, req, reply, req.merchantId, {
         status: 200,
-        run: (tx) => rebill(ctx, tx, apiActor(req), req.merchantId, req.params.id, { expires_in: req.body?.expires_in, send: req.body?.send }),
+        run: (tx) =>
+          rebill(ctx, tx, apiActor(req), req.merchantId, req.params.id, { expires_in: req.body?.expires_in, send: req.body?.send, payment: req.body?.payment }),
         present: (order, tx) => presentOrderRow(ctx, tx, order),
       }),
   );

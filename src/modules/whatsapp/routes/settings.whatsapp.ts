@@ -2,7 +2,7 @@
 // configurations, templates and default payment. The access token is write-only and
 // sealed at rest; updating it resumes a queue paused by an invalid token (190).
 import { z } from 'zod';
-import { PAYMENT_METHODS, PROVIDERS } from '../../orders/index.ts';
+import { PROVIDER_METHODS, PROVIDERS } from '../../orders/index.ts';
 import { getNumberByMerchant } from '../whatsapp.queries.ts';
 import { presentWhatsAppSettings, whatsappSettingsSchema } from '../whatsapp.present.ts';
 import type { App } from '../../../platform/http/app.ts';
@@ -31,10 +31,18 @@ const body = z.strictObject({
     .array(z.strictObject({ name: z.string().min(1).max(60), provider: z.string().max(40).optional(), type: z.enum(['payment_gateway', 'upi']).optional() }))
     .max(20)
     .optional(),
-  templates: z.strictObject({ bill: templateRef.optional(), order_update: templateRef.optional() }).optional(),
+  templates: z
+    .strictObject({
+      bill: templateRef.optional(),
+      order_update: templateRef.optional(),
+      /** Cash on delivery outside the window: body {{1}} the reference, {{2}} the total; quick replies 0 Confirm, 1 Cancel. */
+      cod: templateRef.optional(),
+    })
+    .optional(),
   opt_out_words: z.array(z.string().min(1).max(40)).max(20).optional(),
   throughput_per_second: z.number().int().min(1).max(1000).optional(),
-  default_payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.enum(PROVIDERS) }).optional(),
+  // A provider's method: cash on delivery is chosen per order (POST /v1/orders), not as the default of carts and bookings.
+  default_payment: z.strictObject({ method: z.enum(PROVIDER_METHODS), provider: z.enum(PROVIDERS) }).optional(),
 });
 
 export function register(app: App, { ctx }: RouteDeps) {
