@@ -36,6 +36,8 @@ export const ID_PREFIXES = [
   'cnv',
   'nte',
   'upl',
+  'qrp',
+  'arp',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
