@@ -7987,6 +7987,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/auto-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The automatic replies: greeting, away, keywords, fallback */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AutoReplies"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set the automatic replies (the parts named; keywords, when given, replaces the whole keyword list, flow keywords included) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        away?: {
+                            enabled: boolean;
+                            /** @description Opening hours per weekday in the business time_zone, e.g. {"mon": [["09:00", "18:00"]]}; away answers outside them */
+                            hours?: {
+                                [key: string]: [
+                                    string,
+                                    string
+                                ][];
+                            };
+                            text?: string | null;
+                        };
+                        fallback?: {
+                            enabled: boolean;
+                            text?: string | null;
+                        };
+                        greeting?: {
+                            enabled: boolean;
+                            text?: string | null;
+                        };
+                        keywords?: {
+                            /** @description A word or phrase, matched normalized (never a pattern) */
+                            match: string;
+                            /** @description A text, a flow, the catalog or a product list */
+                            reply: {
+                                text: string;
+                                /** @enum {string} */
+                                type: "text";
+                            } | {
+                                flow: string;
+                                flow_id?: string;
+                                /** @enum {string} */
+                                type: "flow";
+                            } | {
+                                body: string;
+                                thumbnail_retailer_id?: string;
+                                /** @enum {string} */
+                                type: "catalog";
+                            } | {
+                                body: string;
+                                header: string;
+                                sections: {
+                                    retailer_ids: string[];
+                                    title?: string;
+                                }[];
+                                /** @enum {string} */
+                                type: "product_list";
+                            };
+                        }[];
+                        resume_after_minutes?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AutoReplies"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/settings/booking": {
         parameters: {
             query?: never;
@@ -11241,6 +11489,61 @@ export interface components {
             subject: string | null;
             /** @description What happened: login, login.failed, user.invited, key.created, … */
             type: string;
+        };
+        /** @description Automatic replies: greeting, away by business hours, keywords, fallback */
+        AutoReplies: {
+            away: {
+                enabled: boolean;
+                hours: {
+                    [key: string]: [
+                        string,
+                        string
+                    ][];
+                };
+                text: string | null;
+            };
+            fallback: {
+                enabled: boolean;
+                text: string | null;
+            };
+            greeting: {
+                enabled: boolean;
+                text: string | null;
+            };
+            keywords: {
+                match: string;
+                /** @description A text, a flow, the catalog or a product list */
+                reply: {
+                    text: string;
+                    /** @constant */
+                    type: "text";
+                } | {
+                    flow: string;
+                    flow_id?: string;
+                    /** @constant */
+                    type: "flow";
+                } | {
+                    body: string;
+                    thumbnail_retailer_id?: string;
+                    /** @constant */
+                    type: "catalog";
+                } | {
+                    body: string;
+                    header: string;
+                    sections: {
+                        retailer_ids: string[];
+                        title?: string;
+                    }[];
+                    /** @constant */
+                    type: "product_list";
+                };
+            }[];
+            /** @constant */
+            object: "auto_replies";
+            resume_after_minutes: number;
+            /** @description The business time zone the hours are read in (GET|PATCH /v1/settings/business) */
+            time_zone: string;
+            updated_at: string | null;
         };
         /** @description A booking of a service */
         Booking: {

@@ -104,6 +104,25 @@ export function productMessage(input: ProductMessageInput): Built {
   });
 }
 
+export interface CatalogMessageInput extends Envelope {
+  body: string;
+  footer?: string;
+  /** The product whose image WhatsApp shows on the catalog message. */
+  thumbnailProductRetailerId: string;
+}
+
+/** The whole catalog: a "View catalog" button (the number must have a catalog connected). */
+export function catalogMessage(input: CatalogMessageInput): Built {
+  const shell = interactiveShell('catalog_message', { body: input?.body, footer: input?.footer }, { body: true });
+  if (!shell.ok) return shell;
+  const bad = checkText('thumbnailProductRetailerId', input.thumbnailProductRetailerId, 100);
+  if (bad) return bad;
+  return envelope(input, 'interactive', {
+    ...shell.value,
+    action: { name: 'catalog_message', parameters: { thumbnail_product_retailer_id: input.thumbnailProductRetailerId } },
+  });
+}
+
 export interface ProductListMessageInput extends Envelope {
   header: string;
   body: string;

@@ -166,8 +166,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   // Routes of the contract ("The merchant's front office") being built beside this table.
   'GET /v1/settings/business': { permission: 'account', note: 'everyone: the console shows money and times as the business writes them' },
   'PATCH /v1/settings/business': { permission: 'settings' },
-  'GET /v1/settings/auto-replies': { permission: 'settings', planned: true },
-  'PUT /v1/settings/auto-replies': { permission: 'settings', planned: true },
+  'GET /v1/settings/auto-replies': { permission: 'conversations', note: 'agents see what the customer was told automatically' },
+  'PUT /v1/settings/auto-replies': { permission: 'settings' },
   'GET /v1/stream': { permission: 'account', note: 'ids and types only: objects are read through routes with their own rules', planned: true },
   'POST /v1/orders/:id/record-payment': { permission: 'orders.money', planned: true },
   'GET /v1/customers': { permission: 'customers' },

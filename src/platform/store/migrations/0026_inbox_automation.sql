@@ -12,3 +12,39 @@ create table quick_replies (
   updated_at timestamptz not null
 );
 create unique index quick_replies_shortcut on quick_replies (merchant_id, shortcut);
+
+-- Auto-replies (docs/customers.md, "Auto-replies"): one row of settings per merchant.
+create table auto_reply_settings (
+  merchant_id text primary key references merchants(id),
+  greeting_enabled boolean not null default false,
+  greeting_text text,
+  away_enabled boolean not null default false,
+  away_text text,
+  -- {"mon": [["09:00", "18:00"]], …}: the business's opening hours in its time zone
+  away_hours jsonb not null default '{}'::jsonb,
+  fallback_enabled boolean not null default false,
+  fallback_text text,
+  resume_after_minutes integer not null default 60 check (resume_after_minutes between 1 and 10080),
+  updated_at timestamptz not null
+);
+
+-- The keyword list is one list: a keyword answers with a flow (flow_name) or with another
+-- reply (reply: {type: text|catalog|product_list, …}); /v1/flows/keywords shows the flow ones.
+alter table flow_keywords alter column flow_name drop not null;
+alter table flow_keywords add column reply jsonb;
+alter table flow_keywords add constraint flow_keywords_one_reply check ((flow_name is null) <> (reply is null));
+
+-- Every automatic reply sent: at most one per inbound message (the unique key holds under
+-- Meta's redelivery), and the per-customer caps are counted here.
+create table auto_replies (
+  id text primary key,
+  merchant_id text not null references merchants(id),
+  customer_id text not null references customers(id),
+  conversation_id text references conversations(id),
+  inbound_wamid text not null,
+  kind text not null check (kind in ('keyword', 'greeting', 'away', 'fallback')),
+  message_id text,
+  created_at timestamptz not null
+);
+create unique index auto_replies_inbound on auto_replies (merchant_id, inbound_wamid);
+create index auto_replies_customer on auto_replies (merchant_id, customer_id, created_at);
