@@ -732,7 +732,7 @@ export interface paths {
                     actor?: string;
                     limit?: number;
                     starting_after?: string;
-                    type?: "session.created" | "session.login_failed" | "session.revoked" | "user.created" | "user.invited" | "user.invitation_accepted" | "user.reset_link_created" | "user.password_reset" | "user.updated" | "user.role_changed" | "user.removed" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "provider_credentials.replaced" | "whatsapp_token.replaced" | "payment_policy.changed" | "product.created" | "product.updated" | "export.downloaded";
+                    type?: "session.created" | "session.login_failed" | "session.revoked" | "user.created" | "user.invited" | "user.invitation_accepted" | "user.reset_link_created" | "user.password_reset" | "user.updated" | "user.role_changed" | "user.removed" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "provider_credentials.replaced" | "whatsapp_token.replaced" | "payment_policy.changed" | "product.created" | "product.updated" | "export.downloaded" | "customer.erased";
                 };
                 header?: never;
                 path?: never;
@@ -2824,6 +2824,229 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/customers/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a customer's personal data (owner; idempotent): orders, payments and the ledger are kept under a pseudonym */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerErasure"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything we hold on a customer, as JSON (owner; recorded in the audit log) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerExport"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/events": {
@@ -11715,6 +11938,97 @@ export interface components {
             wa_id: string | null;
             /** @description When the 24-hour customer service window closes */
             window_expires_at: string | null;
+        };
+        CustomerErasure: {
+            /** @description true: an earlier call erased it; nothing more was changed */
+            already_erased: boolean;
+            /** @description Rows changed per kind of data by this call */
+            changed: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            erased_at: string;
+            id: string;
+            /** @description The pseudonym orders and the ledger now show */
+            name: string;
+            /** @constant */
+            object: "customer_erasure";
+        };
+        /** @description Everything held on one customer */
+        CustomerExport: {
+            /** @description Automatic replies sent to them */
+            automatic_replies: {
+                [key: string]: unknown;
+            }[];
+            /** @description Their bookings */
+            bookings: {
+                [key: string]: unknown;
+            }[];
+            /** @description Their conversations, each with its internal notes */
+            conversations: {
+                [key: string]: unknown;
+            }[];
+            customer: {
+                /** @description WhatsApp's business-scoped user id: the identity when present */
+                bsuid: string | null;
+                /** Format: date-time */
+                created_at: string;
+                erased_at: string | null;
+                /** @description cus_… */
+                id: string;
+                /** @description GET /v1/customers/{id} only: how the identifiers changed */
+                identity_history?: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    field: "wa_id" | "bsuid";
+                    new_value: string | null;
+                    old_value: string | null;
+                    reason: string;
+                }[];
+                last_message_at: string | null;
+                /** @description The merchant's name for the person, else the WhatsApp profile name, else the username */
+                name: string | null;
+                /** @constant */
+                object: "customer";
+                opted_out_at: string | null;
+                profile_name: string | null;
+                tags: string[];
+                /** @description WhatsApp username: display only */
+                username: string | null;
+                /** @description The phone, when known (it may move to another person) */
+                wa_id: string | null;
+                /** @description When the 24-hour customer service window closes */
+                window_expires_at: string | null;
+            };
+            /** Format: date-time */
+            exported_at: string;
+            /** @description WhatsApp Flows they opened, with what they entered (without the tokens) */
+            flow_sessions: {
+                [key: string]: unknown;
+            }[];
+            /** @description How their phone and BSUID changed */
+            identity_history: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every message both ways, with its content (null once redacted) */
+            messages: {
+                [key: string]: unknown;
+            }[];
+            /** @constant */
+            object: "customer_export";
+            /** @description Their orders, as stored */
+            orders: {
+                [key: string]: unknown;
+            }[];
+            /** @description The payment attempts of those orders (without pay-page tokens) */
+            payments: {
+                [key: string]: unknown;
+            }[];
+            /** @description Refunds of those orders */
+            refunds: {
+                [key: string]: unknown;
+            }[];
         };
         /** @description Orders and revenue per day in the business time zone */
         DailyReport: {

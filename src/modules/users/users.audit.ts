@@ -27,6 +27,7 @@ export const AUDIT_TYPES = [
   'product.created',
   'product.updated',
   'export.downloaded',
+  'customer.erased',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 

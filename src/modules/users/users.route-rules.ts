@@ -173,8 +173,17 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /v1/customers': { permission: 'customers' },
   'GET /v1/customers/:id': { permission: 'customers' },
   'PATCH /v1/customers/:id': { permission: 'customers' },
-  'GET /v1/customers/:id/export': { permission: 'customers.erase', planned: true },
-  'POST /v1/customers/:id/erase': { permission: 'customers.erase', planned: true },
+  'GET /v1/customers/:id/export': {
+    permission: 'customers.erase',
+    audit: ({ params }) => ({ type: 'export.downloaded', subject: params['id'] ?? null, data: { kind: 'customer', customer_id: params['id'] ?? null } }),
+  },
+  'POST /v1/customers/:id/erase': {
+    permission: 'customers.erase',
+    audit: ({ params, value }) =>
+      (value as { already?: boolean } | null)?.already
+        ? null
+        : { type: 'customer.erased', subject: params['id'] ?? null, data: { customer_id: params['id'] ?? null } },
+  },
   'GET /v1/conversations': { permission: 'conversations' },
   'GET /v1/conversations/:id': { permission: 'conversations' },
   'GET /v1/conversations/:id/messages': { permission: 'conversations' },

@@ -48,3 +48,7 @@ create table auto_replies (
 );
 create unique index auto_replies_inbound on auto_replies (merchant_id, inbound_wamid);
 create index auto_replies_customer on auto_replies (merchant_id, customer_id, created_at);
+
+-- Erasure (POST /v1/customers/{id}/erase): the row stays (orders and the ledger point at it)
+-- under a pseudonym, without its identifiers; when it happened.
+alter table customers add column erased_at timestamptz;
