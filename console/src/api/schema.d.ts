@@ -9527,6 +9527,95 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The merchant's message templates, as WhatsApp lists them (what can be sent outside the 24-hour window) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description approved: only those that can be sent */
+                    status?: "approved" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Template"][];
+                            has_more: boolean;
+                            /** @enum {string} */
+                            object: "list";
+                        };
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -12620,6 +12709,21 @@ export interface components {
                 /** @description METHOD path, as the server registers it */
                 route: string;
             }[];
+        };
+        /** @description A message template of the WhatsApp Business Account */
+        Template: {
+            /** @description The body text with its {{n}} placeholders */
+            body: string | null;
+            /** @description How many parameters the body takes (POST /v1/messages template.parameters) */
+            body_parameters: number;
+            /** @description utility, marketing or authentication */
+            category: string | null;
+            language: string;
+            name: string;
+            /** @constant */
+            object: "template";
+            /** @description approved, pending, rejected, paused, disabled… as WhatsApp says; only approved ones can be sent */
+            status: string;
         };
         /** @description A console user */
         User: {

@@ -5,7 +5,16 @@
 import type { z } from 'zod';
 import { REFERENCE_ID_PATTERN } from '../../domain/ids.ts';
 import { clientError, graphErrorFromBody, networkError, type GraphError } from './graph.errors.ts';
-import { paymentLookupResponse, refundResponse, sendMessageResponse, successResponse, type PaymentLookup, type RefundResponse } from './graph.responses.ts';
+import {
+  paymentLookupResponse,
+  refundResponse,
+  sendMessageResponse,
+  successResponse,
+  templatesPage,
+  type PaymentLookup,
+  type RefundResponse,
+  type TemplatesPage,
+} from './graph.responses.ts';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 /** A current Graph API version (v27.0 as of November 2026); WHATSAPP_GRAPH_VERSION overrides it. */
@@ -37,6 +46,8 @@ export interface GraphClient {
   markRead(phoneNumberId: string, token: string, wamid: string, opts?: { typingIndicator?: boolean }): Promise<MarkReadResult>;
   lookupPayment(phoneNumberId: string, token: string, paymentConfiguration: string, referenceId: string): Promise<GraphResult<PaymentLookup>>;
   refundPayment(phoneNumberId: string, token: string, input: RefundInput): Promise<GraphResult<RefundResponse>>;
+  /** One page of the WABA's message templates (GET /{waba_id}/message_templates). */
+  listTemplates(wabaId: string, token: string, page: { limit: number; after?: string | undefined }): Promise<GraphResult<TemplatesPage>>;
 }
 
 const PHONE_NUMBER_ID = /^\d{1,32}$/;
@@ -81,10 +92,12 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     token: string,
     schema: S,
     body?: unknown,
+    query?: Record<string, string>,
   ): Promise<GraphResult<z.infer<S>>> {
     for (const s of segments) if (typeof s !== 'string') return { ok: false, error: s };
     if (typeof token !== 'string' || !TOKEN.test(token)) return { ok: false, error: clientError('access token is empty or malformed') };
-    const url = `${baseUrl}/${version}/${(segments as string[]).join('/')}`;
+    const qs = query ? `?${new URLSearchParams(query).toString()}` : '';
+    const url = `${baseUrl}/${version}/${(segments as string[]).join('/')}${qs}`;
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
 
@@ -130,6 +143,12 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
   return {
     baseUrl,
     version,
+
+    async listTemplates(wabaId, token, page) {
+      const query: Record<string, string> = { fields: 'name,language,status,category,components', limit: String(page.limit) };
+      if (page.after !== undefined) query.after = page.after;
+      return call('GET', [pathSegment('phone_number_id', wabaId), 'message_templates'], token, templatesPage, undefined, query);
+    },
 
     async sendMessage(phoneNumberId, token, body) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {

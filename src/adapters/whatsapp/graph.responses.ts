@@ -73,3 +73,18 @@ export const refundResponse = z.looseObject({
   speed_processed: z.string().optional(),
 });
 export type RefundResponse = z.infer<typeof refundResponse>;
+
+/** A page of GET /{waba_id}/message_templates. */
+export const templatesPage = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      name: z.string(),
+      language: z.string(),
+      status: z.string(),
+      category: z.string().optional(),
+      components: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).optional(),
+    }),
+  ),
+  paging: z.looseObject({ cursors: z.looseObject({ after: z.string().optional() }).optional(), next: z.string().optional() }).optional(),
+});
+export type TemplatesPage = z.infer<typeof templatesPage>;

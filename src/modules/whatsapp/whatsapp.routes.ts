@@ -6,8 +6,9 @@ import * as messagesSend from './routes/messages.send.ts';
 import * as conversationsMessages from './routes/conversations.messages.ts';
 import * as settingsWhatsApp from './routes/settings.whatsapp.ts';
 import * as webhooksWhatsApp from './routes/webhook.ts';
+import * as templatesList from './routes/templates.list.ts';
 
 export const whatsappRoutes: ModuleRoutes = {
-  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp],
+  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp, templatesList],
   public: [webhooksWhatsApp],
 };
