@@ -4470,7 +4470,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Send a text, a template or an order bill to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409 */
+        /** Send a text, an image or document (upload_id or url), a template or an order bill to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409 */
         post: {
             parameters: {
                 query?: never;
@@ -4525,6 +4525,37 @@ export interface paths {
                         };
                         /** @enum {string} */
                         type: "order_bill";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        image: {
+                            caption?: string;
+                            upload_id?: string;
+                            url?: string;
+                        };
+                        /** @enum {string} */
+                        type: "image";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        document: {
+                            caption?: string;
+                            filename?: string;
+                            upload_id?: string;
+                            url?: string;
+                        };
+                        /** @enum {string} */
+                        type: "document";
                     };
                 };
             };
@@ -9616,6 +9647,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an image or a document to send (multipart/form-data, field "file") */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description multipart/form-data: the file (JPEG or PNG ≤ 5 MB; PDF, text or Office ≤ 16 MB) */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Upload"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -12724,6 +12891,25 @@ export interface components {
             object: "template";
             /** @description approved, pending, rejected, paused, disabled… as WhatsApp says; only approved ones can be sent */
             status: string;
+        };
+        /** @description Media to send */
+        Upload: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description A document's name as WhatsApp shows it */
+            filename: string | null;
+            /** @description upl_… */
+            id: string;
+            /** @enum {string} */
+            kind: "image" | "document";
+            /** @description From the content, not the name */
+            mime_type: string;
+            /** @constant */
+            object: "upload";
+            sha256: string;
+            size: number;
+            /** @description The same id, as POST /v1/messages takes it */
+            upload_id: string;
         };
         /** @description A console user */
         User: {

@@ -104,6 +104,29 @@ export function productMessage(input: ProductMessageInput): Built {
   });
 }
 
+export interface MediaMessageInput extends Envelope {
+  /** A public http(s) URL WhatsApp fetches the file from. */
+  link: string;
+  caption?: string;
+  /** Documents: the name the customer sees. */
+  filename?: string;
+}
+
+/** An image or a document by link (captions ≤ 1,024 characters; audio and stickers take none). */
+export function mediaMessage(kind: 'image' | 'document', input: MediaMessageInput): Built {
+  if (typeof input?.link !== 'string' || !HTTP_URL.test(input.link) || input.link.length > 2048) return refuse('link', 'link must be an http(s) URL');
+  const cap = checkText('caption', input.caption, 1024, false);
+  if (cap) return cap;
+  const media: Record<string, unknown> = { link: input.link };
+  if (input.caption !== undefined) media.caption = input.caption;
+  if (kind === 'document' && input.filename !== undefined) {
+    const f = checkText('filename', input.filename, 240, false);
+    if (f) return f;
+    media.filename = input.filename;
+  }
+  return envelope(input, kind, media);
+}
+
 export interface CatalogMessageInput extends Envelope {
   body: string;
   footer?: string;

@@ -194,7 +194,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /v1/conversations/:id/notes': { permission: 'conversations' },
   'POST /v1/messages': { permission: 'conversations' },
   'GET /v1/templates': { permission: 'conversations', note: 'what the composer offers outside the 24-hour window' },
-  'POST /v1/uploads': { permission: 'conversations', planned: true },
+  'POST /v1/uploads': { permission: 'conversations' },
   'GET /v1/quick-replies': { permission: 'conversations', note: 'everyone who works the inbox uses them' },
   'POST /v1/quick-replies': { permission: 'settings', note: 'saved answers are managed by the owner and admins' },
   'PATCH /v1/quick-replies/:id': { permission: 'settings' },

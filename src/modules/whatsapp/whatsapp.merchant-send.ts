@@ -5,7 +5,9 @@
 // and what our builders know Meta would refuse (400). Then queued in the request's
 // transaction through the paced send queue; the conversation's automation pauses.
 import { templateMessage } from '../../adapters/whatsapp/template.builder.ts';
-import { textMessage } from '../../adapters/whatsapp/message.builders.ts';
+import { mediaMessage, textMessage } from '../../adapters/whatsapp/message.builders.ts';
+import { getUpload } from './media-uploads.repository.ts';
+import { mediaUrl } from './whatsapp.uploads.ts';
 import { addressOf } from '../../adapters/whatsapp/message.common.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
@@ -24,7 +26,15 @@ export type MerchantMessage =
       type: 'template';
       template: { name: string; language: string; parameters?: string[] | undefined };
     }
-  | { customer: CustomerRef; type: 'order_bill'; order_bill: { order_id: string } };
+  | { customer: CustomerRef; type: 'order_bill'; order_bill: { order_id: string } }
+  | { customer: CustomerRef; type: 'image'; image: MediaInput }
+  | { customer: CustomerRef; type: 'document'; document: MediaInput & { filename?: string | undefined } };
+
+export interface MediaInput {
+  upload_id?: string | undefined;
+  url?: string | undefined;
+  caption?: string | undefined;
+}
 
 /** The templates a closed window allows: the ones configured on the number (bill, order_update, reminders…). */
 export function usableTemplates(n: WhatsAppNumberRow): { name: string; language: string }[] {
@@ -67,6 +77,30 @@ export async function sendMerchantMessage(ctx: AppContext, tx: Tx, actor: Actor,
   const common = { merchantId, customerId: customer.id, staff: true, sentBy: actor.id, essential: true } as const;
   if (input.type === 'order_bill')
     return queueBillMessage(ctx, tx, merchantId, input.order_bill.order_id, customer.id, { staff: true, sentBy: actor.id, windowOpen: open });
+  if (input.type === 'image' || input.type === 'document') {
+    const m = input.type === 'image' ? input.image : input.document;
+    let link = m.url;
+    let filename = input.type === 'document' ? input.document.filename : undefined;
+    if (m.upload_id !== undefined) {
+      const u = await getUpload(tx, merchantId, m.upload_id);
+      if (!u) return err(domainError('not_found', `No upload ${m.upload_id}`, { path: `${input.type}.upload_id` }));
+      if (u.kind !== input.type)
+        return err(
+          domainError('validation_error', `${input.type}.upload_id: ${u.id} is a ${u.kind}, not a ${input.type}`, { path: `${input.type}.upload_id` }),
+        );
+      link = mediaUrl(ctx, u);
+      filename ??= u.filename ?? undefined;
+    }
+    const media = mediaMessage(input.type, {
+      ...address,
+      link: link ?? '',
+      ...(m.caption !== undefined ? { caption: m.caption } : {}),
+      ...(filename !== undefined ? { filename } : {}),
+    });
+    if (!media.ok) return media;
+    const row = await queueMessage(ctx, tx, { ...common, type: input.type, body: media.value, purpose: 'message' });
+    return row ? ok(row) : err(domainError('conflict', 'This merchant has no WhatsApp number'));
+  }
   const built =
     input.type === 'text'
       ? textMessage({ ...address, body: input.text.body, ...(input.text.preview_url !== undefined ? { previewUrl: input.text.preview_url } : {}) })

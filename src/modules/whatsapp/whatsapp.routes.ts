@@ -7,8 +7,10 @@ import * as conversationsMessages from './routes/conversations.messages.ts';
 import * as settingsWhatsApp from './routes/settings.whatsapp.ts';
 import * as webhooksWhatsApp from './routes/webhook.ts';
 import * as templatesList from './routes/templates.list.ts';
+import * as uploads from './routes/uploads.ts';
+import * as mediaGet from './routes/media.get.ts';
 
 export const whatsappRoutes: ModuleRoutes = {
-  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp, templatesList],
-  public: [webhooksWhatsApp],
+  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp, templatesList, uploads],
+  public: [webhooksWhatsApp, mediaGet],
 };

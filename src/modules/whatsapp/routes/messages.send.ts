@@ -8,6 +8,23 @@ import { customerRef } from '../../../platform/http/schemas.ts';
 import { apiActor, type RouteDeps } from '../../../platform/http/route-deps.ts';
 import { messageSchema, presentMessage } from '../whatsapp.present.ts';
 
+const mediaFields = {
+  upload_id: z
+    .string()
+    .regex(/^upl_[0-9a-z]{26}$/, { message: 'must be an upload id (upl_…) from POST /v1/uploads' })
+    .optional(),
+  url: z
+    .string()
+    .max(2048)
+    .regex(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+    .optional(),
+  caption: z.string().min(1).max(1024).optional(),
+};
+const oneSource = (m: { upload_id?: string | undefined; url?: string | undefined }) => (m.upload_id === undefined) !== (m.url === undefined);
+const sourceMessage = { message: 'give upload_id or url (one of them)' };
+const media = z.strictObject(mediaFields).refine(oneSource, sourceMessage);
+const documentMedia = z.strictObject({ ...mediaFields, filename: z.string().min(1).max(240).optional() }).refine(oneSource, sourceMessage);
+
 const body = z.discriminatedUnion('type', [
   z.strictObject({
     customer: customerRef,
@@ -30,6 +47,8 @@ const body = z.discriminatedUnion('type', [
       order_id: z.string().regex(/^ord_[0-9a-z]{26}$/, { message: 'must be an order id (ord_…)' }),
     }),
   }),
+  z.strictObject({ customer: customerRef, type: z.literal('image'), image: media }),
+  z.strictObject({ customer: customerRef, type: z.literal('document'), document: documentMedia }),
 ]);
 
 export function register(app: App, { ctx }: RouteDeps) {
@@ -39,7 +58,7 @@ export function register(app: App, { ctx }: RouteDeps) {
       schema: {
         tags: ['messages'],
         summary:
-          'Send a text, a template or an order bill to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409',
+          'Send a text, an image or document (upload_id or url), a template or an order bill to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409',
         body,
         response: { 201: messageSchema },
       },

@@ -52,3 +52,21 @@ create index auto_replies_customer on auto_replies (merchant_id, customer_id, cr
 -- Erasure (POST /v1/customers/{id}/erase): the row stays (orders and the ledger point at it)
 -- under a pseudonym, without its identifiers; when it happened.
 alter table customers add column erased_at timestamptz;
+
+-- Media the merchant sends (POST /v1/uploads): kept in the database so that every node serves
+-- it; WhatsApp fetches it by an unguessable link (GET /media/{token}).
+create table media_uploads (
+  id text primary key,
+  merchant_id text not null references merchants(id),
+  kind text not null check (kind in ('image', 'document')),
+  mime_type text not null,
+  size integer not null check (size > 0),
+  sha256 text not null,
+  -- a document's name as WhatsApp shows it (sanitized); never part of a path
+  filename text,
+  token text not null unique,
+  data bytea not null,
+  created_by text,
+  created_at timestamptz not null
+);
+create index media_uploads_merchant on media_uploads (merchant_id, id);
