@@ -15,7 +15,7 @@ import { ownOriginsOf } from '../platform/own-origins.ts';
 import { WHATSAPP_PAY } from '../adapters/providers/whatsapp-pay/whatsapp-pay.adapter.ts';
 import { whatsappPayCredentials } from '../modules/whatsapp/index.ts';
 import { completeFlowFromReply } from '../modules/flows/index.ts';
-import { answerKeyword } from '../modules/flows/index.ts';
+import { autoReply, staffReplied } from '../modules/automation/index.ts';
 import type { Clock } from '../platform/ports.ts';
 import { systemClock } from '../adapters/clock/clock.ts';
 import type { Db } from '../platform/store/db.ts';
@@ -27,7 +27,7 @@ export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent, foll
 const CAPTURE_LIMITS: readonly CaptureLimit[] = [checkoutLinkCaptureLimit];
 
 /** Inbound WhatsApp messages that flows answer. */
-const INBOUND: InboundHandlers = { keyword: answerKeyword, flowReply: completeFlowFromReply };
+const INBOUND: InboundHandlers = { autoReply, staffReplied, flowReply: completeFlowFromReply };
 
 /** Providers whose credentials are not in provider_accounts. */
 const ACCOUNT_SOURCES: ReadonlyMap<string, AccountSource> = new Map([[WHATSAPP_PAY, whatsappPayCredentials]]);

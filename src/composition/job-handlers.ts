@@ -6,6 +6,7 @@ import { enqueueJob } from '../platform/jobs/jobs.repository.ts';
 import { listExpiredOpenOrders } from '../modules/orders/index.ts';
 import { paymentJobHandlers } from '../modules/payments/index.ts';
 import { scheduleCatalogImports, whatsappJobHandlers } from '../modules/whatsapp/index.ts';
+import { automationJobHandlers } from '../modules/automation/index.ts';
 import { catalogJobHandlers } from '../modules/catalog/index.ts';
 import { checkoutLinkJobHandlers } from '../modules/checkout-links/index.ts';
 import { webhookJobHandlers } from '../modules/events/index.ts';
@@ -33,6 +34,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
   return {
     ...paymentJobHandlers(ctx),
     ...whatsappJobHandlers(ctx),
+    ...automationJobHandlers(ctx),
     ...catalogJobHandlers(ctx),
     ...checkoutLinkJobHandlers(ctx),
     ...sandboxPspJobHandlers(ctx),

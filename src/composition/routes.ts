@@ -6,6 +6,7 @@ import * as openapi from '../platform/http/openapi.get.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
 import { customersRoutes } from '../modules/customers/index.ts';
 import { conversationsRoutes } from '../modules/conversations/index.ts';
+import { automationRoutes } from '../modules/automation/index.ts';
 import { ordersRoutes } from '../modules/orders/index.ts';
 import { checkoutLinksRoutes } from '../modules/checkout-links/index.ts';
 import { paymentsRoutes } from '../modules/payments/index.ts';
@@ -25,6 +26,7 @@ import { consoleRoutes } from '../modules/console/index.ts';
 const MODULES: Record<string, ModuleRoutes> = {
   customers: customersRoutes,
   conversations: conversationsRoutes,
+  automation: automationRoutes,
   catalog: catalogRoutes,
   orders: ordersRoutes,
   'checkout-links': checkoutLinksRoutes,
@@ -45,7 +47,8 @@ const MODULES: Record<string, ModuleRoutes> = {
 /** The tags of /openapi.json: one per module, in this order. */
 export const OPENAPI_TAGS: { name: keyof typeof MODULES & string; description: string }[] = [
   { name: 'customers', description: 'Customers: one per person, by business-scoped user id (BSUID) or phone' },
-  { name: 'conversations', description: 'Conversations: threads per customer, assignment, notes' },
+  { name: 'conversations', description: 'Conversations: threads per customer, assignment, notes, quick replies' },
+  { name: 'automation', description: 'Automatic replies: greeting, away, keywords, fallback; the hand-off to a person' },
   { name: 'catalog', description: 'Products' },
   { name: 'orders', description: 'Orders and their bills' },
   { name: 'checkout-links', description: 'Reusable links to pay the shop (a fixed amount, a range, or products), with their public page and QR code' },

@@ -38,6 +38,8 @@ export const ID_PREFIXES = [
   'upl',
   'csy',
   'chl',
+  'qrp',
+  'arp',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -116,9 +116,26 @@ export interface FlowReplyInput {
 
 export type FlowReplyOutcome = { note: string; reply?: string };
 
+/** An inbound message just stored (not a redelivery), for automatic replies. */
+export interface AutoReplyInput {
+  merchantId: string;
+  customerId: string;
+  conversationId: string;
+  /** Meta's message id: the key of at most one automatic reply. */
+  wamid: string;
+  /** WhatsApp's type (image, reaction, … for the types we only store); the text for a text. */
+  type: string;
+  text?: string | undefined;
+}
+
 export interface InboundHandlers {
-  /** A text that may be a keyword: the note of what was done, or undefined when it is none. */
-  keyword(ctx: AppContext, tx: Tx, merchantId: string, customerId: string, text: string): Promise<string | undefined>;
+  /**
+   * Every new inbound message (after the opt-out words): the automatic reply it gets, if any
+   * (a keyword, greeting, away or fallback); the note of what was done, or undefined.
+   */
+  autoReply(ctx: AppContext, tx: Tx, message: AutoReplyInput): Promise<string | undefined>;
+  /** A person replied in a conversation: automation pauses, and resumes after the merchant's setting. */
+  staffReplied(ctx: AppContext, tx: Tx, c: { merchantId: string; conversationId: string; at: Date }): Promise<void>;
   /** An nfm_reply (a Flow's completion). */
   flowReply(ctx: AppContext, tx: Tx, reply: FlowReplyInput): Promise<FlowReplyOutcome>;
 }

@@ -38,6 +38,7 @@ const NOT_DOCUMENTED: { pattern: RegExp; why: string }[] = [
   { pattern: /^\/c\//, why: 'checkout link pages (HTML)' },
   { pattern: /^\/favicon\.(svg|ico)$/, why: 'the icon pages name' },
   { pattern: /^\/openapi\.json$/, why: 'the document itself' },
+  { pattern: /^\/media\/:token$/, why: 'uploaded media for WhatsApp to fetch (bytes, by an unguessable link)' },
 ];
 
 const toOpenApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

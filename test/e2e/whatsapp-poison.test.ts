@@ -190,10 +190,10 @@ describe('a delivery with poison items', () => {
 
 describe('an item whose processing fails', () => {
   it('does not block the others; it is retried with the job, then refused with its reason', async () => {
-    const original = s.ctx.inbound.keyword;
-    s.ctx.inbound.keyword = async (ctx, tx, merchantId, waId, t) => {
-      if (t === 'EXPLODE') throw new Error('the keyword handler crashed');
-      return original(ctx, tx, merchantId, waId, t);
+    const original = s.ctx.inbound.autoReply;
+    s.ctx.inbound.autoReply = async (ctx, tx, m) => {
+      if (m.text === 'EXPLODE') throw new Error('the keyword handler crashed');
+      return original(ctx, tx, m);
     };
     try {
       const a = newWaId();
@@ -221,15 +221,15 @@ describe('an item whose processing fails', () => {
       expect(finished.status).toBe('done');
       expect(finished.attempts).toBe(ITEM_ATTEMPTS);
     } finally {
-      s.ctx.inbound.keyword = original;
+      s.ctx.inbound.autoReply = original;
     }
   });
 
   it('values the database refuses are refused at once, without retries', async () => {
-    const original = s.ctx.inbound.keyword;
-    s.ctx.inbound.keyword = async (ctx, tx, merchantId, waId, t) => {
-      if (t === 'OVERFLOW') await tx.query('select $1::int', ['99999999999']);
-      return original(ctx, tx, merchantId, waId, t);
+    const original = s.ctx.inbound.autoReply;
+    s.ctx.inbound.autoReply = async (ctx, tx, m) => {
+      if (m.text === 'OVERFLOW') await tx.query('select $1::int', ['99999999999']);
+      return original(ctx, tx, m);
     };
     try {
       const a = newWaId();
@@ -245,7 +245,7 @@ describe('an item whose processing fails', () => {
       expect((await inboxRow(raw)).status).toBe('processed');
       expect((await jobOf((await inboxRow(raw)).id)).attempts).toBe(1);
     } finally {
-      s.ctx.inbound.keyword = original;
+      s.ctx.inbound.autoReply = original;
     }
   });
 

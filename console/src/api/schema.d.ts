@@ -732,7 +732,7 @@ export interface paths {
                     actor?: string;
                     limit?: number;
                     starting_after?: string;
-                    type?: "session.created" | "session.login_failed" | "session.revoked" | "user.created" | "user.invited" | "user.invitation_accepted" | "user.reset_link_created" | "user.password_reset" | "user.updated" | "user.role_changed" | "user.removed" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "provider_credentials.replaced" | "whatsapp_token.replaced" | "payment_policy.changed" | "product.created" | "product.updated" | "export.downloaded" | "payment.recorded" | "payment.voided";
+                    type?: "session.created" | "session.login_failed" | "session.revoked" | "user.created" | "user.invited" | "user.invitation_accepted" | "user.reset_link_created" | "user.password_reset" | "user.updated" | "user.role_changed" | "user.removed" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "provider_credentials.replaced" | "whatsapp_token.replaced" | "payment_policy.changed" | "product.created" | "product.updated" | "export.downloaded" | "payment.recorded" | "payment.voided" | "customer.erased";
                 };
                 header?: never;
                 path?: never;
@@ -3629,6 +3629,229 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/customers/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a customer's personal data (owner; idempotent): orders, payments and the ledger are kept under a pseudonym */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerErasure"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything we hold on a customer, as JSON (owner; recorded in the audit log) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerExport"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -5050,7 +5273,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Send a text, a template, an order bill, a product, a product list (≤ 30 products in ≤ 10 sections) or the catalog to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409; a product not in the catalog or past WhatsApp's limits: 400, before anything is queued */
+        /** Send a text, an image or document (upload_id or url), a template, an order bill, a product, a product list (≤ 30 products in ≤ 10 sections) or the catalog to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409; a product not in the catalog or past WhatsApp's limits: 400, before anything is queued */
         post: {
             parameters: {
                 query?: never;
@@ -5156,6 +5379,37 @@ export interface paths {
                         };
                         /** @enum {string} */
                         type: "catalog";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        image: {
+                            caption?: string;
+                            upload_id?: string;
+                            url?: string;
+                        };
+                        /** @enum {string} */
+                        type: "image";
+                    } | {
+                        customer: string | {
+                            name?: string;
+                            wa_id: string;
+                        } | {
+                            bsuid: string;
+                            name?: string;
+                        };
+                        document: {
+                            caption?: string;
+                            filename?: string;
+                            upload_id?: string;
+                            url?: string;
+                        };
+                        /** @enum {string} */
+                        type: "document";
                     };
                 };
             };
@@ -7712,6 +7966,473 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/quick-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List quick replies by shortcut (prefix filters as the composer types) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description only shortcuts that start with this (as typed after /) */
+                    prefix?: string;
+                    /** @description a shortcut: the page after it */
+                    starting_after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["QuickReply"][];
+                            has_more: boolean;
+                            /** @enum {string} */
+                            object: "list";
+                        };
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a quick reply (409 when the shortcut is taken) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 32 letters, digits, - or _; a leading / is dropped; matched in lower case */
+                        shortcut: string;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuickReply"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quick-replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a quick reply */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuickReplyDeleted"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a quick reply's shortcut or text */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 32 letters, digits, - or _; a leading / is dropped; matched in lower case */
+                        shortcut?: string;
+                        text?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuickReply"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/v1/reconciliations": {
         parameters: {
             query?: never;
@@ -8661,6 +9382,254 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settings/auto-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The automatic replies: greeting, away, keywords, fallback */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AutoReplies"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set the automatic replies (the parts named; keywords, when given, replaces the whole keyword list, flow keywords included) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        away?: {
+                            enabled: boolean;
+                            /** @description Opening hours per weekday in the business time_zone, e.g. {"mon": [["09:00", "18:00"]]}; away answers outside them */
+                            hours?: {
+                                [key: string]: [
+                                    string,
+                                    string
+                                ][];
+                            };
+                            text?: string | null;
+                        };
+                        fallback?: {
+                            enabled: boolean;
+                            text?: string | null;
+                        };
+                        greeting?: {
+                            enabled: boolean;
+                            text?: string | null;
+                        };
+                        keywords?: {
+                            /** @description A word or phrase, matched normalized (never a pattern) */
+                            match: string;
+                            /** @description A text, a flow, the catalog or a product list */
+                            reply: {
+                                text: string;
+                                /** @enum {string} */
+                                type: "text";
+                            } | {
+                                flow: string;
+                                flow_id?: string;
+                                /** @enum {string} */
+                                type: "flow";
+                            } | {
+                                body: string;
+                                thumbnail_retailer_id?: string;
+                                /** @enum {string} */
+                                type: "catalog";
+                            } | {
+                                body: string;
+                                header: string;
+                                sections: {
+                                    retailer_ids: string[];
+                                    title?: string;
+                                }[];
+                                /** @enum {string} */
+                                type: "product_list";
+                            };
+                        }[];
+                        resume_after_minutes?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AutoReplies"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -9940,6 +10909,231 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The merchant's message templates, as WhatsApp lists them (what can be sent outside the 24-hour window) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description approved: only those that can be sent */
+                    status?: "approved" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Template"][];
+                            has_more: boolean;
+                            /** @enum {string} */
+                            object: "list";
+                        };
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an image or a document to send (multipart/form-data, field "file") */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of yours (1–255 printable ASCII) that makes a retry safe: the same key with the same body replays the first answer (Idempotent-Replayed: true); with another body or path it is 422; while the first request runs, 409. Kept at least 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description multipart/form-data: the file (JPEG or PNG ≤ 5 MB; PDF, text or Office ≤ 16 MB) */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Upload"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: conflict, invalid_transition, customer_opted_out, idempotency_key_in_use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: window_closed, idempotency_key_mismatch, unprocessable */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/users": {
@@ -12128,6 +13322,61 @@ export interface components {
             /** @description What happened: login, login.failed, user.invited, key.created, … */
             type: string;
         };
+        /** @description Automatic replies: greeting, away by business hours, keywords, fallback */
+        AutoReplies: {
+            away: {
+                enabled: boolean;
+                hours: {
+                    [key: string]: [
+                        string,
+                        string
+                    ][];
+                };
+                text: string | null;
+            };
+            fallback: {
+                enabled: boolean;
+                text: string | null;
+            };
+            greeting: {
+                enabled: boolean;
+                text: string | null;
+            };
+            keywords: {
+                match: string;
+                /** @description A text, a flow, the catalog or a product list */
+                reply: {
+                    text: string;
+                    /** @constant */
+                    type: "text";
+                } | {
+                    flow: string;
+                    flow_id?: string;
+                    /** @constant */
+                    type: "flow";
+                } | {
+                    body: string;
+                    thumbnail_retailer_id?: string;
+                    /** @constant */
+                    type: "catalog";
+                } | {
+                    body: string;
+                    header: string;
+                    sections: {
+                        retailer_ids: string[];
+                        title?: string;
+                    }[];
+                    /** @constant */
+                    type: "product_list";
+                };
+            }[];
+            /** @constant */
+            object: "auto_replies";
+            resume_after_minutes: number;
+            /** @description The business time zone the hours are read in (GET|PATCH /v1/settings/business) */
+            time_zone: string;
+            updated_at: string | null;
+        };
         /** @description A booking of a service */
         Booking: {
             /** Format: date-time */
@@ -12420,6 +13669,97 @@ export interface components {
             wa_id: string | null;
             /** @description When the 24-hour customer service window closes */
             window_expires_at: string | null;
+        };
+        CustomerErasure: {
+            /** @description true: an earlier call erased it; nothing more was changed */
+            already_erased: boolean;
+            /** @description Rows changed per kind of data by this call */
+            changed: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            erased_at: string;
+            id: string;
+            /** @description The pseudonym orders and the ledger now show */
+            name: string;
+            /** @constant */
+            object: "customer_erasure";
+        };
+        /** @description Everything held on one customer */
+        CustomerExport: {
+            /** @description Automatic replies sent to them */
+            automatic_replies: {
+                [key: string]: unknown;
+            }[];
+            /** @description Their bookings */
+            bookings: {
+                [key: string]: unknown;
+            }[];
+            /** @description Their conversations, each with its internal notes */
+            conversations: {
+                [key: string]: unknown;
+            }[];
+            customer: {
+                /** @description WhatsApp's business-scoped user id: the identity when present */
+                bsuid: string | null;
+                /** Format: date-time */
+                created_at: string;
+                erased_at: string | null;
+                /** @description cus_… */
+                id: string;
+                /** @description GET /v1/customers/{id} only: how the identifiers changed */
+                identity_history?: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    field: "wa_id" | "bsuid";
+                    new_value: string | null;
+                    old_value: string | null;
+                    reason: string;
+                }[];
+                last_message_at: string | null;
+                /** @description The merchant's name for the person, else the WhatsApp profile name, else the username */
+                name: string | null;
+                /** @constant */
+                object: "customer";
+                opted_out_at: string | null;
+                profile_name: string | null;
+                tags: string[];
+                /** @description WhatsApp username: display only */
+                username: string | null;
+                /** @description The phone, when known (it may move to another person) */
+                wa_id: string | null;
+                /** @description When the 24-hour customer service window closes */
+                window_expires_at: string | null;
+            };
+            /** Format: date-time */
+            exported_at: string;
+            /** @description WhatsApp Flows they opened, with what they entered (without the tokens) */
+            flow_sessions: {
+                [key: string]: unknown;
+            }[];
+            /** @description How their phone and BSUID changed */
+            identity_history: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every message both ways, with its content (null once redacted) */
+            messages: {
+                [key: string]: unknown;
+            }[];
+            /** @constant */
+            object: "customer_export";
+            /** @description Their orders, as stored */
+            orders: {
+                [key: string]: unknown;
+            }[];
+            /** @description The payment attempts of those orders (without pay-page tokens) */
+            payments: {
+                [key: string]: unknown;
+            }[];
+            /** @description Refunds of those orders */
+            refunds: {
+                [key: string]: unknown;
+            }[];
         };
         /** @description Orders and revenue per day in the business time zone */
         DailyReport: {
@@ -12891,6 +14231,29 @@ export interface components {
             /** @description Where to point the provider's webhooks */
             webhook_url: string;
         };
+        /** @description A saved answer, picked in the composer by its shortcut */
+        QuickReply: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description usr_… or key_… */
+            created_by: string | null;
+            /** @description qrp_… */
+            id: string;
+            /** @constant */
+            object: "quick_reply";
+            /** @description Normalized: lower case, without the leading / */
+            shortcut: string;
+            text: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        QuickReplyDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "quick_reply";
+        };
         /** @description A reconciliation run of a settlement report */
         Reconciliation: {
             amount_unit: string | null;
@@ -13027,6 +14390,40 @@ export interface components {
                 /** @description METHOD path, as the server registers it */
                 route: string;
             }[];
+        };
+        /** @description A message template of the WhatsApp Business Account */
+        Template: {
+            /** @description The body text with its {{n}} placeholders */
+            body: string | null;
+            /** @description How many parameters the body takes (POST /v1/messages template.parameters) */
+            body_parameters: number;
+            /** @description utility, marketing or authentication */
+            category: string | null;
+            language: string;
+            name: string;
+            /** @constant */
+            object: "template";
+            /** @description approved, pending, rejected, paused, disabled… as WhatsApp says; only approved ones can be sent */
+            status: string;
+        };
+        /** @description Media to send */
+        Upload: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description A document's name as WhatsApp shows it */
+            filename: string | null;
+            /** @description upl_… */
+            id: string;
+            /** @enum {string} */
+            kind: "image" | "document";
+            /** @description From the content, not the name */
+            mime_type: string;
+            /** @constant */
+            object: "upload";
+            sha256: string;
+            size: number;
+            /** @description The same id, as POST /v1/messages takes it */
+            upload_id: string;
         };
         /** @description A console user */
         User: {

@@ -12,8 +12,10 @@ import {
   sendMessageResponse,
   successResponse,
   type CatalogProductsPage,
+  templatesPage,
   type PaymentLookup,
   type RefundResponse,
+  type TemplatesPage,
 } from './graph.responses.ts';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
@@ -48,6 +50,8 @@ export interface GraphClient {
   refundPayment(phoneNumberId: string, token: string, input: RefundInput): Promise<GraphResult<RefundResponse>>;
   /** One page of a catalog's products (GET /{catalog_id}/products?fields=…&limit=…&after=…). */
   listCatalogProducts(catalogId: string, token: string, page: { limit: number; after?: string | undefined }): Promise<GraphResult<CatalogProductsPage>>;
+  /** One page of the WABA's message templates (GET /{waba_id}/message_templates). */
+  listTemplates(wabaId: string, token: string, page: { limit: number; after?: string | undefined }): Promise<GraphResult<TemplatesPage>>;
 }
 
 /** The product fields a catalog import reads. */
@@ -96,11 +100,12 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     token: string,
     schema: S,
     body?: unknown,
-    query?: URLSearchParams,
+    query?: URLSearchParams | Record<string, string>,
   ): Promise<GraphResult<z.infer<S>>> {
     for (const s of segments) if (typeof s !== 'string') return { ok: false, error: s };
     if (typeof token !== 'string' || !TOKEN.test(token)) return { ok: false, error: clientError('access token is empty or malformed') };
-    const url = `${baseUrl}/${version}/${(segments as string[]).join('/')}${query ? `?${query}` : ''}`;
+    const qs = query ? `?${new URLSearchParams(query).toString()}` : '';
+    const url = `${baseUrl}/${version}/${(segments as string[]).join('/')}${qs}`;
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
 
@@ -146,6 +151,12 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
   return {
     baseUrl,
     version,
+
+    async listTemplates(wabaId, token, page) {
+      const query: Record<string, string> = { fields: 'name,language,status,category,components', limit: String(page.limit) };
+      if (page.after !== undefined) query.after = page.after;
+      return call('GET', [pathSegment('phone_number_id', wabaId), 'message_templates'], token, templatesPage, undefined, query);
+    },
 
     async sendMessage(phoneNumberId, token, body) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -101,3 +101,17 @@ export const catalogProductsResponse = z.looseObject({
 });
 export type CatalogProductsPage = z.infer<typeof catalogProductsResponse>;
 export type CatalogProductItem = CatalogProductsPage['data'][number];
+/** A page of GET /{waba_id}/message_templates. */
+export const templatesPage = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      name: z.string(),
+      language: z.string(),
+      status: z.string(),
+      category: z.string().optional(),
+      components: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).optional(),
+    }),
+  ),
+  paging: z.looseObject({ cursors: z.looseObject({ after: z.string().optional() }).optional(), next: z.string().optional() }).optional(),
+});
+export type TemplatesPage = z.infer<typeof templatesPage>;

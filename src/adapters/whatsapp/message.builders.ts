@@ -130,6 +130,48 @@ export function productMessage(input: ProductMessageInput): Built {
   });
 }
 
+export interface MediaMessageInput extends Envelope {
+  /** A public http(s) URL WhatsApp fetches the file from. */
+  link: string;
+  caption?: string;
+  /** Documents: the name the customer sees. */
+  filename?: string;
+}
+
+/** An image or a document by link (captions ≤ 1,024 characters; audio and stickers take none). */
+export function mediaMessage(kind: 'image' | 'document', input: MediaMessageInput): Built {
+  if (typeof input?.link !== 'string' || !HTTP_URL.test(input.link) || input.link.length > 2048) return refuse('link', 'link must be an http(s) URL');
+  const cap = checkText('caption', input.caption, 1024, false);
+  if (cap) return cap;
+  const media: Record<string, unknown> = { link: input.link };
+  if (input.caption !== undefined) media.caption = input.caption;
+  if (kind === 'document' && input.filename !== undefined) {
+    const f = checkText('filename', input.filename, 240, false);
+    if (f) return f;
+    media.filename = input.filename;
+  }
+  return envelope(input, kind, media);
+}
+
+export interface CatalogMessageInput extends Envelope {
+  body: string;
+  footer?: string;
+  /** The product whose image WhatsApp shows on the catalog message. */
+  thumbnailProductRetailerId: string;
+}
+
+/** The whole catalog: a "View catalog" button (the number must have a catalog connected). */
+export function catalogMessage(input: CatalogMessageInput): Built {
+  const shell = interactiveShell('catalog_message', { body: input?.body, footer: input?.footer }, { body: true });
+  if (!shell.ok) return shell;
+  const bad = checkText('thumbnailProductRetailerId', input.thumbnailProductRetailerId, 100);
+  if (bad) return bad;
+  return envelope(input, 'interactive', {
+    ...shell.value,
+    action: { name: 'catalog_message', parameters: { thumbnail_product_retailer_id: input.thumbnailProductRetailerId } },
+  });
+}
+
 export interface ProductListMessageInput extends Envelope {
   header: string;
   body: string;
@@ -168,25 +210,6 @@ export function productListMessage(input: ProductListMessageInput): Built {
     wire.push(section);
   }
   return envelope(input, 'interactive', { ...shell.value, action: { catalog_id: input.catalogId, sections: wire } });
-}
-
-export interface CatalogMessageInput extends Envelope {
-  body: string;
-  footer?: string;
-  /** The product whose image heads the message (Meta rejects the message without it, whatsapp-api-js reports). */
-  thumbnailProductRetailerId: string;
-}
-
-/** The catalog message: "View catalog" opens the number's whole catalog. No header, no catalog_id (the number's own). */
-export function catalogMessage(input: CatalogMessageInput): Built {
-  const shell = interactiveShell('catalog_message', { body: input?.body, footer: input?.footer }, { body: true });
-  if (!shell.ok) return shell;
-  const bad = checkText('thumbnailProductRetailerId', input.thumbnailProductRetailerId, 100);
-  if (bad) return bad;
-  return envelope(input, 'interactive', {
-    ...shell.value,
-    action: { name: 'catalog_message', parameters: { thumbnail_product_retailer_id: input.thumbnailProductRetailerId } },
-  });
 }
 
 export interface FlowMessageInput extends Envelope {

@@ -51,3 +51,14 @@ export async function addNote(ctx: AppContext, tx: Tx, actor: Actor, merchantId:
     await insertNote(tx, { id: newId('nte'), merchant_id: merchantId, conversation_id: id, author: actor.id ?? actor.source, body, now: ctx.clock.now() }),
   );
 }
+
+/**
+ * Automatic replies resume in a paused conversation whose last staff reply is at or before
+ * `cutoff` (resume_after_minutes without a reply from staff). The row, locked; changed or not.
+ */
+export async function resumeAutomation(ctx: AppContext, tx: Tx, merchantId: string, id: string, cutoff: Date): Promise<ConversationRow | undefined> {
+  const c = await getConversation(tx, merchantId, id, { forUpdate: true });
+  if (!c || c.automation === 'on') return c;
+  if (c.last_staff_reply_at && c.last_staff_reply_at.getTime() > cutoff.getTime()) return c;
+  return updateConversation(tx, merchantId, id, { automation: 'on' }, ctx.clock.now());
+}

@@ -5,6 +5,7 @@ import type { ConversationRow } from './conversations.repository.ts';
 
 export { getConversation, getConversationOfCustomer, listConversations, listNotes } from './conversations.repository.ts';
 export type { ConversationRow } from './conversations.repository.ts';
+export { listQuickReplies } from './quick-replies.repository.ts';
 
 /** The customers of these conversations, by id (one query for a page). */
 export async function customersOf(q: Queryable, merchantId: string, rows: ConversationRow[]): Promise<Map<string, CustomerRow>> {

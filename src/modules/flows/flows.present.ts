@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import { iso, isoTime, listOf } from '../../platform/http/page.ts';
-import type { FlowKeywordRow } from './flow-keywords.repository.ts';
+import type { FlowOnlyKeywordRow } from './flow-keywords.repository.ts';
 import { flowEndpointUrl } from './flows.keys.ts';
 import type { FlowKeyRow } from './flows.repository.ts';
 
@@ -45,7 +45,7 @@ export const flowKeywordPutSchema = flowKeywordSchema.extend({ created: z.boolea
 
 export const flowKeywordDeletedSchema = z.object({ object: z.literal('flow_keyword'), keyword: z.string(), deleted: z.literal(true) });
 
-export function presentFlowKeyword(r: FlowKeywordRow): z.infer<typeof flowKeywordSchema> {
+export function presentFlowKeyword(r: FlowOnlyKeywordRow): z.infer<typeof flowKeywordSchema> {
   return {
     object: 'flow_keyword',
     keyword: r.keyword,

@@ -29,6 +29,7 @@ export const AUDIT_TYPES = [
   'export.downloaded',
   'payment.recorded',
   'payment.voided',
+  'customer.erased',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 

@@ -335,8 +335,6 @@ async function applyMessage(
       await updateCustomer(tx, merchantId, customer.id, { opted_out_at: null }, now);
       return { status: 'processed', note: 'opted in' };
     }
-    const flowNote = await ctx.inbound.keyword(ctx, tx, merchantId, customer.id, msg.text);
-    if (flowNote) return { status: 'processed', note: flowNote };
   }
   // A cash-on-delivery bill's Confirm / Cancel: a reply button inside the window, a template's quick reply outside it.
   const cod = parseCodButton(msg.type === 'button_reply' ? msg.reply.id : msg.type === 'button' ? msg.button.payload : undefined);
@@ -344,6 +342,15 @@ async function applyMessage(
     const note = await answerCashOnDelivery(ctx, tx, { source: 'whatsapp', id: phoneNumberId }, merchantId, { ...cod, customerId: customer.id });
     return { status: 'processed', note };
   }
+  const autoNote = await ctx.inbound.autoReply(ctx, tx, {
+    merchantId,
+    customerId: customer.id,
+    conversationId: conversation.id,
+    wamid: msg.id,
+    type: msg.type === 'other' ? msg.originalType : msg.type,
+    text: msg.type === 'text' ? msg.text : undefined,
+  });
+  if (autoNote && (msg.type === 'text' || msg.type === 'other')) return { status: 'processed', note: autoNote };
   if (msg.type === 'nfm_reply' && msg.nfm.name === 'address_message') {
     const note = await onAddressReply(ctx, tx, {
       merchantId,

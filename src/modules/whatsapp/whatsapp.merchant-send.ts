@@ -5,9 +5,11 @@
 // and what our builders know Meta would refuse (400). Then queued in the request's
 // transaction through the paced send queue; the conversation's automation pauses.
 import { templateMessage } from '../../adapters/whatsapp/template.builder.ts';
-import { catalogMessage, productListMessage, productMessage, textMessage } from '../../adapters/whatsapp/message.builders.ts';
+import { catalogMessage, mediaMessage, productListMessage, productMessage, textMessage } from '../../adapters/whatsapp/message.builders.ts';
 import { addressOf, type Envelope } from '../../adapters/whatsapp/message.common.ts';
 import { firstActiveProduct, getProductsByRetailerIds } from '../catalog/index.ts';
+import { getUpload } from './media-uploads.repository.ts';
+import { mediaUrl } from './whatsapp.uploads.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
@@ -37,7 +39,15 @@ export type MerchantMessage =
         sections: { title?: string | undefined; retailer_ids: string[] }[];
       };
     }
-  | { customer: CustomerRef; type: 'catalog'; catalog: { body: string; footer?: string | undefined; thumbnail_retailer_id?: string | undefined } };
+  | { customer: CustomerRef; type: 'catalog'; catalog: { body: string; footer?: string | undefined; thumbnail_retailer_id?: string | undefined } }
+  | { customer: CustomerRef; type: 'image'; image: MediaInput }
+  | { customer: CustomerRef; type: 'document'; document: MediaInput & { filename?: string | undefined } };
+
+export interface MediaInput {
+  upload_id?: string | undefined;
+  url?: string | undefined;
+  caption?: string | undefined;
+}
 
 type CatalogMessage = Extract<MerchantMessage, { type: 'product' | 'product_list' | 'catalog' }>;
 
@@ -153,6 +163,30 @@ export async function sendMerchantMessage(ctx: AppContext, tx: Tx, actor: Actor,
     const built = await buildCatalogMessage(tx, merchantId, number, address, input);
     if (!built.ok) return built;
     const row = await queueMessage(ctx, tx, { ...common, type: 'interactive', body: built.value, purpose: input.type === 'catalog' ? 'catalog' : input.type });
+    return row ? ok(row) : err(domainError('conflict', 'This merchant has no WhatsApp number'));
+  }
+  if (input.type === 'image' || input.type === 'document') {
+    const m = input.type === 'image' ? input.image : input.document;
+    let link = m.url;
+    let filename = input.type === 'document' ? input.document.filename : undefined;
+    if (m.upload_id !== undefined) {
+      const u = await getUpload(tx, merchantId, m.upload_id);
+      if (!u) return err(domainError('not_found', `No upload ${m.upload_id}`, { path: `${input.type}.upload_id` }));
+      if (u.kind !== input.type)
+        return err(
+          domainError('validation_error', `${input.type}.upload_id: ${u.id} is a ${u.kind}, not a ${input.type}`, { path: `${input.type}.upload_id` }),
+        );
+      link = mediaUrl(ctx, u);
+      filename ??= u.filename ?? undefined;
+    }
+    const media = mediaMessage(input.type, {
+      ...address,
+      link: link ?? '',
+      ...(m.caption !== undefined ? { caption: m.caption } : {}),
+      ...(filename !== undefined ? { filename } : {}),
+    });
+    if (!media.ok) return media;
+    const row = await queueMessage(ctx, tx, { ...common, type: input.type, body: media.value, purpose: 'message' });
     return row ? ok(row) : err(domainError('conflict', 'This merchant has no WhatsApp number'));
   }
   const built =

@@ -57,6 +57,7 @@ export async function queueMessage(ctx: AppContext, tx: Tx, m: OutgoingMessage):
     at: now,
     staff: m.staff ?? false,
   });
+  if (m.staff) await ctx.inbound.staffReplied(ctx, tx, { merchantId: m.merchantId, conversationId: conversation.id, at: now });
   const row = await insertMessage(tx, {
     id,
     conversation_id: conversation.id,

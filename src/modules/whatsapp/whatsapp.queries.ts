@@ -13,3 +13,4 @@ import { getCustomer } from '../customers/index.ts';
 export async function hasOptedOut(q: Queryable, merchantId: string, customerId: string): Promise<boolean> {
   return !!(await getCustomer(q, merchantId, customerId))?.opted_out_at;
 }
+export { getUploadByToken } from './media-uploads.repository.ts';

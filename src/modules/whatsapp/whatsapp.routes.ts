@@ -7,8 +7,11 @@ import * as messagesSend from './routes/messages.send.ts';
 import * as conversationsMessages from './routes/conversations.messages.ts';
 import * as settingsWhatsApp from './routes/settings.whatsapp.ts';
 import * as webhooksWhatsApp from './routes/webhook.ts';
+import * as templatesList from './routes/templates.list.ts';
+import * as uploads from './routes/uploads.ts';
+import * as mediaGet from './routes/media.get.ts';
 
 export const whatsappRoutes: ModuleRoutes = {
-  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp, catalogSync],
-  public: [webhooksWhatsApp],
+  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp, catalogSync, templatesList, uploads],
+  public: [webhooksWhatsApp, mediaGet],
 };

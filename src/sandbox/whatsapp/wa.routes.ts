@@ -13,6 +13,9 @@ import { graphErrorHandler, graphNotFound } from './wa.errors.ts';
 import { answer, authorize } from './wa.http.ts';
 import { customerPays, lookupPayment, requestRefund } from './wa.payments.ts';
 import { sendMessage } from './wa.send.ts';
+import { listTemplates } from './wa.templates.ts';
+import { bad } from './wa.errors.ts';
+import { findSandboxNumberByToken } from './wa.store.ts';
 
 const hide = { hide: true } as const;
 type NumberParams = { version: string; phone_number_id: string };
@@ -41,6 +44,20 @@ function registerGraph(app: App, ctx: AppContext) {
   });
 
   registerCatalog(app, ctx);
+  // The WABA's templates (the number's token; its waba_id in the path).
+  app.get<{ Params: NumberParams; Querystring: Record<string, string | undefined> }>(
+    '/:version/:phone_number_id/message_templates',
+    { schema: hide },
+    async (req, reply) => {
+      const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
+      const owner = token ? await findSandboxNumberByToken(ctx.db, token) : undefined;
+      if (!owner || owner.waba_id !== req.params.phone_number_id)
+        return answer(reply, bad(100, `Unsupported get request. Object with ID '${req.params.phone_number_id}' does not exist or cannot be loaded`));
+      const limit = Math.min(Math.max(Number(req.query.limit ?? 25) || 25, 1), 100);
+      return reply.send(listTemplates(owner, { limit, after: req.query.after }));
+    },
+  );
+
   registerControls(app, ctx);
 }
 

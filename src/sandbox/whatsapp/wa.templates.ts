@@ -159,3 +159,38 @@ export function checkTemplate(t: unknown, ctx: OrderCtx & { number: Pick<WhatsAp
   const order = checkOrderParameters(details, ctx);
   return order.ok ? okv({ spec, rendered, order: order.value }) : order;
 }
+
+/**
+ * GET /{waba_id}/message_templates as the sandbox answers it: the built-in templates (one
+ * entry per language) and the names the number lists, all APPROVED, in Meta's shape, paged
+ * with cursors like Meta (`limit`, `after`).
+ */
+export function listTemplates(n: WhatsAppNumberRow, o: { limit: number; after?: string | undefined }) {
+  const rows: Obj[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, language: string, category: string, body: string) => {
+    const key = `${name}:${language}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    rows.push({
+      id: String(1_000_000 + rows.length),
+      name,
+      language,
+      status: 'APPROVED',
+      category: category.toUpperCase(),
+      components: [{ type: 'BODY', text: body }],
+    });
+  };
+  for (const t of SANDBOX_TEMPLATES) for (const l of t.languages.length ? t.languages : ['en_US']) add(t.name, l, t.category, t.body);
+  for (const v of Object.values(n.templates ?? {})) {
+    const t = v as { name?: unknown; language?: unknown };
+    if (typeof t?.name === 'string') add(t.name, typeof t.language === 'string' ? t.language : 'en_US', 'utility', `(${t.name})`);
+  }
+  const start = o.after ? Number(Buffer.from(o.after, 'base64url').toString()) || 0 : 0;
+  const page = rows.slice(start, start + o.limit);
+  const next = start + o.limit < rows.length ? Buffer.from(String(start + o.limit)).toString('base64url') : undefined;
+  return {
+    data: page,
+    paging: { cursors: { before: Buffer.from(String(start)).toString('base64url'), ...(next ? { after: next } : {}) }, ...(next ? { next: 'sandbox' } : {}) },
+  };
+}

@@ -30,6 +30,23 @@ const productList = z
     }
   });
 
+const mediaFields = {
+  upload_id: z
+    .string()
+    .regex(/^upl_[0-9a-z]{26}$/, { message: 'must be an upload id (upl_…) from POST /v1/uploads' })
+    .optional(),
+  url: z
+    .string()
+    .max(2048)
+    .regex(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+    .optional(),
+  caption: z.string().min(1).max(1024).optional(),
+};
+const oneSource = (m: { upload_id?: string | undefined; url?: string | undefined }) => (m.upload_id === undefined) !== (m.url === undefined);
+const sourceMessage = { message: 'give upload_id or url (one of them)' };
+const media = z.strictObject(mediaFields).refine(oneSource, sourceMessage);
+const documentMedia = z.strictObject({ ...mediaFields, filename: z.string().min(1).max(240).optional() }).refine(oneSource, sourceMessage);
+
 const body = z.discriminatedUnion('type', [
   z.strictObject({
     customer: customerRef,
@@ -67,6 +84,8 @@ const body = z.discriminatedUnion('type', [
       thumbnail_retailer_id: retailerId.optional().describe('The product whose image heads the message; default: the first active product by retailer_id'),
     }),
   }),
+  z.strictObject({ customer: customerRef, type: z.literal('image'), image: media }),
+  z.strictObject({ customer: customerRef, type: z.literal('document'), document: documentMedia }),
 ]);
 
 export function register(app: App, { ctx }: RouteDeps) {
@@ -76,7 +95,7 @@ export function register(app: App, { ctx }: RouteDeps) {
       schema: {
         tags: ['messages'],
         summary:
-          "Send a text, a template, an order bill, a product, a product list (≤ 30 products in ≤ 10 sections) or the catalog to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409; a product not in the catalog or past WhatsApp's limits: 400, before anything is queued",
+          "Send a text, an image or document (upload_id or url), a template, an order bill, a product, a product list (≤ 30 products in ≤ 10 sections) or the catalog to a customer. Outside the 24-hour window only template and order_bill (422 window_closed names the usable templates); opted out: 409; a product not in the catalog or past WhatsApp's limits: 400, before anything is queued",
         body,
         response: { 201: messageSchema },
       },
