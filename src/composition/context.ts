@@ -18,6 +18,7 @@ import { answerKeyword } from '../modules/flows/index.ts';
 import type { Clock } from '../platform/ports.ts';
 import { systemClock } from '../adapters/clock/clock.ts';
 import type { Db } from '../platform/store/db.ts';
+import { StreamWake } from '../platform/stream-wake.ts';
 
 /** What follows the event log, in registration order. */
 export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent];
@@ -49,6 +50,8 @@ export function buildContext(parts: ContextParts): AppContext {
     inbound: INBOUND,
     accountSources: ACCOUNT_SOURCES,
   };
+  // Every process that changes things wakes the streams (a worker's change reaches a server's client).
+  ctx.stream ??= new StreamWake(rest.db, { warn: (msg, e) => rest.log.warn({ err: e }, msg) });
   // The sandbox PSP double opens a merchant's test account in code (its key and webhook secret
   // never travel over HTTP); everything else between us and the double is its HTTP API.
   if (providerUrls) ctx.providers = paymentProviders(ctx, { ...providerUrls, sandboxAccounts: ensureSandboxPspAccount });

@@ -36,6 +36,7 @@ export const ID_PREFIXES = [
   'cnv',
   'nte',
   'upl',
+  'stc',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
