@@ -46,7 +46,12 @@ const h = useBrowserServer(LIVE_SERVER, async (server) => {
   await says(ASHA, 'And cardamom?', 'Asha');
   // Meera never wrote: a bill went to her number, so her window is closed.
   const o = await s.api('/v1/orders', {
-    body: { customer: { wa_id: MEERA, name: 'Meera' }, currency: 'INR', items: [{ retailer_id: 'masala-chai', quantity: 1 }], payment: { method: 'payment_link' } },
+    body: {
+      customer: { wa_id: MEERA, name: 'Meera' },
+      currency: 'INR',
+      items: [{ retailer_id: 'masala-chai', quantity: 1 }],
+      payment: { method: 'payment_link' },
+    },
   });
   expect(o.status).toBe(201);
   await until(async () => !!(await conversationOf(ASHA)) && !!(await conversationOf(RAVI)) && !!(await conversationOf(MEERA)), 'the conversations');

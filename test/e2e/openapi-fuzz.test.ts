@@ -395,7 +395,9 @@ async function call(label: string, method: string, path: string, body: string | 
   if (method !== 'GET') headers['idempotency-key'] = `fuzz-${++keys}`;
   const res = await fetch(s.base + path, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
   // GET /v1/stream answers a stream that stays open: its status and type are the answer.
-  const text = (res.headers.get('content-type') ?? '').startsWith('text/event-stream') ? (await res.body?.cancel(), '') : await res.text();
+  const streamed = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
+  if (streamed) await res.body?.cancel();
+  const text = streamed ? '' : await res.text();
   if (STATS) {
     const m = stats.get(label) ?? new Map<number, number>();
     m.set(res.status, (m.get(res.status) ?? 0) + 1);

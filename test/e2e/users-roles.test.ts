@@ -117,11 +117,7 @@ describe('every route × role', () => {
       const body = method === 'GET' || method === 'DELETE' ? undefined : { __probe: true };
       const client = who[name]!.client();
       const r =
-        route === 'GET /v1/stream'
-          ? await streamStatus(url, client)
-          : client
-            ? await client.call(url, { method, body })
-            : await s.api(url, { method, body });
+        route === 'GET /v1/stream' ? await streamStatus(url, client) : client ? await client.call(url, { method, body }) : await s.api(url, { method, body });
       const allowed = allows(who[name]!.principal, rule.permission);
       expected.push(`${route} as ${name}: ${allowed ? 'allowed' : '403'}`);
       outcomes.push(`${route} as ${name}: ${r.status === 403 ? '403' : 'allowed'}`);
