@@ -61,6 +61,12 @@ describe('GET /v1/stream', () => {
     expect(JSON.stringify(received.data)).not.toContain('chai'); // ids only: never the text
     const updated = await c.waitFor((e) => e.event === 'conversation.updated' && e.data.conversation_id === received.data.conversation_id);
     expect(updated.data).toEqual({ type: 'conversation.updated', conversation_id: received.data.conversation_id });
+    // A reply: its delivery status moves (message.status, coalesced per message).
+    const sent = await s.api('/v1/messages', { body: { customer: received.data.customer_id, type: 'text', text: { body: 'Yes, this morning.' } } });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    await runUntilIdle(s, 100);
+    const status = await c.waitFor((e) => e.event === 'message.status' && e.data.message_id === sent.body.id);
+    expect(status.data).toEqual({ type: 'message.status', message_id: sent.body.id, conversation_id: received.data.conversation_id });
     // Acting on the conversation shows too.
     expect((await s.api(`/v1/conversations/${received.data.conversation_id}/close`, { method: 'POST', body: {} })).status).toBe(200);
     await c.waitFor((e) => e.event === 'conversation.updated' && e.id !== updated.id);
