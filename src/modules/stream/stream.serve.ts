@@ -18,9 +18,32 @@ export const STREAM_LIMITS = {
   heartbeatMs: 15_000,
   batch: 200,
   drainMs: 30_000,
+  /** Stream reads at once on this node: the rest wait, so streams never hold the pool business requests need. */
+  concurrentReads: 3,
+  /** The session or key is checked at most this often (and at every heartbeat). */
+  authEveryMs: 1000,
   /** How soon to look again when committed rows wait behind a transaction still running. */
   heldRetryMs: [25, 50, 100, 250, 500, 1000],
 };
+
+/** A counting semaphore: at most `n` holders, the others wait in order. */
+class Gate {
+  private held = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly n: () => number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.held >= this.n()) await new Promise<void>((r) => this.waiting.push(r));
+    else this.held++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held--;
+    }
+  }
+}
+const reads = new Gate(() => STREAM_LIMITS.concurrentReads);
 
 export interface OpenStream {
   ctx: AppContext;
@@ -40,12 +63,34 @@ export function serveStream(s: OpenStream): void {
   let again = false;
   let held = 0;
   let retry: NodeJS.Timeout | undefined;
+  let authAt = 0;
+  let authRecheck: NodeJS.Timeout | undefined;
+  /**
+   * Whether the stream may go on. A wake-up may be a revocation (they wake the merchant's
+   * streams), so a check skipped for being too soon after the last one is made later.
+   */
+  const allowed = async (): Promise<boolean> => {
+    const now = Date.now();
+    if (now - authAt < STREAM_LIMITS.authEveryMs) {
+      authRecheck ??= setTimeout(
+        () => {
+          authRecheck = undefined;
+          void pump();
+        },
+        authAt + STREAM_LIMITS.authEveryMs - now,
+      );
+      return true;
+    }
+    authAt = now;
+    return s.stillAllowed();
+  };
 
   const end = () => {
     if (ended) return;
     ended = true;
     clearInterval(beat);
     clearTimeout(retry);
+    clearTimeout(authRecheck);
     unsubscribe?.();
     if (!res.writableEnded) res.end();
     s.onEnd?.();
@@ -79,9 +124,9 @@ export function serveStream(s: OpenStream): void {
     try {
       do {
         again = false;
-        if (ctx.stream?.isClosed || !(await s.stillAllowed())) return end();
+        if (ctx.stream?.isClosed || !(await allowed())) return end();
         for (;;) {
-          const rows = await readStream(ctx.db, s.merchantId, pos, STREAM_EVENT_PREFIXES, STREAM_LIMITS.batch);
+          const rows = await reads.run(() => readStream(ctx.db, s.merchantId, pos, STREAM_EVENT_PREFIXES, STREAM_LIMITS.batch));
           let out = '';
           for (const r of rows) {
             pos = { tx: r.tx, id: r.id };
@@ -91,7 +136,7 @@ export function serveStream(s: OpenStream): void {
           if (out) await write(out);
           if (ended || rows.length < STREAM_LIMITS.batch) break;
         }
-        if (!ended && (await heldBack(ctx.db, s.merchantId, pos, STREAM_EVENT_PREFIXES))) {
+        if (!ended && (await reads.run(() => heldBack(ctx.db, s.merchantId, pos, STREAM_EVENT_PREFIXES)))) {
           clearTimeout(retry);
           retry = setTimeout(() => void pump(), STREAM_LIMITS.heldRetryMs[Math.min(held++, STREAM_LIMITS.heldRetryMs.length - 1)]);
         } else held = 0;
