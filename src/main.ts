@@ -127,6 +127,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       const deadline = Date.now() + graceMs;
       const { released } = await runner!.stop(graceMs / 2);
       if (released > 0) log.warn({ released }, 'shutdown: jobs still running were handed back');
+      // Open streams end first (they would hold the HTTP server open until the deadline).
+      await ctx.stream?.close();
       await closeHttpApp(app, deadline - Date.now());
       if (!opts.db) await db.close();
     },

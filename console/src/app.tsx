@@ -6,9 +6,11 @@ import { useEffect, useRef, useState } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { api, ApiError, body, whenUnauthorized } from './api/client.ts';
 import { useAction, useMe } from './api/hooks.ts';
+import { useLiveUpdates } from './api/live.ts';
 import type { Me } from './api/types.ts';
 import { BookingsPage } from './pages/bookings.tsx';
 import { CatalogPage } from './pages/catalog.tsx';
+import { InboxPage } from './pages/inbox.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { MoneyPage } from './pages/money.tsx';
 import { OrderPage } from './pages/order.tsx';
@@ -21,6 +23,7 @@ const t = {
   skip: 'Skip to content',
   nav: 'Main',
   today: 'Today',
+  inbox: 'Inbox',
   orders: 'Orders',
   catalog: 'Catalog',
   bookings: 'Bookings',
@@ -82,8 +85,10 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const signOut = useAction(() => body(api.DELETE('/v1/sessions/current')), {
     onSuccess: () => switchUser(qc, null),
   });
+  useLiveUpdates(true);
   const links = [
     { to: '/', label: t.today, show: can('orders.read') },
+    { to: '/inbox', label: t.inbox, show: can('conversations') },
     { to: '/orders', label: t.orders, show: can('orders.read') },
     { to: '/catalog', label: t.catalog, show: can('catalog.read') },
     { to: '/bookings', label: t.bookings, show: can('bookings.read') },
@@ -128,6 +133,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         <ErrorNote error={signOut.error} />
         <Routes>
           <Route path="/" element={<TodayPage />} />
+          <Route path="/inbox" element={<InboxPage />} />
+          <Route path="/inbox/:id" element={<InboxPage />} />
           <Route path="/orders" element={<OrdersPage />} />
           <Route path="/orders/:id" element={<OrderPage />} />
           <Route path="/catalog" element={<CatalogPage />} />

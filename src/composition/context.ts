@@ -19,6 +19,7 @@ import { autoReply, staffReplied } from '../modules/automation/index.ts';
 import type { Clock } from '../platform/ports.ts';
 import { systemClock } from '../adapters/clock/clock.ts';
 import type { Db } from '../platform/store/db.ts';
+import { StreamWake } from '../platform/stream-wake.ts';
 
 /** What follows the event log, in registration order. */
 export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent, followCheckoutLinkOrder];
@@ -57,6 +58,8 @@ export function buildContext(parts: ContextParts): AppContext {
     accountSources: ACCOUNT_SOURCES,
     captureLimits: CAPTURE_LIMITS,
   };
+  // Every process that changes things wakes the streams (a worker's change reaches a server's client).
+  ctx.stream ??= new StreamWake(rest.db, { warn: (msg, e) => rest.log.warn({ err: e }, msg) });
   // The sandbox PSP double opens a merchant's test account in code (its key and webhook secret
   // never travel over HTTP); everything else between us and the double is its HTTP API.
   if (providerUrls) ctx.providers = paymentProviders(ctx, { ...providerUrls, sandboxAccounts: ensureSandboxPspAccount });

@@ -21,6 +21,7 @@ import { reconciliationRoutes } from '../modules/reconciliation/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { authorizationHooks, usersRoutes } from '../modules/users/index.ts';
 import { consoleRoutes } from '../modules/console/index.ts';
+import { streamRoutes } from '../modules/stream/index.ts';
 
 // Each module's routes, under its name: the name is their tag in /openapi.json.
 const MODULES: Record<string, ModuleRoutes> = {
@@ -42,6 +43,7 @@ const MODULES: Record<string, ModuleRoutes> = {
   reports: reportsRoutes,
   users: usersRoutes,
   console: consoleRoutes,
+  stream: streamRoutes,
 };
 
 /** The tags of /openapi.json: one per module, in this order. */
@@ -63,6 +65,7 @@ export const OPENAPI_TAGS: { name: keyof typeof MODULES & string; description: s
   { name: 'reconciliation', description: 'Settlement reports and their runs' },
   { name: 'reports', description: 'Orders and revenue per day' },
   { name: 'users', description: 'Console users, sessions, roles and the audit log' },
+  { name: 'stream', description: "Live updates: the merchant's changes as server-sent events" },
 ];
 // (The console module serves pages only: it has no operation, so no tag.)
 

@@ -40,6 +40,7 @@ export const ID_PREFIXES = [
   'chl',
   'qrp',
   'arp',
+  'stc',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

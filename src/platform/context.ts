@@ -6,6 +6,7 @@ import type { LogEventInput, OrderSnapshot, PaymentSnapshot } from '../domain/bu
 import type { Db, Queryable, Tx } from './store/db.ts';
 import type { PaymentProviderAdapter, ProviderCredentials } from './payment-provider.port.ts';
 import type { Clock, SecretBox } from './ports.ts';
+import type { StreamWake } from './stream-wake.ts';
 import type { Principal } from '../domain/roles.ts';
 
 export type Mode = 'sandbox' | 'live';
@@ -41,6 +42,11 @@ export interface AppContext {
    * adds to it. A test that receives the doubles' webhooks itself adds its receiver here.
    */
   ownOrigins: Set<string>;
+  /**
+   * Wake-ups of the live stream (platform/stream-wake.ts): told after a change a stream
+   * shows has committed. Built by the composition root; absent in bare test contexts.
+   */
+  stream?: StreamWake | undefined;
   /** Called after a transaction that enqueued jobs commits: wakes local workers early. */
   jobsEnqueued: () => void;
   /**

@@ -79,6 +79,7 @@ describe('console sign-in', () => {
     expect(await skip.evaluate((el) => el === document.activeElement && el.getBoundingClientRect().left >= 0)).toBe(true);
     await page.keyboard.press('Tab'); // Sign out
     await page.keyboard.press('Tab'); // Today
+    await page.keyboard.press('Tab'); // Inbox
     await page.keyboard.press('Tab'); // Orders
     const outline = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement;

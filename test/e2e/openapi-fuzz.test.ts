@@ -394,7 +394,10 @@ async function call(label: string, method: string, path: string, body: string | 
   // Some mutations require one; a fresh key never replays an earlier answer.
   if (method !== 'GET') headers['idempotency-key'] = `fuzz-${++keys}`;
   const res = await fetch(s.base + path, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
-  const text = await res.text();
+  // GET /v1/stream answers a stream that stays open: its status and type are the answer.
+  const streamed = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
+  if (streamed) await res.body?.cancel();
+  const text = streamed ? '' : await res.text();
   if (STATS) {
     const m = stats.get(label) ?? new Map<number, number>();
     m.set(res.status, (m.get(res.status) ?? 0) + 1);

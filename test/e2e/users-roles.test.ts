@@ -92,6 +92,17 @@ const fill = (path: string) =>
     .replace(/:keyword/g, 'probe')
     .replace(/:[a-z_]+/g, 'zzz_0000000000');
 
+/** GET /v1/stream stays open when allowed: its status, and the body only of a refusal. */
+async function streamStatus(url: string, client: ConsoleClient | null): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = client ? { cookie: `chatcart_session=${client.cookie}` } : { authorization: `Bearer ${s.demoKey}` };
+  const res = await fetch(s.base + url, { headers });
+  if (res.status === 200) {
+    await res.body?.cancel();
+    return { status: 200, body: null, headers: res.headers };
+  }
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
+
 describe('every route × role', () => {
   const cases = () =>
     Object.entries(ROUTE_RULES).flatMap(([route, rule]) => Object.keys({ owner: 1, admin: 1, agent: 1, 'API key': 1 }).map((name) => ({ route, rule, name })));
@@ -105,7 +116,8 @@ describe('every route × role', () => {
       const url = fill(path);
       const body = method === 'GET' || method === 'DELETE' ? undefined : { __probe: true };
       const client = who[name]!.client();
-      const r = client ? await client.call(url, { method, body }) : await s.api(url, { method, body });
+      const r =
+        route === 'GET /v1/stream' ? await streamStatus(url, client) : client ? await client.call(url, { method, body }) : await s.api(url, { method, body });
       const allowed = allows(who[name]!.principal, rule.permission);
       expected.push(`${route} as ${name}: ${allowed ? 'allowed' : '403'}`);
       outcomes.push(`${route} as ${name}: ${r.status === 403 ? '403' : 'allowed'}`);

@@ -10911,6 +10911,96 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The merchant's changes, live (server-sent events)
+         * @description A `text/event-stream`. Each event has an `id:` (its position), an `event:` (its type: `message.received`, `message.status`, `conversation.updated`, `order.*`, `payment.*`, `refund.*`, `booking.*`) and `data:`, a JSON object with the type and the ids of what changed (`conversation_id`, `message_id`, `order_id`, `event_id`, …), never the object: read it through the API. Resume with `Last-Event-ID`; nothing that commits later is skipped. A comment line every 15 seconds. The stream ends when its session or API key is revoked or its user’s role changes.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The same as the Last-Event-ID header, for clients that cannot set headers */
+                    last_event_id?: string;
+                };
+                header?: {
+                    /** @description Resume after this position (the `id:` of the last event received); browsers send it when they reconnect */
+                    "last-event-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Server-sent events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;

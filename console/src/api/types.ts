@@ -48,3 +48,6 @@ export interface OrderLedger {
   balances: LedgerBalance[];
   transactions: LedgerTransaction[];
 }
+export type Conversation = S['Conversation'];
+export type ConversationNote = S['ConversationNote'];
+export type Customer = S['Customer'];

@@ -14,6 +14,7 @@ import {
   type ConversationRow,
   type NoteRow,
 } from './conversations.repository.ts';
+import { noteConversation } from './conversations.track.ts';
 
 const notFound = (id: string) => err(domainError('not_found', `No conversation ${id}`));
 
@@ -26,7 +27,9 @@ async function change(
 ): Promise<Result<ConversationRow>> {
   const c = await getConversation(tx, merchantId, id, { forUpdate: true });
   if (!c) return notFound(id);
-  return ok(await updateConversation(tx, merchantId, id, patch(c), ctx.clock.now()));
+  const changed = await updateConversation(tx, merchantId, id, patch(c), ctx.clock.now());
+  await noteConversation(ctx, tx, changed);
+  return ok(changed);
 }
 
 export async function assignConversation(ctx: AppContext, tx: Tx, merchantId: string, id: string, assignee: string | null): Promise<Result<ConversationRow>> {
@@ -47,9 +50,16 @@ export const markConversationRead = (ctx: AppContext, tx: Tx, merchantId: string
 export async function addNote(ctx: AppContext, tx: Tx, actor: Actor, merchantId: string, id: string, body: string): Promise<Result<NoteRow>> {
   const c = await getConversation(tx, merchantId, id);
   if (!c) return notFound(id);
-  return ok(
-    await insertNote(tx, { id: newId('nte'), merchant_id: merchantId, conversation_id: id, author: actor.id ?? actor.source, body, now: ctx.clock.now() }),
-  );
+  const note = await insertNote(tx, {
+    id: newId('nte'),
+    merchant_id: merchantId,
+    conversation_id: id,
+    author: actor.id ?? actor.source,
+    body,
+    now: ctx.clock.now(),
+  });
+  await noteConversation(ctx, tx, c);
+  return ok(note);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { newId } from '../../domain/ids.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { noteStreamChanges } from '../events/index.ts';
 import { upsertOnMessage, type ConversationRow, type LastMessage } from './conversations.repository.ts';
 
 export async function recordConversationMessage(
@@ -10,7 +11,7 @@ export async function recordConversationMessage(
   tx: Tx,
   m: { merchantId: string; customerId: string; message: LastMessage; at: Date; staff?: boolean },
 ): Promise<ConversationRow> {
-  return upsertOnMessage(tx, {
+  const c = await upsertOnMessage(tx, {
     id: newId('cnv'),
     merchantId: m.merchantId,
     customerId: m.customerId,
@@ -20,4 +21,10 @@ export async function recordConversationMessage(
     at: m.at,
     now: ctx.clock.now(),
   });
+  await noteConversation(ctx, tx, c);
+  return c;
 }
+
+/** The live stream shows the conversation changed (coalesced per conversation). */
+export const noteConversation = (ctx: AppContext, tx: Tx, c: Pick<ConversationRow, 'id' | 'merchant_id'>) =>
+  noteStreamChanges(ctx, tx, [{ merchantId: c.merchant_id, type: 'conversation.updated', subjectId: c.id, conversationId: c.id }]);

@@ -3,6 +3,8 @@ import type { Tx } from '../../platform/store/db.ts';
 import { appendEvent, type EventRow } from './events.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { fansOut } from '../../domain/business-events.ts';
+import { isStreamEvent } from './events.stream.ts';
+import { wakeAfterCommit } from '../../platform/stream-wake.ts';
 
 /** Appends to the event log inside the caller's transaction: the change and its record commit together. */
 export function recordEvent(
@@ -26,6 +28,8 @@ export function recordEvent(
   }).then(async (row) => {
     // Followers react in this same transaction (a deposit order paid, expired or canceled moves its booking).
     for (const follow of ctx.eventFollowers) await follow(ctx, tx, row);
+    // The row is the stream's too (events.tx_id): wake the merchant's streams once it commits.
+    if (isStreamEvent(row.type)) wakeAfterCommit(ctx.stream, tx, row.merchant_id);
     return row;
   });
 }

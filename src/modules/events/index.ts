@@ -8,3 +8,4 @@ export { listEvents } from './events.repository.ts';
 export { webhookNetworkPolicy } from './webhooks.policy.ts';
 export { replayEvents } from './webhooks.replay.ts';
 export { scheduleWebhookSweep } from './webhooks.sweep.ts';
+export { isStreamEvent, noteStreamChanges, wakeStreams, STREAM_EVENT_PREFIXES, type StreamChange } from './events.stream.ts';

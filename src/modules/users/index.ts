@@ -11,4 +11,4 @@ export { presentAudit, presentLink, presentUser } from './users.present.ts';
 export { findUserByEmail, listUsers } from './users.queries.ts';
 export { PUBLIC_ROUTES, ROUTE_RULES, ruleFor } from './users.route-rules.ts';
 export { renderRolesMarkdown } from './users.roles-doc.ts';
-export { authenticateSession, normalizeEmail } from './users.sessions.ts';
+export { authenticateSession, checkSession, normalizeEmail } from './users.sessions.ts';

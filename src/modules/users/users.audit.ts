@@ -5,6 +5,17 @@ import { newId } from '../../domain/ids.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { insertAudit, type AuditRow } from './users.repository.ts';
+import { wakeStreams } from '../events/index.ts';
+
+/** Changes after which an open stream checks that it may stay open (its session, key or role). */
+const ENDS_STREAMS: ReadonlySet<AuditType> = new Set([
+  'session.revoked',
+  'user.role_changed',
+  'user.removed',
+  'user.password_reset',
+  'api_key.revoked',
+  'api_key.rotated',
+]);
 
 export const AUDIT_TYPES = [
   'session.created',
@@ -52,6 +63,7 @@ export function recordAudit(
     data?: Record<string, unknown>;
   },
 ): Promise<AuditRow> {
+  if (e.merchantId && ENDS_STREAMS.has(e.type)) wakeStreams(ctx, q, e.merchantId);
   return insertAudit(q, {
     id: newId('aud'),
     merchantId: e.merchantId,

@@ -185,7 +185,6 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'PATCH /v1/settings/business': { permission: 'settings' },
   'GET /v1/settings/auto-replies': { permission: 'conversations', note: 'agents see what the customer was told automatically' },
   'PUT /v1/settings/auto-replies': { permission: 'settings' },
-  'GET /v1/stream': { permission: 'account', note: 'ids and types only: objects are read through routes with their own rules', planned: true },
   'GET /v1/customers': { permission: 'customers' },
   'GET /v1/customers/:id': { permission: 'customers' },
   'PATCH /v1/customers/:id': { permission: 'customers' },
@@ -199,6 +198,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
       (value as { already?: boolean } | null)?.already
         ? null
         : { type: 'customer.erased', subject: params['id'] ?? null, data: { customer_id: params['id'] ?? null } },
+  },
+  'GET /v1/stream': {
+    permission: 'account',
+    note: 'every role: the stream carries types and ids only, and the objects are read through their own routes, where these rules apply',
   },
   'GET /v1/conversations': { permission: 'conversations' },
   'GET /v1/conversations/:id': { permission: 'conversations' },

@@ -158,6 +158,17 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
   return ok({ merchantId: row.merchant_id, userId: row.user_id, role: row.role, sessionId: row.id });
 }
 
+/**
+ * Who a session token is signed in as, without marking the session used: a long-lived
+ * stream checks again that its session still holds (not revoked, not ended, same role).
+ */
+export async function checkSession(ctx: AppContext, token: string): Promise<Result<SessionAuth>> {
+  const row = await repo.findSessionByHash(ctx.db, hashToken(token));
+  if (!row || !isLive(ctx, row, ctx.clock.now())) return err(domainError('unauthorized', ENDED));
+  if (row.merchant_demo && ctx.mode === 'live') return err(domainError('unauthorized', DEMO_INERT));
+  return ok({ merchantId: row.merchant_id, userId: row.user_id, role: row.role, sessionId: row.id });
+}
+
 function isLive(ctx: AppContext, row: SessionRow, now: Date): boolean {
   const s = accountSettings(ctx);
   if (row.revoked_at) return false;

@@ -12,6 +12,7 @@ import { getNumber, updateNumber, type WhatsAppNumberRow } from './whatsapp-numb
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
+import { noteMessageStatus } from './whatsapp.stream.ts';
 import { schedulePoll } from '../payments/index.ts';
 import type { SendBudget } from './whatsapp.budget.ts';
 import { isInertNumber } from './whatsapp.numbers.ts';
@@ -42,6 +43,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function fail(ctx: AppContext, m: MessageRow, error: MessageRow['error']) {
   await inTransaction(ctx, async (tx) => {
     await updateMessage(tx, m.id, { status: 'failed', error }, ctx.clock.now());
+    await noteMessageStatus(ctx, tx, [m]);
     await recordEvent(
       ctx,
       tx,
@@ -76,9 +78,10 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
   const address = contact ? addressOf(contact) : m.wa_id ? { to: m.wa_id } : undefined;
   if (!address) return fail(ctx, m, { code: 'no_address', title: 'This customer has neither a phone number nor a business-scoped user id' });
   if (!m.essential && contact?.opted_out_at) {
-    await inTransaction(ctx, (tx) =>
-      updateMessage(tx, m.id, { status: 'skipped', error: { code: 'opted_out', title: 'The customer opted out of non-essential messages' } }, now),
-    );
+    await inTransaction(ctx, async (tx) => {
+      await updateMessage(tx, m.id, { status: 'skipped', error: { code: 'opted_out', title: 'The customer opted out of non-essential messages' } }, now);
+      await noteMessageStatus(ctx, tx, [m]);
+    });
     return;
   }
   let body = m.payload['body'] as Record<string, unknown>;
@@ -115,6 +118,7 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
       const cur = await getMessage(tx, m.id, { forUpdate: true });
       const keep = cur && !['queued', 'sending'].includes(cur.status);
       await updateMessage(tx, m.id, { ...(keep ? {} : { status: 'sent' as const }), wamid: r.wamid, sent_at: sentAt }, sentAt);
+      if (!keep) await noteMessageStatus(ctx, tx, [m]);
       const purpose = m.payload['purpose'];
       if (purpose === 'bill' && m.order_id) {
         await recordEvent(

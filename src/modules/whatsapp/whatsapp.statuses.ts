@@ -8,6 +8,7 @@ import type { WebhookItem } from '../../adapters/whatsapp/webhook.schema.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
+import { noteMessageStatus } from './whatsapp.stream.ts';
 import { onAddressMessageFailed } from './whatsapp.address.ts';
 import { lockReceivedItems, markItems, type ItemRow } from './whatsapp-inbox.repository.ts';
 import { lockMessagesByWamids, setMessageStatuses, type MessageRow } from './whatsapp-messages.repository.ts';
@@ -90,6 +91,11 @@ export async function applyStatusBatch(ctx: AppContext, items: ItemRow[], attemp
       tx,
       [...changed.entries()].map(([id, c]) => ({ id, status: c.status, error: c.error })),
       now,
+    );
+    await noteMessageStatus(
+      ctx,
+      tx,
+      [...changed.values()].map((c) => c.message),
     );
     for (const f of failures) {
       await recordEvent(

@@ -118,6 +118,13 @@ export async function copyDatabase(from: Db, to: Db, opts: { onTable?: (table: s
       counts[table] = rows.length;
       opts.onTable?.(table, rows.length);
     }
+    // Transaction ids (xid8: the live stream's positions, migration 0027) are the source
+    // database's own: in the target they could lie ahead of its counter and hold the stream
+    // back. Copied rows are older than any stream of the target: position 0.
+    const xids = await tx.query<{ t: string; c: string }>(
+      `select table_name as t, column_name as c from information_schema.columns where table_schema = current_schema() and data_type = 'xid8' order by 1, 2`,
+    );
+    for (const x of xids) await tx.query(`update ${ident(x.t)} set ${ident(x.c)} = '0' where ${ident(x.c)} <> '0'`);
   });
   return counts;
 }

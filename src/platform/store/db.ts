@@ -34,11 +34,44 @@ export type DbWarn = (msg: string, err: unknown) => void;
 
 export interface Db extends Queryable {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only: a dedicated session (not one of the pool's) that LISTENs on `channel`
+   * and calls `onNotify` with each payload; `onReconnect` after the session was lost and
+   * opened again (notifications sent meanwhile are lost: listeners re-read). Undefined on
+   * PGlite, where there is one process and wake-ups stay in it.
+   */
+  listen?(channel: string, onNotify: (payload: string) => void, onReconnect: () => void): Promise<{ close(): Promise<void> }>;
+  /** PostgreSQL only: NOTIFY on a pool connection, in a transaction of its own. */
+  notify?(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
   /** A snapshot of the counters (a copy: later work does not change it). */
   stats(): DbStats;
   /** Where the data lives, for messages (never contains a password). */
   readonly describe: string;
+}
+
+// Work to do once a transaction has committed (never if it rolls back): wake-ups that must
+// not be seen before the change they announce is visible to other sessions.
+const commitHooks = new WeakMap<object, (() => void)[]>();
+
+/** Runs `fn` after `tx` commits (not if it rolls back). A hook that throws is ignored. */
+export function afterCommit(tx: Tx, fn: () => void): void {
+  const hooks = commitHooks.get(tx);
+  if (hooks) hooks.push(fn);
+  else commitHooks.set(tx, [fn]);
+}
+
+function committed(tx: object): void {
+  const hooks = commitHooks.get(tx);
+  if (!hooks) return;
+  commitHooks.delete(tx);
+  for (const fn of hooks) {
+    try {
+      fn();
+    } catch {
+      /* a wake-up is best effort: readers also poll */
+    }
+  }
 }
 
 // int8 arrives as a string from pg and as a number from PGlite. Amounts are bounded
@@ -110,6 +143,7 @@ export async function openPostgres(url: string, opts: { max?: number; warn?: DbW
           const result = await fn(tx);
           await run(client, 'commit');
           stats.commits++;
+          committed(tx);
           return result;
         } catch (e) {
           await run(client, 'rollback').catch((rollbackError) => warn('rollback failed', rollbackError));
@@ -118,6 +152,65 @@ export async function openPostgres(url: string, opts: { max?: number; warn?: DbW
       }),
     close: () => pool.end(),
     stats: () => ({ ...stats }),
+    listen: (channel, onNotify, onReconnect) => listenPostgres(url, channel, onNotify, onReconnect, warn),
+    notify: (channel, payload) =>
+      withClient(async (c) => {
+        await run(c, 'select pg_notify($1, $2)', [channel, payload]);
+      }),
+  };
+}
+
+/** One LISTEN session, opened again (after a second) whenever it is lost, until closed. */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onReconnect: () => void,
+  warn: DbWarn,
+): Promise<{ close(): Promise<void> }> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const open = async (again: boolean) => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onNotify(n.payload ?? '');
+    });
+    c.on('error', (e) => {
+      warn('the LISTEN connection failed', e);
+      c.end().catch(() => {});
+      if (client === c && !closed) {
+        client = undefined;
+        retry = setTimeout(() => void open(true).catch(() => {}), 1000);
+      }
+    });
+    try {
+      await c.connect();
+      await c.query(`listen ${channel}`);
+    } catch (e) {
+      c.end().catch(() => {});
+      if (!again) throw e;
+      warn('could not open the LISTEN connection again', e);
+      if (!closed) retry = setTimeout(() => void open(true).catch(() => {}), 1000);
+      return;
+    }
+    if (closed) {
+      await c.end().catch(() => {});
+      return;
+    }
+    client = c;
+    if (again) onReconnect();
+  };
+  await open(false);
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => {});
+    },
   };
 }
 
@@ -159,14 +252,17 @@ export async function openPglite(dataDir: string | undefined, opts: { loadDataDi
     describe: dataDir ? `embedded PGlite at ${dataDir}` : 'embedded PGlite (in memory)',
     transaction: (fn) => {
       guard(false);
+      let tx: Tx | undefined;
       return lite
         .transaction((t) => {
           stats.statements++; // begin
-          return insidePgliteTransaction.run(lite, () => fn(wrap(t, true) as Tx));
+          tx = wrap(t, true) as Tx;
+          return insidePgliteTransaction.run(lite, () => fn(tx!));
         })
         .then((result) => {
           stats.statements++;
           stats.commits++;
+          if (tx) committed(tx);
           return result;
         });
     },

@@ -1,0 +1,196 @@
+// The thread's composer: a reply (free text inside WhatsApp's 24-hour window) or an internal
+// note; outside the window only an approved template or an unpaid order's bill, and it says
+// why. Every send carries an Idempotency-Key (one per intent: useAction).
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api, body, errorMessage } from '../api/client.ts';
+import { idem, useAction, useCan, usePresentation } from '../api/hooks.ts';
+import type { Conversation, List, Order, WhatsAppSettings } from '../api/types.ts';
+import { formatMoney } from '../format.ts';
+import { ErrorNote } from '../ui/states.tsx';
+
+const t = {
+  windowClosed: 'The 24-hour reply window is closed',
+  windowWhy: 'More than 24 hours have passed since the customer last wrote, so WhatsApp accepts only an approved template or a bill until they write again.',
+  optedOut: 'This customer opted out of messages. They can opt in again by sending START.',
+  reply: 'Reply',
+  addNote: 'Internal note',
+  mode: 'Write',
+  message: 'Message',
+  noteLabel: 'Note for your team (never sent to the customer)',
+  send: 'Send',
+  saveNote: 'Add note',
+  template: 'Template',
+  language: 'Language',
+  sendTemplate: 'Send template',
+  bill: 'Bill for an order',
+  sendBill: 'Send bill',
+  noBills: 'No unpaid order to bill.',
+};
+
+export function Composer({ c, windowOpen }: { c: Conversation; windowOpen: boolean }) {
+  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const [text, setText] = useState('');
+  const invalidate = [['conversation', c.id], ['conversations'], ['conversation-messages', c.id]];
+  const send = useAction(
+    (v: { type: 'text'; body: string } | { type: 'template'; name: string; language: string } | { type: 'order_bill'; order_id: string }, key) => {
+      const common = { customer: c.customer.id };
+      const payload =
+        v.type === 'text'
+          ? { ...common, type: 'text' as const, text: { body: v.body } }
+          : v.type === 'template'
+            ? { ...common, type: 'template' as const, template: { name: v.name, language: v.language } }
+            : { ...common, type: 'order_bill' as const, order_bill: { order_id: v.order_id } };
+      return body(api.POST('/v1/messages', { body: payload, ...idem(key) }));
+    },
+    { invalidate, onSuccess: () => setText('') },
+  );
+  const note = useAction(
+    (v: string, key) => body(api.POST('/v1/conversations/{id}/notes', { params: { path: { id: c.id } }, body: { body: v }, ...idem(key) })),
+    { invalidate, onSuccess: () => setText('') },
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    if (mode === 'note') note.mutate(text);
+    else send.mutate({ type: 'text', body: text });
+  };
+  const optedOut = !!c.customer.opted_out_at;
+  const canText = mode === 'note' || (windowOpen && !optedOut);
+  return (
+    <div className="composer" data-testid="composer">
+      <fieldset className="segmented" aria-label={t.mode}>
+        {(['reply', 'note'] as const).map((m) => (
+          <label key={m}>
+            <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
+            {m === 'reply' ? t.reply : t.addNote}
+          </label>
+        ))}
+      </fieldset>
+      {mode === 'reply' && optedOut ? <p className="note warn">{t.optedOut}</p> : null}
+      {mode === 'reply' && !windowOpen && !optedOut ? (
+        <div className="note warn" data-testid="window-closed">
+          <strong>{t.windowClosed}.</strong> {t.windowWhy}
+        </div>
+      ) : null}
+      {canText ? (
+        <form onSubmit={submit} className={mode === 'note' ? 'composer-form composer-note' : 'composer-form'}>
+          <div className="field">
+            <label htmlFor="composer-text">{mode === 'note' ? t.noteLabel : t.message}</label>
+            <textarea
+              id="composer-text"
+              value={text}
+              maxLength={mode === 'note' ? 4000 : 4096}
+              rows={3}
+              onChange={(e) => {
+                setText(e.target.value);
+                send.renew();
+                note.renew();
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e);
+              }}
+            />
+          </div>
+          <button type="submit" className="primary" disabled={send.isPending || note.isPending || !text.trim()} data-testid="send">
+            {mode === 'note' ? t.saveNote : t.send}
+          </button>
+        </form>
+      ) : null}
+      {mode === 'reply' && !windowOpen && !optedOut ? <OutsideWindow c={c} send={send} /> : null}
+      <ErrorNote error={mode === 'note' ? note.error : send.error} />
+    </div>
+  );
+}
+
+type Send = { mutate: (v: { type: 'template'; name: string; language: string } | { type: 'order_bill'; order_id: string }) => void; isPending: boolean };
+
+/** Outside the window: an approved template, or the bill of one of the customer's unpaid orders. */
+function OutsideWindow({ c, send }: { c: Conversation; send: Send }) {
+  const can = useCan();
+  const p = usePresentation();
+  const settings = useQuery({
+    queryKey: ['settings', 'whatsapp'],
+    queryFn: () => body<WhatsAppSettings>(api.GET('/v1/settings/whatsapp')),
+    enabled: can('settings'),
+    staleTime: 60_000,
+  });
+  const orders = useQuery({
+    queryKey: ['customer-orders', c.customer.id, 'unpaid'],
+    queryFn: () =>
+      body<List<Order>>(api.GET('/v1/orders', { params: { query: { customer: c.customer.id, status: 'pending', payment_status: 'unpaid', limit: 10 } } })),
+    enabled: can('orders.read'),
+  });
+  const templates = Object.values(settings.data?.templates ?? {})
+    .map((v) => v as { name?: string; language?: string })
+    .filter((v): v is { name: string; language?: string } => typeof v?.name === 'string');
+  const [tpl, setTpl] = useState({ name: '', language: 'en_US' });
+  const [order, setOrder] = useState('');
+  const unpaid = orders.data?.data ?? [];
+  return (
+    <div className="outside-window">
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (tpl.name) send.mutate({ type: 'template', ...tpl });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="tpl-name">{t.template}</label>
+          <input
+            id="tpl-name"
+            list="tpl-known"
+            value={tpl.name}
+            onChange={(e) => {
+              const found = templates.find((x) => x.name === e.target.value);
+              setTpl({ name: e.target.value, language: found?.language ?? tpl.language });
+            }}
+            pattern="[a-z0-9_]+"
+            autoComplete="off"
+          />
+          <datalist id="tpl-known">
+            {templates.map((x) => (
+              <option key={`${x.name}:${x.language}`} value={x.name} />
+            ))}
+          </datalist>
+        </div>
+        <div className="field">
+          <label htmlFor="tpl-lang">{t.language}</label>
+          <input id="tpl-lang" value={tpl.language} onChange={(e) => setTpl({ ...tpl, language: e.target.value })} size={6} />
+        </div>
+        <button type="submit" disabled={send.isPending || !tpl.name}>
+          {t.sendTemplate}
+        </button>
+      </form>
+      {can('orders.read') ? (
+        unpaid.length ? (
+          <form
+            className="inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (order) send.mutate({ type: 'order_bill', order_id: order });
+            }}
+          >
+            <div className="field">
+              <label htmlFor="bill-order">{t.bill}</label>
+              <select id="bill-order" value={order} onChange={(e) => setOrder(e.target.value)}>
+                <option value="">—</option>
+                {unpaid.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.reference_id} · {formatMoney(o.total, o.currency, p.locale)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" disabled={send.isPending || !order}>
+              {t.sendBill}
+            </button>
+          </form>
+        ) : (
+          <p className="muted">{orders.error ? errorMessage(orders.error) : t.noBills}</p>
+        )
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+// The customer beside the thread: who they are (name, number or business-scoped user id,
+// username, tags, opted out), and their latest orders.
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { api, body } from '../api/client.ts';
+import { useCan, usePresentation } from '../api/hooks.ts';
+import type { Conversation, Customer, List, Order } from '../api/types.ts';
+import { formatDateTime, formatMoney } from '../format.ts';
+import { Badge } from '../ui/field.tsx';
+import { ErrorNote, Loading } from '../ui/states.tsx';
+
+const t = {
+  title: 'Customer',
+  name: 'Name',
+  phone: 'Phone',
+  bsuid: 'WhatsApp user id',
+  username: 'Username',
+  tags: 'Tags',
+  noTags: 'none',
+  since: 'Customer since',
+  optedOut: 'Opted out of messages',
+  orders: 'Orders',
+  noOrders: 'No orders yet.',
+  unknown: '—',
+};
+
+export function CustomerPanel({ conversationId }: { conversationId: string }) {
+  const can = useCan();
+  const p = usePresentation();
+  // The conversation is already read by the thread (same key): its customer's id.
+  const conv = useQuery({
+    queryKey: ['conversation', conversationId],
+    queryFn: () => body<Conversation>(api.GET('/v1/conversations/{id}', { params: { path: { id: conversationId } } })),
+  });
+  const customerId = conv.data?.customer.id;
+  const customer = useQuery({
+    queryKey: ['customer', customerId],
+    queryFn: () => body<Customer>(api.GET('/v1/customers/{id}', { params: { path: { id: customerId! } } })),
+    enabled: !!customerId && can('customers'),
+  });
+  const orders = useQuery({
+    queryKey: ['customer-orders', customerId],
+    queryFn: () => body<List<Order>>(api.GET('/v1/orders', { params: { query: { customer: customerId!, limit: 5 } } })),
+    enabled: !!customerId && can('orders.read'),
+  });
+  const c = customer.data;
+  return (
+    <aside className="customer-panel card" aria-labelledby="customer-title" data-testid="customer-panel">
+      <h2 id="customer-title">{t.title}</h2>
+      {customer.isPending && customerId ? <Loading /> : null}
+      <ErrorNote error={customer.error} />
+      {c ? (
+        <dl className="facts">
+          <dt>{t.name}</dt>
+          <dd>{c.name || t.unknown}</dd>
+          <dt>{t.phone}</dt>
+          <dd>{c.wa_id ? `+${c.wa_id}` : t.unknown}</dd>
+          {c.username ? (
+            <>
+              <dt>{t.username}</dt>
+              <dd>@{c.username}</dd>
+            </>
+          ) : null}
+          {c.bsuid ? (
+            <>
+              <dt>{t.bsuid}</dt>
+              <dd className="small-id">{c.bsuid}</dd>
+            </>
+          ) : null}
+          <dt>{t.tags}</dt>
+          <dd>{c.tags.length ? c.tags.map((tag) => <Badge key={tag} value={tag} kind="tag" />) : t.noTags}</dd>
+          <dt>{t.since}</dt>
+          <dd>{formatDateTime(c.created_at, p)}</dd>
+          {c.opted_out_at ? (
+            <>
+              <dt>{t.optedOut}</dt>
+              <dd>{formatDateTime(c.opted_out_at, p)}</dd>
+            </>
+          ) : null}
+        </dl>
+      ) : null}
+      {can('orders.read') ? (
+        <>
+          <h3>{t.orders}</h3>
+          <ErrorNote error={orders.error} />
+          {orders.data && orders.data.data.length === 0 ? <p className="muted">{t.noOrders}</p> : null}
+          <ul className="plain customer-orders">
+            {(orders.data?.data ?? []).map((o) => (
+              <li key={o.id}>
+                <Link to={`/orders/${o.id}`}>{o.reference_id}</Link> {formatMoney(o.total, o.currency, p.locale)} <Badge value={o.payment_status} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </aside>
+  );
+}

@@ -1,0 +1,2 @@
+// Reads for the stream's route.
+export { streamHead } from './stream.repository.ts';
