@@ -8,6 +8,7 @@ import { DEFAULT_GRAPH_VERSION } from '../adapters/whatsapp/graph.client.ts';
 import type { Config } from '../config.ts';
 import { ensureSandboxPspAccount } from '../sandbox/psp/psp.store.ts';
 import { followOrderEvent } from '../modules/bookings/index.ts';
+import { followBillSent } from '../modules/reminders/index.ts';
 import { readEventSubjects } from '../modules/orders/index.ts';
 import type { AccountSource, AppContext, EventFollower, InboundHandlers } from '../platform/context.ts';
 import { ownOriginsOf } from '../platform/own-origins.ts';
@@ -20,7 +21,7 @@ import { systemClock } from '../adapters/clock/clock.ts';
 import type { Db } from '../platform/store/db.ts';
 
 /** What follows the event log, in registration order. */
-export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent];
+export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent, followBillSent];
 
 /** Inbound WhatsApp messages that flows answer. */
 const INBOUND: InboundHandlers = { keyword: answerKeyword, flowReply: completeFlowFromReply };

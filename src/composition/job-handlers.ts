@@ -8,6 +8,7 @@ import { paymentJobHandlers } from '../modules/payments/index.ts';
 import { scheduleCatalogImports, whatsappJobHandlers } from '../modules/whatsapp/index.ts';
 import { catalogJobHandlers } from '../modules/catalog/index.ts';
 import { webhookJobHandlers } from '../modules/events/index.ts';
+import { reminderJobHandlers } from '../modules/reminders/index.ts';
 import { scheduleWebhookSweep } from '../modules/events/index.ts';
 import { scheduleRetentionPurge } from '../modules/ops/index.ts';
 import { retentionJobHandlers } from '../modules/ops/index.ts';
@@ -38,6 +39,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
     ...webhookJobHandlers(ctx),
     ...retentionJobHandlers(ctx),
     ...reconciliationJobHandlers(ctx),
+    ...reminderJobHandlers(ctx),
     maintenance: async () => {
       const now = ctx.clock.now();
       await purgeKeysBefore(ctx.db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));
