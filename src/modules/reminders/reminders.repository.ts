@@ -42,15 +42,6 @@ export async function findReminder(q: Queryable, merchantId: string, paymentId: 
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
-export async function listRemindersForOrder(q: Queryable, merchantId: string, orderId: string): Promise<(ReminderRow & { message_status: string | null })[]> {
-  const rows = await q.query<ReminderRow & { message_status: string | null }>(
-    `select r.*, m.status as message_status from payment_reminders r left join whatsapp_messages m on m.id = r.message_id
-      where r.merchant_id = $1 and r.order_id = $2 order by r.created_at, r.step`,
-    [merchantId, orderId],
-  );
-  return rows.map((r) => ({ ...fromRow(r), message_status: r.message_status }));
-}
-
 export interface ReminderTotals {
   /** Reminders queued in the range, and how many WhatsApp took (sent, delivered, read) or refused. */
   queued: number;

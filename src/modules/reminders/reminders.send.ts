@@ -40,7 +40,7 @@ export type ReminderOutcome =
  * A checkout-link order never gets reminders (the payer opted into a receipt only). Orders
  * have no `source` column yet: this reads it when the checkout-links work adds it.
  */
-const fromCheckoutLink = (o: OrderRow) => (o as OrderRow & { source?: string | null }).source === 'checkout_link' || !!o.metadata['checkout_link_id'];
+const fromCheckoutLink = (o: OrderRow) => (o as OrderRow & { source?: string | null }).source === 'checkout_link';
 
 /** The bill a reminder is about is still the order's open bill, with a pay link, unpaid and unexpired. */
 export function billStillOpen(o: OrderRow, p: PaymentRow, now: Date): boolean {
