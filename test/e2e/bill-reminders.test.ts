@@ -245,6 +245,20 @@ describe('reminders of an unpaid bill', () => {
     expect(rows).toHaveLength(3);
   });
 
+  it('a reminder still in the queue when the bill is canceled (a paused number, retries) is not sent', async () => {
+    await settings({ reminders: STEPS, quiet_hours: null, reminder_template: null });
+    const wa = newCustomer();
+    await customerSays(wa);
+    const o = await billFor(wa);
+    clock.set(new Date(o.sentAt + 600_000));
+    expect(await sendReminder(s.ctx, s.merchantId, { orderId: o.id, paymentId: o.payment.id, step: 1 })).toBe('queued');
+    expect((await s.api(`/v1/orders/${o.id}/cancel`, { body: {} })).status).toBe(200);
+    await settle(2_000);
+    const [m] = await reminders(o.id);
+    expect(m).toMatchObject({ status: 'skipped', error: expect.objectContaining({ code: 'bill_closed' }) });
+    expect(await accepted(m.id)).toBeUndefined();
+  });
+
   it('never twice for one bill and step: a redelivered job, a duplicate enqueue, a racing pair, the bill sent again', async () => {
     await settings({ reminders: STEPS, quiet_hours: null, reminder_template: null });
     const wa = newCustomer();

@@ -19,6 +19,30 @@ export interface QuietHours {
   end: string;
 }
 
+/** What a reminder needs to know of its order and bill (structural: rows of the orders module). */
+export interface ReminderSubject {
+  order: { status: string; payment_status: string; current_payment_id: string | null; expires_at: Date; source?: string | null };
+  payment: { id: string; status: string; pay_token: string | null; expires_at: Date };
+}
+
+/**
+ * The bill a reminder is about is still the order's open bill: the current attempt, `created`
+ * or `failed` (a payment in flight is not nagged), with a pay link, not expired, its order
+ * `pending` and unpaid. A checkout-link order never is (its payer asked for a receipt only).
+ */
+export function billAwaitsPayment({ order: o, payment: p }: ReminderSubject, now: Date): boolean {
+  return (
+    o.status === 'pending' &&
+    ['unpaid', 'failed'].includes(o.payment_status) &&
+    o.current_payment_id === p.id &&
+    ['created', 'failed'].includes(p.status) &&
+    !!p.pay_token &&
+    p.expires_at.getTime() > now.getTime() &&
+    o.expires_at.getTime() > now.getTime() &&
+    o.source !== 'checkout_link'
+  );
+}
+
 export const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 const minutesOf = (hhmm: string): number => {

@@ -9,7 +9,7 @@
 // skips it if the customer opts out meanwhile (a non-essential message). What Meta answers
 // (131049 / 131050, the marketing limits) fails that message for good: a step is never retried.
 import { newId } from '../../domain/ids.ts';
-import { outsideQuietHours } from '../../domain/payment/reminders.ts';
+import { billAwaitsPayment, outsideQuietHours } from '../../domain/payment/reminders.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
@@ -37,24 +37,12 @@ export type ReminderOutcome =
   | 'skipped'; // the step ended without a message (a row says why)
 
 /**
- * A checkout-link order never gets reminders (the payer opted into a receipt only). Orders
- * have no `source` column yet: this reads it when the checkout-links work adds it.
+ * The bill a reminder is about is still open and unpaid (domain/payment/reminders.ts). Orders
+ * have no `source` column yet: a checkout-link order (`source: "checkout_link"`) is recognized
+ * once the checkout-links work adds it, since the row is read whole.
  */
-const fromCheckoutLink = (o: OrderRow) => (o as OrderRow & { source?: string | null }).source === 'checkout_link';
-
-/** The bill a reminder is about is still the order's open bill, with a pay link, unpaid and unexpired. */
-export function billStillOpen(o: OrderRow, p: PaymentRow, now: Date): boolean {
-  return (
-    o.status === 'pending' &&
-    ['unpaid', 'failed'].includes(o.payment_status) &&
-    o.current_payment_id === p.id &&
-    ['created', 'failed'].includes(p.status) &&
-    !!p.pay_token &&
-    p.expires_at.getTime() > now.getTime() &&
-    o.expires_at.getTime() > now.getTime() &&
-    !fromCheckoutLink(o)
-  );
-}
+export const billStillOpen = (o: OrderRow, p: PaymentRow, now: Date): boolean =>
+  billAwaitsPayment({ order: o as OrderRow & { source?: string | null }, payment: p }, now);
 
 export async function sendReminder(ctx: AppContext, merchantId: string, job: ReminderJob): Promise<ReminderOutcome> {
   return inTransaction(ctx, (tx) => remindInTx(ctx, tx, merchantId, job));
