@@ -13,6 +13,7 @@ import { sendReminder } from '../../src/modules/reminders/index.ts';
 import { expectError, expectNo5xx, expectValidation } from '../support/e2e.ts';
 import { payOrder } from '../support/pay.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';
+import { demoOwner, userWithRole } from '../support/users.ts';
 
 // 12:00 in Kolkata (UTC+05:30, no DST).
 const clock = new ManualClock(new Date('2026-05-04T06:30:00Z'));
@@ -123,6 +124,16 @@ describe('settings', () => {
     expect(await settings({ review: 'review' })).toMatchObject({ review: 'review', reminders: STEPS, reminder_template: 'bill_reminder' });
     expect(await settings({ review: 'refund', quiet_hours: null, reminder_template: null })).toMatchObject({ quiet_hours: null, reminder_template: null });
     expect((await s.api('/v1/settings/payments')).body).toMatchObject({ reminders: STEPS, quiet_hours: null });
+  });
+
+  it('owners and admins set them; an agent reads the report but not the settings', async () => {
+    const owner = await demoOwner(s);
+    const admin = (await userWithRole(s, owner, 'admin')).client;
+    const agent = (await userWithRole(s, owner, 'agent')).client;
+    expect((await admin.call('/v1/settings/payments', { method: 'PATCH', body: { reminders: STEPS } })).status).toBe(200);
+    expectError(await agent.call('/v1/settings/payments', { method: 'PATCH', body: { reminders: [] } }), 403, 'forbidden');
+    expectError(await agent.call('/v1/settings/payments'), 403, 'forbidden');
+    expect((await agent.call('/v1/reports/reminders')).status).toBe(200);
   });
 
   it('refuses more than 3, under 600 s, out of order, bad times and hostile strings with 400', async () => {
