@@ -8,6 +8,7 @@ import { DEFAULT_GRAPH_VERSION } from '../adapters/whatsapp/graph.client.ts';
 import type { Config } from '../config.ts';
 import { ensureSandboxPspAccount } from '../sandbox/psp/psp.store.ts';
 import { followOrderEvent } from '../modules/bookings/index.ts';
+import { followBillSent } from '../modules/reminders/index.ts';
 import { readEventSubjects } from '../modules/orders/index.ts';
 import type { AccountSource, AppContext, CaptureLimit, EventFollower, InboundHandlers } from '../platform/context.ts';
 import { checkoutLinkCaptureLimit, followCheckoutLinkOrder } from '../modules/checkout-links/index.ts';
@@ -22,7 +23,7 @@ import type { Db } from '../platform/store/db.ts';
 import { StreamWake } from '../platform/stream-wake.ts';
 
 /** What follows the event log, in registration order. */
-export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent, followCheckoutLinkOrder];
+export const EVENT_FOLLOWERS: readonly EventFollower[] = [followOrderEvent, followCheckoutLinkOrder, followBillSent];
 
 /** What may refuse to count a capture (a checkout link's max_payments). */
 const CAPTURE_LIMITS: readonly CaptureLimit[] = [checkoutLinkCaptureLimit];

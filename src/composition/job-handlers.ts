@@ -10,6 +10,7 @@ import { automationJobHandlers } from '../modules/automation/index.ts';
 import { catalogJobHandlers } from '../modules/catalog/index.ts';
 import { checkoutLinkJobHandlers } from '../modules/checkout-links/index.ts';
 import { webhookJobHandlers } from '../modules/events/index.ts';
+import { reminderJobHandlers } from '../modules/reminders/index.ts';
 import { scheduleWebhookSweep } from '../modules/events/index.ts';
 import { scheduleRetentionPurge } from '../modules/ops/index.ts';
 import { retentionJobHandlers } from '../modules/ops/index.ts';
@@ -42,6 +43,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
     ...webhookJobHandlers(ctx),
     ...retentionJobHandlers(ctx),
     ...reconciliationJobHandlers(ctx),
+    ...reminderJobHandlers(ctx),
     maintenance: async () => {
       const now = ctx.clock.now();
       await purgeKeysBefore(ctx.db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));

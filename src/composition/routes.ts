@@ -19,6 +19,7 @@ import { flowsRoutes } from '../modules/flows/index.ts';
 import { bookingsRoutes } from '../modules/bookings/index.ts';
 import { reconciliationRoutes } from '../modules/reconciliation/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
+import { remindersRoutes } from '../modules/reminders/index.ts';
 import { authorizationHooks, usersRoutes } from '../modules/users/index.ts';
 import { consoleRoutes } from '../modules/console/index.ts';
 import { streamRoutes } from '../modules/stream/index.ts';
@@ -41,6 +42,7 @@ const MODULES: Record<string, ModuleRoutes> = {
   bookings: bookingsRoutes,
   reconciliation: reconciliationRoutes,
   reports: reportsRoutes,
+  reminders: remindersRoutes,
   users: usersRoutes,
   console: consoleRoutes,
   stream: streamRoutes,
@@ -64,6 +66,7 @@ export const OPENAPI_TAGS: { name: keyof typeof MODULES & string; description: s
   { name: 'bookings', description: 'Services, bookings and booking settings' },
   { name: 'reconciliation', description: 'Settlement reports and their runs' },
   { name: 'reports', description: 'Orders and revenue per day' },
+  { name: 'reminders', description: 'Reminders of unpaid bills: what they did and recovered (their schedule is a payment setting)' },
   { name: 'users', description: 'Console users, sessions, roles and the audit log' },
   { name: 'stream', description: "Live updates: the merchant's changes as server-sent events" },
 ];

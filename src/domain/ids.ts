@@ -11,6 +11,7 @@ export const ID_PREFIXES = [
   'ord',
   'pay',
   'rfd',
+  'rmd',
   'evt',
   'msg',
   'whe',

@@ -9076,6 +9076,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unpaid-bill reminders: how many went, and the orders (and money, per currency) paid after one */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (default: 29 days before `to`) */
+                    from?: string;
+                    /** @description Last day, included (default: today in the business time zone, or 29 days after `from`) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderReport"];
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/roles": {
         parameters: {
             query?: never;
@@ -10254,7 +10340,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Payment policies: refund late/mismatched payments and extra captures automatically, or hold them */
+        /** Payment policies (late/mismatched payments, extra captures) and the reminders of unpaid bills */
         get: {
             parameters: {
                 query?: never;
@@ -10325,7 +10411,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update payment policies */
+        /** Update payment policies and bill reminders */
         patch: {
             parameters: {
                 query?: never;
@@ -10341,6 +10427,18 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         extra_capture?: "refund" | "keep";
+                        /** @description No reminder goes between start and end (business time zone); null: none */
+                        quiet_hours?: {
+                            end: string;
+                            start: string;
+                        } | null;
+                        /** @description The approved template a reminder goes as outside the 24-hour window; null: no reminder outside it */
+                        reminder_template?: string | null;
+                        /** @description Reminders of an unpaid bill, replacing the current ones (at most 3, increasing; [] turns them off) */
+                        reminders?: {
+                            /** @description Seconds after the bill was sent (at least 600) */
+                            after_seconds: number;
+                        }[];
                         /** @enum {string} */
                         review?: "refund" | "review";
                     };
@@ -14275,6 +14373,20 @@ export interface components {
             extra_capture: "refund" | "keep";
             /** @constant */
             object: "payment_settings";
+            /** @description No reminder goes between start and end in the business time zone; one due then goes at the end */
+            quiet_hours: {
+                /** @description HH:MM */
+                end: string;
+                /** @description HH:MM */
+                start: string;
+            } | null;
+            /** @description The approved template a reminder goes as outside the 24-hour window (body: the bill's reference and amount; a URL button whose suffix is the pay link's token); null: no reminder then */
+            reminder_template: string | null;
+            /** @description Reminders of an unpaid bill (at most 3, increasing); empty: none */
+            reminders: {
+                /** @description Seconds after the bill was sent (at least 600) */
+                after_seconds: number;
+            }[];
             /**
              * @description A late or mismatched payment: refund it at once, or hold it for POST /v1/orders/{id}/review
              * @enum {string}
@@ -14449,6 +14561,34 @@ export interface components {
             status: "pending" | "succeeded" | "failed";
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description What unpaid-bill reminders did and recovered */
+        ReminderReport: {
+            /** @description Of those, refused by WhatsApp (for example 131049 / 131050, the marketing limits) */
+            failed: number;
+            /** @description First day, YYYY-MM-DD */
+            from: string;
+            /** @constant */
+            object: "reminder_report";
+            /** @description Orders paid after a reminder of theirs was sent */
+            paid_after: number;
+            /** @description Reminders queued in the range */
+            queued: number;
+            /** @description What reminders recovered, per currency */
+            recovered: {
+                /** @description Minor units: the captures that paid those orders */
+                amount: number;
+                currency: string;
+                orders: number;
+            }[];
+            /** @description Of those, taken by WhatsApp (sent, delivered or read) */
+            sent: number;
+            /** @description Steps that ended without a message (opted out, window closed without a template, quiet hours until expiry) */
+            skipped: number;
+            /** @description The business time zone the days are in */
+            time_zone: string;
+            /** @description Last day, included */
+            to: string;
         };
         /** @description The role table the server enforces */
         Roles: {

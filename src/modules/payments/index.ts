@@ -5,3 +5,5 @@ export { ensureCheckoutObject } from './payments.checkout.ts';
 export { paymentJobHandlers } from './payments.jobs.ts';
 export { schedulePoll } from './payments.lookup.ts';
 export type { RefundRow } from './refunds.repository.ts';
+export { getMerchantPolicies } from './payments.policies.ts';
+export type { MerchantPolicies } from './payments.policies.ts';

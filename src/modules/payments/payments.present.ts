@@ -51,6 +51,19 @@ export const paymentSettingsSchema = z
     object: z.literal('payment_settings'),
     review: z.enum(['refund', 'review']).describe('A late or mismatched payment: refund it at once, or hold it for POST /v1/orders/{id}/review'),
     extra_capture: z.enum(['refund', 'keep']).describe('A second capture for a paid order: refund it, or keep it (flagged)'),
+    reminders: z
+      .array(z.object({ after_seconds: z.number().int().describe('Seconds after the bill was sent (at least 600)') }))
+      .describe('Reminders of an unpaid bill (at most 3, increasing); empty: none'),
+    quiet_hours: z
+      .object({ start: z.string().describe('HH:MM'), end: z.string().describe('HH:MM') })
+      .nullable()
+      .describe('No reminder goes between start and end in the business time zone; one due then goes at the end'),
+    reminder_template: z
+      .string()
+      .nullable()
+      .describe(
+        "The approved template a reminder goes as outside the 24-hour window (body: the bill's reference and amount; a URL button whose suffix is the pay link's token); null: no reminder then",
+      ),
   })
   .meta({ id: 'PaymentSettings', description: 'What happens to money that should not be kept' });
 

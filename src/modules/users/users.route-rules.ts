@@ -229,6 +229,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'PATCH /v1/settings/catalog': { permission: 'settings' },
   'POST /v1/reconciliations/:id/apply': { permission: 'reconciliation', planned: true },
   'GET /v1/reports/daily': { permission: 'orders.read', note: 'order counts and revenue by day: what the orders an agent may read add up to' },
+  'GET /v1/reports/reminders': {
+    permission: 'orders.read',
+    note: 'reminders of unpaid bills and the orders paid after one: what the orders an agent may read add up to',
+  },
   'GET /v1/webhook-deliveries': { permission: 'webhooks' },
 };
 

@@ -17,6 +17,8 @@ import { schedulePoll } from '../payments/index.ts';
 import type { SendBudget } from './whatsapp.budget.ts';
 import { isInertNumber } from './whatsapp.numbers.ts';
 import { onAddressMessageFailed } from './whatsapp.address.ts';
+import { billAwaitsPayment } from '../../domain/payment/reminders.ts';
+import { getOrder, getPayment } from '../orders/index.ts';
 
 /** About one message per 6 s to the same customer, with a small burst (Meta's pair limit). */
 export const PAIR_PACING = { burst: 8, perSecond: 1 / 6 };
@@ -59,6 +61,18 @@ async function fail(ctx: AppContext, m: MessageRow, error: MessageRow['error']) 
   });
 }
 
+/**
+ * A reminder of an unpaid bill (reminders module) that waited in the queue (a paused number,
+ * retries) is sent only while its bill still awaits payment: never after payment or cancel.
+ */
+async function reminderIsStale(ctx: AppContext, m: MessageRow, now: Date): Promise<boolean> {
+  const purpose = m.payload['purpose'];
+  if (typeof purpose !== 'string' || !purpose.startsWith('reminder:') || !m.order_id || !m.payment_id) return false;
+  const order = await getOrder(ctx.db, m.merchant_id, m.order_id);
+  const payment = await getPayment(ctx.db, m.merchant_id, m.payment_id);
+  return !order || !payment || !billAwaitsPayment({ order, payment }, now);
+}
+
 export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, messageId: string): Promise<void> {
   const m = await getMessage(ctx.db, messageId);
   if (!m || m.direction !== 'out' || !['queued', 'sending'].includes(m.status)) return;
@@ -82,6 +96,17 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
       await updateMessage(tx, m.id, { status: 'skipped', error: { code: 'opted_out', title: 'The customer opted out of non-essential messages' } }, now);
       await noteMessageStatus(ctx, tx, [m]);
     });
+    return;
+  }
+  if (await reminderIsStale(ctx, m, now)) {
+    await inTransaction(ctx, (tx) =>
+      updateMessage(
+        tx,
+        m.id,
+        { status: 'skipped', error: { code: 'bill_closed', title: 'The bill was paid, canceled, expired or replaced before this reminder went' } },
+        now,
+      ),
+    );
     return;
   }
   let body = m.payload['body'] as Record<string, unknown>;

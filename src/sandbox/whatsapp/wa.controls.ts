@@ -30,6 +30,7 @@ const chaosBody = z.strictObject({
   drop_read: probability.optional(),
   skip_delivered: probability.optional(),
   undeliverable: probability.optional(),
+  marketing_limit: probability.optional(),
   fail_refunds: probability.optional(),
   delay_ms: z
     .number()

@@ -18,6 +18,8 @@ export const TITLES: Record<number, string> = {
   131021: 'Recipient cannot be sender',
   131026: 'Message undeliverable',
   131047: 'Re-engagement message',
+  131049: 'This message was not delivered to maintain healthy ecosystem engagement.',
+  131050: 'Unable to deliver the marketing message. This could be because the user has stopped marketing messages.',
   131051: 'Unsupported message type',
   131056: '(Business Account, Consumer Account) pair rate limit hit',
   131062: 'Business-scoped User ID recipients are not supported for this message',
@@ -29,6 +31,7 @@ export const DETAILS = {
   130429: 'Cloud API message throughput has been reached.',
   131056: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
   131047: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+  131049: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
   131026:
     'Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number; the recipient has not accepted the new Terms of Service and Privacy Policy; the recipient is using an old WhatsApp version.',
   2046: 'New order status was not correctly transitioned.',

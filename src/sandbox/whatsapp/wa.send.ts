@@ -2,7 +2,7 @@
 // check throughput, the pair limit, the reference and order_status rules, record the
 // message and plan its statuses. Like Meta, some refusals are synchronous (the Graph
 // error) and some arrive later as a `failed` status webhook after a 200 with a wamid:
-// 131047 (24-hour window), 2046/2047 (order_status), 131026 (chaos).
+// 131047 (24-hour window), 2046/2047 (order_status), 131026 and 131049 (chaos).
 import { inTransaction, type AppContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
@@ -53,6 +53,8 @@ async function accept(ctx: AppContext, tx: Tx, number: WhatsAppNumberRow, s: Sen
 
   let doom: FailCode | null = s.freeForm && !windowOpen(customer, now) ? 131047 : null;
   if (doom === null && chance(chaos.undeliverable)) doom = 131026;
+  // Meta's per-user marketing limit: the template is accepted, then fails (131049).
+  if (doom === null && s.template?.category === 'marketing' && chance(chaos.marketing_limit)) doom = 131049;
   const wamid = newWamid(s.waId, 'outbound');
   const referenceId = s.order?.referenceId ?? s.orderStatus?.referenceId ?? null;
 

@@ -44,6 +44,17 @@ export const SANDBOX_TEMPLATES: readonly TemplateSpec[] = [
     quickReplies: ['Confirm order', 'Cancel order'],
   },
   { name: 'payment_reminder', languages: LANGS, category: 'utility', body: 'A reminder: your order {{1}} is waiting for payment.', bodyParams: 1 },
+  // The unpaid-bill reminder (Meta decides a template's category: it files reminders like this
+  // one under marketing, so the per-user marketing limit, 131049, applies). Its URL button's
+  // dynamic suffix is the pay link's token: https://…/pay/{{1}}.
+  {
+    name: 'bill_reminder',
+    languages: ['en', 'en_US', 'en_GB', 'hi', 'pt_BR', 'es', 'id'],
+    category: 'marketing',
+    body: 'A reminder: your order {{1}} of {{2}} is still waiting for payment. Tap below to pay.',
+    bodyParams: 2,
+    button: 'url',
+  },
   { name: 'flow_checkout', languages: LANGS, category: 'utility', body: 'Continue your order {{1}} here.', bodyParams: 1, button: 'flow' },
   // An authentication (copy-code) template: Meta refuses it to a BSUID recipient (131062).
   { name: 'login_code', languages: LANGS, category: 'authentication', body: '{{1}} is your verification code.', bodyParams: 1 },
@@ -153,6 +164,13 @@ export function checkTemplate(t: unknown, ctx: OrderCtx & { number: Pick<WhatsAp
   const rendered = render(spec, bodyParams);
   if (!spec.button) return okv({ spec, rendered });
   if (!buttonParams) return bad(132000, `buttons: number of params (0) does not match the expected number of params (1) for the ${spec.button} button`);
+  if (spec.button === 'url') {
+    // A URL button's dynamic part: one text parameter, appended to the template's URL.
+    const suffix = buttonParams['text'];
+    if (buttonParams['type'] !== 'text' || typeof suffix !== 'string' || suffix === '' || suffix.length > 2000)
+      return { ok: false, error: invalid('template.components[button].parameters[0]', "must be {type: 'text', text} with the URL's dynamic suffix") };
+    return okv({ spec, rendered });
+  }
   if (spec.button !== 'order_details') return okv({ spec, rendered });
   const details = isObj(buttonParams['action']) ? buttonParams['action']['order_details'] : undefined;
   if (!isObj(details)) return { ok: false, error: missing('template.components[button].parameters[0].action.order_details') };

@@ -147,13 +147,25 @@ export interface WaChaos {
   skip_delivered: number;
   /** The message is undeliverable: `sent`, then `failed` with 131026. */
   undeliverable: number;
+  /** A marketing template is not delivered (Meta's per-user marketing limit): `failed` with 131049. */
+  marketing_limit: number;
   /** A refund settles as failed. */
   fail_refunds: number;
   /** Every delivery waits this long first. */
   delay_ms: number;
 }
 
-export const NO_CHAOS: WaChaos = { duplicate: 0, reorder: false, batch: 0, drop_read: 0, skip_delivered: 0, undeliverable: 0, fail_refunds: 0, delay_ms: 0 };
+export const NO_CHAOS: WaChaos = {
+  duplicate: 0,
+  reorder: false,
+  batch: 0,
+  drop_read: 0,
+  skip_delivered: 0,
+  undeliverable: 0,
+  marketing_limit: 0,
+  fail_refunds: 0,
+  delay_ms: 0,
+};
 
 export function chaosOf(s: Pick<WaSettings, 'chaos'> | undefined): WaChaos {
   return { ...NO_CHAOS, ...(s?.chaos ?? {}) };

@@ -174,6 +174,25 @@ describe('the request envelope', () => {
     expect(t({ name: 'hello_world' })).toBe(131008);
     expect(t({ name: 'payment_link', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'a' }] }] })).toBe(132000);
   });
+
+  it("checks the bill reminder's body parameters and its URL button's dynamic suffix", () => {
+    const t = (template: unknown) => codeOf(validateRequest({ messaging_product: 'whatsapp', to: '919876543210', type: 'template', template }, ctx));
+    const body = {
+      type: 'body',
+      parameters: [
+        { type: 'text', text: 'CC-1' },
+        { type: 'currency', currency: { fallback_value: '₹1', code: 'INR', amount_1000: 1000 } },
+      ],
+    };
+    const button = (p: unknown) => ({ type: 'button', sub_type: 'url', index: 0, parameters: [p] });
+    const reminder = (code: string, components: unknown[]) => t({ name: 'bill_reminder', language: { code }, components });
+    expect(reminder('pt_BR', [body, button({ type: 'text', text: 'tok123' })])).toBe('ok');
+    expect(reminder('en', [body, button({ type: 'text', text: 'tok123' })])).toBe('ok');
+    expect(reminder('fr', [body, button({ type: 'text', text: 'tok123' })])).toBe(132001);
+    expect(reminder('en', [body])).toBe(132000);
+    expect(reminder('en', [body, button({ type: 'text', text: '' })])).toBe(131009);
+    expect(reminder('en', [body, button({ type: 'payload', payload: 'x' })])).toBe(131009);
+  });
 });
 
 describe('plans and buckets', () => {
@@ -181,6 +200,7 @@ describe('plans and buckets', () => {
     expect(planStatuses(null, NO_CHAOS).map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
     expect(planStatuses(131047, NO_CHAOS).map((s) => [s.status, s.code])).toEqual([['failed', 131047]]);
     expect(planStatuses(131026, NO_CHAOS).map((s) => s.status)).toEqual(['sent', 'failed']);
+    expect(planStatuses(131049, NO_CHAOS).map((s) => [s.status, s.code])).toEqual([['failed', 131049]]);
     expect(planStatuses(null, { ...NO_CHAOS, drop_read: 1 }).map((s) => s.status)).toEqual(['sent', 'delivered']);
     expect(planStatuses(null, { ...NO_CHAOS, skip_delivered: 1 }).map((s) => s.status)).toEqual(['sent', 'read']);
   });

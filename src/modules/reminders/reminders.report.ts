@@ -1,0 +1,36 @@
+// What reminders did, for the console: over days in the business time zone (the daily
+// report's range rules), the reminders acted on, how many WhatsApp took, and the orders
+// paid after a reminder with the money that paid them (per currency).
+import { addDays, reportDays, todayIn } from '../../domain/reports/days.ts';
+import { domainError } from '../../domain/errors.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { getBusinessSettings } from '../merchants/index.ts';
+import { paidAfterReminders, reminderTotals, type ReminderTotals } from './reminders.repository.ts';
+
+export const DEFAULT_REMINDER_REPORT_DAYS = 30;
+
+export interface ReminderReport extends ReminderTotals {
+  time_zone: string;
+  from: string;
+  to: string;
+  paid_after: number;
+  recovered: { currency: string; amount: number; orders: number }[];
+}
+
+export async function reminderReport(
+  ctx: AppContext,
+  merchantId: string,
+  range: { from?: string | undefined; to?: string | undefined },
+): Promise<Result<ReminderReport>> {
+  const zone = (await getBusinessSettings(ctx.db, merchantId)).time_zone;
+  const to = range.to ?? (range.from ? addDays(range.from, DEFAULT_REMINDER_REPORT_DAYS - 1) : todayIn(zone, ctx.clock.now()));
+  const from = range.from ?? addDays(to, -(DEFAULT_REMINDER_REPORT_DAYS - 1));
+  const r = reportDays(zone, from, to);
+  if (!r.ok) return err(domainError('validation_error', r.message, { path: r.path }));
+  const start = r.days[0]!.start;
+  const end = r.days.at(-1)!.end;
+  const totals = await reminderTotals(ctx.db, merchantId, start, end);
+  const paid = await paidAfterReminders(ctx.db, merchantId, start, end);
+  return ok({ time_zone: zone, from, to, ...totals, paid_after: paid.orders, recovered: paid.recovered });
+}
