@@ -2,9 +2,7 @@
 // one order for a guest customer with its payment attempt, expiring within the hour. The
 // provider's checkout object is not made here: the payer is sent to /pay/{token}, whose Pay
 // button makes it (payments.checkout.ts), exactly like any other payment link.
-import { domainError } from '../../domain/errors.ts';
-import { parseDecimal } from '../../domain/money.ts';
-import { err, type Result } from '../../domain/result.ts';
+import { normalizeNumber, parseTypedAmount } from '../../domain/typed-input.ts';
 import { formatMoney, type Presentation } from '../../domain/display.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/store/db.ts';
@@ -53,23 +51,6 @@ export interface PayerForm {
 }
 
 export type FormErrors = Partial<Record<'name' | 'wa_id' | 'amount' | 'notify', string>>;
-
-/** A typed number: digits, with spaces, dashes, dots, brackets and a leading + ignored. */
-export function normalizeNumber(raw: string): string | null {
-  const s = raw.trim();
-  if (s === '') return '';
-  if (!/^\+?[\d\s().-]{6,30}$/.test(s)) return null;
-  const digits = s.replace(/\D/g, '');
-  return /^\d{6,20}$/.test(digits) && !digits.startsWith('0') ? digits : null;
-}
-
-/** A typed amount in the currency's exponent: spaces and thousands commas ignored, at most its decimals. */
-export function parseTypedAmount(raw: string, currency: string): Result<number> {
-  const s = raw.replace(/[\s,\u00a0\u202f]/g, '');
-  if (s === '') return err(domainError('validation_error', 'Enter an amount'));
-  const r = parseDecimal(s, currency);
-  return r.ok ? r : err(domainError('validation_error', r.error.message.replace(/^amount/, 'The amount')));
-}
 
 export type StartOutcome =
   | { kind: 'started'; payToken: string }
