@@ -10,7 +10,12 @@ export async function openCliContext(cfg: Config): Promise<AppContext & { close(
   const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL);
   const db = await openDbFromConfig(cfg, log);
   const ctx = contextFromConfig(cfg, { db, clock: systemClock, log, secrets: await secretBoxFor(cfg, db), jobsEnqueued: () => {} });
-  return Object.assign(ctx, { close: () => db.close() });
+  return Object.assign(ctx, {
+    close: async () => {
+      await ctx.stream?.close(); // a change made here wakes the servers' streams before the database closes
+      await db.close();
+    },
+  });
 }
 
 export const cliActor = { source: 'cli' as const, id: process.env.USER ?? 'cli' };

@@ -37,10 +37,12 @@ export class StreamWake {
   changed(merchantId: string): void {
     if (this.closed) return;
     this.pending.add(merchantId);
-    this.timer ??= setTimeout(() => this.flush(), this.opts.coalesceMs ?? 10);
+    this.timer ??= setTimeout(() => void this.flush(), this.opts.coalesceMs ?? 10);
   }
 
-  private flush(): void {
+  /** Sends the wake-ups waiting for their window now (before the process closes its database). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
     this.timer = undefined;
     const merchants = [...this.pending];
     this.pending = new Set();
@@ -61,14 +63,17 @@ export class StreamWake {
       cur = cur ? `${cur},${m}` : m;
     }
     if (cur) payloads.push(cur);
-    for (const p of payloads) {
-      this.sent++;
-      this.db.notify(STREAM_CHANNEL, p).catch((e) => {
-        // The listeners of this node still hear it; other nodes catch up on their next poll.
-        this.opts.warn?.('could not send the stream wake-up', e);
-        for (const m of p.split(',')) this.deliver(m);
-      });
-    }
+    const notify = this.db.notify;
+    await Promise.all(
+      payloads.map((p) => {
+        this.sent++;
+        return notify(STREAM_CHANNEL, p).catch((e) => {
+          // The listeners of this node still hear it; other nodes catch up at their next heartbeat.
+          this.opts.warn?.('could not send the stream wake-up', e);
+          for (const m of p.split(',')) this.deliver(m);
+        });
+      }),
+    );
   }
 
   private deliver(merchantId: string): void {
@@ -121,9 +126,11 @@ export class StreamWake {
     return this.closed;
   }
 
+  /** Sends what is pending, ends this node's streams and stops listening. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
     this.closed = true;
-    clearTimeout(this.timer);
     this.wakeAll();
     const l = await this.listening;
     await l?.close();
