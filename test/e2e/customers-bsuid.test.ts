@@ -122,4 +122,24 @@ describe('a username customer (BSUID only, no phone)', () => {
     expect(patched.body).toMatchObject({ name: 'Kiran R', profile_name: 'Customer 7777', tags: ['vip', 'tea'] });
     expect((await s.api('/v1/customers?tag=vip')).body.data.map((x: any) => x.id)).toEqual([id]);
   });
+  it('orders placed at once for the same new number make one customer, and every order is created', async () => {
+    const wa = `9198${String(process.pid % 100000).padStart(5, '0')}321`;
+    const made = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        s.api('/v1/orders', {
+          body: {
+            customer: { wa_id: wa },
+            currency: 'INR',
+            items: [{ retailer_id: 'masala-chai', quantity: 1 }],
+            payment: { method: 'payment_link' },
+            send: false,
+          },
+        }),
+      ),
+    );
+    expect(made.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(new Set(made.map((r) => r.body.customer.id)).size).toBe(1);
+    const listed = (await s.api(`/v1/customers?query=${wa}`)).body.data.filter((c: any) => c.wa_id === wa);
+    expect(listed).toHaveLength(1);
+  });
 });

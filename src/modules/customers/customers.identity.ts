@@ -62,7 +62,7 @@ export async function learnCustomer(ctx: AppContext, tx: Tx, merchantId: string,
   } else {
     if (bsuid && byP) await releasePhone(ctx, tx, byP, 'number recycled: a new user id came with it');
     else if (!bsuid && byP) return refresh(ctx, tx, byP, seen);
-    target = await insertCustomer(tx, {
+    const made = await insertCustomer(tx, {
       id: newId('cus'),
       merchant_id: merchantId,
       bsuid,
@@ -72,7 +72,9 @@ export async function learnCustomer(ctx: AppContext, tx: Tx, merchantId: string,
       profile_name: seen.profileName ?? null,
       now,
     });
-    return target;
+    // Two first messages or orders of one new person at once: the other transaction made
+    // them first (the insert waited for its commit). Start over: this time they are found.
+    return made ?? learnCustomer(ctx, tx, merchantId, seen);
   }
   return refresh(ctx, tx, target, seen);
 }

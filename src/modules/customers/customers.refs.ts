@@ -39,8 +39,9 @@ export async function resolveCustomer(
   if ('id' in ref) return resolveCustomer(ctx, tx, merchantId, ref.id);
   if ('guest' in ref) {
     if (!o.create) return err(domainError('not_found', 'A guest customer is made with their order', { path: 'customer' }));
+    // A guest has no phone or BSUID, so no other customer can conflict with the insert.
     return ok(
-      await insertCustomer(tx, {
+      (await insertCustomer(tx, {
         id: newId('cus'),
         merchant_id: merchantId,
         bsuid: null,
@@ -49,7 +50,7 @@ export async function resolveCustomer(
         name: ref.name,
         profile_name: null,
         now: ctx.clock.now(),
-      }),
+      }))!,
     );
   }
   if ('bsuid' in ref) {

@@ -19,17 +19,21 @@ export interface CustomerRow {
 
 const COLUMNS = `id, merchant_id, bsuid, wa_id, username, name, profile_name, tags, last_inbound_at, last_message_at, opted_out_at, created_at, updated_at`;
 
+/**
+ * A new customer; undefined when a concurrent transaction has just made the customer with
+ * this phone or BSUID (the insert waits for it, then does nothing): look it up again.
+ */
 export async function insertCustomer(
   q: Queryable,
   c: Pick<CustomerRow, 'id' | 'merchant_id' | 'bsuid' | 'wa_id' | 'username' | 'name' | 'profile_name'> & { now: Date },
-): Promise<CustomerRow> {
+): Promise<CustomerRow | undefined> {
   return (
     await q.query<CustomerRow>(
       `insert into customers (id, merchant_id, bsuid, wa_id, username, name, profile_name, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning ${COLUMNS}`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $8) on conflict do nothing returning ${COLUMNS}`,
       [c.id, c.merchant_id, c.bsuid, c.wa_id, c.username, c.name, c.profile_name, c.now],
     )
-  )[0]!;
+  )[0];
 }
 
 export async function getCustomer(q: Queryable, merchantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<CustomerRow | undefined> {
