@@ -70,6 +70,8 @@ describe('POST /v1/orders', () => {
       provider: 'sandbox',
       status: 'created',
       url: expect.stringMatching(/\/pay\/[A-Za-z0-9_-]+$/),
+      // Only a payment recorded by staff (record-payment) says how it came.
+      recorded: null,
     });
     expect(o.payment.url.startsWith(`${s.base}/pay/`)).toBe(true);
     // GET answers the same object.
