@@ -51,7 +51,13 @@ export async function queueMessage(ctx: AppContext, tx: Tx, m: OutgoingMessage):
   if (!customer) throw new Error(`queueMessage: no customer ${m.customerId ?? m.waId ?? '(none given)'}`);
   const id = newId('msg');
   const now = ctx.clock.now();
-  const payload = { body: m.body, fallback: m.fallback ?? null, purpose: m.purpose, ...(m.sentBy ? { sent_by: m.sentBy } : {}), ...(m.uploadId ? { upload_id: m.uploadId } : {}) };
+  const payload = {
+    body: m.body,
+    fallback: m.fallback ?? null,
+    purpose: m.purpose,
+    ...(m.sentBy ? { sent_by: m.sentBy } : {}),
+    ...(m.uploadId ? { upload_id: m.uploadId } : {}),
+  };
   const conversation = await recordConversationMessage(ctx, tx, {
     merchantId: m.merchantId,
     customerId: customer.id,
