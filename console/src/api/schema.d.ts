@@ -11071,7 +11071,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description position_expired: changes after this position were pruned; start afresh without Last-Event-ID */
+                /** @description Error: position_expired */
                 410: {
                     headers: {
                         [name: string]: unknown;

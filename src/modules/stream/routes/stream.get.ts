@@ -40,7 +40,7 @@ export function register(app: App, { ctx }: RouteDeps) {
         querystring: query,
         response: {
           200: { description: 'Server-sent events', content: { 'text/event-stream': { schema: z.string() } } },
-          410: errorEnvelope.describe('position_expired: changes after this position were pruned; start afresh without Last-Event-ID'),
+          410: errorEnvelope,
         },
       },
     },
