@@ -18,7 +18,7 @@ create index if not exists checkout_link_payers_contact on checkout_link_payers 
 -- migration name it only by its link.
 update whatsapp_messages m set payload = m.payload || jsonb_build_object('upload_id', u.id)
   from media_uploads u
- where m.merchant_id = u.merchant_id and m.direction = 'out' and m.redacted_at is null
+ where m.merchant_id = u.merchant_id and m.direction = 'out' and m.type in ('image', 'document') and m.redacted_at is null
    and strpos(m.payload::text, '/media/' || u.token) > 0;
 create index if not exists whatsapp_messages_upload on whatsapp_messages (merchant_id, (payload->>'upload_id')) where payload ? 'upload_id';
 create index if not exists media_uploads_created on media_uploads (created_at);
