@@ -127,9 +127,11 @@ const envSchema = z.object({
   ),
   STRIPE_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
   RAZORPAY_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional()),
-  // Data retention (docs/operations.md): raw webhook bodies, and conversation content.
+  // Data retention (docs/operations.md): raw webhook bodies, conversation content, uploads.
   RETENTION_DAYS_WEBHOOK_BODIES: retentionDays(30),
   RETENTION_DAYS_CONVERSATIONS: retentionDays(365),
+  // Uploaded media no message names any more (never sent, or its messages were redacted).
+  RETENTION_DAYS_MEDIA: retentionDays(30),
   // GET /metrics requires Authorization: Bearer METRICS_TOKEN when set (docs/operations.md).
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 32`)' }).optional()),
   // Tests: every answer must match its declared response schema and status (else a 500);

@@ -88,7 +88,11 @@ export function contextFromConfig(
       loginsPerAccount: cfg.RATE_LIMIT_LOGINS_PER_ACCOUNT,
       loginsPerAddress: cfg.RATE_LIMIT_LOGINS_PER_ADDRESS,
     },
-    retention: { webhookBodiesDays: cfg.RETENTION_DAYS_WEBHOOK_BODIES, conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS },
+    retention: {
+      webhookBodiesDays: cfg.RETENTION_DAYS_WEBHOOK_BODIES,
+      conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS,
+      mediaDays: cfg.RETENTION_DAYS_MEDIA,
+    },
     providerUrls: { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL },
   });
 }

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'idempotency_key_in_use',
   'idempotency_key_mismatch',
   'payload_too_large',
+  'position_expired',
   'unsupported_media_type',
   'rate_limited',
   'unprocessable',

@@ -34,7 +34,7 @@ export interface AppContext {
   /** WEBHOOK_ALLOW_PRIVATE: server-side fetches of merchant-given URLs may reach private networks (read once by config). */
   webhookAllowPrivate?: boolean | undefined;
   /** How long personal data is kept, in days (null: forever); unset means DEFAULT_RETENTION (app/retention.ts). */
-  retention?: { webhookBodiesDays: number | null; conversationsDays: number | null } | undefined;
+  retention?: { webhookBodiesDays: number | null; conversationsDays: number | null; mediaDays?: number | null } | undefined;
   /**
    * This server's own origins (platform/own-origins.ts): its public URL, and its port on
    * 127.0.0.1, localhost and [::1]. The only places the sandbox doubles post to. Set by the

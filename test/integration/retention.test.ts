@@ -151,8 +151,16 @@ describe('retention purge', () => {
       webhook_deliveries: 1,
       whatsapp_messages: 2,
       flow_tokens: 1,
+      checkout_link_payers: 0,
+      media_uploads: 0,
+      stream_changes: 0,
     });
-    expect(r.cutoffs).toEqual({ webhook_bodies: daysAgo(30).toISOString(), conversations: daysAgo(365).toISOString() });
+    expect(r.cutoffs).toEqual({
+      webhook_bodies: daysAgo(30).toISOString(),
+      conversations: daysAgo(365).toISOString(),
+      media: daysAgo(30).toISOString(),
+      stream_changes: new Date(NOW.getTime() - 24 * 3_600_000).toISOString(),
+    });
     expect((await one<{ body: string }>(`select body from whatsapp_inbox where id = 'win_old_done'`)).body).toBe(PII);
   });
 
@@ -255,10 +263,11 @@ describe('retention purge', () => {
 
   it('0 / off keeps forever', async () => {
     await db.query(`insert into whatsapp_inbox (id, body, received_at, status) values ('win_ancient', $1, $2, 'processed')`, [PII, daysAgo(5000)]);
-    const off = { ...ctx, retention: { webhookBodiesDays: null, conversationsDays: null } };
+    const off = { ...ctx, retention: { webhookBodiesDays: null, conversationsDays: null, mediaDays: null } };
     const r = await purgePersonalData(off);
-    expect(r.counts).toEqual({});
-    expect(r.cutoffs).toEqual({ webhook_bodies: null, conversations: null });
+    // The stream's changes are not personal data and not a setting: they are always pruned.
+    expect(r.counts).toEqual({ stream_changes: 0 });
+    expect(r.cutoffs).toMatchObject({ webhook_bodies: null, conversations: null, media: null });
     expect((await one<{ body: string }>(`select body from whatsapp_inbox where id = 'win_ancient'`)).body).toBe(PII);
   });
 

@@ -71,6 +71,12 @@ export function useLiveUpdates(enabled: boolean): void {
         // CLOSED: refused or ended by the server (EventSource does not retry then): open again later.
         if (source?.readyState === EventSource.CLOSED && !stopped) {
           source.close();
+          // Refused: a position too old to resume from (410 position_expired) or a session gone.
+          // Start afresh, without Last-Event-ID, and read again what is shown.
+          if (last) {
+            last = '';
+            void qc.invalidateQueries();
+          }
           retry = setTimeout(open, 5000);
         }
       };

@@ -11018,7 +11018,7 @@ export interface paths {
         };
         /**
          * The merchant's changes, live (server-sent events)
-         * @description A `text/event-stream`. Each event has an `id:` (its position), an `event:` (its type: `message.received`, `message.status`, `conversation.updated`, `order.*`, `payment.*`, `refund.*`, `booking.*`) and `data:`, a JSON object with the type and the ids of what changed (`conversation_id`, `message_id`, `order_id`, `event_id`, …), never the object: read it through the API. Resume with `Last-Event-ID`; nothing that commits later is skipped. A comment line every 15 seconds. The stream ends when its session or API key is revoked or its user’s role changes.
+         * @description A `text/event-stream`. Each event has an `id:` (its position), an `event:` (its type: `message.received`, `message.status`, `conversation.updated`, `order.*`, `payment.*`, `refund.*`, `booking.*`) and `data:`, a JSON object with the type and the ids of what changed (`conversation_id`, `message_id`, `order_id`, `event_id`, …), never the object: read it through the API. Resume with `Last-Event-ID`; nothing that commits later is skipped. A comment line every 15 seconds. The stream ends when its session or API key is revoked or its user’s role changes. A position older than the stream keeps (24 hours of conversation and message changes) is refused with 410 `position_expired`: reload what you show and connect again without `Last-Event-ID`.
          */
         get: {
             parameters: {
@@ -11064,6 +11064,15 @@ export interface paths {
                 };
                 /** @description Error: forbidden */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: position_expired */
+                410: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13997,7 +14006,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "invalid_transition" | "customer_opted_out" | "window_closed" | "idempotency_key_in_use" | "idempotency_key_mismatch" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unprocessable" | "internal_error" | "service_unavailable";
+                code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "invalid_transition" | "customer_opted_out" | "window_closed" | "idempotency_key_in_use" | "idempotency_key_mismatch" | "payload_too_large" | "position_expired" | "unsupported_media_type" | "rate_limited" | "unprocessable" | "internal_error" | "service_unavailable";
                 /** @description For programs: which fields or headers, the allowed transitions, … */
                 details?: unknown;
                 /** @description For people: what went wrong and how to fix it */

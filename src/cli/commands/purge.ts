@@ -25,7 +25,7 @@ export async function runPurge(cfg: Config, argv: string[]): Promise<number> {
       const verb = dryRun ? 'would redact' : 'redacted';
       const lines = Object.entries(counts).map(([t, n]) => `  ${t}: ${verb} ${n}`);
       process.stdout.write(
-        `Retention: webhook bodies before ${report.cutoffs.webhook_bodies ?? '(kept forever)'}, conversations before ${report.cutoffs.conversations ?? '(kept forever)'}\n${lines.join('\n')}${lines.length ? '\n' : ''}`,
+        `Retention: webhook bodies before ${report.cutoffs.webhook_bodies ?? '(kept forever)'}, conversations before ${report.cutoffs.conversations ?? '(kept forever)'}, unsent uploads before ${report.cutoffs.media ?? '(kept forever)'}\n${lines.join('\n')}${lines.length ? '\n' : ''}`,
       );
     }
   } finally {

@@ -109,6 +109,21 @@ export async function eraseCustomerData(
     `update flow_tokens set wa_id = null, state = '{}'::jsonb, redacted_at = coalesce(redacted_at, $3) where merchant_id = $1 and customer_id = $2`,
     [...p, e.now],
   );
+  // Media sent to them (POST /v1/uploads), before their messages stop naming it; an upload
+  // also sent to someone else (a brochure) is not theirs: it stays while others' messages name it.
+  out['media_uploads'] = await count(
+    `delete from media_uploads u where u.merchant_id = $1
+        and u.id in (select m.payload->>'upload_id' from whatsapp_messages m where m.merchant_id = $1 and m.customer_id = $2 and m.payload ? 'upload_id')
+        and not exists (select 1 from whatsapp_messages o where o.merchant_id = $1 and o.customer_id <> $2 and o.payload ? 'upload_id' and o.payload->>'upload_id' = u.id)`,
+    p,
+  );
+  // The number typed on a checkout link's page, for their orders or naming them.
+  out['checkout_link_payers'] = await count(
+    `update checkout_link_payers set contact_wa_id = null
+      where merchant_id = $1 and contact_wa_id is not null
+        and (order_id in (select id from orders where merchant_id = $1 and customer_id = $2) or contact_wa_id = any($3::text[]))`,
+    [...p, e.ids],
+  );
   // Message bodies go; a message still waiting to be sent is not sent any more.
   out['messages'] = await count(
     `update whatsapp_messages set wa_id = null, payload = jsonb_build_object('purpose', payload->'purpose', 'redacted', true),

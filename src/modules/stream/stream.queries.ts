@@ -1,2 +1,2 @@
 // Reads for the stream's route.
-export { streamHead } from './stream.repository.ts';
+export { behindHorizon, streamHead } from './stream.repository.ts';

@@ -59,3 +59,12 @@ export async function heldBack(q: Queryable, merchantId: string, after: { tx: st
 export async function streamHead(q: Queryable): Promise<string> {
   return (await q.query<{ xmin: string }>(`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`))[0]!.xmin;
 }
+
+/**
+ * Whether `from` is behind the merchant's horizon (the newest change the retention purge
+ * deleted, migration 0029): resuming from there could skip a pruned change.
+ */
+export async function behindHorizon(q: Queryable, merchantId: string, from: { tx: string; id: string }): Promise<boolean> {
+  const rows = await q.query(`select 1 from stream_horizons where merchant_id = $1 and (tx_id, position_id) > ($2::xid8, $3)`, [merchantId, from.tx, from.id]);
+  return rows.length > 0;
+}

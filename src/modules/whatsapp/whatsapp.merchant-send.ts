@@ -169,6 +169,7 @@ export async function sendMerchantMessage(ctx: AppContext, tx: Tx, actor: Actor,
     const m = input.type === 'image' ? input.image : input.document;
     let link = m.url;
     let filename = input.type === 'document' ? input.document.filename : undefined;
+    let uploadId: string | undefined;
     if (m.upload_id !== undefined) {
       const u = await getUpload(tx, merchantId, m.upload_id);
       if (!u) return err(domainError('not_found', `No upload ${m.upload_id}`, { path: `${input.type}.upload_id` }));
@@ -177,6 +178,7 @@ export async function sendMerchantMessage(ctx: AppContext, tx: Tx, actor: Actor,
           domainError('validation_error', `${input.type}.upload_id: ${u.id} is a ${u.kind}, not a ${input.type}`, { path: `${input.type}.upload_id` }),
         );
       link = mediaUrl(ctx, u);
+      uploadId = u.id;
       filename ??= u.filename ?? undefined;
     }
     const media = mediaMessage(input.type, {
@@ -186,7 +188,7 @@ export async function sendMerchantMessage(ctx: AppContext, tx: Tx, actor: Actor,
       ...(filename !== undefined ? { filename } : {}),
     });
     if (!media.ok) return media;
-    const row = await queueMessage(ctx, tx, { ...common, type: input.type, body: media.value, purpose: 'message' });
+    const row = await queueMessage(ctx, tx, { ...common, type: input.type, body: media.value, purpose: 'message', ...(uploadId ? { uploadId } : {}) });
     return row ? ok(row) : err(domainError('conflict', 'This merchant has no WhatsApp number'));
   }
   const built =

@@ -35,6 +35,8 @@ export interface OutgoingMessage {
   staff?: boolean;
   /** Who sent it (usr_… or key_…), for the conversation. */
   sentBy?: string | null;
+  /** The upload it sends (POST /v1/uploads): the upload is kept while a message names it (docs/operations.md "Retention"). */
+  uploadId?: string;
 }
 
 /** Queues a message in the caller's transaction; undefined when the merchant has no WhatsApp number. */
@@ -49,7 +51,13 @@ export async function queueMessage(ctx: AppContext, tx: Tx, m: OutgoingMessage):
   if (!customer) throw new Error(`queueMessage: no customer ${m.customerId ?? m.waId ?? '(none given)'}`);
   const id = newId('msg');
   const now = ctx.clock.now();
-  const payload = { body: m.body, fallback: m.fallback ?? null, purpose: m.purpose, ...(m.sentBy ? { sent_by: m.sentBy } : {}) };
+  const payload = {
+    body: m.body,
+    fallback: m.fallback ?? null,
+    purpose: m.purpose,
+    ...(m.sentBy ? { sent_by: m.sentBy } : {}),
+    ...(m.uploadId ? { upload_id: m.uploadId } : {}),
+  };
   const conversation = await recordConversationMessage(ctx, tx, {
     merchantId: m.merchantId,
     customerId: customer.id,

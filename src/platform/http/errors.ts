@@ -16,6 +16,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   idempotency_key_mismatch: 422,
   unprocessable: 422,
   payload_too_large: 413,
+  position_expired: 410,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
