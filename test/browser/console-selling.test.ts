@@ -73,3 +73,64 @@ describe('console checkout links', () => {
     await context.close();
   });
 });
+
+describe('console record payment', () => {
+  it('records cash taken for an unpaid order (the outstanding prefilled), shows it, and the owner voids it with a reason; an agent sees neither', async () => {
+    const created = await s.api('/v1/orders', {
+      body: {
+        customer: { wa_id: '919811100021', name: 'Kavya' },
+        currency: 'INR',
+        items: [{ retailer_id: 'masala-chai', quantity: 2 }],
+        payment: { method: 'payment_link' },
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const order = created.body;
+    await owner.goto(`${s.base}/console/orders/${order.id}`);
+    await owner.getByTestId('order-reference').waitFor();
+    await owner.getByTestId('record-payment').click();
+    const dialog = owner.getByTestId('record-payment-dialog');
+    const amount = dialog.getByLabel(/^Amount/);
+    expect(await amount.inputValue()).toBe((order.total / 100).toFixed(2));
+    await dialog.getByLabel('How it came').selectOption('cash');
+    await dialog.getByLabel(/Note/).fill('Collected at the door, receipt 0042');
+    await shot(owner, 'record-payment-1280');
+    await expectAccessible(owner, 'record a payment');
+    await dialog.getByRole('button', { name: 'Record payment' }).click();
+    const recorded = owner.getByTestId('recorded-payment');
+    await recorded.filter({ hasText: 'receipt 0042' }).waitFor();
+    await expect.poll(async () => (await s.api(`/v1/orders/${order.id}`)).body.payment_status).toBe('paid');
+    expect(await owner.getByTestId('record-payment').count()).toBe(0);
+    await shot(owner, 'recorded-1280');
+
+    await owner.getByTestId('void-payment').click();
+    const voidDialog = owner.getByTestId('void-payment-dialog');
+    await voidDialog.getByLabel('Reason').fill('Counted twice: the customer paid online');
+    await voidDialog.getByRole('button', { name: 'Void the payment' }).click();
+    await recorded.filter({ hasText: 'Counted twice' }).waitFor();
+    await owner.getByTestId('record-payment').waitFor();
+    expect((await s.api(`/v1/orders/${order.id}`)).body.payment_status).not.toBe('paid');
+
+    // An agent: neither recording nor voiding.
+    // Inviting takes a person (never an API key): the owner's console session invites.
+    const invite = await owner.evaluate(async () => {
+      const r = await fetch('/v1/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ email: 'selling.agent@example.com', role: 'agent', name: 'Ravi' }),
+      });
+      return { status: r.status, body: await r.json() };
+    });
+    expect(invite.status, JSON.stringify(invite.body)).toBe(201);
+    const { page, context } = await consolePage(browser, PHONE);
+    await acceptLinkInBrowser(page, invite.body.invitation.url);
+    await page.goto(`${s.base}/console/orders/${order.id}`);
+    await page.getByTestId('order-reference').waitFor();
+    await page.getByTestId('recorded-payments').waitFor();
+    expect(await page.getByTestId('record-payment').count()).toBe(0);
+    expect(await page.getByTestId('void-payment').count()).toBe(0);
+    await shot(page, 'agent-order-360');
+    await context.close();
+    expect(ownerErrors).toEqual([]);
+  });
+});
