@@ -134,3 +134,65 @@ describe('console record payment', () => {
     expect(ownerErrors).toEqual([]);
   });
 });
+
+describe('console inbox selling tools', () => {
+  it('offers quick replies on "/", inserts one in the composer, and sends a checkout link and a product', async () => {
+    const pnid = (await s.api('/v1/settings/whatsapp')).body.phone_number_id;
+    const wa = '919811100031';
+    const said = await fetch(`${s.base}/sandbox/customers/${wa}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone_number_id: pnid, type: 'text', text: { body: 'Do you have gift boxes?' }, name: 'Nisha' }),
+    });
+    expect(said.status).toBe(201);
+    for (const [shortcut, text] of [
+      ['thanks', 'Thank you for your order! It leaves our kitchen today.'],
+      ['timings', 'We deliver from 9 am to 8 pm, every day.'],
+    ]) {
+      const r = await s.api('/v1/quick-replies', { body: { shortcut, text } });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const link = await s.api('/v1/checkout-links', { body: { name: 'Gift box', currency: 'INR', amount: 99900 } });
+    expect(link.status, JSON.stringify(link.body)).toBe(201);
+
+    await owner.goto(`${s.base}/console/inbox`);
+    await owner.getByTestId('conversation').filter({ hasText: 'Nisha' }).click();
+    const thread = owner.getByTestId('thread');
+    await thread.getByText('Do you have gift boxes?').waitFor();
+    const box = owner.getByLabel('Message', { exact: true });
+    await box.fill('Hello! /th');
+    const offered = owner.getByTestId('quick-reply');
+    await offered.first().waitFor();
+    expect(await offered.allTextContents()).toEqual(['/thanks Thank you for your order! It leaves our kitchen today.']);
+    await box.fill('Hello! /');
+    await expect.poll(() => offered.count()).toBe(2);
+    await box.fill('Hello! /t');
+    await expect.poll(() => offered.count()).toBe(2);
+    await box.fill('Hello! /thanks');
+    await expect.poll(() => offered.count()).toBe(1);
+    await shot(owner, 'quick-replies-1280');
+    await expectAccessible(owner, 'quick replies in the composer');
+    await offered.first().click();
+    expect(await box.inputValue()).toBe('Hello! Thank you for your order! It leaves our kitchen today.');
+    expect(await owner.getByTestId('quick-replies').count()).toBe(0);
+    await owner.getByTestId('send').click();
+    await thread.getByTestId('message-out').filter({ hasText: 'It leaves our kitchen today.' }).waitFor();
+
+    // Send a checkout link (its URL as text) and a product.
+    await owner.getByLabel('Checkout link').selectOption({ label: 'Gift box' });
+    await owner.getByTestId('send-link').click();
+    await thread.getByTestId('message-out').filter({ hasText: link.body.url }).waitFor();
+    await owner.getByLabel('Product', { exact: true }).selectOption({ index: 1 });
+    await owner.getByTestId('send-product').click();
+    const retailerId = await owner.getByLabel('Product', { exact: true }).inputValue();
+    await thread
+      .getByTestId('message-out')
+      .filter({ hasText: `[product] ${retailerId}` })
+      .waitFor();
+    // The customer's question, the quick reply, the link (text) and the product (interactive).
+    const all = (await s.api(`/v1/messages?wa_id=${wa}&limit=20`)).body.data as any[];
+    expect(all.map((m) => m.type).sort()).toEqual(['interactive', 'text', 'text', 'text']);
+    await shot(owner, 'inbox-tools-1280');
+    expect(ownerErrors).toEqual([]);
+  });
+});

@@ -173,7 +173,7 @@ function CreateDialog({ onClose }: { onClose: () => void }) {
     expires_at: '',
   });
   const products = useQuery({
-    queryKey: ['products', 'true'],
+    queryKey: ['products', 'active-picklist'],
     queryFn: () => body<List<Product>>(api.GET('/v1/products', { params: { query: { limit: 100, active: 'true' } } })),
     enabled: d.kind === 'products',
   });
