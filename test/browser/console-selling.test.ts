@@ -54,10 +54,10 @@ describe('console checkout links', () => {
     await expectAccessible(owner, 'checkout link');
 
     await owner.getByTestId('toggle-link').click();
-    await owner.getByRole('button', { name: 'Activate' }).waitFor();
+    await owner.getByRole('button', { name: 'Activate', exact: true }).waitFor();
     expect((await s.api(`/v1/checkout-links/${link.id}`)).body.state).toBe('inactive');
     await owner.getByTestId('toggle-link').click();
-    await owner.getByRole('button', { name: 'Deactivate' }).waitFor();
+    await owner.getByRole('button', { name: 'Deactivate', exact: true }).waitFor();
 
     const { context, page, errors } = await consolePage(browser, PHONE);
     await context.addCookies(await owner.context().cookies());
