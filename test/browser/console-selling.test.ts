@@ -59,6 +59,32 @@ describe('console checkout links', () => {
     await owner.getByTestId('toggle-link').click();
     await owner.getByRole('button', { name: 'Deactivate', exact: true }).waitFor();
 
+    // A range and a products link.
+    await owner.getByRole('link', { name: '← Checkout links' }).click();
+    await owner.getByTestId('add-checkout-link').click();
+    await dialog.getByLabel('Name').fill('Pay what you like');
+    await dialog.getByLabel('The payer pays').selectOption('range');
+    await dialog.getByLabel('Least').fill('100');
+    await dialog.getByLabel('Most').fill('50');
+    await dialog.getByText('The least must be less than the most').waitFor();
+    await dialog.getByLabel('Most').fill('5000');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await owner.getByTestId('checkout-links').getByRole('row').filter({ hasText: 'Pay what you like' }).getByText('₹100.00 – ₹5,000.00').waitFor();
+    await owner.getByTestId('add-checkout-link').click();
+    await dialog.getByLabel('Name').fill('Chai for two');
+    await dialog.getByLabel('The payer pays').selectOption('products');
+    await dialog.getByRole('checkbox').first().check();
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await owner
+      .getByTestId('checkout-links')
+      .getByRole('row')
+      .filter({ hasText: 'Chai for two' })
+      .getByText(/^1 product/)
+      .waitFor();
+    const made = (await s.api('/v1/checkout-links')).body.data as any[];
+    expect(made.find((l) => l.name === 'Pay what you like').amount_range).toEqual({ min: 10000, max: 500000 });
+    expect(made.find((l) => l.name === 'Chai for two').retailer_ids).toHaveLength(1);
+
     const { context, page, errors } = await consolePage(browser, PHONE);
     await context.addCookies(await owner.context().cookies());
     await page.goto(`${s.base}/console/checkout-links`);
