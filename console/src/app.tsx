@@ -10,6 +10,7 @@ import { useLiveUpdates } from './api/live.ts';
 import type { Me } from './api/types.ts';
 import { BookingsPage } from './pages/bookings.tsx';
 import { CatalogPage } from './pages/catalog.tsx';
+import { CheckoutLinkPage, CheckoutLinksPage } from './pages/checkout-links.tsx';
 import { InboxPage } from './pages/inbox.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { MoneyPage } from './pages/money.tsx';
@@ -26,6 +27,7 @@ const t = {
   inbox: 'Inbox',
   orders: 'Orders',
   catalog: 'Catalog',
+  links: 'Checkout links',
   bookings: 'Bookings',
   money: 'Money',
   settings: 'Settings',
@@ -91,6 +93,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     { to: '/inbox', label: t.inbox, show: can('conversations') },
     { to: '/orders', label: t.orders, show: can('orders.read') },
     { to: '/catalog', label: t.catalog, show: can('catalog.read') },
+    { to: '/checkout-links', label: t.links, show: can('catalog.read') },
     { to: '/bookings', label: t.bookings, show: can('bookings.read') },
     { to: '/money', label: t.money, show: can('money.read') || can('reconciliation') || can('exports') },
     { to: '/settings', label: t.settings, show: SETTINGS_PERMISSIONS.some(can) },
@@ -138,6 +141,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           <Route path="/orders" element={<OrdersPage />} />
           <Route path="/orders/:id" element={<OrderPage />} />
           <Route path="/catalog" element={<CatalogPage />} />
+          <Route path="/checkout-links" element={<CheckoutLinksPage />} />
+          <Route path="/checkout-links/:id" element={<CheckoutLinkPage />} />
           <Route path="/bookings" element={<BookingsPage />} />
           <Route path="/money" element={<MoneyPage />} />
           <Route path="/settings/*" element={<SettingsPage />} />

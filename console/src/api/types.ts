@@ -51,3 +51,5 @@ export interface OrderLedger {
 export type Conversation = S['Conversation'];
 export type ConversationNote = S['ConversationNote'];
 export type Customer = S['Customer'];
+export type CheckoutLink = S['CheckoutLink'];
+export type QuickReply = S['QuickReply'];

@@ -1,11 +1,13 @@
 // The thread's composer: a reply (free text inside WhatsApp's 24-hour window) or an internal
 // note; outside the window only an approved template or an unpaid order's bill, and it says
-// why. Every send carries an Idempotency-Key (one per intent: useAction).
-import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+// why. Inside the window: quick replies (typing "/" offers the saved answers whose shortcut
+// starts with what follows), and tools to send a checkout link's URL or a catalog product.
+// Every send carries an Idempotency-Key (one per intent: useAction).
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { type FormEvent, useRef, useState } from 'react';
 import { api, body, errorMessage } from '../api/client.ts';
 import { idem, useAction, useCan, usePresentation } from '../api/hooks.ts';
-import type { Conversation, List, Order, WhatsAppSettings } from '../api/types.ts';
+import type { CheckoutLink, Conversation, List, Order, Product, QuickReply, WhatsAppSettings } from '../api/types.ts';
 import { formatMoney } from '../format.ts';
 import { ErrorNote } from '../ui/states.tsx';
 
@@ -26,24 +28,46 @@ const t = {
   bill: 'Bill for an order',
   sendBill: 'Send bill',
   noBills: 'No unpaid order to bill.',
+  quickReplies: 'Quick replies',
+  noQuickReplies: 'No quick reply starts with that.',
+  quickHint: 'Type / for quick replies',
+  tools: 'Send',
+  link: 'Checkout link',
+  sendLink: 'Send link',
+  product: 'Product',
+  sendProduct: 'Send product',
 };
+
+/** The "/shortcut" being typed at the end of the text, or null. */
+export function typedShortcut(text: string): string | null {
+  const m = /(?:^|\s)\/([a-z0-9_-]{0,32})$/i.exec(text);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+type Payload =
+  | { type: 'text'; body: string }
+  | { type: 'template'; name: string; language: string }
+  | { type: 'order_bill'; order_id: string }
+  | { type: 'product'; retailer_id: string };
 
 export function Composer({ c, windowOpen }: { c: Conversation; windowOpen: boolean }) {
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [text, setText] = useState('');
   const invalidate = [['conversation', c.id], ['conversations'], ['conversation-messages', c.id]];
   const send = useAction(
-    (v: { type: 'text'; body: string } | { type: 'template'; name: string; language: string } | { type: 'order_bill'; order_id: string }, key) => {
+    (v: Payload, key) => {
       const common = { customer: c.customer.id };
       const payload =
         v.type === 'text'
           ? { ...common, type: 'text' as const, text: { body: v.body } }
           : v.type === 'template'
             ? { ...common, type: 'template' as const, template: { name: v.name, language: v.language } }
-            : { ...common, type: 'order_bill' as const, order_bill: { order_id: v.order_id } };
+            : v.type === 'product'
+              ? { ...common, type: 'product' as const, product: { retailer_id: v.retailer_id } }
+              : { ...common, type: 'order_bill' as const, order_bill: { order_id: v.order_id } };
       return body(api.POST('/v1/messages', { body: payload, ...idem(key) }));
     },
-    { invalidate, onSuccess: () => setText('') },
+    { invalidate, onSuccess: (_r, v) => (v.type === 'text' ? setText('') : undefined) },
   );
   const note = useAction(
     (v: string, key) => body(api.POST('/v1/conversations/{id}/notes', { params: { path: { id: c.id } }, body: { body: v }, ...idem(key) })),
@@ -57,6 +81,20 @@ export function Composer({ c, windowOpen }: { c: Conversation; windowOpen: boole
   };
   const optedOut = !!c.customer.opted_out_at;
   const canText = mode === 'note' || (windowOpen && !optedOut);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const shortcut = mode === 'reply' && canText ? typedShortcut(text) : null;
+  const quick = useQuery({
+    queryKey: ['quick-replies', shortcut ?? ''],
+    queryFn: () => body<List<QuickReply>>(api.GET('/v1/quick-replies', { params: { query: { limit: 8, ...(shortcut ? { prefix: shortcut } : {}) } } })),
+    enabled: shortcut !== null,
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
+  });
+  const insert = (q: QuickReply) => {
+    setText((prev) => prev.replace(/\/[a-z0-9_-]*$/i, q.text));
+    send.renew();
+    area.current?.focus();
+  };
   return (
     <div className="composer" data-testid="composer">
       <fieldset className="segmented" aria-label={t.mode}>
@@ -78,7 +116,9 @@ export function Composer({ c, windowOpen }: { c: Conversation; windowOpen: boole
           <div className="field">
             <label htmlFor="composer-text">{mode === 'note' ? t.noteLabel : t.message}</label>
             <textarea
+              ref={area}
               id="composer-text"
+              aria-describedby={mode === 'reply' ? 'composer-hint' : undefined}
               value={text}
               maxLength={mode === 'note' ? 4000 : 4096}
               rows={3}
@@ -88,22 +128,122 @@ export function Composer({ c, windowOpen }: { c: Conversation; windowOpen: boole
                 note.renew();
               }}
               onKeyDown={(e) => {
+                const first = quick.data?.data[0];
+                if (shortcut !== null && first && (e.key === 'Tab' || (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !e.shiftKey))) {
+                  e.preventDefault();
+                  insert(first);
+                  return;
+                }
                 if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e);
               }}
             />
+            {mode === 'reply' ? (
+              <small id="composer-hint" className="muted">
+                {t.quickHint}
+              </small>
+            ) : null}
           </div>
+          {shortcut !== null ? (
+            <div className="quick-replies" data-testid="quick-replies">
+              <p className="muted">{t.quickReplies}</p>
+              {quick.error ? <ErrorNote error={quick.error} /> : null}
+              {quick.data && quick.data.data.length === 0 ? <p className="muted">{t.noQuickReplies}</p> : null}
+              <ul className="plain">
+                {quick.data?.data.map((q) => (
+                  <li key={q.id}>
+                    <button type="button" className="quick-reply" onClick={() => insert(q)} data-testid="quick-reply">
+                      <strong>/{q.shortcut}</strong> <span>{q.text}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <button type="submit" className="primary" disabled={send.isPending || note.isPending || !text.trim()} data-testid="send">
             {mode === 'note' ? t.saveNote : t.send}
           </button>
         </form>
       ) : null}
+      {mode === 'reply' && windowOpen && !optedOut ? <SellingTools send={send} /> : null}
       {mode === 'reply' && !windowOpen && !optedOut ? <OutsideWindow c={c} send={send} /> : null}
       <ErrorNote error={mode === 'note' ? note.error : send.error} />
     </div>
   );
 }
 
-type Send = { mutate: (v: { type: 'template'; name: string; language: string } | { type: 'order_bill'; order_id: string }) => void; isPending: boolean };
+type Send = { mutate: (v: Payload) => void; isPending: boolean };
+
+/** Inside the window: a checkout link's URL (sent as text) or a catalog product (a product message). */
+function SellingTools({ send }: { send: Send }) {
+  const can = useCan();
+  const p = usePresentation();
+  const [link, setLink] = useState('');
+  const [product, setProduct] = useState('');
+  const links = useQuery({
+    queryKey: ['checkout-links', 'composer'],
+    queryFn: () => body<List<CheckoutLink>>(api.GET('/v1/checkout-links', { params: { query: { limit: 100 } } })),
+    enabled: can('catalog.read'),
+    staleTime: 30_000,
+  });
+  const products = useQuery({
+    queryKey: ['products', 'active-picklist'],
+    queryFn: () => body<List<Product>>(api.GET('/v1/products', { params: { query: { limit: 100, active: 'true' } } })),
+    enabled: can('catalog.read'),
+    staleTime: 30_000,
+  });
+  if (!can('catalog.read')) return null;
+  const active = (links.data?.data ?? []).filter((l) => l.state === 'active');
+  const chosen = active.find((l) => l.id === link);
+  return (
+    <div className="selling-tools" data-testid="selling-tools">
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (chosen) send.mutate({ type: 'text', body: `${chosen.name}: ${chosen.url}` });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="send-link">{t.link}</label>
+          <select id="send-link" value={link} onChange={(e) => setLink(e.target.value)}>
+            <option value="">—</option>
+            {active.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" disabled={send.isPending || !chosen} data-testid="send-link">
+          {t.sendLink}
+        </button>
+      </form>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (product) send.mutate({ type: 'product', retailer_id: product });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="send-product">{t.product}</label>
+          <select id="send-product" value={product} onChange={(e) => setProduct(e.target.value)}>
+            <option value="">—</option>
+            {(products.data?.data ?? []).map((pr) => (
+              <option key={pr.id} value={pr.retailer_id}>
+                {pr.name} · {formatMoney(pr.price, pr.currency, p.locale)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" disabled={send.isPending || !product} data-testid="send-product">
+          {t.sendProduct}
+        </button>
+      </form>
+      <ErrorNote error={links.error ?? products.error} />
+    </div>
+  );
+}
 
 /** Outside the window: an approved template, or the bill of one of the customer's unpaid orders. */
 function OutsideWindow({ c, send }: { c: Conversation; send: Send }) {

@@ -9,6 +9,7 @@ import { formatDateTime, formatMoney, humanize } from '../format.ts';
 import { Badge } from '../ui/field.tsx';
 import { ErrorNote, Loaded, Loading } from '../ui/states.tsx';
 import { OrderActions } from './order-actions.tsx';
+import { RecordedPayments } from './order-record-payment.tsx';
 import { buildTimeline, moneyOf, Timeline } from './order-timeline.tsx';
 
 const t = {
@@ -70,6 +71,7 @@ export function OrderPage() {
               </p>
             ) : null}
             <OrderActions order={o} />
+            <RecordedPayments order={o} />
             <div className="two-col">
               <section aria-labelledby="items-h" className="card">
                 <h2 id="items-h">{t.items}</h2>

@@ -41,6 +41,10 @@ export function messageText(m: Pick<Message, 'content' | 'type' | 'redacted'>): 
       const reply = obj(i.button_reply ?? i.list_reply);
       if (str(reply.title)) return str(reply.title)!;
       if (i.type === 'nfm_reply') return '[form completed]';
+      if (i.type === 'product') {
+        const id = str(obj(i.action).product_retailer_id);
+        return `[product]${id ? ` ${id}` : ''}${str(obj(i.body).text) ? ` ${str(obj(i.body).text)}` : ''}`;
+      }
       return str(obj(i.body).text) ?? `[${str(i.type) ?? 'interactive'}]`;
     }
     case 'template': {
