@@ -1,7 +1,7 @@
 // What can be done with an order, by role: change status, cancel, bill again, reorder,
 // refund (full or partial, with a reason, confirmed with the amount), resolve a review.
 // Each change carries one Idempotency-Key per intent (useAction).
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, body } from '../api/client.ts';
 import { idem, useAction, useCan, usePresentation } from '../api/hooks.ts';
@@ -51,7 +51,10 @@ export function OrderActions({ order: o }: { order: Order }) {
   const money = (n: number) => formatMoney(n, o.currency, p.locale);
   const path = { params: { path: { id: o.id } } };
   const invalidate = [['order', o.id], ['orders'], ['report']];
-  const [status, setStatus] = useState<Status>((STATUSES as readonly string[]).includes(o.status) ? (o.status as Status) : 'processing');
+  const current = (STATUSES as readonly string[]).includes(o.status) ? (o.status as Status) : 'processing';
+  const [status, setStatus] = useState<Status>(current);
+  // The order moves on its own (paid → processing, a live update): the picker follows it.
+  useEffect(() => setStatus(current), [current]);
   const [dialog, setDialog] = useState<'' | 'cancel' | 'refund' | 'review-accept' | 'review-refund'>('');
   const [cancelReason, setCancelReason] = useState('');
   const [refundKind, setRefundKind] = useState<'full' | 'partial'>('full');
