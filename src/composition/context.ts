@@ -89,6 +89,7 @@ export function contextFromConfig(
       loginsPerAddress: cfg.RATE_LIMIT_LOGINS_PER_ADDRESS,
     },
     retention: { webhookBodiesDays: cfg.RETENTION_DAYS_WEBHOOK_BODIES, conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS },
+    inboundMediaMaxBytes: { image: cfg.WHATSAPP_MEDIA_MAX_IMAGE_BYTES, document: cfg.WHATSAPP_MEDIA_MAX_DOCUMENT_BYTES },
     providerUrls: { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL },
   });
 }
