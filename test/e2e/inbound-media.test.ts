@@ -138,6 +138,14 @@ describe('media a customer sends', () => {
     }
   });
 
+  it('a redacted message (retention, erasure) takes its media with it', async () => {
+    const m = await send('image', { data: PNG.toString('base64') });
+    expect((await get(m.media.url)).status).toBe(200);
+    await s.ctx.db.query(`update whatsapp_messages set redacted_at = now() where id = $1`, [m.id]);
+    expect((await get(m.media.url)).status).toBe(404);
+    expect((await s.ctx.db.query(`select 1 from inbound_media where message_id = $1`, [m.id])).length).toBe(0);
+  });
+
   it("the sandbox Graph media endpoint answers Meta's errors", async () => {
     const token = (await s.api('/v1/settings/whatsapp')).body.sandbox_access_token;
     const unknown = await fetch(`${s.base}/sandbox/graph/v27.0/1999999999999999`, { headers: { authorization: `Bearer ${token}` } });

@@ -189,6 +189,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       if (typeof token !== 'string' || !TOKEN.test(token)) return { ok: false, error: clientError('access token is empty or malformed') };
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), timeoutMs * 4);
+      let over = false;
       try {
         const res = await doFetch(url, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal, redirect: 'error' });
         if (res.status < 200 || res.status >= 300) {
@@ -212,6 +213,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
           for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
             size += chunk.length;
             if (size > maxBytes) {
+              over = true;
               controller.abort();
               return { ok: false, tooLarge: true };
             }
@@ -220,6 +222,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
         }
         return { ok: true, bytes: Buffer.concat(chunks, size) };
       } catch (e) {
+        if (over) return { ok: false, tooLarge: true };
         if (controller.signal.aborted) return { ok: false, error: networkError(`no complete download within ${timeoutMs * 4} ms`, 'Timeout') };
         return { ok: false, error: networkError(e instanceof Error ? e.message : String(e)) };
       } finally {
