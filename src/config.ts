@@ -132,6 +132,9 @@ const envSchema = z.object({
   RETENTION_DAYS_CONVERSATIONS: retentionDays(365),
   // Uploaded media no message names any more (never sent, or its messages were redacted).
   RETENTION_DAYS_MEDIA: retentionDays(30),
+  // Media customers send (docs/whatsapp.md "Media customers send"): larger files are listed as too_large, not fetched.
+  WHATSAPP_MEDIA_MAX_IMAGE_BYTES: intFrom(1, 100 * 1024 * 1024, 5 * 1024 * 1024),
+  WHATSAPP_MEDIA_MAX_DOCUMENT_BYTES: intFrom(1, 100 * 1024 * 1024, 16 * 1024 * 1024),
   // GET /metrics requires Authorization: Bearer METRICS_TOKEN when set (docs/operations.md).
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 32`)' }).optional()),
   // Tests: every answer must match its declared response schema and status (else a 500);

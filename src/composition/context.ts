@@ -93,6 +93,7 @@ export function contextFromConfig(
       conversationsDays: cfg.RETENTION_DAYS_CONVERSATIONS,
       mediaDays: cfg.RETENTION_DAYS_MEDIA,
     },
+    inboundMediaMaxBytes: { image: cfg.WHATSAPP_MEDIA_MAX_IMAGE_BYTES, document: cfg.WHATSAPP_MEDIA_MAX_DOCUMENT_BYTES },
     providerUrls: { stripeApiUrl: cfg.STRIPE_API_URL, razorpayApiUrl: cfg.RAZORPAY_API_URL },
   });
 }

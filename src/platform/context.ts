@@ -36,6 +36,11 @@ export interface AppContext {
   /** How long personal data is kept, in days (null: forever); unset means DEFAULT_RETENTION (app/retention.ts). */
   retention?: { webhookBodiesDays: number | null; conversationsDays: number | null; mediaDays?: number | null } | undefined;
   /**
+   * The largest media a customer sends that is fetched and kept, in bytes (WHATSAPP_MEDIA_MAX_IMAGE_BYTES,
+   * WHATSAPP_MEDIA_MAX_DOCUMENT_BYTES): images and stickers / documents, audio and video. Unset: 5 MB / 16 MB.
+   */
+  inboundMediaMaxBytes?: { image: number; document: number } | undefined;
+  /**
    * This server's own origins (platform/own-origins.ts): its public URL, and its port on
    * 127.0.0.1, localhost and [::1]. The only places the sandbox doubles post to. Set by the
    * composition root (on the real port once the server listens); no request or setting

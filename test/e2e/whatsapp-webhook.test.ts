@@ -399,7 +399,8 @@ describe('every inbound kind', () => {
     expect((await messageByWamid(cart.id)).type).toBe('order');
     expect((await messageByWamid(nfm.id)).type).toBe('nfm_reply');
     expect((await messageByWamid(templateButton.id)).type).toBe('button');
-    expect((await messageByWamid(sticker.id)).type).toBe('other');
+    // Media keep WhatsApp's type (fetched by a job: docs/whatsapp.md "Media customers send").
+    expect((await messageByWamid(sticker.id)).type).toBe('sticker');
     expect((await messageByWamid(unsupported.id)).type).toBe('unsupported');
 
     // The cart became an order priced from our catalog (not from item_price).

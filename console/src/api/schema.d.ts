@@ -5521,6 +5521,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The image or file a customer sent (when its media.status is stored)
+         * @description PNG, JPEG and WebP images (detected from the bytes) are served inline with their type; everything else as `application/octet-stream` with `Content-Disposition: attachment` and a generated filename. Always `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                        "image/jpeg": string;
+                        "image/png": string;
+                        "image/webp": string;
+                    };
+                };
+                /** @description Error: validation_error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: rate_limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error: internal_error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders": {
         parameters: {
             query?: never;
@@ -14162,6 +14260,15 @@ export interface components {
         };
         /** @description A WhatsApp message, either direction */
         Message: {
+            /** @description Contact cards the customer shared (type contacts) */
+            contacts: {
+                name: string | null;
+                phones: {
+                    phone: string | null;
+                    type: string | null;
+                    wa_id: string | null;
+                }[];
+            }[] | null;
             /** @description Inbound: the message as WhatsApp sent it; outbound: what we sent; null once redacted */
             content: unknown;
             /** @description cnv_… */
@@ -14181,6 +14288,16 @@ export interface components {
             } | null;
             /** @description msg_… */
             id: string;
+            /** @description A location the customer shared (type location) */
+            location: {
+                address: string | null;
+                latitude: number;
+                longitude: number;
+                name: string | null;
+                url: string | null;
+            } | null;
+            /** @description An image, document, audio, video or sticker the customer sent */
+            media: components["schemas"]["MessageMedia"] | null;
             /** @constant */
             object: "message";
             order_id: string | null;
@@ -14213,6 +14330,25 @@ export interface components {
             wa_id: string | null;
             /** @description WhatsApp's message id */
             wamid: string | null;
+        };
+        /** @description Media a customer sent */
+        MessageMedia: {
+            caption: string | null;
+            /** @enum {string} */
+            kind: "image" | "document" | "audio" | "video" | "sticker";
+            /** @description Images: from the bytes (PNG, JPEG, WebP); other files: as WhatsApp declared it */
+            mime_type: string | null;
+            /** @description Why it failed or was not fetched */
+            note: string | null;
+            /** @description Bytes */
+            size: number | null;
+            /**
+             * @description pending: being fetched from WhatsApp; stored: at `url`; failed: could not be fetched or did not match WhatsApp's sha256 (never stored); too_large: over the size cap, not fetched
+             * @enum {string}
+             */
+            status: "pending" | "stored" | "failed" | "too_large";
+            /** @description GET it with your credentials (role conversations) when stored: /v1/messages/{id}/media */
+            url: string | null;
         };
         /** @description A one-time link: an invitation (72 h) or a password reset (1 h) */
         OneTimeLink: {

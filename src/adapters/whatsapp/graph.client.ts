@@ -8,8 +8,10 @@ import { clientError, graphErrorFromBody, networkError, type GraphError } from '
 import {
   catalogProductsResponse,
   paymentLookupResponse,
+  mediaInfoResponse,
   refundResponse,
   sendMessageResponse,
+  type MediaInfo,
   successResponse,
   type CatalogProductsPage,
   templatesPage,
@@ -26,6 +28,8 @@ export const DEFAULT_GRAPH_TIMEOUT_MS = 15_000;
 export type GraphResult<T> = { ok: true; value: T } | { ok: false; error: GraphError };
 export type SendResult = { ok: true; wamid: string; waId?: string } | { ok: false; error: GraphError };
 export type MarkReadResult = { ok: true } | { ok: false; error: GraphError };
+/** A downloaded media file, or too large (the download stopped at the cap), or Meta's error. */
+export type DownloadResult = { ok: true; bytes: Buffer } | { ok: false; tooLarge: true } | { ok: false; tooLarge?: undefined; error: GraphError };
 
 export interface GraphClientOptions {
   baseUrl?: string;
@@ -52,7 +56,18 @@ export interface GraphClient {
   listCatalogProducts(catalogId: string, token: string, page: { limit: number; after?: string | undefined }): Promise<GraphResult<CatalogProductsPage>>;
   /** One page of the WABA's message templates (GET /{waba_id}/message_templates). */
   listTemplates(wabaId: string, token: string, page: { limit: number; after?: string | undefined }): Promise<GraphResult<TemplatesPage>>;
+  /** A received media file's download URL (valid 5 minutes), type, sha256 and size (GET /{media_id}). */
+  getMediaInfo(mediaId: string, token: string): Promise<GraphResult<MediaInfo>>;
+  /**
+   * Downloads the URL getMediaInfo gave, with the Bearer token, stopping at maxBytes. The URL
+   * must be https (http only when the Graph base URL is, i.e. the sandbox or a test) and on
+   * Meta's media hosts (or the Graph base URL's origin when it is not graph.facebook.com).
+   */
+  downloadMedia(url: string, token: string, maxBytes: number): Promise<DownloadResult>;
 }
+
+/** Hosts Meta serves media downloads from (lookaside.fbsbx.com today). */
+const META_MEDIA_HOSTS = /(^|\.)(fbsbx\.com|facebook\.com|fbcdn\.net|whatsapp\.net)$/i;
 
 /** The product fields a catalog import reads. */
 export const CATALOG_PRODUCT_FIELDS = ['id', 'retailer_id', 'name', 'description', 'price', 'currency', 'availability', 'image_url'] as const;
@@ -148,9 +163,72 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     return { ok: true, value: parsed.data };
   }
 
+  function mediaUrlAllowed(raw: string): boolean {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      return false;
+    }
+    const base = new URL(baseUrl);
+    if (u.username || u.password) return false;
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && base.protocol === 'http:')) return false;
+    return base.hostname === 'graph.facebook.com' ? META_MEDIA_HOSTS.test(u.hostname) : u.origin === base.origin;
+  }
+
   return {
     baseUrl,
     version,
+
+    async getMediaInfo(mediaId, token) {
+      return call('GET', [pathSegment('phone_number_id', mediaId)], token, mediaInfoResponse);
+    },
+
+    async downloadMedia(url, token, maxBytes) {
+      if (typeof url !== 'string' || !mediaUrlAllowed(url)) return { ok: false, error: clientError("media URL is not one of Meta's media hosts") };
+      if (typeof token !== 'string' || !TOKEN.test(token)) return { ok: false, error: clientError('access token is empty or malformed') };
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs * 4);
+      let over = false;
+      try {
+        const res = await doFetch(url, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal, redirect: 'error' });
+        if (res.status < 200 || res.status >= 300) {
+          const text = await res.text().catch(() => '');
+          let json: unknown;
+          try {
+            json = text.length > MAX_RESPONSE_CHARS ? undefined : JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          return { ok: false, error: graphErrorFromBody(json, res.status) };
+        }
+        const declared = Number(res.headers.get('content-length') ?? NaN);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          controller.abort();
+          return { ok: false, tooLarge: true };
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        if (res.body) {
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            size += chunk.length;
+            if (size > maxBytes) {
+              over = true;
+              controller.abort();
+              return { ok: false, tooLarge: true };
+            }
+            chunks.push(Buffer.from(chunk));
+          }
+        }
+        return { ok: true, bytes: Buffer.concat(chunks, size) };
+      } catch (e) {
+        if (over) return { ok: false, tooLarge: true };
+        if (controller.signal.aborted) return { ok: false, error: networkError(`no complete download within ${timeoutMs * 4} ms`, 'Timeout') };
+        return { ok: false, error: networkError(e instanceof Error ? e.message : String(e)) };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
 
     async listTemplates(wabaId, token, page) {
       const query: Record<string, string> = { fields: 'name,language,status,category,components', limit: String(page.limit) };

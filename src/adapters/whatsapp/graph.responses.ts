@@ -115,3 +115,13 @@ export const templatesPage = z.looseObject({
   paging: z.looseObject({ cursors: z.looseObject({ after: z.string().optional() }).optional(), next: z.string().optional() }).optional(),
 });
 export type TemplatesPage = z.infer<typeof templatesPage>;
+
+/** GET /{media_id}: where to download a media file for the next 5 minutes, and what it is (file_size may be a string). */
+export const mediaInfoResponse = z.looseObject({
+  url: z.string().min(1).max(4096),
+  mime_type: z.string().max(255),
+  sha256: z.string().max(256),
+  file_size: intLike,
+  id: z.string(),
+});
+export type MediaInfo = z.infer<typeof mediaInfoResponse>;

@@ -212,6 +212,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /v1/conversations/:id/reopen': { permission: 'conversations' },
   'POST /v1/conversations/:id/notes': { permission: 'conversations' },
   'POST /v1/messages': { permission: 'conversations' },
+  'GET /v1/messages/:id/media': { permission: 'conversations', note: 'the file a customer sent' },
   'GET /v1/templates': { permission: 'conversations', note: 'what the composer offers outside the 24-hour window' },
   'POST /v1/uploads': { permission: 'conversations' },
   'GET /v1/quick-replies': { permission: 'conversations', note: 'everyone who works the inbox uses them' },

@@ -28,6 +28,7 @@ import {
   type NewItem,
 } from './whatsapp-inbox.repository.ts';
 import { applyStatusBatch, nextStatus, statusError } from './whatsapp.statuses.ts';
+import { isMediaType, recordInboundMedia } from './whatsapp.media.ts';
 
 export { nextStatus };
 import { getNumber, listNumbersByWaba, updateNumber } from './whatsapp-numbers.repository.ts';
@@ -280,6 +281,8 @@ async function applyMessage(
   // Meta's unix seconds; anything not a past instant (0, absurd, in the future) counts as now.
   const sentMs = Number(msg.timestamp) * 1000;
   const sentAt = Number.isFinite(sentMs) && sentMs > 0 && sentMs < now.getTime() ? new Date(sentMs) : now;
+  // Media, a location and shared contacts keep WhatsApp's type (the parser has no shape of its own for them).
+  const rawType = msg.type === 'other' && (isMediaType(msg.originalType) || ['location', 'contacts'].includes(msg.originalType)) ? msg.originalType : msg.type;
   const stored = await insertMessage(tx, {
     id: newId('msg'),
     merchant_id: merchantId,
@@ -288,7 +291,7 @@ async function applyMessage(
     wa_id: customer.wa_id,
     direction: 'in',
     wamid: msg.id,
-    type: msg.type,
+    type: rawType,
     payload: item.raw as Record<string, unknown>,
     status: 'received',
     order_id: null,
@@ -298,6 +301,8 @@ async function applyMessage(
   });
   if (!stored) return { status: 'processed', note: 'duplicate message' };
   await touchInbound(tx, merchantId, customer.id, sentAt, now);
+  if (isMediaType(rawType))
+    await recordInboundMedia(ctx, tx, { messageId: stored.id, merchantId, phoneNumberId, kind: rawType, raw: item.raw as Record<string, unknown> });
   const conversation = await recordConversationMessage(ctx, tx, { merchantId, customerId: customer.id, message: lastMessageOf(stored), at: sentAt });
   await updateMessage(tx, stored.id, { conversation_id: conversation.id }, now);
   await recordEvent(

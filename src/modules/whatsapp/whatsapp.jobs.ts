@@ -6,6 +6,7 @@ import { processInboxBatch } from './whatsapp.inbound.ts';
 import { sendBill, sendOrderUpdate } from './whatsapp.notify.ts';
 import { sendQueuedMessage } from './whatsapp.send.ts';
 import { sendReadReceipt } from './whatsapp.read.ts';
+import { fetchInboundMedia, MEDIA_FETCH_JOB } from './whatsapp.media.ts';
 import { CATALOG_IMPORT_JOB, runCatalogImport } from './whatsapp.catalog-sync.ts';
 import type { JobRow } from '../../platform/jobs/jobs.repository.ts';
 import type { JobHandler } from '../../platform/jobs/runner.ts';
@@ -28,6 +29,7 @@ export function whatsappJobHandlers(ctx: AppContext): Record<string, JobHandler>
     },
     'whatsapp.send': (job) => sendQueuedMessage(ctx, budget, str(job, 'message_id')),
     'whatsapp.mark_read': (job) => sendReadReceipt(ctx, str(job, 'message_id')),
+    [MEDIA_FETCH_JOB]: (job) => fetchInboundMedia(ctx, str(job, 'message_id'), job.attempts),
     [CATALOG_IMPORT_JOB]: (job) => runCatalogImport(ctx, job),
     'bill.send': (job) =>
       sendBill(ctx, job.merchant_id!, str(job, 'order_id'), str(job, 'payment_id'), { noAddressMessage: job.payload['no_address_message'] === true }),

@@ -8,6 +8,8 @@ import { formatMoney } from '../../domain/display.ts';
 import { getProductsByRetailerIds } from '../catalog/index.ts';
 import { businessPresentation, getMerchant } from '../merchants/index.ts';
 import type { MessageRow } from './whatsapp-messages.repository.ts';
+import { listInboundMedia, type InboundMediaRow } from './inbound-media.repository.ts';
+import { isMediaType } from '../../domain/media.ts';
 import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 
 export const messageProductSchema = z.object({
@@ -59,10 +61,67 @@ export async function messageProducts(q: Queryable, merchantId: string, rows: Me
   return out;
 }
 
-/** Presents a page of messages with their products. */
+/** Presents a page of messages with their products and media (two queries for a page). */
 export async function presentMessages(q: Queryable, merchantId: string, rows: MessageRow[]): Promise<(m: MessageRow) => z.infer<typeof messageSchema>> {
   const products = await messageProducts(q, merchantId, rows);
-  return (m) => presentMessage(m, products);
+  const withMedia = rows.filter((m) => m.direction === 'in' && isMediaType(m.type)).map((m) => m.id);
+  const media = new Map((await listInboundMedia(q, merchantId, withMedia)).map((r) => [r.message_id, r]));
+  return (m) => presentMessage(m, products, media);
+}
+
+export const messageMediaSchema = z
+  .object({
+    status: z
+      .enum(['pending', 'stored', 'failed', 'too_large'])
+      .describe(
+        "pending: being fetched from WhatsApp; stored: at `url`; failed: could not be fetched or did not match WhatsApp's sha256 (never stored); too_large: over the size cap, not fetched",
+      ),
+    kind: z.enum(['image', 'document', 'audio', 'video', 'sticker']),
+    mime_type: z.string().nullable().describe('Images: from the bytes (PNG, JPEG, WebP); other files: as WhatsApp declared it'),
+    size: z.number().int().nullable().describe('Bytes'),
+    caption: z.string().nullable(),
+    note: z.string().nullable().describe('Why it failed or was not fetched'),
+    url: z.string().nullable().describe('GET it with your credentials (role conversations) when stored: /v1/messages/{id}/media'),
+  })
+  .meta({ id: 'MessageMedia', description: 'Media a customer sent' });
+
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function mediaOf(m: MessageRow, media: Map<string, InboundMediaRow>): z.infer<typeof messageMediaSchema> | null {
+  const r = media.get(m.id);
+  if (!r || m.redacted_at) return null;
+  const o = (m.payload[r.kind] ?? {}) as Record<string, unknown>;
+  return {
+    status: r.status,
+    kind: r.kind,
+    mime_type: r.mime_type ?? r.declared_mime,
+    size: r.size,
+    caption: str(o['caption']),
+    note: r.note,
+    url: r.status === 'stored' ? `/v1/messages/${m.id}/media` : null,
+  };
+}
+
+function locationOf(m: MessageRow) {
+  if (m.direction !== 'in' || m.type !== 'location' || m.redacted_at) return null;
+  const l = (m.payload['location'] ?? {}) as Record<string, unknown>;
+  const latitude = num(l['latitude']);
+  const longitude = num(l['longitude']);
+  if (latitude === null || longitude === null) return null;
+  return { latitude, longitude, name: str(l['name']), address: str(l['address']), url: str(l['url']) };
+}
+
+function contactsOf(m: MessageRow) {
+  if (m.direction !== 'in' || m.type !== 'contacts' || m.redacted_at || !Array.isArray(m.payload['contacts'])) return null;
+  return (m.payload['contacts'] as unknown[]).slice(0, 50).map((c) => {
+    const o = (c && typeof c === 'object' ? c : {}) as Record<string, any>;
+    const phones = Array.isArray(o['phones']) ? (o['phones'] as any[]) : [];
+    return {
+      name: str(o['name']?.['formatted_name']),
+      phones: phones.map((p) => ({ phone: str(p?.['phone']), wa_id: str(p?.['wa_id']), type: str(p?.['type']) })).slice(0, 20),
+    };
+  });
 }
 
 export const messageSchema = z
@@ -86,6 +145,20 @@ export const messageSchema = z
     redacted: z.boolean().describe('The content is gone: past the conversation retention period'),
     order_id: z.string().nullable(),
     payment_id: z.string().nullable(),
+    media: messageMediaSchema.nullable().describe('An image, document, audio, video or sticker the customer sent'),
+    location: z
+      .object({ latitude: z.number(), longitude: z.number(), name: z.string().nullable(), address: z.string().nullable(), url: z.string().nullable() })
+      .nullable()
+      .describe('A location the customer shared (type location)'),
+    contacts: z
+      .array(
+        z.object({
+          name: z.string().nullable(),
+          phones: z.array(z.object({ phone: z.string().nullable(), wa_id: z.string().nullable(), type: z.string().nullable() })),
+        }),
+      )
+      .nullable()
+      .describe('Contact cards the customer shared (type contacts)'),
     products: z
       .array(messageProductSchema)
       .describe(
@@ -119,7 +192,11 @@ export const whatsappSettingsSchema = z
   })
   .meta({ id: 'WhatsAppSettings', description: "The merchant's WhatsApp number and settings" });
 
-export const presentMessage = (m: MessageRow, products: Map<string, MessageProduct> = new Map()): z.infer<typeof messageSchema> => ({
+export const presentMessage = (
+  m: MessageRow,
+  products: Map<string, MessageProduct> = new Map(),
+  media: Map<string, InboundMediaRow> = new Map(),
+): z.infer<typeof messageSchema> => ({
   id: m.id,
   object: 'message',
   customer_id: m.customer_id,
@@ -137,6 +214,9 @@ export const presentMessage = (m: MessageRow, products: Map<string, MessageProdu
   redacted: Boolean(m.redacted_at),
   order_id: m.order_id,
   payment_id: m.payment_id,
+  media: mediaOf(m, media),
+  location: locationOf(m),
+  contacts: contactsOf(m),
   products: [...new Set(productRefsOf(m))].map(
     (r) => products.get(r) ?? { retailer_id: r, product_id: null, name: null, price: null, currency: null, price_formatted: null },
   ),

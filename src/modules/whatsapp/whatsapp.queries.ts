@@ -14,3 +14,4 @@ export async function hasOptedOut(q: Queryable, merchantId: string, customerId: 
   return !!(await getCustomer(q, merchantId, customerId))?.opted_out_at;
 }
 export { getUploadByToken } from './media-uploads.repository.ts';
+export { getInboundMediaData } from './inbound-media.repository.ts';

@@ -10,8 +10,9 @@ import * as webhooksWhatsApp from './routes/webhook.ts';
 import * as templatesList from './routes/templates.list.ts';
 import * as uploads from './routes/uploads.ts';
 import * as mediaGet from './routes/media.get.ts';
+import * as messagesMedia from './routes/messages.media.ts';
 
 export const whatsappRoutes: ModuleRoutes = {
-  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp, catalogSync, templatesList, uploads],
+  api: [messagesList, messagesSend, conversationsMessages, settingsWhatsApp, catalogSync, templatesList, uploads, messagesMedia],
   public: [webhooksWhatsApp, mediaGet],
 };

@@ -327,6 +327,24 @@
       $('text').value = '';
       if (!(await send({ type: 'text', text: { body } })) && !$('text').value) $('text').value = body;
     });
+    // A photo (PNG, JPEG, WebP) goes as an image, anything else as a document; the caption is the typed text.
+    $('attach').addEventListener('click', () => $('file').click());
+    $('file').addEventListener('change', async () => {
+      const f = $('file').files?.[0];
+      $('file').value = '';
+      if (!f || !S.pnid || !WA_ID.test(S.wa)) return;
+      const data = await new Promise((resolve, reject) => {
+        const r = new FileReader();
+        r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+        r.onerror = () => reject(r.error);
+        r.readAsDataURL(f);
+      }).catch(() => null);
+      if (data === null) return showError('Not sent: the file could not be read');
+      const caption = $('text').value.trim();
+      const image = /^image\/(png|jpeg|webp)$/.test(f.type);
+      const media = { data, ...(f.type ? { mime_type: f.type } : {}), ...(caption ? { caption } : {}), ...(image ? {} : { filename: f.name }) };
+      if (await send(image ? { type: 'image', image: media } : { type: 'document', document: media })) $('text').value = '';
+    });
     $('open-catalog').addEventListener('click', () => {
       renderCatalog();
       $('catalog').hidden = false;

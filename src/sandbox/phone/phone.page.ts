@@ -76,6 +76,8 @@ table.lines tr.sum td{color:#667781}table.lines tr.total td{border-top:1px solid
 const ICON = {
   menu: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm0 2a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z"/></svg>',
   shop: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16l1 5a3 3 0 0 1-2 2.8V20H5v-8.2A3 3 0 0 1 3 9l1-5zm3 9v5h10v-5H7z"/></svg>',
+  attach:
+    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6h-1.5z"/></svg>',
   send: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M2 21l21-9L2 3v7l15 2-15 2z"/></svg>',
   back: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z"/></svg>',
   close:
@@ -107,6 +109,8 @@ export function phonePage(): string {
 <p class="error" id="error" data-testid="error" role="alert" hidden></p>
 <form class="composer" id="composer" autocomplete="off">
 <button type="button" class="icon" id="open-catalog" data-testid="open-catalog" aria-label="Catalog">${ICON.shop}</button>
+<button type="button" class="icon" id="attach" data-testid="attach" aria-label="Send a photo or document">${ICON.attach}</button>
+<input type="file" id="file" data-testid="file" hidden>
 <input id="text" data-testid="text" placeholder="Message" maxlength="4096" aria-label="Message">
 <button type="submit" class="icon send" id="send" data-testid="send" aria-label="Send">${ICON.send}</button>
 </form>

@@ -395,6 +395,17 @@
         );
       case 'button':
         return linkify(v.text ?? m.preview);
+      case 'image':
+      case 'document':
+      case 'audio':
+      case 'video':
+      case 'sticker':
+        return el(
+          'div',
+          {},
+          el('span', { class: 'tag' }, m.type === 'document' ? `Document: ${String(v.filename ?? '')}` : m.type),
+          v.caption ? linkify(v.caption) : null,
+        );
       default:
         return linkify(m.preview ?? `[${m.type}]`);
     }

@@ -11,6 +11,7 @@ import { fail, sendGraphError } from './wa.errors.ts';
 import { answer, authorize } from './wa.http.ts';
 import { getSettings, listCatalog, listDeliveries, setChaos, setWebhookUrl } from './wa.store.ts';
 import { SANDBOX_TEMPLATES } from './wa.templates.ts';
+import { isSandboxMedia, mediaInfo } from './wa.media.ts';
 import { chaosOf, webhookTarget, type WaChaos } from './wa.types.ts';
 
 const probability = z.union([z.boolean().transform((b) => (b ? 1 : 0)), z.number().min(0).max(1)]);
@@ -109,6 +110,8 @@ export function registerControls(app: App, ctx: AppContext) {
 
   // Meta's GET /{phone_number_id} (e.g. ?fields=throughput).
   app.get<{ Params: { version: string; phone_number_id: string } }>('/:version/:phone_number_id', { schema: hide }, async (req, reply) => {
+    // A media id (media a customer sent) rather than a number.
+    if (await isSandboxMedia(ctx, req.params.phone_number_id)) return mediaInfo(ctx, req, reply, req.params.phone_number_id);
     const n = await authorize(ctx, req, reply, req.params.phone_number_id, req.params.version);
     if (!n) return reply;
     return {

@@ -10,8 +10,9 @@ import { applyStatus } from './wa.statuses.ts';
 import { getCustomer, getMessage, getSandboxNumber, insertMessage, listCatalog, listUnread, touchCustomerInbound } from './wa.store.ts';
 import { identityOf, isBsuidAddress, newWamid, unixSeconds } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
+import { MEDIA_TYPES, mediaPayload } from './wa.media.ts';
 
-export const INBOUND_TYPES = ['text', 'interactive', 'button', 'order', 'location', 'reaction'];
+export const INBOUND_TYPES = ['text', 'interactive', 'button', 'order', 'location', 'contacts', 'reaction', ...MEDIA_TYPES];
 const WA_ID = /^[1-9]\d{6,14}$/;
 
 /** The number the customer writes to, or Graph's "no such object". */
@@ -89,6 +90,12 @@ async function payloadOf(ctx: AppContext, number: WhatsAppNumberRow, type: strin
     }
     case 'order':
       return orderPayload(ctx, number, v);
+    case 'image':
+    case 'document':
+    case 'audio':
+    case 'video':
+    case 'sticker':
+      return mediaPayload(ctx, ctx.db, number, type, v);
     case 'location': {
       const ok = ['latitude', 'longitude'].every((k) => typeof v[k] === 'number');
       return ok ? okv(v) : { ok: false, error: invalid('location', 'needs numeric latitude and longitude') };
@@ -103,6 +110,16 @@ async function payloadOf(ctx: AppContext, number: WhatsAppNumberRow, type: strin
   }
 }
 
+/** Shared contact cards (contacts[]: name.formatted_name and phones[] at least). */
+function contactsPayload(cards: Obj[]): Checked<any> {
+  if (cards.length > 20) return bad(100, 'contacts: at most 20 cards');
+  for (const [i, c] of cards.entries()) {
+    const f = text(`contacts[${i}].name.formatted_name`, isObj(c['name']) ? c['name']['formatted_name'] : undefined, 200);
+    if (f) return { ok: false, error: f };
+  }
+  return okv(cards);
+}
+
 /** POST /sandbox/customers/{wa_id}/messages: the customer writes; 201 {id: wamid}. */
 export async function customerSends(ctx: AppContext, wa: string, body: unknown): Promise<Checked<{ id: string }>> {
   const bad1 = checkWaId(wa);
@@ -114,10 +131,11 @@ export async function customerSends(ctx: AppContext, wa: string, body: unknown):
   if (wa === n.display_phone_number) return bad(131021, 'The customer cannot be the business phone number');
   const type = b['type'] ?? 'text';
   if (!INBOUND_TYPES.includes(type)) return bad(100, `type must be one of ${INBOUND_TYPES.join(', ')}`);
-  if (!isObj(b[type])) return { ok: false, error: missing(type) };
+  if (type === 'contacts' ? !Array.isArray(b[type]) || b[type].length === 0 || !b[type].every(isObj) : !isObj(b[type]))
+    return { ok: false, error: missing(type) };
   const nameBad = text('name', b['name'], 100, false) ?? text('username', b['username'], 35, false);
   if (nameBad) return { ok: false, error: nameBad };
-  const payload = await payloadOf(ctx, n, type, b[type]);
+  const payload = type === 'contacts' ? contactsPayload(b[type]) : await payloadOf(ctx, n, type, b[type]);
   if (!payload.ok) return payload;
   const ctxIn = b['context'];
   const quoted = isObj(ctxIn) ? (ctxIn['id'] ?? ctxIn['message_id']) : undefined;

@@ -13,6 +13,7 @@ import { graphErrorHandler, graphNotFound } from './wa.errors.ts';
 import { answer, authorize } from './wa.http.ts';
 import { customerPays, lookupPayment, requestRefund } from './wa.payments.ts';
 import { sendMessage } from './wa.send.ts';
+import { mediaDownload, SANDBOX_MEDIA_MAX } from './wa.media.ts';
 import { listTemplates } from './wa.templates.ts';
 import { bad } from './wa.errors.ts';
 import { findSandboxNumberByToken } from './wa.store.ts';
@@ -43,6 +44,10 @@ function registerGraph(app: App, ctx: AppContext) {
     return answer(reply, await requestRefund(ctx, n, req.body));
   });
 
+  // Media a customer sent: its URL and type (GET /{media_id}), and the download itself.
+  app.get<{ Querystring: Record<string, string | undefined> }>('/whatsapp_business/attachments/', { schema: hide }, (req, reply) =>
+    mediaDownload(ctx, req, reply, req.query),
+  );
   registerCatalog(app, ctx);
   // The WABA's templates (the number's token; its waba_id in the path).
   app.get<{ Params: NumberParams; Querystring: Record<string, string | undefined> }>(
@@ -71,8 +76,11 @@ const payBody = z.strictObject({
 });
 
 function registerCustomer(app: App, ctx: AppContext) {
-  app.post<{ Params: { wa_id: string }; Body: unknown }>('/:wa_id/messages', { schema: hide }, async (req, reply) =>
-    answer(reply, await customerSends(ctx, req.params.wa_id, req.body), 201),
+  // Media travel as base64 in the JSON body: room for the largest file the phone sends.
+  app.post<{ Params: { wa_id: string }; Body: unknown }>(
+    '/:wa_id/messages',
+    { schema: hide, bodyLimit: Math.ceil(SANDBOX_MEDIA_MAX * 1.4) },
+    async (req, reply) => answer(reply, await customerSends(ctx, req.params.wa_id, req.body), 201),
   );
 
   app.get(
