@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_SERVER, screenshotPath, useBrowserServer } from '../support/browser.ts';
-import { acceptLinkInBrowser, consolePage, expectAccessible } from '../support/console.ts';
+import { acceptLinkInBrowser, consolePage, expectAccessible, PHONE } from '../support/console.ts';
 import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -102,6 +102,17 @@ describe('console inbox: a bill from the chat', () => {
     await expectAccessible(agent, 'the thread after the bill');
     await panel.getByRole('button', { name: 'Remove tag wholesale' }).click();
     await until(async () => (await s.api(`/v1/customers/${orders[0].customer.id}`)).body.tags.length === 0, 'the tag removed');
+
+    // On a phone the dialog fits the screen.
+    await agent.setViewportSize(PHONE);
+    await agent.getByTestId('bill-open').click();
+    await dialog.getByLabel('Quantity of Masala chai (250 g)').fill('3');
+    await expect.poll(() => dialog.getByTestId('bill-total').textContent()).toContain('747.00');
+    await shot(agent, 'dialog-360');
+    await expectAccessible(agent, 'the bill dialog at 360 px');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await s.api(`/v1/orders?customer=${KAVYA}`)).body.data).toHaveLength(1);
     expect(errors).toEqual([]);
     await context.close();
     await phone.close();
