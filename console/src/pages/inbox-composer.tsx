@@ -2,6 +2,7 @@
 // note; outside the window only an approved template or an unpaid order's bill, and it says
 // why. Inside the window: quick replies (typing "/" offers the saved answers whose shortcut
 // starts with what follows), and tools to send a checkout link's URL or a catalog product.
+// In or out of the window: "Bill" (inbox-bill.tsx) makes a new order of catalog products and sends its bill.
 // Every send carries an Idempotency-Key (one per intent: useAction).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
@@ -10,6 +11,7 @@ import { idem, useAction, useCan, usePresentation } from '../api/hooks.ts';
 import type { CheckoutLink, Conversation, List, Order, Product, QuickReply, WhatsAppSettings } from '../api/types.ts';
 import { formatMoney } from '../format.ts';
 import { ErrorNote } from '../ui/states.tsx';
+import { BillAction } from './inbox-bill.tsx';
 
 const t = {
   windowClosed: 'The 24-hour reply window is closed',
@@ -163,6 +165,11 @@ export function Composer({ c, windowOpen }: { c: Conversation; windowOpen: boole
             {mode === 'note' ? t.saveNote : t.send}
           </button>
         </form>
+      ) : null}
+      {mode === 'reply' && !optedOut ? (
+        <div className="composer-bill">
+          <BillAction c={c} />
+        </div>
       ) : null}
       {mode === 'reply' && windowOpen && !optedOut ? <SellingTools send={send} /> : null}
       {mode === 'reply' && !windowOpen && !optedOut ? <OutsideWindow c={c} send={send} /> : null}

@@ -1,9 +1,11 @@
 // The customer beside the thread: who they are (name, number or business-scoped user id,
-// username, tags, opted out), and their latest orders.
+// username, tags — editable: PATCH /v1/customers/{id} —, opted out), and their latest orders
+// with each one's payment status. (Bookings are not listed: GET /v1/bookings has no customer filter.)
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, body } from '../api/client.ts';
-import { useCan, usePresentation } from '../api/hooks.ts';
+import { useAction, useCan, usePresentation } from '../api/hooks.ts';
 import type { Conversation, Customer, List, Order } from '../api/types.ts';
 import { formatDateTime, formatMoney } from '../format.ts';
 import { Badge } from '../ui/field.tsx';
@@ -22,6 +24,10 @@ const t = {
   orders: 'Orders',
   noOrders: 'No orders yet.',
   unknown: '—',
+  addTag: 'Add a tag',
+  add: 'Add',
+  remove: (tag: string) => `Remove tag ${tag}`,
+  payment: 'payment',
 };
 
 export function CustomerPanel({ conversationId }: { conversationId: string }) {
@@ -68,7 +74,9 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
             </>
           ) : null}
           <dt>{t.tags}</dt>
-          <dd>{c.tags.length ? c.tags.map((tag) => <Badge key={tag} value={tag} kind="tag" />) : t.noTags}</dd>
+          <dd>
+            <Tags customer={c} />
+          </dd>
           <dt>{t.since}</dt>
           <dd>{formatDateTime(c.created_at, p)}</dd>
           {c.opted_out_at ? (
@@ -87,12 +95,55 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
           <ul className="plain customer-orders">
             {(orders.data?.data ?? []).map((o) => (
               <li key={o.id}>
-                <Link to={`/orders/${o.id}`}>{o.reference_id}</Link> {formatMoney(o.total, o.currency, p.locale)} <Badge value={o.payment_status} />
+                <Link to={`/orders/${o.id}`}>{o.reference_id}</Link> {formatMoney(o.total, o.currency, p.locale)} <span className="sr-only">{t.payment}</span>{' '}
+                <Badge value={o.payment_status} />
               </li>
             ))}
           </ul>
         </>
       ) : null}
     </aside>
+  );
+}
+
+/** The customer's tags: each removable, and one more added (up to 20, 40 characters each). */
+function Tags({ customer: c }: { customer: Customer }) {
+  const [tag, setTag] = useState('');
+  const save = useAction((tags: string[]) => body<Customer>(api.PATCH('/v1/customers/{id}', { params: { path: { id: c.id } }, body: { tags } })), {
+    invalidate: [['customer', c.id]],
+    onSuccess: () => setTag(''),
+  });
+  const add = () => {
+    const v = tag.trim();
+    if (v && !c.tags.includes(v)) save.mutate([...c.tags, v]);
+  };
+  return (
+    <div data-testid="customer-tags">
+      {c.tags.length === 0 ? <span className="muted">{t.noTags}</span> : null}
+      {c.tags.map((x) => (
+        <span key={x} className="tag-chip">
+          <Badge value={x} kind="tag" />
+          <button type="button" className="link" aria-label={t.remove(x)} disabled={save.isPending} onClick={() => save.mutate(c.tags.filter((y) => y !== x))}>
+            ×
+          </button>{' '}
+        </span>
+      ))}
+      <form
+        className="tag-editor"
+        onSubmit={(e) => {
+          e.preventDefault();
+          add();
+        }}
+      >
+        <div className="field">
+          <label htmlFor="customer-tag">{t.addTag}</label>
+          <input id="customer-tag" value={tag} maxLength={40} onChange={(e) => setTag(e.target.value)} disabled={c.tags.length >= 20} />
+        </div>
+        <button type="submit" disabled={!tag.trim() || save.isPending || c.tags.length >= 20}>
+          {t.add}
+        </button>
+      </form>
+      <ErrorNote error={save.error} />
+    </div>
   );
 }
