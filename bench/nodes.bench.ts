@@ -45,9 +45,9 @@ async function healthy(url: string, proc: ChildProcess, log: () => string): Prom
 }
 
 /** `chatcart start` as its own process on the schema; resolves once /healthz answers. */
-async function startNode(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startNode(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const env = { ...process.env, ...benchEnv({ DATABASE_URL: databaseUrl, PORT: String(port) }), NODE_OPTIONS: '' };
+  const env = { ...process.env, ...benchEnv({ DATABASE_URL: databaseUrl, PORT: String(port) }), NODE_OPTIONS: '', ...extraEnv };
   const proc = spawn(process.execPath, [BIN, 'start'], { cwd: path.dirname(path.dirname(BIN)), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));

@@ -7,7 +7,7 @@
 // postgres://postgres@127.0.0.1:5432/test, skipped with a note when unreachable), BENCH_PAYMENTS
 // (webhooks in the payments benchmark, default 500), BENCH_RECON_ROWS (report rows in the reconcile
 // benchmark, default 100000), BENCH_RECON_IMPORT_MIB (the reconcile-import benchmark's file, default 45),
-// BENCH_PGBENCH_SECONDS (the pgbench anchor's run, default 30), BENCH_NODES (processes in the nodes benchmark, default 3), BENCH_TARGETS (pglite, postgres
+// BENCH_PGBENCH_SECONDS (the pgbench anchor's run, default 30), BENCH_NODES (processes in the nodes benchmark, default 3), BENCH_STREAM_CLIENTS (stream clients on node B in the stream benchmark, default 50), BENCH_TARGETS (pglite, postgres
 // or both, comma-separated; default both).
 import os from 'node:os';
 import { bookingBench } from './booking.bench.ts';
@@ -21,6 +21,7 @@ import { webhooksBench } from './webhooks.bench.ts';
 import { paymentsBench } from './payments.bench.ts';
 import { reconcileBench } from './reconcile.bench.ts';
 import { reconcileImportBench } from './reconcile-import.bench.ts';
+import { streamBench } from './stream.bench.ts';
 import type { Bench, BenchSettings, BenchTable } from './support/bench.ts';
 
 const BENCHES: Bench[] = [
@@ -35,6 +36,7 @@ const BENCHES: Bench[] = [
   ledgerBench,
   exportsBench,
   bookingBench,
+  streamBench,
 ];
 
 function positive(name: string, def: number): number {

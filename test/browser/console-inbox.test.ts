@@ -137,6 +137,8 @@ describe('console inbox', () => {
     await expect(thread(owner).getByTestId('window-closed').textContent()).resolves.toMatch(/only an approved template or a bill/);
     expect(await owner.getByLabel('Message', { exact: true }).count()).toBe(0);
     await expect(owner.getByLabel('Bill for an order').locator('option').count()).resolves.toBeGreaterThan(1);
+    // The template suggestions are the approved templates from GET /v1/templates.
+    await owner.locator('#tpl-known option[value="hello_world"]').first().waitFor({ state: 'attached' });
     await shot(owner, 'window-closed-1280');
     await expectAccessible(owner, 'inbox outside the window');
     await owner.getByLabel('Template').fill('hello_world');

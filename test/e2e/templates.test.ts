@@ -26,6 +26,8 @@ describe('GET /v1/templates', () => {
       category: 'utility',
       body: 'Hello World',
       body_parameters: 0,
+      reason: null,
+      updated_at: expect.any(String),
     });
     expect(byName('order_update', 'en_GB')).toMatchObject({ status: 'approved', body_parameters: 2 });
     expect(byName('login_code')).toMatchObject({ category: 'authentication' });

@@ -11213,10 +11213,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The merchant's message templates, as WhatsApp lists them (what can be sent outside the 24-hour window) */
+        /** The merchant's message templates with their status (what can be sent outside the 24-hour window): a stored copy, refreshed from WhatsApp when older than 15 minutes and kept current by WhatsApp's template status webhook */
         get: {
             parameters: {
                 query?: {
+                    /** @description true: read WhatsApp now rather than the stored copy (refreshed on its own every 15 minutes and by the status webhook) */
+                    refresh?: "true" | "false";
                     /** @description approved: only those that can be sent */
                     status?: "approved" | "all";
                 };
@@ -14778,8 +14780,15 @@ export interface components {
             name: string;
             /** @constant */
             object: "template";
+            /** @description WhatsApp's reason for the last status change (e.g. INVALID_FORMAT), when it gave one */
+            reason: string | null;
             /** @description approved, pending, rejected, paused, disabled… as WhatsApp says; only approved ones can be sent */
             status: string;
+            /**
+             * Format: date-time
+             * @description When this status was last confirmed (a refresh from WhatsApp or its status webhook)
+             */
+            updated_at: string;
         };
         /** @description Media to send */
         Upload: {

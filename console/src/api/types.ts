@@ -25,6 +25,7 @@ export type LedgerBalance = S['LedgerBalance'];
 export type DailyReport = S['DailyReport'];
 export type Revenue = DailyReport['totals']['revenue'][number];
 export type Product = S['Product'];
+export type Template = S['Template'];
 export type Booking = S['Booking'];
 export type BookingService = S['BookingService'];
 /** A delivery; the list across endpoints adds its endpoint. */

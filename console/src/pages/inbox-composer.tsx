@@ -8,7 +8,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { api, body, errorMessage } from '../api/client.ts';
 import { idem, useAction, useCan, usePresentation } from '../api/hooks.ts';
-import type { CheckoutLink, Conversation, List, Order, Product, QuickReply, WhatsAppSettings } from '../api/types.ts';
+import type { CheckoutLink, Conversation, List, Order, Product, QuickReply, Template } from '../api/types.ts';
 import { formatMoney } from '../format.ts';
 import { ErrorNote } from '../ui/states.tsx';
 import { BillAction } from './inbox-bill.tsx';
@@ -256,10 +256,10 @@ function SellingTools({ send }: { send: Send }) {
 function OutsideWindow({ c, send }: { c: Conversation; send: Send }) {
   const can = useCan();
   const p = usePresentation();
-  const settings = useQuery({
-    queryKey: ['settings', 'whatsapp'],
-    queryFn: () => body<WhatsAppSettings>(api.GET('/v1/settings/whatsapp')),
-    enabled: can('settings'),
+  // Only approved templates: the list is the server's stored copy, kept current by WhatsApp's status webhook.
+  const approved = useQuery({
+    queryKey: ['templates', 'approved'],
+    queryFn: () => body<List<Template>>(api.GET('/v1/templates', { params: { query: { status: 'approved' } } })),
     staleTime: 60_000,
   });
   const orders = useQuery({
@@ -268,9 +268,7 @@ function OutsideWindow({ c, send }: { c: Conversation; send: Send }) {
       body<List<Order>>(api.GET('/v1/orders', { params: { query: { customer: c.customer.id, status: 'pending', payment_status: 'unpaid', limit: 10 } } })),
     enabled: can('orders.read'),
   });
-  const templates = Object.values(settings.data?.templates ?? {})
-    .map((v) => v as { name?: string; language?: string })
-    .filter((v): v is { name: string; language?: string } => typeof v?.name === 'string');
+  const templates = (approved.data?.data ?? []).filter((v) => v.status === 'approved');
   const [tpl, setTpl] = useState({ name: '', language: 'en_US' });
   const [order, setOrder] = useState('');
   const unpaid = orders.data?.data ?? [];

@@ -105,6 +105,7 @@ export type CatalogProductItem = CatalogProductsPage['data'][number];
 export const templatesPage = z.looseObject({
   data: z.array(
     z.looseObject({
+      id: z.string().optional(),
       name: z.string(),
       language: z.string(),
       status: z.string(),

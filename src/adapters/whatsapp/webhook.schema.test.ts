@@ -306,13 +306,29 @@ describe('extractItems on other inbound types', () => {
     expect(item.dedupeKey).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('reads message_template_status_update; an unreadable one is kept whole', () => {
+    const value = {
+      event: 'REJECTED',
+      message_template_id: 12345,
+      message_template_name: 'promo',
+      message_template_language: 'en_US',
+      reason: 'INVALID_FORMAT',
+    };
+    const body = { object: 'whatsapp_business_account', entry: [{ id: 'W', time: 1722445290, changes: [{ field: 'message_template_status_update', value }] }] };
+    const item = only(extractItems(body));
+    expect(item).toMatchObject({ kind: 'template_status', entryId: 'W', entryTime: 1722445290, update: { ...value, message_template_id: '12345' } });
+    const bad = { event: 'APPROVED', message_template_id: 1 };
+    const badBody = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'message_template_status_update', value: bad }] }] };
+    expect(only(extractItems(badBody))).toMatchObject({ kind: 'other', reason: 'unreadable_message_template_status_update', value: bad });
+  });
+
   it('keeps unknown fields and bad envelopes whole, as other', () => {
-    const value = { event: 'APPROVED', message_template_id: 1 };
-    const body = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'message_template_status_update', value }] }] };
+    const value = { event: 'VERIFIED' };
+    const body = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'account_update', value }] }] };
     expect(only(extractItems(body))).toMatchObject({
       kind: 'other',
-      field: 'message_template_status_update',
-      reason: 'field:message_template_status_update',
+      field: 'account_update',
+      reason: 'field:account_update',
       value,
     });
     expect(only(extractItems({ hello: 'world' }))).toMatchObject({ kind: 'other', reason: 'invalid_envelope', value: { hello: 'world' } });

@@ -92,6 +92,20 @@ const paymentConfigurationSchema = z.looseObject({
 });
 export type PaymentConfigurationUpdate = z.infer<typeof paymentConfigurationSchema>;
 
+/** message_template_status_update: a template was approved, rejected, paused, disabled… */
+const templateStatusSchema = z.looseObject({
+  event: str.min(1).max(64),
+  message_template_id: z
+    .union([z.number().int(), str.max(64)])
+    .transform(String)
+    .optional(),
+  message_template_name: str.min(1).max(512),
+  message_template_language: str.min(1).max(32),
+  reason: str.max(2000).nullish(),
+  message_template_category: str.max(64).nullish(),
+});
+export type TemplateStatusUpdate = z.infer<typeof templateStatusSchema>;
+
 export interface MessageStatus {
   id: string;
   status: string;
@@ -122,6 +136,7 @@ export type WebhookItem =
   | (Routed & { kind: 'status'; status: MessageStatus; raw: unknown })
   | (Routed & { kind: 'payment_status'; payment: PaymentStatusPayload; raw: unknown })
   | (Base & { kind: 'payment_configuration_update'; update: PaymentConfigurationUpdate; raw: unknown })
+  | (Base & { kind: 'template_status'; update: TemplateStatusUpdate; raw: unknown })
   | (Routed & { kind: 'error'; error: WebhookError; raw: unknown })
   | (Base & { kind: 'other'; reason: string; value: unknown });
 
@@ -233,8 +248,17 @@ export function extractItems(body: unknown): WebhookItem[] {
               : { ...base, kind: 'other', reason: 'unreadable_payment_configuration_update', value: change.value },
           ),
         );
+      } else if (change.field === 'message_template_status_update') {
+        const u = templateStatusSchema.safeParse(change.value);
+        out.push(
+          keyed(
+            u.success
+              ? { ...base, kind: 'template_status', update: u.data, raw: change.value }
+              : { ...base, kind: 'other', reason: 'unreadable_message_template_status_update', value: change.value },
+          ),
+        );
       } else {
-        // Other fields (flows, account_update, message_template_status_update, ...) are kept whole.
+        // Other fields (flows, account_update, ...) are kept whole.
         out.push(keyed({ ...base, kind: 'other', reason: `field:${change.field}`, value: change.value }));
       }
     }

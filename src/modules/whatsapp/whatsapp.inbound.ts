@@ -32,6 +32,7 @@ import { isMediaType, recordInboundMedia } from './whatsapp.media.ts';
 
 export { nextStatus };
 import { getNumber, listNumbersByWaba, updateNumber } from './whatsapp-numbers.repository.ts';
+import { applyTemplateStatus } from './whatsapp-templates.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { recordEvent } from '../events/index.ts';
@@ -217,6 +218,7 @@ type ItemResult = { status: 'processed' | 'unroutable' | 'ignored' | 'wait'; not
 
 async function applyItem(ctx: AppContext, tx: Tx, merchantId: string | null, item: WebhookItem): Promise<ItemResult> {
   if (item.kind === 'payment_configuration_update') return applyConfigurationUpdate(ctx, tx, item);
+  if (item.kind === 'template_status') return onTemplateStatus(ctx, tx, item);
   if (item.kind === 'other' || item.kind === 'error') return { status: 'ignored', note: item.kind === 'other' ? item.reason : `error ${item.error.code}` };
   if (!merchantId || !item.phoneNumberId) return { status: 'unroutable', note: `no merchant has phone_number_id ${item.phoneNumberId ?? '(none)'}` };
   if (item.kind === 'status') return applyStatus(ctx, tx, merchantId, item.phoneNumberId, item);
@@ -456,6 +458,40 @@ async function applyConfigurationUpdate(ctx: AppContext, tx: Tx, item: Extract<W
     );
   }
   return { status: 'processed' };
+}
+
+/**
+ * message_template_status_update: the stored template of every merchant with a number of
+ * that WABA takes the new status (unless a newer one is stored: entry.time orders them).
+ */
+async function onTemplateStatus(ctx: AppContext, tx: Tx, item: Extract<WebhookItem, { kind: 'template_status' }>): Promise<ItemResult> {
+  const u = item.update;
+  const wabaId = item.entryId;
+  const numbers = (wabaId ? await listNumbersByWaba(tx, wabaId) : []).filter((n) => !isInertNumber(ctx, n));
+  if (!wabaId || numbers.length === 0) return { status: 'unroutable', note: `no number of WABA ${wabaId ?? '(none)'}` };
+  const now = ctx.clock.now();
+  // entry.time orders the updates; one from the future (a forged or broken clock) counts as now.
+  const sent = item.entryTime !== undefined && Number.isFinite(item.entryTime) && item.entryTime > 0 ? item.entryTime * 1000 : NaN;
+  const at = Number.isNaN(sent) || sent > now.getTime() + 3600_000 ? now : new Date(sent);
+  const notes: string[] = [];
+  for (const merchantId of new Set(numbers.map((n) => n.merchant_id))) {
+    const r = await applyTemplateStatus(tx, {
+      merchantId,
+      wabaId,
+      name: u.message_template_name,
+      language: u.message_template_language,
+      templateId: u.message_template_id ?? null,
+      status: u.event.toUpperCase(),
+      category: u.message_template_category?.toUpperCase() ?? null,
+      reason: u.reason && u.reason !== 'NONE' ? u.reason : null,
+      at,
+      now,
+    });
+    notes.push(
+      r.changed ? `${u.message_template_name}/${u.message_template_language}: ${r.previous ?? 'new'} -> ${u.event}` : `${u.message_template_name}: unchanged`,
+    );
+  }
+  return { status: 'processed', note: notes.join('; ').slice(0, 500) };
 }
 
 /** Meta's payment status is only a trigger: the lookup it schedules is what verifies. */

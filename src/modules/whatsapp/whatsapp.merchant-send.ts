@@ -18,6 +18,7 @@ import { resolveCustomer, windowOpen, type CustomerRef } from '../customers/inde
 import type { MessageRow } from './whatsapp-messages.repository.ts';
 import { getNumberByMerchant, type WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import { queueBillMessage } from './whatsapp.notify.ts';
+import { approvedTemplates } from './whatsapp.templates.ts';
 import { queueMessage } from './whatsapp.outbox.ts';
 
 export type MerchantMessage =
@@ -147,7 +148,9 @@ export async function sendMerchantMessage(ctx: AppContext, tx: Tx, actor: Actor,
   if (!address) return err(domainError('unprocessable', 'This customer has neither a phone number nor a business-scoped user id: WhatsApp cannot reach them'));
   const open = windowOpen(customer.last_inbound_at, ctx.clock.now());
   if (!open && input.type !== 'template' && input.type !== 'order_bill') {
-    const templates = usableTemplates(number);
+    // The stored approved templates (kept current by the status webhook); the configured names
+    // until the merchant's templates were first read from WhatsApp.
+    const templates = (await approvedTemplates(tx, number)) ?? usableTemplates(number);
     return err(
       domainError(
         'window_closed',

@@ -9,8 +9,10 @@ import { numberFor } from './wa.customer.ts';
 import { describeOwnOrigins, isOwnUrl } from '../../platform/own-origins.ts';
 import { fail, sendGraphError } from './wa.errors.ts';
 import { answer, authorize } from './wa.http.ts';
-import { getSettings, listCatalog, listDeliveries, setChaos, setWebhookUrl } from './wa.store.ts';
-import { SANDBOX_TEMPLATES } from './wa.templates.ts';
+import { getSandboxNumber, getSettings, listCatalog, listDeliveries, setChaos, setTemplateStatus, setWebhookUrl } from './wa.store.ts';
+import { listTemplates, SANDBOX_TEMPLATES, sandboxTemplateId } from './wa.templates.ts';
+import { emitChange } from './wa.webhooks.ts';
+import { inTransaction } from '../../platform/context.ts';
 import { isSandboxMedia, mediaInfo } from './wa.media.ts';
 import { chaosOf, webhookTarget, type WaChaos } from './wa.types.ts';
 
@@ -85,6 +87,52 @@ export function registerControls(app: App, ctx: AppContext) {
         return sendGraphError(reply, fail(100, `Param url must be an address of this server: ${describeOwnOrigins(ctx.ownOrigins)}`));
       await setWebhookUrl(ctx.db, req.params.phone_number_id, req.body.url, ctx.clock.now());
       return settingsView(ctx, req.params.phone_number_id);
+    },
+  );
+
+  // Sets one of the WABA's templates to a status, as Meta's review would: the listing
+  // (GET /{waba_id}/message_templates) reports it, sends of it are refused unless APPROVED,
+  // and a message_template_status_update webhook is emitted (signed, delivered like the others).
+  app.put(
+    '/templates/:phone_number_id',
+    {
+      schema: {
+        ...hide,
+        params: pnidParams,
+        body: z.strictObject({
+          name: z.string().min(1).max(512),
+          language: z.string().min(1).max(32),
+          status: z.enum(['APPROVED', 'REJECTED', 'PENDING', 'PAUSED', 'DISABLED', 'IN_APPEAL', 'PENDING_DELETION', 'FLAGGED', 'REINSTATED']),
+          reason: z.string().max(500).nullable().default(null),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const n = await authorize(ctx, req, reply, req.params.phone_number_id);
+      if (!n) return reply;
+      const { name, language, status, reason } = req.body;
+      const known = listTemplates(n, { limit: 10_000 }).data.find((t) => t['name'] === name && t['language'] === language);
+      if (!known) return sendGraphError(reply, fail(100, `No template ${name} in ${language} on this WABA`));
+      await inTransaction(ctx, async (tx) => {
+        const settings = await getSettings(tx, n.phone_number_id);
+        await setTemplateStatus(tx, n.phone_number_id, `${name}:${language}`, { status, reason }, ctx.clock.now());
+        const number = (await getSandboxNumber(tx, n.phone_number_id)) ?? n;
+        await emitChange(
+          ctx,
+          tx,
+          number,
+          {
+            event: status,
+            message_template_id: Number(sandboxTemplateId(name, language)),
+            message_template_name: name,
+            message_template_language: language,
+            message_template_category: String(known['category'] ?? 'UTILITY'),
+            reason: reason ?? 'NONE',
+          },
+          { field: 'message_template_status_update', ...(settings ? { settings } : {}) },
+        );
+      });
+      return { name, language, status, reason };
     },
   );
 

@@ -25,6 +25,8 @@ export const TITLES: Record<number, string> = {
   131062: 'Business-scoped User ID recipients are not supported for this message',
   132000: 'Number of parameters does not match the expected number of params',
   132001: 'Template name does not exist in the translation',
+  132015: 'Template is Paused',
+  132016: 'Template is Disabled',
 };
 
 export const DETAILS = {

@@ -16,7 +16,7 @@ import { sendMessage } from './wa.send.ts';
 import { mediaDownload, SANDBOX_MEDIA_MAX } from './wa.media.ts';
 import { listTemplates } from './wa.templates.ts';
 import { bad } from './wa.errors.ts';
-import { findSandboxNumberByToken } from './wa.store.ts';
+import { findSandboxNumberByToken, getSettings } from './wa.store.ts';
 
 const hide = { hide: true } as const;
 type NumberParams = { version: string; phone_number_id: string };
@@ -59,7 +59,8 @@ function registerGraph(app: App, ctx: AppContext) {
       if (!owner || owner.waba_id !== req.params.phone_number_id)
         return answer(reply, bad(100, `Unsupported get request. Object with ID '${req.params.phone_number_id}' does not exist or cannot be loaded`));
       const limit = Math.min(Math.max(Number(req.query.limit ?? 25) || 25, 1), 100);
-      return reply.send(listTemplates(owner, { limit, after: req.query.after }));
+      const settings = await getSettings(ctx.db, owner.phone_number_id);
+      return reply.send(listTemplates(owner, { limit, after: req.query.after, statuses: settings?.template_statuses }));
     },
   );
 

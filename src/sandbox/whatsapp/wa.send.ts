@@ -10,6 +10,8 @@ import { bad, okv, type Checked } from './wa.errors.ts';
 import { checkPair, checkThroughput, pairTokens, windowOpen } from './wa.limits.ts';
 import { planStatuses, scheduleStatuses, type FailCode } from './wa.statuses.ts';
 import { getOrder, insertOrder, listTransactions, setOrderStatus } from './wa.store-payments.ts';
+import { getSettings } from './wa.store.ts';
+import { templateRefusal } from './wa.templates.ts';
 import { getCustomer, getCustomerByBsuid, getMessage, insertMessage, listCatalog, lockNumber, markInboundRead, setPairBucket } from './wa.store.ts';
 import { chance, chaosOf, newWamid, type WaPricing } from './wa.types.ts';
 import { transitionError } from './wa.validate-order.ts';
@@ -124,6 +126,11 @@ export async function sendMessage(ctx: AppContext, number: WhatsAppNumberRow, bo
   if (p.products) {
     const found = await checkProducts(ctx, number, p.products);
     if (!found.ok) return found;
+  }
+  if (p.template) {
+    const code = (body as { template?: { language?: { code?: unknown } } }).template?.language?.code;
+    const refused = templateRefusal((await getSettings(ctx.db, number.phone_number_id))?.template_statuses, p.template.name, String(code ?? ''));
+    if (refused) return refused;
   }
   let address = p.waId;
   if (p.recipient) {

@@ -125,6 +125,23 @@ export async function setChaos(q: Queryable, phoneNumberId: string, chaos: WaCha
   await q.query(`update sandbox_wa_settings set chaos = $2, updated_at = $3 where phone_number_id = $1`, [phoneNumberId, JSON.stringify(chaos), now]);
 }
 
+/** Sets one template's status ("name:language"); APPROVED removes the override. */
+export async function setTemplateStatus(
+  q: Queryable,
+  phoneNumberId: string,
+  key: string,
+  v: { status: string; reason: string | null },
+  now: Date,
+): Promise<void> {
+  await ensureSettings(q, phoneNumberId);
+  await q.query(
+    `update sandbox_wa_settings set template_statuses = case when $3::text = 'APPROVED' then template_statuses - $2::text
+       else template_statuses || jsonb_build_object($2::text, jsonb_build_object('status', $3::text, 'reason', $4::text)) end, updated_at = $5
+     where phone_number_id = $1`,
+    [phoneNumberId, key, v.status, v.reason, now],
+  );
+}
+
 /** null sends webhooks to chatcart's own /webhooks/whatsapp again. */
 export async function setWebhookUrl(q: Queryable, phoneNumberId: string, url: string | null, now: Date): Promise<void> {
   await ensureSettings(q, phoneNumberId);
@@ -253,11 +270,11 @@ export async function listUnread(q: Queryable, phoneNumberId: string, wa: string
 
 // ---- webhook events and deliveries
 
-export async function insertEvent(q: Queryable, e: Omit<WaEvent, 'id'>): Promise<WaEvent> {
+export async function insertEvent(q: Queryable, e: Omit<WaEvent, 'id' | 'field'> & { field?: string }): Promise<WaEvent> {
   return (
     await q.query<WaEvent>(
-      `insert into sandbox_wa_events (id, phone_number_id, value, inbound_wamid, batch_key, created_at) values ($1, $2, $3, $4, $5, $6) returning *`,
-      [waId('swe'), e.phone_number_id, JSON.stringify(e.value), e.inbound_wamid, e.batch_key, e.created_at],
+      `insert into sandbox_wa_events (id, phone_number_id, value, inbound_wamid, batch_key, field, created_at) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+      [waId('swe'), e.phone_number_id, JSON.stringify(e.value), e.inbound_wamid, e.batch_key, e.field ?? 'messages', e.created_at],
     )
   )[0]!;
 }

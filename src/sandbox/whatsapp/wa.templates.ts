@@ -178,12 +178,34 @@ export function checkTemplate(t: unknown, ctx: OrderCtx & { number: Pick<WhatsAp
   return order.ok ? okv({ spec, rendered, order: order.value }) : order;
 }
 
+/** A template's id as the sandbox lists it (stable: derived from name and language). */
+export function sandboxTemplateId(name: string, language: string): string {
+  let h = 0;
+  for (const c of `${name}:${language}`) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return String(1_000_000_000 + h);
+}
+
+/**
+ * The refusal Meta gives a template that is not approved (a status a test set), or null.
+ */
+export function templateRefusal(statuses: Record<string, { status: string }> | undefined, name: string, language: string) {
+  const status = statuses?.[`${name}:${language}`]?.status;
+  if (!status || status === 'APPROVED') return null;
+  if (status === 'PAUSED') return bad(132015, `template ${name} (${language}) is paused`);
+  if (status === 'DISABLED') return bad(132016, `template ${name} (${language}) is disabled`);
+  return bad(132001, `template name (${name}) does not exist in ${language}: its status is ${status}`);
+}
+
 /**
  * GET /{waba_id}/message_templates as the sandbox answers it: the built-in templates (one
- * entry per language) and the names the number lists, all APPROVED, in Meta's shape, paged
+ * entry per language) and the names the number lists, APPROVED unless a test set another
+ * status (PUT /sandbox/whatsapp/templates/{phone_number_id}), in Meta's shape, paged
  * with cursors like Meta (`limit`, `after`).
  */
-export function listTemplates(n: WhatsAppNumberRow, o: { limit: number; after?: string | undefined }) {
+export function listTemplates(
+  n: WhatsAppNumberRow,
+  o: { limit: number; after?: string | undefined; statuses?: Record<string, { status: string; reason: string | null }> | undefined },
+) {
   const rows: Obj[] = [];
   const seen = new Set<string>();
   const add = (name: string, language: string, category: string, body: string) => {
@@ -191,10 +213,10 @@ export function listTemplates(n: WhatsAppNumberRow, o: { limit: number; after?: 
     if (seen.has(key)) return;
     seen.add(key);
     rows.push({
-      id: String(1_000_000 + rows.length),
+      id: sandboxTemplateId(name, language),
       name,
       language,
-      status: 'APPROVED',
+      status: o.statuses?.[key]?.status ?? 'APPROVED',
       category: category.toUpperCase(),
       components: [{ type: 'BODY', text: body }],
     });

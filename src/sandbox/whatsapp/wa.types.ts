@@ -10,6 +10,8 @@ export interface WaSettings {
   phone_number_id: string;
   webhook_url: string | null;
   chaos: Partial<WaChaos>;
+  /** Template statuses a test set ("name:language" → status and reason); others are APPROVED. */
+  template_statuses: Record<string, { status: string; reason: string | null }>;
   updated_at: Date;
 }
 
@@ -117,6 +119,8 @@ export interface WaEvent {
   value: Record<string, unknown>;
   inbound_wamid: string | null;
   batch_key: string | null;
+  /** The change's field: messages, or message_template_status_update. */
+  field: string;
   created_at: Date;
 }
 

@@ -60,7 +60,7 @@ describe('webhook bytes', () => {
   });
 
   it('puts one change per event, splitting a batch over two entries', () => {
-    const ev = (id: string) => ({ id, phone_number_id: '1', value: { id }, inbound_wamid: null, batch_key: null, created_at: now });
+    const ev = (id: string) => ({ id, phone_number_id: '1', value: { id }, inbound_wamid: null, batch_key: null, field: 'messages', created_at: now });
     const n = { phone_number_id: '1', display_phone_number: '1555', waba_id: 'W', merchant_id: 'm' };
     expect(envelopeOf(n, [ev('a')])).toEqual({
       object: 'whatsapp_business_account',

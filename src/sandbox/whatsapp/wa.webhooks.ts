@@ -54,7 +54,7 @@ export async function emitChange(
   tx: Queryable,
   n: NumberIds,
   value: Record<string, unknown>,
-  opts: { inboundWamid?: string; settings?: WaSettings } = {},
+  opts: { inboundWamid?: string; settings?: WaSettings; field?: string } = {},
 ): Promise<WaEvent> {
   const now = ctx.clock.now();
   const chaos = chaosOf(opts.settings ?? (await getSettings(tx, n.phone_number_id)));
@@ -66,6 +66,7 @@ export async function emitChange(
     value,
     inbound_wamid: opts.inboundWamid ?? null,
     batch_key: batchKey,
+    ...(opts.field ? { field: opts.field } : {}),
     created_at: now,
   });
   const copies = chance(chaos.duplicate) ? 2 : 1;
@@ -86,10 +87,15 @@ export async function emitChange(
 
 /** Meta's envelope. One change per event; a batch of several is split over two entries. */
 export function envelopeOf(n: NumberIds, events: WaEvent[]): Record<string, unknown> {
-  const changes = events.map((e) => ({ value: e.value, field: 'messages' }));
+  const changes = events.map((e) => ({ value: e.value, field: e.field ?? 'messages' }));
   const split = changes.length > 1 ? Math.ceil(changes.length / 2) : changes.length;
   const groups = [changes.slice(0, split), changes.slice(split)].filter((g) => g.length > 0);
-  return { object: 'whatsapp_business_account', entry: groups.map((g) => ({ id: n.waba_id ?? '', changes: g })) };
+  // entry.time (seconds) as Meta sends it for WABA-level fields such as template status updates.
+  const times = [events.slice(0, split), events.slice(split)].map((g) => Math.max(0, ...g.map((e) => Math.floor(e.created_at.getTime() / 1000))));
+  return {
+    object: 'whatsapp_business_account',
+    entry: groups.map((g, i) => ({ id: n.waba_id ?? '', ...(g.some((c) => c.field !== 'messages') ? { time: times[i] } : {}), changes: g })),
+  };
 }
 
 /** JSON as Graph writes it: non-ASCII as lowercase \uXXXX and "/" as "\/". */
