@@ -6,7 +6,7 @@
 // its tags are edited. Screenshots test-results/screenshots/inbox-bill-*.png, axe-core.
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SERVER, screenshotPath, useBrowserServer } from '../support/browser.ts';
+import { LIVE_SERVER, screenshotPath, useBrowserServer, until } from '../support/browser.ts';
 import { acceptLinkInBrowser, consolePage, expectAccessible, PHONE } from '../support/console.ts';
 import type { TestServer } from '../support/server.ts';
 
@@ -15,14 +15,6 @@ let browser: Browser;
 let owner: Page;
 let pnid: string;
 const KAVYA = '919811100041';
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 150; i++) {
-    if (await check()) return;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const h = useBrowserServer(LIVE_SERVER, async (server) => {
   s = server;

@@ -6,7 +6,7 @@
 // with screenshots in test-results/screenshots/inbox-*.png and axe-core.
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SERVER, screenshotPath, useBrowserServer } from '../support/browser.ts';
+import { LIVE_SERVER, screenshotPath, useBrowserServer, until } from '../support/browser.ts';
 import { acceptLinkInBrowser, consolePage, expectAccessible, PHONE } from '../support/console.ts';
 import type { TestServer } from '../support/server.ts';
 
@@ -26,14 +26,6 @@ async function says(wa: string, text: string, name: string) {
     body: JSON.stringify({ phone_number_id: pnid, type: 'text', text: { body: text }, name }),
   });
   expect(r.status, await r.clone().text()).toBe(201);
-}
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 150; i++) {
-    if (await check()) return;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const conversationOf = async (wa: string) => ((await s.api('/v1/conversations?limit=100')).body.data as any[]).find((c) => c.customer.wa_id === wa);

@@ -5,7 +5,7 @@
 // underpaid (its test controls) goes to manual review and is accepted from the console.
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SERVER, useBrowserServer } from '../support/browser.ts';
+import { LIVE_SERVER, useBrowserServer, until } from '../support/browser.ts';
 import { acceptLinkInBrowser, consolePage, expectAccessible, shoot } from '../support/console.ts';
 import { payOrder } from '../support/pay.ts';
 import { sampleOrder, type TestServer } from '../support/server.ts';
@@ -52,14 +52,6 @@ async function phoneShows(waId: string, needle: string) {
     await new Promise((done) => setTimeout(done, 200));
   }
   throw new Error(`the customer's phone never showed "${needle}"`);
-}
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('console orders', () => {

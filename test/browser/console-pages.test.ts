@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SERVER, useBrowserServer } from '../support/browser.ts';
+import { LIVE_SERVER, useBrowserServer, until } from '../support/browser.ts';
 import { acceptLinkInBrowser, consolePage, DESKTOP, expectAccessible, PHONE, shoot } from '../support/console.ts';
 import { payOrder } from '../support/pay.ts';
 import { sampleOrder, type TestServer } from '../support/server.ts';
@@ -17,14 +17,6 @@ let browser: Browser;
 let owner: Page;
 let paid: { id: string; reference_id: string };
 const h = useBrowserServer(LIVE_SERVER);
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 150; i++) {
-    if (await check()) return;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   ({ s, browser } = h);

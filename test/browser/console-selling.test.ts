@@ -4,7 +4,7 @@
 // screenshots in test-results/screenshots/console-selling-*.png and axe-core.
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SERVER, screenshotPath, useBrowserServer } from '../support/browser.ts';
+import { LIVE_SERVER, screenshotPath, useBrowserServer, until } from '../support/browser.ts';
 import { acceptLinkInBrowser, consolePage, expectAccessible, PHONE } from '../support/console.ts';
 import type { TestServer } from '../support/server.ts';
 
@@ -218,6 +218,17 @@ describe('console inbox selling tools', () => {
     // The customer's question, the quick reply, the link (text) and the product (interactive).
     const all = (await s.api(`/v1/messages?wa_id=${wa}&limit=20`)).body.data as any[];
     expect(all.map((m) => m.type).sort()).toEqual(['interactive', 'text', 'text', 'text']);
+
+    // A product list of two products, then the whole catalog: both reach the phone as WhatsApp sends them.
+    await owner.getByLabel('Products for a list (up to 30)').selectOption([{ index: 0 }, { index: 1 }]);
+    await owner.getByTestId('send-list').click();
+    await owner.getByTestId('send-catalog').click();
+    await until(async () => {
+      const phone = await (await fetch(`${s.base}/sandbox/customers/${wa}/messages?phone_number_id=${pnid}`)).json();
+      const list: any[] = Array.isArray(phone) ? phone : (phone.data ?? phone.messages);
+      const kinds = JSON.stringify(list);
+      return kinds.includes('product_list') && kinds.includes('catalog_message');
+    }, 'the product list and the catalog on the phone');
     await shot(owner, 'inbox-tools-1280');
     expect(ownerErrors).toEqual([]);
   });

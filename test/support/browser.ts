@@ -55,3 +55,12 @@ export function useBrowserServer(opts: Parameters<typeof startTestServer>[0] = {
   });
   return h;
 }
+
+/** Polls `check` every 200 ms until it holds; fails naming `what` after 30 s (a bound that only stops a hung test). */
+export async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (await check()) return;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

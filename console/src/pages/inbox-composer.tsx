@@ -1,7 +1,8 @@
 // The thread's composer: a reply (free text inside WhatsApp's 24-hour window) or an internal
 // note; outside the window only an approved template or an unpaid order's bill, and it says
 // why. Inside the window: quick replies (typing "/" offers the saved answers whose shortcut
-// starts with what follows), and tools to send a checkout link's URL or a catalog product.
+// starts with what follows), and tools to send a checkout link's URL, a catalog product, a
+// product list or the whole catalog.
 // In or out of the window: "Bill" (inbox-bill.tsx) makes a new order of catalog products and sends its bill.
 // Every send carries an Idempotency-Key (one per intent: useAction).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -38,6 +39,12 @@ const t = {
   sendLink: 'Send link',
   product: 'Product',
   sendProduct: 'Send product',
+  listProducts: 'Products for a list (up to 30)',
+  listHeader: 'List title',
+  listHeaderDefault: 'Picked for you',
+  sendList: 'Send list',
+  catalogBody: 'Browse our catalog and send us your cart.',
+  sendCatalog: 'Send the catalog',
 };
 
 /** The "/shortcut" being typed at the end of the text, or null. */
@@ -50,7 +57,9 @@ type Payload =
   | { type: 'text'; body: string }
   | { type: 'template'; name: string; language: string }
   | { type: 'order_bill'; order_id: string }
-  | { type: 'product'; retailer_id: string };
+  | { type: 'product'; retailer_id: string }
+  | { type: 'product_list'; header: string; retailer_ids: string[] }
+  | { type: 'catalog'; body: string };
 
 export function Composer({ c, windowOpen }: { c: Conversation; windowOpen: boolean }) {
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
@@ -66,7 +75,11 @@ export function Composer({ c, windowOpen }: { c: Conversation; windowOpen: boole
             ? { ...common, type: 'template' as const, template: { name: v.name, language: v.language } }
             : v.type === 'product'
               ? { ...common, type: 'product' as const, product: { retailer_id: v.retailer_id } }
-              : { ...common, type: 'order_bill' as const, order_bill: { order_id: v.order_id } };
+              : v.type === 'product_list'
+                ? { ...common, type: 'product_list' as const, product_list: { header: v.header, sections: [{ retailer_ids: v.retailer_ids }] } }
+                : v.type === 'catalog'
+                  ? { ...common, type: 'catalog' as const, catalog: { body: v.body } }
+                  : { ...common, type: 'order_bill' as const, order_bill: { order_id: v.order_id } };
       return body(api.POST('/v1/messages', { body: payload, ...idem(key) }));
     },
     { invalidate, onSuccess: (_r, v) => (v.type === 'text' ? setText('') : undefined) },
@@ -186,6 +199,8 @@ function SellingTools({ send }: { send: Send }) {
   const p = usePresentation();
   const [link, setLink] = useState('');
   const [product, setProduct] = useState('');
+  const [picked, setPicked] = useState<string[]>([]);
+  const [header, setHeader] = useState(t.listHeaderDefault);
   const links = useQuery({
     queryKey: ['checkout-links', 'composer'],
     queryFn: () => body<List<CheckoutLink>>(api.GET('/v1/checkout-links', { params: { query: { limit: 100 } } })),
@@ -247,6 +262,40 @@ function SellingTools({ send }: { send: Send }) {
           {t.sendProduct}
         </button>
       </form>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (picked.length && header.trim()) send.mutate({ type: 'product_list', header: header.trim(), retailer_ids: picked });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="send-list-products">{t.listProducts}</label>
+          <select
+            id="send-list-products"
+            multiple
+            size={4}
+            value={picked}
+            onChange={(e) => setPicked([...e.target.selectedOptions].map((o) => o.value).slice(0, 30))}
+          >
+            {(products.data?.data ?? []).map((pr) => (
+              <option key={pr.id} value={pr.retailer_id}>
+                {pr.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="send-list-header">{t.listHeader}</label>
+          <input id="send-list-header" value={header} maxLength={60} onChange={(e) => setHeader(e.target.value)} />
+        </div>
+        <button type="submit" disabled={send.isPending || picked.length === 0 || !header.trim()} data-testid="send-list">
+          {t.sendList}
+        </button>
+      </form>
+      <button type="button" disabled={send.isPending} data-testid="send-catalog" onClick={() => send.mutate({ type: 'catalog', body: t.catalogBody })}>
+        {t.sendCatalog}
+      </button>
       <ErrorNote error={links.error ?? products.error} />
     </div>
   );
