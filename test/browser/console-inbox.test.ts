@@ -122,6 +122,37 @@ describe('console inbox', () => {
     await phone.close();
   });
 
+  it('shows a picture the customer sent in the thread, fetched through the API with the session, and a file as a download', async () => {
+    const wa = '919844444444';
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const sends = async (type: string, value: unknown) => {
+      const r = await fetch(`${s.base}/sandbox/customers/${wa}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone_number_id: pnid, type, [type]: value, name: 'Kiran' }),
+      });
+      expect(r.status, await r.clone().text()).toBe(201);
+    };
+    await sends('image', { data: png, caption: 'This colour?' });
+    await sends('document', { data: Buffer.from('<html><script>alert(1)</script></html>').toString('base64'), mime_type: 'text/html', filename: 'quote.html' });
+    await until(async () => {
+      const c = ((await s.api('/v1/conversations?limit=100')).body.data as any[]).find((x) => x.customer.wa_id === wa);
+      if (!c) return false;
+      const msgs = (await s.api(`/v1/conversations/${c.id}/messages`)).body.data as any[];
+      return msgs.filter((m) => m.media?.status === 'stored').length === 2;
+    }, 'both files fetched from WhatsApp');
+    await owner.goto(`${s.base}/console/inbox`);
+    await owner.getByTestId('conversation').filter({ hasText: 'Kiran' }).click();
+    const img = thread(owner).getByRole('img', { name: 'image the customer sent' });
+    await img.waitFor();
+    await until(async () => (await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)) === 1, 'the picture to load through the API');
+    const download = thread(owner).getByRole('link', { name: /Download the document/ });
+    await download.waitFor();
+    expect(await download.getAttribute('download')).not.toBeNull();
+    await shot(owner, 'thread-media-1280');
+    await expectAccessible(owner, 'inbox thread with media');
+  });
+
   it('outside the 24-hour window offers only a template or a bill, and says why', async () => {
     await owner.goto(`${s.base}/console/inbox`);
     await owner.getByTestId('conversation').filter({ hasText: 'Meera' }).click();

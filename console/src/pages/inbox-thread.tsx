@@ -192,6 +192,7 @@ function MessageBubble({ m, author, when }: { m: Message; author: string; when: 
       data-testid={out ? 'message-out' : 'message-in'}
       data-status={m.status}
     >
+      {m.media ? <MessageMedia media={m.media} /> : null}
       <p className="bubble-text">{messageText(m)}</p>
       <p className="bubble-meta">
         {out ? `${author} · ` : ''}
@@ -209,6 +210,34 @@ function MessageBubble({ m, author, when }: { m: Message; author: string; when: 
         </p>
       ) : null}
     </li>
+  );
+}
+
+const INLINE = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+/** What a customer sent as a file: the picture itself, or a download (served as an attachment, never rendered). */
+function MessageMedia({ media }: { media: NonNullable<Message['media']> }) {
+  if (media.status === 'pending') return <p className="bubble-media">Fetching the {media.kind} from WhatsApp…</p>;
+  if (media.status !== 'stored' || !media.url) {
+    const why = media.status === 'too_large' ? 'too large to keep' : 'could not be fetched';
+    return (
+      <p className="bubble-media">
+        The {media.kind} {why}
+        {media.note ? ` (${media.note})` : ''}
+      </p>
+    );
+  }
+  if ((media.kind === 'image' || media.kind === 'sticker') && media.mime_type && INLINE.has(media.mime_type)) {
+    return <img className="bubble-image" src={media.url} alt={`${media.kind} the customer sent`} loading="lazy" />;
+  }
+  const kb = media.size ? ` · ${Math.max(1, Math.round(media.size / 1024))} KB` : '';
+  return (
+    <p className="bubble-media">
+      <a href={media.url} download>
+        Download the {media.kind}
+        {kb}
+      </a>
+    </p>
   );
 }
 
