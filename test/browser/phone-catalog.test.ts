@@ -39,6 +39,13 @@ describe('sandbox phone: the catalog in the chat', () => {
     await page.getByTestId('text').fill('What do you have?');
     await page.getByTestId('send').click();
     await page.locator('[data-testid=message][data-type=text]').filter({ hasText: 'What do you have?' }).waitFor();
+    // The phone shows its own message at once; the shop learns of it when its webhook job has
+    // run (later under load), and only then is the 24-hour window open.
+    await expect
+      .poll(async () => ((await s.api(`/v1/customers?query=${customer}`)).body.data as any[]).some((c) => c.wa_id === customer && c.window_expires_at), {
+        timeout: 30_000,
+      })
+      .toBe(true);
 
     const sent = await s.api('/v1/messages', {
       body: {
