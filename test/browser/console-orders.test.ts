@@ -73,18 +73,6 @@ describe('console orders', () => {
     await until(async () => (await page.getByTestId('orders').getByRole('link').count()) === 1, 'the search to narrow the list');
   });
 
-  it('the status picker follows an order paid while its page is open (a live update)', async () => {
-    const wa = '919800000019';
-    await customerSays(wa, 'Hello, one chai please');
-    const o = await createOrder(wa);
-    await page.goto(`${s.base}/console/orders/${o.id}`);
-    const picker = page.getByLabel('Order status', { exact: true });
-    await picker.waitFor();
-    expect(await picker.inputValue()).toBe('pending');
-    await payOrder(s, o.payment.url, 'success');
-    await until(async () => (await picker.inputValue()) === 'processing', 'the picker to follow the paid order');
-  });
-
   it("shows the bill, its delivery status and the payment on the order's timeline, and refunds to the customer's phone", async () => {
     const wa = '919800000003';
     await customerSays(wa, 'Hi, I would like to order');
@@ -152,5 +140,16 @@ describe('console orders', () => {
     await page.waitForURL((u) => u.pathname.startsWith('/console/orders/') && !u.pathname.endsWith(o.id));
     await page.getByTestId('order-reference').waitFor();
     expect(await page.getByTestId('order-reference').textContent()).not.toBe(o.reference_id);
+  });
+  it('the status picker follows an order paid while its page is open (a live update)', async () => {
+    const wa = '919800000019';
+    await customerSays(wa, 'Hello, one chai please');
+    const o = await createOrder(wa);
+    await page.goto(`${s.base}/console/orders/${o.id}`);
+    const picker = page.getByLabel('Order status', { exact: true });
+    await picker.waitFor();
+    expect(await picker.inputValue()).toBe('pending');
+    await payOrder(s, o.payment.url, 'success');
+    await until(async () => (await picker.inputValue()) === 'processing', 'the picker to follow the paid order');
   });
 });
