@@ -45,3 +45,21 @@ export function reportDays(zone: string, from: string, to: string): { ok: true; 
   }
   return { ok: true, days };
 }
+
+/** The days a report covers when from or to (or both) are left out: 30, ending today in `zone`. */
+export const DEFAULT_REPORT_DAYS = 30;
+
+/**
+ * A report's range as the API takes it (`from`, `to`, both optional, days in `zone`): the
+ * missing end filled in (DEFAULT_REPORT_DAYS, ending today or starting at `from`), then checked.
+ */
+export function resolveReportRange(
+  zone: string,
+  range: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+): { ok: true; from: string; to: string; days: ReportDay[] } | { ok: false; path: 'from' | 'to'; message: string } {
+  const to = range.to ?? (range.from ? addDays(range.from, DEFAULT_REPORT_DAYS - 1) : todayIn(zone, now));
+  const from = range.from ?? addDays(to, -(DEFAULT_REPORT_DAYS - 1));
+  const r = reportDays(zone, from, to);
+  return r.ok ? { ok: true, from, to, days: r.days } : r;
+}

@@ -1,14 +1,12 @@
 // What reminders did, for the console: over days in the business time zone (the daily
 // report's range rules), the reminders acted on, how many WhatsApp took, and the orders
 // paid after a reminder with the money that paid them (per currency).
-import { addDays, reportDays, todayIn } from '../../domain/reports/days.ts';
+import { resolveReportRange } from '../../domain/reports/days.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { getBusinessSettings } from '../merchants/index.ts';
 import { paidAfterReminders, reminderTotals, type ReminderTotals } from './reminders.repository.ts';
-
-export const DEFAULT_REMINDER_REPORT_DAYS = 30;
 
 export interface ReminderReport extends ReminderTotals {
   time_zone: string;
@@ -24,13 +22,11 @@ export async function reminderReport(
   range: { from?: string | undefined; to?: string | undefined },
 ): Promise<Result<ReminderReport>> {
   const zone = (await getBusinessSettings(ctx.db, merchantId)).time_zone;
-  const to = range.to ?? (range.from ? addDays(range.from, DEFAULT_REMINDER_REPORT_DAYS - 1) : todayIn(zone, ctx.clock.now()));
-  const from = range.from ?? addDays(to, -(DEFAULT_REMINDER_REPORT_DAYS - 1));
-  const r = reportDays(zone, from, to);
+  const r = resolveReportRange(zone, range, ctx.clock.now());
   if (!r.ok) return err(domainError('validation_error', r.message, { path: r.path }));
   const start = r.days[0]!.start;
   const end = r.days.at(-1)!.end;
   const totals = await reminderTotals(ctx.db, merchantId, start, end);
   const paid = await paidAfterReminders(ctx.db, merchantId, start, end);
-  return ok({ time_zone: zone, from, to, ...totals, paid_after: paid.orders, recovered: paid.recovered });
+  return ok({ time_zone: zone, from: r.from, to: r.to, ...totals, paid_after: paid.orders, recovered: paid.recovered });
 }

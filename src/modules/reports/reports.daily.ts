@@ -2,7 +2,7 @@
 // its last-30-days chart show. Revenue is the ledger's: money that paid orders (tax
 // included) minus refunds to customers of paid orders, on the day each happened; provider
 // fees, disputes and captures held for review are not in it.
-import { addDays, reportDays, todayIn } from '../../domain/reports/days.ts';
+import { resolveReportRange } from '../../domain/reports/days.ts';
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -31,8 +31,6 @@ export interface DailyReport {
   totals: { orders: number; paid_orders: number; revenue: Revenue[] };
 }
 
-export const DEFAULT_REPORT_DAYS = 30;
-
 export async function dailyReport(
   ctx: AppContext,
   merchantId: string,
@@ -40,9 +38,7 @@ export async function dailyReport(
 ): Promise<Result<DailyReport>> {
   const business = await getBusinessSettings(ctx.db, merchantId);
   const zone = business.time_zone;
-  const to = range.to ?? (range.from ? addDays(range.from, DEFAULT_REPORT_DAYS - 1) : todayIn(zone, ctx.clock.now()));
-  const from = range.from ?? addDays(to, -(DEFAULT_REPORT_DAYS - 1));
-  const r = reportDays(zone, from, to);
+  const r = resolveReportRange(zone, range, ctx.clock.now());
   if (!r.ok) return err(domainError('validation_error', r.message, { path: r.path }));
   const [orders, money] = [await ordersCreatedPerDay(ctx.db, merchantId, r.days), await ledgerMoneyPerDay(ctx.db, merchantId, r.days)];
   // Every day lists the same currencies (those with money in the range, else the business
@@ -77,5 +73,5 @@ export async function dailyReport(
       return { currency, paid, refunded, amount: paid - refunded };
     }),
   };
-  return ok({ time_zone: zone, from, to, data, totals });
+  return ok({ time_zone: zone, from: r.from, to: r.to, data, totals });
 }

@@ -42,3 +42,10 @@ export const listQuery = z.strictObject({
 });
 
 export const metadata = z.record(z.string().min(1).max(40), z.string().max(500)).refine((m) => Object.keys(m).length <= 50, { message: 'at most 50 keys' });
+
+const reportDate = z.string().max(10).describe('YYYY-MM-DD in the business time zone');
+/** A report's days (GET /v1/reports/…): both optional, checked by the report (domain/reports/days.ts). */
+export const reportRangeQuery = z.strictObject({
+  from: reportDate.optional().describe('First day (default: 29 days before `to`)'),
+  to: reportDate.optional().describe('Last day, included (default: today in the business time zone, or 29 days after `from`)'),
+});
