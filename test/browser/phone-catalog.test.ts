@@ -4,7 +4,7 @@
 // the conversation shows with the product.
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SERVER, screenshotPath, useBrowserServer } from '../support/browser.ts';
+import { LIVE_SERVER, screenshotPath, useBrowserServer, watchPage } from '../support/browser.ts';
 import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -21,12 +21,7 @@ beforeAll(() => {
   browser = h.browser;
 });
 
-function watch(page: Page) {
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`console: ${m.text()}`);
-  });
-}
+const watch = (page: Page) => watchPage(page, problems);
 
 describe('sandbox phone: the catalog in the chat', () => {
   it('shows a product list sent from the API and sends a product enquiry', async () => {

@@ -2,7 +2,7 @@
 // paperclip), it shows in the chat, and the merchant's API has it fetched, verified and stored.
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SERVER, screenshotPath, useBrowserServer } from '../support/browser.ts';
+import { LIVE_SERVER, screenshotPath, useBrowserServer, watchPage } from '../support/browser.ts';
 import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -20,12 +20,7 @@ beforeAll(() => {
   browser = h.browser;
 });
 
-function watch(page: Page) {
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`console: ${m.text()}`);
-  });
-}
+const watch = (page: Page) => watchPage(page, problems);
 
 describe('sandbox phone: media', () => {
   it('sends a photo with a caption; the merchant gets it stored', async () => {

@@ -64,3 +64,11 @@ export async function until(check: () => Promise<boolean>, what: string): Promis
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Collects what a page must never do into `problems`: an uncaught error, or a console error (a missing favicon aside). */
+export function watchPage(page: import('playwright-core').Page, problems: string[]): void {
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`console: ${m.text()}`);
+  });
+}
