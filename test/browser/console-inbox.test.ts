@@ -30,12 +30,22 @@ async function says(wa: string, text: string, name: string) {
 
 const conversationOf = async (wa: string) => ((await s.api('/v1/conversations?limit=100')).body.data as any[]).find((c) => c.customer.wa_id === wa);
 
+/**
+ * The customer writes, and the shop has it before the next message: WhatsApp stamps messages in
+ * whole seconds and its webhooks may arrive out of order (the sandbox delivers with concurrent
+ * workers), so two messages written in the same second and delivered in reverse cannot be told apart.
+ */
+async function saysAndArrives(wa: string, text: string, name: string) {
+  await says(wa, text, name);
+  await until(async () => (await conversationOf(wa))?.last_message?.preview === text, `"${text}" in the inbox`);
+}
+
 const h = useBrowserServer(LIVE_SERVER, async (server) => {
   s = server;
   pnid = (await s.api('/v1/settings/whatsapp')).body.phone_number_id;
-  await says(RAVI, 'Do you deliver to Indiranagar?', 'Ravi');
-  await says(ASHA, 'Is masala chai in stock?', 'Asha');
-  await says(ASHA, 'And cardamom?', 'Asha');
+  await saysAndArrives(RAVI, 'Do you deliver to Indiranagar?', 'Ravi');
+  await saysAndArrives(ASHA, 'Is masala chai in stock?', 'Asha');
+  await saysAndArrives(ASHA, 'And cardamom?', 'Asha');
   // Meera never wrote: a bill went to her number, so her window is closed.
   const o = await s.api('/v1/orders', {
     body: {

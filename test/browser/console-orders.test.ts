@@ -77,6 +77,11 @@ describe('console orders', () => {
     const wa = '919800000003';
     await customerSays(wa, 'Hi, I would like to order');
     const o = await createOrder(wa);
+    // The bill job sends only a bill still open: pay once it has gone, as a customer would.
+    await until(
+      async () => ((await s.api(`/v1/messages?wa_id=${wa}&limit=100`)).body.data as any[]).some((m) => m.order_id === o.id && m.purpose === 'bill'),
+      'the bill to be queued',
+    );
     await payOrder(s, o.payment.url, 'success');
     await until(async () => (await s.api(`/v1/orders/${o.id}`)).body.payment_status === 'paid', 'the payment');
 

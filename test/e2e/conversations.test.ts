@@ -4,6 +4,9 @@
 // close and reopen; internal notes; the message.received event with the customer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
+import { signWebhook } from '../../src/adapters/whatsapp/signature.ts';
+import { whatsappAppSecret } from '../../src/modules/whatsapp/index.ts';
+import { processInbox } from '../../src/modules/whatsapp/whatsapp.inbound.ts';
 import { runUntilIdle } from '../support/pay.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { demoOwner, userWithRole } from '../support/users.ts';
@@ -173,5 +176,49 @@ describe('conversations', () => {
     const again = await s.api(`/v1/orders/${made.body.id}/reorder`, { method: 'POST', body: {} });
     expect(again.status, JSON.stringify(again.body)).toBe(201);
     expect(again.body).toMatchObject({ reordered_from: made.body.id, customer: { wa_id: wa } });
+  });
+
+  it('two messages written in the same second keep their order when their bodies are applied in reverse', async () => {
+    const wa = newCustomer();
+    const secret = await whatsappAppSecret(s.ctx, s.ctx.db);
+    clock.set(new Date(Math.ceil(clock.now().getTime() / 1000) * 1000 + 100));
+    const second = String(Math.floor(clock.now().getTime() / 1000));
+    const deliver = async (text: string) => {
+      const raw = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: 'w',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '1', phone_number_id: pnid },
+                  contacts: [{ wa_id: wa, profile: { name: 'Tara' } }],
+                  messages: [{ from: wa, id: `wamid.same-second-${wa}-${text.length}`, timestamp: second, type: 'text', text: { body: text } }],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      const r = await fetch(`${s.base}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(secret, raw) },
+        body: raw,
+      });
+      expect(r.status).toBe(200);
+      return (await s.ctx.db.query<{ id: string }>(`select id from whatsapp_inbox where body = $1`, [raw]))[0]!.id;
+    };
+    const first = await deliver('Is masala chai in stock?');
+    clock.advance(300);
+    const next = await deliver('And cardamom?');
+    // Two workers: the later body is applied first.
+    await processInbox(s.ctx, next, 1);
+    await processInbox(s.ctx, first, 1);
+    const c = await conversationOf(wa);
+    expect(c).toMatchObject({ unread_count: 2, last_message: { preview: 'And cardamom?' } });
+    await drain();
   });
 });

@@ -4,6 +4,7 @@
 // committed yet waits for a retry of this job. A poison item is refused on its own.
 import { extractItems, type InboundMessage, type WebhookItem } from '../../adapters/whatsapp/webhook.schema.ts';
 import { newId } from '../../domain/ids.ts';
+import { messageTime } from '../../domain/message-time.ts';
 import { findUnsafeStrings, jsonTooDeep, MAX_JSON_DEPTH, storableJson, storableText } from '../../domain/text.ts';
 import { isDataError } from '../../platform/store/db-errors.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
@@ -121,8 +122,9 @@ export async function processInboxBatch(ctx: AppContext, inboxIds: string[], att
   const refused = new Map<string, number>();
   const note = (inboxId: string, why: string) => trouble.set(inboxId, [...(trouble.get(inboxId) ?? []), why]);
   const isInert = (i: ItemRow) => !!i.phone_number_id && !!numbers.get(i.phone_number_id)?.inert;
+  const receivedAt = new Map(bodies.map((b) => [b.id, b.received_at]));
   const applyOne = async (pending: ItemRow) => {
-    const r = await applyPending(ctx, pending, attempt, isInert(pending));
+    const r = await applyPending(ctx, pending, attempt, isInert(pending), receivedAt.get(pending.inbox_id));
     if (r === 'wait') note(pending.inbox_id, 'wait');
     else if (r === 'refused') refused.set(pending.inbox_id, (refused.get(pending.inbox_id) ?? 0) + 1);
     else if (r !== 'done') note(pending.inbox_id, `${pending.dedupe_key}: ${r.failed}`);
@@ -172,14 +174,20 @@ export async function processInboxBatch(ctx: AppContext, inboxIds: string[], att
 export const processInbox = (ctx: AppContext, inboxId: string, attempt: number) => processInboxBatch(ctx, [inboxId], attempt);
 
 /** Applies one stored item in its own transaction: done, waiting for a retry, refused, or failed (to retry). */
-async function applyPending(ctx: AppContext, pending: ItemRow, attempt: number, inert: boolean): Promise<'done' | 'wait' | 'refused' | { failed: string }> {
+async function applyPending(
+  ctx: AppContext,
+  pending: ItemRow,
+  attempt: number,
+  inert: boolean,
+  receivedAt: Date | undefined,
+): Promise<'done' | 'wait' | 'refused' | { failed: string }> {
   try {
     return await inTransaction(ctx, async (tx) => {
       const locked = await lockItem(tx, pending.dedupe_key);
       if (!locked || locked.status !== 'received') return 'done';
       const r = inert
         ? ({ status: 'unroutable', note: `phone_number_id ${locked.phone_number_id} is a sandbox number, inert in live mode` } as const)
-        : await applyItem(ctx, tx, locked.merchant_id, locked.item as unknown as WebhookItem);
+        : await applyItem(ctx, tx, locked.merchant_id, locked.item as unknown as WebhookItem, receivedAt);
       if (r.status === 'wait' && attempt < STATUS_WAIT_ATTEMPTS) return 'wait';
       await markItem(tx, locked.dedupe_key, r.status === 'wait' ? 'unroutable' : r.status, r.note ?? null, ctx.clock.now());
       return 'done';
@@ -216,14 +224,14 @@ async function insertEach(ctx: AppContext, rows: NewItem[]): Promise<void> {
 
 type ItemResult = { status: 'processed' | 'unroutable' | 'ignored' | 'wait'; note?: string };
 
-async function applyItem(ctx: AppContext, tx: Tx, merchantId: string | null, item: WebhookItem): Promise<ItemResult> {
+async function applyItem(ctx: AppContext, tx: Tx, merchantId: string | null, item: WebhookItem, receivedAt?: Date): Promise<ItemResult> {
   if (item.kind === 'payment_configuration_update') return applyConfigurationUpdate(ctx, tx, item);
   if (item.kind === 'template_status') return onTemplateStatus(ctx, tx, item);
   if (item.kind === 'other' || item.kind === 'error') return { status: 'ignored', note: item.kind === 'other' ? item.reason : `error ${item.error.code}` };
   if (!merchantId || !item.phoneNumberId) return { status: 'unroutable', note: `no merchant has phone_number_id ${item.phoneNumberId ?? '(none)'}` };
   if (item.kind === 'status') return applyStatus(ctx, tx, merchantId, item.phoneNumberId, item);
   if (item.kind === 'payment_status') return onPaymentStatus(ctx, tx, merchantId, item);
-  return applyMessage(ctx, tx, merchantId, item.phoneNumberId, item);
+  return applyMessage(ctx, tx, merchantId, item.phoneNumberId, item, receivedAt);
 }
 
 async function applyStatus(
@@ -268,6 +276,7 @@ async function applyMessage(
   merchantId: string,
   phoneNumberId: string,
   item: Extract<WebhookItem, { kind: 'message' }>,
+  receivedAt: Date | undefined,
 ): Promise<ItemResult> {
   const msg = item.message;
   const now = ctx.clock.now();
@@ -280,9 +289,8 @@ async function applyMessage(
     profileName: item.contact?.name,
   });
   if (!customer) return { status: 'ignored', note: 'message without a sender (no wa_id, no user_id)' };
-  // Meta's unix seconds; anything not a past instant (0, absurd, in the future) counts as now.
-  const sentMs = Number(msg.timestamp) * 1000;
-  const sentAt = Number.isFinite(sentMs) && sentMs > 0 && sentMs < now.getTime() ? new Date(sentMs) : now;
+  // Meta's unix seconds, refined to the millisecond by when we received the body (two messages in one second keep their order).
+  const sentAt = messageTime(msg.timestamp, receivedAt, now);
   // Media, a location and shared contacts keep WhatsApp's type (the parser has no shape of its own for them).
   const rawType = msg.type === 'other' && (isMediaType(msg.originalType) || ['location', 'contacts'].includes(msg.originalType)) ? msg.originalType : msg.type;
   const stored = await insertMessage(tx, {
