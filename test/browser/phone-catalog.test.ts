@@ -4,7 +4,7 @@
 // the conversation shows with the product.
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SERVER, screenshotPath, useBrowserServer, watchPage } from '../support/browser.ts';
+import { LIVE_SERVER, screenshotPath, untilWindowOpen, useBrowserServer, watchPage } from '../support/browser.ts';
 import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -34,13 +34,7 @@ describe('sandbox phone: the catalog in the chat', () => {
     await page.getByTestId('text').fill('What do you have?');
     await page.getByTestId('send').click();
     await page.locator('[data-testid=message][data-type=text]').filter({ hasText: 'What do you have?' }).waitFor();
-    // The phone shows its own message at once; the shop learns of it when its webhook job has
-    // run (later under load), and only then is the 24-hour window open.
-    await expect
-      .poll(async () => ((await s.api(`/v1/customers?query=${customer}`)).body.data as any[]).some((c) => c.wa_id === customer && c.window_expires_at), {
-        timeout: 30_000,
-      })
-      .toBe(true);
+    await untilWindowOpen(s, customer);
 
     const sent = await s.api('/v1/messages', {
       body: {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SERVER, screenshotPath, useBrowserServer } from '../support/browser.ts';
+import { LIVE_SERVER, screenshotPath, untilWindowOpen, useBrowserServer } from '../support/browser.ts';
 import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -139,6 +139,7 @@ describe('flows in the sandbox phone', () => {
     await page.getByTestId('text').fill('Can I book something?');
     await page.getByTestId('send').click();
     await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'book something' }).waitFor();
+    await untilWindowOpen(s, customer);
     expect((await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'book_appointment' } })).status).toBe(201);
     const flowMsg = chat(page).getByTestId('flow-message');
     await flowMsg.waitFor({ timeout: 20_000 });
@@ -164,6 +165,7 @@ describe('flows in the sandbox phone', () => {
     await page.getByTestId('text').fill('Can I book a haircut?');
     await page.getByTestId('send').click();
     await chat(page).locator('[data-testid=message][data-direction=out]').filter({ hasText: 'haircut' }).waitFor();
+    await untilWindowOpen(s, customer);
     expect((await s.api('/v1/flows/send', { body: { wa_id: customer, flow: 'book_appointment' } })).status).toBe(201);
     const flowMsg = chat(page).getByTestId('flow-message');
     await flowMsg.waitFor({ timeout: 20_000 });

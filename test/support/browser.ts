@@ -65,6 +65,18 @@ export async function until(check: () => Promise<boolean>, what: string): Promis
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * Until the shop has heard from `waId`: a phone shows its own message at once, the shop learns
+ * of it when its webhook job has run (later under load), and only then is the 24-hour window
+ * open for a free-form reply (an interactive message, a flow, a product list).
+ */
+export async function untilWindowOpen(s: TestServer, waId: string): Promise<void> {
+  await until(
+    async () => ((await s.api(`/v1/customers?query=${waId}`)).body.data as any[]).some((c) => c.wa_id === waId && c.window_expires_at),
+    `the shop to hear from ${waId}`,
+  );
+}
+
 /** Collects what a page must never do into `problems`: an uncaught error, or a console error (a missing favicon aside). */
 export function watchPage(page: import('playwright-core').Page, problems: string[]): void {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
