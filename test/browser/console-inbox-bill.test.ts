@@ -8,6 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_SERVER, screenshotPath, useBrowserServer, until } from '../support/browser.ts';
 import { acceptLinkInBrowser, consolePage, expectAccessible, PHONE } from '../support/console.ts';
+import { createBookingFromToken, getBookingService, getBookingSettings, offeredDates, openSlots } from '../../src/modules/bookings/index.ts';
+import { inTransaction } from '../../src/platform/context.ts';
 import type { TestServer } from '../support/server.ts';
 
 let s: TestServer;
@@ -26,6 +28,35 @@ beforeAll(async () => {
   ({ page: owner } = await consolePage(browser));
   await acceptLinkInBrowser(owner, s.demo!.consoleLink);
 });
+
+/** Kavya books the first free slot of a new service, the way the booking flow does. */
+async function kavyaBooks(name: string) {
+  const hours = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:30']]]));
+  const svc = await s.api('/v1/booking-services', { body: { name, duration_minutes: 30, deposit: 10_000, currency: 'INR', weekly_hours: hours } });
+  expect(svc.status, JSON.stringify(svc.body)).toBe(201);
+  const service = (await getBookingService(s.ctx.db, s.merchantId, svc.body.id))!;
+  const settings = await getBookingSettings(s.ctx.db, s.merchantId);
+  const date = (await offeredDates(s.ctx.db, service, settings, new Date())).available[0]!;
+  const slot = (await openSlots(s.ctx.db, service, settings, new Date(), date))[0]!;
+  const token = `flt_panel_${Date.now()}`;
+  await s.ctx.db.query(
+    `insert into flow_tokens (token, merchant_id, wa_id, flow_name, status, expires_at) values ($1, $2, $3, 'book_appointment', 'active', now() + interval '1 day')`,
+    [token, s.merchantId, KAVYA],
+  );
+  const r = await inTransaction(s.ctx, (tx) =>
+    createBookingFromToken(s.ctx, tx, {
+      merchantId: s.merchantId,
+      waId: KAVYA,
+      token,
+      serviceId: service.id,
+      date,
+      slotId: slot.id,
+      customerName: 'Kavya',
+      note: null,
+    }),
+  );
+  expect(r.ok && r.value.kind).toBe('created');
+}
 
 const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`inbox-bill-${name}`), fullPage: true });
 
@@ -62,6 +93,8 @@ describe('console inbox: a bill from the chat', () => {
     await dialog.getByLabel('Quantity of Filter coffee (500 g)').fill('1');
     // 2 × ₹249 + ₹449, in the business locale (en-IN).
     await expect.poll(() => dialog.getByTestId('bill-total').textContent()).toContain('947.00');
+    // An agent cannot read the payment settings: the bill goes the shop's default way (the server's choice).
+    await expect(dialog.textContent()).resolves.toContain("The shop's usual way to pay");
     await shot(agent, 'dialog-1280');
     await expectAccessible(agent, 'the bill dialog');
     await dialog.getByTestId('bill-send').click();
@@ -70,6 +103,7 @@ describe('console inbox: a bill from the chat', () => {
     const orders = (await s.api(`/v1/orders?customer=${KAVYA}`)).body.data as any[];
     expect(orders).toHaveLength(1);
     expect(orders[0].total).toBe(94_700);
+    expect(orders[0].payment).toMatchObject({ method: 'payment_link', provider: 'sandbox' }); // the demo shop's default
     expect(orders[0].items.map((i: any) => [i.retailer_id, i.quantity]).sort()).toEqual([
       ['filter-coffee', 1],
       ['masala-chai', 2],
@@ -80,9 +114,13 @@ describe('console inbox: a bill from the chat', () => {
     await phone.getByTestId('chat').getByText(/947/).first().waitFor({ timeout: 30_000 });
     expect(await phone.getByTestId('chat').textContent()).not.toContain(orders[0].id);
 
-    // The customer panel: the order and its payment status; tags edited.
+    // The customer panel: the order and its payment status, the customer's bookings; tags edited.
+    await kavyaBooks('Tea tasting');
     const panel = agent.getByTestId('customer-panel');
     await panel.getByText(ref).waitFor();
+    await agent.reload(); // the panel reads bookings when it opens
+    await panel.locator('.customer-bookings li').filter({ hasText: 'Tea tasting' }).waitFor();
+    await expect(panel.locator('.customer-bookings li').first().textContent()).resolves.toMatch(/held/);
     await expect(panel.locator('.customer-orders li').first().textContent()).resolves.toMatch(/unpaid/);
     await panel.getByLabel('Add a tag').fill('wholesale');
     await panel.getByRole('button', { name: 'Add', exact: true }).click();
@@ -104,7 +142,8 @@ describe('console inbox: a bill from the chat', () => {
     await expectAccessible(agent, 'the bill dialog at 360 px');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect((await s.api(`/v1/orders?customer=${KAVYA}`)).body.data).toHaveLength(1);
+    // Canceled: nothing billed (the other order is the booking's deposit).
+    expect((await s.api(`/v1/orders?customer=${KAVYA}`)).body.data).toHaveLength(2);
     expect(errors).toEqual([]);
     await context.close();
     await phone.close();

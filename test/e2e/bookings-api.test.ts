@@ -160,6 +160,13 @@ describe('bookings', () => {
     expect((await s.api('/v1/bookings?from=2026-03-30T04:00:00Z')).body.data.map((x: any) => x.id)).toEqual([b.booking.id]);
     expect((await s.api('/v1/bookings?to=2026-03-30T04:00:00Z&status=held')).body.data.map((x: any) => x.id)).toEqual([a.booking.id]);
     expect((await s.api(`/v1/bookings/${a.booking.id}`)).body).toMatchObject({ status: 'held', time_zone: 'Asia/Kolkata', order_id: a.order.id });
+    // One customer's bookings (the inbox's customer panel).
+    const customerId = (await s.api(`/v1/bookings/${a.booking.id}`)).body.customer.id as string;
+    expect(customerId).toMatch(/^cus_/);
+    expect((await s.api(`/v1/bookings?customer=${customerId}`)).body.data.map((x: any) => x.id)).toEqual([b.booking.id, a.booking.id]);
+    expect((await s.api('/v1/bookings?customer=cus_01hzzzzzzzzzzzzzzzzzzzzzzz')).body.data).toEqual([]);
+    expectValidation(await s.api('/v1/bookings?customer=919800011122'), 'querystring.customer');
+    expect((await s.api(`/v1/bookings?customer=${customerId}`, { key: other.key })).body.data).toEqual([]);
 
     expect((await s.api('/v1/bookings', { key: other.key })).body.data).toEqual([]);
     expectError(await s.api(`/v1/bookings/${a.booking.id}`, { key: other.key }), 404, 'not_found');

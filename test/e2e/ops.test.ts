@@ -137,7 +137,8 @@ describe('GET /openapi.json', () => {
     const forms = schema.properties.customer.anyOf ?? schema.properties.customer.oneOf;
     expect(forms.some((f: any) => f.properties?.wa_id)).toBe(true);
     expect(forms.some((f: any) => f.properties?.bsuid)).toBe(true);
-    expect(schema.required).toEqual(expect.arrayContaining(['customer', 'currency', 'items', 'payment']));
+    expect(schema.required).toEqual(expect.arrayContaining(['customer', 'currency', 'items']));
+    expect(schema.required).not.toContain('payment'); // the merchant's default when omitted
     expect(schema.additionalProperties).toBe(false);
     expect(doc.paths['/v1/products'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('retailer_id');
     expect(doc.paths['/v1/products'].get).toBeDefined();

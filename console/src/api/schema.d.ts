@@ -1254,10 +1254,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List bookings, newest first */
+        /** List bookings, newest first (by status, service, customer, start range) */
         get: {
             parameters: {
                 query?: {
+                    /** @description One customer's bookings (cus_…) */
+                    customer?: string;
                     from?: string;
                     limit?: number;
                     service_id?: string;
@@ -5760,9 +5762,10 @@ export interface paths {
                         metadata?: {
                             [key: string]: string;
                         };
-                        payment: {
+                        /** @description How the customer pays. Omitted, or without a method: the merchant's default payment (settings), else a payment link */
+                        payment?: {
                             /** @enum {string} */
-                            method: "payment_link" | "whatsapp_gateway" | "whatsapp_upi" | "cash_on_delivery";
+                            method?: "payment_link" | "whatsapp_gateway" | "whatsapp_upi" | "cash_on_delivery";
                             provider?: string;
                         };
                         send?: boolean;

@@ -2,8 +2,9 @@
 // active catalog products and quantities (catalog prices only: what every role may bill), sees
 // the total in the business locale, and sends it: POST /v1/orders with send: true and an
 // Idempotency-Key. The bill message then arrives in the thread through the console's stream.
-// The payment method is the merchant's default (GET /v1/settings/whatsapp, when the role can
-// read settings), else a payment link; the provider is left to the server's default.
+// The bill carries no payment method: the server bills with the merchant's default payment
+// (else a payment link), which every role gets, though only some can read it (the dialog
+// names it when GET /v1/settings/whatsapp is readable).
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, body } from '../api/client.ts';
@@ -30,6 +31,7 @@ const t = {
     whatsapp_upi: 'UPI in WhatsApp',
     cash_on_delivery: 'Cash on delivery',
   } as Record<string, string>,
+  shopDefault: "The shop's usual way to pay",
 };
 
 type Method = 'payment_link' | 'whatsapp_gateway' | 'whatsapp_upi' | 'cash_on_delivery';
@@ -85,12 +87,13 @@ function BillDialog({ c, onClose, onSent }: { c: Conversation; onClose: () => vo
   const list = all.filter((pr) => pr.currency === currency);
   const total = billTotal(list, qty);
   const items = list.filter((pr) => (qty[pr.retailer_id] ?? 0) > 0).map((pr) => ({ retailer_id: pr.retailer_id, quantity: qty[pr.retailer_id]! }));
-  const method = ((settings.data?.default_payment?.method as Method | undefined) ?? 'payment_link') satisfies Method;
+  // Named only when the role can read it; the server applies it either way.
+  const method = can('settings') ? (((settings.data?.default_payment?.method as Method | undefined) ?? 'payment_link') satisfies Method) : null;
   const send = useAction(
     (_v: null, key) =>
       body(
         api.POST('/v1/orders', {
-          body: { customer: c.customer.id, currency: currency!, items, payment: { method }, send: true },
+          body: { customer: c.customer.id, currency: currency!, items, send: true },
           ...idem(key),
         }),
       ),
@@ -143,7 +146,7 @@ function BillDialog({ c, onClose, onSent }: { c: Conversation; onClose: () => vo
           {t.total}: <strong>{currency ? formatMoney(total, currency, p.locale) : '—'}</strong>
         </p>
         <p className="muted">
-          {t.method}: {t.methods[method] ?? method}
+          {t.method}: {method ? (t.methods[method] ?? method) : t.shopDefault}
         </p>
         {items.length === 0 && list.length ? <p className="muted">{t.nothing}</p> : null}
         <ErrorNote error={send.error} />

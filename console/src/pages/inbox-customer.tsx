@@ -1,12 +1,12 @@
 // The customer beside the thread: who they are (name, number or business-scoped user id,
-// username, tags — editable: PATCH /v1/customers/{id} —, opted out), and their latest orders
-// with each one's payment status. (Bookings are not listed: GET /v1/bookings has no customer filter.)
+// username, tags — editable: PATCH /v1/customers/{id} —, opted out), their latest orders with
+// each one's payment status, and their latest bookings (GET /v1/bookings?customer=).
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, body } from '../api/client.ts';
 import { useAction, useCan, usePresentation } from '../api/hooks.ts';
-import type { Conversation, Customer, List, Order } from '../api/types.ts';
+import type { Booking, BookingService, Conversation, Customer, List, Order } from '../api/types.ts';
 import { formatDateTime, formatMoney } from '../format.ts';
 import { Badge } from '../ui/field.tsx';
 import { ErrorNote, Loading } from '../ui/states.tsx';
@@ -28,6 +28,8 @@ const t = {
   add: 'Add',
   remove: (tag: string) => `Remove tag ${tag}`,
   payment: 'payment',
+  bookings: 'Bookings',
+  noBookings: 'No bookings.',
 };
 
 export function CustomerPanel({ conversationId }: { conversationId: string }) {
@@ -50,6 +52,17 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
     enabled: !!customerId && can('orders.read'),
   });
   const c = customer.data;
+  const bookings = useQuery({
+    queryKey: ['customer-bookings', customerId],
+    queryFn: () => body<List<Booking>>(api.GET('/v1/bookings', { params: { query: { customer: customerId!, limit: 5 } } })),
+    enabled: !!customerId && can('bookings.read'),
+  });
+  const services = useQuery({
+    queryKey: ['booking-services'],
+    queryFn: () => body<List<BookingService>>(api.GET('/v1/booking-services')),
+    enabled: !!bookings.data?.data.length,
+  });
+  const serviceName = (id: string) => services.data?.data.find((x) => x.id === id)?.name ?? '';
   return (
     <aside className="customer-panel card" aria-labelledby="customer-title" data-testid="customer-panel">
       <h2 id="customer-title">{t.title}</h2>
@@ -97,6 +110,20 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
               <li key={o.id}>
                 <Link to={`/orders/${o.id}`}>{o.reference_id}</Link> {formatMoney(o.total, o.currency, p.locale)} <span className="sr-only">{t.payment}</span>{' '}
                 <Badge value={o.payment_status} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {can('bookings.read') ? (
+        <>
+          <h3>{t.bookings}</h3>
+          <ErrorNote error={bookings.error} />
+          {bookings.data && bookings.data.data.length === 0 ? <p className="muted">{t.noBookings}</p> : null}
+          <ul className="plain customer-bookings">
+            {(bookings.data?.data ?? []).map((b) => (
+              <li key={b.id}>
+                {serviceName(b.service_id)} {formatDateTime(b.starts_at, p)} <Badge value={b.status} />
               </li>
             ))}
           </ul>

@@ -25,15 +25,12 @@ import {
   type BookingServiceRow,
 } from './bookings.repository.ts';
 import type { Queryable, Tx } from '../../platform/store/db.ts';
-import { getMerchant } from '../merchants/index.ts';
 import { getOrder, type OrderRow } from '../orders/index.ts';
 import { recordBookingEvent } from './bookings.lifecycle.ts';
 import { getBookingSettings, type BookingSettings } from './bookings.manage.ts';
 import { learnCustomer } from '../customers/index.ts';
 import type { AppContext } from '../../platform/context.ts';
-import type { MerchantSettings } from '../merchants/index.ts';
 import { createOrder } from '../orders/index.ts';
-import type { PaymentMethod } from '../orders/index.ts';
 
 async function availabilityInput(
   q: Queryable,
@@ -116,15 +113,12 @@ export async function createBookingFromToken(ctx: AppContext, tx: Tx, r: Booking
   });
   if (!held) return ok({ kind: 'taken' });
 
-  const merchant = await getMerchant(tx, r.merchantId);
-  const def = (merchant?.settings as MerchantSettings | undefined)?.default_payment;
   const when = describeStart(slot.starts_at, settings.time_zone);
   const order = await createOrder(ctx, tx, { source: 'whatsapp', id: r.waId ?? customerId }, r.merchantId, {
     customer: { id: customerId, name: r.customerName },
     currency: service.currency,
     items: [{ name: `Deposit: ${service.name}, ${when}`.slice(0, 200), amount: service.deposit, quantity: 1 }],
     goods_type: 'digital-goods',
-    payment: { method: (def?.method ?? 'payment_link') as PaymentMethod, provider: def?.provider },
     expires_in: expiresIn,
     send: true,
     metadata: {

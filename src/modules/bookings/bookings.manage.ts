@@ -131,6 +131,7 @@ export async function cancelBooking(ctx: AppContext, tx: Tx, actor: Actor, merch
 export interface BookingFilter {
   status?: repo.BookingStatus | undefined;
   serviceId?: string | undefined;
+  customerId?: string | undefined;
   /** Bookings starting at or after `from` and before `to`. */
   from?: Date | undefined;
   to?: Date | undefined;

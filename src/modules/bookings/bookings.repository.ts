@@ -182,14 +182,15 @@ export async function getBookingByOrder(q: Queryable, merchantId: string, orderI
 export async function listBookings(
   q: Queryable,
   merchantId: string,
-  f: { status?: BookingStatus | undefined; from?: Date | undefined; to?: Date | undefined; serviceId?: string | undefined },
+  f: { status?: BookingStatus | undefined; from?: Date | undefined; to?: Date | undefined; serviceId?: string | undefined; customerId?: string | undefined },
   page: { limit: number; startingAfter?: string | undefined },
 ): Promise<BookingRow[]> {
   return q.query<BookingRow>(
     `select * from bookings where merchant_id = $1 and ($2::text is null or status = $2) and ($3::timestamptz is null or starts_at >= $3)
        and ($4::timestamptz is null or starts_at < $4) and ($5::text is null or service_id = $5) and ($6::text is null or id < $6)
+       and ($8::text is null or customer_id = $8)
      order by id desc limit $7`,
-    [merchantId, f.status ?? null, f.from ?? null, f.to ?? null, f.serviceId ?? null, page.startingAfter ?? null, page.limit + 1],
+    [merchantId, f.status ?? null, f.from ?? null, f.to ?? null, f.serviceId ?? null, page.startingAfter ?? null, page.limit + 1, f.customerId ?? null],
   );
 }
 

@@ -45,7 +45,7 @@ export async function rebill(
   let provider = current.provider;
   if (input.payment) {
     const merchant = await getMerchant(tx, merchantId);
-    const route = routeOf(ctx, { payment: input.payment, currency: order.currency }, (merchant?.settings ?? {}) as MerchantSettings);
+    const route = routeOf(ctx, input.payment.method, { payment: input.payment, currency: order.currency }, (merchant?.settings ?? {}) as MerchantSettings);
     if (!route.ok) return route;
     method = input.payment.method;
     provider = route.value;

@@ -29,7 +29,8 @@ export interface CreateOrderInput {
   discount?: { amount: number; description?: string | undefined } | undefined;
   goods_type?: 'digital-goods' | 'physical-goods' | undefined;
   shipping_address?: Record<string, string | undefined> | undefined;
-  payment: { method: PaymentMethod; provider?: string | undefined };
+  /** Omitted, or without a method: the merchant's default payment (settings), else a payment link. */
+  payment?: { method?: PaymentMethod | undefined; provider?: string | undefined } | undefined;
   expires_in?: number | undefined;
   send?: boolean | undefined;
   metadata?: Record<string, string> | undefined;
@@ -100,19 +101,24 @@ function amountsOfOwn(input: CreateOrderInput): string[] {
   return found;
 }
 
+/** The bill's method: the one asked for, else the merchant's default, else a payment link. */
+export function methodOf(input: Pick<CreateOrderInput, 'payment'>, settings: MerchantSettings): PaymentMethod {
+  return input.payment?.method ?? (settings.default_payment?.method as PaymentMethod | undefined) ?? 'payment_link';
+}
+
 /** Who serves the bill: the provider of the method × provider table, or nobody for cash on delivery. */
 export function routeOf(
   ctx: AppContext,
-  input: { payment: { method: PaymentMethod; provider?: string | undefined }; currency: string },
+  method: PaymentMethod,
+  input: { payment?: { provider?: string | undefined } | undefined; currency: string },
   settings: MerchantSettings,
 ): Result<string> {
-  const method = input.payment.method;
   if (method === 'cash_on_delivery') {
     // Paid to the merchant's staff on delivery and recorded by them (POST /v1/orders/{id}/record-payment).
-    if (input.payment.provider !== undefined) return invalid('payment.provider: cash_on_delivery takes no provider (omit it)', 'payment.provider');
+    if (input.payment?.provider !== undefined) return invalid('payment.provider: cash_on_delivery takes no provider (omit it)', 'payment.provider');
     return ok(COD_PROVIDER);
   }
-  const provider = input.payment.provider ?? (settings.default_payment?.method === method ? settings.default_payment.provider : undefined);
+  const provider = input.payment?.provider ?? (settings.default_payment?.method === method ? settings.default_payment.provider : undefined);
   if (!provider) return invalid('payment.provider is required: this merchant has no default provider for this method', 'payment.provider');
   return checkPaymentRoute(ctx.mode, method, provider, input.currency);
 }
@@ -136,13 +142,14 @@ export async function createOrder(
   }
   if (!isCurrency(input.currency)) return invalid(`currency: ${input.currency} is not an ISO 4217 currency`, 'currency');
   const goodsType = input.goods_type ?? 'digital-goods';
-  if (goodsType === 'physical-goods' && input.payment.method !== 'payment_link' && !input.shipping_address && !input.address_later) {
-    return invalid('shipping_address is required for physical-goods billed on WhatsApp', 'shipping_address');
-  }
   const merchant = await getMerchant(tx, merchantId);
   if (!merchant) return err(domainError('not_found', 'merchant not found'));
   const settings = merchant.settings as MerchantSettings;
-  const route = routeOf(ctx, input, settings);
+  const method = methodOf(input, settings);
+  if (goodsType === 'physical-goods' && method !== 'payment_link' && !input.shipping_address && !input.address_later) {
+    return invalid('shipping_address is required for physical-goods billed on WhatsApp', 'shipping_address');
+  }
+  const route = routeOf(ctx, method, input, settings);
   if (!route.ok) return route;
 
   const customer = await resolveCustomer(ctx, tx, merchantId, input.customer, { create: true });
@@ -199,13 +206,13 @@ export async function createOrder(
     id: paymentId,
     merchant_id: merchantId,
     order_id: orderId,
-    method: input.payment.method,
+    method,
     provider: route.value,
     status: 'created',
     amount: order.total,
     currency: order.currency,
     // Only payment links have our hosted page; WhatsApp-native bills are paid in the chat.
-    pay_token: input.payment.method === 'payment_link' ? newSecretToken(24) : null,
+    pay_token: method === 'payment_link' ? newSecretToken(24) : null,
     expires_at: expiresAt,
     now,
   });

@@ -6,14 +6,11 @@
 import type { InboundMessage } from '../../adapters/whatsapp/webhook.schema.ts';
 import { formatMinor } from '../../domain/money.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { getMerchant } from '../merchants/index.ts';
 import { getProductsByRetailerIds } from '../catalog/index.ts';
 import { updateMessage } from './whatsapp-messages.repository.ts';
 import type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 import type { AppContext } from '../../platform/context.ts';
-import type { MerchantSettings } from '../merchants/index.ts';
 import { createOrder } from '../orders/index.ts';
-import type { PaymentMethod } from '../orders/index.ts';
 import { reply } from './whatsapp.outbox.ts';
 import type { CustomerRow } from '../customers/index.ts';
 
@@ -59,8 +56,6 @@ export async function cartToOrder(
     await reply(ctx, tx, c.merchantId, c.customer, `Sorry, we could not take this order: ${why}. Please check the catalog and try again.`);
     return 'cart refused';
   }
-  const merchant = (await getMerchant(tx, c.merchantId))!;
-  const def = (merchant.settings as MerchantSettings).default_payment;
   const noteText = [
     notes.length ? `Prices of record: ${notes.join('; ')}.` : '',
     unavailable.length ? `Not available and left out: ${unavailable.join(', ')}.` : '',
@@ -74,7 +69,6 @@ export async function cartToOrder(
     currency: [...currencies][0]!,
     items,
     ...(physical ? { goods_type: 'physical-goods' as const, address_later: true } : {}),
-    payment: { method: (def?.method ?? 'payment_link') as PaymentMethod, provider: def?.provider },
     send: true,
     metadata: { source: 'whatsapp_cart', cart_wamid: c.message.id.slice(0, 500), ...(noteText ? { bill_note: noteText.slice(0, 500) } : {}) },
   });

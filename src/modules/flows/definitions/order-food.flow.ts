@@ -8,10 +8,7 @@
 // total the customer confirms is compared with a fresh one before the order is made.
 import { z } from 'zod';
 import { getOrderIdByFlowToken, setOrderFlowToken } from '../flows.repository.ts';
-import { getMerchant } from '../../merchants/index.ts';
-import type { MerchantSettings } from '../../merchants/index.ts';
 import { createOrder } from '../../orders/index.ts';
-import type { PaymentMethod } from '../../orders/index.ts';
 import { screen, type FlowCall, type FlowCompletion, type FlowDefinition, type FlowStep } from './flow.types.ts';
 import { cartSummary, cartText, clip, countryFor, dishNames, loadMenu, MAX_OPTIONS, money, priceCart, type Menu } from './order-food.menu.ts';
 
@@ -109,8 +106,6 @@ async function placeOrder(call: FlowCall<OrderFoodState>): Promise<FlowStep<Orde
       `Prices have changed. Your new total is ${money(priced.total, priced.currency, priced.locale)}.`,
     );
   }
-  const merchant = await getMerchant(tx, call.merchantId);
-  const def = (merchant?.settings as MerchantSettings | undefined)?.default_payment;
   const { address_line2, ...rest } = address.data;
   const r = await createOrder(call.ctx, tx, { source: 'whatsapp', id: call.waId ?? call.customerId }, call.merchantId, {
     customer: { id: call.customerId, name: address.data.name },
@@ -118,7 +113,6 @@ async function placeOrder(call: FlowCall<OrderFoodState>): Promise<FlowStep<Orde
     items: priced.lines.map((l) => ({ retailer_id: l.retailer_id, quantity: l.quantity })),
     goods_type: 'physical-goods',
     shipping_address: { ...rest, ...(address_line2 ? { address_line2 } : {}) },
-    payment: { method: (def?.method ?? 'payment_link') as PaymentMethod, provider: def?.provider },
     send: true,
     metadata: { source: 'whatsapp_flow', flow: 'order_food' },
   });

@@ -42,7 +42,10 @@ export const createOrderBody = z.strictObject({
   discount: adjustment.extend({ discount_program_name: z.string().max(60).optional() }).optional(),
   goods_type: z.enum(['digital-goods', 'physical-goods']).optional(),
   shipping_address: shippingAddressBody.optional(),
-  payment: z.strictObject({ method: z.enum(PAYMENT_METHODS), provider: z.string().min(1).max(40).optional() }),
+  payment: z
+    .strictObject({ method: z.enum(PAYMENT_METHODS).optional(), provider: z.string().min(1).max(40).optional() })
+    .optional()
+    .describe("How the customer pays. Omitted, or without a method: the merchant's default payment (settings), else a payment link"),
   expires_in: z
     .number()
     .int()
