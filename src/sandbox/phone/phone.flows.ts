@@ -22,8 +22,8 @@ import { whatsappAppSecret } from '../../modules/whatsapp/index.ts';
 import { getFlowKey, getFlowToken } from '../../modules/flows/index.ts';
 import { isObj, type Obj } from '../whatsapp/wa.check.ts';
 import { customerSends } from '../whatsapp/wa.customer.ts';
-import { sandboxBusinessKey } from '../whatsapp/wa.encryption.ts';
-import { getMessage, getSandboxNumber } from '../whatsapp/wa.store.ts';
+import { sandboxBusinessKey } from '../whatsapp/wa-keys.repository.ts';
+import { getMessage, getSandboxNumber } from '../whatsapp/wa.repository.ts';
 
 export type FlowFailure = { status: number; message: string };
 type Out<T> = { ok: true; value: T } | { ok: false; error: FlowFailure };

@@ -11,6 +11,7 @@ import type { App } from '../../platform/http/app.ts';
 import { z } from 'zod';
 import { completeFlow, exchangeFlow, openFlow, type FlowFailure } from './phone.flows.ts';
 import { PHONE_CSP, phonePage } from './phone.page.ts';
+import { listSandboxNumbers } from './phone.repository.ts';
 
 const hide = { schema: { hide: true } } as const;
 const SCRIPTS = ['app.js', 'render.js', 'flow.js', 'address.js'] as const;
@@ -25,13 +26,6 @@ const exchangeBody = z.strictObject({
 });
 const completeBody = z.strictObject({ wa_id: z.string().regex(/^[1-9]\d{6,14}$/), payload: z.record(z.string(), z.unknown()).optional() });
 
-interface NumberListRow {
-  phone_number_id: string;
-  display_phone_number: string | null;
-  merchant_name: string;
-  currencies: string | null;
-}
-
 function secured(reply: FastifyReply, type: string, cache: string): FastifyReply {
   return reply
     .header('content-security-policy', PHONE_CSP)
@@ -44,14 +38,7 @@ function secured(reply: FastifyReply, type: string, cache: string): FastifyReply
 
 /** Every sandbox number with its merchant's name and the decimals of its catalog's currencies. */
 export async function listPhoneNumbers(ctx: AppContext) {
-  const rows = await ctx.db.query<NumberListRow>(
-    `select n.phone_number_id, n.display_phone_number, m.name as merchant_name,
-            (select string_agg(distinct p.currency, ',') from products p where p.merchant_id = n.merchant_id and p.active) as currencies
-       from whatsapp_numbers n join merchants m on m.id = n.merchant_id
-      where n.sandbox and n.sandbox_access_token is not null
-      order by n.created_at, n.phone_number_id
-      limit 500`,
-  );
+  const rows = await listSandboxNumbers(ctx.db);
   return rows.map((r) => ({
     phone_number_id: r.phone_number_id,
     display_phone_number: r.display_phone_number,

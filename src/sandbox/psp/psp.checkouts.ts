@@ -8,7 +8,7 @@ import { isCurrency } from '../../domain/money.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import { checkoutPaidData, checkoutStatusData, effectiveStatus, paymentEventData } from './psp.present.ts';
-import { findCheckoutBy, getAccount, getCheckout, getPayment, insertCheckout, insertPayment, setCheckoutStatus, updatePayment } from './psp.store.ts';
+import { findCheckoutBy, getAccount, getCheckout, getPayment, insertCheckout, insertPayment, setCheckoutStatus, updatePayment } from './psp.repository.ts';
 import { emitEvent } from './psp.webhooks.ts';
 import {
   chaosOf,

@@ -9,7 +9,7 @@ import { describeOwnOrigins, isOwnUrl } from '../../platform/own-origins.ts';
 import { accountOf, answer, idParams, sendPspError } from './psp.http.ts';
 import { presentDispute, presentPayment } from './psp.present.ts';
 import { decideDispute, openDispute } from './psp.refunds.ts';
-import { getAccount, getDispute, listDeliveries, listEvents, setAccountChaos, setAccountWebhookUrl } from './psp.store.ts';
+import { getAccount, getDispute, listDeliveries, listEvents, setAccountChaos, setAccountWebhookUrl } from './psp.repository.ts';
 import { chaosOf, PSP_EVENT_TYPES, unixSeconds, webhookTarget, type PspAccount, type PspChaos } from './psp.types.ts';
 import { envelopeOf } from './psp.webhooks.ts';
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { presentCheckout } from './psp.present.ts';
-import { findAccountByKeyId, getAccount, listPayments } from './psp.store.ts';
+import { findAccountByKeyId, getAccount, listPayments } from './psp.repository.ts';
 import { chaosOf, PSP_ERROR_STATUS, type PspAccount, type PspCheckout, type PspErrorCode, type PspResult } from './psp.types.ts';
 
 export function sendPspError(reply: FastifyReply, code: PspErrorCode, message: string) {

@@ -9,7 +9,7 @@ import { formatMinor, parseDecimal } from '../../domain/money.ts';
 import type { App } from '../../platform/http/app.ts';
 import { payCheckout, type PayOutcome } from './psp.checkouts.ts';
 import { effectiveStatus } from './psp.present.ts';
-import { getCheckout, listPayments } from './psp.store.ts';
+import { getCheckout, listPayments } from './psp.repository.ts';
 import type { CheckoutStatus, PspCheckout } from './psp.types.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -16,7 +16,7 @@ import {
   refundedOrPending,
   settleRefund,
   updatePayment,
-} from './psp.store.ts';
+} from './psp.repository.ts';
 import { chaosRandom, emitEvent } from './psp.webhooks.ts';
 import {
   chaosOf,

@@ -11,7 +11,7 @@ import { accountOf, answer, checkoutView, idempotencyKeyOf, idParams, pspAuthHoo
 import { registerPspPage } from './psp.page.ts';
 import { presentPayment, presentRefund } from './psp.present.ts';
 import { createRefund } from './psp.refunds.ts';
-import { findCheckoutBy, getCheckout, getPayment, getRefund } from './psp.store.ts';
+import { findCheckoutBy, getCheckout, getPayment, getRefund } from './psp.repository.ts';
 import { chaosOf } from './psp.types.ts';
 
 const minor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);

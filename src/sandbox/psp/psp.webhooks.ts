@@ -11,7 +11,7 @@ import { PermanentJobError } from '../../platform/jobs/runner.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from '../../adapters/providers/sandbox/sandbox.signature.ts';
-import { getAccount, getEvent, insertDelivery, insertEvent } from './psp.store.ts';
+import { getAccount, getEvent, insertDelivery, insertEvent } from './psp.repository.ts';
 import {
   chaosOf,
   DELIVERY_GIVE_UP_MS,

@@ -12,7 +12,7 @@ import type { App } from '../../platform/http/app.ts';
 import { inTransaction } from '../../platform/context.ts';
 import { fail, invalidToken, sendGraphError, unknownObject, type GraphFailure } from './wa.errors.ts';
 import { authorize } from './wa.http.ts';
-import { findSandboxNumberByToken, listCatalog, putCatalogItems, type CatalogProduct } from './wa.store.ts';
+import { findSandboxNumberByToken, listCatalog, putCatalogItems, type CatalogProduct } from './wa.repository.ts';
 
 const hide = { hide: true } as const;
 const VERSION = /^v\d{1,3}\.\d{1,3}$/;

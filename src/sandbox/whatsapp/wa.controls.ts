@@ -9,7 +9,7 @@ import { numberFor } from './wa.customer.ts';
 import { describeOwnOrigins, isOwnUrl } from '../../platform/own-origins.ts';
 import { fail, sendGraphError } from './wa.errors.ts';
 import { answer, authorize } from './wa.http.ts';
-import { getSandboxNumber, getSettings, listCatalog, listDeliveries, setChaos, setTemplateStatus, setWebhookUrl } from './wa.store.ts';
+import { getSandboxNumber, getSettings, listCatalog, listDeliveries, setChaos, setTemplateStatus, setWebhookUrl } from './wa.repository.ts';
 import { listTemplates, SANDBOX_TEMPLATES, sandboxTemplateId } from './wa.templates.ts';
 import { emitChange } from './wa.webhooks.ts';
 import { inTransaction } from '../../platform/context.ts';

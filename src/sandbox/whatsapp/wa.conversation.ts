@@ -8,8 +8,8 @@ import { isObj, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';
 import { okv, type Checked } from './wa.errors.ts';
 import { windowExpiresAt } from './wa.limits.ts';
-import { listOrdersByReference, listTransactions } from './wa.store-payments.ts';
-import { getCustomer, listConversation } from './wa.store.ts';
+import { listOrdersByReference, listTransactions } from './wa-payments.repository.ts';
+import { getCustomer, listConversation } from './wa.repository.ts';
 import { renderTemplate, templateButtons } from './wa.templates.ts';
 import { unixSeconds, type WaMessage, type WaOrder, type WaTransaction } from './wa.types.ts';
 

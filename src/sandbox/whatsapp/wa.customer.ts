@@ -7,7 +7,7 @@ import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { first, intLike, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
 import { bad, fail, okv, unknownObject, type Checked, type GraphFailure } from './wa.errors.ts';
 import { applyStatus } from './wa.statuses.ts';
-import { getCustomer, getMessage, getSandboxNumber, insertMessage, listCatalog, listUnread, touchCustomerInbound } from './wa.store.ts';
+import { getCustomer, getMessage, getSandboxNumber, insertMessage, listCatalog, listUnread, touchCustomerInbound } from './wa.repository.ts';
 import { identityOf, isBsuidAddress, newWamid, unixSeconds } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
 import { MEDIA_TYPES, mediaPayload } from './wa.media.ts';

@@ -6,18 +6,11 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/app.ts';
-import type { Queryable } from '../../platform/store/db.ts';
+import { sandboxBusinessKey, saveBusinessKey } from './wa-keys.repository.ts';
 import { graphErrorHandler, sendGraphError, fail } from './wa.errors.ts';
 import { authorize } from './wa.http.ts';
 
 type Params = { version: string; phone_number_id: string };
-
-/** The key registered on a sandbox number (for the simulated phone), if any. */
-export async function sandboxBusinessKey(q: Queryable, phoneNumberId: string): Promise<string | undefined> {
-  return (
-    await q.query<{ business_public_key: string }>(`select business_public_key from sandbox_wa_business_keys where phone_number_id = $1`, [phoneNumberId])
-  )[0]?.business_public_key;
-}
 
 /** Meta takes a 2048-bit RSA public key in PEM; anything else is (#100) Invalid parameter. */
 function checkKey(pem: unknown): string | undefined {
@@ -52,11 +45,7 @@ export async function registerSandboxEncryption(app: App, ctx: AppContext): Prom
               given === undefined ? 'The parameter business_public_key is required' : 'business_public_key must be a 2048-bit RSA public key in PEM format',
             ),
           );
-        await ctx.db.query(
-          `insert into sandbox_wa_business_keys (phone_number_id, business_public_key, updated_at) values ($1, $2, $3)
-           on conflict (phone_number_id) do update set business_public_key = excluded.business_public_key, updated_at = excluded.updated_at`,
-          [n.phone_number_id, pem, ctx.clock.now()],
-        );
+        await saveBusinessKey(ctx.db, n.phone_number_id, pem, ctx.clock.now());
         return reply.send({ success: true });
       });
       api.get<{ Params: Params }>('/:version/:phone_number_id/whatsapp_business_encryption', { schema: { hide: true } }, async (req, reply) => {

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
 import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { invalidToken, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
-import { findSandboxNumberByToken } from './wa.store.ts';
+import { findSandboxNumberByToken } from './wa.repository.ts';
 
 const VERSION = /^v\d{1,3}\.\d{1,3}$/;
 

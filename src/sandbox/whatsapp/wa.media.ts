@@ -11,7 +11,7 @@ import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { sniffMedia } from '../../domain/media.ts';
 import { invalid, missing, text, type Obj } from './wa.check.ts';
 import { bad, fail, invalidToken, okv, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
-import { findSandboxNumberByToken } from './wa.store.ts';
+import { findSandboxNumberByToken } from './wa.repository.ts';
 import { getSandboxMedia, getSandboxMediaData, insertSandboxMedia } from './wa-media.repository.ts';
 
 export const MEDIA_TYPES = ['image', 'document', 'audio', 'video', 'sticker'] as const;

@@ -11,8 +11,17 @@ import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { isObj, money, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';
 import { bad, fail, okv, type Checked } from './wa.errors.ts';
-import { getOrder, getRefund, insertRefund, insertTransaction, listRefunds, listTransactions, settleRefund, updateTransaction } from './wa.store-payments.ts';
-import { getSandboxNumber, getSettings } from './wa.store.ts';
+import {
+  getOrder,
+  getRefund,
+  insertRefund,
+  insertTransaction,
+  listRefunds,
+  listTransactions,
+  settleRefund,
+  updateTransaction,
+} from './wa-payments.repository.ts';
+import { getSandboxNumber, getSettings } from './wa.repository.ts';
 import { chance, chaosOf, gatewayId, JOB_SETTLE_REFUND, REFUND_SETTLE_MS, unixSeconds, type WaOrder, type WaRefund, type WaTransaction } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
 

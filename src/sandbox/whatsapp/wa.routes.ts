@@ -16,7 +16,7 @@ import { sendMessage } from './wa.send.ts';
 import { mediaDownload, SANDBOX_MEDIA_MAX } from './wa.media.ts';
 import { listTemplates } from './wa.templates.ts';
 import { bad } from './wa.errors.ts';
-import { findSandboxNumberByToken, getSettings } from './wa.store.ts';
+import { findSandboxNumberByToken, getSettings } from './wa.repository.ts';
 
 const hide = { hide: true } as const;
 type NumberParams = { version: string; phone_number_id: string };

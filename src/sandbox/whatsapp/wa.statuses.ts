@@ -11,7 +11,7 @@ import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.repository.ts';
 import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import { statusError, type DETAILS } from './wa.errors.ts';
-import { advanceMessage, getMessage, getSandboxNumber } from './wa.store.ts';
+import { advanceMessage, getMessage, getSandboxNumber } from './wa.repository.ts';
 import {
   identityOf,
   chance,

@@ -13,7 +13,7 @@ import { PermanentJobError } from '../../platform/jobs/runner.ts';
 import type { Queryable } from '../../platform/store/db.ts';
 import { enqueueJob, type JobRow } from '../../platform/jobs/jobs.repository.ts';
 import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
-import { getEvents, getSandboxNumber, getSettings, insertDelivery, insertEvent, markInboundDelivered } from './wa.store.ts';
+import { getEvents, getSandboxNumber, getSettings, insertDelivery, insertEvent, markInboundDelivered } from './wa.repository.ts';
 import {
   BATCH_WINDOW_MS,
   chance,

@@ -1,7 +1,7 @@
 // SQL of the WhatsApp Cloud API double: per-number settings, simulated customers,
 // messages both ways, webhook events and their delivery attempts, and the two reads
 // it needs from chatcart's own tables (the sandbox number, the catalog).
-// Orders, payments and refunds are in wa.store-payments.ts.
+// Orders, payments and refunds are in wa-payments.repository.ts.
 import type { Queryable } from '../../platform/store/db.ts';
 import type { WhatsAppNumberRow } from '../../modules/whatsapp/index.ts';
 import type { WaChaos, WaCustomer, WaDelivery, WaEvent, WaMessage, WaMessageStatus, WaSettings } from './wa.types.ts';
