@@ -12,7 +12,7 @@ import { checkoutLinkJobHandlers } from '../modules/checkout-links/index.ts';
 import { webhookJobHandlers } from '../modules/events/index.ts';
 import { reminderJobHandlers } from '../modules/reminders/index.ts';
 import { scheduleWebhookSweep } from '../modules/events/index.ts';
-import { scheduleRetentionPurge } from '../modules/ops/index.ts';
+import { refreshPlannerStatistics, scheduleRetentionPurge } from '../modules/ops/index.ts';
 import { retentionJobHandlers } from '../modules/ops/index.ts';
 import { purgeOrphanUploads, reconciliationJobHandlers } from '../modules/reconciliation/index.ts';
 import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
@@ -61,6 +61,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
       await scheduleWebhookSweep(ctx, now);
       await scheduleRetentionPurge(ctx, now, maintenanceDedupeKey(now));
       await scheduleCatalogImports(ctx);
+      await refreshPlannerStatistics(ctx);
       await scheduleMaintenance(ctx, new Date(now.getTime() + MAINTENANCE_EVERY_MS));
     },
   };

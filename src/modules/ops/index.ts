@@ -5,3 +5,4 @@ export { EXPORT_KINDS, exportCsv, parseExportRange } from './ops.exports.ts';
 export type { ExportKind } from './ops.exports.ts';
 export { retentionJobHandlers } from './ops.jobs.ts';
 export { purgePersonalData, scheduleRetentionPurge } from './ops.retention.ts';
+export { refreshPlannerStatistics } from './ops.statistics.ts';
