@@ -84,7 +84,7 @@ async function cryptoOnly(seconds: number): Promise<{ perSecond: number; p50: nu
   for (let i = 0; performance.now() < stop; i++) {
     const t0 = performance.now();
     const r = decryptFlowRequest(bodies[i % POOL]!, key);
-    if (!r.ok) throw new Error(r.reason);
+    if (!r.ok) throw new Error(r.error);
     encryptFlowResponse({ data: { status: 'active' } }, r.value.aesKey, r.value.iv);
     lat.push(performance.now() - t0);
   }

@@ -24,7 +24,7 @@ describe('checkShippingAddress', () => {
   ])('%s', (_, input, errors) => {
     const r = checkShippingAddress(input as Record<string, unknown>);
     if (errors === null) expect(r.ok, JSON.stringify(r)).toBe(true);
-    else expect(r).toEqual({ ok: false, errors });
+    else expect(r).toEqual({ ok: false, error: errors });
   });
 
   it('keeps markup as text (it is escaped where shown)', () => {
@@ -67,7 +67,7 @@ describe('fromWhatsAppAddress', () => {
   it("names the errors with Meta's fields", () => {
     expect(fromWhatsAppAddress({ name: 'A', in_pin_code: '1', city: 'B' })).toEqual({
       ok: false,
-      errors: { address: 'Enter the street address (house number and street)', state: 'Enter the state', in_pin_code: 'Enter the 6-digit PIN code' },
+      error: { address: 'Enter the street address (house number and street)', state: 'Enter the state', in_pin_code: 'Enter the 6-digit PIN code' },
     });
   });
 

@@ -1,6 +1,7 @@
 // Delivery addresses of physical-goods orders: one shape (POST /v1/orders shipping_address),
 // checked with messages a customer can act on, whether it comes from our pay page's form
 // or from WhatsApp's address message (India: Meta's field names, mapped here).
+import { err, ok, type Result } from './result.ts';
 
 export interface ShippingAddress {
   name: string;
@@ -45,7 +46,7 @@ export const IN_PIN = /^[1-9][0-9]{5}$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 type WellFormed = string & { isWellFormed(): boolean };
 
-export type AddressCheck = { ok: true; value: ShippingAddress } | { ok: false; errors: Partial<Record<AddressField, string>> };
+export type AddressCheck = Result<ShippingAddress, Partial<Record<AddressField, string>>>;
 
 /**
  * Checks an address typed by a customer: every field trimmed and one line, required ones
@@ -78,8 +79,8 @@ export function checkShippingAddress(raw: Partial<Record<string, unknown>>): Add
     else if (out['postal_code'] !== undefined) out['postal_code'] = out['postal_code'].replace(/\s/g, '');
     if (out['state'] === undefined && !errors.state) errors.state = 'Enter the state';
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: out as unknown as ShippingAddress };
+  if (Object.keys(errors).length > 0) return err(errors);
+  return ok(out as unknown as ShippingAddress);
 }
 
 /** The fields of WhatsApp's address message (India), as Meta names them. */
@@ -118,7 +119,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
  * landmark is the second line. Errors come back keyed by Meta's field names, ready to be
  * sent as the next address message's validation_errors.
  */
-export function fromWhatsAppAddress(values: Record<string, unknown>): { ok: true; value: ShippingAddress } | { ok: false; errors: Record<string, string> } {
+export function fromWhatsAppAddress(values: Record<string, unknown>): Result<ShippingAddress, Record<string, string>> {
   const parts = [
     str(values['house_number']) && `Flat ${str(values['house_number'])}`,
     str(values['floor_number']) && `Floor ${str(values['floor_number'])}`,
@@ -138,8 +139,8 @@ export function fromWhatsAppAddress(values: Record<string, unknown>): { ok: true
   });
   if (r.ok) return r;
   const errors: Record<string, string> = {};
-  for (const [f, msg] of Object.entries(r.errors)) errors[WA_FIELD_OF[f as AddressField]] ??= msg;
-  return { ok: false, errors };
+  for (const [f, msg] of Object.entries(r.error)) errors[WA_FIELD_OF[f as AddressField]] ??= msg;
+  return err(errors);
 }
 
 /** The values of an address message that prefill WhatsApp's form (what the customer sent, to correct). */

@@ -29,8 +29,8 @@ describe('business settings values', () => {
 
   it('checks a patch field by field', () => {
     expect(checkBusinessSettings({ currency: 'INR', locale: 'hi-in' })).toEqual({ ok: true, value: { currency: 'INR', locale: 'hi-IN' } });
-    expect(checkBusinessSettings({ currency: 'ABC' })).toMatchObject({ ok: false, path: 'currency' });
-    expect(checkBusinessSettings({ name: ' ' })).toMatchObject({ ok: false, path: 'name' });
+    expect(checkBusinessSettings({ currency: 'ABC' })).toMatchObject({ ok: false, error: { path: 'currency' } });
+    expect(checkBusinessSettings({ name: ' ' })).toMatchObject({ ok: false, error: { path: 'name' } });
     expect(checkBusinessSettings({ name: ' Shop ' })).toEqual({ ok: true, value: { name: 'Shop' } });
   });
 });

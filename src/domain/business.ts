@@ -2,6 +2,7 @@
 // can format with, an ISO 4217 currency. Pure; the merchants module stores them.
 import { isTimeZone } from './booking/availability.ts';
 import { isCurrency } from './money.ts';
+import { err, ok, type FieldError, type Result } from './result.ts';
 
 export { isTimeZone };
 
@@ -40,21 +41,21 @@ export interface BusinessSettingsPatch {
   currency?: string | undefined;
 }
 
-export type BusinessCheck = { ok: true; value: BusinessSettingsPatch } | { ok: false; path: keyof BusinessSettingsPatch; message: string };
+export type BusinessCheck = Result<BusinessSettingsPatch, FieldError<keyof BusinessSettingsPatch>>;
 
 /** Checks a patch and returns it with the locale canonicalized. */
 export function checkBusinessSettings(p: BusinessSettingsPatch): BusinessCheck {
   const out: BusinessSettingsPatch = { ...p };
-  if (p.name !== undefined && p.name.trim().length === 0) return { ok: false, path: 'name', message: 'name: must not be blank' };
+  if (p.name !== undefined && p.name.trim().length === 0) return err({ path: 'name', message: 'name: must not be blank' });
   if (p.name !== undefined) out.name = p.name.trim();
   if (p.time_zone !== undefined && !isIanaZone(p.time_zone))
-    return { ok: false, path: 'time_zone', message: `time_zone: "${p.time_zone}" is not an IANA time zone such as Asia/Kolkata or Europe/Lisbon` };
+    return err({ path: 'time_zone', message: `time_zone: "${p.time_zone}" is not an IANA time zone such as Asia/Kolkata or Europe/Lisbon` });
   if (p.locale !== undefined) {
     const c = canonicalLocale(p.locale);
-    if (!c) return { ok: false, path: 'locale', message: `locale: "${p.locale}" is not a BCP 47 locale we can format in, such as en-IN or pt-BR` };
+    if (!c) return err({ path: 'locale', message: `locale: "${p.locale}" is not a BCP 47 locale we can format in, such as en-IN or pt-BR` });
     out.locale = c;
   }
   if (p.currency !== undefined && !isCurrency(p.currency))
-    return { ok: false, path: 'currency', message: `currency: "${p.currency}" is not an ISO 4217 currency code such as INR or BRL` };
-  return { ok: true, value: out };
+    return err({ path: 'currency', message: `currency: "${p.currency}" is not an ISO 4217 currency code such as INR or BRL` });
+  return ok(out);
 }

@@ -2,6 +2,7 @@
 // under src/adapters/providers/). The app never sees a provider's wire format: only
 // these normalized shapes. Each adapter maps its statuses and events to ours in ONE
 // table (see e.g. adapters/providers/sandbox/sandbox.mapping.ts).
+import type { Result } from '../domain/result.ts';
 
 /** What a provider says happened, in our words. */
 export type ProviderEventKind =
@@ -118,7 +119,13 @@ export interface RefundResult {
   status: 'pending' | 'succeeded' | 'failed';
 }
 
-export type WebhookCheck = { ok: true; events: NormalizedEvent[] } | { ok: false; status: 400 | 401; reason: string };
+/** Why a webhook is refused: a body or header that is not the provider's (malformed), or a signature that does not verify. */
+export interface WebhookRefusal {
+  kind: 'malformed' | 'unauthorized';
+  reason: string;
+}
+
+export type WebhookCheck = Result<NormalizedEvent[], WebhookRefusal>;
 
 export interface PaymentProviderAdapter {
   readonly name: string;

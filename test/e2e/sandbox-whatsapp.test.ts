@@ -8,7 +8,7 @@ import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/platform/http/app.ts';
 import { registerSandboxWhatsApp } from '../../src/sandbox/whatsapp/wa.routes.ts';
-import { setWebhookUrl } from '../../src/sandbox/whatsapp/wa.store.ts';
+import { setWebhookUrl } from '../../src/sandbox/whatsapp/wa.repository.ts';
 import { updateNumber } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
 import { otherMerchant } from '../support/e2e.ts';
 import { hmac, newCustomer, useWaHarness, type WaHarness } from '../support/wa-sandbox.ts';

@@ -16,7 +16,7 @@ import { initSystemSetting } from '../../src/modules/merchants/merchants.reposit
 import { migrate } from '../../src/platform/store/migrate.ts';
 import type { OrderRow } from '../../src/modules/orders/orders.repository.ts';
 import { insertProduct } from '../../src/modules/catalog/products.repository.ts';
-import { insertFileChunk } from '../../src/modules/reconciliation/reconciliation.repository.ts';
+import { insertFileChunk } from '../../src/modules/reconciliation/reconciliation-files.repository.ts';
 import { testContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { payOrder, runUntilIdle } from '../support/pay.ts';

@@ -51,14 +51,14 @@ describe('flow tokens', () => {
     expect(t.expires_at.getTime() - ctx.clock.now().getTime()).toBe(24 * 3600_000);
     const claim = (m: string, token: string) => db.transaction((tx) => claimFlowToken(ctx, tx, m, token));
     expect((await claim(merchantId, t.token)).ok).toBe(true);
-    expect(await claim(otherId, t.token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await claim(otherId, t.token)).toEqual({ ok: false, error: 'unknown' });
 
     const done = await issue();
     await db.query(`update flow_tokens set status = 'completed' where token = $1`, [done.token]);
-    expect(await claim(merchantId, done.token)).toEqual({ ok: false, reason: 'completed' });
+    expect(await claim(merchantId, done.token)).toEqual({ ok: false, error: 'completed' });
 
     ctx.clock.advance(24 * 3600_000);
-    expect(await claim(merchantId, t.token)).toEqual({ ok: false, reason: 'expired' });
+    expect(await claim(merchantId, t.token)).toEqual({ ok: false, error: 'expired' });
     expect((await getFlowToken(db, t.token))!.status).toBe('expired');
   });
 

@@ -20,7 +20,7 @@ import {
   listEvents,
   listPayments,
   setAccountChaos,
-} from '../../src/sandbox/psp/psp.store.ts';
+} from '../../src/sandbox/psp/psp.repository.ts';
 import { JOB_DELIVER, JOB_EXPIRE, JOB_SETTLE_REFUND, NO_CHAOS, pspFee, type PspAccount, type PspChaos } from '../../src/sandbox/psp/psp.types.ts';
 import { envelopeOf, serializeEnvelope } from '../../src/sandbox/psp/psp.webhooks.ts';
 import { listJobs } from '../../src/platform/jobs/jobs.repository.ts';

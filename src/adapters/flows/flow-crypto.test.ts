@@ -65,27 +65,27 @@ describe('flow crypto', () => {
   it('refuses a key wrapped with SHA-1 OAEP (the default elsewhere), a wrong key, tampering and non-JSON', () => {
     const { envelope } = encryptFlowRequest({ action: 'ping' }, pub);
     const sha1 = crypto.publicEncrypt({ key: pub, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING }, crypto.randomBytes(16)).toString('base64');
-    expect(decryptFlowRequest({ ...envelope, encrypted_aes_key: sha1 }, priv)).toEqual({ ok: false, reason: 'key_unwrap_failed' });
+    expect(decryptFlowRequest({ ...envelope, encrypted_aes_key: sha1 }, priv)).toEqual({ ok: false, error: 'key_unwrap_failed' });
 
     const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-    expect(decryptFlowRequest(envelope, other.privateKey)).toEqual({ ok: false, reason: 'key_unwrap_failed' });
+    expect(decryptFlowRequest(envelope, other.privateKey)).toEqual({ ok: false, error: 'key_unwrap_failed' });
 
     const data = Buffer.from(envelope.encrypted_flow_data, 'base64');
     for (const at of [0, data.length - 1]) {
       const bad = Buffer.from(data);
       bad[at]! ^= 0x01;
-      expect(decryptFlowRequest({ ...envelope, encrypted_flow_data: bad.toString('base64') }, priv)).toEqual({ ok: false, reason: 'authentication_failed' });
+      expect(decryptFlowRequest({ ...envelope, encrypted_flow_data: bad.toString('base64') }, priv)).toEqual({ ok: false, error: 'authentication_failed' });
     }
 
     const notJson = encryptFlowRequest(null, pub, { plaintext: Buffer.from('{"action": ping') }).envelope;
-    expect(decryptFlowRequest(notJson, priv)).toEqual({ ok: false, reason: 'not_json' });
+    expect(decryptFlowRequest(notJson, priv)).toEqual({ ok: false, error: 'not_json' });
 
     const aes24 = crypto
       .publicEncrypt({ key: pub, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, crypto.randomBytes(24))
       .toString('base64');
-    expect(decryptFlowRequest({ ...envelope, encrypted_aes_key: aes24 }, priv)).toEqual({ ok: false, reason: 'bad_key_length' });
-    expect(decryptFlowRequest({ ...envelope, initial_vector: crypto.randomBytes(12).toString('base64') }, priv)).toEqual({ ok: false, reason: 'bad_iv' });
-    expect(decryptFlowRequest({ ...envelope, initial_vector: 'not base64!' }, priv)).toEqual({ ok: false, reason: 'malformed_envelope' });
+    expect(decryptFlowRequest({ ...envelope, encrypted_aes_key: aes24 }, priv)).toEqual({ ok: false, error: 'bad_key_length' });
+    expect(decryptFlowRequest({ ...envelope, initial_vector: crypto.randomBytes(12).toString('base64') }, priv)).toEqual({ ok: false, error: 'bad_iv' });
+    expect(decryptFlowRequest({ ...envelope, initial_vector: 'not base64!' }, priv)).toEqual({ ok: false, error: 'malformed_envelope' });
   });
 
   it('parses only an object with the three string fields', () => {

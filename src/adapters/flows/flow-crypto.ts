@@ -8,6 +8,7 @@
 // bench and the sandbox phone, so the two can never drift apart.
 import crypto, { type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
+import { err, type Result } from '../../domain/result.ts';
 
 export const FLOW_AES_KEY_BYTES = 16;
 export const FLOW_IV_BYTES = 16;
@@ -30,7 +31,7 @@ export interface DecryptedFlowRequest {
 /** Why a request could not be decrypted: every one is Meta's HTTP 421. */
 export type FlowDecryptFailure = 'malformed_envelope' | 'key_unwrap_failed' | 'bad_key_length' | 'bad_iv' | 'authentication_failed' | 'not_json';
 
-export type FlowDecryptResult = { ok: true; value: DecryptedFlowRequest } | { ok: false; reason: FlowDecryptFailure };
+export type FlowDecryptResult = Result<DecryptedFlowRequest, FlowDecryptFailure>;
 
 const generateKeyPairAsync = promisify(crypto.generateKeyPair);
 
@@ -77,28 +78,28 @@ export function decryptFlowRequest(env: FlowEnvelope, privateKey: KeyObject): Fl
   const wrapped = decode64(env.encrypted_aes_key);
   const data = decode64(env.encrypted_flow_data);
   const iv = decode64(env.initial_vector);
-  if (!wrapped || !data || !iv) return { ok: false, reason: 'malformed_envelope' };
-  if (iv.length !== FLOW_IV_BYTES) return { ok: false, reason: 'bad_iv' };
-  if (data.length <= FLOW_TAG_BYTES) return { ok: false, reason: 'malformed_envelope' };
+  if (!wrapped || !data || !iv) return err('malformed_envelope');
+  if (iv.length !== FLOW_IV_BYTES) return err('bad_iv');
+  if (data.length <= FLOW_TAG_BYTES) return err('malformed_envelope');
   let aesKey: Buffer;
   try {
     aesKey = crypto.privateDecrypt({ key: privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, wrapped);
   } catch {
-    return { ok: false, reason: 'key_unwrap_failed' };
+    return err('key_unwrap_failed');
   }
-  if (aesKey.length !== FLOW_AES_KEY_BYTES) return { ok: false, reason: 'bad_key_length' };
+  if (aesKey.length !== FLOW_AES_KEY_BYTES) return err('bad_key_length');
   let plain: Buffer;
   try {
     const decipher = crypto.createDecipheriv(CIPHER, aesKey, iv, { authTagLength: FLOW_TAG_BYTES });
     decipher.setAuthTag(data.subarray(data.length - FLOW_TAG_BYTES));
     plain = Buffer.concat([decipher.update(data.subarray(0, data.length - FLOW_TAG_BYTES)), decipher.final()]);
   } catch {
-    return { ok: false, reason: 'authentication_failed' };
+    return err('authentication_failed');
   }
   try {
     return { ok: true, value: { payload: JSON.parse(plain.toString('utf8')), aesKey, iv } };
   } catch {
-    return { ok: false, reason: 'not_json' };
+    return err('not_json');
   }
 }
 

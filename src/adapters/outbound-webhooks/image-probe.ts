@@ -31,8 +31,8 @@ const SNIFF_BYTES = 32;
 
 function once(url: string, i: ProbeInput): Promise<ImageProbe | { redirect: string }> {
   const check = checkTargetUrl(url, i.policy);
-  if (!check.ok) return Promise.resolve({ status: 'unreachable', reason: `refused: the URL ${check.reason}` });
-  const target = check.url;
+  if (!check.ok) return Promise.resolve({ status: 'unreachable', reason: `refused: the URL ${check.error}` });
+  const target = check.value;
   const literal = literalAddress(target);
   if (literal && !addressAllowed(classifyAddress(literal), i.policy)) {
     return Promise.resolve({ status: 'unreachable', reason: `refused: ${literal} is a refused address` });

@@ -59,8 +59,8 @@ export function postWebhook(i: SendInput): Promise<SendResult> {
     refused: true,
   });
   const check = checkTargetUrl(i.url, i.policy);
-  if (!check.ok) return Promise.resolve(refuse(`the URL ${check.reason}`));
-  const url = check.url;
+  if (!check.ok) return Promise.resolve(refuse(`the URL ${check.error}`));
+  const url = check.value;
   const literal = literalAddress(url);
   if (literal && !addressAllowed(classifyAddress(literal), i.policy)) return Promise.resolve(refuse(`${literal} is a refused address`));
 

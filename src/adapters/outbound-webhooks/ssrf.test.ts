@@ -142,7 +142,7 @@ describe('checkTargetUrl (registration)', () => {
     ['http://', false],
   ])('%s accepted in live mode: %s', (url, accepted) => {
     const r = checkTargetUrl(url, live);
-    expect(r.ok, r.ok ? '' : r.reason).toBe(accepted);
+    expect(r.ok, r.ok ? '' : r.error).toBe(accepted);
   });
 
   it('sandbox mode allows loopback only; the operator can allow private networks but never metadata', () => {
@@ -154,7 +154,7 @@ describe('checkTargetUrl (registration)', () => {
   });
 
   it('names the refused address in the reason', () => {
-    expect(checkTargetUrl('http://0x7f.1/', live)).toEqual({ ok: false, reason: 'names a refused address 127.0.0.1 (loopback)' });
+    expect(checkTargetUrl('http://0x7f.1/', live)).toEqual({ ok: false, error: 'names a refused address 127.0.0.1 (loopback)' });
   });
 });
 

@@ -6,6 +6,7 @@
 // the sender checks the literal itself before opening anything.
 import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import { err, ok, type Result } from '../../domain/result.ts';
 
 export type AddressClass = 'public' | 'loopback' | 'private' | 'link_local' | 'metadata' | 'unspecified' | 'multicast' | 'reserved' | 'invalid';
 
@@ -142,7 +143,8 @@ export function literalAddress(url: URL): string | null {
   return parseIPv4(h) ? h : null;
 }
 
-export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
+/** The URL, or why it is refused (words that follow "the URL"). */
+export type UrlCheck = Result<URL, string>;
 
 /** The registration check: an absolute http(s) URL that does not name a refused address. */
 export function checkTargetUrl(raw: string, policy: NetworkPolicy): UrlCheck {
@@ -150,16 +152,16 @@ export function checkTargetUrl(raw: string, policy: NetworkPolicy): UrlCheck {
   try {
     url = new URL(raw);
   } catch {
-    return { ok: false, reason: 'must be an absolute http(s) URL' };
+    return err('must be an absolute http(s) URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: `must use http or https, not ${url.protocol.replace(':', '')}` };
-  if (!url.hostname) return { ok: false, reason: 'must name a host' };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return err(`must use http or https, not ${url.protocol.replace(':', '')}`);
+  if (!url.hostname) return err('must name a host');
   const literal = literalAddress(url);
   if (literal) {
     const cls = classifyAddress(literal);
-    if (!addressAllowed(cls, policy)) return { ok: false, reason: `names a refused address ${literal} (${cls.replace('_', '-')})` };
+    if (!addressAllowed(cls, policy)) return err(`names a refused address ${literal} (${cls.replace('_', '-')})`);
   }
-  return { ok: true, url };
+  return ok(url);
 }
 
 export class RefusedAddressError extends Error {

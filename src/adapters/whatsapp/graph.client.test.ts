@@ -111,7 +111,7 @@ const body = { messaging_product: 'whatsapp', recipient_type: 'individual', to: 
 describe('graph client against a local Graph double', () => {
   it('sends a message and returns the wamid and wa_id', async () => {
     const r = await graph.sendMessage('100', 'tok_ok', body);
-    expect(r).toEqual({ ok: true, wamid: 'wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA', waId: '16315555555' });
+    expect(r).toEqual({ ok: true, value: { wamid: 'wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA', waId: '16315555555' } });
     expect(seen).toEqual([{ method: 'POST', url: '/sandbox/graph/v24.0/100/messages', auth: 'Bearer tok_ok', contentType: 'application/json', body }]);
   });
 
@@ -172,7 +172,7 @@ describe('graph client against a local Graph double', () => {
   });
 
   it('marks a message read, with the typing indicator', async () => {
-    expect(await graph.markRead('100', 'tok', 'wamid.IN1', { typingIndicator: true })).toEqual({ ok: true });
+    expect(await graph.markRead('100', 'tok', 'wamid.IN1', { typingIndicator: true })).toEqual({ ok: true, value: true });
     expect(seen[0]?.body).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN1', typing_indicator: { type: 'text' } });
   });
 

@@ -4,6 +4,7 @@
 // can act on (retry, delay the recipient, pause the number, give up).
 import type { z } from 'zod';
 import { REFERENCE_ID_PATTERN } from '../../domain/ids.ts';
+import type { Result } from '../../domain/result.ts';
 import { clientError, graphErrorFromBody, networkError, type GraphError } from './graph.errors.ts';
 import {
   catalogProductsResponse,
@@ -26,10 +27,13 @@ export const DEFAULT_GRAPH_VERSION = 'v27.0';
 export const DEFAULT_GRAPH_TIMEOUT_MS = 15_000;
 
 export type GraphResult<T> = { ok: true; value: T } | { ok: false; error: GraphError };
-export type SendResult = { ok: true; wamid: string; waId?: string } | { ok: false; error: GraphError };
-export type MarkReadResult = { ok: true } | { ok: false; error: GraphError };
+/** Meta's id of the sent message, and the number it went to when Meta names one. */
+export type SendResult = GraphResult<{ wamid: string; waId?: string }>;
+export type MarkReadResult = GraphResult<true>;
+/** The file stopped at the size cap: nothing kept. */
+export const TOO_LARGE = 'too_large' as const;
 /** A downloaded media file, or too large (the download stopped at the cap), or Meta's error. */
-export type DownloadResult = { ok: true; bytes: Buffer } | { ok: false; tooLarge: true } | { ok: false; tooLarge?: undefined; error: GraphError };
+export type DownloadResult = Result<Buffer, GraphError | typeof TOO_LARGE>;
 
 export interface GraphClientOptions {
   baseUrl?: string;
@@ -205,7 +209,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
         const declared = Number(res.headers.get('content-length') ?? NaN);
         if (Number.isFinite(declared) && declared > maxBytes) {
           controller.abort();
-          return { ok: false, tooLarge: true };
+          return { ok: false, error: TOO_LARGE };
         }
         const chunks: Buffer[] = [];
         let size = 0;
@@ -215,14 +219,14 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
             if (size > maxBytes) {
               over = true;
               controller.abort();
-              return { ok: false, tooLarge: true };
+              return { ok: false, error: TOO_LARGE };
             }
             chunks.push(Buffer.from(chunk));
           }
         }
-        return { ok: true, bytes: Buffer.concat(chunks, size) };
+        return { ok: true, value: Buffer.concat(chunks, size) };
       } catch (e) {
-        if (over) return { ok: false, tooLarge: true };
+        if (over) return { ok: false, error: TOO_LARGE };
         if (controller.signal.aborted) return { ok: false, error: networkError(`no complete download within ${timeoutMs * 4} ms`, 'Timeout') };
         return { ok: false, error: networkError(e instanceof Error ? e.message : String(e)) };
       } finally {
@@ -244,7 +248,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       if (!r.ok) return r;
       const wamid = r.value.messages[0]?.id ?? '';
       const waId = r.value.contacts?.[0]?.wa_id;
-      return waId === undefined ? { ok: true, wamid } : { ok: true, wamid, waId };
+      return { ok: true, value: waId === undefined ? { wamid } : { wamid, waId } };
     },
 
     async markRead(phoneNumberId, token, wamid, o = {}) {
@@ -254,7 +258,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       const body: Record<string, unknown> = { messaging_product: 'whatsapp', status: 'read', message_id: wamid };
       if (o.typingIndicator === true) body.typing_indicator = { type: 'text' };
       const r = await call('POST', [pathSegment('phone_number_id', phoneNumberId), 'messages'], token, successResponse, body);
-      return r.ok ? { ok: true } : r;
+      return r.ok ? { ok: true, value: true } : r;
     },
 
     async lookupPayment(phoneNumberId, token, paymentConfiguration, referenceId) {

@@ -48,7 +48,7 @@ describe('Graph media', () => {
     const info = await graph.getMediaInfo('1234', 'tok');
     expect(info).toMatchObject({ ok: true, value: { url: `${base}/dl/small`, mime_type: 'image/jpeg', file_size: 5 } });
     const dl = await graph.downloadMedia(`${base}/dl/small`, 'tok', 100);
-    expect(dl.ok && dl.bytes.toString()).toBe('hello');
+    expect(dl.ok && dl.value.toString()).toBe('hello');
     expect(auths.at(-1)).toBe('Bearer tok');
   });
 
@@ -60,10 +60,10 @@ describe('Graph media', () => {
   });
 
   it('stops at the cap, by Content-Length or while reading', async () => {
-    expect(await graph.downloadMedia(`${base}/dl/declared-big`, 'tok', 500)).toEqual({ ok: false, tooLarge: true });
-    expect(await graph.downloadMedia(`${base}/dl/chunked-big`, 'tok', 500)).toEqual({ ok: false, tooLarge: true });
+    expect(await graph.downloadMedia(`${base}/dl/declared-big`, 'tok', 500)).toEqual({ ok: false, error: 'too_large' });
+    expect(await graph.downloadMedia(`${base}/dl/chunked-big`, 'tok', 500)).toEqual({ ok: false, error: 'too_large' });
     const ok = await graph.downloadMedia(`${base}/dl/chunked-big`, 'tok', 1000);
-    expect(ok.ok && ok.bytes.length).toBe(1000);
+    expect(ok.ok && ok.value.length).toBe(1000);
   });
 
   it('never sends the token off Meta’s media hosts (or the base URL’s origin)', async () => {

@@ -22,7 +22,7 @@ export async function runMerchants(cfg: Config, argv: string[]): Promise<number>
   if (sub === 'create' && (name.length === 0 || name.length > 200)) throw new UsageError('--name must be 1 to 200 characters');
   // The business settings (GET|PATCH /v1/settings/business), checked before anything is opened.
   const business = checkBusinessSettings({ time_zone: values['time-zone'], locale: values.locale, currency: values.currency });
-  if (!business.ok) throw new UsageError(`--${business.path.replace('_', '-')}: ${business.message.replace(/^[a-z_]+: /, '')}`);
+  if (!business.ok) throw new UsageError(`--${business.error.path.replace('_', '-')}: ${business.error.message.replace(/^[a-z_]+: /, '')}`);
   const { time_zone, locale, currency } = business.value;
   const ctx = await openCliContext(cfg);
   try {

@@ -68,8 +68,8 @@ export async function runReconcile(cfg: Config, argv: string[]): Promise<number>
   const unit = values['amount-unit'] as AmountUnit | undefined;
   if (unit !== undefined && !AMOUNT_UNITS.includes(unit)) throw new UsageError(`--amount-unit must be minor or major`);
   const parsedMap = values.map === undefined ? undefined : parseMappingSpec(values.map);
-  if (parsedMap && !parsedMap.ok) throw new UsageError(`--map: ${parsedMap.message}`);
-  const mapping = parsedMap?.ok ? parsedMap.mapping : undefined;
+  if (parsedMap && !parsedMap.ok) throw new UsageError(`--map: ${parsedMap.error}`);
+  const mapping = parsedMap?.ok ? parsedMap.value : undefined;
   if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('give both --from and --to, or neither');
   const period = values.from && values.to ? { from: isoDate(values.from, 'from'), to: isoDate(values.to, 'to') } : undefined;
   const days = values['settlement-days'];

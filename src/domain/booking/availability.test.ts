@@ -132,9 +132,9 @@ describe('checks', () => {
         ],
       },
     });
-    expect(checkWeeklyHours({ funday: [] })).toMatchObject({ ok: false, message: expect.stringContaining('funday') });
+    expect(checkWeeklyHours({ funday: [] })).toMatchObject({ ok: false, error: expect.stringContaining('funday') });
     expect(checkWeeklyHours({ mon: [['9:00', '13:00']] })).toMatchObject({ ok: false });
-    expect(checkWeeklyHours({ mon: [['13:00', '09:00']] })).toMatchObject({ ok: false, message: expect.stringContaining('not before') });
+    expect(checkWeeklyHours({ mon: [['13:00', '09:00']] })).toMatchObject({ ok: false, error: expect.stringContaining('not before') });
     expect(
       checkWeeklyHours({
         mon: [
@@ -142,7 +142,7 @@ describe('checks', () => {
           ['12:00', '14:00'],
         ],
       }),
-    ).toMatchObject({ ok: false, message: expect.stringContaining('overlap') });
+    ).toMatchObject({ ok: false, error: expect.stringContaining('overlap') });
     expect(checkWeeklyHours({ mon: [['25:00', '26:00']] })).toMatchObject({ ok: false });
   });
 

@@ -9,6 +9,7 @@
 // A slot is free when no live booking (held or confirmed) overlaps it and it starts at
 // least `leadMinutes` from now.
 import { DateTime } from 'luxon';
+import { err, ok, type Result } from '../result.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -58,28 +59,28 @@ export function isTimeZone(zone: string): boolean {
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** Checks weekly hours: known weekdays, "HH:mm" pairs (24:00 closes at midnight), each opening before it closes, no overlaps. */
-export function checkWeeklyHours(h: Record<string, unknown>): { ok: true; value: WeeklyHours } | { ok: false; message: string } {
+export function checkWeeklyHours(h: Record<string, unknown>): Result<WeeklyHours, string> {
   const out: WeeklyHours = {};
   for (const [day, v] of Object.entries(h)) {
-    if (!(WEEKDAYS as readonly string[]).includes(day)) return { ok: false, message: `weekly_hours.${day}: use mon, tue, wed, thu, fri, sat or sun` };
-    if (!Array.isArray(v) || v.length > 12) return { ok: false, message: `weekly_hours.${day}: a list of at most 12 ["HH:mm", "HH:mm"] pairs` };
+    if (!(WEEKDAYS as readonly string[]).includes(day)) return err(`weekly_hours.${day}: use mon, tue, wed, thu, fri, sat or sun`);
+    if (!Array.isArray(v) || v.length > 12) return err(`weekly_hours.${day}: a list of at most 12 ["HH:mm", "HH:mm"] pairs`);
     const pairs: [string, string][] = [];
     for (const [i, p] of v.entries()) {
       if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => typeof x === 'string' && HHMM.test(x))) {
-        return { ok: false, message: `weekly_hours.${day}.${i}: a pair of "HH:mm" times, such as ["09:00", "13:00"]` };
+        return err(`weekly_hours.${day}.${i}: a pair of "HH:mm" times, such as ["09:00", "13:00"]`);
       }
       const [a, b] = p as [string, string];
-      if (a === '24:00' || minutesOf(a) >= minutesOf(b)) return { ok: false, message: `weekly_hours.${day}.${i}: opens at ${a}, which is not before ${b}` };
+      if (a === '24:00' || minutesOf(a) >= minutesOf(b)) return err(`weekly_hours.${day}.${i}: opens at ${a}, which is not before ${b}`);
       pairs.push([a, b]);
     }
     pairs.sort((x, y) => minutesOf(x[0]) - minutesOf(y[0]));
     for (let i = 1; i < pairs.length; i++) {
       if (minutesOf(pairs[i]![0]) < minutesOf(pairs[i - 1]![1]))
-        return { ok: false, message: `weekly_hours.${day}: ${pairs[i - 1]!.join('–')} and ${pairs[i]!.join('–')} overlap` };
+        return err(`weekly_hours.${day}: ${pairs[i - 1]!.join('–')} and ${pairs[i]!.join('–')} overlap`);
     }
     if (pairs.length) out[day as Weekday] = pairs;
   }
-  return { ok: true, value: out };
+  return ok(out);
 }
 
 /** The local calendar date ("YYYY-MM-DD") of an instant in a zone. */

@@ -5,6 +5,7 @@
 // payment the provider did not take.
 import { RowError, type FormatSpec } from './format.spec.ts';
 import { ROW_KINDS, type RowKind } from './report.ts';
+import { err, ok, type Result } from '../result.ts';
 
 export const GENERIC_FIELDS = [
   'type',
@@ -69,7 +70,7 @@ export function genericFormat(mapping: GenericMapping): FormatSpec | undefined {
 }
 
 /** "Txn ID=provider_payment_id,Gross=amount" (column=field, as the CLI takes it) → a mapping. */
-export function parseMappingSpec(spec: string): { ok: true; mapping: GenericMapping } | { ok: false; message: string } {
+export function parseMappingSpec(spec: string): Result<GenericMapping, string> {
   const mapping: GenericMapping = {};
   for (const part of spec
     .split(',')
@@ -78,10 +79,9 @@ export function parseMappingSpec(spec: string): { ok: true; mapping: GenericMapp
     const at = part.lastIndexOf('=');
     const column = part.slice(0, at).trim();
     const field = part.slice(at + 1).trim() as GenericField;
-    if (at <= 0 || !column) return { ok: false, message: `"${part}" is not column=field` };
-    if (!(GENERIC_FIELDS as readonly string[]).includes(field))
-      return { ok: false, message: `"${field}" is not a field; use one of ${GENERIC_FIELDS.join(', ')}` };
+    if (at <= 0 || !column) return err(`"${part}" is not column=field`);
+    if (!(GENERIC_FIELDS as readonly string[]).includes(field)) return err(`"${field}" is not a field; use one of ${GENERIC_FIELDS.join(', ')}`);
     mapping[field] = column;
   }
-  return { ok: true, mapping };
+  return ok(mapping);
 }

@@ -120,7 +120,7 @@ describe('parseReport: generic with a mapping', () => {
     expect(m.ok).toBe(true);
     if (!m.ok) return;
     const csv = 'Txn,Ref,Gross,Cur,Kind,State\nt1,R1,1500,INR,capture,ok\nt2,,700,INR,payment,failed\n';
-    const r = parseReport(csv, { format: 'generic', provider: 'payu', mapping: m.mapping });
+    const r = parseReport(csv, { format: 'generic', provider: 'payu', mapping: m.value });
     expect(r.ok && r.value.rows.map((x) => [x.provider, x.kind, x.providerPaymentId, x.referenceId, x.gross, x.failed])).toEqual([
       ['payu', 'payment', 't1', 'R1', 1500, false],
       ['payu', 'payment', 't2', null, 700, true],

@@ -2,6 +2,7 @@
 // by. Computed here (luxon, the same tz data that validated the zone) rather than with the
 // database's AT TIME ZONE, so PGlite and PostgreSQL, whatever tz data each ships, group alike.
 import { DateTime } from 'luxon';
+import { err, ok, type FieldError, type Result } from '../result.ts';
 
 export const MAX_REPORT_DAYS = 366;
 
@@ -29,21 +30,20 @@ export function addDays(date: string, n: number): string {
 }
 
 /** Days from `from` to `to`, both included, in `zone`; or why not. */
-export function reportDays(zone: string, from: string, to: string): { ok: true; days: ReportDay[] } | { ok: false; path: 'from' | 'to'; message: string } {
-  if (!isCalendarDate(from)) return { ok: false, path: 'from', message: `from: "${from}" is not a date such as 2026-03-01` };
-  if (!isCalendarDate(to)) return { ok: false, path: 'to', message: `to: "${to}" is not a date such as 2026-03-31` };
+export function reportDays(zone: string, from: string, to: string): Result<ReportDay[], FieldError<'from' | 'to'>> {
+  if (!isCalendarDate(from)) return err({ path: 'from', message: `from: "${from}" is not a date such as 2026-03-01` });
+  if (!isCalendarDate(to)) return err({ path: 'to', message: `to: "${to}" is not a date such as 2026-03-31` });
   const a = DateTime.fromISO(from, { zone });
   const b = DateTime.fromISO(to, { zone });
   const span = Math.round(b.diff(a, 'days').days) + 1;
-  if (span < 1) return { ok: false, path: 'to', message: 'to: must be on or after from' };
-  if (span > MAX_REPORT_DAYS)
-    return { ok: false, path: 'to', message: `to: a report covers at most ${MAX_REPORT_DAYS} days (from ${from} to ${to} is ${span})` };
+  if (span < 1) return err({ path: 'to', message: 'to: must be on or after from' });
+  if (span > MAX_REPORT_DAYS) return err({ path: 'to', message: `to: a report covers at most ${MAX_REPORT_DAYS} days (from ${from} to ${to} is ${span})` });
   const days: ReportDay[] = [];
   for (let i = 0; i < span; i++) {
     const start = a.plus({ days: i }).startOf('day');
     days.push({ date: start.toISODate()!, start: start.toJSDate(), end: start.plus({ days: 1 }).startOf('day').toJSDate() });
   }
-  return { ok: true, days };
+  return ok(days);
 }
 
 /** The days a report covers when from or to (or both) are left out: 30, ending today in `zone`. */
@@ -57,9 +57,9 @@ export function resolveReportRange(
   zone: string,
   range: { from?: string | undefined; to?: string | undefined },
   now: Date,
-): { ok: true; from: string; to: string; days: ReportDay[] } | { ok: false; path: 'from' | 'to'; message: string } {
+): Result<{ from: string; to: string; days: ReportDay[] }, FieldError<'from' | 'to'>> {
   const to = range.to ?? (range.from ? addDays(range.from, DEFAULT_REPORT_DAYS - 1) : todayIn(zone, now));
   const from = range.from ?? addDays(to, -(DEFAULT_REPORT_DAYS - 1));
   const r = reportDays(zone, from, to);
-  return r.ok ? { ok: true, from, to, days: r.days } : r;
+  return r.ok ? ok({ from, to, days: r.value }) : r;
 }

@@ -2,6 +2,7 @@
 // composition root, called by the whatsapp module in the transaction that stores the
 // message), and the hand-off: a person's reply pauses automation in the conversation, which
 // resumes when it is closed or after resume_after_minutes without a reply from staff.
+import { err, ok, type Result } from '../../domain/result.ts';
 import { decideAutoReply, HOUR_MS, GREETING_EVERY_MS, inboundKind, normalizeWords, pauseExpired, type KeywordReply } from '../../domain/auto-replies.ts';
 import { catalogMessage, productListMessage, textMessage } from '../../adapters/whatsapp/message.builders.ts';
 import { addressOf } from '../../adapters/whatsapp/message.common.ts';
@@ -64,29 +65,30 @@ export async function autoReply(ctx: AppContext, tx: Tx, m: AutoReplyInput): Pro
     return 'automatic reply already sent for this message';
   const what = `${decision.kind === 'keyword' ? `keyword "${word}"` : decision.kind}: ${decision.reply.type === 'flow' ? `flow ${decision.reply.flow}` : decision.reply.type}`;
   const sent = await sendReply(ctx, tx, m.merchantId, customer, decision.reply);
-  if (!sent.ok) return `${what} not sent: ${sent.reason}`;
-  await setAutoReplyMessage(tx, id, sent.messageId);
-  return `${what} sent (${sent.messageId})`;
+  if (!sent.ok) return `${what} not sent: ${sent.error}`;
+  await setAutoReplyMessage(tx, id, sent.value);
+  return `${what} sent (${sent.value})`;
 }
 
-type Sent = { ok: true; messageId: string } | { ok: false; reason: string };
+/** The queued message's id, or why nothing was queued. */
+type Sent = Result<string, string>;
 
 /** Queues the reply in the caller's transaction (sent by the paced send queue). */
 async function sendReply(ctx: AppContext, tx: Tx, merchantId: string, customer: CustomerRow, reply: KeywordReply): Promise<Sent> {
   if (reply.type === 'flow') {
     const r = await sendKeywordFlow(ctx, tx, merchantId, customer.id, reply);
-    return r.ok ? { ok: true, messageId: r.value.messageId } : { ok: false, reason: r.error.message };
+    return r.ok ? ok(r.value.messageId) : err(r.error.message);
   }
   const to = addressOf(customer);
-  if (!to) return { ok: false, reason: 'the customer has neither a phone nor a BSUID' };
+  if (!to) return err('the customer has neither a phone nor a BSUID');
   let built: ReturnType<typeof textMessage>;
   if (reply.type === 'text') built = textMessage({ ...to, body: reply.text });
   else {
     const number = await getNumberByMerchant(tx, merchantId);
-    if (!number?.catalog_id) return { ok: false, reason: 'the WhatsApp number has no catalog connected' };
+    if (!number?.catalog_id) return err('the WhatsApp number has no catalog connected');
     if (reply.type === 'catalog') {
       const thumb = reply.thumbnail_retailer_id ?? (await listProducts(tx, merchantId, { limit: 1, active: true }))[0]?.retailer_id;
-      if (!thumb) return { ok: false, reason: 'the catalog has no active product' };
+      if (!thumb) return err('the catalog has no active product');
       built = catalogMessage({ ...to, body: reply.body, thumbnailProductRetailerId: thumb });
     } else
       built = productListMessage({
@@ -97,7 +99,7 @@ async function sendReply(ctx: AppContext, tx: Tx, merchantId: string, customer: 
         sections: reply.sections.map((s) => ({ ...(s.title ? { title: s.title } : {}), productRetailerIds: s.retailer_ids })),
       });
   }
-  if (!built.ok) return { ok: false, reason: built.error.message };
+  if (!built.ok) return err(built.error.message);
   const row = await queueMessage(ctx, tx, {
     merchantId,
     customerId: customer.id,
@@ -107,7 +109,7 @@ async function sendReply(ctx: AppContext, tx: Tx, merchantId: string, customer: 
     // Not essential: a customer who opts out before it leaves does not get it.
     essential: false,
   });
-  return row ? { ok: true, messageId: row.id } : { ok: false, reason: 'the merchant has no WhatsApp number' };
+  return row ? ok(row.id) : err('the merchant has no WhatsApp number');
 }
 
 /** A person replied: automation pauses (the conversations module records it), and a job resumes it after the merchant's setting. */

@@ -71,7 +71,7 @@ export async function setAutoReplies(ctx: AppContext, tx: Tx, merchantId: string
     if (t.enabled && !t.text) return invalid(`${name}.text`, `a text is needed to enable the ${name} reply`);
   }
   const hours = checkWeeklyHours(away.hours as Record<string, unknown>);
-  if (!hours.ok) return invalid('away.hours', hours.message.replace(/^weekly_hours\.?/, ''));
+  if (!hours.ok) return invalid('away.hours', hours.error.replace(/^weekly_hours\.?/, ''));
   if (away.enabled && Object.keys(hours.value).length === 0) return invalid('away.hours', 'opening hours are needed to enable the away reply');
 
   if (input.keywords) {

@@ -63,7 +63,7 @@ const invalid = (message: string, path: string) => err(domainError('validation_e
 export async function createBookingService(ctx: AppContext, tx: Tx, merchantId: string, input: BookingServiceInput): Promise<Result<repo.BookingServiceRow>> {
   if (!isCurrency(input.currency)) return invalid(`currency: ${input.currency} is not an ISO 4217 currency`, 'currency');
   const hours = checkWeeklyHours(input.weekly_hours);
-  if (!hours.ok) return invalid(hours.message, 'weekly_hours');
+  if (!hours.ok) return invalid(hours.error, 'weekly_hours');
   return ok(
     await repo.insertBookingService(tx, {
       id: newId('svc'),
@@ -92,7 +92,7 @@ export async function updateBookingService(
   let weekly: repo.BookingServiceRow['weekly_hours'] | undefined;
   if (patch.weekly_hours !== undefined) {
     const hours = checkWeeklyHours(patch.weekly_hours);
-    if (!hours.ok) return invalid(hours.message, 'weekly_hours');
+    if (!hours.ok) return invalid(hours.error, 'weekly_hours');
     weekly = hours.value as repo.BookingServiceRow['weekly_hours'];
   }
   const row = await repo.updateBookingService(tx, merchantId, id, { ...patch, weekly_hours: weekly }, ctx.clock.now());

@@ -17,7 +17,7 @@ import { enqueueImageCheck } from './catalog.images.ts';
 function checkImageUrl(ctx: AppContext, url: string | null | undefined): Result<void> {
   if (url === undefined || url === null) return ok(undefined);
   const check = checkTargetUrl(url, webhookNetworkPolicy(ctx));
-  return check.ok ? ok(undefined) : err(domainError('validation_error', `image_url: ${check.reason}`, { path: 'image_url' }));
+  return check.ok ? ok(undefined) : err(domainError('validation_error', `image_url: ${check.error}`, { path: 'image_url' }));
 }
 
 export interface ProductInput {

@@ -43,8 +43,8 @@ function validate(ctx: AppContext, input: EndpointInput): Result<{ url?: string 
   let url: string | undefined;
   if (input.url !== undefined) {
     const check = checkTargetUrl(input.url, webhookNetworkPolicy(ctx));
-    if (!check.ok) return err(domainError('validation_error', `url: ${check.reason}`, { path: 'url' }));
-    url = check.url.href;
+    if (!check.ok) return err(domainError('validation_error', `url: ${check.error}`, { path: 'url' }));
+    url = check.value.href;
   }
   const bad = (input.events ?? []).filter((e) => !isValidFilterEntry(e));
   if (bad.length)

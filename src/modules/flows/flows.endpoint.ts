@@ -63,7 +63,7 @@ export class FlowEndpoint {
     if (!envelope) return empty(FLOW_STATUS.cannotDecrypt);
     const dec = decryptFlowRequest(envelope, key);
     if (!dec.ok) {
-      ctx.log.info({ merchant_id: merchantId, reason: dec.reason }, 'flow request could not be decrypted');
+      ctx.log.info({ merchant_id: merchantId, reason: dec.error }, 'flow request could not be decrypted');
       return empty(FLOW_STATUS.cannotDecrypt);
     }
     const seal = (status: number, body: unknown): FlowEndpointAnswer => ({ status, body: encryptFlowResponse(body, dec.value.aesKey, dec.value.iv) });
@@ -83,17 +83,18 @@ export class FlowEndpoint {
     try {
       const r = await inTransaction(ctx, async (tx): Promise<{ refused: FlowTokenRefusal } | { response: unknown }> => {
         const claim = await claimFlowToken(ctx, tx, merchantId, req.flow_token);
-        if (!claim.ok) return { refused: claim.reason };
-        const def = getFlowDefinition(claim.row.flow_name);
+        if (!claim.ok) return { refused: claim.error };
+        const token = claim.value;
+        const def = getFlowDefinition(token.flow_name);
         if (!def) return { refused: 'unknown' };
         const now = ctx.clock.now();
-        const base = { ctx, tx, merchantId, customerId: claim.row.customer_id ?? '', waId: claim.row.wa_id, token: claim.row.token, now };
-        const outcome = await runFlowRequest(def, base, claim.row.state, {
+        const base = { ctx, tx, merchantId, customerId: token.customer_id ?? '', waId: token.wa_id, token: token.token, now };
+        const outcome = await runFlowRequest(def, base, token.state, {
           action: req.action as 'INIT' | 'BACK' | 'data_exchange',
           screen: req.screen || undefined,
           data: req.data ?? {},
         });
-        await updateFlowToken(tx, claim.row.token, { state: { ...outcome.stored }, ...(outcome.completed ? { status: 'completed' as const } : {}) }, now);
+        await updateFlowToken(tx, token.token, { state: { ...outcome.stored }, ...(outcome.completed ? { status: 'completed' as const } : {}) }, now);
         return { response: outcome.response };
       });
       if ('refused' in r) return refuse(r.refused);

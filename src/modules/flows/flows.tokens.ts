@@ -3,6 +3,7 @@
 // Format `flt_` + 192 random bits (base64url): unguessable, and recognisable in logs.
 // The token is the key of the session's server-side state and of what the flow creates.
 import { newSecretToken } from '../../domain/ids.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
 import { getFlowToken, insertFlowToken, updateFlowToken, type FlowTokenRow } from './flows.repository.ts';
 import { learnCustomer } from '../customers/index.ts';
@@ -56,21 +57,16 @@ export async function issueFlowToken(
  * Locks and checks the token for one endpoint request. Another merchant's token is
  * answered exactly like an unknown one, so the endpoint is no oracle for other shops.
  */
-export async function claimFlowToken(
-  ctx: AppContext,
-  tx: Tx,
-  merchantId: string,
-  token: unknown,
-): Promise<{ ok: true; row: FlowTokenRow } | { ok: false; reason: FlowTokenRefusal }> {
-  if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return { ok: false, reason: 'unknown' };
+export async function claimFlowToken(ctx: AppContext, tx: Tx, merchantId: string, token: unknown): Promise<Result<FlowTokenRow, FlowTokenRefusal>> {
+  if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return err('unknown');
   const row = await getFlowToken(tx, token, { forUpdate: true });
-  if (!row || row.merchant_id !== merchantId) return { ok: false, reason: 'unknown' };
-  if (row.status === 'completed') return { ok: false, reason: 'completed' };
+  if (!row || row.merchant_id !== merchantId) return err('unknown');
+  if (row.status === 'completed') return err('completed');
   const now = ctx.clock.now();
-  if (row.status === 'expired') return { ok: false, reason: 'expired' };
+  if (row.status === 'expired') return err('expired');
   if (row.expires_at.getTime() <= now.getTime()) {
     await updateFlowToken(tx, token, { status: 'expired' }, now);
-    return { ok: false, reason: 'expired' };
+    return err('expired');
   }
-  return { ok: true, row };
+  return ok(row);
 }

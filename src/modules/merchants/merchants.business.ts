@@ -54,7 +54,7 @@ export async function businessPresentation(q: Queryable, merchantId: string): Pr
 
 export async function updateBusinessSettings(ctx: AppContext, tx: Tx, merchantId: string, patch: BusinessSettingsPatch): Promise<Result<BusinessSettings>> {
   const checked = checkBusinessSettings(patch);
-  if (!checked.ok) return err(domainError('validation_error', checked.message, { path: checked.path }));
+  if (!checked.ok) return err(domainError('validation_error', checked.error.message, { path: checked.error.path }));
   const row = await repo.updateBusinessColumns(tx, merchantId, checked.value, ctx.clock.now());
   if (!row) return err(domainError('not_found', `No merchant ${merchantId}`));
   return ok(await fromRow(tx, row));

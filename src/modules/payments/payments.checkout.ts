@@ -8,7 +8,7 @@ import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { getMerchant } from '../merchants/index.ts';
 import { addShippingAddress, awaitsAddress, getOrder, type OrderRow } from '../orders/index.ts';
-import { checkShippingAddress, type AddressField } from '../../domain/address.ts';
+import { checkShippingAddress } from '../../domain/address.ts';
 import { getPayment, getPaymentByToken, lockAttemptWithoutObject, updatePayment, type PaymentRow } from '../orders/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/context.ts';
@@ -84,16 +84,12 @@ export async function proceedToCheckout(ctx: AppContext, token: string): Promise
  * The delivery address typed on the pay page of a physical-goods order (POST /pay/{token}/address):
  * checked field by field (errors come back per field for the form), stored with its event.
  */
-export async function addCheckoutAddress(
-  ctx: AppContext,
-  token: string,
-  raw: Partial<Record<string, unknown>>,
-): Promise<Result<OrderRow> | { ok: false; fields: Partial<Record<AddressField, string>> }> {
+export async function addCheckoutAddress(ctx: AppContext, token: string, raw: Partial<Record<string, unknown>>): Promise<Result<OrderRow>> {
   const view = await viewCheckout(ctx, token);
   if (!view) return err(domainError('not_found', 'No such payment page'));
   if (view.state !== 'open') return err(domainError('conflict', `This bill is ${view.state}`, { state: view.state }));
   const checked = checkShippingAddress(raw);
-  if (!checked.ok) return { ok: false, fields: checked.errors };
+  if (!checked.ok) return err(domainError('validation_error', 'Please check the delivery address', { fields: checked.error }));
   return inTransaction(ctx, (tx) =>
     addShippingAddress(ctx, tx, { source: 'job', id: 'pay_page' }, view.order.merchant_id, view.order.id, checked.value, {
       via: 'pay_page',

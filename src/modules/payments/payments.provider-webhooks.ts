@@ -3,6 +3,7 @@
 // job that processes them, and only then answered 2xx. Processing applies each
 // normalized event under the order's row lock; what cannot be matched is kept as
 // 'unmatched' for review, and the provider still gets its 2xx.
+import { domainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Tx } from '../../platform/store/db.ts';
@@ -24,17 +25,17 @@ export async function receiveProviderWebhook(
   merchantId: string,
   rawBody: Buffer,
   headers: Record<string, string | string[] | undefined>,
-): Promise<Result<{ stored: number; duplicates: number }, { status: number; message: string }>> {
+): Promise<Result<{ stored: number; duplicates: number }>> {
   const adapter = adapterFor(ctx, provider);
-  if (!adapter.ok || !(await getMerchant(ctx.db, merchantId))) return err({ status: 404, message: 'unknown provider or merchant' });
+  if (!adapter.ok || !(await getMerchant(ctx.db, merchantId))) return err(domainError('not_found', 'unknown provider or merchant'));
   const account = await openProviderAccount(ctx, ctx.db, merchantId, provider);
-  if (!account) return err({ status: 404, message: `${provider} is not configured for this merchant` });
+  if (!account) return err(domainError('not_found', `${provider} is not configured for this merchant`));
   const check = adapter.value.verifyWebhook(rawBody, headers, account.webhookSecrets, ctx.clock.now());
-  if (!check.ok) return err({ status: check.status, message: check.reason });
+  if (!check.ok) return err(domainError(check.error.kind === 'unauthorized' ? 'unauthorized' : 'validation_error', check.error.reason));
   let stored = 0;
   let duplicates = 0;
   await inTransaction(ctx, async (tx) => {
-    for (const ev of groupByEventId(check.events)) {
+    for (const ev of groupByEventId(check.value)) {
       const id = newId('pev');
       const inserted = await insertProviderEvent(tx, {
         id,

@@ -2,7 +2,7 @@
 // with the zod schemas their routes answer with (and /openapi.json shows).
 import { z } from 'zod';
 import { listOf } from '../../platform/http/page.ts';
-import { DEFAULT_SETTLEMENT_DAYS } from './reconciliation.run.ts';
+import { DEFAULT_SETTLEMENT_DAYS } from './reconciliation.settings.ts';
 import { CATEGORIES, type Totals } from '../../domain/reconciliation/report.ts';
 import type { ItemRow, RunRow } from './reconciliation.repository.ts';
 

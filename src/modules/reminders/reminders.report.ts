@@ -22,8 +22,9 @@ export async function reminderReport(
   range: { from?: string | undefined; to?: string | undefined },
 ): Promise<Result<ReminderReport>> {
   const zone = (await getBusinessSettings(ctx.db, merchantId)).time_zone;
-  const r = resolveReportRange(zone, range, ctx.clock.now());
-  if (!r.ok) return err(domainError('validation_error', r.message, { path: r.path }));
+  const resolved = resolveReportRange(zone, range, ctx.clock.now());
+  if (!resolved.ok) return err(domainError('validation_error', resolved.error.message, { path: resolved.error.path }));
+  const r = resolved.value;
   const start = r.days[0]!.start;
   const end = r.days.at(-1)!.end;
   const totals = await reminderTotals(ctx.db, merchantId, start, end);

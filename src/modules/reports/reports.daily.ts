@@ -38,8 +38,9 @@ export async function dailyReport(
 ): Promise<Result<DailyReport>> {
   const business = await getBusinessSettings(ctx.db, merchantId);
   const zone = business.time_zone;
-  const r = resolveReportRange(zone, range, ctx.clock.now());
-  if (!r.ok) return err(domainError('validation_error', r.message, { path: r.path }));
+  const resolved = resolveReportRange(zone, range, ctx.clock.now());
+  if (!resolved.ok) return err(domainError('validation_error', resolved.error.message, { path: resolved.error.path }));
+  const r = resolved.value;
   const [orders, money] = [await ordersCreatedPerDay(ctx.db, merchantId, r.days), await ledgerMoneyPerDay(ctx.db, merchantId, r.days)];
   // Every day lists the same currencies (those with money in the range, else the business
   // currency), so a day with nothing is zeros, not an empty list.

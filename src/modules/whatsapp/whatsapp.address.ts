@@ -152,8 +152,8 @@ export async function onAddressReply(
   const checked = fromWhatsAppAddress(values);
   const payment = await m.payment(order);
   if (!checked.ok) {
-    if (payment) await askForAddress(ctx, tx, order, payment, m.number, await m.voice(), { values: whatsAppValues(values), errors: checked.errors });
-    return `address for ${order.id} refused: ${Object.entries(checked.errors)
+    if (payment) await askForAddress(ctx, tx, order, payment, m.number, await m.voice(), { values: whatsAppValues(values), errors: checked.error });
+    return `address for ${order.id} refused: ${Object.entries(checked.error)
       .map(([k, e]) => `${k}: ${e}`)
       .join('; ')}`.slice(0, 300);
   }

@@ -11,6 +11,7 @@ import type { Tx } from '../../platform/store/db.ts';
 import { getNumber } from './whatsapp-numbers.repository.ts';
 import { isInertNumber } from './whatsapp.numbers.ts';
 import { graphFor, tokenFor } from './whatsapp.send.ts';
+import { TOO_LARGE } from '../../adapters/whatsapp/graph.client.ts';
 import { getInboundMedia, insertInboundMedia, settleInboundMedia, type InboundMediaRow } from './inbound-media.repository.ts';
 
 export const MEDIA_FETCH_JOB = 'whatsapp.media.fetch';
@@ -90,18 +91,21 @@ export async function fetchInboundMedia(ctx: AppContext, messageId: string, atte
     return;
   }
   const dl = await graph.downloadMedia(info.value.url, token, cap);
-  if (!dl.ok && dl.tooLarge) {
-    await settle({ status: 'too_large', mime_type: cleanMime(info.value.mime_type), note: `larger than ${cap} bytes: download stopped`, now: now() });
-    return;
+  if (!dl.ok) {
+    const e = dl.error;
+    if (e === TOO_LARGE) {
+      await settle({ status: 'too_large', mime_type: cleanMime(info.value.mime_type), note: `larger than ${cap} bytes: download stopped`, now: now() });
+      return;
+    }
+    return retryOr(`download: ${e.code} ${e.title}`, e.class !== 'permanent');
   }
-  if (!dl.ok) return retryOr(`download: ${dl.error.code} ${dl.error.title}`, dl.error.class !== 'permanent');
-  const hex = crypto.createHash('sha256').update(dl.bytes).digest('hex');
+  const hex = crypto.createHash('sha256').update(dl.value).digest('hex');
   const declared = [info.value.sha256, media.declared_sha256].filter((s): s is string => !!s);
   if (declared.length === 0 || !declared.every((d) => sha256Matches(hex, d))) {
-    await settle({ status: 'failed', size: dl.bytes.length, note: "the file does not match WhatsApp's sha256: not stored", now: now() });
+    await settle({ status: 'failed', size: dl.value.length, note: "the file does not match WhatsApp's sha256: not stored", now: now() });
     return;
   }
-  await settle({ status: 'stored', data: dl.bytes, size: dl.bytes.length, mime_type: storedMime(media, dl.bytes, info.value.mime_type), now: now() });
+  await settle({ status: 'stored', data: dl.value, size: dl.value.length, mime_type: storedMime(media, dl.value, info.value.mime_type), now: now() });
 }
 
 /** The type we show: an inline image type from the bytes, else what WhatsApp declared (served as an attachment). */

@@ -142,7 +142,7 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
       // A status webhook may have overtaken this commit (matched by biz_opaque_callback_data): never move it back.
       const cur = await getMessage(tx, m.id, { forUpdate: true });
       const keep = cur && !['queued', 'sending'].includes(cur.status);
-      await updateMessage(tx, m.id, { ...(keep ? {} : { status: 'sent' as const }), wamid: r.wamid, sent_at: sentAt }, sentAt);
+      await updateMessage(tx, m.id, { ...(keep ? {} : { status: 'sent' as const }), wamid: r.value.wamid, sent_at: sentAt }, sentAt);
       if (!keep) await noteMessageStatus(ctx, tx, [m]);
       const purpose = m.payload['purpose'];
       if (purpose === 'bill' && m.order_id) {
@@ -154,7 +154,7 @@ export async function sendQueuedMessage(ctx: AppContext, budget: SendBudget, mes
             merchantId: m.merchant_id,
             orderId: m.order_id,
             type: 'order.bill_sent',
-            data: { message_id: m.id, wamid: r.wamid, payment_id: m.payment_id, as: type },
+            data: { message_id: m.id, wamid: r.value.wamid, payment_id: m.payment_id, as: type },
           },
         );
         // WhatsApp Pay bills have no checkout object: poll Meta's lookup from now on.

@@ -2,7 +2,7 @@
 // 24-hour window (approved ones only can be sent). Stored (whatsapp_templates), refreshed
 // from GET /{waba_id}/message_templates (every page) when the copy is older than
 // TEMPLATES_STALE_MS or belongs to another WABA, and kept current between refreshes by the
-// message_template_status_update webhook (whatsapp.inbound.ts).
+// message_template_status_update webhook (whatsapp.inbound-items.ts).
 import { domainError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { AppContext } from '../../platform/context.ts';

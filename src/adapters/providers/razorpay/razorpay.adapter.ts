@@ -85,19 +85,19 @@ export function createRazorpayAdapter(opts: RazorpayAdapterOptions = {}): Paymen
 
     verifyWebhook(rawBody, headers, secrets, at): WebhookCheck {
       const sig = verifyRazorpaySignature(rawBody, header(headers, SIGNATURE_HEADER), secrets);
-      if (sig === 'missing') return { ok: false, status: 400, reason: 'missing X-Razorpay-Signature header' };
-      if (sig === 'malformed') return { ok: false, status: 400, reason: 'malformed X-Razorpay-Signature header (expected 64 hex characters)' };
-      if (sig !== 'ok') return { ok: false, status: 401, reason: 'X-Razorpay-Signature does not match' };
+      if (sig === 'missing') return { ok: false, error: { kind: 'malformed', reason: 'missing X-Razorpay-Signature header' } };
+      if (sig === 'malformed') return { ok: false, error: { kind: 'malformed', reason: 'malformed X-Razorpay-Signature header (expected 64 hex characters)' } };
+      if (sig !== 'ok') return { ok: false, error: { kind: 'unauthorized', reason: 'X-Razorpay-Signature does not match' } };
       let envelope: unknown;
       try {
         envelope = JSON.parse(rawBody.toString('utf8'));
       } catch {
-        return { ok: false, status: 400, reason: 'body is not JSON' };
+        return { ok: false, error: { kind: 'malformed', reason: 'body is not JSON' } };
       }
       const eventId = header(headers, EVENT_ID_HEADER)?.trim() || bodyEventId(rawBody);
       const ev = normalizeRazorpayEvent(envelope, eventId, at);
-      if (!ev) return { ok: false, status: 400, reason: 'not a Razorpay event envelope (no "event")' };
-      return { ok: true, events: [ev] };
+      if (!ev) return { ok: false, error: { kind: 'malformed', reason: 'not a Razorpay event envelope (no "event")' } };
+      return { ok: true, value: [ev] };
     },
 
     async createCheckout(creds, req: CheckoutRequest): Promise<CheckoutObject> {

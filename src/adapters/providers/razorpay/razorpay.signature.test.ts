@@ -80,19 +80,19 @@ describe('razorpay webhook signature', () => {
     const raw = Buffer.from(body);
     const sig = signRazorpayBody(raw, 'secret-one');
     const now = new Date();
-    expect(a.verifyWebhook(raw, {}, ['secret-one'], now)).toMatchObject({ ok: false, status: 400 });
-    expect(a.verifyWebhook(raw, { 'x-razorpay-signature': 'abc' }, ['secret-one'], now)).toMatchObject({ ok: false, status: 400 });
-    expect(a.verifyWebhook(raw, { 'x-razorpay-signature': sig }, ['secret-two'], now)).toMatchObject({ ok: false, status: 401 });
+    expect(a.verifyWebhook(raw, {}, ['secret-one'], now)).toMatchObject({ ok: false, error: { kind: 'malformed' } });
+    expect(a.verifyWebhook(raw, { 'x-razorpay-signature': 'abc' }, ['secret-one'], now)).toMatchObject({ ok: false, error: { kind: 'malformed' } });
+    expect(a.verifyWebhook(raw, { 'x-razorpay-signature': sig }, ['secret-two'], now)).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
     const ok = a.verifyWebhook(raw, { 'x-razorpay-signature': sig, 'x-razorpay-event-id': 'evt_abc' }, ['secret-two', 'secret-one'], now);
-    expect(ok).toMatchObject({ ok: true, events: [{ eventId: 'evt_abc', kind: 'payment.captured', providerPaymentId: 'pay_X' }] });
+    expect(ok).toMatchObject({ ok: true, value: [{ eventId: 'evt_abc', kind: 'payment.captured', providerPaymentId: 'pay_X' }] });
     // Without the event id header the body's hash is the dedupe key: stable for the same bytes.
     const a1 = a.verifyWebhook(raw, { 'x-razorpay-signature': sig }, ['secret-one'], now);
     const a2 = a.verifyWebhook(raw, { 'x-razorpay-signature': sig }, ['secret-one'], now);
-    expect(a1.ok && a2.ok && a1.events[0]!.eventId === a2.events[0]!.eventId && a1.events[0]!.eventId.startsWith('body_sha256_')).toBe(true);
+    expect(a1.ok && a2.ok && a1.value[0]!.eventId === a2.value[0]!.eventId && a1.value[0]!.eventId.startsWith('body_sha256_')).toBe(true);
     const notJson = Buffer.from('not json');
     expect(a.verifyWebhook(notJson, { 'x-razorpay-signature': signRazorpayBody(notJson, 'secret-one') }, ['secret-one'], now)).toMatchObject({
       ok: false,
-      status: 400,
+      error: { kind: 'malformed' },
     });
   });
 });

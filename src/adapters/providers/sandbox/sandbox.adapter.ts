@@ -68,20 +68,24 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount:
     },
     verifyWebhook(rawBody, headers, secrets, now): WebhookCheck {
       const sig = verifySandboxSignature(rawBody, header(headers, SIGNATURE_HEADER), secrets, now);
-      if (sig === 'malformed') return { ok: false, status: 400, reason: 'malformed X-Sandbox-Signature header' };
-      if (sig !== 'ok') return { ok: false, status: 401, reason: sig === 'stale' ? 'signature timestamp outside the tolerance' : 'signature does not match' };
+      if (sig === 'malformed') return { ok: false, error: { kind: 'malformed', reason: 'malformed X-Sandbox-Signature header' } };
+      if (sig !== 'ok')
+        return {
+          ok: false,
+          error: { kind: 'unauthorized', reason: sig === 'stale' ? 'signature timestamp outside the tolerance' : 'signature does not match' },
+        };
       let json: unknown;
       try {
         json = JSON.parse(rawBody.toString('utf8'));
       } catch {
-        return { ok: false, status: 400, reason: 'body is not JSON' };
+        return { ok: false, error: { kind: 'malformed', reason: 'body is not JSON' } };
       }
       // Signed is not the same as well-formed: amounts and currencies are checked before anything is stored.
       const parsed = sandboxEventSchema.safeParse(json);
-      if (!parsed.success) return { ok: false, status: 400, reason: `not a sandbox PSP event: ${firstIssue(parsed.error)}` };
+      if (!parsed.success) return { ok: false, error: { kind: 'malformed', reason: `not a sandbox PSP event: ${firstIssue(parsed.error)}` } };
       const e = parsed.data;
       const eventId = e.id ?? header(headers, EVENT_ID_HEADER);
-      if (typeof eventId !== 'string' || !eventId) return { ok: false, status: 400, reason: 'event without id' };
+      if (typeof eventId !== 'string' || !eventId) return { ok: false, error: { kind: 'malformed', reason: 'event without id' } };
       const { payment, checkout, refund, dispute } = e.data ?? {};
       const ev: NormalizedEvent = {
         eventId,
@@ -99,7 +103,7 @@ export function createSandboxAdapter(opts: { baseUrl: () => string; openAccount:
         reason: dispute?.reason ?? undefined,
         ...(sandboxEventKind(e.type) === 'payment.captured' ? sandboxFee(payment) : {}),
       };
-      return { ok: true, events: [ev] };
+      return { ok: true, value: [ev] };
     },
     async createCheckout(creds, req: CheckoutRequest): Promise<CheckoutObject> {
       const c = await checkoutCall(

@@ -31,7 +31,7 @@ describe('verifyStripeWebhook', () => {
   it('accepts the SDK helper’s signature and normalizes the event', () => {
     expect(verify(payload, sign(payload))).toEqual({
       ok: true,
-      events: [
+      value: [
         {
           eventId: 'evt_1',
           providerType: 'payment_intent.succeeded',
@@ -54,7 +54,7 @@ describe('verifyStripeWebhook', () => {
     ['a re-serialized body', () => verify(JSON.stringify(event), sign(payload)), 'signature does not match'],
     ['no secrets at all', () => verify(payload, sign(payload), []), 'signature does not match'],
   ])('refuses %s with 401', (_label, run, reason) => {
-    expect(run()).toEqual({ ok: false, status: 401, reason });
+    expect(run()).toEqual({ ok: false, error: { kind: 'unauthorized', reason } });
   });
 
   it('300 s old is still inside the tolerance', () => {
@@ -64,7 +64,7 @@ describe('verifyStripeWebhook', () => {
   it.each([undefined, '', 'garbage', `t=${t}`, `v1=${'a'.repeat(64)}`, `t=abc,v1=${'a'.repeat(64)}`, `t=${t},v1=xyz`, `t=${t},v0=${'a'.repeat(64)}`])(
     'a missing or malformed header (%j) is 400',
     (h) => {
-      expect(verify(payload, h)).toMatchObject({ ok: false, status: 400 });
+      expect(verify(payload, h)).toMatchObject({ ok: false, error: { kind: 'malformed' } });
     },
   );
 
@@ -75,9 +75,9 @@ describe('verifyStripeWebhook', () => {
   });
 
   it('a correctly signed body that is not a Stripe event is 400', () => {
-    expect(verify('not json', sign('not json'))).toMatchObject({ ok: false, status: 400 });
+    expect(verify('not json', sign('not json'))).toMatchObject({ ok: false, error: { kind: 'malformed' } });
     const noType = JSON.stringify({ id: 'evt_2', data: { object: {} } });
-    expect(verify(noType, sign(noType))).toMatchObject({ ok: false, status: 400 });
+    expect(verify(noType, sign(noType))).toMatchObject({ ok: false, error: { kind: 'malformed' } });
   });
 
   it('an array header (duplicate headers) uses the first value', () => {

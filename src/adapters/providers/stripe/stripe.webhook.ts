@@ -26,8 +26,8 @@ export function signatureHeaderWellFormed(value: string | undefined): value is s
 
 export function verifyStripeWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, secrets: string[], now: Date): WebhookCheck {
   const sig = header(headers, STRIPE_SIGNATURE_HEADER);
-  if (!signatureHeaderWellFormed(sig)) return { ok: false, status: 400, reason: 'missing or malformed Stripe-Signature header' };
-  if (rawBody.length === 0) return { ok: false, status: 400, reason: 'empty body' };
+  if (!signatureHeaderWellFormed(sig)) return { ok: false, error: { kind: 'malformed', reason: 'missing or malformed Stripe-Signature header' } };
+  if (rawBody.length === 0) return { ok: false, error: { kind: 'malformed', reason: 'empty body' } };
   let stale = false;
   for (const secret of secrets) {
     let event: StripeObject;
@@ -39,16 +39,16 @@ export function verifyStripeWebhook(rawBody: Buffer, headers: Record<string, str
         continue;
       }
       // The signature matched but the bytes are not JSON.
-      return { ok: false, status: 400, reason: 'body is not JSON' };
+      return { ok: false, error: { kind: 'malformed', reason: 'body is not JSON' } };
     }
     const data = event['data'] as StripeObject | undefined;
     if (typeof event['id'] !== 'string' || typeof event['type'] !== 'string' || !data || typeof data['object'] !== 'object' || data['object'] === null) {
-      return { ok: false, status: 400, reason: 'not a Stripe event (id, type and data.object are required)' };
+      return { ok: false, error: { kind: 'malformed', reason: 'not a Stripe event (id, type and data.object are required)' } };
     }
     return {
       ok: true,
-      events: normalizeStripeEvent({ id: event['id'], type: event['type'], created: event['created'], data: { object: data['object'] as StripeObject } }, now),
+      value: normalizeStripeEvent({ id: event['id'], type: event['type'], created: event['created'], data: { object: data['object'] as StripeObject } }, now),
     };
   }
-  return { ok: false, status: 401, reason: stale ? 'signature timestamp outside the tolerance' : 'signature does not match' };
+  return { ok: false, error: { kind: 'unauthorized', reason: stale ? 'signature timestamp outside the tolerance' : 'signature does not match' } };
 }

@@ -65,7 +65,10 @@ export function createWhatsAppPayAdapter(): PaymentProviderAdapter {
     name: WHATSAPP_PAY,
     lookupByReference: true,
     idempotentRefunds: false,
-    verifyWebhook: () => ({ ok: false, status: 400, reason: 'WhatsApp payment statuses arrive with the WhatsApp webhooks (/webhooks/whatsapp), not here' }),
+    verifyWebhook: () => ({
+      ok: false,
+      error: { kind: 'malformed', reason: 'WhatsApp payment statuses arrive with the WhatsApp webhooks (/webhooks/whatsapp), not here' },
+    }),
     async createCheckout() {
       throw new ProviderRejectedError('WhatsApp Pay bills are order_details messages in the chat: there is no checkout object to create');
     },

@@ -18,7 +18,7 @@ export function register(app: App, { ctx }: RouteDeps) {
     },
     async (_req, reply) => {
       const h = await checkHealth(ctx);
-      return h.ok ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'unavailable', reason: h.reason });
+      return h.ok ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'unavailable', reason: h.error });
     },
   );
 }

@@ -27,7 +27,7 @@ export function register(app: App, { ctx }: RouteDeps) {
         run: (tx) => {
           const a = checkShippingAddress(req.body);
           if (!a.ok) {
-            const [path, message] = Object.entries(a.errors)[0]!;
+            const [path, message] = Object.entries(a.error)[0]!;
             return Promise.resolve(err(domainError('validation_error', `${path}: ${message}`, { path })));
           }
           return addShippingAddress(ctx, tx, apiActor(req), req.merchantId, req.params.id, a.value, { via: 'api', sendBill: true });

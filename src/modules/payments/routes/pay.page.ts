@@ -184,10 +184,11 @@ export function register(app: App, { ctx }: RouteDeps) {
         const r = await addCheckoutAddress(ctx, req.params.token, raw);
         // Stored: back to the page (a GET), which now offers the Pay button.
         if (r.ok) return reply.code(303).header('location', `/pay/${req.params.token}`).send();
-        if ('fields' in r) {
+        const fields = r.error.code === 'validation_error' ? (r.error.details as { fields: Partial<Record<AddressField, string>> }).fields : undefined;
+        if (fields) {
           const v = await viewCheckout(ctx, req.params.token);
           const values = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, String(raw[f] ?? '').slice(0, 300)]));
-          return v ? reply.code(400).send(render(v, { values, errors: r.fields })) : reply.code(404).send(notFound);
+          return v ? reply.code(400).send(render(v, { values, errors: fields })) : reply.code(404).send(notFound);
         }
         if (r.error.code === 'not_found') return reply.code(404).send(notFound);
         const v = await viewCheckout(ctx, req.params.token);

@@ -2,7 +2,6 @@
 // over the raw bytes, with that merchant's secrets. Stored before we answer 2xx;
 // a correctly signed event we cannot match is kept for review and still answered 2xx.
 import { receiveProviderWebhook } from '../payments.provider-webhooks.ts';
-import { domainError } from '../../../domain/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { sendError } from '../../../platform/http/errors.ts';
 import type { RouteDeps } from '../../../platform/http/route-deps.ts';
@@ -30,10 +29,7 @@ export function register(app: App, { ctx }: RouteDeps) {
         const { provider, merchant_id } = req.params;
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const r = await receiveProviderWebhook(ctx, provider, merchant_id, raw, req.headers);
-        if (!r.ok) {
-          const code = r.error.status === 404 ? 'not_found' : r.error.status === 401 ? 'unauthorized' : 'validation_error';
-          return sendError(req, reply, domainError(code, r.error.message));
-        }
+        if (!r.ok) return sendError(req, reply, r.error);
         return reply.code(200).send({ received: true, stored: r.value.stored, duplicates: r.value.duplicates });
       },
     );

@@ -11,7 +11,8 @@
 // same settings.
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { createImportRun, importReport, importSettings, storeUpload, type ReportInput } from '../reconciliation.run.ts';
+import { importSettings, type ReportInput } from '../reconciliation.settings.ts';
+import { createImportRun, importReport, storeUpload } from '../reconciliation.upload.ts';
 import { domainError } from '../../../domain/errors.ts';
 import { GENERIC_FIELDS, parseMappingSpec } from '../../../domain/reconciliation/format.generic.ts';
 import { AMOUNT_UNITS, REPORT_FORMATS } from '../../../domain/reconciliation/report.ts';
@@ -119,8 +120,8 @@ export function register(app: App, { ctx }: RouteDeps) {
           if (q.data.map !== undefined) {
             const m = parseMappingSpec(q.data.map);
             if (!m.ok)
-              return sendError(req, reply, domainError('validation_error', `querystring.map: ${m.message}`, [{ path: 'querystring.map', message: m.message }]));
-            mapping = m.mapping;
+              return sendError(req, reply, domainError('validation_error', `querystring.map: ${m.error}`, [{ path: 'querystring.map', message: m.error }]));
+            mapping = m.value;
           }
           const csvInput = inputOf({ ...q.data, format: q.data.format }, '', mapping, {
             applyFees: q.data.apply_fees === 'true',

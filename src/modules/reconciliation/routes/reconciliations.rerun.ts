@@ -2,7 +2,7 @@
 // data. Each rerun is a new run (the next version, rerun_of = id), answered 202 while it is
 // `importing` (a job reads the file, as for an upload); earlier runs stay as they were, so a
 // fix can be seen as a mismatch that disappeared.
-import { rerunReport } from '../reconciliation.run.ts';
+import { rerunReport } from '../reconciliation.upload.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { mutate } from '../../../platform/http/mutation.ts';
 import { idParam } from '../../../platform/http/schemas.ts';
