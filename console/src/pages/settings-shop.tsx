@@ -1,19 +1,11 @@
 // The shop's settings: business (name, time zone, locale, currency), WhatsApp (number,
 // templates, the access token write-only), payments (review policies, provider credentials
-// write-only) and Flows (key pair, keywords).
+// write-only); Flows (key pair, keywords) are in settings-flows.tsx.
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, ApiError, body } from '../api/client.ts';
+import { api, body } from '../api/client.ts';
 import { idem, useAction, useCan } from '../api/hooks.ts';
-import type {
-  Business,
-  FlowKeys,
-  FlowKeyword,
-  List,
-  PaymentSettings as PaymentPolicy,
-  ProviderSettings as Provider,
-  WhatsAppSettings as WhatsApp,
-} from '../api/types.ts';
+import type { Business, List, PaymentSettings as PaymentPolicy, ProviderSettings as Provider, WhatsAppSettings as WhatsApp } from '../api/types.ts';
 import { Badge, Field, Select } from '../ui/field.tsx';
 import { ErrorNote, Loaded } from '../ui/states.tsx';
 
@@ -53,17 +45,6 @@ const t = {
   webhookUrl: 'Webhook URL to give the provider',
   credentials: (p: string) => `New credentials for ${p}. Write-only: what is saved is never shown again.`,
   replace: 'Save credentials',
-  flowsKeys: 'Flows key pair',
-  noKey: 'No key pair yet.',
-  createKey: 'Create a key pair',
-  rotateKey: 'Rotate the key pair',
-  publicKey: 'Public key (upload it to Meta)',
-  keywords: 'Flow keywords',
-  keyword: 'Keyword',
-  flow: 'Flow',
-  add: 'Add keyword',
-  remove: 'Remove',
-  noKeywords: 'No keywords yet.',
 };
 
 const PROVIDER_FIELDS: Record<string, string[]> = {
@@ -340,96 +321,5 @@ function ProviderForm({ p, canWrite }: { p: Provider; canWrite: boolean }) {
         </>
       ) : null}
     </form>
-  );
-}
-
-export function FlowsSettings() {
-  const keys = useQuery({
-    queryKey: ['flows', 'keys'],
-    queryFn: () =>
-      body<FlowKeys>(api.GET('/v1/flows/keys')).catch((e) => {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }),
-  });
-  const keywords = useQuery({ queryKey: ['flows', 'keywords'], queryFn: () => body<List<FlowKeyword>>(api.GET('/v1/flows/keywords')) });
-  const makeKey = useAction((rotate: boolean, key) => body(api.POST('/v1/flows/keys', { body: rotate ? { rotate: true } : {}, ...idem(key) })), {
-    invalidate: [['flows', 'keys']],
-  });
-  const [word, setWord] = useState('');
-  const [flow, setFlow] = useState<'order_food' | 'book_appointment'>('order_food');
-  const addWord = useAction(
-    (v: { word: string; flow: 'order_food' | 'book_appointment' }, key) =>
-      body(api.PUT('/v1/flows/keywords/{keyword}', { params: { path: { keyword: v.word } }, body: { flow: v.flow }, ...idem(key) })),
-    { invalidate: [['flows', 'keywords']], onSuccess: () => setWord('') },
-  );
-  const removeWord = useAction((w: string, key) => body(api.DELETE('/v1/flows/keywords/{keyword}', { params: { path: { keyword: w } }, ...idem(key) })), {
-    invalidate: [['flows', 'keywords']],
-  });
-  return (
-    <>
-      <section className="card form-card" aria-labelledby="fk-h">
-        <h2 id="fk-h">{t.flowsKeys}</h2>
-        <Loaded q={keys}>
-          {(k) =>
-            k ? (
-              <>
-                <p>{t.publicKey}</p>
-                <code className="secret">{k.public_key}</code>
-                <p>
-                  <button type="button" onClick={() => makeKey.mutate(true)} disabled={makeKey.isPending}>
-                    {t.rotateKey}
-                  </button>
-                </p>
-              </>
-            ) : (
-              <>
-                <p>{t.noKey}</p>
-                <button type="button" className="primary" onClick={() => makeKey.mutate(false)} disabled={makeKey.isPending}>
-                  {t.createKey}
-                </button>
-              </>
-            )
-          }
-        </Loaded>
-        <ErrorNote error={makeKey.error} />
-      </section>
-      <section className="card form-card" aria-labelledby="kw-h">
-        <h2 id="kw-h">{t.keywords}</h2>
-        <Loaded q={keywords} isEmpty={(l) => l.data.length === 0} empty={t.noKeywords}>
-          {(l) => (
-            <ul className="plain">
-              {l.data.map((k) => (
-                <li key={k.keyword} className="booking">
-                  <span>
-                    <strong>{k.keyword}</strong> → {k.flow}
-                  </span>
-                  <button type="button" onClick={() => removeWord.mutate(k.keyword)} aria-label={`${t.remove} ${k.keyword}`}>
-                    {t.remove}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Loaded>
-        <form
-          className="inline"
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault();
-            addWord.mutate({ word, flow });
-          }}
-        >
-          <Field label={t.keyword} required maxLength={50} value={word} onChange={(e) => setWord(e.target.value)} />
-          <Select label={t.flow} value={flow} onChange={(e) => setFlow(e.target.value as typeof flow)}>
-            <option value="order_food">order_food</option>
-            <option value="book_appointment">book_appointment</option>
-          </Select>
-          <button type="submit" disabled={addWord.isPending}>
-            {t.add}
-          </button>
-        </form>
-        <ErrorNote error={addWord.error ?? removeWord.error} />
-      </section>
-    </>
   );
 }

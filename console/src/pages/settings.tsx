@@ -2,7 +2,8 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { useCan } from '../api/hooks.ts';
 import { ApiKeysSettings } from './settings-keys.tsx';
-import { BusinessSettings, FlowsSettings, PaymentsSettings, WhatsAppSettings } from './settings-shop.tsx';
+import { FlowsSettings } from './settings-flows.tsx';
+import { BusinessSettings, PaymentsSettings, WhatsAppSettings } from './settings-shop.tsx';
 import { AuditLog, TeamSettings } from './settings-team.tsx';
 import { WebhookSettings } from './settings-webhooks.tsx';
 
