@@ -26,7 +26,7 @@ export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_GRAPH_VERSION = 'v27.0';
 export const DEFAULT_GRAPH_TIMEOUT_MS = 15_000;
 
-export type GraphResult<T> = { ok: true; value: T } | { ok: false; error: GraphError };
+export type GraphResult<T> = Result<T, GraphError>;
 /** Meta's id of the sent message, and the number it went to when Meta names one. */
 export type SendResult = GraphResult<{ wamid: string; waId?: string }>;
 export type MarkReadResult = GraphResult<true>;

@@ -12,6 +12,7 @@
 // (as WhatsApp does), else the merchant's own flow_keys public key — a sandbox shortcut so
 // trying a flow does not need the registration step. A registered key that is stale gets
 // the endpoint's 421, shown as such.
+import type { Result } from '../../domain/result.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { decryptFlowResponse, encryptFlowRequest } from '../../adapters/flows/flow-crypto.ts';
@@ -26,7 +27,7 @@ import { sandboxBusinessKey } from '../whatsapp/wa-keys.repository.ts';
 import { getMessage, getSandboxNumber } from '../whatsapp/wa.repository.ts';
 
 export type FlowFailure = { status: number; message: string };
-type Out<T> = { ok: true; value: T } | { ok: false; error: FlowFailure };
+type Out<T> = Result<T, FlowFailure>;
 const fail = (status: number, message: string): { ok: false; error: FlowFailure } => ({ ok: false, error: { status, message } });
 
 interface FlowMessage {

@@ -3,6 +3,7 @@
 // the sandbox numbers a customer can write to (never their tokens). The page talks to
 // the simulated-customer API (/sandbox/customers/…) and the number card
 // (/sandbox/whatsapp/numbers/{id}), like any other client of the sandbox.
+import type { Result } from '../../domain/result.ts';
 import fs from 'node:fs';
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
@@ -66,7 +67,7 @@ export async function registerSandboxPhone(app: App, ctx: AppContext): Promise<v
       }
       // Flows: the page names the flow message and the action; the sandbox does the crypto.
       type FlowParams = { wamid: string };
-      const answer = (reply: FastifyReply, r: { ok: true; value: unknown } | { ok: false; error: FlowFailure }) =>
+      const answer = (reply: FastifyReply, r: Result<unknown, FlowFailure>) =>
         r.ok
           ? reply.header('cache-control', 'no-store').send(r.value)
           : reply.code(r.error.status).send({ error: { type: 'sandbox_error', message: r.error.message } });

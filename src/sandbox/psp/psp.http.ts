@@ -1,6 +1,7 @@
 // HTTP plumbing of the sandbox PSP's API: Basic auth with the account's key pair, its
 // own error envelope {"error":{"code","message"}} (a PSP's wire format, not chatcart's),
 // and the small helpers its routes share.
+import { err, ok, type Result } from '../../domain/result.ts';
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -73,12 +74,12 @@ export function pspErrorHandler(error: any, req: FastifyRequest, reply: FastifyR
 }
 
 /** The Idempotency-Key header, or why it is unusable. */
-export function idempotencyKeyOf(req: FastifyRequest): { ok: true; key: string } | { ok: false; message: string } {
+export function idempotencyKeyOf(req: FastifyRequest): Result<string, string> {
   const raw = req.headers['idempotency-key'];
   const key = Array.isArray(raw) ? raw[0] : raw;
-  if (key === undefined || key === '') return { ok: false, message: 'The Idempotency-Key header is required on this request' };
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) return { ok: false, message: 'Idempotency-Key must be 1 to 255 printable ASCII characters' };
-  return { ok: true, key };
+  if (key === undefined || key === '') return err('The Idempotency-Key header is required on this request');
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) return err('Idempotency-Key must be 1 to 255 printable ASCII characters');
+  return ok(key);
 }
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });

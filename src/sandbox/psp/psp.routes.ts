@@ -41,8 +41,8 @@ const hide = { hide: true } as const;
 function registerPspApi(app: App, ctx: AppContext) {
   app.post('/checkouts', { schema: { ...hide, body: checkoutBody } }, async (req, reply) => {
     const key = idempotencyKeyOf(req);
-    if (!key.ok) return sendPspError(reply, 'bad_request', key.message);
-    return answer(reply, await createCheckout(ctx, accountOf(req), key.key, req.body), (c) => checkoutView(ctx, ctx.db, c));
+    if (!key.ok) return sendPspError(reply, 'bad_request', key.error);
+    return answer(reply, await createCheckout(ctx, accountOf(req), key.value, req.body), (c) => checkoutView(ctx, ctx.db, c));
   });
 
   app.get('/checkouts', { schema: { ...hide, querystring: z.strictObject({ reference_id: z.string().min(1).max(40) }) } }, async (req) => {
@@ -70,8 +70,8 @@ function registerPspApi(app: App, ctx: AppContext) {
 
   app.post('/refunds', { schema: { ...hide, body: refundBody } }, async (req, reply) => {
     const key = idempotencyKeyOf(req);
-    if (!key.ok) return sendPspError(reply, 'bad_request', key.message);
-    return answer(reply, await createRefund(ctx, accountOf(req), key.key, req.body), presentRefund);
+    if (!key.ok) return sendPspError(reply, 'bad_request', key.error);
+    return answer(reply, await createRefund(ctx, accountOf(req), key.value, req.body), presentRefund);
   });
 
   app.get('/refunds/:id', { schema: { ...hide, params: idParams } }, async (req, reply) => {

@@ -1,6 +1,7 @@
 // Shapes of the sandbox payment provider double: its stored rows, the chaos knobs, its
 // ids and the closed list of its error codes. It plays an external PSP (Razorpay-like),
 // so its wire names are its own, not chatcart's.
+import type { Result } from '../../domain/result.ts';
 import { monotonicFactory } from 'ulidx';
 
 export interface PspAccount {
@@ -170,7 +171,7 @@ export interface PspError {
   message: string;
 }
 
-export type PspResult<T> = { ok: true; value: T } | { ok: false; error: PspError };
+export type PspResult<T> = Result<T, PspError>;
 export const pspOk = <T>(value: T): PspResult<T> => ({ ok: true, value });
 export const pspErr = <T = never>(code: PspErrorCode, message: string): PspResult<T> => ({ ok: false, error: { code, message } });
 

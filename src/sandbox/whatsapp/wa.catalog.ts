@@ -10,7 +10,7 @@ import { isCurrency } from '../../domain/money.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/app.ts';
 import { inTransaction } from '../../platform/context.ts';
-import { fail, invalidToken, sendGraphError, unknownObject, type GraphFailure } from './wa.errors.ts';
+import { fail, invalidToken, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
 import { authorize } from './wa.http.ts';
 import { findSandboxNumberByToken, listCatalog, putCatalogItems, type CatalogProduct } from './wa.repository.ts';
 
@@ -47,7 +47,7 @@ function field(p: CatalogProduct, f: (typeof PRODUCT_ITEM_FIELDS)[number]): unkn
 
 type Query = { fields?: unknown; limit?: unknown; after?: unknown };
 
-function parseQuery(q: Query): { ok: true; fields: string[]; limit: number; after?: string } | { ok: false; error: GraphFailure } {
+function parseQuery(q: Query): Checked<{ fields: string[]; limit: number; after?: string }> {
   const fields =
     typeof q.fields === 'string' && q.fields.trim() !== ''
       ? q.fields
@@ -69,9 +69,9 @@ function parseQuery(q: Query): { ok: true; fields: string[]; limit: number; afte
     const after = typeof q.after === 'string' ? fromCursor(q.after) : undefined;
     if (after === undefined)
       return { ok: false, error: fail(100, 'Invalid cursor: the after parameter is not a cursor this edge returned', { errorData: false }) };
-    return { ok: true, fields, limit, after };
+    return { ok: true, value: { fields, limit, after } };
   }
-  return { ok: true, fields, limit };
+  return { ok: true, value: { fields, limit } };
 }
 
 const itemBody = z.strictObject({
@@ -101,8 +101,9 @@ export function registerCatalog(app: App, ctx: AppContext) {
     const owner = token ? await findSandboxNumberByToken(ctx.db, token) : undefined;
     if (!owner) return sendGraphError(reply, invalidToken());
     if (!owner.catalog_id || owner.catalog_id !== req.params.catalog_id) return sendGraphError(reply, unknownObject('get', req.params.catalog_id));
-    const q = parseQuery(req.query);
-    if (!q.ok) return sendGraphError(reply, q.error);
+    const parsed = parseQuery(req.query);
+    if (!parsed.ok) return sendGraphError(reply, parsed.error);
+    const q = parsed.value;
     const rows = await listCatalog(ctx.db, owner, { limit: q.limit + 1, ...(q.after !== undefined ? { after: q.after } : {}) });
     const page = rows.slice(0, q.limit);
     const more = rows.length > q.limit;

@@ -1,7 +1,7 @@
 // Small validation helpers shared by the payload checks. Meta's convention: a missing
 // required field is 131008, a present but invalid one is 131009, and a Graph-level
 // parameter problem (unknown key, wrong enum on the envelope) is 100.
-import { fail, type GraphFailure } from './wa.errors.ts';
+import { fail, type Checked, type GraphFailure } from './wa.errors.ts';
 
 export type Obj = Record<string, any>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -56,7 +56,7 @@ const intLike = (v: unknown): number | undefined => {
 };
 
 /** {value, offset} with integer value ≥ 0 (Meta's examples use numbers; strings are tolerated). */
-export function money(path: string, v: unknown, required = true): { ok: true; value: Money | undefined } | { ok: false; error: GraphFailure } {
+export function money(path: string, v: unknown, required = true): Checked<Money | undefined> {
   if (v === undefined || v === null) return required ? { ok: false, error: missing(path) } : { ok: true, value: undefined };
   if (!isObj(v)) return { ok: false, error: invalid(path, 'must be an object with value and offset') };
   const value = intLike(v['value']);

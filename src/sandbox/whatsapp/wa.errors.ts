@@ -1,6 +1,7 @@
 // Meta's error shapes: the Graph API `error` envelope answered synchronously, and the
 // `errors[]` items that status webhooks carry. Titles and details follow Meta's
 // error-code page (whatsapp.md §1 "Error codes to handle").
+import type { Result } from '../../domain/result.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fbtraceId, type WaStatusError } from './wa.types.ts';
 
@@ -60,7 +61,7 @@ export const fail = (code: number, details?: string, extra: Partial<GraphFailure
   ...extra,
 });
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; error: GraphFailure };
+export type Checked<T> = Result<T, GraphFailure>;
 export const okv = <T>(value: T): Checked<T> => ({ ok: true, value });
 export const bad = <T = never>(code: number, details?: string, extra: Partial<GraphFailure> = {}): Checked<T> => ({
   ok: false,
