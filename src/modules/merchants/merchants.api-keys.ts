@@ -93,6 +93,8 @@ export async function revokeApiKey(ctx: AppContext, tx: Tx, merchantId: string, 
 export interface Authenticated {
   merchantId: string;
   keyId: string;
+  /** The merchant's settings as of this request (a use case that needs them reads no more). */
+  merchantSettings: Record<string, unknown>;
 }
 
 /** How often last_used_at moves at most. */
@@ -127,5 +129,5 @@ export async function authenticate(ctx: AppContext, presented: string): Promise<
   if (now.getTime() - last >= TOUCH_EVERY_MS) {
     repo.touchApiKey(ctx.db, row.id, now).catch((e) => ctx.log.warn({ err: e, key: row.id }, 'could not record when an API key was last used'));
   }
-  return ok({ merchantId: row.merchant_id, keyId: row.id });
+  return ok({ merchantId: row.merchant_id, keyId: row.id, merchantSettings: row.merchant_settings ?? {} });
 }

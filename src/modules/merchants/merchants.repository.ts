@@ -83,11 +83,15 @@ export async function insertApiKey(
   return rows[0]!;
 }
 
-/** The key, if it is live at `now`, and whether its merchant is the sandbox's demo. */
-export async function findLiveKeyByHash(q: Queryable, keyHash: string, now: Date): Promise<(ApiKeyRow & { merchant_demo: boolean }) | undefined> {
+/** The key, if it is live at `now`, whether its merchant is the sandbox's demo, and the merchant's settings (read once per request here). */
+export async function findLiveKeyByHash(
+  q: Queryable,
+  keyHash: string,
+  now: Date,
+): Promise<(ApiKeyRow & { merchant_demo: boolean; merchant_settings: Record<string, unknown> }) | undefined> {
   return (
-    await q.query<ApiKeyRow & { merchant_demo: boolean }>(
-      `select k.*, m.demo as merchant_demo from api_keys k join merchants m on m.id = k.merchant_id
+    await q.query<ApiKeyRow & { merchant_demo: boolean; merchant_settings: Record<string, unknown> }>(
+      `select k.*, m.demo as merchant_demo, m.settings as merchant_settings from api_keys k join merchants m on m.id = k.merchant_id
         where k.key_hash = $1 and k.revoked_at is null and (k.expires_at is null or k.expires_at > $2)`,
       [keyHash, now],
     )

@@ -129,6 +129,8 @@ export async function createOrder(
   actor: Actor,
   merchantId: string,
   input: CreateOrderInput,
+  /** The merchant's settings when the caller has them already (the request read them with its key): one read less. */
+  known: { settings?: MerchantSettings | undefined } = {},
 ): Promise<Result<{ order: OrderRow; payment: PaymentRow }>> {
   const ownAmounts = amountsOfOwn(input);
   if (ownAmounts.length > 0 && actor.principal && !allows(actor.principal, 'orders.price')) {
@@ -142,9 +144,8 @@ export async function createOrder(
   }
   if (!isCurrency(input.currency)) return invalid(`currency: ${input.currency} is not an ISO 4217 currency`, 'currency');
   const goodsType = input.goods_type ?? 'digital-goods';
-  const merchant = await getMerchant(tx, merchantId);
-  if (!merchant) return err(domainError('not_found', 'merchant not found'));
-  const settings = merchant.settings as MerchantSettings;
+  const settings = known.settings ?? ((await getMerchant(tx, merchantId))?.settings as MerchantSettings | undefined);
+  if (!settings) return err(domainError('not_found', 'merchant not found'));
   const method = methodOf(input, settings);
   if (goodsType === 'physical-goods' && method !== 'payment_link' && !input.shipping_address && !input.address_later) {
     return invalid('shipping_address is required for physical-goods billed on WhatsApp', 'shipping_address');

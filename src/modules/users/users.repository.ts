@@ -31,6 +31,7 @@ export interface SessionRow {
 export interface SessionWithUser extends SessionRow {
   role: Role;
   merchant_demo: boolean;
+  merchant_settings: Record<string, unknown>;
 }
 
 export interface LinkRow {
@@ -139,7 +140,7 @@ export async function insertSession(
 export async function findSessionByHash(q: Queryable, tokenHash: string): Promise<SessionWithUser | undefined> {
   return (
     await q.query<SessionWithUser>(
-      `select s.*, u.role, m.demo as merchant_demo
+      `select s.*, u.role, m.demo as merchant_demo, m.settings as merchant_settings
          from user_sessions s join users u on u.id = s.user_id join merchants m on m.id = s.merchant_id
         where s.token_hash = $1`,
       [tokenHash],

@@ -155,7 +155,7 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
   if (!row || !isLive(ctx, row, now)) return err(domainError('unauthorized', ENDED));
   if (row.merchant_demo && ctx.mode === 'live') return err(domainError('unauthorized', DEMO_INERT));
   if (now.getTime() - new Date(row.last_seen_at).getTime() >= TOUCH_EVERY_MS) await repo.touchSession(ctx.db, row.id, now, TOUCH_EVERY_MS);
-  return ok({ merchantId: row.merchant_id, userId: row.user_id, role: row.role, sessionId: row.id });
+  return ok({ merchantId: row.merchant_id, userId: row.user_id, role: row.role, sessionId: row.id, merchantSettings: row.merchant_settings ?? {} });
 }
 
 /**
@@ -166,7 +166,7 @@ export async function checkSession(ctx: AppContext, token: string): Promise<Resu
   const row = await repo.findSessionByHash(ctx.db, hashToken(token));
   if (!row || !isLive(ctx, row, ctx.clock.now())) return err(domainError('unauthorized', ENDED));
   if (row.merchant_demo && ctx.mode === 'live') return err(domainError('unauthorized', DEMO_INERT));
-  return ok({ merchantId: row.merchant_id, userId: row.user_id, role: row.role, sessionId: row.id });
+  return ok({ merchantId: row.merchant_id, userId: row.user_id, role: row.role, sessionId: row.id, merchantSettings: row.merchant_settings ?? {} });
 }
 
 function isLive(ctx: AppContext, row: SessionRow, now: Date): boolean {

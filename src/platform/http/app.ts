@@ -32,6 +32,8 @@ declare module 'fastify' {
     principal: Principal & { id: string };
     /** The console session (ses_…), when the session cookie authenticated the request; else ''. */
     sessionId: string;
+    /** The merchant's settings, read with the key or the session (one statement less for a use case that needs them). */
+    merchantSettings: Record<string, unknown>;
     /**
      * Set by the authorization hook when the route's change goes to the audit log; mutate()
      * calls it with the change's result inside the change's own transaction.
@@ -46,6 +48,7 @@ export interface SessionAuth {
   userId: string;
   role: Role;
   sessionId: string;
+  merchantSettings: Record<string, unknown>;
 }
 
 export interface HttpOptions {
@@ -69,7 +72,7 @@ export interface HttpOptions {
   /** METRICS_TOKEN: when set, GET /metrics needs it as a Bearer token. */
   metricsToken?: string | undefined;
   /** Who a presented API key acts for, or why it is refused (the merchants module answers; the composition root wires it). */
-  authenticate: (presented: string) => Promise<Result<{ merchantId: string; keyId: string }>>;
+  authenticate: (presented: string) => Promise<Result<{ merchantId: string; keyId: string; merchantSettings: Record<string, unknown> }>>;
   /** Who a presented session token is signed in as, or why not (the users module answers). */
   authenticateSession?: (token: string) => Promise<Result<SessionAuth>>;
   /**
@@ -298,6 +301,7 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
   app.decorateRequest('merchantId', '');
   app.decorateRequest('keyId', '');
   app.decorateRequest('sessionId', '');
+  app.decorateRequest('merchantSettings', null as unknown as Record<string, unknown>);
   app.decorateRequest('principal', null as unknown as Principal & { id: string });
   app.decorateRequest('auditChange', undefined);
   // Either an API key (Authorization: Bearer) or the console's session cookie; a request
@@ -330,6 +334,7 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     keyBuckets.take(auth.keyId);
     merchantBuckets.take(auth.merchantId);
     req.merchantId = auth.merchantId;
+    req.merchantSettings = auth.merchantSettings;
     req.keyId = auth.keyId;
     req.principal = { kind: 'api_key', role: 'owner', id: auth.keyId };
   };
@@ -349,6 +354,7 @@ export async function buildHttpApp(o: HttpOptions): Promise<App> {
     keyBuckets.take(auth.userId);
     merchantBuckets.take(auth.merchantId);
     req.merchantId = auth.merchantId;
+    req.merchantSettings = auth.merchantSettings;
     req.sessionId = auth.sessionId;
     req.principal = { kind: 'user', role: auth.role, id: auth.userId };
   };

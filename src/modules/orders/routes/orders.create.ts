@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createOrder } from '../orders.create.ts';
+import type { MerchantSettings } from '../../merchants/index.ts';
 import { PAYMENT_METHODS } from '../orders.payment-methods.ts';
 import { MAX_ITEMS, MAX_QUANTITY } from '../../../domain/order/order.totals.ts';
 import type { App } from '../../../platform/http/app.ts';
@@ -60,7 +61,7 @@ export function register(app: App, { ctx }: RouteDeps) {
   app.post('/v1/orders', { schema: { response: { 201: orderSchema }, summary: 'Create an order and its first bill', body: createOrderBody } }, (req, reply) =>
     mutate(ctx, req, reply, req.merchantId, {
       status: 201,
-      run: (tx) => createOrder(ctx, tx, apiActor(req), req.merchantId, req.body),
+      run: (tx) => createOrder(ctx, tx, apiActor(req), req.merchantId, req.body, { settings: req.merchantSettings as MerchantSettings }),
       present: ({ order, payment }) => presentOrder(order, payment, ctx.publicUrl),
     }),
   );
