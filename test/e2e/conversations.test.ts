@@ -4,6 +4,7 @@
 // close and reopen; internal notes; the message.received event with the customer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
+import { messagesBody } from '../../src/adapters/whatsapp/webhook.schema.test-support.ts';
 import { signWebhook } from '../../src/adapters/whatsapp/signature.ts';
 import { whatsappAppSecret } from '../../src/modules/whatsapp/index.ts';
 import { processInbox } from '../../src/modules/whatsapp/whatsapp.inbound.ts';
@@ -184,25 +185,13 @@ describe('conversations', () => {
     clock.set(new Date(Math.ceil(clock.now().getTime() / 1000) * 1000 + 100));
     const second = String(Math.floor(clock.now().getTime() / 1000));
     const deliver = async (text: string) => {
-      const raw = JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: 'w',
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '1', phone_number_id: pnid },
-                  contacts: [{ wa_id: wa, profile: { name: 'Tara' } }],
-                  messages: [{ from: wa, id: `wamid.same-second-${wa}-${text.length}`, timestamp: second, type: 'text', text: { body: text } }],
-                },
-              },
-            ],
-          },
-        ],
-      });
+      const raw = JSON.stringify(
+        messagesBody({
+          metadata: { display_phone_number: '1', phone_number_id: pnid },
+          contacts: [{ wa_id: wa, profile: { name: 'Tara' } }],
+          messages: [{ from: wa, id: `wamid.same-second-${wa}-${text.length}`, timestamp: second, type: 'text', text: { body: text } }],
+        }),
+      );
       const r = await fetch(`${s.base}/webhooks/whatsapp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(secret, raw) },

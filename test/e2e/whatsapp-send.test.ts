@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { textMessage } from '../../src/adapters/whatsapp/message.builders.ts';
 import { signWebhook } from '../../src/adapters/whatsapp/signature.ts';
+import { messagesBody } from '../../src/adapters/whatsapp/webhook.schema.test-support.ts';
 import { inTransaction } from '../../src/platform/context.ts';
 import { whatsappAppSecret } from '../../src/modules/whatsapp/whatsapp.numbers.ts';
 import { processInbox } from '../../src/modules/whatsapp/whatsapp.inbound.ts';
@@ -363,26 +364,14 @@ describe('statuses that overtake our commit', () => {
       const json = await res.clone().json();
       const wamid = json.messages[0].id as string;
       // Meta's status webhook for this message arrives and is processed before our commit of the answer.
-      const raw = JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: 'w',
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '1', phone_number_id: pnid },
-                  statuses: [
-                    { id: wamid, status: 'read', timestamp: String(Math.floor(clock.now().getTime() / 1000)), recipient_id: wa, biz_opaque_callback_data: id },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      });
+      const raw = JSON.stringify(
+        messagesBody({
+          metadata: { display_phone_number: '1', phone_number_id: pnid },
+          statuses: [
+            { id: wamid, status: 'read', timestamp: String(Math.floor(clock.now().getTime() / 1000)), recipient_id: wa, biz_opaque_callback_data: id },
+          ],
+        }),
+      );
       const hook = await realFetch(`${s.base}/webhooks/whatsapp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(secret, raw) },
