@@ -8,7 +8,7 @@ module.exports = {
       name: 'no-cycles',
       severity: 'error',
       comment: 'An import cycle makes start-up order and ownership unclear: break it by design (a port, a registration).',
-      from: { path: '^src/' },
+      from: { path: '^(src|packages)/' },
       to: { circular: true },
     },
     {
@@ -22,7 +22,7 @@ module.exports = {
       name: 'outside-modules-through-index',
       severity: 'error',
       comment: 'The CLI, the composition root and the sandbox use a module only through its index.ts.',
-      from: { path: '^src/(cli|composition|sandbox)/|^src/main\\.ts$' },
+      from: { path: '^src/(cli|composition)/|^src/main\\.ts$|^packages/sandbox/' },
       to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
     },
     {
@@ -37,14 +37,14 @@ module.exports = {
       severity: 'error',
       comment: 'platform/ is infrastructure: capabilities depend on it, never the other way round.',
       from: { path: '^src/platform/' },
-      to: { path: '^src/(modules|sandbox|composition|cli)/' },
+      to: { path: '^src/(modules|composition|cli)/|^packages/' },
     },
     {
       name: 'adapters-know-no-module',
       severity: 'error',
       comment: 'Adapters translate wire formats; they do not call use cases or repositories.',
       from: { path: '^src/adapters/' },
-      to: { path: '^src/(modules|sandbox|composition|cli)/' },
+      to: { path: '^src/(modules|composition|cli)/|^packages/' },
     },
     {
       name: 'routes-and-cli-read-through-use-cases',
@@ -57,13 +57,21 @@ module.exports = {
       name: 'product-does-not-import-sandbox',
       severity: 'error',
       comment: 'The sandbox is a double of systems outside us: only the composition root wires it in.',
-      from: { path: '^src/', pathNot: '^src/(sandbox|composition)/|^src/main\\.ts$' },
-      to: { path: '^src/sandbox/' },
+      from: { path: '^src/', pathNot: '^src/composition/' },
+      to: { path: '^packages/sandbox/' },
+    },
+    {
+      name: 'sandbox-uses-public-surfaces',
+      severity: 'error',
+      comment:
+        "The sandbox package is a double of systems outside us: it uses the product's modules through their index.ts and the pure domain, never platform internals or adapters (what it needs from the host comes through its SandboxHost port).",
+      from: { path: '^packages/sandbox/' },
+      to: { path: '^src/', pathNot: ['^src/modules/[^/]+/index\\.ts$', '^src/domain/'] },
     },
     {
       name: 'no-test-code-in-product',
       severity: 'error',
-      from: { path: '^src/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^(src|packages)/', pathNot: '\\.test\\.ts$' },
       to: { path: '^test/|\\.test\\.ts$' },
     },
     {
@@ -75,7 +83,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    includeOnly: '^src/',
+    includeOnly: '^(src|packages)/',
     parser: 'swc', // TypeScript 7 has no compiler API for dependency-cruiser: swc parses the .ts files
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

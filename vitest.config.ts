@@ -12,7 +12,7 @@ export default defineConfig({
     projects: [
       // Bounds are generous: a test that fails because the machine is busy is a defect (waits are for
       // a condition, never a fixed sleep), so the timeouts only stop a test that hangs.
-      { test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 } },
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'packages/*/src/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
       {

@@ -15,8 +15,8 @@
 // and the total time. A warm-up batch (a tenth, at most 50) runs first, unmeasured.
 import { accountFor } from '../src/modules/payments/payments.provider-accounts.ts';
 import { SIGNATURE_HEADER, EVENT_ID_HEADER, signSandboxPayload } from '../src/adapters/providers/sandbox/sandbox.signature.ts';
-import { ensureSandboxPspAccount, listEvents } from '../src/sandbox/psp/psp.repository.ts';
-import { envelopeOf, serializeEnvelope } from '../src/sandbox/psp/psp.webhooks.ts';
+import { ensureSandboxPspAccount, listEvents } from '../packages/sandbox/src/psp/psp.repository.ts';
+import { envelopeOf, serializeEnvelope } from '../packages/sandbox/src/psp/psp.webhooks.ts';
 import { fmt, count, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { percentile } from './support/load.ts';
 import { TARGETS, type BenchServer } from './support/targets.ts';

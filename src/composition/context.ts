@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { paymentProviders } from '../adapters/providers/registry.ts';
 import { DEFAULT_GRAPH_VERSION } from '../adapters/whatsapp/graph.client.ts';
 import type { Config } from '../config.ts';
-import { ensureSandboxPspAccount } from '../sandbox/psp/psp.repository.ts';
+import { ensureSandboxPspAccount } from '@chatcart/sandbox';
 import { followOrderEvent } from '../modules/bookings/index.ts';
 import { followBillSent } from '../modules/reminders/index.ts';
 import { readEventSubjects } from '../modules/orders/index.ts';

@@ -15,8 +15,7 @@ import { scheduleWebhookSweep } from '../modules/events/index.ts';
 import { refreshPlannerStatistics, scheduleRetentionPurge } from '../modules/ops/index.ts';
 import { retentionJobHandlers } from '../modules/ops/index.ts';
 import { purgeOrphanUploads, reconciliationJobHandlers } from '../modules/reconciliation/index.ts';
-import { sandboxPspJobHandlers } from '../sandbox/psp/psp.jobs.ts';
-import { sandboxWhatsAppJobHandlers } from '../sandbox/whatsapp/wa.jobs.ts';
+import { sandboxJobHandlers } from '@chatcart/sandbox';
 import type { JobHandler } from '../platform/jobs/runner.ts';
 
 /** Idempotency keys are kept at least this long (the contract promises 24 h). */
@@ -38,8 +37,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
     ...automationJobHandlers(ctx),
     ...catalogJobHandlers(ctx),
     ...checkoutLinkJobHandlers(ctx),
-    ...sandboxPspJobHandlers(ctx),
-    ...sandboxWhatsAppJobHandlers(ctx),
+    ...sandboxJobHandlers(ctx),
     ...webhookJobHandlers(ctx),
     ...retentionJobHandlers(ctx),
     ...reconciliationJobHandlers(ctx),

@@ -80,11 +80,8 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
       for (const r of m.public) r.register(scope as App, deps);
     });
   }
-  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/psp/psp.routes.ts')).registerSandboxPsp(app, deps.ctx);
-  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/psp/psp.settlements.ts')).registerSandboxSettlements(app, deps);
-  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/whatsapp/wa.routes.ts')).registerSandboxWhatsApp(app, deps.ctx);
-  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/whatsapp/wa.encryption.ts')).registerSandboxEncryption(app, deps.ctx);
-  if (deps.ctx.mode === 'sandbox') await (await import('../sandbox/phone/phone.routes.ts')).registerSandboxPhone(app, deps.ctx);
+  // The doubles of WhatsApp, the PSP and the phone: a package of their own, loaded in sandbox mode only.
+  if (deps.ctx.mode === 'sandbox') await (await import('@chatcart/sandbox')).registerSandboxRoutes(app, deps);
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', deps.authHook);
     // Who may call what: the role table, for every route of this scope (modules/users).

@@ -35,7 +35,7 @@ import { accountFor } from '../../src/modules/payments/payments.provider-account
 import { jobHandlers } from '../../src/composition/job-handlers.ts';
 import { enqueueJob } from '../../src/platform/jobs/jobs.repository.ts';
 import { DEFAULT_TOLERANCE_SEC, EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from '../../src/adapters/providers/sandbox/sandbox.signature.ts';
-import { ensureSandboxPspAccount } from '../../src/sandbox/psp/psp.repository.ts';
+import { ensureSandboxPspAccount } from '../../packages/sandbox/src/psp/psp.repository.ts';
 import { expectNo5xx } from '../support/e2e.ts';
 import { sandboxPspAuth } from '../support/pay.ts';
 import { sampleOrder, startTestServer, type TestServer } from '../support/server.ts';

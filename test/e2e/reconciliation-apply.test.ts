@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { REPORT_BODY_LIMIT } from '../../src/modules/reconciliation/routes/reconciliations.create.ts';
-import { NO_CHAOS, pspFee } from '../../src/sandbox/psp/psp.types.ts';
+import { NO_CHAOS, pspFee } from '../../packages/sandbox/src/psp/psp.types.ts';
 import { expectError, expectNo5xx } from '../support/e2e.ts';
 import { payOrder, runUntilIdle, sandboxPspAuth } from '../support/pay.ts';
 import { settled } from '../support/reconcile.ts';

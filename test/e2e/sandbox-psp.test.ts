@@ -8,10 +8,10 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/adapters/clock/clock.ts';
 import type { App } from '../../src/platform/http/app.ts';
-import { registerSandboxPsp } from '../../src/sandbox/psp/psp.routes.ts';
+import { registerSandboxPsp } from '../../packages/sandbox/src/psp/psp.routes.ts';
 import { verifySandboxSignature } from '../../src/adapters/providers/sandbox/sandbox.signature.ts';
-import { ensureSandboxPspAccount, setAccountWebhookUrl, type SandboxPspCredentials } from '../../src/sandbox/psp/psp.repository.ts';
-import { sandboxPspBaseUrl } from '../../src/sandbox/psp/psp.types.ts';
+import { ensureSandboxPspAccount, setAccountWebhookUrl, type SandboxPspCredentials } from '../../packages/sandbox/src/psp/psp.repository.ts';
+import { sandboxPspBaseUrl } from '../../packages/sandbox/src/psp/psp.types.ts';
 import { otherMerchant } from '../support/e2e.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 

@@ -5,10 +5,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../src/platform/jobs/runner.ts';
-import { cancelCheckout, createCheckout, payCheckout, settlePendingPayment, type CheckoutInput } from '../../src/sandbox/psp/psp.checkouts.ts';
-import { sandboxPspJobHandlers } from '../../src/sandbox/psp/psp.jobs.ts';
-import { effectiveStatus, presentCheckout, upiIntent } from '../../src/sandbox/psp/psp.present.ts';
-import { createRefund, decideDispute, openDispute } from '../../src/sandbox/psp/psp.refunds.ts';
+import { cancelCheckout, createCheckout, payCheckout, settlePendingPayment, type CheckoutInput } from '../../packages/sandbox/src/psp/psp.checkouts.ts';
+import { sandboxPspJobHandlers } from '../../packages/sandbox/src/psp/psp.jobs.ts';
+import { effectiveStatus, presentCheckout, upiIntent } from '../../packages/sandbox/src/psp/psp.present.ts';
+import { createRefund, decideDispute, openDispute } from '../../packages/sandbox/src/psp/psp.refunds.ts';
 import {
   ensureSandboxPspAccount,
   findAccountByKeyId,
@@ -20,9 +20,9 @@ import {
   listEvents,
   listPayments,
   setAccountChaos,
-} from '../../src/sandbox/psp/psp.repository.ts';
-import { JOB_DELIVER, JOB_EXPIRE, JOB_SETTLE_REFUND, NO_CHAOS, pspFee, type PspAccount, type PspChaos } from '../../src/sandbox/psp/psp.types.ts';
-import { envelopeOf, serializeEnvelope } from '../../src/sandbox/psp/psp.webhooks.ts';
+} from '../../packages/sandbox/src/psp/psp.repository.ts';
+import { JOB_DELIVER, JOB_EXPIRE, JOB_SETTLE_REFUND, NO_CHAOS, pspFee, type PspAccount, type PspChaos } from '../../packages/sandbox/src/psp/psp.types.ts';
+import { envelopeOf, serializeEnvelope } from '../../packages/sandbox/src/psp/psp.webhooks.ts';
 import { listJobs } from '../../src/platform/jobs/jobs.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';

@@ -4,10 +4,10 @@
 // the forward-only status steps with their webhook events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onboardMerchant } from '../../src/composition/onboarding.ts';
-import { sendMessage } from '../../src/sandbox/whatsapp/wa.send.ts';
-import { applyStatus } from '../../src/sandbox/whatsapp/wa.statuses.ts';
-import { getMessage, touchCustomerInbound } from '../../src/sandbox/whatsapp/wa.repository.ts';
-import { JOB_DELIVER, JOB_STATUS } from '../../src/sandbox/whatsapp/wa.types.ts';
+import { sendMessage } from '../../packages/sandbox/src/whatsapp/wa.send.ts';
+import { applyStatus } from '../../packages/sandbox/src/whatsapp/wa.statuses.ts';
+import { getMessage, touchCustomerInbound } from '../../packages/sandbox/src/whatsapp/wa.repository.ts';
+import { JOB_DELIVER, JOB_STATUS } from '../../packages/sandbox/src/whatsapp/wa.types.ts';
 import { listJobs } from '../../src/platform/jobs/jobs.repository.ts';
 import { updateNumber, type WhatsAppNumberRow } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
 import { testContext, type TestContext } from '../support/context.ts';
