@@ -5,7 +5,7 @@
 // wall time (all 20 answered), the per-request latency, and how many rounds broke the
 // one-winner rule (always 0, or the benchmark is reporting a bug).
 import crypto from 'node:crypto';
-import { decryptFlowResponse, encryptFlowRequest } from '../src/adapters/flows/flow-crypto.ts';
+import { decryptFlowResponse, encryptFlowRequest } from '../packages/sandbox/src/phone/flow-client.crypto.ts';
 import { whatsappAppSecret } from '../src/modules/whatsapp/whatsapp.numbers.ts';
 import { fmt, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { percentile } from './support/load.ts';

@@ -11,7 +11,8 @@
 // Meta's deadline for an endpoint answer is commonly cited as 10 s; the target here is
 // p99 well under 100 ms.
 import crypto from 'node:crypto';
-import { decryptFlowRequest, decryptFlowResponse, encryptFlowRequest, encryptFlowResponse, generateFlowKeyPair } from '../src/adapters/flows/flow-crypto.ts';
+import { decryptFlowRequest, encryptFlowResponse, generateFlowKeyPair } from '../src/adapters/flows/flow-crypto.ts';
+import { decryptFlowResponse, encryptFlowRequest } from '../packages/sandbox/src/phone/flow-client.crypto.ts';
 import { whatsappAppSecret } from '../src/modules/whatsapp/whatsapp.numbers.ts';
 import { fmt, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';
 import { percentile, runLoad } from './support/load.ts';

@@ -14,7 +14,7 @@
 // Reported: events/s over that whole window, intake alone (webhooks/s, p50 / p99 of the POST),
 // and the total time. A warm-up batch (a tenth, at most 50) runs first, unmeasured.
 import { accountFor } from '../src/modules/payments/payments.provider-accounts.ts';
-import { SIGNATURE_HEADER, EVENT_ID_HEADER, signSandboxPayload } from '../src/adapters/providers/sandbox/sandbox.signature.ts';
+import { SIGNATURE_HEADER, EVENT_ID_HEADER, signSandboxPayload } from '../packages/sandbox/src/psp/psp.signature.ts';
 import { ensureSandboxPspAccount, listEvents } from '../packages/sandbox/src/psp/psp.repository.ts';
 import { envelopeOf, serializeEnvelope } from '../packages/sandbox/src/psp/psp.webhooks.ts';
 import { fmt, count, type Bench, type BenchSettings, type BenchTable } from './support/bench.ts';

@@ -16,6 +16,7 @@ import { refreshPlannerStatistics, scheduleRetentionPurge } from '../modules/ops
 import { retentionJobHandlers } from '../modules/ops/index.ts';
 import { purgeOrphanUploads, reconciliationJobHandlers } from '../modules/reconciliation/index.ts';
 import { sandboxJobHandlers } from '@chatcart/sandbox';
+import { sandboxContext } from './sandbox-host.ts';
 import type { JobHandler } from '../platform/jobs/runner.ts';
 
 /** Idempotency keys are kept at least this long (the contract promises 24 h). */
@@ -37,7 +38,7 @@ export function jobHandlers(ctx: AppContext): Record<string, JobHandler> {
     ...automationJobHandlers(ctx),
     ...catalogJobHandlers(ctx),
     ...checkoutLinkJobHandlers(ctx),
-    ...sandboxJobHandlers(ctx),
+    ...sandboxJobHandlers(sandboxContext(ctx)),
     ...webhookJobHandlers(ctx),
     ...retentionJobHandlers(ctx),
     ...reconciliationJobHandlers(ctx),

@@ -23,6 +23,7 @@ import { remindersRoutes } from '../modules/reminders/index.ts';
 import { authorizationHooks, usersRoutes } from '../modules/users/index.ts';
 import { consoleRoutes } from '../modules/console/index.ts';
 import { streamRoutes } from '../modules/stream/index.ts';
+import { sandboxContext, sandboxHttp } from './sandbox-host.ts';
 
 // Each module's routes, under its name: the name is their tag in /openapi.json.
 const MODULES: Record<string, ModuleRoutes> = {
@@ -81,7 +82,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     });
   }
   // The doubles of WhatsApp, the PSP and the phone: a package of their own, loaded in sandbox mode only.
-  if (deps.ctx.mode === 'sandbox') await (await import('@chatcart/sandbox')).registerSandboxRoutes(app, deps);
+  if (deps.ctx.mode === 'sandbox') await (await import('@chatcart/sandbox')).registerSandboxRoutes(app, sandboxContext(deps.ctx), sandboxHttp(deps));
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', deps.authHook);
     // Who may call what: the role table, for every route of this scope (modules/users).

@@ -1,7 +1,6 @@
 // This server's own addresses: the origin of its public URL, and the port it listens on at
-// 127.0.0.1, localhost and [::1]. The sandbox doubles post their webhooks only there: they
-// stand in for Meta and a PSP calling this server, never anything else (an SSRF guard of
-// their own, since their targets are set over HTTP by whoever holds a sandbox token).
+// 127.0.0.1, localhost and [::1]. The sandbox doubles post their webhooks only there
+// (packages/sandbox/src/own-origins.ts checks a target against them).
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 
@@ -15,22 +14,4 @@ export function ownOriginsOf(publicUrl: string, port: number): Set<string> {
   }
   if (port > 0) for (const host of LOOPBACK_HOSTS) origins.add(`http://${host}:${port}`);
   return origins;
-}
-
-/** Whether `raw` is an http(s) URL, without user info, on one of `origins`. */
-export function isOwnUrl(origins: ReadonlySet<string>, raw: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  if (url.username !== '' || url.password !== '') return false;
-  return origins.has(url.origin);
-}
-
-/** For refusals: where a sandbox double may post. */
-export function describeOwnOrigins(origins: ReadonlySet<string>): string {
-  return [...origins].map((o) => `${o}/…`).join(', ');
 }

@@ -3,7 +3,7 @@
 // or whose currency is not an ISO code is refused with 400 and stored nowhere, so nothing
 // can reach the ledger as string arithmetic. A well-formed event is accepted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from '../../src/adapters/providers/sandbox/sandbox.signature.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from '../../packages/sandbox/src/psp/psp.signature.ts';
 import { accountFor } from '../../src/modules/payments/payments.provider-accounts.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 

@@ -3,6 +3,7 @@
 // controls, refunds, disputes, and signed webhooks delivered by the job runner to a
 // receiver in this test, with and without chaos.
 import http from 'node:http';
+import { sandboxContext } from '../../src/composition/sandbox-host.ts';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -185,7 +186,7 @@ describe('authentication', () => {
 
   it('does not exist in live mode', async () => {
     const app = Fastify();
-    await registerSandboxPsp(app as unknown as App, { ...s.ctx, mode: 'live' });
+    await registerSandboxPsp(app as unknown as App, { ...sandboxContext(s.ctx), mode: 'live' });
     expect((await app.inject({ url: '/sandbox/psp/v1/account' })).statusCode).toBe(404);
     expect((await app.inject({ url: '/sandbox/psp/pay/scs_01jz0000000000000000000000' })).statusCode).toBe(404);
     await app.close();

@@ -3,6 +3,7 @@
 // status webhooks of a send (signed over the raw bytes, in Meta's envelope), the
 // 24-hour window, throughput and pair limits, the simulated customer, and chaos.
 import http from 'node:http';
+import { sandboxContext } from '../../src/composition/sandbox-host.ts';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +52,7 @@ describe('Graph API: auth and envelope', () => {
 
   it('does not exist in live mode; webhooks go to /webhooks/whatsapp unless overridden', async () => {
     const app = Fastify();
-    await registerSandboxWhatsApp(app as unknown as App, { ...h.s.ctx, mode: 'live' });
+    await registerSandboxWhatsApp(app as unknown as App, { ...sandboxContext(h.s.ctx), mode: 'live' });
     expect((await app.inject({ method: 'POST', url: `/sandbox/graph/v24.0/${pnid}/messages` })).statusCode).toBe(404);
     expect((await app.inject({ url: `/sandbox/whatsapp/numbers/${pnid}` })).statusCode).toBe(404);
     await app.close();

@@ -10,12 +10,15 @@ import { getMessage, touchCustomerInbound } from '../../packages/sandbox/src/wha
 import { JOB_DELIVER, JOB_STATUS } from '../../packages/sandbox/src/whatsapp/wa.types.ts';
 import { listJobs } from '../../src/platform/jobs/jobs.repository.ts';
 import { updateNumber, type WhatsAppNumberRow } from '../../src/modules/whatsapp/whatsapp-numbers.repository.ts';
+import type { SandboxContext } from '@chatcart/sandbox';
+import { sandboxContext } from '../../src/composition/sandbox-host.ts';
 import { testContext, type TestContext } from '../support/context.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { orderDetails } from '../support/wa-sandbox.ts';
 
 let db: TestDb;
 let ctx: TestContext;
+let sbx: SandboxContext;
 let number: WhatsAppNumberRow;
 let merchantId: string;
 let c = 0;
@@ -27,6 +30,7 @@ const count = (rs: (string | number)[], v: string | number) => rs.filter((x) => 
 beforeAll(async () => {
   db = await openTestDb();
   ctx = testContext(db);
+  sbx = sandboxContext(ctx);
   const m = await db.transaction((tx) => onboardMerchant(ctx, tx, 'WA sandbox'));
   merchantId = m.merchant.id;
   number = (await db.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where merchant_id = $1`, [merchantId]))[0]!;
@@ -44,13 +48,13 @@ describe('limits under concurrency', () => {
     await updateNumber(db, merchantId, { throughput_per_second: 5 }, ctx.clock.now());
     const n = { ...number, throughput_per_second: 5 };
     const before = (await listJobs(db, { kind: JOB_STATUS })).length;
-    const rs = codes(await Promise.all(Array.from({ length: 20 }, () => sendMessage(ctx, n, text(customer())))));
+    const rs = codes(await Promise.all(Array.from({ length: 20 }, () => sendMessage(sbx, n, text(customer())))));
     expect(count(rs, 'ok')).toBe(5);
     expect(count(rs, 130429)).toBe(15);
     // Each accepted message planned its own steps (131047 here: none of them wrote first); refusals planned nothing.
     expect((await listJobs(db, { kind: JOB_STATUS })).length - before).toBe(5);
     ctx.clock.advance(1_001);
-    expect((await sendMessage(ctx, n, text(customer()))).ok).toBe(true);
+    expect((await sendMessage(sbx, n, text(customer()))).ok).toBe(true);
     await updateNumber(db, merchantId, { throughput_per_second: 80 }, ctx.clock.now());
   });
 
@@ -58,7 +62,7 @@ describe('limits under concurrency', () => {
     ctx.clock.advance(1_001);
     const to = customer();
     await open(to);
-    const rs = codes(await Promise.all(Array.from({ length: 14 }, () => sendMessage(ctx, number, text(to)))));
+    const rs = codes(await Promise.all(Array.from({ length: 14 }, () => sendMessage(sbx, number, text(to)))));
     expect(count(rs, 'ok')).toBe(10);
     expect(count(rs, 131056)).toBe(4);
   });
@@ -69,7 +73,7 @@ describe('limits under concurrency', () => {
     await open(to);
     const expiresAt = Math.floor(ctx.clock.now().getTime() / 1000) + 3600;
     const body = { messaging_product: 'whatsapp', to, type: 'interactive', interactive: orderDetails('SAME-REF-1', { expiresAt }) };
-    const rs = codes(await Promise.all(Array.from({ length: 6 }, () => sendMessage(ctx, number, body))));
+    const rs = codes(await Promise.all(Array.from({ length: 6 }, () => sendMessage(sbx, number, body))));
     expect(count(rs, 'ok')).toBe(1);
     expect(count(rs, 131009)).toBe(5);
     const orders = await db.query(`select * from sandbox_wa_orders where reference_id = 'SAME-REF-1'`);
@@ -83,14 +87,14 @@ describe('status steps', () => {
     ctx.clock.advance(1_001);
     const to = customer();
     await open(to);
-    const r = await sendMessage(ctx, number, text(to));
+    const r = await sendMessage(sbx, number, text(to));
     if (!r.ok) throw new Error('send refused');
     const wamid = (r.value['messages'] as { id: string }[])[0]!.id;
     const deliveries = async () => (await listJobs(db, { kind: JOB_DELIVER })).length;
     const d0 = await deliveries();
-    expect(await db.transaction((tx) => applyStatus(ctx, tx, number, wamid, 'read'))).toBe(true);
-    expect(await db.transaction((tx) => applyStatus(ctx, tx, number, wamid, 'delivered'))).toBe(false);
-    expect(await db.transaction((tx) => applyStatus(ctx, tx, number, wamid, 'read'))).toBe(false);
+    expect(await db.transaction((tx) => applyStatus(sbx, tx, number, wamid, 'read'))).toBe(true);
+    expect(await db.transaction((tx) => applyStatus(sbx, tx, number, wamid, 'delivered'))).toBe(false);
+    expect(await db.transaction((tx) => applyStatus(sbx, tx, number, wamid, 'read'))).toBe(false);
     expect((await getMessage(db, wamid))!.status).toBe('read');
     expect((await deliveries()) - d0).toBe(1);
     const [event] = await db.query<{ value: any }>(`select value from sandbox_wa_events order by id desc limit 1`);

@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { expect } from 'vitest';
-import { encryptFlowRequest, type FlowEnvelope } from '../../src/adapters/flows/flow-crypto.ts';
+import type { FlowEnvelope } from '../../src/adapters/flows/flow-crypto.ts';
+import { encryptFlowRequest } from '../../packages/sandbox/src/phone/flow-client.crypto.ts';
 import { whatsappAppSecret } from '../../src/modules/whatsapp/whatsapp.numbers.ts';
 import type { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { runUntilIdle } from './pay.ts';

@@ -1,14 +1,8 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  decryptFlowRequest,
-  decryptFlowResponse,
-  encryptFlowRequest,
-  encryptFlowResponse,
-  generateFlowKeyPair,
-  invertIv,
-  parseFlowEnvelope,
-} from './flow-crypto.ts';
+// The client half is the sandbox phone's own implementation: these tests hold the two halves to each other.
+import { decryptFlowResponse, encryptFlowRequest } from '../../../packages/sandbox/src/phone/flow-client.crypto.ts';
+import { decryptFlowRequest, encryptFlowResponse, generateFlowKeyPair, invertIv, parseFlowEnvelope } from './flow-crypto.ts';
 
 let pub: string;
 let priv: crypto.KeyObject;

@@ -4,8 +4,9 @@
 //   public key (OAEP, SHA-256 for both the OAEP hash and MGF1: Node's `oaepHash: 'sha256'`),
 //   and sends AES-128-GCM(JSON) with the 16-byte tag appended;
 // - we answer with the same key, the IV with every bit inverted, and base64(ciphertext ‖ tag).
-// Both sides live here: the server half for the endpoint, the client half for tests, the
-// bench and the sandbox phone, so the two can never drift apart.
+// This is the server half, for our endpoint. The client half (what the WhatsApp app does) is
+// the sandbox phone's own (packages/sandbox/src/phone/flow-client.crypto.ts): two
+// implementations of one protocol, which the round-trip tests hold to each other.
 import crypto, { type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { err, type Result } from '../../domain/result.ts';
@@ -113,44 +114,7 @@ function gcmEncrypt(plain: Buffer, key: Buffer, iv: Buffer): Buffer {
   return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
 }
 
-function gcmDecrypt(data: Buffer, key: Buffer, iv: Buffer): Buffer {
-  const decipher = crypto.createDecipheriv(CIPHER, key, iv, { authTagLength: FLOW_TAG_BYTES });
-  decipher.setAuthTag(data.subarray(data.length - FLOW_TAG_BYTES));
-  return Buffer.concat([decipher.update(data.subarray(0, data.length - FLOW_TAG_BYTES)), decipher.final()]);
-}
-
 /** The response body: base64(AES-128-GCM(JSON) ‖ tag) under the request's key and the inverted IV. */
 export function encryptFlowResponse(body: unknown, aesKey: Buffer, iv: Buffer): string {
   return gcmEncrypt(Buffer.from(JSON.stringify(body), 'utf8'), aesKey, invertIv(iv)).toString('base64');
-}
-
-// ---- The client's half (what the WhatsApp app does) ----
-
-/** Encrypts a request as the WhatsApp client does; keep aesKey and iv to read the answer. */
-export function encryptFlowRequest(
-  payload: unknown,
-  publicKey: string | KeyObject,
-  opts: { aesKey?: Buffer; iv?: Buffer; plaintext?: Buffer } = {},
-): { envelope: FlowEnvelope; aesKey: Buffer; iv: Buffer } {
-  const aesKey = opts.aesKey ?? crypto.randomBytes(FLOW_AES_KEY_BYTES);
-  const iv = opts.iv ?? crypto.randomBytes(FLOW_IV_BYTES);
-  const wrapped = crypto.publicEncrypt({ key: publicKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, aesKey);
-  // `plaintext` lets tests send bytes that are not JSON at all.
-  const plain = opts.plaintext ?? Buffer.from(JSON.stringify(payload), 'utf8');
-  return {
-    envelope: {
-      encrypted_flow_data: gcmEncrypt(plain, aesKey, iv).toString('base64'),
-      encrypted_aes_key: wrapped.toString('base64'),
-      initial_vector: iv.toString('base64'),
-    },
-    aesKey,
-    iv,
-  };
-}
-
-/** Decrypts our response as the client does (throws if it was not made with this key and IV). */
-export function decryptFlowResponse(body: string, aesKey: Buffer, iv: Buffer): unknown {
-  const data = Buffer.from(body, 'base64');
-  if (data.length <= FLOW_TAG_BYTES) throw new Error('response too short to carry a GCM tag');
-  return JSON.parse(gcmDecrypt(data, aesKey, invertIv(iv)).toString('utf8'));
 }

@@ -15,16 +15,13 @@
 import type { Result } from '../../../../src/domain/result.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { decryptFlowResponse, encryptFlowRequest } from '../../../../src/adapters/flows/flow-crypto.ts';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import { flowEndpointUrl } from '../../../../src/modules/flows/index.ts';
-import { FLOWS } from '../../../../src/modules/flows/index.ts';
-import { whatsappAppSecret } from '../../../../src/modules/whatsapp/index.ts';
-import { getFlowKey, getFlowToken } from '../../../../src/modules/flows/index.ts';
+import { decryptFlowResponse, encryptFlowRequest } from './flow-client.crypto.ts';
+import { FLOWS, flowEndpointUrl } from '../../../../src/modules/flows/index.ts';
 import { isObj, type Obj } from '../whatsapp/wa.check.ts';
 import { customerSends } from '../whatsapp/wa.customer.ts';
 import { sandboxBusinessKey } from '../whatsapp/wa-keys.repository.ts';
 import { getMessage, getSandboxNumber } from '../whatsapp/wa.repository.ts';
+import type { SandboxContext } from '../host.ts';
 
 export type FlowFailure = { status: number; message: string };
 type Out<T> = Result<T, FlowFailure>;
@@ -43,10 +40,10 @@ const FLOW_DIR = new URL('../../../../flows/', import.meta.url);
 const jsonCache = new Map<string, Obj>();
 
 /** The Flow JSON a flow message opens: our flow named by flow_name, or (flow_id) the token's flow. */
-async function flowJsonFor(ctx: AppContext, p: Obj): Promise<Obj | undefined> {
+async function flowJsonFor(ctx: SandboxContext, p: Obj): Promise<Obj | undefined> {
   let name = [...FLOWS.values()].find((d) => d.metaFlowName === p['flow_name'])?.name;
   // A numeric flow_id means nothing to the sandbox; the token says which of our flows it is.
-  if (!name && typeof p['flow_token'] === 'string') name = (await getFlowToken(ctx.db, p['flow_token']))?.flow_name;
+  if (!name && typeof p['flow_token'] === 'string') name = await ctx.business.flowNameOfToken(p['flow_token']);
   if (!name) return undefined;
   const file = `${name.replace(/_/g, '-')}.flow.json`;
   let json = jsonCache.get(file);
@@ -62,7 +59,7 @@ async function flowJsonFor(ctx: AppContext, p: Obj): Promise<Obj | undefined> {
 }
 
 /** The flow message `wamid` in this customer's chat, with its parameters and Flow JSON. */
-async function loadFlowMessage(ctx: AppContext, wamid: string, wa: string): Promise<Out<FlowMessage>> {
+async function loadFlowMessage(ctx: SandboxContext, wamid: string, wa: string): Promise<Out<FlowMessage>> {
   const m = await getMessage(ctx.db, wamid);
   const inter = m?.body['interactive'];
   if (!m || m.direction !== 'outbound' || m.wa_id !== wa || !isObj(inter) || inter['type'] !== 'flow')
@@ -76,7 +73,7 @@ async function loadFlowMessage(ctx: AppContext, wamid: string, wa: string): Prom
 }
 
 /** GET: what the phone needs to show the flow (never a key or a secret). */
-export async function openFlow(ctx: AppContext, wamid: string, wa: string) {
+export async function openFlow(ctx: SandboxContext, wamid: string, wa: string) {
   const r = await loadFlowMessage(ctx, wamid, wa);
   if (!r.ok) return r;
   const p = r.value.params;
@@ -109,11 +106,11 @@ export type ExchangeAnswer =
   | { kind: 'completed'; params: Obj; reply_message_id: string | null }
   | { kind: 'closed'; status: number; message: string };
 
-export async function exchangeFlow(ctx: AppContext, wamid: string, wa: string, input: ExchangeInput): Promise<Out<ExchangeAnswer>> {
+export async function exchangeFlow(ctx: SandboxContext, wamid: string, wa: string, input: ExchangeInput): Promise<Out<ExchangeAnswer>> {
   const r = await loadFlowMessage(ctx, wamid, wa);
   if (!r.ok) return r;
   const fm = r.value;
-  const key = (await sandboxBusinessKey(ctx.db, fm.phoneNumberId)) ?? (await getFlowKey(ctx.db, fm.merchantId))?.public_key_pem;
+  const key = (await sandboxBusinessKey(ctx.db, fm.phoneNumberId)) ?? (await ctx.business.flowPublicKey(fm.merchantId));
   if (!key) return fail(409, 'No Flows public key: the merchant has none and none is registered on this number');
   const request = {
     version: '3.0',
@@ -125,7 +122,7 @@ export async function exchangeFlow(ctx: AppContext, wamid: string, wa: string, i
   const enc = encryptFlowRequest(request, key);
   const body = JSON.stringify(enc.envelope);
   const signature = `sha256=${crypto
-    .createHmac('sha256', await whatsappAppSecret(ctx, ctx.db))
+    .createHmac('sha256', await ctx.business.whatsappAppSecret())
     .update(body)
     .digest('hex')}`;
   let res: Response;
@@ -173,14 +170,14 @@ export async function exchangeFlow(ctx: AppContext, wamid: string, wa: string, i
 }
 
 /** A screen's `complete` action (navigate flows): the flow ends with this payload. */
-export async function completeFlow(ctx: AppContext, wamid: string, wa: string, payload: Obj): Promise<Out<ExchangeAnswer>> {
+export async function completeFlow(ctx: SandboxContext, wamid: string, wa: string, payload: Obj): Promise<Out<ExchangeAnswer>> {
   const r = await loadFlowMessage(ctx, wamid, wa);
   if (!r.ok) return r;
   return finish(ctx, r.value, payload);
 }
 
 /** The customer's nfm_reply, as WhatsApp sends it when a flow ends: quoting the flow message. */
-async function finish(ctx: AppContext, fm: FlowMessage, params: Obj): Promise<Out<ExchangeAnswer>> {
+async function finish(ctx: SandboxContext, fm: FlowMessage, params: Obj): Promise<Out<ExchangeAnswer>> {
   const response = { ...params, flow_token: fm.params['flow_token'] };
   const sent = await customerSends(ctx, fm.waId, {
     phone_number_id: fm.phoneNumberId,

@@ -1,5 +1,5 @@
+import type { Queryable } from '../host.ts';
 // What the simulated phone lists: every sandbox number, its shop's name and its catalog's currencies.
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 
 export interface NumberListRow {
   phone_number_id: string;

@@ -6,13 +6,12 @@
 import type { Result } from '../../../../src/domain/result.ts';
 import fs from 'node:fs';
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../../../../src/platform/context.ts';
 import { currencyExponent } from '../../../../src/domain/money.ts';
-import type { App } from '../../../../src/platform/http/app.ts';
 import { z } from 'zod';
 import { completeFlow, exchangeFlow, openFlow, type FlowFailure } from './phone.flows.ts';
 import { PHONE_CSP, phonePage } from './phone.page.ts';
 import { listSandboxNumbers } from './phone.repository.ts';
+import type { App, SandboxContext } from '../host.ts';
 
 const hide = { schema: { hide: true } } as const;
 const SCRIPTS = ['app.js', 'render.js', 'flow.js', 'address.js'] as const;
@@ -38,7 +37,7 @@ function secured(reply: FastifyReply, type: string, cache: string): FastifyReply
 }
 
 /** Every sandbox number with its merchant's name and the decimals of its catalog's currencies. */
-export async function listPhoneNumbers(ctx: AppContext) {
+export async function listPhoneNumbers(ctx: SandboxContext) {
   const rows = await listSandboxNumbers(ctx.db);
   return rows.map((r) => ({
     phone_number_id: r.phone_number_id,
@@ -54,7 +53,7 @@ export async function listPhoneNumbers(ctx: AppContext) {
 }
 
 /** Mounts the phone page under /sandbox/phone. Refuses to exist in live mode. */
-export async function registerSandboxPhone(app: App, ctx: AppContext): Promise<void> {
+export async function registerSandboxPhone(app: App, ctx: SandboxContext): Promise<void> {
   if (ctx.mode !== 'sandbox') return;
   const scripts = new Map(SCRIPTS.map((name) => [name, fs.readFileSync(new URL(`./phone.${name}`, import.meta.url), 'utf8')]));
   const html = phonePage();

@@ -1,7 +1,7 @@
 // What the sandbox PSP's settlement report reads: an account's captured payments (with
 // their checkout's reference) and succeeded refunds made in a time range.
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 import type { PspAccount, PspPayment, PspRefund } from './psp.types.ts';
+import type { Queryable } from '../host.ts';
 
 export async function findAccountOfMerchant(q: Queryable, merchantId: string): Promise<PspAccount | undefined> {
   return (await q.query<PspAccount>(`select * from sandbox_psp_accounts where merchant_id = $1`, [merchantId]))[0];

@@ -3,10 +3,7 @@
 // Locks are taken checkout first, then payment, everywhere, so two operations on the
 // same checkout cannot deadlock on PostgreSQL.
 import crypto from 'node:crypto';
-import { inTransaction, type AppContext } from '../../../../src/platform/context.ts';
 import { isCurrency } from '../../../../src/domain/money.ts';
-import type { Queryable } from '../../../../src/platform/store/db.ts';
-import { enqueueJob } from '../../../../src/platform/jobs/jobs.repository.ts';
 import { checkoutPaidData, checkoutStatusData, effectiveStatus, paymentEventData } from './psp.present.ts';
 import { findCheckoutBy, getAccount, getCheckout, getPayment, insertCheckout, insertPayment, setCheckoutStatus, updatePayment } from './psp.repository.ts';
 import { emitEvent } from './psp.webhooks.ts';
@@ -23,6 +20,7 @@ import {
   type PspPayment,
   type PspResult,
 } from './psp.types.ts';
+import { type Queryable, type SandboxContext, inTransaction } from '../host.ts';
 
 export interface CheckoutInput {
   amount: number;
@@ -57,7 +55,7 @@ const replay = (c: PspCheckout | undefined, hash: string): PspResult<PspCheckout
   return c.request_hash === hash ? pspOk(c) : pspErr('idempotency_mismatch', 'This Idempotency-Key was used with a different request body');
 };
 
-export async function createCheckout(ctx: AppContext, account: PspAccount, idempotencyKey: string, input: CheckoutInput): Promise<PspResult<PspCheckout>> {
+export async function createCheckout(ctx: SandboxContext, account: PspAccount, idempotencyKey: string, input: CheckoutInput): Promise<PspResult<PspCheckout>> {
   const hash = requestHash(input);
   return inTransaction(ctx, async (tx) => {
     // A retry is answered before validation: the first request's expiry may since have passed.
@@ -92,7 +90,7 @@ export async function createCheckout(ctx: AppContext, account: PspAccount, idemp
     });
     // A concurrent twin won the race for the key or the reference: answer as if it came first.
     if (!c) return replay(await findCheckoutBy(tx, account.id, { idempotencyKey }), hash) ?? duplicate;
-    await enqueueJob(tx, {
+    await ctx.jobs.enqueue(tx, {
       kind: JOB_EXPIRE,
       merchantId: account.merchant_id,
       payload: { checkout_id: c.id },
@@ -108,7 +106,7 @@ export async function createCheckout(ctx: AppContext, account: PspAccount, idemp
  * an expired one too (a late authorisation). A second capture on a paid checkout is an
  * extra payment: recorded and announced, but the checkout was already paid.
  */
-async function announceCapture(ctx: AppContext, tx: Queryable, account: PspAccount, c: PspCheckout, p: PspPayment): Promise<PspCheckout> {
+async function announceCapture(ctx: SandboxContext, tx: Queryable, account: PspAccount, c: PspCheckout, p: PspPayment): Promise<PspCheckout> {
   await emitEvent(ctx, tx, account, 'payment.captured', paymentEventData(p, c, chaosOf(account)));
   if (c.status === 'paid' || c.status === 'canceled') return c;
   await setCheckoutStatus(tx, c.id, 'paid', ctx.clock.now());
@@ -123,7 +121,7 @@ async function announceCapture(ctx: AppContext, tx: Queryable, account: PspAccou
  * checkout's amount to simulate an under- or over-payment.
  */
 export async function payCheckout(
-  ctx: AppContext,
+  ctx: SandboxContext,
   accountId: string | null,
   checkoutId: string,
   outcome: PayOutcome,
@@ -153,7 +151,7 @@ export async function payCheckout(
 
 /** Test control: a pending payment completes, however late (even after the checkout expired). */
 export async function settlePendingPayment(
-  ctx: AppContext,
+  ctx: SandboxContext,
   account: PspAccount,
   paymentId: string,
   to: 'captured' | 'failed',
@@ -172,7 +170,7 @@ export async function settlePendingPayment(
 }
 
 /** Cancels an open checkout. Canceling a canceled one again answers it unchanged (a safe retry). */
-export async function cancelCheckout(ctx: AppContext, account: PspAccount, checkoutId: string): Promise<PspResult<PspCheckout>> {
+export async function cancelCheckout(ctx: SandboxContext, account: PspAccount, checkoutId: string): Promise<PspResult<PspCheckout>> {
   return inTransaction(ctx, async (tx) => {
     const c = await getCheckout(tx, account.id, checkoutId, true);
     if (!c) return pspErr('not_found', `No checkout ${checkoutId}`);
@@ -187,7 +185,7 @@ export async function cancelCheckout(ctx: AppContext, account: PspAccount, check
 }
 
 /** The expiry job: marks an open checkout expired once its time has come, and says so. */
-export async function expireCheckout(ctx: AppContext, checkoutId: string): Promise<{ retryAt?: Date }> {
+export async function expireCheckout(ctx: SandboxContext, checkoutId: string): Promise<{ retryAt?: Date }> {
   return inTransaction(ctx, async (tx) => {
     const c = await getCheckout(tx, null, checkoutId, true);
     if (!c || c.status !== 'open') return {};

@@ -2,16 +2,15 @@
 // and the PSP's bad days (late authorisation, under/over-payment, disputes, duplicate,
 // reordered, delayed or lost webhooks), plus the account's settings and event log.
 import { z } from 'zod';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { App } from '../../../../src/platform/http/app.ts';
 import { payCheckout, settlePendingPayment } from './psp.checkouts.ts';
-import { describeOwnOrigins, isOwnUrl } from '../../../../src/platform/own-origins.ts';
 import { accountOf, answer, idParams, sendPspError } from './psp.http.ts';
 import { presentDispute, presentPayment } from './psp.present.ts';
 import { decideDispute, openDispute } from './psp.refunds.ts';
 import { getAccount, getDispute, listDeliveries, listEvents, setAccountChaos, setAccountWebhookUrl } from './psp.repository.ts';
 import { chaosOf, PSP_EVENT_TYPES, unixSeconds, webhookTarget, type PspAccount, type PspChaos } from './psp.types.ts';
 import { envelopeOf } from './psp.webhooks.ts';
+import type { App, SandboxContext } from '../host.ts';
+import { describeOwnOrigins, isOwnUrl } from '../own-origins.ts';
 
 const probability = z.number().min(0).max(1);
 const chaosBody = z.strictObject({
@@ -42,7 +41,7 @@ const disputeBody = z.strictObject({
 
 const hide = { hide: true } as const;
 
-function presentAccount(ctx: AppContext, a: PspAccount) {
+function presentAccount(ctx: SandboxContext, a: PspAccount) {
   return {
     id: a.id,
     object: 'account',
@@ -54,7 +53,7 @@ function presentAccount(ctx: AppContext, a: PspAccount) {
   };
 }
 
-export function registerPspControls(app: App, ctx: AppContext) {
+export function registerPspControls(app: App, ctx: SandboxContext) {
   const paymentResult = (a: PspAccount) => (v: { checkout: { reference_id: string }; payment: Parameters<typeof presentPayment>[0] }) =>
     presentPayment(v.payment, v.checkout, chaosOf(a));
 

@@ -6,11 +6,10 @@ import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 import { presentCheckout } from './psp.present.ts';
 import { findAccountByKeyId, getAccount, listPayments } from './psp.repository.ts';
 import { chaosOf, PSP_ERROR_STATUS, type PspAccount, type PspCheckout, type PspErrorCode, type PspResult } from './psp.types.ts';
+import type { Queryable, SandboxContext } from '../host.ts';
 
 export function sendPspError(reply: FastifyReply, code: PspErrorCode, message: string) {
   return reply.code(PSP_ERROR_STATUS[code]).type('application/json').send({ error: { code, message } });
@@ -34,7 +33,7 @@ export function accountOf(req: FastifyRequest): PspAccount {
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
 const NO_SECRET = digest(crypto.randomBytes(32).toString('hex'));
 
-export function pspAuthHook(ctx: AppContext) {
+export function pspAuthHook(ctx: SandboxContext) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Basic ([A-Za-z0-9+/=]+)$/i.exec(h.trim()) : null;
@@ -84,7 +83,7 @@ export function idempotencyKeyOf(req: FastifyRequest): Result<string, string> {
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 
-export async function checkoutView(ctx: AppContext, q: Queryable, c: PspCheckout) {
+export async function checkoutView(ctx: SandboxContext, q: Queryable, c: PspCheckout) {
   const account = await getAccount(q, c.account_id);
   return presentCheckout(c, await listPayments(q, c.id), ctx.clock.now(), ctx.publicUrl, chaosOf(account ?? { chaos: {} }));
 }

@@ -4,13 +4,12 @@
 // preview crawler opens every link); paying is a form POST, answered with 303 to the
 // merchant's return_url. Everything shown is escaped and the page runs no script.
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../../../../src/platform/context.ts';
 import { formatMinor, parseDecimal } from '../../../../src/domain/money.ts';
-import type { App } from '../../../../src/platform/http/app.ts';
 import { payCheckout, type PayOutcome } from './psp.checkouts.ts';
 import { effectiveStatus } from './psp.present.ts';
 import { getCheckout, listPayments } from './psp.repository.ts';
 import type { CheckoutStatus, PspCheckout } from './psp.types.ts';
+import type { App, SandboxContext } from '../host.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const ID_SHAPE = /^scs_[0-9a-z]{26}$/;
@@ -92,7 +91,7 @@ function payPage(c: PspCheckout, status: CheckoutStatus): string {
 
 const notFound = (reply: FastifyReply) => send(reply, 404, 'Not found', '<p class="status">There is no such checkout.</p>');
 
-export function registerPspPage(app: App, ctx: AppContext) {
+export function registerPspPage(app: App, ctx: SandboxContext) {
   // Scoped to the pay page: a browser form posts urlencoded, and nothing else needs to.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));

@@ -1,7 +1,5 @@
 // Refunds and disputes at the sandbox PSP. A refund is accepted as pending and settled
 // by a job shortly after, like a real PSP's (Razorpay's refund.processed comes later).
-import { inTransaction, type AppContext } from '../../../../src/platform/context.ts';
-import { enqueueJob } from '../../../../src/platform/jobs/jobs.repository.ts';
 import { requestHash } from './psp.checkouts.ts';
 import { disputeEventData, refundEventData } from './psp.present.ts';
 import {
@@ -30,6 +28,7 @@ import {
   type PspRefund,
   type PspResult,
 } from './psp.types.ts';
+import { type SandboxContext, inTransaction } from '../host.ts';
 
 export interface RefundInput {
   payment_id: string;
@@ -38,7 +37,7 @@ export interface RefundInput {
   reason?: string | undefined;
 }
 
-export async function createRefund(ctx: AppContext, account: PspAccount, idempotencyKey: string, input: RefundInput): Promise<PspResult<PspRefund>> {
+export async function createRefund(ctx: SandboxContext, account: PspAccount, idempotencyKey: string, input: RefundInput): Promise<PspResult<PspRefund>> {
   const hash = requestHash(input);
   const replay = (r: PspRefund | undefined) =>
     r && (r.request_hash === hash ? pspOk(r) : pspErr<PspRefund>('idempotency_mismatch', 'This Idempotency-Key was used with a different refund request'));
@@ -71,7 +70,7 @@ export async function createRefund(ctx: AppContext, account: PspAccount, idempot
       created_at: now,
     });
     if (!r) return replay(await findRefundByKey(tx, account.id, idempotencyKey)) ?? pspErr('internal_error', 'The refund could not be recorded');
-    await enqueueJob(tx, {
+    await ctx.jobs.enqueue(tx, {
       kind: JOB_SETTLE_REFUND,
       merchantId: account.merchant_id,
       payload: { refund_id: r.id },
@@ -83,7 +82,7 @@ export async function createRefund(ctx: AppContext, account: PspAccount, idempot
 }
 
 /** The settlement job: the bank answers. A fully refunded payment then reads as refunded. */
-export async function settlePendingRefund(ctx: AppContext, refundId: string): Promise<void> {
+export async function settlePendingRefund(ctx: SandboxContext, refundId: string): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     const pending = await getRefund(tx, null, refundId);
     if (!pending || pending.status !== 'pending') return;
@@ -109,7 +108,7 @@ export interface DisputeInput {
 }
 
 /** Test control: the customer's bank opens a dispute (chargeback) on a captured payment. */
-export async function openDispute(ctx: AppContext, account: PspAccount, input: DisputeInput): Promise<PspResult<PspDispute>> {
+export async function openDispute(ctx: SandboxContext, account: PspAccount, input: DisputeInput): Promise<PspResult<PspDispute>> {
   return inTransaction(ctx, async (tx) => {
     const p = await getPayment(tx, account.id, input.payment_id, true);
     if (!p) return pspErr('not_found', `No payment ${input.payment_id}`);
@@ -132,7 +131,7 @@ export async function openDispute(ctx: AppContext, account: PspAccount, input: D
 }
 
 /** Test control: the dispute is decided. */
-export async function decideDispute(ctx: AppContext, account: PspAccount, disputeId: string, outcome: 'won' | 'lost'): Promise<PspResult<PspDispute>> {
+export async function decideDispute(ctx: SandboxContext, account: PspAccount, disputeId: string, outcome: 'won' | 'lost'): Promise<PspResult<PspDispute>> {
   return inTransaction(ctx, async (tx) => {
     const d = await getDispute(tx, account.id, disputeId, true);
     if (!d) return pspErr('not_found', `No dispute ${disputeId}`);

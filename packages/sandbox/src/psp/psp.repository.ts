@@ -1,7 +1,6 @@
 // All SQL of the sandbox PSP double. Every read past the account is scoped by
 // account_id, so one account can never see another's objects (a 404, like a real PSP).
 import crypto from 'node:crypto';
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 import {
   pspId,
   type CheckoutStatus,
@@ -15,6 +14,7 @@ import {
   type PspPayment,
   type PspRefund,
 } from './psp.types.ts';
+import type { Queryable } from '../host.ts';
 
 const secret = (bytes = 24) => crypto.randomBytes(bytes).toString('base64url');
 const lock = (forUpdate?: boolean) => (forUpdate ? ' for update' : '');

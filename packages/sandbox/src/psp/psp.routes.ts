@@ -3,8 +3,6 @@
 // the adapter that talks to it is exercised exactly as it would talk to Razorpay.
 // Registered in sandbox mode only; its routes are kept out of chatcart's OpenAPI.
 import { z } from 'zod';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { App } from '../../../../src/platform/http/app.ts';
 import { cancelCheckout, createCheckout } from './psp.checkouts.ts';
 import { registerPspControls } from './psp.controls.ts';
 import { accountOf, answer, checkoutView, idempotencyKeyOf, idParams, pspAuthHook, pspErrorHandler, sendPspError } from './psp.http.ts';
@@ -13,6 +11,7 @@ import { presentPayment, presentRefund } from './psp.present.ts';
 import { createRefund } from './psp.refunds.ts';
 import { findCheckoutBy, getCheckout, getPayment, getRefund } from './psp.repository.ts';
 import { chaosOf } from './psp.types.ts';
+import type { App, SandboxContext } from '../host.ts';
 
 const minor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -38,7 +37,7 @@ const refundBody = z.strictObject({
 
 const hide = { hide: true } as const;
 
-function registerPspApi(app: App, ctx: AppContext) {
+function registerPspApi(app: App, ctx: SandboxContext) {
   app.post('/checkouts', { schema: { ...hide, body: checkoutBody } }, async (req, reply) => {
     const key = idempotencyKeyOf(req);
     if (!key.ok) return sendPspError(reply, 'bad_request', key.error);
@@ -82,7 +81,7 @@ function registerPspApi(app: App, ctx: AppContext) {
 }
 
 /** Mounts the sandbox PSP (API, test controls, pay page). Refuses to exist in live mode. */
-export async function registerSandboxPsp(app: App, ctx: AppContext): Promise<void> {
+export async function registerSandboxPsp(app: App, ctx: SandboxContext): Promise<void> {
   if (ctx.mode !== 'sandbox') return;
   await app.register(
     async (api) => {

@@ -13,14 +13,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { csvField, type CellKind } from '../../../../src/domain/csv.ts';
 import { domainError } from '../../../../src/domain/errors.ts';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { App } from '../../../../src/platform/http/app.ts';
-import { sendError } from '../../../../src/platform/http/errors.ts';
-import type { RouteDeps } from '../../../../src/platform/http/route-deps.ts';
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 import { parseExportRange } from '../../../../src/modules/ops/index.ts';
 import { capturedPaymentsBetween, findAccountOfMerchant, succeededRefundsBetween } from './psp-settlements.repository.ts';
 import { chaosOf, pspFee, unixSeconds } from './psp.types.ts';
+import type { App, Queryable, SandboxContext, SandboxHttp } from '../host.ts';
 
 const COLUMNS: readonly [string, CellKind][] = [
   ['entity_id', 'fixed'],
@@ -128,12 +124,13 @@ const query = z.strictObject({
 
 export const settlementCsvSchema = z.string().describe('Razorpay settlement recon CSV: entity_id, type, debit, credit, amount, currency, fee, tax, …');
 
-export async function downloadSettlementReport(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, q: z.infer<typeof query>) {
-  if (q.merchant_id !== undefined && q.merchant_id !== req.merchantId)
-    return sendError(req, reply, domainError('not_found', `No merchant ${q.merchant_id} for this API key`));
+export async function downloadSettlementReport(ctx: SandboxContext, http: SandboxHttp, req: FastifyRequest, reply: FastifyReply, q: z.infer<typeof query>) {
+  const merchantId = http.merchantOf(req);
+  if (q.merchant_id !== undefined && q.merchant_id !== merchantId)
+    return http.replyError(req, reply, domainError('not_found', `No merchant ${q.merchant_id} for this API key`));
   const range = parseExportRange(q);
-  if (!range.ok) return sendError(req, reply, range.error);
-  const rows = await settlementRows(ctx.db, req.merchantId, range.value, ctx.clock.now());
+  if (!range.ok) return http.replyError(req, reply, range.error);
+  const rows = await settlementRows(ctx.db, merchantId, range.value, ctx.clock.now());
   const name = `sandbox-settlement_${range.value.from.toISOString().slice(0, 10)}_${range.value.to.toISOString().slice(0, 10)}.csv`;
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
@@ -143,10 +140,10 @@ export async function downloadSettlementReport(ctx: AppContext, req: FastifyRequ
 }
 
 /** Mounts GET /sandbox/psp/settlements.csv behind the API-key authentication of /v1. */
-export async function registerSandboxSettlements(app: App, deps: RouteDeps): Promise<void> {
-  if (deps.ctx.mode !== 'sandbox') return;
+export async function registerSandboxSettlements(app: App, ctx: SandboxContext, http: SandboxHttp): Promise<void> {
+  if (ctx.mode !== 'sandbox') return;
   await app.register(async (scoped) => {
-    scoped.addHook('onRequest', deps.authHook);
+    scoped.addHook('onRequest', http.authenticate);
     (scoped as App).get(
       '/sandbox/psp/settlements.csv',
       {
@@ -161,7 +158,7 @@ export async function registerSandboxSettlements(app: App, deps: RouteDeps): Pro
           response: { 200: { description: 'The CSV file', content: { 'text/csv': { schema: settlementCsvSchema } } } },
         },
       },
-      (req, reply) => downloadSettlementReport(deps.ctx, req, reply, req.query),
+      (req, reply) => downloadSettlementReport(ctx, http, req, reply, req.query),
     );
   });
 }

@@ -4,13 +4,7 @@
 // 24 h, and, when the merchant asks for chaos, duplicated, reordered, delayed or
 // dropped. The JSON's whitespace and escaping vary between deliveries so a receiver
 // that verifies a re-serialised body instead of the raw bytes fails early.
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { JobHandler } from '../../../../src/platform/jobs/runner.ts';
-import { isOwnUrl } from '../../../../src/platform/own-origins.ts';
-import { PermanentJobError } from '../../../../src/platform/jobs/runner.ts';
-import type { Queryable } from '../../../../src/platform/store/db.ts';
-import { enqueueJob, type JobRow } from '../../../../src/platform/jobs/jobs.repository.ts';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from '../../../../src/adapters/providers/sandbox/sandbox.signature.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signSandboxPayload } from './psp.signature.ts';
 import { getAccount, getEvent, insertDelivery, insertEvent } from './psp.repository.ts';
 import {
   chaosOf,
@@ -24,6 +18,8 @@ import {
   type PspEvent,
   type PspEventType,
 } from './psp.types.ts';
+import type { Queryable, SandboxContext, SandboxJob, SandboxJobHandler } from '../host.ts';
+import { isOwnUrl } from '../own-origins.ts';
 
 const REFUSED_TARGET = 'refused: the webhook URL is not an address of this server (set it again, or to null)';
 
@@ -56,7 +52,7 @@ export const envelopeOf = (e: PspEvent): PspEnvelope => ({
  * decided here, once per event: a dropped event is kept (and noted) but never sent.
  */
 export async function emitEvent(
-  ctx: AppContext,
+  ctx: SandboxContext,
   tx: Queryable,
   account: Pick<PspAccount, 'id' | 'merchant_id' | 'chaos'>,
   type: PspEventType,
@@ -73,7 +69,7 @@ export async function emitEvent(
   const copies = chance(chaos.duplicate) ? 2 : 1;
   for (let copy = 0; copy < copies; copy++) {
     const jitter = chaos.reorder ? Math.floor(chaosRandom.next() * REORDER_JITTER_MS) : 0;
-    await enqueueJob(tx, {
+    await ctx.jobs.enqueue(tx, {
       kind: JOB_DELIVER,
       merchantId: account.merchant_id,
       payload: { event_id: event.id, copy },
@@ -101,22 +97,22 @@ export function serializeEnvelope(env: PspEnvelope, variant: number): string {
   }
 }
 
-async function deliver(ctx: AppContext, job: JobRow): Promise<void> {
+async function deliver(ctx: SandboxContext, job: SandboxJob): Promise<void> {
   const eventId = String(job.payload['event_id'] ?? '');
   const event = eventId ? await getEvent(ctx.db, eventId) : undefined;
-  if (!event) throw new PermanentJobError(`sandbox PSP event ${eventId || '(none)'} does not exist`);
+  if (!event) throw ctx.jobs.permanent(`sandbox PSP event ${eventId || '(none)'} does not exist`);
   const account = await getAccount(ctx.db, event.account_id);
-  if (!account) throw new PermanentJobError(`sandbox PSP account ${event.account_id} does not exist`);
+  if (!account) throw ctx.jobs.permanent(`sandbox PSP account ${event.account_id} does not exist`);
   const now = ctx.clock.now();
   const url = webhookTarget(ctx.publicUrl, account);
   if (now.getTime() - event.created_at.getTime() > DELIVERY_GIVE_UP_MS) {
     await insertDelivery(ctx.db, { event_id: event.id, url, status_code: null, error: 'gave up: retried for 24 h', attempted_at: now });
-    throw new PermanentJobError(`sandbox PSP event ${event.id}: gave up after 24 h of failed deliveries`);
+    throw ctx.jobs.permanent(`sandbox PSP event ${event.id}: gave up after 24 h of failed deliveries`);
   }
   if (!isOwnUrl(ctx.ownOrigins, url)) {
     // Set before the rule, or when this server had another address: never posted.
     await insertDelivery(ctx.db, { event_id: event.id, url, status_code: null, error: REFUSED_TARGET, attempted_at: now });
-    throw new PermanentJobError(`sandbox PSP event ${event.id}: ${REFUSED_TARGET}`);
+    throw ctx.jobs.permanent(`sandbox PSP event ${event.id}: ${REFUSED_TARGET}`);
   }
   const body = serializeEnvelope(envelopeOf(event), Math.floor(Math.random() * 4));
   let statusCode: number | null = null;
@@ -147,6 +143,6 @@ async function deliver(ctx: AppContext, job: JobRow): Promise<void> {
   if (error !== null) throw new Error(`sandbox PSP webhook ${event.id} to ${url}: ${error}`);
 }
 
-export function deliveryJobHandler(ctx: AppContext): JobHandler {
+export function deliveryJobHandler(ctx: SandboxContext): SandboxJobHandler {
   return (job) => deliver(ctx, job);
 }

@@ -1,5 +1,5 @@
+import type { Queryable } from '../host.ts';
 // The Flows public key registered on a sandbox number (whatsapp_business_encryption).
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 
 /** The key registered on a sandbox number (for the simulated phone), if any. */
 export async function sandboxBusinessKey(q: Queryable, phoneNumberId: string): Promise<string | undefined> {

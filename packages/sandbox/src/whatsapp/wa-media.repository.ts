@@ -1,5 +1,5 @@
+import type { Queryable } from '../host.ts';
 // sandbox_wa_media (0030): files the simulated phone sent, served by the Graph media endpoint double.
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 
 export interface SandboxMediaRow {
   id: string;

@@ -1,7 +1,7 @@
 // SQL of the double's bills and WhatsApp Pay: order_details orders by reference_id,
 // the customer's payment transactions and the refunds made through Meta's API.
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 import type { OrderStatus, WaOrder, WaRefund, WaTransaction } from './wa.types.ts';
+import type { Queryable } from '../host.ts';
 
 const lock = (forUpdate?: boolean) => (forUpdate ? ' for update' : '');
 

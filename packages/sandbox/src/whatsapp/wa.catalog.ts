@@ -7,12 +7,10 @@
 import { z } from 'zod';
 import { formatMoney } from '../../../../src/domain/display.ts';
 import { isCurrency } from '../../../../src/domain/money.ts';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { App } from '../../../../src/platform/http/app.ts';
-import { inTransaction } from '../../../../src/platform/context.ts';
 import { fail, invalidToken, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
 import { authorize } from './wa.http.ts';
 import { findSandboxNumberByToken, listCatalog, putCatalogItems, type CatalogProduct } from './wa.repository.ts';
+import { type App, type SandboxContext, inTransaction } from '../host.ts';
 
 const hide = { hide: true } as const;
 const VERSION = /^v\d{1,3}\.\d{1,3}$/;
@@ -89,7 +87,7 @@ const itemBody = z.strictObject({
 });
 const putBody = z.strictObject({ items: z.array(itemBody).max(5000), replace: z.boolean().optional() });
 
-export function registerCatalog(app: App, ctx: AppContext) {
+export function registerCatalog(app: App, ctx: SandboxContext) {
   app.get<{ Params: { version: string; catalog_id: string }; Querystring: Query }>('/:version/:catalog_id/products', { schema: hide }, async (req, reply) => {
     if (!VERSION.test(req.params.version))
       return sendGraphError(reply, { code: 2500, message: `Unknown path components: /${req.params.version}`, errorData: false });

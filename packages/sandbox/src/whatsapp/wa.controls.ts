@@ -2,19 +2,17 @@
 // a webhook target override, the delivery log; and the public number card the phone
 // page reads (display number, catalog, templates; never the token).
 import { z } from 'zod';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { App } from '../../../../src/platform/http/app.ts';
 import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { numberFor } from './wa.customer.ts';
-import { describeOwnOrigins, isOwnUrl } from '../../../../src/platform/own-origins.ts';
 import { fail, sendGraphError } from './wa.errors.ts';
 import { answer, authorize } from './wa.http.ts';
 import { getSandboxNumber, getSettings, listCatalog, listDeliveries, setChaos, setTemplateStatus, setWebhookUrl } from './wa.repository.ts';
 import { listTemplates, SANDBOX_TEMPLATES, sandboxTemplateId } from './wa.templates.ts';
 import { emitChange } from './wa.webhooks.ts';
-import { inTransaction } from '../../../../src/platform/context.ts';
 import { isSandboxMedia, mediaInfo } from './wa.media.ts';
 import { chaosOf, webhookTarget, type WaChaos } from './wa.types.ts';
+import { type App, type SandboxContext, inTransaction } from '../host.ts';
+import { describeOwnOrigins, isOwnUrl } from '../own-origins.ts';
 
 const probability = z.union([z.boolean().transform((b) => (b ? 1 : 0)), z.number().min(0).max(1)]);
 const chaosBody = z.strictObject({
@@ -45,12 +43,12 @@ const chaosBody = z.strictObject({
 const pnidParams = z.strictObject({ phone_number_id: z.string().min(1).max(64) });
 const hide = { hide: true } as const;
 
-async function settingsView(ctx: AppContext, pnid: string) {
+async function settingsView(ctx: SandboxContext, pnid: string) {
   const s = await getSettings(ctx.db, pnid);
   return { phone_number_id: pnid, webhook_url: s?.webhook_url ?? null, webhook_target: webhookTarget(ctx.publicUrl, s), chaos: chaosOf(s) };
 }
 
-export function registerControls(app: App, ctx: AppContext) {
+export function registerControls(app: App, ctx: SandboxContext) {
   app.get('/chaos/:phone_number_id', { schema: { ...hide, params: pnidParams } }, async (req, reply) => {
     if (!(await authorize(ctx, req, reply, req.params.phone_number_id))) return reply;
     return settingsView(ctx, req.params.phone_number_id);
@@ -174,7 +172,7 @@ export function registerControls(app: App, ctx: AppContext) {
   });
 }
 
-function numberCard(ctx: AppContext, n: WhatsAppNumberRow, catalog: Awaited<ReturnType<typeof listCatalog>>) {
+function numberCard(ctx: SandboxContext, n: WhatsAppNumberRow, catalog: Awaited<ReturnType<typeof listCatalog>>) {
   return {
     phone_number_id: n.phone_number_id,
     display_phone_number: n.display_phone_number,
@@ -202,7 +200,7 @@ function numberCard(ctx: AppContext, n: WhatsAppNumberRow, catalog: Awaited<Retu
 }
 
 /** GET /sandbox/whatsapp/numbers/{phone_number_id}: what the phone page needs to show a shop. */
-export function registerNumberCard(app: App, ctx: AppContext) {
+export function registerNumberCard(app: App, ctx: SandboxContext) {
   app.get('/numbers/:phone_number_id', { schema: { ...hide, params: pnidParams } }, async (req, reply) => {
     const r = await numberFor(ctx, req.params.phone_number_id, 'get');
     if (!r.ok) return answer(reply, r);

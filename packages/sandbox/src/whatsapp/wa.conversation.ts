@@ -2,7 +2,6 @@
 // phone shows it, oldest first. direction is the customer's view ('out' = written by the
 // customer); bills carry their current order and payment state so a phone can show
 // the order bubble and its pay button.
-import type { AppContext } from '../../../../src/platform/context.ts';
 import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { isObj, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';
@@ -12,6 +11,7 @@ import { listOrdersByReference, listTransactions } from './wa-payments.repositor
 import { getCustomer, listConversation } from './wa.repository.ts';
 import { renderTemplate, templateButtons } from './wa.templates.ts';
 import { unixSeconds, type WaMessage, type WaOrder, type WaTransaction } from './wa.types.ts';
+import type { SandboxContext } from '../host.ts';
 
 const MAX = 200;
 
@@ -85,7 +85,7 @@ function present(number: WhatsAppNumberRow, m: WaMessage, orders: Map<string, Wa
   };
 }
 
-export async function conversation(ctx: AppContext, wa: string, phoneNumberId: unknown): Promise<Checked<Obj>> {
+export async function conversation(ctx: SandboxContext, wa: string, phoneNumberId: unknown): Promise<Checked<Obj>> {
   const badWa = checkWaId(wa);
   if (badWa) return { ok: false, error: badWa };
   const number = await numberFor(ctx, phoneNumberId, 'get');

@@ -1,7 +1,6 @@
 // The simulated customer: sends messages to a sandbox number (Cloud API inbound shapes,
 // checked lightly), which opens the 24-hour window and reaches our webhook signed,
 // like a real customer's; and reads what the business sent (blue ticks, `read` statuses).
-import { inTransaction, type AppContext } from '../../../../src/platform/context.ts';
 import { currencyExponent } from '../../../../src/domain/money.ts';
 import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { first, intLike, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
@@ -11,12 +10,13 @@ import { getCustomer, getMessage, getSandboxNumber, insertMessage, listCatalog, 
 import { identityOf, isBsuidAddress, newWamid, unixSeconds } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
 import { MEDIA_TYPES, mediaPayload } from './wa.media.ts';
+import { type SandboxContext, inTransaction } from '../host.ts';
 
 export const INBOUND_TYPES = ['text', 'interactive', 'button', 'order', 'location', 'contacts', 'reaction', ...MEDIA_TYPES];
 const WA_ID = /^[1-9]\d{6,14}$/;
 
 /** The number the customer writes to, or Graph's "no such object". */
-export async function numberFor(ctx: AppContext, phoneNumberId: unknown, method = 'post'): Promise<Checked<WhatsAppNumberRow>> {
+export async function numberFor(ctx: SandboxContext, phoneNumberId: unknown, method = 'post'): Promise<Checked<WhatsAppNumberRow>> {
   if (typeof phoneNumberId !== 'string' || phoneNumberId === '') return { ok: false, error: fail(100, 'The parameter phone_number_id is required.') };
   const n = await getSandboxNumber(ctx.db, phoneNumberId);
   return n ? okv(n) : { ok: false, error: { ...unknownObject(method, phoneNumberId), status: 404 } };
@@ -50,7 +50,7 @@ function interactiveReply(i: Obj): Checked<Obj> {
 }
 
 /** A cart as WhatsApp sends it: major-unit item_price and currency filled from the catalog when left out. */
-async function orderPayload(ctx: AppContext, number: WhatsAppNumberRow, o: Obj): Promise<Checked<Obj>> {
+async function orderPayload(ctx: SandboxContext, number: WhatsAppNumberRow, o: Obj): Promise<Checked<Obj>> {
   const items = o['product_items'];
   if (!Array.isArray(items) || items.length === 0) return { ok: false, error: missing('order.product_items') };
   if (o['catalog_id'] !== undefined && o['catalog_id'] !== number.catalog_id) return bad(131009, "order.catalog_id is not this number's catalog");
@@ -73,7 +73,7 @@ async function orderPayload(ctx: AppContext, number: WhatsAppNumberRow, o: Obj):
   return okv({ catalog_id: number.catalog_id ?? '', text: typeof o['text'] === 'string' ? o['text'] : '', product_items: out });
 }
 
-async function payloadOf(ctx: AppContext, number: WhatsAppNumberRow, type: string, v: Obj): Promise<Checked<Obj>> {
+async function payloadOf(ctx: SandboxContext, number: WhatsAppNumberRow, type: string, v: Obj): Promise<Checked<Obj>> {
   switch (type) {
     case 'text': {
       const f = text('text.body', v['body'], 4096);
@@ -121,7 +121,7 @@ function contactsPayload(cards: Obj[]): Checked<any> {
 }
 
 /** POST /sandbox/customers/{wa_id}/messages: the customer writes; 201 {id: wamid}. */
-export async function customerSends(ctx: AppContext, wa: string, body: unknown): Promise<Checked<{ id: string }>> {
+export async function customerSends(ctx: SandboxContext, wa: string, body: unknown): Promise<Checked<{ id: string }>> {
   const bad1 = checkWaId(wa);
   if (bad1) return { ok: false, error: bad1 };
   const b: Obj = isObj(body) ? body : {};
@@ -209,7 +209,7 @@ export async function customerSends(ctx: AppContext, wa: string, body: unknown):
 }
 
 /** The customer opens the chat: everything received so far becomes `read` (with its webhook). */
-export async function customerReads(ctx: AppContext, wa: string, phoneNumberId: unknown): Promise<Checked<{ read: string[] }>> {
+export async function customerReads(ctx: SandboxContext, wa: string, phoneNumberId: unknown): Promise<Checked<{ read: string[] }>> {
   const bad1 = checkWaId(wa);
   if (bad1) return { ok: false, error: bad1 };
   const number = await numberFor(ctx, phoneNumberId);

@@ -4,11 +4,10 @@
 // docs/flows.md's registration step is tried end to end without Meta. The simulated
 // phone encrypts its Flow requests with the key registered here.
 import crypto from 'node:crypto';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { App } from '../../../../src/platform/http/app.ts';
 import { sandboxBusinessKey, saveBusinessKey } from './wa-keys.repository.ts';
 import { graphErrorHandler, sendGraphError, fail } from './wa.errors.ts';
 import { authorize } from './wa.http.ts';
+import type { App, SandboxContext } from '../host.ts';
 
 type Params = { version: string; phone_number_id: string };
 
@@ -23,7 +22,7 @@ function checkKey(pem: unknown): string | undefined {
   }
 }
 
-export async function registerSandboxEncryption(app: App, ctx: AppContext): Promise<void> {
+export async function registerSandboxEncryption(app: App, ctx: SandboxContext): Promise<void> {
   if (ctx.mode !== 'sandbox') return;
   await app.register(
     async (api) => {

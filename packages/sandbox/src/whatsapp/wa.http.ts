@@ -2,10 +2,10 @@
 // sandbox_access_token (Graph's 190 when it is wrong, 100/33 when the token is fine but
 // the number is not its own or does not exist) and answering Checked results.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../../../src/platform/context.ts';
 import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { invalidToken, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
 import { findSandboxNumberByToken } from './wa.repository.ts';
+import type { SandboxContext } from '../host.ts';
 
 const VERSION = /^v\d{1,3}\.\d{1,3}$/;
 
@@ -23,7 +23,7 @@ function tokenOf(req: FastifyRequest): string | undefined {
  * Any version shaped like v27.0 is accepted (Graph maps recent unknown ones too).
  */
 export async function authorize(
-  ctx: AppContext,
+  ctx: SandboxContext,
   req: FastifyRequest,
   reply: FastifyReply,
   phoneNumberId: string,

@@ -3,10 +3,10 @@
 // 1-second window of accepted outbound messages: 130429) and the pair rate limit per
 // recipient (about one message per 6 s, bursts of 10: 131056). The 24-hour customer
 // service window decides whether a free-form message will fail with 131047.
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 import { DETAILS, fail, type GraphFailure } from './wa.errors.ts';
 import { countOutboundSince } from './wa.repository.ts';
 import { PAIR_BURST, PAIR_REFILL_MS, WINDOW_MS, type WaCustomer } from './wa.types.ts';
+import type { Queryable } from '../host.ts';
 
 export async function checkThroughput(q: Queryable, phoneNumberId: string, perSecond: number, now: Date): Promise<GraphFailure | undefined> {
   const sent = await countOutboundSince(q, phoneNumberId, new Date(now.getTime() - 1000));

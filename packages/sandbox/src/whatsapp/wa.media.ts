@@ -5,14 +5,13 @@
 // Test knob: a `sha256` in the phone's message is what "Meta" declares (a corrupt transfer).
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { sniffMedia } from '../../../../src/domain/media.ts';
 import { invalid, missing, text, type Obj } from './wa.check.ts';
 import { bad, fail, invalidToken, okv, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
 import { findSandboxNumberByToken } from './wa.repository.ts';
 import { getSandboxMedia, getSandboxMediaData, insertSandboxMedia } from './wa-media.repository.ts';
+import type { Queryable, SandboxContext } from '../host.ts';
 
 export const MEDIA_TYPES = ['image', 'document', 'audio', 'video', 'sticker'] as const;
 /** The largest file the simulated phone sends (WhatsApp's document limit is 100 MB; 20 MB here). */
@@ -29,7 +28,7 @@ const defaultMime: Record<string, string> = {
 };
 
 /** Checks the phone's {data (base64), mime_type?, caption?, filename?, sha256?} and stores the file; the webhook's media object. */
-export async function mediaPayload(ctx: AppContext, tx: Queryable, n: WhatsAppNumberRow, type: string, v: Obj): Promise<Checked<Obj>> {
+export async function mediaPayload(ctx: SandboxContext, tx: Queryable, n: WhatsAppNumberRow, type: string, v: Obj): Promise<Checked<Obj>> {
   const f =
     text(`${type}.data`, v['data'], 30_000_000) ?? text(`${type}.caption`, v['caption'], 1024, false) ?? text(`${type}.filename`, v['filename'], 240, false);
   if (f) return { ok: false, error: f };
@@ -62,21 +61,21 @@ export async function mediaPayload(ctx: AppContext, tx: Queryable, n: WhatsAppNu
 }
 
 /** Whether this id is a media file the phone sent (GET /{id} shares its path with GET /{phone_number_id}). */
-export async function isSandboxMedia(ctx: AppContext, id: string): Promise<boolean> {
+export async function isSandboxMedia(ctx: SandboxContext, id: string): Promise<boolean> {
   return /^\d{1,32}$/.test(id) && !!(await getSandboxMedia(ctx.db, id));
 }
 
-async function owner(ctx: AppContext, req: FastifyRequest): Promise<WhatsAppNumberRow | undefined> {
+async function owner(ctx: SandboxContext, req: FastifyRequest): Promise<WhatsAppNumberRow | undefined> {
   const h = req.headers.authorization;
   const m = typeof h === 'string' ? /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(h) : null;
   return m ? findSandboxNumberByToken(ctx.db, m[1]!) : undefined;
 }
 
-const sign = (ctx: AppContext, id: string, exp: number) =>
+const sign = (ctx: SandboxContext, id: string, exp: number) =>
   crypto.createHmac('sha256', `sandbox-media:${ctx.publicUrl}`).update(`${id}.${exp}`).digest('hex').slice(0, 32);
 
 /** GET /{version}/{media_id}: the download URL and what the file is; the media must be the token's number's. */
-export async function mediaInfo(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, mediaId: string) {
+export async function mediaInfo(ctx: SandboxContext, req: FastifyRequest, reply: FastifyReply, mediaId: string) {
   const n = await owner(ctx, req);
   if (!n) return sendGraphError(reply, invalidToken());
   const m = /^\d{1,32}$/.test(mediaId) ? await getSandboxMedia(ctx.db, mediaId) : undefined;
@@ -93,7 +92,7 @@ export async function mediaInfo(ctx: AppContext, req: FastifyRequest, reply: Fas
 }
 
 /** GET the URL mediaInfo gave: the bytes, with the number's token, before it expires. */
-export async function mediaDownload(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, q: Record<string, string | undefined>) {
+export async function mediaDownload(ctx: SandboxContext, req: FastifyRequest, reply: FastifyReply, q: Record<string, string | undefined>) {
   const n = await owner(ctx, req);
   if (!n) return sendGraphError(reply, invalidToken());
   const id = q['mid'] ?? '';

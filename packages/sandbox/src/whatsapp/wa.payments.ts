@@ -2,11 +2,6 @@
 // order_details bill (pending, captured or failed, each announced by a payment status
 // webhook), the business looks the payment up and refunds it through Meta's API; a
 // refund settles a little later and is announced with refunds[] on the payment.
-import { inTransaction, type AppContext } from '../../../../src/platform/context.ts';
-import type { JobHandler } from '../../../../src/platform/jobs/runner.ts';
-import { PermanentJobError } from '../../../../src/platform/jobs/runner.ts';
-import type { Queryable } from '../../../../src/platform/store/db.ts';
-import { enqueueJob } from '../../../../src/platform/jobs/jobs.repository.ts';
 import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { isObj, money, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';
@@ -24,6 +19,7 @@ import {
 import { getSandboxNumber, getSettings } from './wa.repository.ts';
 import { chance, chaosOf, gatewayId, JOB_SETTLE_REFUND, REFUND_SETTLE_MS, unixSeconds, type WaOrder, type WaRefund, type WaTransaction } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
+import { type Queryable, type SandboxContext, type SandboxJobHandler, inTransaction } from '../host.ts';
 
 const amountOf = (value: number, offset: number) => ({ value, offset });
 
@@ -72,7 +68,7 @@ export function presentPayment(o: WaOrder, txs: WaTransaction[], refunds: WaRefu
 const WEBHOOK_STATUS = { pending: 'pending', success: 'captured', failed: 'failed' } as const;
 
 /** A payment status webhook (statuses[].type = payment). */
-async function emitPayment(ctx: AppContext, tx: Queryable, n: WhatsAppNumberRow, o: WaOrder, t: WaTransaction, refunds?: WaRefund[]) {
+async function emitPayment(ctx: SandboxContext, tx: Queryable, n: WhatsAppNumberRow, o: WaOrder, t: WaTransaction, refunds?: WaRefund[]) {
   const { refunds: _all, ...transaction } = presentTransaction(t, []);
   const payment: Obj = {
     reference_id: o.reference_id,
@@ -98,7 +94,7 @@ export type Outcome = 'success' | 'failure' | 'pending';
 
 /** POST /sandbox/customers/{wa_id}/payments: the customer pays (or fails to pay) a WhatsApp Pay bill. */
 export async function customerPays(
-  ctx: AppContext,
+  ctx: SandboxContext,
   wa: string,
   b: { phone_number_id: string; reference_id: string; outcome: Outcome; method?: string | undefined },
 ): Promise<Checked<Obj>> {
@@ -165,7 +161,7 @@ export async function customerPays(
 }
 
 /** GET /{phone_number_id}/payments/{configuration}/{reference_id}. */
-export async function lookupPayment(ctx: AppContext, n: WhatsAppNumberRow, configuration: string, referenceId: string): Promise<Checked<Obj>> {
+export async function lookupPayment(ctx: SandboxContext, n: WhatsAppNumberRow, configuration: string, referenceId: string): Promise<Checked<Obj>> {
   const o = await getOrder(ctx.db, n.phone_number_id, referenceId);
   if (!o || o.configuration_name !== configuration) {
     return bad(100, `No payment found for reference_id ${referenceId} under payment configuration ${configuration}`, { status: 404 });
@@ -186,7 +182,7 @@ export async function lookupPayment(ctx: AppContext, n: WhatsAppNumberRow, confi
 }
 
 /** POST /{phone_number_id}/payments_refund: {id, status: pending, speed_processed}. */
-export async function requestRefund(ctx: AppContext, n: WhatsAppNumberRow, body: unknown): Promise<Checked<Obj>> {
+export async function requestRefund(ctx: SandboxContext, n: WhatsAppNumberRow, body: unknown): Promise<Checked<Obj>> {
   const b: Obj = isObj(body) ? body : {};
   for (const k of ['reference_id', 'payment_config_id', 'amount'])
     if (b[k] === undefined) return { ok: false, error: fail(100, `The parameter ${k} is required.`) };
@@ -219,7 +215,7 @@ export async function requestRefund(ctx: AppContext, n: WhatsAppNumberRow, body:
       status: 'pending',
       created_at: now,
     });
-    await enqueueJob(tx, {
+    await ctx.jobs.enqueue(tx, {
       kind: JOB_SETTLE_REFUND,
       merchantId: n.merchant_id,
       payload: { refund_id: r.id, phone_number_id: n.phone_number_id, reference_id: o.reference_id },
@@ -230,17 +226,17 @@ export async function requestRefund(ctx: AppContext, n: WhatsAppNumberRow, body:
   });
 }
 
-export function settleRefundJobHandler(ctx: AppContext): JobHandler {
+export function settleRefundJobHandler(ctx: SandboxContext): SandboxJobHandler {
   return async (job) => {
     const id = String(job.payload['refund_id'] ?? '');
     const pnid = String(job.payload['phone_number_id'] ?? '');
     const ref = String(job.payload['reference_id'] ?? '');
     const n = await getSandboxNumber(ctx.db, pnid);
-    if (!id || !n) throw new PermanentJobError(`${JOB_SETTLE_REFUND}: refund ${id} or number ${pnid} is unknown`);
+    if (!id || !n) throw ctx.jobs.permanent(`${JOB_SETTLE_REFUND}: refund ${id} or number ${pnid} is unknown`);
     await inTransaction(ctx, async (tx) => {
       const o = await getOrder(tx, pnid, ref, true);
       const r = await getRefund(tx, id, true);
-      if (!o || !r) throw new PermanentJobError(`${JOB_SETTLE_REFUND}: refund ${id} does not exist`);
+      if (!o || !r) throw ctx.jobs.permanent(`${JOB_SETTLE_REFUND}: refund ${id} does not exist`);
       if (r.status !== 'pending') return;
       await settleRefund(tx, id, chance(chaosOf(await getSettings(tx, pnid)).fail_refunds) ? 'failed' : 'success', ctx.clock.now());
       const t = (await listTransactions(tx, pnid, [ref])).find((x) => x.id === r.transaction_id)!;

@@ -2,11 +2,11 @@
 // messages both ways, webhook events and their delivery attempts, and the two reads
 // it needs from chatcart's own tables (the sandbox number, the catalog).
 // Orders, payments and refunds are in wa-payments.repository.ts.
-import type { Queryable } from '../../../../src/platform/store/db.ts';
 import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import type { WaChaos, WaCustomer, WaDelivery, WaEvent, WaMessage, WaMessageStatus, WaSettings } from './wa.types.ts';
 import { identityOf } from './wa.types.ts';
 import { waId } from './wa.types.ts';
+import type { Queryable } from '../host.ts';
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 

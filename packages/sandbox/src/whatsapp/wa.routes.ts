@@ -3,8 +3,6 @@
 // adapter talks to it exactly as to graph.facebook.com; the simulated customer under
 // /sandbox/customers/{wa_id}/…; the phone page's number card under /sandbox/whatsapp.
 import { z } from 'zod';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import type { App } from '../../../../src/platform/http/app.ts';
 import { registerCatalog } from './wa.catalog.ts';
 import { conversation } from './wa.conversation.ts';
 import { registerControls, registerNumberCard } from './wa.controls.ts';
@@ -17,11 +15,12 @@ import { mediaDownload, SANDBOX_MEDIA_MAX } from './wa.media.ts';
 import { listTemplates } from './wa.templates.ts';
 import { bad } from './wa.errors.ts';
 import { findSandboxNumberByToken, getSettings } from './wa.repository.ts';
+import type { App, SandboxContext } from '../host.ts';
 
 const hide = { hide: true } as const;
 type NumberParams = { version: string; phone_number_id: string };
 
-function registerGraph(app: App, ctx: AppContext) {
+function registerGraph(app: App, ctx: SandboxContext) {
   app.post<{ Params: NumberParams; Body: unknown }>('/:version/:phone_number_id/messages', { schema: hide }, async (req, reply) => {
     const n = await authorize(ctx, req, reply, req.params.phone_number_id, req.params.version);
     if (!n) return reply;
@@ -76,7 +75,7 @@ const payBody = z.strictObject({
   method: z.enum(['upi', 'card', 'wallet', 'netbanking']).optional(),
 });
 
-function registerCustomer(app: App, ctx: AppContext) {
+function registerCustomer(app: App, ctx: SandboxContext) {
   // Media travel as base64 in the JSON body: room for the largest file the phone sends.
   app.post<{ Params: { wa_id: string }; Body: unknown }>(
     '/:wa_id/messages',
@@ -100,9 +99,9 @@ function registerCustomer(app: App, ctx: AppContext) {
 }
 
 /** Mounts the Cloud API double, the simulated customer and the number card. Refuses to exist in live mode. */
-export async function registerSandboxWhatsApp(app: App, ctx: AppContext): Promise<void> {
+export async function registerSandboxWhatsApp(app: App, ctx: SandboxContext): Promise<void> {
   if (ctx.mode !== 'sandbox') return;
-  const mount = (register: (a: App, c: AppContext) => void, prefix: string, notFound: boolean) =>
+  const mount = (register: (a: App, c: SandboxContext) => void, prefix: string, notFound: boolean) =>
     app.register(
       async (api) => {
         api.setErrorHandler(graphErrorHandler);

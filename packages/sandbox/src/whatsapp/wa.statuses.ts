@@ -4,11 +4,6 @@
 // Each step is a job at its own time; a step changes the message only forward and
 // announces itself with a status webhook (read implies delivered: when both happen
 // together only `read` is sent, as Meta does).
-import { inTransaction, type AppContext } from '../../../../src/platform/context.ts';
-import type { JobHandler } from '../../../../src/platform/jobs/runner.ts';
-import { PermanentJobError } from '../../../../src/platform/jobs/runner.ts';
-import type { Queryable } from '../../../../src/platform/store/db.ts';
-import { enqueueJob } from '../../../../src/platform/jobs/jobs.repository.ts';
 import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { statusError, type DETAILS } from './wa.errors.ts';
 import { advanceMessage, getMessage, getSandboxNumber } from './wa.repository.ts';
@@ -27,6 +22,7 @@ import {
   type WaStatusError,
 } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
+import { type Queryable, type SandboxContext, type SandboxJobHandler, inTransaction } from '../host.ts';
 
 export type FailCode = keyof typeof DETAILS;
 
@@ -52,9 +48,16 @@ export function planStatuses(doom: FailCode | null, chaos: WaChaos): Step[] {
   return steps;
 }
 
-export async function scheduleStatuses(tx: Queryable, m: Pick<WaMessage, 'wamid'>, merchantId: string, steps: Step[], now: Date): Promise<void> {
+export async function scheduleStatuses(
+  ctx: Pick<SandboxContext, 'jobs'>,
+  tx: Queryable,
+  m: Pick<WaMessage, 'wamid'>,
+  merchantId: string,
+  steps: Step[],
+  now: Date,
+): Promise<void> {
   for (const s of steps) {
-    await enqueueJob(tx, {
+    await ctx.jobs.enqueue(tx, {
       kind: JOB_STATUS,
       merchantId,
       payload: { wamid: m.wamid, status: s.status, ...(s.code ? { code: s.code } : {}) },
@@ -83,7 +86,7 @@ export function statusItem(m: WaMessage, status: string, at: Date, error: WaStat
  * transaction. Returns false when the message was already past that status.
  */
 export async function applyStatus(
-  ctx: AppContext,
+  ctx: SandboxContext,
   tx: Queryable,
   number: Pick<WhatsAppNumberRow, 'phone_number_id' | 'display_phone_number' | 'waba_id' | 'merchant_id'>,
   wamid: string,
@@ -98,16 +101,16 @@ export async function applyStatus(
   return true;
 }
 
-export function statusJobHandler(ctx: AppContext): JobHandler {
+export function statusJobHandler(ctx: SandboxContext): SandboxJobHandler {
   return async (job) => {
     const wamid = String(job.payload['wamid'] ?? '');
     const status = job.payload['status'] as Step['status'];
     const code = job.payload['code'] as FailCode | undefined;
-    if (!wamid || !['sent', 'delivered', 'read', 'failed'].includes(status)) throw new PermanentJobError(`${JOB_STATUS} needs wamid and status`);
+    if (!wamid || !['sent', 'delivered', 'read', 'failed'].includes(status)) throw ctx.jobs.permanent(`${JOB_STATUS} needs wamid and status`);
     const m = await getMessage(ctx.db, wamid);
-    if (!m) throw new PermanentJobError(`sandbox WhatsApp message ${wamid} does not exist`);
+    if (!m) throw ctx.jobs.permanent(`sandbox WhatsApp message ${wamid} does not exist`);
     const number = await getSandboxNumber(ctx.db, m.phone_number_id);
-    if (!number) throw new PermanentJobError(`sandbox WhatsApp number ${m.phone_number_id} no longer exists`);
+    if (!number) throw ctx.jobs.permanent(`sandbox WhatsApp number ${m.phone_number_id} no longer exists`);
     await inTransaction(ctx, (tx) => applyStatus(ctx, tx, number, wamid, status, code));
   };
 }

@@ -5,13 +5,6 @@
 // backoff for up to 7 days, and, when the number asks for chaos, duplicated, reordered
 // or batched (several entries/changes in one POST).
 import crypto from 'node:crypto';
-import type { AppContext } from '../../../../src/platform/context.ts';
-import { whatsappAppSecret } from '../../../../src/modules/whatsapp/index.ts';
-import type { JobHandler } from '../../../../src/platform/jobs/runner.ts';
-import { isOwnUrl } from '../../../../src/platform/own-origins.ts';
-import { PermanentJobError } from '../../../../src/platform/jobs/runner.ts';
-import type { Queryable } from '../../../../src/platform/store/db.ts';
-import { enqueueJob, type JobRow } from '../../../../src/platform/jobs/jobs.repository.ts';
 import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { getEvents, getSandboxNumber, getSettings, insertDelivery, insertEvent, markInboundDelivered } from './wa.repository.ts';
 import {
@@ -27,6 +20,8 @@ import {
   type WaEvent,
   type WaSettings,
 } from './wa.types.ts';
+import type { Queryable, SandboxContext, SandboxJob, SandboxJobHandler } from '../host.ts';
+import { isOwnUrl } from '../own-origins.ts';
 
 const REFUSED_TARGET = 'refused: the webhook URL is not an address of this server (set it again, or to null)';
 
@@ -50,7 +45,7 @@ export function changeValue(n: NumberIds, rest: Record<string, unknown>): Record
  * decided here, once per change.
  */
 export async function emitChange(
-  ctx: AppContext,
+  ctx: SandboxContext,
   tx: Queryable,
   n: NumberIds,
   value: Record<string, unknown>,
@@ -73,7 +68,7 @@ export async function emitChange(
   for (let copy = 0; copy < copies; copy++) {
     const jitter = chaos.reorder ? Math.floor(chaosRandom.next() * REORDER_JITTER_MS) : 0;
     const base = batched ? (window + 1) * BATCH_WINDOW_MS : now.getTime();
-    await enqueueJob(tx, {
+    await ctx.jobs.enqueue(tx, {
       kind: JOB_DELIVER,
       merchantId: n.merchant_id,
       payload: batched ? { batch_key: batchKey, copy } : { event_id: event.id, copy },
@@ -118,30 +113,30 @@ function shuffle<T>(list: T[]): T[] {
   return a;
 }
 
-async function deliver(ctx: AppContext, job: JobRow): Promise<void> {
+async function deliver(ctx: SandboxContext, job: SandboxJob): Promise<void> {
   const batchKey = typeof job.payload['batch_key'] === 'string' ? job.payload['batch_key'] : undefined;
   const eventId = typeof job.payload['event_id'] === 'string' ? job.payload['event_id'] : undefined;
-  if (!batchKey && !eventId) throw new PermanentJobError(`${JOB_DELIVER} needs event_id or batch_key`);
+  if (!batchKey && !eventId) throw ctx.jobs.permanent(`${JOB_DELIVER} needs event_id or batch_key`);
   let events = await getEvents(ctx.db, batchKey ? { batchKey } : { ids: [eventId!] });
-  if (events.length === 0) throw new PermanentJobError(`sandbox WhatsApp webhook ${batchKey ?? eventId} has no events`);
+  if (events.length === 0) throw ctx.jobs.permanent(`sandbox WhatsApp webhook ${batchKey ?? eventId} has no events`);
   const pnid = events[0]!.phone_number_id;
   const [number, settings] = await Promise.all([getSandboxNumber(ctx.db, pnid), getSettings(ctx.db, pnid)]);
-  if (!number) throw new PermanentJobError(`sandbox WhatsApp number ${pnid} no longer exists`);
+  if (!number) throw ctx.jobs.permanent(`sandbox WhatsApp number ${pnid} no longer exists`);
   if (chaosOf(settings).reorder) events = shuffle(events);
   const now = ctx.clock.now();
   const url = webhookTarget(ctx.publicUrl, settings);
   const ids = events.map((e) => e.id);
   if (now.getTime() - events[0]!.created_at.getTime() > DELIVERY_GIVE_UP_MS) {
     await insertDelivery(ctx.db, { phone_number_id: pnid, event_ids: ids, url, status_code: null, error: 'gave up: retried for 7 days', attempted_at: now });
-    throw new PermanentJobError(`sandbox WhatsApp webhook ${ids[0]}: gave up after 7 days of failed deliveries`);
+    throw ctx.jobs.permanent(`sandbox WhatsApp webhook ${ids[0]}: gave up after 7 days of failed deliveries`);
   }
   if (!isOwnUrl(ctx.ownOrigins, url)) {
     // Set before the rule, or when this server had another address: never posted.
     await insertDelivery(ctx.db, { phone_number_id: pnid, event_ids: ids, url, status_code: null, error: REFUSED_TARGET, attempted_at: now });
-    throw new PermanentJobError(`sandbox WhatsApp webhook ${ids[0]}: ${REFUSED_TARGET}`);
+    throw ctx.jobs.permanent(`sandbox WhatsApp webhook ${ids[0]}: ${REFUSED_TARGET}`);
   }
   const body = serializeWebhook(envelopeOf(number, events));
-  const secret = await whatsappAppSecret(ctx, ctx.db);
+  const secret = await ctx.business.whatsappAppSecret();
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
@@ -169,6 +164,6 @@ async function deliver(ctx: AppContext, job: JobRow): Promise<void> {
   );
 }
 
-export function deliveryJobHandler(ctx: AppContext): JobHandler {
+export function deliveryJobHandler(ctx: SandboxContext): SandboxJobHandler {
   return (job) => deliver(ctx, job);
 }

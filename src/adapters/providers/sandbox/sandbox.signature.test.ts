@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signSandboxPayload, verifySandboxSignature } from './sandbox.signature.ts';
+import { signSandboxPayload } from '../../../../packages/sandbox/src/psp/psp.signature.ts';
+import { verifySandboxSignature } from './sandbox.signature.ts';
 
 const secret = 'sbx_whsec_test';
 const body = '{"id":"sev_1","type":"payment.captured","data":{"x":"₹ / é"}}';

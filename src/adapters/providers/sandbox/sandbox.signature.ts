@@ -1,8 +1,9 @@
 // The sandbox PSP's webhook signature, Stripe-style: `X-Sandbox-Signature:
 // t=<unix seconds>,v1=<hex HMAC-SHA256(webhook_secret, "<t>.<raw body>")>`. Several v1=
 // entries may appear (one per secret while a secret rotates). The timestamp is signed,
-// so a captured request cannot be replayed after the tolerance. Shared with the adapter
-// that receives these webhooks, so both sides agree byte for byte.
+// so a captured request cannot be replayed after the tolerance. This is the receiving side;
+// the double signs with its own code (packages/sandbox/src/psp/psp.signature.ts), and the
+// tests hold the two to each other.
 import crypto from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-sandbox-signature';
@@ -13,15 +14,6 @@ export type SignatureCheck = 'ok' | 'malformed' | 'mismatch' | 'stale';
 
 function hmacHex(secret: string, rawBody: string | Buffer, t: number): string {
   return crypto.createHmac('sha256', secret).update(`${t}.`).update(rawBody).digest('hex');
-}
-
-/**
- * The X-Sandbox-Signature header value for `rawBody` at time `t` (unix seconds). Pass
- * several secrets to sign with each (one v1= entry per secret), as during a rotation.
- */
-export function signSandboxPayload(secret: string | readonly string[], rawBody: string | Buffer, t: number): string {
-  const secrets = typeof secret === 'string' ? [secret] : secret;
-  return [`t=${t}`, ...secrets.map((s) => `v1=${hmacHex(s, rawBody, t)}`)].join(',');
 }
 
 /**
