@@ -7,13 +7,22 @@ import type { Config } from '../config.ts';
 import { initSystemSetting } from '../modules/merchants/index.ts';
 import type { SecretBox } from '../platform/ports.ts';
 import type { Db } from '../platform/store/db.ts';
+import { SANDBOX_MIGRATIONS } from '@chatcart/sandbox';
+import { PRODUCT_MIGRATIONS, type MigrationSet } from '../platform/store/migrate.ts';
 import { openStore } from '../platform/store/open.ts';
+
+/** Every migration set this build has: the product's, then the sandbox doubles'. */
+export const ALL_MIGRATIONS: readonly MigrationSet[] = [PRODUCT_MIGRATIONS, SANDBOX_MIGRATIONS];
+
+/** The migrations a server in this mode applies: the doubles' tables only where the doubles run. */
+export const migrationsFor = (mode: Config['CHATCART_MODE']): readonly MigrationSet[] => (mode === 'sandbox' ? ALL_MIGRATIONS : [PRODUCT_MIGRATIONS]);
 
 export async function openDbFromConfig(cfg: Config, log?: Logger): Promise<Db> {
   return openStore({
     databaseUrl: cfg.DATABASE_URL,
     poolSize: cfg.DATABASE_POOL_SIZE,
     dataDir: cfg.CHATCART_DATA_DIR,
+    migrations: migrationsFor(cfg.CHATCART_MODE),
     warn: (msg, err) => log?.warn({ err }, msg),
     onLockCompromised: (e) => {
       log?.fatal({ err: e }, 'lost the lock on the embedded database folder; stopping to avoid a second writer');

@@ -1,5 +1,6 @@
 // copyDatabase: an in-memory PGlite full of data into the test database, compared
 // row by row and table by table; and the same after a sandbox server was used for real.
+import { ALL_MIGRATIONS } from '../../src/composition/ports.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.ts';
 import { inTransaction } from '../../src/platform/context.ts';
@@ -254,7 +255,7 @@ describe('copyDatabase after a full sandbox journey', () => {
     // The embedded database `db copy` reads: a sandbox server's, after a customer talked,
     // paid a WhatsApp Pay bill and a hosted-checkout bill, and got a refund.
     from = await openPglite(undefined);
-    await migrate(from);
+    await migrate(from, ALL_MIGRATIONS);
     const s = await startTestServer({ db: from, clock });
     try {
       const patched = await s.api('/v1/settings/whatsapp', {
@@ -299,7 +300,7 @@ describe('copyDatabase after a full sandbox journey', () => {
       await s.close();
     }
     to = await openTestDb();
-    copied = await copyDatabase(from, to).catch((e: Error) => e);
+    copied = await copyDatabase(from, to, { migrations: ALL_MIGRATIONS }).catch((e: Error) => e);
   });
   afterAll(async () => {
     await from?.close();

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { openPglite, openPostgres, type Db } from '../../src/platform/store/db.ts';
 import { migrate } from '../../src/platform/store/migrate.ts';
 import { buildTemplate } from '../../src/platform/store/pglite-template.ts';
+import { ALL_MIGRATIONS } from '../../src/composition/ports.ts';
 
 export const pgUrl = process.env.TEST_DATABASE_URL;
 export const dbKind = pgUrl ? 'postgres' : 'pglite';
@@ -38,18 +39,18 @@ export interface TestDb extends Db {
   url?: string;
 }
 
-/** A fresh test database, migrated unless `migrated: false` (a test of a migration applies them itself). */
+/** A fresh test database with the product's tables and the sandbox doubles', migrated unless `migrated: false` (a test of a migration applies them itself). */
 export async function openTestDb(opts: { migrated?: boolean } = {}): Promise<TestDb> {
   const migrated = opts.migrated !== false;
   if (!pgUrl) {
     if (!migrated) return openPglite(undefined);
-    const db = await openPglite(undefined, { loadDataDir: await buildTemplate() });
-    await migrate(db); // nothing to apply: proves the template is current
+    const db = await openPglite(undefined, { loadDataDir: await buildTemplate(ALL_MIGRATIONS) });
+    await migrate(db, ALL_MIGRATIONS); // nothing to apply: proves the template is current
     return db;
   }
   const s = await createSchema(pgUrl);
   const db = await openPostgres(s.url, { max: 10 });
-  if (migrated) await migrate(db);
+  if (migrated) await migrate(db, ALL_MIGRATIONS);
   return {
     ...db,
     url: s.url,

@@ -11,6 +11,7 @@ import { sandboxWhatsAppJobHandlers } from './whatsapp/wa.jobs.ts';
 import { registerSandboxWhatsApp } from './whatsapp/wa.routes.ts';
 import type { App, SandboxContext, SandboxHttp, SandboxJobHandler } from './host.ts';
 
+export { SANDBOX_MIGRATIONS } from './migrations.ts';
 export { ensureSandboxPspAccount, type SandboxPspCredentials } from './psp/psp.repository.ts';
 export type { App as SandboxApp, SandboxBusiness, SandboxContext, SandboxHttp, SandboxJob, SandboxJobHandler, SandboxJobs } from './host.ts';
 

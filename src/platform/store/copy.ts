@@ -7,7 +7,7 @@
 // their sequences then continue after the largest copied value. The target must be
 // migrated and empty; the copy is one transaction: all or nothing.
 import type { Db, Queryable } from './db.ts';
-import { migrate } from './migrate.ts';
+import { migrate, PRODUCT_MIGRATIONS, type MigrationSet } from './migrate.ts';
 
 const BATCH = 500;
 /** A batch also ends once its JSON passes this size (rows of stored report chunks are 1 MiB each). */
@@ -40,18 +40,16 @@ function* jsonBatches(rows: readonly Record<string, unknown>[]): Generator<strin
   }
   if (parts.length) yield `[${parts.join(',')}]`;
 }
-/** Bookkeeping of the migrator itself: the target has its own. */
-const SKIP = new Set(['chatcart_migrations']);
-
-/** The tables of the current schema, each after the tables it references. */
-export async function tablesInDependencyOrder(q: Queryable): Promise<string[]> {
+/** The tables of the current schema, each after the tables it references; not the migrator's bookkeeping (the target has its own). */
+export async function tablesInDependencyOrder(q: Queryable, sets: readonly MigrationSet[] = [PRODUCT_MIGRATIONS]): Promise<string[]> {
+  const bookkeeping = new Set(sets.map((set) => set.table));
   const tables = (
     await q.query<{ t: string }>(
       `select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`,
     )
   )
     .map((r) => r.t)
-    .filter((t) => !SKIP.has(t));
+    .filter((t) => !bookkeeping.has(t));
   const deps = await q.query<{ child: string; parent: string }>(
     `select tc.table_name as child, ccu.table_name as parent
        from information_schema.table_constraints tc
@@ -91,10 +89,15 @@ export async function sequencedColumns(q: Queryable): Promise<Map<string, { colu
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-export async function copyDatabase(from: Db, to: Db, opts: { onTable?: (table: string, rows: number) => void } = {}): Promise<Record<string, number>> {
-  await migrate(to);
+export async function copyDatabase(
+  from: Db,
+  to: Db,
+  opts: { onTable?: (table: string, rows: number) => void; migrations?: readonly MigrationSet[] } = {},
+): Promise<Record<string, number>> {
+  const sets = opts.migrations ?? [PRODUCT_MIGRATIONS];
+  await migrate(to, sets);
   const counts: Record<string, number> = {};
-  const tables = await tablesInDependencyOrder(from);
+  const tables = await tablesInDependencyOrder(from, sets);
   await to.transaction(async (tx) => {
     const existing = await tx.query<{ n: number }>(`select count(*)::int as n from merchants`);
     if (existing[0]!.n > 0) throw new Error('the target database already has merchants; copy only into an empty chatcart database');

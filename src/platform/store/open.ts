@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { openPglite, openPostgres, type Db, type DbWarn } from './db.ts';
-import { migrate } from './migrate.ts';
+import { migrate, PRODUCT_MIGRATIONS, type MigrationSet } from './migrate.ts';
 import { readTemplate } from './pglite-template.ts';
 
 export class DataDirInUseError extends Error {
@@ -26,9 +26,12 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** Errors the handle swallows (an idle connection that failed) are told here. */
   warn?: DbWarn;
+  /** The migrations to apply (the composition root adds the sandbox's in sandbox mode); the product's alone when not given. */
+  migrations?: readonly MigrationSet[];
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<Db> {
+  const migrations = opts.migrations ?? [PRODUCT_MIGRATIONS];
   let db: Db;
   if (opts.databaseUrl) {
     db = await openPostgres(opts.databaseUrl, { max: opts.poolSize ?? 10, ...(opts.warn ? { warn: opts.warn } : {}) });
@@ -39,7 +42,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Db> {
     try {
       const pgdata = path.join(dir, 'pgdata');
       // A new folder starts from the migrated template when there is one (seconds instead of initdb).
-      const template = isEmptyDir(pgdata) ? readTemplate() : undefined;
+      const template = isEmptyDir(pgdata) ? readTemplate(migrations) : undefined;
       const inner = await openPglite(pgdata, template ? { loadDataDir: template } : {});
       db = {
         ...inner,
@@ -54,7 +57,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Db> {
     }
   }
   try {
-    await migrate(db);
+    await migrate(db, migrations);
   } catch (e) {
     await db.close();
     throw e;

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPglite } from './db.ts';
-import { listMigrations, migrate } from './migrate.ts';
+import { listMigrations, migrate, PRODUCT_MIGRATIONS, type MigrationSet } from './migrate.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'chatcart');
@@ -22,16 +22,19 @@ function pgliteVersion(): string {
   }
 }
 
-/** Where the template for today's PGlite and migrations lives (it may not exist yet). */
-export function templatePath(): string {
+/** Where the template for today's PGlite and these migration sets lives (it may not exist yet). */
+export function templatePath(sets: readonly MigrationSet[] = [PRODUCT_MIGRATIONS]): string {
   const hash = crypto.createHash('sha256').update(`pglite ${pgliteVersion()}\n`);
-  for (const m of listMigrations()) hash.update(`${m.name}\n${m.sql}\n`);
+  for (const set of sets) {
+    hash.update(`set ${set.table}\n`);
+    for (const m of listMigrations(set)) hash.update(`${m.name}\n${m.sql}\n`);
+  }
   return path.join(CACHE_DIR, `pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
 }
 
 /** The template's bytes, or undefined when it has not been built for these migrations. */
-export function readTemplate(): Blob | undefined {
-  const file = templatePath();
+export function readTemplate(sets: readonly MigrationSet[] = [PRODUCT_MIGRATIONS]): Blob | undefined {
+  const file = templatePath(sets);
   try {
     return new Blob([fs.readFileSync(file)]);
   } catch {
@@ -40,18 +43,18 @@ export function readTemplate(): Blob | undefined {
 }
 
 /** Builds the template unless it exists; returns its bytes. Written aside and renamed, so a reader never sees half a file. */
-export async function buildTemplate(): Promise<Blob> {
-  const existing = readTemplate();
+export async function buildTemplate(sets: readonly MigrationSet[] = [PRODUCT_MIGRATIONS]): Promise<Blob> {
+  const existing = readTemplate(sets);
   if (existing) return existing;
   const db = await openPglite(undefined);
   let blob: Blob;
   try {
-    await migrate(db);
+    await migrate(db, sets);
     blob = await db.dumpDataDir();
   } finally {
     await db.close();
   }
-  const file = templatePath();
+  const file = templatePath(sets);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
   fs.writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));

@@ -78,11 +78,3 @@ create table bookings (
 create unique index bookings_live_slot on bookings (merchant_id, service_id, starts_at) where status in ('held', 'confirmed');
 create index bookings_merchant on bookings (merchant_id, id);
 create index bookings_hold_expiry on bookings (hold_expires_at) where status = 'held';
-
--- The Cloud API double's side (src/sandbox/whatsapp/wa.encryption.ts): the business
--- public key registered on a sandbox number with POST /{phone_number_id}/whatsapp_business_encryption.
-create table sandbox_wa_business_keys (
-  phone_number_id text primary key,
-  business_public_key text not null,
-  updated_at timestamptz not null
-);

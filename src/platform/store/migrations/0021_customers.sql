@@ -85,9 +85,3 @@ alter table whatsapp_messages add column customer_id text references customers(i
 alter table whatsapp_messages alter column wa_id drop not null;
 update whatsapp_messages m set customer_id = 'cus_0' || substr(md5(m.merchant_id || ':' || m.wa_id), 1, 25);
 create index whatsapp_messages_customer on whatsapp_messages (merchant_id, customer_id, id);
-
--- The sandbox's simulated people: each has a bsuid; a username user shares no phone (its
--- address, the wa_id column of the sandbox tables, is then its bsuid).
-alter table sandbox_wa_customers add column bsuid text;
-alter table sandbox_wa_customers add column username text;
-create unique index sandbox_wa_customers_bsuid on sandbox_wa_customers (phone_number_id, bsuid) where bsuid is not null;

@@ -58,21 +58,3 @@ create table catalog_sync_settings (
   interval_hours integer not null default 24 check (interval_hours between 1 and 168),
   updated_at timestamptz not null
 );
-
--- The sandbox's Meta catalog (Commerce Manager's side): what GET /{catalog_id}/products
--- serves and the simulated phone browses, beside the merchant's own products.
-create table sandbox_wa_catalog_items (
-  catalog_id text not null,
-  retailer_id text not null,
-  -- Meta's product item id (a numeric string)
-  id text not null,
-  name text not null,
-  description text,
-  -- minor units of currency
-  price bigint not null,
-  currency text not null,
-  availability text not null default 'in stock',
-  image_url text,
-  created_at timestamptz not null,
-  primary key (catalog_id, retailer_id)
-);

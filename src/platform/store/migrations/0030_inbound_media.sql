@@ -28,14 +28,3 @@ begin
 end $$;
 create trigger whatsapp_messages_redact_media after update of redacted_at on whatsapp_messages
   for each row when (new.redacted_at is not null and old.redacted_at is null) execute function inbound_media_redact();
-
--- The sandbox's media store: what the simulated phone sends, served by its Graph media endpoint.
-create table sandbox_wa_media (
-  id text primary key,
-  phone_number_id text not null,
-  mime_type text not null,
-  sha256 text not null,
-  file_size bigint not null,
-  data bytea not null,
-  created_at timestamptz not null
-);

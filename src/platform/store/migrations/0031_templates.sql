@@ -29,8 +29,3 @@ create table whatsapp_template_syncs (
   waba_id text not null,
   synced_at timestamptz not null
 );
-
--- The sandbox double: a webhook change may be of another field than 'messages', and a
--- test can set a template's status (which it then reports and emits as Meta does).
-alter table sandbox_wa_events add column field text not null default 'messages';
-alter table sandbox_wa_settings add column template_statuses jsonb not null default '{}'::jsonb;
