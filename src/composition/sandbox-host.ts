@@ -2,7 +2,9 @@
 // from this server, through their own port (packages/sandbox/src/host.ts). Getters, not
 // copies: the server learns its real port (and so its own origins) only once it listens.
 import type { SandboxContext, SandboxHttp } from '@chatcart/sandbox';
+import { activeProductCurrencies, listActiveProductsByRetailerId } from '../modules/catalog/index.ts';
 import { getFlowKey, getFlowToken } from '../modules/flows/index.ts';
+import { getMerchant } from '../modules/merchants/index.ts';
 import { whatsappAppSecret } from '../modules/whatsapp/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { sendError } from '../platform/http/errors.ts';
@@ -33,6 +35,20 @@ export function sandboxContext(ctx: AppContext): SandboxContext {
       whatsappAppSecret: () => whatsappAppSecret(ctx, ctx.db),
       flowPublicKey: async (merchantId) => (await getFlowKey(ctx.db, merchantId))?.public_key_pem,
       flowNameOfToken: async (token) => (await getFlowToken(ctx.db, token))?.flow_name,
+      catalogProducts: async (merchantId, opts) =>
+        (await listActiveProductsByRetailerId(ctx.db, merchantId, opts)).map((p) => ({
+          id: p.id,
+          retailer_id: p.retailer_id,
+          name: p.name,
+          description: p.description,
+          price: p.price,
+          currency: p.currency,
+          image_url: p.image_url,
+        })),
+      profile: async (merchantId) => {
+        const m = await getMerchant(ctx.db, merchantId);
+        return m && { name: m.name, currencies: await activeProductCurrencies(ctx.db, merchantId) };
+      },
     },
   };
 }

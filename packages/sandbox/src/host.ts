@@ -72,6 +72,28 @@ export interface SandboxBusiness {
   flowPublicKey(merchantId: string): Promise<string | undefined>;
   /** Which of the merchant's flows a flow_token opens (Meta knows a flow message's flow by its id). */
   flowNameOfToken(token: string): Promise<string | undefined>;
+  /**
+   * The merchant's active products by retailer_id, from `after` on, at most `limit`: the catalog
+   * as a merchant who keeps Commerce Manager in step would have exported it to Meta.
+   */
+  catalogProducts(
+    merchantId: string,
+    opts: { retailerIds?: readonly string[] | undefined; after?: string | undefined; limit: number },
+  ): Promise<BusinessProduct[]>;
+  /** The business's name, and the currencies its catalog sells in (what the phone's list of shops shows). */
+  profile(merchantId: string): Promise<{ name: string; currencies: string[] } | undefined>;
+}
+
+export interface BusinessProduct {
+  /** The business's own id of the product (Meta's item id is derived from it). */
+  id: string;
+  retailer_id: string;
+  name: string;
+  description: string | null;
+  /** Minor units of `currency`. */
+  price: number;
+  currency: string;
+  image_url: string | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: fastify's server/request/reply/logger generics, as fastify itself defaults them

@@ -2,7 +2,7 @@
 // sandbox import it only from here (checked by npm run lint).
 export * from './catalog.routes.ts';
 export { createProduct } from './catalog.products.ts';
-export { firstActiveProduct, getProductsByRetailerIds, listProducts } from './products.repository.ts';
+export { activeProductCurrencies, firstActiveProduct, getProductsByRetailerIds, listActiveProductsByRetailerId, listProducts } from './products.repository.ts';
 export type { ProductRow } from './products.repository.ts';
 export { catalogJobHandlers } from './catalog.jobs.ts';
 export { checkProductImage } from './catalog.images.ts';

@@ -64,6 +64,31 @@ export async function getProductsByRetailerIds(q: Queryable, merchantId: string,
   return q.query<ProductRow>(`select * from products where merchant_id = $1 and retailer_id = any($2::text[])`, [merchantId, retailerIds]);
 }
 
+/**
+ * Active products by retailer_id (byte order), from `after` on, at most `limit`: the catalog as a merchant
+ * who keeps Meta's Commerce Manager in step with us would have exported it (the sandbox's
+ * Cloud API double serves it as the number's catalog).
+ */
+export async function listActiveProductsByRetailerId(
+  q: Queryable,
+  merchantId: string,
+  opts: { retailerIds?: readonly string[] | undefined; after?: string | undefined; limit: number },
+): Promise<ProductRow[]> {
+  return q.query<ProductRow>(
+    `select * from products
+      where merchant_id = $1 and active and ($2::text[] is null or retailer_id = any($2::text[])) and ($3::text is null or retailer_id > $3 collate "C")
+      order by retailer_id collate "C" limit $4`,
+    [merchantId, opts.retailerIds ?? null, opts.after ?? null, opts.limit],
+  );
+}
+
+/** The currencies of a merchant's active products. */
+export async function activeProductCurrencies(q: Queryable, merchantId: string): Promise<string[]> {
+  return (await q.query<{ currency: string }>(`select distinct currency from products where merchant_id = $1 and active order by currency`, [merchantId])).map(
+    (r) => r.currency,
+  );
+}
+
 /** The first active product by retailer_id (the catalog message's default thumbnail). */
 export async function firstActiveProduct(q: Queryable, merchantId: string): Promise<ProductRow | undefined> {
   return (await q.query<ProductRow>(`select * from products where merchant_id = $1 and active order by retailer_id limit 1`, [merchantId]))[0];

@@ -39,17 +39,24 @@ function secured(reply: FastifyReply, type: string, cache: string): FastifyReply
 /** Every sandbox number with its merchant's name and the decimals of its catalog's currencies. */
 export async function listPhoneNumbers(ctx: SandboxContext) {
   const rows = await listSandboxNumbers(ctx.db);
-  return rows.map((r) => ({
-    phone_number_id: r.phone_number_id,
-    display_phone_number: r.display_phone_number,
-    merchant_name: r.merchant_name,
-    currency_exponents: Object.fromEntries(
-      (r.currencies ?? '')
-        .split(',')
-        .filter(Boolean)
-        .map((c) => [c, currencyExponent(c) ?? 2]),
-    ),
-  }));
+  // The shop's name and currencies, as its business profile and catalog at Meta would say.
+  const profiles = new Map<string, Promise<{ name: string; currencies: string[] } | undefined>>();
+  const profileOf = (merchantId: string) => {
+    let p = profiles.get(merchantId);
+    if (!p) profiles.set(merchantId, (p = ctx.business.profile(merchantId)));
+    return p;
+  };
+  return Promise.all(
+    rows.map(async (r) => {
+      const profile = await profileOf(r.merchant_id);
+      return {
+        phone_number_id: r.phone_number_id,
+        display_phone_number: r.display_phone_number,
+        merchant_name: profile?.name ?? '',
+        currency_exponents: Object.fromEntries((profile?.currencies ?? []).map((c) => [c, currencyExponent(c) ?? 2])),
+      };
+    }),
+  );
 }
 
 /** Mounts the phone page under /sandbox/phone. Refuses to exist in live mode. */

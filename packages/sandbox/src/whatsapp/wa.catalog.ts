@@ -9,7 +9,8 @@ import { formatMoney } from '../../../../src/domain/display.ts';
 import { isCurrency } from '../../../../src/domain/money.ts';
 import { fail, invalidToken, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
 import { authorize } from './wa.http.ts';
-import { findSandboxNumberByToken, listCatalog, putCatalogItems, type CatalogProduct } from './wa.repository.ts';
+import { findSandboxNumberByToken, putCatalogItems, type CatalogProduct } from './wa.repository.ts';
+import { listCatalog } from './wa.catalog-list.ts';
 import { type App, type SandboxContext, inTransaction } from '../host.ts';
 
 const hide = { hide: true } as const;
@@ -102,7 +103,7 @@ export function registerCatalog(app: App, ctx: SandboxContext) {
     const parsed = parseQuery(req.query);
     if (!parsed.ok) return sendGraphError(reply, parsed.error);
     const q = parsed.value;
-    const rows = await listCatalog(ctx.db, owner, { limit: q.limit + 1, ...(q.after !== undefined ? { after: q.after } : {}) });
+    const rows = await listCatalog(ctx, owner, { limit: q.limit + 1, ...(q.after !== undefined ? { after: q.after } : {}) });
     const page = rows.slice(0, q.limit);
     const more = rows.length > q.limit;
     const data = page.map((p) => {
@@ -144,7 +145,7 @@ export function registerCatalog(app: App, ctx: SandboxContext) {
         retailerIds.add(it.retailer_id);
       }
       await inTransaction(ctx, (tx) => putCatalogItems(tx, n.catalog_id!, req.body.items, ctx.clock.now(), req.body.replace === true));
-      return reply.send({ catalog_id: n.catalog_id, count: (await listCatalog(ctx.db, n)).length });
+      return reply.send({ catalog_id: n.catalog_id, count: (await listCatalog(ctx, n)).length });
     },
   );
 }

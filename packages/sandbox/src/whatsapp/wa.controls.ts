@@ -6,7 +6,8 @@ import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.t
 import { numberFor } from './wa.customer.ts';
 import { fail, sendGraphError } from './wa.errors.ts';
 import { answer, authorize } from './wa.http.ts';
-import { getSandboxNumber, getSettings, listCatalog, listDeliveries, setChaos, setTemplateStatus, setWebhookUrl } from './wa.repository.ts';
+import { getSandboxNumber, getSettings, listDeliveries, setChaos, setTemplateStatus, setWebhookUrl } from './wa.repository.ts';
+import { listCatalog } from './wa.catalog-list.ts';
 import { listTemplates, SANDBOX_TEMPLATES, sandboxTemplateId } from './wa.templates.ts';
 import { emitChange } from './wa.webhooks.ts';
 import { isSandboxMedia, mediaInfo } from './wa.media.ts';
@@ -204,6 +205,6 @@ export function registerNumberCard(app: App, ctx: SandboxContext) {
   app.get('/numbers/:phone_number_id', { schema: { ...hide, params: pnidParams } }, async (req, reply) => {
     const r = await numberFor(ctx, req.params.phone_number_id, 'get');
     if (!r.ok) return answer(reply, r);
-    return numberCard(ctx, r.value, await listCatalog(ctx.db, r.value));
+    return numberCard(ctx, r.value, await listCatalog(ctx, r.value));
   });
 }

@@ -6,7 +6,8 @@ import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.t
 import { first, intLike, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
 import { bad, fail, okv, unknownObject, type Checked, type GraphFailure } from './wa.errors.ts';
 import { applyStatus } from './wa.statuses.ts';
-import { getCustomer, getMessage, getSandboxNumber, insertMessage, listCatalog, listUnread, touchCustomerInbound } from './wa.repository.ts';
+import { getCustomer, getMessage, getSandboxNumber, insertMessage, listUnread, touchCustomerInbound } from './wa.repository.ts';
+import { listCatalog } from './wa.catalog-list.ts';
 import { identityOf, isBsuidAddress, newWamid, unixSeconds } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
 import { MEDIA_TYPES, mediaPayload } from './wa.media.ts';
@@ -54,7 +55,7 @@ async function orderPayload(ctx: SandboxContext, number: WhatsAppNumberRow, o: O
   const items = o['product_items'];
   if (!Array.isArray(items) || items.length === 0) return { ok: false, error: missing('order.product_items') };
   if (o['catalog_id'] !== undefined && o['catalog_id'] !== number.catalog_id) return bad(131009, "order.catalog_id is not this number's catalog");
-  const catalog = new Map((await listCatalog(ctx.db, number)).map((p) => [p.retailer_id, p]));
+  const catalog = new Map((await listCatalog(ctx, number)).map((p) => [p.retailer_id, p]));
   const out: Obj[] = [];
   for (const [i, it] of items.entries()) {
     const path = `order.product_items[${i}]`;
@@ -157,7 +158,7 @@ export async function customerSends(ctx: SandboxContext, wa: string, body: unkno
           : invalid('context.referred_product.catalog_id', "is not this number's catalog"),
     );
     if (f) return { ok: false, error: f };
-    if ((await listCatalog(ctx.db, n, { retailerIds: [r['product_retailer_id']] })).length === 0)
+    if ((await listCatalog(ctx, n, { retailerIds: [r['product_retailer_id']] })).length === 0)
       return bad(131009, `context.referred_product.product_retailer_id ${String(r['product_retailer_id'])} is not a product of this number's catalog`);
   }
   return inTransaction(ctx, async (tx) => {

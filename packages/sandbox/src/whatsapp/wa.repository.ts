@@ -37,35 +37,18 @@ export interface CatalogProduct {
   id: string;
 }
 
-type CatalogOwner = Pick<WhatsAppNumberRow, 'merchant_id' | 'catalog_id'>;
-
-/**
- * The number's Meta catalog, as Commerce Manager holds it: the items put in it
- * (sandbox_wa_catalog_items, seeded through PUT /sandbox/graph/catalog/{phone_number_id}),
- * and, standing in for an export that does not exist yet, every active product of the
- * merchant that it lacks (so products made through our API are in the catalog, as a
- * merchant who keeps both in step would have them). What GET /{catalog_id}/products
- * serves, what product messages may show, and what the simulated phone browses.
- */
-export async function listCatalog(
+/** The items put in a number's Meta catalog (PUT /sandbox/graph/catalog/{phone_number_id}), by retailer_id. */
+export async function listCatalogItems(
   q: Queryable,
-  n: CatalogOwner,
-  opts: { retailerIds?: string[]; after?: string; limit?: number } = {},
+  catalogId: string,
+  opts: { retailerIds?: readonly string[] | undefined; after?: string | undefined; limit: number },
 ): Promise<CatalogProduct[]> {
   return q.query<CatalogProduct>(
-    `select * from (
-       select retailer_id, name, description, price, currency, image_url, availability, id
-         from sandbox_wa_catalog_items where catalog_id = $2
-       union all
-       select p.retailer_id, p.name, p.description, p.price, p.currency, p.image_url, 'in stock' as availability,
-              (1000000000000000 + ('x' || substr(md5(p.id), 1, 12))::bit(48)::bigint)::text as id
-         from products p
-        where p.merchant_id = $1 and p.active
-          and not exists (select 1 from sandbox_wa_catalog_items s where s.catalog_id = $2 and s.retailer_id = p.retailer_id)
-     ) c
-     where ($3::text[] is null or retailer_id = any($3::text[])) and ($4::text is null or retailer_id > $4)
-     order by retailer_id limit $5`,
-    [n.merchant_id, n.catalog_id ?? '', opts.retailerIds ?? null, opts.after ?? null, opts.limit ?? 5000],
+    `select retailer_id, name, description, price, currency, image_url, availability, id
+       from sandbox_wa_catalog_items
+      where catalog_id = $1 and ($2::text[] is null or retailer_id = any($2::text[])) and ($3::text is null or retailer_id > $3 collate "C")
+      order by retailer_id collate "C" limit $4`,
+    [catalogId, opts.retailerIds ?? null, opts.after ?? null, opts.limit],
   );
 }
 

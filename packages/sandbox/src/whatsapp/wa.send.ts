@@ -10,7 +10,8 @@ import { planStatuses, scheduleStatuses, type FailCode } from './wa.statuses.ts'
 import { getOrder, insertOrder, listTransactions, setOrderStatus } from './wa-payments.repository.ts';
 import { getSettings } from './wa.repository.ts';
 import { templateRefusal } from './wa.templates.ts';
-import { getCustomer, getCustomerByBsuid, getMessage, insertMessage, listCatalog, lockNumber, markInboundRead, setPairBucket } from './wa.repository.ts';
+import { getCustomer, getCustomerByBsuid, getMessage, insertMessage, lockNumber, markInboundRead, setPairBucket } from './wa.repository.ts';
+import { listCatalog } from './wa.catalog-list.ts';
 import { chance, chaosOf, newWamid, type WaPricing } from './wa.types.ts';
 import { transitionError } from './wa.validate-order.ts';
 import { validateRequest, type ParsedRequest } from './wa.validate.ts';
@@ -29,7 +30,7 @@ async function markRead(ctx: SandboxContext, number: WhatsAppNumberRow, messageI
 
 async function checkProducts(ctx: SandboxContext, number: WhatsAppNumberRow, p: NonNullable<Send['products']>): Promise<Checked<null>> {
   if (p.catalogId !== number.catalog_id) return bad(131009, `catalog_id ${p.catalogId} is not the catalog linked to this phone number`);
-  const found = new Set((await listCatalog(ctx.db, number, { retailerIds: p.retailerIds })).map((r) => r.retailer_id));
+  const found = new Set((await listCatalog(ctx, number, { retailerIds: p.retailerIds })).map((r) => r.retailer_id));
   const missing = [...new Set(p.retailerIds)].filter((id) => !found.has(id));
   return missing.length ? bad(131009, `Products not found in FB Catalog: ${missing.join(', ')}`) : okv(null);
 }
