@@ -5,6 +5,7 @@
 // transaction callback deadlocks. Always pass `tx` down.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { DEFAULT_STATEMENT_NAME_LIMITS, type StatementNameLimits, StatementNames } from './statement-names.ts';
 
 const insidePgliteTransaction = new AsyncLocalStorage<object>();
 
@@ -88,7 +89,20 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-export async function openPostgres(url: string, opts: { max?: number; warn?: DbWarn } = {}): Promise<Db> {
+/** SQL without parameters that may change what a prepared statement returns. */
+const SCHEMA_CHANGE = /^\s*(alter|create|drop|discard|deallocate)\b/i;
+
+/** pg's per-connection record of the statements it has prepared (not in its typings). */
+interface PgConnection {
+  parsedStatements: Record<string, string>;
+  submittedNamedStatements?: Record<string, string>;
+}
+function pgConnection(client: pg.PoolClient): PgConnection | undefined {
+  const conn = (client as unknown as { connection?: PgConnection }).connection;
+  return conn && typeof conn.parsedStatements === 'object' ? conn : undefined;
+}
+
+export async function openPostgres(url: string, opts: { max?: number; warn?: DbWarn; statementNames?: Partial<StatementNameLimits> } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: pgTypes });
   const stats: DbStats = { connectionsOpened: 0, statements: 0, commits: 0 };
   const warn: DbWarn = opts.warn ?? (() => {});
@@ -102,21 +116,85 @@ export async function openPostgres(url: string, opts: { max?: number; warn?: DbW
   // pool.query would destroy the client on any error: one bad statement per request
   // was one new PostgreSQL session per request.)
   const broken = new WeakMap<pg.PoolClient, Error>();
-  const run = async (client: pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+  const send = async (client: pg.PoolClient, sql: string | pg.QueryConfig, params?: readonly unknown[]) => {
     stats.statements++;
     try {
-      return await client.query(sql, params as unknown[] | undefined);
+      return typeof sql === 'string' ? await client.query(sql, params as unknown[] | undefined) : await client.query(sql);
     } catch (e) {
       if (!(e instanceof pg.DatabaseError)) broken.set(client, e as Error);
       throw e;
     }
   };
+  // Statements with parameters that recur are sent named, so each connection parses and
+  // plans them once (statement-names.ts says which, and why the names are bounded).
+  // A prepared statement outlives the schema it was planned for: after a column is added,
+  // `select *` or `returning *` fails with "cached plan must not change result type", and a
+  // DEALLOCATE/DISCARD by someone else leaves pg believing in a statement the server has
+  // dropped. So: DDL sent through this handle (exec: the migrations; a query without
+  // parameters that alters, creates or drops) starts a new generation, and a connection
+  // whose statements are from an older one deallocates them all when next taken from the
+  // pool, before any work (one round trip, only after DDL). DDL from elsewhere (another
+  // process migrating) shows up as that error: outside a transaction the statement is sent
+  // again unnamed and succeeds; inside one the transaction fails (it is aborted, there is
+  // nothing to send again), and every connection drops its statements when next used, so
+  // the failure happens once per connection in use at that moment, not per statement.
+  const names = new StatementNames({ ...DEFAULT_STATEMENT_NAME_LIMITS, ...opts.statementNames });
+  let generation = 0;
+  const UNSURE = -1;
+  const preparedIn = new WeakMap<pg.PoolClient, number>();
+  const dropStale = async (client: pg.PoolClient) => {
+    const at = preparedIn.get(client);
+    if (at === generation) return;
+    const current = generation;
+    const conn = pgConnection(client);
+    const prepared = conn ? Object.keys(conn.parsedStatements).length + Object.keys(conn.submittedNamedStatements ?? {}).length : 0;
+    if (at === UNSURE || (at !== undefined && prepared > 0)) {
+      await send(client, 'deallocate all');
+      if (conn) {
+        conn.parsedStatements = {};
+        if (conn.submittedNamedStatements) conn.submittedNamedStatements = {};
+      }
+    }
+    preparedIn.set(client, current);
+  };
+  const run = async (client: pg.PoolClient, sql: string, params?: readonly unknown[], inTx = false) => {
+    if (!params?.length) {
+      if (!SCHEMA_CHANGE.test(sql)) return send(client, sql, params);
+      try {
+        return await send(client, sql, params);
+      } finally {
+        generation++;
+      }
+    }
+    const name = names.nameFor(sql);
+    if (name === undefined) return send(client, sql, params);
+    try {
+      return await send(client, { name, text: sql, values: params as unknown[] });
+    } catch (e) {
+      if (!(e instanceof pg.DatabaseError)) throw e;
+      if (e.code === '0A000' && /cached plan/.test(e.message)) generation++;
+      // pg and the server disagree on what is prepared on this connection: start it afresh.
+      else if (e.code === '26000' || e.code === '42P05') preparedIn.set(client, UNSURE);
+      else throw e;
+      if (inTx) throw e;
+      return send(client, sql, params);
+    }
+  };
   const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
+      await dropStale(client);
       return await fn(client);
     } finally {
       client.release(broken.get(client));
+    }
+  };
+  /** Multi-statement SQL (the migrations): always counted as a schema change. */
+  const execOn = async (client: pg.PoolClient, sql: string) => {
+    try {
+      await send(client, sql);
+    } finally {
+      generation++;
     }
   };
   const describe = redactUrl(url);
@@ -124,10 +202,7 @@ export async function openPostgres(url: string, opts: { max?: number; warn?: DbW
     kind: 'postgres',
     describe,
     query: <T>(sql: string, params?: readonly unknown[]) => withClient(async (c) => (await run(c, sql, params)).rows as T[]),
-    exec: (sql) =>
-      withClient(async (c) => {
-        await run(c, sql);
-      }),
+    exec: (sql) => withClient((c) => execOn(c, sql)),
     transaction: (fn) =>
       withClient(async (client) => {
         await run(client, 'begin');
@@ -135,10 +210,8 @@ export async function openPostgres(url: string, opts: { max?: number; warn?: DbW
           const tx: Tx = {
             kind: 'postgres',
             inTransaction: true,
-            query: async <T>(sql: string, params?: readonly unknown[]) => (await run(client, sql, params)).rows as T[],
-            exec: async (sql) => {
-              await run(client, sql);
-            },
+            query: async <T>(sql: string, params?: readonly unknown[]) => (await run(client, sql, params, true)).rows as T[],
+            exec: (sql) => execOn(client, sql),
           };
           const result = await fn(tx);
           await run(client, 'commit');
