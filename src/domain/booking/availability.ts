@@ -46,14 +46,23 @@ export interface AvailabilityInput {
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+// Zones found valid, remembered: checked on every read of a merchant's business settings, and
+// an Intl.DateTimeFormat is costly to build. Bounded (Intl also takes every spelling in any
+// letter case), past which a zone is checked each time as before.
+const validZones = new Set<string>();
+const MAX_REMEMBERED_ZONES = 1000;
+
 export function isTimeZone(zone: string): boolean {
+  if (validZones.has(zone)) return true;
   if (!zone || zone.length > 64) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return DateTime.now().setZone(zone).isValid;
+    if (!DateTime.now().setZone(zone).isValid) return false;
   } catch {
     return false;
   }
+  if (validZones.size < MAX_REMEMBERED_ZONES) validZones.add(zone);
+  return true;
 }
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
