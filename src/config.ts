@@ -113,6 +113,11 @@ const envSchema = z.object({
     .transform((v) => v ?? 'on'),
   // PostgreSQL connections per process (requests and job workers share them; docs/operations.md, sizing).
   DATABASE_POOL_SIZE: intFrom(1, 200, 10),
+  // Named prepared statements on PostgreSQL (platform/store/statement-names.ts). Off by default:
+  // a schema change made by another process (a rolling deploy's migration) fails one
+  // transaction per pooled connection that had prepared a `select *` of the changed table,
+  // and PgBouncer before 1.21 in transaction mode does not carry them (docs/operations.md).
+  DATABASE_PREPARED_STATEMENTS: optionalString.pipe(z.enum(['on', 'off'], { message: 'must be on or off' }).optional()).transform((v) => v === 'on'),
   CHATCART_WORKER_CONCURRENCY: intFrom(1, 64, 4),
   CHATCART_JOB_LEASE_SECONDS: intFrom(5, 3600, 60),
   CHATCART_POLL_MS: intFrom(10, 60_000, 500),

@@ -39,7 +39,9 @@ export function benchEnv(extra: Record<string, string>): Record<string, string> 
     RATE_LIMIT_BURST: '100000',
     // Sizing knobs pass through, so a run can compare them (docs/operations.md, sizing).
     ...Object.fromEntries(
-      ['DATABASE_POOL_SIZE', 'CHATCART_WORKER_CONCURRENCY', 'CHATCART_POLL_MS'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+      ['DATABASE_POOL_SIZE', 'DATABASE_PREPARED_STATEMENTS', 'CHATCART_WORKER_CONCURRENCY', 'CHATCART_POLL_MS'].flatMap((k) =>
+        process.env[k] ? [[k, process.env[k]!]] : [],
+      ),
     ),
     ...extra,
   };

@@ -21,6 +21,7 @@ export async function openDbFromConfig(cfg: Config, log?: Logger): Promise<Db> {
   return openStore({
     databaseUrl: cfg.DATABASE_URL,
     poolSize: cfg.DATABASE_POOL_SIZE,
+    preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS,
     dataDir: cfg.CHATCART_DATA_DIR,
     migrations: migrationsFor(cfg.CHATCART_MODE),
     warn: (msg, err) => log?.warn({ err }, msg),

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Db } from '../../src/platform/store/db.ts';
+import { openStore } from '../../src/platform/store/open.ts';
 import { createSchema, pgUrl } from '../support/db.ts';
 
 describe.skipIf(!pgUrl)('prepared statements (PostgreSQL)', () => {
@@ -40,6 +41,16 @@ describe.skipIf(!pgUrl)('prepared statements (PostgreSQL)', () => {
     for (let i = 0; i < 5; i++) await db.query(`select 1 as one`);
     expect(await prepared(db)).toEqual([sql]);
     expect(db.stats().connectionsOpened).toBe(1);
+  });
+
+  it("are off in the product's store unless DATABASE_PREPARED_STATEMENTS turns them on", async () => {
+    const sql = `select $1::int * 2 as n`;
+    for (const on of [false, true]) {
+      const db = await openStore({ databaseUrl: schema.url, dataDir: '', poolSize: 1, preparedStatements: on });
+      opened.push(db);
+      for (let i = 0; i < 5; i++) expect(await db.query(sql, [i])).toEqual([{ n: i * 2 }]);
+      expect(await prepared(db)).toEqual(on ? [sql] : []);
+    }
   });
 
   it('prepares at most maxNamed distinct texts, however many dynamic texts recur', async () => {

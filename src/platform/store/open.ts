@@ -24,6 +24,8 @@ export interface OpenStoreOptions {
   /** Called if the PGlite lock is lost while running (clock jump, folder removed). */
   onLockCompromised?: (e: Error) => void;
   poolSize?: number;
+  /** PostgreSQL: send recurring statements as named prepared statements (statement-names.ts). */
+  preparedStatements?: boolean;
   /** Errors the handle swallows (an idle connection that failed) are told here. */
   warn?: DbWarn;
   /** The migrations to apply (the composition root adds the sandbox's in sandbox mode); the product's alone when not given. */
@@ -34,7 +36,11 @@ export async function openStore(opts: OpenStoreOptions): Promise<Db> {
   const migrations = opts.migrations ?? [PRODUCT_MIGRATIONS];
   let db: Db;
   if (opts.databaseUrl) {
-    db = await openPostgres(opts.databaseUrl, { max: opts.poolSize ?? 10, ...(opts.warn ? { warn: opts.warn } : {}) });
+    db = await openPostgres(opts.databaseUrl, {
+      max: opts.poolSize ?? 10,
+      ...(opts.warn ? { warn: opts.warn } : {}),
+      ...(opts.preparedStatements ? {} : { statementNames: { maxNamed: 0 } }),
+    });
   } else {
     const dir = path.resolve(opts.dataDir);
     fs.mkdirSync(dir, { recursive: true });
