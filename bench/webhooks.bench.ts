@@ -138,7 +138,7 @@ export const describeDrain = (d: Drained) =>
 
 type Target = { name: 'pglite' | 'postgres'; open(): Promise<{ running: Running; describe: string; cleanup(): Promise<void> } | { skipped: string }> };
 
-const TARGETS: Target[] = [
+const ALL_TARGETS: Target[] = [
   {
     name: 'pglite',
     async open() {
@@ -174,6 +174,10 @@ const TARGETS: Target[] = [
     },
   },
 ];
+
+/** BENCH_TARGETS=postgres (or pglite) runs one database only, as the other benches do. */
+const only = (process.env.BENCH_TARGETS ?? '').split(',').filter(Boolean);
+const TARGETS = ALL_TARGETS.filter((t) => only.length === 0 || only.includes(t.name));
 
 export const webhooksBench: Bench = {
   name: 'webhooks',
