@@ -92,6 +92,43 @@ describe('the event log', () => {
     expect((await getOrder(db, merchantId, order.id))!.event_seq).toBe(20);
   });
 
+  it("queues the change's jobs in the event's statement, once per dedupe key, with or without an order", async () => {
+    const order = await makeOrder();
+    const job = (kind: string, key: string) => ({ kind, merchantId, payload: { order_id: order.id }, runAt: now, dedupeKey: key, priority: 10 });
+    const before = db.stats().statements;
+    await appendEvent(db, {
+      id: newId('evt'),
+      merchantId,
+      orderId: order.id,
+      type: 'test.jobs',
+      source: 'api',
+      actor: null,
+      data: {},
+      now,
+      jobs: [job('order.expire', `t-expire:${order.id}`), job('bill.send', `t-bill:${order.id}`)],
+    });
+    expect(db.stats().statements - before).toBe(1);
+    // A key already queued is left alone; an event without an order queues its jobs too.
+    await appendEvent(db, {
+      id: newId('evt'),
+      merchantId,
+      type: 'test.jobs',
+      source: 'api',
+      actor: null,
+      data: {},
+      now,
+      jobs: [job('bill.send', `t-bill:${order.id}`)],
+    });
+    const jobs = await db.query<{ kind: string; payload: { order_id: string }; priority: number; run_at: Date }>(
+      `select kind, payload, priority, run_at from jobs where dedupe_key in ($1, $2) order by kind`,
+      [`t-expire:${order.id}`, `t-bill:${order.id}`],
+    );
+    expect(jobs).toEqual([
+      { kind: 'bill.send', payload: { order_id: order.id }, priority: 10, run_at: now },
+      { kind: 'order.expire', payload: { order_id: order.id }, priority: 10, run_at: now },
+    ]);
+  });
+
   it('rolls the sequence back with a failed transaction', async () => {
     const order = await makeOrder();
     await append(db, order.id, 1);

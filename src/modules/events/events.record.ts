@@ -1,5 +1,6 @@
 import { newId } from '../../domain/ids.ts';
 import type { Tx } from '../../platform/store/db.ts';
+import type { EnqueueInput } from '../../platform/jobs/jobs.repository.ts';
 import { appendEvent, type EventRow } from './events.repository.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { fansOut } from '../../domain/business-events.ts';
@@ -11,7 +12,15 @@ export function recordEvent(
   ctx: AppContext,
   tx: Tx,
   actor: Actor,
-  e: { merchantId: string; orderId?: string | null; type: string; data: Record<string, unknown>; previous?: Record<string, unknown> | null },
+  e: {
+    merchantId: string;
+    orderId?: string | null;
+    type: string;
+    data: Record<string, unknown>;
+    previous?: Record<string, unknown> | null;
+    /** Jobs the change queues, sent in the event's statement (the same transaction either way). */
+    jobs?: readonly EnqueueInput[];
+  },
 ): Promise<EventRow> {
   return appendEvent(tx, {
     id: newId('evt'),
@@ -25,6 +34,7 @@ export function recordEvent(
     now: ctx.clock.now(),
     // Outgoing webhooks: a fan-out job in this same transaction (and statement), only if someone listens.
     fanOutJobId: fansOut(e.type) ? newId('job') : undefined,
+    jobs: e.jobs,
   }).then(async (row) => {
     // Followers react in this same transaction (a deposit order paid, expired or canceled moves its booking).
     for (const follow of ctx.eventFollowers) await follow(ctx, tx, row);

@@ -2,6 +2,8 @@
 // number taken from orders.event_seq in the same transaction, so receivers can
 // order them and drop stale deliveries.
 import type { Queryable } from '../../platform/store/db.ts';
+import type { EnqueueInput } from '../../platform/jobs/jobs.repository.ts';
+import { newId } from '../../domain/ids.ts';
 
 export type EventSource = 'api' | 'whatsapp' | 'provider' | 'job' | 'cli';
 
@@ -34,6 +36,29 @@ export interface EventInsert {
    * partial index), so the event and its fan-out cost one round trip together.
    */
   fanOutJobId?: string | undefined;
+  /** Jobs the change queues (an order's expiry and bill), inserted by the event's statement too. */
+  jobs?: readonly EnqueueInput[] | undefined;
+}
+
+/** The change's own jobs, a CTE of the event's insert: one round trip for the record and its outbox. */
+function jobsCte(jobs: readonly EnqueueInput[], values: unknown[]): string {
+  if (jobs.length === 0) return '';
+  const rows = jobs.map((j) => {
+    values.push(
+      newId('job'),
+      j.merchantId ?? null,
+      j.kind,
+      JSON.stringify(j.payload ?? {}),
+      j.runAt,
+      j.maxAttempts ?? 10,
+      j.dedupeKey ?? null,
+      j.priority ?? 0,
+    );
+    const b = values.length - 8;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 5}, $${b + 5})`;
+  });
+  return `, j as (insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, priority, created_at, updated_at)
+    values ${rows.join(', ')} on conflict (dedupe_key) do nothing)`;
 }
 
 /** The fan-out job of the event `e` just inserted (a CTE of the insert; $10 is the job id). */
@@ -57,7 +82,7 @@ export async function appendEvent(q: Queryable, e: EventInsert): Promise<EventRo
     e.now,
   ];
   if (e.fanOutJobId) values.push(e.fanOutJobId);
-  const fanOut = e.fanOutJobId ? FAN_OUT : '';
+  const fanOut = (e.fanOutJobId ? FAN_OUT : '') + jobsCte(e.jobs ?? [], values);
   if (!e.orderId) {
     return (
       await q.query<EventRow>(

@@ -8,7 +8,6 @@ import { computeTotals, type LineInput } from '../../domain/order/order.totals.t
 import { err, ok, type Result } from '../../domain/result.ts';
 import { allows } from '../../domain/roles.ts';
 import type { Tx } from '../../platform/store/db.ts';
-import { enqueueJobs } from '../../platform/jobs/jobs.repository.ts';
 import { getMerchant } from '../merchants/index.ts';
 import { insertOrder, type OrderItem, type OrderRow } from './orders.repository.ts';
 import { insertPayment, type PaymentRow } from './payment-attempts.repository.ts';
@@ -231,13 +230,13 @@ export async function createOrder(
       method: payment.method,
       provider: payment.provider,
     },
+    // The expiry and the bill, queued by the event's own statement.
+    jobs: [
+      { kind: 'order.expire', merchantId, payload: { order_id: orderId }, runAt: expiresAt, dedupeKey: `order.expire:${orderId}` },
+      ...((input.send ?? true)
+        ? [{ kind: 'bill.send', merchantId, payload: { order_id: orderId, payment_id: payment.id }, runAt: now, dedupeKey: `bill.send:${payment.id}` }]
+        : []),
+    ],
   });
-  // The expiry and the bill in one statement.
-  await enqueueJobs(tx, [
-    { kind: 'order.expire', merchantId, payload: { order_id: orderId }, runAt: expiresAt, dedupeKey: `order.expire:${orderId}` },
-    ...((input.send ?? true)
-      ? [{ kind: 'bill.send', merchantId, payload: { order_id: orderId, payment_id: payment.id }, runAt: now, dedupeKey: `bill.send:${payment.id}` }]
-      : []),
-  ]);
   return ok({ order, payment });
 }
