@@ -5,7 +5,7 @@ import type { SandboxContext, SandboxHttp } from '@chatcart/sandbox';
 import { activeProductCurrencies, listActiveProductsByRetailerId } from '../modules/catalog/index.ts';
 import { getFlowKey, getFlowToken } from '../modules/flows/index.ts';
 import { getMerchant } from '../modules/merchants/index.ts';
-import { whatsappAppSecret } from '../modules/whatsapp/index.ts';
+import { findSandboxNumberByToken, getSandboxNumber, listSandboxNumbers, whatsappAppSecret } from '../modules/whatsapp/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { sendError } from '../platform/http/errors.ts';
 import type { RouteDeps } from '../platform/http/route-deps.ts';
@@ -45,6 +45,9 @@ export function sandboxContext(ctx: AppContext): SandboxContext {
           currency: p.currency,
           image_url: p.image_url,
         })),
+      number: (q, phoneNumberId) => getSandboxNumber(q, phoneNumberId),
+      numberByToken: (q, token) => findSandboxNumberByToken(q, token),
+      numbers: (q) => listSandboxNumbers(q),
       profile: async (merchantId) => {
         const m = await getMerchant(ctx.db, merchantId);
         return m && { name: m.name, currencies: await activeProductCurrencies(ctx.db, merchantId) };

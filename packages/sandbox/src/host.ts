@@ -11,6 +11,8 @@ import type { DomainError } from '../../../src/domain/errors.ts';
 export interface Queryable {
   readonly kind: 'pglite' | 'postgres';
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Multi-statement SQL without parameters. */
+  exec(sql: string): Promise<void>;
 }
 
 /** A transaction: pass it down, never the root handle (PGlite has one connection). */
@@ -80,8 +82,29 @@ export interface SandboxBusiness {
     merchantId: string,
     opts: { retailerIds?: readonly string[] | undefined; after?: string | undefined; limit: number },
   ): Promise<BusinessProduct[]>;
+  /** A sandbox number and what the business set up for it at Meta; `q` is the caller's transaction when it has one. */
+  number(q: Queryable, phoneNumberId: string): Promise<SandboxNumber | undefined>;
+  /** The sandbox number a Bearer token of the double opens. */
+  numberByToken(q: Queryable, token: string): Promise<SandboxNumber | undefined>;
+  /** Every sandbox number, oldest first (at most 500). */
+  numbers(q: Queryable): Promise<SandboxNumber[]>;
   /** The business's name, and the currencies its catalog sells in (what the phone's list of shops shows). */
   profile(merchantId: string): Promise<{ name: string; currencies: string[] } | undefined>;
+}
+
+/** A number the double serves: its ids, its token, and the settings a business makes at Meta. */
+export interface SandboxNumber {
+  phone_number_id: string;
+  merchant_id: string;
+  display_phone_number: string | null;
+  waba_id: string | null;
+  catalog_id: string | null;
+  /** The Bearer token the double's Graph API accepts for this number. */
+  sandbox_access_token: string | null;
+  payment_configurations: { name: string; provider?: string; status?: string; [k: string]: unknown }[];
+  templates: Record<string, unknown>;
+  throughput_per_second: number;
+  created_at: Date;
 }
 
 export interface BusinessProduct {

@@ -2,7 +2,7 @@
 // sandbox import it only from here (checked by npm run lint).
 export * from './whatsapp.routes.ts';
 export type { MessageRow } from './whatsapp-messages.repository.ts';
-export { getNumberByMerchant } from './whatsapp-numbers.repository.ts';
+export { findSandboxNumberByToken, getNumberByMerchant, getSandboxNumber, listSandboxNumbers } from './whatsapp-numbers.repository.ts';
 export { hasOptedOut } from './whatsapp.queries.ts';
 export type { WhatsAppNumberRow } from './whatsapp-numbers.repository.ts';
 export { whatsappJobHandlers } from './whatsapp.jobs.ts';

@@ -57,6 +57,27 @@ export async function updateNumber(q: Queryable, merchantId: string, patch: Numb
   )[0];
 }
 
+/** A number served by the local Cloud API double (in sandbox mode every merchant has one). */
+export async function getSandboxNumber(q: Queryable, phoneNumberId: string): Promise<WhatsAppNumberRow | undefined> {
+  return (
+    await q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where phone_number_id = $1 and sandbox and sandbox_access_token is not null`, [
+      phoneNumberId,
+    ])
+  )[0];
+}
+
+/** The sandbox number a Bearer token of the double opens. */
+export async function findSandboxNumberByToken(q: Queryable, token: string): Promise<WhatsAppNumberRow | undefined> {
+  return (await q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where sandbox and sandbox_access_token = $1`, [token]))[0];
+}
+
+/** Every sandbox number, oldest first (at most 500). */
+export async function listSandboxNumbers(q: Queryable): Promise<WhatsAppNumberRow[]> {
+  return q.query<WhatsAppNumberRow>(
+    `select * from whatsapp_numbers where sandbox and sandbox_access_token is not null order by created_at, phone_number_id limit 500`,
+  );
+}
+
 export async function listNumbersByWaba(q: Queryable, wabaId: string): Promise<WhatsAppNumberRow[]> {
   return q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where waba_id = $1`, [wabaId]);
 }

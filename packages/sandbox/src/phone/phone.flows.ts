@@ -20,7 +20,7 @@ import { FLOWS, flowEndpointUrl } from '../../../../src/modules/flows/index.ts';
 import { isObj, type Obj } from '../whatsapp/wa.check.ts';
 import { customerSends } from '../whatsapp/wa.customer.ts';
 import { sandboxBusinessKey } from '../whatsapp/wa-keys.repository.ts';
-import { getMessage, getSandboxNumber } from '../whatsapp/wa.repository.ts';
+import { getMessage } from '../whatsapp/wa.repository.ts';
 import type { SandboxContext } from '../host.ts';
 
 export type FlowFailure = { status: number; message: string };
@@ -64,7 +64,7 @@ async function loadFlowMessage(ctx: SandboxContext, wamid: string, wa: string): 
   const inter = m?.body['interactive'];
   if (!m || m.direction !== 'outbound' || m.wa_id !== wa || !isObj(inter) || inter['type'] !== 'flow')
     return fail(404, 'No flow message with this id in this chat');
-  const n = await getSandboxNumber(ctx.db, m.phone_number_id);
+  const n = await ctx.business.number(ctx.db, m.phone_number_id);
   if (!n) return fail(404, 'The sandbox number of this message no longer exists');
   const params: Obj = isObj(inter['action']) && isObj(inter['action']['parameters']) ? inter['action']['parameters'] : {};
   const flowJson = await flowJsonFor(ctx, params);

@@ -10,7 +10,6 @@ import { currencyExponent } from '../../../../src/domain/money.ts';
 import { z } from 'zod';
 import { completeFlow, exchangeFlow, openFlow, type FlowFailure } from './phone.flows.ts';
 import { PHONE_CSP, phonePage } from './phone.page.ts';
-import { listSandboxNumbers } from './phone.repository.ts';
 import type { App, SandboxContext } from '../host.ts';
 
 const hide = { schema: { hide: true } } as const;
@@ -38,7 +37,7 @@ function secured(reply: FastifyReply, type: string, cache: string): FastifyReply
 
 /** Every sandbox number with its merchant's name and the decimals of its catalog's currencies. */
 export async function listPhoneNumbers(ctx: SandboxContext) {
-  const rows = await listSandboxNumbers(ctx.db);
+  const rows = await ctx.business.numbers(ctx.db);
   // The shop's name and currencies, as its business profile and catalog at Meta would say.
   const profiles = new Map<string, Promise<{ name: string; currencies: string[] } | undefined>>();
   const profileOf = (merchantId: string) => {

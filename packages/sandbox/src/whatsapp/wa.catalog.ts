@@ -9,7 +9,7 @@ import { formatMoney } from '../../../../src/domain/display.ts';
 import { isCurrency } from '../../../../src/domain/money.ts';
 import { fail, invalidToken, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
 import { authorize } from './wa.http.ts';
-import { findSandboxNumberByToken, putCatalogItems, type CatalogProduct } from './wa.repository.ts';
+import { putCatalogItems, type CatalogProduct } from './wa.repository.ts';
 import { listCatalog } from './wa.catalog-list.ts';
 import { type App, type SandboxContext, inTransaction } from '../host.ts';
 
@@ -97,7 +97,7 @@ export function registerCatalog(app: App, ctx: SandboxContext) {
     const token =
       m?.[1] ??
       (typeof (req.query as Record<string, unknown>)['access_token'] === 'string' ? String((req.query as Record<string, unknown>)['access_token']) : undefined);
-    const owner = token ? await findSandboxNumberByToken(ctx.db, token) : undefined;
+    const owner = token ? await ctx.business.numberByToken(ctx.db, token) : undefined;
     if (!owner) return sendGraphError(reply, invalidToken());
     if (!owner.catalog_id || owner.catalog_id !== req.params.catalog_id) return sendGraphError(reply, unknownObject('get', req.params.catalog_id));
     const parsed = parseQuery(req.query);

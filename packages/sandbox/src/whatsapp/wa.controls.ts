@@ -2,17 +2,16 @@
 // a webhook target override, the delivery log; and the public number card the phone
 // page reads (display number, catalog, templates; never the token).
 import { z } from 'zod';
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { numberFor } from './wa.customer.ts';
 import { fail, sendGraphError } from './wa.errors.ts';
 import { answer, authorize } from './wa.http.ts';
-import { getSandboxNumber, getSettings, listDeliveries, setChaos, setTemplateStatus, setWebhookUrl } from './wa.repository.ts';
+import { getSettings, listDeliveries, setChaos, setTemplateStatus, setWebhookUrl } from './wa.repository.ts';
 import { listCatalog } from './wa.catalog-list.ts';
 import { listTemplates, SANDBOX_TEMPLATES, sandboxTemplateId } from './wa.templates.ts';
 import { emitChange } from './wa.webhooks.ts';
 import { isSandboxMedia, mediaInfo } from './wa.media.ts';
 import { chaosOf, webhookTarget, type WaChaos } from './wa.types.ts';
-import { type App, type SandboxContext, inTransaction } from '../host.ts';
+import { type App, type SandboxContext, inTransaction, type SandboxNumber } from '../host.ts';
 import { describeOwnOrigins, isOwnUrl } from '../own-origins.ts';
 
 const probability = z.union([z.boolean().transform((b) => (b ? 1 : 0)), z.number().min(0).max(1)]);
@@ -115,7 +114,7 @@ export function registerControls(app: App, ctx: SandboxContext) {
       await inTransaction(ctx, async (tx) => {
         const settings = await getSettings(tx, n.phone_number_id);
         await setTemplateStatus(tx, n.phone_number_id, `${name}:${language}`, { status, reason }, ctx.clock.now());
-        const number = (await getSandboxNumber(tx, n.phone_number_id)) ?? n;
+        const number = (await ctx.business.number(tx, n.phone_number_id)) ?? n;
         await emitChange(
           ctx,
           tx,
@@ -173,7 +172,7 @@ export function registerControls(app: App, ctx: SandboxContext) {
   });
 }
 
-function numberCard(ctx: SandboxContext, n: WhatsAppNumberRow, catalog: Awaited<ReturnType<typeof listCatalog>>) {
+function numberCard(ctx: SandboxContext, n: SandboxNumber, catalog: Awaited<ReturnType<typeof listCatalog>>) {
   return {
     phone_number_id: n.phone_number_id,
     display_phone_number: n.display_phone_number,

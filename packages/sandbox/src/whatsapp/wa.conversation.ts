@@ -2,7 +2,6 @@
 // phone shows it, oldest first. direction is the customer's view ('out' = written by the
 // customer); bills carry their current order and payment state so a phone can show
 // the order bubble and its pay button.
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { isObj, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';
 import { okv, type Checked } from './wa.errors.ts';
@@ -11,12 +10,12 @@ import { listOrdersByReference, listTransactions } from './wa-payments.repositor
 import { getCustomer, listConversation } from './wa.repository.ts';
 import { renderTemplate, templateButtons } from './wa.templates.ts';
 import { unixSeconds, type WaMessage, type WaOrder, type WaTransaction } from './wa.types.ts';
-import type { SandboxContext } from '../host.ts';
+import type { SandboxContext, SandboxNumber } from '../host.ts';
 
 const MAX = 200;
 
 /** A one-line text of the message, as a chat list would show it. */
-export function previewOf(number: Pick<WhatsAppNumberRow, 'templates'>, m: WaMessage): string {
+export function previewOf(number: Pick<SandboxNumber, 'templates'>, m: WaMessage): string {
   const v: Obj = isObj(m.body[m.type]) ? m.body[m.type] : {};
   switch (m.type) {
     case 'text':
@@ -62,7 +61,7 @@ function orderView(o: WaOrder, txs: WaTransaction[], m: WaMessage, now: Date): O
   };
 }
 
-function present(number: WhatsAppNumberRow, m: WaMessage, orders: Map<string, WaOrder>, txs: WaTransaction[], now: Date): Obj {
+function present(number: SandboxNumber, m: WaMessage, orders: Map<string, WaOrder>, txs: WaTransaction[], now: Date): Obj {
   const outbound = m.direction === 'outbound';
   const ctxIn = m.body['context'];
   const quoted = outbound ? ctxIn?.['message_id'] : ctxIn?.['id'];

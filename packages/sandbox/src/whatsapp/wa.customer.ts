@@ -2,24 +2,23 @@
 // checked lightly), which opens the 24-hour window and reaches our webhook signed,
 // like a real customer's; and reads what the business sent (blue ticks, `read` statuses).
 import { currencyExponent } from '../../../../src/domain/money.ts';
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { first, intLike, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
 import { bad, fail, okv, unknownObject, type Checked, type GraphFailure } from './wa.errors.ts';
 import { applyStatus } from './wa.statuses.ts';
-import { getCustomer, getMessage, getSandboxNumber, insertMessage, listUnread, touchCustomerInbound } from './wa.repository.ts';
+import { getCustomer, getMessage, insertMessage, listUnread, touchCustomerInbound } from './wa.repository.ts';
 import { listCatalog } from './wa.catalog-list.ts';
 import { identityOf, isBsuidAddress, newWamid, unixSeconds } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
 import { MEDIA_TYPES, mediaPayload } from './wa.media.ts';
-import { type SandboxContext, inTransaction } from '../host.ts';
+import { type SandboxContext, inTransaction, type SandboxNumber } from '../host.ts';
 
 export const INBOUND_TYPES = ['text', 'interactive', 'button', 'order', 'location', 'contacts', 'reaction', ...MEDIA_TYPES];
 const WA_ID = /^[1-9]\d{6,14}$/;
 
 /** The number the customer writes to, or Graph's "no such object". */
-export async function numberFor(ctx: SandboxContext, phoneNumberId: unknown, method = 'post'): Promise<Checked<WhatsAppNumberRow>> {
+export async function numberFor(ctx: SandboxContext, phoneNumberId: unknown, method = 'post'): Promise<Checked<SandboxNumber>> {
   if (typeof phoneNumberId !== 'string' || phoneNumberId === '') return { ok: false, error: fail(100, 'The parameter phone_number_id is required.') };
-  const n = await getSandboxNumber(ctx.db, phoneNumberId);
+  const n = await ctx.business.number(ctx.db, phoneNumberId);
   return n ? okv(n) : { ok: false, error: { ...unknownObject(method, phoneNumberId), status: 404 } };
 }
 
@@ -51,7 +50,7 @@ function interactiveReply(i: Obj): Checked<Obj> {
 }
 
 /** A cart as WhatsApp sends it: major-unit item_price and currency filled from the catalog when left out. */
-async function orderPayload(ctx: SandboxContext, number: WhatsAppNumberRow, o: Obj): Promise<Checked<Obj>> {
+async function orderPayload(ctx: SandboxContext, number: SandboxNumber, o: Obj): Promise<Checked<Obj>> {
   const items = o['product_items'];
   if (!Array.isArray(items) || items.length === 0) return { ok: false, error: missing('order.product_items') };
   if (o['catalog_id'] !== undefined && o['catalog_id'] !== number.catalog_id) return bad(131009, "order.catalog_id is not this number's catalog");
@@ -74,7 +73,7 @@ async function orderPayload(ctx: SandboxContext, number: WhatsAppNumberRow, o: O
   return okv({ catalog_id: number.catalog_id ?? '', text: typeof o['text'] === 'string' ? o['text'] : '', product_items: out });
 }
 
-async function payloadOf(ctx: SandboxContext, number: WhatsAppNumberRow, type: string, v: Obj): Promise<Checked<Obj>> {
+async function payloadOf(ctx: SandboxContext, number: SandboxNumber, type: string, v: Obj): Promise<Checked<Obj>> {
   switch (type) {
     case 'text': {
       const f = text('text.body', v['body'], 4096);

@@ -2,10 +2,9 @@
 // sandbox_access_token (Graph's 190 when it is wrong, 100/33 when the token is fine but
 // the number is not its own or does not exist) and answering Checked results.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { invalidToken, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
-import { findSandboxNumberByToken } from './wa.repository.ts';
-import type { SandboxContext } from '../host.ts';
+
+import type { SandboxContext, SandboxNumber } from '../host.ts';
 
 const VERSION = /^v\d{1,3}\.\d{1,3}$/;
 
@@ -28,13 +27,13 @@ export async function authorize(
   reply: FastifyReply,
   phoneNumberId: string,
   version?: string,
-): Promise<WhatsAppNumberRow | undefined> {
+): Promise<SandboxNumber | undefined> {
   if (version !== undefined && !VERSION.test(version)) {
     await sendGraphError(reply, { code: 2500, message: `Unknown path components: /${version}`, errorData: false });
     return undefined;
   }
   const token = tokenOf(req);
-  const owner = token ? await findSandboxNumberByToken(ctx.db, token) : undefined;
+  const owner = token ? await ctx.business.numberByToken(ctx.db, token) : undefined;
   if (!owner) {
     await sendGraphError(reply, invalidToken());
     return undefined;

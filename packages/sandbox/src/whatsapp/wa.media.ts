@@ -5,13 +5,12 @@
 // Test knob: a `sha256` in the phone's message is what "Meta" declares (a corrupt transfer).
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { sniffMedia } from '../../../../src/domain/media.ts';
 import { invalid, missing, text, type Obj } from './wa.check.ts';
 import { bad, fail, invalidToken, okv, sendGraphError, unknownObject, type Checked } from './wa.errors.ts';
-import { findSandboxNumberByToken } from './wa.repository.ts';
+
 import { getSandboxMedia, getSandboxMediaData, insertSandboxMedia } from './wa-media.repository.ts';
-import type { Queryable, SandboxContext } from '../host.ts';
+import type { Queryable, SandboxContext, SandboxNumber } from '../host.ts';
 
 export const MEDIA_TYPES = ['image', 'document', 'audio', 'video', 'sticker'] as const;
 /** The largest file the simulated phone sends (WhatsApp's document limit is 100 MB; 20 MB here). */
@@ -28,7 +27,7 @@ const defaultMime: Record<string, string> = {
 };
 
 /** Checks the phone's {data (base64), mime_type?, caption?, filename?, sha256?} and stores the file; the webhook's media object. */
-export async function mediaPayload(ctx: SandboxContext, tx: Queryable, n: WhatsAppNumberRow, type: string, v: Obj): Promise<Checked<Obj>> {
+export async function mediaPayload(ctx: SandboxContext, tx: Queryable, n: SandboxNumber, type: string, v: Obj): Promise<Checked<Obj>> {
   const f =
     text(`${type}.data`, v['data'], 30_000_000) ?? text(`${type}.caption`, v['caption'], 1024, false) ?? text(`${type}.filename`, v['filename'], 240, false);
   if (f) return { ok: false, error: f };
@@ -65,10 +64,10 @@ export async function isSandboxMedia(ctx: SandboxContext, id: string): Promise<b
   return /^\d{1,32}$/.test(id) && !!(await getSandboxMedia(ctx.db, id));
 }
 
-async function owner(ctx: SandboxContext, req: FastifyRequest): Promise<WhatsAppNumberRow | undefined> {
+async function owner(ctx: SandboxContext, req: FastifyRequest): Promise<SandboxNumber | undefined> {
   const h = req.headers.authorization;
   const m = typeof h === 'string' ? /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(h) : null;
-  return m ? findSandboxNumberByToken(ctx.db, m[1]!) : undefined;
+  return m ? ctx.business.numberByToken(ctx.db, m[1]!) : undefined;
 }
 
 const sign = (ctx: SandboxContext, id: string, exp: number) =>

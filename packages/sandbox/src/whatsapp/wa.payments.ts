@@ -2,7 +2,6 @@
 // order_details bill (pending, captured or failed, each announced by a payment status
 // webhook), the business looks the payment up and refunds it through Meta's API; a
 // refund settles a little later and is announced with refunds[] on the payment.
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { isObj, money, type Obj } from './wa.check.ts';
 import { checkWaId, numberFor } from './wa.customer.ts';
 import { bad, fail, okv, type Checked } from './wa.errors.ts';
@@ -16,10 +15,10 @@ import {
   settleRefund,
   updateTransaction,
 } from './wa-payments.repository.ts';
-import { getSandboxNumber, getSettings } from './wa.repository.ts';
+import { getSettings } from './wa.repository.ts';
 import { chance, chaosOf, gatewayId, JOB_SETTLE_REFUND, REFUND_SETTLE_MS, unixSeconds, type WaOrder, type WaRefund, type WaTransaction } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
-import { type Queryable, type SandboxContext, type SandboxJobHandler, inTransaction } from '../host.ts';
+import { type Queryable, type SandboxContext, type SandboxJobHandler, inTransaction, type SandboxNumber } from '../host.ts';
 
 const amountOf = (value: number, offset: number) => ({ value, offset });
 
@@ -68,7 +67,7 @@ export function presentPayment(o: WaOrder, txs: WaTransaction[], refunds: WaRefu
 const WEBHOOK_STATUS = { pending: 'pending', success: 'captured', failed: 'failed' } as const;
 
 /** A payment status webhook (statuses[].type = payment). */
-async function emitPayment(ctx: SandboxContext, tx: Queryable, n: WhatsAppNumberRow, o: WaOrder, t: WaTransaction, refunds?: WaRefund[]) {
+async function emitPayment(ctx: SandboxContext, tx: Queryable, n: SandboxNumber, o: WaOrder, t: WaTransaction, refunds?: WaRefund[]) {
   const { refunds: _all, ...transaction } = presentTransaction(t, []);
   const payment: Obj = {
     reference_id: o.reference_id,
@@ -161,7 +160,7 @@ export async function customerPays(
 }
 
 /** GET /{phone_number_id}/payments/{configuration}/{reference_id}. */
-export async function lookupPayment(ctx: SandboxContext, n: WhatsAppNumberRow, configuration: string, referenceId: string): Promise<Checked<Obj>> {
+export async function lookupPayment(ctx: SandboxContext, n: SandboxNumber, configuration: string, referenceId: string): Promise<Checked<Obj>> {
   const o = await getOrder(ctx.db, n.phone_number_id, referenceId);
   if (!o || o.configuration_name !== configuration) {
     return bad(100, `No payment found for reference_id ${referenceId} under payment configuration ${configuration}`, { status: 404 });
@@ -182,7 +181,7 @@ export async function lookupPayment(ctx: SandboxContext, n: WhatsAppNumberRow, c
 }
 
 /** POST /{phone_number_id}/payments_refund: {id, status: pending, speed_processed}. */
-export async function requestRefund(ctx: SandboxContext, n: WhatsAppNumberRow, body: unknown): Promise<Checked<Obj>> {
+export async function requestRefund(ctx: SandboxContext, n: SandboxNumber, body: unknown): Promise<Checked<Obj>> {
   const b: Obj = isObj(body) ? body : {};
   for (const k of ['reference_id', 'payment_config_id', 'amount'])
     if (b[k] === undefined) return { ok: false, error: fail(100, `The parameter ${k} is required.`) };
@@ -231,7 +230,7 @@ export function settleRefundJobHandler(ctx: SandboxContext): SandboxJobHandler {
     const id = String(job.payload['refund_id'] ?? '');
     const pnid = String(job.payload['phone_number_id'] ?? '');
     const ref = String(job.payload['reference_id'] ?? '');
-    const n = await getSandboxNumber(ctx.db, pnid);
+    const n = await ctx.business.number(ctx.db, pnid);
     if (!id || !n) throw ctx.jobs.permanent(`${JOB_SETTLE_REFUND}: refund ${id} or number ${pnid} is unknown`);
     await inTransaction(ctx, async (tx) => {
       const o = await getOrder(tx, pnid, ref, true);

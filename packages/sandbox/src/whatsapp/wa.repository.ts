@@ -1,29 +1,13 @@
 // SQL of the WhatsApp Cloud API double: per-number settings, simulated customers,
-// messages both ways, webhook events and their delivery attempts, and the two reads
-// it needs from chatcart's own tables (the sandbox number, the catalog).
+// messages both ways, webhook events and their delivery attempts (the numbers and the
+// business's catalog come through the host's port).
 // Orders, payments and refunds are in wa-payments.repository.ts.
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import type { WaChaos, WaCustomer, WaDelivery, WaEvent, WaMessage, WaMessageStatus, WaSettings } from './wa.types.ts';
 import { identityOf } from './wa.types.ts';
 import { waId } from './wa.types.ts';
 import type { Queryable } from '../host.ts';
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-
-// ---- chatcart's tables, read only
-
-/** A sandbox number (in sandbox mode every merchant has one). */
-export async function getSandboxNumber(q: Queryable, phoneNumberId: string): Promise<WhatsAppNumberRow | undefined> {
-  return (
-    await q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where phone_number_id = $1 and sandbox and sandbox_access_token is not null`, [
-      phoneNumberId,
-    ])
-  )[0];
-}
-
-export async function findSandboxNumberByToken(q: Queryable, token: string): Promise<WhatsAppNumberRow | undefined> {
-  return (await q.query<WhatsAppNumberRow>(`select * from whatsapp_numbers where sandbox and sandbox_access_token = $1`, [token]))[0];
-}
 
 export interface CatalogProduct {
   retailer_id: string;

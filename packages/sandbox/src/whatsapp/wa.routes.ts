@@ -14,7 +14,7 @@ import { sendMessage } from './wa.send.ts';
 import { mediaDownload, SANDBOX_MEDIA_MAX } from './wa.media.ts';
 import { listTemplates } from './wa.templates.ts';
 import { bad } from './wa.errors.ts';
-import { findSandboxNumberByToken, getSettings } from './wa.repository.ts';
+import { getSettings } from './wa.repository.ts';
 import type { App, SandboxContext } from '../host.ts';
 
 const hide = { hide: true } as const;
@@ -54,7 +54,7 @@ function registerGraph(app: App, ctx: SandboxContext) {
     { schema: hide },
     async (req, reply) => {
       const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
-      const owner = token ? await findSandboxNumberByToken(ctx.db, token) : undefined;
+      const owner = token ? await ctx.business.numberByToken(ctx.db, token) : undefined;
       if (!owner || owner.waba_id !== req.params.phone_number_id)
         return answer(reply, bad(100, `Unsupported get request. Object with ID '${req.params.phone_number_id}' does not exist or cannot be loaded`));
       const limit = Math.min(Math.max(Number(req.query.limit ?? 25) || 25, 1), 100);

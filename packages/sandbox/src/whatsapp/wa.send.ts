@@ -3,7 +3,6 @@
 // message and plan its statuses. Like Meta, some refusals are synchronous (the Graph
 // error) and some arrive later as a `failed` status webhook after a 200 with a wamid:
 // 131047 (24-hour window), 2046/2047 (order_status), 131026 and 131049 (chaos).
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { bad, okv, type Checked } from './wa.errors.ts';
 import { checkPair, checkThroughput, pairTokens, windowOpen } from './wa.limits.ts';
 import { planStatuses, scheduleStatuses, type FailCode } from './wa.statuses.ts';
@@ -15,11 +14,11 @@ import { listCatalog } from './wa.catalog-list.ts';
 import { chance, chaosOf, newWamid, type WaPricing } from './wa.types.ts';
 import { transitionError } from './wa.validate-order.ts';
 import { validateRequest, type ParsedRequest } from './wa.validate.ts';
-import { type SandboxContext, type Tx, inTransaction } from '../host.ts';
+import { type SandboxContext, type Tx, inTransaction, type SandboxNumber } from '../host.ts';
 
 type Send = Extract<ParsedRequest, { kind: 'send' }> & { body: Record<string, unknown> };
 
-async function markRead(ctx: SandboxContext, number: WhatsAppNumberRow, messageId: string): Promise<Checked<Record<string, unknown>>> {
+async function markRead(ctx: SandboxContext, number: SandboxNumber, messageId: string): Promise<Checked<Record<string, unknown>>> {
   const m = await getMessage(ctx.db, messageId);
   if (!m || m.phone_number_id !== number.phone_number_id || m.direction !== 'inbound') {
     return bad(100, `Param message_id is not a valid message id for this phone number - got "${messageId}".`);
@@ -28,7 +27,7 @@ async function markRead(ctx: SandboxContext, number: WhatsAppNumberRow, messageI
   return okv({ success: true });
 }
 
-async function checkProducts(ctx: SandboxContext, number: WhatsAppNumberRow, p: NonNullable<Send['products']>): Promise<Checked<null>> {
+async function checkProducts(ctx: SandboxContext, number: SandboxNumber, p: NonNullable<Send['products']>): Promise<Checked<null>> {
   if (p.catalogId !== number.catalog_id) return bad(131009, `catalog_id ${p.catalogId} is not the catalog linked to this phone number`);
   const found = new Set((await listCatalog(ctx, number, { retailerIds: p.retailerIds })).map((r) => r.retailer_id));
   const missing = [...new Set(p.retailerIds)].filter((id) => !found.has(id));
@@ -41,7 +40,7 @@ function pricingOf(s: Send): WaPricing {
 }
 
 /** Under the lock: the synchronous refusals, then the message, its order effects and its status plan. */
-async function accept(ctx: SandboxContext, tx: Tx, number: WhatsAppNumberRow, s: Send): Promise<Checked<string>> {
+async function accept(ctx: SandboxContext, tx: Tx, number: SandboxNumber, s: Send): Promise<Checked<string>> {
   const now = ctx.clock.now();
   const pnid = number.phone_number_id;
   const settings = await lockNumber(tx, pnid);
@@ -118,7 +117,7 @@ async function accept(ctx: SandboxContext, tx: Tx, number: WhatsAppNumberRow, s:
 }
 
 /** The whole Graph API send: {messaging_product, contacts, messages} or Meta's error. */
-export async function sendMessage(ctx: SandboxContext, number: WhatsAppNumberRow, body: unknown): Promise<Checked<Record<string, unknown>>> {
+export async function sendMessage(ctx: SandboxContext, number: SandboxNumber, body: unknown): Promise<Checked<Record<string, unknown>>> {
   const parsed = validateRequest(body, { now: ctx.clock.now(), number });
   if (!parsed.ok) return parsed;
   const p = parsed.value;

@@ -4,9 +4,8 @@
 // Each step is a job at its own time; a step changes the message only forward and
 // announces itself with a status webhook (read implies delivered: when both happen
 // together only `read` is sent, as Meta does).
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { statusError, type DETAILS } from './wa.errors.ts';
-import { advanceMessage, getMessage, getSandboxNumber } from './wa.repository.ts';
+import { advanceMessage, getMessage } from './wa.repository.ts';
 import {
   identityOf,
   chance,
@@ -22,7 +21,7 @@ import {
   type WaStatusError,
 } from './wa.types.ts';
 import { changeValue, emitChange } from './wa.webhooks.ts';
-import { type Queryable, type SandboxContext, type SandboxJobHandler, inTransaction } from '../host.ts';
+import { type Queryable, type SandboxContext, type SandboxJobHandler, inTransaction, type SandboxNumber } from '../host.ts';
 
 export type FailCode = keyof typeof DETAILS;
 
@@ -88,7 +87,7 @@ export function statusItem(m: WaMessage, status: string, at: Date, error: WaStat
 export async function applyStatus(
   ctx: SandboxContext,
   tx: Queryable,
-  number: Pick<WhatsAppNumberRow, 'phone_number_id' | 'display_phone_number' | 'waba_id' | 'merchant_id'>,
+  number: Pick<SandboxNumber, 'phone_number_id' | 'display_phone_number' | 'waba_id' | 'merchant_id'>,
   wamid: string,
   status: Step['status'],
   code?: FailCode,
@@ -109,7 +108,7 @@ export function statusJobHandler(ctx: SandboxContext): SandboxJobHandler {
     if (!wamid || !['sent', 'delivered', 'read', 'failed'].includes(status)) throw ctx.jobs.permanent(`${JOB_STATUS} needs wamid and status`);
     const m = await getMessage(ctx.db, wamid);
     if (!m) throw ctx.jobs.permanent(`sandbox WhatsApp message ${wamid} does not exist`);
-    const number = await getSandboxNumber(ctx.db, m.phone_number_id);
+    const number = await ctx.business.number(ctx.db, m.phone_number_id);
     if (!number) throw ctx.jobs.permanent(`sandbox WhatsApp number ${m.phone_number_id} no longer exists`);
     await inTransaction(ctx, (tx) => applyStatus(ctx, tx, number, wamid, status, code));
   };

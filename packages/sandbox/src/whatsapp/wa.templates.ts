@@ -1,10 +1,10 @@
 // The message templates the sandbox "has approved": a small built-in set, plus any
 // name the merchant lists in whatsapp_numbers.templates (its parameter count is then
 // not checked). Anything else is 132001, like an unapproved template on Meta.
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { bad, okv, type Checked } from './wa.errors.ts';
 import { invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
 import { checkOrderParameters, type OrderCtx, type OrderDraft } from './wa.validate-order.ts';
+import type { SandboxNumber } from '../host.ts';
 
 export interface TemplateSpec {
   name: string;
@@ -60,7 +60,7 @@ export const SANDBOX_TEMPLATES: readonly TemplateSpec[] = [
   { name: 'login_code', languages: LANGS, category: 'authentication', body: '{{1}} is your verification code.', bodyParams: 1 },
 ];
 
-function merchantTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, name: string): TemplateSpec | undefined {
+function merchantTemplate(number: Pick<SandboxNumber, 'templates'>, name: string): TemplateSpec | undefined {
   for (const v of Object.values(number.templates ?? {})) {
     const n = typeof v === 'string' ? v : isObj(v) && typeof v['name'] === 'string' ? v['name'] : undefined;
     if (n !== name) continue;
@@ -78,7 +78,7 @@ function merchantTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, name: st
   return undefined;
 }
 
-export function findTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, name: string): TemplateSpec | undefined {
+export function findTemplate(number: Pick<SandboxNumber, 'templates'>, name: string): TemplateSpec | undefined {
   return SANDBOX_TEMPLATES.find((t) => t.name === name) ?? merchantTemplate(number, name);
 }
 
@@ -102,7 +102,7 @@ function render(spec: TemplateSpec | undefined, params: Obj[]): string {
 }
 
 /** What the customer's phone shows for a template message that was accepted. */
-export function renderTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, t: unknown): string {
+export function renderTemplate(number: Pick<SandboxNumber, 'templates'>, t: unknown): string {
   if (!isObj(t)) return '';
   const components: unknown[] = Array.isArray(t['components']) ? t['components'] : [];
   const params = components
@@ -115,7 +115,7 @@ export function renderTemplate(number: Pick<WhatsAppNumberRow, 'templates'>, t: 
  * The quick-reply buttons a template message shows, with the payload each answers (the send's
  * `payload` parameter, or the button's text, as on WhatsApp). A tap arrives as `type: "button"`.
  */
-export function templateButtons(number: Pick<WhatsAppNumberRow, 'templates'>, t: unknown): { text: string; payload: string }[] {
+export function templateButtons(number: Pick<SandboxNumber, 'templates'>, t: unknown): { text: string; payload: string }[] {
   if (!isObj(t)) return [];
   const spec = findTemplate(number, String(t['name'] ?? ''));
   const texts = spec?.quickReplies ?? [];
@@ -130,7 +130,7 @@ export function templateButtons(number: Pick<WhatsAppNumberRow, 'templates'>, t:
   });
 }
 
-export function checkTemplate(t: unknown, ctx: OrderCtx & { number: Pick<WhatsAppNumberRow, 'templates'> }): Checked<TemplateResult> {
+export function checkTemplate(t: unknown, ctx: OrderCtx & { number: Pick<SandboxNumber, 'templates'> }): Checked<TemplateResult> {
   if (!isObj(t)) return { ok: false, error: object('template', t) ?? missing('template') };
   const nameBad = text('template.name', t['name'], 512);
   if (nameBad) return { ok: false, error: nameBad };
@@ -203,7 +203,7 @@ export function templateRefusal(statuses: Record<string, { status: string }> | u
  * with cursors like Meta (`limit`, `after`).
  */
 export function listTemplates(
-  n: WhatsAppNumberRow,
+  n: SandboxNumber,
   o: { limit: number; after?: string | undefined; statuses?: Record<string, { status: string; reason: string | null }> | undefined },
 ) {
   const rows: Obj[] = [];

@@ -2,10 +2,10 @@
 // (whatsapp.md §3.1–3.5): reference_id shape, the money arithmetic, expiry ≥ 300 s,
 // order.status pending, importer fields without a catalog, shipping for physical goods.
 // Uniqueness of the reference and status transitions need the store: wa.send.ts.
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { bad, okv, type Checked, type GraphFailure } from './wa.errors.ts';
 import { first, intLike, invalid, isObj, missing, money, object, text, type Money, type Obj } from './wa.check.ts';
 import type { OrderStatus, WaOrder } from './wa.types.ts';
+import type { SandboxNumber } from '../host.ts';
 
 export interface OrderDraft {
   referenceId: string;
@@ -25,7 +25,7 @@ export interface OrderStatusDraft {
 
 export interface OrderCtx {
   now: Date;
-  number: Pick<WhatsAppNumberRow, 'catalog_id' | 'payment_configurations'>;
+  number: Pick<SandboxNumber, 'catalog_id' | 'payment_configurations'>;
 }
 
 const GATEWAYS = ['razorpay', 'payu', 'billdesk', 'zaakpay'];

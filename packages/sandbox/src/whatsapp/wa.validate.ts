@@ -2,12 +2,12 @@
 // envelope problems are 100 (Graph parameter errors), missing fields 131008, invalid
 // values 131009, template problems 132000/132001. Pure: what needs the store (reference
 // reuse, transitions, catalog, limits) is done by wa.send.ts with what this returns.
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
 import { bad, fail, okv, type Checked, type GraphFailure } from './wa.errors.ts';
 import { first, httpUrl, invalid, isObj, missing, object, text, type Obj } from './wa.check.ts';
 import { checkInteractive, type InteractiveResult } from './wa.validate-interactive.ts';
 import { checkTemplate, type TemplateSpec } from './wa.templates.ts';
 import { BSUID_PATTERN, normalizeWaId } from './wa.types.ts';
+import type { SandboxNumber } from '../host.ts';
 
 export type ParsedRequest =
   | { kind: 'read'; messageId: string }
@@ -57,7 +57,7 @@ const ENVELOPE_KEYS = new Set([
 
 export interface ValidateCtx {
   now: Date;
-  number: Pick<WhatsAppNumberRow, 'catalog_id' | 'payment_configurations' | 'templates' | 'display_phone_number'>;
+  number: Pick<SandboxNumber, 'catalog_id' | 'payment_configurations' | 'templates' | 'display_phone_number'>;
 }
 
 const param = (details: string): GraphFailure => fail(100, details);

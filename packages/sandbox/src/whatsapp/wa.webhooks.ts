@@ -5,8 +5,7 @@
 // backoff for up to 7 days, and, when the number asks for chaos, duplicated, reordered
 // or batched (several entries/changes in one POST).
 import crypto from 'node:crypto';
-import type { WhatsAppNumberRow } from '../../../../src/modules/whatsapp/index.ts';
-import { getEvents, getSandboxNumber, getSettings, insertDelivery, insertEvent, markInboundDelivered } from './wa.repository.ts';
+import { getEvents, getSettings, insertDelivery, insertEvent, markInboundDelivered } from './wa.repository.ts';
 import {
   BATCH_WINDOW_MS,
   chance,
@@ -20,7 +19,7 @@ import {
   type WaEvent,
   type WaSettings,
 } from './wa.types.ts';
-import type { Queryable, SandboxContext, SandboxJob, SandboxJobHandler } from '../host.ts';
+import type { Queryable, SandboxContext, SandboxJob, SandboxJobHandler, SandboxNumber } from '../host.ts';
 import { isOwnUrl } from '../own-origins.ts';
 
 const REFUSED_TARGET = 'refused: the webhook URL is not an address of this server (set it again, or to null)';
@@ -29,7 +28,7 @@ const REFUSED_TARGET = 'refused: the webhook URL is not an address of this serve
 const DELIVERY_MAX_ATTEMPTS = 250;
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
 
-type NumberIds = Pick<WhatsAppNumberRow, 'phone_number_id' | 'display_phone_number' | 'waba_id' | 'merchant_id'>;
+type NumberIds = Pick<SandboxNumber, 'phone_number_id' | 'display_phone_number' | 'waba_id' | 'merchant_id'>;
 
 /** A change's `value`: messaging_product and metadata first, then what it carries. */
 export function changeValue(n: NumberIds, rest: Record<string, unknown>): Record<string, unknown> {
@@ -120,7 +119,7 @@ async function deliver(ctx: SandboxContext, job: SandboxJob): Promise<void> {
   let events = await getEvents(ctx.db, batchKey ? { batchKey } : { ids: [eventId!] });
   if (events.length === 0) throw ctx.jobs.permanent(`sandbox WhatsApp webhook ${batchKey ?? eventId} has no events`);
   const pnid = events[0]!.phone_number_id;
-  const [number, settings] = await Promise.all([getSandboxNumber(ctx.db, pnid), getSettings(ctx.db, pnid)]);
+  const [number, settings] = await Promise.all([ctx.business.number(ctx.db, pnid), getSettings(ctx.db, pnid)]);
   if (!number) throw ctx.jobs.permanent(`sandbox WhatsApp number ${pnid} no longer exists`);
   if (chaosOf(settings).reorder) events = shuffle(events);
   const now = ctx.clock.now();
