@@ -294,6 +294,42 @@ describe('JobRunner', () => {
     expect((await getJob(db, id))!.status).toBe('done');
   });
 
+  it('a wake-up that comes while a claim is in flight is not lost: the runner looks again instead of sleeping until the next poll', async () => {
+    const clock = new ManualClock(T0);
+    // The claim's answer is held until the job below is enqueued and the runner woken: the
+    // claim saw no job (its snapshot came first), and the wake-up came while it was in flight.
+    let claims = 0;
+    let heldClaim: (() => void) | undefined;
+    const gate = new Promise<void>((res) => (heldClaim = res));
+    const slowClaims: TestDb = {
+      ...db,
+      query: async <T>(sql: string, params?: readonly unknown[]) => {
+        const rows = await db.query<T>(sql, params);
+        if (/^update jobs set status = 'running'/.test(sql.trim()) && ++claims === 1) await gate;
+        return rows;
+      },
+    };
+    const ran: string[] = [];
+    const r = new JobRunner({
+      db: slowClaims,
+      clock,
+      log: pino({ level: 'silent' }),
+      handlers: { 'test.woken': async (job) => void ran.push(job.id) },
+      concurrency: 4,
+      leaseMs: 60_000,
+      pollMs: 3_600_000, // only a wake-up can start the next claim within this test
+    });
+    r.start();
+    for (let i = 0; i < 3000 && claims === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    expect(claims).toBe(1);
+    const id = (await enqueueJob(db, { kind: 'test.woken', runAt: T0 }))!;
+    r.wake();
+    heldClaim!();
+    for (let i = 0; i < 3000 && ran.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    await r.stop();
+    expect(ran).toEqual([id]);
+  });
+
   it('stop(grace) hands back a job still running after the grace: queued at once, no lease, and its late finish is refused', async () => {
     const clock = new ManualClock(T0);
     let started = false;

@@ -44,6 +44,8 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  /** A wake-up came since the last claim began: a claim that found nothing must look again, not sleep. */
+  private woken = false;
   readonly workerId: string;
 
   constructor(private readonly o: RunnerOptions) {
@@ -59,6 +61,7 @@ export class JobRunner {
 
   /** A hint that work was just enqueued; polling stays the fallback. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -120,13 +123,16 @@ export class JobRunner {
 
   private async run(): Promise<void> {
     while (this.running) {
+      // A wake-up while the claim is in flight (its job committed after the claim's snapshot)
+      // would otherwise be lost, and the job would wait for the next poll.
+      this.woken = false;
       let ran = 0;
       try {
         ran = await this.runOnce();
       } catch (e) {
         this.o.log.error({ err: e }, 'job claim failed');
       }
-      if (ran === 0 && this.running) {
+      if (ran === 0 && this.running && !this.woken) {
         await new Promise<void>((resolve) => {
           this.wakeUp = resolve;
           this.timer = setTimeout(resolve, this.o.pollMs);
