@@ -2,8 +2,7 @@
 // number taken from orders.event_seq in the same transaction, so receivers can
 // order them and drop stale deliveries.
 import type { Queryable } from '../../platform/store/db.ts';
-import type { EnqueueInput } from '../../platform/jobs/jobs.repository.ts';
-import { newId } from '../../domain/ids.ts';
+import { insertJobsSql, type EnqueueInput } from '../../platform/jobs/jobs.repository.ts';
 
 export type EventSource = 'api' | 'whatsapp' | 'provider' | 'job' | 'cli';
 
@@ -42,23 +41,7 @@ export interface EventInsert {
 
 /** The change's own jobs, a CTE of the event's insert: one round trip for the record and its outbox. */
 function jobsCte(jobs: readonly EnqueueInput[], values: unknown[]): string {
-  if (jobs.length === 0) return '';
-  const rows = jobs.map((j) => {
-    values.push(
-      newId('job'),
-      j.merchantId ?? null,
-      j.kind,
-      JSON.stringify(j.payload ?? {}),
-      j.runAt,
-      j.maxAttempts ?? 10,
-      j.dedupeKey ?? null,
-      j.priority ?? 0,
-    );
-    const b = values.length - 8;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 5}, $${b + 5})`;
-  });
-  return `, j as (insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, priority, created_at, updated_at)
-    values ${rows.join(', ')} on conflict (dedupe_key) do nothing)`;
+  return jobs.length === 0 ? '' : `, j as (${insertJobsSql(jobs, values)})`;
 }
 
 /** The fan-out job of the event `e` just inserted (a CTE of the insert; $10 is the job id). */

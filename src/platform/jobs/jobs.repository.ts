@@ -159,10 +159,11 @@ export async function listJobs(q: Queryable, filter: { kind?: string; status?: s
   ]);
 }
 
-/** Many jobs in one statement (the webhook intake enqueues one per stored body). */
-export async function enqueueJobs(q: Queryable, jobs: EnqueueInput[]): Promise<void> {
-  if (jobs.length === 0) return;
-  const params: unknown[] = [];
+/**
+ * The statement that inserts `jobs` (once per dedupe key), its parameters appended to
+ * `params` (which may already hold others': it is also a CTE of the event log's insert).
+ */
+export function insertJobsSql(jobs: readonly EnqueueInput[], params: unknown[]): string {
   const rows = jobs.map((j) => {
     params.push(
       newId('job'),
@@ -177,9 +178,13 @@ export async function enqueueJobs(q: Queryable, jobs: EnqueueInput[]): Promise<v
     const b = params.length - 8;
     return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 5}, $${b + 5})`;
   });
-  await q.query(
-    `insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, priority, created_at, updated_at)
-     values ${rows.join(', ')} on conflict (dedupe_key) do nothing`,
-    params,
-  );
+  return `insert into jobs (id, merchant_id, kind, payload, run_at, max_attempts, dedupe_key, priority, created_at, updated_at)
+     values ${rows.join(', ')} on conflict (dedupe_key) do nothing`;
+}
+
+/** Many jobs in one statement (the webhook intake enqueues one per stored body). */
+export async function enqueueJobs(q: Queryable, jobs: EnqueueInput[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const params: unknown[] = [];
+  await q.query(insertJobsSql(jobs, params), params);
 }
